@@ -1,0 +1,97 @@
+// The README's test command. Builds, starts what the suites need (each test/setup/*.mjs
+// module: Samba AD DC, Chromium, code-server), runs every test file with Node's test
+// runner, stops what it started and ends with one line: "N passed, N failed".
+//
+//   npm test                      all suites
+//   npm test -- test/unit/ad      only test files under these path prefixes
+//   SOS_KEEP_SERVICES=1 npm test  leave started services running (faster reruns)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const stateDir = path.join(root, 'test', '.state');
+mkdirSync(stateDir, { recursive: true });
+
+const run = (cmd, args, opts = {}) =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', ...opts });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+
+function findTests(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...findTests(full));
+    else if (/\.test\.(ts|mjs)$/.test(entry.name)) out.push(full);
+  }
+  return out.sort();
+}
+
+const filters = process.argv.slice(2).map((p) => path.resolve(root, p));
+const testFiles = findTests(path.join(root, 'test')).filter((f) => filters.length === 0 || filters.some((p) => f.startsWith(p)));
+
+let failedSetup = 0;
+if ((await run(process.execPath, ['scripts/build.mjs'])) !== 0) {
+  console.error('build failed');
+  failedSetup++;
+}
+
+// Services: each module exports start() -> { env, stop }. Order matters (AD first).
+const serviceOrder = ['samba', 'chromium', 'code-server'];
+const started = [];
+const env = { ...process.env, SOS_TEST_STATE_DIR: stateDir };
+const needed = (name) => {
+  const marker = `uses-${name}`;
+  return testFiles.some((f) => readFileSync(f, 'utf8').includes(marker));
+};
+for (const name of serviceOrder) {
+  const file = path.join(root, 'test', 'setup', `${name}.mjs`);
+  if (!existsSync(file) || !needed(name)) continue;
+  const t0 = Date.now();
+  try {
+    const svc = await import(pathToFileURL(file).href);
+    const handle = await svc.start({ root, stateDir });
+    Object.assign(env, handle.env ?? {});
+    started.push({ name, handle });
+    console.error(`[test] ${name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    console.error(`[test] could not start ${name}: ${err?.stack ?? err}`);
+    failedSetup++;
+  }
+}
+
+const tapFile = path.join(stateDir, 'results.tap');
+const code = testFiles.length === 0 ? 0 : await run(
+  process.execPath,
+  [
+    '--import', 'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...testFiles,
+  ],
+  { env },
+);
+
+for (const { name, handle } of started.reverse()) {
+  if (process.env.SOS_KEEP_SERVICES) break;
+  try { await handle.stop?.(); } catch (err) { console.error(`[test] stopping ${name}: ${err}`); }
+}
+
+let passed = 0;
+let failed = failedSetup;
+if (existsSync(tapFile) && statSync(tapFile).size > 0) {
+  const tap = readFileSync(tapFile, 'utf8');
+  passed = Number(/^# pass (\d+)$/m.exec(tap)?.[1] ?? 0);
+  failed += Number(/^# fail (\d+)$/m.exec(tap)?.[1] ?? 0);
+  failed += Number(/^# cancelled (\d+)$/m.exec(tap)?.[1] ?? 0);
+}
+if (code !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && code === 0 ? 0 : 1);

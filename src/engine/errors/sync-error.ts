@@ -1,0 +1,73 @@
+// The project's error type. Every failure a user can meet is a SyncError with a catalog
+// code, a reason and a recommended action (ARCHITECTURE section 4, "Errors").
+
+export type ErrorCategory = 'failure' | 'nonServiceFailure';
+
+export interface CatalogEntry {
+  /** Short, stable name, e.g. "InvalidCredentials" or "AttributeValueMustBeUnique". */
+  code: string;
+  /** What went wrong, in the user's terms. May contain {placeholders} filled from details. */
+  reason: string;
+  /** What to do about it. May contain {placeholders}. */
+  recommendedAction: string;
+  /** A documentation link (Microsoft Learn or aka.ms) for the error. */
+  documentationUrl?: string;
+  /** failure: the service or tool failed; nonServiceFailure: the data or configuration is the cause. */
+  category: ErrorCategory;
+}
+
+export interface SyncErrorInfo {
+  errorCode: string;
+  reason: string;
+  recommendedAction: string;
+  additionalDetails: string | null;
+  errorCategory: ErrorCategory;
+  documentationUrl?: string;
+}
+
+function fill(template: string, details: Record<string, unknown>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in details && details[key] !== undefined ? String(details[key]) : whole,
+  );
+}
+
+export class SyncError extends Error {
+  readonly code: string;
+  readonly reason: string;
+  readonly recommendedAction: string;
+  readonly documentationUrl?: string;
+  readonly category: ErrorCategory;
+  /** Structured facts for the report (request ids, Retry-After, the failing clause, ...). */
+  readonly details: Record<string, unknown>;
+
+  constructor(entry: CatalogEntry, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    const reason = fill(entry.reason, details);
+    super(`${entry.code}: ${reason}`, options);
+    this.name = 'SyncError';
+    this.code = entry.code;
+    this.reason = reason;
+    this.recommendedAction = fill(entry.recommendedAction, details);
+    this.documentationUrl = entry.documentationUrl;
+    this.category = entry.category;
+    this.details = details;
+  }
+
+  toInfo(): SyncErrorInfo {
+    const extra = Object.entries(this.details)
+      .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join('; ');
+    return {
+      errorCode: this.code,
+      reason: this.reason,
+      recommendedAction: this.recommendedAction,
+      additionalDetails: extra || null,
+      errorCategory: this.category,
+      ...(this.documentationUrl ? { documentationUrl: this.documentationUrl } : {}),
+    };
+  }
+}
+
+export function isSyncError(value: unknown): value is SyncError {
+  return value instanceof SyncError;
+}

@@ -1,0 +1,57 @@
+// The DirectorySource port: how the engine reads Active Directory. Implemented by
+// src/ad/ (LDAP with ldapts, and LDIF snapshots). The engine never sees LDAP types.
+import type { DirectoryObject } from '../model/directory-object';
+
+export interface RootDse {
+  defaultNamingContext: string;
+  namingContexts: string[];
+  configurationNamingContext: string;
+  dnsHostName?: string;
+}
+
+/** A domain partition, from the crossRef objects under CN=Partitions. */
+export interface DirectoryPartition {
+  dn: string;
+  dnsRoot: string;
+  netbiosName?: string;
+}
+
+/** A child entry in a one-level listing (for the tree). */
+export interface DirectoryChild {
+  dn: string;
+  /** The RDN value, unescaped, for display. */
+  name: string;
+  objectClass: string[];
+  /** True for containers (OU, container, builtinDomain, domainDNS...). */
+  isContainer: boolean;
+  sAMAccountName?: string;
+  userPrincipalName?: string;
+  objectGuid?: string;
+}
+
+export interface ChildPage {
+  children: DirectoryChild[];
+  /** Opaque continuation for the next page; absent on the last page. */
+  continuation?: string;
+}
+
+/** What a base read found. "notReadable" is used where the directory lets us tell. */
+export type ReadResult =
+  | { status: 'found'; object: DirectoryObject }
+  | { status: 'notFound'; matchedDn?: string }
+  | { status: 'notReadable'; reason: string };
+
+export interface DirectorySource {
+  readonly kind: 'ldap' | 'ldif';
+  rootDse(): Promise<RootDse>;
+  partitions(): Promise<DirectoryPartition[]>;
+  /** Base read of one object with all its attributes (binary ones as bytes). */
+  readObject(dn: string): Promise<ReadResult>;
+  /** One level below dn, containers first; pageSize entries at most. */
+  listChildren(dn: string, options: { pageSize: number; continuation?: string }): Promise<ChildPage>;
+  /** Is memberDn a direct member of groupDn (nested membership does not count)? */
+  isDirectMember(groupDn: string, memberDn: string): Promise<boolean>;
+  /** Operations sent to the server so far (after bind), for benchmarks and the report. */
+  operationCount(): number;
+  close(): Promise<void>;
+}

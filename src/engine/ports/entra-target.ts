@@ -1,0 +1,34 @@
+// The EntraTarget port: how the engine reads and writes Microsoft Entra ID. Implemented by
+// src/entra/ (msal-node + the Microsoft Graph client). Objects are plain Graph JSON.
+import type { GraphRequestRecord } from '../summary/types';
+
+export type EntraObjectKind = 'user' | 'group' | 'contact';
+
+export interface EntraObject {
+  kind: EntraObjectKind;
+  id: string;
+  /** Graph properties as returned (only the selected ones). */
+  properties: Record<string, unknown>;
+}
+
+export interface TenantInfo {
+  tenantId: string;
+  /** Verified domain names; the initial (*.onmicrosoft.com) one is flagged. */
+  domains: { name: string; isVerified: boolean; isInitial: boolean; authenticationType: 'Managed' | 'Federated' }[];
+}
+
+export interface EntraTarget {
+  /** Acquire a token and read the verified domains (step 2). */
+  connect(): Promise<TenantInfo>;
+  /** Hard match: the object whose onPremisesImmutableId equals the sourceAnchor. */
+  findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null>;
+  /** Soft-match candidates by userPrincipalName and by proxyAddresses / mail. */
+  findSoftMatchCandidates(query: { userPrincipalName?: string; proxyAddresses?: string[]; mail?: string }): Promise<EntraObject[]>;
+  create(kind: EntraObjectKind, properties: Record<string, unknown>): Promise<EntraObject>;
+  update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void>;
+  addMembers(groupId: string, memberIds: string[]): Promise<void>;
+  removeMembers(groupId: string, memberIds: string[]): Promise<void>;
+  /** Every Graph request made so far, for the report. */
+  requests(): GraphRequestRecord[];
+  close(): Promise<void>;
+}

@@ -1,0 +1,145 @@
+// The sync result: Graph's provisioningObjectSummary (ARCHITECTURE section 4), with the
+// richer per-step data (attribute rows, Graph calls, out-of-scope rules) that the HTML
+// report and the VS Code panel render. Enum values use Graph's lower camel case.
+
+export type ProvisioningResult = 'success' | 'warning' | 'failure' | 'skipped';
+export type ProvisioningStepType = 'import' | 'scoping' | 'matching' | 'processing' | 'referenceResolution' | 'export';
+export type ProvisioningAction = 'create' | 'update' | 'delete' | 'stagedDelete' | 'disable' | 'other';
+export type ErrorCategory = 'failure' | 'nonServiceFailure' | 'success';
+
+export interface ProvisioningErrorInfo {
+  errorCode: string;
+  reason: string;
+  additionalDetails: string | null;
+  errorCategory: ErrorCategory;
+  recommendedAction: string | null;
+  /** Extension: documentation link for the error code. */
+  documentationUrl?: string;
+}
+
+export interface ProvisioningStatusInfo {
+  status: ProvisioningResult;
+  /** Present when status is failure or warning. */
+  errorInformation?: ProvisioningErrorInfo;
+}
+
+/** Operation on one attribute in a step (import: against the stored connector space object). */
+export type AttributeOperation = 'add' | 'update' | 'delete' | 'none';
+export type MappingType = 'Direct' | 'Constant' | 'Expression';
+
+/** One row of a step's Attribute Info table (Import, Sync, Export steps). */
+export interface AttributeRow {
+  name: string;
+  isMultiValued: boolean;
+  /** Attribute syntax: String, Binary, Boolean, Integer, Reference, DateTime. */
+  type: string;
+  /** Values after the step, rendered as text (binary as base64). */
+  value: string[];
+  valueAdd: string[];
+  valueDelete: string[];
+  operation: AttributeOperation;
+  /** Sync and Export steps: the rule whose flow won by precedence. */
+  syncRule?: string;
+  mappingType?: MappingType;
+  /** Source attribute(s) of a Direct flow, or the expression text. */
+  dataSource?: string;
+  /** Export step: false when Microsoft Graph cannot write this attribute. */
+  exportable?: boolean;
+  /** Why a value is as it is (for example: not exportable through Microsoft Graph; MOERA used). */
+  note?: string;
+}
+
+/** A Graph request made during the sync, for the report's troubleshooting tab. */
+export interface GraphRequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  durationInMilliseconds: number;
+  requestId?: string;
+  clientRequestId?: string;
+  retryAfterSeconds?: number;
+}
+
+/** One scope clause of a rule that did not hold. */
+export interface FailedScopeClause {
+  attribute: string;
+  operator: string;
+  value: string;
+  /** The value the object actually had (text), or null when absent. */
+  actual: string | null;
+}
+
+/** A rule that did not apply, and why (disabled, or the clause that failed in each scope group). */
+export interface OutOfScopeRule {
+  ruleName: string;
+  direction: 'inbound' | 'outbound';
+  disabled: boolean;
+  failedClauses: FailedScopeClause[];
+}
+
+export interface ProvisioningStep {
+  /** The step's name as ARCHITECTURE section 3 gives it, verbatim. */
+  name: string;
+  description: string;
+  /** String-to-string map, as Graph's detailsInfo. */
+  details: Record<string, string>;
+  provisioningStepType: ProvisioningStepType;
+  status: ProvisioningResult;
+  /** Extensions used by the report and panel. */
+  stepNumber: number;
+  startDateTime: string;
+  durationInMilliseconds: number;
+  attributes?: AttributeRow[];
+  graphRequests?: GraphRequestRecord[];
+  outOfScopeRules?: OutOfScopeRule[];
+  errorInformation?: ProvisioningErrorInfo;
+}
+
+export interface ModifiedProperty {
+  displayName: string;
+  /** Text of the old value; null where there was none. Multi-valued: the values joined by newlines. */
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+export interface ProvisionedIdentity {
+  id: string;
+  displayName: string;
+  identityType: string;
+  details: Record<string, string>;
+}
+
+export interface ProvisioningSystem {
+  id: string;
+  displayName: string;
+  details: Record<string, string>;
+}
+
+export interface ProvisioningObjectSummary {
+  id: string;
+  activityDateTime: string;
+  changeId: string;
+  cycleId: string;
+  durationInMilliseconds: number;
+  initiatedBy: { id: string; displayName: string; initiatorType: 'user' | 'application' | 'system' };
+  jobId: string;
+  modifiedProperties: ModifiedProperty[];
+  provisioningAction: ProvisioningAction;
+  provisioningStatusInfo: ProvisioningStatusInfo;
+  provisioningSteps: ProvisioningStep[];
+  servicePrincipal: { id: string; displayName: string };
+  /** details: distinguishedName, objectGUID, sourceAnchor, connector, partition. */
+  sourceIdentity: ProvisionedIdentity;
+  sourceSystem: ProvisioningSystem;
+  /** details: userPrincipalName, onPremisesImmutableId. */
+  targetIdentity: ProvisionedIdentity;
+  /** details: tenantId, stagingMode ("True"/"False"), graphEndpoint. */
+  targetSystem: ProvisioningSystem;
+  tenantId: string;
+}
+
+/** Pipeline events, for progress bars and live panels. */
+export type SyncEvent =
+  | { type: 'stepStarted'; stepNumber: number; name: string; startDateTime: string }
+  | { type: 'stepFinished'; step: ProvisioningStep }
+  | { type: 'finished'; summary: ProvisioningObjectSummary };

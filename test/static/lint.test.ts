@@ -1,0 +1,31 @@
+// The engine boundary is a lint rule, and the whole tree passes lint and the type checker.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { ESLint } from 'eslint';
+
+test('the lint rule rejects adapter imports inside src/engine/', async () => {
+  const eslint = new ESLint();
+  for (const pkg of ['vscode', 'ldapts', '@azure/msal-node', '@microsoft/microsoft-graph-client']) {
+    const [result] = await eslint.lintText(`import * as x from '${pkg}';\nexport const y = x;\n`, { filePath: 'src/engine/probe.ts' });
+    const messages = result!.messages.filter((m) => m.ruleId === 'no-restricted-imports');
+    assert.equal(messages.length, 1, `importing ${pkg} in the engine must be a lint error`);
+  }
+  const [outside] = await eslint.lintText(`import * as x from 'ldapts';\nexport const y = x;\n`, { filePath: 'src/ad/probe.ts' });
+  assert.equal(outside!.messages.filter((m) => m.ruleId === 'no-restricted-imports').length, 0);
+});
+
+test('the whole tree passes ESLint', async () => {
+  const eslint = new ESLint();
+  const results = await eslint.lintFiles(['.']);
+  const errors = results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${r.filePath}:${m.line}:${m.column} ${m.ruleId} ${m.message}`));
+  assert.deepEqual(errors, []);
+});
+
+test('the whole tree type-checks (tsc --noEmit, strict)', () => {
+  try {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (err: any) {
+    assert.fail(`tsc reported errors:\n${err.stdout}`);
+  }
+});

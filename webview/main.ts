@@ -1,0 +1,2 @@
+// Report panel script (filled in by the extension issue).
+export {};
