@@ -1,5 +1,6 @@
 // The EntraTarget port: how the engine reads and writes Microsoft Entra ID. Implemented by
 // src/entra/ (msal-node + the Microsoft Graph client). Objects are plain Graph JSON.
+import type { AttributeValue, Attributes } from '../model/attributes';
 import type { GraphRequestRecord } from '../summary/types';
 
 export type EntraObjectKind = 'user' | 'group' | 'contact';
@@ -17,7 +18,19 @@ export interface TenantInfo {
   domains: { name: string; isVerified: boolean; isInitial: boolean; authenticationType: 'Managed' | 'Federated' }[];
 }
 
+/** How connector-space attributes (Entra Connect's AAD connector names) become Graph properties. */
+export interface ExportPlan {
+  /** Graph property name -> value (null clears the property). */
+  properties: Record<string, unknown>;
+  /** Connector attributes that Microsoft Graph v1.0 cannot write, and why. Never dropped silently. */
+  notExportable: { attribute: string; reason: string }[];
+}
+
 export interface EntraTarget {
+  /** Pure: translate AAD-connector attributes (null = delete) to Graph properties for kind. */
+  planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan;
+  /** Pure: a Graph object as Entra connector-space attributes (AAD connector names). */
+  toConnectorSpace(object: EntraObject): Attributes;
   /** Acquire a token and read the verified domains (step 2). */
   connect(): Promise<TenantInfo>;
   /** Hard match: the object whose onPremisesImmutableId equals the sourceAnchor. */
