@@ -5,3 +5,4 @@ export { entraErrors } from './catalog/entra';
 export { rulesErrors } from './catalog/rules';
 export { configErrors } from './catalog/config';
 export { scopeErrors } from './catalog/scope';
+export { syncErrors } from './catalog/sync';

@@ -1,0 +1,32 @@
+// One line per step on stderr as each finishes; a spinner only when stderr is a terminal,
+// so logs and CI output stay clean.
+import type { SyncEvent } from '../engine/summary/types';
+
+const MARK: Record<string, string> = { success: 'ok  ', warning: 'warn', failure: 'FAIL', skipped: 'skip' };
+const FRAMES = ['|', '/', '-', '\\'];
+
+export function progressPrinter(stream: NodeJS.WriteStream): { onEvent: (e: SyncEvent) => void; stop: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let frame = 0;
+  const clear = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    if (stream.isTTY) stream.write('\r\x1b[2K');
+  };
+  return {
+    onEvent(event) {
+      if (event.type === 'stepStarted' && stream.isTTY) {
+        clear();
+        timer = setInterval(() => {
+          stream.write(`\r${FRAMES[frame++ % FRAMES.length]} [${event.stepNumber}/10] ${event.name}`.slice(0, (stream.columns ?? 120) - 1));
+        }, 80);
+      } else if (event.type === 'stepFinished') {
+        clear();
+        const s = event.step;
+        const reason = s.errorInformation ? ` - ${s.errorInformation.errorCode}: ${s.errorInformation.reason}` : s.details.SkipReason ? ` - ${s.details.SkipReason}` : '';
+        stream.write(`[${MARK[s.status] ?? s.status}] ${String(s.stepNumber).padStart(2)}. ${s.name} (${Math.round(s.durationInMilliseconds)} ms)${reason}\n`);
+      }
+    },
+    stop: clear,
+  };
+}

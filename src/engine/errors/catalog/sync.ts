@@ -1,0 +1,58 @@
+import type { CatalogEntry } from '../sync-error';
+
+const learn = 'https://learn.microsoft.com/entra/identity/hybrid/connect';
+
+/** Errors of the pipeline itself: state, secrets, export outcomes. */
+export const syncErrors = {
+  MissingSecret: {
+    code: 'MissingSecret',
+    reason: 'No {secret} is available: the environment variable {variable} is not set and no terminal is attached to ask for it.',
+    recommendedAction: 'Set {variable} in the environment (never pass secrets as arguments), or run the command in a terminal to be prompted, or use "Set Credentials..." in VS Code.',
+    category: 'nonServiceFailure',
+  },
+  StateLocked: {
+    code: 'StateLocked',
+    reason: 'Another sync of this object is running (lock {lockFile} held for {heldSeconds} s).',
+    recommendedAction: 'Wait for the other sync to finish and run again. If no other sync runs, delete the lock file.',
+    category: 'failure',
+  },
+  StateUnreadable: {
+    code: 'StateUnreadable',
+    reason: "The stored connector space state '{file}' cannot be read: {detail}.",
+    recommendedAction: 'Delete the file to start from an empty connector space for this object (the next sync re-imports it).',
+    category: 'failure',
+  },
+  ObjectNotExportableThroughGraph: {
+    code: 'ObjectNotExportableThroughGraph',
+    reason: 'Microsoft Graph v1.0 cannot write {kind} objects ({detail}); the pending export is shown but was not written.',
+    recommendedAction: 'Let the Entra Connect sync service export this object, or create it in Exchange Online / the admin center. The computed export above is what Entra Connect would write.',
+    documentationUrl: 'https://learn.microsoft.com/graph/api/resources/orgcontact',
+    category: 'nonServiceFailure',
+  },
+  MasteredOnPremises: {
+    code: 'MasteredOnPremises',
+    reason: "The Microsoft Entra object {id} is mastered on-premises (onPremisesSyncEnabled is true): the directory synchronization service owns it and Microsoft Graph refuses to write it.",
+    recommendedAction: 'Export through the Entra Connect server that owns the object (Invoke-ADSyncSingleObjectSync there), or turn off directory synchronization for the object first. The computed export above is what would be written.',
+    documentationUrl: `${learn}/how-to-connect-single-object-sync`,
+    category: 'nonServiceFailure',
+  },
+  ExportNotComplete: {
+    code: 'ExportNotComplete',
+    reason: 'The object was exported, but {count} attribute(s) cannot be written through Microsoft Graph: {attributes}.',
+    recommendedAction: 'These values reach Microsoft Entra ID only through the Entra Connect sync service. Check the Export step for each attribute.',
+    documentationUrl: `${learn}/how-to-connect-single-object-sync`,
+    category: 'nonServiceFailure',
+  },
+  UnexpectedError: {
+    code: 'UnexpectedError',
+    reason: 'An unexpected error stopped the step: {message}.',
+    recommendedAction: 'Run again with the log open ("Show Log" in VS Code, stderr on the CLI) and report the issue with the JSON result attached.',
+    category: 'failure',
+  },
+  Cancelled: {
+    code: 'Cancelled',
+    reason: 'The sync was cancelled before this step finished.',
+    recommendedAction: 'Run the sync again.',
+    category: 'nonServiceFailure',
+  },
+} satisfies Record<string, CatalogEntry>;

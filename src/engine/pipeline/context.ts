@@ -1,0 +1,74 @@
+// What one sync needs (its dependencies, given by the composition root in src/session.ts)
+// and what its steps learn along the way.
+import type { ActiveDirectoryConnectorConfig, PartitionConfig, SingleObjectSyncConfig } from '../../config/model';
+import type { Attributes, AttributeValue } from '../model/attributes';
+import type { DirectoryPartition, DirectorySource } from '../ports/directory-source';
+import type { EntraObject, EntraTarget, TenantInfo } from '../ports/entra-target';
+import type { RuleSet } from '../rules';
+import type { ObjectState, StateLock, StateStore } from '../spaces/state-store';
+import type { SyncEvent } from '../summary/types';
+import type { Clock } from './clock';
+
+export interface SyncDependencies {
+  config: SingleObjectSyncConfig;
+  ruleSet: RuleSet;
+  /** Opens (once per session) the directory of a connector. May throw SyncError (secret, TLS, bind). */
+  directory(connector: ActiveDirectoryConnectorConfig): Promise<DirectorySource>;
+  /** Opens (once per session) the tenant. May throw SyncError (secret, certificate). */
+  entra(): Promise<EntraTarget>;
+  stateStore: StateStore;
+  clock: Clock;
+  toolVersion: string;
+  /** Who runs the sync, for initiatedBy. */
+  initiator?: { id: string; displayName: string };
+}
+
+export interface SyncRequest {
+  distinguishedName: string;
+  stagingMode: boolean;
+  onEvent?: (event: SyncEvent) => void;
+  signal?: AbortSignal;
+}
+
+export type EntraKind = 'user' | 'group' | 'contact' | 'device';
+
+/** How the target object was found in step 8. */
+export type MatchKind = 'hard' | 'soft' | 'none';
+
+/** Facts gathered by the steps, read by later steps and by the summary. */
+export interface SyncFacts {
+  dn: string;
+  connector?: ActiveDirectoryConnectorConfig;
+  partition?: PartitionConfig;
+  directoryPartition?: DirectoryPartition;
+  directory?: DirectorySource;
+  entra?: EntraTarget;
+  tenant?: TenantInfo;
+  adAttributes?: Attributes;
+  objectClass?: string;
+  objectGuid?: string;
+  kind?: EntraKind;
+  sourceAnchor?: string;
+  lock?: StateLock;
+  stored?: ObjectState;
+  next?: ObjectState;
+  target?: EntraObject;
+  match?: MatchKind;
+  /** The Entra connector space as imported (AAD connector attribute names). */
+  entraImported?: Attributes;
+  /** The pending export: attribute -> new values (null = delete). */
+  pendingExport?: Record<string, AttributeValue[] | null>;
+  /** The full desired Entra connector space object (for creates). */
+  desired?: Record<string, AttributeValue[] | null>;
+  /** Per-attribute explanations for the export rows (UPN suffix replaced, ...). */
+  exportNotes?: Record<string, string>;
+  /** Outbound lineage per AAD connector attribute. */
+  outboundLineage?: Record<string, { syncRule?: string; mappingType?: 'Direct' | 'Constant' | 'Expression'; dataSource?: string }>;
+  /** Member DNs to add/remove and the Entra ids they resolve to (groups). */
+  membership?: { add: string[]; remove: string[]; desiredIds: string[]; unresolved: string[] };
+  provisioningAction?: 'create' | 'update' | 'other';
+  modified?: { displayName: string; oldValue: string | null; newValue: string | null }[];
+  targetDisplayName?: string;
+  /** Why the object did not reach export although every step succeeded (cloudFiltered, ...). */
+  notProvisionedReason?: string;
+}

@@ -1,0 +1,159 @@
+// Step 10: export the pending changes through the EntraTarget port - create or update, then
+// membership - and list every attribute Microsoft Graph cannot write. Staging mode writes
+// nothing. A re-run with nothing changed exports nothing and says so (RedundantExport).
+import { SyncError, syncErrors } from '../errors';
+import type { AttributeValue } from '../model/attributes';
+import { getValues } from '../model/attributes';
+import type { EntraObjectKind } from '../ports/entra-target';
+import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
+import { valuesText } from '../spaces/value-text';
+import type { AttributeRow } from '../summary/types';
+import type { SyncDependencies, SyncFacts } from './context';
+import { computeSourceAnchor } from './import-steps';
+import type { StepOutcome } from './step-runner';
+
+/** Members resolved per sync; larger groups are reported as partially resolved, never silently. */
+const MEMBER_RESOLUTION_LIMIT = 250;
+
+function text(attribute: string, values: readonly AttributeValue[] | null | undefined): string | null {
+  if (!values || values.length === 0) return null;
+  const items = valuesText(attribute, values);
+  return items.length > 1 ? `${items.join('\n')}` : items[0]!;
+}
+
+function exportRows(facts: SyncFacts, notExportable: Map<string, string>): AttributeRow[] {
+  const imported = facts.entraImported ?? {};
+  const rows: AttributeRow[] = [];
+  for (const [name, desired] of Object.entries(facts.desired ?? {})) {
+    const current = getValues(imported, name) ?? [];
+    const target = desired ?? [];
+    const added = target.filter((v) => !current.some((c) => valuesText(name, [c])[0] === valuesText(name, [v])[0]));
+    const removed = current.filter((c) => !target.some((v) => valuesText(name, [c])[0] === valuesText(name, [v])[0]));
+    const pending = Object.prototype.hasOwnProperty.call(facts.pendingExport ?? {}, name);
+    const operation = !pending ? 'none' : current.length === 0 ? 'add' : target.length === 0 ? 'delete' : 'update';
+    const why = notExportable.get(name.toLowerCase());
+    const note = [facts.exportNotes?.[name], why ? `Not exportable through Microsoft Graph: ${why}` : undefined].filter(Boolean).join(' ');
+    rows.push({
+      name,
+      isMultiValued: isMultiValued(name, target.length ? target : current),
+      type: attributeType(name, target.length ? target : current),
+      value: valuesText(name, target),
+      valueAdd: valuesText(name, added),
+      valueDelete: valuesText(name, removed),
+      operation,
+      ...(facts.outboundLineage?.[name] ?? {}),
+      exportable: !why,
+      ...(note ? { note } : {}),
+    });
+  }
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function resolveMembers(facts: SyncFacts, deps: SyncDependencies): Promise<{ ids: string[]; unresolved: string[]; beyondLimit: number }> {
+  const memberDns = (getValues(facts.adAttributes!, 'member') ?? []).map(String);
+  const ids: string[] = [];
+  const unresolved: string[] = [];
+  for (const dn of memberDns.slice(0, MEMBER_RESOLUTION_LIMIT)) {
+    const read = await facts.directory!.readObject(dn);
+    if (read.status !== 'found') {
+      unresolved.push(`${dn} (${read.status === 'notFound' ? 'not found' : 'not readable'})`);
+      continue;
+    }
+    const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
+    const kind: EntraObjectKind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';
+    const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor);
+    const found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
+    if (found) ids.push(found.id);
+    else unresolved.push(`${dn} (not yet in Microsoft Entra ID)`);
+  }
+  return { ids, unresolved, beyondLimit: Math.max(0, memberDns.length - MEMBER_RESOLUTION_LIMIT) };
+}
+
+export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagingMode: boolean): Promise<StepOutcome> {
+  const entra = facts.entra!;
+  const before = entra.requests().length;
+  const kind = facts.kind;
+  const pending = facts.pendingExport ?? {};
+  const details: Record<string, string> = {};
+  const graphKind: EntraObjectKind | undefined = kind === 'device' ? undefined : kind;
+  const plan = graphKind ? entra.planExport(graphKind, facts.target ? pending : (facts.desired ?? {})) : { properties: {}, notExportable: [] };
+  const notExportable = new Map(plan.notExportable.map((n) => [n.attribute.toLowerCase(), n.reason]));
+  const rows = exportRows(facts, notExportable);
+  facts.provisioningAction = facts.target ? 'update' : 'create';
+  facts.modified = rows
+    .filter((r) => r.operation !== 'none')
+    .map((r) => ({
+      displayName: r.name,
+      oldValue: text(r.name, getValues(facts.entraImported ?? {}, r.name)),
+      newValue: text(r.name, facts.desired?.[r.name]),
+    }));
+  const finish = (outcome: StepOutcome): StepOutcome => ({ ...outcome, attributes: rows, graphRequests: entra.requests().slice(before) });
+  const blocked = rows.filter((r) => r.operation !== 'none' && r.exportable === false).map((r) => r.name);
+  if (blocked.length) details.NotExportableThroughGraph = blocked.join(', ');
+
+  if (stagingMode) {
+    details.SkipReason = 'StagingMode';
+    details.Result = `Staging mode: nothing was exported. ${facts.modified.length} attribute change(s) would be exported (${facts.provisioningAction}).`;
+    return finish({ status: 'skipped', details });
+  }
+  if (!graphKind || graphKind === 'contact') {
+    facts.provisioningAction = 'other';
+    const detail = graphKind === 'contact'
+      ? 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0'
+      : `object class '${facts.objectClass}' has no writable Microsoft Graph counterpart`;
+    return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, { kind: graphKind ?? facts.objectClass, detail }) });
+  }
+  if (facts.target?.properties.onPremisesSyncEnabled === true && Object.keys(pending).length) {
+    return finish({ status: 'failure', details, error: new SyncError(syncErrors.MasteredOnPremises, { id: facts.target.id }) });
+  }
+
+  let id = facts.target?.id;
+  const writable = Object.keys(plan.properties).length;
+  if (!facts.target) {
+    const created = await entra.create(graphKind, plan.properties);
+    id = created.id;
+    details.Result = `Created ${graphKind} ${created.id}.`;
+  } else if (writable) {
+    await entra.update(graphKind, facts.target.id, plan.properties);
+    details.Result = `Updated ${writable} propert${writable === 1 ? 'y' : 'ies'} of ${graphKind} ${facts.target.id}.`;
+  }
+  let membershipWrites = 0;
+  if (graphKind === 'group' && id) {
+    const members = await resolveMembers(facts, deps);
+    const previous = facts.stored?.entraConnectorSpace?.exportedMemberIds ?? [];
+    const add = members.ids.filter((m) => !previous.includes(m));
+    const remove = previous.filter((m) => !members.ids.includes(m));
+    if (add.length) await entra.addMembers(id, add);
+    if (remove.length) await entra.removeMembers(id, remove);
+    membershipWrites = add.length + remove.length;
+    details.MembersAdded = String(add.length);
+    details.MembersRemoved = String(remove.length);
+    if (members.unresolved.length) details.MembersNotResolved = members.unresolved.join('; ');
+    if (members.beyondLimit) details.MembersBeyondResolutionLimit = `${members.beyondLimit} member(s) beyond the first ${MEMBER_RESOLUTION_LIMIT} were not resolved in this run.`;
+    facts.next!.entraConnectorSpace!.exportedMemberIds = members.ids;
+  }
+  // The Entra connector space now holds what was written (attributes Graph refused stay as imported).
+  const written = { ...(facts.entraImported ?? {}) };
+  for (const [name, values] of Object.entries(facts.target ? pending : (facts.desired ?? {}))) {
+    if (notExportable.has(name.toLowerCase())) continue;
+    if (values && values.length) written[name] = values;
+    else delete written[name];
+  }
+  facts.next!.entraConnectorSpace = { ...facts.next!.entraConnectorSpace!, ...(id ? { id } : {}), attributes: written };
+
+  if (facts.target && !writable && !membershipWrites) {
+    facts.provisioningAction = 'other';
+    details.SkipReason = 'RedundantExport';
+    details.Result = blocked.length
+      ? 'Nothing that Microsoft Graph can write has changed; the attributes listed as not exportable remain different.'
+      : 'The state of the object in both the source and target systems already match.';
+    return finish({ status: blocked.length ? 'warning' : 'skipped', details, ...(blocked.length ? { error: notComplete(blocked) } : {}) });
+  }
+  if (blocked.length) return finish({ status: 'warning', details, error: notComplete(blocked) });
+  return finish({ status: 'success', details });
+}
+
+function notComplete(attributes: string[]): SyncError {
+  return new SyncError(syncErrors.ExportNotComplete, { count: attributes.length, attributes: attributes.join(', ') });
+}
+

@@ -1,0 +1,149 @@
+// Steps 1-6: is the object in sync scope, decided as Entra Connect decides it.
+import { directoryErrors, scopeErrors, SyncError } from '../errors';
+import { getValues } from '../model/attributes';
+import { containerScopeInPartition } from '../scope/container-scope';
+import { isWithin } from '../scope/dn-match';
+import { entraKindOf, isDynamicDistributionGroup, objectTypeInScope, structuralClass } from '../scope/object-type-scope';
+import { findPartition } from '../scope/partition-scope';
+import type { SyncDependencies, SyncFacts } from './context';
+import type { StepOutcome } from './step-runner';
+
+const outOfScope = (error: SyncError, details: Record<string, string>): StepOutcome => ({
+  status: 'skipped',
+  outOfScope: true,
+  error,
+  details: { Result: 'The object is not in sync scope.', ...details },
+});
+
+export async function sourceDomainStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
+  const match = findPartition(deps.config.activeDirectory, facts.dn);
+  if (!match) {
+    const partitions = deps.config.activeDirectory.flatMap((c) => c.partitions.map((p) => p.dn)).join('; ') || 'none';
+    return outOfScope(new SyncError(scopeErrors.ObjectOutsideConfiguredPartitions, { dn: facts.dn, partitions }), {});
+  }
+  facts.connector = match.connector;
+  facts.partition = match.partition;
+  const details = { Connector: match.connector.name, Partition: match.partition.dn, Selected: String(match.partition.selected) };
+  if (!match.partition.selected) {
+    return outOfScope(new SyncError(scopeErrors.PartitionNotSelected, { partition: match.partition.dn, connector: match.connector.name }), details);
+  }
+  facts.directory = await deps.directory(match.connector);
+  const partitions = await facts.directory.partitions();
+  facts.directoryPartition = partitions.find((p) => isWithin(p.dn, match.partition.dn) && isWithin(match.partition.dn, p.dn));
+  if (!facts.directoryPartition) {
+    return {
+      status: 'failure',
+      error: new SyncError(scopeErrors.PartitionNotInDirectory, { partition: match.partition.dn, found: partitions.map((p) => p.dn).join('; ') || 'none' }),
+      details,
+    };
+  }
+  return {
+    status: 'success',
+    details: {
+      ...details,
+      DomainDnsName: facts.directoryPartition.dnsRoot,
+      ...(facts.directoryPartition.netbiosName ? { DomainNetBiosName: facts.directoryPartition.netbiosName } : {}),
+      Result: 'The domain is in sync scope.',
+    },
+  };
+}
+
+export async function targetDomainStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
+  facts.entra = await deps.entra();
+  facts.tenant = await facts.entra.connect();
+  const verified = facts.tenant.domains.filter((d) => d.isVerified);
+  return {
+    status: 'success',
+    details: {
+      TenantId: facts.tenant.tenantId,
+      GraphEndpoint: deps.config.entra.graphEndpoint,
+      VerifiedDomains: verified.map((d) => `${d.name} (${d.authenticationType}${d.isInitial ? ', initial' : ''})`).join('; '),
+      Result: 'A token was obtained and the verified domains were read.',
+    },
+    graphRequests: facts.entra.requests().slice(),
+  };
+}
+
+export async function organizationalUnitStep(_deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
+  const partition = facts.partition!;
+  const scope = containerScopeInPartition(partition, facts.dn);
+  const details = {
+    Inclusions: (partition.inclusions.length ? partition.inclusions : [partition.dn]).join('; '),
+    Exclusions: partition.exclusions.join('; ') || '(none)',
+    DecidingContainer: scope.container ?? '(none)',
+  };
+  if (!scope.inScope) {
+    const error = scope.decidedBy === 'exclusion'
+      ? new SyncError(scopeErrors.ContainerExcluded, { container: scope.container })
+      : new SyncError(scopeErrors.ContainerNotIncluded, { partition: partition.dn });
+    return outOfScope(error, details);
+  }
+  return { status: 'success', details: { ...details, Result: 'The organizational unit is in sync scope.' } };
+}
+
+export async function accessibilityStep(_deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
+  const result = await facts.directory!.readObject(facts.dn);
+  if (result.status === 'notFound') {
+    return {
+      status: 'failure',
+      error: new SyncError(directoryErrors.NoSuchObject ?? fallbackNoSuchObject, { dn: facts.dn, matchedDn: result.matchedDn ?? '' }),
+      details: { ...(result.matchedDn ? { ClosestExistingParent: result.matchedDn } : {}) },
+    };
+  }
+  if (result.status === 'notReadable') {
+    return {
+      status: 'failure',
+      error: new SyncError(directoryErrors.InsufficientAccess ?? fallbackNotReadable, { dn: facts.dn, reason: result.reason }),
+      details: {},
+    };
+  }
+  facts.adAttributes = result.object.attributes;
+  return {
+    status: 'success',
+    details: {
+      Result: 'The object was read with the connector account.',
+      AttributesRead: String(Object.keys(result.object.attributes).length),
+    },
+  };
+}
+
+export async function objectTypeStep(_deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
+  const attributes = facts.adAttributes!;
+  const objectClass = structuralClass(attributes) ?? '(none)';
+  facts.objectClass = objectClass;
+  const objectTypes = facts.connector!.objectTypes;
+  const details = { ObjectClass: objectClass, ObjectTypes: objectTypes.join(', ') };
+  if (isDynamicDistributionGroup(attributes)) return outOfScope(new SyncError(scopeErrors.DynamicDistributionGroup), details);
+  if (!objectTypeInScope(objectTypes, objectClass)) {
+    return outOfScope(new SyncError(scopeErrors.ObjectTypeNotInScope, { objectClass, objectTypes: objectTypes.join(', ') }), details);
+  }
+  facts.kind = entraKindOf(objectClass);
+  return { status: 'success', details: { ...details, Result: 'The object type is in sync scope.' } };
+}
+
+export async function groupFilteringStep(_deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
+  const group = facts.connector!.groupFilteringGroupDn;
+  if (!group) return { status: 'success', details: { GroupFiltering: 'Disabled', Result: 'Group filtering is not enabled.' } };
+  const direct = await facts.directory!.isDirectMember(group, facts.dn);
+  const details = { GroupFiltering: 'Enabled', FilteringGroup: group, DirectMember: String(direct) };
+  if (!direct) {
+    const memberOf = (getValues(facts.adAttributes!, 'memberOf') ?? []).map(String);
+    const nested = memberOf.length ? ` (nested membership through another group does not count)` : '';
+    return outOfScope(new SyncError(scopeErrors.NotMemberOfFilteringGroup, { group, nested }), details);
+  }
+  return { status: 'success', details: { ...details, Result: 'The object is a direct member of the filtering group.' } };
+}
+
+// Used only if the directory catalog lacks these codes; keeps the step explicit either way.
+const fallbackNoSuchObject = {
+  code: 'NoSuchObject',
+  reason: "Could not find an object in on-premises AD with distinguishedName '{dn}' using the connector credentials.",
+  recommendedAction: 'Check the distinguished name (copy it from the tree or from ADUC Attribute Editor).',
+  category: 'nonServiceFailure',
+} as const;
+const fallbackNotReadable = {
+  code: 'InsufficientAccess',
+  reason: "The connector account cannot read '{dn}': {reason}.",
+  recommendedAction: 'Grant the connector account read permission on the object (check inheritance on its OU).',
+  category: 'nonServiceFailure',
+} as const;

@@ -1,0 +1,117 @@
+// Runs the steps in order: times each, emits start and finish events, turns thrown errors
+// into a failed step, and reports a step whose prerequisites did not succeed as skipped
+// with the reason (ARCHITECTURE section 3).
+import { isSyncError, SyncError, syncErrors } from '../errors';
+import type { ProvisioningErrorInfo, ProvisioningStep, SyncEvent } from '../summary/types';
+import type { Clock } from './clock';
+import { STEPS, stepDefinition } from './steps';
+
+export type StepOutcome = Omit<
+  ProvisioningStep,
+  'name' | 'description' | 'provisioningStepType' | 'stepNumber' | 'startDateTime' | 'durationInMilliseconds' | 'details'
+> & { details?: Record<string, string>; error?: SyncError; outOfScope?: boolean };
+
+export function errorInfo(error: SyncError): ProvisioningErrorInfo {
+  const info = error.toInfo();
+  return {
+    errorCode: info.errorCode,
+    reason: info.reason,
+    additionalDetails: info.additionalDetails,
+    errorCategory: info.errorCategory,
+    recommendedAction: info.recommendedAction,
+    ...(info.documentationUrl ? { documentationUrl: info.documentationUrl } : {}),
+  };
+}
+
+export function asSyncError(err: unknown): SyncError {
+  if (isSyncError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new SyncError(syncErrors.UnexpectedError, { message }, { cause: err });
+}
+
+export class StepRunner {
+  readonly steps: ProvisioningStep[] = [];
+  /** The first step that put the object out of scope or failed, and its error. */
+  decisive?: { step: ProvisioningStep; error: SyncError; outOfScope: boolean };
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly onEvent: ((event: SyncEvent) => void) | undefined,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  private emit(event: SyncEvent): void {
+    try {
+      this.onEvent?.(event);
+    } catch {
+      // A listener's bug must not break the sync.
+    }
+  }
+
+  statusOf(number: number): ProvisioningStep['status'] | undefined {
+    return this.steps.find((s) => s.stepNumber === number)?.status;
+  }
+
+  /** Runs step `number` unless a prerequisite did not succeed; returns whether it succeeded. */
+  async run(number: number, body: () => Promise<StepOutcome>): Promise<boolean> {
+    const definition = stepDefinition(number);
+    const started = this.clock.now();
+    const t0 = this.clock.monotonic();
+    this.emit({ type: 'stepStarted', stepNumber: number, name: definition.name, startDateTime: started.toISOString() });
+    const blocker = definition.dependsOn.find((n) => !['success', 'warning'].includes(this.statusOf(n) ?? ''));
+    let outcome: StepOutcome;
+    if (blocker !== undefined) {
+      const blocked = stepDefinition(blocker);
+      outcome = {
+        status: 'skipped',
+        details: { SkipReason: `Not run: step ${blocked.number} (${blocked.name}) ended ${this.statusOf(blocker) ?? 'not run'}.` },
+      };
+    } else if (this.signal?.aborted) {
+      outcome = { status: 'failure', error: new SyncError(syncErrors.Cancelled) };
+    } else {
+      try {
+        outcome = await body();
+      } catch (err) {
+        outcome = { status: 'failure', error: asSyncError(err) };
+      }
+    }
+    const { error, outOfScope, details, ...rest } = outcome;
+    const step: ProvisioningStep = {
+      name: definition.name,
+      description: definition.description,
+      details: { ...(details ?? {}) },
+      provisioningStepType: definition.type,
+      stepNumber: number,
+      startDateTime: started.toISOString(),
+      durationInMilliseconds: Math.round((this.clock.monotonic() - t0) * 100) / 100,
+      ...rest,
+    };
+    if (error) {
+      step.errorInformation = errorInfo(error);
+      step.details.ErrorCode = error.code;
+      step.details.Reason = error.reason;
+      if (!this.decisive && (step.status === 'failure' || outOfScope)) this.decisive = { step, error, outOfScope: !!outOfScope };
+    }
+    this.steps.push(step);
+    this.emit({ type: 'stepFinished', step });
+    return step.status === 'success' || step.status === 'warning';
+  }
+
+  /** Steps never reached (e.g. after a usage error) are listed as skipped so the report shows all ten. */
+  fillMissing(reason: string): void {
+    for (const definition of STEPS) {
+      if (this.steps.some((s) => s.stepNumber === definition.number)) continue;
+      this.steps.push({
+        name: definition.name,
+        description: definition.description,
+        details: { SkipReason: reason },
+        provisioningStepType: definition.type,
+        status: 'skipped',
+        stepNumber: definition.number,
+        startDateTime: this.clock.now().toISOString(),
+        durationInMilliseconds: 0,
+      });
+    }
+    this.steps.sort((a, b) => a.stepNumber - b.stepNumber);
+  }
+}

@@ -1,0 +1,48 @@
+// The StateStore port: where the connector spaces and the metaverse of each synced object
+// persist between runs (ARCHITECTURE section 6). The file-backed adapter is src/state/.
+import type { Attributes } from '../model/attributes';
+
+export interface AdConnectorSpaceObject {
+  connector: string;
+  dn: string;
+  objectType: string;
+  attributes: Attributes;
+  importedAt: string;
+}
+
+export interface MetaverseObject {
+  objectType: string;
+  attributes: Attributes;
+  syncedAt: string;
+}
+
+export interface EntraConnectorSpaceObject {
+  kind: string;
+  /** The Entra object id once the object exists in the tenant. */
+  id?: string;
+  /** What the tenant holds, in AAD connector attribute names. */
+  attributes: Attributes;
+  /** Entra object ids of the members this tool exported (groups), for membership deltas. */
+  exportedMemberIds?: string[];
+  importedAt: string;
+}
+
+/** Everything stored for one object, keyed by its objectGUID. */
+export interface ObjectState {
+  key: string;
+  adConnectorSpace?: AdConnectorSpaceObject;
+  metaverse?: MetaverseObject;
+  entraConnectorSpace?: EntraConnectorSpaceObject;
+}
+
+export interface StateLock {
+  load(): Promise<ObjectState | undefined>;
+  /** Atomic: a reader sees the old state or the new one, never a mix. */
+  save(state: ObjectState): Promise<void>;
+  release(): Promise<void>;
+}
+
+export interface StateStore {
+  /** Exclusive access to one object's state; waits a bounded time, then fails with StateLocked. */
+  lock(key: string): Promise<StateLock>;
+}

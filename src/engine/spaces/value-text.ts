@@ -1,0 +1,35 @@
+// How values appear in reports and the JSON: binary as base64 (GUIDs and SIDs in their
+// usual text form), everything else as its string.
+import type { AttributeValue } from '../model/attributes';
+import { guidFromBytes, sidFromBytes } from '../model/ad-codecs';
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+export function valueText(attribute: string, value: AttributeValue): string {
+  if (value instanceof Uint8Array) {
+    const lower = attribute.toLowerCase();
+    if ((lower === 'objectguid' || lower === 'ms-ds-consistencyguid') && value.length === 16) return guidFromBytes(value);
+    if ((lower === 'objectsid' || lower === 'sidhistory') && value.length >= 8) return sidFromBytes(value);
+    return base64(value);
+  }
+  return String(value);
+}
+
+export function valuesText(attribute: string, values: readonly AttributeValue[] | null | undefined): string[] {
+  return (values ?? []).map((v) => valueText(attribute, v));
+}
+
+/** Equality as a directory compares stored values: bytes by content, the rest exactly. */
+export function sameValue(a: AttributeValue, b: AttributeValue): boolean {
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false;
+    return a.every((byte, i) => byte === b[i]);
+  }
+  return a === b;
+}
+
+export { base64 as bytesToBase64 };
