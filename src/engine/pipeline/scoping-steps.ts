@@ -19,7 +19,8 @@ export async function sourceDomainStep(deps: SyncDependencies, facts: SyncFacts)
   const match = findPartition(deps.config.activeDirectory, facts.dn);
   if (!match) {
     const partitions = deps.config.activeDirectory.flatMap((c) => c.partitions.map((p) => p.dn)).join('; ') || 'none';
-    return outOfScope(new SyncError(scopeErrors.ObjectOutsideConfiguredPartitions, { dn: facts.dn, partitions }), {});
+    // Most often a typo or the wrong forest: a failure to fix, not a scoping decision.
+    return { status: 'failure', error: new SyncError(scopeErrors.ObjectOutsideConfiguredPartitions, { dn: facts.dn, partitions }), details: {} };
   }
   facts.connector = match.connector;
   facts.partition = match.partition;

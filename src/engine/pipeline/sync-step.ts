@@ -75,7 +75,13 @@ function applyUpnSuffixRule(facts: SyncFacts, desired: Record<string, AttributeV
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const ctx = evaluationContext(facts, deps.clock.now());
   const cs = facts.next!.adConnectorSpace!;
-  const inbound = evaluateInbound(deps.ruleSet, facts.connector!.name, { dn: facts.dn, objectType: cs.objectType, attributes: cs.attributes }, ctx);
+  const previousMv = facts.stored?.metaverse;
+  const inbound = evaluateInbound(
+    deps.ruleSet,
+    facts.connector!.name,
+    { dn: facts.dn, objectType: cs.objectType, attributes: cs.attributes },
+    { ...ctx, ...(previousMv ? { existingTarget: previousMv.attributes } : {}) },
+  );
   const outOfScopeRules = [...inbound.outOfScopeRules];
   const details: Record<string, string> = {
     RuleSet: deps.ruleSet.source,
@@ -92,13 +98,16 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     };
   }
   const mvAttributes = flowedToAttributes(inbound.attributes);
-  const previousMv = facts.stored?.metaverse;
   const mvRows = diffAttributes(previousMv?.attributes, mvAttributes).map((c) => changeToRow(c, lineageOf(inbound.attributes[c.name])));
   facts.next!.metaverse = { objectType: inbound.metaverseObjectType, attributes: mvAttributes, syncedAt: deps.clock.now().toISOString() };
   details.MetaverseObjectType = inbound.metaverseObjectType;
   details.Metaverse = previousMv ? 'Joined to the stored metaverse object' : inbound.linkType === 'provision' ? 'Projected a new metaverse object' : 'Joined';
 
-  const outbound = evaluateOutbound(deps.ruleSet, { objectType: inbound.metaverseObjectType, attributes: mvAttributes }, ctx);
+  const outbound = evaluateOutbound(
+    deps.ruleSet,
+    { objectType: inbound.metaverseObjectType, attributes: mvAttributes },
+    { ...ctx, existingTarget: facts.entraImported ?? {}, connectedToTarget: !!facts.target },
+  );
   outOfScopeRules.push(...outbound.outOfScopeRules);
   details.OutboundRulesApplied = outbound.appliedRules.map((r) => r.name).join('; ') || '(none)';
   const cloudFilteredFlow = inbound.attributes.cloudFiltered;

@@ -1,0 +1,140 @@
+// End-to-end harness: the live Samba AD (started by scripts/test.mjs for `uses-samba`
+// files), the Graph emulator in-process, a config file in a temp folder, and a session.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'ldapts';
+import { createDirectorySource } from '../../src/ad';
+import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../../src/config/model';
+import { computeSourceAnchor } from '../../src/engine/pipeline/import-steps';
+import { openSession, type Session } from '../../src/session';
+import { startEmulator } from '../graph-emulator';
+
+export const base = 'DC=corp,DC=contoso,DC=com';
+export const ou = (path: string) => `${path},OU=Contoso,${base}`;
+
+export function adEnv() {
+  const need = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run through npm test (the file is marked uses-samba)`);
+    return value;
+  };
+  return {
+    url: need('SOS_AD_URL'),
+    caFile: need('SOS_AD_CA_FILE'),
+    serverName: need('SOS_AD_SERVER_NAME'),
+    bindDn: need('SOS_AD_BIND_DN'),
+    password: need('SOS_AD_PASSWORD'),
+  };
+}
+
+export function connectorConfig(overrides: Partial<ActiveDirectoryConnectorConfig> = {}): ActiveDirectoryConnectorConfig {
+  const ad = adEnv();
+  return {
+    name: 'corp.contoso.com',
+    url: ad.url,
+    bindDn: ad.bindDn,
+    passwordEnv: 'SOS_AD_PASSWORD',
+    tls: { caFile: ad.caFile, serverName: ad.serverName },
+    partitions: [{ dn: base, selected: true, inclusions: [base], exclusions: [ou('OU=Excluded')] }],
+    objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'],
+    groupFilteringGroupDn: null,
+    ...overrides,
+  };
+}
+
+/** The sourceAnchor of a live AD object, as the engine computes it. */
+export async function anchorOf(dn: string): Promise<string> {
+  const source = createDirectorySource(connectorConfig(), adEnv().password);
+  try {
+    const read = await source.readObject(dn);
+    if (read.status !== 'found') throw new Error(`fixture ${dn} not found`);
+    return computeSourceAnchor(read.object.attributes, 'mS-DS-ConsistencyGuid')!;
+  } finally {
+    await source.close();
+  }
+}
+
+/** Changes one attribute in the live AD as the administrator (for update tests). */
+export async function modifyAd(dn: string, attribute: string, values: string[]): Promise<void> {
+  const ad = adEnv();
+  const { readFileSync } = await import('node:fs');
+  const client = new Client({ url: ad.url, tlsOptions: { ca: [readFileSync(ad.caFile)], servername: ad.serverName } });
+  try {
+    await client.bind(ad.bindDn, ad.password);
+    const { Change, Attribute } = await import('ldapts');
+    await client.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: attribute, values }) }));
+  } finally {
+    await client.unbind();
+  }
+}
+
+export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+export interface World {
+  emulator: Emulator;
+  session: Session;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** A tenant seeded for the fixture cases, and a session over the live AD. */
+export async function openWorld(options: { config?: Partial<SingleObjectSyncConfig>; connector?: Partial<ActiveDirectoryConnectorConfig> } = {}): Promise<World> {
+  const [softConflictAnchor, masteredAnchor] = ['c29tZS1vdGhlci1hbmNob3I=', await anchorOf(ou('CN=Mastered User,OU=Sales'))];
+  const emulator = await startEmulator({
+    seed: {
+      users: [
+        { displayName: 'Soft Match (cloud)', userPrincipalName: 'soft.match@contoso.com', mailNickname: 'soft.match', accountEnabled: true },
+        {
+          displayName: 'Soft Conflict (synced elsewhere)', userPrincipalName: 'soft.conflict@contoso.com', mailNickname: 'soft.conflict',
+          accountEnabled: true, onPremisesImmutableId: softConflictAnchor,
+        },
+        {
+          displayName: 'Mastered User', userPrincipalName: 'mastered.user@contoso.com', mailNickname: 'mastered.user', accountEnabled: true,
+          onPremisesImmutableId: masteredAnchor, onPremisesSyncEnabled: true,
+        },
+        {
+          displayName: 'Other User', userPrincipalName: 'other.user@contoso.com', mailNickname: 'other.user', accountEnabled: true,
+          mail: 'other.user@contoso.com', proxyAddresses: ['SMTP:other.user@contoso.com', 'smtp:dup.user@contoso.com'],
+          onPremisesImmutableId: 'b3RoZXItZm9yZXN0LWFuY2hvcg==',
+        },
+      ],
+    },
+  });
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-e2e-'));
+  const config = {
+    activeDirectory: [connectorConfig(options.connector)],
+    entra: {
+      tenantId: emulator.tenantId,
+      clientId: emulator.clientId,
+      clientSecretEnv: 'SOS_E2E_CLIENT_SECRET',
+      authorityHost: emulator.authorityHost,
+      graphEndpoint: emulator.graphEndpoint,
+      caFile: emulator.caFile,
+      maxRetryWaitSeconds: 2,
+    },
+    sourceAnchor: 'mS-DS-ConsistencyGuid',
+    rules: 'builtin',
+    stateDir: 'state',
+    reportDir: 'reports',
+    ...options.config,
+  };
+  const configPath = path.join(dir, 'single-object-sync.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  const session = await openSession({
+    configPath,
+    secrets: {
+      directoryPassword: async () => adEnv().password,
+      entraClientSecret: async () => emulator.clientSecret,
+    },
+  });
+  return {
+    emulator,
+    session,
+    dir,
+    async close() {
+      await session.close();
+      await emulator.close();
+    },
+  };
+}
