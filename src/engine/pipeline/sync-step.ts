@@ -97,6 +97,19 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
       outOfScopeRules,
     };
   }
+  if (inbound.linkType === 'join' && !previousMv) {
+    const provisioning = inbound.outOfScopeRules.filter((r) => deps.ruleSet.rules.some((rule) => rule.name === r.ruleName && rule.linkType === 'Provision'));
+    const failed = provisioning
+      .map((r) => `${r.ruleName}: ${r.disabled ? 'disabled' : r.failedClauses.map((c) => `${c.attribute} ${c.operator} ${c.value} (actual: ${c.actual ?? 'absent'})`).join(' and ')}`)
+      .join('; ') || 'no provisioning rule for this object type';
+    return {
+      status: 'skipped',
+      outOfScope: true,
+      error: new SyncError(scopeErrors.NotProjectedToMetaverse, { objectType: cs.objectType, failed }),
+      details,
+      outOfScopeRules,
+    };
+  }
   const mvAttributes = flowedToAttributes(inbound.attributes);
   const mvRows = diffAttributes(previousMv?.attributes, mvAttributes).map((c) => changeToRow(c, lineageOf(inbound.attributes[c.name])));
   facts.next!.metaverse = { objectType: inbound.metaverseObjectType, attributes: mvAttributes, syncedAt: deps.clock.now().toISOString() };

@@ -1,5 +1,43 @@
 import type { CatalogEntry } from '../sync-error';
 
+const docs = 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-single-object-sync';
+const exportDocs = 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-import-export-config';
+
 /** Errors raised by configuration loading. */
 export const configErrors = {
+  ConfigurationNotFound: {
+    code: 'ConfigurationNotFound',
+    reason: 'The configuration file {file} cannot be read: {cause}.',
+    recommendedAction: 'Create single-object-sync.json (see the README) or pass its path with --config.',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
+  ConfigurationNotJson: {
+    code: 'ConfigurationNotJson',
+    reason: 'The configuration file {file} is not valid JSON (line {line}, column {column}): {problem}.',
+    recommendedAction: 'Correct the JSON syntax at that position.',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
+  ConfigurationInvalid: {
+    code: 'ConfigurationInvalid',
+    reason: 'The configuration {file} has {count} problem(s): {summary}',
+    recommendedAction: 'Correct each problem (run single-object-sync --validate-config to list them with their positions).',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
+  ServerConfigurationNotFound: {
+    code: 'ServerConfigurationNotFound',
+    reason: 'The Entra Connect server configuration folder {folder} cannot be read: {cause}.',
+    recommendedAction: 'Export the configuration on the Entra Connect server with Get-ADSyncServerConfiguration -Path <folder>, copy the folder and point "rules": {"serverConfiguration": ...} at it.',
+    documentationUrl: exportDocs,
+    category: 'nonServiceFailure',
+  },
+  ServerConfigurationInvalid: {
+    code: 'ServerConfigurationInvalid',
+    reason: 'The Entra Connect server configuration file {file} cannot be loaded: {problem}.',
+    recommendedAction: 'Export the configuration again with Get-ADSyncServerConfiguration; do not edit the exported XML by hand.',
+    documentationUrl: exportDocs,
+    category: 'nonServiceFailure',
+  },
 } satisfies Record<string, CatalogEntry>;

@@ -1,5 +1,134 @@
 import type { CatalogEntry } from '../sync-error';
 
-/** Errors raised by Active Directory (src/ad). */
+const ldapErrorsDoc = 'https://learn.microsoft.com/troubleshoot/windows-server/active-directory/ldap-error-codes';
+const connectorAccountDoc = 'https://learn.microsoft.com/entra/identity/hybrid/connect/reference-connect-accounts-permissions';
+const ldapsDoc = 'https://learn.microsoft.com/troubleshoot/windows-server/active-directory/enable-ldap-over-ssl-3rd-certification-authority';
+const signingDoc = 'https://learn.microsoft.com/troubleshoot/windows-server/active-directory/enable-ldap-signing-in-windows-server';
+const dnDoc = 'https://learn.microsoft.com/previous-versions/windows/desktop/ldap/distinguished-names';
+const ldifDoc = 'https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/cc731033(v=ws.11)';
+
+/** Errors raised by Active Directory (src/ad) and by distinguished-name parsing. */
 export const directoryErrors = {
+  MalformedDistinguishedName: {
+    code: 'MalformedDistinguishedName',
+    reason: 'The distinguished name is malformed at character {position}: {problem}.',
+    recommendedAction:
+      'Check the distinguished name: attribute=value pairs separated by commas, with , + " \\ < > ; and leading # or spaces escaped by a backslash (for example CN=Smith\\, John,OU=Sales,DC=contoso,DC=com). No directory call was made.',
+    documentationUrl: dnDoc,
+    category: 'nonServiceFailure',
+  },
+  InvalidCredentials: {
+    code: 'InvalidCredentials',
+    reason: 'The domain controller {server} rejected the bind of {bindDn}: the user name or password is wrong, or the account is disabled, locked out or expired.',
+    recommendedAction:
+      'Check the connector account (bindDn) and its password (the environment variable or the stored secret), and that the account is enabled and not locked out.',
+    documentationUrl: connectorAccountDoc,
+    category: 'nonServiceFailure',
+  },
+  MissingBindPassword: {
+    code: 'MissingBindPassword',
+    reason: 'No password is available for the connector account {bindDn} of {connector}.',
+    recommendedAction:
+      'CLI: set the environment variable named by passwordEnv. VS Code: run "Set Active Directory Password". An empty password is never sent (LDAP would treat it as an anonymous bind).',
+    documentationUrl: connectorAccountDoc,
+    category: 'nonServiceFailure',
+  },
+  StrongAuthenticationRequired: {
+    code: 'StrongAuthenticationRequired',
+    reason: 'The domain controller {server} refuses a simple bind over an unprotected connection (strong authentication required).',
+    recommendedAction:
+      'Use ldaps:// (port 636) or set "startTls": true for ldap:// so the bind is protected by TLS.',
+    documentationUrl: signingDoc,
+    category: 'nonServiceFailure',
+  },
+  InsecureBindRefused: {
+    code: 'InsecureBindRefused',
+    reason: 'A simple bind over plain LDAP ({url}) would send the password unencrypted, so it was not attempted.',
+    recommendedAction:
+      'Use ldaps://host:636, or set "startTls": true. Only for an isolated lab, set "allowInsecure": true on the connector.',
+    documentationUrl: ldapsDoc,
+    category: 'nonServiceFailure',
+  },
+  CertificateVerificationFailed: {
+    code: 'CertificateVerificationFailed',
+    reason: 'The TLS certificate of {server} could not be verified: {detail}.',
+    recommendedAction:
+      'Set tls.caFile to the PEM of the CA that issued the domain controller certificate, and tls.serverName to the name in that certificate when you connect by IP address. Verification stays on.',
+    documentationUrl: ldapsDoc,
+    category: 'nonServiceFailure',
+  },
+  ServerUnavailable: {
+    code: 'ServerUnavailable',
+    reason: 'The domain controller at {url} could not be reached: {detail}.',
+    recommendedAction:
+      'Check the URL, the port (636 for ldaps, 389 for ldap), DNS and firewalls, and that the domain controller is running.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'failure',
+  },
+  TimeLimitExceeded: {
+    code: 'TimeLimitExceeded',
+    reason: 'The domain controller at {url} did not answer {operation} within {timeoutMs} ms.',
+    recommendedAction:
+      'Retry; if it persists, check the domain controller load and the network, or raise connectTimeoutMs / operationTimeoutMs on the connector.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'failure',
+  },
+  NoSuchObject: {
+    code: 'NoSuchObject',
+    reason: 'No object {dn} exists in the directory.',
+    recommendedAction:
+      'Check the distinguished name (the object may have been renamed, moved or deleted). The closest existing parent is {matchedDn}.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'nonServiceFailure',
+  },
+  InsufficientAccess: {
+    code: 'InsufficientAccess',
+    reason: 'The connector account {bindDn} is not allowed to {operation} {dn}.',
+    recommendedAction:
+      'Grant the connector account read permissions on the object and its OU (Entra Connect: Set-ADSyncBasicReadPermissions), or check for a blocked inheritance.',
+    documentationUrl: connectorAccountDoc,
+    category: 'nonServiceFailure',
+  },
+  ServerBusy: {
+    code: 'ServerBusy',
+    reason: 'The domain controller at {url} is busy or unwilling to perform {operation}: {detail}.',
+    recommendedAction: 'Retry in a moment; if it persists, check the domain controller event log.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'failure',
+  },
+  SizeLimitExceeded: {
+    code: 'SizeLimitExceeded',
+    reason: 'The domain controller returned more entries than allowed for {operation} under {dn}.',
+    recommendedAction: 'Use a smaller page size, or check the MaxPageSize LDAP policy of the domain controller.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'failure',
+  },
+  LdapOperationFailed: {
+    code: 'LdapOperationFailed',
+    reason: 'The domain controller at {url} failed {operation} (LDAP result {resultCode}): {detail}.',
+    recommendedAction: 'Check the message above and the domain controller event log; retry once the cause is fixed.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'failure',
+  },
+  InvalidDirectoryConfiguration: {
+    code: 'InvalidDirectoryConfiguration',
+    reason: 'The Active Directory connector {connector} is not usable: {problem}.',
+    recommendedAction: 'Fix the connector in single-object-sync.json: give either "url" (ldaps:// or ldap://) or "ldifFile", and a bindDn with a password for LDAP.',
+    documentationUrl: ldapsDoc,
+    category: 'nonServiceFailure',
+  },
+  LdifUnreadable: {
+    code: 'LdifUnreadable',
+    reason: 'The LDIF snapshot {file} could not be read at line {line}: {problem}.',
+    recommendedAction: 'Export the snapshot again (ldifde -f file.ldf or ldapsearch -LLL), and keep the file unmodified.',
+    documentationUrl: ldifDoc,
+    category: 'nonServiceFailure',
+  },
+  ContinuationExpired: {
+    code: 'ContinuationExpired',
+    reason: 'The listing of {dn} cannot continue: its continuation is not valid for this connection.',
+    recommendedAction: 'Refresh the listing from its first page.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'nonServiceFailure',
+  },
 } satisfies Record<string, CatalogEntry>;

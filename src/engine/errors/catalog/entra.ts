@@ -1,5 +1,144 @@
 import type { CatalogEntry } from '../sync-error';
 
-/** Errors raised by Microsoft Entra and Graph (src/entra). */
+const exportErrors = 'https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-connect-sync-errors';
+const graphErrors = 'https://learn.microsoft.com/graph/errors';
+
+/** Errors raised by Microsoft Entra and Graph (src/entra). Export error names follow Entra Connect's. */
 export const entraErrors = {
+  AuthenticationFailed: {
+    code: 'AuthenticationFailed',
+    reason: 'The tenant did not issue an access token for application {clientId}: {detail}',
+    recommendedAction:
+      'Check the tenant id, the client id and the client secret or certificate (and its thumbprint) of the app registration, and that the credential has not expired.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
+    category: 'nonServiceFailure',
+  },
+  AuthorizationDenied: {
+    code: 'AuthorizationDenied',
+    reason: 'Microsoft Graph refused {method} {path}: the application lacks a permission the call needs ({graphMessage}).',
+    recommendedAction:
+      'Grant the application permissions User.ReadWrite.All, Group.ReadWrite.All (or Directory.ReadWrite.All) and Domain.Read.All, with admin consent, then retry.',
+    documentationUrl: 'https://learn.microsoft.com/graph/permissions-reference',
+    category: 'nonServiceFailure',
+  },
+  TenantUnreachable: {
+    code: 'TenantUnreachable',
+    reason: 'Could not reach {endpoint}: {detail}',
+    recommendedAction:
+      'Check the network path and proxy to the authority host and the Graph endpoint, and that the configured CA file (caFile) trusts their certificates. Then retry.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-prerequisites',
+    category: 'failure',
+  },
+  Throttled: {
+    code: 'Throttled',
+    reason: '{service} throttled {method} {path} and asked to wait {retryAfterSeconds} s; the retries this run allows (at most {maxRetryWaitSeconds} s of waiting in all) are used up.',
+    recommendedAction: 'Wait at least {retryAfterSeconds} seconds and run the sync again, or raise entra.maxRetryWaitSeconds.',
+    documentationUrl: 'https://learn.microsoft.com/graph/throttling',
+    category: 'failure',
+  },
+  ServiceUnavailable: {
+    code: 'ServiceUnavailable',
+    reason: '{service} answered {status} to {method} {path} and did not recover within the retries this run allows.',
+    recommendedAction: 'Retry later; check the Microsoft 365 service health for Microsoft Entra ID.',
+    documentationUrl: graphErrors,
+    category: 'failure',
+  },
+  AttributeValueMustBeUnique: {
+    code: 'AttributeValueMustBeUnique',
+    reason: 'Another object in Microsoft Entra ID already has the value of {attribute}{conflictingObject}.',
+    recommendedAction:
+      'Find the object holding the duplicate value (IdFix or the Entra admin center) and change or remove the value on one of the two objects, then sync again.',
+    documentationUrl: `${exportErrors}#attributevaluemustbeunique`,
+    category: 'nonServiceFailure',
+  },
+  InvalidSoftMatch: {
+    code: 'InvalidSoftMatch',
+    reason:
+      'The object matches an existing Microsoft Entra object by {attribute}, but that object already has a different source anchor (onPremisesImmutableId {existingImmutableId}), so it cannot be soft-matched.',
+    recommendedAction:
+      'If both are the same person, clear or correct the onPremisesImmutableId of the cloud object; otherwise change {attribute} on one of the objects. Then sync again.',
+    documentationUrl: `${exportErrors}#invalidsoftmatch`,
+    category: 'nonServiceFailure',
+  },
+  ObjectTypeMismatch: {
+    code: 'ObjectTypeMismatch',
+    reason: 'The {attribute} value belongs to a Microsoft Entra {existingKind}, but the object being exported is a {kind}.',
+    recommendedAction: 'Remove the value from one of the two objects; objects of different types are never matched.',
+    documentationUrl: `${exportErrors}#objecttypemismatch`,
+    category: 'nonServiceFailure',
+  },
+  IdentityDataValidationFailed: {
+    code: 'IdentityDataValidationFailed',
+    reason: 'Microsoft Graph rejected a value: {graphMessage}',
+    recommendedAction: 'Correct the attribute value named in the message in Active Directory (or the sync rule that computes it) and sync again.',
+    documentationUrl: `${exportErrors}#data-validation-failures`,
+    category: 'nonServiceFailure',
+  },
+  UnverifiedDomain: {
+    code: 'UnverifiedDomain',
+    reason: 'The userPrincipalName {userPrincipalName} uses a domain that is not verified in the tenant.',
+    recommendedAction:
+      'Verify the domain in the tenant, or give the user a UPN suffix that is a verified domain (an alternate UPN suffix in Active Directory), then sync again.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/howto-troubleshoot-upn-changes',
+    category: 'nonServiceFailure',
+  },
+  FederatedDomainRequiresSourceAnchor: {
+    code: 'FederatedDomainRequiresSourceAnchor',
+    reason: 'The userPrincipalName is in a federated domain, and Microsoft Graph requires or refuses onPremisesImmutableId there: {graphMessage}',
+    recommendedAction: 'Make sure the sourceAnchor flows to onPremisesImmutableId, or move the user to a managed domain first.',
+    documentationUrl: 'https://learn.microsoft.com/graph/api/resources/user',
+    category: 'nonServiceFailure',
+  },
+  DirSyncMastered: {
+    code: 'DirSyncMastered',
+    reason:
+      'The Microsoft Entra object {id} is mastered on-premises by Entra Connect (onPremisesSyncEnabled is true); Microsoft Graph refuses to change it.',
+    recommendedAction:
+      'Change the object in Active Directory and let the Entra Connect server export it, or convert its source of authority to the cloud first.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-preferreddatalocation',
+    category: 'nonServiceFailure',
+  },
+  NotWritableThroughGraph: {
+    code: 'NotWritableThroughGraph',
+    reason: '{what} cannot be written through Microsoft Graph v1.0: {detail}',
+    recommendedAction:
+      'Use Entra Connect (or Cloud Sync) to export this; the report lists it as not exportable through Microsoft Graph.',
+    documentationUrl: 'https://learn.microsoft.com/graph/api/resources/user',
+    category: 'nonServiceFailure',
+  },
+  ObjectNotFound: {
+    code: 'ObjectNotFound',
+    reason: 'Microsoft Graph has no object {id} ({graphMessage}).',
+    recommendedAction: 'The object may have been deleted in Microsoft Entra ID; run the sync again so it is matched or created anew.',
+    documentationUrl: graphErrors,
+    category: 'nonServiceFailure',
+  },
+  LargeObject: {
+    code: 'LargeObject',
+    reason: 'The object exceeds a size limit of Microsoft Entra ID ({graphMessage}).',
+    recommendedAction: 'Reduce the number of values (for example userCertificate or proxyAddresses) on the object in Active Directory.',
+    documentationUrl: `${exportErrors}#largeobject`,
+    category: 'nonServiceFailure',
+  },
+  EntraCredentialMissing: {
+    code: 'EntraCredentialMissing',
+    reason: 'No client secret and no certificate is configured for application {clientId}.',
+    recommendedAction: 'Set entra.certificateFile, or provide the client secret (environment variable named by entra.clientSecretEnv, or the secret store).',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/howto-create-service-principal-portal',
+    category: 'nonServiceFailure',
+  },
+  EntraCertificateUnreadable: {
+    code: 'EntraCertificateUnreadable',
+    reason: 'The certificate file {file} could not be used: {detail}',
+    recommendedAction: 'Point entra.certificateFile at a PEM file holding the certificate and its unencrypted private key.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/certificate-credentials',
+    category: 'nonServiceFailure',
+  },
+  GraphRequestFailed: {
+    code: 'GraphRequestFailed',
+    reason: 'Microsoft Graph answered {status} {graphCode} to {method} {path}: {graphMessage}',
+    recommendedAction: 'Read the message; the request-id in the details identifies the call for Microsoft support.',
+    documentationUrl: graphErrors,
+    category: 'failure',
+  },
 } satisfies Record<string, CatalogEntry>;

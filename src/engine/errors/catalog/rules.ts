@@ -1,5 +1,58 @@
 import type { CatalogEntry } from '../sync-error';
 
+const expressionDocs = 'https://learn.microsoft.com/entra/identity/hybrid/connect/concept-azure-ad-connect-sync-declarative-provisioning-expressions';
+const functionDocs = 'https://learn.microsoft.com/entra/identity/hybrid/connect/reference-connect-sync-functions-reference';
+const rulesDocs = 'https://learn.microsoft.com/entra/identity/hybrid/connect/concept-azure-ad-connect-sync-declarative-provisioning';
+
 /** Errors raised by sync rules and expressions. */
 export const rulesErrors = {
+  ExpressionSyntaxError: {
+    code: 'ExpressionSyntaxError',
+    reason: 'The expression has a syntax error at column {column}: {problem}. Expression: {expression}',
+    recommendedAction: 'Correct the expression in the sync rule (Synchronization Rules Editor or the exported rule file) and load the configuration again.',
+    documentationUrl: expressionDocs,
+    category: 'nonServiceFailure',
+  },
+  UnknownFunction: {
+    code: 'UnknownFunction',
+    reason: 'The expression calls an unknown function {name} at column {column}. Function names are case-sensitive. Expression: {expression}',
+    recommendedAction: 'Use a function from the Entra Connect functions reference with its exact spelling.',
+    documentationUrl: functionDocs,
+    category: 'nonServiceFailure',
+  },
+  WrongArgumentCount: {
+    code: 'WrongArgumentCount',
+    reason: 'The function {name} at column {column} takes {expected} argument(s) but is given {actual}. Expression: {expression}',
+    recommendedAction: 'Call the function with the arguments the Entra Connect functions reference documents.',
+    documentationUrl: functionDocs,
+    category: 'nonServiceFailure',
+  },
+  ExpressionError: {
+    code: 'ExpressionError',
+    reason: '{message}',
+    recommendedAction: 'The sync rule {syncRule} raised this error for attribute {attribute}. Correct the source object (or the rule) so the expression no longer reaches Error().',
+    documentationUrl: expressionDocs,
+    category: 'nonServiceFailure',
+  },
+  ExpressionEvaluationFailed: {
+    code: 'ExpressionEvaluationFailed',
+    reason: 'The expression of sync rule {syncRule} for attribute {attribute} could not be evaluated: {problem}.',
+    recommendedAction: 'Check the source values the expression uses (type and format) and the expression itself.',
+    documentationUrl: functionDocs,
+    category: 'nonServiceFailure',
+  },
+  InvalidSyncRule: {
+    code: 'InvalidSyncRule',
+    reason: 'The sync rule {syncRule} is invalid: {problem}.',
+    recommendedAction: 'Correct the rule definition (direction, link type, scope operator, attribute flow) and load the configuration again.',
+    documentationUrl: rulesDocs,
+    category: 'nonServiceFailure',
+  },
+  AmbiguousJoin: {
+    code: 'AmbiguousJoin',
+    reason: 'The join rule {syncRule} matched {count} objects with join group {group}; a join needs exactly one match.',
+    recommendedAction: 'Make the join attribute values unique (for example sourceAnchor) so only one object matches.',
+    documentationUrl: rulesDocs,
+    category: 'nonServiceFailure',
+  },
 } satisfies Record<string, CatalogEntry>;

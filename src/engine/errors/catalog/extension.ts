@@ -1,0 +1,42 @@
+import type { CatalogEntry } from '../sync-error';
+
+const docs = 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-single-object-sync';
+
+/** Errors the VS Code extension raises itself (the engine's errors pass through unchanged). */
+export const extensionErrors = {
+  NoConfigurationFile: {
+    code: 'NoConfigurationFile',
+    reason: 'No configuration file was found at {path}.',
+    recommendedAction: 'Run "Single Object Sync: Open Configuration" to create a starter single-object-sync.json, or point the setting singleObjectSync.configurationFile at your file.',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
+  NoWorkspaceFolder: {
+    code: 'NoWorkspaceFolder',
+    reason: 'No folder is open, so there is no place for single-object-sync.json.',
+    recommendedAction: 'Open a folder (File > Open Folder...) or set singleObjectSync.configurationFile to an absolute path.',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
+  ExportNotAllowedInUntrustedWorkspace: {
+    code: 'ExportNotAllowedInUntrustedWorkspace',
+    reason: 'This workspace is not trusted, so only a preview (staging mode) sync may run; nothing is exported to Microsoft Entra ID.',
+    recommendedAction: 'Trust the workspace (Workspaces: Manage Workspace Trust) to sync with export, or run "Preview Sync (Staging Mode)".',
+    documentationUrl: 'https://code.visualstudio.com/docs/editing/workspaces/workspace-trust',
+    category: 'nonServiceFailure',
+  },
+  SyncCancelled: {
+    code: 'SyncCancelled',
+    reason: 'The sync of {distinguishedName} was cancelled before it finished.',
+    recommendedAction: 'Run the sync again. Steps already finished kept their results; staging mode never exports.',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
+  UnexpectedExtensionFailure: {
+    code: 'UnexpectedExtensionFailure',
+    reason: 'An unexpected error occurred: {message}.',
+    recommendedAction: 'Run "Single Object Sync: Show Log" for details and report the problem with the log attached (secrets are never logged).',
+    documentationUrl: docs,
+    category: 'failure',
+  },
+} satisfies Record<string, CatalogEntry>;

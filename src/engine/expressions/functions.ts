@@ -1,0 +1,494 @@
+// The function library (Entra Connect functions reference). Names are case-sensitive.
+// Arguments are evaluated lazily so IIF/Switch only evaluate the branch they take and
+// Error() only raises when reached. Text functions apply per value on multi-valued input.
+import { X509Certificate, createHash, randomInt, randomUUID } from 'node:crypto';
+import type { Expr } from './ast';
+import {
+  EvaluationProblem,
+  isMarker,
+  isNumericText,
+  listOf,
+  perValue,
+  single,
+  toBigInt,
+  toBoolean,
+  toNumber,
+  toText,
+  truthy,
+  type Scalar,
+  type Value,
+} from './values';
+import { formatDateTime, fromFileTime, parseDate, toFileTime, dateAdd } from './dates';
+import { dnComponents, escapeDnComponent } from './dn';
+
+export interface FunctionArgs {
+  readonly length: number;
+  value(index: number): Value;
+  expr(index: number): Expr;
+}
+
+export interface FunctionEnv {
+  now: Date;
+  /** Evaluate a sub-expression with extra $variables bound (Select, Where, With). */
+  evaluate(expr: Expr, variables?: Record<string, Value>): Value;
+  /** Values of a source attribute by name (ImportedValue, ValueCount). */
+  attribute(name: string): Value;
+  /** Error("text") raises this; the rule evaluator turns it into a SyncError. */
+  raise(message: string): never;
+}
+
+interface FunctionDef {
+  min: number;
+  max: number;
+  /** Switch: the argument count must be even. */
+  even?: boolean;
+  impl(args: FunctionArgs, env: FunctionEnv): Value;
+}
+
+export class ExpressionRaisedError extends Error {}
+
+const text = (v: Value): string | null => {
+  const s = single(v);
+  return s === null ? null : toText(s);
+};
+const num = (v: Value, what: string): number => {
+  const s = single(v);
+  if (s === null) throw new EvaluationProblem(`${what} is NULL`);
+  return toNumber(s);
+};
+const bytesOf = (v: Scalar): Uint8Array => {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === 'string') return Buffer.from(v, 'utf16le');
+  return Buffer.from(toText(v), 'utf16le');
+};
+const caseInsensitive = (v: Value): boolean => {
+  const s = text(v);
+  return s !== null && s.toLowerCase() === 'caseinsensitive';
+};
+/** A per-value text function of one argument. */
+const textFn = (f: (s: string) => Scalar | null): FunctionDef => ({
+  min: 1,
+  max: 1,
+  impl: (a) => perValue(a.value(0), (v) => f(toText(v))),
+});
+/** A per-value text function whose other arguments are single values. */
+const textFnN = (min: number, max: number, f: (s: string, rest: Value[]) => Scalar | null): FunctionDef => ({
+  min,
+  max,
+  impl: (a) => {
+    const rest: Value[] = [];
+    for (let i = 1; i < a.length; i++) rest.push(a.value(i));
+    return perValue(a.value(0), (v) => f(toText(v), rest));
+  },
+});
+
+function guidBytesFromString(s: string): Uint8Array {
+  const hex = s.replace(/[{}-]/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new EvaluationProblem(`"${s}" is not a GUID`);
+  const b = Buffer.from(hex, 'hex');
+  // Windows GUID layout: the first three groups are little-endian.
+  return Uint8Array.from([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8)]);
+}
+
+export function guidString(bytes: Uint8Array): string {
+  if (bytes.length !== 16) throw new EvaluationProblem('a GUID has 16 bytes');
+  const h = (i: number) => bytes[i]!.toString(16).padStart(2, '0');
+  return `${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
+}
+
+export function sidString(bytes: Uint8Array): string {
+  if (bytes.length < 8) throw new EvaluationProblem('a SID has at least 8 bytes');
+  const count = bytes[1]!;
+  let authority = 0;
+  for (let i = 2; i < 8; i++) authority = authority * 256 + bytes[i]!;
+  const parts = [`S-${bytes[0]}-${authority}`];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < count; i++) {
+    if (8 + i * 4 + 4 > bytes.length) throw new EvaluationProblem('the SID is truncated');
+    parts.push(String(view.getUint32(8 + i * 4, true)));
+  }
+  return parts.join('-');
+}
+
+const isGuidText = (s: string) => /^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$/.test(s);
+
+function indexOf(haystack: string, needle: string, start: number, insensitive: boolean, reverse: boolean): number {
+  const h = insensitive ? haystack.toLowerCase() : haystack;
+  const n = insensitive ? needle.toLowerCase() : needle;
+  const found = reverse ? h.lastIndexOf(n, start - 1) : h.indexOf(n, start - 1);
+  return found + 1;
+}
+
+/** A certificate from DER bytes or base64 text (userCertificate values). */
+function certificate(v: Scalar): X509Certificate {
+  const der = v instanceof Uint8Array ? v : typeof v === 'string' ? Buffer.from(v, 'base64') : undefined;
+  if (!der) throw new EvaluationProblem('a certificate must be binary (DER) or base64 text');
+  try {
+    return new X509Certificate(der);
+  } catch {
+    throw new EvaluationProblem('the value is not an X.509 certificate');
+  }
+}
+/** "CN=a\nO=b" (Node's multi-line form) as "CN=a, O=b". */
+const certName = (text: string) => text.split('\n').filter(Boolean).join(', ');
+const keyAlgorithmOids: Record<string, string> = { rsa: '1.2.840.113549.1.1.1', ec: '1.2.840.10045.2.1', dsa: '1.2.840.10040.4.1', ed25519: '1.3.101.112', 'rsa-pss': '1.2.840.113549.1.1.10' };
+const certFn = (f: (c: X509Certificate) => Scalar): FunctionDef => ({ min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => f(certificate(v))) });
+const thumbprint = (c: X509Certificate) => c.fingerprint.replace(/:/g, '').toUpperCase();
+
+const library: Record<string, FunctionDef> = {
+  // Certificates (userCertificate of devices)
+  CertThumbprint: certFn(thumbprint),
+  CertHashString: certFn(thumbprint),
+  CertNotAfter: certFn((c) => new Date(c.validTo)),
+  CertNotBefore: certFn((c) => new Date(c.validFrom)),
+  CertSubject: certFn((c) => certName(c.subject)),
+  CertSubjectNameDN: certFn((c) => certName(c.subject)),
+  CertIssuer: certFn((c) => certName(c.issuer)),
+  CertIssuerDN: certFn((c) => certName(c.issuer)),
+  CertSerialNumber: certFn((c) => c.serialNumber.toUpperCase()),
+  CertKeyAlgorithm: certFn((c) => keyAlgorithmOids[c.publicKey.asymmetricKeyType ?? ''] ?? String(c.publicKey.asymmetricKeyType)),
+  CertFormat: certFn(() => 'X509'),
+
+  // Conversion
+  CBool: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => toBoolean(v)) },
+  CDate: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => (v instanceof Date ? v : parseDate(toText(v)))) },
+  CGuid: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => (v instanceof Uint8Array ? v : guidBytesFromString(toText(v)))) },
+  ConvertFromBase64: {
+    min: 1,
+    max: 2,
+    impl: (a) => {
+      const encoding = (text(a.length > 1 ? a.value(1) : null) ?? 'Unicode').toLowerCase();
+      return perValue(a.value(0), (v) => Buffer.from(toText(v), 'base64').toString(encoding === 'utf8' ? 'utf8' : 'utf16le'));
+    },
+  },
+  ConvertToBase64: {
+    min: 1,
+    max: 2,
+    impl: (a) => {
+      const encoding = (text(a.length > 1 ? a.value(1) : null) ?? 'Unicode').toLowerCase();
+      return perValue(a.value(0), (v) =>
+        Buffer.from(v instanceof Uint8Array ? v : Buffer.from(toText(v), encoding === 'utf8' ? 'utf8' : 'utf16le')).toString('base64'),
+      );
+    },
+  },
+  ConvertFromUTF8Hex: textFn((s) => {
+    if (!/^([0-9a-fA-F]{2})*$/.test(s)) throw new EvaluationProblem(`"${s}" is not UTF-8 hex`);
+    return Buffer.from(s, 'hex').toString('utf8');
+  }),
+  ConvertToUTF8Hex: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => Buffer.from(v instanceof Uint8Array ? v : Buffer.from(toText(v), 'utf8')).toString('hex').toUpperCase()) },
+  CNum: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => toNumber(v)) },
+  CRef: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => toText(v)) },
+  CStr: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => toText(v)) },
+  CBin: {
+    min: 1,
+    max: 2,
+    impl: (a) => {
+      const width = a.length > 1 ? num(a.value(1), 'CBin length') : 0;
+      return perValue(a.value(0), (v) => {
+        if (v instanceof Uint8Array) return v;
+        if (typeof v === 'string' && !isNumericText(v)) return Buffer.from(v, 'base64');
+        // A number as little-endian bytes of the given width.
+        let n = toBigInt(v);
+        const size = width > 0 ? width : 8;
+        const out = new Uint8Array(size);
+        for (let i = 0; i < size; i++) {
+          out[i] = Number(n & 0xffn);
+          n >>= 8n;
+        }
+        return out;
+      });
+    },
+  },
+  Thumbprint: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => new Uint8Array(createHash('sha1').update(bytesOf(v)).digest())) },
+  StringFromGuid: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => (v instanceof Uint8Array ? guidString(v) : toText(v))) },
+  StringFromSid: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => (v instanceof Uint8Array ? sidString(v) : toText(v))) },
+  GUID: { min: 0, max: 0, impl: () => randomUUID() },
+
+  // Date / time
+  DateAdd: {
+    min: 3,
+    max: 3,
+    impl: (a) => {
+      const interval = text(a.value(0));
+      if (interval === null) throw new EvaluationProblem('DateAdd interval is NULL');
+      const amount = num(a.value(1), 'DateAdd number');
+      return perValue(a.value(2), (v) => dateAdd(interval, amount, v instanceof Date ? v : parseDate(toText(v))));
+    },
+  },
+  DateFromNum: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => fromFileTime(toBigInt(v))) },
+  FormatDateTime: {
+    min: 2,
+    max: 2,
+    impl: (a) => {
+      const format = text(a.value(1)) ?? '';
+      return perValue(a.value(0), (v) => formatDateTime(v instanceof Date ? v : parseDate(toText(v)), format));
+    },
+  },
+  Now: { min: 0, max: 0, impl: (_a, env) => new Date(env.now.getTime()) },
+  NumFromDate: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => Number(toFileTime(v instanceof Date ? v : parseDate(toText(v))))) },
+
+  // Directory
+  DNComponent: {
+    min: 2,
+    max: 2,
+    impl: (a) => {
+      const n = num(a.value(1), 'DNComponent component number');
+      return perValue(a.value(0), (v) => dnComponents(toText(v))[n - 1]?.value ?? null);
+    },
+  },
+  DNComponentRev: {
+    min: 2,
+    max: 3,
+    impl: (a) => {
+      const n = num(a.value(1), 'DNComponentRev component number');
+      const ignoreDc = (text(a.length > 2 ? a.value(2) : null) ?? '').toUpperCase() === 'DC';
+      return perValue(a.value(0), (v) => {
+        let parts = dnComponents(toText(v));
+        if (ignoreDc) parts = parts.filter((p) => p.type.toUpperCase() !== 'DC');
+        return parts[parts.length - n]?.value ?? null;
+      });
+    },
+  },
+  EscapeDNComponent: textFn((s) => escapeDnComponent(s)),
+
+  // Evaluation
+  IsBitSet: {
+    min: 2,
+    max: 2,
+    impl: (a) => {
+      const v = single(a.value(0));
+      const flag = single(a.value(1));
+      if (v === null || flag === null) return false;
+      const mask = toBigInt(flag);
+      return (toBigInt(v) & mask) === mask;
+    },
+  },
+  IsDate: {
+    min: 1,
+    max: 1,
+    impl: (a) => {
+      const v = single(a.value(0));
+      if (v === null) return false;
+      if (v instanceof Date) return true;
+      try {
+        parseDate(toText(v));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
+  IsEmpty: {
+    min: 1,
+    max: 1,
+    impl: (a) => {
+      const v = a.value(0);
+      if (v === null || isMarker(v)) return false;
+      return Array.isArray(v) ? v.length === 0 : v === '';
+    },
+  },
+  IsGuid: { min: 1, max: 1, impl: (a) => { const v = single(a.value(0)); return v !== null && (v instanceof Uint8Array ? v.length === 16 : isGuidText(toText(v))); } },
+  IsNull: { min: 1, max: 1, impl: (a) => { const v = a.value(0); return v === null || isMarker(v); } },
+  IsNullOrEmpty: { min: 1, max: 1, impl: (a) => { const v = a.value(0); return v === null || isMarker(v) || v === '' || (Array.isArray(v) && v.length === 0); } },
+  IsNumeric: { min: 1, max: 1, impl: (a) => { const v = single(a.value(0)); return v !== null && (typeof v === 'number' || (typeof v === 'string' && isNumericText(v))); } },
+  IsPresent: { min: 1, max: 1, impl: (a) => { const v = a.value(0); return !(v === null || isMarker(v) || v === '' || (Array.isArray(v) && v.length === 0)); } },
+  IsString: { min: 1, max: 1, impl: (a) => typeof single(a.value(0)) === 'string' },
+
+  // Math
+  BitAnd: { min: 2, max: 2, impl: (a) => bitOp(a, (x, y) => x & y) },
+  BitOr: { min: 2, max: 2, impl: (a) => bitOp(a, (x, y) => x | y) },
+  RandomNum: { min: 2, max: 2, impl: (a) => randomInt(num(a.value(0), 'RandomNum start'), num(a.value(1), 'RandomNum end') + 1) },
+
+  // Multi-valued
+  Contains: {
+    min: 2,
+    max: 3,
+    impl: (a) => {
+      const needle = text(a.value(1));
+      if (needle === null) return 0;
+      const insensitive = a.length > 2 && caseInsensitive(a.value(2));
+      const values = listOf(a.value(0)).map(toText);
+      const index = values.findIndex((v) => (insensitive ? v.toLowerCase().includes(needle.toLowerCase()) : v.includes(needle)));
+      return index + 1;
+    },
+  },
+  Count: { min: 1, max: 1, impl: (a) => listOf(a.value(0)).length },
+  Item: {
+    min: 2,
+    max: 2,
+    impl: (a) => {
+      const values = listOf(a.value(0));
+      const index = num(a.value(1), 'Item index');
+      const item = values[index - 1];
+      if (item === undefined) throw new EvaluationProblem(`Item index ${index} is outside the ${values.length} value(s)`);
+      return item;
+    },
+  },
+  ItemOrNull: {
+    min: 2,
+    max: 2,
+    impl: (a) => {
+      const index = single(a.value(1));
+      return index === null ? null : (listOf(a.value(0))[toNumber(index) - 1] ?? null);
+    },
+  },
+  Join: {
+    min: 1,
+    max: 2,
+    impl: (a) => {
+      const values = listOf(a.value(0));
+      if (values.length === 0) return null;
+      return values.map(toText).join(a.length > 1 ? (text(a.value(1)) ?? '') : ' ');
+    },
+  },
+  RemoveDuplicates: {
+    min: 1,
+    max: 1,
+    impl: (a) => {
+      const v = a.value(0);
+      if (!Array.isArray(v)) return v;
+      const seen = new Set<string>();
+      return v.filter((x) => {
+        const key = x instanceof Uint8Array ? `b:${toText(x)}` : `s:${toText(x)}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    },
+  },
+  Split: {
+    min: 2,
+    max: 3,
+    impl: (a) => {
+      const s = text(a.value(0));
+      if (s === null) return null;
+      const delimiter = text(a.value(1)) ?? ',';
+      let parts = s.split(delimiter);
+      if (a.length > 2) {
+        const limit = num(a.value(2), 'Split limit');
+        if (limit > 0 && parts.length > limit) parts = [...parts.slice(0, limit - 1), parts.slice(limit - 1).join(delimiter)];
+      }
+      return parts;
+    },
+  },
+  ValueCount: { min: 1, max: 1, impl: (a, env) => { const name = text(a.value(0)); return name === null ? 0 : listOf(env.attribute(name)).length; } },
+  ImportedValue: { min: 1, max: 1, impl: (a, env) => { const name = text(a.value(0)); return name === null ? null : env.attribute(name); } },
+
+  // Program flow
+  Error: { min: 1, max: 1, impl: (a, env) => env.raise(text(a.value(0)) ?? 'Error') },
+  IIF: { min: 3, max: 3, impl: (a) => (truthy(a.value(0)) ? a.value(1) : a.value(2)) },
+  Switch: {
+    min: 2,
+    max: Infinity,
+    even: true,
+    impl: (a) => {
+      for (let i = 0; i + 1 < a.length; i += 2) if (truthy(a.value(i))) return a.value(i + 1);
+      return null;
+    },
+  },
+  Select: {
+    min: 3,
+    max: 3,
+    impl: (a, env) => {
+      const name = variableName(a.expr(0), 'Select');
+      const out = listOf(a.value(1)).flatMap((item) => listOf(env.evaluate(a.expr(2), { [name]: item })));
+      return out.length ? out : null;
+    },
+  },
+  Where: {
+    min: 3,
+    max: 3,
+    impl: (a, env) => {
+      const name = variableName(a.expr(0), 'Where');
+      const out = listOf(a.value(1)).filter((item) => truthy(env.evaluate(a.expr(2), { [name]: item })));
+      return out.length ? out : null;
+    },
+  },
+  With: {
+    min: 3,
+    max: 3,
+    impl: (a, env) => {
+      const name = variableName(a.expr(0), 'With');
+      return env.evaluate(a.expr(2), { [name]: a.value(1) });
+    },
+  },
+
+  // Text
+  InStr: {
+    min: 2,
+    max: 4,
+    impl: (a) => {
+      const needle = text(a.value(1));
+      const start = a.length > 2 ? num(a.value(2), 'InStr start') : 1;
+      const insensitive = a.length > 3 && caseInsensitive(a.value(3));
+      return perValue(a.value(0), (v) => (needle === null ? 0 : indexOf(toText(v), needle, start, insensitive, false))) ?? 0;
+    },
+  },
+  InStrRev: {
+    min: 2,
+    max: 4,
+    impl: (a) => {
+      const needle = text(a.value(1));
+      const insensitive = a.length > 3 && caseInsensitive(a.value(3));
+      return (
+        perValue(a.value(0), (v) => {
+          const s = toText(v);
+          const start = a.length > 2 ? num(a.value(2), 'InStrRev start') : s.length + 1;
+          return needle === null ? 0 : indexOf(s, needle, start, insensitive, true);
+        }) ?? 0
+      );
+    },
+  },
+  LCase: textFn((s) => s.toLowerCase()),
+  UCase: textFn((s) => s.toUpperCase()),
+  Left: textFnN(2, 2, (s, [n]) => s.slice(0, Math.max(0, num(n ?? null, 'Left length')))),
+  Right: textFnN(2, 2, (s, [n]) => { const k = Math.max(0, num(n ?? null, 'Right length')); return k === 0 ? '' : s.slice(-k); }),
+  Mid: textFnN(3, 3, (s, [start, len]) => { const st = num(start ?? null, 'Mid start'); return s.substr(Math.max(0, st - 1), Math.max(0, num(len ?? null, 'Mid length'))); }),
+  Len: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => (v instanceof Uint8Array ? v.length : toText(v).length)) ?? 0 },
+  LTrim: textFn((s) => s.replace(/^\s+/, '')),
+  RTrim: textFn((s) => s.replace(/\s+$/, '')),
+  Trim: textFn((s) => s.trim()),
+  PadLeft: textFnN(2, 3, (s, [len, pad]) => s.padStart(num(len ?? null, 'PadLeft length'), (pad && text(pad)) || ' ')),
+  PadRight: textFnN(2, 3, (s, [len, pad]) => s.padEnd(num(len ?? null, 'PadRight length'), (pad && text(pad)) || ' ')),
+  PCase: textFnN(1, 2, (s) => s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase())),
+  Replace: textFnN(3, 3, (s, [oldV, newV]) => { const o = text(oldV ?? null); return o ? s.split(o).join(text(newV ?? null) ?? '') : s; }),
+  ReplaceChars: textFnN(2, 2, (s, [table]) => {
+    // "a:b,c:d" replaces each character a with b and c with d.
+    const map = new Map<string, string>();
+    for (const pair of (text(table ?? null) ?? '').split(',')) {
+      const at = pair.indexOf(':');
+      if (at > 0) map.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return [...s].map((c) => map.get(c) ?? c).join('');
+  }),
+  Word: textFnN(3, 3, (s, [n, delimiters]) => {
+    const index = num(n ?? null, 'Word number');
+    const delims = text(delimiters ?? null) ?? ' ';
+    const words = s.split(new RegExp(`[${delims.replace(/[\\\]^-]/g, '\\$&')}]`)).filter((w) => w !== '');
+    return index < 1 ? '' : (words[index - 1] ?? '');
+  }),
+};
+
+function bitOp(a: FunctionArgs, op: (x: bigint, y: bigint) => bigint): Value {
+  const x = single(a.value(0));
+  const y = single(a.value(1));
+  if (x === null || y === null) return null;
+  return Number(BigInt.asIntN(64, op(toBigInt(x), toBigInt(y))));
+}
+
+function variableName(expr: Expr, fn: string): string {
+  if (expr.kind !== 'variable' && expr.kind !== 'attribute') throw new EvaluationProblem(`${fn} needs a $variable as its first argument`);
+  return expr.name;
+}
+
+export function functionSignature(name: string): { min: number; max: number; even?: boolean } | undefined {
+  return Object.prototype.hasOwnProperty.call(library, name) ? library[name] : undefined;
+}
+
+export function callFunction(name: string, args: FunctionArgs, env: FunctionEnv): Value {
+  const def = library[name];
+  if (!def) throw new EvaluationProblem(`unknown function ${name}`);
+  return def.impl(args, env);
+}
+
+export const functionNames: readonly string[] = Object.keys(library);

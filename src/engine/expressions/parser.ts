@@ -1,0 +1,142 @@
+// Recursive-descent parser. Evaluation order (Entra Connect's): operators of one level are
+// evaluated left to right with equal priority; parentheses change the order. Three levels
+// keep the out-of-box rules meaning what they say:
+//   logical  && ||                    (lowest, left to right, equal priority)
+//   compare  = <> < <= > >=
+//   operand  & + - * /                (left to right, equal priority: 2*5+3 = 13)
+// Unknown functions and wrong argument counts are errors here, at load time.
+import type { BinaryOperator, Expr } from './ast';
+import { syntaxError, tokenize, type Token } from './lexer';
+import { SyncError } from '../errors/sync-error';
+import { rulesErrors } from '../errors/catalog/rules';
+import { functionSignature } from './functions';
+
+const logical = new Set(['&&', '||']);
+const comparison = new Set(['=', '<>', '<', '<=', '>', '>=']);
+const operand = new Set(['&', '+', '-', '*', '/']);
+
+export function parseExpression(source: string): Expr {
+  const tokens = tokenize(source);
+  let pos = 0;
+  const peek = (): Token => tokens[pos]!;
+  const next = (): Token => tokens[pos++]!;
+
+  const expect = (kind: Token['kind'], what: string): Token => {
+    const token = peek();
+    if (token.kind !== kind) throw syntaxError(source, token.column, `expected ${what} but found ${describe(token)}`);
+    return next();
+  };
+
+  const binaryLevel = (operators: Set<string>, lower: () => Expr) => (): Expr => {
+    let left = lower();
+    while (peek().kind === 'operator' && operators.has(peek().text)) {
+      const op = next();
+      const right = lower();
+      left = { kind: 'binary', operator: op.text as BinaryOperator, left, right, column: op.column };
+    }
+    return left;
+  };
+
+  const parseUnary = (): Expr => {
+    const token = peek();
+    if (token.kind === 'operator' && (token.text === '!' || token.text === '-')) {
+      next();
+      const operand = parseUnary();
+      if (token.text === '-' && operand.kind === 'number') return { ...operand, value: -operand.value, column: token.column };
+      return { kind: 'unary', operator: token.text, operand, column: token.column };
+    }
+    return parsePrimary();
+  };
+
+  const parsePrimary = (): Expr => {
+    const token = next();
+    switch (token.kind) {
+      case 'string':
+        return { kind: 'string', value: token.value as string, column: token.column };
+      case 'number':
+        return { kind: 'number', value: token.value as number, column: token.column };
+      case 'attribute':
+        return { kind: 'attribute', name: token.value as string, column: token.column };
+      case 'parameter':
+        return { kind: 'parameter', name: token.value as string, column: token.column };
+      case 'variable':
+        return { kind: 'variable', name: token.text.slice(1), column: token.column };
+      case '(': {
+        const inner = parseLogical();
+        expect(')', '")"');
+        return inner;
+      }
+      case 'identifier': {
+        if (peek().kind === '(') return parseCall(token);
+        const word = token.text.toLowerCase();
+        if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true', column: token.column };
+        if (token.text === 'NULL' || token.text === 'Null' || token.text === 'null') return { kind: 'null', column: token.column };
+        if (token.text === 'AuthoritativeNull') return { kind: 'authoritativeNull', column: token.column };
+        if (token.text === 'IgnoreThisFlow') return { kind: 'ignoreThisFlow', column: token.column };
+        throw syntaxError(source, token.column, `unknown word "${token.text}" (attributes are written [name], parameters %name%, strings "text")`);
+      }
+      default:
+        throw syntaxError(source, token.column, `unexpected ${describe(token)}`);
+    }
+  };
+
+  const parseCall = (name: Token): Expr => {
+    next(); // (
+    const args: Expr[] = [];
+    if (peek().kind !== ')') {
+      for (;;) {
+        args.push(parseLogical());
+        if (peek().kind === ',') {
+          next();
+          continue;
+        }
+        break;
+      }
+    }
+    expect(')', '"," or ")"');
+    const signature = functionSignature(name.text);
+    if (!signature) throw new SyncError(rulesErrors.UnknownFunction, { name: name.text, column: name.column, expression: source });
+    if (args.length < signature.min || args.length > signature.max || (signature.even && args.length % 2 !== 0)) {
+      const expected = signature.min === signature.max ? String(signature.min) : signature.max === Infinity ? `${signature.min} or more${signature.even ? ' (an even number)' : ''}` : `${signature.min} to ${signature.max}`;
+      throw new SyncError(rulesErrors.WrongArgumentCount, { name: name.text, column: name.column, expected, actual: args.length, expression: source });
+    }
+    return { kind: 'call', name: name.text, args, column: name.column };
+  };
+
+  const parseOperand = binaryLevel(operand, parseUnary);
+  const parseComparison = binaryLevel(comparison, parseOperand);
+  const parseLogical = binaryLevel(logical, parseComparison);
+
+  if (peek().kind === 'end') throw syntaxError(source, 1, 'the expression is empty');
+  const tree = parseLogical();
+  const rest = peek();
+  if (rest.kind !== 'end') throw syntaxError(source, rest.column, `unexpected ${describe(rest)} after a complete expression`);
+  return tree;
+}
+
+function describe(token: Token): string {
+  return token.kind === 'end' ? 'the end of the expression' : `"${token.text}"`;
+}
+
+/** Attribute names an expression reads ([attr] and ImportedValue("attr") / ValueCount("attr")). */
+export function referencedAttributes(expr: Expr, into: Set<string> = new Set()): Set<string> {
+  switch (expr.kind) {
+    case 'attribute':
+      into.add(expr.name);
+      break;
+    case 'call':
+      if ((expr.name === 'ImportedValue' || expr.name === 'ValueCount') && expr.args[0]?.kind === 'string') into.add(expr.args[0].value);
+      for (const arg of expr.args) referencedAttributes(arg, into);
+      break;
+    case 'unary':
+      referencedAttributes(expr.operand, into);
+      break;
+    case 'binary':
+      referencedAttributes(expr.left, into);
+      referencedAttributes(expr.right, into);
+      break;
+    default:
+      break;
+  }
+  return into;
+}

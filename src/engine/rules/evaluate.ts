@@ -1,0 +1,111 @@
+// Inbound (connector space -> metaverse) and outbound (metaverse -> Entra connector space)
+// evaluation: which rules apply (scope), which do not and why, and the attribute flows.
+import type { AttributeValue, Attributes } from '../model/attributes';
+import { indexAttributes } from './values';
+import type { OutOfScopeRule } from '../summary/types';
+import type { LinkType, SyncRule } from './model';
+import type { EvaluationContext } from './context';
+import type { RuleSet } from './rule-set';
+import { evaluateScope } from './scope';
+import { computeFlows, type FlowedAttribute } from './flows';
+
+export interface AppliedRule {
+  name: string;
+  linkType: LinkType;
+  precedence: number;
+}
+
+export interface InboundResult {
+  /** Rules whose scope held, in precedence order. */
+  appliedRules: AppliedRule[];
+  outOfScopeRules: OutOfScopeRule[];
+  /** 'provision' if a Provision rule applied, 'join' if only Join rules, 'none' if none. */
+  linkType: 'provision' | 'join' | 'none';
+  metaverseObjectType: string | null;
+  /** Metaverse attribute name -> winning flow. */
+  attributes: Record<string, FlowedAttribute>;
+  /** The applied rules themselves (for join evaluation with findJoin). */
+  rules: SyncRule[];
+}
+
+export interface OutboundResult {
+  appliedRules: AppliedRule[];
+  outOfScopeRules: OutOfScopeRule[];
+  /** true when a Provision rule to the Entra connector is in scope (e.g. cloudFiltered not true). */
+  provision: boolean;
+  /** Entra connector object type: 'user', 'group', 'contact', 'device'. */
+  targetObjectType: string | null;
+  /** Entra connector attribute name -> winning flow. */
+  attributes: Record<string, FlowedAttribute>;
+  rules: SyncRule[];
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Is the rule's connector the one named (a "*" rule matches every connector of its kind)? */
+export function ruleMatchesConnector(ruleSet: RuleSet, rule: SyncRule, connector: string): boolean {
+  const kind = same(connector, ruleSet.entraConnector) ? 'entra' : 'activeDirectory';
+  if (rule.connectorKind !== kind) return false;
+  return rule.connector === '*' || same(rule.connector, connector);
+}
+
+function partition(rules: SyncRule[], attributes: Attributes, direction: 'inbound' | 'outbound', context: EvaluationContext, lookup: (name: string) => AttributeValue[] | undefined) {
+  const inScope: SyncRule[] = [];
+  const outOfScopeRules: OutOfScopeRule[] = [];
+  for (const rule of rules) {
+    if (rule.disabled) {
+      outOfScopeRules.push({ ruleName: rule.name, direction, disabled: true, failedClauses: [] });
+      continue;
+    }
+    const scope = evaluateScope(rule, attributes, context, lookup);
+    if (scope.inScope) inScope.push(rule);
+    else outOfScopeRules.push({ ruleName: rule.name, direction, disabled: false, failedClauses: scope.failedClauses });
+  }
+  return { inScope, outOfScopeRules };
+}
+
+const byPrecedence = (a: SyncRule, b: SyncRule) => a.precedence - b.precedence;
+const applied = (r: SyncRule): AppliedRule => ({ name: r.name, linkType: r.linkType, precedence: r.precedence });
+
+export function evaluateInbound(
+  ruleSet: RuleSet,
+  connector: string,
+  cs: { dn: string; objectType: string; attributes: Attributes },
+  context: EvaluationContext,
+): InboundResult {
+  const candidates = ruleSet.rules
+    .filter((r) => r.direction === 'inbound' && same(r.sourceObjectType, cs.objectType) && ruleMatchesConnector(ruleSet, r, connector))
+    .sort(byPrecedence);
+  const lookup = indexAttributes(cs.attributes);
+  const { inScope, outOfScopeRules } = partition(candidates, cs.attributes, 'inbound', context, lookup);
+  const provision = inScope.some((r) => r.linkType === 'Provision');
+  return {
+    appliedRules: inScope.map(applied),
+    outOfScopeRules,
+    linkType: provision ? 'provision' : inScope.length ? 'join' : 'none',
+    metaverseObjectType: inScope.find((r) => r.targetObjectType !== '*')?.targetObjectType ?? null,
+    attributes: computeFlows(inScope, { dn: cs.dn, attributes: cs.attributes, lookup }, context),
+    rules: inScope,
+  };
+}
+
+export function evaluateOutbound(ruleSet: RuleSet, mv: { objectType: string; attributes: Attributes; dn?: string }, context: EvaluationContext): OutboundResult {
+  const candidates = ruleSet.rules
+    .filter((r) => r.direction === 'outbound' && r.connectorKind === 'entra' && same(r.sourceObjectType, mv.objectType))
+    .sort(byPrecedence);
+  const lookup = indexAttributes(mv.attributes);
+  const { inScope, outOfScopeRules } = partition(candidates, mv.attributes, 'outbound', context, lookup);
+  const provision = inScope.some((r) => r.linkType === 'Provision');
+  // Join rules only flow to an object that exists (provisioned now or connected before), and
+  // only rules for the target object type of the provisioning rule (user, contact, group...).
+  const targetObjectType = (inScope.find((r) => r.linkType === 'Provision') ?? (context.connectedToTarget ? inScope[0] : undefined))?.targetObjectType ?? null;
+  const effective = targetObjectType === null ? [] : inScope.filter((r) => same(r.targetObjectType, targetObjectType));
+  return {
+    appliedRules: effective.map(applied),
+    outOfScopeRules,
+    provision,
+    targetObjectType,
+    attributes: computeFlows(effective, { dn: mv.dn ?? '', attributes: mv.attributes, lookup }, context),
+    rules: effective,
+  };
+}
