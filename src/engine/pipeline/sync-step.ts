@@ -3,7 +3,7 @@
 import { scopeErrors, SyncError } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
 import { getValues } from '../model/attributes';
-import { evaluateInbound, evaluateOutbound, type EvaluationContext, type FlowedAttribute } from '../rules';
+import { cloudMailNickname, evaluateInbound, evaluateOutbound, type EvaluationContext, type FlowedAttribute } from '../rules';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import { valuesText } from '../spaces/value-text';
 import type { AttributeRow } from '../summary/types';
@@ -66,7 +66,7 @@ function applyUpnSuffixRule(facts: SyncFacts, desired: Record<string, AttributeV
   if (verified) return;
   const initial = facts.tenant.domains.find((d) => d.isInitial)?.name;
   if (!initial) return;
-  const alias = desired.mailNickname?.[0] ?? upn.slice(0, at);
+  const alias = cloudMailNickname(desired) ?? upn.slice(0, at);
   const moera = `${String(alias)}@${initial}`;
   desired.userPrincipalName = [moera];
   notes.userPrincipalName = `The UPN suffix '${suffix}' is not a verified domain of the tenant, so Microsoft Entra ID uses the initial domain: ${moera} (on-premises UPN ${upn}). Verify the domain to keep the on-premises UPN.`;
