@@ -44,7 +44,8 @@ if ((await run(process.execPath, ['scripts/build.mjs'])) !== 0) {
 // Services: each module exports start() -> { env, stop }. Order matters (AD first).
 const serviceOrder = ['samba', 'chromium', 'code-server'];
 const started = [];
-const env = { ...process.env, SOS_TEST_STATE_DIR: stateDir };
+// The end-to-end suite keeps real sync results there; the report's browser tests render them too.
+const env = { ...process.env, SOS_TEST_STATE_DIR: stateDir, SOS_REPORT_SUMMARIES: path.join(stateDir, 'real-summaries') };
 const needed = (name) => {
   const marker = `uses-${name}`;
   return testFiles.some((f) => readFileSync(f, 'utf8').includes(marker));

@@ -2,6 +2,7 @@
 // for each fixture kind of issue 5. Asserts what an engineer reads: status, error code, the
 // step that decided, what Graph received.
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
@@ -9,6 +10,12 @@ import { anchorOf, base, modifyAd, openWorld, ou, type World } from './harness';
 
 const step = (s: ProvisioningObjectSummary, n: number) => s.provisioningSteps.find((x) => x.stepNumber === n)!;
 const code = (s: ProvisioningObjectSummary) => s.provisioningStatusInfo.errorInformation?.errorCode;
+/** Keeps a real sync's result for the report's browser tests (SOS_REPORT_SUMMARIES). */
+function keep(name: string, summary: ProvisioningObjectSummary): void {
+  const dir = path.join(process.env.SOS_TEST_STATE_DIR ?? path.resolve(__dirname, '../.state'), 'real-summaries');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `real-${name}.json`), JSON.stringify(summary, null, 1));
+}
 const writesOf = (world: World) => world.emulator.writes().filter((w) => w.status < 400);
 
 describe('sync against live AD and the emulator', () => {
@@ -36,6 +43,7 @@ describe('sync against live AD and the emulator', () => {
     const exportRows = step(summary, 10).attributes ?? [];
     assert.ok(exportRows.some((r) => r.name === 'userPrincipalName' && r.syncRule && r.mappingType), 'export rows carry lineage');
     assert.ok(reportPath && /ADSyncSingleObjectSyncResult-\d{8}-\d{6}.*\.htm$/.test(reportPath));
+    keep('create', summary);
   });
 
   test('re-run with nothing changed exports nothing and says so', async () => {
@@ -61,6 +69,7 @@ describe('sync against live AD and the emulator', () => {
       const writes = writesOf(world).slice(before);
       assert.equal(writes.length, 1);
       assert.equal(writes[0]!.method, 'PATCH');
+      keep('update', summary);
     } finally {
       await modifyAd(dn, 'department', ['Sales']);
     }
@@ -99,6 +108,7 @@ describe('sync against live AD and the emulator', () => {
     assert.equal(summary.provisioningStatusInfo.status, 'skipped');
     const clauses = (step(summary, 9).outOfScopeRules ?? []).flatMap((r) => r.failedClauses);
     assert.ok(clauses.some((c) => c.attribute.toLowerCase() === 'admindescription' && c.actual === 'User_excluded'), JSON.stringify(clauses));
+    keep('filtered', summary);
   });
 
   test('duplicate address already in the tenant: AttributeValueMustBeUnique from Graph', async () => {
@@ -106,6 +116,7 @@ describe('sync against live AD and the emulator', () => {
     assert.equal(summary.provisioningStatusInfo.status, 'failure');
     assert.equal(code(summary), 'AttributeValueMustBeUnique');
     assert.ok((step(summary, 10).graphRequests ?? []).some((r) => r.status === 400 && r.requestId));
+    keep('conflict', summary);
   });
 
   test('soft match: the cloud-only user is taken over and gets the immutableId', async () => {
@@ -153,6 +164,15 @@ describe('sync against live AD and the emulator', () => {
     assert.equal(code(summary), 'ObjectNotExportableThroughGraph');
     assert.ok((step(summary, 10).attributes ?? []).length > 0, 'the pending export is shown');
     assert.equal(world.emulator.writes().length, before);
+  });
+
+  test('hostile attribute values flow through as data, and the report keeps them literal', async () => {
+    const { summary, reportPath } = await world.session.sync(ou('CN=Hostile Values,OU=Engineering'), { stagingMode: true });
+    const displayName = step(summary, 7).attributes?.find((r) => r.name === 'displayName')?.value[0] ?? '';
+    assert.match(displayName, /<script>/, 'the value is kept as data');
+    const html = readFileSync(reportPath!, 'utf8');
+    assert.ok(!html.includes('<script>alert'), 'never raw markup in the report');
+    keep('hostile', summary);
   });
 
   test('object mastered on-premises in the tenant: no write, explained', async () => {

@@ -1,0 +1,50 @@
+// Troubleshooting & Recommendation tab: what failed and what to do, the rule clauses that
+// kept the object out of scope, Graph request ids and Retry-After; or, plainly, that
+// nothing failed.
+import type { GraphRequestRecord, OutOfScopeRule, ProvisioningObjectSummary, ProvisioningStep } from '../../engine/summary/types';
+import { rowAnchor, stepAnchor } from '../anchors';
+import { plural } from '../format';
+import { html, type SafeHtml } from '../html';
+import { errorBox } from './common';
+import { graphRequestsTable, outOfScopeRulesTable } from './steps';
+
+interface Located<T> { step: ProvisioningStep; index: number; item: T }
+
+export function renderTroubleshootingTab(summary: ProvisioningObjectSummary): SafeHtml {
+  const status = summary.provisioningStatusInfo.status;
+  const error = summary.provisioningStatusInfo.errorInformation;
+  const steps = summary.provisioningSteps;
+  const problemSteps = steps.map((step, index) => ({ step, index })).filter(({ step }) => step.status === 'failure' || step.status === 'warning');
+  const requests: Located<GraphRequestRecord>[] = steps.flatMap((step, index) => (step.graphRequests ?? []).map((item) => ({ step, index, item })));
+  const retries = requests.filter((r) => typeof r.item.retryAfterSeconds === 'number');
+  const failedRequests = requests.filter((r) => r.item.status >= 400);
+  const rules: Located<OutOfScopeRule>[] = steps.flatMap((step, index) => (step.outOfScopeRules ?? []).map((item) => ({ step, index, item })));
+  const notExportable = steps.flatMap((step, index) =>
+    step.provisioningStepType === 'export' ? (step.attributes ?? []).map((row, r) => ({ row, anchor: rowAnchor(index, r) })).filter(({ row }) => row.exportable === false) : []);
+  const nothingFailed = (status === 'success' || status === 'skipped') && !error && problemSteps.length === 0 && failedRequests.length === 0;
+  const failedStepIndexes = new Set(problemSteps.map((p) => p.index));
+  // Rules matter most when they explain a failing step; otherwise they are background.
+  const relevantRules = rules.filter((r) => failedStepIndexes.has(r.index));
+  const backgroundRules = rules.filter((r) => !failedStepIndexes.has(r.index));
+
+  return html`${nothingFailed
+    ? html`<p class="sos-ok" role="status">Nothing failed. All ${plural(steps.length, 'step')} finished without an error${steps.some((s) => s.status === 'skipped') ? ' (skipped steps did not apply)' : ''}; there is nothing to fix.</p>`
+    : null}
+${error ? (status === 'warning' ? errorBox(error, 'Warning', 'warning') : errorBox(error, 'Error')) : null}
+${!nothingFailed && !error && problemSteps.length === 0 ? html`<p class="sos-warn">The sync did not succeed (${status}), but no error information was recorded.</p>` : null}
+${problemSteps.length ? html`<h3>Steps that did not succeed</h3><ul class="sos-problem-steps">${problemSteps.map(({ step, index }) => html`<li>
+<a href="#${stepAnchor(index)}">Step ${step.stepNumber ?? index + 1}: ${step.name}</a> &mdash; ${step.status}${step.description ? html`<p>${step.description}</p>` : null}
+${step.errorInformation && !sameError(step, error) ? errorBox(step.errorInformation, 'Step error', step.status === 'warning' ? 'warning' : 'failure') : null}
+</li>`)}</ul>` : null}
+${relevantRules.length ? html`<h3>Rule clauses that put the object out of scope</h3>${outOfScopeRulesTable(relevantRules.map((r) => r.item))}` : null}
+${retries.length ? html`<h3>Throttling</h3><p class="sos-warn">Microsoft Graph asked to wait before retrying (Retry-After): ${retries.map((r, i) => html`${i ? ', ' : ''}<strong>${r.item.retryAfterSeconds} s</strong> on <code class="sos-v">${r.item.method} ${r.item.path}</code>`)}. Import from and export to Microsoft Entra ID are throttled; wait at least that long (Entra Connect's guidance: 5 minutes) before running the sync again.</p>` : null}
+${failedRequests.length ? html`<h3>Failed Microsoft Graph requests</h3><p>Quote the request-id and client-request-id when you open a support case.</p>${graphRequestsTable(failedRequests.map((r) => r.item))}` : null}
+${notExportable.length ? html`<h3>Not exportable through Microsoft Graph</h3><p>${plural(notExportable.length, 'attribute')} in the export could not be written through Microsoft Graph and ${notExportable.length === 1 ? 'was' : 'were'} reported, not sent:</p>
+<ul>${notExportable.map(({ row, anchor }) => html`<li><a class="sos-rowlink" href="#${anchor}"><span class="sos-v">${row.name}</span></a>${row.note ? html` &mdash; ${row.note}` : null}</li>`)}</ul>` : null}
+${requests.length > failedRequests.length ? html`<details class="sos-more"><summary>All Microsoft Graph requests (${requests.length})</summary>${graphRequestsTable(requests.map((r) => r.item))}</details>` : null}
+${backgroundRules.length ? html`<details class="sos-more"><summary>Sync rules that did not apply (${backgroundRules.length})</summary>${outOfScopeRulesTable(backgroundRules.map((r) => r.item))}</details>` : null}`;
+}
+
+function sameError(step: ProvisioningStep, error: ProvisioningObjectSummary['provisioningStatusInfo']['errorInformation']): boolean {
+  return !!error && step.errorInformation?.errorCode === error.errorCode && step.errorInformation.reason === error.reason;
+}

@@ -1,0 +1,46 @@
+// How attribute values appear in cells: blank when there are none, a count that expands for
+// long multi-valued lists, and long single values (certificates, blobs) folded behind their
+// first characters. <details> works without script, so nothing is hidden for good.
+import { html, type SafeHtml } from './html';
+import { plural } from './format';
+
+/** Lists longer than this collapse to "N values". */
+export const collapseAbove = 5;
+/** Single values longer than this fold behind their first characters. */
+const foldAbove = 160;
+const foldPreview = 64;
+
+export function valueText(value: string, mark?: 'added' | 'removed'): SafeHtml {
+  const cls = mark ? `sos-v sos-${mark}` : 'sos-v';
+  const sign = mark === 'added' ? html`<span class="sos-sign" title="added">+</span>` : mark === 'removed' ? html`<span class="sos-sign" title="removed">&minus;</span>` : null;
+  if (value === '') return html`<span class="${cls} sos-empty">(empty string)</span>`;
+  if (value.length <= foldAbove) return html`<span class="${cls}">${sign}${value}</span>`;
+  return html`<details class="sos-long"><summary><span class="${cls}">${sign}${value.slice(0, foldPreview)}&hellip;</span> <span class="sos-muted">(${value.length} characters)</span></summary><span class="${cls}">${value}</span></details>`;
+}
+
+/** An expression or other code-like text; long ones fold like long values. */
+export function codeText(text: string): SafeHtml {
+  if (text.length <= foldAbove / 2) return html`<code class="sos-v">${text}</code>`;
+  return html`<details class="sos-long"><summary><code class="sos-v">${text.slice(0, foldPreview / 2)}&hellip;</code></summary><code class="sos-v">${text}</code></details>`;
+}
+
+function list(values: readonly string[], marks?: ReadonlyMap<string, 'added' | 'removed'>): SafeHtml {
+  return html`<ul class="sos-values">${values.map((v) => html`<li>${valueText(v, marks?.get(v))}</li>`)}</ul>`;
+}
+
+/** The values of one cell. Multi-valued attributes always show their count. */
+export function valueCell(values: readonly string[], multiValued: boolean, marks?: ReadonlyMap<string, 'added' | 'removed'>): SafeHtml | null {
+  if (values.length === 0) return null;
+  if (values.length === 1 && !multiValued) return valueText(values[0]!, marks?.get(values[0]!));
+  if (values.length <= collapseAbove && !marks) {
+    return multiValued ? html`<span class="sos-count-label">${plural(values.length, 'value')}</span>${list(values)}` : list(values);
+  }
+  const changed = marks ? values.filter((v) => marks.has(v)).length : 0;
+  const change = changed ? ` (${changed} ${marks!.get(values.find((v) => marks!.has(v))!)})` : '';
+  return html`<details class="sos-many"><summary>${plural(values.length, 'value')}${change}</summary>${list(values, marks)}</details>`;
+}
+
+/** A key that sorts a value cell sensibly: its first value. */
+export function sortKey(values: readonly string[]): string {
+  return values[0] ?? '';
+}
