@@ -19,8 +19,8 @@ export interface Rdn {
   source: string;
 }
 
-/** Characters RFC 4514 requires to be escaped anywhere in a value. */
-const ALWAYS_ESCAPED = new Set(['"', '+', ',', ';', '<', '>', '\\']);
+/** Characters RFC 4514 requires to be escaped anywhere in a value, plus '=' which AD escapes too. */
+const ALWAYS_ESCAPED = new Set(['"', '+', ',', ';', '<', '>', '\\', '=']);
 /** Characters that may follow a backslash as themselves. */
 const ESCAPABLE = new Set([' ', '"', '#', '+', ',', ';', '<', '=', '>', '\\']);
 
@@ -67,7 +67,7 @@ export function parseDn(dn: string): Rdn[] {
       }
       break;
     }
-    rdns.push({ avas, source: dn.slice(rdnStart, i).replace(/ +$/, (spaces, offset: number, whole: string) => (whole[offset - 1] === '\\' ? ' ' : '')) });
+    rdns.push({ avas, source: trimUnescapedTrailingSpaces(dn.slice(rdnStart, i)) });
     if (i === n) break;
     if (dn[i] === ',' || dn[i] === ';') {
       i++;
@@ -132,7 +132,7 @@ export function parseDn(dn: string): Rdn[] {
     i++;
     while (isHexDigit(dn[i])) i++;
     const digits = i - start - 1;
-    if (digits === 0 || digits % 2 !== 0) throw malformed(dn, i, 'a #hex value needs an even, non-zero number of hex digits');
+    if (digits === 0 || digits % 2 !== 0) throw malformed(dn, i, 'a #hex value needs an even, non-zero number of hex digits (escape a leading # as \\#)');
     const value = dn.slice(start, i).toLowerCase();
     skipSpaces();
     if (i < n && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') throw malformed(dn, i, `unexpected '${dn[i]}' after a #hex value`);
@@ -207,6 +207,16 @@ export function parseDn(dn: string): Rdn[] {
   }
 }
 
+/** Drops trailing spaces that are not escaped (an odd run of backslashes escapes the first one). */
+function trimUnescapedTrailingSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === ' ') end--;
+  if (end === text.length) return text;
+  let backslashes = 0;
+  while (end - 1 - backslashes >= 0 && text[end - 1 - backslashes] === '\\') backslashes++;
+  return text.slice(0, backslashes % 2 === 1 ? end + 1 : end);
+}
+
 /** Like parseDn but returns the error instead of throwing (for input validation). */
 export function tryParseDn(dn: string): { ok: true; rdns: Rdn[] } | { ok: false; error: SyncError } {
   try {
@@ -224,13 +234,15 @@ export function validateDnInput(dn: string): string | undefined {
   return parsed.ok ? undefined : parsed.error.reason;
 }
 
-/** Escapes a value for use in a DN (RFC 4514 section 2.4). */
+/** Escapes a value for use in a DN (RFC 4514 section 2.4), the way AD writes it (also '=', CR, LF). */
 export function escapeDnValue(value: string): string {
   let out = '';
   for (let k = 0; k < value.length; k++) {
     const c = value[k] as string;
     if (ALWAYS_ESCAPED.has(c)) out += '\\' + c;
     else if (c === '\u0000') out += '\\00';
+    else if (c === '\n') out += '\\0A';
+    else if (c === '\r') out += '\\0D';
     else if ((k === 0 && (c === ' ' || c === '#')) || (k === value.length - 1 && c === ' ')) out += '\\' + c;
     else out += c;
   }

@@ -10,7 +10,7 @@ import { valuesText } from '../spaces/value-text';
 import type { AttributeRow } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
-import type { StepOutcome } from './step-runner';
+import { asSyncError, type StepOutcome } from './step-runner';
 
 /** Members resolved per sync; larger groups are reported as partially resolved, never silently. */
 const MEMBER_RESOLUTION_LIMIT = 250;
@@ -107,6 +107,28 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     return finish({ status: 'failure', details, error: new SyncError(syncErrors.MasteredOnPremises, { id: facts.target.id }) });
   }
 
+  try {
+    return await write(deps, facts, graphKind, plan.properties, notExportable, blocked, details, finish);
+  } catch (err) {
+    // Nothing was modified; the rows still show the export that was attempted.
+    facts.modified = [];
+    return finish({ status: 'failure', details, error: asSyncError(err) });
+  }
+}
+
+async function write(
+  deps: SyncDependencies,
+  facts: SyncFacts,
+  graphKind: 'user' | 'group',
+  properties: Record<string, unknown>,
+  notExportable: Map<string, string>,
+  blocked: string[],
+  details: Record<string, string>,
+  finish: (outcome: StepOutcome) => StepOutcome,
+): Promise<StepOutcome> {
+  const entra = facts.entra!;
+  const pending = facts.pendingExport ?? {};
+  const plan = { properties };
   let id = facts.target?.id;
   const writable = Object.keys(plan.properties).length;
   if (!facts.target) {

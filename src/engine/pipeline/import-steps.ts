@@ -97,9 +97,16 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   }
   const graphKind: EntraObjectKind = kind;
   let target = await entra.findByImmutableId(graphKind, facts.sourceAnchor);
+  // Graph v1.0 groups and contacts carry no onPremisesImmutableId: the connector space keeps
+  // the cloud anchor (object id) of what this tool exported, as Entra Connect's does.
+  const storedId = facts.stored?.entraConnectorSpace?.id;
+  if (!target && storedId) {
+    target = await entra.getById(graphKind, storedId);
+    if (target) details.Match = `Joined by the cloud anchor kept in the connector space (${storedId})`;
+  }
   if (target) {
     facts.match = 'hard';
-    details.Match = `Hard match on onPremisesImmutableId = ${facts.sourceAnchor}`;
+    details.Match ??= `Hard match on onPremisesImmutableId = ${facts.sourceAnchor}`;
   } else if (graphKind !== 'contact') {
     const ad = facts.adAttributes!;
     const upn = graphKind === 'user' ? getFirst(ad, 'userPrincipalName') : undefined;

@@ -23,16 +23,21 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
       facts.dn = formatDn(parseDn(request.distinguishedName));
       return sourceDomainStep(deps, facts);
     });
-    await runner.run(2, () => targetDomainStep(deps, facts));
+    // A step that throws still reports the Graph requests it made (request ids, Retry-After).
+    const graphSince = () => {
+      const before = facts.entra?.requests().length ?? 0;
+      return () => ({ graphRequests: facts.entra?.requests().slice(before) ?? [] });
+    };
+    await runner.run(2, () => targetDomainStep(deps, facts), () => ({ graphRequests: facts.entra?.requests().slice() ?? [] }));
     await runner.run(3, () => organizationalUnitStep(deps, facts));
     await runner.run(4, () => accessibilityStep(deps, facts));
     await runner.run(5, () => objectTypeStep(deps, facts));
     await runner.run(6, () => groupFilteringStep(deps, facts));
     await runner.run(7, () => importFromActiveDirectoryStep(deps, facts));
-    await runner.run(8, () => importFromEntraStep(deps, facts));
+    await runner.run(8, () => importFromEntraStep(deps, facts), graphSince());
     const synced = await runner.run(9, () => syncStep(deps, facts));
     if (synced && facts.pendingExport) {
-      await runner.run(10, () => exportStep(deps, facts, request.stagingMode));
+      await runner.run(10, () => exportStep(deps, facts, request.stagingMode), graphSince());
     } else {
       runner.fillMissing(facts.notProvisionedReason ?? 'Not run: the Sync step did not produce a pending export.');
     }

@@ -23,7 +23,11 @@ export interface ExportPlan {
   /** Graph property name -> value (null clears the property). */
   properties: Record<string, unknown>;
   /** Connector attributes that Microsoft Graph v1.0 cannot write, and why. Never dropped silently. */
-  notExportable: { attribute: string; reason: string }[];
+  notExportable: {
+    attribute: string;
+    reason: string;
+    kind?: 'readOnlyInGraph' | 'noGraphProperty' | 'notExportedByTool' | 'notClearable' | 'invalidValue' | 'readOnlyObject';
+  }[];
 }
 
 export interface EntraTarget {
@@ -35,6 +39,8 @@ export interface EntraTarget {
   connect(): Promise<TenantInfo>;
   /** Hard match: the object whose onPremisesImmutableId equals the sourceAnchor. */
   findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null>;
+  /** Read an object by its Graph id (the cloud anchor kept in the Entra connector space); null when gone. */
+  getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null>;
   /** Soft-match candidates by userPrincipalName and by proxyAddresses / mail. */
   findSoftMatchCandidates(query: { userPrincipalName?: string; proxyAddresses?: string[]; mail?: string }): Promise<EntraObject[]>;
   create(kind: EntraObjectKind, properties: Record<string, unknown>): Promise<EntraObject>;

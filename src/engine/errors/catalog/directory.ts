@@ -1,6 +1,6 @@
 import type { CatalogEntry } from '../sync-error';
 
-const ldapErrorsDoc = 'https://learn.microsoft.com/troubleshoot/windows-server/active-directory/ldap-error-codes';
+const ldapErrorsDoc = 'https://learn.microsoft.com/openspecs/windows_protocols/ms-erref/a465ae57-5f89-4539-88b3-90cf37a5ae06';
 const connectorAccountDoc = 'https://learn.microsoft.com/entra/identity/hybrid/connect/reference-connect-accounts-permissions';
 const ldapsDoc = 'https://learn.microsoft.com/troubleshoot/windows-server/active-directory/enable-ldap-over-ssl-3rd-certification-authority';
 const signingDoc = 'https://learn.microsoft.com/troubleshoot/windows-server/active-directory/enable-ldap-signing-in-windows-server';
@@ -13,7 +13,7 @@ export const directoryErrors = {
     code: 'MalformedDistinguishedName',
     reason: 'The distinguished name is malformed at character {position}: {problem}.',
     recommendedAction:
-      'Check the distinguished name: attribute=value pairs separated by commas, with , + " \\ < > ; and leading # or spaces escaped by a backslash (for example CN=Smith\\, John,OU=Sales,DC=contoso,DC=com). No directory call was made.',
+      'Check the distinguished name: attribute=value pairs separated by commas, with , + " \\ < > ; = and leading # or spaces escaped by a backslash (for example CN=Smith\\, John,OU=Sales,DC=contoso,DC=com). No directory call was made.',
     documentationUrl: dnDoc,
     category: 'nonServiceFailure',
   },

@@ -1,0 +1,369 @@
+// The EntraTarget port over Microsoft Graph v1.0 (msal-node token + Graph client).
+import { randomBytes } from 'node:crypto';
+import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import type { Agent } from 'undici';
+import type { EntraConfig } from '../config/model';
+import { SyncError, entraErrors } from '../engine/errors';
+import type { AttributeValue, Attributes } from '../engine/model/attributes';
+import type { EntraObject, EntraObjectKind, EntraTarget, ExportPlan, TenantInfo } from '../engine/ports/entra-target';
+import type { GraphRequestRecord } from '../engine/summary/types';
+import { planExport, selectFor, toConnectorSpace } from './attribute-map';
+import { mapGraphError, parseGraphError, conflictOf, type CallFacts } from './error-mapping';
+import { CallState, createGraphClient, parseRetryAfter, type RetryPolicy } from './graph-pipeline';
+import { describeNetworkError } from './tls';
+import type { TokenSource } from './token-source';
+
+const collection: Record<EntraObjectKind, string> = { user: '/users', group: '/groups', contact: '/contacts' };
+const batchLimit = 20;
+/** Graph limits the number of `or` clauses in one directory filter. */
+const orClauseLimit = 15;
+
+export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+interface BatchItem {
+  id: string;
+  method: string;
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+interface BatchAnswer {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A password nobody learns: Graph requires one on create; synced users sign in another way. */
+export function unusablePassword(): string {
+  return `${randomBytes(24).toString('base64url')}aA1!`;
+}
+
+export class GraphEntraTarget implements EntraTarget {
+  private readonly records: GraphRequestRecord[] = [];
+  private readonly client: Client;
+  private tokenFailure?: unknown;
+  /** Set after Graph rejected the cached token: the next call asks for a new one. */
+  private refreshToken = false;
+  private readonly maxRetryWaitSeconds: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly entra: EntraConfig,
+    private readonly tokens: TokenSource,
+    private readonly agent: Agent,
+    policy: Partial<RetryPolicy> = {},
+  ) {
+    this.maxRetryWaitSeconds = entra.maxRetryWaitSeconds ?? 60;
+    this.sleep = policy.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.client = createGraphClient({
+      graphEndpoint: entra.graphEndpoint,
+      agent,
+      records: this.records,
+      getToken: async () => {
+        try {
+          const skipCache = this.refreshToken;
+          this.refreshToken = false;
+          return await this.tokens.token({ skipCache });
+        } catch (err) {
+          this.tokenFailure = err;
+          throw err;
+        }
+      },
+      policy: {
+        maxRetryWaitSeconds: this.maxRetryWaitSeconds,
+        maxAttempts: 5,
+        networkRetries: 1,
+        ...policy,
+        sleep: this.sleep,
+      },
+    });
+  }
+
+  planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan {
+    return planExport(kind, attributes);
+  }
+
+  toConnectorSpace(object: EntraObject): Attributes {
+    return toConnectorSpace(object);
+  }
+
+  requests(): GraphRequestRecord[] {
+    return this.records.map((r) => ({ ...r }));
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** One Graph call; every failure comes back as a catalog SyncError. */
+  private async call<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: { body?: unknown; query?: Record<string, string>; facts?: Partial<CallFacts> } = {},
+  ): Promise<T> {
+    try {
+      return await this.callOnce<T>(method, path, options);
+    } catch (err) {
+      // A token the tenant no longer accepts (revoked, signing key rolled): one retry with a fresh token.
+      if (!(err instanceof SyncError) || err.code !== 'AuthenticationFailed' || err.details.status !== 401) throw err;
+      this.refreshToken = true;
+      return this.callOnce<T>(method, path, options);
+    }
+  }
+
+  private async callOnce<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: { body?: unknown; query?: Record<string, string>; facts?: Partial<CallFacts> },
+  ): Promise<T> {
+    const state = new CallState();
+    this.tokenFailure = undefined;
+    const query = Object.entries(options.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    const request = this.client.api(query ? `${path}?${query}` : path).middlewareOptions([state]);
+    try {
+      switch (method) {
+        case 'GET': return (await request.get()) as T;
+        case 'POST': return (await request.post(options.body ?? {})) as T;
+        case 'PATCH': return (await request.patch(options.body ?? {})) as T;
+        case 'DELETE': return (await request.delete()) as T;
+      }
+    } catch (err) {
+      throw this.toSyncError(err, state, { method, path, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds, ...options.facts });
+    }
+  }
+
+  private toSyncError(err: unknown, state: CallState, facts: CallFacts): SyncError {
+    if (this.tokenFailure instanceof SyncError) return this.tokenFailure;
+    if (err instanceof SyncError) return err;
+    if (state.networkError !== undefined) {
+      return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(state.networkError), method: facts.method, path: facts.path }, { cause: err });
+    }
+    if (err instanceof GraphError && err.statusCode > 0) {
+      const retryAfter = parseRetryAfter(err.headers?.get('retry-after')) ?? state.retryAfterSeconds;
+      const graphFacts = parseGraphError(err.statusCode, err.body, { requestId: err.headers?.get('request-id') ?? state.requestId, retryAfterSeconds: retryAfter });
+      return mapGraphError(graphFacts, facts);
+    }
+    return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(err) }, { cause: err });
+  }
+
+  async connect(): Promise<TenantInfo> {
+    const answer = await this.call<{ value: { id: string; isVerified: boolean; isInitial: boolean; authenticationType: string }[] }>('GET', '/domains');
+    return {
+      tenantId: this.entra.tenantId,
+      domains: answer.value.map((d) => ({
+        name: d.id, isVerified: d.isVerified, isInitial: d.isInitial,
+        authenticationType: d.authenticationType === 'Federated' ? 'Federated' : 'Managed',
+      })),
+    };
+  }
+
+  private toObject(kind: EntraObjectKind, raw: Record<string, unknown>): EntraObject {
+    const { '@odata.context': _c, '@odata.type': _t, ...properties } = raw;
+    return { kind, id: String(raw.id), properties };
+  }
+
+  async findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null> {
+    // Only users carry onPremisesImmutableId in Graph v1.0; groups and contacts have no source anchor there.
+    if (kind !== 'user') return null;
+    const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', '/users', {
+      query: { $filter: `onPremisesImmutableId eq ${odataString(immutableId)}`, $select: selectFor.user.join(',') },
+    });
+    const first = answer.value[0];
+    return first ? this.toObject('user', first) : null;
+  }
+
+  /**
+   * Read an object by its Graph id (the cloudAnchor kept in the Entra connector space).
+   * Not yet on the EntraTarget port: groups have no source anchor in Graph v1.0, so after
+   * the first export this is how a group is found again.
+   */
+  async getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null> {
+    try {
+      const raw = await this.call<Record<string, unknown>>('GET', `${collection[kind]}/${encodeURIComponent(id)}`, { query: { $select: selectFor[kind].join(',') }, facts: { kind, id } });
+      return this.toObject(kind, raw);
+    } catch (err) {
+      if (err instanceof SyncError && err.code === 'ObjectNotFound') return null;
+      throw err;
+    }
+  }
+
+  async findSoftMatchCandidates(query: { userPrincipalName?: string; proxyAddresses?: string[]; mail?: string }): Promise<EntraObject[]> {
+    const requests: { kind: EntraObjectKind; url: string }[] = [];
+    const add = (kind: EntraObjectKind, filter: string) =>
+      requests.push({ kind, url: `${collection[kind]}?$filter=${encodeURIComponent(filter)}&$select=${selectFor[kind].join(',')}` });
+    if (query.userPrincipalName) add('user', `userPrincipalName eq ${odataString(query.userPrincipalName)}`);
+    const addresses = [...new Set((query.proxyAddresses ?? []).filter(Boolean))];
+    for (const part of chunks(addresses, orClauseLimit)) {
+      const anyOf = part.map((a) => `proxyAddresses/any(p:p eq ${odataString(a)})`).join(' or ');
+      for (const kind of ['user', 'group', 'contact'] as const) add(kind, anyOf);
+    }
+    if (query.mail) for (const kind of ['user', 'group', 'contact'] as const) add(kind, `mail eq ${odataString(query.mail)}`);
+    if (requests.length === 0) return [];
+    const found = new Map<string, EntraObject>();
+    const keep = (kind: EntraObjectKind, value: unknown) => {
+      for (const raw of ((value as { value?: Record<string, unknown>[] })?.value ?? [])) found.set(String(raw.id), this.toObject(kind, raw));
+    };
+    if (requests.length === 1) {
+      const only = requests[0]!;
+      keep(only.kind, await this.call('GET', only.url));
+      return [...found.values()];
+    }
+    for (const part of chunks(requests, batchLimit)) {
+      const answers = await this.batch(part.map((r, i) => ({ id: String(i + 1), method: 'GET', url: r.url })));
+      for (const a of answers) {
+        const kind = part[Number(a.id) - 1]!.kind;
+        if (a.status === 200) keep(kind, a.body);
+        else throw mapGraphError(parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) }), {
+          method: 'GET', path: part[Number(a.id) - 1]!.url, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
+        });
+      }
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * POST /$batch, retrying items answered 429 after the longest Retry-After among them while
+   * the wait budget allows (SDKs do not retry batched 429s themselves).
+   */
+  private async batch(items: BatchItem[]): Promise<BatchAnswer[]> {
+    const settled = new Map<string, BatchAnswer>();
+    let pending = items;
+    let waited = 0;
+    for (;;) {
+      const result = await this.call<{ responses: BatchAnswer[] }>('POST', '/$batch', { body: { requests: pending } });
+      const throttled: BatchAnswer[] = [];
+      for (const answer of result.responses) {
+        if (answer.status === 429) throttled.push(answer);
+        else settled.set(answer.id, answer);
+      }
+      if (throttled.length === 0) break;
+      const wait = Math.max(...throttled.map((a) => parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) ?? 1));
+      if (waited + wait > this.maxRetryWaitSeconds) {
+        for (const a of throttled) settled.set(a.id, a);
+        break;
+      }
+      await this.sleep(wait * 1000);
+      waited += wait;
+      const retry = new Set(throttled.map((a) => a.id));
+      pending = pending.filter((i) => retry.has(i.id));
+    }
+    return items.map((i) => settled.get(i.id)!).filter(Boolean);
+  }
+
+  private refuseContact(operation: string): never {
+    throw new SyncError(entraErrors.NotWritableThroughGraph, {
+      what: `${operation} of an organizational contact`,
+      detail: 'orgContact is read-only in Microsoft Graph; only Entra Connect or Exchange Online can write contacts.',
+    });
+  }
+
+  async create(kind: EntraObjectKind, properties: Record<string, unknown>): Promise<EntraObject> {
+    if (kind === 'contact') this.refuseContact('Creation');
+    const body: Record<string, unknown> = { ...properties };
+    if (kind === 'user') {
+      body.accountEnabled ??= true;
+      if (!body.mailNickname && typeof body.userPrincipalName === 'string') body.mailNickname = body.userPrincipalName.split('@')[0];
+      body.passwordProfile ??= { password: unusablePassword(), forceChangePasswordNextSignIn: false };
+    } else {
+      body.mailEnabled ??= false;
+      body.securityEnabled ??= true;
+      if (!body.mailNickname) body.mailNickname = String(body.displayName ?? 'group').replace(/[^A-Za-z0-9\-_]/g, '').slice(0, 64) || 'group';
+    }
+    const facts = { kind, userPrincipalName: typeof body.userPrincipalName === 'string' ? body.userPrincipalName : undefined };
+    try {
+      const created = await this.call<Record<string, unknown>>('POST', collection[kind], { body, facts });
+      const { passwordProfile: _p, ...sent } = body;
+      const object = this.toObject(kind, { ...sent, ...created });
+      return object;
+    } catch (err) {
+      throw await this.explainConflict(err, kind, body);
+    }
+  }
+
+  /**
+   * Entra Connect's names for a uniqueness conflict on create: the value belongs to an object
+   * of another type (ObjectTypeMismatch), to an object that already has a different source
+   * anchor (InvalidSoftMatch), or simply to another object (AttributeValueMustBeUnique).
+   */
+  private async explainConflict(err: unknown, kind: EntraObjectKind, body: Record<string, unknown>): Promise<unknown> {
+    if (!(err instanceof SyncError) || err.code !== 'AttributeValueMustBeUnique') return err;
+    const attribute = String(err.details.attribute ?? '');
+    const holder = /\((User|Group|Contact)_([^)]+)\)/i.exec(String(err.details.conflictingObject ?? ''));
+    const holderKind = holder?.[1]?.toLowerCase() as EntraObjectKind | undefined;
+    if (holderKind && holderKind !== kind) {
+      return new SyncError(entraErrors.ObjectTypeMismatch, { ...err.details, attribute, existingKind: holderKind, kind });
+    }
+    if (kind !== 'user' || (attribute !== 'userPrincipalName' && attribute !== 'proxyAddresses')) return err;
+    try {
+      const filter = attribute === 'userPrincipalName'
+        ? `userPrincipalName eq ${odataString(String(body.userPrincipalName))}`
+        : `mail eq ${odataString(String(body.mail ?? ''))}`;
+      const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', '/users', { query: { $filter: filter, $select: 'id,onPremisesImmutableId' } });
+      const existing = answer.value[0];
+      const existingAnchor = existing?.onPremisesImmutableId;
+      if (typeof existingAnchor === 'string' && existingAnchor !== body.onPremisesImmutableId) {
+        return new SyncError(entraErrors.InvalidSoftMatch, { ...err.details, attribute, existingImmutableId: existingAnchor, existingId: existing?.id });
+      }
+    } catch {
+      // The lookup only refines the message; keep the original error.
+    }
+    return err;
+  }
+
+  async update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void> {
+    if (kind === 'contact') this.refuseContact('An update');
+    if (Object.keys(properties).length === 0) return;
+    await this.call('PATCH', `${collection[kind]}/${encodeURIComponent(id)}`, {
+      body: properties,
+      facts: { kind, id, userPrincipalName: typeof properties.userPrincipalName === 'string' ? properties.userPrincipalName : undefined },
+    });
+  }
+
+  private bindUrl(id: string): string {
+    return `${new URL(this.entra.graphEndpoint).origin}/v1.0/directoryObjects/${id}`;
+  }
+
+  async addMembers(groupId: string, memberIds: string[]): Promise<void> {
+    const path = `/groups/${encodeURIComponent(groupId)}`;
+    for (const part of chunks([...new Set(memberIds)], batchLimit)) {
+      try {
+        await this.call('PATCH', path, { body: { 'members@odata.bind': part.map((id) => this.bindUrl(id)) }, facts: { kind: 'group', id: groupId } });
+      } catch (err) {
+        // All-or-nothing: when some are members already, add the rest one by one in a batch.
+        if (!(err instanceof SyncError) || !/already exist/i.test(String(err.details.graphMessage ?? ''))) throw err;
+        await this.memberBatch(groupId, part.map((id, i) => ({
+          id: String(i + 1), method: 'POST', url: `${path}/members/$ref`,
+          headers: { 'Content-Type': 'application/json' }, body: { '@odata.id': this.bindUrl(id) },
+        })), /already exist/i);
+      }
+    }
+  }
+
+  async removeMembers(groupId: string, memberIds: string[]): Promise<void> {
+    const path = `/groups/${encodeURIComponent(groupId)}`;
+    for (const part of chunks([...new Set(memberIds)], batchLimit)) {
+      await this.memberBatch(groupId, part.map((id, i) => ({ id: String(i + 1), method: 'DELETE', url: `${path}/members/${encodeURIComponent(id)}/$ref` })), /do not exist|does not exist/i);
+    }
+  }
+
+  /** Run membership changes as one batch; answers matching `alreadyDone` count as success. */
+  private async memberBatch(groupId: string, items: BatchItem[], alreadyDone: RegExp): Promise<void> {
+    const answers = await this.batch(items);
+    for (const a of answers) {
+      if (a.status >= 200 && a.status < 300) continue;
+      const facts = parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) });
+      if ((a.status === 400 || a.status === 404) && (alreadyDone.test(facts.message) || (a.status === 404 && items[0]?.method === 'DELETE'))) continue;
+      const item = items.find((i) => i.id === a.id)!;
+      throw mapGraphError(facts, { method: item.method, path: item.url, kind: 'group', id: groupId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
+    }
+  }
+}
+
+export { conflictOf };

@@ -1,0 +1,22 @@
+// Factory of the Entra adapter: the EntraTarget port over msal-node and Microsoft Graph.
+import type { EntraConfig } from '../config/model';
+import type { EntraTarget } from '../engine/ports/entra-target';
+import { GraphEntraTarget } from './graph-target';
+import type { RetryPolicy } from './graph-pipeline';
+import { createAgent, readCa } from './tls';
+import { loadCredential, tokenSourceFor } from './token-source';
+
+export { planExport, toConnectorSpace, userAttributeMap, groupAttributeMap } from './attribute-map';
+export { clearTokenCache } from './token-source';
+
+/**
+ * The EntraTarget for a tenant. `secret` is the client secret (undefined when
+ * entra.certificateFile is used). Token and metadata calls go to entra.authorityHost,
+ * Graph calls to entra.graphEndpoint; both trust entra.caFile when set.
+ */
+export function createEntraTarget(entra: EntraConfig, secret: string | undefined, policy?: Partial<RetryPolicy>): EntraTarget {
+  const credential = loadCredential(entra, secret);
+  const tokens = tokenSourceFor(entra, credential);
+  const agent = createAgent(readCa(entra.caFile, entra.graphEndpoint));
+  return new GraphEntraTarget(entra, tokens, agent, policy);
+}

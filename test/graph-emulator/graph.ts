@@ -1,0 +1,457 @@
+// Microsoft Graph v1.0 directory endpoints: users, groups (and members), org contacts
+// (read-only), domains, organization. One call in, one result out; the server adds the
+// envelope headers, throttling, faults and the write log around it.
+import { randomUUID } from 'node:crypto';
+import { checkFilter, matches, parseFilter } from './filter';
+import { errors, GraphHttpError } from './graph-errors';
+import {
+  endsWithProperties, groupDefaultSelect, groupFilterable, groupProperties, orgContactDefaultSelect, orgContactFilterable,
+  orgContactProperties, userDefaultSelect, userFilterable, userProperties,
+} from './schema';
+import type { DirectoryObject, Store } from './store';
+import { validateGroupCreate, validateGroupUpdate, validateUserCreate, validateUserUpdate } from './validation';
+
+export interface GraphCall {
+  method: string;
+  /** Path after /v1.0, e.g. /users/{id}. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: unknown;
+  roles: string[];
+}
+
+export interface GraphResult {
+  status: number;
+  body?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+const read = (...extra: string[]) => ['Directory.Read.All', 'Directory.ReadWrite.All', ...extra];
+const write = (...extra: string[]) => ['Directory.ReadWrite.All', ...extra];
+const permissions = {
+  readUsers: read('User.Read.All', 'User.ReadWrite.All'),
+  writeUsers: write('User.ReadWrite.All'),
+  readGroups: read('Group.Read.All', 'Group.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All'),
+  createGroups: write('Group.ReadWrite.All', 'Group.Create'),
+  writeGroups: write('Group.ReadWrite.All'),
+  writeMembers: write('Group.ReadWrite.All', 'GroupMember.ReadWrite.All'),
+  readContacts: read('OrgContact.Read.All'),
+  readDomains: read('Domain.Read.All', 'Domain.ReadWrite.All'),
+  readOrganization: read('Organization.Read.All', 'Organization.ReadWrite.All'),
+};
+
+function need(call: GraphCall, allowed: string[]): void {
+  if (!call.roles.some((r) => allowed.includes(r))) throw errors.denied();
+}
+
+type Entity = { set: 'users' | 'groups' | 'contacts'; resource: string; odataType: string; declared: Record<string, unknown>; defaults: string[]; filterable: Record<string, 'default' | 'advanced'> };
+const entities: Record<'user' | 'group' | 'contact', Entity> = {
+  user: { set: 'users', resource: 'User', odataType: '#microsoft.graph.user', declared: userProperties, defaults: userDefaultSelect, filterable: userFilterable },
+  group: { set: 'groups', resource: 'Group', odataType: '#microsoft.graph.group', declared: groupProperties, defaults: groupDefaultSelect, filterable: groupFilterable },
+  contact: { set: 'contacts', resource: 'OrgContact', odataType: '#microsoft.graph.orgContact', declared: orgContactProperties, defaults: orgContactDefaultSelect, filterable: orgContactFilterable },
+};
+
+function project(entity: Entity, object: DirectoryObject, select: string[] | undefined): Record<string, unknown> {
+  const names = select ?? entity.defaults;
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const kind = (entity.declared as Record<string, string>)[name];
+    out[name] = object[name] ?? (kind?.endsWith('[]') ? [] : null);
+  }
+  return out;
+}
+
+function bodyObject(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.badJson();
+  return body as Record<string, unknown>;
+}
+
+/** The SMTP addresses an object answers to (proxyAddresses and mail), lower case. */
+function smtpAddresses(o: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  for (const p of (o.proxyAddresses as string[] | undefined) ?? []) {
+    if (/^smtp:/i.test(p)) out.add(p.slice(5).toLowerCase());
+  }
+  if (typeof o.mail === 'string') out.add(o.mail.toLowerCase());
+  return [...out];
+}
+
+export class GraphService {
+  constructor(private readonly store: Store, private readonly origin: () => string) {}
+
+  private get s() {
+    return this.store.state;
+  }
+
+  handle(call: GraphCall): GraphResult {
+    const segments = call.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const [root, key, sub, subKey, ref] = segments;
+    const m = call.method;
+    switch (root) {
+      case 'users':
+        if (key === undefined) return m === 'GET' ? this.list(call, 'user') : m === 'POST' ? this.createUser(call) : this.notAllowed();
+        if (key === '$count' && m === 'GET') return this.count(call, 'user');
+        if (sub === undefined) {
+          if (m === 'GET') return this.get(call, 'user', key);
+          if (m === 'PATCH') return this.updateUser(call, key);
+          if (m === 'DELETE') return this.remove(call, 'user', key);
+        }
+        return this.notAllowed();
+      case 'groups':
+        if (key === undefined) return m === 'GET' ? this.list(call, 'group') : m === 'POST' ? this.createGroup(call) : this.notAllowed();
+        if (key === '$count' && m === 'GET') return this.count(call, 'group');
+        if (sub === undefined) {
+          if (m === 'GET') return this.get(call, 'group', key);
+          if (m === 'PATCH') return this.updateGroup(call, key);
+          if (m === 'DELETE') return this.remove(call, 'group', key);
+          return this.notAllowed();
+        }
+        if (sub === 'members') {
+          if (subKey === undefined && m === 'GET') return this.listMembers(call, key);
+          if (subKey === '$ref' && m === 'POST') return this.addMemberRef(call, key);
+          if (subKey === '$ref' && m === 'GET') return this.listMembers(call, key, true);
+          if (subKey !== undefined && ref === '$ref' && m === 'DELETE') return this.removeMemberRef(call, key, subKey);
+          return this.notAllowed();
+        }
+        throw errors.noRoute(sub);
+      case 'contacts':
+        if (m !== 'GET') return this.notAllowed();
+        need(call, permissions.readContacts);
+        if (key === undefined) return this.list(call, 'contact');
+        if (key === '$count') return this.count(call, 'contact');
+        return this.get(call, 'contact', key);
+      case 'domains': {
+        if (m !== 'GET') return this.notAllowed();
+        need(call, permissions.readDomains);
+        const domains = this.s.domains.map((d) => this.domainJson(d));
+        if (key === undefined) return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#domains`, value: domains } };
+        const found = domains.find((d) => String(d.id).toLowerCase() === key.toLowerCase());
+        if (!found) throw errors.notFound(key);
+        return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#domains/$entity`, ...found } };
+      }
+      case 'organization':
+        if (m !== 'GET') return this.notAllowed();
+        need(call, permissions.readOrganization);
+        return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#organization`, value: [this.organizationJson()] } };
+      case 'directoryObjects': {
+        if (m !== 'GET' || key === undefined) return this.notAllowed();
+        need(call, read());
+        const found = this.store.findObject(key);
+        if (!found) throw errors.notFound(key);
+        const entity = entities[found.kind];
+        return { status: 200, body: { '@odata.type': entity.odataType, ...project(entity, found.object, undefined) } };
+      }
+      default:
+        throw errors.noRoute(root ?? '');
+    }
+  }
+
+  private notAllowed(): never {
+    throw errors.methodNotAllowed();
+  }
+
+  private domainJson(d: (typeof this.s.domains)[number]): Record<string, unknown> {
+    return {
+      authenticationType: d.authenticationType ?? 'Managed', availabilityStatus: null, id: d.name, isAdminManaged: true,
+      isDefault: d.isDefault ?? false, isInitial: d.isInitial ?? false, isRoot: true, isVerified: d.isVerified,
+      manufacturer: null, model: null, passwordNotificationWindowInDays: 14, passwordValidityPeriodInDays: 2147483647,
+      supportedServices: d.isVerified ? ['Email', 'OfficeCommunicationsOnline'] : [], state: null,
+    };
+  }
+
+  private organizationJson(): Record<string, unknown> {
+    return {
+      id: this.s.tenantId, displayName: this.s.tenantDisplayName, tenantType: 'AAD', onPremisesSyncEnabled: null,
+      onPremisesLastSyncDateTime: null, countryLetterCode: 'US', preferredLanguage: 'en',
+      verifiedDomains: this.s.domains.filter((d) => d.isVerified).map((d) => ({
+        capabilities: 'Email, OfficeCommunicationsOnline', isDefault: d.isDefault ?? false, isInitial: d.isInitial ?? false,
+        name: d.name, type: d.authenticationType ?? 'Managed',
+      })),
+    };
+  }
+
+  private collection(kind: 'user' | 'group' | 'contact'): DirectoryObject[] {
+    return kind === 'user' ? this.s.users : kind === 'group' ? this.s.groups : this.s.contacts;
+  }
+
+  private find(kind: 'user' | 'group' | 'contact', key: string): DirectoryObject {
+    const lower = key.toLowerCase();
+    const found = this.collection(kind).find(
+      (o) => o.id.toLowerCase() === lower || (kind === 'user' && typeof o.userPrincipalName === 'string' && o.userPrincipalName.toLowerCase() === lower),
+    );
+    if (!found) throw errors.notFound(key);
+    return found;
+  }
+
+  private advanced(call: GraphCall): boolean {
+    return call.headers.consistencylevel?.toLowerCase() === 'eventual';
+  }
+
+  private parseSelect(call: GraphCall, entity: Entity): string[] | undefined {
+    const raw = call.query.get('$select');
+    if (raw === null) return undefined;
+    const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const n of names) if (!(n in entity.declared)) throw errors.unknownQueryProperty(n);
+    return names;
+  }
+
+  private readPermission(kind: 'user' | 'group' | 'contact'): string[] {
+    return kind === 'user' ? permissions.readUsers : kind === 'group' ? permissions.readGroups : permissions.readContacts;
+  }
+
+  private filtered(call: GraphCall, kind: 'user' | 'group' | 'contact', items: DirectoryObject[]): DirectoryObject[] {
+    const entity = entities[kind];
+    const advanced = this.advanced(call);
+    if (call.query.has('$search') && !advanced) throw errors.searchNeedsHeader();
+    if (call.query.has('$orderby') && call.query.has('$filter') && !advanced) throw errors.advancedQueryRequired('orderby');
+    const raw = call.query.get('$filter');
+    if (raw === null) return items;
+    const tree = parseFilter(raw);
+    checkFilter(tree, { resource: entity.resource, declared: entity.declared, filterable: entity.filterable, endsWith: endsWithProperties, advanced });
+    return items.filter((o) => matches(tree, o));
+  }
+
+  private page(call: GraphCall, path: string, items: Record<string, unknown>[], context: string): GraphResult {
+    const topRaw = call.query.get('$top');
+    const top = topRaw === null ? 100 : Number(topRaw);
+    if (!Number.isInteger(top) || top < 1 || top > 999) throw errors.badPageSize(topRaw ?? '');
+    if (call.query.has('$skip')) throw new GraphHttpError(400, 'Request_BadRequest', "'$skip' is not supported by the service.");
+    let offset = 0;
+    const token = call.query.get('$skiptoken');
+    if (token !== null) {
+      try {
+        offset = Number((JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset: number }).offset);
+      } catch {
+        throw errors.badSkipToken();
+      }
+      if (!Number.isInteger(offset) || offset < 0) throw errors.badSkipToken();
+    }
+    const slice = items.slice(offset, offset + top);
+    const body: Record<string, unknown> = { '@odata.context': context };
+    if (call.query.get('$count') === 'true' && this.advanced(call)) body['@odata.count'] = items.length;
+    if (offset + top < items.length) {
+      const next = new URLSearchParams(call.query);
+      next.set('$skiptoken', Buffer.from(JSON.stringify({ offset: offset + top })).toString('base64url'));
+      const query = [...next.entries()].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+      body['@odata.nextLink'] = `${this.origin()}/v1.0${path}?${query}`;
+    }
+    body.value = slice;
+    return { status: 200, body };
+  }
+
+  private list(call: GraphCall, kind: 'user' | 'group' | 'contact'): GraphResult {
+    need(call, this.readPermission(kind));
+    const entity = entities[kind];
+    const select = this.parseSelect(call, entity);
+    const items = this.filtered(call, kind, this.collection(kind)).map((o) => project(entity, o, select));
+    const context = `${this.origin()}/v1.0/$metadata#${entity.set}${select ? `(${select.join(',')})` : ''}`;
+    return this.page(call, `/${entity.set}`, items, context);
+  }
+
+  private count(call: GraphCall, kind: 'user' | 'group' | 'contact'): GraphResult {
+    need(call, this.readPermission(kind));
+    if (!this.advanced(call)) throw errors.countNotSupported();
+    return { status: 200, text: String(this.filtered(call, kind, this.collection(kind)).length), headers: { 'Content-Type': 'text/plain' } };
+  }
+
+  private get(call: GraphCall, kind: 'user' | 'group' | 'contact', key: string): GraphResult {
+    need(call, this.readPermission(kind));
+    const entity = entities[kind];
+    const select = this.parseSelect(call, entity);
+    const object = this.find(kind, key);
+    const context = `${this.origin()}/v1.0/$metadata#${entity.set}${select ? `(${select.join(',')})` : ''}/$entity`;
+    return { status: 200, body: { '@odata.context': context, ...project(entity, object, select) } };
+  }
+
+  private assertNotMastered(object: DirectoryObject): void {
+    if (object.onPremisesSyncEnabled === true) throw errors.onPremisesMastered();
+  }
+
+  /** Uniqueness of UPN, source anchor and SMTP addresses across the tenant. */
+  private assertUnique(candidate: Record<string, unknown>, selfId: string | undefined, changed: Set<string>): void {
+    const others = (list: DirectoryObject[]) => list.filter((o) => o.id !== selfId);
+    const users = others(this.s.users);
+    if (changed.has('userPrincipalName') && typeof candidate.userPrincipalName === 'string') {
+      const upn = candidate.userPrincipalName.toLowerCase();
+      const hit = users.find((u) => String(u.userPrincipalName ?? '').toLowerCase() === upn);
+      if (hit) throw errors.conflict('userPrincipalName');
+    }
+    if (changed.has('onPremisesImmutableId') && typeof candidate.onPremisesImmutableId === 'string') {
+      const anchor = candidate.onPremisesImmutableId.toLowerCase();
+      const hit = users.find((u) => typeof u.onPremisesImmutableId === 'string' && u.onPremisesImmutableId.toLowerCase() === anchor);
+      if (hit) throw errors.conflict('onPremisesImmutableId', `User_${hit.id}`);
+    }
+    if (changed.has('mail') || changed.has('proxyAddresses')) {
+      const mine = new Set(smtpAddresses(candidate));
+      for (const [prefix, list] of [['User', users], ['Group', others(this.s.groups)], ['Contact', others(this.s.contacts)]] as const) {
+        const hit = list.find((o) => smtpAddresses(o).some((a) => mine.has(a)));
+        if (hit) throw errors.conflict('proxyAddresses', `${prefix}_${hit.id}`);
+      }
+    }
+  }
+
+  /** Writing mail makes it the primary SMTP proxy address, as the service does. */
+  private applyMail(object: DirectoryObject, mail: unknown): void {
+    const proxies = ((object.proxyAddresses as string[] | undefined) ?? []).map((p) => (p.startsWith('SMTP:') ? `smtp:${p.slice(5)}` : p));
+    if (typeof mail === 'string') {
+      const rest = proxies.filter((p) => p.toLowerCase() !== `smtp:${mail.toLowerCase()}`);
+      object.proxyAddresses = [`SMTP:${mail}`, ...rest];
+    } else {
+      object.proxyAddresses = proxies;
+    }
+  }
+
+  private createUser(call: GraphCall): GraphResult {
+    need(call, permissions.writeUsers);
+    const body = bodyObject(call.body);
+    validateUserCreate(body, this.store);
+    this.assertUnique(body, undefined, new Set(Object.keys(body)));
+    const { passwordProfile: _password, ...rest } = body;
+    const user: DirectoryObject = {
+      ...rest, id: randomUUID(), createdDateTime: new Date().toISOString(), creationType: null, userType: body.userType ?? 'Member',
+      onPremisesSyncEnabled: null, proxyAddresses: [], businessPhones: body.businessPhones ?? [],
+    };
+    if (typeof body.mail === 'string') this.applyMail(user, body.mail);
+    this.s.users.push(user);
+    this.store.persist();
+    return { status: 201, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#users/$entity`, ...project(entities.user, user, undefined) } };
+  }
+
+  private updateUser(call: GraphCall, key: string): GraphResult {
+    need(call, permissions.writeUsers);
+    const user = this.find('user', key);
+    const body = bodyObject(call.body);
+    this.assertNotMastered(user);
+    validateUserUpdate(body, user, this.store);
+    const merged = { ...user, ...body };
+    if ('mail' in body) {
+      const probe = { ...merged } as DirectoryObject;
+      this.applyMail(probe, body.mail);
+      merged.proxyAddresses = probe.proxyAddresses;
+    }
+    this.assertUnique(merged, user.id, new Set(Object.keys(body)));
+    const { passwordProfile: _password, ...rest } = body;
+    Object.assign(user, rest, { proxyAddresses: merged.proxyAddresses });
+    if (rest.onPremisesExtensionAttributes && typeof rest.onPremisesExtensionAttributes === 'object') {
+      user.onPremisesExtensionAttributes = { ...((user.onPremisesExtensionAttributes as object) ?? {}), ...(rest.onPremisesExtensionAttributes as object) };
+    }
+    this.store.persist();
+    return { status: 204 };
+  }
+
+  private remove(call: GraphCall, kind: 'user' | 'group', key: string): GraphResult {
+    need(call, kind === 'user' ? permissions.writeUsers : permissions.writeGroups);
+    const object = this.find(kind, key);
+    this.assertNotMastered(object);
+    const list = this.collection(kind);
+    list.splice(list.indexOf(object), 1);
+    for (const members of Object.values(this.s.members)) {
+      const at = members.indexOf(object.id);
+      if (at >= 0) members.splice(at, 1);
+    }
+    if (kind === 'group') delete this.s.members[object.id];
+    this.store.persist();
+    return { status: 204 };
+  }
+
+  /** Object ids from `members@odata.bind` / `owners@odata.bind` URLs. */
+  private bindIds(value: unknown): string[] {
+    if (!Array.isArray(value)) throw errors.invalidValue('members@odata.bind', 'Group');
+    return value.map((url) => {
+      const m = typeof url === 'string' ? /\/(?:directoryObjects|users|groups|contacts)\/([^/?]+)\/?$/.exec(url) : null;
+      if (!m?.[1]) throw new GraphHttpError(400, 'Request_BadRequest', `Invalid object identifier '${String(url)}'.`);
+      const found = this.store.findObject(m[1]);
+      if (!found) throw errors.notFound(m[1]);
+      return found.object.id;
+    });
+  }
+
+  private createGroup(call: GraphCall): GraphResult {
+    need(call, permissions.createGroups);
+    const body = bodyObject(call.body);
+    validateGroupCreate(body);
+    const members = body['members@odata.bind'] === undefined ? [] : this.bindIds(body['members@odata.bind']);
+    const owners = body['owners@odata.bind'] === undefined ? [] : this.bindIds(body['owners@odata.bind']);
+    if (members.length + owners.length > 20) throw errors.tooManyReferences();
+    if (new Set(members).size !== members.length) throw errors.duplicateReference();
+    const props = Object.fromEntries(Object.entries(body).filter(([k]) => !k.includes('@odata')));
+    const unified = ((body.groupTypes as string[] | undefined) ?? []).includes('Unified');
+    const initial = this.s.domains.find((d) => d.isInitial)?.name ?? 'contoso.onmicrosoft.com';
+    const group: DirectoryObject = {
+      groupTypes: [], visibility: unified ? 'Public' : null, ...props, id: randomUUID(), createdDateTime: new Date().toISOString(),
+      mail: unified ? `${String(body.mailNickname)}@${initial}` : null, proxyAddresses: unified ? [`SMTP:${String(body.mailNickname)}@${initial}`] : [],
+      onPremisesSyncEnabled: null, securityIdentifier: `S-1-12-1-${Math.floor(Math.random() * 2 ** 31)}`,
+    };
+    if (unified) this.assertUnique(group, undefined, new Set(['proxyAddresses']));
+    this.s.groups.push(group);
+    this.s.members[group.id] = members;
+    this.store.persist();
+    return { status: 201, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#groups/$entity`, ...project(entities.group, group, undefined) } };
+  }
+
+  private updateGroup(call: GraphCall, key: string): GraphResult {
+    const body = bodyObject(call.body);
+    const binding = body['members@odata.bind'];
+    need(call, binding !== undefined && Object.keys(body).length === 1 ? permissions.writeMembers : permissions.writeGroups);
+    const group = this.find('group', key);
+    this.assertNotMastered(group);
+    const props = Object.fromEntries(Object.entries(body).filter(([k]) => !k.includes('@odata')));
+    validateGroupUpdate(props, group);
+    let add: string[] = [];
+    if (binding !== undefined) {
+      if (Array.isArray(binding) && binding.length > 20) throw errors.tooManyReferences();
+      add = this.bindIds(binding);
+      if (new Set(add).size !== add.length) throw errors.duplicateReference();
+      const current = this.s.members[group.id] ?? [];
+      if (add.some((id) => current.includes(id))) throw errors.memberExists();
+    }
+    Object.assign(group, props);
+    this.s.members[group.id] = [...(this.s.members[group.id] ?? []), ...add];
+    this.store.persist();
+    return { status: 204 };
+  }
+
+  private listMembers(call: GraphCall, key: string, refsOnly = false): GraphResult {
+    need(call, permissions.readGroups);
+    const group = this.find('group', key);
+    const select = call.query.get('$select')?.split(',').map((s) => s.trim());
+    const items = (this.s.members[group.id] ?? []).flatMap((id): Record<string, unknown>[] => {
+      const found = this.store.findObject(id);
+      if (!found) return [];
+      const entity = entities[found.kind];
+      if (refsOnly) return [{ '@odata.id': `${this.origin()}/v1.0/directoryObjects/${id}/${entity.odataType.slice(1)}` }];
+      const names = select?.filter((n) => n in entity.declared || n === 'id');
+      return [{ '@odata.type': entity.odataType, ...project(entity, found.object, names ?? ['id', 'displayName']) }];
+    });
+    return this.page(call, `/groups/${group.id}/members`, items, `${this.origin()}/v1.0/$metadata#directoryObjects`);
+  }
+
+  private addMemberRef(call: GraphCall, key: string): GraphResult {
+    need(call, permissions.writeMembers);
+    const body = bodyObject(call.body);
+    if ('members@odata.bind' in body) throw new GraphHttpError(400, 'Request_BadRequest', "Property 'members@odata.bind' is not supported on this request. Use PATCH on the group.");
+    const group = this.find('group', key);
+    this.assertNotMastered(group);
+    const [id] = this.bindIds([body['@odata.id']]);
+    const members = (this.s.members[group.id] ??= []);
+    if (members.includes(id!)) throw errors.memberExists();
+    members.push(id!);
+    this.store.persist();
+    return { status: 204 };
+  }
+
+  private removeMemberRef(call: GraphCall, key: string, memberId: string): GraphResult {
+    need(call, permissions.writeMembers);
+    const group = this.find('group', key);
+    this.assertNotMastered(group);
+    const members = this.s.members[group.id] ?? [];
+    const at = members.findIndex((m) => m.toLowerCase() === memberId.toLowerCase());
+    if (at < 0) throw errors.memberMissing();
+    members.splice(at, 1);
+    this.store.persist();
+    return { status: 204 };
+  }
+}

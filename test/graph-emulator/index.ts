@@ -1,0 +1,407 @@
+// A stateful HTTPS emulator of the Microsoft identity platform token endpoint and the
+// Microsoft Graph v1.0 directory API, for tests, benchmarks and the demo. See README.md.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GraphService, type GraphCall, type GraphResult } from './graph';
+import { errorBody, errors, GraphHttpError, newRequestId } from './graph-errors';
+import { IdentityPlatform } from './identity';
+import { createAppCertificate, loadOrCreatePki } from './pki';
+import { randomSecret, Store, type SeedDocument, type TenantState, type WriteRecord } from './store';
+import { Throttler } from './throttle';
+
+export type { SeedApp, SeedDocument, SeedDomain, SeedGroup, SeedObject, TenantState, WriteRecord } from './store';
+
+export const DEFAULT_TENANT_ID = 'b7c2e9a4-3f61-4d8e-9a05-6e1f2c3d4b5a';
+export const DEFAULT_CLIENT_ID = '3f9a1c7e-52b4-4e0d-8c6a-9d2e7f4b1a30';
+export const READ_ONLY_CLIENT_ID = '8e4d2b6a-1c3f-4a5e-b7d9-0f2a4c6e8b13';
+export const WRITE_ROLES = ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All', 'Domain.Read.All', 'Organization.Read.All'];
+export const READ_ONLY_ROLES = ['User.Read.All', 'Group.Read.All', 'Domain.Read.All', 'Organization.Read.All'];
+
+/** The next `count` matching requests answer with a status, drop the connection, or wait first. */
+export interface FaultSpec {
+  kind: 'status' | 'reset' | 'latency';
+  /** For kind status: 503 (default), 429, 500, 504. */
+  status?: number;
+  retryAfterSeconds?: number;
+  latencyMs?: number;
+  /** How many matching requests; default 1. Use -1 for every request until cleared. */
+  count?: number;
+  /** Substring of the request path (e.g. "/v1.0/users", "/oauth2/v2.0/token"). */
+  path?: string;
+  method?: string;
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  /** JSON file holding the tenant state across restarts. */
+  stateFile?: string;
+  /** Where the CA and server certificate live (kept across restarts). */
+  stateDir?: string;
+  /** Multiplies every throttling limit (1 = the documented limits). */
+  throttleScale?: number;
+  /** Applied on top of the default tenant at start and after every reset. */
+  seed?: SeedDocument;
+  tokenLifetimeSeconds?: number;
+}
+
+export interface Emulator {
+  graphEndpoint: string;
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** An app with read roles only (for 403 tests). */
+  readOnlyClient: { clientId: string; clientSecret: string };
+  caFile: string;
+  caPem: string;
+  /** A certificate registered on the main app, for client-assertion tests. */
+  certificate: { pem: string; keyPem: string; thumbprint: string; thumbprintSha256: string };
+  seed(doc: SeedDocument): void;
+  reset(): void;
+  state(): TenantState;
+  writes(): WriteRecord[];
+  faults(spec: FaultSpec | FaultSpec[]): void;
+  clearFaults(): void;
+  /** Every request the emulator received (method, path), control API excluded. */
+  requestLog(): { method: string; path: string; status: number }[];
+  setTokenLifetime(seconds: number): void;
+  /** Sign tokens with a new key, so every token issued so far is rejected with 401. */
+  rotateSigningKey(): void;
+  close(): Promise<void>;
+}
+
+function defaultTenant(secrets: { main: string; readOnly: string; certPem: string }, tenantId: string): TenantState {
+  return {
+    tenantId,
+    tenantDisplayName: 'Contoso',
+    domains: [
+      { name: 'contoso.onmicrosoft.com', isVerified: true, isInitial: true, isDefault: false, authenticationType: 'Managed' },
+      { name: 'contoso.com', isVerified: true, isInitial: false, isDefault: true, authenticationType: 'Managed' },
+      { name: 'fabrikam.example', isVerified: false, isInitial: false, isDefault: false, authenticationType: 'Managed' },
+    ],
+    apps: [
+      { clientId: DEFAULT_CLIENT_ID, displayName: 'Single Object Sync', secrets: [secrets.main], certificates: [secrets.certPem], roles: [...WRITE_ROLES] },
+      { clientId: READ_ONLY_CLIENT_ID, displayName: 'Single Object Sync (read only)', secrets: [secrets.readOnly], certificates: [], roles: [...READ_ONLY_ROLES] },
+    ],
+    users: [],
+    groups: [],
+    contacts: [],
+    members: {},
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const jsonType = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const stateDir = options.stateDir ?? path.join(process.env.SOS_TEST_STATE_DIR ?? tmpdir(), 'graph-emulator');
+  const pki = loadOrCreatePki(stateDir);
+  const appCert = createAppCertificate('Single Object Sync test app');
+  const secrets = { main: randomSecret(), readOnly: randomSecret(), certPem: appCert.certPem };
+  const tenantId = options.seed?.tenantId ?? DEFAULT_TENANT_ID;
+  let origin = '';
+  let tokenLifetime = options.tokenLifetimeSeconds ?? 3599;
+  const initial = (): TenantState => {
+    const s = new Store(() => defaultTenant(secrets, tenantId));
+    if (options.seed) s.seed(options.seed);
+    return s.state;
+  };
+  const store = new Store(initial, options.stateFile);
+  // A persisted state keeps its own app secrets (reset() keeps them too); make sure this
+  // process's certificate is registered.
+  const mainApp = store.state.apps.find((a) => a.clientId === DEFAULT_CLIENT_ID);
+  secrets.main = mainApp?.secrets?.[0] ?? secrets.main;
+  secrets.readOnly = store.state.apps.find((a) => a.clientId === READ_ONLY_CLIENT_ID)?.secrets?.[0] ?? secrets.readOnly;
+  if (mainApp && !(mainApp.certificates ?? []).includes(appCert.certPem)) mainApp.certificates = [...(mainApp.certificates ?? []), appCert.certPem];
+  const identity = new IdentityPlatform(store, () => origin, () => tokenLifetime);
+  const graph = new GraphService(store, () => origin);
+  const throttler = new Throttler(options.throttleScale ?? 1);
+  let faultList: (FaultSpec & { remaining: number })[] = [];
+  const log: { method: string; path: string; status: number }[] = [];
+
+  const takeFaults = (method: string, urlPath: string, kinds: FaultSpec['kind'][]) => {
+    const hits: FaultSpec[] = [];
+    for (const f of faultList) {
+      if (!kinds.includes(f.kind) || f.remaining === 0) continue;
+      if (f.path && !urlPath.includes(f.path)) continue;
+      if (f.method && f.method.toUpperCase() !== method) continue;
+      if (f.remaining > 0) f.remaining--;
+      hits.push(f);
+      if (f.kind !== 'latency') break;
+    }
+    faultList = faultList.filter((f) => f.remaining !== 0);
+    return hits;
+  };
+
+  const faultError = (f: FaultSpec): GraphHttpError => {
+    const status = f.status ?? 503;
+    if (status === 429) return errors.throttled(f.retryAfterSeconds ?? 1, { 'x-ms-throttle-information': 'ResourceUnitLimitExceeded' });
+    if (status === 503) return errors.unavailable(f.retryAfterSeconds);
+    return new GraphHttpError(status, status === 504 ? 'GatewayTimeout' : 'InternalServerError', 'The service encountered an internal error. Please retry the request.', undefined,
+      f.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(f.retryAfterSeconds) });
+  };
+
+  /** One Graph call after authentication: throttling, item faults, the handler, the write log. */
+  const runGraph = (call: GraphCall, appId: string, urlPath: string, inBatch: boolean, requestId: string, clientRequestId: string): GraphResult => {
+    let result: GraphResult;
+    let errorCode: string | undefined;
+    let errorMessage: string | undefined;
+    try {
+      const [fault] = inBatch ? takeFaults(call.method, urlPath, ['status']) : [];
+      if (fault) throw faultError(fault);
+      const decision = throttler.check(appId, store.state.tenantId, store.state.users.length, call.method, call.path, call.query);
+      if (decision.throttled) throw errors.throttled(decision.retryAfterSeconds ?? 1, decision.headers);
+      result = graph.handle(call);
+      result.headers = { ...decision.headers, ...(result.headers ?? {}) };
+    } catch (err) {
+      if (!(err instanceof GraphHttpError)) throw err;
+      errorCode = err.code;
+      errorMessage = err.message;
+      result = { status: err.status, body: errorBody(err, requestId, clientRequestId), headers: err.headers };
+    }
+    if (call.method !== 'GET') {
+      store.recordWrite({ method: call.method, path: urlPath, status: result.status, appId, errorCode, errorMessage, body: call.body, inBatch });
+    }
+    return result;
+  };
+
+  const runBatch = (body: unknown, roles: string[], appId: string, requestId: string, clientRequestId: string): GraphResult => {
+    const requests = (body as { requests?: unknown })?.requests;
+    if (!Array.isArray(requests)) throw new GraphHttpError(400, 'BadRequest', 'Invalid batch payload format.');
+    if (requests.length > 20) throw new GraphHttpError(400, 'BadRequest', 'Number of requests in a batch exceeds the limit of 20.');
+    type Item = { id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown; dependsOn?: string[] };
+    const items = requests as Item[];
+    const ids = new Set<string>();
+    for (const item of items) {
+      const id = String(item.id ?? '').toLowerCase();
+      if (!id || ids.has(id)) throw new GraphHttpError(400, 'BadRequest', 'Batch request contains duplicate or missing request ids.');
+      ids.add(id);
+      if (typeof item.url !== 'string' || typeof item.method !== 'string') throw new GraphHttpError(400, 'BadRequest', 'Invalid batch payload format.');
+      const hasType = Object.keys(item.headers ?? {}).some((h) => h.toLowerCase() === 'content-type');
+      if (item.body !== undefined && !hasType) throw new GraphHttpError(400, 'BadRequest', `Write request id : ${item.id} does not contain Content-Type header or body.`);
+    }
+    for (const item of items) for (const d of item.dependsOn ?? []) if (!ids.has(String(d).toLowerCase())) throw new GraphHttpError(400, 'BadRequest', `Request dependency '${d}' not found in the batch.`);
+    const done = new Map<string, number>();
+    const responses: Record<string, unknown>[] = [];
+    let pending = [...items];
+    while (pending.length > 0) {
+      const ready = pending.filter((i) => (i.dependsOn ?? []).every((d) => done.has(String(d).toLowerCase())));
+      if (ready.length === 0) throw new GraphHttpError(400, 'BadRequest', 'Batch request contains a dependency cycle.');
+      for (const item of ready) {
+        const failedDependency = (item.dependsOn ?? []).some((d) => (done.get(String(d).toLowerCase()) ?? 0) >= 400);
+        let result: GraphResult;
+        if (failedDependency) {
+          result = { status: 424, body: errorBody(new GraphHttpError(424, 'FailedDependency', 'The request was not executed because a request it depends on failed.'), requestId, clientRequestId) };
+        } else {
+          const url = new URL(item.url.replace(/^\/?(v1\.0\/)?/, ''), `${origin}/v1.0/`);
+          const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+          const callPath = url.pathname.replace(/^\/v1\.0/, '');
+          result = runGraph({ method: item.method.toUpperCase(), path: callPath, query: url.searchParams, headers, body: item.body, roles }, appId, `/v1.0${callPath}${url.search}`, true, requestId, clientRequestId);
+        }
+        done.set(item.id.toLowerCase(), result.status);
+        responses.push({
+          id: item.id,
+          status: result.status,
+          headers: { ...(result.headers ?? {}), ...(result.body !== undefined ? { 'Content-Type': jsonType } : {}) },
+          ...(result.body !== undefined ? { body: result.body } : result.text !== undefined ? { body: result.text } : {}),
+        });
+      }
+      pending = pending.filter((i) => !ready.includes(i));
+    }
+    return { status: 200, body: { responses } };
+  };
+
+  const control = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const raw = await readBody(req);
+    const body = raw ? (JSON.parse(raw) as unknown) : undefined;
+    const route = `${req.method} ${url.pathname}`;
+    switch (route) {
+      case 'POST /_emulator/seed': api.seed(body as SeedDocument); return send(200, { ok: true });
+      case 'GET /_emulator/state': return send(200, store.state);
+      case 'GET /_emulator/writes': return send(200, store.writes);
+      case 'GET /_emulator/requests': return send(200, log);
+      case 'POST /_emulator/faults': api.faults(body as FaultSpec | FaultSpec[]); return send(200, { ok: true, pending: faultList.length });
+      case 'DELETE /_emulator/faults': api.clearFaults(); return send(200, { ok: true });
+      case 'POST /_emulator/reset': api.reset(); return send(200, { ok: true });
+      default: return send(404, { error: `no control route ${route}` });
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname.startsWith('/_emulator/')) return control(req, res, url);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const raw = await readBody(req);
+    const urlPath = `${url.pathname}${url.search}`;
+    const requestId = newRequestId();
+    const clientRequestId = (req.headers['client-request-id'] as string | undefined) ?? requestId;
+    for (const f of takeFaults(method, urlPath, ['latency'])) await sleep(f.latencyMs ?? 0);
+    const [fault] = takeFaults(method, urlPath, ['status', 'reset']);
+    if (fault?.kind === 'reset') {
+      log.push({ method, path: urlPath, status: 0 });
+      // Start an answer, then drop the connection mid-response.
+      const socket = req.socket as Socket;
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{"value":[');
+      socket.destroy();
+      return;
+    }
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}, text?: string) => {
+      if (log.length >= 20_000) log.splice(0, 10_000); // long demo runs: keep the recent half
+      log.push({ method, path: urlPath, status });
+      const common = {
+        'request-id': requestId,
+        'client-request-id': clientRequestId,
+        'x-ms-ags-diagnostic': JSON.stringify({ ServerInfo: { DataCenter: 'Local Emulator', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'EMU' } }),
+        'OData-Version': '4.0',
+        'Strict-Transport-Security': 'max-age=31536000',
+      };
+      if (status === 204 || (body === undefined && text === undefined)) {
+        res.writeHead(status, { ...common, ...headers });
+        res.end();
+      } else if (text !== undefined) {
+        res.writeHead(status, { 'Content-Type': 'text/plain', ...common, ...headers });
+        res.end(text);
+      } else {
+        res.writeHead(status, { 'Content-Type': jsonType, ...common, ...headers });
+        res.end(JSON.stringify(body));
+      }
+    };
+    const sendError = (err: GraphHttpError, extraHeaders: Record<string, string> = {}) =>
+      send(err.status, errorBody(err, requestId, clientRequestId), { ...extraHeaders, ...err.headers });
+
+    // Identity platform.
+    const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
+    const oidcMatch = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
+    if (fault && (tokenMatch || oidcMatch || url.pathname.startsWith('/common/discovery'))) {
+      // The identity platform answers in its own (OAuth) error shape.
+      const status = fault.status ?? 503;
+      return send(status, {
+        error: 'temporarily_unavailable',
+        error_description: 'AADSTS90033: A transient error has occurred. Please try again.',
+        error_codes: [90033],
+        timestamp: new Date().toISOString(),
+        trace_id: requestId,
+        correlation_id: clientRequestId,
+      }, fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) });
+    }
+    if (tokenMatch && method === 'POST') {
+      const result = await identity.token(tokenMatch[1]!, new URLSearchParams(raw));
+      return send(result.status, result.body, { 'Cache-Control': 'no-store, no-cache' });
+    }
+    if (oidcMatch && method === 'GET') {
+      const doc = identity.openIdConfiguration(oidcMatch[1]!);
+      return doc ? send(200, doc) : send(400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${oidcMatch[1]}' not found.` });
+    }
+    if (url.pathname === '/common/discovery/instance' && method === 'GET') return send(200, identity.instanceDiscovery());
+
+    // Microsoft Graph v1.0.
+    if (!url.pathname.startsWith('/v1.0/')) return sendError(new GraphHttpError(400, 'BadRequest', `Invalid version: ${url.pathname.split('/')[1] ?? ''}`));
+    const claims = await identity.validate(req.headers.authorization);
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return sendError(errors.badJson());
+    }
+    const callPath = url.pathname.slice('/v1.0'.length);
+    if ('error' in claims) {
+      const err = errors.unauthenticated(claims.error);
+      if (method !== 'GET' && callPath !== '/$batch') store.recordWrite({ method, path: urlPath, status: 401, appId: null, errorCode: err.code, errorMessage: err.message, body, inBatch: false });
+      return sendError(err);
+    }
+    if (fault) {
+      const err = faultError(fault);
+      if (method !== 'GET') store.recordWrite({ method, path: urlPath, status: err.status, appId: claims.appid, errorCode: err.code, errorMessage: err.message, body, inBatch: false });
+      return sendError(err);
+    }
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : String(v ?? '')]));
+    if (callPath === '/$batch' && method === 'POST') {
+      try {
+        const result = runBatch(body, claims.roles, claims.appid, requestId, clientRequestId);
+        return send(result.status, result.body);
+      } catch (err) {
+        if (err instanceof GraphHttpError) return sendError(err);
+        throw err;
+      }
+    }
+    const result = runGraph({ method, path: callPath, query: url.searchParams, headers, body, roles: claims.roles }, claims.appid, urlPath, false, requestId, clientRequestId);
+    return send(result.status, result.body, result.headers, result.text);
+  };
+
+  const server: Server = createServer({ key: pki.server.keyPem, cert: pki.server.certPem, keepAlive: true }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'InternalServerError', message: String((err as Error)?.stack ?? err) } }));
+      }
+    });
+  });
+  const sockets = new Set<Socket>();
+  server.on('secureConnection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  origin = `https://127.0.0.1:${port}`;
+  const app = store.state.apps.find((a) => a.clientId === DEFAULT_CLIENT_ID);
+  const readOnlyApp = store.state.apps.find((a) => a.clientId === READ_ONLY_CLIENT_ID);
+
+  const api: Emulator = {
+    graphEndpoint: origin,
+    authorityHost: origin,
+    tenantId: store.state.tenantId,
+    clientId: DEFAULT_CLIENT_ID,
+    clientSecret: app?.secrets?.[0] ?? secrets.main,
+    readOnlyClient: { clientId: READ_ONLY_CLIENT_ID, clientSecret: readOnlyApp?.secrets?.[0] ?? secrets.readOnly },
+    caFile: pki.caFile,
+    caPem: pki.caPem,
+    certificate: { pem: appCert.certPem, keyPem: appCert.keyPem, thumbprint: appCert.thumbprint, thumbprintSha256: appCert.thumbprintSha256 },
+    seed: (doc) => store.seed(doc),
+    reset: () => {
+      store.reset();
+      faultList = [];
+      throttler.reset();
+      log.length = 0;
+    },
+    state: () => structuredClone(store.state),
+    writes: () => structuredClone(store.writes),
+    faults: (spec) => {
+      for (const f of Array.isArray(spec) ? spec : [spec]) faultList.push({ ...f, remaining: f.count ?? 1 });
+    },
+    clearFaults: () => {
+      faultList = [];
+    },
+    requestLog: () => [...log],
+    setTokenLifetime: (seconds) => {
+      tokenLifetime = seconds;
+    },
+    rotateSigningKey: () => identity.rotateSigningKey(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  return api;
+}

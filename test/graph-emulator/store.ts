@@ -1,0 +1,153 @@
+// The tenant's state: domains, app registrations, users, groups (with members) and
+// org contacts, plus the log of every write Graph accepted or refused.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+export interface SeedDomain {
+  name: string;
+  isVerified: boolean;
+  isInitial?: boolean;
+  isDefault?: boolean;
+  authenticationType?: 'Managed' | 'Federated';
+}
+
+export interface SeedApp {
+  clientId: string;
+  displayName?: string;
+  secrets?: string[];
+  /** PEM certificates registered as credentials (client assertions). */
+  certificates?: string[];
+  /** Application roles granted (consented), e.g. User.ReadWrite.All. */
+  roles: string[];
+}
+
+/** Graph JSON of a directory object; id is generated when absent. */
+export type SeedObject = Record<string, unknown> & { id?: string };
+export type SeedGroup = SeedObject & { members?: string[] };
+
+/** What POST /_emulator/seed accepts (and startEmulator({ seed })). Objects are stored as given (no validation). */
+export interface SeedDocument {
+  tenantId?: string;
+  tenantDisplayName?: string;
+  domains?: SeedDomain[];
+  apps?: SeedApp[];
+  users?: SeedObject[];
+  groups?: SeedGroup[];
+  contacts?: SeedObject[];
+  /** Remove existing users, groups and contacts before adding these. */
+  replaceObjects?: boolean;
+}
+
+export interface WriteRecord {
+  sequence: number;
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  appId: string | null;
+  /** Error code when Graph refused the write. */
+  errorCode?: string;
+  errorMessage?: string;
+  body?: unknown;
+  inBatch?: boolean;
+}
+
+export type DirectoryObject = Record<string, unknown> & { id: string };
+
+export interface TenantState {
+  tenantId: string;
+  tenantDisplayName: string;
+  domains: SeedDomain[];
+  apps: SeedApp[];
+  users: DirectoryObject[];
+  groups: DirectoryObject[];
+  contacts: DirectoryObject[];
+  /** groupId -> member object ids. */
+  members: Record<string, string[]>;
+}
+
+export class Store {
+  state: TenantState;
+  writes: WriteRecord[] = [];
+
+  constructor(private readonly initial: () => TenantState, private readonly stateFile?: string) {
+    this.state = stateFile && existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as TenantState) : initial();
+  }
+
+  reset(): void {
+    this.state = this.initial();
+    this.writes = [];
+    this.persist();
+  }
+
+  persist(): void {
+    if (!this.stateFile) return;
+    const tmp = `${this.stateFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state, null, 2));
+    renameSync(tmp, this.stateFile);
+  }
+
+  seed(doc: SeedDocument): void {
+    const s = this.state;
+    if (doc.tenantId) s.tenantId = doc.tenantId;
+    if (doc.tenantDisplayName) s.tenantDisplayName = doc.tenantDisplayName;
+    for (const d of doc.domains ?? []) {
+      s.domains = s.domains.filter((x) => x.name.toLowerCase() !== d.name.toLowerCase());
+      s.domains.push({ isInitial: false, isDefault: false, authenticationType: 'Managed', ...d });
+    }
+    for (const a of doc.apps ?? []) {
+      s.apps = s.apps.filter((x) => x.clientId !== a.clientId);
+      s.apps.push({ secrets: [], certificates: [], ...a });
+    }
+    if (doc.replaceObjects) {
+      s.users = [];
+      s.groups = [];
+      s.contacts = [];
+      s.members = {};
+    }
+    const upsert = (list: DirectoryObject[], o: SeedObject): DirectoryObject => {
+      const obj = { ...o, id: o.id ?? randomUUID() } as DirectoryObject;
+      const at = list.findIndex((x) => x.id === obj.id);
+      if (at >= 0) list[at] = obj;
+      else list.push(obj);
+      return obj;
+    };
+    for (const u of doc.users ?? []) upsert(s.users, { createdDateTime: new Date().toISOString(), ...u });
+    for (const c of doc.contacts ?? []) upsert(s.contacts, c);
+    for (const g of doc.groups ?? []) {
+      const { members, ...rest } = g;
+      const obj = upsert(s.groups, { groupTypes: [], proxyAddresses: [], createdDateTime: new Date().toISOString(), ...rest });
+      s.members[obj.id] = [...(members ?? [])];
+    }
+    this.persist();
+  }
+
+  findObject(id: string): { kind: 'user' | 'group' | 'contact'; object: DirectoryObject } | undefined {
+    const lowerId = id.toLowerCase();
+    const u = this.state.users.find((x) => x.id.toLowerCase() === lowerId);
+    if (u) return { kind: 'user', object: u };
+    const g = this.state.groups.find((x) => x.id.toLowerCase() === lowerId);
+    if (g) return { kind: 'group', object: g };
+    const c = this.state.contacts.find((x) => x.id.toLowerCase() === lowerId);
+    if (c) return { kind: 'contact', object: c };
+    return undefined;
+  }
+
+  domain(name: string): SeedDomain | undefined {
+    return this.state.domains.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  }
+
+  recordWrite(w: Omit<WriteRecord, 'sequence' | 'time'>): void {
+    this.writes.push({ sequence: this.writes.length + 1, time: new Date().toISOString(), ...w, body: redactPassword(w.body) });
+  }
+}
+
+export const randomSecret = (): string => randomBytes(24).toString('base64url');
+
+/** Write log entries never carry a password, even a generated one. */
+function redactPassword(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const profile = (body as Record<string, unknown>).passwordProfile;
+  if (!profile || typeof profile !== 'object') return body;
+  return { ...body, passwordProfile: { ...(profile as object), password: '(redacted)' } };
+}
