@@ -1,0 +1,66 @@
+// Exports the named fixtures of the live Samba test domain to test/fixtures/contoso-snapshot.ldif
+// (the LDIF snapshot used by the demo and by the LDIF source tests):
+//   npx tsx test/ad/export-snapshot.ts        (Samba running: node test/setup/samba.mjs start)
+// Holds: a RootDSE record (dn: ""), the domain's crossRef, the domain object, CN=Users with
+// Administrator, and the whole OU=Contoso tree except the 5,000 users under OU=Bulk.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { LdapDirectorySource, toLdif } from '../../src/ad';
+import type { DirectoryObject } from '../../src/engine/model/directory-object';
+import { ldapsOptions } from '../integration/ad/samba-env';
+
+const base = 'DC=corp,DC=contoso,DC=com';
+
+async function main(): Promise<void> {
+  const source = new LdapDirectorySource(await ldapsOptions());
+  const objects: DirectoryObject[] = [];
+  const read = async (dn: string): Promise<void> => {
+    const r = await source.readObject(dn);
+    if (r.status !== 'found') throw new Error(`${dn}: ${r.status}`);
+    objects.push(r.object);
+  };
+  const walk = async (dn: string): Promise<void> => {
+    await read(dn);
+    if (/^OU=Bulk,/i.test(dn)) return;
+    let continuation: string | undefined;
+    do {
+      const page = await source.listChildren(dn, { pageSize: 200, ...(continuation ? { continuation } : {}) });
+      for (const child of page.children) {
+        if (child.isContainer) await walk(child.dn);
+        else await read(child.dn);
+      }
+      continuation = page.continuation;
+    } while (continuation);
+  };
+  try {
+    const dse = await source.rootDse();
+    const rootDse: DirectoryObject = {
+      dn: '',
+      attributes: {
+        defaultNamingContext: [dse.defaultNamingContext],
+        namingContexts: dse.namingContexts,
+        configurationNamingContext: [dse.configurationNamingContext],
+        ...(dse.dnsHostName ? { dnsHostName: [dse.dnsHostName] } : {}),
+      },
+    };
+    await read(`CN=CORP,CN=Partitions,${dse.configurationNamingContext}`);
+    await read(base);
+    await read(`CN=Users,${base}`);
+    await read(`CN=Administrator,CN=Users,${base}`);
+    await walk(`OU=Contoso,${base}`);
+    const out = path.join(__dirname, '..', 'fixtures', 'contoso-snapshot.ldif');
+    writeFileSync(out, toLdif([rootDse, ...objects], [
+      'Snapshot of the Samba test domain CORP.CONTOSO.COM (test/ad/FIXTURES.md), for the demo and',
+      'the LDIF source tests. Written by test/ad/export-snapshot.ts; objectGUID/objectSid are the',
+      'values of the Samba the snapshot was taken from.',
+    ]));
+    console.log(`wrote ${objects.length + 1} records to ${out}`);
+  } finally {
+    await source.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+// The live Samba for src/ad integration tests: the env scripts/test.mjs exported, or (when a
+// file is run directly with node --test) test/setup/samba.mjs start(), which reuses a
+// running Samba and then leaves it running.
+import type { LdapSourceOptions } from '../../../src/ad';
+import type { SambaEnv } from '../../setup/samba.mjs';
+
+export const base = 'DC=corp,DC=contoso,DC=com';
+export const contoso = `OU=Contoso,${base}`;
+export const fx = (relative: string): string => `${relative},${contoso}`;
+
+let cached: Promise<SambaEnv> | undefined;
+
+export function sambaEnv(): Promise<SambaEnv> {
+  cached ??= (async () => {
+    if (process.env.SOS_AD_URL && process.env.SOS_AD_CA_FILE) return process.env as unknown as SambaEnv;
+    const samba = await import('../../setup/samba.mjs');
+    return (await samba.start()).env;
+  })();
+  return cached;
+}
+
+/** LDAPS with verification on: the CA of the test domain and the DC's certificate name. */
+export async function ldapsOptions(overrides: Partial<LdapSourceOptions> = {}): Promise<LdapSourceOptions> {
+  const env = await sambaEnv();
+  return {
+    url: env.SOS_AD_URL,
+    caFile: env.SOS_AD_CA_FILE,
+    serverName: env.SOS_AD_SERVER_NAME,
+    bindDn: env.SOS_AD_BIND_DN,
+    password: env.SOS_AD_PASSWORD,
+    ...overrides,
+  };
+}
