@@ -169,7 +169,8 @@ async function write(
     details.Result = blocked.length
       ? 'Nothing that Microsoft Graph can write has changed; the attributes listed as not exportable remain different.'
       : 'The state of the object in both the source and target systems already match.';
-    return finish({ status: blocked.length ? 'warning' : 'skipped', details, ...(blocked.length ? { error: notComplete(blocked) } : {}) });
+    // Skipped, not a warning: the first export already warned, and the rows still list them.
+    return finish({ status: 'skipped', details });
   }
   if (blocked.length) return finish({ status: 'warning', details, error: notComplete(blocked) });
   return finish({ status: 'success', details });
