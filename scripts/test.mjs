@@ -6,7 +6,7 @@
 //   npm test -- test/unit/ad      only test files under these path prefixes
 //   SOS_KEEP_SERVICES=1 npm test  leave started services running (faster reruns)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -66,7 +66,8 @@ for (const name of serviceOrder) {
   }
 }
 
-const tapFile = path.join(stateDir, 'results.tap');
+// One file per run, so two runs on one machine never read each other's counts.
+const tapFile = path.join(stateDir, `results-${process.pid}.tap`);
 const code = testFiles.length === 0 ? 0 : await run(
   process.execPath,
   [
@@ -93,6 +94,7 @@ if (existsSync(tapFile) && statSync(tapFile).size > 0) {
   failed += Number(/^# fail (\d+)$/m.exec(tap)?.[1] ?? 0);
   failed += Number(/^# cancelled (\d+)$/m.exec(tap)?.[1] ?? 0);
 }
+if (existsSync(tapFile)) renameSync(tapFile, path.join(stateDir, 'results.tap'));
 if (code !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && code === 0 ? 0 : 1);

@@ -71,7 +71,7 @@ describe('single-object-sync CLI', () => {
     const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
     assert.match(summary.provisioningStatusInfo.status, /^(success|warning)$/);
     assert.equal(summary.provisioningSteps.length, 10);
-    assert.equal((run.stderr.match(/^\[(ok  |warn|FAIL|skip)\] +\d+\. /gm) ?? []).length, 10);
+    assert.equal((run.stderr.match(/^\[(ok {2}|warn|FAIL|skip)\] +\d+\. /gm) ?? []).length, 10);
     const report = /HTML report: (.+)$/m.exec(run.stderr)?.[1];
     assert.ok(report && existsSync(report), 'the report exists');
     assert.deepEqual(JSON.parse(readFileSync(output, 'utf8')), summary);

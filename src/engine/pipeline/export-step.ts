@@ -31,7 +31,8 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, string>): Attri
     const removed = current.filter((c) => !target.some((v) => valuesText(name, [c])[0] === valuesText(name, [v])[0]));
     const pending = Object.prototype.hasOwnProperty.call(facts.pendingExport ?? {}, name);
     const operation = !pending ? 'none' : current.length === 0 ? 'add' : target.length === 0 ? 'delete' : 'update';
-    const why = notExportable.get(name.toLowerCase());
+    // Only a change Graph cannot make is a gap; an unchanged attribute is not.
+    const why = operation === 'none' ? undefined : notExportable.get(name.toLowerCase());
     const note = [facts.exportNotes?.[name], why ? `Not exportable through Microsoft Graph: ${why}` : undefined].filter(Boolean).join(' ');
     rows.push({
       name,
@@ -76,7 +77,9 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   const pending = facts.pendingExport ?? {};
   const details: Record<string, string> = {};
   const graphKind: EntraObjectKind | undefined = kind === 'device' ? undefined : kind;
-  const plan = graphKind ? entra.planExport(graphKind, facts.target ? pending : (facts.desired ?? {})) : { properties: {}, notExportable: [] };
+  // A new object has nothing to clear: only values go into a create.
+  const toWrite = facts.target ? pending : Object.fromEntries(Object.entries(facts.desired ?? {}).filter(([, v]) => v !== null));
+  const plan = graphKind ? entra.planExport(graphKind, toWrite) : { properties: {}, notExportable: [] };
   const notExportable = new Map(plan.notExportable.map((n) => [n.attribute.toLowerCase(), n.reason]));
   const rows = exportRows(facts, notExportable);
   facts.provisioningAction = facts.target ? 'update' : 'create';

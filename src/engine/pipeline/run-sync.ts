@@ -28,7 +28,7 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
       const before = facts.entra?.requests().length ?? 0;
       return () => ({ graphRequests: facts.entra?.requests().slice(before) ?? [] });
     };
-    await runner.run(2, () => targetDomainStep(deps, facts), () => ({ graphRequests: facts.entra?.requests().slice() ?? [] }));
+    await runner.run(2, () => targetDomainStep(deps, facts));
     await runner.run(3, () => organizationalUnitStep(deps, facts));
     await runner.run(4, () => accessibilityStep(deps, facts));
     await runner.run(5, () => objectTypeStep(deps, facts));

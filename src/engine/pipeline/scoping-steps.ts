@@ -51,6 +51,8 @@ export async function sourceDomainStep(deps: SyncDependencies, facts: SyncFacts)
 
 export async function targetDomainStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   facts.entra = await deps.entra();
+  // The adapter lives for the session: report only this step's requests.
+  const before = facts.entra.requests().length;
   facts.tenant = await facts.entra.connect();
   const verified = facts.tenant.domains.filter((d) => d.isVerified);
   return {
@@ -61,7 +63,7 @@ export async function targetDomainStep(deps: SyncDependencies, facts: SyncFacts)
       VerifiedDomains: verified.map((d) => `${d.name} (${d.authenticationType}${d.isInitial ? ', initial' : ''})`).join('; '),
       Result: 'A token was obtained and the verified domains were read.',
     },
-    graphRequests: facts.entra.requests().slice(),
+    graphRequests: facts.entra.requests().slice(before),
   };
 }
 
