@@ -105,7 +105,7 @@ export class StepRunner {
   fillMissing(reason: string): void {
     for (const definition of STEPS) {
       if (this.steps.some((s) => s.stepNumber === definition.number)) continue;
-      this.steps.push({
+      const step: ProvisioningStep = {
         name: definition.name,
         description: definition.description,
         details: { SkipReason: reason },
@@ -114,7 +114,11 @@ export class StepRunner {
         stepNumber: definition.number,
         startDateTime: this.clock.now().toISOString(),
         durationInMilliseconds: 0,
-      });
+      };
+      this.steps.push(step);
+      // Listeners see all ten steps finish, in order, whatever stopped the run.
+      this.emit({ type: 'stepStarted', stepNumber: step.stepNumber, name: step.name, startDateTime: step.startDateTime });
+      this.emit({ type: 'stepFinished', step });
     }
     this.steps.sort((a, b) => a.stepNumber - b.stepNumber);
   }
