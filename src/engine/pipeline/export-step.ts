@@ -83,8 +83,10 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   const notExportable = new Map(plan.notExportable.map((n) => [n.attribute.toLowerCase(), n.reason]));
   const rows = exportRows(facts, notExportable);
   facts.provisioningAction = facts.target ? 'update' : 'create';
+  // Modified properties are what Graph writes (or would write, in staging mode); the gaps
+  // stay in the Export step's rows, marked not exportable.
   facts.modified = rows
-    .filter((r) => r.operation !== 'none')
+    .filter((r) => r.operation !== 'none' && r.exportable !== false)
     .map((r) => ({
       displayName: r.name,
       oldValue: text(r.name, getValues(facts.entraImported ?? {}, r.name)),
