@@ -89,15 +89,15 @@ export async function accessibilityStep(_deps: SyncDependencies, facts: SyncFact
   if (result.status === 'notFound') {
     return {
       status: 'failure',
-      error: new SyncError(directoryErrors.NoSuchObject ?? fallbackNoSuchObject, { dn: facts.dn, matchedDn: result.matchedDn ?? '' }),
+      error: new SyncError(directoryErrors.NoSuchObject, { dn: facts.dn, matchedDn: result.matchedDn ?? '' }),
       details: { ...(result.matchedDn ? { ClosestExistingParent: result.matchedDn } : {}) },
     };
   }
   if (result.status === 'notReadable') {
     return {
       status: 'failure',
-      error: new SyncError(directoryErrors.InsufficientAccess ?? fallbackNotReadable, { dn: facts.dn, reason: result.reason }),
-      details: {},
+      error: new SyncError(directoryErrors.InsufficientAccess, { dn: facts.dn, bindDn: facts.connector!.bindDn ?? '(anonymous)', operation: 'read', detail: result.reason }),
+      details: { Detail: result.reason },
     };
   }
   facts.adAttributes = result.object.attributes;
@@ -136,17 +136,3 @@ export async function groupFilteringStep(_deps: SyncDependencies, facts: SyncFac
   }
   return { status: 'success', details: { ...details, Result: 'The object is a direct member of the filtering group.' } };
 }
-
-// Used only if the directory catalog lacks these codes; keeps the step explicit either way.
-const fallbackNoSuchObject = {
-  code: 'NoSuchObject',
-  reason: "Could not find an object in on-premises AD with distinguishedName '{dn}' using the connector credentials.",
-  recommendedAction: 'Check the distinguished name (copy it from the tree or from ADUC Attribute Editor).',
-  category: 'nonServiceFailure',
-} as const;
-const fallbackNotReadable = {
-  code: 'InsufficientAccess',
-  reason: "The connector account cannot read '{dn}': {reason}.",
-  recommendedAction: 'Grant the connector account read permission on the object (check inheritance on its OU).',
-  category: 'nonServiceFailure',
-} as const;

@@ -1,6 +1,5 @@
 // Turns the steps and facts of one run into Graph's provisioningObjectSummary shape
 // (ARCHITECTURE section 4), so scripts that read Graph's provisioning logs read ours too.
-import { randomUUID } from 'node:crypto';
 import { getFirst } from '../model/attributes';
 import type { ProvisioningErrorInfo, ProvisioningObjectSummary, ProvisioningResult } from '../summary/types';
 import type { SyncDependencies, SyncFacts, SyncRequest } from './context';
@@ -39,10 +38,10 @@ export function buildSummary(
   const targetUpn = text(facts.desired?.userPrincipalName?.[0] ?? target?.properties.userPrincipalName);
   const entraConfig = deps.config.entra;
   return {
-    id: randomUUID(),
+    id: crypto.randomUUID(),
     activityDateTime: started.toISOString(),
-    changeId: randomUUID(),
-    cycleId: randomUUID(),
+    changeId: crypto.randomUUID(),
+    cycleId: crypto.randomUUID(),
     durationInMilliseconds: Math.round(durationMs),
     initiatedBy: { id: deps.initiator?.id ?? '', displayName: deps.initiator?.displayName ?? 'Single Object Sync', initiatorType: 'user' },
     jobId: 'SingleObjectSync',
