@@ -6,3 +6,4 @@ export { rulesErrors } from './catalog/rules';
 export { configErrors } from './catalog/config';
 export { scopeErrors } from './catalog/scope';
 export { syncErrors } from './catalog/sync';
+export { extensionErrors } from './catalog/extension';

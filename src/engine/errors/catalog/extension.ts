@@ -25,6 +25,13 @@ export const extensionErrors = {
     documentationUrl: 'https://code.visualstudio.com/docs/editing/workspaces/workspace-trust',
     category: 'nonServiceFailure',
   },
+  MissingDistinguishedName: {
+    code: 'MissingDistinguishedName',
+    reason: 'No distinguished name was given, so there is no object to sync.',
+    recommendedAction: 'Give the full distinguished name of the object, for example CN=Jane Doe,OU=Users,DC=corp,DC=contoso,DC=com, or right-click the object in the Active Directory tree.',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
   SyncCancelled: {
     code: 'SyncCancelled',
     reason: 'The sync of {distinguishedName} was cancelled before it finished.',

@@ -1,0 +1,45 @@
+// Where the configuration file is, and the starter file "Open Configuration" creates.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { SyncError } from '../engine/errors/sync-error';
+import { extensionErrors } from '../engine/errors/catalog/extension';
+import { configurationFileName, readSettings } from './settings';
+
+/** The configuration file's absolute path, from the setting or the first workspace folder. */
+export function configurationPath(): string {
+  const configured = readSettings().configurationFile;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (configured && path.isAbsolute(configured)) return configured;
+  if (!folder) throw new SyncError(extensionErrors.NoWorkspaceFolder);
+  return path.join(folder, configured || configurationFileName);
+}
+
+/** A starter file: every required field, with placeholders to replace. Secrets never go here. */
+export function starterConfiguration(schemaUri: string): string {
+  const starter = {
+    $schema: schemaUri,
+    activeDirectory: [
+      {
+        name: 'corp.contoso.com',
+        url: 'ldaps://dc1.corp.contoso.com:636',
+        bindDn: 'CN=svc-aadconnect,OU=Service Accounts,DC=corp,DC=contoso,DC=com',
+        tls: { caFile: null, serverName: null },
+        partitions: [{ dn: 'DC=corp,DC=contoso,DC=com', selected: true, inclusions: ['DC=corp,DC=contoso,DC=com'], exclusions: [] }],
+        objectTypes: ['user', 'inetOrgPerson', 'group', 'contact', 'computer'],
+        groupFilteringGroupDn: null,
+      },
+    ],
+    entra: {
+      tenantId: '00000000-0000-0000-0000-000000000000',
+      clientId: '00000000-0000-0000-0000-000000000000',
+      authorityHost: 'https://login.microsoftonline.com',
+      graphEndpoint: 'https://graph.microsoft.com',
+    },
+    sourceAnchor: 'mS-DS-ConsistencyGuid',
+    rules: 'builtin',
+    stateDir: '.single-object-sync/state',
+    reportDir: '.single-object-sync/reports',
+    redactAttributes: [],
+  };
+  return `${JSON.stringify(starter, null, 2)}\n`;
+}

@@ -1,0 +1,230 @@
+// Running one sync from VS Code: the engine runs in the extension host; a cancellable
+// notification advances step by step; the panel streams the steps; on completion the JSON
+// summary opens as an untitled JSON document and the report fills the panel.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { SyncError } from '../engine/errors/sync-error';
+import { extensionErrors } from '../engine/errors/catalog/extension';
+import { STEPS } from '../engine/pipeline/steps';
+import type { ProvisioningObjectSummary, SyncEvent } from '../engine/summary/types';
+import { renderReportBody, writeReport } from '../report';
+import { panelId, tabIds } from '../report/anchors';
+import type { PanelState, RenderedReport } from '../../webview/protocol';
+import { asSyncError, remedyFor } from './errors';
+import { log } from './log';
+import { ReportPanel, type PanelActions } from './panel/report-panel';
+import type { SessionHost } from './session-host';
+import { readSettings } from './settings';
+import type { UserInterface } from './ui';
+
+export interface RunRecord {
+  distinguishedName: string;
+  stagingMode: boolean;
+  summary?: ProvisioningObjectSummary;
+  error?: SyncError;
+  jsonDocument?: vscode.TextDocument;
+  /** Milliseconds from the command to the first step shown in the panel. */
+  firstStepMs?: number;
+  totalMs?: number;
+}
+
+const tabTitles: Record<(typeof tabIds)[number], string> = {
+  steps: 'Steps',
+  troubleshooting: 'Troubleshooting & Recommendation',
+  modified: 'Modified Properties',
+  summary: 'Summary',
+};
+
+export class SyncRunner implements PanelActions {
+  /** Every run of this session, newest last (tests and the benchmark read it). */
+  readonly runs: RunRecord[] = [];
+  private running = false;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly sessions: SessionHost,
+    private readonly ui: UserInterface,
+  ) {}
+
+  /** Runs a sync. In an untrusted workspace only staging mode is allowed. */
+  async run(distinguishedName: string, stagingMode: boolean): Promise<RunRecord> {
+    const started = performance.now();
+    const record: RunRecord = { distinguishedName, stagingMode };
+    this.runs.push(record);
+    if (!stagingMode && !vscode.workspace.isTrusted) {
+      record.error = new SyncError(extensionErrors.ExportNotAllowedInUntrustedWorkspace);
+      void this.showError(record.error); // a notification; the command does not wait for it
+      return record;
+    }
+    if (this.running) {
+      void this.ui.info('A sync is already running; wait for it to finish or cancel it.');
+      return record;
+    }
+    this.running = true;
+    const panel = ReportPanel.show(this.context.extensionUri, this);
+    panel.post({
+      type: 'runStarted',
+      run: { distinguishedName, stagingMode, startDateTime: new Date().toISOString(), exportAllowed: vscode.workspace.isTrusted },
+      steps: STEPS.map((s) => ({ stepNumber: s.number, name: s.name, status: 'pending' })),
+    });
+    const mode = stagingMode ? 'Preview sync (staging mode)' : 'Sync';
+    log().info(`${mode} of ${distinguishedName} started`);
+    try {
+      const summary = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `${mode}: ${rdnOf(distinguishedName)}`, cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          const cancel = token.onCancellationRequested(() => abort.abort());
+          const onEvent = (event: SyncEvent) => {
+            if (event.type === 'stepStarted') {
+              record.firstStepMs ??= performance.now() - started;
+              progress.report({ message: `Step ${event.stepNumber} of ${STEPS.length}: ${event.name}` });
+              panel.post({ type: 'stepStarted', stepNumber: event.stepNumber, name: event.name });
+            } else if (event.type === 'stepFinished') {
+              const s = event.step;
+              progress.report({ increment: 100 / STEPS.length });
+              panel.post({ type: 'stepFinished', step: { stepNumber: s.stepNumber, name: s.name, status: s.status, durationInMilliseconds: s.durationInMilliseconds } });
+              log().info(`Step ${s.stepNumber} ${s.status}: ${s.name}`);
+            }
+          };
+          try {
+            const session = await this.sessions.session();
+            const outcome = await session.sync(distinguishedName, {
+              stagingMode,
+              noHtmlReport: true,
+              redactAttributes: readSettings().redactAttributes,
+              onEvent,
+              signal: abort.signal,
+            });
+            if (token.isCancellationRequested) throw new SyncError(extensionErrors.SyncCancelled, { distinguishedName });
+            return outcome.summary;
+          } catch (error) {
+            if (token.isCancellationRequested) throw new SyncError(extensionErrors.SyncCancelled, { distinguishedName }, { cause: error });
+            throw error;
+          } finally {
+            cancel.dispose();
+          }
+        },
+      );
+      record.summary = summary;
+      record.totalMs = performance.now() - started;
+      const status = summary.provisioningStatusInfo.status;
+      log().info(`${mode} of ${distinguishedName} finished: ${status} in ${Math.round(record.totalMs)} ms`);
+      record.jsonDocument = await this.openJsonDocument(summary);
+      panel.post({ type: 'runFinished', summary, report: this.render(summary) });
+      panel.panel.reveal(vscode.ViewColumn.Beside, true);
+    } catch (error) {
+      record.error = asSyncError(error);
+      record.totalMs = performance.now() - started;
+      log().error(`${mode} of ${distinguishedName} failed: ${record.error.code}: ${record.error.reason}`);
+      panel.post({
+        type: 'runFailed',
+        error: { code: record.error.code, reason: record.error.reason, recommendedAction: record.error.recommendedAction, documentationUrl: record.error.documentationUrl },
+      });
+      void this.showError(record.error);
+    } finally {
+      this.running = false;
+    }
+    return record;
+  }
+
+  private render(summary: ProvisioningObjectSummary): RenderedReport {
+    return {
+      bodyHtml: renderReportBody(summary, { redactAttributes: readSettings().redactAttributes, toolVersion: this.version() }),
+      tabs: tabIds.map((id) => ({ id, title: tabTitles[id], panelId: panelId(id) })),
+    };
+  }
+
+  private version(): string {
+    return String((this.context.extension.packageJSON as { version?: unknown }).version ?? '');
+  }
+
+  /** The summary as an untitled JSON document (not a preview tab), beside the panel, never over it. */
+  private async openJsonDocument(summary: ProvisioningObjectSummary): Promise<vscode.TextDocument> {
+    const document = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(summary, null, 2)}\n` });
+    await vscode.window.showTextDocument(document, { preview: false, viewColumn: this.jsonColumn(), preserveFocus: false });
+    return document;
+  }
+
+  private jsonColumn(): vscode.ViewColumn {
+    const panelColumn = ReportPanel.active()?.panel.viewColumn;
+    return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  }
+
+  private async showError(error: SyncError): Promise<void> {
+    const remedy = remedyFor(error);
+    const choice = await this.ui.error(`${error.reason} ${error.recommendedAction}`, ...(remedy ? [remedy.title] : []), 'Show Log');
+    if (choice === 'Show Log') log().show(true);
+    else if (remedy && choice === remedy.title) await vscode.commands.executeCommand(remedy.command);
+  }
+
+  // Panel buttons -----------------------------------------------------------------------
+
+  async openJson(state: PanelState): Promise<void> {
+    if (!state.summary) return;
+    const last = this.runs.findLast((r) => r.summary?.id === state.summary!.id);
+    if (last?.jsonDocument && !last.jsonDocument.isClosed) {
+      await vscode.window.showTextDocument(last.jsonDocument, { preview: false, viewColumn: this.jsonColumn() });
+      return;
+    }
+    const document = await this.openJsonDocument(state.summary);
+    if (last) last.jsonDocument = document;
+  }
+
+  async saveHtmlReport(state: PanelState): Promise<void> {
+    if (!state.summary) return;
+    const folder = await this.reportFolder();
+    try {
+      const file = await writeReport(state.summary, folder, { redactAttributes: readSettings().redactAttributes, toolVersion: this.version() });
+      log().info(`HTML report saved to ${file}`);
+      ReportPanel.active()?.post({ type: 'reportSaved', path: file });
+      void this.revealReport(file);
+    } catch (error) {
+      await this.showError(asSyncError(error));
+    }
+  }
+
+  private async revealReport(file: string): Promise<void> {
+    const uri = vscode.Uri.file(file);
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+    const choice = await this.ui.info(`HTML report saved: ${file}`, inWorkspace ? 'Reveal in Explorer' : 'Reveal');
+    if (!choice) return;
+    if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', uri);
+    else await vscode.commands.executeCommand('revealFileInOS', uri);
+  }
+
+  /** The setting, else the configuration's reportDir (relative to the configuration file). */
+  private async reportFolder(): Promise<string> {
+    const setting = readSettings().reportFolder;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? this.context.globalStorageUri.fsPath;
+    if (setting) return path.resolve(folder, setting);
+    try {
+      const session = await this.sessions.session();
+      return path.resolve(path.dirname(session.configPath), session.config.reportDir);
+    } catch {
+      return vscode.Uri.joinPath(this.context.globalStorageUri, 'reports').fsPath;
+    }
+  }
+
+  async runAgain(state: PanelState): Promise<void> {
+    if (!state.run) return;
+    await this.run(state.run.distinguishedName, state.run.stagingMode);
+  }
+
+  async runWithExport(state: PanelState): Promise<void> {
+    if (!state.run) return;
+    const confirm = 'Sync and Export';
+    const answer = await this.ui.confirm(
+      `Export ${state.run.distinguishedName} to Microsoft Entra ID?`,
+      'The preview showed what would change. This run writes those changes to the tenant through Microsoft Graph.',
+      confirm,
+    );
+    if (answer !== confirm) return;
+    await this.run(state.run.distinguishedName, false);
+  }
+}
+
+function rdnOf(dn: string): string {
+  const first = dn.split(/(?<!\\),/)[0] ?? dn;
+  return first.replace(/^[^=]+=/, '');
+}

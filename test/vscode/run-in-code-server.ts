@@ -1,0 +1,361 @@
+// The real-VS-Code harness (TESTING.md, "VS Code: the real extension host, in a browser"):
+// starts the VS Code server from the code-server npm package, opens the workbench in Debian
+// Chromium through playwright-core with the extension-test payload, answers the suite's
+// checkpoints (screenshots, the report webview's DOM), and returns the mocha results that
+// the suite wrote, for extension.test.ts to re-report as node:test subtests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { CheckpointAnswer, Metrics, MochaResult } from './suite/support';
+
+export interface HarnessOptions {
+  /** The extension folder (package.json + dist/), or undefined when a .vsix was installed. */
+  extensionDevelopmentPath?: string;
+  /** The bundled suite folder (index.js exporting run()). */
+  suiteDir: string;
+  workspace: string;
+  stateDir: string;
+  codeServer: string;
+  node24: string;
+  chromiumPath: string;
+  artifactsDir: string;
+  /** Extra code-server arguments, e.g. to install a .vsix first. */
+  extensionsDir: string;
+  userDataDir: string;
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+  /** False: leave workspace trust on, so the workspace opens untrusted (restricted mode). */
+  trustWorkspace?: boolean;
+  /** Called for every checkpoint before the page is looked at (e.g. to arm emulator faults). */
+  onCheckpoint?: (name: string, request: Record<string, unknown>) => void | Promise<void>;
+  /** Give up on a suite that has not finished after this long (default 8 minutes). */
+  timeoutMs?: number;
+}
+
+export interface HarnessResult {
+  exitCode: number;
+  results: MochaResult[];
+  metrics: Metrics;
+  logs: string[];
+  screenshots: string[];
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function codeServerEnv(node24: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, PATH: `${path.dirname(node24)}:${process.env.PATH ?? ''}` };
+  // Our own test runner's variables must not leak into the extension host's Node.
+  delete env.NODE_OPTIONS;
+  delete env.NODE_TEST_CONTEXT;
+  return env;
+}
+
+/** Installs a .vsix into an extensions folder with code-server's CLI. */
+export async function installVsix(options: { codeServer: string; node24: string; vsix: string; extensionsDir: string; userDataDir: string }): Promise<string> {
+  const child = spawn(options.node24, [options.codeServer, '--extensions-dir', options.extensionsDir, '--user-data-dir', options.userDataDir, '--install-extension', options.vsix, '--force'], {
+    env: codeServerEnv(options.node24),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`code-server --install-extension failed (${code}):\n${output}`);
+  return output;
+}
+
+async function startCodeServer(options: HarnessOptions, port: number, logs: string[]): Promise<ChildProcess> {
+  const args = [
+    options.codeServer,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', options.userDataDir,
+    '--extensions-dir', options.extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(options.trustWorkspace === false ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--vscode-option', 'enable-smoke-test-driver',
+    options.workspace,
+  ];
+  const child = spawn(options.node24, args, { env: codeServerEnv(options.node24, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      const text = d.toString();
+      for (const line of text.split('\n')) if (line.trim()) logs.push(`[code-server] ${line}`);
+      if (/HTTP server listening on/i.test(text)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`code-server exited (${code}) before listening:\n${logs.slice(-30).join('\n')}`)));
+  });
+  await ready;
+  return child;
+}
+
+async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The frame of the report webview (a nested iframe of the workbench), if it is showing. */
+async function reportFrame(page: Page): Promise<Frame | undefined> {
+  for (const frame of page.frames()) {
+    try {
+      if (await frame.$('#sos-app')) return frame;
+    } catch {
+      // Frames come and go while the workbench lays out.
+    }
+  }
+  return undefined;
+}
+
+/** What the suite asks the harness to find in the report webview. */
+interface PanelRequest {
+  distinguishedName?: string;
+  /** Whether the Run With Export button must be there. */
+  exportOffered?: boolean;
+  /** A button of the panel to click after the checks (exercises webview -> host messages). */
+  click?: string;
+  /** Live check: wait until the panel shows a running sync with finished steps, then click
+   *  Cancel on the progress notification. */
+  cancelRunningSync?: boolean;
+}
+
+interface PanelObservation {
+  tabTitles: string[];
+  panelTexts: Record<string, number>;
+  phase: string | undefined;
+  status: string;
+  dn: string;
+  buttons: string[];
+  csp: string;
+  inlineScripts: number;
+  scriptsWithoutNonce: number;
+  scriptSnippets: string[];
+  firstStepName: string;
+  summaryText: string;
+  liveSteps: { step: number; status: string }[];
+}
+
+async function observePanel(frame: Frame): Promise<PanelObservation> {
+  return frame.evaluate(() => {
+    const app = document.getElementById('sos-app')!;
+    const tabs = app.querySelector('vscode-tabs');
+    const headers = tabs ? Array.from(tabs.querySelectorAll('vscode-tab-header')).map((h) => (h.textContent ?? '').trim()) : [];
+    const panelTexts: Record<string, number> = {};
+    for (const body of Array.from(app.querySelectorAll('vscode-tab-panel'))) panelTexts[body.getAttribute('data-tab') ?? '?'] = (body.textContent ?? '').trim().length;
+    // VS Code itself prepends #_vscodeApiScript (acquireVsCodeApi) to every webview, ahead of
+    // our CSP; every other script must carry the panel's nonce.
+    const scripts = Array.from(document.querySelectorAll('script')).filter((s) => s.id !== '_vscodeApiScript');
+    return {
+      tabTitles: headers,
+      panelTexts,
+      phase: app.dataset.phase,
+      status: (app.querySelector('[data-testid="status"]')?.textContent ?? '').trim(),
+      dn: (app.querySelector('[data-testid="dn"]')?.textContent ?? '').trim(),
+      buttons: Array.from(app.querySelectorAll('vscode-button')).map((b) => (b.textContent ?? '').trim()),
+      csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+      inlineScripts: scripts.filter((s) => !s.src && !s.nonce && !s.getAttribute('nonce')).length,
+      scriptsWithoutNonce: scripts.filter((s) => !s.nonce && !s.getAttribute('nonce')).length,
+      scriptSnippets: scripts.filter((s) => !s.nonce && !s.getAttribute('nonce')).map((s) => s.outerHTML.slice(0, 300)),
+      firstStepName: (app.querySelector('vscode-tab-panel[data-tab="steps"]')?.textContent ?? '').includes("Determine if Object's (source) Domain") ? 'found' : 'missing',
+      summaryText: (app.querySelector('vscode-tab-panel[data-tab="summary"]')?.textContent ?? '').slice(0, 4000),
+      liveSteps: Array.from(app.querySelectorAll('.sos-live-step')).map((li) => ({
+        step: Number(li.getAttribute('data-step')),
+        status: (li.className.match(/sos-live-step-(\w+)/)?.[1]) ?? '?',
+      })),
+    };
+  });
+}
+
+function checkPanel(observed: PanelObservation, request: PanelRequest): string[] {
+  const problems: string[] = [];
+  const want = ['Steps', 'Troubleshooting & Recommendation', 'Modified Properties', 'Summary'];
+  if (JSON.stringify(observed.tabTitles.map((t) => t.replace(/\s*\d+$/, '').replace(/\s*!$/, ''))) !== JSON.stringify(want)) problems.push(`tab titles ${JSON.stringify(observed.tabTitles)}`);
+  for (const tab of ['steps', 'troubleshooting', 'modified', 'summary']) if (!(observed.panelTexts[tab]! > 0)) problems.push(`tab ${tab} is empty`);
+  if (observed.phase !== 'finished') problems.push(`phase ${observed.phase}`);
+  if (observed.firstStepName !== 'found') problems.push('the Steps tab does not list step 1 by its name');
+  if (request.distinguishedName && observed.dn.toLowerCase() !== request.distinguishedName.toLowerCase()) problems.push(`DN shown ${observed.dn}`);
+  if (request.distinguishedName && !observed.summaryText.toLowerCase().includes(request.distinguishedName.toLowerCase())) problems.push('the Summary tab does not show the DN');
+  if (!/default-src 'none'/.test(observed.csp)) problems.push(`CSP ${observed.csp}`);
+  if (/unsafe-inline|unsafe-eval/.test(observed.csp)) problems.push(`CSP allows unsafe sources: ${observed.csp}`);
+  if (observed.scriptsWithoutNonce > 0) problems.push(`${observed.scriptsWithoutNonce} script(s) without nonce`);
+  for (const b of ['Open JSON', 'Save HTML Report', 'Run Again']) if (!observed.buttons.includes(b)) problems.push(`button ${b} missing`);
+  if (request.exportOffered !== undefined && observed.buttons.includes('Run With Export') !== request.exportOffered) {
+    problems.push(`Run With Export ${request.exportOffered ? 'missing' : 'shown'} (offered only on a staging result in a trusted workspace)`);
+  }
+  return problems;
+}
+
+export async function runSuiteInCodeServer(options: HarnessOptions): Promise<HarnessResult> {
+  const logs: string[] = [];
+  const screenshots: string[] = [];
+  const say = (line: string) => {
+    logs.push(line);
+    options.log?.(line);
+  };
+  mkdirSync(options.artifactsDir, { recursive: true });
+  const checkpoints = path.join(options.suiteDir, 'checkpoints');
+  rmSync(checkpoints, { recursive: true, force: true });
+  rmSync(path.join(options.suiteDir, 'results.json'), { force: true });
+  rmSync(path.join(options.suiteDir, 'metrics.json'), { force: true });
+
+  // A quiet workbench for screenshots: no chat side bar, no welcome page.
+  mkdirSync(path.join(options.userDataDir, 'User'), { recursive: true });
+  const userSettings = path.join(options.userDataDir, 'User', 'settings.json');
+  if (!existsSync(userSettings)) {
+    writeFileSync(userSettings, JSON.stringify({
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+    }, null, 2));
+  }
+
+  const port = await freePort();
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startCodeServer(options, port, logs);
+    say(`code-server pid ${server.pid} on port ${port}`);
+    browser = await chromium.launch({
+      executablePath: options.chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1500, height: 920 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` });
+    const page = await context.newPage();
+    let finish!: (code: number) => void;
+    const exited = new Promise<number>((resolve) => (finish = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => finish(Number(code)));
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => say(`[workbench ${type}] ${JSON.stringify(args).slice(0, 500)}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') logs.push(`[console] ${m.text().slice(0, 500)}`);
+    });
+
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload: [string, string][] = [
+      ['extensionTestsPath', remote(options.suiteDir)],
+      ['enableProposedApi', ''],
+      ['skipWelcome', 'true'],
+    ];
+    if (options.extensionDevelopmentPath) payload.unshift(['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]);
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+
+    // Answer checkpoints until the workbench reports the suite's exit.
+    const answered = new Set<string>();
+    let exitCode: number | undefined;
+    void exited.then((code) => (exitCode = code));
+    const deadline = Date.now() + (options.timeoutMs ?? 8 * 60 * 1000); // a hung suite must not hang CI
+    while (exitCode === undefined && Date.now() < deadline) {
+      for (const file of existsSync(checkpoints) ? readdirSync(checkpoints) : []) {
+        if (!file.endsWith('.json') || file.endsWith('.answer.json')) continue;
+        const name = file.slice(0, -'.json'.length);
+        if (answered.has(name)) continue;
+        answered.add(name);
+        const request = JSON.parse(readFileSync(path.join(checkpoints, file), 'utf8')) as PanelRequest & Record<string, unknown>;
+        await options.onCheckpoint?.(name, request);
+        const answer = await answerCheckpoint(page, name, request, options.artifactsDir, screenshots);
+        say(`checkpoint ${name}: ${answer.problems.length === 0 ? 'ok' : answer.problems.join('; ')}`);
+        writeFileSync(path.join(checkpoints, `${name}.answer.json`), JSON.stringify(answer));
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    if (exitCode === undefined) say(`the suite did not finish within ${Math.round((options.timeoutMs ?? 480_000) / 60_000)} minutes`);
+    const final = path.join(options.artifactsDir, 'final.png');
+    await page.screenshot({ path: final }).then(() => screenshots.push(final), () => undefined);
+
+    const resultsFile = path.join(options.suiteDir, 'results.json');
+    const metricsFile = path.join(options.suiteDir, 'metrics.json');
+    return {
+      exitCode: exitCode ?? -1,
+      results: existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as MochaResult[]) : [],
+      metrics: existsSync(metricsFile) ? (JSON.parse(readFileSync(metricsFile, 'utf8')) as Metrics) : {},
+      logs,
+      screenshots,
+    };
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await stopProcess(server);
+  }
+}
+
+async function answerCheckpoint(page: Page, name: string, request: PanelRequest, artifactsDir: string, screenshots: string[]): Promise<CheckpointAnswer> {
+  const problems: string[] = [];
+  const observed: Record<string, unknown> = {};
+  try {
+    if (request.cancelRunningSync) {
+      // The steps stream in: wait for the panel to show a running sync with finished steps.
+      let live: PanelObservation | undefined;
+      for (let i = 0; i < 150 && !(live?.phase === 'running' && live.liveSteps.some((s) => s.status === 'success') && live.liveSteps.some((s) => s.status === 'running')); i++) {
+        const frame = await reportFrame(page);
+        live = frame ? await observePanel(frame).catch(() => undefined) : undefined;
+        if (!live || live.phase !== 'running') await new Promise((r) => setTimeout(r, 100));
+      }
+      observed.live = live;
+      if (!(live?.phase === 'running' && live.liveSteps.some((s) => s.status === 'running'))) problems.push(`no live steps seen: ${JSON.stringify(live?.liveSteps ?? null)}`);
+      const shot = path.join(artifactsDir, `${name}.png`);
+      await page.screenshot({ path: shot });
+      screenshots.push(shot);
+      // The progress notification's Cancel: on its toast, or in the notification center
+      // (opened from the status bar bell) when the toast is not showing.
+      const cancelIn = (scope: string) => page.locator(`${scope} .notification-list-item .monaco-button`, { hasText: 'Cancel' }).first();
+      if (!(await cancelIn('.notifications-toasts').isVisible())) {
+        await page.locator('[id="status.notifications"] a, [id="status.notifications"]').first().click({ timeout: 5000 });
+      }
+      const cancel = (await cancelIn('.notifications-toasts').isVisible()) ? cancelIn('.notifications-toasts') : cancelIn('.notifications-center');
+      await cancel.click({ timeout: 10_000 });
+      observed.cancelled = true;
+      return { ok: problems.length === 0, observed, problems };
+    }
+    if (name.startsWith('panel')) {
+      // The webview renders after its script loads and gets the state: wait for that.
+      let frame: Frame | undefined;
+      let observation: PanelObservation | undefined;
+      for (let i = 0; i < 100; i++) {
+        frame = await reportFrame(page);
+        if (frame) {
+          observation = await observePanel(frame).catch(() => undefined);
+          if (observation?.phase === 'finished' && observation.tabTitles.length === 4) break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      if (!observation) problems.push('the report webview was not found in the page');
+      else {
+        Object.assign(observed, observation);
+        problems.push(...checkPanel(observation, request));
+      }
+      if (frame && request.click) {
+        await frame.locator('vscode-button', { hasText: request.click }).first().click();
+        observed.clicked = request.click;
+      }
+    }
+    const shot = path.join(artifactsDir, `${name}.png`);
+    await page.screenshot({ path: shot });
+    screenshots.push(shot);
+    observed.screenshot = shot;
+  } catch (error) {
+    problems.push(`harness error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { ok: problems.length === 0, observed, problems };
+}

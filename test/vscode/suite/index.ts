@@ -1,0 +1,28 @@
+// The mocha suite's entry, loaded by VS Code's extension host (extensionTestsPath), exactly
+// as under @vscode/test-electron: it exports run(). Each test's outcome is also written to
+// results.json beside this bundle, so the harness (run-in-code-server.ts) can re-report
+// every mocha test as a node:test subtest.
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import { defineSuite } from './extension.suite';
+import { resultsFile, type MochaResult } from './support';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec' });
+  mocha.suite.emit('pre-require', globalThis, path.join(__dirname, 'extension.suite.js'), mocha);
+  defineSuite();
+  const results: MochaResult[] = [];
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      writeFileSync(resultsFile(), JSON.stringify(results, null, 2));
+      if (failures > 0) reject(new Error(`${failures} VS Code test(s) failed`));
+      else resolve();
+    });
+    runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 }));
+    runner.on('fail', (t, err: Error) =>
+      results.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration ?? 0, error: `${err?.message ?? err}\n${err?.stack ?? ''}`.slice(0, 4000) }),
+    );
+    runner.on('pending', (t) => results.push({ title: t.fullTitle(), state: 'pending', durationMs: 0 }));
+  });
+}
