@@ -43,6 +43,22 @@ function mapSpaces(state: ObjectState, map: (a: never) => unknown): unknown {
   return copy;
 }
 
+async function readState(file: string): Promise<ObjectState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const raw = JSON.parse(text) as ObjectState;
+    return mapSpaces(raw, deserializeAttributes as never) as ObjectState;
+  } catch (err) {
+    throw new SyncError(syncErrors.StateUnreadable, { file, detail: (err as Error).message });
+  }
+}
+
 /** Object keys are GUIDs; anything else is hashed into a safe file name. */
 function fileNameFor(key: string): string {
   return /^[0-9a-fA-F-]{36}$/.test(key) ? key.toLowerCase() : Buffer.from(key).toString('base64url');
@@ -58,6 +74,10 @@ export class FileStateStore implements StateStore {
   ) {
     this.lockWaitMs = options.lockWaitMs ?? 30_000;
     this.staleLockMs = options.staleLockMs ?? 600_000;
+  }
+
+  async peek(key: string): Promise<ObjectState | undefined> {
+    return readState(path.join(this.directory, `${fileNameFor(key)}.json`));
   }
 
   async lock(key: string): Promise<StateLock> {
@@ -86,21 +106,7 @@ export class FileStateStore implements StateStore {
     }
     let released = false;
     return {
-      load: async () => {
-        let text: string;
-        try {
-          text = await readFile(file, 'utf8');
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-          throw err;
-        }
-        try {
-          const raw = JSON.parse(text) as ObjectState;
-          return mapSpaces(raw, deserializeAttributes as never) as ObjectState;
-        } catch (err) {
-          throw new SyncError(syncErrors.StateUnreadable, { file, detail: (err as Error).message });
-        }
-      },
+      load: () => readState(file),
       save: async (state) => {
         const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
         await writeFile(temp, JSON.stringify(mapSpaces(state, serializeAttributes as never), null, 1));

@@ -54,6 +54,8 @@ describe('sync against live AD and the emulator', () => {
     assert.ok(summary.modifiedProperties.some((p) => p.displayName === 'userPrincipalName' && p.newValue === 'alice.wu@contoso.com'));
     const exportRows = step(summary, 10).attributes ?? [];
     assert.ok(exportRows.some((r) => r.name === 'userPrincipalName' && r.syncRule && r.mappingType), 'export rows carry lineage');
+    // The plain Graph shape carries the same rows in details (string to string).
+    assert.match(step(summary, 10).details['Attribute:userPrincipalName'] ?? '', /^operation=add \| value=alice\.wu@contoso\.com \|.*syncRule=Out to AAD/);
     assert.ok(reportPath && /ADSyncSingleObjectSyncResult-\d{8}-\d{6}.*\.htm$/.test(reportPath));
     keep('create', summary);
   });
@@ -176,6 +178,17 @@ describe('sync against live AD and the emulator', () => {
     assert.equal(summary.targetIdentity.details.match, 'hard');
     assert.notEqual(summary.provisioningAction, 'create');
     assert.equal(writesOf(world).slice(before).filter((w) => w.method === 'POST' && w.path.endsWith('/groups')).length, 0);
+  });
+
+  test('nested group: a member group synced earlier is resolved by its stored cloud anchor', async () => {
+    const nested = await world.session.sync(ou('CN=Nested Group,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+    assertExported(nested.summary);
+    await world.session.sync(ou('CN=Pilot Direct,OU=Engineering'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(ou('CN=Pilot Group,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+    assertExported(summary);
+    assert.equal(step(summary, 10).details.MembersAdded, '2');
+    const members = world.emulator.state().members[summary.targetIdentity.id] ?? [];
+    assert.ok(members.includes(nested.summary.targetIdentity.id), 'the nested group is a member in Graph');
   });
 
   test('contact: the export is computed but reported as not possible through Graph', async () => {

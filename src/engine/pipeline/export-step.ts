@@ -4,6 +4,7 @@
 import { SyncError, syncErrors } from '../errors';
 import type { AttributeValue } from '../model/attributes';
 import { getValues } from '../model/attributes';
+import { guidFromBytes } from '../model/ad-codecs';
 import type { EntraObjectKind } from '../ports/entra-target';
 import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
 import { valuesText } from '../spaces/value-text';
@@ -63,7 +64,15 @@ async function resolveMembers(facts: SyncFacts, deps: SyncDependencies): Promise
     const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
     const kind: EntraObjectKind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';
     const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor);
-    const found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
+    let found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
+    if (!found) {
+      // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
+      // by the cloud anchor its own connector space keeps.
+      const guid = getValues(read.object.attributes, 'objectGUID')?.[0];
+      const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidFromBytes(guid)) : undefined;
+      const storedId = stored?.entraConnectorSpace?.id;
+      if (storedId) found = await facts.entra!.getById(kind, storedId);
+    }
     if (found) ids.push(found.id);
     else unresolved.push(`${dn} (not yet in Microsoft Entra ID)`);
   }

@@ -2,7 +2,7 @@
 // into a failed step, and reports a step whose prerequisites did not succeed as skipped
 // with the reason (ARCHITECTURE section 3).
 import { isSyncError, SyncError, syncErrors } from '../errors';
-import type { ProvisioningErrorInfo, ProvisioningStep, SyncEvent } from '../summary/types';
+import { ATTRIBUTE_DETAIL_PREFIX, type AttributeRow, type ProvisioningErrorInfo, type ProvisioningStep, type SyncEvent } from '../summary/types';
 import type { Clock } from './clock';
 import { STEPS, stepDefinition } from './steps';
 
@@ -27,6 +27,27 @@ export function asSyncError(err: unknown): SyncError {
   if (isSyncError(err)) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new SyncError(syncErrors.UnexpectedError, { message }, { cause: err });
+}
+
+const MAX_VALUES_IN_DETAILS = 10;
+
+function listText(values: string[]): string {
+  const shown = values.slice(0, MAX_VALUES_IN_DETAILS).join('; ');
+  return values.length > MAX_VALUES_IN_DETAILS ? `${shown}; ... (${values.length} values)` : shown;
+}
+
+/** The attribute info rows as details entries, for consumers of the plain Graph shape. */
+function attributeDetails(rows: AttributeRow[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const row of rows) {
+    const parts = [`operation=${row.operation}`, `value=${listText(row.value)}`];
+    if (row.valueAdd.length) parts.push(`add=${listText(row.valueAdd)}`);
+    if (row.valueDelete.length) parts.push(`delete=${listText(row.valueDelete)}`);
+    if (row.syncRule) parts.push(`syncRule=${row.syncRule}`, `mappingType=${row.mappingType ?? ''}`, `dataSource=${row.dataSource ?? ''}`);
+    if (row.exportable === false) parts.push('exportable=false');
+    out[`${ATTRIBUTE_DETAIL_PREFIX}${row.name}`] = parts.join(' | ');
+  }
+  return out;
 }
 
 export class StepRunner {
@@ -90,6 +111,7 @@ export class StepRunner {
       durationInMilliseconds: Math.round((this.clock.monotonic() - t0) * 100) / 100,
       ...rest,
     };
+    if (step.attributes?.length) Object.assign(step.details, attributeDetails(step.attributes));
     if (error) {
       step.errorInformation = errorInfo(error);
       step.details.ErrorCode = error.code;

@@ -45,4 +45,6 @@ export interface StateLock {
 export interface StateStore {
   /** Exclusive access to one object's state; waits a bounded time, then fails with StateLocked. */
   lock(key: string): Promise<StateLock>;
+  /** Reads another object's state without locking it (writes are atomic, so it is never torn). */
+  peek(key: string): Promise<ObjectState | undefined>;
 }

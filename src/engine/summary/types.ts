@@ -27,6 +27,10 @@ export interface ProvisioningStatusInfo {
 export type AttributeOperation = 'add' | 'update' | 'delete' | 'none';
 export type MappingType = 'Direct' | 'Constant' | 'Expression';
 
+/** Prefix of a step's details keys that repeat its attribute info rows ("Attribute:displayName"),
+ * so consumers of the plain Graph shape (details is string to string) see them too. */
+export const ATTRIBUTE_DETAIL_PREFIX = 'Attribute:';
+
 /** One row of a step's Attribute Info table (Import, Sync, Export steps). */
 export interface AttributeRow {
   name: string;

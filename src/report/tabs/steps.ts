@@ -6,6 +6,7 @@ import { formatDuration, formatTimestamp, humanize, plural } from '../format';
 import { html, type SafeHtml } from '../html';
 import { codeText, sortKey, valueCell } from '../values';
 import { badge, detailsList, errorBox } from './common';
+import { ATTRIBUTE_DETAIL_PREFIX } from '../../engine/summary/types';
 
 export function renderStepsTab(summary: ProvisioningObjectSummary): SafeHtml {
   const steps = summary.provisioningSteps;
@@ -18,12 +19,17 @@ ${steps.map((step, i) => renderStep(step, i))}`;
 const statusOf = (step: ProvisioningStep) => (['success', 'warning', 'failure', 'skipped'].includes(step.status) ? step.status : 'unknown');
 
 function renderStep(step: ProvisioningStep, index: number): SafeHtml {
+  // Attribute info rows are also flattened into details for the plain Graph shape; the
+  // attribute table shows them here, so the list does not repeat them.
+  const plainDetails = step.attributes?.length
+    ? Object.fromEntries(Object.entries(step.details ?? {}).filter(([key]) => !key.startsWith(ATTRIBUTE_DETAIL_PREFIX)))
+    : (step.details ?? {});
   return html`<details class="sos-step sos-status-${statusOf(step)}" id="${stepAnchor(index)}" open>
 <summary><span class="sos-step-no">${step.stepNumber ?? index + 1}</span> <span class="sos-step-name">${step.name}</span> ${badge(step.status)} <span class="sos-muted sos-dur">${formatDuration(step.durationInMilliseconds)}</span></summary>
 <div class="sos-step-body">
 ${step.description ? html`<p class="sos-desc">${step.description}</p>` : null}
 <p class="sos-muted sos-step-meta">Type: ${humanize(step.provisioningStepType)} &middot; started ${formatTimestamp(step.startDateTime)} &middot; took ${formatDuration(step.durationInMilliseconds)}</p>
-${Object.keys(step.details ?? {}).length ? html`<h4>Details</h4>${detailsList(step.details)}` : null}
+${Object.keys(plainDetails).length ? html`<h4>Details</h4>${detailsList(plainDetails)}` : null}
 ${step.errorInformation ? errorBox(step.errorInformation, step.status === 'warning' ? 'Warning' : 'Error', step.status === 'warning' ? 'warning' : 'failure') : null}
 ${step.outOfScopeRules?.length ? html`<h4>Rules not in scope</h4>${outOfScopeRulesTable(step.outOfScopeRules)}` : null}
 ${step.graphRequests?.length ? html`<h4>Microsoft Graph requests</h4>${graphRequestsTable(step.graphRequests)}` : null}
