@@ -74,6 +74,7 @@ test('the extension in real VS Code (code-server) against Samba and the Graph em
     artifactsDir,
     extensionsDir: path.join(stateRoot, 'extensions-dev'),
     userDataDir,
+    checkRestoreAfterReload: true,
     // The suite asks for a slow Graph call to watch steps stream in and to cancel a sync.
     onCheckpoint: (_name, request) => {
       const fault = request.graphLatency as { path: string; method: string; latencyMs: number } | undefined;
@@ -82,6 +83,22 @@ test('the extension in real VS Code (code-server) against Samba and the Graph em
   });
   printFigures(result, extensionDir);
   await report(t, result, 'vscode')();
+  // Issue 7: after the suite, the harness reloads the workbench (no test payload) and looks
+  // at the report panel VS Code restored through the extension's WebviewPanelSerializer.
+  await t.test('vscode: after a window reload the report panel comes back with the last result (tabs, DN, steps)', () => {
+    const restore = result.restore;
+    assert.ok(restore, 'the reload phase ran');
+    assert.deepEqual(restore.problems, []);
+    const before = restore.observed.before as { dn: string; stepRows: string[] };
+    const after = restore.observed.after as { tabTitles: string[]; dn: string; stepRows: string[] };
+    assert.equal(before.dn.toLowerCase(), config.dns.previewUser.toLowerCase(), 'the suite ended on the preview of its preview user');
+    assert.deepEqual(after.tabTitles.map((title) => title.replace(/\s*(\d+|!)$/, '')), ['Steps', 'Troubleshooting & Recommendation', 'Modified Properties', 'Summary']);
+    assert.equal(after.dn, before.dn);
+    assert.equal(after.stepRows.length, 10, 'the ten steps');
+    assert.deepEqual(after.stepRows, before.stepRows);
+    assert.ok(restore.ok);
+    console.log(`[vscode] window reload -> report panel restored in ${String(restore.observed.phaseMs)} ms`);
+  });
   if (result.results.length === 0 || result.exitCode !== 0) console.log(result.logs.slice(-60).join('\n'));
   assert.ok(result.results.length >= 10, `the suite reported its tests (${result.results.length})`);
   assert.equal(result.exitCode, 0, 'the suite passed inside VS Code');

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import type { CheckpointAnswer, Metrics, MochaResult } from './suite/support';
+import type { CheckpointAnswer, Metrics, MochaResult, SuiteConfig } from './suite/support';
 
 export interface HarnessOptions {
   /** The extension folder (package.json + dist/), or undefined when a .vsix was installed. */
@@ -32,6 +32,9 @@ export interface HarnessOptions {
   onCheckpoint?: (name: string, request: Record<string, unknown>) => void | Promise<void>;
   /** Give up on a suite that has not finished after this long (default 8 minutes). */
   timeoutMs?: number;
+  /** After the suite: reload the workbench without the test payload and check that the
+   *  report panel it left open comes back (the WebviewPanelSerializer and the webview's state). */
+  checkRestoreAfterReload?: boolean;
 }
 
 export interface HarnessResult {
@@ -40,6 +43,8 @@ export interface HarnessResult {
   metrics: Metrics;
   logs: string[];
   screenshots: string[];
+  /** The reload phase's outcome (checkRestoreAfterReload), if it ran. */
+  restore?: CheckpointAnswer;
 }
 
 export async function freePort(): Promise<number> {
@@ -150,6 +155,8 @@ interface PanelObservation {
   scriptsWithoutNonce: number;
   scriptSnippets: string[];
   firstStepName: string;
+  /** The Steps tab's overview rows: "number name [status]". */
+  stepRows: string[];
   summaryText: string;
   liveSteps: { step: number; status: string }[];
 }
@@ -176,6 +183,10 @@ async function observePanel(frame: Frame): Promise<PanelObservation> {
       scriptsWithoutNonce: scripts.filter((s) => !s.nonce && !s.getAttribute('nonce')).length,
       scriptSnippets: scripts.filter((s) => !s.nonce && !s.getAttribute('nonce')).map((s) => s.outerHTML.slice(0, 300)),
       firstStepName: (app.querySelector('vscode-tab-panel[data-tab="steps"]')?.textContent ?? '').includes("Determine if Object's (source) Domain") ? 'found' : 'missing',
+      // No named helper functions in here: tsx would wrap them in a __name() the page lacks.
+      stepRows: Array.from(app.querySelectorAll('vscode-tab-panel[data-tab="steps"] .sos-overview-item')).map(
+        (li) => `${(li.querySelector('.sos-step-no')?.textContent ?? '').trim()} ${(li.querySelector('.sos-step-name')?.textContent ?? '').trim()} [${li.className.match(/sos-status-(\w+)/)?.[1] ?? '?'}]`,
+      ),
       summaryText: (app.querySelector('vscode-tab-panel[data-tab="summary"]')?.textContent ?? '').slice(0, 4000),
       liveSteps: Array.from(app.querySelectorAll('.sos-live-step')).map((li) => ({
         step: Number(li.getAttribute('data-step')),
@@ -216,6 +227,10 @@ export async function runSuiteInCodeServer(options: HarnessOptions): Promise<Har
   rmSync(checkpoints, { recursive: true, force: true });
   rmSync(path.join(options.suiteDir, 'results.json'), { force: true });
   rmSync(path.join(options.suiteDir, 'metrics.json'), { force: true });
+  // Tell the suite whether to wait, after mocha, for the window reload (issue 7's check).
+  const suiteConfigFile = path.join(options.suiteDir, 'suite-config.json');
+  const suiteConfig = JSON.parse(readFileSync(suiteConfigFile, 'utf8')) as SuiteConfig;
+  writeFileSync(suiteConfigFile, JSON.stringify({ ...suiteConfig, reloadAfterSuite: options.checkRestoreAfterReload === true }, null, 2));
 
   // A quiet workbench for screenshots: no chat side bar, no welcome page.
   mkdirSync(path.join(options.userDataDir, 'User'), { recursive: true });
@@ -253,19 +268,22 @@ export async function runSuiteInCodeServer(options: HarnessOptions): Promise<Har
     });
 
     const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload: [string, string][] = [
-      ['extensionTestsPath', remote(options.suiteDir)],
-      ['enableProposedApi', ''],
-      ['skipWelcome', 'true'],
-    ];
-    if (options.extensionDevelopmentPath) payload.unshift(['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]);
-    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    await page.goto(url);
+    const workbenchUrl = (withTests: boolean) => {
+      const payload: [string, string][] = [
+        ...(withTests ? ([['extensionTestsPath', remote(options.suiteDir)]] as [string, string][]) : []),
+        ['enableProposedApi', ''],
+        ['skipWelcome', 'true'],
+      ];
+      if (options.extensionDevelopmentPath) payload.unshift(['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]);
+      return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    };
+    await page.goto(workbenchUrl(true));
 
     // Answer checkpoints until the workbench reports the suite's exit.
     const answered = new Set<string>();
     let exitCode: number | undefined;
-    void exited.then((code) => (exitCode = code));
+    let reloadRequested = false;
+    void exited.then((code) => (exitCode ??= code));
     const deadline = Date.now() + (options.timeoutMs ?? 8 * 60 * 1000); // a hung suite must not hang CI
     while (exitCode === undefined && Date.now() < deadline) {
       for (const file of existsSync(checkpoints) ? readdirSync(checkpoints) : []) {
@@ -274,6 +292,13 @@ export async function runSuiteInCodeServer(options: HarnessOptions): Promise<Har
         if (answered.has(name)) continue;
         answered.add(name);
         const request = JSON.parse(readFileSync(path.join(checkpoints, file), 'utf8')) as PanelRequest & Record<string, unknown>;
+        if (name === 'reload-window') {
+          // The suite has finished and waits with its extension host alive: the reload
+          // phase below ends it, so its outcome comes from here, not from codeAutomationExit.
+          exitCode = Number(request.failures) > 0 ? 1 : 0;
+          reloadRequested = true;
+          break;
+        }
         await options.onCheckpoint?.(name, request);
         const answer = await answerCheckpoint(page, name, request, options.artifactsDir, screenshots);
         say(`checkpoint ${name}: ${answer.problems.length === 0 ? 'ok' : answer.problems.join('; ')}`);
@@ -284,6 +309,13 @@ export async function runSuiteInCodeServer(options: HarnessOptions): Promise<Har
     if (exitCode === undefined) say(`the suite did not finish within ${Math.round((options.timeoutMs ?? 480_000) / 60_000)} minutes`);
     const final = path.join(options.artifactsDir, 'final.png');
     await page.screenshot({ path: final }).then(() => screenshots.push(final), () => undefined);
+    // The extension stays loaded (extension development mode) but no tests run this time.
+    const restore = options.checkRestoreAfterReload
+      ? reloadRequested
+        ? await reloadAndCheckRestoredPanel(page, workbenchUrl(false), options.artifactsDir, screenshots)
+        : { ok: false, observed: {}, problems: ['the suite did not wait for the window reload'] }
+      : undefined;
+    if (restore) say(`after the reload (${String(restore.observed.phaseMs ?? '?')} ms): ${restore.ok ? 'the report panel was restored' : restore.problems.join('; ')}`);
 
     const resultsFile = path.join(options.suiteDir, 'results.json');
     const metricsFile = path.join(options.suiteDir, 'metrics.json');
@@ -293,6 +325,7 @@ export async function runSuiteInCodeServer(options: HarnessOptions): Promise<Har
       metrics: existsSync(metricsFile) ? (JSON.parse(readFileSync(metricsFile, 'utf8')) as Metrics) : {},
       logs,
       screenshots,
+      ...(restore ? { restore } : {}),
     };
   } finally {
     await browser?.close().catch(() => undefined);
@@ -351,6 +384,72 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
       }
     }
     const shot = path.join(artifactsDir, `${name}.png`);
+    await page.screenshot({ path: shot });
+    screenshots.push(shot);
+    observed.screenshot = shot;
+  } catch (error) {
+    problems.push(`harness error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { ok: problems.length === 0, observed, problems };
+}
+
+/** Polls the page for a report webview that shows a finished result, for up to timeoutMs. */
+async function finishedPanel(page: Page, timeoutMs: number): Promise<PanelObservation | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let observation: PanelObservation | undefined;
+  while (Date.now() < deadline) {
+    const frame = await reportFrame(page);
+    observation = frame ? await observePanel(frame).catch(() => undefined) : undefined;
+    if (observation?.phase === 'finished' && observation.tabTitles.length === 4 && observation.stepRows.length > 0) return observation;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return observation;
+}
+
+/**
+ * Issue 7: the panel's result survives a window reload. Reads the result the suite left in
+ * the report panel, reloads the workbench in the same browser profile (VS Code web keeps
+ * its editor layout in the browser's IndexedDB) and the same code-server, and checks that
+ * VS Code brought the panel back through the extension's WebviewPanelSerializer with the
+ * webview's saved state: same DN, same steps, the four tabs.
+ */
+async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir: string, screenshots: string[]): Promise<CheckpointAnswer> {
+  const problems: string[] = [];
+  const observed: Record<string, unknown> = {};
+  try {
+    const before = await finishedPanel(page, 5000);
+    if (!before || before.phase !== 'finished') return { ok: false, observed, problems: ['the suite left no finished report panel to restore'] };
+    observed.before = { dn: before.dn, stepRows: before.stepRows };
+    const started = Date.now();
+    await page.evaluate(() => Object.assign(window, { sosBeforeReload: true })); // gone once the page has reloaded
+    // VS Code's own Developer: Reload Window, as a person would run it: it flushes the
+    // workbench state (editor layout, webview state) before reloading. (A bare browser
+    // reload may lose the last few seconds: VS Code web writes its state every 5 s.) The
+    // address loses the extension-test payload first, so the reloaded window runs no tests.
+    await page.evaluate((next) => history.replaceState(history.state, '', next), url);
+    const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('>Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^Developer: Reload Window/ }).first().click({ timeout: 10_000 });
+    await reloaded;
+    if (await page.evaluate(() => 'sosBeforeReload' in window)) problems.push('the page did not reload');
+    // The restored editor tab, then its webview: the webview renders from its saved state
+    // and the revived host panel sends its own ('restore' after 'ready').
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Single Object Sync' }).first();
+    const tabShown = await tab.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
+    observed.tabRestored = tabShown;
+    if (!tabShown) problems.push('no "Single Object Sync" editor tab after the reload');
+    const after = tabShown ? await finishedPanel(page, 20_000) : undefined;
+    if (!after) problems.push('the report webview did not come back after the reload');
+    else {
+      observed.after = after;
+      problems.push(...checkPanel(after, { distinguishedName: before.dn }));
+      if (JSON.stringify(after.stepRows) !== JSON.stringify(before.stepRows)) problems.push(`steps after the reload ${JSON.stringify(after.stepRows)} differ from before ${JSON.stringify(before.stepRows)}`);
+    }
+    observed.phaseMs = Date.now() - started;
+    const shot = path.join(artifactsDir, 'panel-restored.png');
     await page.screenshot({ path: shot });
     screenshots.push(shot);
     observed.screenshot = shot;

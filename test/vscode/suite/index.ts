@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { defineSuite } from './extension.suite';
-import { resultsFile, type MochaResult } from './support';
+import { checkpoint, readSuiteConfig, resultsFile, type MochaResult } from './support';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec' });
@@ -16,8 +16,12 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       writeFileSync(resultsFile(), JSON.stringify(results, null, 2));
-      if (failures > 0) reject(new Error(`${failures} VS Code test(s) failed`));
-      else resolve();
+      const settle = () => (failures > 0 ? reject(new Error(`${failures} VS Code test(s) failed`)) : resolve());
+      // The harness may now reload the window with this extension host still alive, as a
+      // person would (issue 7: the report panel must come back). The reload ends this host,
+      // so the harness takes the outcome from the checkpoint's request.
+      if (readSuiteConfig().reloadAfterSuite) checkpoint('reload-window', { failures }).then(settle, settle);
+      else settle();
     });
     runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 }));
     runner.on('fail', (t, err: Error) =>

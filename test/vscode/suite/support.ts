@@ -9,6 +9,8 @@ export interface SuiteConfig {
   mode: 'full' | 'smoke';
   /** False when no harness watches the page (desktop Electron runs): page checks are skipped. */
   harness?: boolean;
+  /** Set by the code-server harness: after mocha, wait for it to reload the window. */
+  reloadAfterSuite?: boolean;
   /** Smoke mode: the extensions folder the .vsix was installed into. */
   installedUnder?: string;
   workspace: string;
