@@ -286,3 +286,27 @@ describe('rules from a real Entra Connect server configuration export', () => {
     }
   });
 });
+
+describe('a failure after the object was written', () => {
+  test('is reported as a partial export, and the next run joins the created group instead of creating another', async () => {
+    const world = await openWorld();
+    try {
+      await world.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+      // Membership goes in a PATCH with members@odata.bind; the group's create is a POST.
+      world.emulator.faults({ kind: 'status', status: 503, count: -1, path: '/v1.0/groups/', method: 'PATCH' });
+      const { summary } = await world.session.sync(ou('CN=Sales Team,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+      world.emulator.clearFaults();
+      assert.equal(summary.provisioningStatusInfo.status, 'failure');
+      assert.match(step(summary, 10).details.PartialExport ?? '', /created/);
+      assert.ok(summary.modifiedProperties.length > 0, 'what was written stays reported');
+      const groups = () => world.emulator.state().groups.filter((g) => g.displayName === 'Sales Team');
+      assert.equal(groups().length, 1);
+      const again = await world.session.sync(ou('CN=Sales Team,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+      assert.equal(again.summary.targetIdentity.details.match, 'hard');
+      assert.equal(step(again.summary, 10).details.MembersAdded, '1');
+      assert.equal(groups().length, 1, 'never created twice');
+    } finally {
+      await world.close();
+    }
+  });
+});

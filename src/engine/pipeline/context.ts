@@ -67,6 +67,8 @@ export interface SyncFacts {
   /** Member DNs to add/remove and the Entra ids they resolve to (groups). */
   membership?: { add: string[]; remove: string[]; desiredIds: string[]; unresolved: string[] };
   provisioningAction?: 'create' | 'update' | 'other';
+  /** Step 10 wrote the object itself (create or update) before anything else could fail. */
+  objectWritten?: boolean;
   modified?: { displayName: string; oldValue: string | null; newValue: string | null }[];
   targetDisplayName?: string;
   /** Why the object did not reach export although every step succeeded (cloudFiltered, ...). */

@@ -124,8 +124,13 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   try {
     return await write(deps, facts, graphKind, plan.properties, notExportable, blocked, details, finish);
   } catch (err) {
-    // Nothing was modified; the rows still show the export that was attempted.
-    facts.modified = [];
+    if (facts.objectWritten) {
+      // The object was written before the failure (a membership change failed): say so.
+      details.PartialExport = `The ${graphKind} was ${facts.target ? 'updated' : 'created'} (${facts.next?.entraConnectorSpace?.id ?? ''}); the membership change that followed failed.`;
+    } else {
+      // Nothing was modified; the rows still show the export that was attempted.
+      facts.modified = [];
+    }
     return finish({ status: 'failure', details, error: asSyncError(err) });
   }
 }
@@ -153,6 +158,16 @@ async function write(
     await entra.update(graphKind, facts.target.id, plan.properties);
     details.Result = `Updated ${writable} propert${writable === 1 ? 'y' : 'ies'} of ${graphKind} ${facts.target.id}.`;
   }
+  // From here on the object exists in the tenant: record it first, so a failure in the
+  // membership writes is reported as a partial export and the next run joins this object.
+  const written = { ...(facts.entraImported ?? {}) };
+  for (const [name, values] of Object.entries(facts.target ? pending : (facts.desired ?? {}))) {
+    if (notExportable.has(name.toLowerCase())) continue;
+    if (values && values.length) written[name] = values;
+    else delete written[name];
+  }
+  facts.next!.entraConnectorSpace = { ...facts.next!.entraConnectorSpace!, ...(id ? { id } : {}), attributes: written };
+  facts.objectWritten = !facts.target || writable > 0;
   let membershipWrites = 0;
   if (graphKind === 'group' && id) {
     const members = await resolveMembers(facts, deps);
@@ -168,14 +183,6 @@ async function write(
     if (members.beyondLimit) details.MembersBeyondResolutionLimit = `${members.beyondLimit} member(s) beyond the first ${MEMBER_RESOLUTION_LIMIT} were not resolved in this run.`;
     facts.next!.entraConnectorSpace!.exportedMemberIds = members.ids;
   }
-  // The Entra connector space now holds what was written (attributes Graph refused stay as imported).
-  const written = { ...(facts.entraImported ?? {}) };
-  for (const [name, values] of Object.entries(facts.target ? pending : (facts.desired ?? {}))) {
-    if (notExportable.has(name.toLowerCase())) continue;
-    if (values && values.length) written[name] = values;
-    else delete written[name];
-  }
-  facts.next!.entraConnectorSpace = { ...facts.next!.entraConnectorSpace!, ...(id ? { id } : {}), attributes: written };
 
   if (facts.target && !writable && !membershipWrites) {
     facts.provisioningAction = 'other';
