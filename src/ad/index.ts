@@ -8,7 +8,7 @@ import { LdifDirectorySource } from './ldif-source';
 
 export { LdapDirectorySource, type LdapSourceOptions } from './ldap-source';
 export { LdifDirectorySource } from './ldif-source';
-export { parseLdif, toLdif } from './ldif';
+export { parseLdif, rootDseEntry, toLdif } from './ldif';
 export { equalityFilter, escapeFilter, escapeFilterValue } from './filters';
 
 /**

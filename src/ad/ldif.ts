@@ -3,6 +3,7 @@
 // content records; binary attributes become bytes, other base64 values UTF-8 text.
 import type { AttributeValue, Attributes } from '../engine/model/attributes';
 import type { DirectoryObject } from '../engine/model/directory-object';
+import type { RootDse } from '../engine/ports/directory-source';
 import { isBinaryAttribute } from './binary-attributes';
 import { parseRangedName } from './entry-values';
 
@@ -148,4 +149,17 @@ export function toLdif(objects: DirectoryObject[], header: string[] = []): strin
     return lines.join('\n');
   });
   return [...header.map((h) => `# ${h}`), 'version: 1', '', blocks.join('\n\n'), ''].join('\n');
+}
+
+/** The RootDSE as the entry with the empty DN that an LDIF snapshot carries (read back by the LDIF source). */
+export function rootDseEntry(dse: RootDse): DirectoryObject {
+  return {
+    dn: '',
+    attributes: {
+      defaultNamingContext: [dse.defaultNamingContext],
+      namingContexts: dse.namingContexts,
+      configurationNamingContext: [dse.configurationNamingContext],
+      ...(dse.dnsHostName ? { dnsHostName: [dse.dnsHostName] } : {}),
+    },
+  };
 }

@@ -6,12 +6,12 @@ import { parseDn } from '../engine/model/dn';
 import { openSession } from '../session';
 import { toolVersion } from '../version';
 import { HELP, parseCliArguments, UsageError, type CliArguments } from './args';
-import { progressPrinter } from './progress';
+import { progressPrinter, terminalText } from './progress';
 import { environmentSecrets } from './secrets';
 import { runValidateConfig } from './validate-config';
 
 function describe(error: SyncError): string {
-  return `${error.code}: ${error.reason}\nRecommended action: ${error.recommendedAction}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
+  return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -75,7 +75,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(json);
     if (args.output) await writeFile(args.output, json);
     const status = outcome.summary.provisioningStatusInfo;
-    process.stderr.write(`Result: ${status.status}${status.errorInformation ? ` - ${status.errorInformation.errorCode}: ${status.errorInformation.reason}` : ''}\n`);
+    process.stderr.write(`Result: ${status.status}${status.errorInformation ? terminalText(` - ${status.errorInformation.errorCode}: ${status.errorInformation.reason}`) : ''}\n`);
     if (outcome.reportPath) process.stderr.write(`HTML report: ${outcome.reportPath}\n`);
     return status.status === 'failure' ? 1 : 0;
   } finally {

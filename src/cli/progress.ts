@@ -2,6 +2,15 @@
 // so logs and CI output stay clean.
 import type { SyncEvent } from '../engine/summary/types';
 
+/**
+ * AD data is untrusted and reaches the terminal inside reasons (DNs, attribute values): control
+ * characters (ESC and the C1 range included) are shown as escapes, never interpreted.
+ */
+export function terminalText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const MARK: Record<string, string> = { success: 'ok  ', warning: 'warn', failure: 'FAIL', skipped: 'skip' };
 const FRAMES = ['|', '/', '-', '\\'];
 
@@ -24,7 +33,7 @@ export function progressPrinter(stream: NodeJS.WriteStream): { onEvent: (e: Sync
         clear();
         const s = event.step;
         const reason = s.errorInformation ? ` - ${s.errorInformation.errorCode}: ${s.errorInformation.reason}` : s.details.SkipReason ? ` - ${s.details.SkipReason}` : '';
-        stream.write(`[${MARK[s.status] ?? s.status}] ${String(s.stepNumber).padStart(2)}. ${s.name} (${Math.round(s.durationInMilliseconds)} ms)${reason}\n`);
+        stream.write(`[${MARK[s.status] ?? s.status}] ${String(s.stepNumber).padStart(2)}. ${s.name} (${Math.round(s.durationInMilliseconds)} ms)${terminalText(reason)}\n`);
       }
     },
     stop: clear,

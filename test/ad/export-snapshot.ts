@@ -5,7 +5,7 @@
 // Administrator, and the whole OU=Contoso tree except the 5,000 users under OU=Bulk.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LdapDirectorySource, toLdif } from '../../src/ad';
+import { LdapDirectorySource, rootDseEntry, toLdif } from '../../src/ad';
 import type { DirectoryObject } from '../../src/engine/model/directory-object';
 import { ldapsOptions } from '../integration/ad/samba-env';
 
@@ -34,15 +34,7 @@ async function main(): Promise<void> {
   };
   try {
     const dse = await source.rootDse();
-    const rootDse: DirectoryObject = {
-      dn: '',
-      attributes: {
-        defaultNamingContext: [dse.defaultNamingContext],
-        namingContexts: dse.namingContexts,
-        configurationNamingContext: [dse.configurationNamingContext],
-        ...(dse.dnsHostName ? { dnsHostName: [dse.dnsHostName] } : {}),
-      },
-    };
+    const rootDse = rootDseEntry(dse);
     await read(`CN=CORP,CN=Partitions,${dse.configurationNamingContext}`);
     await read(base);
     await read(`CN=Users,${base}`);

@@ -28,8 +28,11 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, string>): Attri
   for (const [name, desired] of Object.entries(facts.desired ?? {})) {
     const current = getValues(imported, name) ?? [];
     const target = desired ?? [];
-    const added = target.filter((v) => !current.some((c) => valuesText(name, [c])[0] === valuesText(name, [v])[0]));
-    const removed = current.filter((c) => !target.some((v) => valuesText(name, [c])[0] === valuesText(name, [v])[0]));
+    // Compared as text once per value (300 proxyAddresses must not cost 90,000 conversions).
+    const currentText = new Set(valuesText(name, current));
+    const targetText = new Set(valuesText(name, target));
+    const added = target.filter((v) => !currentText.has(valuesText(name, [v])[0]!));
+    const removed = current.filter((c) => !targetText.has(valuesText(name, [c])[0]!));
     const pending = Object.prototype.hasOwnProperty.call(facts.pendingExport ?? {}, name);
     const operation = !pending ? 'none' : current.length === 0 ? 'add' : target.length === 0 ? 'delete' : 'update';
     // Only a change Graph cannot make is a gap; an unchanged attribute is not.
@@ -147,15 +150,14 @@ async function write(
 ): Promise<StepOutcome> {
   const entra = facts.entra!;
   const pending = facts.pendingExport ?? {};
-  const plan = { properties };
   let id = facts.target?.id;
-  const writable = Object.keys(plan.properties).length;
+  const writable = Object.keys(properties).length;
   if (!facts.target) {
-    const created = await entra.create(graphKind, plan.properties);
+    const created = await entra.create(graphKind, properties);
     id = created.id;
     details.Result = `Created ${graphKind} ${created.id}.`;
   } else if (writable) {
-    await entra.update(graphKind, facts.target.id, plan.properties);
+    await entra.update(graphKind, facts.target.id, properties);
     details.Result = `Updated ${writable} propert${writable === 1 ? 'y' : 'ies'} of ${graphKind} ${facts.target.id}.`;
   }
   // From here on the object exists in the tenant: record it first, so a failure in the

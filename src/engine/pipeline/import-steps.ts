@@ -3,10 +3,9 @@
 import { entraErrors, SyncError } from '../errors';
 import type { Attributes } from '../model/attributes';
 import { getFirst, getValues } from '../model/attributes';
-import { guidFromBytes } from '../model/ad-codecs';
+import { bytesToBase64, guidFromBytes } from '../model/ad-codecs';
 import type { EntraObject, EntraObjectKind } from '../ports/entra-target';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
-import { bytesToBase64 } from '../spaces/value-text';
 import type { SyncDependencies, SyncFacts } from './context';
 import type { StepOutcome } from './step-runner';
 

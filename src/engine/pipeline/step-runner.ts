@@ -73,12 +73,11 @@ export class StepRunner {
     return this.steps.find((s) => s.stepNumber === number)?.status;
   }
 
-  /** What a step that threw still reports (the Graph requests it made, ...). */
-  private onFailure?: () => Partial<StepOutcome>;
-
-  /** Runs step `number` unless a prerequisite did not succeed; returns whether it succeeded. */
+  /**
+   * Runs step `number` unless a prerequisite did not succeed; returns whether it succeeded.
+   * onFailure adds what a step that threw still reports (the Graph requests it made, ...).
+   */
   async run(number: number, body: () => Promise<StepOutcome>, onFailure?: () => Partial<StepOutcome>): Promise<boolean> {
-    this.onFailure = onFailure;
     const definition = stepDefinition(number);
     const started = this.clock.now();
     const t0 = this.clock.monotonic();
@@ -97,7 +96,7 @@ export class StepRunner {
       try {
         outcome = await body();
       } catch (err) {
-        outcome = { status: 'failure', error: asSyncError(err), ...(this.onFailure?.() ?? {}) };
+        outcome = { status: 'failure', error: asSyncError(err), ...(onFailure?.() ?? {}) };
       }
     }
     const { error, outOfScope, details, ...rest } = outcome;

@@ -51,8 +51,8 @@ function lineageOf(flow: FlowedAttribute | undefined): Partial<AttributeRow> {
 }
 
 function sameText(attribute: string, a: readonly AttributeValue[] | undefined, b: readonly AttributeValue[] | undefined): boolean {
-  const left = valuesText(attribute, a).map((v) => v).sort();
-  const right = valuesText(attribute, b).map((v) => v).sort();
+  const left = valuesText(attribute, a).sort();
+  const right = valuesText(attribute, b).sort();
   return left.length === right.length && left.every((v, i) => v === right[i]);
 }
 

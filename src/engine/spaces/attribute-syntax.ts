@@ -9,7 +9,7 @@ const MULTI_VALUED = new Set(
     'otherFacsimileTelephoneNumber', 'otherIpPhone', 'otherPager', 'url', 'userCertificate', 'userSMIMECertificate',
     'servicePrincipalName', 'description', 'postOfficeBox', 'msExchPoliciesExcluded', 'msExchPoliciesIncluded',
     'showInAddressBook', 'msRTCSIP-ApplicationOptions', 'dSCorePropagationData', 'objectSidHistory', 'sIDHistory',
-    'alternativeSecurityId', 'shadowProxyAddresses', 'proxyAddresses', 'otherMailbox', 'seeAlso', 'cloudSipProxyAddress',
+    'alternativeSecurityId', 'shadowProxyAddresses', 'otherMailbox', 'seeAlso', 'cloudSipProxyAddress',
     'msDS-KeyCredentialLink', 'userCertificateV2',
   ].map((n) => n.toLowerCase()),
 );

@@ -1,20 +1,14 @@
 // How values appear in reports and the JSON: binary as base64 (GUIDs and SIDs in their
 // usual text form), everything else as its string.
 import type { AttributeValue } from '../model/attributes';
-import { guidFromBytes, sidFromBytes } from '../model/ad-codecs';
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
+import { bytesToBase64, guidFromBytes, sidFromBytes } from '../model/ad-codecs';
 
 export function valueText(attribute: string, value: AttributeValue): string {
   if (value instanceof Uint8Array) {
     const lower = attribute.toLowerCase();
     if ((lower === 'objectguid' || lower === 'ms-ds-consistencyguid') && value.length === 16) return guidFromBytes(value);
     if ((lower === 'objectsid' || lower === 'sidhistory') && value.length >= 8) return sidFromBytes(value);
-    return base64(value);
+    return bytesToBase64(value);
   }
   return String(value);
 }
@@ -32,4 +26,3 @@ export function sameValue(a: AttributeValue, b: AttributeValue): boolean {
   return a === b;
 }
 
-export { base64 as bytesToBase64 };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LdapDirectorySource, LdifDirectorySource, toLdif } from '../../../src/ad';
+import { LdapDirectorySource, LdifDirectorySource, rootDseEntry, toLdif } from '../../../src/ad';
 import type { AttributeValue, Attributes } from '../../../src/engine/model/attributes';
 import type { DirectoryObject } from '../../../src/engine/model/directory-object';
 import type { DirectorySource } from '../../../src/engine/ports/directory-source';
@@ -47,15 +47,7 @@ describe('LDIF source equivalence with LDAP (fresh export)', () => {
   before(async () => {
     ldap = new LdapDirectorySource(await ldapsOptions());
     const dse = await ldap.rootDse();
-    const rootDse: DirectoryObject = {
-      dn: '',
-      attributes: {
-        defaultNamingContext: [dse.defaultNamingContext],
-        namingContexts: dse.namingContexts,
-        configurationNamingContext: [dse.configurationNamingContext],
-        ...(dse.dnsHostName ? { dnsHostName: [dse.dnsHostName] } : {}),
-      },
-    };
+    const rootDse = rootDseEntry(dse);
     // The named objects plus every child of OU=Sales (so its listing is complete).
     const salesChildren = (await ldap.listChildren(fx('OU=Sales'), { pageSize: 100 })).children.map((c) => c.dn);
     const dns = [...new Set([base, contoso, fx('OU=Sales'), `CN=CORP,CN=Partitions,${dse.configurationNamingContext}`, ...salesChildren, ...named])];
