@@ -2,7 +2,7 @@
 // reused through test/setup/samba.mjs). Prints medians over repeated runs; no assertions.
 // Targets (issue 2): base read <= 5 ms, 5,000-child enumeration <= 1.5 s and <= 50 MB RSS growth.
 import { LdapDirectorySource } from '../src/ad';
-import { fx, ldapsOptions } from '../test/integration/ad/samba-env';
+import { fx, ldapsOptions, releaseSamba } from '../test/integration/ad/samba-env';
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -100,10 +100,15 @@ async function main(): Promise<void> {
   for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
 }
 
+// Services are left as found: a Samba this benchmark started is stopped again.
 main().then(
-  () => process.exit(0),
-  (err: unknown) => {
+  async () => {
+    await releaseSamba();
+    process.exit(0);
+  },
+  async (err: unknown) => {
     console.error(err);
+    await releaseSamba();
     process.exit(1);
   },
 );

@@ -1,6 +1,6 @@
 // The README's test command. Builds, starts what the suites need (each test/setup/*.mjs
 // module: Samba AD DC, Chromium, code-server), runs every test file with Node's test
-// runner, stops what it started and ends with one line: "N passed, N failed".
+// runner, stops what it started and ends with one line: "N passed, N failed, N skipped".
 //
 //   npm test                      all suites
 //   npm test -- test/unit/ad      only test files under these path prefixes
@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { countTap } from './tap-count.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -35,11 +36,14 @@ function findTests(dir) {
 const filters = process.argv.slice(2).map((p) => path.resolve(root, p));
 const testFiles = findTests(path.join(root, 'test')).filter((f) => filters.length === 0 || filters.some((p) => f.startsWith(p)));
 
-let failedSetup = 0;
+// A failed build ends the run: no test may run against a stale dist/.
 if ((await run(process.execPath, ['scripts/build.mjs'])) !== 0) {
-  console.error('build failed');
-  failedSetup++;
+  console.error('[test] the build failed (see above): no tests were run');
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
 }
+
+let failedSetup = 0;
 
 // Services: each module exports start() -> { env, stop }. Order matters (AD first).
 const serviceOrder = ['samba', 'chromium', 'code-server'];
@@ -61,7 +65,8 @@ for (const name of serviceOrder) {
     started.push({ name, handle });
     console.error(`[test] ${name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } catch (err) {
-    console.error(`[test] could not start ${name}: ${err?.stack ?? err}`);
+    // Set-up errors are one line naming the missing package or step; anything else keeps its stack.
+    console.error(`[test] could not start ${name}: ${err?.name === 'SetupError' ? err.message : err?.stack ?? err}`);
     failedSetup++;
   }
 }
@@ -86,15 +91,10 @@ for (const { name, handle } of started.reverse()) {
   try { await handle.stop?.(); } catch (err) { console.error(`[test] stopping ${name}: ${err}`); }
 }
 
-let passed = 0;
-let failed = failedSetup;
-if (existsSync(tapFile) && statSync(tapFile).size > 0) {
-  const tap = readFileSync(tapFile, 'utf8');
-  passed = Number(/^# pass (\d+)$/m.exec(tap)?.[1] ?? 0);
-  failed += Number(/^# fail (\d+)$/m.exec(tap)?.[1] ?? 0);
-  failed += Number(/^# cancelled (\d+)$/m.exec(tap)?.[1] ?? 0);
-}
+const counts = existsSync(tapFile) && statSync(tapFile).size > 0 ? countTap(readFileSync(tapFile, 'utf8')) : { passed: 0, failed: 0, skipped: 0 };
 if (existsSync(tapFile)) renameSync(tapFile, path.join(stateDir, 'results.tap'));
+let failed = counts.failed + failedSetup;
 if (code !== 0 && failed === 0) failed = 1;
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped`);
 process.exit(failed === 0 && code === 0 ? 0 : 1);
+

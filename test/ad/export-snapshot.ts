@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LdapDirectorySource, rootDseEntry, toLdif } from '../../src/ad';
 import type { DirectoryObject } from '../../src/engine/model/directory-object';
-import { ldapsOptions } from '../integration/ad/samba-env';
+import { ldapsOptions, releaseSamba } from '../integration/ad/samba-env';
 
 const base = 'DC=corp,DC=contoso,DC=com';
 
@@ -52,7 +52,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => releaseSamba(),
+  async (err: unknown) => {
+    console.error(err);
+    await releaseSamba();
+    process.exit(1);
+  },
+);

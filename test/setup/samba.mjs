@@ -32,7 +32,16 @@ export const userPassword = 'Sos-Test-User-2026!';
 export const ldapsUrl = 'ldaps://127.0.0.1:636';
 export const ldapUrl = 'ldap://127.0.0.1:389';
 
-const packages = ['samba', 'samba-ad-dc', 'ldap-utils', 'winbind', 'krb5-user'];
+// samba-ad-provision holds the AD schema provisioning reads; on Debian 12 it is only a
+// recommendation of samba-ad-dc, so it is named here (installs use --no-install-recommends).
+const packages = ['samba', 'samba-ad-dc', 'samba-ad-provision', 'samba-dsdb-modules', 'ldap-utils', 'winbind', 'krb5-user'];
+/** What provisioning and start-up rely on, checked after installing (the end state). */
+const requiredFiles = [
+  ['/usr/sbin/samba', 'samba-ad-dc'],
+  ['/usr/bin/samba-tool', 'samba'],
+  ['/usr/share/samba/setup/ad-schema/AD_DS_Attributes__Windows_Server_2012_R2.ldf', 'samba-ad-provision'],
+  ['/usr/bin/ldapsearch', 'ldap-utils'],
+];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const defaultRoot = path.resolve(here, '..', '..');
 
@@ -58,13 +67,39 @@ function installIfMissing() {
     const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
     return r.status !== 0 || !r.stdout.includes('install ok installed');
   });
-  if (missing.length === 0) return;
-  log(`installing ${missing.join(' ')}`);
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  // Other installs (Chromium, ...) may hold the dpkg lock: wait for it rather than fail.
-  const lockWait = ['-o', 'DPkg::Lock::Timeout=900'];
-  sh('apt-get', [...lockWait, 'update'], { env });
-  sh('apt-get', [...lockWait, 'install', '-y', '--no-install-recommends', ...packages], { env });
+  if (missing.length > 0) {
+    log(`installing ${missing.join(' ')}`);
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    // Other installs (Chromium, ...) may hold the dpkg lock: wait for it rather than fail.
+    const lockWait = ['-o', 'DPkg::Lock::Timeout=900'];
+    const step = (args) => {
+      const r = sh('apt-get', [...lockWait, ...args], { env, allowFail: true });
+      if (r.status !== 0) {
+        throw new SetupError(`apt-get ${args[0]} failed (exit ${r.status}) while installing ${missing.join(' ')}: ${lastLine(r.stderr || r.stdout)}`);
+      }
+    };
+    step(['update']);
+    step(['install', '-y', '--no-install-recommends', ...packages]);
+  }
+  checkEndState();
+}
+
+/** Fails with one line naming the package whose file is missing. */
+export function checkEndState() {
+  for (const [file, pkg] of requiredFiles) {
+    if (!existsSync(file)) throw new SetupError(`${file} is missing: install the Debian package ${pkg}`);
+  }
+  const r = spawnSync('samba', ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new SetupError(`samba --version did not run (exit ${r.status}): reinstall samba-ad-dc`);
+}
+
+/** A set-up failure that is already one clear line: the runner prints only its message. */
+export class SetupError extends Error {
+  constructor(message) { super(message); this.name = 'SetupError'; }
+}
+
+function lastLine(text) {
+  return (text ?? '').trim().split('\n').filter(Boolean).pop() ?? '(no output)';
 }
 
 export function paths(stateDir) {
@@ -84,7 +119,7 @@ export function provisionIfNeeded(p) {
   log(`provisioning ${realm} into ${p.dir}`);
   rmSync(p.dir, { recursive: true, force: true });
   mkdirSync(p.dir, { recursive: true });
-  sh('samba-tool', [
+  const provisioned = sh('samba-tool', [
     'domain', 'provision',
     `--targetdir=${p.dir}`,
     `--realm=${realm}`,
@@ -100,7 +135,12 @@ export function provisionIfNeeded(p) {
     '--option=server services = -dns -nbt -wrepl -ntp_signd -dnsupdate',
     // A throw-away test domain needs no fsync per write: seeding 5,000 users is much faster.
     '--option=ldb:nosync = true',
-  ]);
+  ], { allowFail: true });
+  writeFileSync(path.join(p.dir, 'provision.log'), `${provisioned.stdout}${provisioned.stderr}`);
+  if (provisioned.status !== 0) {
+    // samba-tool ends with a Python traceback; its last line says what is wrong.
+    throw new SetupError(`samba-tool domain provision failed (exit ${provisioned.status}): ${lastLine(provisioned.stderr || provisioned.stdout)} (full output: ${path.join(p.dir, 'provision.log')})`);
+  }
   // Password policy: fixture passwords never expire and history does not block re-seeding.
   sh('samba-tool', ['domain', 'passwordsettings', 'set', `--configfile=${p.smbConf}`, '--history-length=0', '--min-pwd-age=0', '--max-pwd-age=0'], { allowFail: true });
   writeFileSync(p.provisionedMarker, new Date().toISOString() + '\n');

@@ -5,7 +5,7 @@
 // includes them. Screenshots go to test/artifacts/vscode/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -101,14 +101,16 @@ test('the extension in real VS Code (code-server) against Samba and the Graph em
   });
   if (result.results.length === 0 || result.exitCode !== 0) console.log(result.logs.slice(-60).join('\n'));
   assert.ok(result.results.length >= 10, `the suite reported its tests (${result.results.length})`);
-  assert.equal(result.exitCode, 0, 'the suite passed inside VS Code');
-  // The README's screenshots: the tree and the panel, as taken by this run.
-  mkdirSync(path.join(root, 'media', 'screenshots'), { recursive: true });
-  for (const [from, to] of [['tree.png', 'tree.png'], ['panel.png', 'panel.png']] as const) {
-    const file = path.join(artifactsDir, from);
-    if (existsSync(file)) copyFileSync(file, path.join(root, 'media', 'screenshots', to));
-  }
+  exitedAsReported(result);
+  // Screenshots stay in test/artifacts/vscode/ (ignored); `npm run screenshots` copies them
+  // into media/screenshots/ when a person wants to refresh the README's pictures.
 });
+
+/** A failing mocha test is already a failing subtest: only a failure of the harness itself counts here. */
+function exitedAsReported(result: HarnessResult): void {
+  const failedInside = result.results.filter((r) => r.state === 'failed').length;
+  if (failedInside === 0) assert.equal(result.exitCode, 0, 'VS Code exited with a failure although every reported test passed');
+}
 
 test('the packaged .vsix installs into code-server and passes a smoke test in an untrusted workspace', { timeout: 12 * 60 * 1000 }, async (t) => {
   const vsix = path.join(stateRoot, 'single-object-sync.vsix');
@@ -150,5 +152,5 @@ test('the packaged .vsix installs into code-server and passes a smoke test in an
   await report(t, result, 'vsix')();
   if (result.exitCode !== 0) console.log(result.logs.slice(-60).join('\n'));
   assert.ok(result.results.length >= 3, `the smoke suite reported its tests (${result.results.length})`);
-  assert.equal(result.exitCode, 0, 'the smoke suite passed in the installed extension');
+  exitedAsReported(result);
 });

@@ -13,7 +13,7 @@ import { guidBytesToString, isAccountEnabled, sidBytesToString } from '../../../
 import { getFirst, getValues, type Attributes } from '../../../src/engine/model/attributes';
 import { dnEquals } from '../../../src/engine/model/dn';
 import type { DirectorySource } from '../../../src/engine/ports/directory-source';
-import { base, fx, ldapsOptions, sambaEnv } from './samba-env';
+import { base, fx, ldapsOptions, sambaEnv, releaseSamba } from './samba-env';
 
 function expectCode(code: string) {
   return (err: unknown): boolean => {
@@ -477,3 +477,6 @@ describe('direct membership', () => {
     await assert.rejects(source.isDirectMember(fx('CN=No Such Group,OU=Groups'), fx('CN=Alice Wu,OU=Sales')), expectCode('NoSuchObject'));
   });
 });
+
+// Run directly (node --test), a Samba this file started is stopped again at the end.
+after(() => releaseSamba());

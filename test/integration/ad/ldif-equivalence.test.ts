@@ -9,7 +9,7 @@ import { LdapDirectorySource, LdifDirectorySource, rootDseEntry, toLdif } from '
 import type { AttributeValue, Attributes } from '../../../src/engine/model/attributes';
 import type { DirectoryObject } from '../../../src/engine/model/directory-object';
 import type { DirectorySource } from '../../../src/engine/ports/directory-source';
-import { base, contoso, fx, ldapsOptions } from './samba-env';
+import { base, contoso, fx, ldapsOptions, releaseSamba } from './samba-env';
 
 const named = [
   'CN=Alice Wu,OU=Sales', 'CN=Bob Stone,OU=Sales', 'CN=Carol Diaz,OU=Engineering', 'CN=Dave Kim,OU=Engineering',
@@ -140,3 +140,6 @@ describe('the committed snapshot matches the live fixtures', () => {
     }
   });
 });
+
+// Run directly (node --test), a Samba this file started is stopped again at the end.
+after(() => releaseSamba());

@@ -8,7 +8,7 @@ import { createDirectorySource, LdapDirectorySource } from '../../../src/ad';
 import type { ActiveDirectoryConnectorConfig } from '../../../src/config/model';
 import { getValues } from '../../../src/engine/model/attributes';
 import type { DirectoryChild } from '../../../src/engine/ports/directory-source';
-import { base, contoso, fx, ldapsOptions, sambaEnv } from './samba-env';
+import { base, contoso, fx, ldapsOptions, sambaEnv, releaseSamba } from './samba-env';
 
 async function children(source: LdapDirectorySource, dn: string): Promise<DirectoryChild[]> {
   const out: DirectoryChild[] = [];
@@ -114,3 +114,6 @@ describe('createDirectorySource', () => {
     assert.throws(() => createDirectorySource(connector({}), undefined), /InvalidDirectoryConfiguration/);
   });
 });
+
+// Run directly (node --test), a Samba this file started is stopped again at the end.
+after(() => releaseSamba());

@@ -1,0 +1,1 @@
+export function countTap(tap: string): { passed: number; failed: number; skipped: number };
