@@ -111,8 +111,12 @@ function ensureCodeServer() {
   if (existsSync(completeMarker) && codeServerWorks()) return;
   ensureBuildPrerequisites();
   writePackageJson(codeServerDir, { allowScripts: { 'code-server': true, argon2: true } });
+  // Under `npm test` the environment carries the outer npm's settings, among them
+  // npm_config_user_agent ("... node/v20 ..."), which the inner npm keeps and code-server's
+  // postinstall reads as the Node version: the inner npm starts from none of them.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${path.dirname(node24Bin)}:${process.env.PATH}`,
     npm_config_nodedir: node24Package,
   };

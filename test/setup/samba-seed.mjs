@@ -41,6 +41,61 @@ export async function isSeeded(env, version) {
   }
 }
 
+/** Attributes AD never returns (passwords) or rewrites (objectClass gains its superclasses). */
+const uncompared = new Set(['unicodepwd', 'changetype']);
+const binaryAttribute = /^(mS-DS-ConsistencyGuid|objectGUID|objectSid|thumbnailPhoto|userCertificate)$/i;
+const normalize = (value) => (Buffer.isBuffer(value) ? `b64:${value.toString('base64')}` : String(value).toLowerCase());
+
+/**
+ * Reads the whole OU=Contoso subtree in one paged search and compares it with the fixtures:
+ * every fixture object exists with every seeded value, and nothing else is there. Returns
+ * undefined when the directory holds exactly the fixture data, else what differs first
+ * (a Samba reused from another folder may have been used by hand).
+ */
+export async function fixtureDifference(env, fixturesFile) {
+  const { bulkLdif } = await import('../ad/generate-fixtures.mjs');
+  const records = [...parseLdif(readFileSync(fixturesFile, 'utf8')), ...parseLdif(bulkLdif())];
+  const names = new Set();
+  for (const r of records) for (const name of Object.keys(r.attributes)) if (!uncompared.has(name.toLowerCase())) names.add(name);
+  const client = await adminClient(env);
+  try {
+    let entries;
+    try {
+      ({ searchEntries: entries } = await client.search(contosoDn, {
+        scope: 'sub',
+        attributes: [...names],
+        explicitBufferAttributes: [...names].filter((n) => binaryAttribute.test(n)),
+        paged: { pageSize: 1000 },
+      }));
+    } catch (err) {
+      if (err?.code === 32) return `${contosoDn} does not exist`;
+      throw err;
+    }
+    const byDn = new Map(entries.map((e) => [e.dn.toLowerCase(), e]));
+    for (const { dn, attributes } of records) {
+      const entry = byDn.get(dn.toLowerCase());
+      if (!entry) return `${dn} is missing`;
+      for (const [name, wanted] of Object.entries(attributes)) {
+        if (uncompared.has(name.toLowerCase())) continue;
+        const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
+        const raw = key === undefined ? [] : entry[key];
+        const have = new Set((Array.isArray(raw) ? raw : [raw]).map(normalize));
+        const missing = wanted.map(normalize).filter((v) => !have.has(v));
+        if (missing.length > 0) return `${dn}: ${name} lacks ${missing.length} seeded value(s)`;
+        // Multi-valued attributes must not have grown either (objectClass gains superclasses).
+        if (name.toLowerCase() !== 'objectclass' && have.size !== new Set(wanted.map(normalize)).size) return `${dn}: ${name} has ${have.size} values, the fixtures seed ${wanted.length}`;
+      }
+    }
+    if (entries.length !== records.length) {
+      const extra = entries.find((e) => !records.some((r) => r.dn.toLowerCase() === e.dn.toLowerCase()));
+      if (extra) return `${extra.dn} is not a fixture object`;
+    }
+    return undefined;
+  } finally {
+    await client.unbind();
+  }
+}
+
 /**
  * Minimal LDIF reader for the seed (RFC 2849 content records with `changetype: add`):
  * comments, folded lines, `::` base64 values. The product's full reader is src/ad/ldif.

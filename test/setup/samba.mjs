@@ -260,15 +260,25 @@ async function seedVersion(root) {
   return h.digest('hex').slice(0, 16);
 }
 
-/** The marker lives in the directory itself (OU=Contoso), so a reused Samba is checked too. */
+/**
+ * The marker lives in the directory itself (OU=Contoso), so a reused Samba is checked too;
+ * then the data is compared with the fixtures (a Samba started from another folder may have
+ * been used by hand) and re-seeded when it differs.
+ */
 async function seedIfNeeded(root, dir) {
   const version = await seedVersion(root);
-  const { seed, isSeeded } = await import('./samba-seed.mjs');
+  const { seed, isSeeded, fixtureDifference } = await import('./samba-seed.mjs');
   const env = envFor(dir);
-  if (await isSeeded(env, version)) return;
+  if (await isSeeded(env, version)) {
+    const difference = await fixtureDifference(env, fixturesFile(root));
+    if (difference === undefined) return;
+    log(`the directory's data differs from the fixtures (${difference}): re-seeding`);
+  }
   log(`seeding fixtures (version ${version})`);
   const t0 = Date.now();
   await seed(env, fixturesFile(root), version);
+  const after = await fixtureDifference(env, fixturesFile(root));
+  if (after !== undefined) throw new SetupError(`the seeded fixtures do not read back from Samba (${after}): see test/ad/FIXTURES.md`);
   log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
