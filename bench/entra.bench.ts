@@ -61,8 +61,8 @@ async function main(): Promise<void> {
   await measure('hard-match lookup (findByImmutableId)', () => target.findByImmutableId('user', anchor));
   let n = 0;
   await measure('user update (PATCH)', () => target.update('user', 'bench-user', { department: `D${n++}` }));
-  await measure('soft-match candidates (UPN + 2 proxyAddresses)', () =>
-    target.findSoftMatchCandidates({ userPrincipalName: 'bench@contoso.com', proxyAddresses: ['smtp:a@contoso.com', 'smtp:b@contoso.com'] }));
+  await measure('value holders (UPN + 2 SMTP addresses)', () =>
+    target.findValueHolders({ userPrincipalName: 'bench@contoso.com', smtpAddresses: ['a@contoso.com', 'b@contoso.com'] }));
   const updatePath = async () => {
     const found = await target.findByImmutableId('user', anchor);
     await target.update('user', found!.id, { jobTitle: `T${n++}` });

@@ -20,7 +20,7 @@ const objects: { dn: string; expect: string }[] = [
   { dn: `CN=Alice Wu,OU=Sales,OU=Contoso,${base}`, expect: 'create: a new cloud user' },
   { dn: `CN=Carol Diaz,OU=Engineering,OU=Contoso,${base}`, expect: 'update: hard match on sourceAnchor, department changed' },
   { dn: `CN=Soft Match,OU=Engineering,OU=Contoso,${base}`, expect: 'soft match on userPrincipalName to a cloud-only user' },
-  { dn: `CN=Dup User,OU=Sales,OU=Contoso,${base}`, expect: 'conflict: the address is already used in the tenant' },
+  { dn: `CN=Dup User,OU=Sales,OU=Contoso,${base}`, expect: 'duplicate address: quarantined by duplicate attribute resiliency, the user still created' },
   { dn: `CN=Excluded Person,OU=Excluded,OU=Contoso,${base}`, expect: 'filtered: its OU is excluded' },
   { dn: `CN=Dave Kim,OU=Engineering,OU=Contoso,${base}`, expect: 'filtered: adminDescription starts with User_' },
 ];

@@ -251,7 +251,11 @@ export const selectFor: Record<EntraObjectKind, string[]> = {
   user: [
     'id', ...new Set(Object.values(userAttributeMap).filter((m) => m.shape !== 'extension').map((m) => m.graph)), 'onPremisesExtensionAttributes',
     'proxyAddresses', 'onPremisesSecurityIdentifier', 'onPremisesUserPrincipalName', 'onPremisesSamAccountName', 'onPremisesSyncEnabled',
+    'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
   ],
-  group: ['id', 'displayName', 'description', 'mailNickname', 'mail', 'mailEnabled', 'securityEnabled', 'groupTypes', 'proxyAddresses', 'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled'],
-  contact: ['id', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'proxyAddresses', 'onPremisesSyncEnabled'],
+  group: [
+    'id', 'displayName', 'description', 'mailNickname', 'mail', 'mailEnabled', 'securityEnabled', 'groupTypes', 'proxyAddresses',
+    'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
+  ],
+  contact: ['id', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'proxyAddresses', 'onPremisesSyncEnabled', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors'],
 };

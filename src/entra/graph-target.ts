@@ -5,7 +5,7 @@ import type { Agent } from 'undici';
 import type { EntraConfig } from '../config/model';
 import { SyncError, entraErrors } from '../engine/errors';
 import type { AttributeValue, Attributes } from '../engine/model/attributes';
-import type { EntraObject, EntraObjectKind, EntraTarget, ExportPlan, TenantInfo } from '../engine/ports/entra-target';
+import { defaultSyncFeatures, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo } from '../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../engine/summary/types';
 import { planExport, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, type CallFacts } from './error-mapping';
@@ -161,7 +161,30 @@ export class GraphEntraTarget implements EntraTarget {
         name: d.id, isVerified: d.isVerified, isInitial: d.isInitial,
         authenticationType: d.authenticationType === 'Federated' ? 'Federated' : 'Managed',
       })),
+      syncFeatures: await this.readSyncFeatures(),
     };
+  }
+
+  /**
+   * GET /directory/onPremisesSynchronization. Reading it needs
+   * OnPremDirectorySynchronization.Read.All; without it matching assumes the documented
+   * defaults and says so, rather than failing the sync.
+   */
+  private async readSyncFeatures(): Promise<SyncFeatures> {
+    try {
+      const answer = await this.call<{ value: { features?: Record<string, unknown> }[] }>('GET', '/directory/onPremisesSynchronization');
+      const features = answer.value[0]?.features ?? {};
+      const flag = (name: 'blockSoftMatchEnabled' | 'blockCloudObjectTakeoverThroughHardMatchEnabled' | 'softMatchOnUpnEnabled') => (typeof features[name] === 'boolean' ? (features[name] as boolean) : defaultSyncFeatures[name]);
+      return {
+        blockSoftMatchEnabled: flag('blockSoftMatchEnabled'),
+        blockCloudObjectTakeoverThroughHardMatchEnabled: flag('blockCloudObjectTakeoverThroughHardMatchEnabled'),
+        softMatchOnUpnEnabled: flag('softMatchOnUpnEnabled'),
+        source: 'tenant',
+      };
+    } catch (err) {
+      if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'ObjectNotFound' && err.code !== 'GraphRequestFailed')) throw err;
+      return { ...defaultSyncFeatures, source: 'defaults', unreadableReason: `${err.code}: ${err.reason}` };
+    }
   }
 
   private toObject(kind: EntraObjectKind, raw: Record<string, unknown>): EntraObject {
@@ -194,17 +217,26 @@ export class GraphEntraTarget implements EntraTarget {
     }
   }
 
-  async findSoftMatchCandidates(query: { userPrincipalName?: string; proxyAddresses?: string[]; mail?: string }): Promise<EntraObject[]> {
+  async findBySecurityIdentifier(kind: 'user' | 'group', sid: string): Promise<EntraObject | null> {
+    const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', collection[kind], {
+      query: { $filter: `onPremisesSecurityIdentifier eq ${odataString(sid)}`, $select: selectFor[kind].join(',') },
+    });
+    const first = answer.value[0];
+    return first ? this.toObject(kind, first) : null;
+  }
+
+  async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<EntraObject[]> {
     const requests: { kind: EntraObjectKind; url: string }[] = [];
     const add = (kind: EntraObjectKind, filter: string) =>
       requests.push({ kind, url: `${collection[kind]}?$filter=${encodeURIComponent(filter)}&$select=${selectFor[kind].join(',')}` });
     if (query.userPrincipalName) add('user', `userPrincipalName eq ${odataString(query.userPrincipalName)}`);
-    const addresses = [...new Set((query.proxyAddresses ?? []).filter(Boolean))];
+    // Graph compares proxyAddresses case-insensitively: 'smtp:' finds primary and secondary addresses.
+    const addresses = [...new Set((query.smtpAddresses ?? []).filter(Boolean).map((a) => a.toLowerCase()))];
     for (const part of chunks(addresses, orClauseLimit)) {
-      const anyOf = part.map((a) => `proxyAddresses/any(p:p eq ${odataString(a)})`).join(' or ');
-      for (const kind of ['user', 'group', 'contact'] as const) add(kind, anyOf);
+      const anyOf = part.map((a) => `proxyAddresses/any(p:p eq ${odataString(`smtp:${a}`)})`).join(' or ');
+      const mailOf = part.map((a) => `mail eq ${odataString(a)}`).join(' or ');
+      for (const kind of ['user', 'group', 'contact'] as const) add(kind, `${anyOf} or ${mailOf}`);
     }
-    if (query.mail) for (const kind of ['user', 'group', 'contact'] as const) add(kind, `mail eq ${odataString(query.mail)}`);
     if (requests.length === 0) return [];
     const found = new Map<string, EntraObject>();
     const keep = (kind: EntraObjectKind, value: unknown) => {
@@ -226,6 +258,19 @@ export class GraphEntraTarget implements EntraTarget {
       }
     }
     return [...found.values()];
+  }
+
+  /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */
+  async adminRoles(userId: string): Promise<AdminRoles> {
+    try {
+      const answer = await this.call<{ value: { roleDefinitionId?: string; roleDefinition?: { displayName?: string } }[] }>('GET', '/roleManagement/directory/roleAssignments', {
+        query: { $filter: `principalId eq ${odataString(userId)}`, $expand: 'roleDefinition' },
+      });
+      return { roles: answer.value.map((a) => a.roleDefinition?.displayName ?? a.roleDefinitionId ?? 'directory role') };
+    } catch (err) {
+      if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'GraphRequestFailed')) throw err;
+      return { unreadableReason: `${err.code}: ${err.reason}` };
+    }
   }
 
   /**

@@ -125,11 +125,24 @@ describe('sync against live AD and the emulator', () => {
     keep('filtered', summary);
   });
 
-  test('duplicate address already in the tenant: AttributeValueMustBeUnique from Graph', async () => {
+  test('duplicate address already in the tenant: resiliency quarantines it, the user is still created (a warning naming the holder)', async () => {
+    // Other User (cloud, another anchor) holds smtp:dup.user@contoso.com: Entra ID quarantines
+    // the duplicate SMTP address and provisions Dup User anyway (duplicate attribute resiliency).
+    const before = writesOf(world).length;
     const { summary } = await world.session.sync(ou('CN=Dup User,OU=Sales'), { stagingMode: false, noHtmlReport: true });
-    assert.equal(summary.provisioningStatusInfo.status, 'failure');
-    assert.equal(code(summary), 'AttributeValueMustBeUnique');
-    assert.ok((step(summary, 10).graphRequests ?? []).some((r) => r.status === 400 && r.requestId));
+    assert.equal(summary.provisioningStatusInfo.status, 'warning');
+    assert.equal(code(summary), 'DuplicateAttributeQuarantined');
+    assert.equal(summary.provisioningAction, 'create');
+    const holder = (world.emulator.state().users as Record<string, unknown>[]).find((u) => u.userPrincipalName === 'other.user@contoso.com')!;
+    const info = summary.provisioningStatusInfo.errorInformation!;
+    assert.match(info.reason, /dup\.user@contoso\.com/i, 'names the quarantined value');
+    assert.ok(info.reason.includes(String(holder.id)), 'names the conflicting object');
+    const created = (world.emulator.state().users as Record<string, unknown>[]).find((u) => u.userPrincipalName === 'dup.user@contoso.com');
+    assert.ok(created, 'the user exists in the tenant');
+    assert.notEqual(created.mail, 'dup.user@contoso.com', 'the duplicate address is not written');
+    const writes = writesOf(world).slice(before);
+    assert.equal(writes.filter((w) => w.method === 'POST').length, 1, 'one create, accepted');
+    assert.equal(world.emulator.writes().filter((w) => w.status >= 400).length, 0, 'no write refused by Graph');
     keep('conflict', summary);
   });
 
@@ -144,12 +157,17 @@ describe('sync against live AD and the emulator', () => {
     assert.equal(user?.onPremisesImmutableId, anchor);
   });
 
-  test('soft match conflict: InvalidSoftMatch before any write', async () => {
-    const before = world.emulator.writes().length;
+  test('UPN held by a cloud user with another anchor: no soft match; the UPN is quarantined to a placeholder at the initial domain', async () => {
     const { summary } = await world.session.sync(ou('CN=Soft Conflict,OU=Engineering'), { stagingMode: false, noHtmlReport: true });
-    assert.equal(code(summary), 'InvalidSoftMatch');
-    assert.equal(step(summary, 8).status, 'failure');
-    assert.equal(world.emulator.writes().length, before);
+    assert.equal(code(summary), 'DuplicateAttributeQuarantined');
+    assert.equal(summary.provisioningStatusInfo.status, 'warning');
+    assert.equal(summary.provisioningAction, 'create');
+    assert.notEqual(summary.targetIdentity.details.match, 'soft');
+    const anchor = await anchorOf(ou('CN=Soft Conflict,OU=Engineering'));
+    const created = (world.emulator.state().users as Record<string, unknown>[]).find((u) => u.onPremisesImmutableId === anchor);
+    // <OriginalPrefix><4DigitNumber>@<InitialTenantDomain>.onmicrosoft.com (resiliency doc).
+    assert.match(String(created?.userPrincipalName), /^soft\.conflict\d{4}@contoso\.onmicrosoft\.com$/);
+    assert.match(step(summary, 8).details.DuplicateValues ?? '', /soft\.conflict@contoso\.com/);
   });
 
   test('unverified UPN suffix: the initial domain is used and the report says why', async () => {
@@ -165,11 +183,11 @@ describe('sync against live AD and the emulator', () => {
     assertExported(summary);
     assert.equal(summary.provisioningAction, 'create');
     const details = step(summary, 10).details;
-    // Alice and Bob were synced above; the others are reported, not dropped.
-    assert.equal(details.MembersAdded, '2');
+    // Alice, Bob and Dup User were synced above; the others are reported, not dropped.
+    assert.equal(details.MembersAdded, '3');
     assert.match(details.MembersNotResolved ?? '', /Eva Green/);
     const members = world.emulator.state().members[summary.targetIdentity.id] ?? [];
-    assert.equal(members.length, 2);
+    assert.equal(members.length, 3);
   });
 
   test('group re-run: joined by the stored cloud anchor, never created twice', async () => {
@@ -208,12 +226,21 @@ describe('sync against live AD and the emulator', () => {
     keep('hostile', summary);
   });
 
-  test('object mastered on-premises in the tenant: no write, explained', async () => {
+  test('object already synchronized by Entra Connect: the pending update is listed with the PowerShell to run there; no write', async () => {
     const before = world.emulator.writes().length;
-    const { summary } = await world.session.sync(ou('CN=Mastered User,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+    const dn = ou('CN=Mastered User,OU=Sales');
+    const { summary } = await world.session.sync(dn, { stagingMode: false, noHtmlReport: true });
     assert.equal(summary.targetIdentity.details.match, 'hard');
-    assert.equal(code(summary), 'MasteredOnPremises');
-    assert.equal(world.emulator.writes().length, before);
+    assert.equal(summary.provisioningStatusInfo.status, 'warning');
+    assert.equal(code(summary), 'EntraConnectExportPending');
+    const info = summary.provisioningStatusInfo.errorInformation!;
+    assert.ok(String(info.recommendedAction).includes(`Invoke-ADSyncSingleObjectSync -DistinguishedName "${dn}"`), String(info.recommendedAction));
+    assert.match(info.reason, /only the Entra Connect server can write this object/i);
+    // Each pending attribute old -> new; the tenant's copy lacks the department AD has.
+    const department = summary.modifiedProperties.find((p) => p.displayName === 'department');
+    assert.ok(department && department.oldValue === null && department.newValue, JSON.stringify(summary.modifiedProperties));
+    assert.match(info.reason, /department: \(none\) -> '/);
+    assert.equal(world.emulator.writes().length, before, 'no Graph write');
   });
 });
 
@@ -250,13 +277,25 @@ describe('staging mode', () => {
         ou('CN=Soft Conflict,OU=Engineering'), ou('CN=Fab Rikam,OU=Sales'), ou('CN=Sales Team,OU=Groups'), ou('CN=Ext Partner,OU=Contacts'),
         ou('CN=Mastered User,OU=Sales'), ou('CN=Excluded Person,OU=Excluded'), ou('CN=Dave Kim,OU=Engineering'), ou('CN=WS001,OU=Computers'),
       ];
-      for (const dn of dns) {
-        const { summary } = await world.session.sync(dn, { stagingMode: true, noHtmlReport: true });
-        assert.equal(summary.targetSystem.details.stagingMode, 'True');
-        if (step(summary, 9).status === 'success' && summary.provisioningStatusInfo.status !== 'skipped') {
-          assert.equal(step(summary, 10).status, 'skipped', dn);
-          assert.equal(step(summary, 10).details.SkipReason, 'StagingMode', dn);
+      const exporting = await openWorld();
+      try {
+        for (const dn of dns) {
+          const { summary } = await world.session.sync(dn, { stagingMode: true, noHtmlReport: true });
+          assert.equal(summary.targetSystem.details.stagingMode, 'True');
+          if (step(summary, 9).status === 'success' && summary.provisioningStatusInfo.status !== 'skipped') {
+            assert.equal(step(summary, 10).details.SkipReason, 'StagingMode', dn);
+          }
+          // A staging run predicts every conflict the export would meet.
+          const { summary: exported } = await exporting.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+          const outcome = exported.provisioningStatusInfo;
+          if (outcome.status === 'failure' || /Quarantined|ExportPending/.test(outcome.errorInformation?.errorCode ?? '')) {
+            assert.deepEqual([summary.provisioningStatusInfo.status, code(summary)], [outcome.status, outcome.errorInformation?.errorCode], dn);
+          } else if (outcome.status !== 'skipped') {
+            assert.notEqual(summary.provisioningStatusInfo.status, 'failure', dn);
+          }
         }
+      } finally {
+        await exporting.close();
       }
       assert.deepEqual(world.emulator.writes(), []);
       // The sync was committed: a second staging run sees no AD change.

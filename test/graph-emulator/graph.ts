@@ -8,7 +8,7 @@ import {
   endsWithProperties, groupDefaultSelect, groupFilterable, groupProperties, orgContactDefaultSelect, orgContactFilterable,
   orgContactProperties, userDefaultSelect, userFilterable, userProperties,
 } from './schema';
-import type { DirectoryObject, Store } from './store';
+import { defaultSyncFeatures, type DirectoryObject, type Store } from './store';
 import { validateGroupCreate, validateGroupUpdate, validateUserCreate, validateUserUpdate } from './validation';
 
 export interface GraphCall {
@@ -41,6 +41,18 @@ const permissions = {
   readContacts: read('OrgContact.Read.All'),
   readDomains: read('Domain.Read.All', 'Domain.ReadWrite.All'),
   readOrganization: read('Organization.Read.All', 'Organization.ReadWrite.All'),
+  // Documented: only the OnPremDirectorySynchronization permissions read these features.
+  readSyncFeatures: ['OnPremDirectorySynchronization.Read.All', 'OnPremDirectorySynchronization.ReadWrite.All'],
+  readRoles: read('RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory'),
+};
+
+/** Built-in role template ids (roleDefinitionId of unifiedRoleAssignment). */
+const roleTemplates: Record<string, string> = {
+  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
+  'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  'Hybrid Identity Administrator': '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2',
+  'Exchange Administrator': '29232cdf-9323-42fd-ade2-1d097af3e4de',
+  'Helpdesk Administrator': '729827e3-9c14-49f7-bb1b-9608f156bbb8',
 };
 
 function need(call: GraphCall, allowed: string[]): void {
@@ -136,6 +148,12 @@ export class GraphService {
         if (m !== 'GET') return this.notAllowed();
         need(call, permissions.readOrganization);
         return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#organization`, value: [this.organizationJson()] } };
+      case 'directory':
+        if (key === 'onPremisesSynchronization' && m === 'GET') return this.syncFeatures(call, sub);
+        throw errors.noRoute(key ?? 'directory');
+      case 'roleManagement':
+        if (key === 'directory' && sub === 'roleAssignments' && subKey === undefined && m === 'GET') return this.roleAssignments(call);
+        throw errors.noRoute(sub ?? key ?? 'roleManagement');
       case 'directoryObjects': {
         if (m !== 'GET' || key === undefined) return this.notAllowed();
         need(call, read());
@@ -147,6 +165,40 @@ export class GraphService {
       default:
         throw errors.noRoute(root ?? '');
     }
+  }
+
+  /** GET /directory/onPremisesSynchronization[/{id}]: one object per tenant, id = tenant id. */
+  private syncFeatures(call: GraphCall, id: string | undefined): GraphResult {
+    need(call, permissions.readSyncFeatures);
+    const body = {
+      id: this.s.tenantId,
+      configuration: { accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 }, synchronizationInterval: 'PT30M' },
+      features: { ...defaultSyncFeatures, ...this.s.syncFeatures },
+    };
+    if (id !== undefined) {
+      if (id.toLowerCase() !== this.s.tenantId.toLowerCase()) throw errors.notFound(id);
+      return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#directory/onPremisesSynchronization/$entity`, ...body } };
+    }
+    return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#directory/onPremisesSynchronization`, value: [body] } };
+  }
+
+  /** GET /roleManagement/directory/roleAssignments?$filter=principalId eq '…'[&$expand=roleDefinition]. */
+  private roleAssignments(call: GraphCall): GraphResult {
+    need(call, permissions.readRoles);
+    const filter = call.query.get('$filter') ?? '';
+    const m = /^principalId eq '([^']*)'$/i.exec(filter.trim());
+    if (filter && !m) throw new GraphHttpError(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified for property \'principalId\' of resource \'UnifiedRoleAssignment\'.');
+    const expand = (call.query.get('$expand') ?? '').toLowerCase().startsWith('roledefinition');
+    const items = (this.s.roleAssignments ?? [])
+      .filter((a) => !m || a.principalId.toLowerCase() === m[1]!.toLowerCase())
+      .map((a) => {
+        const roleDefinitionId = roleTemplates[a.roleName] ?? '00000000-0000-0000-0000-000000000000';
+        return {
+          id: `${roleDefinitionId}-${a.principalId}`, principalId: a.principalId, roleDefinitionId, directoryScopeId: '/',
+          ...(expand ? { roleDefinition: { id: roleDefinitionId, displayName: a.roleName, isBuiltIn: true } } : {}),
+        };
+      });
+    return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#roleManagement/directory/roleAssignments`, value: items } };
   }
 
   private notAllowed(): never {

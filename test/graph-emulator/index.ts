@@ -12,12 +12,15 @@ import { createAppCertificate, loadOrCreatePki } from './pki';
 import { randomSecret, Store, type SeedDocument, type TenantState, type WriteRecord } from './store';
 import { Throttler } from './throttle';
 
-export type { SeedApp, SeedDocument, SeedDomain, SeedGroup, SeedObject, TenantState, WriteRecord } from './store';
+export type { SeedApp, SeedDocument, SeedDomain, SeedGroup, SeedObject, SeedRoleAssignment, SyncFeatures, TenantState, WriteRecord } from './store';
 
 export const DEFAULT_TENANT_ID = 'b7c2e9a4-3f61-4d8e-9a05-6e1f2c3d4b5a';
 export const DEFAULT_CLIENT_ID = '3f9a1c7e-52b4-4e0d-8c6a-9d2e7f4b1a30';
 export const READ_ONLY_CLIENT_ID = '8e4d2b6a-1c3f-4a5e-b7d9-0f2a4c6e8b13';
-export const WRITE_ROLES = ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All', 'Domain.Read.All', 'Organization.Read.All'];
+export const WRITE_ROLES = [
+  'User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All', 'Domain.Read.All', 'Organization.Read.All',
+  'OnPremDirectorySynchronization.Read.All', 'RoleManagement.Read.Directory',
+];
 export const READ_ONLY_ROLES = ['User.Read.All', 'Group.Read.All', 'Domain.Read.All', 'Organization.Read.All'];
 
 /** The next `count` matching requests answer with a status, drop the connection, or wait first. */

@@ -25,6 +25,33 @@ export interface SeedApp {
 export type SeedObject = Record<string, unknown> & { id?: string };
 export type SeedGroup = SeedObject & { members?: string[] };
 
+/** The tenant's directory synchronization features (Graph onPremisesDirectorySynchronizationFeature). */
+export interface SyncFeatures {
+  blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
+  blockSoftMatchEnabled: boolean;
+  softMatchOnUpnEnabled: boolean;
+  quarantineUponProxyAddressesConflictEnabled: boolean;
+  quarantineUponUpnConflictEnabled: boolean;
+  passwordSyncEnabled: boolean;
+}
+
+/** Documented defaults: matching allowed, soft match on UPN on, duplicate attribute resiliency on. */
+export const defaultSyncFeatures: SyncFeatures = {
+  blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+  blockSoftMatchEnabled: false,
+  softMatchOnUpnEnabled: true,
+  quarantineUponProxyAddressesConflictEnabled: true,
+  quarantineUponUpnConflictEnabled: true,
+  passwordSyncEnabled: false,
+};
+
+/** An active directory role assignment (roleManagement/directory/roleAssignments). */
+export interface SeedRoleAssignment {
+  principalId: string;
+  /** A built-in role's display name, e.g. "Global Administrator". */
+  roleName: string;
+}
+
 /** What POST /_emulator/seed accepts (and startEmulator({ seed })). Objects are stored as given (no validation). */
 export interface SeedDocument {
   tenantId?: string;
@@ -36,6 +63,10 @@ export interface SeedDocument {
   contacts?: SeedObject[];
   /** Remove existing users, groups and contacts before adding these. */
   replaceObjects?: boolean;
+  /** Changes to the tenant's sync features (GET /directory/onPremisesSynchronization). */
+  syncFeatures?: Partial<SyncFeatures>;
+  /** Directory role assignments (admin roles block soft match to a user). */
+  roleAssignments?: SeedRoleAssignment[];
 }
 
 export interface WriteRecord {
@@ -64,6 +95,8 @@ export interface TenantState {
   contacts: DirectoryObject[];
   /** groupId -> member object ids. */
   members: Record<string, string[]>;
+  syncFeatures?: SyncFeatures;
+  roleAssignments?: SeedRoleAssignment[];
 }
 
 export class Store {
@@ -99,6 +132,8 @@ export class Store {
       s.apps = s.apps.filter((x) => x.clientId !== a.clientId);
       s.apps.push({ secrets: [], certificates: [], ...a });
     }
+    if (doc.syncFeatures) s.syncFeatures = { ...defaultSyncFeatures, ...s.syncFeatures, ...doc.syncFeatures };
+    if (doc.roleAssignments) s.roleAssignments = [...(s.roleAssignments ?? []), ...doc.roleAssignments];
     if (doc.replaceObjects) {
       s.users = [];
       s.groups = [];

@@ -6,7 +6,9 @@ import type { DirectoryPartition, DirectorySource } from '../ports/directory-sou
 import type { EntraObject, EntraTarget, TenantInfo } from '../ports/entra-target';
 import type { RuleSet } from '../rules';
 import type { ObjectState, StateLock, StateStore } from '../spaces/state-store';
-import type { SyncEvent } from '../summary/types';
+import type { SyncError } from '../errors';
+import type { SyncEvent, TenantProvisioningError } from '../summary/types';
+import type { ExportIdentity, Quarantine } from './matching';
 import type { Clock } from './clock';
 
 export interface SyncDependencies {
@@ -54,6 +56,16 @@ export interface SyncFacts {
   next?: ObjectState;
   target?: EntraObject;
   match?: MatchKind;
+  /** The UPN and SMTP addresses the rules export (what Entra ID matches on). */
+  exportIdentity?: ExportIdentity;
+  /** The tenant object is synchronized by Entra Connect (onPremisesSyncEnabled): never written here. */
+  alreadySynced?: boolean;
+  /** A conflict Microsoft Entra ID would report at export (step 10 reports it; nothing is written). */
+  predictedExportError?: SyncError;
+  /** Values another object holds, quarantined by duplicate attribute resiliency. */
+  quarantine?: Quarantine[];
+  /** The tenant's own record of provisioning errors on the matched object. */
+  tenantProvisioningErrors?: TenantProvisioningError[];
   /** The Entra connector space as imported (AAD connector attribute names). */
   entraImported?: Attributes;
   /** The pending export: attribute -> new values (null = delete). */

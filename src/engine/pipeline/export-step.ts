@@ -5,12 +5,14 @@ import { SyncError, syncErrors } from '../errors';
 import type { AttributeValue } from '../model/attributes';
 import { getValues } from '../model/attributes';
 import { guidFromBytes } from '../model/ad-codecs';
-import type { EntraObjectKind } from '../ports/entra-target';
+import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
+import { cloudMailNickname } from '../rules';
 import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
 import { valuesText } from '../spaces/value-text';
 import type { AttributeRow } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
+import { describeQuarantine } from './matching';
 import { asSyncError, type StepOutcome } from './step-runner';
 
 /** Members resolved per sync; larger groups are reported as partially resolved, never silently. */
@@ -66,7 +68,7 @@ async function resolveMembers(facts: SyncFacts, deps: SyncDependencies): Promise
     }
     const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
     const kind: EntraObjectKind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';
-    const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor);
+    const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor, kind);
     let found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
     if (!found) {
       // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
@@ -91,6 +93,12 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   const graphKind: EntraObjectKind | undefined = kind === 'device' ? undefined : kind;
   // A new object has nothing to clear: only values go into a create.
   const toWrite = facts.target ? pending : Object.fromEntries(Object.entries(facts.desired ?? {}).filter(([, v]) => v !== null));
+  if (!facts.target && kind === 'user' && !toWrite.alias?.length) {
+    // Graph requires mailNickname on create. Documented order: on-premises mailNickname,
+    // primary SMTP prefix, mail prefix, UPN prefix.
+    const alias = cloudMailNickname(facts.desired ?? {});
+    if (alias) toWrite.alias = [alias];
+  }
   const plan = graphKind ? entra.planExport(graphKind, toWrite) : { properties: {}, notExportable: [] };
   const notExportable = new Map(plan.notExportable.map((n) => [n.attribute.toLowerCase(), n.reason]));
   const rows = exportRows(facts, notExportable);
@@ -108,24 +116,38 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   const blocked = rows.filter((r) => r.operation !== 'none' && r.exportable === false).map((r) => r.name);
   if (blocked.length) details.NotExportableThroughGraph = blocked.join(', ');
 
-  if (stagingMode) {
-    details.SkipReason = 'StagingMode';
-    details.Result = `Staging mode: nothing was exported. ${facts.modified.length} attribute change(s) would be exported (${facts.provisioningAction}).`;
-    return finish({ status: 'skipped', details });
+  // A conflict Microsoft Entra ID reports at export: predicted, so nothing is written (and a
+  // staging run shows the failure the export would meet).
+  if (facts.predictedExportError) {
+    facts.modified = [];
+    if (stagingMode) details.SkipReason = 'StagingMode';
+    details.Result = `${stagingMode ? 'Staging mode: nothing was exported. ' : 'Nothing was exported: '}Microsoft Entra ID refuses this export with ${facts.predictedExportError.code}.`;
+    return finish({ status: 'failure', details, error: facts.predictedExportError });
+  }
+  if (facts.alreadySynced && facts.target && graphKind) {
+    return finish(alreadySynced(facts, graphKind, rows, plan.notExportable, details, stagingMode));
   }
   if (!graphKind || graphKind === 'contact') {
     facts.provisioningAction = 'other';
     const detail = graphKind === 'contact'
       ? 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0'
       : `object class '${facts.objectClass}' has no writable Microsoft Graph counterpart`;
+    if (stagingMode) details.SkipReason = 'StagingMode';
     return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, { kind: graphKind ?? facts.objectClass, detail }) });
   }
-  if (facts.target?.properties.onPremisesSyncEnabled === true && Object.keys(pending).length) {
-    return finish({ status: 'failure', details, error: new SyncError(syncErrors.MasteredOnPremises, { id: facts.target.id }) });
+  const quarantined = facts.quarantine?.length ? quarantineWarning(facts, graphKind ?? 'user') : undefined;
+  if (stagingMode) {
+    details.SkipReason = 'StagingMode';
+    details.Result = `Staging mode: nothing was exported. ${facts.modified.length} attribute change(s) would be exported (${facts.provisioningAction}).`;
+    return finish(quarantined ? { status: 'warning', details, error: quarantined } : { status: 'skipped', details });
   }
-
   try {
-    return await write(deps, facts, graphKind, plan.properties, notExportable, blocked, details, finish);
+    const written = await write(deps, facts, graphKind, plan.properties, notExportable, blocked, details, finish);
+    if (quarantined && written.status !== 'failure') {
+      if (written.error) details.AlsoReported = `${written.error.code}: ${written.error.reason}`;
+      return { ...written, status: 'warning', error: quarantined };
+    }
+    return written;
   } catch (err) {
     if (facts.objectWritten) {
       // The object was written before the failure (a membership change failed): say so.
@@ -197,6 +219,62 @@ async function write(
   }
   if (blocked.length) return finish({ status: 'warning', details, error: notComplete(blocked) });
   return finish({ status: 'success', details });
+}
+
+/** The object is Entra Connect's: compare, report the pending update, write nothing. */
+function alreadySynced(
+  facts: SyncFacts,
+  kind: EntraObjectKind,
+  rows: AttributeRow[],
+  notExportable: ExportPlan['notExportable'],
+  details: Record<string, string>,
+  stagingMode: boolean,
+): StepOutcome {
+  // Attributes that exist only inside the sync service have no Graph value to compare.
+  const internal = new Set(notExportable.filter((n) => n.kind === 'noGraphProperty').map((n) => n.attribute.toLowerCase()));
+  const pendingRows = rows.filter((r) => r.operation !== 'none' && !internal.has(r.name.toLowerCase()));
+  for (const r of rows) if (internal.has(r.name.toLowerCase()) && r.operation !== 'none') r.note = [r.note, 'Kept inside the sync service (no Microsoft Graph property): shown for information.'].filter(Boolean).join(' ');
+  if (stagingMode) details.SkipReason = 'StagingMode';
+  details.SyncedByEntraConnect = 'True';
+  const id = facts.target!.id;
+  if (pendingRows.length === 0) {
+    facts.provisioningAction = 'other';
+    facts.modified = [];
+    details.Result = 'Microsoft Entra ID already matches what Entra Connect would export; nothing to write.';
+    return { status: 'success', details };
+  }
+  facts.provisioningAction = 'update';
+  facts.modified = pendingRows.map((r) => ({
+    displayName: r.name,
+    oldValue: text(r.name, getValues(facts.entraImported ?? {}, r.name)),
+    newValue: text(r.name, facts.desired?.[r.name]),
+  }));
+  const changes = facts.modified.map((m) => `${m.displayName}: ${quote(m.oldValue)} -> ${quote(m.newValue)}`).join('; ');
+  const powerShell = `Invoke-ADSyncSingleObjectSync -DistinguishedName "${powerShellDoubleQuoted(facts.dn)}"`;
+  details.PowerShell = powerShell;
+  details.Result = `Not written: ${facts.modified.length} attribute(s) are pending for Entra Connect, which owns this object.`;
+  return {
+    status: 'warning',
+    details,
+    error: new SyncError(syncErrors.EntraConnectExportPending, { kind, id, count: facts.modified.length, changes, powerShell }),
+  };
+}
+
+const quote = (value: string | null): string => (value === null ? '(none)' : `'${value.replace(/\n/g, ', ')}'`);
+
+/** Inside PowerShell double quotes the backtick escapes `, " and $ (and newlines must not pass raw). */
+export function powerShellDoubleQuoted(value: string): string {
+  return value.replace(/[`"$]/g, (c) => `\`${c}`).replace(/\r/g, '`r').replace(/\n/g, '`n');
+}
+
+function quarantineWarning(facts: SyncFacts, kind: EntraObjectKind): SyncError {
+  const list = facts.quarantine ?? [];
+  return new SyncError(syncErrors.DuplicateAttributeQuarantined, {
+    kind,
+    quarantined: list.map(describeQuarantine).join('; '),
+    valueCountSuffix: list.length > 1 ? `s (${list.length})` : '',
+    conflictingObjects: list.map((q) => `${q.holder.kind === 'user' ? 'User' : q.holder.kind === 'group' ? 'Group' : 'Contact'}_${q.holder.id}`).join(', '),
+  });
 }
 
 function notComplete(attributes: string[]): SyncError {

@@ -1,13 +1,15 @@
 // Steps 7 and 8: import the object from AD into the AD connector space, and its counterpart
 // from Microsoft Entra ID into the Entra connector space (hard match, then soft match).
-import { entraErrors, SyncError } from '../errors';
 import type { Attributes } from '../model/attributes';
-import { getFirst, getValues } from '../model/attributes';
-import { bytesToBase64, guidFromBytes } from '../model/ad-codecs';
-import type { EntraObject, EntraObjectKind } from '../ports/entra-target';
+import { getFirst } from '../model/attributes';
+import { bytesToBase64, guidFromBytes, sidBytesToString } from '../model/ad-codecs';
+import { defaultSyncFeatures, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
+import type { TenantProvisioningError } from '../summary/types';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { SyncDependencies, SyncFacts } from './context';
+import { decideMatch, describeQuarantine, duplicateValues, type MatchInput } from './matching';
 import type { StepOutcome } from './step-runner';
+import { projectExportIdentity } from './sync-step';
 
 /** Operational attributes that change on every read or say nothing about the object. */
 const NOT_IMPORTED = new Set(['dscorepropagationdata', 'usncreated', 'instancetype', 'objectcategory', 'replpropertymetadata']);
@@ -18,9 +20,14 @@ export function connectorSpaceAttributes(attributes: Attributes): Attributes {
   return out;
 }
 
-/** The sourceAnchor as Entra Connect computes it: ms-DS-ConsistencyGuid when chosen and present, else objectGUID, in base64. */
-export function computeSourceAnchor(attributes: Attributes, choice: string): string | undefined {
-  const preferred = getFirst(attributes, choice);
+/**
+ * The sourceAnchor as Entra Connect computes it, in base64. The configured attribute
+ * (ms-DS-ConsistencyGuid) applies to users only: groups and contacts always use objectGUID
+ * (the out-of-box "In from AD - Group Join" / contact rules flow objectGUID). A user without
+ * the configured attribute falls back to objectGUID, as Entra Connect does.
+ */
+export function computeSourceAnchor(attributes: Attributes, choice: string, kind: string | undefined = 'user'): string | undefined {
+  const preferred = kind === 'user' ? getFirst(attributes, choice) : undefined;
   const value = preferred instanceof Uint8Array ? preferred : getFirst(attributes, 'objectGUID');
   return value instanceof Uint8Array ? bytesToBase64(value) : typeof value === 'string' ? value : undefined;
 }
@@ -29,7 +36,7 @@ export async function importFromActiveDirectoryStep(deps: SyncDependencies, fact
   const attributes = connectorSpaceAttributes(facts.adAttributes!);
   const guidBytes = getFirst(attributes, 'objectGUID');
   facts.objectGuid = guidBytes instanceof Uint8Array ? guidFromBytes(guidBytes) : facts.dn;
-  facts.sourceAnchor = computeSourceAnchor(attributes, deps.config.sourceAnchor);
+  facts.sourceAnchor = computeSourceAnchor(attributes, deps.config.sourceAnchor, facts.kind);
   facts.lock = await deps.stateStore.lock(facts.objectGuid);
   facts.stored = await facts.lock.load();
   const previous = facts.stored?.adConnectorSpace;
@@ -61,24 +68,39 @@ export async function importFromActiveDirectoryStep(deps: SyncDependencies, fact
   };
 }
 
-function primarySmtp(attributes: Attributes): string | undefined {
-  const primary = (getValues(attributes, 'proxyAddresses') ?? []).map(String).find((p) => p.startsWith('SMTP:'));
-  return primary?.slice(5);
+function describeFeatures(f: SyncFeatures): string {
+  const flags = `BlockSoftMatchEnabled=${f.blockSoftMatchEnabled}, BlockCloudObjectTakeoverThroughHardMatchEnabled=${f.blockCloudObjectTakeoverThroughHardMatchEnabled}, SoftMatchOnUpnEnabled=${f.softMatchOnUpnEnabled}`;
+  return f.source === 'tenant' ? `${flags} (read from the tenant)` : `${flags} (the documented defaults, assumed: ${f.unreadableReason ?? 'not read'})`;
 }
 
-function isSoftMatch(candidate: EntraObject, upn: unknown, smtp: string | undefined): boolean {
-  const candidateUpn = candidate.properties.userPrincipalName;
-  if (typeof upn === 'string' && typeof candidateUpn === 'string' && candidateUpn.toLowerCase() === upn.toLowerCase()) return true;
-  const proxies = Array.isArray(candidate.properties.proxyAddresses) ? candidate.properties.proxyAddresses.map(String) : [];
-  const candidateMail = candidate.properties.mail;
-  if (smtp && proxies.some((p) => p.startsWith('SMTP:') && p.slice(5).toLowerCase() === smtp.toLowerCase())) return true;
-  // Groups (and objects without proxyAddresses) soft-match on mail.
-  return candidate.kind === 'group' && !!smtp && typeof candidateMail === 'string' && candidateMail.toLowerCase() === smtp.toLowerCase();
+function describeObject(o: EntraObject): string {
+  const p = o.properties;
+  const name = String(p.userPrincipalName ?? p.mail ?? p.displayName ?? '');
+  const anchor = typeof p.onPremisesImmutableId === 'string' ? `, onPremisesImmutableId ${p.onPremisesImmutableId}` : '';
+  return `${o.kind} ${o.id} (${name}${anchor}, ${p.onPremisesSyncEnabled === true ? 'synchronized by Entra Connect' : 'cloud-managed'})`;
 }
 
-function immutableIdOf(object: EntraObject): string | undefined {
-  const value = object.properties.onPremisesImmutableId;
-  return typeof value === 'string' && value ? value : undefined;
+/** The tenant's own record: onPremisesProvisioningErrors and serviceProvisioningErrors of the object. */
+export function tenantProvisioningErrors(object: EntraObject): TenantProvisioningError[] {
+  const out: TenantProvisioningError[] = [];
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((e): e is Record<string, unknown> => !!e && typeof e === 'object') : []);
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+  for (const e of list(object.properties.onPremisesProvisioningErrors)) {
+    out.push({
+      source: 'onPremisesProvisioningErrors', category: str(e.category) ?? 'Unknown',
+      ...(str(e.propertyCausingError) ? { propertyCausingError: str(e.propertyCausingError)! } : {}),
+      ...(str(e.value) ? { value: str(e.value)! } : {}),
+      ...(str(e.occurredDateTime) ? { occurredDateTime: str(e.occurredDateTime)! } : {}),
+    });
+  }
+  for (const e of list(object.properties.serviceProvisioningErrors)) {
+    out.push({
+      source: 'serviceProvisioningErrors', category: str(e.serviceInstance) ?? 'Unknown',
+      ...(str(e.createdDateTime) ? { occurredDateTime: str(e.createdDateTime)! } : {}),
+      ...(typeof e.isResolved === 'boolean' ? { isResolved: e.isResolved } : {}),
+    });
+  }
+  return out;
 }
 
 export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
@@ -95,64 +117,86 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
     return finish({ status: 'success', details });
   }
   const graphKind: EntraObjectKind = kind;
-  let target = await entra.findByImmutableId(graphKind, facts.sourceAnchor);
-  // Graph v1.0 groups and contacts carry no onPremisesImmutableId: the connector space keeps
-  // the cloud anchor (object id) of what this tool exported, as Entra Connect's does.
+  const features: SyncFeatures = facts.tenant?.syncFeatures ?? { ...defaultSyncFeatures, source: 'defaults', unreadableReason: 'not read' };
+  details.SyncFeatures = describeFeatures(features);
+  const identity = projectExportIdentity(deps, facts);
+  facts.exportIdentity = identity;
+  if (identity.userPrincipalName) details.ExportedUserPrincipalName = identity.userPrincipalName;
+  if (identity.primarySmtp) details.ExportedPrimarySmtpAddress = identity.primarySmtp;
+
+  // Hard match: onPremisesImmutableId (users); groups and contacts carry no anchor in Graph
+  // v1.0, so the cloud anchor this tool stored after its own export joins them.
   const storedId = facts.stored?.entraConnectorSpace?.id;
-  if (!target && storedId) {
-    target = await entra.getById(graphKind, storedId);
-    if (target) details.Match = `Joined by the cloud anchor kept in the connector space (${storedId})`;
+  let hardMatched: MatchInput['hardMatched'];
+  const byAnchor = await entra.findByImmutableId(graphKind, facts.sourceAnchor);
+  if (byAnchor) hardMatched = { object: byAnchor, via: 'onPremisesImmutableId' };
+  else if (storedId) {
+    const stored = await entra.getById(graphKind, storedId);
+    if (stored) hardMatched = { object: stored, via: 'cloudAnchor' };
+  }
+  // An object Entra Connect synchronized carries this object's SID (groups have nothing else).
+  const sidBytes = getFirst(facts.adAttributes ?? {}, 'objectSid');
+  const objectSid = sidBytes instanceof Uint8Array ? sidBytesToString(sidBytes) : undefined;
+  const bySecurityIdentifier = !hardMatched && objectSid && graphKind !== 'contact' ? (await entra.findBySecurityIdentifier(graphKind, objectSid)) ?? undefined : undefined;
+  const holders = graphKind !== 'contact' && (identity.userPrincipalName || identity.smtpAddresses.length)
+    ? await entra.findValueHolders({ ...(graphKind === 'user' && identity.userPrincipalName ? { userPrincipalName: identity.userPrincipalName } : {}), smtpAddresses: identity.smtpAddresses })
+    : [];
+  details.ValueHolders = String(holders.length);
+  const roleNotes: string[] = [];
+  const decision = await decideMatch(
+    {
+      kind: graphKind, sourceAnchor: facts.sourceAnchor, identity, features, holders,
+      ...(objectSid ? { objectSid } : {}),
+      ...(hardMatched ? { hardMatched } : {}),
+      ...(storedId ? { storedCloudId: storedId } : {}),
+      ...(bySecurityIdentifier ? { bySecurityIdentifier } : {}),
+    },
+    async (candidate) => {
+      const answer = await entra.adminRoles(candidate.id);
+      if ('roles' in answer) return answer.roles;
+      roleNotes.push(`Directory roles of ${candidate.id} could not be read (${answer.unreadableReason}); matching assumes it holds none.`);
+      return [];
+    },
+  );
+  if (roleNotes.length) details.AdminRoleCheck = roleNotes.join(' ');
+  let target: EntraObject | undefined;
+  switch (decision.kind) {
+    case 'hard':
+      target = decision.target;
+      facts.match = 'hard';
+      details.Match = decision.via === 'onPremisesImmutableId'
+        ? `Hard match on onPremisesImmutableId = ${facts.sourceAnchor}`
+        : decision.via === 'cloudAnchor'
+          ? `Joined by the cloud anchor kept in the connector space (${decision.target.id})`
+          : `Joined by onPremisesSecurityIdentifier = ${objectSid} (the object Entra Connect synchronized)`;
+      break;
+    case 'soft':
+      target = decision.target;
+      facts.match = 'soft';
+      details.Match = `Soft match on ${decision.via === 'userPrincipalName' ? `userPrincipalName = ${identity.userPrincipalName}` : `the primary SMTP address = SMTP:${identity.primarySmtp}`}; the export sets onPremisesImmutableId`;
+      break;
+    case 'conflict':
+      facts.match = 'none';
+      facts.predictedExportError = decision.error;
+      details.Candidate = describeObject(decision.candidate);
+      details.Match = `Not matched: Microsoft Entra ID would refuse the export with ${decision.error.code} (step 10).`;
+      break;
+    default:
+      facts.match = 'none';
   }
   if (target) {
-    facts.match = 'hard';
-    details.Match ??= `Hard match on onPremisesImmutableId = ${facts.sourceAnchor}`;
-  } else if (graphKind !== 'contact') {
-    const ad = facts.adAttributes!;
-    const upn = graphKind === 'user' ? getFirst(ad, 'userPrincipalName') : undefined;
-    const smtp = primarySmtp(ad);
-    const mail = getFirst(ad, 'mail');
-    const candidates = await entra.findSoftMatchCandidates({
-      ...(typeof upn === 'string' ? { userPrincipalName: upn } : {}),
-      ...(smtp ? { proxyAddresses: [`SMTP:${smtp}`] } : {}),
-      ...(typeof mail === 'string' && graphKind === 'group' ? { mail } : {}),
-    });
-    // Entra soft-matches UPN to UPN and the primary SMTP address to a primary SMTP address;
-    // a value held elsewhere (a secondary smtp:, another attribute) is a duplicate, not a match.
-    const unique = [...new Map(candidates.map((c) => [c.id, c])).values()].filter((c) => isSoftMatch(c, upn, smtp));
-    details.SoftMatchCandidates = String(unique.length);
-    if (unique.length > 0) {
-      const wrongType = unique.find((c) => c.kind !== graphKind);
-      if (wrongType) {
-        return finish({
-          status: 'failure',
-          details,
-          error: new SyncError(entraErrors.ObjectTypeMismatch, {
-            id: wrongType.id, kind: wrongType.kind, expected: graphKind, value: String(upn ?? smtp ?? ''),
-          }),
-        });
-      }
-      const anchored = unique.find((c) => immutableIdOf(c) && immutableIdOf(c) !== facts.sourceAnchor);
-      if (anchored || unique.length > 1) {
-        const other = anchored ?? unique[1]!;
-        return finish({
-          status: 'failure',
-          details,
-          error: new SyncError(entraErrors.InvalidSoftMatch, {
-            id: other.id,
-            value: String(upn ?? smtp ?? ''),
-            existingImmutableId: immutableIdOf(other) ?? '',
-            sourceAnchor: facts.sourceAnchor,
-          }),
-        });
-      }
-      target = unique[0]!;
-      facts.match = 'soft';
-      details.Match = `Soft match on ${String(target.properties.userPrincipalName ?? '') === upn ? `userPrincipalName = ${String(upn)}` : `proxyAddresses = SMTP:${smtp}`}; the export sets onPremisesImmutableId`;
-    } else {
-      facts.match = 'none';
+    details.Candidate = describeObject(target);
+    facts.alreadySynced = target.properties.onPremisesSyncEnabled === true;
+    facts.tenantProvisioningErrors = tenantProvisioningErrors(target);
+    if (facts.tenantProvisioningErrors.length) {
+      details.TenantProvisioningErrors = facts.tenantProvisioningErrors.map((e) => [e.category, e.propertyCausingError, e.value].filter(Boolean).join(' ')).join('; ');
     }
-  } else facts.match = 'none';
-  if (!target) details.Match = 'No object found by hard or soft match: the export creates one.';
+  }
+  const initialDomain = facts.tenant?.domains.find((d) => d.isInitial)?.name;
+  const duplicates = duplicateValues({ kind: graphKind, identity, holders, sourceAnchor: facts.sourceAnchor, ...(target ? { self: target } : {}), ...(initialDomain ? { initialDomain } : {}) });
+  facts.quarantine = duplicates.quarantined;
+  if (duplicates.error && !facts.predictedExportError) facts.predictedExportError = duplicates.error;
+  if (duplicates.quarantined.length) details.DuplicateValues = duplicates.quarantined.map(describeQuarantine).join('; ');
   facts.target = target ?? undefined;
   const imported = target ? entra.toConnectorSpace(target) : {};
   facts.entraImported = imported;
@@ -167,7 +211,7 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   };
   if (target) {
     details.ObjectId = target.id;
-    if (target.properties.onPremisesSyncEnabled === true) details.OnPremisesSyncEnabled = 'True';
+    if (facts.alreadySynced) details.OnPremisesSyncEnabled = 'True';
   }
   return finish({ status: 'success', details, attributes: changes.map((c) => changeToRow(c)) });
 }

@@ -5,6 +5,7 @@ import { containerScopeInPartition } from '../scope/container-scope';
 import { isWithin } from '../scope/dn-match';
 import { entraKindOf, isDynamicDistributionGroup, objectTypeInScope, structuralClass } from '../scope/object-type-scope';
 import { findPartition } from '../scope/partition-scope';
+import type { SyncFeatures } from '../ports/entra-target';
 import type { SyncDependencies, SyncFacts } from './context';
 import type { StepOutcome } from './step-runner';
 
@@ -61,9 +62,23 @@ export async function targetDomainStep(deps: SyncDependencies, facts: SyncFacts)
       TenantId: facts.tenant.tenantId,
       GraphEndpoint: deps.config.entra.graphEndpoint,
       VerifiedDomains: verified.map((d) => `${d.name} (${d.authenticationType}${d.isInitial ? ', initial' : ''})`).join('; '),
-      Result: 'A token was obtained and the verified domains were read.',
+      ...syncFeatureDetails(facts.tenant.syncFeatures),
+      Result: facts.tenant.syncFeatures.source === 'tenant'
+        ? 'A token was obtained; the verified domains and the directory synchronization features were read.'
+        : 'A token was obtained and the verified domains were read. The directory synchronization features could not be read: matching assumes their documented defaults.',
     },
     graphRequests: facts.entra.requests().slice(before),
+  };
+}
+
+function syncFeatureDetails(f: SyncFeatures): Record<string, string> {
+  return {
+    BlockSoftMatchEnabled: String(f.blockSoftMatchEnabled),
+    BlockCloudObjectTakeoverThroughHardMatchEnabled: String(f.blockCloudObjectTakeoverThroughHardMatchEnabled),
+    SoftMatchOnUpnEnabled: String(f.softMatchOnUpnEnabled),
+    SyncFeaturesSource: f.source === 'tenant'
+      ? 'GET /directory/onPremisesSynchronization'
+      : `Assumed defaults: ${f.unreadableReason ?? 'not read'}. Grant OnPremDirectorySynchronization.Read.All to read the tenant's own values.`,
   };
 }
 

@@ -49,6 +49,7 @@ export function buildSummary(
     provisioningAction: facts.provisioningAction ?? 'other',
     provisioningStatusInfo: { status, ...(errorInformation ? { errorInformation } : {}) },
     provisioningSteps: steps,
+    tenantProvisioningErrors: facts.tenantProvisioningErrors ?? [],
     servicePrincipal: { id: entraConfig.clientId, displayName: 'Single Object Sync' },
     sourceIdentity: {
       id: facts.objectGuid ?? '',

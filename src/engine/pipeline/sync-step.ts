@@ -8,6 +8,7 @@ import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import { valuesText } from '../spaces/value-text';
 import type { AttributeRow } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
+import { describeQuarantine, type ExportIdentity } from './matching';
 import type { StepOutcome } from './step-runner';
 
 /** Engine-internal connector attributes that are never exported as Graph properties. */
@@ -70,6 +71,75 @@ function applyUpnSuffixRule(facts: SyncFacts, desired: Record<string, AttributeV
   const moera = `${String(alias)}@${initial}`;
   desired.userPrincipalName = [moera];
   notes.userPrincipalName = `The UPN suffix '${suffix}' is not a verified domain of the tenant, so Microsoft Entra ID uses the initial domain: ${moera} (on-premises UPN ${upn}). Verify the domain to keep the on-premises UPN.`;
+}
+
+/**
+ * The userPrincipalName and SMTP addresses the rules would export for this object, for
+ * matching in step 8 (Entra ID soft-matches and checks uniqueness on exported values, not on
+ * raw AD attributes). Evaluated as for a new object; the UPN suffix rule applied.
+ */
+export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts): ExportIdentity {
+  const ctx = evaluationContext(facts, deps.clock.now());
+  const cs = facts.next!.adConnectorSpace!;
+  const previousMv = facts.stored?.metaverse;
+  const inbound = evaluateInbound(
+    deps.ruleSet,
+    facts.connector!.name,
+    { dn: facts.dn, objectType: cs.objectType, attributes: cs.attributes },
+    { ...ctx, ...(previousMv ? { existingTarget: previousMv.attributes } : {}) },
+  );
+  if (!inbound.metaverseObjectType || inbound.linkType === 'none') return { smtpAddresses: [] };
+  const outbound = evaluateOutbound(
+    deps.ruleSet,
+    { objectType: inbound.metaverseObjectType, attributes: flowedToAttributes(inbound.attributes) },
+    { ...ctx, existingTarget: {}, connectedToTarget: false },
+  );
+  const desired: Record<string, AttributeValue[] | null> = {};
+  for (const [name, flow] of Object.entries(outbound.attributes)) desired[name] = flow.values && flow.values.length ? flow.values : null;
+  applyUpnSuffixRule(facts, desired, {});
+  return exportIdentityOf(desired);
+}
+
+export function exportIdentityOf(desired: Record<string, AttributeValue[] | null | undefined>): ExportIdentity {
+  const upn = desired.userPrincipalName?.[0];
+  const proxies = (desired.proxyAddresses ?? []).map(String);
+  const primary = proxies.find((p) => p.startsWith('SMTP:'))?.slice(5);
+  const mail = desired.mail?.[0];
+  const smtp = new Set(proxies.filter((p) => /^smtp:/i.test(p)).map((p) => p.slice(5).toLowerCase()));
+  if (typeof mail === 'string' && mail) smtp.add(mail.toLowerCase());
+  return {
+    ...(typeof upn === 'string' && upn ? { userPrincipalName: upn } : {}),
+    ...(primary ? { primarySmtp: primary } : {}),
+    ...(typeof mail === 'string' && mail ? { mail } : {}),
+    smtpAddresses: [...smtp],
+  };
+}
+
+/**
+ * Duplicate attribute resiliency, applied to the export so the tenant ends where Entra ID
+ * would put it: the UPN placeholder on a create (an update keeps the current UPN), the
+ * duplicate SMTP addresses left out (and mail, when it is one of them).
+ */
+function applyQuarantine(facts: SyncFacts, desired: Record<string, AttributeValue[] | null>, notes: Record<string, string>): void {
+  const current = facts.entraImported ?? {};
+  for (const q of facts.quarantine ?? []) {
+    if (q.attribute === 'userPrincipalName') {
+      const keep = getValues(current, 'userPrincipalName');
+      desired.userPrincipalName = facts.target && keep?.length ? keep : q.placeholder ? [q.placeholder] : desired.userPrincipalName ?? null;
+      notes.userPrincipalName = `Quarantined by duplicate attribute resiliency: ${describeQuarantine(q)}.`;
+      continue;
+    }
+    const address = q.value.toLowerCase();
+    const proxies = desired.proxyAddresses?.filter((p) => !(typeof p === 'string' && /^smtp:/i.test(p) && p.slice(5).toLowerCase() === address));
+    if (desired.proxyAddresses) desired.proxyAddresses = proxies?.length ? proxies : null;
+    notes.proxyAddresses = [notes.proxyAddresses, `Quarantined by duplicate attribute resiliency: ${describeQuarantine(q)}.`].filter(Boolean).join(' ');
+    const mail = desired.mail?.[0];
+    if (typeof mail === 'string' && mail.toLowerCase() === address) {
+      const keep = getValues(current, 'mail');
+      desired.mail = facts.target && keep?.length ? keep : null;
+      notes.mail = `Not written: ${mail} is held by ${q.holder.kind} ${q.holder.displayName} (${q.holder.id}) and quarantined with the proxy address.`;
+    }
+  }
 }
 
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
@@ -142,6 +212,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   }
   const notes: Record<string, string> = {};
   applyUpnSuffixRule(facts, desired, notes);
+  applyQuarantine(facts, desired, notes);
   const imported = facts.entraImported ?? {};
   const pending: Record<string, AttributeValue[] | null> = {};
   for (const [name, values] of Object.entries(desired)) {

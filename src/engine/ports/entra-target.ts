@@ -16,7 +16,32 @@ export interface TenantInfo {
   tenantId: string;
   /** Verified domain names; the initial (*.onmicrosoft.com) one is flagged. */
   domains: { name: string; isVerified: boolean; isInitial: boolean; authenticationType: 'Managed' | 'Federated' }[];
+  /** The tenant's directory synchronization features that decide matching. */
+  syncFeatures: SyncFeatures;
 }
+
+/**
+ * Graph v1.0 onPremisesDirectorySynchronization features that change how Microsoft Entra ID
+ * matches an incoming object. `source: 'defaults'` when the app could not read them.
+ */
+export interface SyncFeatures {
+  blockSoftMatchEnabled: boolean;
+  blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
+  softMatchOnUpnEnabled: boolean;
+  source: 'tenant' | 'defaults';
+  /** Why the tenant's own values could not be read (permission, error). */
+  unreadableReason?: string;
+}
+
+/** Documented defaults: hard and soft match allowed, soft match on UPN on. */
+export const defaultSyncFeatures: Omit<SyncFeatures, 'source' | 'unreadableReason'> = {
+  blockSoftMatchEnabled: false,
+  blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+  softMatchOnUpnEnabled: true,
+};
+
+/** Directory roles of a user, or why they could not be read. */
+export type AdminRoles = { roles: string[] } | { unreadableReason: string };
 
 /** How connector-space attributes (Entra Connect's AAD connector names) become Graph properties. */
 export interface ExportPlan {
@@ -41,8 +66,15 @@ export interface EntraTarget {
   findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null>;
   /** Read an object by its Graph id (the cloud anchor kept in the Entra connector space); null when gone. */
   getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null>;
-  /** Soft-match candidates by userPrincipalName and by proxyAddresses / mail. */
-  findSoftMatchCandidates(query: { userPrincipalName?: string; proxyAddresses?: string[]; mail?: string }): Promise<EntraObject[]>;
+  /** The synced user or group whose onPremisesSecurityIdentifier is this SID. */
+  findBySecurityIdentifier(kind: 'user' | 'group', sid: string): Promise<EntraObject | null>;
+  /**
+   * Every object holding one of these values: users by userPrincipalName; users, groups and
+   * contacts by an SMTP proxy address (primary or secondary, case-insensitive) or mail.
+   */
+  findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<EntraObject[]>;
+  /** The directory roles assigned to a user (admin roles block soft match). */
+  adminRoles(userId: string): Promise<AdminRoles>;
   create(kind: EntraObjectKind, properties: Record<string, unknown>): Promise<EntraObject>;
   update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void>;
   addMembers(groupId: string, memberIds: string[]): Promise<void>;

@@ -140,6 +140,23 @@ export interface ProvisioningObjectSummary {
   /** details: tenantId, stagingMode ("True"/"False"), graphEndpoint. */
   targetSystem: ProvisioningSystem;
   tenantId: string;
+  /**
+   * Our extension: the provisioning errors Microsoft Entra ID itself recorded on the matched
+   * object (Graph onPremisesProvisioningErrors and serviceProvisioningErrors); empty when none.
+   */
+  tenantProvisioningErrors?: TenantProvisioningError[];
+}
+
+/** One entry of the tenant's own record of provisioning problems on an object. */
+export interface TenantProvisioningError {
+  /** onPremisesProvisioningErrors (directory sync, e.g. PropertyConflict) or serviceProvisioningErrors (a workload such as Exchange). */
+  source: 'onPremisesProvisioningErrors' | 'serviceProvisioningErrors';
+  /** category (PropertyConflict, ...) or the service instance. */
+  category: string;
+  propertyCausingError?: string;
+  value?: string;
+  occurredDateTime?: string;
+  isResolved?: boolean;
 }
 
 /** Pipeline events, for progress bars and live panels. */

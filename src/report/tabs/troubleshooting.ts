@@ -21,7 +21,8 @@ export function renderTroubleshootingTab(summary: ProvisioningObjectSummary): Sa
   const rules: Located<OutOfScopeRule>[] = steps.flatMap((step, index) => (step.outOfScopeRules ?? []).map((item) => ({ step, index, item })));
   const notExportable = steps.flatMap((step, index) =>
     step.provisioningStepType === 'export' ? (step.attributes ?? []).map((row, r) => ({ row, anchor: rowAnchor(index, r) })).filter(({ row }) => row.exportable === false) : []);
-  const nothingFailed = (status === 'success' || status === 'skipped') && !error && problemSteps.length === 0 && failedRequests.length === 0;
+  const tenantErrors = summary.tenantProvisioningErrors ?? [];
+  const nothingFailed = (status === 'success' || status === 'skipped') && !error && problemSteps.length === 0 && failedRequests.length === 0 && tenantErrors.length === 0;
   const failedStepIndexes = new Set(problemSteps.map((p) => p.index));
   // Rules matter most when they explain a failing step; otherwise they are background.
   const relevantRules = rules.filter((r) => failedStepIndexes.has(r.index));
@@ -36,6 +37,9 @@ ${problemSteps.length ? html`<h3>Steps that did not succeed</h3><ul class="sos-p
 <a href="#${stepAnchor(index)}">Step ${step.stepNumber ?? index + 1}: ${step.name}</a> &mdash; ${step.status}${step.description ? html`<p>${step.description}</p>` : null}
 ${step.errorInformation && !sameError(step, error) ? errorBox(step.errorInformation, 'Step error', step.status === 'warning' ? 'warning' : 'failure') : null}
 </li>`)}</ul>` : null}
+${tenantErrors.length ? html`<h3>Recorded by Microsoft Entra ID on this object</h3><p>The tenant's own record of provisioning problems on the matched object (onPremisesProvisioningErrors, serviceProvisioningErrors): quote these when you open a support case.</p>
+<table class="sos-table sos-tenant-errors"><thead><tr><th scope="col">Source</th><th scope="col">Category</th><th scope="col">Property</th><th scope="col">Value</th><th scope="col">Since</th></tr></thead>
+<tbody>${tenantErrors.map((e) => html`<tr><td>${e.source}</td><td>${e.category}${e.isResolved === true ? ' (resolved)' : ''}</td><td class="sos-v">${e.propertyCausingError ?? ''}</td><td class="sos-v">${e.value ?? ''}</td><td>${e.occurredDateTime ?? ''}</td></tr>`)}</tbody></table>` : null}
 ${relevantRules.length ? html`<h3>Rule clauses that put the object out of scope</h3>${outOfScopeRulesTable(relevantRules.map((r) => r.item))}` : null}
 ${retries.length ? html`<h3>Throttling</h3><p class="sos-warn">Microsoft Graph asked to wait before retrying (Retry-After): ${retries.map((r, i) => html`${i ? ', ' : ''}<strong>${r.item.retryAfterSeconds} s</strong> on <code class="sos-v">${r.item.method} ${r.item.path}</code>`)}. Import from and export to Microsoft Entra ID are throttled; wait at least that long (Entra Connect's guidance: 5 minutes) before running the sync again.</p>` : null}
 ${failedRequests.length ? html`<h3>Failed Microsoft Graph requests</h3><p>Quote the request-id and client-request-id when you open a support case.</p>${graphRequestsTable(failedRequests.map((r) => r.item))}` : null}

@@ -56,8 +56,26 @@ export const entraErrors = {
     reason:
       'The object matches an existing Microsoft Entra object by {attribute}, but that object already has a different source anchor (onPremisesImmutableId {existingImmutableId}), so it cannot be soft-matched.',
     recommendedAction:
-      'If both are the same person, clear or correct the onPremisesImmutableId of the cloud object; otherwise change {attribute} on one of the objects. Then sync again.',
+      'If both are the same object, its source anchor changed (a forest move, or another sourceAnchor attribute than the Entra Connect server uses): configure the same sourceAnchor, or correct the onPremisesImmutableId of the cloud object. Otherwise change {attribute} on one of the objects. Then sync again.',
     documentationUrl: `${exportErrors}#invalidsoftmatch`,
+    category: 'nonServiceFailure',
+  },
+  InvalidHardMatch: {
+    code: 'InvalidHardMatch',
+    reason:
+      'The object hard-matches the cloud-managed Microsoft Entra {kind} {id} (onPremisesImmutableId {sourceAnchor}), but the tenant blocks taking over cloud objects through hard match (BlockCloudObjectTakeoverThroughHardMatchEnabled is true).',
+    recommendedAction:
+      'If taking over this cloud object is intended, set BlockCloudObjectTakeoverThroughHardMatchEnabled to false (Update-MgDirectoryOnPremiseSynchronization), sync, then set it back to true. Otherwise remove the onPremisesImmutableId from the cloud object.',
+    documentationUrl: `${exportErrors}#invalidhardmatch`,
+    category: 'nonServiceFailure',
+  },
+  ExistingAdminRoleConflict: {
+    code: 'ExistingAdminRoleConflict',
+    reason:
+      'The object soft-matches the cloud user {id} by {attribute} = {value}, but that user holds the directory role(s) {roles}: Microsoft Entra ID does not match on-premises users to cloud users with an admin role.',
+    recommendedAction:
+      'Remove the admin roles from the cloud user, sync so the soft match happens, then assign the roles again; or give the on-premises user another {attribute}.',
+    documentationUrl: `${exportErrors}#existing-admin-role-conflict`,
     category: 'nonServiceFailure',
   },
   ObjectTypeMismatch: {

@@ -36,6 +36,23 @@ export const syncErrors = {
     documentationUrl: `${learn}/how-to-connect-single-object-sync`,
     category: 'nonServiceFailure',
   },
+  EntraConnectExportPending: {
+    code: 'EntraConnectExportPending',
+    reason:
+      'The Microsoft Entra {kind} {id} is synchronized by Entra Connect (onPremisesSyncEnabled is true) and {count} attribute(s) differ from what Entra Connect would export: {changes}. Only the Entra Connect server can write this object; nothing was written.',
+    recommendedAction: 'On the Entra Connect server, run: {powerShell} (or wait for the next sync cycle). The changes are listed under Modified Properties.',
+    documentationUrl: `${learn}/how-to-connect-single-object-sync`,
+    category: 'nonServiceFailure',
+  },
+  DuplicateAttributeQuarantined: {
+    code: 'DuplicateAttributeQuarantined',
+    reason:
+      'Duplicate attribute resiliency: {quarantined}. Microsoft Entra ID quarantines the duplicate value{valueCountSuffix} and still provisions the {kind}.',
+    recommendedAction:
+      'Decide which object should keep the value and remove it from the other at its source; Microsoft Entra ID restores a quarantined value within an hour after the conflict is gone (its onPremisesProvisioningErrors then clear).',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-syncservice-duplicate-attribute-resiliency',
+    category: 'nonServiceFailure',
+  },
   ExportNotComplete: {
     code: 'ExportNotComplete',
     reason: 'The object was exported, but {count} attribute(s) cannot be written through Microsoft Graph: {attributes}.',

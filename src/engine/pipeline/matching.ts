@@ -1,0 +1,208 @@
+// How Microsoft Entra ID matches an incoming object and what it does with duplicate values,
+// decided from the tenant's objects (read in step 8) and its sync features. Pure.
+//
+// Documented behaviour (how-to-connect-install-existing-tenant, tshoot-connect-sync-errors,
+// how-to-connect-syncservice-duplicate-attribute-resiliency):
+// - Hard match: onPremisesImmutableId = sourceAnchor. A cloud-managed object taken over this
+//   way is refused when BlockCloudObjectTakeoverThroughHardMatchEnabled is set (InvalidHardMatch).
+// - Soft match, for new objects only: userPrincipalName (when SoftMatchOnUpnEnabled) or the
+//   primary SMTP address (the SMTP: value) against a cloud-managed object without an
+//   onPremisesImmutableId. Not when BlockSoftMatchEnabled is set; never to a user holding an
+//   admin role (Existing Admin Role Conflict); never across object types (ObjectTypeMismatch).
+//   Groups match only when mail-enabled; non-mail-enabled groups never soft-match.
+// - Duplicate attribute resiliency (always on): a userPrincipalName or SMTP proxy address held
+//   by another object is quarantined (UPN -> <prefix><4 digits>@<initial domain>; the proxy
+//   address dropped) and the object is still provisioned. Known issue kept: a user whose UPN
+//   equals an SMTP address a group holds gets AttributeValueMustBeUnique instead.
+import { entraErrors, SyncError } from '../errors';
+import type { EntraObject, EntraObjectKind, SyncFeatures } from '../ports/entra-target';
+
+/** The values Entra ID matches and checks for uniqueness: what the rules export, not raw AD. */
+export interface ExportIdentity {
+  userPrincipalName?: string;
+  /** The primary SMTP address (the SMTP: proxy address), without prefix. */
+  primarySmtp?: string;
+  /** Every SMTP address exported (proxyAddresses smtp:/SMTP: and mail), lower case, without prefix. */
+  smtpAddresses: string[];
+  mail?: string;
+}
+
+export interface Holder {
+  id: string;
+  kind: EntraObjectKind;
+  displayName: string;
+}
+
+export interface Quarantine {
+  attribute: 'userPrincipalName' | 'proxyAddresses';
+  /** The value as exported (a UPN, or an SMTP address without prefix). */
+  value: string;
+  holder: Holder;
+  /** For userPrincipalName: the placeholder Entra ID assigns instead. */
+  placeholder?: string;
+}
+
+export type MatchDecision =
+  | { kind: 'none' }
+  | { kind: 'hard'; target: EntraObject; via: 'onPremisesImmutableId' | 'cloudAnchor' | 'onPremisesSecurityIdentifier' }
+  | { kind: 'soft'; target: EntraObject; via: 'userPrincipalName' | 'proxyAddresses' }
+  /** A conflict Entra ID reports at export; `candidate` is what step 8 found. */
+  | { kind: 'conflict'; candidate: EntraObject; error: SyncError };
+
+export interface MatchInput {
+  kind: EntraObjectKind;
+  sourceAnchor: string;
+  /** The AD object's objectSid (S-1-5-…), when it has one. */
+  objectSid?: string;
+  identity: ExportIdentity;
+  features: SyncFeatures;
+  /** Found by onPremisesImmutableId (users) or by the cloud anchor this tool stored. */
+  hardMatched?: { object: EntraObject; via: 'onPremisesImmutableId' | 'cloudAnchor' };
+  /** The object id this tool exported this object to before (its connector space), if any. */
+  storedCloudId?: string;
+  /** The synced object carrying this AD object's SID (Entra Connect synced it). */
+  bySecurityIdentifier?: EntraObject;
+  /** Every object holding the exported UPN or an exported SMTP address. */
+  holders: EntraObject[];
+}
+
+const lower = (v: unknown): string => (typeof v === 'string' ? v.toLowerCase() : '');
+export const immutableIdOf = (o: EntraObject): string | undefined => {
+  const v = o.properties.onPremisesImmutableId;
+  return typeof v === 'string' && v ? v : undefined;
+};
+export const isSynced = (o: EntraObject): boolean => o.properties.onPremisesSyncEnabled === true;
+const proxiesOf = (o: EntraObject): string[] => (Array.isArray(o.properties.proxyAddresses) ? o.properties.proxyAddresses.map(String) : []);
+/** The holder's primary SMTP address: its SMTP: proxy address, or mail for objects without proxies. */
+function primarySmtpOf(o: EntraObject): string | undefined {
+  const primary = proxiesOf(o).find((p) => p.startsWith('SMTP:'));
+  if (primary) return primary.slice(5).toLowerCase();
+  return proxiesOf(o).length === 0 && typeof o.properties.mail === 'string' ? o.properties.mail.toLowerCase() : undefined;
+}
+function smtpOf(o: EntraObject): Set<string> {
+  const out = new Set(proxiesOf(o).filter((p) => /^smtp:/i.test(p)).map((p) => p.slice(5).toLowerCase()));
+  if (typeof o.properties.mail === 'string') out.add(o.properties.mail.toLowerCase());
+  return out;
+}
+export const holderOf = (o: EntraObject): Holder => ({ id: o.id, kind: o.kind, displayName: String(o.properties.displayName ?? o.properties.userPrincipalName ?? o.id) });
+
+/**
+ * Hard match and soft match, in Entra ID's order. Soft-match candidates that cannot be
+ * matched (another anchor, blocked, other type) are left to the duplicate-value check.
+ */
+export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: EntraObject) => Promise<string[]>): Promise<MatchDecision> {
+  const { kind, sourceAnchor, identity, features } = input;
+  if (input.hardMatched) {
+    const target = input.hardMatched.object;
+    // Taking over a cloud-managed object; not the object this tool itself exported earlier.
+    const takeover = !isSynced(target) && target.id !== input.storedCloudId;
+    if (takeover && features.blockCloudObjectTakeoverThroughHardMatchEnabled && input.hardMatched.via === 'onPremisesImmutableId') {
+      return { kind: 'conflict', candidate: target, error: new SyncError(entraErrors.InvalidHardMatch, { kind: target.kind, id: target.id, sourceAnchor }) };
+    }
+    return { kind: 'hard', target, via: input.hardMatched.via };
+  }
+  const bySid = input.bySecurityIdentifier;
+  if (bySid && isSynced(bySid)) {
+    // The same AD object, synced by Entra Connect. Users carry their anchor: a different one
+    // means the source anchor changed since (InvalidSoftMatch at export, as Entra Connect sees it).
+    const anchor = immutableIdOf(bySid);
+    if (bySid.kind === 'user' && anchor && anchor !== sourceAnchor) {
+      return {
+        kind: 'conflict', candidate: bySid,
+        error: new SyncError(entraErrors.InvalidSoftMatch, { attribute: 'onPremisesSecurityIdentifier', value: input.objectSid, existingImmutableId: anchor, sourceAnchor, id: bySid.id }),
+      };
+    }
+    return { kind: 'hard', target: bySid, via: 'onPremisesSecurityIdentifier' };
+  }
+  if (kind === 'contact') return { kind: 'none' };
+  // Soft-match candidates by the exported values.
+  const upn = lower(identity.userPrincipalName);
+  const primary = lower(identity.primarySmtp);
+  const byUpn = kind === 'user' && upn && features.softMatchOnUpnEnabled ? input.holders.filter((h) => h.kind === 'user' && lower(h.properties.userPrincipalName) === upn) : [];
+  // Groups soft-match only when mail-enabled (they then have a primary SMTP address).
+  const byPrimary = primary ? input.holders.filter((h) => primarySmtpOf(h) === primary) : [];
+  const candidates: { object: EntraObject; via: 'userPrincipalName' | 'proxyAddresses' }[] = [
+    ...byUpn.map((object) => ({ object, via: 'userPrincipalName' as const })),
+    ...byPrimary.map((object) => ({ object, via: 'proxyAddresses' as const })),
+  ];
+  for (const { object, via } of candidates) {
+    const value = via === 'userPrincipalName' ? identity.userPrincipalName! : identity.primarySmtp!;
+    const cloudManaged = !isSynced(object);
+    if (object.kind !== kind) {
+      if (cloudManaged) {
+        return {
+          kind: 'conflict', candidate: object,
+          error: new SyncError(entraErrors.ObjectTypeMismatch, { attribute: via, value, existingKind: object.kind, kind, id: object.id }),
+        };
+      }
+      continue;
+    }
+    const anchor = immutableIdOf(object);
+    if (!cloudManaged || (anchor && anchor !== sourceAnchor)) continue; // another object's: a duplicate value, not a match
+    if (features.blockSoftMatchEnabled) continue; // the value is then a duplicate (quarantined)
+    if (kind === 'user') {
+      const roles = await adminRolesOf(object);
+      if (roles.length > 0) {
+        return {
+          kind: 'conflict', candidate: object,
+          error: new SyncError(entraErrors.ExistingAdminRoleConflict, { id: object.id, attribute: via, value, roles: roles.join(', ') }),
+        };
+      }
+    }
+    return { kind: 'soft', target: object, via };
+  }
+  return { kind: 'none' };
+}
+
+/** Entra ID's UPN placeholder: the prefix plus four digits at the initial domain (stable per object here). */
+export function upnPlaceholder(upn: string, initialDomain: string, sourceAnchor: string): string {
+  const prefix = upn.slice(0, Math.max(0, upn.lastIndexOf('@'))) || upn;
+  let hash = 2166136261;
+  for (const ch of sourceAnchor) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `${prefix}${String(hash % 10000).padStart(4, '0')}@${initialDomain}`;
+}
+
+/**
+ * Values another object holds: quarantined (resiliency), or the documented known issue where
+ * Entra ID still refuses the export. `self` is the object this one matched, if any.
+ */
+export function duplicateValues(
+  input: { kind: EntraObjectKind; identity: ExportIdentity; holders: EntraObject[]; self?: EntraObject; initialDomain?: string; sourceAnchor: string },
+): { quarantined: Quarantine[]; error?: SyncError } {
+  const { kind, identity } = input;
+  const others = input.holders.filter((h) => h.id !== input.self?.id);
+  const quarantined: Quarantine[] = [];
+  const upn = lower(identity.userPrincipalName);
+  if (kind === 'user' && upn) {
+    const holder = others.find((h) => h.kind === 'user' && lower(h.properties.userPrincipalName) === upn);
+    if (holder) {
+      quarantined.push({
+        attribute: 'userPrincipalName', value: identity.userPrincipalName!, holder: holderOf(holder),
+        ...(input.initialDomain ? { placeholder: upnPlaceholder(identity.userPrincipalName!, input.initialDomain, input.sourceAnchor) } : {}),
+      });
+    }
+  }
+  for (const address of identity.smtpAddresses) {
+    const holder = others.find((h) => smtpOf(h).has(address));
+    if (!holder) continue;
+    // Known issue (resiliency doc): a user whose UPN is this address, against a group holding it.
+    if (kind === 'user' && holder.kind === 'group' && address === upn) {
+      return {
+        quarantined,
+        error: new SyncError(entraErrors.AttributeValueMustBeUnique, {
+          attribute: 'proxyAddresses', conflictingObject: ` (the group ${holderOf(holder).displayName}, Group_${holder.id}, holds SMTP:${address}; duplicate attribute resiliency does not quarantine this case)`, value: address,
+        }),
+      };
+    }
+    quarantined.push({ attribute: 'proxyAddresses', value: address, holder: holderOf(holder) });
+  }
+  return { quarantined };
+}
+
+/** One line per quarantined value, for messages and details. */
+export function describeQuarantine(q: Quarantine): string {
+  const who = `${q.holder.kind} ${q.holder.displayName} (${q.holder.id})`;
+  return q.attribute === 'userPrincipalName'
+    ? `userPrincipalName ${q.value} is held by ${who}; the object gets the placeholder ${q.placeholder ?? '<prefix><4 digits>@<initial domain>'}`
+    : `proxy address smtp:${q.value} is held by ${who}; it is left off this object`;
+}
