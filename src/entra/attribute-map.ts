@@ -241,9 +241,21 @@ export function toConnectorSpace(object: EntraObject): Attributes {
   if (object.kind === 'user') {
     put('onPremisesUserPrincipalName', p.onPremisesUserPrincipalName);
     put('onPremisesSamAccountName', p.onPremisesSamAccountName);
+    put('dnsDomainName', p.onPremisesDomainName);
   }
   if (typeof p.onPremisesSyncEnabled === 'boolean') put('dirSyncEnabled', p.onPremisesSyncEnabled);
   return out;
+}
+
+/**
+ * The connector attributes toConnectorSpace reads back from Graph for a kind: only these can be
+ * compared with what Entra Connect would export; the rest are not visible through Graph v1.0.
+ */
+export function readableAttributes(kind: EntraObjectKind): string[] {
+  const common = ['proxyAddresses', 'onPremiseSecurityIdentifier'];
+  if (kind === 'user') return [...Object.keys(userAttributeMap), ...common, 'onPremisesUserPrincipalName', 'onPremisesSamAccountName', 'dnsDomainName'];
+  if (kind === 'group') return [...Object.keys(groupAttributeMap), ...common, 'mail', 'alias', 'displayName'];
+  return ['displayName', 'givenName', 'surname', 'mail', 'alias', 'proxyAddresses'];
 }
 
 /** Graph properties the adapter selects when reading an object of each kind. */
@@ -251,7 +263,7 @@ export const selectFor: Record<EntraObjectKind, string[]> = {
   user: [
     'id', ...new Set(Object.values(userAttributeMap).filter((m) => m.shape !== 'extension').map((m) => m.graph)), 'onPremisesExtensionAttributes',
     'proxyAddresses', 'onPremisesSecurityIdentifier', 'onPremisesUserPrincipalName', 'onPremisesSamAccountName', 'onPremisesSyncEnabled',
-    'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
+    'onPremisesDomainName', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
   ],
   group: [
     'id', 'displayName', 'description', 'mailNickname', 'mail', 'mailEnabled', 'securityEnabled', 'groupTypes', 'proxyAddresses',

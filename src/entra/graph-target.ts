@@ -5,9 +5,9 @@ import type { Agent } from 'undici';
 import type { EntraConfig } from '../config/model';
 import { SyncError, entraErrors } from '../engine/errors';
 import type { AttributeValue, Attributes } from '../engine/model/attributes';
-import { defaultSyncFeatures, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo } from '../engine/ports/entra-target';
+import { defaultSyncFeatures, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo, type ValueHolders } from '../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../engine/summary/types';
-import { planExport, selectFor, toConnectorSpace } from './attribute-map';
+import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, type CallFacts } from './error-mapping';
 import { CallState, createGraphClient, parseRetryAfter, type RetryPolicy } from './graph-pipeline';
 import { describeNetworkError } from './tls';
@@ -92,6 +92,10 @@ export class GraphEntraTarget implements EntraTarget {
 
   toConnectorSpace(object: EntraObject): Attributes {
     return toConnectorSpace(object);
+  }
+
+  readableAttributes(kind: EntraObjectKind): string[] {
+    return readableAttributes(kind);
   }
 
   requests(): GraphRequestRecord[] {
@@ -225,7 +229,7 @@ export class GraphEntraTarget implements EntraTarget {
     return first ? this.toObject(kind, first) : null;
   }
 
-  async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<EntraObject[]> {
+  async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders> {
     const requests: { kind: EntraObjectKind; url: string }[] = [];
     const add = (kind: EntraObjectKind, filter: string) =>
       requests.push({ kind, url: `${collection[kind]}?$filter=${encodeURIComponent(filter)}&$select=${selectFor[kind].join(',')}` });
@@ -237,27 +241,37 @@ export class GraphEntraTarget implements EntraTarget {
       const mailOf = part.map((a) => `mail eq ${odataString(a)}`).join(' or ');
       for (const kind of ['user', 'group', 'contact'] as const) add(kind, `${anyOf} or ${mailOf}`);
     }
-    if (requests.length === 0) return [];
     const found = new Map<string, EntraObject>();
+    const unchecked = new Set<string>();
+    if (requests.length === 0) return { holders: [], unchecked: [] };
     const keep = (kind: EntraObjectKind, value: unknown) => {
       for (const raw of ((value as { value?: Record<string, unknown>[] })?.value ?? [])) found.set(String(raw.id), this.toObject(kind, raw));
     };
-    if (requests.length === 1) {
-      const only = requests[0]!;
-      keep(only.kind, await this.call('GET', only.url));
-      return [...found.values()];
-    }
+    // Contacts need OrgContact.Read.All (or Directory.Read.All): without it, say so and go on.
+    const deniedContacts = (kind: EntraObjectKind, status: number) => kind === 'contact' && status === 403;
+    const contactsNote = 'organizational contacts (the application may not read them: grant OrgContact.Read.All or Directory.Read.All)';
     for (const part of chunks(requests, batchLimit)) {
+      if (part.length === 1) {
+        const only = part[0]!;
+        try {
+          keep(only.kind, await this.call('GET', only.url));
+        } catch (err) {
+          if (!(err instanceof SyncError && deniedContacts(only.kind, Number(err.details.status)))) throw err;
+          unchecked.add(contactsNote);
+        }
+        continue;
+      }
       const answers = await this.batch(part.map((r, i) => ({ id: String(i + 1), method: 'GET', url: r.url })));
       for (const a of answers) {
         const kind = part[Number(a.id) - 1]!.kind;
         if (a.status === 200) keep(kind, a.body);
+        else if (deniedContacts(kind, a.status)) unchecked.add(contactsNote);
         else throw mapGraphError(parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) }), {
           method: 'GET', path: part[Number(a.id) - 1]!.url, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
         });
       }
     }
-    return [...found.values()];
+    return { holders: [...found.values()], unchecked: [...unchecked] };
   }
 
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { Client } from 'ldapts';
 import { createDirectorySource } from '../../src/ad';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../../src/config/model';
+import { sidBytesToString } from '../../src/engine/model/ad-codecs';
 import { computeSourceAnchor } from '../../src/engine/pipeline/import-steps';
 import { openSession, type Session } from '../../src/session';
-import { startEmulator } from '../graph-emulator';
+import { startEmulator, type SeedDocument } from '../graph-emulator';
 
 export const base = 'DC=corp,DC=contoso,DC=com';
 export const ou = (path: string) => `${path},OU=Contoso,${base}`;
@@ -43,13 +44,25 @@ export function connectorConfig(overrides: Partial<ActiveDirectoryConnectorConfi
   };
 }
 
-/** The sourceAnchor of a live AD object, as the engine computes it. */
+/** The sourceAnchor of a live AD object, as the engine computes it (users: the configured attribute; others: objectGUID). */
 export async function anchorOf(dn: string): Promise<string> {
+  const { anchor } = await identityOf(dn);
+  return anchor;
+}
+
+/** The sourceAnchor and objectSid (S-1-5-…) of a live AD object. */
+export async function identityOf(dn: string): Promise<{ anchor: string; sid: string }> {
   const source = createDirectorySource(connectorConfig(), adEnv().password);
   try {
     const read = await source.readObject(dn);
     if (read.status !== 'found') throw new Error(`fixture ${dn} not found`);
-    return computeSourceAnchor(read.object.attributes, 'mS-DS-ConsistencyGuid')!;
+    const classes = (read.object.attributes.objectClass ?? []).map((c) => String(c).toLowerCase());
+    const kind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';
+    const sid = read.object.attributes.objectSid?.[0];
+    return {
+      anchor: computeSourceAnchor(read.object.attributes, 'mS-DS-ConsistencyGuid', kind)!,
+      sid: sid instanceof Uint8Array ? sidBytesToString(sid) : '',
+    };
   } finally {
     await source.close();
   }
@@ -79,7 +92,9 @@ export interface World {
 }
 
 /** A tenant seeded for the fixture cases, and a session over the live AD. */
-export async function openWorld(options: { config?: Partial<SingleObjectSyncConfig>; connector?: Partial<ActiveDirectoryConnectorConfig> } = {}): Promise<World> {
+export async function openWorld(
+  options: { config?: Partial<SingleObjectSyncConfig>; connector?: Partial<ActiveDirectoryConnectorConfig>; seed?: SeedDocument; clientId?: string } = {},
+): Promise<World> {
   const [softConflictAnchor, masteredAnchor] = ['c29tZS1vdGhlci1hbmNob3I=', await anchorOf(ou('CN=Mastered User,OU=Sales'))];
   const emulator = await startEmulator({
     seed: {
@@ -101,6 +116,8 @@ export async function openWorld(options: { config?: Partial<SingleObjectSyncConf
       ],
     },
   });
+  // Each case's own tenant objects, features and role assignments, on top of the fixtures' ones.
+  if (options.seed) await emulator.seed(options.seed);
   const dir = await mkdtemp(path.join(tmpdir(), 'sos-e2e-'));
   const config = {
     activeDirectory: [connectorConfig(options.connector)],

@@ -230,10 +230,23 @@ function alreadySynced(
   details: Record<string, string>,
   stagingMode: boolean,
 ): StepOutcome {
-  // Attributes that exist only inside the sync service have no Graph value to compare.
+  // Only what Graph v1.0 shows can be compared; attributes kept inside the sync service (or
+  // not readable through Graph) are shown for information and never make this a warning.
+  const readable = new Set(facts.entra!.readableAttributes(kind).map((a) => a.toLowerCase()));
   const internal = new Set(notExportable.filter((n) => n.kind === 'noGraphProperty').map((n) => n.attribute.toLowerCase()));
-  const pendingRows = rows.filter((r) => r.operation !== 'none' && !internal.has(r.name.toLowerCase()));
-  for (const r of rows) if (internal.has(r.name.toLowerCase()) && r.operation !== 'none') r.note = [r.note, 'Kept inside the sync service (no Microsoft Graph property): shown for information.'].filter(Boolean).join(' ');
+  // A required property the rules leave empty (mailNickname): Entra ID keeps or derives its own value.
+  const kept = new Set(notExportable.filter((n) => n.kind === 'notClearable').map((n) => n.attribute.toLowerCase()));
+  const pendingRows = rows.filter((r) => r.operation !== 'none' && readable.has(r.name.toLowerCase()) && !kept.has(r.name.toLowerCase()));
+  for (const r of rows) {
+    if (kept.has(r.name.toLowerCase()) && r.operation !== 'none') {
+      r.note = [r.note, 'Empty on-premises; Microsoft Entra ID keeps its own value (a required property): not a pending change.'].filter(Boolean).join(' ');
+      continue;
+    }
+    if (r.operation === 'none' || readable.has(r.name.toLowerCase())) continue;
+    r.note = [r.note, internal.has(r.name.toLowerCase())
+      ? 'Kept inside the sync service (no Microsoft Graph property): shown for information, not compared.'
+      : 'Not readable through Microsoft Graph v1.0: shown for information, not compared.'].filter(Boolean).join(' ');
+  }
   if (stagingMode) details.SkipReason = 'StagingMode';
   details.SyncedByEntraConnect = 'True';
   const id = facts.target!.id;

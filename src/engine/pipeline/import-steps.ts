@@ -138,10 +138,12 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   const sidBytes = getFirst(facts.adAttributes ?? {}, 'objectSid');
   const objectSid = sidBytes instanceof Uint8Array ? sidBytesToString(sidBytes) : undefined;
   const bySecurityIdentifier = !hardMatched && objectSid && graphKind !== 'contact' ? (await entra.findBySecurityIdentifier(graphKind, objectSid)) ?? undefined : undefined;
-  const holders = graphKind !== 'contact' && (identity.userPrincipalName || identity.smtpAddresses.length)
+  const lookup = graphKind !== 'contact' && (identity.userPrincipalName || identity.smtpAddresses.length)
     ? await entra.findValueHolders({ ...(graphKind === 'user' && identity.userPrincipalName ? { userPrincipalName: identity.userPrincipalName } : {}), smtpAddresses: identity.smtpAddresses })
-    : [];
+    : { holders: [], unchecked: [] };
+  const holders = lookup.holders;
   details.ValueHolders = String(holders.length);
+  if (lookup.unchecked.length) details.NotChecked = `Not checked for duplicate values: ${lookup.unchecked.join('; ')}.`;
   const roleNotes: string[] = [];
   const decision = await decideMatch(
     {

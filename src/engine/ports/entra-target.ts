@@ -40,6 +40,12 @@ export const defaultSyncFeatures: Omit<SyncFeatures, 'source' | 'unreadableReaso
   softMatchOnUpnEnabled: true,
 };
 
+/** Objects holding a value; `unchecked` names what the app may not read (e.g. contacts without OrgContact.Read.All). */
+export interface ValueHolders {
+  holders: EntraObject[];
+  unchecked: string[];
+}
+
 /** Directory roles of a user, or why they could not be read. */
 export type AdminRoles = { roles: string[] } | { unreadableReason: string };
 
@@ -60,6 +66,8 @@ export interface EntraTarget {
   planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan;
   /** Pure: a Graph object as Entra connector-space attributes (AAD connector names). */
   toConnectorSpace(object: EntraObject): Attributes;
+  /** Pure: the connector attributes toConnectorSpace can read back for a kind (comparable with an export). */
+  readableAttributes(kind: EntraObjectKind): string[];
   /** Acquire a token and read the verified domains (step 2). */
   connect(): Promise<TenantInfo>;
   /** Hard match: the object whose onPremisesImmutableId equals the sourceAnchor. */
@@ -72,7 +80,7 @@ export interface EntraTarget {
    * Every object holding one of these values: users by userPrincipalName; users, groups and
    * contacts by an SMTP proxy address (primary or secondary, case-insensitive) or mail.
    */
-  findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<EntraObject[]>;
+  findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders>;
   /** The directory roles assigned to a user (admin roles block soft match). */
   adminRoles(userId: string): Promise<AdminRoles>;
   create(kind: EntraObjectKind, properties: Record<string, unknown>): Promise<EntraObject>;

@@ -171,7 +171,7 @@ describe('operations', () => {
       groups: [{ id: 'g-mail', displayName: 'List', mailEnabled: true, securityEnabled: false, mailNickname: 'list', mail: 'list@contoso.com', proxyAddresses: ['SMTP:list@contoso.com'] }],
     });
     const t = target();
-    const found = await t.findValueHolders({ userPrincipalName: "o'neil@contoso.com", smtpAddresses: ['neil@contoso.com', 'list@contoso.com'] });
+    const { holders: found } = await t.findValueHolders({ userPrincipalName: "o'neil@contoso.com", smtpAddresses: ['neil@contoso.com', 'list@contoso.com'] });
     assert.deepEqual(found.map((o) => [o.kind, o.id]).sort(), [['group', 'g-mail'], ['user', 'u-proxy'], ['user', 'u-upn']]);
     assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path}`), ['POST /v1.0/$batch']);
   });
@@ -256,7 +256,7 @@ describe('throttling, unavailability and broken connections', () => {
     const waits: number[] = [];
     const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
     emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 2, path: '/v1.0/groups?' });
-    const found = await t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] });
+    const { holders: found } = await t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] });
     assert.deepEqual(found.map((o) => o.id), ['g-mail']);
     assert.deepEqual(waits, [2000]);
     assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path} ${r.status}`), ['POST /v1.0/$batch 200', 'POST /v1.0/$batch 200']);
