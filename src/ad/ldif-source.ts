@@ -2,7 +2,7 @@
 // Same answers as the LDAP source for the objects the file holds: base reads, containers-
 // first paged listings with a continuation, direct membership, RootDSE and partitions
 // (from a RootDSE record `dn:` and crossRef records when present, else derived from the DNs).
-import { readFile } from 'node:fs/promises';
+import { describeReadError, READ_LIMITS, readFileBounded } from '../config/read-bounded';
 import { directoryErrors } from '../engine/errors/catalog/directory';
 import { SyncError } from '../engine/errors/sync-error';
 import { getFirst, getValues } from '../engine/model/attributes';
@@ -33,9 +33,9 @@ export class LdifDirectorySource implements DirectorySource {
       const name = 'file' in this.input ? this.input.file : (this.input.name ?? '(text)');
       let text: string;
       try {
-        text = 'file' in this.input ? decodeLdifFile(await readFile(this.input.file)) : this.input.text;
+        text = 'file' in this.input ? decodeLdifFile(await readFileBounded(this.input.file, READ_LIMITS.ldif)) : this.input.text;
       } catch (err) {
-        throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: 0, problem: (err as Error).message }, { cause: err });
+        throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: 0, problem: describeReadError(err) }, { cause: err });
       }
       try {
         return index(parseLdif(text));

@@ -14,7 +14,9 @@ export function terminalText(text: string): string {
 const MARK: Record<string, string> = { success: 'ok  ', warning: 'warn', failure: 'FAIL', skipped: 'skip' };
 const FRAMES = ['|', '/', '-', '\\'];
 
-export function progressPrinter(stream: NodeJS.WriteStream): { onEvent: (e: SyncEvent) => void; stop: () => void } {
+/** `reasons: false` (--redact) leaves the reasons out: they may quote a redacted value. */
+export function progressPrinter(stream: NodeJS.WriteStream, options: { reasons?: boolean } = {}): { onEvent: (e: SyncEvent) => void; stop: () => void } {
+  const withReasons = options.reasons ?? true;
   let timer: NodeJS.Timeout | undefined;
   let frame = 0;
   const clear = () => {
@@ -32,7 +34,7 @@ export function progressPrinter(stream: NodeJS.WriteStream): { onEvent: (e: Sync
       } else if (event.type === 'stepFinished') {
         clear();
         const s = event.step;
-        const reason = s.errorInformation ? ` - ${s.errorInformation.errorCode}: ${s.errorInformation.reason}` : s.details.SkipReason ? ` - ${s.details.SkipReason}` : '';
+        const reason = !withReasons ? (s.errorInformation ? ` - ${s.errorInformation.errorCode}` : '') : s.errorInformation ? ` - ${s.errorInformation.errorCode}: ${s.errorInformation.reason}` : s.details.SkipReason ? ` - ${s.details.SkipReason}` : '';
         stream.write(`[${MARK[s.status] ?? s.status}] ${String(s.stepNumber).padStart(2)}. ${s.name} (${Math.round(s.durationInMilliseconds)} ms)${terminalText(reason)}\n`);
       }
     },
