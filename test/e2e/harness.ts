@@ -79,7 +79,7 @@ export interface World {
 }
 
 /** A tenant seeded for the fixture cases, and a session over the live AD. */
-export async function openWorld(options: { config?: Partial<SingleObjectSyncConfig>; connector?: Partial<ActiveDirectoryConnectorConfig> } = {}): Promise<World> {
+export async function openWorld(options: { config?: Partial<SingleObjectSyncConfig>; connector?: Partial<ActiveDirectoryConnectorConfig>; entra?: Partial<SingleObjectSyncConfig['entra']> } = {}): Promise<World> {
   const [softConflictAnchor, masteredAnchor] = ['c29tZS1vdGhlci1hbmNob3I=', await anchorOf(ou('CN=Mastered User,OU=Sales'))];
   const emulator = await startEmulator({
     seed: {
@@ -112,6 +112,7 @@ export async function openWorld(options: { config?: Partial<SingleObjectSyncConf
       graphEndpoint: emulator.graphEndpoint,
       caFile: emulator.caFile,
       maxRetryWaitSeconds: 2,
+      ...options.entra,
     },
     sourceAnchor: 'mS-DS-ConsistencyGuid',
     rules: 'builtin',
