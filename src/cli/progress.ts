@@ -7,8 +7,9 @@ import type { SyncEvent } from '../engine/summary/types';
  * characters (ESC and the C1 range included) are shown as escapes, never interpreted.
  */
 export function terminalText(text: string): string {
+  // Bidi overrides and invisible characters too: they would reorder or hide what the line says.
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const MARK: Record<string, string> = { success: 'ok  ', warning: 'warn', failure: 'FAIL', skipped: 'skip' };

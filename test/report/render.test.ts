@@ -252,3 +252,11 @@ test('writeReport reports an unwritable folder as ReportFolderNotWritable', asyn
   await assert.rejects(writeReport(loadFixture('create-success'), path.join(file, 'reports'), options), (err: unknown) =>
     err instanceof SyncError && err.code === 'ReportFolderNotWritable' && err.reason.includes(path.join(file, 'reports')) && !!err.recommendedAction);
 });
+
+test('bidi overrides and zero-width characters in AD values are shown escaped in the report, other text unchanged', () => {
+  const summary = loadFixture('create-success');
+  summary.targetIdentity!.displayName = 'Invoice\u202Efdp.exe\u200B Zoë';
+  const page = renderReport(summary, options);
+  assert.ok(!page.includes('\u202E') && !page.includes('\u200B'), 'no raw override in the page');
+  assert.ok(page.includes('Invoice\\u202Efdp.exe\\u200B Zoë'));
+});
