@@ -4,8 +4,9 @@
 import { createDirectorySource } from './ad';
 import { loadConfiguration } from './config';
 import type { ActiveDirectoryConnectorConfig, SecretsProvider, SingleObjectSyncConfig } from './config/model';
+import { describeReadError, READ_LIMITS, readFileBounded } from './config/read-bounded';
 import { createEntraTarget } from './entra';
-import { SyncError, syncErrors } from './engine/errors';
+import { configErrors, SyncError, syncErrors } from './engine/errors';
 import { systemClock } from './engine/pipeline/clock';
 import type { SyncDependencies } from './engine/pipeline/context';
 import { runSync } from './engine/pipeline/run-sync';
@@ -14,7 +15,9 @@ import type { EntraTarget } from './engine/ports/entra-target';
 import type { RuleSet } from './engine/rules';
 import type { ProvisioningObjectSummary, SyncEvent } from './engine/summary/types';
 import { writeReport } from './report';
+import { reportErrors } from './engine/errors/catalog/report';
 import { FileStateStore } from './state/file-state-store';
+import { makeOwnerOnlyDirectory } from './state/owner-only';
 import { toolVersion } from './version';
 
 export interface SyncRunOptions {
@@ -34,6 +37,17 @@ export interface Session {
   readonly config: SingleObjectSyncConfig;
   readonly configPath: string;
   readonly ruleSet: RuleSet;
+  /**
+   * Checks, before anything is written, every input a sync reads: the files the configuration
+   * names (LDIF snapshot parsed, CA and certificate files, with size limits), the secrets, and
+   * the state (and report) folders. Throws SyncError; a surface that calls it first turns bad
+   * input into a usage error that changed nothing.
+   */
+  prepare(options?: { noHtmlReport?: boolean }): Promise<void>;
+  /**
+   * Runs the ten steps and writes the report. When the report cannot be written after the sync
+   * ran, the SyncError thrown carries the result: see resultOfFailure().
+   */
   sync(distinguishedName: string, options: SyncRunOptions): Promise<SyncOutcome>;
   /** The directory of a connector: opened lazily, kept for the session, closed by close(). */
   directory(connectorName: string): Promise<DirectorySource>;
@@ -47,6 +61,29 @@ export interface OpenSessionOptions {
   stateDir?: string;
   reportDir?: string;
   initiator?: { id: string; displayName: string };
+}
+
+const resultsOfFailures = new WeakMap<object, ProvisioningObjectSummary>();
+
+/** The sync result a failure after the sync (writing the report) carries, if any. */
+export function resultOfFailure(error: unknown): ProvisioningObjectSummary | undefined {
+  return error && typeof error === 'object' ? resultsOfFailures.get(error) : undefined;
+}
+
+async function checkConfiguredFile(file: string | null | undefined, setting: string, limit: number): Promise<Buffer | undefined> {
+  if (!file) return undefined;
+  try {
+    return await readFileBounded(file, limit);
+  } catch (err) {
+    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file, setting, cause: describeReadError(err) }, { cause: err });
+  }
+}
+
+async function checkPem(file: string | null | undefined, setting: string): Promise<void> {
+  const bytes = await checkConfiguredFile(file, setting, READ_LIMITS.pem);
+  if (bytes && !bytes.toString('latin1').includes('-----BEGIN ')) {
+    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file, setting, cause: 'it holds no PEM block (-----BEGIN ...)' });
+  }
 }
 
 export async function openSession(options: OpenSessionOptions): Promise<Session> {
@@ -109,6 +146,31 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     config,
     configPath: loaded.configPath,
     ruleSet: loaded.ruleSet,
+    async prepare(prepareOptions = {}) {
+      for (const [i, connector] of config.activeDirectory.entries()) {
+        await checkPem(connector.tls?.caFile, `activeDirectory[${i}].tls.caFile`);
+        if (connector.ldifFile) {
+          await checkConfiguredFile(connector.ldifFile, `activeDirectory[${i}].ldifFile`, READ_LIMITS.ldif);
+          // Read and parsed once here (LdifUnreadable names the line); the sync reuses it.
+          await (await openDirectory(connector)).rootDse();
+        } else if (connector.bindDn) {
+          await openDirectory(connector); // the bind password: MissingSecret when there is none
+        }
+      }
+      await checkPem(config.entra.caFile, 'entra.caFile');
+      await checkPem(config.entra.certificateFile, 'entra.certificateFile');
+      await openEntra(); // the client secret or certificate: MissingSecret, EntraCertificateUnreadable
+      const folders: [string, string][] = [[stateDir, 'stateDir']];
+      if (!prepareOptions.noHtmlReport) folders.push([reportDir, 'reportDir']);
+      for (const [folder, setting] of folders) {
+        try {
+          await makeOwnerOnlyDirectory(folder);
+        } catch (err) {
+          if (setting === 'stateDir') throw new SyncError(configErrors.StateFolderNotWritable, { stateDir: folder, cause: (err as Error).message }, { cause: err });
+          throw new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: folder, cause: (err as Error).message }, { cause: err });
+        }
+      }
+    },
     async sync(distinguishedName, runOptions) {
       const summary = await runSync(deps, {
         distinguishedName,
@@ -117,11 +179,17 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
         ...(runOptions.signal ? { signal: runOptions.signal } : {}),
       });
       if (runOptions.noHtmlReport) return { summary };
-      const reportPath = await writeReport(summary, reportDir, {
-        toolVersion,
-        redactAttributes: runOptions.redactAttributes ?? config.redactAttributes ?? [],
-      });
-      return { summary, reportPath };
+      try {
+        const reportPath = await writeReport(summary, reportDir, {
+          toolVersion,
+          redactAttributes: runOptions.redactAttributes ?? config.redactAttributes ?? [],
+        });
+        return { summary, reportPath };
+      } catch (err) {
+        // The sync ran (and may have written the tenant): the result must not be lost.
+        if (err && typeof err === 'object') resultsOfFailures.set(err, summary);
+        throw err;
+      }
     },
     async directory(connectorName) {
       const connector = config.activeDirectory.find((c) => c.name === connectorName);

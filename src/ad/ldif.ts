@@ -61,12 +61,13 @@ export function parseLdif(text: string): DirectoryObject[] {
       continue;
     }
     if (l.startsWith('#')) continue;
-    const m = /^([A-Za-z0-9][A-Za-z0-9.-]*(?:;[A-Za-z0-9=*.-]+)*)(::?|:<)(.*)$/.exec(l);
+    // ':<' before '::?': otherwise "name:< file:///x" reads as the text "< file:///x".
+    const m = /^([A-Za-z0-9][A-Za-z0-9.-]*(?:;[A-Za-z0-9=*.-]+)*)(:<|::?)(.*)$/.exec(l);
     if (!m) throw new LdifSyntaxError(line, `expected "attribute: value", found "${l.slice(0, 40)}"`);
     const [, rawName, separator, rest] = m as unknown as [string, string, string, string];
     const name = rawName.replace(/;binary$/i, '');
     const valueText = rest.replace(/^ +/, '');
-    if (separator === ':<') throw new LdifSyntaxError(line, 'URL values (":<") are not supported in snapshots');
+    if (separator === ':<') throw new LdifSyntaxError(line, `the value of "${name}" is a URL (":<"); snapshots must carry their values inline, the tool never reads URLs`);
     const bytes = separator === '::' ? decodeBase64(valueText, line) : undefined;
 
     if (!current) {

@@ -41,7 +41,8 @@ Options:
   --state-dir DIR          Where connector spaces and the metaverse are kept.
   --report-dir DIR         Where the HTML report is written.
   --output FILE            Also write the JSON result to FILE.
-  --redact ATTR[,ATTR]     Mask these attributes' values in the HTML report.
+  --redact ATTR[,ATTR]     Mask these attributes' values in the HTML report and on stderr
+                           (step reasons are left out); the JSON on stdout stays exact.
   --validate-config        Load the configuration and every rule, print counts and problems.
   --version                Print the version.
   --help                   Print this help.
@@ -50,7 +51,9 @@ Secrets are never arguments: the AD password and the client secret come from the
 environment variables the configuration names (passwordEnv, clientSecretEnv), or from a
 hidden prompt when a terminal is attached.
 
-Exit codes: 0 success, skipped or warning; 1 the sync failed; 2 bad usage or configuration.`;
+Exit codes: 0 success, skipped or warning; 1 the sync failed; 2 bad usage, configuration
+or input (nothing was written); 3 the sync ran (JSON on stdout) but writing the report or
+--output file failed; 130/143 interrupted by SIGINT/SIGTERM (the state lock is released).`;
 
 export function parseCliArguments(argv: readonly string[]): CliArguments {
   const normalized = argv.map((a) => POWERSHELL_SPELLINGS[a.toLowerCase()] ?? a);

@@ -12,6 +12,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import schema from '../../schemas/single-object-sync.schema.json';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from './model';
 import { formatProblem, type ConfigProblem } from './problems';
+import { describeReadError, READ_LIMITS, readFileBounded } from './read-bounded';
 import { parseJsonWithPositions, pointerToPath, JsonSyntaxError, type PositionedJson } from './json-positions';
 import { elementPosition, expressionPosition, loadServerConfiguration, type ServerConfiguration } from './server-configuration';
 import { SyncError } from '../engine/errors/sync-error';
@@ -260,9 +261,9 @@ export async function inspectConfiguration(configPath: string): Promise<LoadedCo
   const file = path.resolve(configPath);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readFileBounded(file, READ_LIMITS.configuration)).toString('utf8');
   } catch (err) {
-    throw new SyncError(configErrors.ConfigurationNotFound, { file, cause: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message });
+    throw new SyncError(configErrors.ConfigurationNotFound, { file, cause: describeReadError(err) });
   }
   let positioned: PositionedJson;
   try {

@@ -22,6 +22,9 @@ export interface PositionedJson {
 
 const escapePointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
+/** Objects and arrays nested deeper than this are refused (the configuration needs 6 levels; recursion must not exhaust the stack). */
+export const MAX_JSON_DEPTH = 64;
+
 export function parseJsonWithPositions(text: string): PositionedJson {
   const values = new Map<string, Position>();
   const keys = new Map<string, Position>();
@@ -61,10 +64,11 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       return fail('invalid escape in string');
     }
   };
-  const readValue = (pointer: string): unknown => {
+  const readValue = (pointer: string, depth = 0): unknown => {
     skip();
     values.set(pointer, here());
     const c = text[i];
+    if ((c === '{' || c === '[') && depth >= MAX_JSON_DEPTH) fail(`objects and arrays are nested deeper than ${MAX_JSON_DEPTH} levels`);
     if (c === '{') {
       i++;
       const obj: Record<string, unknown> = {};
@@ -83,7 +87,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
         skip();
         if (text[i] !== ':') fail(`expected ":" after "${key}"`);
         i++;
-        obj[key] = readValue(child);
+        obj[key] = readValue(child, depth + 1);
         skip();
         if (text[i] === ',') {
           i++;
@@ -105,7 +109,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
         return arr;
       }
       for (;;) {
-        arr.push(readValue(`${pointer}/${arr.length}`));
+        arr.push(readValue(`${pointer}/${arr.length}`, depth + 1));
         skip();
         if (text[i] === ',') {
           i++;

@@ -60,6 +60,8 @@ export interface EntraConfig {
   caFile?: string | null;
   /** Upper bound on the total time spent waiting on Retry-After, in seconds. */
   maxRetryWaitSeconds?: number;
+  /** Time-out of each token-endpoint and Graph call, in seconds (default 30). */
+  requestTimeoutSeconds?: number;
 }
 
 export type RulesConfig = 'builtin' | { serverConfiguration: string };

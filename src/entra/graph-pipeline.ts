@@ -25,6 +25,17 @@ export interface RetryPolicy {
   /** Network failures retried for idempotent methods. */
   networkRetries: number;
   sleep: (ms: number) => Promise<void>;
+  /** Time-out of one Graph call (answer and body), in ms; default 30 s (entra.requestTimeoutSeconds). */
+  requestTimeoutMs?: number;
+}
+
+/** Microsoft Graph gave no complete answer in time; a network failure for the retry and the mapping. */
+export class RequestTimedOut extends Error {
+  override name = 'RequestTimedOut';
+  readonly code = 'RequestTimedOut';
+  constructor(method: string, path: string, timeoutMs: number) {
+    super(`Microsoft Graph did not answer ${method} ${path} within ${timeoutMs / 1000} s (entra.requestTimeoutSeconds)`);
+  }
 }
 
 function headerOf(headers: unknown, name: string): string | undefined {
@@ -107,19 +118,30 @@ class RetryAndRecord implements Middleware {
 }
 
 class UndiciTransport implements Middleware {
-  constructor(private readonly agent: Agent) {}
+  constructor(private readonly agent: Agent, private readonly timeoutMs: number, private readonly graphOrigin: string) {}
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const options = context.options ?? {};
-    const response = await undiciFetch(url, {
-      method: options.method ?? 'GET',
-      headers: options.headers as Record<string, string>,
-      body: (options.body as string | undefined) ?? null,
-      dispatcher: this.agent,
-    });
-    // Buffer the body inside the chain, so a connection dropped mid-body is seen (and
-    // retried) here rather than later by the response handler.
-    const body = await response.arrayBuffer();
+    const method = (options.method ?? 'GET').toUpperCase();
+    // One deadline for the answer and its body: a slow or silent service cannot hold the run.
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let response;
+    let body: ArrayBuffer;
+    try {
+      response = await undiciFetch(url, {
+        method,
+        headers: options.headers as Record<string, string>,
+        body: (options.body as string | undefined) ?? null,
+        dispatcher: this.agent,
+        signal,
+      });
+      // Buffer the body inside the chain, so a connection dropped mid-body is seen (and
+      // retried) here rather than later by the response handler.
+      body = await response.arrayBuffer();
+    } catch (err) {
+      if (signal.aborted) throw new RequestTimedOut(method, displayPath(url, this.graphOrigin), this.timeoutMs);
+      throw err;
+    }
     const headers = new Headers();
     response.headers.forEach((value, key) => headers.append(key, value));
     const empty = response.status === 204 || response.status === 304 || body.byteLength === 0;
@@ -140,6 +162,6 @@ export function createGraphClient(opts: {
     baseUrl: origin,
     defaultVersion: 'v1.0',
     customHosts: new Set([new URL(origin).hostname]),
-    middleware: [new AuthenticationHandler(authProvider), new RetryAndRecord(opts.policy, opts.records, origin), new UndiciTransport(opts.agent)],
+    middleware: [new AuthenticationHandler(authProvider), new RetryAndRecord(opts.policy, opts.records, origin), new UndiciTransport(opts.agent, opts.policy.requestTimeoutMs ?? 30_000, origin)],
   });
 }

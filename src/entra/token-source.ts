@@ -11,49 +11,145 @@ import type { EntraConfig } from '../config/model';
 import { SyncError, entraErrors } from '../engine/errors';
 import { createAgent, describeNetworkError, readCa } from './tls';
 
-/** msal's HTTP through undici with the configured CA; remembers the last network failure. */
+/** Default time-out of one token-endpoint or Graph call (entra.requestTimeoutSeconds). */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+
+/** The identity platform gave no usable answer, still after the retries: 429/5xx, a reset or a time-out. */
+export class TransientTokenFailure extends Error {
+  override name = 'TransientTokenFailure';
+  constructor(
+    readonly status: number,
+    readonly retryAfterSeconds: number | undefined,
+    readonly detail: string,
+    readonly attempts: number,
+    readonly elapsedMs: number,
+    readonly url: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** Failures of the connection itself that a later attempt may not meet (not TLS, DNS or a refused port). */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+]);
+
+export function isTimeout(err: unknown): boolean {
+  for (let e = err as { name?: string; code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.name === 'TimeoutError' || e.code === 'UND_ERR_CONNECT_TIMEOUT' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') return true;
+  }
+  return false;
+}
+
+function isTransientNetworkError(err: unknown): boolean {
+  if (isTimeout(err)) return true;
+  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code && TRANSIENT_NETWORK_CODES.has(e.code)) return true;
+  }
+  return false;
+}
+
+export interface TokenNetworkPolicy {
+  /** Time-out of one call, in ms. */
+  timeoutMs: number;
+  /** Total seconds this source may wait between attempts (entra.maxRetryWaitSeconds). */
+  budgetSeconds: number;
+  /** Attempts for one request, the first included. */
+  maxAttempts: number;
+}
+
+/**
+ * msal's HTTP through undici with the configured CA. Every call has a time-out; 429, 5xx,
+ * resets and time-outs are retried here, below msal (Retry-After when given, else 1, 2, 4 s),
+ * so msal never caches a transient answer as a throttle. A failure that persists is thrown
+ * as TransientTokenFailure; the last network failure is remembered for the error mapping.
+ */
 class PinnedNetworkClient implements INetworkModule {
   lastFailure: unknown;
   calls: { method: string; url: string; status: number; retryAfter?: string }[] = [];
-  constructor(private readonly agent: Agent) {}
+  constructor(private readonly agent: Agent, private readonly policy: TokenNetworkPolicy) {}
 
-  async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
-    return this.send<T>('GET', url, options, timeout);
+  async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>('GET', url, options);
   }
   async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
     return this.send<T>('POST', url, options);
   }
-  private async send<T>(method: string, url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
-    let response;
-    let text: string;
-    try {
-      response = await undiciFetch(url, {
-        method,
-        headers: options?.headers ?? {},
-        ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
-        dispatcher: this.agent,
-        ...(timeout ? { signal: AbortSignal.timeout(timeout) } : {}),
-      });
-      // Read the whole body here: a connection dropped mid-body is a network failure too.
-      text = await response.text();
-    } catch (err) {
-      this.lastFailure = err;
-      this.calls.push({ method, url, status: 0 });
-      throw err;
+
+  private async send<T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    const started = performance.now();
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      let failure: { status: number; retryAfter?: number; detail: string };
+      try {
+        const response = await undiciFetch(url, {
+          method,
+          headers: options?.headers ?? {},
+          ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
+          dispatcher: this.agent,
+          signal: AbortSignal.timeout(this.policy.timeoutMs),
+        });
+        // Read the whole body here: a connection dropped mid-body is a network failure too.
+        const text = await response.text();
+        const retryAfterHeader = response.headers.get('retry-after');
+        this.calls.push({ method, url, status: response.status, ...(retryAfterHeader ? { retryAfter: retryAfterHeader } : {}) });
+        if (response.status !== 429 && response.status < 500) return toNetworkResponse<T>(response, text);
+        const retryAfter = parseRetryAfterSeconds(retryAfterHeader);
+        failure = { status: response.status, ...(retryAfter !== undefined ? { retryAfter } : {}), detail: `HTTP ${response.status}${oauthError(text)}` };
+      } catch (err) {
+        this.calls.push({ method, url, status: 0 });
+        if (!isTransientNetworkError(err)) {
+          this.lastFailure = err;
+          throw err;
+        }
+        failure = {
+          status: 0,
+          detail: isTimeout(err) ? `no answer within ${this.policy.timeoutMs / 1000} s (entra.requestTimeoutSeconds)` : describeNetworkError(err),
+        };
+      }
+      const wait = failure.retryAfter ?? 2 ** (attempt - 1);
+      if (attempt >= this.policy.maxAttempts || waited + wait > this.policy.budgetSeconds) {
+        const error = new TransientTokenFailure(failure.status, failure.retryAfter ?? (failure.status === 429 ? wait : undefined), failure.detail, attempt, performance.now() - started, url);
+        this.lastFailure = error;
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      waited += wait;
     }
-    this.calls.push({ method, url, status: response.status, ...(response.headers.get('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}) });
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, key) => {
-      headers[key] = value;
-    });
-    let body: unknown = {};
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      body = { error: 'invalid_response', error_description: text.slice(0, 200) };
-    }
-    return { headers, body: body as T, status: response.status };
   }
+}
+
+function toNetworkResponse<T>(response: { status: number; headers: { forEach(cb: (value: string, key: string) => void): void } }, text: string): NetworkResponse<T> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  let body: unknown = {};
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = { error: 'invalid_response', error_description: text.slice(0, 200) };
+  }
+  return { headers, body: body as T, status: response.status };
+}
+
+/** ": temporarily_unavailable (AADSTS90033)" from an OAuth error body, when there is one. */
+function oauthError(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; error_codes?: unknown };
+    const codes = Array.isArray(body.error_codes) ? ` (AADSTS${body.error_codes.join(', AADSTS')})` : '';
+    return typeof body.error === 'string' ? `: ${body.error}${codes}` : '';
+  } catch {
+    return '';
+  }
+}
+
+function parseRetryAfterSeconds(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (Number.isFinite(n)) return Math.max(0, n);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
 export interface Credential {
@@ -139,7 +235,11 @@ export class TokenSource {
     }
     this.authority = `${host.origin}/${entra.tenantId}`;
     this.scope = graphScope(entra.graphEndpoint);
-    this.network = new PinnedNetworkClient(createAgent(readCa(entra.caFile, host.origin)));
+    this.network = new PinnedNetworkClient(createAgent(readCa(entra.caFile, host.origin)), {
+      timeoutMs: (entra.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+      budgetSeconds: entra.maxRetryWaitSeconds ?? 60,
+      maxAttempts: 4,
+    });
     this.app = new ConfidentialClientApplication({
       auth: {
         clientId: entra.clientId,
@@ -163,43 +263,38 @@ export class TokenSource {
   }
 
   /**
-   * A token for Graph. A throttled or unavailable token endpoint is retried after its
-   * Retry-After while the wait budget (maxRetryWaitSeconds) allows.
+   * A token for Graph. Transient answers (429, 5xx, a reset, a time-out) are retried by the
+   * network client within entra.maxRetryWaitSeconds; one that persists is Throttled (429) or
+   * IdentityPlatformUnavailable, never AuthenticationFailed, which is kept for refusals.
    */
   async token(options: { skipCache?: boolean } = {}): Promise<string> {
-    const budget = this.entra.maxRetryWaitSeconds ?? 60;
-    let waited = 0;
-    for (let attempt = 1; ; attempt++) {
-      this.network.lastFailure = undefined;
-      const callsBefore = this.network.calls.length;
-      try {
-        const result = await this.app.acquireTokenByClientCredential({ scopes: [this.scope], ...(options.skipCache ? { skipCache: true } : {}) });
-        if (!result?.accessToken) throw new Error('the token response had no access token');
-        return result.accessToken;
-      } catch (err) {
-        if (err instanceof SyncError) throw err;
-        if (this.network.lastFailure !== undefined) {
-          throw new SyncError(entraErrors.TenantUnreachable, { endpoint: this.authority, detail: describeNetworkError(this.network.lastFailure) }, { cause: err });
+    this.network.lastFailure = undefined;
+    try {
+      const result = await this.app.acquireTokenByClientCredential({ scopes: [this.scope], ...(options.skipCache ? { skipCache: true } : {}) });
+      if (!result?.accessToken) throw new Error('the token response had no access token');
+      return result.accessToken;
+    } catch (err) {
+      if (err instanceof SyncError) throw err;
+      const failure = this.network.lastFailure;
+      if (failure instanceof TransientTokenFailure) {
+        const path = new URL(failure.url).pathname;
+        if (failure.status === 429) {
+          throw new SyncError(entraErrors.Throttled, {
+            service: 'The Microsoft identity platform', method: 'POST', path, retryAfterSeconds: failure.retryAfterSeconds ?? 'unknown', maxRetryWaitSeconds: this.entra.maxRetryWaitSeconds ?? 60,
+          }, { cause: err });
         }
-        const last = this.network.calls.length > callsBefore ? this.network.calls[this.network.calls.length - 1] : undefined;
-        if (last && (last.status === 429 || last.status >= 500)) {
-          const retryAfter = Number(last.retryAfter ?? 2 ** (attempt - 1));
-          const wait = Number.isFinite(retryAfter) ? retryAfter : 1;
-          if (attempt < 4 && waited + wait <= budget) {
-            await new Promise((r) => setTimeout(r, wait * 1000));
-            waited += wait;
-            continue;
-          }
-          const path = new URL(last.url).pathname;
-          throw last.status === 429
-            ? new SyncError(entraErrors.Throttled, { service: 'The Microsoft identity platform', method: 'POST', path, retryAfterSeconds: wait, maxRetryWaitSeconds: budget }, { cause: err })
-            : new SyncError(entraErrors.ServiceUnavailable, { service: 'The Microsoft identity platform', method: 'POST', path, status: last.status, retryAfterSeconds: wait }, { cause: err });
-        }
-        const e = err as { errorCode?: unknown; errorMessage?: string; message?: string };
-        const code = typeof e.errorCode === 'string' ? e.errorCode : undefined;
-        const detail = [code, (e.errorMessage ?? e.message ?? '').split(/ Trace ID:/)[0]?.trim()].filter(Boolean).join(': ');
-        throw new SyncError(entraErrors.AuthenticationFailed, { clientId: this.entra.clientId, detail }, { cause: err });
+        throw new SyncError(entraErrors.IdentityPlatformUnavailable, {
+          clientId: this.entra.clientId, detail: `${failure.detail} from POST ${path}`, attempts: failure.attempts,
+          elapsedSeconds: Math.round(failure.elapsedMs / 100) / 10, endpoint: this.authority, ...(failure.status ? { status: failure.status } : {}),
+        }, { cause: err });
       }
+      if (failure !== undefined) {
+        throw new SyncError(entraErrors.TenantUnreachable, { endpoint: this.authority, detail: describeNetworkError(failure) }, { cause: err });
+      }
+      const e = err as { errorCode?: unknown; errorMessage?: string; message?: string };
+      const code = typeof e.errorCode === 'string' ? e.errorCode : undefined;
+      const detail = [code, (e.errorMessage ?? e.message ?? '').split(/ Trace ID:/)[0]?.trim()].filter(Boolean).join(': ');
+      throw new SyncError(entraErrors.AuthenticationFailed, { clientId: this.entra.clientId, detail }, { cause: err });
     }
   }
 }
@@ -208,7 +303,7 @@ const sources = new Map<string, TokenSource>();
 
 /** The process-wide token source for this tenant, app and credential. */
 export function tokenSourceFor(entra: EntraConfig, credential: Credential): TokenSource {
-  const key = [entra.authorityHost, entra.tenantId, entra.clientId, entra.graphEndpoint, entra.caFile ?? '', credential.fingerprint].join('|');
+  const key = [entra.authorityHost, entra.tenantId, entra.clientId, entra.graphEndpoint, entra.caFile ?? '', entra.requestTimeoutSeconds ?? '', entra.maxRetryWaitSeconds ?? '', credential.fingerprint].join('|');
   let source = sources.get(key);
   if (!source) {
     source = new TokenSource(entra, credential);

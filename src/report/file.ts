@@ -3,12 +3,13 @@
 // the name matches the clock of the engineer who ran the sync (the report itself shows
 // UTC times). An existing file is never overwritten: -1, -2, ... are appended instead.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rm, writeFile } from 'node:fs/promises';
+import { link, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { reportErrors } from '../engine/errors/catalog/report';
 import { SyncError } from '../engine/errors/sync-error';
 import type { ProvisioningObjectSummary } from '../engine/summary/types';
 import type { ReportOptions } from './body';
+import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../state/owner-only';
 import { renderReport } from './document';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -25,6 +26,7 @@ const maxSuffix = 999;
  * named after the sync's activityDateTime (else generatedAt, else now) and returned as an
  * absolute path. The content is written to a temporary file first and then hard-linked to
  * its name, so a reader never sees half a report and an existing file is never replaced.
+ * The report holds directory data: the file is 0600, folders created for it 0700.
  */
 export async function writeReport(summary: ProvisioningObjectSummary, reportDir: string, options: ReportOptions): Promise<string> {
   const generatedAt = options.generatedAt ?? new Date();
@@ -36,13 +38,13 @@ export async function writeReport(summary: ProvisioningObjectSummary, reportDir:
     new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: dir, cause: (cause as NodeJS.ErrnoException)?.code ?? String(cause) }, { cause });
 
   try {
-    await mkdir(dir, { recursive: true });
+    await makeOwnerOnlyDirectory(dir);
   } catch (err) {
     throw fail(err);
   }
   const temp = path.join(dir, `.${base}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, content, { encoding: 'utf8', flag: 'wx' });
+    await writeFile(temp, content, { encoding: 'utf8', flag: 'wx', mode: OWNER_ONLY_FILE });
   } catch (err) {
     throw fail(err);
   }
@@ -58,7 +60,7 @@ export async function writeReport(summary: ProvisioningObjectSummary, reportDir:
         // File systems without hard links: fall back to an exclusive create.
         if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
           try {
-            await writeFile(target, content, { encoding: 'utf8', flag: 'wx' });
+            await writeFile(target, content, { encoding: 'utf8', flag: 'wx', mode: OWNER_ONLY_FILE });
             return target;
           } catch (inner) {
             if ((inner as NodeJS.ErrnoException).code === 'EEXIST') continue;

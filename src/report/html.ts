@@ -16,13 +16,26 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => entities[c]!);
 }
 
+/**
+ * Characters that change how text around them is shown without being seen: bidi overrides,
+ * embeddings and isolates, zero-width characters, soft hyphen, controls other than tab and
+ * line breaks. AD data is shown with them as visible escapes (\u202E), so a value cannot
+ * reorder or hide what the report says. The values themselves are unchanged in the JSON.
+ */
+// eslint-disable-next-line no-control-regex
+export const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+export function showInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 
 function interpolate(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(interpolate).join('');
-  return escapeHtml(String(value));
+  return escapeHtml(showInvisible(String(value)));
 }
 
 /** Tagged template: literal parts are trusted markup, interpolations are escaped text. */

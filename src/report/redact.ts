@@ -53,18 +53,79 @@ export function redactSummary(summary: ProvisioningObjectSummary, attributeNames
   return scrubStrings(copy, [...secrets]);
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The forms a value takes in the result's strings: as is, OData-quoted ('' for ', as in Graph
+ * request paths), HTML-escaped, URL-encoded (each of those too). Searched case-insensitively.
+ */
+export function encodedForms(value: string): string[] {
+  const odata = value.replace(/'/g, "''");
+  const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const forms = new Set<string>();
+  for (const base of [value, odata]) {
+    forms.add(base);
+    forms.add(html(base));
+    forms.add(html(base).replace(/'/g, '&#39;'));
+    forms.add(html(base).replace(/'/g, '&#x27;'));
+    for (const encode of [encodeURIComponent, encodeURI]) {
+      try {
+        const encoded = encode(base);
+        forms.add(encoded);
+        forms.add(encoded.replace(/%20/g, '+'));
+      } catch {
+        // a lone surrogate has no URL form
+      }
+    }
+  }
+  return [...forms].filter((f) => f.length > 0);
+}
+
+/** Lower case, one UTF-16 unit for one, so positions in the folded text are positions in the text. */
+function fold(text: string): string {
+  let out = '';
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k]!;
+    const lower = c.toLowerCase();
+    out += lower.length === 1 ? lower : c;
+  }
+  return out;
+}
+
+/**
+ * Replaces every occurrence of any needle (case-insensitively) with the mark. Plain substring
+ * search, longest needle first at each position: linear in the text for each needle, whatever
+ * the needles' sizes (a regular expression built from a 60 KB value is "too large").
+ */
+export function scrubText(text: string, needles: readonly string[]): string {
+  if (needles.length === 0 || text.length === 0) return text;
+  const folded = fold(text);
+  // Occurrences of each needle, as [start, end) ranges; overlapping ones merge.
+  const ranges: [number, number][] = [];
+  for (const needle of needles) {
+    const n = fold(needle);
+    if (n.length === 0 || n.length > folded.length) continue;
+    for (let at = folded.indexOf(n); at !== -1; at = folded.indexOf(n, at + 1)) ranges.push([at, at + n.length]);
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let out = '';
+  let cursor = 0;
+  for (const [start, end] of ranges) {
+    if (end <= cursor) continue;
+    if (start >= cursor) {
+      out += text.slice(cursor, start) + redactedMark;
+    }
+    cursor = Math.max(cursor, end);
+  }
+  return out + text.slice(cursor);
 }
 
 /** Replaces every occurrence of the secrets inside every string value (not keys) of the result. */
 function scrubStrings<T>(value: T, secrets: string[]): T {
-  const long = secrets.filter((s) => s.length >= minimumScrubLength).sort((a, b) => b.length - a.length);
+  const long = [...new Set(secrets.filter((s) => s.length >= minimumScrubLength).flatMap(encodedForms))];
   const short = new Set(secrets.filter((s) => s.length < minimumScrubLength).map((s) => s.toLowerCase()));
-  const pattern = long.length ? new RegExp(long.map(escapeRegExp).join('|'), 'gi') : null;
   const scrub = (text: string) => {
     if (short.has(text.toLowerCase())) return redactedMark;
-    return pattern ? text.replace(pattern, redactedMark) : text;
+    return scrubText(text, long);
   };
   // Inside a details map every key is free text, so the structural exemption does not apply.
   const walk = (node: unknown, freeMap = false): unknown => {

@@ -121,12 +121,15 @@ describe('single-object-sync CLI', () => {
     assert.ok(summary.provisioningStatusInfo.errorInformation?.recommendedAction);
   });
 
-  test('missing secret with no terminal: exit 1, MissingSecret names the variable', async () => {
-    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', configPath, '--no-html-report'], { SOS_CLIENT_SECRET: emulator.clientSecret }, dir);
-    assert.equal(run.code, 1);
-    const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
-    assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'MissingSecret');
-    assert.match(summary.provisioningStatusInfo.errorInformation?.reason ?? '', /SOS_AD_PASSWORD/);
+  test('missing secret with no terminal: exit 2 before any write, MissingSecret names the variable', async () => {
+    const sub = await mkdtemp(path.join(dir, 'nosecret-'));
+    const config = path.join(sub, 'single-object-sync.json');
+    await writeFile(config, readFileSync(configPath, 'utf8'));
+    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config], { SOS_CLIENT_SECRET: emulator.clientSecret }, sub);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^MissingSecret: .*SOS_AD_PASSWORD/m);
+    assert.ok(!existsSync(path.join(sub, 'state')) && !existsSync(path.join(sub, 'reports')), 'no state, no report');
   });
 
   test('unreachable DC: exit 1 with a directory error, in bounded time', async () => {

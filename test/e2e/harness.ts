@@ -93,7 +93,12 @@ export interface World {
 
 /** A tenant seeded for the fixture cases, and a session over the live AD. */
 export async function openWorld(
-  options: { config?: Partial<SingleObjectSyncConfig>; connector?: Partial<ActiveDirectoryConnectorConfig>; seed?: SeedDocument; clientId?: string } = {},
+  options: {
+    config?: Partial<SingleObjectSyncConfig>;
+    connector?: Partial<ActiveDirectoryConnectorConfig>;
+    entra?: Partial<SingleObjectSyncConfig['entra']>;
+    seed?: SeedDocument;
+  } = {},
 ): Promise<World> {
   const [softConflictAnchor, masteredAnchor] = ['c29tZS1vdGhlci1hbmNob3I=', await anchorOf(ou('CN=Mastered User,OU=Sales'))];
   const emulator = await startEmulator({
@@ -129,6 +134,7 @@ export async function openWorld(
       graphEndpoint: emulator.graphEndpoint,
       caFile: emulator.caFile,
       maxRetryWaitSeconds: 2,
+      ...options.entra,
     },
     sourceAnchor: 'mS-DS-ConsistencyGuid',
     rules: 'builtin',

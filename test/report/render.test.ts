@@ -2,7 +2,7 @@
 // resources, redaction, file naming and writing, input validation, tab content.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -239,6 +239,10 @@ test('writeReport creates the folder, names the file after the sync time and nev
   assert.equal(readFileSync(first, 'utf8'), firstContent, 'the first report is unchanged');
   assert.match(readFileSync(second, 'utf8'), /AttributeValueMustBeUnique/);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left');
+  // Reports hold directory data: owner-only file, owner-only folders created for it.
+  assert.equal(statSync(first).mode & 0o777, 0o600);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  assert.equal(statSync(path.dirname(dir)).mode & 0o777, 0o700);
 });
 
 test('writeReport reports an unwritable folder as ReportFolderNotWritable', async () => {
@@ -247,4 +251,12 @@ test('writeReport reports an unwritable folder as ReportFolderNotWritable', asyn
   writeFileSync(file, 'x');
   await assert.rejects(writeReport(loadFixture('create-success'), path.join(file, 'reports'), options), (err: unknown) =>
     err instanceof SyncError && err.code === 'ReportFolderNotWritable' && err.reason.includes(path.join(file, 'reports')) && !!err.recommendedAction);
+});
+
+test('bidi overrides and zero-width characters in AD values are shown escaped in the report, other text unchanged', () => {
+  const summary = loadFixture('create-success');
+  summary.targetIdentity!.displayName = 'Invoice\u202Efdp.exe\u200B Zoë';
+  const page = renderReport(summary, options);
+  assert.ok(!page.includes('\u202E') && !page.includes('\u200B'), 'no raw override in the page');
+  assert.ok(page.includes('Invoice\\u202Efdp.exe\\u200B Zoë'));
 });

@@ -15,9 +15,17 @@ const logical = new Set(['&&', '||']);
 const comparison = new Set(['=', '<>', '<', '<=', '>', '>=']);
 const operand = new Set(['&', '+', '-', '*', '/']);
 
+/** Nesting (parentheses, calls, unary operators, operator chains) beyond this is refused: evaluation recurses. */
+export const MAX_EXPRESSION_DEPTH = 200;
+
 export function parseExpression(source: string): Expr {
   const tokens = tokenize(source);
   let pos = 0;
+  let depth = 0;
+  const enter = (column: number, extra = 0): void => {
+    if (depth + 1 + extra > MAX_EXPRESSION_DEPTH) throw syntaxError(source, column, `the expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels`);
+    depth++;
+  };
   const peek = (): Token => tokens[pos]!;
   const next = (): Token => tokens[pos++]!;
 
@@ -29,9 +37,16 @@ export function parseExpression(source: string): Expr {
 
   const binaryLevel = (operators: Set<string>, lower: () => Expr) => (): Expr => {
     let left = lower();
+    // Each operator of a chain adds a level to the (left-deep) tree.
+    let chain = 0;
     while (peek().kind === 'operator' && operators.has(peek().text)) {
       const op = next();
+      enter(op.column, chain);
+      depth--;
+      chain++;
+      depth += chain;
       const right = lower();
+      depth -= chain;
       left = { kind: 'binary', operator: op.text as BinaryOperator, left, right, column: op.column };
     }
     return left;
@@ -41,7 +56,9 @@ export function parseExpression(source: string): Expr {
     const token = peek();
     if (token.kind === 'operator' && (token.text === '!' || token.text === '-')) {
       next();
+      enter(token.column);
       const operand = parseUnary();
+      depth--;
       if (token.text === '-' && operand.kind === 'number') return { ...operand, value: -operand.value, column: token.column };
       return { kind: 'unary', operator: token.text, operand, column: token.column };
     }
@@ -62,7 +79,9 @@ export function parseExpression(source: string): Expr {
       case 'variable':
         return { kind: 'variable', name: token.text.slice(1), column: token.column };
       case '(': {
+        enter(token.column);
         const inner = parseLogical();
+        depth--;
         expect(')', '")"');
         return inner;
       }
@@ -82,6 +101,7 @@ export function parseExpression(source: string): Expr {
 
   const parseCall = (name: Token): Expr => {
     next(); // (
+    enter(name.column);
     const args: Expr[] = [];
     if (peek().kind !== ')') {
       for (;;) {
@@ -94,6 +114,7 @@ export function parseExpression(source: string): Expr {
       }
     }
     expect(')', '"," or ")"');
+    depth--;
     const signature = functionSignature(name.text);
     if (!signature) throw new SyncError(rulesErrors.UnknownFunction, { name: name.text, column: name.column, expression: source });
     if (args.length < signature.min || args.length > signature.max || (signature.even && args.length % 2 !== 0)) {

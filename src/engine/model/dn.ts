@@ -292,6 +292,15 @@ export function dnEquals(a: string, b: string): boolean {
   return pa.rdns.every((rdn, k) => normalizeRdn(rdn) === normalizeRdn(pb.rdns[k] as Rdn));
 }
 
+/**
+ * The normalized RDNs of a DN, most specific first, from one parse: ancestor k is
+ * rdns.slice(k).join(','). Walking ancestors with parentDn() re-parses the DN at every level
+ * (quadratic in the number of RDNs); this does not.
+ */
+export function normalizedRdns(dn: string): string[] {
+  return parseDn(dn).map(normalizeRdn);
+}
+
 /** The parent DN in the caller's spelling, or undefined for a single-RDN DN or the root. */
 export function parentDn(dn: string): string | undefined {
   const rdns = parseDn(dn);

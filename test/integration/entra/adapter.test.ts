@@ -325,13 +325,29 @@ describe('throttling, unavailability and broken connections', () => {
     assert.match(err.reason, /^The Microsoft identity platform throttled POST/);
     clearTokenCache();
     emu.faults({ kind: 'status', status: 503, path: '/oauth2/v2.0/token' });
-    assert.equal((await syncError(target({ maxRetryWaitSeconds: 0 }).connect())).code, 'ServiceUnavailable');
+    assert.equal((await syncError(target({ maxRetryWaitSeconds: 0 }).connect())).code, 'IdentityPlatformUnavailable');
   });
 
-  test('the token endpoint unreachable is TenantUnreachable, not an authentication failure', async () => {
+  test('a token endpoint that keeps dropping the connection is IdentityPlatformUnavailable (transient), not an authentication failure', async () => {
     emu.faults({ kind: 'reset', path: '/oauth2/v2.0/token', count: 5 });
-    const err = await syncError(target().connect());
-    assert.equal(err.code, 'TenantUnreachable');
+    const err = await syncError(target({ maxRetryWaitSeconds: 3 }).connect());
+    assert.equal(err.code, 'IdentityPlatformUnavailable');
+    assert.match(err.reason, /UND_ERR_SOCKET|ECONNRESET|other side closed/);
+    assert.match(err.recommendedAction, /^Retry later/);
+    assert.deepEqual(identityCalls().map((c) => c.status), [0, 0, 0], 'three attempts within 3 s of waiting (1 + 2)');
     emu.clearFaults();
+  });
+
+  test('a refused port or a TLS failure is not retried: TenantUnreachable at once', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise((r) => server.close(r));
+    const started = Date.now();
+    const err = await syncError(target({ authorityHost: `https://127.0.0.1:${port}`, maxRetryWaitSeconds: 30 }).connect());
+    assert.ok(Date.now() - started < 2000, 'no retry waits');
+    assert.equal(err.code, 'TenantUnreachable');
+    assert.match(err.reason, /ECONNREFUSED/);
   });
 });

@@ -11,3 +11,8 @@ test('AD text printed to the terminal cannot drive it: ESC, CSI and newlines are
   // Ordinary and non-ASCII text stays as it is.
   assert.equal(terminalText('CN=Zoë Ñúñez, OU=Paris <script>'), 'CN=Zoë Ñúñez, OU=Paris <script>');
 });
+
+test('bidi overrides and invisible characters are shown as escapes on the terminal', () => {
+  assert.equal(terminalText('CN=evil\u202Etxt.exe\u200B'), 'CN=evil\\u202etxt.exe\\u200b');
+  assert.equal(terminalText('Zoë Müller'), 'Zoë Müller');
+});

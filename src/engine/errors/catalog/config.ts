@@ -26,6 +26,20 @@ export const configErrors = {
     documentationUrl: docs,
     category: 'nonServiceFailure',
   },
+  ConfiguredFileUnreadable: {
+    code: 'ConfiguredFileUnreadable',
+    reason: 'The file {file} that {setting} names cannot be used: {cause}.',
+    recommendedAction: 'Correct {setting} in the configuration so it names a readable file of the right kind (relative paths resolve against the configuration file\'s folder). Nothing was written.',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
+  StateFolderNotWritable: {
+    code: 'StateFolderNotWritable',
+    reason: 'The state folder {stateDir} cannot be created or written: {cause}.',
+    recommendedAction: 'Choose a folder on an ordinary file system that this account may write (CLI --state-dir, configuration "stateDir"). Nothing was written.',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
   ServerConfigurationNotFound: {
     code: 'ServerConfigurationNotFound',
     reason: 'The Entra Connect server configuration folder {folder} cannot be read: {cause}.',

@@ -29,6 +29,13 @@ export const entraErrors = {
     documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-prerequisites',
     category: 'failure',
   },
+  IdentityPlatformUnavailable: {
+    code: 'IdentityPlatformUnavailable',
+    reason: 'The Microsoft identity platform did not answer the token request for application {clientId} ({detail}); {attempts} attempt(s) in {elapsedSeconds} s. This is a transient failure of the service or the network path, not a rejected credential.',
+    recommendedAction: 'Retry later (the tenant id, client id and secret were not refused). If it persists, check the Microsoft 365 service health and the network path and proxy to {endpoint}; entra.requestTimeoutSeconds and entra.maxRetryWaitSeconds bound each call and the waiting.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
+    category: 'failure',
+  },
   Throttled: {
     code: 'Throttled',
     reason: '{service} throttled {method} {path} and asked to wait {retryAfterSeconds} s; the retries this run allows (at most {maxRetryWaitSeconds} s of waiting in all) are used up.',

@@ -25,4 +25,11 @@ export const reportErrors = {
     documentationUrl: reportDocs,
     category: 'nonServiceFailure',
   },
+  OutputNotWritable: {
+    code: 'OutputNotWritable',
+    reason: 'The JSON result could not be written to {file}: {cause}.',
+    recommendedAction: 'The result was printed on stdout. Give --output a path in an existing folder this account may write.',
+    documentationUrl: reportDocs,
+    category: 'nonServiceFailure',
+  },
 } satisfies Record<string, CatalogEntry>;

@@ -12,8 +12,8 @@ export const syncErrors = {
   },
   StateLocked: {
     code: 'StateLocked',
-    reason: 'Another sync of this object is running (lock {lockFile} held for {heldSeconds} s).',
-    recommendedAction: 'Wait for the other sync to finish and run again. If no other sync runs, delete the lock file.',
+    reason: 'Another sync of this object is running: {holder} holds the lock {lockFile} ({heldSeconds} s so far).',
+    recommendedAction: 'Wait for the other sync to finish and run again. A lock whose process has ended on this machine is taken over by itself; delete the lock file only if that process on the other host has ended.',
     category: 'failure',
   },
   StateUnreadable: {

@@ -1,0 +1,53 @@
+// Reading a file the configuration names, with a size limit: a path such as /dev/zero or a
+// runaway export must end in a clear error, not in gigabytes of memory.
+import { open } from 'node:fs/promises';
+
+/** Size limits of the files the tool reads (bytes). */
+export const READ_LIMITS = {
+  configuration: 16 * 1024 * 1024,
+  ldif: 256 * 1024 * 1024,
+  pem: 1024 * 1024,
+} as const;
+
+export class FileTooLargeError extends Error {
+  readonly code = 'EFBIG';
+  constructor(readonly file: string, readonly limit: number) {
+    super(`the file is larger than ${formatBytes(limit)}, the most this tool reads (or never ends, like a device)`);
+  }
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
+}
+
+/** Reads at most `limit` bytes; a longer (or endless) file throws FileTooLargeError; a folder throws EISDIR. */
+export async function readFileBounded(file: string, limit: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error(`${file} is a folder, not a file`), { code: 'EISDIR' });
+    if (info.isFile() && info.size > limit) throw new FileTooLargeError(file, limit);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > limit) throw new FileTooLargeError(file, limit);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** "no such file", "permission denied", or the error's own message. */
+export function describeReadError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  return (err as Error)?.message ?? String(err);
+}
