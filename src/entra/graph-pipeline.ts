@@ -105,7 +105,10 @@ class RetryAndRecord implements Middleware {
         state.requestId = requestId;
         state.clientRequestId = clientRequestId;
       }
-      if (![429, 503, 504].includes(response.status)) return;
+      // 429 means the request was not processed: any method may be sent again. A 503/504 may
+      // come after a create was committed, so a POST is never repeated blindly (the adapter
+      // looks the object up first).
+      if (![429, 503, 504].includes(response.status) || (!idempotent && response.status !== 429)) return;
       // Without Retry-After: exponential backoff 1, 2, 4 ... s.
       const wait = retryAfter ?? 2 ** (attempt - 1);
       if (state) state.retryAfterSeconds = wait;

@@ -20,6 +20,23 @@ const orClauseLimit = 15;
 
 export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
+/**
+ * The alternate key of a group this tool creates: its sourceAnchor (objectGUID, base64) in
+ * base64url, so the same AD group always names the same cloud group.
+ */
+export function groupUniqueName(sourceAnchor: string): string {
+  return `sos-${sourceAnchor.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+const groupByUniqueName = (sourceAnchor: string): string => `/groups(uniqueName=${encodeURIComponent(odataString(groupUniqueName(sourceAnchor)))})`;
+
+/** Failures after which a write may or may not have been committed. */
+function isAmbiguous(err: unknown): boolean {
+  if (!(err instanceof SyncError)) return false;
+  if (err.code === 'TenantUnreachable') return true;
+  return err.code === 'ServiceUnavailable' || (err.code === 'GraphRequestFailed' && [500, 502, 504].includes(Number(err.details.status)));
+}
+
 interface BatchItem {
   id: string;
   method: string;
@@ -110,7 +127,7 @@ export class GraphEntraTarget implements EntraTarget {
   private async call<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
-    options: { body?: unknown; query?: Record<string, string>; facts?: Partial<CallFacts> } = {},
+    options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; facts?: Partial<CallFacts> } = {},
   ): Promise<T> {
     try {
       return await this.callOnce<T>(method, path, options);
@@ -125,12 +142,13 @@ export class GraphEntraTarget implements EntraTarget {
   private async callOnce<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
-    options: { body?: unknown; query?: Record<string, string>; facts?: Partial<CallFacts> },
+    options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; facts?: Partial<CallFacts> },
   ): Promise<T> {
     const state = new CallState();
     this.tokenFailure = undefined;
     const query = Object.entries(options.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-    const request = this.client.api(query ? `${path}?${query}` : path).middlewareOptions([state]);
+    let request = this.client.api(query ? `${path}?${query}` : path).middlewareOptions([state]);
+    for (const [name, value] of Object.entries(options.headers ?? {})) request = request.header(name, value);
     try {
       switch (method) {
         case 'GET': return (await request.get()) as T;
@@ -197,7 +215,17 @@ export class GraphEntraTarget implements EntraTarget {
   }
 
   async findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null> {
-    // Only users carry onPremisesImmutableId in Graph v1.0; groups and contacts have no source anchor there.
+    // Only users carry onPremisesImmutableId in Graph v1.0; a group this tool created carries
+    // the anchor in its uniqueName (an alternate key); contacts have none.
+    if (kind === 'group') {
+      try {
+        const raw = await this.call<Record<string, unknown>>('GET', groupByUniqueName(immutableId), { query: { $select: selectFor.group.join(',') }, facts: { kind } });
+        return this.toObject('group', raw);
+      } catch (err) {
+        if (err instanceof SyncError && err.code === 'ObjectNotFound') return null;
+        throw err;
+      }
+    }
     if (kind !== 'user') return null;
     const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', '/users', {
       query: { $filter: `onPremisesImmutableId eq ${odataString(immutableId)}`, $select: selectFor.user.join(',') },
@@ -323,7 +351,7 @@ export class GraphEntraTarget implements EntraTarget {
     });
   }
 
-  async create(kind: EntraObjectKind, properties: Record<string, unknown>): Promise<EntraObject> {
+  async create(kind: EntraObjectKind, properties: Record<string, unknown>, sourceAnchor?: string): Promise<EntraObject> {
     if (kind === 'contact') this.refuseContact('Creation');
     const body: Record<string, unknown> = { ...properties };
     if (kind === 'user') {
@@ -336,14 +364,43 @@ export class GraphEntraTarget implements EntraTarget {
       if (!body.mailNickname) body.mailNickname = String(body.displayName ?? 'group').replace(/[^A-Za-z0-9\-_]/g, '').slice(0, 64) || 'group';
     }
     const facts = { kind, userPrincipalName: typeof body.userPrincipalName === 'string' ? body.userPrincipalName : undefined };
+    const { passwordProfile: _p, ...sent } = body;
     try {
+      if (kind === 'group' && sourceAnchor) return await this.upsertGroup(sourceAnchor, body, sent);
       const created = await this.call<Record<string, unknown>>('POST', collection[kind], { body, facts });
-      const { passwordProfile: _p, ...sent } = body;
-      const object = this.toObject(kind, { ...sent, ...created });
-      return object;
+      return this.toObject(kind, { ...sent, ...created });
     } catch (err) {
+      // The answer may be lost after Graph committed the create: look before anything else.
+      const anchor = kind === 'user' ? (typeof body.onPremisesImmutableId === 'string' ? body.onPremisesImmutableId : undefined) : undefined;
+      if (anchor && isAmbiguous(err)) {
+        const found = await this.findByImmutableId('user', anchor);
+        if (found) return found;
+        const created = await this.call<Record<string, unknown>>('POST', collection[kind], { body, facts });
+        return this.toObject(kind, { ...sent, ...created });
+      }
       throw await this.explainConflict(err, kind, body);
     }
+  }
+
+  /**
+   * PATCH /groups(uniqueName='…') with `Prefer: create-if-missing` (documented upsert): 201
+   * creates the group, 204 means it exists already (an earlier attempt reached Graph), so a
+   * repeat after a lost answer, a kill or from another state folder never makes a second group.
+   */
+  private async upsertGroup(sourceAnchor: string, body: Record<string, unknown>, sent: Record<string, unknown>): Promise<EntraObject> {
+    const path = groupByUniqueName(sourceAnchor);
+    const upsert = () => this.call<Record<string, unknown> | undefined>('PATCH', path, { body, headers: { Prefer: 'create-if-missing' }, facts: { kind: 'group' } });
+    let created: Record<string, unknown> | undefined;
+    try {
+      created = await upsert();
+    } catch (err) {
+      if (!isAmbiguous(err)) throw err;
+      created = await upsert(); // idempotent: a second upsert updates what the first created
+    }
+    if (created && typeof created.id === 'string') return this.toObject('group', { ...sent, ...created });
+    const existing = await this.findByImmutableId('group', sourceAnchor);
+    if (!existing) throw new SyncError(entraErrors.ObjectNotFound, { id: path, graphMessage: 'the upsert answered 204 but the group cannot be read back' });
+    return existing;
   }
 
   /**

@@ -102,6 +102,9 @@ export class GraphService {
     const segments = call.path.split('/').filter(Boolean).map(decodeURIComponent);
     const [root, key, sub, subKey, ref] = segments;
     const m = call.method;
+    // Alternate key: /groups(uniqueName='…') (upsert with Prefer: create-if-missing, and GET).
+    const byUniqueName = /^groups\(uniqueName='((?:[^']|'')*)'\)$/.exec(root ?? '');
+    if (byUniqueName && key === undefined) return this.groupByUniqueName(call, byUniqueName[1]!.replace(/''/g, "'"));
     switch (root) {
       case 'users':
         if (key === undefined) return m === 'GET' ? this.list(call, 'user') : m === 'POST' ? this.createUser(call) : this.notAllowed();
@@ -442,6 +445,33 @@ export class GraphService {
     this.s.members[group.id] = members;
     this.store.persist();
     return { status: 201, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#groups/$entity`, ...project(entities.group, group, undefined) } };
+  }
+
+  /**
+   * GET or PATCH /groups(uniqueName='…'). PATCH with `Prefer: create-if-missing` creates the
+   * group (201 with the group) when no group has that uniqueName, else updates it (204): the
+   * documented idempotent create. Without the header a missing group is 404.
+   */
+  private groupByUniqueName(call: GraphCall, uniqueName: string): GraphResult {
+    const existing = this.s.groups.find((g) => g.uniqueName === uniqueName);
+    if (call.method === 'GET') {
+      need(call, permissions.readGroups);
+      if (!existing) throw errors.notFound(`uniqueName='${uniqueName}'`);
+      const select = this.parseSelect(call, entities.group);
+      return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#groups/$entity`, ...project(entities.group, existing, select) } };
+    }
+    if (call.method !== 'PATCH') return this.notAllowed();
+    if (existing) {
+      this.updateGroup({ ...call, path: `/groups/${existing.id}` }, existing.id);
+      return { status: 204 };
+    }
+    const createIfMissing = (call.headers.prefer ?? '').split(',').some((p) => p.trim().toLowerCase() === 'create-if-missing');
+    if (!createIfMissing) throw errors.notFound(`uniqueName='${uniqueName}'`);
+    const created = this.createGroup({ ...call, method: 'POST', path: '/groups' });
+    const group = this.s.groups.find((g) => g.id === (created.body as { id: string }).id)!;
+    group.uniqueName = uniqueName;
+    this.store.persist();
+    return { ...created, body: { ...(created.body as object), uniqueName } };
   }
 
   private updateGroup(call: GraphCall, key: string): GraphResult {

@@ -35,6 +35,11 @@ export interface FaultSpec {
   /** Substring of the request path (e.g. "/v1.0/users", "/oauth2/v2.0/token"). */
   path?: string;
   method?: string;
+  /**
+   * Graph only, kinds status and reset: process the request first (the write is committed),
+   * then answer with the status or drop the connection: a lost answer.
+   */
+  afterCommit?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -255,7 +260,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const requestId = newRequestId();
     const clientRequestId = (req.headers['client-request-id'] as string | undefined) ?? requestId;
     for (const f of takeFaults(method, urlPath, ['latency'])) await sleep(f.latencyMs ?? 0);
-    const [fault] = takeFaults(method, urlPath, ['status', 'reset']);
+    const [taken] = takeFaults(method, urlPath, ['status', 'reset']);
+    const lostAnswer = taken?.afterCommit && url.pathname.startsWith('/v1.0/') ? taken : undefined;
+    const fault = lostAnswer ? undefined : taken;
     if (fault?.kind === 'reset') {
       log.push({ method, path: urlPath, status: 0 });
       // Start an answer, then drop the connection mid-response.
@@ -344,6 +351,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     const result = runGraph({ method, path: callPath, query: url.searchParams, headers, body, roles: claims.roles }, claims.appid, urlPath, false, requestId, clientRequestId);
+    if (lostAnswer?.kind === 'reset') {
+      // Committed, then the connection drops before the answer arrives.
+      log.push({ method, path: urlPath, status: 0 });
+      (req.socket as Socket).destroy();
+      return;
+    }
+    if (lostAnswer) return sendError(faultError(lostAnswer));
     return send(result.status, result.body, result.headers, result.text);
   };
 

@@ -175,7 +175,7 @@ async function write(
   let id = facts.target?.id;
   const writable = Object.keys(properties).length;
   if (!facts.target) {
-    const created = await entra.create(graphKind, properties);
+    const created = await entra.create(graphKind, properties, facts.sourceAnchor);
     id = created.id;
     details.Result = `Created ${graphKind} ${created.id}.`;
   } else if (writable) {

@@ -70,7 +70,10 @@ export interface EntraTarget {
   readableAttributes(kind: EntraObjectKind): string[];
   /** Acquire a token and read the verified domains (step 2). */
   connect(): Promise<TenantInfo>;
-  /** Hard match: the object whose onPremisesImmutableId equals the sourceAnchor. */
+  /**
+   * Hard match by the sourceAnchor: users by onPremisesImmutableId; groups (which have no
+   * anchor in Graph v1.0) by the uniqueName this tool gives them on create.
+   */
   findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null>;
   /** Read an object by its Graph id (the cloud anchor kept in the Entra connector space); null when gone. */
   getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null>;
@@ -83,7 +86,11 @@ export interface EntraTarget {
   findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders>;
   /** The directory roles assigned to a user (admin roles block soft match). */
   adminRoles(userId: string): Promise<AdminRoles>;
-  create(kind: EntraObjectKind, properties: Record<string, unknown>): Promise<EntraObject>;
+  /**
+   * Create, idempotently: never repeated blindly after an answer that may have been lost.
+   * `sourceAnchor` names the object so a retry or a later run finds it again.
+   */
+  create(kind: EntraObjectKind, properties: Record<string, unknown>, sourceAnchor?: string): Promise<EntraObject>;
   update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void>;
   addMembers(groupId: string, memberIds: string[]): Promise<void>;
   removeMembers(groupId: string, memberIds: string[]): Promise<void>;
