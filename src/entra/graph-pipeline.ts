@@ -33,7 +33,7 @@ export interface RetryPolicy {
 export class RequestTimedOut extends Error {
   override name = 'RequestTimedOut';
   readonly code = 'RequestTimedOut';
-  constructor(method: string, path: string, timeoutMs: number) {
+  constructor(readonly method: string, readonly path: string, readonly timeoutMs: number) {
     super(`Microsoft Graph did not answer ${method} ${path} within ${timeoutMs / 1000} s (entra.requestTimeoutSeconds)`);
   }
 }

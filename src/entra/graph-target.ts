@@ -9,7 +9,7 @@ import { defaultSyncFeatures, type AdminRoles, type EntraObject, type EntraObjec
 import type { GraphRequestRecord } from '../engine/summary/types';
 import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, type CallFacts } from './error-mapping';
-import { CallState, createGraphClient, parseRetryAfter, type RetryPolicy } from './graph-pipeline';
+import { CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './graph-pipeline';
 import { describeNetworkError } from './tls';
 import type { TokenSource } from './token-source';
 
@@ -33,7 +33,7 @@ const groupByUniqueName = (sourceAnchor: string): string => `/groups(uniqueName=
 /** Failures after which a write may or may not have been committed. */
 function isAmbiguous(err: unknown): boolean {
   if (!(err instanceof SyncError)) return false;
-  if (err.code === 'TenantUnreachable') return true;
+  if (err.code === 'TenantUnreachable' || err.code === 'GraphRequestTimedOut') return true;
   return err.code === 'ServiceUnavailable' || (err.code === 'GraphRequestFailed' && [500, 502, 504].includes(Number(err.details.status)));
 }
 
@@ -164,6 +164,10 @@ export class GraphEntraTarget implements EntraTarget {
   private toSyncError(err: unknown, state: CallState, facts: CallFacts): SyncError {
     if (this.tokenFailure instanceof SyncError) return this.tokenFailure;
     if (err instanceof SyncError) return err;
+    if (state.networkError instanceof RequestTimedOut) {
+      const t = state.networkError;
+      return new SyncError(entraErrors.GraphRequestTimedOut, { method: t.method, path: t.path, timeoutSeconds: t.timeoutMs / 1000 }, { cause: err });
+    }
     if (state.networkError !== undefined) {
       return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(state.networkError), method: facts.method, path: facts.path }, { cause: err });
     }

@@ -36,6 +36,14 @@ export const entraErrors = {
     documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
     category: 'failure',
   },
+  GraphRequestTimedOut: {
+    code: 'GraphRequestTimedOut',
+    reason: 'Microsoft Graph did not answer {method} {path} within {timeoutSeconds} s (entra.requestTimeoutSeconds).',
+    recommendedAction:
+      'Run the sync again (a create that may have reached Graph is looked up first, never repeated blindly). If it keeps happening, check the network path and proxy to the Graph endpoint, or raise entra.requestTimeoutSeconds.',
+    documentationUrl: 'https://learn.microsoft.com/graph/best-practices-concept',
+    category: 'failure',
+  },
   Throttled: {
     code: 'Throttled',
     reason: '{service} throttled {method} {path} and asked to wait {retryAfterSeconds} s; the retries this run allows (at most {maxRetryWaitSeconds} s of waiting in all) are used up.',
