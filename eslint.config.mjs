@@ -1,6 +1,7 @@
 // Lint config. The rule that matters most: the engine stays pure (ARCHITECTURE section 2).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/layers.mjs';
 
 const adapterPackages = ['vscode', 'ldapts', '@azure/msal-node', '@microsoft/microsoft-graph-client'];
 const banned = adapterPackages.flatMap((name) => [
@@ -21,6 +22,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
     },
+  },
+  {
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/imports': 'error' },
   },
   {
     files: ['src/engine/**/*.ts'],

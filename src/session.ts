@@ -4,7 +4,7 @@
 import { createDirectorySource } from './ad';
 import { loadConfiguration } from './config';
 import type { ActiveDirectoryConnectorConfig, SecretsProvider, SingleObjectSyncConfig } from './config/model';
-import { describeReadError, READ_LIMITS, readFileBounded } from './config/read-bounded';
+import { describeReadError, READ_LIMITS, readFileBounded } from './io/read-bounded';
 import { createEntraTarget } from './entra';
 import { configErrors, SyncError, syncErrors } from './engine/errors';
 import { systemClock } from './engine/pipeline/clock';
@@ -17,8 +17,11 @@ import type { ProvisioningObjectSummary, SyncEvent } from './engine/summary/type
 import { writeReport } from './report';
 import { reportErrors } from './engine/errors/catalog/report';
 import { FileStateStore } from './state/file-state-store';
-import { makeOwnerOnlyDirectory } from './state/owner-only';
+import { makeOwnerOnlyDirectory } from './io/owner-only';
 import { toolVersion } from './version';
+
+/** For a surface's signal handler: release the state locks this process holds. */
+export { releaseHeldLocksSync } from './state/file-state-store';
 
 export interface SyncRunOptions {
   stagingMode: boolean;

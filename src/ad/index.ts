@@ -1,5 +1,5 @@
 // The Active Directory adapter: DirectorySource over LDAP (ldapts) or an LDIF snapshot.
-import type { ActiveDirectoryConnectorConfig } from '../config/model';
+import type { ActiveDirectoryConnectorConfig } from '../engine/model/config';
 import { directoryErrors } from '../engine/errors/catalog/directory';
 import { SyncError } from '../engine/errors/sync-error';
 import type { DirectorySource } from '../engine/ports/directory-source';

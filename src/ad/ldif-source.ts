@@ -2,7 +2,7 @@
 // Same answers as the LDAP source for the objects the file holds: base reads, containers-
 // first paged listings with a continuation, direct membership, RootDSE and partitions
 // (from a RootDSE record `dn:` and crossRef records when present, else derived from the DNs).
-import { describeReadError, READ_LIMITS, readFileBounded } from '../config/read-bounded';
+import { describeReadError, READ_LIMITS, readFileBounded } from '../io/read-bounded';
 import { directoryErrors } from '../engine/errors/catalog/directory';
 import { SyncError } from '../engine/errors/sync-error';
 import { getFirst, getValues } from '../engine/model/attributes';

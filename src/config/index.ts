@@ -12,7 +12,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import schema from '../../schemas/single-object-sync.schema.json';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from './model';
 import { formatProblem, type ConfigProblem } from './problems';
-import { describeReadError, READ_LIMITS, readFileBounded } from './read-bounded';
+import { describeReadError, READ_LIMITS, readFileBounded } from '../io/read-bounded';
 import { parseJsonWithPositions, pointerToPath, JsonSyntaxError, type PositionedJson } from './json-positions';
 import { elementPosition, expressionPosition, loadServerConfiguration, type ServerConfiguration } from './server-configuration';
 import { SyncError } from '../engine/errors/sync-error';

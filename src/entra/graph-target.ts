@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import type { Agent } from 'undici';
-import type { EntraConfig } from '../config/model';
+import type { EntraConfig } from '../engine/model/config';
 import { SyncError, entraErrors } from '../engine/errors';
 import type { AttributeValue, Attributes } from '../engine/model/attributes';
 import { defaultSyncFeatures, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo, type ValueHolders } from '../engine/ports/entra-target';

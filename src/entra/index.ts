@@ -1,5 +1,5 @@
 // Factory of the Entra adapter: the EntraTarget port over msal-node and Microsoft Graph.
-import type { EntraConfig } from '../config/model';
+import type { EntraConfig } from '../engine/model/config';
 import type { EntraTarget } from '../engine/ports/entra-target';
 import { GraphEntraTarget } from './graph-target';
 import type { RetryPolicy } from './graph-pipeline';

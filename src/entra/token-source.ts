@@ -7,7 +7,7 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
 import { fetch as undiciFetch, type Agent } from 'undici';
-import type { EntraConfig } from '../config/model';
+import type { EntraConfig } from '../engine/model/config';
 import { SyncError, entraErrors } from '../engine/errors';
 import { createAgent, describeNetworkError, readCa } from './tls';
 

@@ -9,7 +9,7 @@ import { reportErrors } from '../engine/errors/catalog/report';
 import { SyncError } from '../engine/errors/sync-error';
 import type { ProvisioningObjectSummary } from '../engine/summary/types';
 import type { ReportOptions } from './body';
-import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../state/owner-only';
+import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../io/owner-only';
 import { renderReport } from './document';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

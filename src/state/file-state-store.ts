@@ -14,7 +14,7 @@ import path from 'node:path';
 import { SyncError, syncErrors } from '../engine/errors';
 import type { Attributes, AttributeValue } from '../engine/model/attributes';
 import type { ObjectState, StateLock, StateStore } from '../engine/spaces/state-store';
-import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from './owner-only';
+import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../io/owner-only';
 
 interface Options {
   /** How long a second sync of the same object waits for the first (default 30 s). */

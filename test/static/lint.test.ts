@@ -29,3 +29,29 @@ test('the whole tree type-checks (tsc --noEmit, strict)', () => {
     assert.fail(`tsc reported errors:\n${err.stdout}`);
   }
 });
+
+// The layers (eslint/layers.mjs): each zone rejects an import of a layer above it, resolved
+// from the file's own path (a relative import cannot slip past), and accepts the layers below.
+test('the layer rule rejects, in each zone, an import of a layer it may not use', async () => {
+  const eslint = new ESLint();
+  const cases: [file: string, forbidden: string, allowed: string][] = [
+    ['src/engine/pipeline/probe.ts', '../../ad/ldap-source', '../model/dn'],
+    ['src/engine/probe.ts', '../config/index', './model/config'],
+    ['src/ad/probe.ts', '../entra/graph-target', '../engine/model/dn'],
+    ['src/entra/probe.ts', '../session', '../io/read-bounded'],
+    ['src/state/probe.ts', '../report/file', '../engine/spaces/state-store'],
+    ['src/report/probe.ts', '../state/file-state-store', '../io/owner-only'],
+    ['src/io/probe.ts', '../ad/index', '../engine/errors/index'],
+    ['src/cli/probe.ts', '../ad/index', '../session'],
+    ['src/extension/probe.ts', '../entra/index', '../../webview/protocol'],
+    ['webview/probe.ts', '../src/extension/extension', './protocol'],
+  ];
+  for (const [filePath, forbidden, allowed] of cases) {
+    const lint = async (source: string) => {
+      const [result] = await eslint.lintText(`import * as x from '${source}';\nexport const y = x;\n`, { filePath });
+      return result!.messages.filter((m) => m.ruleId === 'layers/imports');
+    };
+    assert.equal((await lint(forbidden)).length, 1, `${filePath} importing ${forbidden} must be a lint error`);
+    assert.deepEqual(await lint(allowed), [], `${filePath} may import ${allowed}`);
+  }
+});

@@ -30,7 +30,7 @@ export interface SyncErrorInfo {
  * they could reorder or hide what a reader sees (an AD value is untrusted), so messages show
  * them as \\u escapes. The values themselves stay exact in the details and attribute rows.
  */
-// eslint-disable-next-line no-misleading-character-class
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const invisible = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 export function visibleText(text: string): string {
   return text.replace(invisible, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

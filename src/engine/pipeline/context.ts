@@ -1,6 +1,6 @@
 // What one sync needs (its dependencies, given by the composition root in src/session.ts)
 // and what its steps learn along the way.
-import type { ActiveDirectoryConnectorConfig, PartitionConfig, SingleObjectSyncConfig } from '../../config/model';
+import type { ActiveDirectoryConnectorConfig, PartitionConfig, SingleObjectSyncConfig } from '../model/config';
 import type { Attributes, AttributeValue } from '../model/attributes';
 import type { DirectoryPartition, DirectorySource } from '../ports/directory-source';
 import type { EntraObject, EntraTarget, TenantInfo } from '../ports/entra-target';

@@ -1,7 +1,7 @@
 // Step 3, OU filtering as Entra Connect applies it: the most specific (longest) matching
 // container of the inclusion and exclusion lists decides; an exclusion wins a tie. Pure and
 // configuration-only, so the VS Code tree can mark excluded OUs without any LDAP call.
-import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../../config/model';
+import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../model/config';
 import { dnDepth, isWithin } from './dn-match';
 import { findPartition } from './partition-scope';
 

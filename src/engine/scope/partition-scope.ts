@@ -1,6 +1,6 @@
 // Step 1: which configured connector and partition hold a DN (the longest matching
 // partition DN, so child domains win over their parents).
-import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../../config/model';
+import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../model/config';
 import { dnDepth, isWithin } from './dn-match';
 
 export interface PartitionMatch {

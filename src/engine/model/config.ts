@@ -1,0 +1,86 @@
+// The project's configuration file (single-object-sync.json), as loaded and validated.
+// These names are a contract with users' files and with every layer; add fields, never
+// change the meaning of these. The JSON schema lives in schemas/single-object-sync.schema.json.
+
+export type ObjectType = 'user' | 'inetOrgPerson' | 'group' | 'contact' | 'computer' | (string & {});
+
+export interface PartitionConfig {
+  /** The partition's naming context, e.g. DC=corp,DC=contoso,DC=com. */
+  dn: string;
+  selected: boolean;
+  /** Containers included; the most specific (longest) matching inclusion or exclusion wins. */
+  inclusions: string[];
+  exclusions: string[];
+}
+
+export interface TlsConfig {
+  /** PEM file of the CA that issued the domain controller's certificate. */
+  caFile?: string | null;
+  /** Name to verify in the DC's certificate when the URL uses an IP address. */
+  serverName?: string | null;
+}
+
+export interface ActiveDirectoryConnectorConfig {
+  /** Connector name; by convention the forest's DNS name. */
+  name: string;
+  /** ldaps://host:636 or ldap://host:389 (with startTls). Absent when ldifFile is used. */
+  url?: string | null;
+  /** Offline source: an LDIF snapshot (ldifde / ldapsearch export). */
+  ldifFile?: string | null;
+  bindDn?: string | null;
+  /** Name of the environment variable (CLI) holding the bind password. Never the password. */
+  passwordEnv?: string | null;
+  tls?: TlsConfig;
+  /** Upgrade ldap:// with StartTLS before binding. */
+  startTls?: boolean;
+  /** Allow a simple bind over plain LDAP (refused by default). */
+  allowInsecure?: boolean;
+  connectTimeoutMs?: number;
+  operationTimeoutMs?: number;
+  partitions: PartitionConfig[];
+  objectTypes: ObjectType[];
+  /** Group filtering (pilot) group: only its direct members are in scope. */
+  groupFilteringGroupDn?: string | null;
+  /** Global parameters of the connector, available to expressions as %Name%. */
+  parameters?: Record<string, string>;
+}
+
+export interface EntraConfig {
+  tenantId: string;
+  clientId: string;
+  /** Name of the environment variable (CLI) holding the client secret. */
+  clientSecretEnv?: string | null;
+  /** PEM with the certificate and its private key, for certificate credentials. */
+  certificateFile?: string | null;
+  /** SHA-1 thumbprint of that certificate (hex); computed from the PEM when absent. */
+  certificateThumbprint?: string | null;
+  authorityHost: string;
+  graphEndpoint: string;
+  /** PEM CA to trust for the authority and Graph (the emulator's CA in tests). */
+  caFile?: string | null;
+  /** Upper bound on the total time spent waiting on Retry-After, in seconds. */
+  maxRetryWaitSeconds?: number;
+  /** Time-out of each token-endpoint and Graph call, in seconds (default 30). */
+  requestTimeoutSeconds?: number;
+}
+
+export type RulesConfig = 'builtin' | { serverConfiguration: string };
+
+export interface SingleObjectSyncConfig {
+  activeDirectory: ActiveDirectoryConnectorConfig[];
+  entra: EntraConfig;
+  sourceAnchor: 'mS-DS-ConsistencyGuid' | 'objectGUID' | (string & {});
+  rules: RulesConfig;
+  stateDir: string;
+  reportDir: string;
+  /** Attribute names whose values the HTML report masks. */
+  redactAttributes?: string[];
+}
+
+/** Where secrets come from: env vars (CLI), a prompt, or VS Code SecretStorage. */
+export interface SecretsProvider {
+  /** The bind password of an AD connector, or undefined when none is available. */
+  directoryPassword(connector: ActiveDirectoryConnectorConfig): Promise<string | undefined>;
+  /** The client secret of the tenant app (undefined when a certificate is used). */
+  entraClientSecret(entra: EntraConfig): Promise<string | undefined>;
+}
