@@ -1,11 +1,13 @@
 // Dates: Windows FILETIME (100 ns ticks since 1601-01-01 UTC) and .NET-style format strings.
+import { FILETIME_EPOCH_OFFSET_MS, FILETIME_NEVER, generalizedTimeToIso } from '../model/ad-codecs';
 import { EvaluationProblem } from './values';
 
-const EPOCH_DIFF_TICKS = 116444736000000000n; // 1601-01-01 -> 1970-01-01 in 100 ns ticks
+const EPOCH_DIFF_TICKS = FILETIME_EPOCH_OFFSET_MS * 10_000n; // 1601-01-01 -> 1970-01-01 in 100 ns ticks
 
 export function fromFileTime(ticks: bigint): Date {
-  // 0x7FFFFFFFFFFFFFFF means "never"; clamp to the largest Date.
-  if (ticks >= 9223372036854775807n) return new Date(8.64e15);
+  // "Never" (0x7FFFFFFFFFFFFFFF, the same constant the AD codecs use) has no Date: a function
+  // must still return one, so it is the largest Date; the report shows "never" (fileTimeToIso).
+  if (ticks >= FILETIME_NEVER) return new Date(8.64e15);
   return new Date(Number((ticks - EPOCH_DIFF_TICKS) / 10000n));
 }
 
@@ -13,13 +15,15 @@ export function toFileTime(date: Date): bigint {
   return BigInt(date.getTime()) * 10000n + EPOCH_DIFF_TICKS;
 }
 
-/** ISO 8601, LDAP generalized time (yyyyMMddHHmmss.0Z) or anything Date.parse accepts. */
+/** ISO 8601, LDAP generalized time (fractions and offsets, as the AD codecs read it) or anything Date.parse accepts. */
 export function parseDate(text: string): Date {
   const t = text.trim();
-  const generalized = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d+))?Z$/.exec(t);
-  if (generalized) {
-    const [, y, mo, d, h, mi, s] = generalized;
-    return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
+  if (/^\d{10}/.test(t) && !/[-:T ]/.test(t.slice(0, 10))) {
+    try {
+      return new Date(generalizedTimeToIso(t));
+    } catch {
+      // not a generalized time after all: fall through
+    }
   }
   const ms = Date.parse(t);
   if (t === '' || Number.isNaN(ms)) throw new EvaluationProblem(`"${text}" is not a date`);

@@ -18,6 +18,7 @@ import {
   type Scalar,
   type Value,
 } from './values';
+import { guidBytesToString, guidStringToBytes, sidBytesToString } from '../model/ad-codecs';
 import { formatDateTime, fromFileTime, parseDate, toFileTime, dateAdd } from './dates';
 import { dnComponents, escapeDnComponent } from './dn';
 
@@ -82,33 +83,17 @@ const textFnN = (min: number, max: number, f: (s: string, rest: Value[]) => Scal
   },
 });
 
-function guidBytesFromString(s: string): Uint8Array {
-  const hex = s.replace(/[{}-]/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new EvaluationProblem(`"${s}" is not a GUID`);
-  const b = Buffer.from(hex, 'hex');
-  // Windows GUID layout: the first three groups are little-endian.
-  return Uint8Array.from([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8)]);
-}
-
-export function guidString(bytes: Uint8Array): string {
-  if (bytes.length !== 16) throw new EvaluationProblem('a GUID has 16 bytes');
-  const h = (i: number) => bytes[i]!.toString(16).padStart(2, '0');
-  return `${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
-}
-
-export function sidString(bytes: Uint8Array): string {
-  if (bytes.length < 8) throw new EvaluationProblem('a SID has at least 8 bytes');
-  const count = bytes[1]!;
-  let authority = 0;
-  for (let i = 2; i < 8; i++) authority = authority * 256 + bytes[i]!;
-  const parts = [`S-${bytes[0]}-${authority}`];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < count; i++) {
-    if (8 + i * 4 + 4 > bytes.length) throw new EvaluationProblem('the SID is truncated');
-    parts.push(String(view.getUint32(8 + i * 4, true)));
+/** The model's codecs (one GUID and SID layout for the whole engine), failing as the language does. */
+function asEvaluation<T>(convert: () => T): T {
+  try {
+    return convert();
+  } catch (err) {
+    throw new EvaluationProblem(err instanceof Error ? err.message : String(err));
   }
-  return parts.join('-');
 }
+const guidBytesFromString = (s: string): Uint8Array => asEvaluation(() => guidStringToBytes(s));
+const guidString = (bytes: Uint8Array): string => asEvaluation(() => guidBytesToString(bytes));
+const sidString = (bytes: Uint8Array): string => asEvaluation(() => sidBytesToString(bytes));
 
 const isGuidText = (s: string) => /^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$/.test(s);
 

@@ -153,8 +153,8 @@ export function isAccountEnabled(value: number | string): boolean {
 
 // ---------- time ----------
 
-const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000n; // 1601-01-01 -> 1970-01-01
-const FILETIME_NEVER = 0x7fffffffffffffffn;
+export const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000n; // 1601-01-01 -> 1970-01-01
+export const FILETIME_NEVER = 0x7fffffffffffffffn;
 
 /**
  * FILETIME (100 ns ticks since 1601-01-01 UTC; accountExpires, pwdLastSet, lastLogonTimestamp)

@@ -273,3 +273,16 @@ test('compiled expressions list the attributes they read', () => {
   const compiled = compileExpression('IIF(IsPresent([a]), ImportedValue("b") & [c], ValueCount("d"))');
   assert.deepEqual([...compiled.attributes].sort(), ['a', 'b', 'c', 'd']);
 });
+
+// One codec for the whole engine (issue 11): the language and the AD model agree on GUIDs,
+// SIDs and generalized time, offsets and fractions included.
+test('expressions and the AD codecs decode GUIDs, SIDs and generalized time the same way', async () => {
+  const codecs = await import('../../../src/engine/model/ad-codecs');
+  assert.equal(run('StringFromGuid([objectGUID])'), codecs.guidBytesToString(guidBytes));
+  assert.equal(run('StringFromSid([objectSid])'), codecs.sidBytesToString(sidBytes));
+  assert.deepEqual(run(`CGuid("${codecs.guidBytesToString(guidBytes)}")`), guidBytes);
+  const withOffset = '20240115093000.5+0130';
+  const fromLanguage = run(`FormatDateTime(CDate("${withOffset}"),"yyyy-MM-ddTHH:mm:ss")`);
+  assert.equal(fromLanguage, codecs.generalizedTimeToIso(withOffset).slice(0, 19));
+  assert.throws(() => run('StringFromSid(CGuid("00000000-0000-0000-0000-000000000000"))'), /SID/);
+});
