@@ -80,8 +80,11 @@ export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncErro
   if (facts.status === 405) return new SyncError(entraErrors.NotWritableThroughGraph, { ...base, what: `${call.method} ${call.path}`, detail: m });
   const conflict = conflictOf(facts);
   if (conflict) {
+    // The holder travels as data (kind and id), never to be parsed back out of the message.
+    const holder = /^(User|Group|Contact)_(.+)$/i.exec(conflict.conflictingObject ?? '');
     return new SyncError(entraErrors.AttributeValueMustBeUnique, {
       ...base, attribute: conflict.attribute, conflictingObject: conflict.conflictingObject ? ` (${conflict.conflictingObject})` : '',
+      ...(holder ? { conflictingKind: holder[1]!.toLowerCase(), conflictingId: holder[2] } : {}),
     });
   }
   if (facts.status === 404) return new SyncError(entraErrors.ObjectNotFound, { ...base, id: call.id ?? call.path });

@@ -415,8 +415,7 @@ export class GraphEntraTarget implements EntraTarget {
   private async explainConflict(err: unknown, kind: EntraObjectKind, body: Record<string, unknown>): Promise<unknown> {
     if (!(err instanceof SyncError) || err.code !== 'AttributeValueMustBeUnique') return err;
     const attribute = String(err.details.attribute ?? '');
-    const holder = /\((User|Group|Contact)_([^)]+)\)/i.exec(String(err.details.conflictingObject ?? ''));
-    const holderKind = holder?.[1]?.toLowerCase() as EntraObjectKind | undefined;
+    const holderKind = err.details.conflictingKind as EntraObjectKind | undefined;
     if (holderKind && holderKind !== kind) {
       return new SyncError(entraErrors.ObjectTypeMismatch, { ...err.details, attribute, existingKind: holderKind, kind });
     }
