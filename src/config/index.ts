@@ -40,7 +40,6 @@ export interface ParsedConfiguration {
 }
 
 export const defaultObjectTypes = ['user', 'inetOrgPerson', 'group', 'contact', 'computer'];
-export const configurationSchema: object = schema;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(schema);

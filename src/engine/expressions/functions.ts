@@ -46,8 +46,6 @@ interface FunctionDef {
   impl(args: FunctionArgs, env: FunctionEnv): Value;
 }
 
-export class ExpressionRaisedError extends Error {}
-
 const text = (v: Value): string | null => {
   const s = single(v);
   return s === null ? null : toText(s);

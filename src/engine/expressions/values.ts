@@ -104,11 +104,6 @@ export function perValue(value: Value, f: (v: Scalar) => Scalar | null): Value {
   return f(value);
 }
 
-/** Flow result as attribute values: null -> null (no value), markers are handled by the caller. */
-export function toAttributeValues(value: Scalar | Scalar[]): AttributeValue[] {
-  return listOf(value).map((v) => (v instanceof Date ? v.toISOString() : v));
-}
-
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -197,6 +197,3 @@ export function generalizedTimeToIso(value: string): string {
   if (Number.isNaN(date.getTime())) throw new Error(`'${value}' is not a valid generalized time`);
   return date.toISOString();
 }
-
-// Short names used across the engine.
-export { guidBytesToString as guidFromBytes, sidBytesToString as sidFromBytes, guidStringToBytes as guidToBytes };

@@ -22,7 +22,3 @@ export function getValues(attributes: Attributes, name: string): AttributeValue[
 export function getFirst(attributes: Attributes, name: string): AttributeValue | undefined {
   return getValues(attributes, name)?.[0];
 }
-
-export function isBinary(value: AttributeValue): value is Uint8Array {
-  return value instanceof Uint8Array;
-}

@@ -4,7 +4,7 @@
 import { SyncError, syncErrors } from '../errors';
 import type { AttributeValue } from '../model/attributes';
 import { getValues } from '../model/attributes';
-import { guidFromBytes } from '../model/ad-codecs';
+import { guidBytesToString } from '../model/ad-codecs';
 import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
 import { cloudMailNickname } from '../rules';
 import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
@@ -74,7 +74,7 @@ async function resolveMembers(facts: SyncFacts, deps: SyncDependencies): Promise
       // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
       // by the cloud anchor its own connector space keeps.
       const guid = getValues(read.object.attributes, 'objectGUID')?.[0];
-      const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidFromBytes(guid)) : undefined;
+      const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidBytesToString(guid)) : undefined;
       const storedId = stored?.entraConnectorSpace?.id;
       if (storedId) found = await facts.entra!.getById(kind, storedId);
     }

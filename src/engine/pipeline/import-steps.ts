@@ -2,7 +2,7 @@
 // from Microsoft Entra ID into the Entra connector space (hard match, then soft match).
 import type { Attributes } from '../model/attributes';
 import { getFirst } from '../model/attributes';
-import { bytesToBase64, guidFromBytes, sidBytesToString } from '../model/ad-codecs';
+import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
 import { defaultSyncFeatures, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
 import type { TenantProvisioningError } from '../summary/types';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
@@ -35,7 +35,7 @@ export function computeSourceAnchor(attributes: Attributes, choice: string, kind
 export async function importFromActiveDirectoryStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const attributes = connectorSpaceAttributes(facts.adAttributes!);
   const guidBytes = getFirst(attributes, 'objectGUID');
-  facts.objectGuid = guidBytes instanceof Uint8Array ? guidFromBytes(guidBytes) : facts.dn;
+  facts.objectGuid = guidBytes instanceof Uint8Array ? guidBytesToString(guidBytes) : facts.dn;
   facts.sourceAnchor = computeSourceAnchor(attributes, deps.config.sourceAnchor, facts.kind);
   facts.lock = await deps.stateStore.lock(facts.objectGuid);
   facts.stored = await facts.lock.load();

@@ -1,13 +1,13 @@
 // How values appear in reports and the JSON: binary as base64 (GUIDs and SIDs in their
 // usual text form), everything else as its string.
 import type { AttributeValue } from '../model/attributes';
-import { bytesToBase64, guidFromBytes, sidFromBytes } from '../model/ad-codecs';
+import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
 
 export function valueText(attribute: string, value: AttributeValue): string {
   if (value instanceof Uint8Array) {
     const lower = attribute.toLowerCase();
-    if ((lower === 'objectguid' || lower === 'ms-ds-consistencyguid') && value.length === 16) return guidFromBytes(value);
-    if ((lower === 'objectsid' || lower === 'sidhistory') && value.length >= 8) return sidFromBytes(value);
+    if ((lower === 'objectguid' || lower === 'ms-ds-consistencyguid') && value.length === 16) return guidBytesToString(value);
+    if ((lower === 'objectsid' || lower === 'sidhistory') && value.length >= 8) return sidBytesToString(value);
     return bytesToBase64(value);
   }
   return String(value);
