@@ -274,6 +274,23 @@ export class GraphEntraTarget implements EntraTarget {
     return { holders: [...found.values()], unchecked: [...unchecked] };
   }
 
+  /**
+   * Every object of a kind in pages of 999 (Graph's largest $top) with the properties the
+   * lookups select, following @odata.nextLink: one request per 999 objects.
+   */
+  async listAll(kind: EntraObjectKind): Promise<EntraObject[]> {
+    const out: EntraObject[] = [];
+    type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string };
+    let page = await this.call<Page>('GET', collection[kind], { query: { $select: selectFor[kind].join(','), $top: '999' } });
+    for (;;) {
+      for (const raw of page.value ?? []) out.push(this.toObject(kind, raw));
+      const next = page['@odata.nextLink'];
+      if (!next) return out;
+      const url = new URL(next);
+      page = await this.call<Page>('GET', `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`);
+    }
+  }
+
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */
   async adminRoles(userId: string): Promise<AdminRoles> {
     try {

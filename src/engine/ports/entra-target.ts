@@ -87,6 +87,11 @@ export interface EntraTarget {
   update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void>;
   addMembers(groupId: string, memberIds: string[]): Promise<void>;
   removeMembers(groupId: string, memberIds: string[]): Promise<void>;
+  /**
+   * Every object of a kind, read in pages (of 999) with the same properties the lookups select.
+   * Optional: for batch runs that match locally instead of one lookup per object.
+   */
+  listAll?(kind: EntraObjectKind): Promise<EntraObject[]>;
   /** Every Graph request made so far, for the report. */
   requests(): GraphRequestRecord[];
   close(): Promise<void>;
