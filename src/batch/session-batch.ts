@@ -50,6 +50,8 @@ export interface BatchPassOptions {
   redactAttributes?: string[];
   bulkReadThreshold?: number;
   concurrency?: number;
+  /** Keep every result in `summaries` (what-if, export plans, tests); otherwise only the rows are kept. */
+  keepSummaries?: boolean;
   onStart?(dn: string, index: number): void;
   /** After each object, with the counts so far. */
   onResult?(item: BatchItem, row: BatchReportRow, tally: BatchTally): Promise<void> | void;
@@ -58,6 +60,7 @@ export interface BatchPassOptions {
 export interface BatchPassResult {
   tally: BatchTally;
   rows: BatchReportRow[];
+  /** Every result by DN, when keepSummaries was set. */
   summaries: Map<string, ProvisioningObjectSummary>;
   done: number;
   notDone: number;
@@ -158,7 +161,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     ...(options.onStart ? { onStart: options.onStart } : {}),
     onResult: async (item) => {
       addToTally(tally, item.summary);
-      summaries.set(item.dn, item.summary);
+      if (options.keepSummaries) summaries.set(item.dn, item.summary);
       const shown = options.redactAttributes?.length ? redactSummary(item.summary, options.redactAttributes) : item.summary;
       let reportHref: string | undefined;
       if (options.objectReportDir) {

@@ -169,7 +169,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     if (args.export) {
       // What the export will write, from a staging pass over the same objects (nothing is written).
       const plan = passOptions('planning', true, false, false);
-      const planned = await session.runBatch(prepared, plan.options);
+      const planned = await session.runBatch(prepared, { ...plan.options, keepSummaries: true });
       plan.progress.stop();
       const writes = planWrites(planned.summaries.values());
       const failing = planned.tally.byStatus.failure;
@@ -260,6 +260,7 @@ async function runWhatIf(
     let done = 0;
     const result = await s.runBatch(prepared, {
       stagingMode: true,
+      keepSummaries: true,
       signal: interrupt.signal,
       ...(reports && batchDir ? { objectReportDir: path.join(batchDir, 'objects') } : {}),
       ...(args.redact.length ? { redactAttributes: args.redact } : {}),

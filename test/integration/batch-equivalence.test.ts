@@ -61,7 +61,7 @@ describe('batch results equal single runs (uses-samba)', () => {
     const single = await singleRuns(fixtures, 'state-single');
     const batch = await session('state-batch');
     const prepared = await batch.prepareBatch({ kind: 'file', file });
-    const pass = await batch.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 1 });
+    const pass = await batch.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 1, keepSummaries: true });
     assert.equal(pass.tenantRead, 'bulk');
     assert.ok(pass.lookupsFromTenantRead > 0, 'lookups were answered from the tenant read');
     assert.equal(pass.done, fixtures.length);
@@ -75,7 +75,7 @@ describe('batch results equal single runs (uses-samba)', () => {
     const batch = await session('state-search');
     const prepared = await batch.prepareBatch({ kind: 'search', base: ou('OU=Engineering'), scope: 'one' });
     assert.ok(prepared.dns.length >= 15, `${prepared.dns.length} objects`);
-    const pass = await batch.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 10_000 });
+    const pass = await batch.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 10_000, keepSummaries: true });
     assert.equal(pass.tenantRead, 'per-object');
     assert.equal(pass.readsFromSearch, prepared.dns.length, 'every base read was answered by the search');
     const single = await singleRuns(prepared.dns, 'state-search-single');
@@ -86,7 +86,7 @@ describe('batch results equal single runs (uses-samba)', () => {
     const batch = await session('state-groups');
     const prepared = await batch.prepareBatch({ kind: 'search', base: ou('OU=Groups'), scope: 'one', ldapFilter: '(cn=Big Group)' });
     assert.deepEqual(prepared.dns, [ou('CN=Big Group,OU=Groups')]);
-    const pass = await batch.runBatch(prepared, { stagingMode: true });
+    const pass = await batch.runBatch(prepared, { stagingMode: true, keepSummaries: true });
     const single = await singleRuns(prepared.dns, 'state-groups-single');
     assert.deepEqual(comparable(pass.summaries.get(prepared.dns[0]!)!), comparable(single.get(prepared.dns[0]!)!));
   });
