@@ -12,7 +12,7 @@ export function layerOf(relative) {
   if (p.startsWith('src/entra/')) return 'entra';
   if (p.startsWith('src/state/')) return 'state';
   if (p.startsWith('src/report/')) return 'report';
-  if (p.startsWith('src/config/') || /^src\/(session|version)(\.ts)?$/.test(p)) return 'app';
+  if (p.startsWith('src/config/') || p.startsWith('src/batch/') || /^src\/(session|version)(\.ts)?$/.test(p)) return 'app';
   if (p.startsWith('src/cli/')) return 'cli';
   if (p.startsWith('src/extension/')) return 'extension';
   if (/^webview\/protocol(\.ts)?$/.test(p)) return 'webview-protocol';

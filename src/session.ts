@@ -19,6 +19,8 @@ import { reportErrors } from './engine/errors/catalog/report';
 import { FileStateStore } from './state/file-state-store';
 import { makeOwnerOnlyDirectory } from './io/owner-only';
 import { toolVersion } from './version';
+import { prepareBatch, runBatchPass, type BatchPassOptions, type BatchPassResult, type PreparedBatch } from './batch/session-batch';
+import type { BatchTarget } from './batch/targets';
 
 /** For a surface's signal handler: release the state locks this process holds. */
 export { releaseHeldLocksSync } from './state/file-state-store';
@@ -52,6 +54,13 @@ export interface Session {
    * ran, the SyncError thrown carries the result: see resultOfFailure().
    */
   sync(distinguishedName: string, options: SyncRunOptions): Promise<SyncOutcome>;
+  /** The state and report folders in use (overrides applied). */
+  readonly stateDir: string;
+  readonly reportDir: string;
+  /** Batch: resolves and reads the scope or the input file; SyncError before anything is written. */
+  prepareBatch(target: BatchTarget): Promise<PreparedBatch>;
+  /** Batch: the ten steps for every prepared object over this session's connections and tenant reads. */
+  runBatch(prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult>;
   /** The directory of a connector: opened lazily, kept for the session, closed by close(). */
   directory(connectorName: string): Promise<DirectorySource>;
   close(): Promise<void>;
@@ -145,10 +154,16 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     ...(options.initiator ? { initiator: options.initiator } : {}),
   };
 
+  const batchContext = { config, deps, openDirectory, openEntra, toolVersion };
+
   return {
     config,
     configPath: loaded.configPath,
     ruleSet: loaded.ruleSet,
+    stateDir,
+    reportDir,
+    prepareBatch: (target) => prepareBatch(batchContext, target),
+    runBatch: (prepared, runOptions) => runBatchPass(batchContext, prepared, runOptions),
     async prepare(prepareOptions = {}) {
       for (const [i, connector] of config.activeDirectory.entries()) {
         await checkPem(connector.tls?.caFile, `activeDirectory[${i}].tls.caFile`);

@@ -8,7 +8,8 @@ import { SyncError } from '../engine/errors/sync-error';
 import { getFirst, getValues } from '../engine/model/attributes';
 import type { DirectoryObject } from '../engine/model/directory-object';
 import { dnEquals, normalizeDn, normalizedRdns, parentDn, parseDn } from '../engine/model/dn';
-import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse } from '../engine/ports/directory-source';
+import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../engine/ports/directory-source';
+import { entryMatches, scopeFilter } from './filters';
 import { isContainerClass, toDirectoryChild } from './children';
 import { decodeContinuation, encodeContinuation } from './continuation';
 import { LdifSyntaxError, parseLdif } from './ldif';
@@ -127,6 +128,24 @@ export class LdifDirectorySource implements DirectorySource {
     return next < all.length ? { children, continuation: encodeContinuation({ key: 'ldif', phase: 0, returned: next, dn }) } : { children };
   }
 
+  /** The snapshot's objects of a scope, in file order, filtered as the LDAP search would be. */
+  async *searchObjects(search: ScopeSearch): AsyncGenerator<DirectoryObject> {
+    parseDn(search.base);
+    const filter = scopeFilter(search.objectClasses, search.ldapFilter);
+    const snap = await this.load();
+    this.operations++;
+    const base = normalizeDn(search.base);
+    if (!snap.byDn.has(base)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base, matchedDn: '(none)' });
+    for (const object of snap.byDn.values()) {
+      const rdns = normalizedRdns(object.dn);
+      const parent = rdns.slice(1).join(',');
+      const inScope = search.scope === 'one' ? parent === base : rdns.join(',') === base || rdns.join(',').endsWith(`,${base}`);
+      if (!inScope) continue;
+      if (!entryMatches(filter, asFilterInput(object))) continue;
+      yield structuredClone(object);
+    }
+  }
+
   async isDirectMember(groupDn: string, memberDn: string): Promise<boolean> {
     parseDn(groupDn);
     parseDn(memberDn);
@@ -136,6 +155,15 @@ export class LdifDirectorySource implements DirectorySource {
     if (!group) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn, matchedDn: '(none)' });
     return (getValues(group.attributes, 'member') ?? []).some((v) => typeof v === 'string' && dnEquals(v, memberDn));
   }
+}
+
+/** Attribute values as ldapts filters compare them (text; bytes as latin1, as on the wire). */
+function asFilterInput(object: DirectoryObject): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(object.attributes)) {
+    out[name] = (values ?? []).map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v)));
+  }
+  return out;
 }
 
 /** UTF-8, or UTF-16 with a byte-order mark (what `ldifde -u` writes). */

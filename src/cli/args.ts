@@ -12,6 +12,16 @@ export interface CliArguments {
   output?: string;
   redact: string[];
   validateConfig: boolean;
+  /** Batch: the objects of a scope, or of a file of DNs. */
+  searchBase?: string;
+  scope?: 'one' | 'subtree';
+  ldapFilter?: string;
+  input?: string;
+  /** Batch: write to Microsoft Entra ID (a batch stages by default). */
+  export: boolean;
+  whatIfConfig?: string;
+  deletionThreshold?: number;
+  bulkReadThreshold?: number;
   help: boolean;
   version: boolean;
 }
@@ -27,6 +37,8 @@ const POWERSHELL_SPELLINGS: Record<string, string> = {
 };
 
 export const HELP = `Usage: single-object-sync --distinguished-name DN [options]
+       single-object-sync --search-base DN [--scope one|subtree] [--ldap-filter FILTER] [batch options]
+       single-object-sync --input FILE [batch options]
        single-object-sync --validate-config [--config FILE]
 
 Runs the ten steps of Entra Connect's Single Object Sync for one Active Directory object
@@ -44,6 +56,26 @@ Options:
   --redact ATTR[,ATTR]     Mask these attributes' values in the HTML report and on stderr
                            (step reasons are left out); the JSON on stdout stays exact.
   --validate-config        Load the configuration and every rule, print counts and problems.
+
+Many objects (one process, one connection, one token, shared tenant reads):
+  --search-base DN         Every user, inetOrgPerson, group and contact (the connector's
+                           object types) under DN, read in one paged search.
+  --scope one|subtree      one: direct children only; subtree (default): the whole tree.
+  --ldap-filter FILTER     An RFC 4515 filter that narrows the search, e.g. (department=Sales).
+  --input FILE             One distinguished name a line instead (# comments allowed).
+  --export                 Export the batch to Microsoft Entra ID. Without it a batch runs in
+                           staging mode. Before writing, a staging pass says how many objects
+                           and writes the export will make.
+  --what-if-config FILE    Stage the scope under the current and under this proposed
+                           configuration and list per object what changes: newly in scope
+                           (create or join), leaving scope (Entra Connect DELETES the cloud
+                           object), attribute changes; and whether the deletes exceed the
+                           export deletion threshold. Writes nothing (state copies are used).
+  --deletion-threshold N   The threshold to check (default 500, Entra Connect's default).
+  --bulk-read-threshold N  From this many objects a staging batch reads the tenant's users and
+                           groups once (pages of 999) instead of looking up each (default 200).
+  A batch prints one JSON result (a provisioningObjectSummary) per line on stdout, progress
+  and a summary on stderr, and writes one HTML batch report linking each object's report.
   --version                Print the version.
   --help                   Print this help.
 
@@ -51,7 +83,9 @@ Secrets are never arguments: the AD password and the client secret come from the
 environment variables the configuration names (passwordEnv, clientSecretEnv), or from a
 hidden prompt when a terminal is attached.
 
-Exit codes: 0 success, skipped or warning; 1 the sync failed; 2 bad usage, configuration
+Exit codes: 0 success, skipped or warning (a batch: no object failed); 1 the sync failed (a
+batch: at least one object failed; --what-if-config: an object could not be evaluated or the
+deletes exceed the threshold); 2 bad usage, configuration
 or input (nothing was written); 3 the sync ran (JSON on stdout) but writing the report or
 --output file failed; 130/143 interrupted by SIGINT/SIGTERM (the state lock is released).`;
 
@@ -72,6 +106,14 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
         output: { type: 'string' },
         redact: { type: 'string', multiple: true, default: [] },
         'validate-config': { type: 'boolean', default: false },
+        'search-base': { type: 'string' },
+        scope: { type: 'string' },
+        'ldap-filter': { type: 'string' },
+        input: { type: 'string' },
+        export: { type: 'boolean', default: false },
+        'what-if-config': { type: 'string' },
+        'deletion-threshold': { type: 'string' },
+        'bulk-read-threshold': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -86,6 +128,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     config: v.config ?? 'single-object-sync.json',
     redact: (v.redact ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean),
     validateConfig: v['validate-config'] ?? false,
+    export: v.export ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
     ...(v['distinguished-name'] !== undefined ? { distinguishedName: v['distinguished-name'] } : {}),
@@ -93,8 +136,40 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     ...(v['report-dir'] !== undefined ? { reportDir: v['report-dir'] } : {}),
     ...(v.output !== undefined ? { output: v.output } : {}),
   };
-  if (!args.help && !args.version && !args.validateConfig && !args.distinguishedName) {
-    throw new UsageError('--distinguished-name is required (or use --validate-config).');
+  if (v['search-base'] !== undefined) args.searchBase = v['search-base'];
+  if (v['ldap-filter'] !== undefined) args.ldapFilter = v['ldap-filter'];
+  if (v.input !== undefined) args.input = v.input;
+  if (v['what-if-config'] !== undefined) args.whatIfConfig = v['what-if-config'];
+  if (v.scope !== undefined) {
+    const scope = v.scope.toLowerCase();
+    if (scope !== 'one' && scope !== 'subtree') throw new UsageError(`--scope must be one or subtree, not ${JSON.stringify(v.scope)}.`);
+    args.scope = scope;
   }
+  const count = (name: string, value: string | undefined, min: number): number | undefined => {
+    if (value === undefined) return undefined;
+    if (!/^\d{1,9}$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, not ${JSON.stringify(value)}.`);
+    return Number(value);
+  };
+  const deletionThreshold = count('deletion-threshold', v['deletion-threshold'], 1);
+  if (deletionThreshold !== undefined) args.deletionThreshold = deletionThreshold;
+  const bulkReadThreshold = count('bulk-read-threshold', v['bulk-read-threshold'], 1);
+  if (bulkReadThreshold !== undefined) args.bulkReadThreshold = bulkReadThreshold;
+  if (args.help || args.version || args.validateConfig) return args;
+
+  const batch = args.searchBase !== undefined || args.input !== undefined;
+  if (args.searchBase !== undefined && args.input !== undefined) throw new UsageError('Give --search-base or --input, not both.');
+  if (batch && args.distinguishedName !== undefined) throw new UsageError('--distinguished-name is for one object; a batch takes --search-base or --input.');
+  if (!batch) {
+    const batchOnly = [['--scope', args.scope], ['--ldap-filter', args.ldapFilter], ['--export', args.export || undefined], ['--what-if-config', args.whatIfConfig], ['--deletion-threshold', args.deletionThreshold], ['--bulk-read-threshold', args.bulkReadThreshold]]
+      .filter(([, value]) => value !== undefined).map(([name]) => name);
+    if (batchOnly.length) throw new UsageError(`${batchOnly.join(', ')} need --search-base or --input.`);
+    if (!args.distinguishedName) throw new UsageError('--distinguished-name is required (or use --search-base, --input or --validate-config).');
+    return args;
+  }
+  if ((args.scope !== undefined || args.ldapFilter !== undefined) && args.searchBase === undefined) throw new UsageError('--scope and --ldap-filter narrow --search-base; they do not apply to --input.');
+  if (args.export && args.stagingMode) throw new UsageError('--export and --staging-mode contradict each other (a batch stages unless --export is given).');
+  if (args.whatIfConfig !== undefined && args.export) throw new UsageError('--what-if-config only compares (staging mode); it cannot be combined with --export.');
+  if (args.deletionThreshold !== undefined && args.whatIfConfig === undefined) throw new UsageError('--deletion-threshold applies to --what-if-config.');
+  if (args.output !== undefined) throw new UsageError('--output is for one object; a batch writes one JSON result a line on stdout (redirect it).');
   return args;
 }

@@ -6,10 +6,12 @@ import { reportErrors } from '../engine/errors/catalog/report';
 import { parseDn } from '../engine/model/dn';
 import type { ProvisioningObjectSummary } from '../engine/summary/types';
 import { redactSummary } from '../report/redact';
-import { openSession, releaseHeldLocksSync, resultOfFailure, type SyncOutcome } from '../session';
+import { openSession, resultOfFailure, type SyncOutcome } from '../session';
 import { OWNER_ONLY_FILE } from '../io/owner-only';
 import { toolVersion } from '../version';
 import { HELP, parseCliArguments, UsageError, type CliArguments } from './args';
+import { runBatchCli } from './batch';
+import { interruptOnSignals } from './interrupt';
 import { progressPrinter, terminalText } from './progress';
 import { environmentSecrets } from './secrets';
 import { runValidateConfig } from './validate-config';
@@ -38,6 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (args.validateConfig) return runValidateConfig({ config: args.config }, { stdout: process.stdout, stderr: process.stderr });
+  if (args.searchBase !== undefined || args.input !== undefined) return runBatchCli(args);
 
   // A malformed (or empty) DN is a usage error, found before any connection is made.
   try {
@@ -151,44 +154,27 @@ async function writeOutput(file: string, summary: ProvisioningObjectSummary): Pr
   }
 }
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-/** After the first signal, the current step may finish for this long (its calls are bounded by their time-outs). */
-const INTERRUPT_GRACE_MS = 10_000;
-
 /**
  * SIGINT/SIGTERM: the first stops the sync after the current step (no new step starts); a
  * second one, or the grace period running out, releases the state lock and exits at once.
  * Either way the exit code is 130 (SIGINT) or 143 (SIGTERM) and one line says what was done.
  */
 function interruptHandler(progress: { stop: () => void }) {
-  const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
   let current: { number: number; name: string } | undefined;
-  let grace: NodeJS.Timeout | undefined;
-  const stopNow = (signal: NodeJS.Signals) => {
-    progress.stop();
-    const released = releaseHeldLocksSync();
-    const during = current ? ` during step ${current.number} (${current.name})` : '';
-    process.stderr.write(`single-object-sync: stopped by ${signal}${during} before the sync finished; no result was produced.${released.length ? ' The state lock was released.' : ''}` +
-      `${current?.number === 10 ? ' A Graph write in flight may have reached Microsoft Entra ID.' : ''} Run the sync again: it continues from the stored state.\n`);
-    process.exit(SIGNAL_EXIT[signal] ?? 1);
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (received) stopNow(signal);
-    received = signal;
-    controller.abort();
-    process.stderr.write(`single-object-sync: ${signal} received: stopping after the current step (send it again to stop at once).\n`);
-    grace = setTimeout(() => stopNow(signal), INTERRUPT_GRACE_MS);
-    grace.unref();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const base = interruptOnSignals({
+    first: (signal) => `single-object-sync: ${signal} received: stopping after the current step (send it again to stop at once).\n`,
+    stopNow: (signal, released) => {
+      const during = current ? ` during step ${current.number} (${current.name})` : '';
+      return `single-object-sync: stopped by ${signal}${during} before the sync finished; no result was produced.${released ? ' The state lock was released.' : ''}` +
+        `${current?.number === 10 ? ' A Graph write in flight may have reached Microsoft Entra ID.' : ''} Run the sync again: it continues from the stored state.\n`;
+    },
+  }, () => progress.stop());
   return {
-    signal: controller.signal,
+    signal: base.signal,
     onStep(number: number, name: string) {
       current = { number, name };
     },
-    exitCode: () => (received ? SIGNAL_EXIT[received] : undefined),
+    exitCode: base.exitCode,
     /** What the interrupted run actually did, from its result. */
     describe(summary: ProvisioningObjectSummary): string {
       const cancelled = summary.provisioningSteps.filter((s) => s.errorInformation?.errorCode === 'Cancelled').map((s) => s.stepNumber);
@@ -196,13 +182,9 @@ function interruptHandler(progress: { stop: () => void }) {
       const done = cancelled.length === 0
         ? `every step had run (the export step ended ${exported?.status ?? 'not run'}); the result above is complete`
         : `the sync stopped before step ${Math.min(...cancelled)}; the steps before it ran and are reported above${exported && exported.status !== 'skipped' && !cancelled.includes(10) ? '' : ', nothing was exported'}`;
-      return `single-object-sync: interrupted by ${received}: ${done}.\n`;
+      return `single-object-sync: interrupted by ${base.received()}: ${done}.\n`;
     },
-    dispose() {
-      if (grace) clearTimeout(grace);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
+    dispose: base.dispose,
   };
 }
 

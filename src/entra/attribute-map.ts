@@ -267,7 +267,7 @@ export const selectFor: Record<EntraObjectKind, string[]> = {
   ],
   group: [
     'id', 'displayName', 'description', 'mailNickname', 'mail', 'mailEnabled', 'securityEnabled', 'groupTypes', 'proxyAddresses',
-    'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
+    'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors', 'uniqueName',
   ],
   contact: ['id', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'proxyAddresses', 'onPremisesSyncEnabled', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors'],
 };

@@ -5,7 +5,7 @@ import type { Agent } from 'undici';
 import type { EntraConfig } from '../engine/model/config';
 import { SyncError, entraErrors } from '../engine/errors';
 import type { AttributeValue, Attributes } from '../engine/model/attributes';
-import { defaultSyncFeatures, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo, type ValueHolders } from '../engine/ports/entra-target';
+import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo, type ValueHolders } from '../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../engine/summary/types';
 import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, type CallFacts } from './error-mapping';
@@ -19,14 +19,6 @@ const batchLimit = 20;
 const orClauseLimit = 15;
 
 export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
-
-/**
- * The alternate key of a group this tool creates: its sourceAnchor (objectGUID, base64) in
- * base64url, so the same AD group always names the same cloud group.
- */
-export function groupUniqueName(sourceAnchor: string): string {
-  return `sos-${sourceAnchor.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
-}
 
 const groupByUniqueName = (sourceAnchor: string): string => `/groups(uniqueName=${encodeURIComponent(odataString(groupUniqueName(sourceAnchor)))})`;
 
@@ -304,6 +296,23 @@ export class GraphEntraTarget implements EntraTarget {
       }
     }
     return { holders: [...found.values()], unchecked: [...unchecked] };
+  }
+
+  /**
+   * Every object of a kind in pages of 999 (Graph's largest $top) with the properties the
+   * lookups select, following @odata.nextLink: one request per 999 objects.
+   */
+  async listAll(kind: EntraObjectKind): Promise<EntraObject[]> {
+    const out: EntraObject[] = [];
+    type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string };
+    let page = await this.call<Page>('GET', collection[kind], { query: { $select: selectFor[kind].join(','), $top: '999' } });
+    for (;;) {
+      for (const raw of page.value ?? []) out.push(this.toObject(kind, raw));
+      const next = page['@odata.nextLink'];
+      if (!next) return out;
+      const url = new URL(next);
+      page = await this.call<Page>('GET', `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`);
+    }
   }
 
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */

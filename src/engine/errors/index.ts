@@ -7,3 +7,4 @@ export { configErrors } from './catalog/config';
 export { scopeErrors } from './catalog/scope';
 export { syncErrors } from './catalog/sync';
 export { extensionErrors } from './catalog/extension';
+export { batchErrors } from './catalog/batch';

@@ -41,6 +41,20 @@ export type ReadResult =
   | { status: 'notFound'; matchedDn?: string }
   | { status: 'notReadable'; reason: string };
 
+/** A search over a scope for batch runs: the objects of these classes under base, optionally narrowed by an LDAP filter. */
+export interface ScopeSearch {
+  base: string;
+  scope: 'one' | 'subtree';
+  /** Structural classes to return (the connector's object types); the search never returns others. */
+  objectClasses: string[];
+  /**
+   * An RFC 4515 filter from the user. It can only narrow the search: the adapter parses it
+   * whole (a filter that does not parse is InvalidLdapFilter) and ANDs it with the classes.
+   */
+  ldapFilter?: string;
+  pageSize?: number;
+}
+
 export interface DirectorySource {
   readonly kind: 'ldap' | 'ldif';
   rootDse(): Promise<RootDse>;
@@ -49,6 +63,11 @@ export interface DirectorySource {
   readObject(dn: string): Promise<ReadResult>;
   /** One level below dn, containers first; pageSize entries at most. */
   listChildren(dn: string, options: { pageSize: number; continuation?: string }): Promise<ChildPage>;
+  /**
+   * Every object of a scope with all its attributes, exactly as readObject returns them (ranged
+   * attributes completed), in one paged search. Optional: a source without it is read object by object.
+   */
+  searchObjects?(search: ScopeSearch): AsyncIterable<DirectoryObject>;
   /** Is memberDn a direct member of groupDn (nested membership does not count)? */
   isDirectMember(groupDn: string, memberDn: string): Promise<boolean>;
   /** Operations sent to the server so far (after bind), for benchmarks and the report. */

@@ -33,6 +33,14 @@ export interface SyncFeatures {
   unreadableReason?: string;
 }
 
+/**
+ * The alternate key (uniqueName) of a group this tool creates: its sourceAnchor (objectGUID,
+ * base64) in base64url, so the same AD group always names the same cloud group.
+ */
+export function groupUniqueName(sourceAnchor: string): string {
+  return `sos-${sourceAnchor.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
 /** Documented defaults: hard and soft match allowed, soft match on UPN on. */
 export const defaultSyncFeatures: Omit<SyncFeatures, 'source' | 'unreadableReason'> = {
   blockSoftMatchEnabled: false,
@@ -94,6 +102,11 @@ export interface EntraTarget {
   update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void>;
   addMembers(groupId: string, memberIds: string[]): Promise<void>;
   removeMembers(groupId: string, memberIds: string[]): Promise<void>;
+  /**
+   * Every object of a kind, read in pages (of 999) with the same properties the lookups select.
+   * Optional: for batch runs that match locally instead of one lookup per object.
+   */
+  listAll?(kind: EntraObjectKind): Promise<EntraObject[]>;
   /** Every Graph request made so far, for the report. */
   requests(): GraphRequestRecord[];
   close(): Promise<void>;

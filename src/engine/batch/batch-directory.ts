@@ -1,0 +1,103 @@
+// A directory for one batch run: the objects of the scope were read by one paged search and
+// are served from memory (each once, exactly as the search returned it: the same attributes a
+// base read returns); the partitions are read once; a filtering group's members are read once.
+// Anything else goes to the connector's own source, so an object the search did not return is
+// read exactly as a single run reads it.
+import { getValues } from '../model/attributes';
+import type { DirectoryObject } from '../model/directory-object';
+import { normalizeDn, parseDn } from '../model/dn';
+import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../ports/directory-source';
+
+export class BatchDirectory implements DirectorySource {
+  readonly kind: DirectorySource['kind'];
+  private readonly objects = new Map<string, DirectoryObject>();
+  private partitionsRead: Promise<DirectoryPartition[]> | undefined;
+  private readonly groupMembers = new Map<string, Promise<Set<string> | undefined>>();
+  private served = 0;
+
+  constructor(private readonly inner: DirectorySource) {
+    this.kind = inner.kind;
+  }
+
+  /** Keeps an object found by the scope search, to be served to the sync that reads it. */
+  add(object: DirectoryObject): void {
+    this.objects.set(normalizeDn(object.dn), object);
+  }
+
+  /** Base reads answered from the scope search (for the batch summary). */
+  servedFromSearch(): number {
+    return this.served;
+  }
+
+  rootDse(): Promise<RootDse> {
+    return this.inner.rootDse();
+  }
+
+  partitions(): Promise<DirectoryPartition[]> {
+    if (!this.partitionsRead) {
+      this.partitionsRead = this.inner.partitions();
+      this.partitionsRead.catch(() => { this.partitionsRead = undefined; });
+    }
+    return this.partitionsRead;
+  }
+
+  async readObject(dn: string): Promise<ReadResult> {
+    parseDn(dn); // the same MalformedDistinguishedName as the source
+    const key = normalizeDn(dn);
+    const object = this.objects.get(key);
+    if (!object) return this.inner.readObject(dn);
+    // Served once: a DN given twice is read again, as two single runs would.
+    this.objects.delete(key);
+    this.served++;
+    return { status: 'found', object };
+  }
+
+  listChildren(dn: string, options: { pageSize: number; continuation?: string }): Promise<ChildPage> {
+    return this.inner.listChildren(dn, options);
+  }
+
+  searchObjects(search: ScopeSearch): AsyncIterable<DirectoryObject> {
+    if (!this.inner.searchObjects) throw new TypeError('this directory source cannot search a scope');
+    return this.inner.searchObjects(search);
+  }
+
+  async isDirectMember(groupDn: string, memberDn: string): Promise<boolean> {
+    parseDn(groupDn);
+    parseDn(memberDn);
+    const key = normalizeDn(groupDn);
+    let members = this.groupMembers.get(key);
+    if (!members) {
+      members = this.readMembers(groupDn);
+      this.groupMembers.set(key, members);
+      members.catch(() => this.groupMembers.delete(key));
+    }
+    const set = await members;
+    // A group the batch could not read as a whole: ask the source, with its own errors.
+    if (!set) return this.inner.isDirectMember(groupDn, memberDn);
+    return set.has(normalizeDn(memberDn));
+  }
+
+  private async readMembers(groupDn: string): Promise<Set<string> | undefined> {
+    const read = await this.inner.readObject(groupDn);
+    if (read.status !== 'found') return undefined;
+    const set = new Set<string>();
+    for (const value of getValues(read.object.attributes, 'member') ?? []) {
+      if (typeof value !== 'string') continue;
+      try {
+        set.add(normalizeDn(value));
+      } catch {
+        // A malformed value never equals a DN (dnEquals), as in the source's own check.
+      }
+    }
+    return set;
+  }
+
+  operationCount(): number {
+    return this.inner.operationCount();
+  }
+
+  /** The connector's source belongs to the session, which closes it. */
+  async close(): Promise<void> {
+    this.objects.clear();
+  }
+}

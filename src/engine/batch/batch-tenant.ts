@@ -1,0 +1,201 @@
+// The tenant for one batch run. The tenant reads of step 2 (token, verified domains, the
+// directory synchronization features) happen once for the whole batch. Above a threshold the
+// tenant's users, groups and contacts are read once (pages of 999, the properties the lookups
+// select) and the lookups of step 8 are answered from memory with Graph's own comparison rules
+// (onPremisesImmutableId exactly; UPN, mail, proxy addresses and SIDs ignoring case), in the
+// order Graph answers them. After the first write the in-memory copy is stale, so every
+// lookup goes to Graph again: matching stays correct before it is fast.
+import { SyncError } from '../errors/sync-error';
+import type { AttributeValue, Attributes } from '../model/attributes';
+import { groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type TenantInfo, type ValueHolders } from '../ports/entra-target';
+import type { GraphRequestRecord } from '../summary/types';
+
+/** Graph's orClauseLimit in findValueHolders: addresses are looked up 15 at a time. */
+const ADDRESSES_PER_QUERY = 15;
+const CONTACTS_NOTE = 'organizational contacts (the application may not read them: grant OrgContact.Read.All or Directory.Read.All)';
+
+export interface TenantIndex {
+  users: EntraObject[];
+  groups: EntraObject[];
+  /** undefined: the application may not read contacts. */
+  contacts: EntraObject[] | undefined;
+}
+
+/** Reads the tenant's users, groups and contacts once (listAll). */
+export async function readTenantIndex(entra: EntraTarget): Promise<TenantIndex> {
+  if (!entra.listAll) throw new TypeError('this tenant adapter cannot list objects');
+  const users = await entra.listAll('user');
+  const groups = await entra.listAll('group');
+  let contacts: EntraObject[] | undefined;
+  try {
+    contacts = await entra.listAll('contact');
+  } catch (err) {
+    if (!(err instanceof SyncError && err.code === 'AuthorizationDenied')) throw err;
+  }
+  return { users, groups, contacts };
+}
+
+const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
+
+class Lookup {
+  readonly byId = new Map<string, EntraObject>();
+  readonly byImmutableId = new Map<string, EntraObject>();
+  readonly bySid = new Map<string, EntraObject>();
+  readonly byUniqueName = new Map<string, EntraObject>();
+  readonly byUpn = new Map<string, EntraObject[]>();
+  readonly byAddress = new Map<string, EntraObject[]>();
+
+  constructor(readonly objects: EntraObject[]) {
+    const push = (map: Map<string, EntraObject[]>, key: string | undefined, object: EntraObject) => {
+      if (key === undefined) return;
+      const list = map.get(key);
+      if (!list) map.set(key, [object]);
+      else if (list[list.length - 1] !== object) list.push(object);
+    };
+    for (const object of objects) {
+      const p = object.properties;
+      if (!this.byId.has(object.id)) this.byId.set(object.id, object);
+      if (typeof p.onPremisesImmutableId === 'string' && !this.byImmutableId.has(p.onPremisesImmutableId)) this.byImmutableId.set(p.onPremisesImmutableId, object);
+      const sid = lower(p.onPremisesSecurityIdentifier);
+      if (sid !== undefined && !this.bySid.has(sid)) this.bySid.set(sid, object);
+      if (typeof p.uniqueName === 'string' && !this.byUniqueName.has(p.uniqueName)) this.byUniqueName.set(p.uniqueName, object);
+      push(this.byUpn, lower(p.userPrincipalName), object);
+      push(this.byAddress, lower(p.mail), object);
+      for (const proxy of Array.isArray(p.proxyAddresses) ? p.proxyAddresses : []) {
+        const text = lower(proxy);
+        if (text?.startsWith('smtp:')) push(this.byAddress, text.slice(5), object);
+      }
+    }
+  }
+
+  /** Objects holding any of these (lowercased) addresses, in the order Graph lists them. */
+  holding(addresses: string[]): EntraObject[] {
+    const hit = new Set<EntraObject>();
+    for (const a of addresses) for (const o of this.byAddress.get(a) ?? []) hit.add(o);
+    return this.objects.filter((o) => hit.has(o));
+  }
+}
+
+export class BatchTenant implements EntraTarget {
+  private connected: Promise<TenantInfo> | undefined;
+  private lookups: Record<EntraObjectKind, Lookup | undefined> | undefined;
+  private contactsReadable = true;
+  private localAnswers = 0;
+
+  constructor(private readonly inner: EntraTarget, index?: TenantIndex) {
+    if (index) {
+      this.lookups = { user: new Lookup(index.users), group: new Lookup(index.groups), contact: index.contacts ? new Lookup(index.contacts) : undefined };
+      this.contactsReadable = index.contacts !== undefined;
+    }
+  }
+
+  /** Lookups answered from the tenant read instead of a Graph request. */
+  answeredLocally(): number {
+    return this.localAnswers;
+  }
+
+  get indexed(): boolean {
+    return this.lookups !== undefined;
+  }
+
+  planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan {
+    return this.inner.planExport(kind, attributes);
+  }
+  toConnectorSpace(object: EntraObject): Attributes {
+    return this.inner.toConnectorSpace(object);
+  }
+  readableAttributes(kind: EntraObjectKind): string[] {
+    return this.inner.readableAttributes(kind);
+  }
+
+  connect(): Promise<TenantInfo> {
+    if (!this.connected) {
+      this.connected = this.inner.connect();
+      this.connected.catch(() => { this.connected = undefined; });
+    }
+    return this.connected;
+  }
+
+  async findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null> {
+    if (!this.lookups) return this.inner.findByImmutableId(kind, immutableId);
+    this.localAnswers++;
+    // A group this tool created carries its anchor in its uniqueName (see the adapter).
+    if (kind === 'group') return copy(this.lookups.group?.byUniqueName.get(groupUniqueName(immutableId)));
+    if (kind !== 'user') return null;
+    return copy(this.lookups.user?.byImmutableId.get(immutableId));
+  }
+
+  async getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null> {
+    const lookup = this.lookups?.[kind];
+    if (!lookup) return this.inner.getById(kind, id);
+    this.localAnswers++;
+    return copy(lookup.byId.get(id));
+  }
+
+  async findBySecurityIdentifier(kind: 'user' | 'group', sid: string): Promise<EntraObject | null> {
+    const lookup = this.lookups?.[kind];
+    if (!lookup) return this.inner.findBySecurityIdentifier(kind, sid);
+    this.localAnswers++;
+    return copy(lookup.bySid.get(sid.toLowerCase()));
+  }
+
+  async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders> {
+    if (!this.lookups) return this.inner.findValueHolders(query);
+    this.localAnswers++;
+    const found = new Map<string, EntraObject>();
+    const unchecked = new Set<string>();
+    const keep = (objects: EntraObject[]) => { for (const o of objects) if (!found.has(o.id)) found.set(o.id, o); };
+    if (query.userPrincipalName) keep(this.lookups.user?.byUpn.get(query.userPrincipalName.toLowerCase()) ?? []);
+    const addresses = [...new Set((query.smtpAddresses ?? []).filter(Boolean).map((a) => a.toLowerCase()))];
+    for (let i = 0; i < addresses.length; i += ADDRESSES_PER_QUERY) {
+      const part = addresses.slice(i, i + ADDRESSES_PER_QUERY);
+      for (const kind of ['user', 'group', 'contact'] as const) {
+        const lookup = this.lookups[kind];
+        if (kind === 'contact' && !this.contactsReadable) unchecked.add(CONTACTS_NOTE);
+        else if (lookup) keep(lookup.holding(part));
+      }
+    }
+    return { holders: [...found.values()].map((o) => copy(o)!), unchecked: [...unchecked] };
+  }
+
+  adminRoles(userId: string): Promise<AdminRoles> {
+    return this.inner.adminRoles(userId);
+  }
+
+  // Writes go to Graph; the in-memory tenant is then stale and no longer used.
+  async create(kind: EntraObjectKind, properties: Record<string, unknown>, sourceAnchor?: string): Promise<EntraObject> {
+    this.lookups = undefined;
+    return this.inner.create(kind, properties, sourceAnchor);
+  }
+  async update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void> {
+    this.lookups = undefined;
+    return this.inner.update(kind, id, properties);
+  }
+  async addMembers(groupId: string, memberIds: string[]): Promise<void> {
+    this.lookups = undefined;
+    return this.inner.addMembers(groupId, memberIds);
+  }
+  async removeMembers(groupId: string, memberIds: string[]): Promise<void> {
+    this.lookups = undefined;
+    return this.inner.removeMembers(groupId, memberIds);
+  }
+
+  listAll(kind: EntraObjectKind): Promise<EntraObject[]> {
+    if (!this.inner.listAll) throw new TypeError('this tenant adapter cannot list objects');
+    return this.inner.listAll(kind);
+  }
+
+  requests(): GraphRequestRecord[] {
+    return this.inner.requests();
+  }
+
+  /** The tenant adapter belongs to the session, which closes it. */
+  async close(): Promise<void> {
+    this.lookups = undefined;
+  }
+}
+
+/** Each sync gets its own copy, as each Graph answer is a new object. */
+function copy(object: EntraObject | undefined): EntraObject | null {
+  return object ? { kind: object.kind, id: object.id, properties: structuredClone(object.properties) } : null;
+}

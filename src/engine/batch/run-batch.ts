@@ -1,0 +1,115 @@
+// Many objects in one run: the ten steps for each object, one after another (or a few at a
+// time), over the same dependencies (one directory connection, one token, one tenant read).
+// One object's failure never stops the batch; cancelling stops taking new objects and lets
+// the objects in flight finish.
+import { isSyncError } from '../errors';
+import type { SyncDependencies } from '../pipeline/context';
+import { runSync } from '../pipeline/run-sync';
+import type { ProvisioningObjectSummary } from '../summary/types';
+
+export interface BatchItem {
+  /** 1-based position in the batch. */
+  index: number;
+  dn: string;
+  summary: ProvisioningObjectSummary;
+}
+
+export interface BatchRunRequest {
+  targets: Iterable<string> | AsyncIterable<string>;
+  stagingMode: boolean;
+  /** Objects in flight at once (default 1). */
+  concurrency?: number;
+  /** Aborted: no new object starts; those in flight finish. */
+  signal?: AbortSignal;
+  onStart?(dn: string, index: number): void;
+  /** Called in completion order; awaited before the next object of that lane starts. */
+  onResult?(item: BatchItem): Promise<void> | void;
+}
+
+export interface BatchRunResult {
+  done: number;
+  /** True when the signal stopped the batch before every target ran. */
+  cancelled: boolean;
+  durationInMilliseconds: number;
+}
+
+export async function runBatch(deps: SyncDependencies, request: BatchRunRequest): Promise<BatchRunResult> {
+  const t0 = deps.clock.monotonic();
+  const lanes = Math.max(1, Math.floor(request.concurrency ?? 1));
+  const source = toAsyncIterator(request.targets);
+  let next = 0;
+  let done = 0;
+  let cancelled = false;
+  // One iterator shared by the lanes: each takes the next DN when it is free.
+  let pulling: Promise<unknown> = Promise.resolve();
+  const take = async (): Promise<{ dn: string; index: number } | undefined> => {
+    const turn = pulling.then(async () => {
+      if (request.signal?.aborted) {
+        cancelled = true;
+        return undefined;
+      }
+      const item = await source.next();
+      if (item.done) return undefined;
+      return { dn: item.value, index: ++next };
+    });
+    pulling = turn.catch(() => undefined);
+    return turn;
+  };
+  const lane = async () => {
+    for (let target = await take(); target; target = await take()) {
+      request.onStart?.(target.dn, target.index);
+      let summary: ProvisioningObjectSummary;
+      try {
+        // The signal is not passed on: an object in flight finishes all its steps.
+        summary = await runSync(deps, { distinguishedName: target.dn, stagingMode: request.stagingMode });
+      } catch (err) {
+        summary = failedSummary(deps, target.dn, err, request.stagingMode);
+      }
+      done++;
+      await request.onResult?.({ index: target.index, dn: target.dn, summary });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
+  } finally {
+    await source.return?.();
+  }
+  return { done, cancelled, durationInMilliseconds: deps.clock.monotonic() - t0 };
+}
+
+function toAsyncIterator(targets: Iterable<string> | AsyncIterable<string>): AsyncIterator<string> {
+  if (Symbol.asyncIterator in targets) return targets[Symbol.asyncIterator]();
+  const it = targets[Symbol.iterator]();
+  return { next: async () => it.next(), return: async () => it.return?.() ?? { done: true, value: undefined } };
+}
+
+/**
+ * A sync that threw instead of producing a result (for example the state folder became
+ * unwritable): still one line of the batch, a failure that names the error.
+ */
+export function failedSummary(deps: SyncDependencies, dn: string, err: unknown, stagingMode: boolean): ProvisioningObjectSummary {
+  const now = deps.clock.now().toISOString();
+  const info = isSyncError(err)
+    ? { errorCode: err.code, reason: err.reason, additionalDetails: null, errorCategory: err.category, recommendedAction: err.recommendedAction, ...(err.documentationUrl ? { documentationUrl: err.documentationUrl } : {}) }
+    : { errorCode: 'UnexpectedError', reason: err instanceof Error ? err.message : String(err), additionalDetails: null, errorCategory: 'failure' as const, recommendedAction: 'Run the single-object sync of this object to see the step that failed.' };
+  const entra = deps.config.entra;
+  return {
+    id: crypto.randomUUID(),
+    activityDateTime: now,
+    changeId: crypto.randomUUID(),
+    cycleId: crypto.randomUUID(),
+    durationInMilliseconds: 0,
+    initiatedBy: { id: deps.initiator?.id ?? '', displayName: deps.initiator?.displayName ?? 'Single Object Sync', initiatorType: 'user' },
+    jobId: 'SingleObjectSync',
+    modifiedProperties: [],
+    provisioningAction: 'other',
+    provisioningStatusInfo: { status: 'failure', errorInformation: info },
+    provisioningSteps: [],
+    servicePrincipal: { id: entra.clientId, displayName: 'Single Object Sync' },
+    sourceIdentity: { id: '', displayName: dn, identityType: '', details: { distinguishedName: dn } },
+    sourceSystem: { id: '', displayName: 'Active Directory', details: {} },
+    targetIdentity: { id: '', displayName: '', identityType: '', details: {} },
+    targetSystem: { id: entra.tenantId, displayName: 'Microsoft Entra ID', details: { tenantId: entra.tenantId, stagingMode: stagingMode ? 'True' : 'False' } },
+    tenantId: entra.tenantId,
+  };
+}

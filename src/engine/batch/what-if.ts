@@ -1,0 +1,130 @@
+// What a configuration change would do, object by object: the same scope staged under the
+// current and under the proposed configuration, then compared. An object that leaves the sync
+// scope is DELETED from Microsoft Entra ID by Entra Connect (its connector space object is
+// disconnected and the deletion exported), which is why the deletes are counted against the
+// export deletion threshold (500 by default).
+import type { ProvisioningObjectSummary } from '../summary/types';
+
+/** Entra Connect's default export deletion threshold (Enable-ADSyncExportDeletionThreshold). */
+export const DEFAULT_DELETION_THRESHOLD = 500;
+
+export type ScopeState = 'in' | 'out' | 'error';
+
+export type WhatIfOutcome =
+  | 'create' // newly in scope, no cloud object: Entra Connect creates one
+  | 'join' // newly in scope, matches an existing cloud object: joined and then updated
+  | 'delete' // leaves scope and its cloud object exists: Entra Connect deletes it
+  | 'no-longer-created' // leaves scope, no cloud object yet: it would simply not be created
+  | 'attribute-changes' // in scope under both: different values exported
+  | 'unchanged'
+  | 'undetermined'; // one of the runs failed before it could decide
+
+export interface AttributeDifference {
+  attribute: string;
+  current: string | null;
+  proposed: string | null;
+}
+
+export interface WhatIfEntry {
+  dn: string;
+  displayName: string;
+  outcome: WhatIfOutcome;
+  current: { scope: ScopeState; status: string; action: string; errorCode?: string; reason?: string };
+  proposed: { scope: ScopeState; status: string; action: string; errorCode?: string; reason?: string };
+  /** The cloud object concerned (deletes, joins), when known. */
+  cloudObject?: { id: string; userPrincipalName?: string };
+  changes: AttributeDifference[];
+  /** One sentence for people. */
+  explanation: string;
+}
+
+/** In scope: every scoping step passed and the Export step was reached (skipped only for staging mode). */
+export function scopeState(summary: ProvisioningObjectSummary): ScopeState {
+  const exportStep = summary.provisioningSteps.find((s) => s.stepNumber === 10);
+  if (exportStep?.details.SkipReason === 'StagingMode') return 'in';
+  if (summary.provisioningStatusInfo.status === 'failure') return 'error';
+  return 'out';
+}
+
+function side(summary: ProvisioningObjectSummary): WhatIfEntry['current'] {
+  const info = summary.provisioningStatusInfo.errorInformation;
+  return {
+    scope: scopeState(summary),
+    status: summary.provisioningStatusInfo.status,
+    action: summary.provisioningAction,
+    ...(info ? { errorCode: info.errorCode, reason: info.reason } : {}),
+  };
+}
+
+/** The values exported (Export step rows), one text per attribute. */
+function exportedValues(summary: ProvisioningObjectSummary): Map<string, string> {
+  const rows = summary.provisioningSteps.find((s) => s.stepNumber === 10)?.attributes ?? [];
+  return new Map(rows.map((r) => [r.name, r.value.join('\n')]));
+}
+
+function cloudObjectOf(summary: ProvisioningObjectSummary): WhatIfEntry['cloudObject'] | undefined {
+  const id = summary.targetIdentity.id;
+  if (!id) return undefined;
+  const upn = summary.targetIdentity.details.userPrincipalName;
+  return { id, ...(upn ? { userPrincipalName: upn } : {}) };
+}
+
+export function compareRuns(dn: string, current: ProvisioningObjectSummary, proposed: ProvisioningObjectSummary): WhatIfEntry {
+  const a = side(current);
+  const b = side(proposed);
+  const displayName = proposed.sourceIdentity.displayName || current.sourceIdentity.displayName || dn;
+  const base = { dn, displayName, current: a, proposed: b, changes: [] as AttributeDifference[] };
+  const why = (s: WhatIfEntry['current']) => (s.errorCode ? `${s.errorCode}: ${s.reason ?? ''}` : s.status);
+  if (a.scope === 'error' || b.scope === 'error') {
+    return { ...base, outcome: 'undetermined', explanation: `Could not be evaluated: ${a.scope === 'error' ? `current configuration ${why(a)}` : `proposed configuration ${why(b)}`}.` };
+  }
+  if (a.scope === 'out' && b.scope === 'in') {
+    const existing = proposed.provisioningAction === 'update';
+    const cloud = existing ? cloudObjectOf(proposed) : undefined;
+    return {
+      ...base,
+      outcome: existing ? 'join' : 'create',
+      ...(cloud ? { cloudObject: cloud } : {}),
+      explanation: existing
+        ? `Newly in sync scope: joins the existing cloud object ${cloud?.userPrincipalName || cloud?.id || ''} and updates it.`
+        : 'Newly in sync scope: Entra Connect creates it in Microsoft Entra ID.',
+    };
+  }
+  if (a.scope === 'in' && b.scope === 'out') {
+    const existing = current.provisioningAction === 'update';
+    const cloud = existing ? cloudObjectOf(current) : undefined;
+    return {
+      ...base,
+      outcome: existing ? 'delete' : 'no-longer-created',
+      ...(cloud ? { cloudObject: cloud } : {}),
+      explanation: existing
+        ? `Leaves sync scope (${why(b)}): Entra Connect DELETES the cloud object ${cloud?.userPrincipalName || cloud?.id || ''} from Microsoft Entra ID.`
+        : `Leaves sync scope (${why(b)}): it has no cloud object yet, so it is simply no longer created.`,
+    };
+  }
+  if (a.scope === 'out' && b.scope === 'out') return { ...base, outcome: 'unchanged', explanation: 'Out of sync scope under both configurations.' };
+  const before = exportedValues(current);
+  const after = exportedValues(proposed);
+  const names = [...new Set([...before.keys(), ...after.keys()])].sort((x, y) => x.localeCompare(y));
+  const changes = names
+    .filter((n) => (before.get(n) ?? null) !== (after.get(n) ?? null))
+    .map((n) => ({ attribute: n, current: before.get(n) ?? null, proposed: after.get(n) ?? null }));
+  if (changes.length === 0) return { ...base, outcome: 'unchanged', explanation: 'In sync scope under both configurations; the same values are exported.' };
+  return { ...base, changes, outcome: 'attribute-changes', explanation: `In sync scope under both; ${changes.length} exported attribute(s) change: ${changes.map((c) => c.attribute).join(', ')}.` };
+}
+
+export interface WhatIfTotals {
+  objects: number;
+  byOutcome: Record<WhatIfOutcome, number>;
+  deletes: number;
+  threshold: number;
+  /** More deletes than the threshold: Entra Connect stops the export. */
+  exceedsThreshold: boolean;
+}
+
+export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAULT_DELETION_THRESHOLD): WhatIfTotals {
+  const byOutcome: Record<WhatIfOutcome, number> = { create: 0, join: 0, delete: 0, 'no-longer-created': 0, 'attribute-changes': 0, unchanged: 0, undetermined: 0 };
+  for (const e of entries) byOutcome[e.outcome]++;
+  // The documented behaviour: the export stops when the deletions in one run exceed the threshold.
+  return { objects: entries.length, byOutcome, deletes: byOutcome.delete, threshold, exceedsThreshold: byOutcome.delete > threshold };
+}

@@ -1,0 +1,58 @@
+import type { CatalogEntry } from '../sync-error';
+
+const ldapFilterDoc = 'https://learn.microsoft.com/windows/win32/adsi/search-filter-syntax';
+const deletionThresholdDoc = 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-prevent-accidental-deletes';
+const filteringDoc = 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-configure-filtering';
+
+/** Errors of batch runs (--search-base, --input, --what-if-config): all found before any write. */
+export const batchErrors = {
+  InvalidLdapFilter: {
+    code: 'InvalidLdapFilter',
+    reason: 'The LDAP filter {filter} is not one valid RFC 4515 filter: {problem}.',
+    recommendedAction:
+      'Give one complete filter in parentheses, for example (department=Sales) or (&(department=Sales)(l=Paris)); escape * ( ) \\ in values as \\2a \\28 \\29 \\5c. The filter can only narrow the search base and the object types; nothing was read or written.',
+    documentationUrl: ldapFilterDoc,
+    category: 'nonServiceFailure',
+  },
+  SearchBaseNotFound: {
+    code: 'SearchBaseNotFound',
+    reason: 'The search base {base} does not exist in {connector} (or the connector account cannot see it).',
+    recommendedAction: 'Check the distinguished name of the OU or container (copy it from the tree or from ADSI Edit); nothing was written.',
+    documentationUrl: 'https://learn.microsoft.com/previous-versions/windows/desktop/ldap/distinguished-names',
+    category: 'nonServiceFailure',
+  },
+  SearchBaseOutsideConnectors: {
+    code: 'SearchBaseOutsideConnectors',
+    reason: 'The search base {base} is not inside a partition of any configured Active Directory connector ({partitions}).',
+    recommendedAction: 'Give an OU or container inside one of the configured partitions, or add the domain to activeDirectory[].partitions in the configuration; nothing was written.',
+    documentationUrl: filteringDoc,
+    category: 'nonServiceFailure',
+  },
+  BatchInputUnreadable: {
+    code: 'BatchInputUnreadable',
+    reason: 'The input file {file} cannot be used: {problem}.',
+    recommendedAction: 'Give a text file (UTF-8) with one distinguished name per line; empty lines and lines starting with # are ignored. Nothing was read from the directory or written.',
+    category: 'nonServiceFailure',
+  },
+  BatchScopeEmpty: {
+    code: 'BatchScopeEmpty',
+    reason: 'The batch has no objects: {what}.',
+    recommendedAction: 'Check the search base, --scope (one: only direct children) and --ldap-filter, or the input file.',
+    category: 'nonServiceFailure',
+  },
+  WhatIfConfigurationInvalid: {
+    code: 'WhatIfConfigurationInvalid',
+    reason: 'The proposed configuration {file} cannot be compared with the current one: {problem}.',
+    recommendedAction: 'Fix the proposed file (single-object-sync --validate-config --config <file> names every problem); it must use the same tenant as the current configuration.',
+    category: 'nonServiceFailure',
+  },
+  DeletionThresholdExceeded: {
+    code: 'DeletionThresholdExceeded',
+    reason:
+      'The proposed configuration would delete {deletes} object(s) from Microsoft Entra ID, more than the export deletion threshold of {threshold}: Entra Connect would stop the export ("stopped-deletion-threshold-exceeded") and delete nothing until an administrator acts.',
+    recommendedAction:
+      'First check the objects listed as leaving scope: if the deletes are not intended, fix the proposed filtering. If they are, on the Entra Connect server run Disable-ADSyncExportDeletionThreshold, run the export (Start-ADSyncSyncCycle), then Enable-ADSyncExportDeletionThreshold -DeletionThreshold {threshold} to turn the protection back on.',
+    documentationUrl: deletionThresholdDoc,
+    category: 'nonServiceFailure',
+  },
+} satisfies Record<string, CatalogEntry>;
