@@ -259,6 +259,18 @@ describe('group filtering', () => {
     assert.equal(step(summary, 6).details.DirectMember, 'true');
   });
 
+  test('a filtering group that does not exist is FilteringGroupNotFound at step 6, naming the group', async () => {
+    const missing = ou('CN=No Such Pilot,OU=Groups');
+    const other = await openWorld({ connector: { groupFilteringGroupDn: missing } });
+    try {
+      const { summary } = await other.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: true, noHtmlReport: true });
+      assert.deepEqual([step(summary, 6).status, code(summary)], ['failure', 'FilteringGroupNotFound']);
+      assert.ok(summary.provisioningStatusInfo.errorInformation!.reason.includes(missing), summary.provisioningStatusInfo.errorInformation!.reason);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('a nested member and a non-member are not', async () => {
     for (const dn of [ou('CN=Pilot Nested,OU=Engineering'), ou('CN=Alice Wu,OU=Sales')]) {
       const { summary } = await world.session.sync(dn, { stagingMode: true, noHtmlReport: true });

@@ -133,7 +133,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
       ? 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0'
       : `object class '${facts.objectClass}' has no writable Microsoft Graph counterpart`;
     if (stagingMode) details.SkipReason = 'StagingMode';
-    return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, { kind: graphKind ?? facts.objectClass, detail }) });
+    return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, { kind: graphKind ?? facts.objectClass ?? 'directory', detail }) });
   }
   const quarantined = facts.quarantine?.length ? quarantineWarning(facts, graphKind ?? 'user') : undefined;
   if (stagingMode) {

@@ -29,13 +29,6 @@ export const syncErrors = {
     documentationUrl: 'https://learn.microsoft.com/graph/api/resources/orgcontact',
     category: 'nonServiceFailure',
   },
-  MasteredOnPremises: {
-    code: 'MasteredOnPremises',
-    reason: "The Microsoft Entra object {id} is mastered on-premises (onPremisesSyncEnabled is true): the directory synchronization service owns it and Microsoft Graph refuses to write it.",
-    recommendedAction: 'Export through the Entra Connect server that owns the object (Invoke-ADSyncSingleObjectSync there), or turn off directory synchronization for the object first. The computed export above is what would be written.',
-    documentationUrl: `${learn}/how-to-connect-single-object-sync`,
-    category: 'nonServiceFailure',
-  },
   EntraConnectExportPending: {
     code: 'EntraConnectExportPending',
     reason:
@@ -72,4 +65,4 @@ export const syncErrors = {
     recommendedAction: 'Run the sync again.',
     category: 'nonServiceFailure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;
