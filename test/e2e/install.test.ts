@@ -48,7 +48,7 @@ describe('the CLI as shipped: npm pack, npm install -g, run', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  test('the tarball holds only what runs: the CLI bundle, the schema, README and LICENSE', () => {
+  test('the tarball holds only what runs: the CLI bundle, the configuration and output schemas, README and LICENSE', () => {
     const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     assert.equal(list.status, 0);
     const files = list.stdout.trim().split('\n').sort();
@@ -57,6 +57,7 @@ describe('the CLI as shipped: npm pack, npm install -g, run', () => {
       'package/README.md',
       'package/dist/cli.js',
       'package/package.json',
+      'package/schemas/provisioning-object-summary.schema.json',
       'package/schemas/single-object-sync.schema.json',
     ]);
   });
