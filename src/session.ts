@@ -94,7 +94,7 @@ async function checkConfiguredFile(file: string | null | undefined, setting: str
 async function checkPem(file: string | null | undefined, setting: string): Promise<void> {
   const bytes = await checkConfiguredFile(file, setting, READ_LIMITS.pem);
   if (bytes && !bytes.toString('latin1').includes('-----BEGIN ')) {
-    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file, setting, cause: 'it holds no PEM block (-----BEGIN ...)' });
+    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file: file ?? '(none)', setting, cause: 'it holds no PEM block (-----BEGIN ...)' });
   }
 }
 

@@ -8,7 +8,7 @@ import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../
 import { BatchDirectory } from '../engine/batch/batch-directory';
 import { BatchTenant, readTenantIndex, type TenantIndex } from '../engine/batch/batch-tenant';
 import { runBatch, type BatchItem } from '../engine/batch/run-batch';
-import { addToTally, emptyTally, type BatchTally } from '../engine/batch/tally';
+import { addToTally, emptyTally, plannedAction, type BatchTally } from '../engine/batch/tally';
 import { batchErrors } from '../engine/errors/catalog/batch';
 import { reportErrors } from '../engine/errors/catalog/report';
 import { isSyncError, SyncError } from '../engine/errors/sync-error';
@@ -181,7 +181,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
         displayName: shown.sourceIdentity.displayName,
         objectClass: shown.sourceIdentity.identityType,
         status: info.status,
-        action: shown.provisioningAction,
+        action: plannedAction(shown),
         ...(info.errorInformation ? { errorCode: info.errorInformation.errorCode, reason: info.errorInformation.reason } : {}),
         modified: shown.modifiedProperties.length,
         durationInMilliseconds: shown.durationInMilliseconds,

@@ -87,7 +87,7 @@ function summaryLines(label: string, pass: BatchPassResult): string {
   return [
     `${label}: ${pass.done} object(s) done${pass.notDone ? `, ${pass.notDone} NOT done${pass.cancelled ? ' (cancelled)' : ''}` : ''} in ${seconds.toFixed(1)} s (${seconds > 0 ? (pass.done / seconds).toFixed(1) : '-'} objects/s)`,
     `  by status: ${list(t.byStatus)}`,
-    `  by provisioningAction: ${list(t.byAction)}`,
+    `  by action (planned: what the export does or would do): ${list(t.byAction)}`,
     `  by error code: ${list(t.byErrorCode)}`,
     `  Graph requests: ${pass.graphRequests} (tenant: ${pass.tenantRead === 'bulk' ? `read once, ${pass.lookupsFromTenantRead} lookups answered from it` : 'looked up per object'}); LDAP operations: ${pass.ldapOperations} (${pass.readsFromSearch} reads answered by the scope search)`,
     ...pass.notes.map((n) => `  ${n}`),

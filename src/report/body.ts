@@ -66,7 +66,7 @@ export function renderPreparedBody(safe: ProvisioningObjectSummary, options: Rep
 <header class="sos-header">
 <h1>Single Object Sync result</h1>
 <p class="sos-subject"><span class="sos-v sos-subject-name">${safe.sourceIdentity?.displayName || dn || safe.id}</span>${dn ? html` <span class="sos-muted sos-v">${dn}</span>` : null}</p>
-<p class="sos-headline">${badge(status)} <span>${humanize(safe.provisioningAction)}</span> <span class="sos-muted">&middot; ${formatTimestamp(safe.activityDateTime)} &middot; ${formatDuration(safe.durationInMilliseconds)}</span>${staging ? html` <span class="sos-badge sos-badge-staging">Staging mode: nothing exported</span>` : null}</p>
+<p class="sos-headline">${badge(status)} <span>${humanize(staging && safe.plannedProvisioningAction ? safe.plannedProvisioningAction : safe.provisioningAction)}</span> <span class="sos-muted">&middot; ${formatTimestamp(safe.activityDateTime)} &middot; ${formatDuration(safe.durationInMilliseconds)}</span>${staging ? html` <span class="sos-badge sos-badge-staging">Staging mode: nothing exported</span>` : null}</p>
 </header>
 <nav class="sos-tabs" aria-label="Report sections">${order.map((t) => html`<a class="sos-tab" id="${tabId(t)}" href="#${panelId(t)}" data-tab="${t}">${titles[t]}${counts[t]}</a>`)}</nav>
 ${order.map((t) => html`<section class="sos-panel" id="${panelId(t)}" aria-labelledby="${tabId(t)}" data-tab="${t}">

@@ -9,8 +9,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import { startEmulator } from '../graph-emulator';
+import { parseSummary } from '../support/summary-schema';
 import { adEnv, base, connectorConfig, ou, type Emulator } from './harness';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
@@ -124,7 +124,7 @@ describe('bad input, interrupts and failures after the sync (CLI)', () => {
     const w = await world();
     const run = await runCli(['--distinguished-name', dn, '--config', w.file, '--no-html-report', '--output', path.join(w.dir, 'missing', 'out.json')], env, w.dir);
     assert.equal(run.code, 3, run.stderr);
-    const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
+    const summary = parseSummary(run.stdout);
     assert.match(summary.provisioningStatusInfo.status, /^(success|warning)$/);
     assert.match(run.stderr, /The sync finished \(result on stdout\), but then OutputNotWritable: .*missing/);
     assert.doesNotMatch(run.stderr, /unexpected error/);
@@ -134,7 +134,7 @@ describe('bad input, interrupts and failures after the sync (CLI)', () => {
     const w = await world((c) => { c.activeDirectory = [ldifConnector(snapshot)]; });
     const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', w.file, '--staging-mode', '--no-html-report'], env, w.dir);
     assert.notEqual(run.code, 2, run.stderr);
-    JSON.parse(run.stdout);
+    parseSummary(run.stdout);
   });
 
   test('SIGINT during the export: the export finishes and is reported as done, exit 130, lock released; a rerun converges', async () => {
@@ -147,7 +147,7 @@ describe('bad input, interrupts and failures after the sync (CLI)', () => {
     cli.child.kill('SIGINT');
     const run = await cli.done;
     assert.equal(run.code, 130, run.stderr);
-    const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
+    const summary = parseSummary(run.stdout);
     const exportStep = summary.provisioningSteps.find((s) => s.stepNumber === 10)!;
     assert.match(exportStep.status, /^(success|warning)$/, JSON.stringify(exportStep.errorInformation));
     assert.ok(!summary.provisioningSteps.some((s) => s.errorInformation?.errorCode === 'Cancelled'), 'no step says Cancelled');

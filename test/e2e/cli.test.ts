@@ -7,8 +7,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import { startEmulator } from '../graph-emulator';
+import { parseSummary } from '../support/summary-schema';
 import { adEnv, connectorConfig, ou, type Emulator } from './harness';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
@@ -68,7 +68,7 @@ describe('single-object-sync CLI', () => {
     const output = path.join(dir, 'output.json');
     const run = await runCli(['-DistinguishedName', ou('CN=Eva Green,OU=Sales'), '--config', configPath, '--output', output], secretEnv, dir);
     assert.equal(run.code, 0, run.stderr);
-    const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
+    const summary = parseSummary(run.stdout);
     assert.match(summary.provisioningStatusInfo.status, /^(success|warning)$/);
     assert.equal(summary.provisioningSteps.length, 10);
     assert.equal((run.stderr.match(/^\[(ok {2}|warn|FAIL|skip)\] +\d+\. /gm) ?? []).length, 10);
@@ -116,7 +116,7 @@ describe('single-object-sync CLI', () => {
   test('DN outside every configured partition: exit 1 and the summary says what to do', async () => {
     const run = await runCli(['--distinguished-name', 'CN=Someone,DC=fabrikam,DC=com', '--config', configPath, '--no-html-report'], secretEnv, dir);
     assert.equal(run.code, 1);
-    const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
+    const summary = parseSummary(run.stdout);
     assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'ObjectOutsideConfiguredPartitions');
     assert.ok(summary.provisioningStatusInfo.errorInformation?.recommendedAction);
   });
@@ -136,7 +136,7 @@ describe('single-object-sync CLI', () => {
     const config = await writeConfig('unreachable-dc.json', (c) => { c.activeDirectory[0].url = 'ldaps://127.0.0.1:1'; c.activeDirectory[0].connectTimeoutMs = 2000; });
     const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config, '--no-html-report'], secretEnv, dir);
     assert.equal(run.code, 1);
-    const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
+    const summary = parseSummary(run.stdout);
     assert.equal(summary.provisioningSteps[0]!.status, 'failure');
     assert.match(summary.provisioningStatusInfo.errorInformation?.errorCode ?? '', /ServerUnavailable|Timeout|TimeLimit/);
   });
@@ -145,7 +145,7 @@ describe('single-object-sync CLI', () => {
     const config = await writeConfig('unreachable-tenant.json', (c) => { c.entra.authorityHost = 'https://127.0.0.1:1'; c.entra.graphEndpoint = 'https://127.0.0.1:1'; });
     const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config, '--no-html-report'], secretEnv, dir);
     assert.equal(run.code, 1);
-    const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
+    const summary = parseSummary(run.stdout);
     assert.equal(summary.provisioningSteps[1]!.status, 'failure');
     assert.equal(summary.provisioningSteps[9]!.status, 'skipped');
   });
@@ -155,7 +155,7 @@ describe('single-object-sync CLI', () => {
     try {
       const run = await runCli(['--distinguished-name', ou('CN=Gina Park,OU=EMEA,OU=Sales'), '--config', configPath, '--no-html-report'], secretEnv, dir);
       assert.equal(run.code, 1);
-      const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
+      const summary = parseSummary(run.stdout);
       const info = summary.provisioningStatusInfo.errorInformation;
       assert.equal(info?.errorCode, 'Throttled');
       assert.match(`${info?.reason} ${info?.additionalDetails}`, /30/);

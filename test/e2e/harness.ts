@@ -10,6 +10,7 @@ import { sidBytesToString } from '../../src/engine/model/ad-codecs';
 import { computeSourceAnchor } from '../../src/engine/pipeline/import-steps';
 import { openSession, type Session } from '../../src/session';
 import { startEmulator, type SeedDocument } from '../graph-emulator';
+import { assertValidSummary } from '../support/summary-schema';
 
 export const base = 'DC=corp,DC=contoso,DC=com';
 export const ou = (path: string) => `${path},OU=Contoso,${base}`;
@@ -144,13 +145,22 @@ export async function openWorld(
   };
   const configPath = path.join(dir, 'single-object-sync.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
-  const session = await openSession({
+  const opened = await openSession({
     configPath,
     secrets: {
       directoryPassword: async () => adEnv().password,
       entraClientSecret: async () => emulator.clientSecret,
     },
   });
+  // Every result a test obtains is checked against the published schema of the output.
+  const session: Session = {
+    ...opened,
+    async sync(dn, runOptions) {
+      const result = await opened.sync(dn, runOptions);
+      assertValidSummary(result.summary, `the result of syncing ${dn}${runOptions.stagingMode ? ' (staging)' : ''}`);
+      return result;
+    },
+  };
   return {
     emulator,
     session,

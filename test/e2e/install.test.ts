@@ -9,8 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import { startEmulator } from '../graph-emulator';
+import { parseSummary } from '../support/summary-schema';
 
 const root = path.resolve(__dirname, '../..');
 const base = 'DC=corp,DC=contoso,DC=com';
@@ -48,7 +48,7 @@ describe('the CLI as shipped: npm pack, npm install -g, run', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  test('the tarball holds only what runs: the CLI bundle, the schema, README and LICENSE', () => {
+  test('the tarball holds only what runs: the CLI bundle, the configuration and output schemas, README and LICENSE', () => {
     const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     assert.equal(list.status, 0);
     const files = list.stdout.trim().split('\n').sort();
@@ -57,6 +57,7 @@ describe('the CLI as shipped: npm pack, npm install -g, run', () => {
       'package/README.md',
       'package/dist/cli.js',
       'package/package.json',
+      'package/schemas/provisioning-object-summary.schema.json',
       'package/schemas/single-object-sync.schema.json',
     ]);
   });
@@ -101,7 +102,7 @@ describe('the CLI as shipped: npm pack, npm install -g, run', () => {
         env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret },
       });
       assert.equal(run.status, 0, run.stderr);
-      const summary = JSON.parse(run.stdout) as ProvisioningObjectSummary;
+      const summary = parseSummary(run.stdout);
       assert.equal(summary.provisioningSteps.length, 10);
       assert.match(summary.provisioningStatusInfo.status, /^(success|warning)$/);
       assert.equal(summary.sourceIdentity.displayName, 'Alice Wu');

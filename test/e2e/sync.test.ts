@@ -79,7 +79,7 @@ describe('sync against live AD and the emulator', () => {
       assert.equal(summary.provisioningAction, 'update');
       const row = step(summary, 7).attributes?.find((r) => r.name === 'department');
       assert.deepEqual([row?.operation, row?.valueAdd, row?.valueDelete], ['update', ['Sales Operations'], ['Sales']]);
-      assert.deepEqual(summary.modifiedProperties.find((p) => p.displayName === 'department'), { displayName: 'department', oldValue: 'Sales', newValue: 'Sales Operations' });
+      assert.deepEqual(summary.modifiedProperties.find((p) => p.displayName === 'department'), { displayName: 'department', oldValue: 'Sales', newValue: 'Sales Operations', applied: true });
       const writes = writesOf(world).slice(before);
       assert.equal(writes.length, 1);
       assert.equal(writes[0]!.method, 'PATCH');
@@ -259,6 +259,18 @@ describe('group filtering', () => {
     assert.equal(step(summary, 6).details.DirectMember, 'true');
   });
 
+  test('a filtering group that does not exist is FilteringGroupNotFound at step 6, naming the group', async () => {
+    const missing = ou('CN=No Such Pilot,OU=Groups');
+    const other = await openWorld({ connector: { groupFilteringGroupDn: missing } });
+    try {
+      const { summary } = await other.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: true, noHtmlReport: true });
+      assert.deepEqual([step(summary, 6).status, code(summary)], ['failure', 'FilteringGroupNotFound']);
+      assert.ok(summary.provisioningStatusInfo.errorInformation!.reason.includes(missing), summary.provisioningStatusInfo.errorInformation!.reason);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('a nested member and a non-member are not', async () => {
     for (const dn of [ou('CN=Pilot Nested,OU=Engineering'), ou('CN=Alice Wu,OU=Sales')]) {
       const { summary } = await world.session.sync(dn, { stagingMode: true, noHtmlReport: true });
@@ -344,6 +356,64 @@ describe('a failure after the object was written', () => {
       assert.equal(again.summary.targetIdentity.details.match, 'hard');
       assert.equal(step(again.summary, 10).details.MembersAdded, '1');
       assert.equal(groups().length, 1, 'never created twice');
+    } finally {
+      await world.close();
+    }
+  });
+});
+
+describe('the JSON contract: staging reads as a preview, Modified Properties list every change', () => {
+  test('a staging run that would create: provisioningAction other, exported false, plannedProvisioningAction create; the export then creates', async () => {
+    const dn = ou('CN=Alice Wu,OU=Sales');
+    const staging = await openWorld();
+    const exporting = await openWorld();
+    try {
+      const { summary: staged } = await staging.session.sync(dn, { stagingMode: true, noHtmlReport: true });
+      assert.notEqual(staged.provisioningStatusInfo.status, 'failure', JSON.stringify(staged.provisioningStatusInfo));
+      assert.deepEqual(
+        [staged.stagingMode, staged.exported, staged.provisioningAction, staged.plannedProvisioningAction],
+        [true, false, 'other', 'create'],
+        'a script reading status and provisioningAction does not see a completed create',
+      );
+      assert.deepEqual(staging.emulator.writes(), []);
+      const { summary: exported } = await exporting.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+      assert.deepEqual([exported.stagingMode, exported.exported, exported.provisioningAction, exported.plannedProvisioningAction], [false, true, 'create', 'create']);
+      // Graph's shape: errorInformation is null on success; step 8 finds the target (matching).
+      if (exported.provisioningStatusInfo.status === 'success') assert.equal(exported.provisioningStatusInfo.errorInformation, null);
+      assert.equal(step(exported, 8).provisioningStepType, 'matching');
+      // The preview listed the same changes the export made.
+      assert.deepEqual(staged.modifiedProperties.map((p) => [p.displayName, p.applied]), exported.modifiedProperties.map((p) => [p.displayName, p.applied]));
+      // A rerun with nothing to change performs nothing and writes nothing.
+      const { summary: again } = await exporting.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+      assert.deepEqual([again.exported, again.provisioningAction, again.provisioningStatusInfo.errorInformation], [false, 'other', null]);
+    } finally {
+      await staging.close();
+      await exporting.close();
+    }
+  });
+
+  test('Modified Properties list every attribute the Export step changes; those Graph cannot apply are marked with the reason, and only Graph-exposed ones make a warning', async () => {
+    const world = await openWorld();
+    try {
+      const { summary } = await world.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+      const changed = (step(summary, 10).attributes ?? []).filter((r) => r.operation !== 'none');
+      assert.deepEqual(summary.modifiedProperties.map((p) => p.displayName).sort(), changed.map((r) => r.name).sort(), 'every changed export row is a modified property');
+      const proxy = summary.modifiedProperties.find((p) => p.displayName === 'proxyAddresses');
+      assert.ok(proxy && proxy.applied === false && proxy.notAppliedKind === 'readOnlyInGraph' && proxy.informational === false && /proxyAddresses/.test(proxy.notAppliedReason ?? ''), JSON.stringify(proxy));
+      for (const p of summary.modifiedProperties) {
+        const row = changed.find((r) => r.name === p.displayName)!;
+        assert.equal(p.applied, row.exportable !== false, p.displayName);
+        if (!p.applied) assert.equal(p.informational, row.notExportableKind === 'noGraphProperty', p.displayName);
+      }
+      // Attributes kept only inside the sync service (commonName, countryCode, ...) are listed as information.
+      assert.ok(summary.modifiedProperties.some((p) => p.informational === true && p.displayName === 'commonName'), 'commonName is listed as information');
+      const warned = summary.modifiedProperties.filter((p) => !p.applied && !p.informational).map((p) => p.displayName);
+      assert.equal(summary.provisioningStatusInfo.status, warned.length ? 'warning' : 'success');
+      if (warned.length) {
+        const info = summary.provisioningStatusInfo.errorInformation!;
+        assert.equal(info.errorCode, 'ExportNotComplete');
+        assert.ok(info.reason.endsWith(`: ${warned.join(', ')}.`), `${info.reason} names exactly ${warned.join(', ')}`);
+      }
     } finally {
       await world.close();
     }

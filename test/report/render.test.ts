@@ -46,7 +46,7 @@ test('every string field of the result is escaped, and every field that carries 
   const unshown = [...probes].filter(([i]) => !html.includes(`&lt;i data-leak=&quot;${i}&quot;&gt;&#39;&amp;x&lt;/i&gt;`)).map(([, at]) => at.replace(/\[\d+\]/g, '[]'));
   // Enum values are shown humanized ("Non service failure"), so their probe text is changed
   // (still escaped, as checked above); initiatedBy.id duplicates displayName.
-  const allowed = /(\.status|\.provisioningAction|\.provisioningStepType|\.operation|\.errorCategory|\.direction|\.initiatorType|\.initiatedBy\.id)$/;
+  const allowed = /(\.status|\.provisioningAction|\.provisioningStepType|\.operation|\.errorCategory|\.direction|\.initiatorType|\.initiatedBy\.id|\.plannedProvisioningAction|\.notExportableKind)$/;
   assert.deepEqual([...new Set(unshown.filter((at) => !allowed.test(at)))], []);
 });
 
@@ -136,6 +136,22 @@ test('Modified Properties link each exported property to its Export step row', (
   assert.match(modified, /<summary>3 values \(1 added\)<\/summary>/);
   assert.match(modified, /sos-v sos-added"><span class="sos-sign" title="added">\+<\/span>smtp:avance@contoso.com/);
   assert.match(modified, /sos-v sos-removed"><span class="sos-sign" title="removed">&minus;<\/span>smtp:AdeleV@contoso.mail.onmicrosoft.com/);
+});
+
+test('Modified Properties mark what Microsoft Graph does not apply, with the reason, escaped', () => {
+  const modified = (summary: ProvisioningObjectSummary) =>
+    /<section class="sos-panel" id="sos-panel-modified"[\s\S]*?<\/section>/.exec(renderReportBody(summary, options))![0];
+  const update = modified(loadFixture('update-success'));
+  // proxyAddresses is read-only in Graph: listed, marked not applied (a warning), with the reason.
+  assert.match(update, /<span class="sos-v">proxyAddresses<\/span><\/a><\/th>[\s\S]*?<span class="sos-badge sos-badge-warning sos-not-applied" data-kind="readOnlyInGraph">Not applied<\/span> <span class="sos-v">proxyAddresses is read-only in Graph v1\.0\.<\/span><\/td>\s*<\/tr>/);
+  assert.match(update, /<span class="sos-v">department<\/span><\/a><\/th>[\s\S]*?<span class="sos-applied">Yes<\/span><\/td>\s*<\/tr>/);
+  // An attribute with no Graph property is information; hostile text in the reason stays text.
+  const hostileTab = modified(loadFixture('hostile-values'));
+  assert.match(hostileTab, /<span class="sos-badge sos-badge-skipped sos-not-applied" data-kind="noGraphProperty">Information: not in Microsoft Graph<\/span>/);
+  assert.ok(hostileTab.includes(`<span class="sos-v">no property ${escapeHtml(hostile.img)}${escapeHtml(hostile.js)}</span>`), 'the reason is escaped');
+  // In staging mode an applicable change says it would be applied.
+  const staged = modified({ ...loadFixture('update-success'), stagingMode: true, exported: false, provisioningAction: 'other' });
+  assert.match(staged, /<span class="sos-applied">Would be applied \(staging mode\)<\/span>/);
 });
 
 test('Troubleshooting says plainly when nothing failed, and names error, request ids and Retry-After when it did', () => {

@@ -111,5 +111,9 @@ export function failedSummary(deps: SyncDependencies, dn: string, err: unknown, 
     targetIdentity: { id: '', displayName: '', identityType: '', details: {} },
     targetSystem: { id: entra.tenantId, displayName: 'Microsoft Entra ID', details: { tenantId: entra.tenantId, stagingMode: stagingMode ? 'True' : 'False' } },
     tenantId: entra.tenantId,
+    stagingMode,
+    exported: false,
+    plannedProvisioningAction: 'other',
+    tenantProvisioningErrors: [],
   };
 }

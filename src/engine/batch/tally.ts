@@ -17,9 +17,16 @@ export function addToTally(tally: BatchTally, summary: ProvisioningObjectSummary
   tally.objects++;
   const status = summary.provisioningStatusInfo.status;
   tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
-  tally.byAction[summary.provisioningAction] = (tally.byAction[summary.provisioningAction] ?? 0) + 1;
+  // A preview performs nothing (provisioningAction other): count what the export would do.
+  const action = plannedAction(summary);
+  tally.byAction[action] = (tally.byAction[action] ?? 0) + 1;
   const code = summary.provisioningStatusInfo.errorInformation?.errorCode;
   if (code) tally.byErrorCode[code] = (tally.byErrorCode[code] ?? 0) + 1;
+}
+
+/** What the export does or would do: plannedProvisioningAction (a preview's provisioningAction is other). */
+export function plannedAction(summary: ProvisioningObjectSummary): ProvisioningObjectSummary['provisioningAction'] {
+  return summary.plannedProvisioningAction ?? summary.provisioningAction;
 }
 
 /** What exporting a staged object would write: one create or update, and none when nothing differs. */
@@ -32,8 +39,9 @@ export type PlannedWrite = 'create' | 'update' | 'none';
 export function plannedWrite(summary: ProvisioningObjectSummary): PlannedWrite {
   const exportStep = summary.provisioningSteps.find((s) => s.stepNumber === 10);
   if (!exportStep || exportStep.details.SkipReason !== 'StagingMode' || exportStep.status === 'failure') return 'none';
-  if (summary.provisioningAction === 'create') return 'create';
-  if (summary.provisioningAction === 'update' && summary.modifiedProperties.length > 0) return 'update';
+  const action = plannedAction(summary);
+  if (action === 'create') return 'create';
+  if (action === 'update' && summary.modifiedProperties.length > 0) return 'update';
   return 'none';
 }
 

@@ -3,6 +3,7 @@
 // scope is DELETED from Microsoft Entra ID by Entra Connect (its connector space object is
 // disconnected and the deletion exported), which is why the deletes are counted against the
 // export deletion threshold (500 by default).
+import { plannedAction } from './tally';
 import type { ProvisioningObjectSummary } from '../summary/types';
 
 /** Entra Connect's default export deletion threshold (Enable-ADSyncExportDeletionThreshold). */
@@ -51,7 +52,7 @@ function side(summary: ProvisioningObjectSummary): WhatIfEntry['current'] {
   return {
     scope: scopeState(summary),
     status: summary.provisioningStatusInfo.status,
-    action: summary.provisioningAction,
+    action: plannedAction(summary),
     ...(info ? { errorCode: info.errorCode, reason: info.reason } : {}),
   };
 }
@@ -79,7 +80,7 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
     return { ...base, outcome: 'undetermined', explanation: `Could not be evaluated: ${a.scope === 'error' ? `current configuration ${why(a)}` : `proposed configuration ${why(b)}`}.` };
   }
   if (a.scope === 'out' && b.scope === 'in') {
-    const existing = proposed.provisioningAction === 'update';
+    const existing = plannedAction(proposed) === 'update';
     const cloud = existing ? cloudObjectOf(proposed) : undefined;
     return {
       ...base,
@@ -91,7 +92,7 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
     };
   }
   if (a.scope === 'in' && b.scope === 'out') {
-    const existing = current.provisioningAction === 'update';
+    const existing = plannedAction(current) === 'update';
     const cloud = existing ? cloudObjectOf(current) : undefined;
     return {
       ...base,

@@ -26,6 +26,40 @@ export interface SyncErrorInfo {
 }
 
 /**
+ * The {placeholder} names of a template, at type level, as fill() finds them at run time
+ * (`{word}`). A template typed plain `string` yields `string` (nothing can be checked).
+ */
+export type PlaceholdersOf<T extends string> = string extends T
+  ? string
+  : T extends `${string}{${infer Name}}${infer Rest}`
+    ? (Name extends '' | `${string}${NonWord}${string}` ? never : Name) | PlaceholdersOf<Rest>
+    : never;
+type NonWord = ' ' | '"' | "'" | ':' | ',' | '.' | '-' | '(' | ')' | '{' | '[' | ']' | '/' | '&' | '=' | '<' | '>' | '@' | '%' | '!' | '?' | ';' | '\n';
+
+/** A value that fills a placeholder: text or a number, never undefined, null or an object. */
+export type PlaceholderValue = string | number | boolean | bigint;
+
+/** The placeholders of an entry's reason and recommended action. */
+export type EntryPlaceholders<E extends CatalogEntry> = PlaceholdersOf<E['reason']> | PlaceholdersOf<E['recommendedAction']>;
+
+/**
+ * The details an entry needs: every placeholder of its templates with a value (a missing key
+ * is a compile error at the raise site), plus any further structured facts.
+ */
+export type DetailsFor<E extends CatalogEntry> = string extends EntryPlaceholders<E>
+  ? Record<string, unknown>
+  : { [K in EntryPlaceholders<E>]: PlaceholderValue } & Record<string, unknown>;
+
+type SyncErrorArguments<E extends CatalogEntry> = [EntryPlaceholders<E>] extends [never]
+  ? [details?: Record<string, unknown>, options?: { cause?: unknown }]
+  : [details: DetailsFor<E>, options?: { cause?: unknown }];
+
+/** The {placeholder} names a template holds, as fill() sees them. */
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}
+
+/**
  * Bidi overrides and isolates, zero-width and other invisible format characters: in a message
  * they could reorder or hide what a reader sees (an AD value is untrusted), so messages show
  * them as \\u escapes. The values themselves stay exact in the details and attribute rows.
@@ -42,7 +76,8 @@ function fill(template: string, details: Record<string, unknown>): string {
   );
 }
 
-export class SyncError extends Error {
+// E is the catalog entry a SyncError is raised with; it only types the constructor's details.
+export class SyncError<E extends CatalogEntry = CatalogEntry> extends Error {
   readonly code: string;
   readonly reason: string;
   readonly recommendedAction: string;
@@ -51,7 +86,7 @@ export class SyncError extends Error {
   /** Structured facts for the report (request ids, Retry-After, the failing clause, ...). */
   readonly details: Record<string, unknown>;
 
-  constructor(entry: CatalogEntry, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(entry: E, ...[details = {}, options]: SyncErrorArguments<E>) {
     const reason = fill(entry.reason, details);
     super(`${entry.code}: ${reason}`, options);
     this.name = 'SyncError';

@@ -7,7 +7,7 @@ import type { EntraObject, EntraTarget, TenantInfo } from '../ports/entra-target
 import type { RuleSet } from '../rules';
 import type { ObjectState, StateLock, StateStore } from '../spaces/state-store';
 import type { SyncError } from '../errors';
-import type { SyncEvent, TenantProvisioningError } from '../summary/types';
+import type { ModifiedProperty, SyncEvent, TenantProvisioningError } from '../summary/types';
 import type { ExportIdentity, Quarantine } from './matching';
 import type { Clock } from './clock';
 
@@ -81,7 +81,11 @@ export interface SyncFacts {
   provisioningAction?: 'create' | 'update' | 'other';
   /** Step 10 wrote the object itself (create or update) before anything else could fail. */
   objectWritten?: boolean;
-  modified?: { displayName: string; oldValue: string | null; newValue: string | null }[];
+  /** Step 10 wrote anything to Microsoft Entra ID (the object or its membership). */
+  exported?: boolean;
+  /** Step 10 computed this action but did not perform it (staging mode, an object Entra Connect owns). */
+  notPerformed?: boolean;
+  modified?: ModifiedProperty[];
   targetDisplayName?: string;
   /** Why the object did not reach export although every step succeeded (cloudFiltered, ...). */
   notProvisionedReason?: string;

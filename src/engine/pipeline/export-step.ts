@@ -9,7 +9,7 @@ import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
 import { cloudMailNickname } from '../rules';
 import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
 import { valuesText } from '../spaces/value-text';
-import type { AttributeRow } from '../summary/types';
+import type { AttributeRow, ModifiedProperty, NotAppliedKind, NotExportableKind } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
 import { describeQuarantine } from './matching';
@@ -24,7 +24,12 @@ function text(attribute: string, values: readonly AttributeValue[] | null | unde
   return items.length > 1 ? `${items.join('\n')}` : items[0]!;
 }
 
-function exportRows(facts: SyncFacts, notExportable: Map<string, string>): AttributeRow[] {
+type Refusal = { reason: string; kind: NotExportableKind };
+
+/** Attributes kept inside the sync service: Microsoft Graph has no property for them at all. */
+const informational = (kind: NotAppliedKind | undefined): boolean => kind === 'noGraphProperty';
+
+function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>): AttributeRow[] {
   const imported = facts.entraImported ?? {};
   const rows: AttributeRow[] = [];
   for (const [name, desired] of Object.entries(facts.desired ?? {})) {
@@ -39,7 +44,7 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, string>): Attri
     const operation = !pending ? 'none' : current.length === 0 ? 'add' : target.length === 0 ? 'delete' : 'update';
     // Only a change Graph cannot make is a gap; an unchanged attribute is not.
     const why = operation === 'none' ? undefined : notExportable.get(name.toLowerCase());
-    const note = [facts.exportNotes?.[name], why ? `Not exportable through Microsoft Graph: ${why}` : undefined].filter(Boolean).join(' ');
+    const note = [facts.exportNotes?.[name], why ? `Not exportable through Microsoft Graph: ${why.reason}` : undefined].filter(Boolean).join(' ');
     rows.push({
       name,
       isMultiValued: isMultiValued(name, target.length ? target : current),
@@ -50,6 +55,7 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, string>): Attri
       operation,
       ...(facts.outboundLineage?.[name] ?? {}),
       exportable: !why,
+      ...(why ? { notExportableKind: why.kind } : {}),
       ...(note ? { note } : {}),
     });
   }
@@ -100,21 +106,22 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     if (alias) toWrite.alias = [alias];
   }
   const plan = graphKind ? entra.planExport(graphKind, toWrite) : { properties: {}, notExportable: [] };
-  const notExportable = new Map(plan.notExportable.map((n) => [n.attribute.toLowerCase(), n.reason]));
+  const notExportable = new Map<string, Refusal>(plan.notExportable.map((n) => [n.attribute.toLowerCase(), { reason: n.reason, kind: n.kind ?? 'readOnlyInGraph' }]));
   const rows = exportRows(facts, notExportable);
   facts.provisioningAction = facts.target ? 'update' : 'create';
-  // Modified properties are what Graph writes (or would write, in staging mode); the gaps
-  // stay in the Export step's rows, marked not exportable.
+  // Modified properties: every attribute the export changes. Those Microsoft Graph cannot
+  // apply are listed too, marked applied: false with the reason (never left out).
   facts.modified = rows
-    .filter((r) => r.operation !== 'none' && r.exportable !== false)
-    .map((r) => ({
-      displayName: r.name,
-      oldValue: text(r.name, getValues(facts.entraImported ?? {}, r.name)),
-      newValue: text(r.name, facts.desired?.[r.name]),
-    }));
+    .filter((r) => r.operation !== 'none')
+    .map((r) => modifiedProperty(facts, r, notExportable.get(r.name.toLowerCase())));
   const finish = (outcome: StepOutcome): StepOutcome => ({ ...outcome, attributes: rows, graphRequests: entra.requests().slice(before) });
-  const blocked = rows.filter((r) => r.operation !== 'none' && r.exportable === false).map((r) => r.name);
+  const changedButRefused = rows.filter((r) => r.operation !== 'none' && r.exportable === false);
+  // Attributes Graph exposes but cannot write make the export incomplete (a warning);
+  // attributes with no Graph property at all live only inside the sync service: information.
+  const blocked = changedButRefused.filter((r) => !informational(r.notExportableKind)).map((r) => r.name);
+  const internalOnly = changedButRefused.filter((r) => informational(r.notExportableKind)).map((r) => r.name);
   if (blocked.length) details.NotExportableThroughGraph = blocked.join(', ');
+  if (internalOnly.length) details.NoMicrosoftGraphProperty = internalOnly.join(', ');
 
   // A conflict Microsoft Entra ID reports at export: predicted, so nothing is written (and a
   // staging run shows the failure the export would meet).
@@ -125,6 +132,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     return finish({ status: 'failure', details, error: facts.predictedExportError });
   }
   if (facts.alreadySynced && facts.target && graphKind) {
+    facts.notPerformed = true;
     return finish(alreadySynced(facts, graphKind, rows, plan.notExportable, details, stagingMode));
   }
   if (!graphKind || graphKind === 'contact') {
@@ -133,7 +141,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
       ? 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0'
       : `object class '${facts.objectClass}' has no writable Microsoft Graph counterpart`;
     if (stagingMode) details.SkipReason = 'StagingMode';
-    return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, { kind: graphKind ?? facts.objectClass, detail }) });
+    return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, { kind: graphKind ?? facts.objectClass ?? 'directory', detail }) });
   }
   const quarantined = facts.quarantine?.length ? quarantineWarning(facts, graphKind ?? 'user') : undefined;
   if (stagingMode) {
@@ -165,7 +173,7 @@ async function write(
   facts: SyncFacts,
   graphKind: 'user' | 'group',
   properties: Record<string, unknown>,
-  notExportable: Map<string, string>,
+  notExportable: Map<string, Refusal>,
   blocked: string[],
   details: Record<string, string>,
   finish: (outcome: StepOutcome) => StepOutcome,
@@ -176,10 +184,12 @@ async function write(
   const writable = Object.keys(properties).length;
   if (!facts.target) {
     const created = await entra.create(graphKind, properties, facts.sourceAnchor);
+    facts.exported = true;
     id = created.id;
     details.Result = `Created ${graphKind} ${created.id}.`;
   } else if (writable) {
     await entra.update(graphKind, facts.target.id, properties);
+    facts.exported = true;
     details.Result = `Updated ${writable} propert${writable === 1 ? 'y' : 'ies'} of ${graphKind} ${facts.target.id}.`;
   }
   // From here on the object exists in the tenant: record it first, so a failure in the
@@ -198,8 +208,14 @@ async function write(
     const previous = facts.stored?.entraConnectorSpace?.exportedMemberIds ?? [];
     const add = members.ids.filter((m) => !previous.includes(m));
     const remove = previous.filter((m) => !members.ids.includes(m));
-    if (add.length) await entra.addMembers(id, add);
-    if (remove.length) await entra.removeMembers(id, remove);
+    if (add.length) {
+      await entra.addMembers(id, add);
+      facts.exported = true;
+    }
+    if (remove.length) {
+      await entra.removeMembers(id, remove);
+      facts.exported = true;
+    }
     membershipWrites = add.length + remove.length;
     details.MembersAdded = String(add.length);
     details.MembersRemoved = String(remove.length);
@@ -257,10 +273,10 @@ function alreadySynced(
     return { status: 'success', details };
   }
   facts.provisioningAction = 'update';
-  facts.modified = pendingRows.map((r) => ({
-    displayName: r.name,
-    oldValue: text(r.name, getValues(facts.entraImported ?? {}, r.name)),
-    newValue: text(r.name, facts.desired?.[r.name]),
+  // Nothing here is applied through Microsoft Graph: the update is Entra Connect's to make.
+  facts.modified = pendingRows.map((r) => modifiedProperty(facts, r, {
+    kind: 'ownedByEntraConnect',
+    reason: 'Pending for Entra Connect: only the Entra Connect server can write this object (onPremisesSyncEnabled is true).',
   }));
   const changes = facts.modified.map((m) => `${m.displayName}: ${quote(m.oldValue)} -> ${quote(m.newValue)}`).join('; ');
   const powerShell = `Invoke-ADSyncSingleObjectSync -DistinguishedName "${powerShellDoubleQuoted(facts.dn)}"`;
@@ -271,6 +287,17 @@ function alreadySynced(
     details,
     error: new SyncError(syncErrors.EntraConnectExportPending, { kind, id, count: facts.modified.length, changes, powerShell }),
   };
+}
+
+/** One Modified Properties entry for an export row: old -> new, and whether Graph applies it. */
+function modifiedProperty(facts: SyncFacts, row: AttributeRow, refused: { reason: string; kind: NotAppliedKind } | undefined): ModifiedProperty {
+  const base = {
+    displayName: row.name,
+    oldValue: text(row.name, getValues(facts.entraImported ?? {}, row.name)),
+    newValue: text(row.name, facts.desired?.[row.name]),
+  };
+  if (!refused) return { ...base, applied: true };
+  return { ...base, applied: false, notAppliedKind: refused.kind, notAppliedReason: refused.reason, informational: informational(refused.kind) };
 }
 
 const quote = (value: string | null): string => (value === null ? '(none)' : `'${value.replace(/\n/g, ', ')}'`);

@@ -1,5 +1,5 @@
 // Steps 1-6: is the object in sync scope, decided as Entra Connect decides it.
-import { directoryErrors, scopeErrors, SyncError } from '../errors';
+import { directoryErrors, isSyncError, scopeErrors, SyncError } from '../errors';
 import { getValues } from '../model/attributes';
 import { containerScopeInPartition } from '../scope/container-scope';
 import { isWithin } from '../scope/dn-match';
@@ -92,7 +92,7 @@ export async function organizationalUnitStep(_deps: SyncDependencies, facts: Syn
   };
   if (!scope.inScope) {
     const error = scope.decidedBy === 'exclusion'
-      ? new SyncError(scopeErrors.ContainerExcluded, { container: scope.container })
+      ? new SyncError(scopeErrors.ContainerExcluded, { container: scope.container ?? '(none)' })
       : new SyncError(scopeErrors.ContainerNotIncluded, { partition: partition.dn });
     return outOfScope(error, details);
   }
@@ -142,7 +142,14 @@ export async function objectTypeStep(_deps: SyncDependencies, facts: SyncFacts):
 export async function groupFilteringStep(_deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const group = facts.connector!.groupFilteringGroupDn;
   if (!group) return { status: 'success', details: { GroupFiltering: 'Disabled', Result: 'Group filtering is not enabled.' } };
-  const direct = await facts.directory!.isDirectMember(group, facts.dn);
+  let direct: boolean;
+  try {
+    direct = await facts.directory!.isDirectMember(group, facts.dn);
+  } catch (err) {
+    // The configured group itself is missing: a configuration problem, named as such.
+    if (isSyncError(err) && err.code === 'NoSuchObject') throw new SyncError(scopeErrors.FilteringGroupNotFound, { group }, { cause: err });
+    throw err;
+  }
   const details = { GroupFiltering: 'Enabled', FilteringGroup: group, DirectMember: String(direct) };
   if (!direct) {
     const memberOf = (getValues(facts.adAttributes!, 'memberOf') ?? []).map(String);

@@ -64,7 +64,8 @@ export const STEPS: readonly StepDefinition[] = [
   {
     number: 8,
     name: 'Import Object from Microsoft Entra ID to Microsoft Entra Connector Space',
-    type: 'import',
+    // Graph's provisioningStepType for the step that finds the target (hard or soft match).
+    type: 'matching',
     description: 'Finds the object in Microsoft Entra ID by sourceAnchor (hard match), else by userPrincipalName and proxyAddresses (soft match), and imports it.',
     dependsOn: [2, 7],
   },

@@ -21,16 +21,16 @@ export function buildSummary(
   const failed = steps.find((s) => s.status === 'failure');
   const warned = steps.find((s) => s.status === 'warning' && s.errorInformation);
   let status: ProvisioningResult = 'success';
-  let errorInformation: ProvisioningErrorInfo | undefined;
+  let errorInformation: ProvisioningErrorInfo | null = null;
   if (failed) {
     status = 'failure';
-    errorInformation = failed.errorInformation;
+    errorInformation = failed.errorInformation ?? null;
   } else if (runner.decisive?.outOfScope) {
     status = 'skipped';
-    errorInformation = runner.decisive.step.errorInformation;
+    errorInformation = runner.decisive.step.errorInformation ?? null;
   } else if (warned) {
     status = 'warning';
-    errorInformation = warned.errorInformation;
+    errorInformation = warned.errorInformation ?? null;
   }
   const ad = facts.adAttributes ?? {};
   const target = facts.target;
@@ -46,8 +46,10 @@ export function buildSummary(
     initiatedBy: { id: deps.initiator?.id ?? '', displayName: deps.initiator?.displayName ?? 'Single Object Sync', initiatorType: 'user' },
     jobId: 'SingleObjectSync',
     modifiedProperties: facts.modified ?? [],
-    provisioningAction: facts.provisioningAction ?? 'other',
-    provisioningStatusInfo: { status, ...(errorInformation ? { errorInformation } : {}) },
+    // What this run did to Microsoft Entra ID: a preview, or an object only Entra Connect may
+    // write, performs nothing (other); what the export would do is plannedProvisioningAction.
+    provisioningAction: request.stagingMode || facts.notPerformed ? 'other' : facts.provisioningAction ?? 'other',
+    provisioningStatusInfo: { status, errorInformation },
     provisioningSteps: steps,
     tenantProvisioningErrors: facts.tenantProvisioningErrors ?? [],
     servicePrincipal: { id: entraConfig.clientId, displayName: 'Single Object Sync' },
@@ -94,5 +96,8 @@ export function buildSummary(
       },
     },
     tenantId: facts.tenant?.tenantId ?? entraConfig.tenantId,
+    stagingMode: request.stagingMode,
+    exported: facts.exported === true,
+    plannedProvisioningAction: facts.provisioningAction ?? 'other',
   };
 }

@@ -77,7 +77,7 @@ export function runFlow(rule: SyncRule, flow: CompiledFlow, source: FlowSource, 
       } catch (err) {
         if (isSyncError(err) && err.code === rulesErrors.ExpressionError.code) {
           // Name the rule and attribute in the recommended action; keep Error()'s text as the reason.
-          throw new SyncError(rulesErrors.ExpressionError, { ...err.details, syncRule: rule.name, attribute: flow.target });
+          throw new SyncError(rulesErrors.ExpressionError, { ...err.details, message: err.reason, syncRule: rule.name, attribute: flow.target });
         }
         throw err;
       }

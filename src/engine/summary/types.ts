@@ -19,8 +19,11 @@ export interface ProvisioningErrorInfo {
 
 export interface ProvisioningStatusInfo {
   status: ProvisioningResult;
-  /** Present when status is failure or warning. */
-  errorInformation?: ProvisioningErrorInfo;
+  /**
+   * null on success, as in Graph. Set for a warning or a failure, and for skipped (why the
+   * object is out of sync scope).
+   */
+  errorInformation: ProvisioningErrorInfo | null;
 }
 
 /** Operation on one attribute in a step (import: against the stored connector space object). */
@@ -49,6 +52,8 @@ export interface AttributeRow {
   dataSource?: string;
   /** Export step: false when Microsoft Graph cannot write this attribute. */
   exportable?: boolean;
+  /** Export step, when exportable is false: why (noGraphProperty: kept inside the sync service only). */
+  notExportableKind?: NotExportableKind;
   /** Why a value is as it is (for example: not exportable through Microsoft Graph; MOERA used). */
   note?: string;
 }
@@ -99,11 +104,29 @@ export interface ProvisioningStep {
   errorInformation?: ProvisioningErrorInfo;
 }
 
+/** Why Microsoft Graph cannot write a connector attribute (the EntraTarget port's kinds). */
+export type NotExportableKind = 'readOnlyInGraph' | 'noGraphProperty' | 'notExportedByTool' | 'notClearable' | 'invalidValue' | 'readOnlyObject';
+/** Why a change is not applied: a Graph limit, or the object belongs to Entra Connect. */
+export type NotAppliedKind = NotExportableKind | 'ownedByEntraConnect';
+
 export interface ModifiedProperty {
   displayName: string;
   /** Text of the old value; null where there was none. Multi-valued: the values joined by newlines. */
   oldValue: string | null;
   newValue: string | null;
+  /**
+   * Extension: true when the export applies this change through Microsoft Graph (in staging
+   * mode: would apply it; see the summary's `exported`). False: listed, not applied.
+   */
+  applied: boolean;
+  /** Extension, when applied is false: why not, as a kind and as text. */
+  notAppliedKind?: NotAppliedKind;
+  notAppliedReason?: string;
+  /**
+   * Extension, when applied is false: true for attributes that exist only inside the sync
+   * service (no Microsoft Graph property): information, not a reason for a warning.
+   */
+  informational?: boolean;
 }
 
 export interface ProvisionedIdentity {
@@ -141,10 +164,22 @@ export interface ProvisioningObjectSummary {
   targetSystem: ProvisioningSystem;
   tenantId: string;
   /**
+   * Extension: true when the run was a preview (-StagingMode): nothing is exported, and
+   * provisioningAction is then `other`; plannedProvisioningAction says what the export would do.
+   */
+  stagingMode: boolean;
+  /** Extension: true when this run wrote to Microsoft Entra ID (the object or its membership). */
+  exported: boolean;
+  /**
+   * Extension: the action the export computed (create, update), whether or not this run
+   * performed it (staging mode, an object Entra Connect owns); `other` when there is nothing to do.
+   */
+  plannedProvisioningAction: ProvisioningAction;
+  /**
    * Our extension: the provisioning errors Microsoft Entra ID itself recorded on the matched
    * object (Graph onPremisesProvisioningErrors and serviceProvisioningErrors); empty when none.
    */
-  tenantProvisioningErrors?: TenantProvisioningError[];
+  tenantProvisioningErrors: TenantProvisioningError[];
 }
 
 /** One entry of the tenant's own record of provisioning problems on an object. */

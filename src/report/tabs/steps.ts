@@ -74,7 +74,7 @@ function attributeRow(row: AttributeRow, id: string, isExport: boolean, hasNotes
 <td>${row.syncRule}</td>
 <td>${row.mappingType}</td>
 <td data-sort="${row.dataSource ?? ''}">${row.dataSource ? codeText(row.dataSource) : null}</td>
-${isExport ? html`<td>${row.exportable === false ? html`<span class="sos-badge sos-badge-warning">No</span>` : yesNo(row.exportable)}</td>` : null}
+${isExport ? html`<td>${row.exportable === false ? html`<span class="sos-badge ${row.notExportableKind === 'noGraphProperty' ? 'sos-badge-skipped' : 'sos-badge-warning'}">No${row.notExportableKind ? html` (${humanize(row.notExportableKind)})` : null}</span>` : yesNo(row.exportable)}</td>` : null}
 ${hasNotes ? html`<td>${row.note}</td>` : null}
 </tr>`;
 }

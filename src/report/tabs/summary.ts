@@ -42,6 +42,8 @@ export function renderSummaryTab(summary: ProvisioningObjectSummary, context: Su
   return html`<section class="sos-card"><h3>Result</h3>
 ${definitionList([
   ['Action', humanize(summary.provisioningAction)],
+  ['Planned action', summary.plannedProvisioningAction && summary.plannedProvisioningAction !== summary.provisioningAction ? humanize(summary.plannedProvisioningAction) : null],
+  ['Exported', summary.exported === undefined ? null : summary.exported ? 'Yes: this run wrote to Microsoft Entra ID' : 'No: nothing was written to Microsoft Entra ID'],
   ['Result', badge(status)],
   ['Error code', v(summary.provisioningStatusInfo.errorInformation?.errorCode)],
   ['Staging mode', staging === undefined ? null : staging === 'True' ? 'Yes: nothing was exported' : 'No'],

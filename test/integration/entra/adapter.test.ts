@@ -196,6 +196,7 @@ describe('operations', () => {
     const err = await syncError(target().create('user', { displayName: 'Team', userPrincipalName: 'teamuser@contoso.com', mail: 'team@contoso.com' }));
     assert.equal(err.code, 'ObjectTypeMismatch');
     assert.equal(err.details.existingKind, 'group');
+    assert.equal(err.reason, 'The proxyAddresses value belongs to a Microsoft Entra group, but the object being exported is a user.');
   });
 
   test('an object mastered on-premises is DirSyncMastered', async () => {

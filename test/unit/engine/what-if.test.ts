@@ -13,7 +13,7 @@ function staged(summary: ProvisioningObjectSummary, values: Record<string, strin
   step.status = 'skipped';
   step.details = { SkipReason: 'StagingMode' };
   step.attributes = Object.entries(values).map(([name, v]) => ({ name, isMultiValued: false, type: 'String', value: [v], valueAdd: [], valueDelete: [], operation: 'none' }));
-  copy.provisioningStatusInfo = { status: 'success' };
+  copy.provisioningStatusInfo = { status: 'success', errorInformation: null };
   return copy;
 }
 

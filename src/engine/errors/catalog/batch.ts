@@ -55,4 +55,4 @@ export const batchErrors = {
     documentationUrl: deletionThresholdDoc,
     category: 'nonServiceFailure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;

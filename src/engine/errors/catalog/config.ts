@@ -47,11 +47,4 @@ export const configErrors = {
     documentationUrl: exportDocs,
     category: 'nonServiceFailure',
   },
-  ServerConfigurationInvalid: {
-    code: 'ServerConfigurationInvalid',
-    reason: 'The Entra Connect server configuration file {file} cannot be loaded: {problem}.',
-    recommendedAction: 'Export the configuration again with Get-ADSyncServerConfiguration; do not edit the exported XML by hand.',
-    documentationUrl: exportDocs,
-    category: 'nonServiceFailure',
-  },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;

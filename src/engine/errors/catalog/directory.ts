@@ -131,4 +131,4 @@ export const directoryErrors = {
     documentationUrl: ldapErrorsDoc,
     category: 'nonServiceFailure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;

@@ -174,4 +174,4 @@ export const entraErrors = {
     documentationUrl: graphErrors,
     category: 'failure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;

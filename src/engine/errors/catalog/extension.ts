@@ -4,13 +4,6 @@ const docs = 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-c
 
 /** Errors the VS Code extension raises itself (the engine's errors pass through unchanged). */
 export const extensionErrors = {
-  NoConfigurationFile: {
-    code: 'NoConfigurationFile',
-    reason: 'No configuration file was found at {path}.',
-    recommendedAction: 'Run "Single Object Sync: Open Configuration" to create a starter single-object-sync.json, or point the setting singleObjectSync.configurationFile at your file.',
-    documentationUrl: docs,
-    category: 'nonServiceFailure',
-  },
   NoWorkspaceFolder: {
     code: 'NoWorkspaceFolder',
     reason: 'No folder is open, so there is no place for single-object-sync.json.',
@@ -46,4 +39,4 @@ export const extensionErrors = {
     documentationUrl: docs,
     category: 'failure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;

@@ -32,4 +32,4 @@ export const reportErrors = {
     documentationUrl: reportDocs,
     category: 'nonServiceFailure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;

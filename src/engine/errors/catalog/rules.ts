@@ -55,4 +55,4 @@ export const rulesErrors = {
     documentationUrl: rulesDocs,
     category: 'nonServiceFailure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;

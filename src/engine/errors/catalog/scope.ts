@@ -95,4 +95,4 @@ export const scopeErrors = {
     documentationUrl: `${learn}/concept-azure-ad-connect-sync-declarative-provisioning`,
     category: 'nonServiceFailure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;

@@ -65,4 +65,4 @@ export const syncErrors = {
     recommendedAction: 'Run the sync again.',
     category: 'nonServiceFailure',
   },
-} satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, CatalogEntry>;
