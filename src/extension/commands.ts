@@ -92,7 +92,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         dn = dn.trim();
       }
       let stagingMode = options?.stagingMode;
-      if (stagingMode === false) {
+      if (stagingMode === false && vscode.workspace.isTrusted) {
         // An export asked for through an argument (not the user's pick below) is confirmed first.
         const confirm = 'Sync and Export';
         const answer = await ui.confirm(`Export ${dn} to Microsoft Entra ID?`, 'This sync writes the changes to the tenant through Microsoft Graph.', confirm);

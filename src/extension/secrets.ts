@@ -53,7 +53,10 @@ export interface SecretPrompt {
 
 export const inputBoxPrompt: SecretPrompt = ({ title, prompt }) => vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true });
 
+/** One per session: asks at most once per endpoint (concurrent asks share the prompt; a dismissed one is not repeated until the session reopens). */
 export class SecretStorageSecrets implements SecretsProvider {
+  private readonly asked = new Map<string, Promise<string | undefined>>();
+
   constructor(
     private readonly storage: vscode.SecretStorage,
     private readonly ask: SecretPrompt = inputBoxPrompt,
@@ -80,10 +83,18 @@ export class SecretStorageSecrets implements SecretsProvider {
     });
   }
 
-  private async askAndStore(key: string, options: { title: string; prompt: string }): Promise<string | undefined> {
-    const entered = await this.ask(options);
-    if (!entered) return undefined;
-    await this.storage.store(key, entered);
-    return entered;
+  private askAndStore(key: string, options: { title: string; prompt: string }): Promise<string | undefined> {
+    let pending = this.asked.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const entered = await this.ask(options);
+        if (!entered) return undefined;
+        await this.storage.store(key, entered);
+        this.asked.delete(key); // stored: later reads find it
+        return entered;
+      })();
+      this.asked.set(key, pending);
+    }
+    return pending;
   }
 }
