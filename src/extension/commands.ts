@@ -159,7 +159,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       });
       const file = picked?.[0];
       if (!file) return;
-      if (file.scheme !== 'file') throw new SyncError(extensionErrors.UntrustedWorkspaceConfiguration);
+      if (file.scheme !== 'file') throw new SyncError(extensionErrors.ConfigurationFileNotUsable, { path: file.toString(), detail: 'it is not a file on the machine the extension runs on' });
       await vscode.workspace.getConfiguration(settingsSection).update('configurationFile', file.fsPath, vscode.ConfigurationTarget.Global);
       log().info(`Configuration file chosen in user settings: ${file.fsPath}`);
       await sessions.reset();

@@ -23,7 +23,12 @@ export function configurationPath(): string {
   if (!vscode.workspace.isTrusted) {
     const chosen = userConfigurationFile();
     if (!chosen) throw new SyncError(extensionErrors.UntrustedWorkspaceConfiguration);
-    if (!path.isAbsolute(chosen)) throw new SyncError(extensionErrors.UntrustedWorkspaceConfiguration);
+    if (!path.isAbsolute(chosen)) {
+      throw new SyncError(extensionErrors.ConfigurationFileNotUsable, {
+        path: chosen,
+        detail: 'in an untrusted workspace only an absolute path from your user settings is used (a relative one would resolve inside the workspace)',
+      });
+    }
     return chosen;
   }
   const configured = readSettings().configurationFile;
