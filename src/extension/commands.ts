@@ -106,7 +106,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
               { label: 'Preview Sync (Staging Mode)', detail: 'Runs every step; exports nothing.', staging: true },
               { label: 'Sync Object', detail: 'Runs every step and exports the changes to Microsoft Entra ID.', staging: false },
             ],
-            { title: 'How to sync', placeHolder: dn },
+            { title: 'How to sync', placeHolder: dn, ignoreFocusOut: true },
           );
           if (!choice) return undefined;
           stagingMode = choice.staging;
@@ -137,7 +137,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
           ? []
           : [{ key: entraSecretKey(config.entra), label: 'Microsoft Entra ID: client secret', detail: `Client secret of ${entraEndpoint(config.entra)}` }]),
       ];
-      const target = await ui.pick(targets, { title: 'Set Credentials', placeHolder: 'Stored in VS Code Secret Storage for this endpoint only, never in settings or files' });
+      const target = await ui.pick(targets, { title: 'Set Credentials', placeHolder: 'Stored in VS Code Secret Storage for this endpoint only, never in settings or files', ignoreFocusOut: true });
       if (!target) return;
       const secret = await ui.input({ title: target.label, prompt: target.detail, password: true, ignoreFocusOut: true });
       if (!secret) return;
