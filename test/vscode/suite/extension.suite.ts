@@ -266,7 +266,8 @@ export function defineSuite(): void {
       assert.equal(typed!.password, true, 'a password box');
       await showTree();
       let rows: TreeRow[] = [];
-      for (let i = 0; i < 15 && !rows.some((r) => r.level === 2 && r.icon.includes('codicon-error')); i++) {
+      // A refused bind can take a while on a busy (shared) domain controller.
+      for (let i = 0; i < 60 && !rows.some((r) => r.level === 2 && r.icon.includes('codicon-error')); i++) {
         rows = (await ui('wrong-password', [{ do: 'wait', ms: 500 }, { do: 'readTree' }]))[1]!.rows ?? [];
       }
       const below = rows.filter((r) => r.level === 2);
@@ -512,9 +513,10 @@ export function defineSuite(): void {
           ]);
           const prompts = dismissed!.prompts ?? [];
           assert.ok(prompts.length >= 1, `${variant.name}: the user is asked for the secret`);
-          const text = `${String(prompts[0]!.title)} ${String(prompts[0]!.message)} ${String(prompts[0]!.placeholder)}`;
-          assert.equal(prompts[0]!.password, true, `${variant.name}: a password box`);
-          assert.match(text, variant.asks, `${variant.name}: the prompt names the new endpoint (${text})`);
+          const texts = prompts.map((p) => `${String(p.title)} ${String(p.message)} ${String(p.placeholder)}`);
+          const asked = prompts.find((_p, i) => variant.asks.test(texts[i]!));
+          assert.ok(asked, `${variant.name}: a prompt names the new endpoint (${texts.join(' | ')})`);
+          assert.equal(asked.password, true, `${variant.name}: a password box`);
           const { summary } = await nextResult(config.dns.previewUser);
           assert.match(outline(summary), /MissingSecret/, `${variant.name}: the run stopped without the secret: ${outline(summary)}`);
         }
