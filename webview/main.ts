@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import { emptyPanelState, reduce, type HostMessage, type PanelState, type StepView, type WebviewMessage } from './protocol';
+import { emptyPanelState, reduce, type HostMessage, type PanelAction, type PanelState, type StepView, type WebviewMessage } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -19,7 +19,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('sos-app')!;
-let state: PanelState = isPanelState(vscode.getState()) ? (vscode.getState() as PanelState) : emptyPanelState;
+// Saved state shows the last result at once after a reload; its offer is stale (the host
+// makes offers, and a restored panel gets none), so no button comes back from it.
+let state: PanelState = isPanelState(vscode.getState()) ? { ...(vscode.getState() as PanelState), offer: undefined } : emptyPanelState;
 
 function isPanelState(value: unknown): value is PanelState {
   return typeof value === 'object' && value !== null && Array.isArray((value as PanelState).steps) && typeof (value as PanelState).phase === 'string';
@@ -73,13 +75,23 @@ function header(s: PanelState): HTMLElement {
   );
 }
 
+const actionLabels: Record<PanelAction, { label: string; testId: string; secondary: boolean }> = {
+  openJson: { label: 'Open JSON', testId: 'open-json', secondary: false },
+  saveHtmlReport: { label: 'Save HTML Report', testId: 'save-html', secondary: true },
+  runAgain: { label: 'Run Again', testId: 'run-again', secondary: true },
+  runWithExport: { label: 'Run With Export', testId: 'run-with-export', secondary: false },
+};
+
+/** The buttons are exactly the host's offer for the result shown; each click names the offer. */
 function toolbar(s: PanelState): HTMLElement {
   const bar = el('div', { class: 'sos-panel-toolbar', role: 'toolbar' });
-  if (s.phase === 'finished') {
-    bar.append(button('Open JSON', { type: 'openJson' }, 'open-json'), button('Save HTML Report', { type: 'saveHtmlReport' }, 'save-html', true));
+  for (const action of s.offer?.actions ?? []) {
+    const { label, testId, secondary } = actionLabels[action];
+    bar.append(button(label, { type: action, offer: s.offer!.id }, testId, secondary));
   }
-  if (s.phase === 'finished' || s.phase === 'failed') bar.append(button('Run Again', { type: 'runAgain' }, 'run-again', true));
-  if (s.phase === 'finished' && s.run?.stagingMode && s.run.exportAllowed) bar.append(button('Run With Export', { type: 'runWithExport' }, 'run-with-export'));
+  if (s.restored && (s.phase === 'finished' || s.phase === 'failed')) {
+    bar.append(el('span', { class: 'sos-panel-saved', 'data-testid': 'restored-note' }, 'Restored after a window reload: read-only. Run the sync again from the Active Directory tree to act on it.'));
+  }
   if (s.savedReportPath) bar.append(el('span', { class: 'sos-panel-saved', 'data-testid': 'saved-path' }, `Saved: ${s.savedReportPath}`));
   return bar;
 }

@@ -39,6 +39,19 @@ export interface RenderedReport {
   tabs: { id: string; title: string; panelId: string }[];
 }
 
+/** The panel's buttons; each works only when the host offered it for the result shown. */
+export type PanelAction = 'openJson' | 'saveHtmlReport' | 'runAgain' | 'runWithExport';
+
+/**
+ * What the host offers for the result shown: the actions, under a one-time random id that
+ * every action message must carry. The host keeps its own copy and checks against it (never
+ * against the webview's state); a panel restored after a window reload has no offer.
+ */
+export interface PanelOffer {
+  id: string;
+  actions: PanelAction[];
+}
+
 /** Everything the panel shows; also what the webview persists with setState. */
 export interface PanelState {
   run?: RunInfo;
@@ -49,6 +62,10 @@ export interface PanelState {
   error?: ErrorView;
   selectedTab: number;
   savedReportPath?: string;
+  /** Absent: no actions (nothing finished yet, or restored after a window reload). */
+  offer?: PanelOffer;
+  /** True when the panel was restored after a reload: it shows the result, read-only. */
+  restored?: boolean;
 }
 
 export const emptyPanelState: PanelState = { steps: [], phase: 'idle', selectedTab: 0 };
@@ -58,31 +75,35 @@ export type HostMessage =
   | { type: 'runStarted'; run: RunInfo; steps: StepView[] }
   | { type: 'stepStarted'; stepNumber: number; name: string }
   | { type: 'stepFinished'; step: StepView }
-  | { type: 'runFinished'; summary: ProvisioningObjectSummary; report: RenderedReport }
-  | { type: 'runFailed'; error: ErrorView }
+  | { type: 'runFinished'; summary: ProvisioningObjectSummary; report: RenderedReport; offer: PanelOffer }
+  | { type: 'runFailed'; error: ErrorView; offer: PanelOffer }
   | { type: 'reportSaved'; path: string }
   | { type: 'restore'; state: PanelState };
 
-/** Webview -> host. */
+/** Webview -> host. An action names the offer it answers. */
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'openJson' }
-  | { type: 'saveHtmlReport' }
-  | { type: 'runAgain' }
-  | { type: 'runWithExport' }
+  | { type: PanelAction; offer: string }
   | { type: 'tabSelected'; index: number };
 
-const webviewMessageTypes = new Set<WebviewMessage['type']>(['ready', 'openJson', 'saveHtmlReport', 'runAgain', 'runWithExport', 'tabSelected']);
+export const panelActions: readonly PanelAction[] = ['openJson', 'saveHtmlReport', 'runAgain', 'runWithExport'];
+
+export function isPanelAction(type: string): type is PanelAction {
+  return (panelActions as readonly string[]).includes(type);
+}
 
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string' || !webviewMessageTypes.has(type as WebviewMessage['type'])) return false;
+  if (typeof type !== 'string') return false;
+  if (type === 'ready') return true;
   if (type === 'tabSelected') {
     const index = (value as { index?: unknown }).index;
     return typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 16;
   }
-  return true;
+  if (!isPanelAction(type)) return false;
+  const offer = (value as { offer?: unknown }).offer;
+  return typeof offer === 'string' && offer.length > 0 && offer.length <= 100;
 }
 
 /** Applies a host message to the panel state (pure; the webview renders the result). */
@@ -103,6 +124,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
       return {
         ...state,
         phase: 'finished',
+        offer: message.offer,
         summary: message.summary,
         report: message.report,
         steps: message.summary.provisioningSteps.map((s) => ({
@@ -117,6 +139,7 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
         ...state,
         phase: 'failed',
         error: message.error,
+        offer: message.offer,
         steps: state.steps.map((s) => (s.status === 'running' ? { ...s, status: 'failure' } : s)),
       };
     case 'reportSaved':

@@ -125,7 +125,8 @@ export class LdapDirectorySource implements DirectorySource {
       }
     }
     return {
-      // Verification is always on; a CA file only adds a trusted root.
+      // Verification is always on. A CA file PINS: Node's `ca` replaces the default roots, so
+      // only that CA's certificates are accepted for this domain controller.
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
       ...(ca ? { ca: [ca] } : {}),

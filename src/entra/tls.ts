@@ -1,7 +1,9 @@
-// HTTPS trust for the authority and Graph: an undici Agent that trusts the system roots
-// plus the configured CA (config.caFile), so no process-wide NODE_EXTRA_CA_CERTS is needed.
+// HTTPS trust for the authority and Graph: an undici Agent. A configured CA (config.caFile)
+// PINS: it replaces the trusted roots for these endpoints (the system roots and
+// NODE_EXTRA_CA_CERTS no longer count), so only certificates issued by that CA are
+// accepted. Without caFile, Node's default trust store is used.
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { Agent } from 'undici';
 import { SyncError, entraErrors } from '../engine/errors';
 
@@ -14,9 +16,14 @@ export function readCa(caFile: string | null | undefined, endpoint: string): str
   }
 }
 
+/** The TLS trust for an endpoint: only the configured CA when there is one (pinned), else the defaults. */
+export function trustOptions(caPem: string | undefined): ConnectionOptions {
+  return caPem ? { ca: [caPem], rejectUnauthorized: true } : { rejectUnauthorized: true };
+}
+
 export function createAgent(caPem: string | undefined): Agent {
   return new Agent({
-    connect: caPem ? { ca: [...rootCertificates, caPem] } : {},
+    connect: trustOptions(caPem),
     keepAliveTimeout: 4_000,
     connections: 8,
   });

@@ -9,13 +9,14 @@ import { extensionErrors } from '../engine/errors/catalog/extension';
 import { SyncError } from '../engine/errors/sync-error';
 import { parseDn } from '../engine/model/dn';
 import { configurationPath, starterConfiguration } from './config-file';
+import { settingsSection } from './settings';
 import { asSyncError } from './errors';
 import { log } from './log';
-import { directorySecretKey, entraSecretKey } from './secrets';
+import { directoryEndpoint, directorySecretKey, entraEndpoint, entraSecretKey } from './secrets';
 import type { SessionHost } from './session-host';
 import type { SyncRunner } from './sync-runner';
 import type { DirectoryTreeProvider } from './tree/directory-tree';
-import { nodeDn, type ListableNode, type TreeNode } from './tree/nodes';
+import { nodeDn } from './tree/nodes';
 import type { UserInterface } from './ui';
 
 export interface CommandContext {
@@ -24,13 +25,6 @@ export interface CommandContext {
   tree: DirectoryTreeProvider;
   runner: SyncRunner;
   ui: UserInterface;
-}
-
-/** For automation (tests, tasks): set a credential without prompts. The value is never logged. */
-export interface CredentialRequest {
-  target: 'activeDirectory' | 'entra';
-  connectorName?: string;
-  secret: string;
 }
 
 /** The DN input box's validation: undefined when valid, else the parser's message. */
@@ -44,10 +38,9 @@ export function validateDistinguishedName(text: string): string | undefined {
   }
 }
 
-function dnArgument(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (typeof arg === 'object' && arg !== null && 'kind' in arg) return nodeDn(arg as TreeNode);
-  return undefined;
+/** The DN of a tree node this extension's tree created (menus pass those); anything else is ignored. */
+function treeNodeDn(tree: DirectoryTreeProvider, arg: unknown): string | undefined {
+  return tree.owns(arg) ? nodeDn(arg) : undefined;
 }
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
@@ -64,10 +57,15 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       }
     });
 
+  // Item commands act on the tree's own nodes only: another extension cannot start an export
+  // by passing a made-up node through executeCommand.
   const syncFromNode = (stagingMode: boolean) => async (arg: unknown) => {
-    const dn = dnArgument(arg);
-    if (!dn) return vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName');
-    return runner.run(dn, stagingMode);
+    const dn = treeNodeDn(tree, arg);
+    if (!dn) {
+      await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName');
+      return;
+    }
+    await runner.run(dn, stagingMode);
   };
 
   return [
@@ -94,6 +92,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         dn = dn.trim();
       }
       let stagingMode = options?.stagingMode;
+      if (stagingMode === false && vscode.workspace.isTrusted) {
+        // An export asked for through an argument (not the user's pick below) is confirmed first.
+        const confirm = 'Sync and Export';
+        const answer = await ui.confirm(`Export ${dn} to Microsoft Entra ID?`, 'This sync writes the changes to the tenant through Microsoft Graph.', confirm);
+        if (answer !== confirm) return undefined;
+      }
       if (stagingMode === undefined) {
         if (!vscode.workspace.isTrusted) stagingMode = true;
         else {
@@ -102,52 +106,63 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
               { label: 'Preview Sync (Staging Mode)', detail: 'Runs every step; exports nothing.', staging: true },
               { label: 'Sync Object', detail: 'Runs every step and exports the changes to Microsoft Entra ID.', staging: false },
             ],
-            { title: 'How to sync', placeHolder: dn },
+            { title: 'How to sync', placeHolder: dn, ignoreFocusOut: true },
           );
           if (!choice) return undefined;
           stagingMode = choice.staging;
         }
       }
-      return runner.run(dn, stagingMode);
+      await runner.run(dn, stagingMode);
+      return undefined;
     }),
 
     register('singleObjectSync.copyDistinguishedName', async (arg: unknown) => {
-      const dn = dnArgument(arg);
+      const dn = treeNodeDn(tree, arg);
       if (!dn) return;
       await vscode.env.clipboard.writeText(dn);
       vscode.window.setStatusBarMessage('Distinguished name copied', 3000);
     }),
 
-    register('singleObjectSync.setCredentials', async (request?: CredentialRequest) => {
+    // Takes no arguments: the secret is typed by the user into a password box, for the
+    // endpoint of the configuration in use (never from executeCommand, which any extension can call).
+    register('singleObjectSync.setCredentials', async () => {
       const session = await sessions.session();
       const { config } = session;
-      type Target = vscode.QuickPickItem & { key: string; label: string; connector?: string };
+      type Target = vscode.QuickPickItem & { key: string; label: string };
       const targets: Target[] = [
         ...config.activeDirectory
-          .filter((c) => c.bindDn)
-          .map((c) => ({ key: directorySecretKey(c), label: `Active Directory: ${c.name}`, detail: `Password of ${c.bindDn}`, connector: c.name })),
+          .filter((c) => c.bindDn && !c.ldifFile)
+          .map((c) => ({ key: directorySecretKey(c), label: `Active Directory: ${c.name}`, detail: `Password of ${directoryEndpoint(c)}` })),
         ...(config.entra.certificateFile
           ? []
-          : [{ key: entraSecretKey(config.entra), label: 'Microsoft Entra ID: client secret', detail: `App ${config.entra.clientId} in tenant ${config.entra.tenantId}` }]),
+          : [{ key: entraSecretKey(config.entra), label: 'Microsoft Entra ID: client secret', detail: `Client secret of ${entraEndpoint(config.entra)}` }]),
       ];
-      let target: Target | undefined;
-      let secret: string | undefined;
-      if (request) {
-        target = targets.find((t) =>
-          request.target === 'entra' ? t.key === entraSecretKey(config.entra) : t.connector === request.connectorName,
-        );
-        secret = request.secret;
-        if (!target) throw new Error(`no credential target ${request.target} ${request.connectorName ?? ''}`);
-      } else {
-        target = await ui.pick(targets, { title: 'Set Credentials', placeHolder: 'Stored in VS Code Secret Storage, never in settings or files' });
-        if (!target) return;
-        secret = await ui.input({ title: target.label, prompt: target.detail, password: true, ignoreFocusOut: true });
-      }
+      const target = await ui.pick(targets, { title: 'Set Credentials', placeHolder: 'Stored in VS Code Secret Storage for this endpoint only, never in settings or files', ignoreFocusOut: true });
+      if (!target) return;
+      const secret = await ui.input({ title: target.label, prompt: target.detail, password: true, ignoreFocusOut: true });
       if (!secret) return;
       await extension.secrets.store(target.key, secret);
       log().info(`Credential stored in Secret Storage for ${target.label}`);
       await sessions.reset();
-      return true;
+    }),
+
+    // The configuration a user picks for an untrusted workspace (or any workspace): saved as
+    // an absolute path in the user's own settings, which a workspace cannot change.
+    register('singleObjectSync.chooseConfigurationFile', async () => {
+      const picked = await vscode.window.showOpenDialog({
+        title: 'Choose a Single Object Sync configuration file',
+        canSelectFiles: true,
+        canSelectFolders: false,
+        canSelectMany: false,
+        filters: { 'Single Object Sync configuration': ['json'] },
+        openLabel: 'Use This Configuration',
+      });
+      const file = picked?.[0];
+      if (!file) return;
+      if (file.scheme !== 'file') throw new SyncError(extensionErrors.ConfigurationFileNotUsable, { path: file.toString(), detail: 'it is not a file on the machine the extension runs on' });
+      await vscode.workspace.getConfiguration(settingsSection).update('configurationFile', file.fsPath, vscode.ConfigurationTarget.Global);
+      log().info(`Configuration file chosen in user settings: ${file.fsPath}`);
+      await sessions.reset();
     }),
 
     register('singleObjectSync.openConfiguration', async () => {
@@ -166,12 +181,13 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
     register('singleObjectSync.showLog', () => log().show(true)),
 
-    register('singleObjectSync.refresh', async (node?: TreeNode) => {
+    register('singleObjectSync.refresh', async (arg?: unknown) => {
+      const node = tree.owns(arg) ? arg : undefined;
       if (!node) await sessions.reset(false);
       tree.refresh(node && node.kind !== 'error' && node.kind !== 'loadMore' ? node : undefined);
     }),
 
-    register('singleObjectSync.loadMore', (node: { parent: ListableNode }) => tree.loadMore(node.parent)),
+    register('singleObjectSync.loadMore', (node: unknown) => (tree.owns(node) && node.kind === 'loadMore' ? tree.loadMore(node.parent) : undefined)),
   ];
 }
 

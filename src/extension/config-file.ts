@@ -1,12 +1,36 @@
 // Where the configuration file is, and the starter file "Open Configuration" creates.
+//
+// The configuration decides where the stored credentials go (LDAP URL, authority host), so
+// in an untrusted workspace nothing of the workspace is read for it: neither its
+// single-object-sync.json nor a workspace setting. Only a file the user chose in their own
+// (user-level) settings is used; without one the extension stays in restricted mode and the
+// view says why (viewsWelcome on singleObjectSync.untrustedWithoutConfiguration).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SyncError } from '../engine/errors/sync-error';
 import { extensionErrors } from '../engine/errors/catalog/extension';
-import { configurationFileName, readSettings } from './settings';
+import { configurationFileName, readSettings, settingsSection } from './settings';
 
-/** The configuration file's absolute path, from the setting or the first workspace folder. */
+/** The configuration file chosen in the user's own settings (never a workspace value), if any. */
+export function userConfigurationFile(): string | undefined {
+  const value = vscode.workspace.getConfiguration(settingsSection).inspect<string>('configurationFile')?.globalValue;
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** The configuration file's absolute path: trusted, from the setting or the first workspace folder; untrusted, the user's own choice only. */
 export function configurationPath(): string {
+  if (!vscode.workspace.isTrusted) {
+    const chosen = userConfigurationFile();
+    if (!chosen) throw new SyncError(extensionErrors.UntrustedWorkspaceConfiguration);
+    if (!path.isAbsolute(chosen)) {
+      throw new SyncError(extensionErrors.ConfigurationFileNotUsable, {
+        path: chosen,
+        detail: 'in an untrusted workspace only an absolute path from your user settings is used (a relative one would resolve inside the workspace)',
+      });
+    }
+    return chosen;
+  }
   const configured = readSettings().configurationFile;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (configured && path.isAbsolute(configured)) return configured;

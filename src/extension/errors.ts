@@ -15,6 +15,7 @@ export function asSyncError(error: unknown): SyncError {
 
 /** The command that helps with an error, for error nodes and notifications. */
 export function remedyFor(error: SyncError): { command: string; title: string } | undefined {
+  if (error.code === 'UntrustedWorkspaceConfiguration' || error.code === 'ConfigurationFileNotUsable') return { command: 'singleObjectSync.chooseConfigurationFile', title: 'Choose Configuration File...' };
   const code = error.code.toLowerCase();
   if (/credential|password|bind|secret|unauthori[sz]ed|invalidclient/.test(code)) return { command: 'singleObjectSync.setCredentials', title: 'Set Credentials...' };
   if (/config|schema|noworkspace/.test(code)) return { command: 'singleObjectSync.openConfiguration', title: 'Open Configuration' };

@@ -9,24 +9,26 @@ import { STEPS } from '../engine/pipeline/steps';
 import type { ProvisioningObjectSummary, SyncEvent } from '../engine/summary/types';
 import { renderReportBody, writeReport } from '../report';
 import { panelId, tabIds } from '../report/anchors';
-import type { PanelState, RenderedReport } from '../../webview/protocol';
+import type { PanelAction, RenderedReport } from '../../webview/protocol';
 import { asSyncError, remedyFor } from './errors';
 import { log } from './log';
-import { ReportPanel, type PanelActions } from './panel/report-panel';
+import { ReportPanel, type OfferedResult, type PanelActions } from './panel/report-panel';
 import type { SessionHost } from './session-host';
 import { readSettings } from './settings';
 import type { UserInterface } from './ui';
 
-export interface RunRecord {
+interface RunRecord {
   distinguishedName: string;
   stagingMode: boolean;
   summary?: ProvisioningObjectSummary;
   error?: SyncError;
-  jsonDocument?: vscode.TextDocument;
   /** Milliseconds from the command to the first step shown in the panel. */
   firstStepMs?: number;
   totalMs?: number;
 }
+
+/** JSON documents opened for results, by summary id, so "Open JSON" reuses an open one (bounded). */
+const maxJsonDocuments = 10;
 
 const tabTitles: Record<(typeof tabIds)[number], string> = {
   steps: 'Steps',
@@ -36,8 +38,7 @@ const tabTitles: Record<(typeof tabIds)[number], string> = {
 };
 
 export class SyncRunner implements PanelActions {
-  /** Every run of this session, newest last (tests and the benchmark read it). */
-  readonly runs: RunRecord[] = [];
+  private readonly jsonDocuments = new Map<string, vscode.TextDocument>();
   private running = false;
 
   constructor(
@@ -47,18 +48,18 @@ export class SyncRunner implements PanelActions {
   ) {}
 
   /** Runs a sync. In an untrusted workspace only staging mode is allowed. */
-  async run(distinguishedName: string, stagingMode: boolean): Promise<RunRecord> {
+  async run(distinguishedName: string, stagingMode: boolean): Promise<void> {
     const started = performance.now();
     const record: RunRecord = { distinguishedName, stagingMode };
-    this.runs.push(record);
     if (!stagingMode && !vscode.workspace.isTrusted) {
       record.error = new SyncError(extensionErrors.ExportNotAllowedInUntrustedWorkspace);
+      log().warn(`Sync of ${distinguishedName} refused: ${record.error.code}: ${record.error.reason}`);
       void this.showError(record.error); // a notification; the command does not wait for it
-      return record;
+      return;
     }
     if (this.running) {
       void this.ui.info('A sync is already running; wait for it to finish or cancel it.');
-      return record;
+      return;
     }
     this.running = true;
     const panel = ReportPanel.show(this.context.extensionUri, this);
@@ -109,23 +110,25 @@ export class SyncRunner implements PanelActions {
       record.summary = summary;
       record.totalMs = performance.now() - started;
       const status = summary.provisioningStatusInfo.status;
-      log().info(`${mode} of ${distinguishedName} finished: ${status} in ${Math.round(record.totalMs)} ms`);
-      record.jsonDocument = await this.openJsonDocument(summary);
-      panel.post({ type: 'runFinished', summary, report: this.render(summary) });
+      log().info(`${mode} of ${distinguishedName} finished: ${status} in ${Math.round(record.totalMs)} ms (first step shown after ${Math.round(record.firstStepMs ?? record.totalMs)} ms)`);
+      await this.openJsonDocument(summary);
+      const actions: PanelAction[] = ['openJson', 'saveHtmlReport', 'runAgain'];
+      if (stagingMode && vscode.workspace.isTrusted) actions.push('runWithExport');
+      panel.finished({ distinguishedName, stagingMode, summary }, this.render(summary), actions);
       panel.panel.reveal(vscode.ViewColumn.Beside, true);
     } catch (error) {
       record.error = asSyncError(error);
       record.totalMs = performance.now() - started;
       log().error(`${mode} of ${distinguishedName} failed: ${record.error.code}: ${record.error.reason}`);
-      panel.post({
-        type: 'runFailed',
-        error: { code: record.error.code, reason: record.error.reason, recommendedAction: record.error.recommendedAction, documentationUrl: record.error.documentationUrl },
-      });
+      panel.failed(
+        { distinguishedName, stagingMode },
+        { code: record.error.code, reason: record.error.reason, recommendedAction: record.error.recommendedAction, documentationUrl: record.error.documentationUrl },
+        ['runAgain'],
+      );
       void this.showError(record.error);
     } finally {
       this.running = false;
     }
-    return record;
   }
 
   private render(summary: ProvisioningObjectSummary): RenderedReport {
@@ -143,6 +146,12 @@ export class SyncRunner implements PanelActions {
   private async openJsonDocument(summary: ProvisioningObjectSummary): Promise<vscode.TextDocument> {
     const document = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(summary, null, 2)}\n` });
     await vscode.window.showTextDocument(document, { preview: false, viewColumn: this.jsonColumn(), preserveFocus: false });
+    this.jsonDocuments.delete(summary.id);
+    this.jsonDocuments.set(summary.id, document);
+    for (const id of this.jsonDocuments.keys()) {
+      if (this.jsonDocuments.size <= maxJsonDocuments) break;
+      this.jsonDocuments.delete(id);
+    }
     return document;
   }
 
@@ -158,24 +167,24 @@ export class SyncRunner implements PanelActions {
     else if (remedy && choice === remedy.title) await vscode.commands.executeCommand(remedy.command);
   }
 
-  // Panel buttons -----------------------------------------------------------------------
+  // Panel buttons: the panel calls these only for an action it offered, with its own record
+  // of the result (ReportPanel checks the offer).
 
-  async openJson(state: PanelState): Promise<void> {
-    if (!state.summary) return;
-    const last = this.runs.findLast((r) => r.summary?.id === state.summary!.id);
-    if (last?.jsonDocument && !last.jsonDocument.isClosed) {
-      await vscode.window.showTextDocument(last.jsonDocument, { preview: false, viewColumn: this.jsonColumn() });
+  async openJson(result: OfferedResult): Promise<void> {
+    if (!result.summary) return;
+    const open = this.jsonDocuments.get(result.summary.id);
+    if (open && !open.isClosed) {
+      await vscode.window.showTextDocument(open, { preview: false, viewColumn: this.jsonColumn() });
       return;
     }
-    const document = await this.openJsonDocument(state.summary);
-    if (last) last.jsonDocument = document;
+    await this.openJsonDocument(result.summary);
   }
 
-  async saveHtmlReport(state: PanelState): Promise<void> {
-    if (!state.summary) return;
+  async saveHtmlReport(result: OfferedResult): Promise<void> {
+    if (!result.summary) return;
     const folder = await this.reportFolder();
     try {
-      const file = await writeReport(state.summary, folder, { redactAttributes: readSettings().redactAttributes, toolVersion: this.version() });
+      const file = await writeReport(result.summary, folder, { redactAttributes: readSettings().redactAttributes, toolVersion: this.version() });
       log().info(`HTML report saved to ${file}`);
       ReportPanel.active()?.post({ type: 'reportSaved', path: file });
       void this.revealReport(file);
@@ -206,21 +215,26 @@ export class SyncRunner implements PanelActions {
     }
   }
 
-  async runAgain(state: PanelState): Promise<void> {
-    if (!state.run) return;
-    await this.run(state.run.distinguishedName, state.run.stagingMode);
+  /** The same run again; a run that exports asks first, like every export from the panel. */
+  async runAgain(result: OfferedResult): Promise<void> {
+    if (!result.stagingMode && !(await this.confirmExport(result.distinguishedName))) return;
+    await this.run(result.distinguishedName, result.stagingMode);
   }
 
-  async runWithExport(state: PanelState): Promise<void> {
-    if (!state.run) return;
+  async runWithExport(result: OfferedResult): Promise<void> {
+    if (!(await this.confirmExport(result.distinguishedName))) return;
+    await this.run(result.distinguishedName, false);
+  }
+
+  private async confirmExport(distinguishedName: string): Promise<boolean> {
     const confirm = 'Sync and Export';
     const answer = await this.ui.confirm(
-      `Export ${state.run.distinguishedName} to Microsoft Entra ID?`,
-      'The preview showed what would change. This run writes those changes to the tenant through Microsoft Graph.',
+      `Export ${distinguishedName} to Microsoft Entra ID?`,
+      'This run writes the changes shown by the sync to the tenant through Microsoft Graph.',
       confirm,
     );
-    if (answer !== confirm) return;
-    await this.run(state.run.distinguishedName, false);
+    if (answer !== confirm) log().info(`Export of ${distinguishedName} from the report panel was not confirmed; nothing ran.`);
+    return answer === confirm;
   }
 }
 

@@ -1,5 +1,5 @@
-// The prompts the extension shows, in one replaceable object. The real-VS-Code tests swap
-// these to answer modal confirmations and input boxes, which an extension test cannot click.
+// The prompts the extension shows, in one place (VS Code's own notifications, modal
+// confirmations, input boxes and quick picks; the real-VS-Code tests answer them in the page).
 import * as vscode from 'vscode';
 
 export interface UserInterface {

@@ -99,6 +99,26 @@ test('the extension in real VS Code (code-server) against Samba and the Graph em
     assert.ok(restore.ok);
     console.log(`[vscode] window reload -> report panel restored in ${String(restore.observed.phaseMs)} ms`);
   });
+  // Modal dialogs show only without the test payload: the harness ran this after the reload.
+  await t.test('vscode: exports from the panel ask in a modal dialog: Cancel runs nothing, Sync and Export exports, Run Again of an export asks again', () => {
+    const flow = result.restore?.observed.exportFlow as { steps: Record<string, unknown>[]; problems: string[]; notConfirmed: number } | undefined;
+    assert.ok(flow, 'the harness ran the export flow after the reload');
+    assert.deepEqual(flow.problems, []);
+    const dialogs = flow.steps.filter((s) => s.do === 'dialog');
+    assert.equal(dialogs.length, 3, 'three modal confirmations');
+    for (const dialog of dialogs) {
+      assert.match(String(dialog.message), /^Export .+ to Microsoft Entra ID\?$/, 'the dialog names the object and the tenant');
+      assert.deepEqual([...(dialog.buttons as string[])].sort(), ['Cancel', 'Sync and Export'], 'confirm or cancel, nothing else');
+    }
+    for (const quiet of flow.steps.filter((s) => s.do === 'expectNothing')) assert.deepEqual(quiet.seen, [], 'Cancel opened nothing more');
+    const waits = flow.steps.filter((s) => s.do === 'panelWait');
+    assert.match(String(waits[1]!.mode), /^staging/, 'after Cancel the panel still shows the preview: nothing ran');
+    assert.match(String(waits[2]!.mode), /^export$/, 'after Sync and Export the panel shows the export');
+    assert.ok(['success', 'warning'].includes(String(waits[2]!.status)), `the export finished (${String(waits[2]!.status)})`);
+    assert.ok(!(waits[2]!.buttons as string[]).includes('Run With Export'), 'no Run With Export on an export result');
+    assert.match(String(waits[3]!.mode), /^export$/, 'after the second Cancel the export result is still shown');
+    assert.equal(flow.notConfirmed, 2, 'the host logged both declined exports and ran nothing');
+  });
   if (result.results.length === 0 || result.exitCode !== 0) console.log(result.logs.slice(-60).join('\n'));
   assert.ok(result.results.length >= 10, `the suite reported its tests (${result.results.length})`);
   exitedAsReported(result);

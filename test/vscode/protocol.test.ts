@@ -6,10 +6,11 @@ import { emptyPanelState, isWebviewMessage, reduce, type HostMessage, type Panel
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 
 test('the host accepts only well-formed webview messages', () => {
-  for (const ok of [{ type: 'ready' }, { type: 'openJson' }, { type: 'saveHtmlReport' }, { type: 'runAgain' }, { type: 'runWithExport' }, { type: 'tabSelected', index: 2 }]) {
+  for (const ok of [{ type: 'ready' }, { type: 'openJson', offer: 'o1' }, { type: 'saveHtmlReport', offer: 'o1' }, { type: 'runAgain', offer: 'o1' }, { type: 'runWithExport', offer: 'o1' }, { type: 'tabSelected', index: 2 }]) {
     assert.equal(isWebviewMessage(ok), true, JSON.stringify(ok));
   }
-  for (const bad of [null, 'ready', 42, {}, { type: 'deleteEverything' }, { type: 'tabSelected' }, { type: 'tabSelected', index: -1 }, { type: 'tabSelected', index: 1.5 }, { type: 'tabSelected', index: '1' }, { type: 'tabSelected', index: 99 }]) {
+  // An action without the offer it answers is refused before the host looks at it.
+  for (const bad of [null, 'ready', 42, {}, { type: 'deleteEverything' }, { type: 'runAgain' }, { type: 'runWithExport', offer: '' }, { type: 'openJson', offer: 7 }, { type: 'runAgain', offer: 'x'.repeat(101) }, { type: 'tabSelected' }, { type: 'tabSelected', index: -1 }, { type: 'tabSelected', index: 1.5 }, { type: 'tabSelected', index: '1' }, { type: 'tabSelected', index: 99 }]) {
     assert.equal(isWebviewMessage(bad), false, JSON.stringify(bad));
   }
 });
@@ -35,13 +36,14 @@ test('a failure marks running steps failed and keeps the error; a new run starts
   const failed = fold([
     { type: 'runStarted', run, steps: [] },
     { type: 'stepStarted', stepNumber: 1, name: 'step 1' },
-    { type: 'runFailed', error: { code: 'SyncCancelled', reason: 'cancelled', recommendedAction: 'run again' } },
+    { type: 'runFailed', error: { code: 'SyncCancelled', reason: 'cancelled', recommendedAction: 'run again' }, offer: { id: 'o1', actions: ['runAgain'] } },
   ]);
   assert.equal(failed.phase, 'failed');
   assert.equal(failed.steps[0]!.status, 'failure');
   assert.equal(failed.error?.code, 'SyncCancelled');
   const again = reduce(failed, { type: 'runStarted', run, steps: [] });
   assert.equal(again.error, undefined);
+  assert.equal(again.offer, undefined, 'a running sync offers nothing');
   assert.equal(again.phase, 'running');
 });
 
@@ -52,11 +54,12 @@ test('a finished run takes its steps from the summary; a restore replaces the wh
   } as unknown as ProvisioningObjectSummary;
   const finished = fold([
     { type: 'runStarted', run, steps: [] },
-    { type: 'runFinished', summary, report: { bodyHtml: '<div></div>', tabs: [] } },
+    { type: 'runFinished', summary, report: { bodyHtml: '<div></div>', tabs: [] }, offer: { id: 'o2', actions: ['openJson', 'runAgain'] } },
     { type: 'reportSaved', path: '/tmp/r.htm' },
   ]);
   assert.equal(finished.phase, 'finished');
   assert.deepEqual(finished.steps, [{ stepNumber: 1, name: 'one', status: 'success', durationInMilliseconds: 5 }]);
   assert.equal(finished.savedReportPath, '/tmp/r.htm');
+  assert.deepEqual(finished.offer, { id: 'o2', actions: ['openJson', 'runAgain'] });
   assert.equal(reduce(emptyPanelState, { type: 'restore', state: finished }), finished);
 });

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import type { CheckpointAnswer, Metrics, MochaResult, SuiteConfig } from './suite/support';
+import { runUiSteps, type UiStep } from './ui-steps';
 
 export interface HarnessOptions {
   /** The extension folder (package.json + dist/), or undefined when a .vsix was installed. */
@@ -141,6 +142,10 @@ interface PanelRequest {
   /** Live check: wait until the panel shows a running sync with finished steps, then click
    *  Cancel on the progress notification. */
   cancelRunningSync?: boolean;
+  /** False: the panel must offer no action (a panel restored after a reload is read-only). */
+  actionsOffered?: boolean;
+  /** What to do in the workbench first, as a person would (ui-steps.ts). */
+  ui?: UiStep[];
 }
 
 interface PanelObservation {
@@ -208,7 +213,9 @@ function checkPanel(observed: PanelObservation, request: PanelRequest): string[]
   if (!/default-src 'none'/.test(observed.csp)) problems.push(`CSP ${observed.csp}`);
   if (/unsafe-inline|unsafe-eval/.test(observed.csp)) problems.push(`CSP allows unsafe sources: ${observed.csp}`);
   if (observed.scriptsWithoutNonce > 0) problems.push(`${observed.scriptsWithoutNonce} script(s) without nonce`);
-  for (const b of ['Open JSON', 'Save HTML Report', 'Run Again']) if (!observed.buttons.includes(b)) problems.push(`button ${b} missing`);
+  if (request.actionsOffered === false) {
+    if (observed.buttons.length > 0) problems.push(`a read-only panel shows buttons ${JSON.stringify(observed.buttons)}`);
+  } else for (const b of ['Open JSON', 'Save HTML Report', 'Run Again']) if (!observed.buttons.includes(b)) problems.push(`button ${b} missing`);
   if (request.exportOffered !== undefined && observed.buttons.includes('Run With Export') !== request.exportOffered) {
     problems.push(`Run With Export ${request.exportOffered ? 'missing' : 'shown'} (offered only on a staging result in a trusted workspace)`);
   }
@@ -312,7 +319,7 @@ export async function runSuiteInCodeServer(options: HarnessOptions): Promise<Har
     // The extension stays loaded (extension development mode) but no tests run this time.
     const restore = options.checkRestoreAfterReload
       ? reloadRequested
-        ? await reloadAndCheckRestoredPanel(page, workbenchUrl(false), options.artifactsDir, screenshots)
+        ? await reloadAndCheckRestoredPanel(page, workbenchUrl(false), options.artifactsDir, screenshots, options.userDataDir)
         : { ok: false, observed: {}, problems: ['the suite did not wait for the window reload'] }
       : undefined;
     if (restore) say(`after the reload (${String(restore.observed.phaseMs ?? '?')} ms): ${restore.ok ? 'the report panel was restored' : restore.problems.join('; ')}`);
@@ -337,6 +344,7 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
   const problems: string[] = [];
   const observed: Record<string, unknown> = {};
   try {
+    if (request.ui) observed.steps = await runUiSteps(page, request.ui, problems);
     if (request.cancelRunningSync) {
       // The steps stream in: wait for the panel to show a running sync with finished steps.
       let live: PanelObservation | undefined;
@@ -393,6 +401,55 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
   return { ok: problems.length === 0, observed, problems };
 }
 
+/**
+ * Exports from the panel ask in a modal dialog. VS Code refuses modal dialogs while extension
+ * tests run (DialogService.skipDialogs), so this part runs after the reload, in a window with
+ * no test payload, all by hand as a person would: preview by DN from the Command Palette,
+ * Run With Export -> Cancel (nothing runs), Run With Export -> Sync and Export (exported),
+ * then Run Again of that export -> Cancel.
+ */
+async function confirmedExportFlow(page: Page, dn: string, userDataDir: string): Promise<{ steps: Record<string, unknown>[]; problems: string[]; notConfirmed: number }> {
+  const problems: string[] = [];
+  const steps = await runUiSteps(page, [
+    { do: 'command', title: 'Single Object Sync: Sync Object by Distinguished Name...' },
+    { do: 'type', text: dn, title: 'Sync Object by Distinguished Name' },
+    { do: 'pick', label: 'Preview Sync (Staging Mode)' },
+    { do: 'panelWait', mode: 'staging', button: 'Run With Export' },
+    { do: 'panelClick', button: 'Run With Export' },
+    { do: 'dialog', button: 'Cancel' },
+    { do: 'expectNothing', ms: 1500 },
+    { do: 'panelWait', mode: 'staging', button: 'Run With Export' },
+    { do: 'panelClick', button: 'Run With Export' },
+    { do: 'dialog', button: 'Sync and Export' },
+    { do: 'panelWait', mode: 'export', button: 'Run Again' },
+    { do: 'panelClick', button: 'Run Again' },
+    { do: 'dialog', button: 'Cancel' },
+    { do: 'expectNothing', ms: 1500 },
+    { do: 'panelWait', mode: 'export', button: 'Run Again' },
+  ], problems);
+  let notConfirmed = 0;
+  for (let i = 0; i < 30 && notConfirmed < 2; i++) {
+    notConfirmed = (extensionLogText(userDataDir).match(/from the report panel was not confirmed; nothing ran/g) ?? []).length;
+    if (notConfirmed < 2) await page.waitForTimeout(200);
+  }
+  return { steps, problems, notConfirmed };
+}
+
+/** Every "Single Object Sync" log file the extension wrote under the user-data folder, concatenated. */
+export function extensionLogText(userDataDir: string): string {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && /Single Object Sync.*\.log$/.test(entry.name)) out.push(readFileSync(full, 'utf8'));
+    }
+  };
+  walk(path.join(userDataDir, 'logs'));
+  return out.join('\n');
+}
+
 /** Polls the page for a report webview that shows a finished result, for up to timeoutMs. */
 async function finishedPanel(page: Page, timeoutMs: number): Promise<PanelObservation | undefined> {
   const deadline = Date.now() + timeoutMs;
@@ -413,7 +470,7 @@ async function finishedPanel(page: Page, timeoutMs: number): Promise<PanelObserv
  * VS Code brought the panel back through the extension's WebviewPanelSerializer with the
  * webview's saved state: same DN, same steps, the four tabs.
  */
-async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir: string, screenshots: string[]): Promise<CheckpointAnswer> {
+async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir: string, screenshots: string[], userDataDir: string): Promise<CheckpointAnswer> {
   const problems: string[] = [];
   const observed: Record<string, unknown> = {};
   try {
@@ -445,8 +502,22 @@ async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir
     if (!after) problems.push('the report webview did not come back after the reload');
     else {
       observed.after = after;
-      problems.push(...checkPanel(after, { distinguishedName: before.dn }));
+      // Restored for reading: the host trusts nothing the webview saved, so it offers no action.
+      problems.push(...checkPanel(after, { distinguishedName: before.dn, actionsOffered: false }));
       if (JSON.stringify(after.stepRows) !== JSON.stringify(before.stepRows)) problems.push(`steps after the reload ${JSON.stringify(after.stepRows)} differ from before ${JSON.stringify(before.stepRows)}`);
+      // A message as the restored webview's script could send it (with an id from its saved
+      // state) must start nothing: no confirmation, no run.
+      const forged = await runUiSteps(page, [
+        { do: 'forge', message: { type: 'runWithExport', offer: 'restored-offer-id' } },
+        { do: 'forge', message: { type: 'runAgain', offer: 'restored-offer-id' } },
+        { do: 'expectNothing', ms: 2500 },
+      ], problems);
+      const seen = (forged.at(-1)?.seen as string[] | undefined) ?? [];
+      if (seen.length > 0) problems.push(`a forged action after the reload opened ${JSON.stringify(seen)}`);
+      const logText = extensionLogText(userDataDir);
+      observed.ignoredAfterReload = (logText.match(/ignored (runWithExport|runAgain): not offered for the result shown \(restored after a window reload\)/g) ?? []).length;
+      if (observed.ignoredAfterReload !== 2) problems.push(`the host did not log both forged actions as ignored (${String(observed.ignoredAfterReload)})`);
+      observed.exportFlow = await confirmedExportFlow(page, before.dn, userDataDir);
     }
     observed.phaseMs = Date.now() - started;
     const shot = path.join(artifactsDir, 'panel-restored.png');

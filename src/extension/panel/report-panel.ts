@@ -1,24 +1,56 @@
 // The report panel: a webview beside the editor showing the steps live while a sync runs,
 // then the report's four tabs. Strict CSP (default-src 'none', nonce scripts and styles,
 // no 'unsafe-inline'); resources only from the extension's media/ and dist/. The host keeps
-// the same PanelState as the webview (both apply protocol.reduce), so the buttons work
-// after a reload too: the WebviewPanelSerializer hands back the webview's saved state.
-import { randomBytes } from 'node:crypto';
+// the same PanelState as the webview (both apply protocol.reduce) for display.
+//
+// Actions are not trusted to the webview: for each result the host makes an offer (a random
+// id and the buttons it allows) and keeps the result the actions act on. A message from the
+// webview runs only when it names the current offer and an action in it; the DN, the mode
+// and the summary come from the host's record, never from the message or the webview's
+// saved state. After a window reload the panel is restored for reading only: no offer.
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { ProvisioningObjectSummary } from '../../engine/summary/types';
 import { reportStyles } from '../../report';
-import { emptyPanelState, isWebviewMessage, reduce, reportViewType, type HostMessage, type PanelState, type WebviewMessage } from '../../../webview/protocol';
+import {
+  emptyPanelState,
+  isPanelAction,
+  isWebviewMessage,
+  reduce,
+  reportViewType,
+  type ErrorView,
+  type HostMessage,
+  type PanelAction,
+  type PanelState,
+  type RenderedReport,
+  type WebviewMessage,
+} from '../../../webview/protocol';
 import { log } from '../log';
 
+/** The result a panel action acts on: the host's own record of the run it showed. */
+export interface OfferedResult {
+  distinguishedName: string;
+  stagingMode: boolean;
+  summary?: ProvisioningObjectSummary;
+}
+
 export interface PanelActions {
-  openJson(state: PanelState): Promise<void>;
-  saveHtmlReport(state: PanelState): Promise<void>;
-  runAgain(state: PanelState): Promise<void>;
-  runWithExport(state: PanelState): Promise<void>;
+  openJson(result: OfferedResult): Promise<void>;
+  saveHtmlReport(result: OfferedResult): Promise<void>;
+  runAgain(result: OfferedResult): Promise<void>;
+  runWithExport(result: OfferedResult): Promise<void>;
+}
+
+interface Offer {
+  id: string;
+  actions: ReadonlySet<PanelAction>;
+  result: OfferedResult;
 }
 
 export class ReportPanel implements vscode.Disposable {
   private static current: ReportPanel | undefined;
   private state: PanelState;
+  private offer: Offer | undefined;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly readyWaiters: (() => void)[] = [];
@@ -56,9 +88,10 @@ export class ReportPanel implements vscode.Disposable {
     return ReportPanel.current;
   }
 
-  /** After a window reload: the serializer gives back the panel and the webview's state. */
+  /** After a window reload: the serializer gives back the panel and the webview's state, shown read-only. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, actions: PanelActions, saved: unknown): ReportPanel {
-    const state = isPanelState(saved) ? saved : emptyPanelState;
+    // The saved state is the webview's: it may be shown, never acted on.
+    const state: PanelState = isPanelState(saved) ? { ...saved, offer: undefined, restored: true } : emptyPanelState;
     ReportPanel.current?.dispose();
     ReportPanel.current = new ReportPanel(panel, extensionUri, actions, state);
     return ReportPanel.current;
@@ -70,8 +103,24 @@ export class ReportPanel implements vscode.Disposable {
 
   /** Applies the message to the host's state and forwards it; before 'ready' the webview gets the whole state then. */
   post(message: HostMessage): void {
+    if (message.type === 'runStarted') this.offer = undefined; // a running sync offers nothing
     this.state = reduce(this.state, message);
     if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  /** Shows a finished result with the actions offered for it. */
+  finished(result: OfferedResult & { summary: ProvisioningObjectSummary }, report: RenderedReport, actions: PanelAction[]): void {
+    this.post({ type: 'runFinished', summary: result.summary, report, offer: this.makeOffer(result, actions) });
+  }
+
+  /** Shows a failed run with the actions offered for it. */
+  failed(result: OfferedResult, error: ErrorView, actions: PanelAction[]): void {
+    this.post({ type: 'runFailed', error, offer: this.makeOffer(result, actions) });
+  }
+
+  private makeOffer(result: OfferedResult, actions: PanelAction[]): { id: string; actions: PanelAction[] } {
+    this.offer = { id: randomUUID(), actions: new Set(actions), result };
+    return { id: this.offer.id, actions: [...actions] };
   }
 
   /** Resolves once the webview script has loaded and asked for messages. */
@@ -98,14 +147,15 @@ export class ReportPanel implements vscode.Disposable {
       case 'tabSelected':
         this.state = { ...this.state, selectedTab: message.index };
         return;
-      case 'openJson':
-        return this.actions.openJson(this.state);
-      case 'saveHtmlReport':
-        return this.actions.saveHtmlReport(this.state);
-      case 'runAgain':
-        return this.actions.runAgain(this.state);
-      case 'runWithExport':
-        return this.actions.runWithExport(this.state);
+      default: {
+        if (!isPanelAction(message.type) || !('offer' in message)) return;
+        const offer = this.offer;
+        if (!offer || message.offer !== offer.id || !offer.actions.has(message.type)) {
+          log().warn(`Report panel: ignored ${message.type}: not offered for the result shown${this.state.restored ? ' (restored after a window reload)' : ''}.`);
+          return;
+        }
+        return this.actions[message.type](offer.result);
+      }
     }
   }
 

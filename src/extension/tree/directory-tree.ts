@@ -18,19 +18,13 @@ interface Listing {
   continuation?: string;
 }
 
-/** Timing of the last page fetched, for the benchmark and the test report. */
-export interface PageTiming {
-  dn: string;
-  entries: number;
-  milliseconds: number;
-}
-
 export class DirectoryTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly listings = new Map<string, Listing>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  readonly pageTimings: PageTiming[] = [];
+  /** Every node this tree handed to VS Code: commands accept only these as arguments. */
+  private readonly issued = new WeakSet<object>();
 
   constructor(private readonly sessions: SessionHost) {
     this.subscriptions.push(sessions.onDidReset(() => this.refresh()));
@@ -50,7 +44,18 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return node.parent;
   }
 
+  /** True for a node this tree created (menus pass those); false for anything made up. */
+  owns(value: unknown): value is TreeNode {
+    return typeof value === 'object' && value !== null && this.issued.has(value);
+  }
+
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    const children = await this.children(node);
+    for (const child of children) this.issued.add(child);
+    return children;
+  }
+
+  private async children(node?: TreeNode): Promise<TreeNode[]> {
     try {
       if (!node) return await this.roots();
       switch (node.kind) {
@@ -83,8 +88,19 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   private async roots(): Promise<TreeNode[]> {
-    // No file yet: an empty tree shows the view's welcome content (Open Configuration).
-    const missing = !existsSync(configurationPath());
+    // Untrusted workspace without a configuration the user chose, or no file yet: an empty
+    // tree shows the view's welcome content, which says why and what to do.
+    let file: string;
+    try {
+      file = configurationPath();
+    } catch (error) {
+      if (asSyncError(error).code !== 'UntrustedWorkspaceConfiguration') throw error;
+      void vscode.commands.executeCommand('setContext', 'singleObjectSync.untrustedWithoutConfiguration', true);
+      void vscode.commands.executeCommand('setContext', 'singleObjectSync.noConfiguration', false);
+      return [];
+    }
+    void vscode.commands.executeCommand('setContext', 'singleObjectSync.untrustedWithoutConfiguration', false);
+    const missing = !existsSync(file);
     void vscode.commands.executeCommand('setContext', 'singleObjectSync.noConfiguration', missing);
     if (missing) return [];
     const session = await this.sessions.session();
@@ -121,8 +137,6 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const directory = await (await this.sessions.session()).directory(parent.connector.name);
     const page = await directory.listChildren(dn, { pageSize: readSettings().treePageSize, continuation });
     const milliseconds = performance.now() - started;
-    this.pageTimings.push({ dn, entries: page.children.length, milliseconds });
-    if (this.pageTimings.length > 50) this.pageTimings.shift();
     log().debug(`Listed ${page.children.length} entries below ${dn} in ${milliseconds.toFixed(0)} ms${page.continuation ? ' (more to load)' : ''}`);
     return { nodes: page.children.map((child) => this.childNode(parent, child)), continuation: page.continuation };
   }

@@ -1,14 +1,18 @@
 // The extension, tested inside a real VS Code (the code-server build of VS Code 1.139)
 // against the live Samba AD DC and the Graph emulator. Mocha BDD; run by ./index.ts.
+//
+// The suite never reaches into the extension (it exports no API): it runs commands, asks the
+// harness to act in the workbench as a person would (ui-steps.ts: the tree, context menus,
+// quick picks, input boxes, modal dialogs, the report webview), and reads what a person can
+// read: the editors, the panel, the clipboard, the log file and the files written.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SingleObjectSyncApi } from '../../../src/extension/extension';
-import type { RunRecord } from '../../../src/extension/sync-runner';
-import type { ContainerNode, ObjectNode, TreeNode } from '../../../src/extension/tree/nodes';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
+import type { TreeRow, UiStep } from '../ui-steps';
 import { checkpoint, eventually, readSuiteConfig, recordMetric } from './support';
+import { secretSeen, startTraps, type Traps } from './traps';
 
 const extensionId = 'single-object-sync.single-object-sync';
 const itemCommands = ['singleObjectSync.syncObject', 'singleObjectSync.previewSync', 'singleObjectSync.copyDistinguishedName', 'singleObjectSync.loadMore'];
@@ -16,9 +20,11 @@ const paletteCommands = [
   'singleObjectSync.syncByDistinguishedName',
   'singleObjectSync.setCredentials',
   'singleObjectSync.openConfiguration',
+  'singleObjectSync.chooseConfigurationFile',
   'singleObjectSync.showLog',
   'singleObjectSync.refresh',
 ];
+const preview = 'Preview Sync (Staging Mode)';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -32,37 +38,90 @@ function filesUnder(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+type StepResult = Record<string, unknown> & { rows?: TreeRow[]; items?: string[]; prompts?: Record<string, unknown>[]; seen?: string[] };
+
 export function defineSuite(): void {
   const config = readSuiteConfig();
-  // The .vsix smoke run keeps activation, credentials, the tree and one preview with its panel.
+  // The .vsix smoke run (untrusted workspace) keeps activation, the untrusted-workspace
+  // checks, credentials, the tree and one preview with its panel.
   const smoke = config.mode === 'smoke';
-  const full: (title: string, fn: () => Promise<void>) => void = (title, fn) => {
-    if (!smoke) it(title, fn);
-  };
-  // Tests that need the page (webview DOM, clicks) are pending when no harness watches it.
+  // Everything below drives the page: without a harness (desktop Electron runs) it is pending.
   const harness = config.harness !== false;
   const page: (title: string, fn: () => Promise<void>) => void = (title, fn) => (harness ? it : it.skip)(title, fn);
   const fullPage: typeof page = (title, fn) => {
     if (!smoke) page(title, fn);
   };
-  let api: SingleObjectSyncApi;
+  const smokePage: typeof page = (title, fn) => {
+    if (smoke) page(title, fn);
+  };
+  const logsRoot = path.join(config.userDataDir, 'logs');
+  let checkpoints = 0;
 
-  async function children(node?: TreeNode): Promise<TreeNode[]> {
-    return api.tree.getChildren(node);
+  /** The extension's log (a real file written by its LogOutputChannel). */
+  function logText(): string {
+    return filesUnder(logsRoot)
+      .filter((f) => /Single Object Sync.*\.log$/.test(path.basename(f)))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
   }
-  async function childByDn(parent: TreeNode, dn: string): Promise<TreeNode> {
-    const list = await children(parent);
-    const found = list.find((n) => (n.kind === 'container' || n.kind === 'object' ? lower(n.entry.dn) === lower(dn) : n.kind === 'partition' && lower(n.dn) === lower(dn)));
-    assert.ok(found, `${dn} not among ${list.map((n) => (n.kind === 'error' ? `error: ${n.message}` : n.id)).join(', ')}`);
+  async function logLine(what: string, pattern: RegExp, since = 0): Promise<string> {
+    return eventually(`the log to say ${what}`, () => logText().slice(since).split('\n').find((l) => pattern.test(l)), 100);
+  }
+  const logMark = () => logText().length;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  /** Asks the harness to act in the workbench; returns each step's observation. */
+  async function ui(name: string, steps: UiStep[], extra: Record<string, unknown> = {}): Promise<StepResult[]> {
+    const answer = await checkpoint(`${name}-${++checkpoints}`, { ui: steps, ...extra });
+    assert.deepEqual(answer.problems, [], `the workbench did what was asked (${name})`);
+    return (answer.observed.steps as StepResult[]) ?? [];
+  }
+  /** Starts a command that waits for the user, and answers it in the workbench. */
+  async function commandWithUi(name: string, command: () => Thenable<unknown>, steps: UiStep[]): Promise<StepResult[]> {
+    const running = Promise.resolve(command());
+    const results = await ui(name, steps);
+    await running;
+    return results;
+  }
+  async function setCredential(target: 'ad' | 'entra', secret: string): Promise<StepResult[]> {
+    return commandWithUi(`set-credentials-${target}`, () => vscode.commands.executeCommand('singleObjectSync.setCredentials'), [
+      { do: 'pick', label: target === 'ad' ? `Active Directory: ${config.connectorName}` : 'Microsoft Entra ID: client secret' },
+      { do: 'type', text: secret },
+    ]);
+  }
+
+  /** Untitled JSON documents already seen: a new result is a new one. */
+  const seenDocuments = new Set<string>();
+  function jsonResults(): { document: vscode.TextDocument; summary: ProvisioningObjectSummary }[] {
+    const out: { document: vscode.TextDocument; summary: ProvisioningObjectSummary }[] = [];
+    for (const document of vscode.workspace.textDocuments) {
+      if (document.languageId !== 'json' || !document.isUntitled || document.isClosed) continue;
+      try {
+        const summary = JSON.parse(document.getText()) as ProvisioningObjectSummary;
+        if (summary.provisioningSteps) out.push({ document, summary });
+      } catch {
+        // not a result
+      }
+    }
+    return out;
+  }
+  function markResults(): void {
+    for (const r of jsonResults()) seenDocuments.add(r.document.uri.toString());
+  }
+  /** The next result opened as a JSON document for this DN. */
+  async function nextResult(dn: string): Promise<{ document: vscode.TextDocument; summary: ProvisioningObjectSummary }> {
+    const found = await eventually(
+      `a new JSON result for ${dn}`,
+      () => jsonResults().find((r) => !seenDocuments.has(r.document.uri.toString()) && lower(r.summary.sourceIdentity.details.distinguishedName ?? '') === lower(dn)),
+      600,
+    );
+    seenDocuments.add(found.document.uri.toString());
     return found;
   }
-  async function nodeFor(dn: string, ...path: string[]): Promise<TreeNode> {
-    const [connector] = await children();
-    assert.ok(connector && connector.kind === 'connector', 'the connector root');
-    let node = await childByDn(connector, config.dns.partition);
-    for (const step of path) node = await childByDn(node, step);
-    return childByDn(node, dn);
+  function newResults(): ProvisioningObjectSummary[] {
+    return jsonResults().filter((r) => !seenDocuments.has(r.document.uri.toString())).map((r) => r.summary);
   }
+
   /** Step statuses and the error, for assertion messages that explain a failure. */
   function outline(summary: ProvisioningObjectSummary | undefined): string {
     if (!summary) return 'no summary';
@@ -70,46 +129,82 @@ export function defineSuite(): void {
     const error = summary.provisioningStatusInfo.errorInformation;
     return `${summary.provisioningStatusInfo.status} [${steps.join(' ')}]${error ? ` ${error.errorCode}: ${error.reason}` : ''}`;
   }
-  function lastRun(): RunRecord {
-    const run = api.runner.runs.at(-1);
-    assert.ok(run, 'a run was recorded');
-    return run;
-  }
   function assertSummaryShape(summary: ProvisioningObjectSummary): void {
     for (const key of ['id', 'activityDateTime', 'changeId', 'cycleId', 'durationInMilliseconds', 'initiatedBy', 'jobId', 'modifiedProperties', 'provisioningAction', 'provisioningStatusInfo', 'provisioningSteps', 'servicePrincipal', 'sourceIdentity', 'sourceSystem', 'targetIdentity', 'targetSystem', 'tenantId']) {
       assert.ok(key in summary, `provisioningObjectSummary has ${key}`);
     }
     assert.equal(summary.provisioningSteps.length, 10);
   }
-  async function jsonDocumentOf(run: RunRecord): Promise<ProvisioningObjectSummary> {
-    const document = run.jsonDocument;
-    assert.ok(document, 'the JSON document was opened');
+  function assertJsonDocument(document: vscode.TextDocument): void {
     assert.equal(document.languageId, 'json');
     assert.equal(document.isUntitled, true, 'an untitled document, not a file');
-    const parsed = JSON.parse(document.getText()) as ProvisioningObjectSummary;
-    assertSummaryShape(parsed);
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString());
-    assert.ok(tab, 'the JSON document has an editor tab');
-    assert.equal(tab.isPreview, false, 'not a preview tab');
-    return parsed;
+    assertSummaryShape(JSON.parse(document.getText()) as ProvisioningObjectSummary);
   }
+  /** The result's editor tab: shown right after the document opens (not a preview tab). */
+  async function assertJsonTab(document: vscode.TextDocument): Promise<void> {
+    const tab = await eventually('the JSON document\'s editor tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString()),
+    );
+    assert.equal(tab.isPreview, false, 'not a preview tab');
+  }
+  const rdn = (dn: string) => dn.split(',')[0]!.replace(/^[^=]+=/, '');
+  /** The tree path to an object: partition (level 2), OU=Contoso (3), its OU (4), the object (5). */
+  const partitionLabel = () => config.dns.partition.split(',').map((p) => p.replace(/^DC=/i, '')).join('.');
+  async function showTree(): Promise<void> {
+    await vscode.commands.executeCommand('workbench.view.extension.singleObjectSync');
+  }
+  const openSales: UiStep[] = [
+    { do: 'expand', label: partitionLabel(), level: 2 },
+    { do: 'expand', label: 'Contoso', level: 3 },
+    { do: 'expand', label: 'Sales', level: 4 },
+  ];
+  async function contextAction(name: string, dn: string, item: string): Promise<StepResult[]> {
+    await showTree();
+    return ui(name, [...openSales, { do: 'scrollTo', label: rdn(dn), level: 5 }, { do: 'context', label: rdn(dn), level: 5, item }]);
+  }
+
+  /** The user's own configuration file (outside the workspace) for the untrusted run. */
+  const userConfigFile = path.join(path.dirname(config.workspace), `${path.basename(config.workspace)}-user-config`, 'single-object-sync.json');
+  const legitimate = JSON.parse(readFileSync(config.configFile, 'utf8')) as {
+    activeDirectory: Record<string, unknown>[];
+    entra: Record<string, unknown>;
+  } & Record<string, unknown>;
+  function hostileConfiguration(traps: Traps, change: { ad?: Record<string, unknown>; entra?: Record<string, unknown> }): string {
+    return JSON.stringify(
+      {
+        ...legitimate,
+        activeDirectory: [{ ...legitimate.activeDirectory[0], ...change.ad }],
+        entra: { ...legitimate.entra, ...change.entra },
+      },
+      null,
+      2,
+    );
+  }
+  let traps: Traps | undefined;
 
   describe('Single Object Sync in VS Code', () => {
     before(async () => {
-      const extension = vscode.extensions.getExtension<SingleObjectSyncApi>(extensionId);
+      const extension = vscode.extensions.getExtension(extensionId);
       assert.ok(extension, `extension ${extensionId} is installed`);
-      api = await extension.activate();
+      await extension.activate();
       if (config.installedUnder) {
         assert.ok(extension.extensionPath.startsWith(config.installedUnder), `the extension runs from the installed .vsix (${extension.extensionPath})`);
       }
+      markResults();
+    });
+    after(async () => {
+      await traps?.close();
     });
 
-    it('activates without any LDAP, Graph or configuration work and registers its commands', async () => {
-      recordMetric('activationMs', api.activationMs);
-      assert.equal(api.sessions.isOpen, false, 'activation opened no session');
+    it('activates without any LDAP, Graph or configuration work, exports no API and registers its commands', async () => {
+      const extension = vscode.extensions.getExtension(extensionId)!;
+      assert.equal(extension.exports, undefined, 'activate() returns nothing another extension could call');
+      const activated = await logLine('it activated', /Activated in [\d.]+ ms/);
+      recordMetric('activationMs', Number(/Activated in ([\d.]+) ms/.exec(activated)![1]));
+      assert.doesNotMatch(logText(), /Configuration loaded|Configuration .* could not be loaded/, 'activation opened no session');
       const commands = await vscode.commands.getCommands(true);
       for (const id of [...itemCommands, ...paletteCommands]) assert.ok(commands.includes(id), `${id} is registered`);
-      const manifest = vscode.extensions.getExtension(extensionId)!.packageJSON as {
+      const manifest = extension.packageJSON as {
         contributes: { menus: { commandPalette: { command: string; when: string }[] }; jsonValidation: { url: string }[] };
         capabilities: { untrustedWorkspaces: { supported: string } };
       };
@@ -119,33 +214,81 @@ export function defineSuite(): void {
       assert.ok(manifest.contributes.jsonValidation.some((j) => j.url.endsWith('single-object-sync.schema.json')));
     });
 
-    full('shows an error node with Set Credentials when the directory password is wrong', async () => {
-      await vscode.commands.executeCommand('singleObjectSync.setCredentials', { target: 'activeDirectory', connectorName: config.connectorName, secret: 'Wrong-Password-1!' });
-      const [connector] = await children();
-      assert.ok(connector?.kind === 'connector');
-      const below = await children(connector);
-      assert.equal(below.length, 1, 'one error node instead of a silently empty tree');
-      const node = below[0]!;
-      assert.equal(node.kind, 'error');
-      assert.equal(node.kind === 'error' && node.action.command, 'singleObjectSync.setCredentials');
-      const item = api.tree.getTreeItem(node);
-      assert.ok(String(item.label).length > 10, 'the error node carries the message');
+    smokePage('in an untrusted workspace its configuration is not read: the view says why, and a Preview Sync sends no secret to the servers it names', async () => {
+      assert.equal(vscode.workspace.isTrusted, false, 'the smoke run opens the workspace untrusted');
+      traps = await startTraps(path.join(path.dirname(userConfigFile), 'traps'));
+      // The user's own configuration, chosen in user settings, and the credentials for it.
+      mkdirSync(path.dirname(userConfigFile), { recursive: true });
+      writeFileSync(userConfigFile, JSON.stringify(legitimate, null, 2));
+      const settings = vscode.workspace.getConfiguration('singleObjectSync');
+      await settings.update('configurationFile', userConfigFile, vscode.ConfigurationTarget.Global);
+      await setCredential('ad', config.adPassword);
+      await setCredential('entra', config.entraClientSecret);
+      // The repository's own file now names the test's servers: an HTTPS authority whose CA it
+      // supplies, and a plain ldap:// connector with allowInsecure.
+      writeFileSync(config.configFile, hostileConfiguration(traps, { ad: { url: traps.ldapUrl, allowInsecure: true, tls: undefined }, entra: { authorityHost: traps.authorityHost, caFile: traps.caFile } }));
+      await settings.update('configurationFile', undefined, vscode.ConfigurationTarget.Global);
+      try {
+        await showTree();
+        const [welcome] = await ui('untrusted-welcome', [{ do: 'welcome' }]);
+        assert.match(String(welcome!.text), /not trusted/i, 'the view says why nothing is shown');
+        assert.ok((welcome!.buttons as string[]).includes('Choose Configuration File...'), `the view offers a way out: ${JSON.stringify(welcome!.buttons)}`);
+        const mark = logMark();
+        const running = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }));
+        const [nothing] = await ui('untrusted-preview', [{ do: 'expectNothing', ms: 3000 }]);
+        await running;
+        assert.deepEqual(nothing!.seen, [], 'no prompt and no dialog');
+        await logLine('the preview was refused for the untrusted configuration', /UntrustedWorkspaceConfiguration/, mark);
+        assert.deepEqual(traps.requests.map((r) => `${r.method} ${r.url}`), [], 'the workspace\'s authority received no request at all');
+        assert.equal(traps.ldapConnections.length, 0, 'the workspace\'s ldap:// server received no connection');
+        assert.deepEqual(secretSeen(traps, config.entraClientSecret), [], 'no token request carries the client secret');
+        assert.deepEqual(secretSeen(traps, config.adPassword), [], 'no bind carries the password');
+      } finally {
+        // From here on the run uses the file the user chose.
+        await settings.update('configurationFile', userConfigFile, vscode.ConfigurationTarget.Global);
+      }
     });
 
-    it('stores credentials in SecretStorage only: never in settings, the configuration or the log', async () => {
-      const adOk = await vscode.commands.executeCommand('singleObjectSync.setCredentials', { target: 'activeDirectory', connectorName: config.connectorName, secret: config.adPassword });
-      const entraOk = await vscode.commands.executeCommand('singleObjectSync.setCredentials', { target: 'entra', secret: config.entraClientSecret });
-      assert.equal(adOk, true);
-      assert.equal(entraOk, true);
+    fullPage('Set Credentials ignores arguments: a secret passed through executeCommand is never stored', async () => {
+      const mark = logMark();
+      const [shown] = await commandWithUi('forged-credentials', () =>
+        vscode.commands.executeCommand('singleObjectSync.setCredentials', { target: 'activeDirectory', connectorName: config.connectorName, secret: 'Forged-Password-1!' }),
+        [{ do: 'escape' }],
+      );
+      assert.match(String(shown!.title), /Set Credentials/, 'the command asked the user instead of taking the argument');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.doesNotMatch(logText().slice(mark), /Credential stored/, 'nothing was stored');
+    });
+
+    fullPage('shows an error node with Set Credentials when the directory password is wrong', async () => {
+      const [picked, typed] = await setCredential('ad', 'Wrong-Password-1!');
+      assert.ok((picked!.items as string[]).some((i) => i.includes('Microsoft Entra ID')), 'both credentials are offered');
+      assert.equal(typed!.password, true, 'a password box');
+      await showTree();
+      let rows: TreeRow[] = [];
+      // A refused bind can take a while on a busy (shared) domain controller.
+      for (let i = 0; i < 60 && !rows.some((r) => r.level === 2 && r.icon.includes('codicon-error')); i++) {
+        rows = (await ui('wrong-password', [{ do: 'wait', ms: 500 }, { do: 'readTree' }]))[1]!.rows ?? [];
+      }
+      const below = rows.filter((r) => r.level === 2);
+      assert.equal(below.length, 1, `one error node instead of a silently empty tree: ${JSON.stringify(below)}`);
+      assert.equal(below[0]!.description, 'Set Credentials...', 'the error node offers Set Credentials');
+      assert.ok(below[0]!.label.length > 10, 'the error node carries the message');
+    });
+
+    page('stores credentials in SecretStorage only: never in settings, the configuration or the log', async () => {
+      if (!smoke) {
+        await setCredential('ad', config.adPassword);
+        await setCredential('entra', config.entraClientSecret);
+      }
       const settings = JSON.stringify(vscode.workspace.getConfiguration('singleObjectSync'));
-      // The log is a real file written by the LogOutputChannel; wait until our line is in it.
-      const logsRoot = path.join(config.userDataDir, 'logs');
       const logFile = await eventually('the extension log file to record the stored credential', () =>
         filesUnder(logsRoot).find((f) => f.endsWith('.log') && readFileSync(f, 'utf8').includes('Credential stored in Secret Storage')),
       );
       const places = [
         ['settings', settings],
         ['the configuration file', readFileSync(config.configFile, 'utf8')],
+        ...(existsSync(userConfigFile) ? [['the user configuration file', readFileSync(userConfigFile, 'utf8')]] : []),
         ...filesUnder(path.join(config.userDataDir, 'User')).filter((f) => f.endsWith('.json')).map((f) => [f, readFileSync(f, 'utf8')]),
         ...filesUnder(path.join(config.workspace, '.vscode')).map((f) => [f, readFileSync(f, 'utf8')]),
         ...filesUnder(logsRoot).filter((f) => f.endsWith('.log')).map((f) => [f, readFileSync(f, 'utf8')]),
@@ -158,111 +301,97 @@ export function defineSuite(): void {
       assert.ok(readFileSync(logFile, 'utf8').includes('Active Directory'), 'the log says which credential, not its value');
     });
 
-    it('shows the connector, the seeded domain and its OUs, with icons and context values', async () => {
-      const roots = await children();
-      assert.equal(roots.length, 1);
-      const connector = roots[0]!;
-      assert.equal(connector.kind, 'connector');
-      assert.equal(api.tree.getTreeItem(connector).label, config.connectorName);
-      const partition = await childByDn(connector, config.dns.partition);
-      const partitionItem = api.tree.getTreeItem(partition);
-      assert.equal((partitionItem.iconPath as vscode.ThemeIcon).id, 'globe');
-      const contoso = (await childByDn(partition, config.dns.contoso)) as ContainerNode;
-      const ous = (await children(contoso)).filter((n): n is ContainerNode => n.kind === 'container');
-      const names = ous.map((n) => n.entry.name);
-      for (const ou of ['Sales', 'Engineering', 'Excluded', 'Bulk', 'Groups', 'Contacts', 'Computers']) assert.ok(names.includes(ou), `OU ${ou} is listed (${names.join(', ')})`);
-      const sales = ous.find((n) => n.entry.name === 'Sales')!;
-      const salesItem = api.tree.getTreeItem(sales);
-      assert.equal((salesItem.iconPath as vscode.ThemeIcon).id, 'folder');
-      assert.match(String(salesItem.contextValue), /\borganizationalUnit\b/);
-      const user = (await childByDn(sales, config.dns.previewUser)) as ObjectNode;
-      const userItem = api.tree.getTreeItem(user);
-      assert.equal((userItem.iconPath as vscode.ThemeIcon).id, 'person');
-      assert.match(String(userItem.contextValue), /\bsyncable\b/);
-      assert.ok(typeof userItem.description === 'string' && userItem.description.length > 0, 'sAMAccountName or UPN as description');
-      const tooltip = (userItem.tooltip as vscode.MarkdownString).value;
-      assert.ok(tooltip.includes('objectGUID'), 'tooltip shows the objectGUID');
-      const groups = (await childByDn(contoso, `OU=Groups,${config.dns.contoso}`)) as ContainerNode;
-      const group = (await children(groups)).find((n) => n.kind === 'object')!;
-      assert.equal((api.tree.getTreeItem(group).iconPath as vscode.ThemeIcon).id, 'organization');
-
-      // Show it as a person would see it, for the screenshot.
-      await vscode.commands.executeCommand('workbench.view.extension.singleObjectSync');
-      await api.treeView.reveal(user, { select: true, focus: true, expand: true });
-      if (harness) assert.deepEqual((await checkpoint('tree')).problems, []);
+    page('shows the connector, the seeded domain and its OUs, with icons and context menus', async () => {
+      await showTree();
+      const steps = await ui('tree', [
+        { do: 'expand', label: partitionLabel(), level: 2 },
+        { do: 'expand', label: 'Contoso', level: 3 },
+        { do: 'expand', label: 'Sales', level: 4 },
+        { do: 'expand', label: 'Groups', level: 4 },
+        { do: 'readTree' },
+        { do: 'context', label: rdn(config.dns.previewUser), level: 5 },
+        { do: 'context', label: 'Sales', level: 4 },
+        { do: 'hover', label: rdn(config.dns.previewUser), level: 5 },
+        { do: 'collapse', label: 'Groups', level: 4 },
+      ]);
+      const rows = steps[4]!.rows!;
+      const connector = rows.filter((r) => r.level === 1);
+      assert.equal(connector.length, 1);
+      assert.equal(connector[0]!.label, config.connectorName);
+      const partition = rows.find((r) => r.level === 2)!;
+      assert.match(partition.icon, /codicon-globe/);
+      const ous = rows.filter((r) => r.level === 4).map((r) => r.label);
+      for (const ou of ['Sales', 'Engineering', 'Excluded', 'Bulk', 'Groups', 'Contacts', 'Computers']) assert.ok(ous.includes(ou), `OU ${ou} is listed (${ous.join(', ')})`);
+      assert.match(rows.find((r) => r.label === 'Sales')!.icon, /codicon-folder\b/);
+      const user = rows.find((r) => r.label === rdn(config.dns.previewUser) && r.level === 5)!;
+      assert.match(user.icon, /codicon-person/);
+      assert.ok(user.description.length > 0, 'sAMAccountName or UPN as description');
+      const groupIndex = rows.findIndex((r) => r.label === 'Groups');
+      assert.match(rows[groupIndex + 1]!.icon, /codicon-organization/, 'a group below OU=Groups');
+      // contextValue drives the menus: an object is syncable, an OU is not.
+      const userMenu = steps[5]!.items!;
+      for (const item of [preview, ...(smoke ? [] : ['Sync Object']), 'Copy Distinguished Name']) assert.ok(userMenu.includes(item), `${item} on a user (${userMenu.join(', ')})`);
+      assert.ok(!steps[6]!.items!.includes('Sync Object'), 'no Sync Object on an OU');
+      assert.match(String(steps[7]!.text), /objectGUID/, 'tooltip shows the objectGUID');
+      if (smoke) assert.ok(!userMenu.includes('Sync Object'), 'untrusted: no Sync Object in the menu');
     });
 
-    full('marks the excluded OU and what is under it as out of sync scope, from the configuration alone', async () => {
-      const excluded = (await nodeFor(config.dns.excluded, config.dns.contoso)) as ContainerNode;
-      assert.equal(excluded.scope.inScope, false);
-      const item = api.tree.getTreeItem(excluded);
-      assert.match(String(item.description), /out of sync scope/);
-      assert.equal(((item.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'disabledForeground');
-      assert.match(String(item.contextValue), /\boutOfScope\b/);
-      const person = (await children(excluded)).find((n) => n.kind === 'object')!;
-      assert.match(String(api.tree.getTreeItem(person).description), /out of sync scope/);
-      const sales = (await nodeFor(config.dns.sales, config.dns.contoso)) as ContainerNode;
-      assert.equal(sales.scope.inScope, true);
-      assert.doesNotMatch(String(api.tree.getTreeItem(sales).description ?? ''), /out of sync scope/);
+    fullPage('marks the excluded OU and what is under it as out of sync scope, from the configuration alone', async () => {
+      await showTree();
+      const steps = await ui('excluded', [{ do: 'expand', label: 'Excluded', level: 4 }, { do: 'readTree' }, { do: 'collapse', label: 'Excluded', level: 4 }]);
+      const rows = steps[1]!.rows!;
+      const index = rows.findIndex((r) => r.label === 'Excluded' && r.level === 4);
+      const excluded = rows[index]!;
+      assert.match(excluded.description, /out of sync scope/);
+      const sales = rows.find((r) => r.label === 'Sales' && r.level === 4)!;
+      assert.ok(excluded.iconColor && sales.iconColor, 'icon colours were read');
+      assert.notEqual(excluded.iconColor, sales.iconColor, `a dimmed icon (${excluded.iconColor} vs ${sales.iconColor})`);
+      const person = rows.slice(index + 1).find((r) => r.level === 5)!;
+      assert.match(person.description, /out of sync scope/);
+      assert.doesNotMatch(sales.description, /out of sync scope/);
     });
 
-    full('pages the 5,000-child OU with "Load more..."', async () => {
-      const bulk = (await nodeFor(config.dns.bulk, config.dns.contoso)) as ContainerNode;
-      api.tree.refresh(bulk);
-      const first = await children(bulk);
-      const timing = api.tree.pageTimings.at(-1)!;
-      recordMetric('firstPageOf5000Ms', timing.milliseconds);
+    fullPage('pages the 5,000-child OU with "Load more..."', async () => {
+      await showTree();
       const pageSize = vscode.workspace.getConfiguration('singleObjectSync').get<number>('tree.pageSize')!;
-      assert.equal(first.length, pageSize + 1, 'one page plus the Load more item');
-      const more = first.at(-1)!;
-      assert.equal(more.kind, 'loadMore');
-      assert.equal(api.tree.getTreeItem(more).command?.command, 'singleObjectSync.loadMore');
-      await vscode.commands.executeCommand('singleObjectSync.loadMore', more);
-      const second = await children(bulk);
-      assert.equal(second.length, 2 * pageSize + 1);
-      const dns = new Set(second.filter((n) => n.kind === 'object').map((n) => (n as ObjectNode).entry.dn));
-      assert.equal(dns.size, 2 * pageSize, 'the second page adds new entries, no duplicates');
+      await ui('bulk-collapse-sales', [{ do: 'collapse', label: 'Sales', level: 4 }]);
+      const first = await ui('bulk', [{ do: 'expand', label: 'Bulk', level: 4 }, { do: 'scrollTo', label: 'Load more...', level: 5 }, { do: 'readTree' }]);
+      recordMetric('firstPageOf5000Ms', first[0]!.ms as number);
+      const more = first[2]!.rows!.find((r) => r.label === 'Load more...')!;
+      assert.equal(more.setsize, pageSize + 1, 'one page plus the Load more item');
+      assert.equal(more.posinset, pageSize + 1, 'Load more... comes last');
+      assert.equal(more.description, `${pageSize} shown`);
+      const second = await ui('bulk-more', [{ do: 'click', label: 'Load more...', level: 5 }, { do: 'wait', ms: 300 }, { do: 'scrollTo', label: 'Load more...', level: 5 }, { do: 'readTree' }]);
+      const again = second[3]!.rows!.find((r) => r.label === 'Load more...')!;
+      assert.equal(again.setsize, 2 * pageSize + 1, 'the second page adds a page of entries');
+      assert.equal(again.description, `${2 * pageSize} shown`);
+      // Tree item ids are the DNs: a duplicate would have been refused by VS Code.
+      await ui('bulk-collapse', [{ do: 'collapse', label: 'Bulk', level: 4 }]);
     });
 
-    full('validates the distinguished name as it is typed', async () => {
-      const { validateDistinguishedName } = api;
-      assert.equal(validateDistinguishedName(config.dns.previewUser), undefined);
-      assert.equal(validateDistinguishedName('CN=Smith\\, John,OU=EMEA,DC=corp,DC=contoso,DC=com'), undefined);
-      for (const bad of ['', 'CN=Jane Doe,,DC=corp', 'not a dn', '=Jane,DC=corp', 'CN=Jane\\']) {
-        const message = validateDistinguishedName(bad);
-        assert.ok(typeof message === 'string' && message.length > 0, `"${bad}" is refused`);
-      }
-    });
-
-    it('Preview Sync (Staging Mode) on an object runs the ten steps, exports nothing and opens the JSON document', async () => {
-      const user = await nodeFor(config.dns.previewUser, config.dns.contoso, config.dns.sales);
-      const run = (await vscode.commands.executeCommand('singleObjectSync.previewSync', user)) as RunRecord;
-      assert.ok(run, 'the command returned its run');
-      assert.equal(run.error, undefined, run.error ? `${run.error.code}: ${run.error.reason}` : '');
-      if (run.firstStepMs !== undefined) recordMetric('commandToFirstStepMs', run.firstStepMs);
-      const summary = run.summary!;
+    page('Preview Sync (Staging Mode) on an object runs the ten steps, exports nothing and opens the JSON document', async () => {
+      const mark = logMark();
+      await contextAction('preview', config.dns.previewUser, preview);
+      const { document, summary } = await nextResult(config.dns.previewUser);
+      const finished = await logLine('the preview finished', /finished: \w+ in \d+ ms \(first step shown after (\d+) ms\)/, mark);
+      recordMetric('commandToFirstStepMs', Number(/first step shown after (\d+) ms/.exec(finished)![1]));
       assertSummaryShape(summary);
       assert.equal(summary.targetSystem.details.stagingMode, 'True');
-      const exportStep = summary.provisioningSteps[9]!;
-      assert.equal(exportStep.status, 'skipped', `staging mode exports nothing: ${outline(summary)}`);
-      const parsed = await jsonDocumentOf(run);
-      assert.equal(parsed.id, summary.id);
-      assert.equal(lower(parsed.sourceIdentity.details.distinguishedName ?? ''), lower(config.dns.previewUser));
+      assert.equal(summary.provisioningSteps[9]!.status, 'skipped', `staging mode exports nothing: ${outline(summary)}`);
+      assertJsonDocument(document);
+      await assertJsonTab(document);
       const panelTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('singleObjectSync.report'));
       assert.ok(panelTab, 'the report panel is open');
     });
 
-    if (smoke) {
-      it('in an untrusted workspace only the preview runs: Sync Object is refused before any directory call', async () => {
-        assert.equal(vscode.workspace.isTrusted, false, 'the smoke run opens the workspace untrusted');
-        const user = await nodeFor(config.dns.exportUser, config.dns.contoso, config.dns.sales);
-        const before = api.runner.runs.length;
-        const run = (await vscode.commands.executeCommand('singleObjectSync.syncObject', user)) as RunRecord;
-        assert.equal(run.error?.code, 'ExportNotAllowedInUntrustedWorkspace');
-        assert.equal(run.summary, undefined, 'nothing ran');
-        assert.equal(api.runner.runs.length, before + 1);
-      });
-    }
+    smokePage('in an untrusted workspace only the preview runs: Sync Object is refused before any directory call', async () => {
+      const mark = logMark();
+      markResults();
+      await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.exportUser, { stagingMode: false });
+      await logLine('the export was refused', new RegExp(`Sync of ${escape(config.dns.exportUser)} refused: ExportNotAllowedInUntrustedWorkspace`), mark);
+      assert.doesNotMatch(logText().slice(mark), /started/, 'nothing ran');
+      assert.deepEqual(newResults(), [], 'no result');
+    });
 
     page('the report panel shows the four tabs with the result, under a strict CSP', async () => {
       const answer = await checkpoint('panel', { distinguishedName: config.dns.previewUser, exportOffered: vscode.workspace.isTrusted });
@@ -272,10 +401,10 @@ export function defineSuite(): void {
     });
 
     fullPage('the panel buttons reach the extension: Open JSON reopens the result, Save HTML Report writes the standalone report', async () => {
-      const staged = lastRun();
-      const id = staged.summary!.id;
+      const staged = jsonResults().filter((r) => lower(r.summary.sourceIdentity.details.distinguishedName ?? '') === lower(config.dns.previewUser)).at(-1)!;
+      const id = staged.summary.id;
       // Close the JSON document, then click "Open JSON" in the webview (a real click in Chromium).
-      await vscode.window.showTextDocument(staged.jsonDocument!, { viewColumn: vscode.ViewColumn.One });
+      await vscode.window.showTextDocument(staged.document, { viewColumn: vscode.ViewColumn.One });
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       const answer = await checkpoint('panel-open-json', { click: 'Open JSON' });
       assert.deepEqual(answer.problems, []);
@@ -283,117 +412,159 @@ export function defineSuite(): void {
         vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'json' && e.document.getText().includes(id))?.document,
       );
       assert.equal((JSON.parse(reopened.getText()) as ProvisioningObjectSummary).id, id);
+      markResults();
 
       const reportDir = path.join(path.dirname(config.configFile), '.single-object-sync', 'reports');
       rmSync(reportDir, { recursive: true, force: true });
-      const originalInfo = api.ui.info;
-      api.ui.info = async () => undefined; // the "saved" notification is not clicked
-      try {
-        await checkpoint('panel-save-html', { click: 'Save HTML Report' });
-        const file = await eventually('the saved HTML report', () => {
-          const found = existsSync(reportDir) ? readdirSync(reportDir).find((f) => /^ADSyncSingleObjectSyncResult-\d{8}-\d{6}\.htm$/.test(f)) : undefined;
-          return found ? path.join(reportDir, found) : undefined;
-        });
-        const html = readFileSync(file, 'utf8');
-        assert.ok(html.includes(id), 'the report is the one shown');
-        assert.ok(html.includes('Troubleshooting &amp; Recommendation'), 'the standalone report has its tabs');
-      } finally {
-        api.ui.info = originalInfo;
-      }
+      await checkpoint('panel-save-html', { click: 'Save HTML Report' });
+      const file = await eventually('the saved HTML report', () => {
+        const found = existsSync(reportDir) ? readdirSync(reportDir).find((f) => /^ADSyncSingleObjectSyncResult-\d{8}-\d{6}\.htm$/.test(f)) : undefined;
+        return found ? path.join(reportDir, found) : undefined;
+      });
+      const html = readFileSync(file, 'utf8');
+      assert.ok(html.includes(id), 'the report is the one shown');
+      assert.ok(html.includes('Troubleshooting &amp; Recommendation'), 'the standalone report has its tabs');
+    });
+
+    fullPage('Run With Export asks in a modal dialog: nothing is exported without it', async () => {
+      markResults();
+      const mark = logMark();
+      const [, quiet] = await ui('run-with-export', [{ do: 'panelClick', button: 'Run With Export' }, { do: 'expectNothing', ms: 1500 }]);
+      // While extension tests run, VS Code refuses modal dialogs (DialogService.skipDialogs) and
+      // names the one asked for; the confirmed path runs after the reload, where dialogs show
+      // (extension.test.ts: "exports from the panel ask in a modal dialog").
+      await logLine('the modal confirmation asked for', new RegExp(`refused to show dialog in tests\\. Contents: Export ${escape(config.dns.previewUser)} to Microsoft Entra ID\\?`), mark);
+      assert.deepEqual(quiet!.seen, []);
+      assert.doesNotMatch(logText().slice(mark), /started/, 'no export ran without the confirmation');
+      assert.deepEqual(newResults(), [], 'no result');
+    });
+
+    fullPage('the panel acts only on what the host offered: forged webview messages export nothing', async () => {
+      // The panel shows the preview: its four buttons are the host's offer.
+      const [buttons] = await ui('offered', [{ do: 'panelButtons' }]);
+      assert.deepEqual(buttons!.buttons, ['Open JSON', 'Save HTML Report', 'Run Again', 'Run With Export']);
+      markResults();
+      const mark = logMark();
+      const [, , , nothing] = await ui('forged', [
+        { do: 'forge', message: { type: 'runWithExport', offer: 'forged-offer' } },
+        { do: 'forge', message: { type: 'runAgain' } },
+        { do: 'forge', message: { type: 'runAgain', offer: '00000000-0000-4000-8000-000000000000' } },
+        { do: 'expectNothing', ms: 3000 },
+      ]);
+      assert.deepEqual(nothing!.seen, [], 'no confirmation and no prompt opened');
+      await logLine('the forged runWithExport was ignored', /ignored runWithExport: not offered/, mark);
+      await logLine('the forged runAgain was ignored', /ignored runAgain: not offered/, mark);
+      await logLine('the message without an offer was refused', /ignored a malformed message/, mark);
+      assert.doesNotMatch(logText().slice(mark), /started|refused to show dialog/, 'no sync ran and no export was even asked for');
+      assert.deepEqual(newResults(), [], 'no result');
     });
 
     fullPage('steps stream into the panel while the sync runs, and Cancel on the progress notification stops it', async () => {
       // One slow Graph lookup (step 8) holds the sync mid-way: long enough to look and cancel.
       await checkpoint('arm-slow-graph', { graphLatency: { path: '/v1.0/users', method: 'GET', latencyMs: 8000 } });
-      const user = await nodeFor(`CN=Frank Moss,${config.dns.sales}`, config.dns.contoso, config.dns.sales);
-      const running = vscode.commands.executeCommand('singleObjectSync.previewSync', user) as Thenable<RunRecord>;
-      const answer = await checkpoint('live-steps', { cancelRunningSync: true });
-      const run = await running;
+      const frank = `CN=Frank Moss,${config.dns.sales}`;
+      markResults();
+      const mark = logMark();
+      await showTree();
+      const answer = await checkpoint('live-steps', {
+        ui: [...openSales, { do: 'scrollTo', label: 'Frank Moss', level: 5 }, { do: 'context', label: 'Frank Moss', level: 5, item: preview }],
+        cancelRunningSync: true,
+      });
       assert.deepEqual(answer.problems, []);
-      assert.equal(run.error?.code, 'SyncCancelled', run.error ? `${run.error.code}: ${run.error.reason}` : `not cancelled: ${outline(run.summary)}`);
-      assert.equal(run.summary, undefined, 'a cancelled sync opens no JSON document');
+      await logLine('the sync was cancelled', new RegExp(`${escape(frank)} failed: SyncCancelled`), mark);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(newResults(), [], 'a cancelled sync opens no JSON document');
     });
 
-    full('Run With Export asks for confirmation first, then exports', async () => {
-      const staged = api.runner.runs.findLast((r) => r.stagingMode && r.summary !== undefined);
-      assert.ok(staged, 'a finished preview run');
-      const state = { run: { distinguishedName: staged.distinguishedName, stagingMode: true, startDateTime: '', exportAllowed: true }, steps: [], phase: 'finished' as const, selectedTab: 0, summary: staged.summary };
-      const originalConfirm = api.ui.confirm;
-      const asked: string[] = [];
-      try {
-        api.ui.confirm = async (message) => {
-          asked.push(message);
-          return undefined; // declined
-        };
-        const before = api.runner.runs.length;
-        await api.runner.runWithExport(state);
-        assert.equal(asked.length, 1, 'a modal confirmation was shown');
-        assert.equal(api.runner.runs.length, before, 'declining runs nothing');
-        api.ui.confirm = async (message, _detail, action) => {
-          asked.push(message);
-          return action;
-        };
-        await api.runner.runWithExport(state);
-      } finally {
-        api.ui.confirm = originalConfirm;
-      }
-      const run = lastRun();
-      assert.equal(run.stagingMode, false);
-      assert.equal(run.error, undefined, run.error ? `${run.error.code}: ${run.error.reason}` : '');
-      assert.equal(run.summary!.targetSystem.details.stagingMode, 'False');
-      assert.notEqual(run.summary!.provisioningSteps[9]!.status, 'skipped', `the export step ran: ${outline(run.summary)}`);
-      await jsonDocumentOf(run);
-    });
-
-    full('Sync Object on an object runs a real sync with export', async () => {
-      const user = await nodeFor(config.dns.exportUser, config.dns.contoso, config.dns.sales);
-      const run = (await vscode.commands.executeCommand('singleObjectSync.syncObject', user)) as RunRecord;
-      assert.equal(run.error, undefined, run.error ? `${run.error.code}: ${run.error.reason}` : '');
-      const summary = await jsonDocumentOf(run);
+    fullPage('Sync Object on an object runs a real sync with export', async () => {
+      markResults();
+      await contextAction('sync-object', config.dns.exportUser, 'Sync Object');
+      const { document, summary } = await nextResult(config.dns.exportUser);
+      assertJsonDocument(document);
+      await assertJsonTab(document);
       assert.equal(summary.targetSystem.details.stagingMode, 'False');
-      const exportStep = summary.provisioningSteps[9]!;
-      assert.ok(['success', 'warning'].includes(exportStep.status), `export step: ${outline(summary)}`);
+      assert.ok(['success', 'warning'].includes(summary.provisioningSteps[9]!.status), `export step: ${outline(summary)}`);
       assert.ok(summary.targetIdentity.id, 'the object exists in Entra ID now');
-      if (harness) assert.deepEqual((await checkpoint('panel-export', { distinguishedName: config.dns.exportUser, exportOffered: false })).problems, []);
+      assert.deepEqual((await checkpoint('panel-export', { distinguishedName: config.dns.exportUser, exportOffered: false })).problems, []);
     });
 
-    full('Sync Object by Distinguished Name... takes a typed DN and the chosen mode', async () => {
-      const original = { input: api.ui.input, pick: api.ui.pick };
-      const prompts: string[] = [];
+    fullPage('a configuration that changes an endpoint gets no stored secret: the user is asked, and the servers it names receive nothing', async () => {
+      traps ??= await startTraps(path.join(config.workspace, '.traps'));
+      const t = traps;
+      const settings = vscode.workspace.getConfiguration('singleObjectSync');
+      const variants: { name: string; change: { ad?: Record<string, unknown>; entra?: Record<string, unknown> }; asks: RegExp }[] = [
+        { name: 'ldap-url', change: { ad: { url: t.ldapUrl, allowInsecure: true, tls: undefined } }, asks: new RegExp(`Password of .*${escape(t.ldapUrl.replace('ldap://', ''))}.*not encrypted`, 's') },
+        { name: 'bind-dn', change: { ad: { bindDn: `CN=Someone Else,${config.dns.contoso}` } }, asks: /Password of CN=Someone Else/ },
+        { name: 'authority', change: { entra: { authorityHost: t.authorityHost, caFile: t.caFile } }, asks: new RegExp(`Client secret of app.*${escape(t.authorityHost.replace('https://', ''))}`, 's') },
+        { name: 'tenant', change: { entra: { tenantId: '11111111-2222-4333-8444-555555555555' } }, asks: /Client secret of app.*11111111-2222-4333-8444-555555555555/s },
+        { name: 'client', change: { entra: { clientId: '66666666-7777-4888-9999-000000000000' } }, asks: /Client secret of app 66666666-7777-4888-9999-000000000000/ },
+      ];
+      // The tree stays closed: only the sync asks for the secret.
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
       try {
-        api.ui.input = async (options) => {
-          prompts.push('input');
-          assert.equal(options.validateInput?.('CN=x,,DC=y') !== undefined, true, 'the input box validates');
-          return `  ${config.dns.previewUser}  `;
-        };
-        api.ui.pick = async (items) => {
-          prompts.push('pick');
-          return items.find((i) => i.label.startsWith('Preview'));
-        };
-        const run = (await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName')) as RunRecord;
-        assert.deepEqual(prompts, ['input', 'pick']);
-        assert.equal(run.stagingMode, true);
-        assert.equal(run.distinguishedName, config.dns.previewUser);
-        assert.equal(run.error, undefined, run.error ? `${run.error.code}: ${run.error.reason}` : '');
+        for (const variant of variants) {
+          const file = path.join(config.workspace, 'changed', `${variant.name}.single-object-sync.json`);
+          mkdirSync(path.dirname(file), { recursive: true });
+          writeFileSync(file, hostileConfiguration(t, variant.change));
+          await settings.update('configurationFile', file, vscode.ConfigurationTarget.Workspace);
+          markResults();
+          const [dismissed] = await commandWithUi(`endpoint-${variant.name}`, () => vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }), [
+            { do: 'dismissPrompts', ms: 3000 },
+          ]);
+          const prompts = dismissed!.prompts ?? [];
+          assert.ok(prompts.length >= 1, `${variant.name}: the user is asked for the secret`);
+          const texts = prompts.map((p) => `${String(p.title)} ${String(p.message)} ${String(p.placeholder)}`);
+          const asked = prompts.find((_p, i) => variant.asks.test(texts[i]!));
+          assert.ok(asked, `${variant.name}: a prompt names the new endpoint (${texts.join(' | ')})`);
+          assert.equal(asked.password, true, `${variant.name}: a password box`);
+          const { summary } = await nextResult(config.dns.previewUser);
+          assert.match(outline(summary), /MissingSecret/, `${variant.name}: the run stopped without the secret: ${outline(summary)}`);
+        }
       } finally {
-        Object.assign(api.ui, original);
+        await settings.update('configurationFile', undefined, vscode.ConfigurationTarget.Workspace);
       }
+      assert.deepEqual(secretSeen(t, config.entraClientSecret), [], 'no token request carries the client secret');
+      assert.deepEqual(secretSeen(t, config.adPassword), [], 'the ldap:// server with allowInsecure receives no bind password');
+      assert.equal(t.requests.filter((r) => r.method === 'POST').length, 0, 'no token request reached the changed authority');
     });
 
-    full('a malformed DN never reaches the directory: the command reports the parse error', async () => {
-      const before = api.runner.runs.length;
+    fullPage('Sync Object by Distinguished Name... validates the DN as it is typed and takes the chosen mode', async () => {
+      markResults();
+      const bad = ['CN=Jane Doe,,DC=corp', 'not a dn', '=Jane,DC=corp', 'CN=Jane\\'];
+      const good = ['CN=Smith\\, John,OU=EMEA,DC=corp,DC=contoso,DC=com'];
+      const steps = await commandWithUi('by-dn', () => vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName'), [
+        ...[...bad, ...good].map((text): UiStep => ({ do: 'type', text, enter: false })),
+        { do: 'type', text: `  ${config.dns.previewUser}  ` },
+        { do: 'pick', label: preview },
+      ]);
+      const prompt = 'The distinguished name of the Active Directory object to sync';
+      bad.forEach((text, i) => {
+        const message = String(steps[i]!.message);
+        assert.ok(message.length > 0 && !message.includes(prompt), `"${text}" is refused with a reason (${message})`);
+      });
+      assert.ok(String(steps[bad.length]!.message).includes(prompt), `an escaped comma is valid (${String(steps[bad.length]!.message)})`);
+      assert.match(String(steps.at(-1)!.title), /How to sync/);
+      const { summary } = await nextResult(config.dns.previewUser);
+      assert.equal(summary.targetSystem.details.stagingMode, 'True');
+      assert.equal(lower(summary.sourceIdentity.details.distinguishedName ?? ''), lower(config.dns.previewUser), 'the DN was trimmed');
+    });
+
+    fullPage('a malformed DN never reaches the directory: the command reports the parse error', async () => {
+      const mark = logMark();
       await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', 'CN=broken,,DC=corp', { stagingMode: true });
       await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', '   ', { stagingMode: true });
-      assert.equal(api.runner.runs.length, before, 'no run started');
+      await logLine('the refused DN', /syncByDistinguishedName: \w+/, mark);
+      assert.doesNotMatch(logText().slice(mark), /started/, 'no run started');
     });
 
-    full('Copy Distinguished Name puts the DN on the clipboard', async () => {
-      const user = await nodeFor(config.dns.previewUser, config.dns.contoso, config.dns.sales);
-      await vscode.commands.executeCommand('singleObjectSync.copyDistinguishedName', user);
-      assert.equal(await vscode.env.clipboard.readText(), (user as ObjectNode).entry.dn);
+    fullPage('Copy Distinguished Name puts the DN on the clipboard', async () => {
+      await vscode.env.clipboard.writeText('');
+      await contextAction('copy-dn', config.dns.previewUser, 'Copy Distinguished Name');
+      const copied = await eventually('the DN on the clipboard', async () => (await vscode.env.clipboard.readText()) || undefined);
+      assert.equal(lower(copied), lower(config.dns.previewUser));
     });
 
-    full('Open Configuration creates a starter file with $schema when there is none', async () => {
+    fullPage('Open Configuration creates a starter file with $schema when there is none', async () => {
       const starter = path.join(config.workspace, 'starter', 'single-object-sync.json');
       rmSync(path.dirname(starter), { recursive: true, force: true });
       const settings = vscode.workspace.getConfiguration('singleObjectSync');

@@ -18,6 +18,23 @@ export const extensionErrors = {
     documentationUrl: 'https://code.visualstudio.com/docs/editing/workspaces/workspace-trust',
     category: 'nonServiceFailure',
   },
+  UntrustedWorkspaceConfiguration: {
+    code: 'UntrustedWorkspaceConfiguration',
+    reason:
+      'This workspace is not trusted, so its single-object-sync.json and workspace settings are not read: they decide where your stored passwords and client secrets are sent.',
+    recommendedAction:
+      'Trust the workspace (Workspaces: Manage Workspace Trust), or run "Single Object Sync: Choose Configuration File..." to use a configuration file you pick (saved as an absolute path in your user settings).',
+    documentationUrl: 'https://code.visualstudio.com/docs/editing/workspaces/workspace-trust',
+    category: 'nonServiceFailure',
+  },
+  ConfigurationFileNotUsable: {
+    code: 'ConfigurationFileNotUsable',
+    reason: 'The configuration file {path} cannot be used in this workspace: {detail}.',
+    recommendedAction:
+      'Run "Single Object Sync: Choose Configuration File..." and pick a file on this machine; it is saved as an absolute path in your user settings.',
+    documentationUrl: 'https://code.visualstudio.com/docs/editing/workspaces/workspace-trust',
+    category: 'nonServiceFailure',
+  },
   MissingDistinguishedName: {
     code: 'MissingDistinguishedName',
     reason: 'No distinguished name was given, so there is no object to sync.',

@@ -1,0 +1,354 @@
+// What the harness does in the workbench for the suite (a checkpoint's `ui` list): the
+// suite never reaches into the extension; it asks the harness to act as a person would -
+// expand the tree, right-click, answer quick picks and input boxes, click modal dialogs,
+// read hovers and the view's welcome text - and reads what the person would see.
+import type { Frame, Locator, Page } from 'playwright-core';
+
+export type UiStep =
+  /** Click the quick pick item whose label starts with `label`; records the pick's title and items. */
+  | { do: 'pick'; label: string }
+  /** Fill the quick input (once its title contains `title`, if given); Enter unless enter is false. Records title, prompt/validation message, password. */
+  | { do: 'type'; text: string; enter?: boolean; title?: string }
+  /** Run a command from the Command Palette (F1) by its title. */
+  | { do: 'command'; title: string }
+  /** Wait until the report panel shows a finished result whose mode badge contains `mode` and that offers `button`. */
+  | { do: 'panelWait'; mode?: string; button?: string; timeoutMs?: number }
+  /** Record the open quick input (title, message, items, password) and press Escape. */
+  | { do: 'escape' }
+  /** Record and dismiss (Escape) every quick input that opens, until none has opened for `ms`. */
+  | { do: 'dismissPrompts'; ms: number }
+  /** Wait `ms`: no quick input and no modal dialog may open (a problem if one does; it is dismissed). */
+  | { do: 'expectNothing'; ms: number }
+  /** A modal dialog: record its text and click the button. */
+  | { do: 'dialog'; button: string }
+  /** Tree rows (label at an aria-level): expand, collapse, click, right-click a menu item, hover. */
+  | { do: 'expand'; label: string; level?: number }
+  | { do: 'collapse'; label: string; level?: number }
+  | { do: 'click'; label: string; level?: number }
+  | { do: 'context'; label: string; level?: number; item?: string }
+  | { do: 'hover'; label: string; level?: number }
+  /** Scroll the tree until a row is rendered (virtualized lists render only what is visible). */
+  | { do: 'scrollTo'; label: string; level?: number }
+  | { do: 'readTree' }
+  | { do: 'welcome' }
+  /** The report webview: click a button, or post a message as the webview's own script could. */
+  | { do: 'panelClick'; button: string }
+  | { do: 'forge'; message: unknown }
+  | { do: 'panelButtons' }
+  | { do: 'wait'; ms: number };
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  level: number;
+  expanded: string | null;
+  posinset: number;
+  setsize: number;
+  icon: string;
+  /** The icon's computed colour (a dimmed, out-of-scope icon differs from an in-scope one). */
+  iconColor: string;
+}
+
+const quickInput = (page: Page) => page.locator('.quick-input-widget');
+const treeRows = (page: Page) => page.locator('.customview-tree .monaco-list-row');
+const dialogBox = (page: Page) => page.locator('.monaco-dialog-box');
+
+async function waitVisible(locator: Locator, timeout = 15_000): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout });
+}
+
+async function readQuickInput(page: Page): Promise<Record<string, unknown>> {
+  const widget = quickInput(page);
+  return {
+    title: ((await widget.locator('.quick-input-title').textContent().catch(() => '')) ?? '').trim(),
+    message: ((await widget.locator('.quick-input-message').textContent().catch(() => '')) ?? '').trim(),
+    placeholder: (await widget.locator('.quick-input-box input').getAttribute('placeholder').catch(() => '')) ?? '',
+    password: ((await widget.locator('.quick-input-box input').getAttribute('type').catch(() => '')) ?? '') === 'password',
+    items: await widget.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim())),
+  };
+}
+
+async function readRows(page: Page): Promise<TreeRow[]> {
+  return treeRows(page).evaluateAll((rows) =>
+    rows.map((r) => {
+      const icon = r.querySelector('.custom-view-tree-node-item-icon');
+      return {
+        label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+        description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+        level: Number(r.getAttribute('aria-level') ?? 0),
+        expanded: r.getAttribute('aria-expanded'),
+        posinset: Number(r.getAttribute('aria-posinset') ?? 0),
+        setsize: Number(r.getAttribute('aria-setsize') ?? 0),
+        icon: (icon?.className ?? '').split(/\s+/).filter((c) => c.startsWith('codicon-')).join(' '),
+        iconColor: icon ? getComputedStyle(icon).color : '',
+      };
+    }),
+  );
+}
+
+function rowLocator(page: Page, label: string, level?: number): Locator {
+  const rows = treeRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
+  return level === undefined ? rows.first() : rows.and(page.locator(`[aria-level="${level}"]`)).first();
+}
+
+/** Scrolls the (virtualized) tree from the top until the row is rendered. */
+async function scrollToRow(page: Page, target: Locator): Promise<void> {
+  // Focus the list itself: clicking a row would toggle its expansion.
+  await page.locator('.customview-tree .monaco-list').first().focus();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 80 && !(await target.isVisible().catch(() => false)); i++) {
+    await page.keyboard.press('PageDown');
+    await page.waitForTimeout(60);
+  }
+}
+
+async function row(page: Page, label: string, level?: number): Promise<Locator> {
+  const found = rowLocator(page, label, level);
+  const shown = await found.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+  if (!shown) await scrollToRow(page, found);
+  await waitVisible(found, 20_000);
+  return found;
+}
+
+/** Waits until a row's children are rendered (or it shows it has none). */
+async function waitForChildren(page: Page, label: string, level: number | undefined): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    const rows = await readRows(page);
+    const index = rows.findIndex((r) => r.label === label && (level === undefined || r.level === level));
+    const parent = rows[index];
+    if (parent?.expanded === 'true' && rows[index + 1] && rows[index + 1]!.level > parent.level) return;
+    await page.waitForTimeout(100);
+  }
+}
+
+async function reportFrameOf(page: Page): Promise<Frame | undefined> {
+  for (const frame of page.frames()) {
+    try {
+      if (await frame.$('#sos-app')) return frame;
+    } catch {
+      // frames come and go
+    }
+  }
+  return undefined;
+}
+
+async function dismissDialogIfAny(page: Page): Promise<string | undefined> {
+  if (!(await dialogBox(page).isVisible().catch(() => false))) return undefined;
+  const text = ((await dialogBox(page).textContent()) ?? '').trim();
+  await dialogBox(page).locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).first().click({ timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
+  return text;
+}
+
+/** Tree steps are retried: a refresh (a changed setting, new credentials) re-renders the rows under them. */
+const treeSteps = new Set<UiStep['do']>(['expand', 'collapse', 'click', 'context', 'hover', 'scrollTo']);
+
+export async function runUiSteps(page: Page, steps: UiStep[], problems: string[]): Promise<Record<string, unknown>[]> {
+  const results: Record<string, unknown>[] = [];
+  for (const step of steps) {
+    const result: Record<string, unknown> = { do: step.do };
+    results.push(result);
+    const attempts = treeSteps.has(step.do) ? 3 : 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await runStep(page, step, result);
+        break;
+      } catch (error) {
+        if (attempt < attempts) {
+          await page.keyboard.press('Escape').catch(() => undefined);
+          await page.waitForTimeout(1000);
+          continue;
+        }
+        problems.push(`ui step ${JSON.stringify(step)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        return results;
+      }
+    }
+  }
+  return results;
+}
+
+async function runStep(page: Page, step: UiStep, result: Record<string, unknown>): Promise<void> {
+  switch (step.do) {
+    case 'pick': {
+      await waitVisible(quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: step.label }));
+      Object.assign(result, await readQuickInput(page));
+      // As a person picks with the keyboard: filter by the label, then Enter.
+      const filter = quickInput(page).locator('.quick-input-box input');
+      await filter.fill(step.label);
+      await page.waitForTimeout(200);
+      await filter.press('Enter');
+      break;
+    }
+    case 'command': {
+      await page.keyboard.press('F1');
+      const input = quickInput(page).locator('.quick-input-box input');
+      await waitVisible(input);
+      await input.fill(`>${step.title}`);
+      await waitVisible(quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: step.title }));
+      await input.press('Enter');
+      await page.waitForTimeout(300);
+      break;
+    }
+    case 'panelWait': {
+      const until = Date.now() + (step.timeoutMs ?? 60_000);
+      let seen: Record<string, unknown> = {};
+      while (Date.now() < until) {
+        const frame = await reportFrameOf(page);
+        seen = frame
+          ? await frame
+              .evaluate(() => {
+                const app = document.getElementById('sos-app')!;
+                return {
+                  phase: app.dataset.phase ?? '',
+                  mode: (app.querySelector('[data-testid="mode"]')?.textContent ?? '').trim(),
+                  status: (app.querySelector('[data-testid="status"]')?.textContent ?? '').trim(),
+                  dn: (app.querySelector('[data-testid="dn"]')?.textContent ?? '').trim(),
+                  buttons: Array.from(app.querySelectorAll('vscode-button')).map((b) => (b.textContent ?? '').trim()),
+                };
+              })
+              .catch(() => ({}))
+          : {};
+        const buttons = (seen.buttons as string[] | undefined) ?? [];
+        if (seen.phase === 'finished' && (!step.mode || String(seen.mode).startsWith(step.mode)) && (!step.button || buttons.includes(step.button))) break;
+        await page.waitForTimeout(200);
+      }
+      Object.assign(result, seen);
+      if (!(seen.phase === 'finished' && (!step.mode || String(seen.mode).startsWith(step.mode)) && (!step.button || ((seen.buttons as string[]) ?? []).includes(step.button)))) {
+        throw new Error(`the panel did not show a finished ${step.mode ?? ''} result offering ${step.button ?? 'its actions'}: ${JSON.stringify(seen)}`);
+      }
+      break;
+    }
+    case 'type': {
+      const input = quickInput(page).locator('.quick-input-box input');
+      if (step.title) await waitVisible(quickInput(page).locator('.quick-input-title', { hasText: step.title }));
+      await waitVisible(input);
+      await input.fill(step.text);
+      await page.waitForTimeout(250); // validation runs after input
+      Object.assign(result, await readQuickInput(page));
+      if (step.enter !== false) await input.press('Enter');
+      break;
+    }
+    case 'escape': {
+      await waitVisible(quickInput(page));
+      Object.assign(result, await readQuickInput(page));
+      await page.keyboard.press('Escape');
+      await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+      break;
+    }
+    case 'dismissPrompts': {
+      const seen: Record<string, unknown>[] = [];
+      let until = Date.now() + step.ms;
+      while (Date.now() < until) {
+        if (await quickInput(page).isVisible().catch(() => false)) {
+          seen.push(await readQuickInput(page));
+          await page.keyboard.press('Escape');
+          await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+          until = Date.now() + step.ms;
+        }
+        await page.waitForTimeout(100);
+      }
+      result.prompts = seen;
+      break;
+    }
+    case 'expectNothing': {
+      const until = Date.now() + step.ms;
+      const seen: string[] = [];
+      while (Date.now() < until) {
+        const dialog = await dismissDialogIfAny(page);
+        if (dialog) seen.push(`dialog: ${dialog}`);
+        if (await quickInput(page).isVisible().catch(() => false)) {
+          seen.push(`quick input: ${JSON.stringify(await readQuickInput(page))}`);
+          await page.keyboard.press('Escape');
+        }
+        await page.waitForTimeout(100);
+      }
+      result.seen = seen;
+      break;
+    }
+    case 'dialog': {
+      await waitVisible(dialogBox(page));
+      result.message = ((await dialogBox(page).locator('.dialog-message-text').textContent().catch(() => '')) ?? '').trim();
+      result.detail = ((await dialogBox(page).locator('.dialog-message-detail').textContent().catch(() => '')) ?? '').trim();
+      result.buttons = await dialogBox(page).locator('.dialog-buttons .monaco-button').evaluateAll((bs) => bs.map((b) => (b.textContent ?? '').trim()));
+      await dialogBox(page).locator('.dialog-buttons .monaco-button', { hasText: step.button }).first().click({ timeout: 10_000 });
+      await dialogBox(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+      break;
+    }
+    case 'expand':
+    case 'collapse': {
+      const target = await row(page, step.label, step.level);
+      const expanded = await target.getAttribute('aria-expanded', { timeout: 5000 });
+      const want = step.do === 'expand' ? 'true' : 'false';
+      const started = Date.now();
+      if (expanded !== want) await target.locator('.monaco-tl-twistie').click();
+      if (step.do === 'expand') await waitForChildren(page, step.label, step.level);
+      result.ms = Date.now() - started;
+      break;
+    }
+    case 'click': {
+      await (await row(page, step.label, step.level)).click();
+      break;
+    }
+    case 'context': {
+      await (await row(page, step.label, step.level)).click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu, .monaco-menu-container .monaco-menu').first();
+      await waitVisible(menu, 10_000);
+      result.items = await menu.locator('.action-item .action-label').evaluateAll((as) => as.map((a) => (a.getAttribute('aria-label') ?? a.textContent ?? '').trim()).filter((t) => t !== ''));
+      if (step.item) await menu.locator('.action-item .action-label', { hasText: step.item }).first().click({ timeout: 10_000 });
+      else await page.keyboard.press('Escape');
+      break;
+    }
+    case 'hover': {
+      const target = await row(page, step.label, step.level);
+      await target.locator('.label-name').hover();
+      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /\S/ }).first();
+      await waitVisible(hover, 10_000);
+      result.text = ((await hover.textContent()) ?? '').trim();
+      await page.mouse.move(5, 5);
+      break;
+    }
+    case 'scrollTo': {
+      const target = rowLocator(page, step.label, step.level);
+      await scrollToRow(page, target);
+      await waitVisible(target, 5000);
+      break;
+    }
+    case 'readTree':
+      result.rows = await readRows(page);
+      break;
+    case 'welcome': {
+      const welcome = page.locator('.welcome-view-content').first();
+      await waitVisible(welcome, 15_000);
+      result.text = ((await welcome.textContent()) ?? '').trim();
+      result.buttons = await welcome.locator('.monaco-button, a').evaluateAll((bs) => bs.map((b) => (b.textContent ?? '').trim()).filter((t) => t !== ''));
+      break;
+    }
+    case 'panelClick': {
+      const frame = await reportFrameOf(page);
+      if (!frame) throw new Error('no report webview');
+      await frame.locator('vscode-button', { hasText: step.button }).first().click({ timeout: 10_000 });
+      break;
+    }
+    case 'panelButtons': {
+      const frame = await reportFrameOf(page);
+      if (!frame) throw new Error('no report webview');
+      result.buttons = await frame.locator('vscode-button').evaluateAll((bs) => bs.map((b) => (b.textContent ?? '').trim()));
+      break;
+    }
+    case 'forge': {
+      // Exactly what a script inside the webview can do (acquireVsCodeApi's own channel).
+      const frame = await reportFrameOf(page);
+      if (!frame) throw new Error('no report webview');
+      // The content frame's acquireVsCodeApi posts through its host frame's function (the
+      // content frame itself sees window.parent === window).
+      const host = frame.parentFrame();
+      if (!host) throw new Error('the report webview has no host frame');
+      await host.evaluate((message) => {
+        (window as unknown as Record<string, (channel: string, data: unknown) => void>)['__vscode_post_message__']!('onmessage', { message });
+      }, step.message);
+      break;
+    }
+    case 'wait':
+      await page.waitForTimeout(step.ms);
+      break;
+  }
+}
