@@ -4,7 +4,7 @@
 // checkpoints (screenshots, the report webview's DOM), and returns the mocha results that
 // the suite wrote, for extension.test.ts to re-report as node:test subtests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -309,7 +309,10 @@ export async function runSuiteInCodeServer(options: HarnessOptions): Promise<Har
         await options.onCheckpoint?.(name, request);
         const answer = await answerCheckpoint(page, name, request, options.artifactsDir, screenshots);
         say(`checkpoint ${name}: ${answer.problems.length === 0 ? 'ok' : answer.problems.join('; ')}`);
-        writeFileSync(path.join(checkpoints, `${name}.answer.json`), JSON.stringify(answer));
+        // Written whole, then renamed: the suite polls for the file and must never read half of it.
+        const answerFile = path.join(checkpoints, `${name}.answer.json`);
+        writeFileSync(`${answerFile}.tmp`, JSON.stringify(answer));
+        renameSync(`${answerFile}.tmp`, answerFile);
       }
       await new Promise((r) => setTimeout(r, 150));
     }

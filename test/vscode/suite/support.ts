@@ -1,7 +1,7 @@
 // What the suite shares with the harness: the config file it writes before starting
 // code-server, the results file, and checkpoints (the suite pauses; the harness looks at
 // the page in Chromium - screenshots, the webview's DOM - and answers).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface SuiteConfig {
@@ -67,7 +67,10 @@ export interface CheckpointAnswer {
 export async function checkpoint(name: string, request: Record<string, unknown> = {}): Promise<CheckpointAnswer> {
   mkdirSync(checkpointDir(), { recursive: true });
   const answerFile = path.join(checkpointDir(), `${name}.answer.json`);
-  writeFileSync(path.join(checkpointDir(), `${name}.json`), JSON.stringify(request));
+  // Written whole, then renamed (the harness polls the folder): never half a request.
+  const requestFile = path.join(checkpointDir(), `${name}.json`);
+  writeFileSync(`${requestFile}.tmp`, JSON.stringify(request));
+  renameSync(`${requestFile}.tmp`, requestFile);
   for (let i = 0; i < 1200; i++) {
     if (existsSync(answerFile)) return JSON.parse(readFileSync(answerFile, 'utf8')) as CheckpointAnswer;
     await new Promise((r) => setTimeout(r, 100));
