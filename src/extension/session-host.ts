@@ -25,9 +25,10 @@ export class SessionHost implements vscode.Disposable {
     const path = configurationPath();
     if (this.current?.path !== path) {
       await this.reset(false);
-      const stateDir = vscode.Uri.joinPath(this.context.globalStorageUri, 'state').fsPath;
+      // The configuration's own stateDir, as the CLI uses it: one state folder per
+      // configuration, so the extension and the CLI see the same connector spaces.
       const opening = import('../session').then(({ openSession }) =>
-        openSession({ configPath: path, secrets: new SecretStorageSecrets(this.context.secrets), stateDir }),
+        openSession({ configPath: path, secrets: new SecretStorageSecrets(this.context.secrets) }),
       );
       this.current = { path, session: opening };
       opening.then(

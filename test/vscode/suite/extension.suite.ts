@@ -382,6 +382,10 @@ export function defineSuite(): void {
       await assertJsonTab(document);
       const panelTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('singleObjectSync.report'));
       assert.ok(panelTab, 'the report panel is open');
+      // One state folder per configuration: the extension keeps the object's connector spaces
+      // in the configuration's stateDir, where the CLI run with that file finds them.
+      const stateFile = path.join(path.dirname(config.configFile), '.single-object-sync', 'state', `${summary.sourceIdentity.details.objectGUID!.toLowerCase()}.json`);
+      assert.ok(existsSync(stateFile), `the state is in the configuration's stateDir (${stateFile})`);
     });
 
     smokePage('in an untrusted workspace only the preview runs: Sync Object is refused before any directory call', async () => {
