@@ -73,12 +73,8 @@ function applyUpnSuffixRule(facts: SyncFacts, desired: Record<string, AttributeV
   notes.userPrincipalName = `The UPN suffix '${suffix}' is not a verified domain of the tenant, so Microsoft Entra ID uses the initial domain: ${moera} (on-premises UPN ${upn}). Verify the domain to keep the on-premises UPN.`;
 }
 
-/**
- * The userPrincipalName and SMTP addresses the rules would export for this object, for
- * matching in step 8 (Entra ID soft-matches and checks uniqueness on exported values, not on
- * raw AD attributes). Evaluated as for a new object; the UPN suffix rule applied.
- */
-export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts): ExportIdentity {
+/** The inbound rules over the AD connector space, joined to the stored metaverse object if any. */
+function inboundOf(deps: SyncDependencies, facts: SyncFacts) {
   const ctx = evaluationContext(facts, deps.clock.now());
   const cs = facts.next!.adConnectorSpace!;
   const previousMv = facts.stored?.metaverse;
@@ -88,6 +84,16 @@ export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts):
     { dn: facts.dn, objectType: cs.objectType, attributes: cs.attributes },
     { ...ctx, ...(previousMv ? { existingTarget: previousMv.attributes } : {}) },
   );
+  return { ctx, cs, previousMv, inbound };
+}
+
+/**
+ * The userPrincipalName and SMTP addresses the rules would export for this object, for
+ * matching in step 8 (Entra ID soft-matches and checks uniqueness on exported values, not on
+ * raw AD attributes). Evaluated as for a new object; the UPN suffix rule applied.
+ */
+export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts): ExportIdentity {
+  const { ctx, inbound } = inboundOf(deps, facts);
   if (!inbound.metaverseObjectType || inbound.linkType === 'none') return { smtpAddresses: [] };
   const outbound = evaluateOutbound(
     deps.ruleSet,
@@ -143,15 +149,7 @@ function applyQuarantine(facts: SyncFacts, desired: Record<string, AttributeValu
 }
 
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
-  const ctx = evaluationContext(facts, deps.clock.now());
-  const cs = facts.next!.adConnectorSpace!;
-  const previousMv = facts.stored?.metaverse;
-  const inbound = evaluateInbound(
-    deps.ruleSet,
-    facts.connector!.name,
-    { dn: facts.dn, objectType: cs.objectType, attributes: cs.attributes },
-    { ...ctx, ...(previousMv ? { existingTarget: previousMv.attributes } : {}) },
-  );
+  const { ctx, cs, previousMv, inbound } = inboundOf(deps, facts);
   const outOfScopeRules = [...inbound.outOfScopeRules];
   const details: Record<string, string> = {
     RuleSet: deps.ruleSet.source,
