@@ -56,6 +56,7 @@ export function unusablePassword(): string {
 
 export class GraphEntraTarget implements EntraTarget {
   private readonly records: GraphRequestRecord[] = [];
+  private syncFeatures?: { value: SyncFeatures; at: number };
   private readonly client: Client;
   private tokenFailure?: unknown;
   /** Set after Graph rejected the cached token: the next call asks for a new one. */
@@ -189,6 +190,14 @@ export class GraphEntraTarget implements EntraTarget {
    * defaults and says so, rather than failing the sync.
    */
   private async readSyncFeatures(): Promise<SyncFeatures> {
+    // A tenant setting that rarely changes: read once per five minutes, not on every sync.
+    if (this.syncFeatures && Date.now() - this.syncFeatures.at < 5 * 60_000) return this.syncFeatures.value;
+    const value = await this.fetchSyncFeatures();
+    this.syncFeatures = { value, at: Date.now() };
+    return value;
+  }
+
+  private async fetchSyncFeatures(): Promise<SyncFeatures> {
     try {
       const answer = await this.call<{ value: { features?: Record<string, unknown> }[] }>('GET', '/directory/onPremisesSynchronization');
       const features = answer.value[0]?.features ?? {};

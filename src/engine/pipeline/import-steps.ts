@@ -80,6 +80,18 @@ function describeObject(o: EntraObject): string {
   return `${o.kind} ${o.id} (${name}${anchor}, ${p.onPremisesSyncEnabled === true ? 'synchronized by Entra Connect' : 'cloud-managed'})`;
 }
 
+/** The UPN and SMTP addresses an object holds, lower case (SMTP without its prefix). */
+function heldBy(object: EntraObject): Set<string> {
+  const p = object.properties;
+  const out = new Set<string>();
+  if (typeof p.userPrincipalName === 'string') out.add(p.userPrincipalName.toLowerCase());
+  if (typeof p.mail === 'string') out.add(p.mail.toLowerCase());
+  for (const proxy of Array.isArray(p.proxyAddresses) ? p.proxyAddresses : []) {
+    if (typeof proxy === 'string' && /^smtp:/i.test(proxy)) out.add(proxy.slice(5).toLowerCase());
+  }
+  return out;
+}
+
 /** The tenant's own record: onPremisesProvisioningErrors and serviceProvisioningErrors of the object. */
 export function tenantProvisioningErrors(object: EntraObject): TenantProvisioningError[] {
   const out: TenantProvisioningError[] = [];
@@ -138,8 +150,13 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   const sidBytes = getFirst(facts.adAttributes ?? {}, 'objectSid');
   const objectSid = sidBytes instanceof Uint8Array ? sidBytesToString(sidBytes) : undefined;
   const bySecurityIdentifier = !hardMatched && objectSid && graphKind !== 'contact' ? (await entra.findBySecurityIdentifier(graphKind, objectSid)) ?? undefined : undefined;
-  const lookup = graphKind !== 'contact' && (identity.userPrincipalName || identity.smtpAddresses.length)
-    ? await entra.findValueHolders({ ...(graphKind === 'user' && identity.userPrincipalName ? { userPrincipalName: identity.userPrincipalName } : {}), smtpAddresses: identity.smtpAddresses })
+  // Values the matched object already holds cannot be held by another (Entra ID keeps them
+  // unique): only new values are looked up, so an unchanged update costs no extra request.
+  const already = hardMatched ? heldBy(hardMatched.object) : new Set<string>();
+  const upnToCheck = graphKind === 'user' && identity.userPrincipalName && !already.has(identity.userPrincipalName.toLowerCase()) ? identity.userPrincipalName : undefined;
+  const smtpToCheck = identity.smtpAddresses.filter((a) => !already.has(a));
+  const lookup = graphKind !== 'contact' && (upnToCheck || smtpToCheck.length)
+    ? await entra.findValueHolders({ ...(upnToCheck ? { userPrincipalName: upnToCheck } : {}), smtpAddresses: smtpToCheck })
     : { holders: [], unchecked: [] };
   const holders = lookup.holders;
   details.ValueHolders = String(holders.length);

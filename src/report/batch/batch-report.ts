@@ -3,12 +3,12 @@
 // --what-if-config the per-object comparison and the deletion threshold verdict. Every value
 // goes through the escaping html`` template (AD data is untrusted); the Content-Security-
 // Policy allows only this page's own style and script, by hash.
-import { createHash } from 'node:crypto';
 import type { BatchTally } from '../../engine/batch/tally';
 import type { WhatIfEntry, WhatIfTotals } from '../../engine/batch/what-if';
 import { html, join, type SafeHtml } from '../html';
 import { batchReportScript } from './batch-script';
 import { batchReportStyles } from './batch-styles';
+import { hashPolicy, standaloneDocument } from '../standalone';
 
 export interface BatchReportRow {
   index: number;
@@ -42,14 +42,7 @@ export interface BatchReportData {
   whatIf?: { proposedConfiguration: string; entries: WhatIfEntry[]; totals: WhatIfTotals };
 }
 
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-const contentSecurityPolicy = [
-  "default-src 'none'",
-  `style-src ${sha256(batchReportStyles)}`,
-  `script-src ${sha256(batchReportScript)}`,
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+const contentSecurityPolicy = hashPolicy(batchReportStyles, batchReportScript);
 
 /** Only links this tool wrote: a relative path of the objects/ folder, nothing from data. */
 const safeRelativeHref = (href: string | undefined) => (href && /^objects\/[A-Za-z0-9._-]+\.htm$/.test(href) ? href : undefined);
@@ -100,24 +93,8 @@ export function renderBatchReport(data: BatchReportData): string {
 ${data.notes?.length ? html`<ul>${data.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
 ${data.whatIf ? whatIfSection(data.whatIf) : ''}
 <h2>Counts</h2>
-<div class="sos-counts">${countTable('By status', t.byStatus)}${countTable('By provisioningAction', t.byAction)}${countTable('By error code', t.byErrorCode)}</div>
+<div class="sos-counts">${countTable('By status', t.byStatus)}${countTable('By action (planned)', t.byAction)}${countTable('By error code', t.byErrorCode)}</div>
 <h2>Objects</h2>
 ${objectsTable(data.rows)}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${html`<meta name="generator" content="Single Object Sync ${data.toolVersion}">
-<title>${title}</title>`}
-<style>${batchReportStyles}</style>
-</head>
-<body>
-${body}
-<script>${batchReportScript}</script>
-</body>
-</html>
-`;
+  return standaloneDocument({ title, toolVersion: data.toolVersion, styles: batchReportStyles, script: batchReportScript, policy: contentSecurityPolicy, body });
 }
