@@ -293,8 +293,17 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       const menu = page.locator('.context-view .monaco-menu, .monaco-menu-container .monaco-menu').first();
       await waitVisible(menu, 10_000);
       result.items = await menu.locator('.action-item .action-label').evaluateAll((as) => as.map((a) => (a.getAttribute('aria-label') ?? a.textContent ?? '').trim()).filter((t) => t !== ''));
-      if (step.item) await menu.locator('.action-item .action-label', { hasText: step.item }).first().click({ timeout: 10_000 });
-      else await page.keyboard.press('Escape');
+      if (step.item) {
+        const item = menu.locator('.action-item .action-label', { hasText: step.item }).first();
+        await item.click({ timeout: 10_000 });
+        // A click while the menu is still opening can be swallowed (seen under load): when the
+        // menu is still open half a second later, choose the item with the keyboard instead.
+        await page.waitForTimeout(500);
+        if (await menu.isVisible().catch(() => false)) {
+          await item.hover();
+          await page.keyboard.press('Enter');
+        }
+      } else await page.keyboard.press('Escape');
       break;
     }
     case 'hover': {
