@@ -1,8 +1,8 @@
 // npm run bench:ad - the Active Directory layer against the local Samba AD DC (started or
 // reused through test/setup/samba.mjs). Prints medians over repeated runs; no assertions.
 // Targets (issue 2): base read <= 5 ms, 5,000-child enumeration <= 1.5 s and <= 50 MB RSS growth.
-import { LdapDirectorySource } from '../src/ad';
-import { fx, ldapsOptions, releaseSamba } from '../test/integration/ad/samba-env';
+import { LdapDirectorySource } from '../src/adapters/ad';
+import { fx, ldapsOptions, releaseSamba } from '../test/integration/adapters/ad/samba-env';
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

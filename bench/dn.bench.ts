@@ -5,7 +5,7 @@
 //   npx tsx bench/dn.bench.ts
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LdifDirectorySource } from '../src/ad/ldif-source';
+import { LdifDirectorySource } from '../src/adapters/ad/ldif/ldif-source';
 import { isDescendantOf, normalizeDn, parseDn } from '../src/engine/model/dn';
 
 const base = 'DC=corp,DC=contoso,DC=com';

@@ -1,9 +1,9 @@
 // `npm run bench:entra`: token acquisition (first, cached), hard-match lookup, user update,
 // the Graph requests each path makes, and the update path under 50 ms injected latency
 // (bound: 1.2 x unavoidable requests x 50 ms). Prints figures; asserts nothing.
-import type { EntraConfig } from '../src/config/model';
-import { createEntraTarget, clearTokenCache } from '../src/entra/index';
-import { loadCredential, tokenSourceFor } from '../src/entra/token-source';
+import type { EntraConfig } from '../src/app/config/model';
+import { createEntraTarget, clearTokenCache } from '../src/adapters/entra/index';
+import { loadCredential, tokenSourceFor } from '../src/adapters/entra/token-source';
 import { startEmulator } from '../test/graph-emulator/index';
 
 const median = (xs: number[]) => {

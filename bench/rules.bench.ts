@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
-import { loadServerConfiguration, parseSyncRule } from '../src/config/server-configuration';
-import type { ConfigProblem } from '../src/config/problems';
+import { loadServerConfiguration, parseSyncRule } from '../src/app/config/server-configuration';
+import type { ConfigProblem } from '../src/app/config/problems';
 import { builtinRuleDefinitions, createRuleSet, evaluateInbound, evaluateOutbound, BUILTIN_ENTRA_CONNECTOR, type EvaluationContext } from '../src/engine/rules';
 import type { Attributes } from '../src/engine/model/attributes';
 

@@ -14,8 +14,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { createDirectorySource } from '../src/ad';
-import type { ActiveDirectoryConnectorConfig } from '../src/config/model';
+import { createDirectorySource } from '../src/adapters/ad';
+import type { ActiveDirectoryConnectorConfig } from '../src/app/config/model';
 
 const root = path.resolve(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -24,24 +24,24 @@ const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 const common = { bundle: true, minify: true, legalComments: 'none' as const, logLevel: 'error' as const };
 
 async function bundleSizes(dir: string): Promise<{ extension: number; webview: number }> {
-  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(dir, 'extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/surfaces/vscode/extension.ts')], outfile: path.join(dir, 'extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
   await esbuild.build({ ...common, entryPoints: [path.join(root, 'webview/main.ts')], outfile: path.join(dir, 'webview.js'), platform: 'browser', format: 'iife', target: 'es2022' });
   return { extension: statSync(path.join(dir, 'extension.js')).size, webview: statSync(path.join(dir, 'webview.js')).size };
 }
 
 /**
- * The split layout proposed for scripts/build.mjs: the engine (src/session.ts and all it
+ * The split layout proposed for scripts/build.mjs: the engine (src/app/session.ts and all it
  * pulls in) in dist/session.js, loaded by the extension's dynamic import on first use.
  */
 async function splitBundle(dir: string): Promise<{ extension: number; session: number }> {
   const splitSession: esbuild.Plugin = {
     name: 'split-session',
     setup(build) {
-      build.onResolve({ filter: /^\.\.\/session$/ }, () => ({ path: './session.js', external: true }));
+      build.onResolve({ filter: /^(\.\.\/)+app\/session$/ }, () => ({ path: './session.js', external: true }));
     },
   };
-  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(dir, 'extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [splitSession] });
-  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/session.ts')], outfile: path.join(dir, 'session.js'), platform: 'node', format: 'cjs', target: 'node20' });
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/surfaces/vscode/extension.ts')], outfile: path.join(dir, 'extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [splitSession] });
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/app/session.ts')], outfile: path.join(dir, 'session.js'), platform: 'node', format: 'cjs', target: 'node20' });
   return { extension: statSync(path.join(dir, 'extension.js')).size, session: statSync(path.join(dir, 'session.js')).size };
 }
 

@@ -13,19 +13,19 @@ const common = {
   define: { __SOS_VERSION__: JSON.stringify(version) },
 };
 
-// The engine (src/session.ts and all it pulls in) goes in dist/session.js, loaded on first
+// The engine (src/app/session.ts and all it pulls in) goes in dist/session.js, loaded on first
 // use: activation then parses ~100 KiB instead of ~1.3 MB.
 const splitSession = {
   name: 'split-session',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/session$/ }, () => ({ path: './session.js', external: true }));
+    build.onResolve({ filter: /^(\.\.\/)+app\/session$/ }, () => ({ path: './session.js', external: true }));
   },
 };
 
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [splitSession] }),
-  esbuild.build({ ...common, entryPoints: ['src/session.ts'], outfile: 'dist/session.js', platform: 'node', format: 'cjs', target: 'node20' }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['src/surfaces/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [splitSession] }),
+  esbuild.build({ ...common, entryPoints: ['src/app/session.ts'], outfile: 'dist/session.js', platform: 'node', format: 'cjs', target: 'node20' }),
+  esbuild.build({ ...common, entryPoints: ['src/surfaces/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' }),
 ]);
 await chmod('dist/cli.js', 0o755);

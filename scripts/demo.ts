@@ -5,10 +5,10 @@
 // its report is, and stops the emulator.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createDirectorySource } from '../src/ad';
-import type { ActiveDirectoryConnectorConfig } from '../src/config/model';
+import { createDirectorySource } from '../src/adapters/ad';
+import type { ActiveDirectoryConnectorConfig } from '../src/app/config/model';
 import { computeSourceAnchor } from '../src/engine/pipeline/import-steps';
-import { openSession } from '../src/session';
+import { openSession } from '../src/app/session';
 import { startEmulator } from '../test/graph-emulator';
 
 const root = path.resolve(__dirname, '..');

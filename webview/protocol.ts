@@ -1,4 +1,4 @@
-// The report panel's message protocol, shared by the extension host (src/extension/panel)
+// The report panel's message protocol, shared by the extension host (src/surfaces/vscode/panel)
 // and the webview (webview/main.ts). Both sides import these types; the host also checks
 // every incoming message with isWebviewMessage, since a webview is a separate (browser)
 // context and its messages are data, not trusted calls.

@@ -1,9 +1,8 @@
 // The HTML report (ARCHITECTURE section 4): the CLI, the demo and the VS Code panel use
-// these names. renderReport/writeReport need Node (hashing, files); the rest is plain
+// these names. renderReport needs Node (hashing; files are written by src/app/report-file); the rest is plain
 // string building and also runs in a browser.
 export { renderReportBody, type ReportOptions } from './body';
 export { renderReport } from './document';
-export { reportFileName, writeReport } from './file';
 export { reportScript } from './script';
 export { reportStyles } from './styles';
 export { redactSummary, redactedMark } from './redact';

@@ -5,9 +5,9 @@
 // Administrator, and the whole OU=Contoso tree except the 5,000 users under OU=Bulk.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LdapDirectorySource, rootDseEntry, toLdif } from '../../src/ad';
+import { LdapDirectorySource, rootDseEntry, toLdif } from '../../src/adapters/ad';
 import type { DirectoryObject } from '../../src/engine/model/directory-object';
-import { ldapsOptions, releaseSamba } from '../integration/ad/samba-env';
+import { ldapsOptions, releaseSamba } from '../integration/adapters/ad/samba-env';
 
 const base = 'DC=corp,DC=contoso,DC=com';
 

@@ -4,11 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'ldapts';
-import { createDirectorySource } from '../../src/ad';
-import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../../src/config/model';
+import { createDirectorySource } from '../../src/adapters/ad';
+import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../../src/app/config/model';
 import { sidBytesToString } from '../../src/engine/model/ad-codecs';
 import { computeSourceAnchor } from '../../src/engine/pipeline/import-steps';
-import { openSession, type Session } from '../../src/session';
+import { openSession, type Session } from '../../src/app/session';
 import { startEmulator, type SeedDocument } from '../graph-emulator';
 import { assertValidSummary } from '../support/summary-schema';
 

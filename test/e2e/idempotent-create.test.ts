@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openSession } from '../../src/session';
+import { openSession } from '../../src/app/session';
 import { startEmulator } from '../graph-emulator';
 import { adEnv, connectorConfig, identityOf, ou, type Emulator } from './harness';
 

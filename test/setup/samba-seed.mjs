@@ -98,7 +98,7 @@ export async function fixtureDifference(env, fixturesFile) {
 
 /**
  * Minimal LDIF reader for the seed (RFC 2849 content records with `changetype: add`):
- * comments, folded lines, `::` base64 values. The product's full reader is src/ad/ldif.
+ * comments, folded lines, `::` base64 values. The product's full reader is src/adapters/ad/ldif.
  */
 export function parseLdif(text) {
   const records = [];

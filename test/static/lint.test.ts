@@ -11,7 +11,7 @@ test('the lint rule rejects adapter imports inside src/engine/', async () => {
     const messages = result!.messages.filter((m) => m.ruleId === 'no-restricted-imports');
     assert.equal(messages.length, 1, `importing ${pkg} in the engine must be a lint error`);
   }
-  const [outside] = await eslint.lintText(`import * as x from 'ldapts';\nexport const y = x;\n`, { filePath: 'src/ad/probe.ts' });
+  const [outside] = await eslint.lintText(`import * as x from 'ldapts';\nexport const y = x;\n`, { filePath: 'src/adapters/ad/probe.ts' });
   assert.equal(outside!.messages.filter((m) => m.ruleId === 'no-restricted-imports').length, 0);
 });
 
@@ -35,16 +35,17 @@ test('the whole tree type-checks (tsc --noEmit, strict)', () => {
 test('the layer rule rejects, in each zone, an import of a layer it may not use', async () => {
   const eslint = new ESLint();
   const cases: [file: string, forbidden: string, allowed: string][] = [
-    ['src/engine/pipeline/probe.ts', '../../ad/ldap-source', '../model/dn'],
-    ['src/engine/probe.ts', '../config/index', './model/config'],
-    ['src/ad/probe.ts', '../entra/graph-target', '../engine/model/dn'],
-    ['src/entra/probe.ts', '../session', '../io/read-bounded'],
-    ['src/state/probe.ts', '../report/file', '../engine/spaces/state-store'],
-    ['src/report/probe.ts', '../state/file-state-store', '../io/owner-only'],
-    ['src/io/probe.ts', '../ad/index', '../engine/errors/index'],
-    ['src/cli/probe.ts', '../ad/index', '../session'],
-    ['src/extension/probe.ts', '../entra/index', '../../webview/protocol'],
-    ['webview/probe.ts', '../src/extension/extension', './protocol'],
+    ['src/engine/pipeline/probe.ts', '../../adapters/ad/ldap/ldap-source', '../model/dn'],
+    ['src/engine/probe.ts', '../app/config/index', './model/config'],
+    ['src/adapters/ad/probe.ts', '../entra/graph/graph-target', '../../engine/model/dn'],
+    ['src/adapters/entra/probe.ts', '../../app/session', '../io/read-bounded'],
+    ['src/adapters/state/probe.ts', '../../report/index', '../../engine/spaces/state-store'],
+    ['src/report/probe.ts', '../adapters/io/owner-only', '../engine/summary/types'],
+    ['src/adapters/io/probe.ts', '../ad/index', '../../engine/errors/index'],
+    ['src/app/probe.ts', '../surfaces/cli/main', './config/index'],
+    ['src/surfaces/cli/probe.ts', '../../adapters/ad/index', '../../app/session'],
+    ['src/surfaces/vscode/probe.ts', '../../adapters/entra/index', '../../../webview/protocol'],
+    ['webview/probe.ts', '../src/surfaces/vscode/extension', './protocol'],
   ];
   for (const [filePath, forbidden, allowed] of cases) {
     const lint = async (source: string) => {

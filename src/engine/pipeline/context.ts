@@ -1,4 +1,4 @@
-// What one sync needs (its dependencies, given by the composition root in src/session.ts)
+// What one sync needs (its dependencies, given by the composition root in src/app/session.ts)
 // and what its steps learn along the way.
 import type { ActiveDirectoryConnectorConfig, PartitionConfig, SingleObjectSyncConfig } from '../model/config';
 import type { Attributes, AttributeValue } from '../model/attributes';

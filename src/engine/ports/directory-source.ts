@@ -1,5 +1,5 @@
 // The DirectorySource port: how the engine reads Active Directory. Implemented by
-// src/ad/ (LDAP with ldapts, and LDIF snapshots). The engine never sees LDAP types.
+// src/adapters/ad/ (LDAP with ldapts, and LDIF snapshots). The engine never sees LDAP types.
 import type { DirectoryObject } from '../model/directory-object';
 
 export interface RootDse {

@@ -1,5 +1,5 @@
 // The EntraTarget port: how the engine reads and writes Microsoft Entra ID. Implemented by
-// src/entra/ (msal-node + the Microsoft Graph client). Objects are plain Graph JSON.
+// src/adapters/entra/ (msal-node + the Microsoft Graph client). Objects are plain Graph JSON.
 import type { AttributeValue, Attributes } from '../model/attributes';
 import type { GraphRequestRecord } from '../summary/types';
 

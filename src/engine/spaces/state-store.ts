@@ -1,5 +1,5 @@
 // The StateStore port: where the connector spaces and the metaverse of each synced object
-// persist between runs (ARCHITECTURE section 6). The file-backed adapter is src/state/.
+// persist between runs (ARCHITECTURE section 6). The file-backed adapter is src/adapters/state/.
 import type { Attributes } from '../model/attributes';
 
 export interface AdConnectorSpaceObject {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ActiveDirectoryConnectorConfig } from '../../../src/config/model';
+import type { ActiveDirectoryConnectorConfig } from '../../../src/app/config/model';
 import { containerScope } from '../../../src/engine/scope/container-scope';
 import { findPartition } from '../../../src/engine/scope/partition-scope';
 

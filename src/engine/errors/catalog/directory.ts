@@ -7,7 +7,7 @@ const signingDoc = 'https://learn.microsoft.com/troubleshoot/windows-server/acti
 const dnDoc = 'https://learn.microsoft.com/previous-versions/windows/desktop/ldap/distinguished-names';
 const ldifDoc = 'https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/cc731033(v=ws.11)';
 
-/** Errors raised by Active Directory (src/ad) and by distinguished-name parsing. */
+/** Errors raised by Active Directory (src/adapters/ad) and by distinguished-name parsing. */
 export const directoryErrors = {
   MalformedDistinguishedName: {
     code: 'MalformedDistinguishedName',

@@ -3,7 +3,7 @@ import type { CatalogEntry } from '../sync-error';
 const exportErrors = 'https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-connect-sync-errors';
 const graphErrors = 'https://learn.microsoft.com/graph/errors';
 
-/** Errors raised by Microsoft Entra and Graph (src/entra). Export error names follow Entra Connect's. */
+/** Errors raised by Microsoft Entra and Graph (src/adapters/entra). Export error names follow Entra Connect's. */
 export const entraErrors = {
   AuthenticationFailed: {
     code: 'AuthenticationFailed',

@@ -1,0 +1,51 @@
+// What the tree shows for a child entry, shared by the LDAP and LDIF sources.
+import { guidBytesToString } from '../../../engine/model/ad-codecs';
+import { getFirst, getValues, type Attributes } from '../../../engine/model/attributes';
+import { rdnValue } from '../../../engine/model/dn';
+import type { DirectoryChild } from '../../../engine/ports/directory-source';
+
+/** Object classes that hold other objects in the tree (containers first in listings). */
+export const CONTAINER_CLASSES = [
+  'organizationalUnit',
+  'container',
+  'builtinDomain',
+  'domainDNS',
+  'lostAndFound',
+  'msDS-QuotaContainer',
+  'msTPM-InformationObjectsContainer',
+  'msDS-PasswordSettingsContainer',
+  'rpcContainer',
+  'configuration',
+  'crossRefContainer',
+  'sitesContainer',
+];
+const containerSet = new Set(CONTAINER_CLASSES.map((c) => c.toLowerCase()));
+
+/** Attributes a listing asks for. */
+export const CHILD_ATTRIBUTES = ['objectClass', 'sAMAccountName', 'userPrincipalName', 'objectGUID'];
+
+export function isContainerClass(objectClass: readonly string[]): boolean {
+  return objectClass.some((c) => containerSet.has(c.toLowerCase()));
+}
+
+export function toDirectoryChild(dn: string, attributes: Attributes): DirectoryChild {
+  const objectClass = (getValues(attributes, 'objectClass') ?? []).map(String);
+  const sam = getFirst(attributes, 'sAMAccountName');
+  const upn = getFirst(attributes, 'userPrincipalName');
+  const guid = getFirst(attributes, 'objectGUID');
+  let name: string;
+  try {
+    name = rdnValue(dn);
+  } catch {
+    name = dn;
+  }
+  return {
+    dn,
+    name,
+    objectClass,
+    isContainer: isContainerClass(objectClass),
+    ...(typeof sam === 'string' ? { sAMAccountName: sam } : {}),
+    ...(typeof upn === 'string' ? { userPrincipalName: upn } : {}),
+    ...(guid instanceof Uint8Array && guid.length === 16 ? { objectGuid: guidBytesToString(guid) } : {}),
+  };
+}

@@ -1,0 +1,97 @@
+// LDAP and socket failures -> catalog SyncErrors (src/engine/errors/catalog/directory.ts).
+// ldapts raises ResultCodeError subclasses with a numeric `code` (RFC 4511 result codes);
+// sockets raise Node errors with string codes; timeouts are plain Errors.
+import { ResultCodeError } from 'ldapts';
+import { directoryErrors } from '../../../engine/errors/catalog/directory';
+import { SyncError } from '../../../engine/errors/sync-error';
+
+export interface LdapErrorContext {
+  url: string;
+  server: string;
+  bindDn?: string;
+  operation: string;
+  dn?: string;
+  /** The operation time-out (ms). */
+  timeoutMs?: number;
+  /** The connect time-out (ms), reported when the connection itself timed out. */
+  connectTimeoutMs?: number;
+}
+
+const CERT_ERRORS = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_SIGNATURE_FAILURE',
+  'HOSTNAME_MISMATCH',
+]);
+
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EADDRNOTAVAIL',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+/** First line of an LDAP server message, without ldapts's " Code: 0x.." suffix. */
+function serverDetail(err: Error): string {
+  return err.message.replace(/\s*Code: 0x[0-9a-f]+$/i, '').split('\n')[0]?.trim() || err.name;
+}
+
+export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
+  if (err instanceof SyncError) return err;
+  const base = { url: ctx.url, server: ctx.server, bindDn: ctx.bindDn ?? '(anonymous)', operation: ctx.operation, dn: ctx.dn ?? '' };
+  if (err instanceof ResultCodeError) {
+    const detail = serverDetail(err);
+    switch (err.code) {
+      case 49:
+        return new SyncError(directoryErrors.InvalidCredentials, { ...base, resultCode: 49, detail }, { cause: err });
+      case 8:
+      case 13:
+        return new SyncError(directoryErrors.StrongAuthenticationRequired, { ...base, resultCode: err.code, detail }, { cause: err });
+      case 32:
+        return new SyncError(directoryErrors.NoSuchObject, { ...base, matchedDn: '(none)', resultCode: 32 }, { cause: err });
+      case 50:
+        return new SyncError(directoryErrors.InsufficientAccess, { ...base, resultCode: 50, detail }, { cause: err });
+      case 3:
+        return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, timeoutMs: ctx.timeoutMs ?? 'the server time limit', resultCode: 3 }, { cause: err });
+      case 4:
+        return new SyncError(directoryErrors.SizeLimitExceeded, { ...base, resultCode: 4 }, { cause: err });
+      case 51:
+      case 53:
+        return new SyncError(directoryErrors.ServerBusy, { ...base, resultCode: err.code, detail }, { cause: err });
+      case 52:
+        return new SyncError(directoryErrors.ServerUnavailable, { ...base, resultCode: 52, detail }, { cause: err });
+      default:
+        return new SyncError(directoryErrors.LdapOperationFailed, { ...base, resultCode: err.code, detail }, { cause: err });
+    }
+  }
+  const nodeCode = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (typeof nodeCode === 'string' && CERT_ERRORS.has(nodeCode)) {
+    return new SyncError(directoryErrors.CertificateVerificationFailed, { ...base, detail: `${nodeCode}: ${message}` }, { cause: err });
+  }
+  if (/Connection timeout/i.test(message)) {
+    return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, operation: 'the connection (TCP and TLS handshake)', timeoutMs: ctx.connectTimeoutMs ?? ctx.timeoutMs ?? 'the configured' }, { cause: err });
+  }
+  if (/Operation timed out/i.test(message)) {
+    return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, timeoutMs: ctx.timeoutMs ?? 'the configured' }, { cause: err });
+  }
+  if ((typeof nodeCode === 'string' && NETWORK_ERRORS.has(nodeCode)) || /Socket error|Connection closed|socket hang up|ECONNRESET/i.test(message)) {
+    return new SyncError(directoryErrors.ServerUnavailable, { ...base, detail: typeof nodeCode === 'string' ? `${nodeCode}: ${message}` : message }, { cause: err });
+  }
+  return new SyncError(directoryErrors.LdapOperationFailed, { ...base, resultCode: 'none', detail: message }, { cause: err });
+}

@@ -1,0 +1,95 @@
+// From Graph's error answers to the project's catalog (Entra Connect's export error names).
+import { SyncError, entraErrors } from '../../../engine/errors';
+import type { EntraObjectKind } from '../../../engine/ports/entra-target';
+
+export interface GraphErrorFacts {
+  status: number;
+  code: string;
+  message: string;
+  details: { code?: string; target?: string; message?: string }[];
+  requestId?: string;
+  clientRequestId?: string;
+  retryAfterSeconds?: number;
+}
+
+export interface CallFacts {
+  method: string;
+  path: string;
+  kind?: EntraObjectKind;
+  id?: string;
+  userPrincipalName?: string;
+  clientId?: string;
+  maxRetryWaitSeconds: number;
+}
+
+/** Parse Graph's `{"error":{...}}` body (string or object). */
+export function parseGraphError(status: number, body: unknown, headers?: { requestId?: string; retryAfterSeconds?: number }): GraphErrorFacts {
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = { error: { message: body } };
+    }
+  }
+  const root = (parsed as { error?: Record<string, unknown> } | null)?.error ?? (parsed as Record<string, unknown> | null) ?? {};
+  const inner = (root.innerError ?? root.innererror ?? {}) as Record<string, unknown>;
+  return {
+    status,
+    code: typeof root.code === 'string' ? root.code : '',
+    message: typeof root.message === 'string' ? root.message : '',
+    details: Array.isArray(root.details) ? (root.details as GraphErrorFacts['details']) : [],
+    requestId: headers?.requestId ?? (typeof inner['request-id'] === 'string' ? inner['request-id'] : undefined),
+    clientRequestId: typeof inner['client-request-id'] === 'string' ? inner['client-request-id'] : undefined,
+    retryAfterSeconds: headers?.retryAfterSeconds,
+  };
+}
+
+/** The property a uniqueness conflict is about, and the conflicting object ("User_<id>") when given. */
+export function conflictOf(facts: GraphErrorFacts): { attribute: string; conflictingObject?: string } | undefined {
+  if (!/already exists/i.test(facts.message) && !facts.details.some((d) => d.code === 'ObjectConflict')) return undefined;
+  const attribute = facts.details.find((d) => d.code === 'ObjectConflict')?.target ?? /property (\w+)/.exec(facts.message)?.[1] ?? 'unknown';
+  const conflictingObject = facts.details.find((d) => d.code === 'ConflictingObjects')?.target;
+  return { attribute, ...(conflictingObject ? { conflictingObject } : {}) };
+}
+
+export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncError {
+  const base = {
+    service: 'Microsoft Graph',
+    method: call.method, path: call.path, status: facts.status, graphCode: facts.code, graphMessage: facts.message,
+    requestId: facts.requestId, clientRequestId: facts.clientRequestId,
+  };
+  const m = facts.message;
+  if (facts.status === 401) return new SyncError(entraErrors.AuthenticationFailed, { ...base, clientId: call.clientId ?? 'the configured application', detail: `${facts.code}: ${m}` });
+  if (facts.status === 403) return new SyncError(entraErrors.AuthorizationDenied, base);
+  if (facts.status === 429) {
+    return new SyncError(entraErrors.Throttled, { ...base, retryAfterSeconds: facts.retryAfterSeconds ?? 'unknown', maxRetryWaitSeconds: call.maxRetryWaitSeconds });
+  }
+  if (facts.status >= 500) return new SyncError(entraErrors.ServiceUnavailable, { ...base, retryAfterSeconds: facts.retryAfterSeconds });
+  if (facts.status === 413 || /too large|exceeds the maximum/i.test(m)) return new SyncError(entraErrors.LargeObject, base);
+  if (/on-premises mastered|undergoing migration/i.test(m)) return new SyncError(entraErrors.DirSyncMastered, { ...base, id: call.id ?? 'unknown' });
+  if (/domain portion of the userPrincipalName/i.test(m)) {
+    return new SyncError(entraErrors.UnverifiedDomain, { ...base, userPrincipalName: call.userPrincipalName ?? '(the exported UPN)' });
+  }
+  if (/SourceAnchor is a required property|federated/i.test(m)) return new SyncError(entraErrors.FederatedDomainRequiresSourceAnchor, base);
+  if (/is read-only and cannot be set/i.test(m)) {
+    const property = /Property '([^']+)'/.exec(m)?.[1] ?? 'A property';
+    return new SyncError(entraErrors.NotWritableThroughGraph, { ...base, what: `The property ${property}`, detail: m });
+  }
+  if (/writes of mail-enabled groups/i.test(m)) return new SyncError(entraErrors.NotWritableThroughGraph, { ...base, what: 'A mail-enabled group or distribution list', detail: m });
+  if (facts.status === 405) return new SyncError(entraErrors.NotWritableThroughGraph, { ...base, what: `${call.method} ${call.path}`, detail: m });
+  const conflict = conflictOf(facts);
+  if (conflict) {
+    // The holder travels as data (kind and id), never to be parsed back out of the message.
+    const holder = /^(User|Group|Contact)_(.+)$/i.exec(conflict.conflictingObject ?? '');
+    return new SyncError(entraErrors.AttributeValueMustBeUnique, {
+      ...base, attribute: conflict.attribute, conflictingObject: conflict.conflictingObject ? ` (${conflict.conflictingObject})` : '',
+      ...(holder ? { conflictingKind: holder[1]!.toLowerCase(), conflictingId: holder[2] } : {}),
+    });
+  }
+  if (facts.status === 404) return new SyncError(entraErrors.ObjectNotFound, { ...base, id: call.id ?? call.path });
+  if (facts.status === 400 && (facts.code === 'Request_BadRequest' || /Invalid value|required but is empty|password complexity|Invalid property/i.test(m))) {
+    return new SyncError(entraErrors.IdentityDataValidationFailed, base);
+  }
+  return new SyncError(entraErrors.GraphRequestFailed, base);
+}

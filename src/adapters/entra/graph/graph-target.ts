@@ -1,0 +1,506 @@
+// The EntraTarget port over Microsoft Graph v1.0 (msal-node token + Graph client).
+import { randomBytes } from 'node:crypto';
+import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import type { Agent } from 'undici';
+import type { EntraConfig } from '../../../engine/model/config';
+import { SyncError, entraErrors } from '../../../engine/errors';
+import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
+import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
+import type { GraphRequestRecord } from '../../../engine/summary/types';
+import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
+import { mapGraphError, parseGraphError, conflictOf, type CallFacts } from './errors';
+import { CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
+import { describeNetworkError } from '../tls';
+import type { TokenSource } from '../token-source';
+
+const collection: Record<EntraObjectKind, string> = { user: '/users', group: '/groups', contact: '/contacts' };
+const batchLimit = 20;
+/** Graph limits the number of `or` clauses in one directory filter. */
+const orClauseLimit = 15;
+
+export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+const groupByUniqueName = (sourceAnchor: string): string => `/groups(uniqueName=${encodeURIComponent(odataString(groupUniqueName(sourceAnchor)))})`;
+
+/** Failures after which a write may or may not have been committed. */
+function isAmbiguous(err: unknown): boolean {
+  if (!(err instanceof SyncError)) return false;
+  if (err.code === 'TenantUnreachable' || err.code === 'GraphRequestTimedOut') return true;
+  return err.code === 'ServiceUnavailable' || (err.code === 'GraphRequestFailed' && [500, 502, 504].includes(Number(err.details.status)));
+}
+
+interface BatchItem {
+  id: string;
+  method: string;
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+interface BatchAnswer {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A password nobody learns: Graph requires one on create; synced users sign in another way. */
+export function unusablePassword(): string {
+  return `${randomBytes(24).toString('base64url')}aA1!`;
+}
+
+export class GraphEntraTarget implements EntraTarget {
+  private readonly records: GraphRequestRecord[] = [];
+  private syncFeatures?: { value: SyncFeatures; at: number };
+  private readonly client: Client;
+  private tokenFailure?: unknown;
+  /** Set after Graph rejected the cached token: the next call asks for a new one. */
+  private refreshToken = false;
+  private readonly maxRetryWaitSeconds: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly entra: EntraConfig,
+    private readonly tokens: TokenSource,
+    private readonly agent: Agent,
+    policy: Partial<RetryPolicy> = {},
+  ) {
+    this.maxRetryWaitSeconds = entra.maxRetryWaitSeconds ?? 60;
+    this.sleep = policy.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.client = createGraphClient({
+      graphEndpoint: entra.graphEndpoint,
+      agent,
+      records: this.records,
+      getToken: async () => {
+        try {
+          const skipCache = this.refreshToken;
+          this.refreshToken = false;
+          return await this.tokens.token({ skipCache });
+        } catch (err) {
+          this.tokenFailure = err;
+          throw err;
+        }
+      },
+      policy: {
+        maxRetryWaitSeconds: this.maxRetryWaitSeconds,
+        maxAttempts: 5,
+        networkRetries: 1,
+        ...policy,
+        sleep: this.sleep,
+      },
+    });
+  }
+
+  planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan {
+    return planExport(kind, attributes);
+  }
+
+  toConnectorSpace(object: EntraObject): Attributes {
+    return toConnectorSpace(object);
+  }
+
+  readableAttributes(kind: EntraObjectKind): string[] {
+    return readableAttributes(kind);
+  }
+
+  requests(): GraphRequestRecord[] {
+    return this.records.map((r) => ({ ...r }));
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** One Graph call; every failure comes back as a catalog SyncError. */
+  private async call<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; facts?: Partial<CallFacts> } = {},
+  ): Promise<T> {
+    try {
+      return await this.callOnce<T>(method, path, options);
+    } catch (err) {
+      // A token the tenant no longer accepts (revoked, signing key rolled): one retry with a fresh token.
+      if (!(err instanceof SyncError) || err.code !== 'AuthenticationFailed' || err.details.status !== 401) throw err;
+      this.refreshToken = true;
+      return this.callOnce<T>(method, path, options);
+    }
+  }
+
+  private async callOnce<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; facts?: Partial<CallFacts> },
+  ): Promise<T> {
+    const state = new CallState();
+    this.tokenFailure = undefined;
+    const query = Object.entries(options.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    let request = this.client.api(query ? `${path}?${query}` : path).middlewareOptions([state]);
+    for (const [name, value] of Object.entries(options.headers ?? {})) request = request.header(name, value);
+    try {
+      switch (method) {
+        case 'GET': return (await request.get()) as T;
+        case 'POST': return (await request.post(options.body ?? {})) as T;
+        case 'PATCH': return (await request.patch(options.body ?? {})) as T;
+        case 'DELETE': return (await request.delete()) as T;
+      }
+    } catch (err) {
+      throw this.toSyncError(err, state, { method, path, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds, ...options.facts });
+    }
+  }
+
+  private toSyncError(err: unknown, state: CallState, facts: CallFacts): SyncError {
+    if (this.tokenFailure instanceof SyncError) return this.tokenFailure;
+    if (err instanceof SyncError) return err;
+    if (state.networkError instanceof RequestTimedOut) {
+      const t = state.networkError;
+      return new SyncError(entraErrors.GraphRequestTimedOut, { method: t.method, path: t.path, timeoutSeconds: t.timeoutMs / 1000 }, { cause: err });
+    }
+    if (state.networkError !== undefined) {
+      return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(state.networkError), method: facts.method, path: facts.path }, { cause: err });
+    }
+    if (err instanceof GraphError && err.statusCode > 0) {
+      const retryAfter = parseRetryAfter(err.headers?.get('retry-after')) ?? state.retryAfterSeconds;
+      const graphFacts = parseGraphError(err.statusCode, err.body, { requestId: err.headers?.get('request-id') ?? state.requestId, retryAfterSeconds: retryAfter });
+      return mapGraphError(graphFacts, facts);
+    }
+    return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(err) }, { cause: err });
+  }
+
+  async connect(): Promise<TenantInfo> {
+    const answer = await this.call<{ value: { id: string; isVerified: boolean; isInitial: boolean; authenticationType: string }[] }>('GET', '/domains');
+    return {
+      tenantId: this.entra.tenantId,
+      domains: answer.value.map((d) => ({
+        name: d.id, isVerified: d.isVerified, isInitial: d.isInitial,
+        authenticationType: d.authenticationType === 'Federated' ? 'Federated' : 'Managed',
+      })),
+      syncFeatures: await this.readSyncFeatures(),
+    };
+  }
+
+  /**
+   * GET /directory/onPremisesSynchronization. Reading it needs
+   * OnPremDirectorySynchronization.Read.All; without it matching assumes the documented
+   * defaults and says so, rather than failing the sync.
+   */
+  private async readSyncFeatures(): Promise<SyncFeatures> {
+    // A tenant setting that rarely changes: read once per five minutes, not on every sync.
+    if (this.syncFeatures && Date.now() - this.syncFeatures.at < 5 * 60_000) return this.syncFeatures.value;
+    const value = await this.fetchSyncFeatures();
+    this.syncFeatures = { value, at: Date.now() };
+    return value;
+  }
+
+  private async fetchSyncFeatures(): Promise<SyncFeatures> {
+    try {
+      const answer = await this.call<{ value: { features?: Record<string, unknown> }[] }>('GET', '/directory/onPremisesSynchronization');
+      const features = answer.value[0]?.features ?? {};
+      const flag = (name: 'blockSoftMatchEnabled' | 'blockCloudObjectTakeoverThroughHardMatchEnabled' | 'softMatchOnUpnEnabled') => (typeof features[name] === 'boolean' ? (features[name] as boolean) : defaultSyncFeatures[name]);
+      return {
+        blockSoftMatchEnabled: flag('blockSoftMatchEnabled'),
+        blockCloudObjectTakeoverThroughHardMatchEnabled: flag('blockCloudObjectTakeoverThroughHardMatchEnabled'),
+        softMatchOnUpnEnabled: flag('softMatchOnUpnEnabled'),
+        source: 'tenant',
+      };
+    } catch (err) {
+      if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'ObjectNotFound' && err.code !== 'GraphRequestFailed')) throw err;
+      return { ...defaultSyncFeatures, source: 'defaults', unreadableReason: `${err.code}: ${err.reason}` };
+    }
+  }
+
+  private toObject(kind: EntraObjectKind, raw: Record<string, unknown>): EntraObject {
+    const { '@odata.context': _c, '@odata.type': _t, ...properties } = raw;
+    return { kind, id: String(raw.id), properties };
+  }
+
+  async findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null> {
+    // Only users carry onPremisesImmutableId in Graph v1.0; a group this tool created carries
+    // the anchor in its uniqueName (an alternate key); contacts have none.
+    if (kind === 'group') {
+      try {
+        const raw = await this.call<Record<string, unknown>>('GET', groupByUniqueName(immutableId), { query: { $select: selectFor.group.join(',') }, facts: { kind } });
+        return this.toObject('group', raw);
+      } catch (err) {
+        if (err instanceof SyncError && err.code === 'ObjectNotFound') return null;
+        throw err;
+      }
+    }
+    if (kind !== 'user') return null;
+    const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', '/users', {
+      query: { $filter: `onPremisesImmutableId eq ${odataString(immutableId)}`, $select: selectFor.user.join(',') },
+    });
+    const first = answer.value[0];
+    return first ? this.toObject('user', first) : null;
+  }
+
+  /**
+   * Read an object by its Graph id (the cloudAnchor kept in the Entra connector space).
+   * Not yet on the EntraTarget port: groups have no source anchor in Graph v1.0, so after
+   * the first export this is how a group is found again.
+   */
+  async getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null> {
+    try {
+      const raw = await this.call<Record<string, unknown>>('GET', `${collection[kind]}/${encodeURIComponent(id)}`, { query: { $select: selectFor[kind].join(',') }, facts: { kind, id } });
+      return this.toObject(kind, raw);
+    } catch (err) {
+      if (err instanceof SyncError && err.code === 'ObjectNotFound') return null;
+      throw err;
+    }
+  }
+
+  async findBySecurityIdentifier(kind: 'user' | 'group', sid: string): Promise<EntraObject | null> {
+    const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', collection[kind], {
+      query: { $filter: `onPremisesSecurityIdentifier eq ${odataString(sid)}`, $select: selectFor[kind].join(',') },
+    });
+    const first = answer.value[0];
+    return first ? this.toObject(kind, first) : null;
+  }
+
+  async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders> {
+    const requests: { kind: EntraObjectKind; url: string }[] = [];
+    const add = (kind: EntraObjectKind, filter: string) =>
+      requests.push({ kind, url: `${collection[kind]}?$filter=${encodeURIComponent(filter)}&$select=${selectFor[kind].join(',')}` });
+    if (query.userPrincipalName) add('user', `userPrincipalName eq ${odataString(query.userPrincipalName)}`);
+    // Graph compares proxyAddresses case-insensitively: 'smtp:' finds primary and secondary addresses.
+    const addresses = [...new Set((query.smtpAddresses ?? []).filter(Boolean).map((a) => a.toLowerCase()))];
+    for (const part of chunks(addresses, orClauseLimit)) {
+      const anyOf = part.map((a) => `proxyAddresses/any(p:p eq ${odataString(`smtp:${a}`)})`).join(' or ');
+      const mailOf = part.map((a) => `mail eq ${odataString(a)}`).join(' or ');
+      for (const kind of ['user', 'group', 'contact'] as const) add(kind, `${anyOf} or ${mailOf}`);
+    }
+    const found = new Map<string, EntraObject>();
+    const unchecked = new Set<string>();
+    if (requests.length === 0) return { holders: [], unchecked: [] };
+    const keep = (kind: EntraObjectKind, value: unknown) => {
+      for (const raw of ((value as { value?: Record<string, unknown>[] })?.value ?? [])) found.set(String(raw.id), this.toObject(kind, raw));
+    };
+    // Contacts need OrgContact.Read.All (or Directory.Read.All): without it, say so and go on.
+    const deniedContacts = (kind: EntraObjectKind, status: number) => kind === 'contact' && status === 403;
+    const contactsNote = 'organizational contacts (the application may not read them: grant OrgContact.Read.All or Directory.Read.All)';
+    for (const part of chunks(requests, batchLimit)) {
+      if (part.length === 1) {
+        const only = part[0]!;
+        try {
+          keep(only.kind, await this.call('GET', only.url));
+        } catch (err) {
+          if (!(err instanceof SyncError && deniedContacts(only.kind, Number(err.details.status)))) throw err;
+          unchecked.add(contactsNote);
+        }
+        continue;
+      }
+      const answers = await this.batch(part.map((r, i) => ({ id: String(i + 1), method: 'GET', url: r.url })));
+      for (const a of answers) {
+        const kind = part[Number(a.id) - 1]!.kind;
+        if (a.status === 200) keep(kind, a.body);
+        else if (deniedContacts(kind, a.status)) unchecked.add(contactsNote);
+        else throw mapGraphError(parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) }), {
+          method: 'GET', path: part[Number(a.id) - 1]!.url, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
+        });
+      }
+    }
+    return { holders: [...found.values()], unchecked: [...unchecked] };
+  }
+
+  /**
+   * Every object of a kind in pages of 999 (Graph's largest $top) with the properties the
+   * lookups select, following @odata.nextLink: one request per 999 objects.
+   */
+  async listAll(kind: EntraObjectKind): Promise<EntraObject[]> {
+    const out: EntraObject[] = [];
+    type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string };
+    let page = await this.call<Page>('GET', collection[kind], { query: { $select: selectFor[kind].join(','), $top: '999' } });
+    for (;;) {
+      for (const raw of page.value ?? []) out.push(this.toObject(kind, raw));
+      const next = page['@odata.nextLink'];
+      if (!next) return out;
+      const url = new URL(next);
+      page = await this.call<Page>('GET', `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`);
+    }
+  }
+
+  /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */
+  async adminRoles(userId: string): Promise<AdminRoles> {
+    try {
+      const answer = await this.call<{ value: { roleDefinitionId?: string; roleDefinition?: { displayName?: string } }[] }>('GET', '/roleManagement/directory/roleAssignments', {
+        query: { $filter: `principalId eq ${odataString(userId)}`, $expand: 'roleDefinition' },
+      });
+      return { roles: answer.value.map((a) => a.roleDefinition?.displayName ?? a.roleDefinitionId ?? 'directory role') };
+    } catch (err) {
+      if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'GraphRequestFailed')) throw err;
+      return { unreadableReason: `${err.code}: ${err.reason}` };
+    }
+  }
+
+  /**
+   * POST /$batch, retrying items answered 429 after the longest Retry-After among them while
+   * the wait budget allows (SDKs do not retry batched 429s themselves).
+   */
+  private async batch(items: BatchItem[]): Promise<BatchAnswer[]> {
+    const settled = new Map<string, BatchAnswer>();
+    let pending = items;
+    let waited = 0;
+    for (;;) {
+      const result = await this.call<{ responses: BatchAnswer[] }>('POST', '/$batch', { body: { requests: pending } });
+      const throttled: BatchAnswer[] = [];
+      for (const answer of result.responses) {
+        if (answer.status === 429) throttled.push(answer);
+        else settled.set(answer.id, answer);
+      }
+      if (throttled.length === 0) break;
+      const wait = Math.max(...throttled.map((a) => parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) ?? 1));
+      if (waited + wait > this.maxRetryWaitSeconds) {
+        for (const a of throttled) settled.set(a.id, a);
+        break;
+      }
+      await this.sleep(wait * 1000);
+      waited += wait;
+      const retry = new Set(throttled.map((a) => a.id));
+      pending = pending.filter((i) => retry.has(i.id));
+    }
+    return items.map((i) => settled.get(i.id)!).filter(Boolean);
+  }
+
+  private refuseContact(operation: string): never {
+    throw new SyncError(entraErrors.NotWritableThroughGraph, {
+      what: `${operation} of an organizational contact`,
+      detail: 'orgContact is read-only in Microsoft Graph; only Entra Connect or Exchange Online can write contacts.',
+    });
+  }
+
+  async create(kind: EntraObjectKind, properties: Record<string, unknown>, sourceAnchor?: string): Promise<EntraObject> {
+    if (kind === 'contact') this.refuseContact('Creation');
+    const body: Record<string, unknown> = { ...properties };
+    if (kind === 'user') {
+      body.accountEnabled ??= true;
+      if (!body.mailNickname && typeof body.userPrincipalName === 'string') body.mailNickname = body.userPrincipalName.split('@')[0];
+      body.passwordProfile ??= { password: unusablePassword(), forceChangePasswordNextSignIn: false };
+    } else {
+      body.mailEnabled ??= false;
+      body.securityEnabled ??= true;
+      if (!body.mailNickname) body.mailNickname = String(body.displayName ?? 'group').replace(/[^A-Za-z0-9\-_]/g, '').slice(0, 64) || 'group';
+    }
+    const facts = { kind, userPrincipalName: typeof body.userPrincipalName === 'string' ? body.userPrincipalName : undefined };
+    const { passwordProfile: _p, ...sent } = body;
+    try {
+      if (kind === 'group' && sourceAnchor) return await this.upsertGroup(sourceAnchor, body, sent);
+      const created = await this.call<Record<string, unknown>>('POST', collection[kind], { body, facts });
+      return this.toObject(kind, { ...sent, ...created });
+    } catch (err) {
+      // The answer may be lost after Graph committed the create: look before anything else.
+      const anchor = kind === 'user' ? (typeof body.onPremisesImmutableId === 'string' ? body.onPremisesImmutableId : undefined) : undefined;
+      if (anchor && isAmbiguous(err)) {
+        const found = await this.findByImmutableId('user', anchor);
+        if (found) return found;
+        const created = await this.call<Record<string, unknown>>('POST', collection[kind], { body, facts });
+        return this.toObject(kind, { ...sent, ...created });
+      }
+      throw await this.explainConflict(err, kind, body);
+    }
+  }
+
+  /**
+   * PATCH /groups(uniqueName='…') with `Prefer: create-if-missing` (documented upsert): 201
+   * creates the group, 204 means it exists already (an earlier attempt reached Graph), so a
+   * repeat after a lost answer, a kill or from another state folder never makes a second group.
+   */
+  private async upsertGroup(sourceAnchor: string, body: Record<string, unknown>, sent: Record<string, unknown>): Promise<EntraObject> {
+    const path = groupByUniqueName(sourceAnchor);
+    const upsert = () => this.call<Record<string, unknown> | undefined>('PATCH', path, { body, headers: { Prefer: 'create-if-missing' }, facts: { kind: 'group' } });
+    let created: Record<string, unknown> | undefined;
+    try {
+      created = await upsert();
+    } catch (err) {
+      if (!isAmbiguous(err)) throw err;
+      created = await upsert(); // idempotent: a second upsert updates what the first created
+    }
+    if (created && typeof created.id === 'string') return this.toObject('group', { ...sent, ...created });
+    const existing = await this.findByImmutableId('group', sourceAnchor);
+    if (!existing) throw new SyncError(entraErrors.ObjectNotFound, { id: path, graphMessage: 'the upsert answered 204 but the group cannot be read back' });
+    return existing;
+  }
+
+  /**
+   * Entra Connect's names for a uniqueness conflict on create: the value belongs to an object
+   * of another type (ObjectTypeMismatch), to an object that already has a different source
+   * anchor (InvalidSoftMatch), or simply to another object (AttributeValueMustBeUnique).
+   */
+  private async explainConflict(err: unknown, kind: EntraObjectKind, body: Record<string, unknown>): Promise<unknown> {
+    if (!(err instanceof SyncError) || err.code !== 'AttributeValueMustBeUnique') return err;
+    const attribute = String(err.details.attribute ?? '');
+    const holderKind = err.details.conflictingKind as EntraObjectKind | undefined;
+    if (holderKind && holderKind !== kind) {
+      return new SyncError(entraErrors.ObjectTypeMismatch, { ...err.details, attribute, existingKind: holderKind, kind });
+    }
+    if (kind !== 'user' || (attribute !== 'userPrincipalName' && attribute !== 'proxyAddresses')) return err;
+    try {
+      const filter = attribute === 'userPrincipalName'
+        ? `userPrincipalName eq ${odataString(String(body.userPrincipalName))}`
+        : `mail eq ${odataString(String(body.mail ?? ''))}`;
+      const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', '/users', { query: { $filter: filter, $select: 'id,onPremisesImmutableId' } });
+      const existing = answer.value[0];
+      const existingAnchor = existing?.onPremisesImmutableId;
+      if (typeof existingAnchor === 'string' && existingAnchor !== body.onPremisesImmutableId) {
+        return new SyncError(entraErrors.InvalidSoftMatch, { ...err.details, attribute, existingImmutableId: existingAnchor, existingId: existing?.id });
+      }
+    } catch {
+      // The lookup only refines the message; keep the original error.
+    }
+    return err;
+  }
+
+  async update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void> {
+    if (kind === 'contact') this.refuseContact('An update');
+    if (Object.keys(properties).length === 0) return;
+    await this.call('PATCH', `${collection[kind]}/${encodeURIComponent(id)}`, {
+      body: properties,
+      facts: { kind, id, userPrincipalName: typeof properties.userPrincipalName === 'string' ? properties.userPrincipalName : undefined },
+    });
+  }
+
+  private bindUrl(id: string): string {
+    return `${new URL(this.entra.graphEndpoint).origin}/v1.0/directoryObjects/${id}`;
+  }
+
+  async addMembers(groupId: string, memberIds: string[]): Promise<void> {
+    const path = `/groups/${encodeURIComponent(groupId)}`;
+    for (const part of chunks([...new Set(memberIds)], batchLimit)) {
+      try {
+        await this.call('PATCH', path, { body: { 'members@odata.bind': part.map((id) => this.bindUrl(id)) }, facts: { kind: 'group', id: groupId } });
+      } catch (err) {
+        // All-or-nothing: when some are members already, add the rest one by one in a batch.
+        if (!(err instanceof SyncError) || !/already exist/i.test(String(err.details.graphMessage ?? ''))) throw err;
+        await this.memberBatch(groupId, part.map((id, i) => ({
+          id: String(i + 1), method: 'POST', url: `${path}/members/$ref`,
+          headers: { 'Content-Type': 'application/json' }, body: { '@odata.id': this.bindUrl(id) },
+        })), /already exist/i);
+      }
+    }
+  }
+
+  async removeMembers(groupId: string, memberIds: string[]): Promise<void> {
+    const path = `/groups/${encodeURIComponent(groupId)}`;
+    for (const part of chunks([...new Set(memberIds)], batchLimit)) {
+      await this.memberBatch(groupId, part.map((id, i) => ({ id: String(i + 1), method: 'DELETE', url: `${path}/members/${encodeURIComponent(id)}/$ref` })), /do not exist|does not exist/i);
+    }
+  }
+
+  /** Run membership changes as one batch; answers matching `alreadyDone` count as success. */
+  private async memberBatch(groupId: string, items: BatchItem[], alreadyDone: RegExp): Promise<void> {
+    const answers = await this.batch(items);
+    for (const a of answers) {
+      if (a.status >= 200 && a.status < 300) continue;
+      const facts = parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) });
+      if ((a.status === 400 || a.status === 404) && (alreadyDone.test(facts.message) || (a.status === 404 && items[0]?.method === 'DELETE'))) continue;
+      const item = items.find((i) => i.id === a.id)!;
+      throw mapGraphError(facts, { method: item.method, path: item.url, kind: 'group', id: groupId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
+    }
+  }
+}
+
+export { conflictOf };

@@ -1,0 +1,24 @@
+// Factory of the Entra adapter: the EntraTarget port over msal-node and Microsoft Graph.
+import type { EntraConfig } from '../../engine/model/config';
+import type { EntraTarget } from '../../engine/ports/entra-target';
+import { GraphEntraTarget } from './graph/graph-target';
+import type { RetryPolicy } from './graph/transport';
+import { createAgent, readCa } from './tls';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, loadCredential, tokenSourceFor } from './token-source';
+
+export { planExport, toConnectorSpace, userAttributeMap, groupAttributeMap } from './graph/attribute-map';
+export { clearTokenCache } from './token-source';
+
+/**
+ * The EntraTarget for a tenant. `secret` is the client secret (undefined when
+ * entra.certificateFile is used). Token and metadata calls go to entra.authorityHost,
+ * Graph calls to entra.graphEndpoint; both trust entra.caFile when set. Every call is
+ * bounded by entra.requestTimeoutSeconds (default 30 s).
+ */
+export function createEntraTarget(entra: EntraConfig, secret: string | undefined, policy?: Partial<RetryPolicy>): EntraTarget {
+  const credential = loadCredential(entra, secret);
+  const tokens = tokenSourceFor(entra, credential);
+  const agent = createAgent(readCa(entra.caFile, entra.graphEndpoint));
+  const requestTimeoutMs = (entra.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;
+  return new GraphEntraTarget(entra, tokens, agent, { requestTimeoutMs, ...policy });
+}

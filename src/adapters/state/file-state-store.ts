@@ -1,0 +1,241 @@
+// File-backed StateStore: one JSON file per object under the state folder, written to a temp
+// file and renamed into place (atomic on one file system), guarded by a lock file created
+// with O_EXCL so two syncs of the same object never interleave. Files are 0600, folders 0700.
+//
+// The lock file names its holder: process id, host name, the process's start time and when
+// the lock was taken. A lock whose holder is gone (same host, the process no longer runs, or
+// its id now belongs to another process) is taken over at once; a lock held by another host
+// is waited for and then reported with its holder, never broken.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { SyncError, syncErrors } from '../../engine/errors';
+import type { Attributes, AttributeValue } from '../../engine/model/attributes';
+import type { ObjectState, StateLock, StateStore } from '../../engine/spaces/state-store';
+import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../io/owner-only';
+
+interface Options {
+  /** How long a second sync of the same object waits for the first (default 30 s). */
+  lockWaitMs?: number;
+}
+
+/** What a lock file holds. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  /** The holder process's start time (Linux clock ticks since boot), to tell a reused pid apart. */
+  processStart?: string;
+  /** When the lock was taken (ISO 8601). */
+  since: string;
+}
+
+/** The start time of a process (field 22 of /proc/<pid>/stat), or undefined off Linux / when gone. */
+function processStartOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const ownProcessStart = processStartOf(process.pid);
+
+function ownHolder(): LockHolder {
+  return { pid: process.pid, host: hostname(), ...(ownProcessStart ? { processStart: ownProcessStart } : {}), since: new Date().toISOString() };
+}
+
+/** Is the holder of a lock on this host still running? Undefined when it cannot be told (another host). */
+export function holderAlive(holder: LockHolder): boolean | undefined {
+  if (holder.host !== hostname()) return undefined;
+  if (holder.pid === process.pid) return holder.processStart === undefined || holder.processStart === ownProcessStart;
+  try {
+    process.kill(holder.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  // The pid runs (or exists under another user): the same process only if it started when the holder did.
+  if (holder.processStart === undefined) return true;
+  const start = processStartOf(holder.pid);
+  return start === undefined ? true : start === holder.processStart;
+}
+
+function parseHolder(text: string): LockHolder | undefined {
+  try {
+    const raw = JSON.parse(text) as Partial<LockHolder> & { at?: string };
+    if (typeof raw.pid !== 'number') return undefined;
+    // Version 0.1 wrote { pid, at } only, on this host.
+    return { pid: raw.pid, host: typeof raw.host === 'string' ? raw.host : hostname(), ...(typeof raw.processStart === 'string' ? { processStart: raw.processStart } : {}), since: raw.since ?? raw.at ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lock files this process holds, so a signal handler can release them before exiting. */
+const held = new Map<string, string>();
+
+/**
+ * Removes every lock this process holds, synchronously (for SIGINT/SIGTERM handlers, where
+ * the event loop may not run again). Returns the lock files removed.
+ */
+export function releaseHeldLocksSync(): string[] {
+  const released: string[] = [];
+  for (const [lockFile, content] of held) {
+    try {
+      if (readFileSync(lockFile, 'utf8') === content) {
+        rmSync(lockFile, { force: true });
+        released.push(lockFile);
+      }
+    } catch {
+      // already gone
+    }
+  }
+  held.clear();
+  return released;
+}
+
+type Serialized = string | number | boolean | { $binary: string };
+
+function serializeAttributes(attributes: Attributes): Record<string, Serialized[]> {
+  const out: Record<string, Serialized[]> = {};
+  for (const [name, values] of Object.entries(attributes)) {
+    out[name] = values.map((v) => (v instanceof Uint8Array ? { $binary: Buffer.from(v).toString('base64') } : v));
+  }
+  return out;
+}
+
+function deserializeAttributes(raw: Record<string, Serialized[]>): Attributes {
+  const out: Attributes = {};
+  for (const [name, values] of Object.entries(raw)) {
+    out[name] = values.map((v): AttributeValue =>
+      typeof v === 'object' && v !== null ? new Uint8Array(Buffer.from(v.$binary, 'base64')) : v,
+    );
+  }
+  return out;
+}
+
+function mapSpaces(state: ObjectState, map: (a: never) => unknown): unknown {
+  const copy: Record<string, unknown> = { key: state.key };
+  for (const space of ['adConnectorSpace', 'metaverse', 'entraConnectorSpace'] as const) {
+    const value = state[space];
+    if (value) copy[space] = { ...value, attributes: map(value.attributes as never) };
+  }
+  return copy;
+}
+
+async function readState(file: string): Promise<ObjectState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const raw = JSON.parse(text) as ObjectState;
+    return mapSpaces(raw, deserializeAttributes as never) as ObjectState;
+  } catch (err) {
+    throw new SyncError(syncErrors.StateUnreadable, { file, detail: (err as Error).message });
+  }
+}
+
+/** Object keys are GUIDs; anything else is hashed into a safe file name. */
+function fileNameFor(key: string): string {
+  return /^[0-9a-fA-F-]{36}$/.test(key) ? key.toLowerCase() : Buffer.from(key).toString('base64url');
+}
+
+/** A lock file without a readable holder (its writer died between create and write) is abandoned after this. */
+const UNREADABLE_LOCK_GRACE_MS = 5_000;
+
+export class FileStateStore implements StateStore {
+  private readonly lockWaitMs: number;
+
+  constructor(
+    private readonly directory: string,
+    options: Options = {},
+  ) {
+    this.lockWaitMs = options.lockWaitMs ?? 30_000;
+  }
+
+  /**
+   * Takes over `lockFile` when it still holds `content` (the gone holder's record): moved aside
+   * atomically, checked, and put back if another process took it over first.
+   */
+  private async takeOver(lockFile: string, content: string): Promise<void> {
+    const aside = `${lockFile}.${process.pid}.${Date.now()}.stale`;
+    try {
+      await rename(lockFile, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const moved = await readFile(aside, 'utf8').catch(() => '');
+    if (moved !== content) {
+      // Someone else's fresh lock: give it back unless a third process already created one.
+      await rename(aside, lockFile).catch(() => undefined);
+      return;
+    }
+    await rm(aside, { force: true });
+  }
+
+  async peek(key: string): Promise<ObjectState | undefined> {
+    return readState(path.join(this.directory, `${fileNameFor(key)}.json`));
+  }
+
+  async lock(key: string): Promise<StateLock> {
+    await makeOwnerOnlyDirectory(this.directory);
+    const file = path.join(this.directory, `${fileNameFor(key)}.json`);
+    const lockFile = `${file}.lock`;
+    const deadline = Date.now() + this.lockWaitMs;
+    const content = JSON.stringify(ownHolder());
+    for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+      try {
+        const handle = await open(lockFile, 'wx', OWNER_ONLY_FILE);
+        try {
+          await handle.writeFile(content);
+        } finally {
+          await handle.close();
+        }
+        held.set(lockFile, content);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const text = await readFile(lockFile, 'utf8').catch(() => undefined);
+        if (text === undefined) continue; // released meanwhile
+        const holder = parseHolder(text);
+        const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (holder ? holderAlive(holder) === false : age > UNREADABLE_LOCK_GRACE_MS) {
+          await this.takeOver(lockFile, text);
+          continue;
+        }
+        if (Date.now() + delay > deadline) {
+          throw new SyncError(syncErrors.StateLocked, {
+            lockFile, heldSeconds: Math.round(age / 1000),
+            holder: holder ? `process ${holder.pid} on ${holder.host}${holder.since ? ` since ${holder.since}` : ''}` : 'a process that left no record',
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    let released = false;
+    return {
+      load: () => readState(file),
+      save: async (state) => {
+        const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+        await writeFile(temp, JSON.stringify(mapSpaces(state, serializeAttributes as never), null, 1), { mode: OWNER_ONLY_FILE, flag: 'wx' });
+        await rename(temp, file);
+      },
+      release: async () => {
+        if (released) return;
+        released = true;
+        held.delete(lockFile);
+        // Only our own lock: never remove one another process took over meanwhile.
+        const current = await readFile(lockFile, 'utf8').catch(() => undefined);
+        if (current === content) await rm(lockFile, { force: true });
+      },
+    };
+  }
+}

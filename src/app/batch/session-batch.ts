@@ -1,0 +1,219 @@
+// A batch inside one session: the scope read in one paged search, the tenant read once (above
+// a threshold, staging only), then the ten steps per object over those shared reads, each
+// object's report written beside the batch report. Everything that can be refused (the search
+// base, the filter, the input file) is refused in prepareBatch, before any write.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
+import { BatchDirectory } from '../../engine/batch/batch-directory';
+import { BatchTenant, readTenantIndex, type TenantIndex } from '../../engine/batch/batch-tenant';
+import { runBatch, type BatchItem } from '../../engine/batch/run-batch';
+import { addToTally, emptyTally, plannedAction, type BatchTally } from '../../engine/batch/tally';
+import { batchErrors } from '../../engine/errors/catalog/batch';
+import { reportErrors } from '../../engine/errors/catalog/report';
+import { isSyncError, SyncError } from '../../engine/errors/sync-error';
+import type { DirectoryObject } from '../../engine/model/directory-object';
+import type { SyncDependencies } from '../../engine/pipeline/context';
+import type { DirectorySource } from '../../engine/ports/directory-source';
+import type { EntraTarget } from '../../engine/ports/entra-target';
+import type { ProvisioningObjectSummary } from '../../engine/summary/types';
+import { redactSummary, renderReport } from '../../report';
+import type { BatchReportRow } from '../../report/batch/batch-report';
+import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
+import { connectorForBase, readInputFile, type BatchTarget } from './targets';
+
+/** Above this many objects a staging batch reads the tenant once instead of looking up each object. */
+export const DEFAULT_BULK_READ_THRESHOLD = 200;
+
+export interface BatchContext {
+  config: SingleObjectSyncConfig;
+  deps: SyncDependencies;
+  openDirectory(connector: ActiveDirectoryConnectorConfig): Promise<DirectorySource>;
+  openEntra(): Promise<EntraTarget>;
+  toolVersion: string;
+}
+
+export interface PreparedBatch {
+  target: BatchTarget;
+  /** In words, for messages and the report. */
+  scope: string;
+  dns: string[];
+  /** Objects read by the scope search, per connector name. */
+  prefetched: Map<string, DirectoryObject[]>;
+}
+
+export interface BatchPassOptions {
+  stagingMode: boolean;
+  signal?: AbortSignal;
+  /** Folder for the per-object reports (created); none: no reports. */
+  objectReportDir?: string;
+  redactAttributes?: string[];
+  bulkReadThreshold?: number;
+  concurrency?: number;
+  /** Keep every result in `summaries` (what-if, export plans, tests); otherwise only the rows are kept. */
+  keepSummaries?: boolean;
+  onStart?(dn: string, index: number): void;
+  /** After each object, with the counts so far. */
+  onResult?(item: BatchItem, row: BatchReportRow, tally: BatchTally): Promise<void> | void;
+}
+
+export interface BatchPassResult {
+  tally: BatchTally;
+  rows: BatchReportRow[];
+  /** Every result by DN, when keepSummaries was set. */
+  summaries: Map<string, ProvisioningObjectSummary>;
+  done: number;
+  notDone: number;
+  cancelled: boolean;
+  durationInMilliseconds: number;
+  graphRequests: number;
+  ldapOperations: number;
+  /** Base reads answered by the scope search. */
+  readsFromSearch: number;
+  /** Step 8 lookups answered from the one tenant read (0 when per-object lookups were used). */
+  lookupsFromTenantRead: number;
+  tenantRead: 'bulk' | 'per-object';
+  notes: string[];
+  /** Per-object report files that could not be written. */
+  reportFailures: SyncError[];
+}
+
+/** Resolves and reads the scope. Throws SyncError (a usage error) before anything is written. */
+export async function prepareBatch(ctx: BatchContext, target: BatchTarget): Promise<PreparedBatch> {
+  if (target.kind === 'file') {
+    const dns = await readInputFile(target.file);
+    return { target, scope: `input file ${target.file}`, dns, prefetched: new Map() };
+  }
+  const connector = connectorForBase(ctx.config, target.base);
+  const directory = await ctx.openDirectory(connector);
+  const scope = `${target.base} (${target.scope === 'one' ? 'one level' : 'subtree'}${target.ldapFilter !== undefined ? `, filter ${target.ldapFilter}` : ''})`;
+  const objects: DirectoryObject[] = [];
+  if (!directory.searchObjects) throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base, connector: connector.name });
+  try {
+    for await (const object of directory.searchObjects({
+      base: target.base,
+      scope: target.scope,
+      objectClasses: connector.objectTypes ?? ['user', 'inetOrgPerson', 'group', 'contact'],
+      ...(target.ldapFilter !== undefined ? { ldapFilter: target.ldapFilter } : {}),
+    })) objects.push(object);
+  } catch (err) {
+    if (isSyncError(err) && err.code === 'NoSuchObject') throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base, connector: connector.name }, { cause: err });
+    throw err;
+  }
+  if (objects.length === 0) throw new SyncError(batchErrors.BatchScopeEmpty, { what: `no object of the types ${(connector.objectTypes ?? []).join(', ')} matches ${scope}` });
+  return { target, scope, dns: objects.map((o) => o.dn), prefetched: new Map([[connector.name, objects]]) };
+}
+
+const pad = (n: number) => String(n).padStart(5, '0');
+
+/** Runs the ten steps for every object of a prepared batch, once. */
+export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult> {
+  const notes: string[] = [];
+  const inner = await ctx.openEntra();
+  const requestsBefore = inner.requests().length;
+  const threshold = options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
+  let index: TenantIndex | undefined;
+  if (options.stagingMode && prepared.dns.length >= threshold && inner.listAll) {
+    try {
+      index = await readTenantIndex(inner);
+    } catch (err) {
+      notes.push(`The tenant could not be read at once (${isSyncError(err) ? `${err.code}: ${err.reason}` : String(err)}); each object was looked up on its own.`);
+    }
+  }
+  const tenant = new BatchTenant(inner, index);
+  if (index) notes.push(`Tenant read once: ${index.users.length} users, ${index.groups.length} groups${index.contacts ? `, ${index.contacts.length} contacts` : ' (contacts not readable)'}; objects matched in memory.`);
+  else if (!options.stagingMode) notes.push('Export: every object is looked up in Microsoft Entra ID just before it is written.');
+
+  const directories = new Map<string, Promise<BatchDirectory>>();
+  const ldapBefore = new Map<BatchDirectory, number>();
+  const directoryFor = (connector: ActiveDirectoryConnectorConfig) => {
+    let pending = directories.get(connector.name);
+    if (!pending) {
+      pending = ctx.openDirectory(connector).then((source) => {
+        const wrapped = new BatchDirectory(source);
+        ldapBefore.set(wrapped, source.operationCount());
+        for (const object of prepared.prefetched.get(connector.name) ?? []) wrapped.add(structuredClone(object));
+        return wrapped;
+      });
+      directories.set(connector.name, pending);
+      pending.catch(() => directories.delete(connector.name));
+    }
+    return pending;
+  };
+
+  const deps: SyncDependencies = { ...ctx.deps, directory: directoryFor, entra: async () => tenant };
+  if (options.objectReportDir) {
+    try {
+      await makeOwnerOnlyDirectory(options.objectReportDir);
+    } catch (err) {
+      throw new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: options.objectReportDir, cause: (err as Error).message }, { cause: err });
+    }
+  }
+  const tally = emptyTally();
+  const rows: BatchReportRow[] = [];
+  const summaries = new Map<string, ProvisioningObjectSummary>();
+  const reportFailures: SyncError[] = [];
+  const result = await runBatch(deps, {
+    targets: prepared.dns,
+    stagingMode: options.stagingMode,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onStart ? { onStart: options.onStart } : {}),
+    onResult: async (item) => {
+      addToTally(tally, item.summary);
+      if (options.keepSummaries) summaries.set(item.dn, item.summary);
+      const shown = options.redactAttributes?.length ? redactSummary(item.summary, options.redactAttributes) : item.summary;
+      let reportHref: string | undefined;
+      if (options.objectReportDir) {
+        const name = `${pad(item.index)}.htm`;
+        try {
+          const html = renderReport(item.summary, { toolVersion: ctx.toolVersion, redactAttributes: options.redactAttributes ?? ctx.config.redactAttributes ?? [] });
+          await writeFile(path.join(options.objectReportDir, name), html, { encoding: 'utf8', mode: OWNER_ONLY_FILE });
+          reportHref = `objects/${name}`;
+        } catch (err) {
+          reportFailures.push(isSyncError(err) ? err : new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: options.objectReportDir, cause: (err as Error).message }, { cause: err }));
+        }
+      }
+      const info = shown.provisioningStatusInfo;
+      const row: BatchReportRow = {
+        index: item.index,
+        dn: item.dn,
+        displayName: shown.sourceIdentity.displayName,
+        objectClass: shown.sourceIdentity.identityType,
+        status: info.status,
+        action: plannedAction(shown),
+        ...(info.errorInformation ? { errorCode: info.errorInformation.errorCode, reason: info.errorInformation.reason } : {}),
+        modified: shown.modifiedProperties.length,
+        durationInMilliseconds: shown.durationInMilliseconds,
+        ...(reportHref ? { reportHref } : {}),
+      };
+      rows.push(row);
+      await options.onResult?.(item, row, tally);
+    },
+  });
+  let readsFromSearch = 0;
+  let ldapOperations = 0;
+  for (const pending of directories.values()) {
+    const used = await pending.catch(() => undefined);
+    if (!used) continue;
+    readsFromSearch += used.servedFromSearch();
+    ldapOperations += used.operationCount() - (ldapBefore.get(used) ?? 0);
+  }
+  rows.sort((a, b) => a.index - b.index);
+  return {
+    tally,
+    rows,
+    summaries,
+    done: result.done,
+    notDone: prepared.dns.length - result.done,
+    cancelled: result.cancelled,
+    durationInMilliseconds: result.durationInMilliseconds,
+    graphRequests: inner.requests().length - requestsBefore,
+    ldapOperations,
+    readsFromSearch,
+    lookupsFromTenantRead: tenant.answeredLocally(),
+    tenantRead: index ? 'bulk' : 'per-object',
+    notes,
+    reportFailures,
+  };
+}

@@ -1,0 +1,225 @@
+// The composition root (ARCHITECTURE section 2): a loaded configuration and a secrets
+// provider in, adapters and the pipeline wired together out. The CLI and the extension both
+// call openSession, so neither surface assembles adapters itself.
+import { createDirectorySource } from '../adapters/ad';
+import { loadConfiguration } from './config';
+import type { ActiveDirectoryConnectorConfig, SecretsProvider, SingleObjectSyncConfig } from './config/model';
+import { describeReadError, READ_LIMITS, readFileBounded } from '../adapters/io/read-bounded';
+import { createEntraTarget } from '../adapters/entra';
+import { configErrors, SyncError, syncErrors } from '../engine/errors';
+import { systemClock } from '../engine/pipeline/clock';
+import type { SyncDependencies } from '../engine/pipeline/context';
+import { runSync } from '../engine/pipeline/run-sync';
+import type { DirectorySource } from '../engine/ports/directory-source';
+import type { EntraTarget } from '../engine/ports/entra-target';
+import type { RuleSet } from '../engine/rules';
+import type { ProvisioningObjectSummary, SyncEvent } from '../engine/summary/types';
+import { writeReport } from './report-file';
+import { reportErrors } from '../engine/errors/catalog/report';
+import { FileStateStore } from '../adapters/state/file-state-store';
+import { makeOwnerOnlyDirectory } from '../adapters/io/owner-only';
+import { toolVersion } from './version';
+import { prepareBatch, runBatchPass, type BatchPassOptions, type BatchPassResult, type PreparedBatch } from './batch/session-batch';
+import type { BatchTarget } from './batch/targets';
+
+/** For a surface's signal handler: release the state locks this process holds. */
+export { releaseHeldLocksSync } from '../adapters/state/file-state-store';
+
+export interface SyncRunOptions {
+  stagingMode: boolean;
+  noHtmlReport?: boolean;
+  redactAttributes?: string[];
+  onEvent?: (event: SyncEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface SyncOutcome {
+  summary: ProvisioningObjectSummary;
+  reportPath?: string;
+}
+
+export interface Session {
+  readonly config: SingleObjectSyncConfig;
+  readonly configPath: string;
+  readonly ruleSet: RuleSet;
+  /**
+   * Checks, before anything is written, every input a sync reads: the files the configuration
+   * names (LDIF snapshot parsed, CA and certificate files, with size limits), the secrets, and
+   * the state (and report) folders. Throws SyncError; a surface that calls it first turns bad
+   * input into a usage error that changed nothing.
+   */
+  prepare(options?: { noHtmlReport?: boolean }): Promise<void>;
+  /**
+   * Runs the ten steps and writes the report. When the report cannot be written after the sync
+   * ran, the SyncError thrown carries the result: see resultOfFailure().
+   */
+  sync(distinguishedName: string, options: SyncRunOptions): Promise<SyncOutcome>;
+  /** The state and report folders in use (overrides applied). */
+  readonly stateDir: string;
+  readonly reportDir: string;
+  /** Batch: resolves and reads the scope or the input file; SyncError before anything is written. */
+  prepareBatch(target: BatchTarget): Promise<PreparedBatch>;
+  /** Batch: the ten steps for every prepared object over this session's connections and tenant reads. */
+  runBatch(prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult>;
+  /** The directory of a connector: opened lazily, kept for the session, closed by close(). */
+  directory(connectorName: string): Promise<DirectorySource>;
+  close(): Promise<void>;
+}
+
+export interface OpenSessionOptions {
+  configPath: string;
+  secrets: SecretsProvider;
+  /** Override the configuration's stateDir / reportDir (CLI flags, extension storage). */
+  stateDir?: string;
+  reportDir?: string;
+  initiator?: { id: string; displayName: string };
+}
+
+const resultsOfFailures = new WeakMap<object, ProvisioningObjectSummary>();
+
+/** The sync result a failure after the sync (writing the report) carries, if any. */
+export function resultOfFailure(error: unknown): ProvisioningObjectSummary | undefined {
+  return error && typeof error === 'object' ? resultsOfFailures.get(error) : undefined;
+}
+
+async function checkConfiguredFile(file: string | null | undefined, setting: string, limit: number): Promise<Buffer | undefined> {
+  if (!file) return undefined;
+  try {
+    return await readFileBounded(file, limit);
+  } catch (err) {
+    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file, setting, cause: describeReadError(err) }, { cause: err });
+  }
+}
+
+async function checkPem(file: string | null | undefined, setting: string): Promise<void> {
+  const bytes = await checkConfiguredFile(file, setting, READ_LIMITS.pem);
+  if (bytes && !bytes.toString('latin1').includes('-----BEGIN ')) {
+    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file: file ?? '(none)', setting, cause: 'it holds no PEM block (-----BEGIN ...)' });
+  }
+}
+
+export async function openSession(options: OpenSessionOptions): Promise<Session> {
+  const loaded = await loadConfiguration(options.configPath);
+  const config = loaded.config;
+  const stateDir = options.stateDir ?? config.stateDir;
+  const reportDir = options.reportDir ?? config.reportDir;
+  const directories = new Map<string, Promise<DirectorySource>>();
+  let entraTarget: Promise<EntraTarget> | undefined;
+
+  const openDirectory = (connector: ActiveDirectoryConnectorConfig): Promise<DirectorySource> => {
+    let pending = directories.get(connector.name);
+    if (!pending) {
+      pending = (async () => {
+        let password: string | undefined;
+        if (!connector.ldifFile && connector.bindDn) {
+          password = await options.secrets.directoryPassword(connector);
+          if (password === undefined) {
+            throw new SyncError(syncErrors.MissingSecret, { secret: `password for ${connector.bindDn}`, variable: connector.passwordEnv ?? '(passwordEnv not set)' });
+          }
+        }
+        return createDirectorySource(connector, password);
+      })();
+      directories.set(connector.name, pending);
+      // A failed open is not cached: the next sync tries again (the DC may be back).
+      pending.catch(() => directories.delete(connector.name));
+    }
+    return pending;
+  };
+
+  const openEntra = (): Promise<EntraTarget> => {
+    if (!entraTarget) {
+      entraTarget = (async () => {
+        let secret: string | undefined;
+        if (!config.entra.certificateFile) {
+          secret = await options.secrets.entraClientSecret(config.entra);
+          if (secret === undefined) {
+            throw new SyncError(syncErrors.MissingSecret, { secret: 'client secret', variable: config.entra.clientSecretEnv ?? '(clientSecretEnv not set)' });
+          }
+        }
+        return createEntraTarget(config.entra, secret);
+      })();
+      entraTarget.catch(() => { entraTarget = undefined; });
+    }
+    return entraTarget;
+  };
+
+  const deps: SyncDependencies = {
+    config,
+    ruleSet: loaded.ruleSet,
+    directory: openDirectory,
+    entra: openEntra,
+    stateStore: new FileStateStore(stateDir),
+    clock: systemClock,
+    toolVersion,
+    ...(options.initiator ? { initiator: options.initiator } : {}),
+  };
+
+  const batchContext = { config, deps, openDirectory, openEntra, toolVersion };
+
+  return {
+    config,
+    configPath: loaded.configPath,
+    ruleSet: loaded.ruleSet,
+    stateDir,
+    reportDir,
+    prepareBatch: (target) => prepareBatch(batchContext, target),
+    runBatch: (prepared, runOptions) => runBatchPass(batchContext, prepared, runOptions),
+    async prepare(prepareOptions = {}) {
+      for (const [i, connector] of config.activeDirectory.entries()) {
+        await checkPem(connector.tls?.caFile, `activeDirectory[${i}].tls.caFile`);
+        if (connector.ldifFile) {
+          await checkConfiguredFile(connector.ldifFile, `activeDirectory[${i}].ldifFile`, READ_LIMITS.ldif);
+          // Read and parsed once here (LdifUnreadable names the line); the sync reuses it.
+          await (await openDirectory(connector)).rootDse();
+        } else if (connector.bindDn) {
+          await openDirectory(connector); // the bind password: MissingSecret when there is none
+        }
+      }
+      await checkPem(config.entra.caFile, 'entra.caFile');
+      await checkPem(config.entra.certificateFile, 'entra.certificateFile');
+      await openEntra(); // the client secret or certificate: MissingSecret, EntraCertificateUnreadable
+      const folders: [string, string][] = [[stateDir, 'stateDir']];
+      if (!prepareOptions.noHtmlReport) folders.push([reportDir, 'reportDir']);
+      for (const [folder, setting] of folders) {
+        try {
+          await makeOwnerOnlyDirectory(folder);
+        } catch (err) {
+          if (setting === 'stateDir') throw new SyncError(configErrors.StateFolderNotWritable, { stateDir: folder, cause: (err as Error).message }, { cause: err });
+          throw new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: folder, cause: (err as Error).message }, { cause: err });
+        }
+      }
+    },
+    async sync(distinguishedName, runOptions) {
+      const summary = await runSync(deps, {
+        distinguishedName,
+        stagingMode: runOptions.stagingMode,
+        ...(runOptions.onEvent ? { onEvent: runOptions.onEvent } : {}),
+        ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+      });
+      if (runOptions.noHtmlReport) return { summary };
+      try {
+        const reportPath = await writeReport(summary, reportDir, {
+          toolVersion,
+          redactAttributes: runOptions.redactAttributes ?? config.redactAttributes ?? [],
+        });
+        return { summary, reportPath };
+      } catch (err) {
+        // The sync ran (and may have written the tenant): the result must not be lost.
+        if (err && typeof err === 'object') resultsOfFailures.set(err, summary);
+        throw err;
+      }
+    },
+    async directory(connectorName) {
+      const connector = config.activeDirectory.find((c) => c.name === connectorName);
+      if (!connector) throw new RangeError(`No connector named ${connectorName}`);
+      return openDirectory(connector);
+    },
+    async close() {
+      const all = [...directories.values()].map((p) => p.then((d) => d.close(), () => undefined));
+      if (entraTarget) all.push(entraTarget.then((e) => e.close(), () => undefined));
+      await Promise.all(all);
+      directories.clear();
+      entraTarget = undefined;
+    },
+  };
+}

@@ -1,0 +1,318 @@
+// single-object-sync --search-base DN | --input FILE: many objects in one process. JSON Lines
+// on stdout (one provisioningObjectSummary per object, or one comparison per object for
+// --what-if-config), progress and the batch summary on stderr, one HTML batch report.
+import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
+import type { BatchTarget } from '../../app/batch/targets';
+import { planWrites } from '../../engine/batch/tally';
+import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
+import { batchErrors } from '../../engine/errors/catalog/batch';
+import { reportErrors } from '../../engine/errors/catalog/report';
+import { isSyncError, SyncError } from '../../engine/errors/sync-error';
+import { parseDn } from '../../engine/model/dn';
+import { renderBatchReport, type BatchReportData } from '../../report/batch/batch-report';
+import { openSession, type Session } from '../../app/session';
+import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE, OWNER_ONLY_FOLDER } from '../../adapters/io/owner-only';
+import { toolVersion } from '../../app/version';
+import type { CliArguments } from './args';
+import { batchProgress } from './batch-progress';
+import { interruptOnSignals } from './interrupt';
+import { terminalText } from './progress';
+import { environmentSecrets } from './secrets';
+
+const USAGE = 2;
+const AFTER_RUN_FAILURE = 3;
+
+function describe(error: SyncError): string {
+  return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
+}
+
+/** Writes one JSON line, waiting when stdout is full (a slow reader must not grow memory). */
+function writeLine(value: unknown): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(`${JSON.stringify(value)}\n`)) resolve();
+    else process.stdout.once('drain', () => resolve());
+  });
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+function stamp(d: Date): string {
+  return `${d.getFullYear()}${pad2(d.getMonth() + 1)}${pad2(d.getDate())}-${pad2(d.getHours())}${pad2(d.getMinutes())}${pad2(d.getSeconds())}`;
+}
+
+/** ADSyncBatchSyncResult-<yyyyMMdd-HHmmss>[-n]/ under the report folder, created 0700, never reused. */
+async function newBatchFolder(reportDir: string): Promise<string> {
+  await makeOwnerOnlyDirectory(reportDir);
+  const base = path.join(reportDir, `ADSyncBatchSyncResult-${stamp(new Date())}`);
+  for (let n = 0; n < 1000; n++) {
+    const dir = n === 0 ? base : `${base}-${n}`;
+    try {
+      await mkdir(dir, { mode: OWNER_ONLY_FOLDER });
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  throw new Error(`${base} and 999 numbered variants already exist`);
+}
+
+function targetOf(args: CliArguments): BatchTarget {
+  if (args.input !== undefined) return { kind: 'file', file: path.resolve(args.input) };
+  return { kind: 'search', base: args.searchBase!, scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
+}
+
+async function open(args: CliArguments, configPath: string, stateDir?: string): Promise<Session> {
+  const session = await openSession({
+    configPath: path.resolve(configPath),
+    secrets: environmentSecrets,
+    ...(stateDir ? { stateDir } : args.stateDir ? { stateDir: path.resolve(args.stateDir) } : {}),
+    ...(args.reportDir ? { reportDir: path.resolve(args.reportDir) } : {}),
+    initiator: { id: process.env.USER ?? '', displayName: process.env.USER ?? 'single-object-sync' },
+  });
+  try {
+    await session.prepare({ noHtmlReport: args.noHtmlReport });
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+  return session;
+}
+
+function summaryLines(label: string, pass: BatchPassResult): string {
+  const t = pass.tally;
+  const seconds = pass.durationInMilliseconds / 1000;
+  const list = (counts: Record<string, number>) => Object.entries(counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  return [
+    `${label}: ${pass.done} object(s) done${pass.notDone ? `, ${pass.notDone} NOT done${pass.cancelled ? ' (cancelled)' : ''}` : ''} in ${seconds.toFixed(1)} s (${seconds > 0 ? (pass.done / seconds).toFixed(1) : '-'} objects/s)`,
+    `  by status: ${list(t.byStatus)}`,
+    `  by action (planned: what the export does or would do): ${list(t.byAction)}`,
+    `  by error code: ${list(t.byErrorCode)}`,
+    `  Graph requests: ${pass.graphRequests} (tenant: ${pass.tenantRead === 'bulk' ? `read once, ${pass.lookupsFromTenantRead} lookups answered from it` : 'looked up per object'}); LDAP operations: ${pass.ldapOperations} (${pass.readsFromSearch} reads answered by the scope search)`,
+    ...pass.notes.map((n) => `  ${n}`),
+  ].map(terminalText).join('\n') + '\n';
+}
+
+function reportData(mode: BatchReportData['mode'], prepared: PreparedBatch, pass: BatchPassResult, extra: Partial<BatchReportData> = {}): BatchReportData {
+  return {
+    toolVersion, generatedAt: new Date(), mode, scope: prepared.scope, tally: pass.tally, done: pass.done, notDone: pass.notDone,
+    cancelled: pass.cancelled, durationInMilliseconds: pass.durationInMilliseconds, graphRequests: pass.graphRequests, rows: pass.rows, notes: pass.notes, ...extra,
+  };
+}
+
+export async function runBatchCli(args: CliArguments): Promise<number> {
+  const target = targetOf(args);
+  // A malformed search base is a usage error found before any connection.
+  try {
+    if (target.kind === 'search' && parseDn(target.base).length === 0) throw new SyncError(batchErrors.SearchBaseNotFound, { base: '(empty)', connector: '(none)' });
+  } catch (err) {
+    if (!isSyncError(err)) throw err;
+    process.stderr.write(describe(err));
+    return USAGE;
+  }
+  let session: Session;
+  let prepared: PreparedBatch;
+  try {
+    session = await open(args, args.config);
+  } catch (err) {
+    if (!isSyncError(err)) throw err;
+    process.stderr.write(describe(err));
+    return USAGE;
+  }
+  const cleanups: (() => Promise<void>)[] = [() => session.close()];
+  const progressRef: { stop: () => void } = { stop: () => undefined };
+  const interrupt = interruptOnSignals({
+    first: (signal) => `\nsingle-object-sync: ${signal} received: stopping after the objects in flight (send it again to stop at once).\n`,
+    stopNow: (signal, released) => `single-object-sync: stopped by ${signal} before the batch finished; the results printed so far are complete, the batch summary and report were not written.${released ? ' The state lock was released.' : ''} Run the batch again: finished objects are in the stored state.\n`,
+  }, () => progressRef.stop());
+  try {
+    try {
+      prepared = await session.prepareBatch(target);
+    } catch (err) {
+      if (!isSyncError(err)) throw err;
+      process.stderr.write(describe(err));
+      return USAGE;
+    }
+    process.stderr.write(terminalText(`Batch: ${prepared.dns.length} object(s) from ${prepared.scope}.\n`));
+    let batchDir: string | undefined;
+    if (!args.noHtmlReport) {
+      try {
+        batchDir = await newBatchFolder(session.reportDir);
+      } catch (err) {
+        process.stderr.write(describe(new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: session.reportDir, cause: (err as Error).message }, { cause: err })));
+        return USAGE;
+      }
+    }
+    /** Options of one pass: progress on stderr, JSON lines on stdout when `json`. */
+    const passOptions = (label: string, stagingMode: boolean, json: boolean, reports: boolean) => {
+      const progress = batchProgress(process.stderr, prepared.dns.length, label);
+      progressRef.stop = () => progress.stop();
+      let done = 0;
+      const options: BatchPassOptions = {
+        stagingMode,
+        signal: interrupt.signal,
+        ...(reports && batchDir ? { objectReportDir: path.join(batchDir, 'objects') } : {}),
+        ...(args.redact.length ? { redactAttributes: args.redact } : {}),
+        ...(args.bulkReadThreshold !== undefined ? { bulkReadThreshold: args.bulkReadThreshold } : {}),
+        onResult: async (item, _row, tally) => {
+          if (json) await writeLine(item.summary);
+          progress.update(++done, tally);
+        },
+      };
+      return { options, progress };
+    };
+
+    if (args.whatIfConfig !== undefined) return await runWhatIf(args, session, prepared, batchDir, interrupt, progressRef, cleanups);
+
+    let exportPlanNote: string | undefined;
+    if (args.export) {
+      // What the export will write, from a staging pass over the same objects (nothing is written).
+      const plan = passOptions('planning', true, false, false);
+      const planned = await session.runBatch(prepared, { ...plan.options, keepSummaries: true });
+      plan.progress.stop();
+      const writes = planWrites(planned.summaries.values());
+      const failing = planned.tally.byStatus.failure;
+      exportPlanNote = `Export plan (from a staging pass): ${writes.creates} create(s) and ${writes.updates} update(s) = ${writes.creates + writes.updates} object write(s) to Microsoft Entra ID, plus group membership changes; ${writes.unchanged} object(s) have nothing to write or are out of scope${failing ? `; ${failing} fail already in staging` : ''}.`;
+      process.stderr.write(`Exporting ${prepared.dns.length} object(s). ${exportPlanNote}\n`);
+      if (interrupt.signal.aborted) {
+        process.stderr.write('single-object-sync: interrupted during the planning pass: nothing was exported.\n');
+        return interrupt.exitCode() ?? 1;
+      }
+    }
+    const label = args.export ? 'export' : 'staging';
+    const run = passOptions(label, !args.export, true, true);
+    const pass = await session.runBatch(prepared, run.options);
+    run.progress.stop();
+    process.stderr.write(summaryLines(args.export ? 'Export batch' : 'Staging batch', pass));
+    for (const failure of pass.reportFailures.slice(0, 1)) process.stderr.write(`Some object reports were not written: ${describe(failure)}`);
+    let reportFailed = pass.reportFailures.length > 0;
+    if (batchDir) {
+      const file = path.join(batchDir, 'index.htm');
+      try {
+        await writeFile(file, renderBatchReport(reportData(args.export ? 'export' : 'staging', prepared, pass, exportPlanNote ? { notes: [exportPlanNote, ...pass.notes] } : {})), { encoding: 'utf8', mode: OWNER_ONLY_FILE, flag: 'wx' });
+        process.stderr.write(`Batch report: ${file}\n`);
+      } catch (err) {
+        reportFailed = true;
+        process.stderr.write(describe(new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
+      }
+    }
+    const interrupted = interrupt.exitCode();
+    if (interrupted !== undefined) {
+      process.stderr.write(`single-object-sync: interrupted by ${interrupt.received()}: ${pass.done} object(s) done, ${pass.notDone} not done (not started). Run the batch again to finish.\n`);
+      return interrupted;
+    }
+    if (pass.tally.byStatus.failure > 0) return 1;
+    return reportFailed ? AFTER_RUN_FAILURE : 0;
+  } finally {
+    interrupt.dispose();
+    progressRef.stop();
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+/** A copy of the state folder, so that staging under either configuration commits nothing real. */
+async function stateCopy(stateDir: string, label: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `sos-what-if-${label}-`));
+  const exists = await stat(stateDir).then((s) => s.isDirectory(), () => false);
+  if (exists) await cp(stateDir, dir, { recursive: true, force: true, filter: (src) => !src.endsWith('.lock') });
+  return dir;
+}
+
+async function runWhatIf(
+  args: CliArguments,
+  session: Session,
+  prepared: PreparedBatch,
+  batchDir: string | undefined,
+  interrupt: ReturnType<typeof interruptOnSignals>,
+  progressRef: { stop: () => void },
+  cleanups: (() => Promise<void>)[],
+): Promise<number> {
+  const threshold = args.deletionThreshold ?? DEFAULT_DELETION_THRESHOLD;
+  const proposedPath = path.resolve(args.whatIfConfig!);
+  const copies = [await stateCopy(session.stateDir, 'current'), await stateCopy(session.stateDir, 'proposed')];
+  cleanups.push(async () => { for (const c of copies) await rm(c, { recursive: true, force: true }); });
+  let current: Session;
+  let proposed: Session;
+  try {
+    current = await open(args, args.config, copies[0]);
+    cleanups.push(() => current.close());
+  } catch (err) {
+    if (!isSyncError(err)) throw err;
+    process.stderr.write(describe(err));
+    return USAGE;
+  }
+  try {
+    proposed = await open(args, proposedPath, copies[1]);
+    cleanups.push(() => proposed.close());
+  } catch (err) {
+    if (!isSyncError(err)) throw err;
+    process.stderr.write(describe(new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedPath, problem: `${err.code}: ${err.reason}` }, { cause: err })));
+    return USAGE;
+  }
+  if (proposed.config.entra.tenantId !== current.config.entra.tenantId) {
+    process.stderr.write(describe(new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedPath, problem: `it names tenant ${proposed.config.entra.tenantId}, the current configuration ${current.config.entra.tenantId}` })));
+    return USAGE;
+  }
+  const pass = async (s: Session, label: string, reports: boolean) => {
+    const progress = batchProgress(process.stderr, prepared.dns.length, label);
+    progressRef.stop = () => progress.stop();
+    let done = 0;
+    const result = await s.runBatch(prepared, {
+      stagingMode: true,
+      keepSummaries: true,
+      signal: interrupt.signal,
+      ...(reports && batchDir ? { objectReportDir: path.join(batchDir, 'objects') } : {}),
+      ...(args.redact.length ? { redactAttributes: args.redact } : {}),
+      ...(args.bulkReadThreshold !== undefined ? { bulkReadThreshold: args.bulkReadThreshold } : {}),
+      onResult: (_item, _row, tally) => progress.update(++done, tally),
+    });
+    progress.stop();
+    return result;
+  };
+  const before = await pass(current, 'current configuration', false);
+  process.stderr.write(summaryLines('Current configuration (staging)', before));
+  const after = interrupt.signal.aborted ? undefined : await pass(proposed, 'proposed configuration', true);
+  if (!after) {
+    process.stderr.write(`single-object-sync: interrupted by ${interrupt.received()}: the proposed configuration was not run; nothing to compare. Nothing was written.\n`);
+    return interrupt.exitCode() ?? 1;
+  }
+  process.stderr.write(summaryLines('Proposed configuration (staging)', after));
+  const entries: WhatIfEntry[] = [];
+  for (const dn of prepared.dns) {
+    const a = before.summaries.get(dn);
+    const b = after.summaries.get(dn);
+    if (!a || !b) continue; // not run (interrupted)
+    const entry = compareRuns(dn, a, b);
+    entries.push(entry);
+    await writeLine(entry);
+  }
+  const totals = whatIfTotals(entries, threshold);
+  const o = totals.byOutcome;
+  const lines = [
+    `What-if: ${entries.length} object(s) compared: ${o.create} newly in scope (create), ${o.join} newly in scope (join an existing cloud object), ${o.delete} leaving scope with a cloud object (DELETED by Entra Connect), ${o['no-longer-created']} leaving scope without a cloud object, ${o['attribute-changes']} with attribute changes, ${o.unchanged} unchanged, ${o.undetermined} undetermined.`,
+    ...entries.filter((e) => e.outcome === 'delete').slice(0, 50).map((e) => `  DELETE ${e.dn}: ${e.explanation}`),
+    ...(o.delete > 50 ? [`  ... and ${o.delete - 50} more deletes (all are in the JSON lines and the report)`] : []),
+  ];
+  process.stderr.write(`${lines.map(terminalText).join('\n')}\n`);
+  if (totals.exceedsThreshold) {
+    process.stderr.write(describe(new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold })));
+  } else {
+    process.stderr.write(`Deletion threshold: ${totals.deletes} delete(s), within Entra Connect's export deletion threshold of ${threshold} (Enable-ADSyncExportDeletionThreshold); the export would not be stopped.\n`);
+  }
+  if (batchDir) {
+    const file = path.join(batchDir, 'index.htm');
+    try {
+      await writeFile(file, renderBatchReport(reportData('what-if', prepared, after, { whatIf: { proposedConfiguration: proposedPath, entries, totals } })), { encoding: 'utf8', mode: OWNER_ONLY_FILE, flag: 'wx' });
+      process.stderr.write(`Batch report: ${file}\n`);
+    } catch (err) {
+      process.stderr.write(describe(new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
+    }
+  }
+  const interrupted = interrupt.exitCode();
+  if (interrupted !== undefined) {
+    process.stderr.write(`single-object-sync: interrupted by ${interrupt.received()}: ${entries.length} object(s) compared, ${prepared.dns.length - entries.length} not.\n`);
+    return interrupted;
+  }
+  return totals.exceedsThreshold || o.undetermined > 0 ? 1 : 0;
+}

@@ -1,0 +1,199 @@
+// single-object-sync: the CLI surface. Thin: parse arguments, open a session, run, print.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { directoryErrors, isSyncError, SyncError } from '../../engine/errors';
+import { reportErrors } from '../../engine/errors/catalog/report';
+import { parseDn } from '../../engine/model/dn';
+import type { ProvisioningObjectSummary } from '../../engine/summary/types';
+import { redactSummary } from '../../report/redact';
+import { openSession, resultOfFailure, type SyncOutcome } from '../../app/session';
+import { OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
+import { toolVersion } from '../../app/version';
+import { HELP, parseCliArguments, UsageError, type CliArguments } from './args';
+import { runBatchCli } from './batch';
+import { interruptOnSignals } from './interrupt';
+import { progressPrinter, terminalText } from './progress';
+import { environmentSecrets } from './secrets';
+import { runValidateConfig } from './validate-config';
+
+function describe(error: SyncError): string {
+  return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: CliArguments;
+  try {
+    args = parseCliArguments(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`single-object-sync: ${err.message}\nRun single-object-sync --help for usage.\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(`${toolVersion}\n`);
+    return 0;
+  }
+  if (args.validateConfig) return runValidateConfig({ config: args.config }, { stdout: process.stdout, stderr: process.stderr });
+  if (args.searchBase !== undefined || args.input !== undefined) return runBatchCli(args);
+
+  // A malformed (or empty) DN is a usage error, found before any connection is made.
+  try {
+    if (parseDn(args.distinguishedName!).length === 0) {
+      throw new SyncError(directoryErrors.MalformedDistinguishedName, { position: 1, problem: 'the distinguished name is empty', dn: args.distinguishedName });
+    }
+  } catch (err) {
+    if (isSyncError(err)) {
+      process.stderr.write(describe(err));
+      return 2;
+    }
+    throw err;
+  }
+
+  let session;
+  try {
+    session = await openSession({
+      configPath: path.resolve(args.config),
+      secrets: environmentSecrets,
+      ...(args.stateDir ? { stateDir: path.resolve(args.stateDir) } : {}),
+      ...(args.reportDir ? { reportDir: path.resolve(args.reportDir) } : {}),
+      initiator: { id: process.env.USER ?? '', displayName: process.env.USER ?? 'single-object-sync' },
+    });
+  } catch (err) {
+    if (isSyncError(err)) {
+      process.stderr.write(describe(err));
+      return 2;
+    }
+    throw err;
+  }
+  // Bad input (files the configuration names, secrets, the state folder) ends here, before
+  // any write: exit 2, no report, no state.
+  try {
+    await session.prepare({ noHtmlReport: args.noHtmlReport });
+  } catch (err) {
+    await session.close();
+    if (isSyncError(err)) {
+      process.stderr.write(describe(err));
+      return 2;
+    }
+    throw err;
+  }
+
+  const redacting = args.redact.length > 0;
+  // With --redact, nothing on stderr may carry a value: step lines go out without their reasons.
+  const progress = progressPrinter(process.stderr, { reasons: !redacting });
+  const interrupt = interruptHandler(progress);
+  try {
+    let outcome: SyncOutcome;
+    try {
+      outcome = await session.sync(args.distinguishedName!, {
+        stagingMode: args.stagingMode,
+        noHtmlReport: args.noHtmlReport,
+        ...(redacting ? { redactAttributes: args.redact } : {}),
+        onEvent: (event) => {
+          if (event.type === 'stepStarted') interrupt.onStep(event.stepNumber, event.name);
+          progress.onEvent(event);
+        },
+        signal: interrupt.signal,
+      });
+    } catch (err) {
+      // The sync ran but writing the report failed: print the result, then name what failed.
+      const summary = resultOfFailure(err);
+      if (!summary || !isSyncError(err)) throw err;
+      progress.stop();
+      printResult(summary, args, undefined);
+      const output = args.output ? await writeOutput(args.output, summary) : undefined;
+      process.stderr.write(`The sync finished (result on stdout), but then ${describe(err)}`);
+      if (output) process.stderr.write(`and ${describe(output)}`);
+      return interrupt.exitCode() ?? EXIT_AFTER_SYNC_FAILURE;
+    }
+    progress.stop();
+    const written = printResult(outcome.summary, args, outcome.reportPath);
+    const afterwards = args.output ? await writeOutput(args.output, outcome.summary) : undefined;
+    const interrupted = interrupt.exitCode();
+    if (interrupted !== undefined) {
+      process.stderr.write(interrupt.describe(outcome.summary));
+      return interrupted;
+    }
+    if (afterwards) {
+      process.stderr.write(`The sync finished (result on stdout), but then ${describe(afterwards)}`);
+      return EXIT_AFTER_SYNC_FAILURE;
+    }
+    return written.status === 'failure' ? 1 : 0;
+  } finally {
+    interrupt.dispose();
+    progress.stop();
+    await session.close();
+  }
+}
+
+/** Exit code when the sync ran but writing its report or --output file failed afterwards. */
+export const EXIT_AFTER_SYNC_FAILURE = 3;
+
+function printResult(summary: ProvisioningObjectSummary, args: CliArguments, reportPath: string | undefined): { status: string } {
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  // The closing line is written from the redacted copy when --redact is given.
+  const shown = args.redact.length ? redactSummary(summary, args.redact) : summary;
+  const status = shown.provisioningStatusInfo;
+  process.stderr.write(`Result: ${status.status}${status.errorInformation ? terminalText(` - ${status.errorInformation.errorCode}: ${status.errorInformation.reason}`) : ''}\n`);
+  if (reportPath) process.stderr.write(`HTML report: ${reportPath}\n`);
+  return { status: summary.provisioningStatusInfo.status };
+}
+
+async function writeOutput(file: string, summary: ProvisioningObjectSummary): Promise<SyncError | undefined> {
+  try {
+    await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`, { mode: OWNER_ONLY_FILE });
+    return undefined;
+  } catch (err) {
+    return new SyncError(reportErrors.OutputNotWritable, { file: path.resolve(file), cause: (err as Error).message }, { cause: err });
+  }
+}
+
+/**
+ * SIGINT/SIGTERM: the first stops the sync after the current step (no new step starts); a
+ * second one, or the grace period running out, releases the state lock and exits at once.
+ * Either way the exit code is 130 (SIGINT) or 143 (SIGTERM) and one line says what was done.
+ */
+function interruptHandler(progress: { stop: () => void }) {
+  let current: { number: number; name: string } | undefined;
+  const base = interruptOnSignals({
+    first: (signal) => `single-object-sync: ${signal} received: stopping after the current step (send it again to stop at once).\n`,
+    stopNow: (signal, released) => {
+      const during = current ? ` during step ${current.number} (${current.name})` : '';
+      return `single-object-sync: stopped by ${signal}${during} before the sync finished; no result was produced.${released ? ' The state lock was released.' : ''}` +
+        `${current?.number === 10 ? ' A Graph write in flight may have reached Microsoft Entra ID.' : ''} Run the sync again: it continues from the stored state.\n`;
+    },
+  }, () => progress.stop());
+  return {
+    signal: base.signal,
+    onStep(number: number, name: string) {
+      current = { number, name };
+    },
+    exitCode: base.exitCode,
+    /** What the interrupted run actually did, from its result. */
+    describe(summary: ProvisioningObjectSummary): string {
+      const cancelled = summary.provisioningSteps.filter((s) => s.errorInformation?.errorCode === 'Cancelled').map((s) => s.stepNumber);
+      const exported = summary.provisioningSteps.find((s) => s.stepNumber === 10);
+      const done = cancelled.length === 0
+        ? `every step had run (the export step ended ${exported?.status ?? 'not run'}); the result above is complete`
+        : `the sync stopped before step ${Math.min(...cancelled)}; the steps before it ran and are reported above${exported && exported.status !== 'skipped' && !cancelled.includes(10) ? '' : ', nothing was exported'}`;
+      return `single-object-sync: interrupted by ${base.received()}: ${done}.\n`;
+    },
+    dispose: base.dispose,
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      process.stderr.write(`single-object-sync: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

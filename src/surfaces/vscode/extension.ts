@@ -1,0 +1,48 @@
+// Activation wires the parts and does nothing else: no configuration load, no LDAP, no
+// Graph (the engine is imported on first use). Everything disposable is registered once.
+// activate() returns nothing: no API that another extension could call (tests drive the UI).
+import * as vscode from 'vscode';
+import { reportViewType } from '../../../webview/protocol';
+import { registerCommands } from './commands';
+import { log } from './log';
+import { ReportPanel } from './panel/report-panel';
+import { SessionHost } from './session-host';
+import { settingsSection } from './settings';
+import { SyncRunner } from './sync-runner';
+import { DirectoryTreeProvider } from './tree/directory-tree';
+import { vscodeUserInterface } from './ui';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const ui = vscodeUserInterface();
+  const sessions = new SessionHost(context);
+  const tree = new DirectoryTreeProvider(sessions);
+  const treeView = vscode.window.createTreeView('singleObjectSync.directory', { treeDataProvider: tree, showCollapseAll: true });
+  const runner = new SyncRunner(context, sessions, ui);
+
+  context.subscriptions.push(
+    sessions,
+    tree,
+    treeView,
+    ...registerCommands({ extension: context, sessions, tree, runner, ui }),
+    vscode.window.registerWebviewPanelSerializer(reportViewType, {
+      async deserializeWebviewPanel(panel, state) {
+        ReportPanel.revive(panel, context.extensionUri, runner, state);
+      },
+    }),
+    // The configuration file or a setting changed: drop the session, redraw the tree.
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(settingsSection)) void sessions.reset();
+    }),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (document.fileName.endsWith('.json') && /single-object-sync/i.test(document.fileName)) void sessions.reset();
+    }),
+    // Trust changes which configuration may be read: reopen from the right one.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void sessions.reset()),
+    context.secrets.onDidChange(() => void sessions.reset()),
+  );
+  const activationMs = performance.now() - started;
+  log().info(`Activated in ${activationMs.toFixed(1)} ms${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: preview sync only, configuration only from user settings)'}`);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,64 @@
+// Owns the one open Session (src/app/session.ts): opened on first use, reused by the tree and
+// the commands, closed when the configuration file, the settings or the credentials change.
+// The engine is loaded with a dynamic import so activation does no LDAP, Graph or rules work.
+import * as vscode from 'vscode';
+import type { Session } from '../../app/session';
+import { configurationPath } from './config-file';
+import { log } from './log';
+import { SecretStorageSecrets } from './secrets';
+
+export class SessionHost implements vscode.Disposable {
+  private current?: { path: string; session: Promise<Session> };
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after the session was dropped (configuration or credentials changed). */
+  readonly onDidReset = this.changed.event;
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  /** True once a session was opened (or is opening); activation must leave this false. */
+  get isOpen(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** The open session; throws SyncError when there is no valid configuration. */
+  async session(): Promise<Session> {
+    const path = configurationPath();
+    if (this.current?.path !== path) {
+      await this.reset(false);
+      // The configuration's own stateDir, as the CLI uses it: one state folder per
+      // configuration, so the extension and the CLI see the same connector spaces.
+      const opening = import('../../app/session').then(({ openSession }) =>
+        openSession({ configPath: path, secrets: new SecretStorageSecrets(this.context.secrets) }),
+      );
+      this.current = { path, session: opening };
+      opening.then(
+        () => log().info(`Configuration loaded from ${path}`),
+        (error: unknown) => {
+          log().warn(`Configuration ${path} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+          // A failed open is not cached: the next call retries (after the user fixed the file).
+          if (this.current?.session === opening) this.current = undefined;
+        },
+      );
+    }
+    return this.current!.session;
+  }
+
+  /** Closes the session (directory connections included); the next use reopens it. */
+  async reset(notify = true): Promise<void> {
+    const previous = this.current;
+    this.current = undefined;
+    if (previous) {
+      try {
+        await (await previous.session).close();
+      } catch {
+        // A session that failed to open has nothing to close.
+      }
+    }
+    if (notify) this.changed.fire();
+  }
+
+  dispose(): void {
+    void this.reset(false);
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,354 @@
+// The Entra adapter (msal-node + Graph client) against the emulator over real HTTPS:
+// both credential kinds, no discovery traffic, errors mapped to the catalog, retries.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { EntraConfig } from '../../../../src/app/config/model';
+import { isSyncError, type SyncError } from '../../../../src/engine/errors';
+import type { EntraTarget } from '../../../../src/engine/ports/entra-target';
+import { clearTokenCache, createEntraTarget } from '../../../../src/adapters/entra/index';
+import { startEmulator, type Emulator } from '../../../graph-emulator/index';
+
+let emu: Emulator;
+let dir: string;
+const targets: EntraTarget[] = [];
+
+before(async () => {
+  emu = await startEmulator();
+  dir = mkdtempSync(path.join(tmpdir(), 'entra-adapter-'));
+});
+after(async () => {
+  for (const t of targets) await t.close();
+  await emu.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  emu.reset();
+  clearTokenCache();
+});
+
+function config(extra: Partial<EntraConfig> = {}): EntraConfig {
+  return { tenantId: emu.tenantId, clientId: emu.clientId, authorityHost: emu.authorityHost, graphEndpoint: emu.graphEndpoint, caFile: emu.caFile, ...extra };
+}
+function target(extra: Partial<EntraConfig> = {}, secret: string | undefined = emu.clientSecret, policy?: Parameters<typeof createEntraTarget>[2]): EntraTarget {
+  const t = createEntraTarget(config(extra), secret, policy);
+  targets.push(t);
+  return t;
+}
+async function syncError(promise: Promise<unknown>): Promise<SyncError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (isSyncError(err)) return err;
+    throw err;
+  }
+  assert.fail('expected a SyncError');
+}
+const identityCalls = () => emu.requestLog().filter((r) => !r.path.startsWith('/v1.0/'));
+
+describe('authentication', () => {
+  test('client secret: connect reads the domains; one token call, no discovery traffic', async () => {
+    const t = target();
+    const info = await t.connect();
+    assert.equal(info.tenantId, emu.tenantId);
+    assert.deepEqual(info.domains.find((d) => d.name === 'contoso.com'), { name: 'contoso.com', isVerified: true, isInitial: false, authenticationType: 'Managed' });
+    assert.equal(info.domains.find((d) => d.name === 'fabrikam.example')?.isVerified, false);
+    await t.findByImmutableId('user', 'nothing');
+    const calls = identityCalls();
+    assert.equal(calls.length, 1, JSON.stringify(calls));
+    assert.match(calls[0]!.path, /\/oauth2\/v2\.0\/token/);
+  });
+
+  test('the token is cached for the process: a second target with the same credential asks for none', async () => {
+    await target().connect();
+    await target().connect();
+    assert.equal(identityCalls().length, 1);
+  });
+
+  test('certificate credential (PEM + computed thumbprint, and an explicit SHA-1 thumbprint)', async () => {
+    const file = path.join(dir, 'app.pem');
+    writeFileSync(file, `${emu.certificate.pem}\n${emu.certificate.keyPem}`);
+    assert.equal((await target({ certificateFile: file }, undefined).connect()).tenantId, emu.tenantId);
+    clearTokenCache();
+    assert.equal((await target({ certificateFile: file, certificateThumbprint: emu.certificate.thumbprint }, undefined).connect()).domains.length, 3);
+  });
+
+  test('a wrong secret is AuthenticationFailed with the AADSTS code', async () => {
+    const err = await syncError(target({}, 'wrong-secret').connect());
+    assert.equal(err.code, 'AuthenticationFailed');
+    assert.match(err.reason, /AADSTS7000215/);
+    assert.equal(JSON.stringify(err.toInfo()).includes('wrong-secret'), false, 'the secret never appears in the error');
+  });
+
+  test('a certificate the app does not hold is AuthenticationFailed', async () => {
+    const { createAppCertificate } = await import('../../../graph-emulator/pki');
+    const stranger = createAppCertificate('stranger');
+    const file = path.join(dir, 'stranger.pem');
+    writeFileSync(file, `${stranger.certPem}\n${stranger.keyPem}`);
+    const err = await syncError(target({ certificateFile: file }, undefined).connect());
+    assert.equal(err.code, 'AuthenticationFailed');
+    assert.match(err.reason, /700027|key was not found/);
+  });
+
+  test('no secret and no certificate is EntraCredentialMissing before any network call', async () => {
+    assert.throws(() => createEntraTarget(config(), undefined), (e: unknown) => isSyncError(e) && e.code === 'EntraCredentialMissing');
+    assert.equal(emu.requestLog().length, 0);
+  });
+
+  test('without the emulator CA the TLS handshake fails: TenantUnreachable names the certificate problem', async () => {
+    const err = await syncError(target({ caFile: null }).connect());
+    assert.equal(err.code, 'TenantUnreachable');
+    assert.match(err.reason, /certificate/i);
+  });
+
+  test('a cached token the tenant stops accepting (401) is replaced once, and the call succeeds', async () => {
+    const t = target();
+    await t.connect();
+    emu.rotateSigningKey();
+    const info = await t.connect();
+    assert.equal(info.domains.length, 3);
+    // connect() reads the domains and the sync features; the 401 comes on the first call after rotation.
+    assert.deepEqual(t.requests().filter((r) => r.path.startsWith('/v1.0/domains')).map((r) => r.status), [200, 401, 200]);
+    assert.equal(identityCalls().length, 2, 'a second token was requested');
+  });
+
+  test('a missing role is AuthorizationDenied on the write, reads still work', async () => {
+    const t = target({ clientId: emu.readOnlyClient.clientId }, emu.readOnlyClient.clientSecret);
+    await t.connect();
+    const err = await syncError(t.create('user', { displayName: 'Nope', userPrincipalName: 'nope@contoso.com' }));
+    assert.equal(err.code, 'AuthorizationDenied');
+    assert.equal(err.details.status, 403);
+    assert.ok(err.details.requestId, 'the request-id is kept for support');
+  });
+});
+
+describe('operations', () => {
+  test('create, hard match by onPremisesImmutableId, update: each call recorded with its request-id', async () => {
+    const t = target();
+    const created = await t.create('user', { displayName: 'Ann Lee', userPrincipalName: 'ann@contoso.com', onPremisesImmutableId: 'qUHZ2l9bD0uYHhB5r8o4Jw==', mail: 'ann@contoso.com' });
+    assert.equal(created.kind, 'user');
+    assert.equal(emu.state().users[0]!.id, created.id);
+    assert.equal('passwordProfile' in created.properties, false, 'the generated password is not kept');
+    assert.equal((emu.writes()[0]!.body as any).passwordProfile.password, '(redacted)', 'nor logged by the emulator');
+    const found = await t.findByImmutableId('user', 'qUHZ2l9bD0uYHhB5r8o4Jw==');
+    assert.equal(found?.id, created.id);
+    assert.deepEqual(found?.properties.proxyAddresses, ['SMTP:ann@contoso.com']);
+    assert.equal(await t.findByImmutableId('user', 'qUHZ2l9bD0uYHhB5r8o4JW=='), null);
+    await t.update('user', created.id, { department: 'Finance', jobTitle: null });
+    assert.equal(emu.state().users[0]!.department, 'Finance');
+    const records = t.requests();
+    assert.deepEqual(records.map((r) => [r.method, r.status]), [['POST', 201], ['GET', 200], ['GET', 200], ['PATCH', 204]]);
+    for (const r of records) {
+      assert.ok(r.requestId && r.clientRequestId);
+      assert.ok(r.durationInMilliseconds >= 0);
+    }
+    assert.match(records[1]!.path, /^\/v1\.0\/users\?\$filter=onPremisesImmutableId eq 'qUHZ2l9bD0uYHhB5r8o4Jw=='/);
+  });
+
+  test('getById reads a group again by its id (groups have no source anchor in Graph v1.0); unknown id is null', async () => {
+    const t = target() as EntraTarget & { getById(kind: string, id: string): Promise<{ id: string; properties: Record<string, unknown> } | null> };
+    const group = await t.create('group', { displayName: 'Finance', mailNickname: 'finance' });
+    assert.equal(await t.findByImmutableId('group', 'anything'), null);
+    const again = await t.getById('group', group.id);
+    assert.equal(again?.properties.displayName, 'Finance');
+    assert.equal(await t.getById('group', '00000000-0000-0000-0000-00000000dead'), null);
+  });
+
+  test('an update with nothing to change makes no request', async () => {
+    const t = target();
+    await t.update('user', 'any', {});
+    assert.equal(t.requests().length, 0);
+  });
+
+  test('holders of the UPN and of SMTP addresses (primary or secondary, proxyAddresses or mail) come back from one $batch round trip', async () => {
+    emu.seed({
+      users: [
+        { id: 'u-upn', userPrincipalName: "o'neil@contoso.com", displayName: 'By UPN' },
+        { id: 'u-proxy', userPrincipalName: 'other@contoso.com', displayName: 'By proxy', proxyAddresses: ['SMTP:other@contoso.com', 'smtp:neil@contoso.com'] },
+      ],
+      groups: [{ id: 'g-mail', displayName: 'List', mailEnabled: true, securityEnabled: false, mailNickname: 'list', mail: 'list@contoso.com', proxyAddresses: ['SMTP:list@contoso.com'] }],
+    });
+    const t = target();
+    const { holders: found } = await t.findValueHolders({ userPrincipalName: "o'neil@contoso.com", smtpAddresses: ['neil@contoso.com', 'list@contoso.com'] });
+    assert.deepEqual(found.map((o) => [o.kind, o.id]).sort(), [['group', 'g-mail'], ['user', 'u-proxy'], ['user', 'u-upn']]);
+    assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path}`), ['POST /v1.0/$batch']);
+  });
+
+  test('duplicate UPN on create is AttributeValueMustBeUnique', async () => {
+    emu.seed({ users: [{ id: 'cloud-1', userPrincipalName: 'dup@contoso.com', displayName: 'Cloud' }] });
+    const err = await syncError(target().create('user', { displayName: 'Dup', userPrincipalName: 'dup@contoso.com' }));
+    assert.equal(err.code, 'AttributeValueMustBeUnique');
+    assert.equal(err.details.attribute, 'userPrincipalName');
+    assert.match(err.documentationUrl ?? '', /tshoot-connect-sync-errors/);
+  });
+
+  test('soft-match conflict with an object that has another source anchor is InvalidSoftMatch', async () => {
+    emu.seed({ users: [{ id: 'taken', userPrincipalName: 'ben@contoso.com', displayName: 'Ben', onPremisesImmutableId: 'OtherAnchor==' }] });
+    const err = await syncError(target().create('user', { displayName: 'Ben', userPrincipalName: 'ben@contoso.com', onPremisesImmutableId: 'MyAnchor==' }));
+    assert.equal(err.code, 'InvalidSoftMatch');
+    assert.equal(err.details.existingImmutableId, 'OtherAnchor==');
+  });
+
+  test('an address held by a group is ObjectTypeMismatch for a user', async () => {
+    emu.seed({ groups: [{ id: 'g1', displayName: 'Team', mailEnabled: true, securityEnabled: false, mailNickname: 'team', proxyAddresses: ['SMTP:team@contoso.com'] }] });
+    const err = await syncError(target().create('user', { displayName: 'Team', userPrincipalName: 'teamuser@contoso.com', mail: 'team@contoso.com' }));
+    assert.equal(err.code, 'ObjectTypeMismatch');
+    assert.equal(err.details.existingKind, 'group');
+    assert.equal(err.reason, 'The proxyAddresses value belongs to a Microsoft Entra group, but the object being exported is a user.');
+  });
+
+  test('an object mastered on-premises is DirSyncMastered', async () => {
+    emu.seed({ users: [{ id: 'synced', userPrincipalName: 'synced@contoso.com', displayName: 'S', onPremisesSyncEnabled: true }] });
+    const err = await syncError(target().update('user', 'synced', { department: 'X' }));
+    assert.equal(err.code, 'DirSyncMastered');
+    assert.equal(err.details.id, 'synced');
+    assert.equal(emu.writes()[0]!.status, 400);
+  });
+
+  test('an unverified UPN domain is UnverifiedDomain; a read-only property is NotWritableThroughGraph; contacts are refused locally', async () => {
+    const t = target();
+    assert.equal((await syncError(t.create('user', { displayName: 'F', userPrincipalName: 'f@fabrikam.example' }))).code, 'UnverifiedDomain');
+    assert.equal((await syncError(t.create('user', { displayName: 'P', userPrincipalName: 'p@contoso.com', proxyAddresses: ['SMTP:p@contoso.com'] }))).code, 'NotWritableThroughGraph');
+    const before = t.requests().length;
+    assert.equal((await syncError(t.create('contact', { displayName: 'C' }))).code, 'NotWritableThroughGraph');
+    assert.equal(t.requests().length, before, 'no request for a contact');
+  });
+
+  test('groups: create a security group; add 45 members in chunks of at most 20; re-adding is idempotent; remove in a batch', async () => {
+    emu.seed({ users: Array.from({ length: 45 }, (_, i) => ({ id: `m${i}`, userPrincipalName: `m${i}@contoso.com`, displayName: `M${i}` })) });
+    const t = target();
+    const group = await t.create('group', { displayName: 'Engineering', mailNickname: 'engineering' });
+    const ids = Array.from({ length: 45 }, (_, i) => `m${i}`);
+    await t.addMembers(group.id, ids);
+    assert.equal(emu.state().members[group.id]!.length, 45);
+    const patches = emu.writes().filter((w) => w.method === 'PATCH');
+    assert.deepEqual(patches.map((w) => (w.body as any)['members@odata.bind'].length), [20, 20, 5]);
+    await t.addMembers(group.id, ['m0', 'm1']);
+    assert.equal(emu.state().members[group.id]!.length, 45, 'already-present members are not an error');
+    await t.removeMembers(group.id, ['m0', 'm1', 'm2', 'not-a-member']);
+    assert.equal(emu.state().members[group.id]!.length, 42);
+  });
+
+  test('batch with a failing item: removing members of an on-premises group fails with DirSyncMastered', async () => {
+    emu.seed({
+      users: [{ id: 'u1', userPrincipalName: 'u1@contoso.com', displayName: 'U1' }],
+      groups: [{ id: 'gs', displayName: 'Synced', mailEnabled: false, securityEnabled: true, mailNickname: 'gs', onPremisesSyncEnabled: true, members: ['u1'] }],
+    });
+    const err = await syncError(target().removeMembers('gs', ['u1']));
+    assert.equal(err.code, 'DirSyncMastered');
+    assert.deepEqual(emu.state().members.gs, ['u1']);
+  });
+});
+
+describe('throttling, unavailability and broken connections', () => {
+  test('429 with Retry-After is honoured, then the call succeeds; the wait is recorded', async () => {
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 3, path: '/v1.0/domains', count: 2 });
+    await t.connect();
+    assert.deepEqual(waits, [3000, 3000]);
+    assert.deepEqual(t.requests().filter((r) => r.path.startsWith('/v1.0/domains')).map((r) => [r.status, r.retryAfterSeconds]), [[429, 3], [429, 3], [200, undefined]]);
+  });
+
+  test('a throttled item inside a $batch is retried alone after its Retry-After', async () => {
+    emu.seed({ groups: [{ id: 'g-mail', displayName: 'List', mailEnabled: true, securityEnabled: false, mailNickname: 'list', proxyAddresses: ['SMTP:list@contoso.com'] }] });
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 2, path: '/v1.0/groups?' });
+    const { holders: found } = await t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] });
+    assert.deepEqual(found.map((o) => o.id), ['g-mail']);
+    assert.deepEqual(waits, [2000]);
+    assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path} ${r.status}`), ['POST /v1.0/$batch 200', 'POST /v1.0/$batch 200']);
+    const second = emu.requestLog().filter((r) => r.path === '/v1.0/$batch');
+    assert.equal(second.length, 2);
+  });
+
+  test('a batch item still throttled past the budget is Throttled with its Retry-After', async () => {
+    const t = target({ maxRetryWaitSeconds: 1 }, emu.clientSecret, { sleep: async () => undefined });
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 9, path: '/v1.0/contacts?' });
+    const err = await syncError(t.findValueHolders({ smtpAddresses: ['a@contoso.com'] }));
+    assert.equal(err.code, 'Throttled');
+    assert.equal(err.details.retryAfterSeconds, 9);
+  });
+
+  test('a Retry-After beyond maxRetryWaitSeconds is not waited for: Throttled carries the Retry-After', async () => {
+    const waits: number[] = [];
+    const t = target({ maxRetryWaitSeconds: 10 }, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 4, path: '/v1.0/users', count: -1 });
+    const err = await syncError(t.findByImmutableId('user', 'x'));
+    assert.equal(err.code, 'Throttled');
+    assert.equal(err.details.retryAfterSeconds, 4);
+    assert.deepEqual(waits, [4000, 4000], 'waited twice (8 s), a third wait would pass the 10 s budget');
+    assert.match(err.reason, /^Microsoft Graph throttled GET \/users and asked to wait 4 s/);
+    emu.clearFaults();
+  });
+
+  test('the real wait happens when no sleep is injected (Retry-After: 1)', async () => {
+    const t = target();
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 1, path: '/v1.0/domains' });
+    await t.connect();
+    assert.deepEqual(t.requests().filter((r) => r.path.startsWith('/v1.0/domains')).map((r) => r.status), [429, 200]);
+  });
+
+  test('503 without Retry-After backs off and then gives ServiceUnavailable', async () => {
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 503, path: '/v1.0/domains', count: -1 });
+    const err = await syncError(t.connect());
+    assert.equal(err.code, 'ServiceUnavailable');
+    assert.deepEqual(waits, [1000, 2000, 4000, 8000]);
+    emu.clearFaults();
+  });
+
+  test('connection reset mid-request: a read is retried once; a create is not retried and is TenantUnreachable', async () => {
+    const t = target();
+    await t.connect();
+    emu.faults({ kind: 'reset', path: '/v1.0/users?' });
+    assert.equal(await t.findByImmutableId('user', 'none'), null);
+    assert.deepEqual(t.requests().slice(-2).map((r) => r.status), [0, 200]);
+    emu.faults({ kind: 'reset', path: '/v1.0/users', method: 'POST' });
+    const err = await syncError(t.create('user', { displayName: 'R', userPrincipalName: 'r@contoso.com' }));
+    assert.equal(err.code, 'TenantUnreachable');
+    assert.equal(emu.state().users.length, 0);
+  });
+
+  test('a throttled token endpoint is retried after its Retry-After; past the budget it is Throttled, not an authentication failure', async () => {
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 1, path: '/oauth2/v2.0/token' });
+    await target().connect();
+    assert.deepEqual(identityCalls().map((c) => c.status), [429, 200]);
+    clearTokenCache();
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 30, path: '/oauth2/v2.0/token' });
+    const err = await syncError(target({ maxRetryWaitSeconds: 5 }).connect());
+    assert.equal(err.code, 'Throttled');
+    assert.equal(err.details.retryAfterSeconds, 30);
+    assert.match(err.reason, /^The Microsoft identity platform throttled POST/);
+    clearTokenCache();
+    emu.faults({ kind: 'status', status: 503, path: '/oauth2/v2.0/token' });
+    assert.equal((await syncError(target({ maxRetryWaitSeconds: 0 }).connect())).code, 'IdentityPlatformUnavailable');
+  });
+
+  test('a token endpoint that keeps dropping the connection is IdentityPlatformUnavailable (transient), not an authentication failure', async () => {
+    emu.faults({ kind: 'reset', path: '/oauth2/v2.0/token', count: 5 });
+    const err = await syncError(target({ maxRetryWaitSeconds: 3 }).connect());
+    assert.equal(err.code, 'IdentityPlatformUnavailable');
+    assert.match(err.reason, /UND_ERR_SOCKET|ECONNRESET|other side closed/);
+    assert.match(err.recommendedAction, /^Retry later/);
+    assert.deepEqual(identityCalls().map((c) => c.status), [0, 0, 0], 'three attempts within 3 s of waiting (1 + 2)');
+    emu.clearFaults();
+  });
+
+  test('a refused port or a TLS failure is not retried: TenantUnreachable at once', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise((r) => server.close(r));
+    const started = Date.now();
+    const err = await syncError(target({ authorityHost: `https://127.0.0.1:${port}`, maxRetryWaitSeconds: 30 }).connect());
+    assert.ok(Date.now() - started < 2000, 'no retry waits');
+    assert.equal(err.code, 'TenantUnreachable');
+    assert.match(err.reason, /ECONNREFUSED/);
+  });
+});

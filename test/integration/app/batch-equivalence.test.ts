@@ -1,0 +1,93 @@
+// A batch's per-object results equal single runs (uses-samba). The same fixture objects are
+// synced in staging mode one by one (each a full single run) and as a batch that shares the
+// directory connection, reads the scope in one paged search and the tenant once (the bulk
+// tenant read is forced with bulkReadThreshold 1); each in its own empty state folder, against
+// the same emulator tenant. Everything but ids, times and the Graph request records must match.
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
+import { openSession, type Session } from '../../../src/app/session';
+import { adEnv, openWorld, ou, type World } from '../../e2e/harness';
+
+/** The parts of a result that depend on the run, not on the object: ids, clocks, request logs. */
+function comparable(summary: ProvisioningObjectSummary): unknown {
+  const { id: _id, activityDateTime: _a, changeId: _c, cycleId: _y, durationInMilliseconds: _d, provisioningSteps, ...rest } = summary;
+  return {
+    ...rest,
+    provisioningSteps: provisioningSteps.map(({ startDateTime: _s, durationInMilliseconds: _m, graphRequests: _g, ...step }) => step),
+  };
+}
+
+const fixtures = [
+  'CN=Alice Wu,OU=Sales', 'CN=Dup User,OU=Sales', 'CN=Fab Rikam,OU=Sales', 'CN=Mastered User,OU=Sales', 'CN=Smith\\, John,OU=EMEA,OU=Sales',
+  'CN=Zoë Ñúñez,OU=Paris,OU=EMEA,OU=Sales', 'CN=Carol Diaz,OU=Engineering', 'CN=Dave Kim,OU=Engineering', 'CN=Soft Match,OU=Engineering',
+  'CN=Soft Conflict,OU=Engineering', 'CN=Hostile Values,OU=Engineering', 'CN=Mia Rossi,OU=Engineering', 'CN=Excluded Person,OU=Excluded',
+  'CN=Sales Team,OU=Groups', 'CN=Big Group,OU=Groups', 'CN=Ext Partner,OU=Contacts', 'CN=WS001,OU=Computers', 'CN=Nobody Here,OU=Sales',
+].map(ou);
+
+describe('batch results equal single runs (uses-samba)', () => {
+  let world: World;
+  const sessions: Session[] = [];
+  const session = async (stateDir: string) => {
+    const s = await openSession({
+      configPath: path.join(world.dir, 'single-object-sync.json'),
+      secrets: { directoryPassword: async () => adEnv().password, entraClientSecret: async () => world.emulator.clientSecret },
+      stateDir: path.join(world.dir, stateDir),
+    });
+    sessions.push(s);
+    return s;
+  };
+  const singleRuns = async (dns: string[], stateDir: string) => {
+    const s = await session(stateDir);
+    const out = new Map<string, ProvisioningObjectSummary>();
+    for (const dn of dns) out.set(dn, (await s.sync(dn, { stagingMode: true, noHtmlReport: true })).summary);
+    return out;
+  };
+
+  before(async () => {
+    world = await openWorld();
+  });
+  after(async () => {
+    for (const s of sessions) await s.close();
+    await world?.close();
+  });
+
+  test('an input file of fixture objects, with the tenant read once', async () => {
+    const file = path.join(world.dir, 'fixtures.txt');
+    await writeFile(file, fixtures.join('\n'));
+    const writes = world.emulator.writes().length;
+    const single = await singleRuns(fixtures, 'state-single');
+    const batch = await session('state-batch');
+    const prepared = await batch.prepareBatch({ kind: 'file', file });
+    const pass = await batch.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 1, keepSummaries: true });
+    assert.equal(pass.tenantRead, 'bulk');
+    assert.ok(pass.lookupsFromTenantRead > 0, 'lookups were answered from the tenant read');
+    assert.equal(pass.done, fixtures.length);
+    for (const dn of fixtures) assert.deepEqual(comparable(pass.summaries.get(dn)!), comparable(single.get(dn)!), dn);
+    // The statuses are varied (the comparison is not of identical empty results).
+    assert.ok(new Set([...single.values()].map((s) => s.provisioningStatusInfo.status)).size >= 3);
+    assert.equal(world.emulator.writes().length, writes);
+  });
+
+  test('an OU read in one paged search, per-object tenant lookups', async () => {
+    const batch = await session('state-search');
+    const prepared = await batch.prepareBatch({ kind: 'search', base: ou('OU=Engineering'), scope: 'one' });
+    assert.ok(prepared.dns.length >= 15, `${prepared.dns.length} objects`);
+    const pass = await batch.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 10_000, keepSummaries: true });
+    assert.equal(pass.tenantRead, 'per-object');
+    assert.equal(pass.readsFromSearch, prepared.dns.length, 'every base read was answered by the search');
+    const single = await singleRuns(prepared.dns, 'state-search-single');
+    for (const dn of prepared.dns) assert.deepEqual(comparable(pass.summaries.get(dn)!), comparable(single.get(dn)!), dn);
+  });
+
+  test('the Big Group (2,000 members, more than one ranged window) from the search equals its base read', async () => {
+    const batch = await session('state-groups');
+    const prepared = await batch.prepareBatch({ kind: 'search', base: ou('OU=Groups'), scope: 'one', ldapFilter: '(cn=Big Group)' });
+    assert.deepEqual(prepared.dns, [ou('CN=Big Group,OU=Groups')]);
+    const pass = await batch.runBatch(prepared, { stagingMode: true, keepSummaries: true });
+    const single = await singleRuns(prepared.dns, 'state-groups-single');
+    assert.deepEqual(comparable(pass.summaries.get(prepared.dns[0]!)!), comparable(single.get(prepared.dns[0]!)!));
+  });
+});

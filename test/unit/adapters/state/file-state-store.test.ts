@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { isSyncError } from '../../../../src/engine/errors';
+import { FileStateStore, releaseHeldLocksSync, type LockHolder } from '../../../../src/adapters/state/file-state-store';
+
+const key = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+
+test('state round-trips with binary values and leaves no temp files', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const store = new FileStateStore(dir);
+  const lock = await store.lock(key);
+  assert.equal(await lock.load(), undefined);
+  const guid = new Uint8Array([1, 2, 3, 250]);
+  await lock.save({
+    key,
+    adConnectorSpace: { connector: 'c', dn: 'CN=A', objectType: 'user', attributes: { objectGUID: [guid], cn: ['A'], n: [5] }, importedAt: 'now' },
+  });
+  const loaded = await lock.load();
+  assert.deepEqual(loaded?.adConnectorSpace?.attributes.objectGUID, [guid]);
+  assert.deepEqual(loaded?.adConnectorSpace?.attributes.n, [5]);
+  await lock.release();
+  assert.deepEqual((await readdir(dir)).sort(), [`${key}.json`]);
+});
+
+test('a second sync of the same object waits for the first, then fails clearly when it does not finish', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const store = new FileStateStore(dir, { lockWaitMs: 300 });
+  const first = await store.lock(key);
+  await assert.rejects(store.lock(key), (err) => isSyncError(err) && err.code === 'StateLocked');
+  // Once released, the next one gets in; another object is never blocked.
+  const other = await store.lock('11111111-2222-3333-4444-555555555555');
+  setTimeout(() => void first.release(), 50);
+  const second = await store.lock(key);
+  await second.release();
+  await other.release();
+});
+
+// ---- Lock holders (issue 12): a lock names its holder and is taken over when the holder is gone.
+
+const storeModule = path.resolve(__dirname, '../../../../src/adapters/state/file-state-store.ts');
+
+/** A real second process that takes the lock, says so on stdout, then waits (to be killed). */
+async function holderProcess(dir: string): Promise<ChildProcess> {
+  const script = path.join(dir, 'holder.ts');
+  await writeFile(script, `import { FileStateStore } from ${JSON.stringify(storeModule)};\nvoid new FileStateStore(${JSON.stringify(dir)}).lock(${JSON.stringify(key)}).then(() => { process.stdout.write('locked\\n'); setInterval(() => {}, 1000); });\n`);
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+    child.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+  });
+  return child;
+}
+
+test('a lock whose process was killed is taken over at once, not after a time-out', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const child = await holderProcess(dir);
+  const lockFile = path.join(dir, `${key}.json.lock`);
+  const holder = JSON.parse(await readFile(lockFile, 'utf8')) as LockHolder;
+  assert.equal(holder.pid, child.pid);
+  assert.equal(holder.host, hostname());
+  assert.ok(!Number.isNaN(Date.parse(holder.since)));
+  // While it runs, the lock holds and the error names the holder.
+  await assert.rejects(new FileStateStore(dir, { lockWaitMs: 200 }).lock(key), (err) =>
+    isSyncError(err) && err.code === 'StateLocked' && err.reason.includes(`process ${child.pid} on ${hostname()}`));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  const started = Date.now();
+  const lock = await new FileStateStore(dir, { lockWaitMs: 60_000 }).lock(key);
+  assert.ok(Date.now() - started < 5_000, `taken over in ${Date.now() - started} ms`);
+  assert.equal((JSON.parse(await readFile(lockFile, 'utf8')) as LockHolder).pid, process.pid);
+  await lock.release();
+  assert.deepEqual(await readdir(dir), ['holder.ts']);
+});
+
+test('a lock whose pid now belongs to another process (other start time) is taken over; a version 0.1 lock of a dead pid too', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const lockFile = path.join(dir, `${key}.json.lock`);
+  await writeFile(lockFile, JSON.stringify({ pid: process.ppid, host: hostname(), processStart: '1', since: new Date().toISOString() }));
+  const lock = await new FileStateStore(dir, { lockWaitMs: 300 }).lock(key);
+  await lock.release();
+  const dead = spawn(process.execPath, ['-e', '0']);
+  await new Promise((r) => dead.once('exit', r));
+  await writeFile(lockFile, JSON.stringify({ pid: dead.pid, at: new Date().toISOString() }));
+  await (await new FileStateStore(dir, { lockWaitMs: 300 }).lock(key)).release();
+});
+
+test('a lock held on another host is never broken: StateLocked names that host', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const lockFile = path.join(dir, `${key}.json.lock`);
+  await writeFile(lockFile, JSON.stringify({ pid: 1, host: 'other-host.example', since: '2026-01-01T00:00:00.000Z' }));
+  await assert.rejects(new FileStateStore(dir, { lockWaitMs: 200 }).lock(key), (err) =>
+    isSyncError(err) && err.code === 'StateLocked' && err.reason.includes('process 1 on other-host.example since 2026-01-01'));
+  assert.ok(existsSync(lockFile));
+});
+
+test('an unreadable lock (its writer died before writing) is waited for briefly, then taken over', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const lockFile = path.join(dir, `${key}.json.lock`);
+  await writeFile(lockFile, '');
+  await assert.rejects(new FileStateStore(dir, { lockWaitMs: 200 }).lock(key), (err) => isSyncError(err) && err.code === 'StateLocked');
+  const old = new Date(Date.now() - 60_000);
+  await utimes(lockFile, old, old);
+  await (await new FileStateStore(dir, { lockWaitMs: 200 }).lock(key)).release();
+});
+
+test('releaseHeldLocksSync removes only the locks this process holds (signal handlers)', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const lock = await new FileStateStore(dir).lock(key);
+  assert.deepEqual(releaseHeldLocksSync(), [path.join(dir, `${key}.json.lock`)]);
+  assert.deepEqual(await readdir(dir), []);
+  await lock.release();
+  assert.deepEqual(releaseHeldLocksSync(), []);
+});
+
+test('state files and locks are owner-only (0600) in a folder created 0700', async () => {
+  const parent = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const dir = path.join(parent, 'a', 'b');
+  const lock = await new FileStateStore(dir).lock(key);
+  assert.equal((await stat(path.join(dir, `${key}.json.lock`))).mode & 0o777, 0o600);
+  await lock.save({ key });
+  assert.equal((await stat(path.join(dir, `${key}.json`))).mode & 0o777, 0o600);
+  await lock.release();
+  assert.equal((await stat(dir)).mode & 0o777, 0o700);
+  assert.equal((await stat(path.join(parent, 'a'))).mode & 0o777, 0o700);
+});
+
+test('a state folder under /proc fails at once with the file system error (no endless retry)', { skip: !existsSync('/proc/self') && 'no /proc' }, async () => {
+  const started = Date.now();
+  await assert.rejects(new FileStateStore('/proc/sos-state-test/state').lock(key), (err: NodeJS.ErrnoException) => ['ENOENT', 'EACCES', 'EPERM'].includes(err.code ?? ''));
+  assert.ok(Date.now() - started < 2_000);
+});

@@ -1,0 +1,288 @@
+// The expression language against a table of expressions and expected values: literals,
+// operators and their evaluation order, NULL handling, multi-valued semantics and every function.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileExpression, functionNames, AuthoritativeNull, IgnoreThisFlow, type Value } from '../../../../src/engine/expressions';
+import type { AttributeValue } from '../../../../src/engine/model/attributes';
+import { getValues } from '../../../../src/engine/model/attributes';
+import { SyncError } from '../../../../src/engine/errors/sync-error';
+
+const guidBytes = Uint8Array.from(Buffer.from('78563412bc9af0de1234567890abcdef', 'hex'));
+// S-1-5-21-1004336348-1177238915-682003330-512
+const sidBytes = Uint8Array.from([1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xdc, 0xf4, 0xdc, 0x3b, 0x83, 0x3d, 0x2b, 0x46, 0x82, 0x8b, 0xa6, 0x28, 0x00, 0x02, 0x00, 0x00]);
+
+const attributes: Record<string, AttributeValue[]> = {
+  sAMAccountName: ['jdoe'],
+  cn: ['Jane Doe'],
+  displayName: ['  Jane Doe  '],
+  userAccountControl: ['514'],
+  groupType: ['-2147483646'],
+  msExchRecipientTypeDetails: ['2147483648'],
+  objectGUID: [guidBytes],
+  objectSid: [sidBytes],
+  pwdLastSet: ['133500000000000000'],
+  proxyAddresses: ['smtp:jd@contoso.com', 'SMTP:Jane.Doe@contoso.com', ' x500:/o=Contoso '],
+  otherTelephone: ['1', '2', '1'],
+  description: ['First line'],
+  mailNickname: ['CAS_{abc}'],
+  emptyValue: [''],
+  dn: ['CN=Jane\\0ACNF:5b0c,OU=Users,DC=corp,DC=contoso,DC=com'],
+  whenCreated: ['20240115093000.0Z'],
+  isEnabled: ['TRUE'],
+};
+const parameters: Record<string, string> = { 'Domain.FQDN': 'corp.contoso.com', 'Domain.Netbios': 'CORP', 'Forest.LDAP': 'DC=contoso,DC=com', 'Connector.ID': '{AE4DB4CC}' };
+const now = new Date('2025-03-01T12:00:00Z');
+const context = { attribute: (name: string) => getValues(attributes, name), parameter: (name: string) => parameters[name], now };
+const run = (text: string): Value => compileExpression(text).evaluate(context);
+
+const table: [string, Value][] = [
+  // literals and references
+  ['"text"', 'text'],
+  ['"say \\"hi\\""', 'say "hi"'],
+  ['42', 42],
+  ['-7', -7],
+  ['&H21C07000', 0x21c07000],
+  ['&HFF', 255],
+  ['True', true],
+  ['False', false],
+  ['NULL', null],
+  ['[sAMAccountName]', 'jdoe'],
+  ['[missing]', null],
+  ['[proxyAddresses]', ['smtp:jd@contoso.com', 'SMTP:Jane.Doe@contoso.com', ' x500:/o=Contoso ']],
+  ['%Domain.FQDN%', 'corp.contoso.com'],
+  ['%Unknown.Parameter%', null],
+  // operators and evaluation order
+  ['[sAMAccountName] & "@" & %Domain.FQDN%', 'jdoe@corp.contoso.com'],
+  ['"a" & NULL', 'a'],
+  ['1 + 2', 3],
+  ['2*5+3', 13],
+  ['2*(5+3)', 16],
+  ['10 - 2 - 3', 5],
+  ['"1" + "2"', 3],
+  ['[userAccountControl] = 514', true],
+  ['[userAccountControl] <> 514', false],
+  ['[userAccountControl] > 500', true],
+  ['[userAccountControl] <= 513', false],
+  ['[userAccountControl] >= 514', true],
+  ['[userAccountControl] < 600', true],
+  ['[missing] = "x"', false],
+  ['[missing] <> "x"', true],
+  ['[sAMAccountName] = "JDOE"', false],
+  ['[isEnabled] = True', true],
+  ['[proxyAddresses] = "SMTP:Jane.Doe@contoso.com"', true],
+  ['True && False', false],
+  ['True || False', true],
+  ['!True', false],
+  ['!IsPresent([missing])', true],
+  ['IsPresent([missing]) = False || [sAMAccountName] = "jdoe"', true],
+  ['False || True && False', false],
+  ['False || (True && False)', false],
+  ['NULL || True', true],
+  ['IIF(True, "yes", Error("never raised"))', 'yes'],
+  // conversion
+  ['CBool("true")', true],
+  ['CBool(0)', false],
+  ['CBool(BitAnd([groupType],-2147483648))', true],
+  ['CBool(NULL)', null],
+  ['CNum("12")', 12],
+  ['CStr(12)', '12'],
+  ['CStr(True)', 'True'],
+  ['CRef("CN=x,DC=y")', 'CN=x,DC=y'],
+  ['StringFromGuid([objectGUID])', '12345678-9abc-def0-1234-567890abcdef'],
+  ['StringFromGuid(CGuid("{12345678-9abc-def0-1234-567890abcdef}"))', '12345678-9abc-def0-1234-567890abcdef'],
+  ['StringFromSid([objectSid])', 'S-1-5-21-1004336348-1177238915-682003330-512'],
+  ['ConvertToBase64([objectGUID])', 'eFY0Erya8N4SNFZ4kKvN7w=='],
+  ['ConvertToBase64("Hello world!")', 'SABlAGwAbABvACAAdwBvAHIAbABkACEA'],
+  ['ConvertToBase64("Hello world!", "UTF8")', 'SGVsbG8gd29ybGQh'],
+  ['ConvertFromBase64("SABlAGwAbABvACAAdwBvAHIAbABkACEA")', 'Hello world!'],
+  ['ConvertFromBase64("SGVsbG8gd29ybGQh", "UTF8")', 'Hello world!'],
+  ['ConvertToUTF8Hex("Hello world!")', '48656C6C6F20776F726C6421'],
+  ['ConvertFromUTF8Hex("48656C6C6F20776F726C6421")', 'Hello world!'],
+  ['IIF(IsString([objectGUID]),CStr([objectGUID]),ConvertToBase64([objectGUID]))', 'eFY0Erya8N4SNFZ4kKvN7w=='],
+  ['Len(CBin(2,1))', 1],
+  ['Len(Thumbprint("abc"))', 20],
+  ['Len(GUID())', 36],
+  // dates
+  ['FormatDateTime(DateFromNum([pwdLastSet]),"yyyyMMddHHmmss.0Z")', '20240117212000.0Z'],
+  ['CStr(FormatDateTime(DateFromNum(0),"yyyy-MM-dd"))', '1601-01-01'],
+  ['NumFromDate(CDate("2024-01-17T21:20:00Z"))', 133500000000000000],
+  ['FormatDateTime(CDate([whenCreated]),"dd/MM/yyyy HH:mm")', '15/01/2024 09:30'],
+  ['FormatDateTime(DateAdd("d", 3, CDate("2024-01-30T00:00:00Z")),"yyyy-MM-dd")', '2024-02-02'],
+  ['FormatDateTime(DateAdd("m", 1, CDate("2024-01-15T00:00:00Z")),"yyyy-MM-dd")', '2024-02-15'],
+  ['FormatDateTime(Now(),"yyyy-MM-dd HH:mm:ss")', '2025-03-01 12:00:00'],
+  ['IsDate("2024-01-01")', true],
+  ['IsDate("not a date")', false],
+  // directory
+  ['DNComponent(CRef([dn]),1)', 'Jane\\0ACNF:5b0c'],
+  ['DNComponent(CRef([dn]),2)', 'Users'],
+  ['CBool(InStr(DNComponent(CRef([dn]),1),"\\\\0ACNF:")>0)', true],
+  ['DNComponentRev(CRef([dn]),1)', 'com'],
+  ['DNComponentRev(CRef([dn]),1,"DC")', 'Users'],
+  ['EscapeDNComponent("Doe, Jane")', 'Doe\\, Jane'],
+  // evaluation
+  ['IsBitSet(&HF,4)', true],
+  ['IsBitSet([userAccountControl],2)', true],
+  ['IsEmpty([emptyValue])', true],
+  ['IsEmpty([missing])', false],
+  ['IsGuid("{12345678-9abc-def0-1234-567890abcdef}")', true],
+  ['IsGuid("nope")', false],
+  ['IsNull([missing])', true],
+  ['IsNull([cn])', false],
+  ['IsNullOrEmpty([emptyValue])', true],
+  ['IsNullOrEmpty([cn])', false],
+  ['IsNumeric("12.5")', true],
+  ['IsNumeric("abc")', false],
+  ['IsPresent([cn])', true],
+  ['IsPresent([emptyValue])', false],
+  ['IsString([cn])', true],
+  ['IsString([objectGUID])', false],
+  // math
+  ['BitAnd([userAccountControl],2)', 2],
+  ['BitAnd([msExchRecipientTypeDetails],&H21C07000) > 0', false],
+  ['BitOr(1,4)', 5],
+  ['RandomNum(5,5)', 5],
+  // multi-valued
+  ['Contains([proxyAddresses], "SMTP:")', 2],
+  ['Contains([proxyAddresses], "smtp:jd")', 1],
+  ['Contains([proxyAddresses], "SMTP:JD", "CaseInsensitive")', 1],
+  ['Contains([proxyAddresses], "sip:")', 0],
+  ['Item([proxyAddresses], Contains([proxyAddresses], "SMTP:"))', 'SMTP:Jane.Doe@contoso.com'],
+  ['ItemOrNull([proxyAddresses], 9)', null],
+  ['Count([proxyAddresses])', 3],
+  ['Count([missing])', 0],
+  ['ValueCount("proxyAddresses")', 3],
+  ['Join([otherTelephone], ";")', '1;2;1'],
+  ['RemoveDuplicates([otherTelephone])', ['1', '2']],
+  ['Split("a,b,c", ",")', ['a', 'b', 'c']],
+  ['Split("a,b,c", ",", 2)', ['a', 'b,c']],
+  ['Trim([proxyAddresses])', ['smtp:jd@contoso.com', 'SMTP:Jane.Doe@contoso.com', 'x500:/o=Contoso']],
+  ['RemoveDuplicates(Trim(ImportedValue("proxyAddresses")))', ['smtp:jd@contoso.com', 'SMTP:Jane.Doe@contoso.com', 'x500:/o=Contoso']],
+  ['LCase([proxyAddresses])', ['smtp:jd@contoso.com', 'smtp:jane.doe@contoso.com', ' x500:/o=contoso ']],
+  ['"x:" & [otherTelephone]', ['x:1', 'x:2', 'x:1']],
+  ['Select($item, [otherTelephone], "+" & $item)', ['+1', '+2', '+1']],
+  ['Where($item, [proxyAddresses], Left($item, 5) = "SMTP:")', ['SMTP:Jane.Doe@contoso.com']],
+  ['With($n, Count([proxyAddresses]), $n * 2)', 6],
+  // program flow
+  ['IIF([userAccountControl] = 514, "disabled", "enabled")', 'disabled'],
+  ['Switch(False, "a", True, "b")', 'b'],
+  ['Switch(False, "a")', null],
+  ['AuthoritativeNull', AuthoritativeNull],
+  ['IgnoreThisFlow', IgnoreThisFlow],
+  ['IIF(IsNullOrEmpty([missing]),IgnoreThisFlow,[missing])', IgnoreThisFlow],
+  // text
+  ['InStr("The quick fox", "quick")', 5],
+  ['InStr("The quick fox", "Quick")', 0],
+  ['InStr("The quick fox", "Quick", 1, "CaseInsensitive")', 5],
+  ['InStrRev("a.b.c", ".")', 4],
+  ['LCase("ABC")', 'abc'],
+  ['UCase("abc")', 'ABC'],
+  ['Left("John Doe", 3)', 'Joh'],
+  ['Left([missing], 3)', null],
+  ['Right("John Doe", 3)', 'Doe'],
+  ['Mid("John Doe", 3, 5)', 'hn Do'],
+  ['Len("John")', 4],
+  ['LTrim("  a ")', 'a '],
+  ['RTrim("  a ")', '  a'],
+  ['Trim([displayName])', 'Jane Doe'],
+  ['PadLeft("7", 3, "0")', '007'],
+  ['PadRight("7", 3)', '7  '],
+  ['PCase("TEST sTrInG")', 'Test String'],
+  ['Replace("a-b-c", "-", "+")', 'a+b+c'],
+  ['ReplaceChars("München", "ü:ue")', 'Muenchen'],
+  ['Word("The quick brown fox", 3, " ")', 'brown'],
+  ['Word("User_1234", 1, "_")', 'User'],
+  ['Word("a b", 5, " ")', ''],
+  ['Left(Trim(Item([description],1)),448)', 'First line'],
+  ['IIF(IsPresent([isCriticalSystemObject]) || IsPresent([sAMAccountName]) = False || [sAMAccountName] = "SUPPORT_388945a0" || (Left([mailNickname], 4) = "CAS_" && (InStr([mailNickname], "}") > 0)), True, NULL)', true],
+];
+
+for (const [expression, expected] of table) {
+  test(`evaluates ${expression}`, () => {
+    assert.deepEqual(run(expression), expected);
+  });
+}
+
+test('every function of the library is exercised by the table', () => {
+  const used = new Set<string>();
+  for (const [expression] of table) for (const m of expression.matchAll(/([A-Za-z][A-Za-z0-9]*)\(/g)) used.add(m[1]!);
+  // Cert* functions are exercised with a real certificate in cert-functions.test.ts.
+  const missing = functionNames.filter((name) => !used.has(name) && !name.startsWith('Cert'));
+  assert.deepEqual(missing, []);
+});
+
+test('the reference function list is implemented', () => {
+  const reference = 'CBool CDate CGuid ConvertFromBase64 ConvertToBase64 ConvertFromUTF8Hex ConvertToUTF8Hex CNum CRef CStr StringFromGuid StringFromSid DateAdd DateFromNum FormatDateTime Now NumFromDate DNComponent DNComponentRev EscapeDNComponent IsBitSet IsDate IsEmpty IsGuid IsNull IsNullOrEmpty IsNumeric IsPresent IsString BitAnd BitOr RandomNum Contains Count Item ItemOrNull Join RemoveDuplicates Split Error IIF Select Switch Where With ImportedValue InStr InStrRev LCase Left Len LTrim Mid PadLeft PadRight PCase Replace ReplaceChars Right RTrim Trim UCase Word ValueCount'.split(' ');
+  assert.deepEqual(reference.filter((name) => !functionNames.includes(name)), []);
+});
+
+function syncErrorOf(fn: () => unknown): SyncError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof SyncError, `expected a SyncError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected an error');
+}
+
+test('a syntax error names the column', () => {
+  const err = syncErrorOf(() => compileExpression('IIF([a] = 1, "x" "y")'));
+  assert.equal(err.code, 'ExpressionSyntaxError');
+  assert.equal(err.details.column, 18);
+  assert.match(err.reason, /column 18/);
+});
+
+test('unterminated strings and attribute references are syntax errors with their column', () => {
+  assert.equal(syncErrorOf(() => compileExpression('Trim("abc)')).details.column, 6);
+  assert.equal(syncErrorOf(() => compileExpression('Trim([abc)')).details.column, 6);
+  assert.equal(syncErrorOf(() => compileExpression('')).code, 'ExpressionSyntaxError');
+  assert.equal(syncErrorOf(() => compileExpression('1 +')).code, 'ExpressionSyntaxError');
+});
+
+test('function names are case-sensitive and unknown functions fail at compile time', () => {
+  const err = syncErrorOf(() => compileExpression('IIF(True, trim([cn]), "x")'));
+  assert.equal(err.code, 'UnknownFunction');
+  assert.equal(err.details.name, 'trim');
+  assert.equal(err.details.column, 11);
+});
+
+test('a wrong argument count fails at compile time', () => {
+  const err = syncErrorOf(() => compileExpression('Left([cn])'));
+  assert.equal(err.code, 'WrongArgumentCount');
+  assert.equal(err.details.expected, '2');
+  assert.equal(err.details.actual, 1);
+  assert.equal(syncErrorOf(() => compileExpression('Switch(True, "a", False)')).code, 'WrongArgumentCount');
+  assert.equal(syncErrorOf(() => compileExpression('IIF(True, 1)')).code, 'WrongArgumentCount');
+});
+
+test('Error("...") becomes a SyncError ExpressionError whose reason is the text', () => {
+  const err = syncErrorOf(() => compileExpression('IIF(IsPresent([missing]), [missing], Error("AccountName is not present"))').evaluate(context, { syncRule: 'R', attribute: 'userPrincipalName' }));
+  assert.equal(err.code, 'ExpressionError');
+  assert.equal(err.reason, 'AccountName is not present');
+  assert.match(err.recommendedAction, /R/);
+});
+
+test('a bad input value is an ExpressionEvaluationFailed SyncError naming the function', () => {
+  const err = syncErrorOf(() => run('CNum([sAMAccountName])'));
+  assert.equal(err.code, 'ExpressionEvaluationFailed');
+  assert.match(err.reason, /CNum/);
+  assert.equal(syncErrorOf(() => run('Item([proxyAddresses], 7)')).code, 'ExpressionEvaluationFailed');
+});
+
+test('compiled expressions list the attributes they read', () => {
+  const compiled = compileExpression('IIF(IsPresent([a]), ImportedValue("b") & [c], ValueCount("d"))');
+  assert.deepEqual([...compiled.attributes].sort(), ['a', 'b', 'c', 'd']);
+});
+
+// One codec for the whole engine (issue 11): the language and the AD model agree on GUIDs,
+// SIDs and generalized time, offsets and fractions included.
+test('expressions and the AD codecs decode GUIDs, SIDs and generalized time the same way', async () => {
+  const codecs = await import('../../../../src/engine/model/ad-codecs');
+  assert.equal(run('StringFromGuid([objectGUID])'), codecs.guidBytesToString(guidBytes));
+  assert.equal(run('StringFromSid([objectSid])'), codecs.sidBytesToString(sidBytes));
+  assert.deepEqual(run(`CGuid("${codecs.guidBytesToString(guidBytes)}")`), guidBytes);
+  const withOffset = '20240115093000.5+0130';
+  const fromLanguage = run(`FormatDateTime(CDate("${withOffset}"),"yyyy-MM-ddTHH:mm:ss")`);
+  assert.equal(fromLanguage, codecs.generalizedTimeToIso(withOffset).slice(0, 19));
+  assert.throws(() => run('StringFromSid(CGuid("00000000-0000-0000-0000-000000000000"))'), /SID/);
+});
