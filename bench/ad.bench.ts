@@ -3,6 +3,7 @@
 // Targets (issue 2): base read <= 5 ms, 5,000-child enumeration <= 1.5 s and <= 50 MB RSS growth.
 import { LdapDirectorySource } from '../src/adapters/ad';
 import { fx, ldapsOptions, releaseSamba } from '../test/integration/adapters/ad/samba-env';
+import { Dn } from '../src/engine/model/dn';
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   // Warm-up: TLS session, Samba caches.
   {
     const warm = new LdapDirectorySource(options);
-    await warm.readObject(alice);
+    await warm.readObject(Dn.parse(alice));
     await warm.close();
   }
 
@@ -48,23 +49,23 @@ async function main(): Promise<void> {
   const source = new LdapDirectorySource(options);
   await source.connect();
   const reads = await timed(200, async () => {
-    const r = await source.readObject(alice);
+    const r = await source.readObject(Dn.parse(alice));
     if (r.status !== 'found') throw new Error('Alice Wu not found: seed the fixtures');
   });
   rows.push(['base read, all attributes (200 runs)', `median ${ms(median(reads))}, p95 ${ms(p95(reads))} (target <= 5 ms)`]);
 
   const big = await timed(20, async () => {
-    await source.readObject(fx('CN=Big Group,OU=Groups'));
+    await source.readObject(Dn.parse(fx('CN=Big Group,OU=Groups')));
   });
   rows.push(['base read of a 2,000-member group (20 runs)', `median ${ms(median(big))}`]);
 
   const member = await timed(20, async () => {
-    await source.isDirectMember(fx('CN=Big Group,OU=Groups'), fx('CN=bulk04999,OU=Bulk'));
+    await source.isDirectMember(Dn.parse(fx('CN=Big Group,OU=Groups')), Dn.parse(fx('CN=bulk04999,OU=Bulk')));
   });
   rows.push(['isDirectMember, non-member of 2,000 (2 ranged reads, 20 runs)', `median ${ms(median(member))}`]);
 
   const firstPage = await timed(10, async () => {
-    const page = await source.listChildren(bulk, { pageSize: 500 });
+    const page = await source.listChildren(Dn.parse(bulk), { pageSize: 500 });
     if (page.children.length !== 500) throw new Error(`page of ${page.children.length}`);
   });
   rows.push(['one page of 500 children (10 runs)', `median ${ms(median(firstPage))}`]);
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     let count = 0;
     let continuation: string | undefined;
     do {
-      const page = await fresh.listChildren(bulk, { pageSize: 500, ...(continuation ? { continuation } : {}) });
+      const page = await fresh.listChildren(Dn.parse(bulk), { pageSize: 500, ...(continuation ? { continuation } : {}) });
       count += page.children.length;
       continuation = page.continuation;
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);

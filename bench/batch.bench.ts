@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Dn } from '../src/engine/model/dn';
 
 const root = path.resolve(__dirname, '..');
 
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     const requests0 = world.emulator.requestLog().length;
     const rss0 = process.memoryUsage().rss;
     const t0 = performance.now();
-    const prepared = await world.session.prepareBatch({ kind: 'search', base, scope: 'one' });
+    const prepared = await world.session.prepareBatch({ kind: 'search', base: Dn.parse(base), scope: 'one' });
     const searched = performance.now();
     const pass = await world.session.runBatch(prepared, { stagingMode: true });
     const seconds = (performance.now() - t0) / 1000;
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     console.log(`batch CLI over OU=Bulk with the 5,000 object reports and the batch report: ${(withReports.lines / reportSeconds).toFixed(1)} objects/s (${reportSeconds.toFixed(1)} s)`);
 
     // Today's way: one CLI process per object, over the first 30 objects.
-    const sample = prepared.dns.slice(0, 30);
+    const sample = prepared.dns.slice(0, 30).map(String);
     const p0 = performance.now();
     for (const dn of sample) {
       const one = await runCli(['--distinguished-name', dn, '--staging-mode', '--no-html-report', '--config', configPath, '--state-dir', path.join(world.dir, 'state-single')], env);

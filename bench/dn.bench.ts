@@ -1,12 +1,12 @@
 // Distinguished names with many RDNs (issue 12: a DN of 5,000 RDNs took 29 s). Prints the
-// median time of parseDn, the ancestor walk of a not-found read (LdifDirectorySource, which
+// median time of Dn.parse, the ancestor walk of a not-found read (LdifDirectorySource, which
 // looks for the closest existing ancestor as LDAP's matchedDN) and the container test, for
 // 1,000 / 2,000 / 5,000 RDNs, and the 5,000/1,000 ratio (5 = linear, 25 = quadratic).
 //   npx tsx bench/dn.bench.ts
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LdifDirectorySource } from '../src/adapters/ad/ldif/ldif-source';
-import { isDescendantOf, normalizeDn, parseDn } from '../src/engine/model/dn';
+import { Dn } from '../src/engine/model/dn';
 
 const base = 'DC=corp,DC=contoso,DC=com';
 const deepDn = (rdns: number) => `${Array.from({ length: rdns - 3 }, (_, k) => `OU=Level ${k}`).join(',')},${base}`;
@@ -27,14 +27,16 @@ async function main(): Promise<void> {
   const source = new LdifDirectorySource({ text: snapshot, name: 'contoso-snapshot.ldif' });
   await source.rootDse();
   const sizes = [1_000, 2_000, 5_000];
-  const rows: Record<string, number[]> = { 'parseDn': [], 'normalizeDn': [], 'isDescendantOf (container)': [], 'readObject not found (ancestor walk)': [] };
+  const rows: Record<string, number[]> = { 'Dn.parse': [], 'Dn.key': [], 'isWithin (container)': [], 'readObject not found (ancestor walk)': [] };
+  const container = Dn.parse(`OU=Sales,${base}`);
   for (const n of sizes) {
     const dn = deepDn(n);
     const runs = n >= 5_000 ? 3 : 5;
-    rows['parseDn']!.push(await median(() => parseDn(dn), runs));
-    rows['normalizeDn']!.push(await median(() => normalizeDn(dn), runs));
-    rows['isDescendantOf (container)']!.push(await median(() => isDescendantOf(dn, `OU=Sales,${base}`), runs));
-    rows['readObject not found (ancestor walk)']!.push(await median(() => source.readObject(dn), runs));
+    const parsed = Dn.parse(dn);
+    rows['Dn.parse']!.push(await median(() => Dn.parse(dn), runs));
+    rows['Dn.key']!.push(await median(() => Dn.parse(dn).key, runs));
+    rows['isWithin (container)']!.push(await median(() => parsed.isWithin(container), runs));
+    rows['readObject not found (ancestor walk)']!.push(await median(() => source.readObject(parsed), runs));
   }
   console.log(`DN operations, median ms (node ${process.version})`);
   console.log(['operation'.padEnd(40), ...sizes.map((n) => `${n} RDNs`.padStart(12)), 'ratio 5000/1000'.padStart(17)].join(''));

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Dn } from '../src/engine/model/dn';
 
 const root = path.resolve(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const world = await openWorld();
   try {
     const dn = ou('CN=Kara Lund,OU=Engineering');
-    await world.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+    await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
     const directory = await world.session.directory('corp.contoso.com');
     const times: number[] = [];
     const ldapOps: number[] = [];
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
       const ops0 = directory.operationCount();
       const req0 = world.emulator.requestLog().length;
       const t0 = performance.now();
-      const { summary } = await world.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
       times.push(performance.now() - t0);
       if (summary.provisioningAction !== 'update') throw new Error(`expected an update, got ${summary.provisioningAction}: ${JSON.stringify(summary.provisioningStatusInfo)}`);
       ldapOps.push(directory.operationCount() - ops0);
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     let ok = 0;
     for (const object of bulk) {
-      const { summary } = await world.session.sync(object, { stagingMode: true, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(object), { stagingMode: true, noHtmlReport: true });
       if (summary.provisioningStatusInfo.status !== 'failure') ok++;
     }
     const seconds = (performance.now() - t0) / 1000;

@@ -16,6 +16,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { createDirectorySource } from '../src/adapters/ad';
 import type { ActiveDirectoryConnectorConfig } from '../src/app/config/model';
+import { Dn } from '../src/engine/model/dn';
 
 const root = path.resolve(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -94,7 +95,7 @@ async function firstPageSamples(runs: number): Promise<number[] | undefined> {
   for (let i = 0; i < runs; i++) {
     const directory = createDirectorySource(connector, env.SOS_AD_PASSWORD);
     const t0 = performance.now();
-    const page = await directory.listChildren(`OU=Bulk,OU=Contoso,${base}`, { pageSize: 200 });
+    const page = await directory.listChildren(Dn.parse(`OU=Bulk,OU=Contoso,${base}`), { pageSize: 200 });
     samples.push(performance.now() - t0);
     if (page.children.length !== 200 || !page.continuation) throw new Error(`unexpected first page: ${page.children.length} entries`);
     await directory.close();

@@ -10,6 +10,7 @@ import type { ActiveDirectoryConnectorConfig } from '../src/app/config/model';
 import { computeSourceAnchor } from '../src/engine/pipeline/import-steps';
 import { openSession } from '../src/app/session';
 import { startEmulator } from '../test/graph-emulator';
+import { Dn } from '../src/engine/model/dn';
 
 const root = path.resolve(__dirname, '..');
 const work = path.join(root, '.single-object-sync', 'demo');
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   };
   // Carol exists in the tenant already, synced earlier with her old department.
   const snapshot = createDirectorySource(connector, undefined);
-  const carol = await snapshot.readObject(objects[1]!.dn);
+  const carol = await snapshot.readObject(Dn.parse(objects[1]!.dn));
   await snapshot.close();
   if (carol.status !== 'found') throw new Error(`The demo snapshot lacks ${objects[1]!.dn}`);
   const carolAnchor = computeSourceAnchor(carol.object.attributes, 'mS-DS-ConsistencyGuid');
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     });
     console.log(`Single Object Sync demo: AD snapshot ${path.relative(root, ldifFile)}, tenant emulator at ${emulator.graphEndpoint}\n`);
     for (const { dn, expect } of objects) {
-      const { summary, reportPath } = await session.sync(dn, { stagingMode: false });
+      const { summary, reportPath } = await session.sync(Dn.parse(dn), { stagingMode: false });
       const status = summary.provisioningStatusInfo;
       const error = status.errorInformation ? ` ${status.errorInformation.errorCode}: ${status.errorInformation.reason}` : '';
       console.log(`${dn}\n  expected: ${expect}\n  result:   ${status.status} (${summary.provisioningAction})${error}\n  report:   ${reportPath ? path.relative(root, reportPath) : '(none)'}\n`);

@@ -21,6 +21,7 @@ import { makeOwnerOnlyDirectory } from '../adapters/io/owner-only';
 import { toolVersion } from './version';
 import { prepareBatch, runBatchPass, type BatchPassOptions, type BatchPassResult, type PreparedBatch } from './batch/session-batch';
 import type { BatchTarget } from './batch/targets';
+import type { Dn } from '../engine/model/dn';
 
 /** For a surface's signal handler: release the state locks this process holds. */
 export { releaseHeldLocksSync } from '../adapters/state/file-state-store';
@@ -53,7 +54,7 @@ export interface Session {
    * Runs the ten steps and writes the report. When the report cannot be written after the sync
    * ran, the SyncError thrown carries the result: see resultOfFailure().
    */
-  sync(distinguishedName: string, options: SyncRunOptions): Promise<SyncOutcome>;
+  sync(distinguishedName: Dn, options: SyncRunOptions): Promise<SyncOutcome>;
   /** The state and report folders in use (overrides applied). */
   readonly stateDir: string;
   readonly reportDir: string;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { LdapDirectorySource, rootDseEntry, toLdif } from '../../src/adapters/ad';
 import type { DirectoryObject } from '../../src/engine/model/directory-object';
 import { ldapsOptions, releaseSamba } from '../integration/adapters/ad/samba-env';
+import { Dn } from '../../src/engine/model/dn';
 
 const base = 'DC=corp,DC=contoso,DC=com';
 
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const source = new LdapDirectorySource(await ldapsOptions());
   const objects: DirectoryObject[] = [];
   const read = async (dn: string): Promise<void> => {
-    const r = await source.readObject(dn);
+    const r = await source.readObject(Dn.parse(dn));
     if (r.status !== 'found') throw new Error(`${dn}: ${r.status}`);
     objects.push(r.object);
   };
@@ -24,10 +25,10 @@ async function main(): Promise<void> {
     if (/^OU=Bulk,/i.test(dn)) return;
     let continuation: string | undefined;
     do {
-      const page = await source.listChildren(dn, { pageSize: 200, ...(continuation ? { continuation } : {}) });
+      const page = await source.listChildren(Dn.parse(dn), { pageSize: 200, ...(continuation ? { continuation } : {}) });
       for (const child of page.children) {
-        if (child.isContainer) await walk(child.dn);
-        else await read(child.dn);
+        if (child.isContainer) await walk(child.dn.toString());
+        else await read(child.dn.toString());
       }
       continuation = page.continuation;
     } while (continuation);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { FaultSpec } from '../graph-emulator';
 import { openWorld, ou, type World } from './harness';
+import { Dn } from '../../src/engine/model/dn';
 
 type Fault = { name: string; spec: Omit<FaultSpec, 'path' | 'method'> };
 const faults: Fault[] = [
@@ -58,7 +59,7 @@ describe('token and Graph fault matrix: named outcome, then a rerun converges', 
         worlds.push(world);
         const dn = ou('CN=Eva Green,OU=Sales');
         world.emulator.faults({ ...fault.spec, path: call.path, method: call.method } as FaultSpec);
-        const first = await world.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+        const first = await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
         world.emulator.clearFaults();
         const info = first.summary.provisioningStatusInfo.errorInformation;
         table.push(`  ${call.name.padEnd(24)} ${fault.name.padEnd(18)} ${first.summary.provisioningStatusInfo.status} ${info?.errorCode ?? ''}`);
@@ -71,7 +72,7 @@ describe('token and Graph fault matrix: named outcome, then a rerun converges', 
         if (call.name === 'token') assert.doesNotMatch(info!.recommendedAction, fault.name === '401' ? /^$/ : /client secret/, 'a transient failure does not blame the credentials');
         // A create in flight when the client gave up lands; the rerun must join it, not duplicate it.
         if (fault.name === 'time-out') await new Promise((r) => setTimeout(r, 1_000));
-        const again = await world.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+        const again = await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
         assert.match(again.summary.provisioningStatusInfo.status, /^(success|warning)$/, JSON.stringify(again.summary.provisioningStatusInfo.errorInformation));
         const users = world.emulator.state().users.filter((u) => (u as { displayName?: unknown }).displayName === 'Eva Green');
         assert.equal(users.length, 1, 'exactly one user: the rerun converged');

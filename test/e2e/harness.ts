@@ -11,6 +11,7 @@ import { computeSourceAnchor } from '../../src/engine/pipeline/import-steps';
 import { openSession, type Session } from '../../src/app/session';
 import { startEmulator, type SeedDocument } from '../graph-emulator';
 import { assertValidSummary } from '../support/summary-schema';
+import { Dn } from '../../src/engine/model/dn';
 
 export const base = 'DC=corp,DC=contoso,DC=com';
 export const ou = (path: string) => `${path},OU=Contoso,${base}`;
@@ -55,7 +56,7 @@ export async function anchorOf(dn: string): Promise<string> {
 export async function identityOf(dn: string): Promise<{ anchor: string; sid: string }> {
   const source = createDirectorySource(connectorConfig(), adEnv().password);
   try {
-    const read = await source.readObject(dn);
+    const read = await source.readObject(Dn.parse(dn));
     if (read.status !== 'found') throw new Error(`fixture ${dn} not found`);
     const classes = (read.object.attributes.objectClass ?? []).map((c) => String(c).toLowerCase());
     const kind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';

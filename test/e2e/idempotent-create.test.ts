@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { openSession } from '../../src/app/session';
 import { startEmulator } from '../graph-emulator';
 import { adEnv, connectorConfig, identityOf, ou, type Emulator } from './harness';
+import { Dn } from '../../src/engine/model/dn';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
 const userDn = ou('CN=Alice Wu,OU=Sales');
@@ -46,7 +47,7 @@ async function syncOnce(stateDir: string, dn: string) {
     secrets: { directoryPassword: async () => adEnv().password, entraClientSecret: async () => emulator.clientSecret },
   });
   try {
-    return (await session.sync(dn, { stagingMode: false, noHtmlReport: true })).summary;
+    return (await session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true })).summary;
   } finally {
     await session.close();
   }

@@ -18,6 +18,7 @@ import { describe, test } from 'node:test';
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import type { SeedDocument } from '../graph-emulator';
 import { adEnv, identityOf, openWorld, ou, type World } from './harness';
+import { Dn } from '../../src/engine/model/dn';
 
 const step = (s: ProvisioningObjectSummary, n: number) => s.provisioningSteps.find((x) => x.stepNumber === n)!;
 const code = (s: ProvisioningObjectSummary) => s.provisioningStatusInfo.errorInformation?.errorCode;
@@ -32,8 +33,8 @@ async function stagedAndExported(dn: string, seed: (ids: { anchor: string; sid: 
   const staging = await openWorld({ ...options, seed: seed(ids) });
   const exporting = await openWorld({ ...options, seed: seed(ids) });
   try {
-    const staged = (await staging.session.sync(dn, { stagingMode: true })).summary;
-    const run = await exporting.session.sync(dn, { stagingMode: false });
+    const staged = (await staging.session.sync(Dn.parse(dn), { stagingMode: true })).summary;
+    const run = await exporting.session.sync(Dn.parse(dn), { stagingMode: false });
     assert.equal(staging.emulator.writes().length, 0, 'staging writes nothing');
     return { ids, staged, exported: run.summary, reportPath: run.reportPath, world: exporting };
   } finally {
@@ -47,12 +48,12 @@ describe('objects Entra Connect already synchronizes', () => {
     // The tenant holds exactly what Entra Connect exported: create it, then hand it to Entra Connect.
     const world = await openWorld();
     try {
-      const first = await world.session.sync(alice, { stagingMode: false, noHtmlReport: true });
+      const first = await world.session.sync(Dn.parse(alice), { stagingMode: false, noHtmlReport: true });
       const created = users(world).find((u) => u.id === first.summary.targetIdentity.id)!;
       const exportRow = (name: string) => step(first.summary, 10).attributes?.find((r) => r.name === name)?.value ?? [];
       await world.emulator.seed({ users: [{ ...created, onPremisesSyncEnabled: true, proxyAddresses: exportRow('proxyAddresses'), onPremisesSamAccountName: exportRow('onPremisesSamAccountName')[0] ?? null, onPremisesUserPrincipalName: exportRow('onPremisesUserPrincipalName')[0] ?? null, onPremisesSecurityIdentifier: exportRow('onPremiseSecurityIdentifier')[0] ?? null, onPremisesDomainName: exportRow('dnsDomainName')[0] ?? null }] });
       const before = world.emulator.writes().length;
-      const { summary } = await world.session.sync(alice, { stagingMode: false, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(alice), { stagingMode: false, noHtmlReport: true });
       assert.equal(status(summary), 'success', JSON.stringify(summary.provisioningStatusInfo));
       assert.match(step(summary, 10).details.Result ?? '', /already matches/);
       assert.deepEqual(summary.modifiedProperties, []);
@@ -109,7 +110,7 @@ describe('hard match and the tenant features', () => {
     try {
       const { emulator } = world;
       await emulator.seed({ apps: [{ clientId: emulator.clientId, secrets: [emulator.clientSecret], roles: ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Domain.Read.All'] }] });
-      const { summary } = await world.session.sync(alice, { stagingMode: true, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(alice), { stagingMode: true, noHtmlReport: true });
       assert.notEqual(status(summary), 'failure', `an unreadable feature set does not fail the sync: ${JSON.stringify(summary.provisioningStatusInfo)}`);
       assert.match(step(summary, 2).details.SyncFeaturesSource ?? '', /Assumed defaults: AuthorizationDenied/);
       assert.match(step(summary, 2).details.SyncFeaturesSource ?? '', /OnPremDirectorySynchronization\.Read\.All/);
@@ -235,7 +236,7 @@ describe('sourceAnchor per object type', () => {
       await client.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'mS-DS-ConsistencyGuid', values: [consistency] }) }));
       const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
       const objectGuid = searchEntries[0]!.objectGUID as Buffer;
-      const { summary } = await world.session.sync(dn, { stagingMode: true, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: true, noHtmlReport: true });
       assert.equal(summary.sourceIdentity.details.sourceAnchor, objectGuid.toString('base64'));
       assert.notEqual(summary.sourceIdentity.details.sourceAnchor, consistency.toString('base64'));
     } finally {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import { anchorOf, base, modifyAd, openWorld, ou, type World } from './harness';
+import { Dn } from '../../src/engine/model/dn';
 
 const step = (s: ProvisioningObjectSummary, n: number) => s.provisioningSteps.find((x) => x.stepNumber === n)!;
 const code = (s: ProvisioningObjectSummary) => s.provisioningStatusInfo.errorInformation?.errorCode;
@@ -40,7 +41,7 @@ describe('sync against live AD and the emulator', () => {
 
   test('create: a new user is created with its sourceAnchor as onPremisesImmutableId', async () => {
     const dn = ou('CN=Alice Wu,OU=Sales');
-    const { summary, reportPath } = await world.session.sync(dn, { stagingMode: false });
+    const { summary, reportPath } = await world.session.sync(Dn.parse(dn), { stagingMode: false });
     assertExported(summary);
     assert.equal(summary.provisioningAction, 'create');
     assert.equal(summary.provisioningSteps.length, 10);
@@ -62,7 +63,7 @@ describe('sync against live AD and the emulator', () => {
 
   test('re-run with nothing changed exports nothing and says so', async () => {
     const before = writesOf(world).length;
-    const { summary } = await world.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Alice Wu,OU=Sales')), { stagingMode: false, noHtmlReport: true });
     assert.equal(step(summary, 10).status, 'skipped');
     assert.equal(step(summary, 10).details.SkipReason, 'RedundantExport');
     assert.equal(step(summary, 7).details.Operation, 'None');
@@ -74,7 +75,7 @@ describe('sync against live AD and the emulator', () => {
     await modifyAd(dn, 'department', ['Sales Operations']);
     try {
       const before = writesOf(world).length;
-      const { summary } = await world.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
       assertExported(summary);
       assert.equal(summary.provisioningAction, 'update');
       const row = step(summary, 7).attributes?.find((r) => r.name === 'department');
@@ -90,13 +91,13 @@ describe('sync against live AD and the emulator', () => {
   });
 
   test('disabled user: exported with accountEnabled false', async () => {
-    const { summary } = await world.session.sync(ou('CN=Bob Stone,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Bob Stone,OU=Sales')), { stagingMode: false, noHtmlReport: true });
     assertExported(summary);
     assert.equal(summary.modifiedProperties.find((p) => p.displayName === 'accountEnabled')?.newValue, 'false');
   });
 
   test('OU-excluded: step 3 decides, nothing after it runs', async () => {
-    const { summary } = await world.session.sync(ou('CN=Excluded Person,OU=Excluded'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Excluded Person,OU=Excluded')), { stagingMode: false, noHtmlReport: true });
     assert.equal(summary.provisioningStatusInfo.status, 'skipped');
     assert.equal(code(summary), 'ContainerExcluded');
     assert.equal(step(summary, 3).details.DecidingContainer, ou('OU=Excluded'));
@@ -104,13 +105,13 @@ describe('sync against live AD and the emulator', () => {
   });
 
   test('object type not in scope: a computer', async () => {
-    const { summary } = await world.session.sync(ou('CN=WS001,OU=Computers'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=WS001,OU=Computers')), { stagingMode: false, noHtmlReport: true });
     assert.equal(code(summary), 'ObjectTypeNotInScope');
     assert.equal(step(summary, 5).details.ObjectClass, 'computer');
   });
 
   test('critical system object: the built-in Administrator is cloud-filtered by the rules', async () => {
-    const { summary } = await world.session.sync(`CN=Administrator,CN=Users,${base}`, { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(`CN=Administrator,CN=Users,${base}`), { stagingMode: false, noHtmlReport: true });
     assert.equal(summary.provisioningStatusInfo.status, 'skipped');
     assert.match(code(summary) ?? '', /CloudFiltered|NotProjectedToMetaverse/);
     const out = step(summary, 9).outOfScopeRules ?? [];
@@ -118,7 +119,7 @@ describe('sync against live AD and the emulator', () => {
   });
 
   test('adminDescription filter: the failing clause is named', async () => {
-    const { summary } = await world.session.sync(ou('CN=Dave Kim,OU=Engineering'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Dave Kim,OU=Engineering')), { stagingMode: false, noHtmlReport: true });
     assert.equal(summary.provisioningStatusInfo.status, 'skipped');
     const clauses = (step(summary, 9).outOfScopeRules ?? []).flatMap((r) => r.failedClauses);
     assert.ok(clauses.some((c) => c.attribute.toLowerCase() === 'admindescription' && c.actual === 'User_excluded'), JSON.stringify(clauses));
@@ -129,7 +130,7 @@ describe('sync against live AD and the emulator', () => {
     // Other User (cloud, another anchor) holds smtp:dup.user@contoso.com: Entra ID quarantines
     // the duplicate SMTP address and provisions Dup User anyway (duplicate attribute resiliency).
     const before = writesOf(world).length;
-    const { summary } = await world.session.sync(ou('CN=Dup User,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Dup User,OU=Sales')), { stagingMode: false, noHtmlReport: true });
     assert.equal(summary.provisioningStatusInfo.status, 'warning');
     assert.equal(code(summary), 'DuplicateAttributeQuarantined');
     assert.equal(summary.provisioningAction, 'create');
@@ -148,7 +149,7 @@ describe('sync against live AD and the emulator', () => {
 
   test('soft match: the cloud-only user is taken over and gets the immutableId', async () => {
     const dn = ou('CN=Soft Match,OU=Engineering');
-    const { summary } = await world.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
     assertExported(summary);
     assert.equal(summary.targetIdentity.details.match, 'soft');
     assert.equal(summary.provisioningAction, 'update');
@@ -158,7 +159,7 @@ describe('sync against live AD and the emulator', () => {
   });
 
   test('UPN held by a cloud user with another anchor: no soft match; the UPN is quarantined to a placeholder at the initial domain', async () => {
-    const { summary } = await world.session.sync(ou('CN=Soft Conflict,OU=Engineering'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Soft Conflict,OU=Engineering')), { stagingMode: false, noHtmlReport: true });
     assert.equal(code(summary), 'DuplicateAttributeQuarantined');
     assert.equal(summary.provisioningStatusInfo.status, 'warning');
     assert.equal(summary.provisioningAction, 'create');
@@ -171,7 +172,7 @@ describe('sync against live AD and the emulator', () => {
   });
 
   test('unverified UPN suffix: the initial domain is used and the report says why', async () => {
-    const { summary } = await world.session.sync(ou('CN=Fab Rikam,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Fab Rikam,OU=Sales')), { stagingMode: false, noHtmlReport: true });
     assertExported(summary);
     const row = step(summary, 10).attributes?.find((r) => r.name === 'userPrincipalName');
     assert.match(row?.value[0] ?? '', /@contoso\.onmicrosoft\.com$/);
@@ -179,7 +180,7 @@ describe('sync against live AD and the emulator', () => {
   });
 
   test('group with members: created, then members added in Graph', async () => {
-    const { summary } = await world.session.sync(ou('CN=Sales Team,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Sales Team,OU=Groups')), { stagingMode: false, noHtmlReport: true });
     assertExported(summary);
     assert.equal(summary.provisioningAction, 'create');
     const details = step(summary, 10).details;
@@ -192,17 +193,17 @@ describe('sync against live AD and the emulator', () => {
 
   test('group re-run: joined by the stored cloud anchor, never created twice', async () => {
     const before = writesOf(world).length;
-    const { summary } = await world.session.sync(ou('CN=Sales Team,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Sales Team,OU=Groups')), { stagingMode: false, noHtmlReport: true });
     assert.equal(summary.targetIdentity.details.match, 'hard');
     assert.notEqual(summary.provisioningAction, 'create');
     assert.equal(writesOf(world).slice(before).filter((w) => w.method === 'POST' && w.path.endsWith('/groups')).length, 0);
   });
 
   test('nested group: a member group synced earlier is resolved by its stored cloud anchor', async () => {
-    const nested = await world.session.sync(ou('CN=Nested Group,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+    const nested = await world.session.sync(Dn.parse(ou('CN=Nested Group,OU=Groups')), { stagingMode: false, noHtmlReport: true });
     assertExported(nested.summary);
-    await world.session.sync(ou('CN=Pilot Direct,OU=Engineering'), { stagingMode: false, noHtmlReport: true });
-    const { summary } = await world.session.sync(ou('CN=Pilot Group,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+    await world.session.sync(Dn.parse(ou('CN=Pilot Direct,OU=Engineering')), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Pilot Group,OU=Groups')), { stagingMode: false, noHtmlReport: true });
     assertExported(summary);
     assert.equal(step(summary, 10).details.MembersAdded, '2');
     const members = world.emulator.state().members[summary.targetIdentity.id] ?? [];
@@ -211,14 +212,14 @@ describe('sync against live AD and the emulator', () => {
 
   test('contact: the export is computed but reported as not possible through Graph', async () => {
     const before = world.emulator.writes().length;
-    const { summary } = await world.session.sync(ou('CN=Ext Partner,OU=Contacts'), { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Ext Partner,OU=Contacts')), { stagingMode: false, noHtmlReport: true });
     assert.equal(code(summary), 'ObjectNotExportableThroughGraph');
     assert.ok((step(summary, 10).attributes ?? []).length > 0, 'the pending export is shown');
     assert.equal(world.emulator.writes().length, before);
   });
 
   test('hostile attribute values flow through as data, and the report keeps them literal', async () => {
-    const { summary, reportPath } = await world.session.sync(ou('CN=Hostile Values,OU=Engineering'), { stagingMode: true });
+    const { summary, reportPath } = await world.session.sync(Dn.parse(ou('CN=Hostile Values,OU=Engineering')), { stagingMode: true });
     const displayName = step(summary, 7).attributes?.find((r) => r.name === 'displayName')?.value[0] ?? '';
     assert.match(displayName, /<script>/, 'the value is kept as data');
     const html = readFileSync(reportPath!, 'utf8');
@@ -229,7 +230,7 @@ describe('sync against live AD and the emulator', () => {
   test('object already synchronized by Entra Connect: the pending update is listed with the PowerShell to run there; no write', async () => {
     const before = world.emulator.writes().length;
     const dn = ou('CN=Mastered User,OU=Sales');
-    const { summary } = await world.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
     assert.equal(summary.targetIdentity.details.match, 'hard');
     assert.equal(summary.provisioningStatusInfo.status, 'warning');
     assert.equal(code(summary), 'EntraConnectExportPending');
@@ -254,7 +255,7 @@ describe('group filtering', () => {
   });
 
   test('a direct member is in scope', async () => {
-    const { summary } = await world.session.sync(ou('CN=Pilot Direct,OU=Engineering'), { stagingMode: true, noHtmlReport: true });
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Pilot Direct,OU=Engineering')), { stagingMode: true, noHtmlReport: true });
     assert.equal(step(summary, 6).status, 'success');
     assert.equal(step(summary, 6).details.DirectMember, 'true');
   });
@@ -263,7 +264,7 @@ describe('group filtering', () => {
     const missing = ou('CN=No Such Pilot,OU=Groups');
     const other = await openWorld({ connector: { groupFilteringGroupDn: missing } });
     try {
-      const { summary } = await other.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: true, noHtmlReport: true });
+      const { summary } = await other.session.sync(Dn.parse(ou('CN=Alice Wu,OU=Sales')), { stagingMode: true, noHtmlReport: true });
       assert.deepEqual([step(summary, 6).status, code(summary)], ['failure', 'FilteringGroupNotFound']);
       assert.ok(summary.provisioningStatusInfo.errorInformation!.reason.includes(missing), summary.provisioningStatusInfo.errorInformation!.reason);
     } finally {
@@ -273,7 +274,7 @@ describe('group filtering', () => {
 
   test('a nested member and a non-member are not', async () => {
     for (const dn of [ou('CN=Pilot Nested,OU=Engineering'), ou('CN=Alice Wu,OU=Sales')]) {
-      const { summary } = await world.session.sync(dn, { stagingMode: true, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: true, noHtmlReport: true });
       assert.equal(code(summary), 'NotMemberOfFilteringGroup', dn);
       assert.equal(step(summary, 7).status, 'skipped');
     }
@@ -292,13 +293,13 @@ describe('staging mode', () => {
       const exporting = await openWorld();
       try {
         for (const dn of dns) {
-          const { summary } = await world.session.sync(dn, { stagingMode: true, noHtmlReport: true });
+          const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: true, noHtmlReport: true });
           assert.equal(summary.targetSystem.details.stagingMode, 'True');
           if (step(summary, 9).status === 'success' && summary.provisioningStatusInfo.status !== 'skipped') {
             assert.equal(step(summary, 10).details.SkipReason, 'StagingMode', dn);
           }
           // A staging run predicts every conflict the export would meet.
-          const { summary: exported } = await exporting.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+          const { summary: exported } = await exporting.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
           const outcome = exported.provisioningStatusInfo;
           if (outcome.status === 'failure' || /Quarantined|ExportPending/.test(outcome.errorInformation?.errorCode ?? '')) {
             assert.deepEqual([summary.provisioningStatusInfo.status, code(summary)], [outcome.status, outcome.errorInformation?.errorCode], dn);
@@ -311,7 +312,7 @@ describe('staging mode', () => {
       }
       assert.deepEqual(world.emulator.writes(), []);
       // The sync was committed: a second staging run sees no AD change.
-      const { summary: again } = await world.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: true, noHtmlReport: true });
+      const { summary: again } = await world.session.sync(Dn.parse(ou('CN=Alice Wu,OU=Sales')), { stagingMode: true, noHtmlReport: true });
       assert.equal(step(again, 7).details.Operation, 'None');
     } finally {
       await world.close();
@@ -325,7 +326,7 @@ describe('rules from a real Entra Connect server configuration export', () => {
     // The sample's AD connector is "contoso.com"; its rules bind to that name, our partition is the test domain's.
     const world = await openWorld({ config: { rules: { serverConfiguration: sample } }, connector: { name: 'contoso.com' } });
     try {
-      const { summary } = await world.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: true, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(ou('CN=Alice Wu,OU=Sales')), { stagingMode: true, noHtmlReport: true });
       assert.equal(step(summary, 9).status, 'success', JSON.stringify(step(summary, 9)));
       assert.equal(step(summary, 9).details.RuleSet, 'serverConfiguration');
       assert.match(step(summary, 9).details.InboundRulesApplied ?? '', /In from AD - User Common/);
@@ -342,17 +343,17 @@ describe('a failure after the object was written', () => {
   test('is reported as a partial export, and the next run joins the created group instead of creating another', async () => {
     const world = await openWorld();
     try {
-      await world.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+      await world.session.sync(Dn.parse(ou('CN=Alice Wu,OU=Sales')), { stagingMode: false, noHtmlReport: true });
       // Membership goes in a PATCH with members@odata.bind; the group's create is a POST.
       world.emulator.faults({ kind: 'status', status: 503, count: -1, path: '/v1.0/groups/', method: 'PATCH' });
-      const { summary } = await world.session.sync(ou('CN=Sales Team,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(ou('CN=Sales Team,OU=Groups')), { stagingMode: false, noHtmlReport: true });
       world.emulator.clearFaults();
       assert.equal(summary.provisioningStatusInfo.status, 'failure');
       assert.match(step(summary, 10).details.PartialExport ?? '', /created/);
       assert.ok(summary.modifiedProperties.length > 0, 'what was written stays reported');
       const groups = () => world.emulator.state().groups.filter((g) => g.displayName === 'Sales Team');
       assert.equal(groups().length, 1);
-      const again = await world.session.sync(ou('CN=Sales Team,OU=Groups'), { stagingMode: false, noHtmlReport: true });
+      const again = await world.session.sync(Dn.parse(ou('CN=Sales Team,OU=Groups')), { stagingMode: false, noHtmlReport: true });
       assert.equal(again.summary.targetIdentity.details.match, 'hard');
       assert.equal(step(again.summary, 10).details.MembersAdded, '1');
       assert.equal(groups().length, 1, 'never created twice');
@@ -368,7 +369,7 @@ describe('the JSON contract: staging reads as a preview, Modified Properties lis
     const staging = await openWorld();
     const exporting = await openWorld();
     try {
-      const { summary: staged } = await staging.session.sync(dn, { stagingMode: true, noHtmlReport: true });
+      const { summary: staged } = await staging.session.sync(Dn.parse(dn), { stagingMode: true, noHtmlReport: true });
       assert.notEqual(staged.provisioningStatusInfo.status, 'failure', JSON.stringify(staged.provisioningStatusInfo));
       assert.deepEqual(
         [staged.stagingMode, staged.exported, staged.provisioningAction, staged.plannedProvisioningAction],
@@ -376,7 +377,7 @@ describe('the JSON contract: staging reads as a preview, Modified Properties lis
         'a script reading status and provisioningAction does not see a completed create',
       );
       assert.deepEqual(staging.emulator.writes(), []);
-      const { summary: exported } = await exporting.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+      const { summary: exported } = await exporting.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
       assert.deepEqual([exported.stagingMode, exported.exported, exported.provisioningAction, exported.plannedProvisioningAction], [false, true, 'create', 'create']);
       // Graph's shape: errorInformation is null on success; step 8 finds the target (matching).
       if (exported.provisioningStatusInfo.status === 'success') assert.equal(exported.provisioningStatusInfo.errorInformation, null);
@@ -384,7 +385,7 @@ describe('the JSON contract: staging reads as a preview, Modified Properties lis
       // The preview listed the same changes the export made.
       assert.deepEqual(staged.modifiedProperties.map((p) => [p.displayName, p.applied]), exported.modifiedProperties.map((p) => [p.displayName, p.applied]));
       // A rerun with nothing to change performs nothing and writes nothing.
-      const { summary: again } = await exporting.session.sync(dn, { stagingMode: false, noHtmlReport: true });
+      const { summary: again } = await exporting.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
       assert.deepEqual([again.exported, again.provisioningAction, again.provisioningStatusInfo.errorInformation], [false, 'other', null]);
     } finally {
       await staging.close();
@@ -395,7 +396,7 @@ describe('the JSON contract: staging reads as a preview, Modified Properties lis
   test('Modified Properties list every attribute the Export step changes; those Graph cannot apply are marked with the reason, and only Graph-exposed ones make a warning', async () => {
     const world = await openWorld();
     try {
-      const { summary } = await world.session.sync(ou('CN=Alice Wu,OU=Sales'), { stagingMode: false, noHtmlReport: true });
+      const { summary } = await world.session.sync(Dn.parse(ou('CN=Alice Wu,OU=Sales')), { stagingMode: false, noHtmlReport: true });
       const changed = (step(summary, 10).attributes ?? []).filter((r) => r.operation !== 'none');
       assert.deepEqual(summary.modifiedProperties.map((p) => p.displayName).sort(), changed.map((r) => r.name).sort(), 'every changed export row is a modified property');
       const proxy = summary.modifiedProperties.find((p) => p.displayName === 'proxyAddresses');

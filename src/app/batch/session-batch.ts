@@ -12,6 +12,7 @@ import { addToTally, emptyTally, plannedAction, type BatchTally } from '../../en
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { reportErrors } from '../../engine/errors/catalog/report';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
+import { Dn } from '../../engine/model/dn';
 import type { DirectoryObject } from '../../engine/model/directory-object';
 import type { SyncDependencies } from '../../engine/pipeline/context';
 import type { DirectorySource } from '../../engine/ports/directory-source';
@@ -37,9 +38,10 @@ export interface PreparedBatch {
   target: BatchTarget;
   /** In words, for messages and the report. */
   scope: string;
-  dns: string[];
-  /** Objects read by the scope search, per connector name. */
-  prefetched: Map<string, DirectoryObject[]>;
+  /** Parsed where they entered: the input file's lines or the scope search's entries. */
+  dns: Dn[];
+  /** Objects read by the scope search (with their parsed DNs), per connector name. */
+  prefetched: Map<string, Array<{ object: DirectoryObject; dn: Dn }>>;
 }
 
 export interface BatchPassOptions {
@@ -87,17 +89,17 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget): Prom
   const connector = connectorForBase(ctx.config, target.base);
   const directory = await ctx.openDirectory(connector);
   const scope = `${target.base} (${target.scope === 'one' ? 'one level' : 'subtree'}${target.ldapFilter !== undefined ? `, filter ${target.ldapFilter}` : ''})`;
-  const objects: DirectoryObject[] = [];
-  if (!directory.searchObjects) throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base, connector: connector.name });
+  const objects: Array<{ object: DirectoryObject; dn: Dn }> = [];
+  if (!directory.searchObjects) throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base.toString(), connector: connector.name });
   try {
     for await (const object of directory.searchObjects({
       base: target.base,
       scope: target.scope,
       objectClasses: connector.objectTypes ?? ['user', 'inetOrgPerson', 'group', 'contact'],
       ...(target.ldapFilter !== undefined ? { ldapFilter: target.ldapFilter } : {}),
-    })) objects.push(object);
+    })) objects.push({ object, dn: Dn.parse(object.dn) });
   } catch (err) {
-    if (isSyncError(err) && err.code === 'NoSuchObject') throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base, connector: connector.name }, { cause: err });
+    if (isSyncError(err) && err.code === 'NoSuchObject') throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base.toString(), connector: connector.name }, { cause: err });
     throw err;
   }
   if (objects.length === 0) throw new SyncError(batchErrors.BatchScopeEmpty, { what: `no object of the types ${(connector.objectTypes ?? []).join(', ')} matches ${scope}` });
@@ -132,7 +134,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       pending = ctx.openDirectory(connector).then((source) => {
         const wrapped = new BatchDirectory(source);
         ldapBefore.set(wrapped, source.operationCount());
-        for (const object of prepared.prefetched.get(connector.name) ?? []) wrapped.add(structuredClone(object));
+        for (const { object, dn } of prepared.prefetched.get(connector.name) ?? []) wrapped.add(structuredClone(object), dn);
         return wrapped;
       });
       directories.set(connector.name, pending);

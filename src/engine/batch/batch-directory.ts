@@ -5,7 +5,7 @@
 // read exactly as a single run reads it.
 import { getValues } from '../model/attributes';
 import type { DirectoryObject } from '../model/directory-object';
-import { normalizeDn, parseDn } from '../model/dn';
+import { Dn } from '../model/dn';
 import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../ports/directory-source';
 
 export class BatchDirectory implements DirectorySource {
@@ -20,8 +20,8 @@ export class BatchDirectory implements DirectorySource {
   }
 
   /** Keeps an object found by the scope search, to be served to the sync that reads it. */
-  add(object: DirectoryObject): void {
-    this.objects.set(normalizeDn(object.dn), object);
+  add(object: DirectoryObject, dn: Dn): void {
+    this.objects.set(dn.key, object);
   }
 
   /** Base reads answered from the scope search (for the batch summary). */
@@ -41,9 +41,8 @@ export class BatchDirectory implements DirectorySource {
     return this.partitionsRead;
   }
 
-  async readObject(dn: string): Promise<ReadResult> {
-    parseDn(dn); // the same MalformedDistinguishedName as the source
-    const key = normalizeDn(dn);
+  async readObject(dn: Dn): Promise<ReadResult> {
+    const key = dn.key;
     const object = this.objects.get(key);
     if (!object) return this.inner.readObject(dn);
     // Served once: a DN given twice is read again, as two single runs would.
@@ -52,7 +51,7 @@ export class BatchDirectory implements DirectorySource {
     return { status: 'found', object };
   }
 
-  listChildren(dn: string, options: { pageSize: number; continuation?: string }): Promise<ChildPage> {
+  listChildren(dn: Dn, options: { pageSize: number; continuation?: string }): Promise<ChildPage> {
     return this.inner.listChildren(dn, options);
   }
 
@@ -61,10 +60,8 @@ export class BatchDirectory implements DirectorySource {
     return this.inner.searchObjects(search);
   }
 
-  async isDirectMember(groupDn: string, memberDn: string): Promise<boolean> {
-    parseDn(groupDn);
-    parseDn(memberDn);
-    const key = normalizeDn(groupDn);
+  async isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {
+    const key = groupDn.key;
     let members = this.groupMembers.get(key);
     if (!members) {
       members = this.readMembers(groupDn);
@@ -74,20 +71,19 @@ export class BatchDirectory implements DirectorySource {
     const set = await members;
     // A group the batch could not read as a whole: ask the source, with its own errors.
     if (!set) return this.inner.isDirectMember(groupDn, memberDn);
-    return set.has(normalizeDn(memberDn));
+    return set.has(memberDn.key);
   }
 
-  private async readMembers(groupDn: string): Promise<Set<string> | undefined> {
+  /** The Dn keys of the group's members (parsed once per batch). */
+  private async readMembers(groupDn: Dn): Promise<Set<string> | undefined> {
     const read = await this.inner.readObject(groupDn);
     if (read.status !== 'found') return undefined;
     const set = new Set<string>();
     for (const value of getValues(read.object.attributes, 'member') ?? []) {
       if (typeof value !== 'string') continue;
-      try {
-        set.add(normalizeDn(value));
-      } catch {
-        // A malformed value never equals a DN (dnEquals), as in the source's own check.
-      }
+      const parsed = Dn.tryParse(value);
+      // A malformed value names nothing, as in the source's own check.
+      if (parsed.ok) set.add(parsed.dn.key);
     }
     return set;
   }

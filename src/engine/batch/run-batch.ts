@@ -3,6 +3,7 @@
 // One object's failure never stops the batch; cancelling stops taking new objects and lets
 // the objects in flight finish.
 import { isSyncError } from '../errors';
+import type { Dn } from '../model/dn';
 import type { SyncDependencies } from '../pipeline/context';
 import { runSync } from '../pipeline/run-sync';
 import type { ProvisioningObjectSummary } from '../summary/types';
@@ -10,12 +11,13 @@ import type { ProvisioningObjectSummary } from '../summary/types';
 export interface BatchItem {
   /** 1-based position in the batch. */
   index: number;
+  /** The DN as text (Dn.toString()). */
   dn: string;
   summary: ProvisioningObjectSummary;
 }
 
 export interface BatchRunRequest {
-  targets: Iterable<string> | AsyncIterable<string>;
+  targets: Iterable<Dn> | AsyncIterable<Dn>;
   stagingMode: boolean;
   /** Objects in flight at once (default 1). */
   concurrency?: number;
@@ -42,7 +44,7 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
   let cancelled = false;
   // One iterator shared by the lanes: each takes the next DN when it is free.
   let pulling: Promise<unknown> = Promise.resolve();
-  const take = async (): Promise<{ dn: string; index: number } | undefined> => {
+  const take = async (): Promise<{ dn: Dn; index: number } | undefined> => {
     const turn = pulling.then(async () => {
       if (request.signal?.aborted) {
         cancelled = true;
@@ -57,16 +59,17 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
   };
   const lane = async () => {
     for (let target = await take(); target; target = await take()) {
-      request.onStart?.(target.dn, target.index);
+      const dn = target.dn.toString();
+      request.onStart?.(dn, target.index);
       let summary: ProvisioningObjectSummary;
       try {
         // The signal is not passed on: an object in flight finishes all its steps.
         summary = await runSync(deps, { distinguishedName: target.dn, stagingMode: request.stagingMode });
       } catch (err) {
-        summary = failedSummary(deps, target.dn, err, request.stagingMode);
+        summary = failedSummary(deps, dn, err, request.stagingMode);
       }
       done++;
-      await request.onResult?.({ index: target.index, dn: target.dn, summary });
+      await request.onResult?.({ index: target.index, dn, summary });
     }
   };
   try {
@@ -77,7 +80,7 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
   return { done, cancelled, durationInMilliseconds: deps.clock.monotonic() - t0 };
 }
 
-function toAsyncIterator(targets: Iterable<string> | AsyncIterable<string>): AsyncIterator<string> {
+function toAsyncIterator(targets: Iterable<Dn> | AsyncIterable<Dn>): AsyncIterator<Dn> {
   if (Symbol.asyncIterator in targets) return targets[Symbol.asyncIterator]();
   const it = targets[Symbol.iterator]();
   return { next: async () => it.next(), return: async () => it.return?.() ?? { done: true, value: undefined } };

@@ -1,38 +1,20 @@
-// Distinguished-name helpers for DNComponent / DNComponentRev / EscapeDNComponent.
-// Components keep their escaped form, as Entra Connect returns them (the out-of-box rules
-// look for the conflict marker "\0ACNF:" in the first RDN).
+// The RDN components DNComponent / DNComponentRev return, read with the one DN parser
+// (src/engine/model/dn.ts). Components keep their escaped form, as Entra Connect returns them
+// (the out-of-box rules look for the conflict marker "\0ACNF:" in the first RDN).
+import { Dn } from '../model/dn';
 
 export interface DnComponent {
   type: string;
   value: string;
 }
 
-export function dnComponents(dn: string): DnComponent[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < dn.length; i++) {
-    const c = dn[i]!;
-    if (c === '\\' && i + 1 < dn.length) {
-      current += c + dn[i + 1];
-      i++;
-    } else if (c === ',' || c === ';') {
-      parts.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
-  }
-  if (current.trim() !== '' || parts.length > 0) parts.push(current);
-  return parts.map((part) => {
-    const at = part.indexOf('=');
-    return at < 0 ? { type: '', value: part.trim() } : { type: part.slice(0, at).trim(), value: part.slice(at + 1).trim() };
+/** The RDNs of a DN, most specific first, values as written; undefined when it is not a DN. */
+export function dnComponents(text: string): DnComponent[] | undefined {
+  const parsed = Dn.tryParse(text);
+  if (!parsed.ok) return undefined;
+  return parsed.dn.rdns.map((rdn) => {
+    const at = rdn.source.indexOf('=');
+    // The source is trimmed of unescaped trailing spaces; spaces after '=' are not the value's.
+    return { type: rdn.source.slice(0, at).trim(), value: rdn.source.slice(at + 1).replace(/^ +/, '') };
   });
-}
-
-/** RFC 4514 escaping of an attribute value. */
-export function escapeDnComponent(value: string): string {
-  let out = value.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`).replace(/\n/g, '\\0A').replace(/\r/g, '\\0D');
-  if (out.startsWith(' ') || out.startsWith('#')) out = `\\${out}`;
-  if (out.endsWith(' ') && !out.endsWith('\\ ')) out = `${out.slice(0, -1)}\\ `;
-  return out;
 }

@@ -20,7 +20,8 @@ import {
 } from './values';
 import { guidBytesToString, guidStringToBytes, sidBytesToString } from '../model/ad-codecs';
 import { formatDateTime, fromFileTime, parseDate, toFileTime, dateAdd } from './dates';
-import { dnComponents, escapeDnComponent } from './dn';
+import { escapeDnValue } from '../model/dn';
+import { dnComponents } from './dn';
 
 export interface FunctionArgs {
   readonly length: number;
@@ -216,7 +217,7 @@ const library: Record<string, FunctionDef> = {
     max: 2,
     impl: (a) => {
       const n = num(a.value(1), 'DNComponent component number');
-      return perValue(a.value(0), (v) => dnComponents(toText(v))[n - 1]?.value ?? null);
+      return perValue(a.value(0), (v) => dnComponents(toText(v))?.[n - 1]?.value ?? null);
     },
   },
   DNComponentRev: {
@@ -226,13 +227,13 @@ const library: Record<string, FunctionDef> = {
       const n = num(a.value(1), 'DNComponentRev component number');
       const ignoreDc = (text(a.length > 2 ? a.value(2) : null) ?? '').toUpperCase() === 'DC';
       return perValue(a.value(0), (v) => {
-        let parts = dnComponents(toText(v));
+        let parts = dnComponents(toText(v)) ?? [];
         if (ignoreDc) parts = parts.filter((p) => p.type.toUpperCase() !== 'DC');
         return parts[parts.length - n]?.value ?? null;
       });
     },
   },
-  EscapeDNComponent: textFn((s) => escapeDnComponent(s)),
+  EscapeDNComponent: textFn((s) => escapeDnValue(s)),
 
   // Evaluation
   IsBitSet: {

@@ -1,6 +1,9 @@
-// Distinguished names per RFC 4514, as Active Directory reads them: parse with precise error
-// positions, normalize for comparison (attribute types and values case-insensitive), escape,
-// parent, descendant test, RDN value. Pure: no LDAP library, no I/O.
+// Distinguished names per RFC 4514, as Active Directory reads them. A DN is parsed once, where
+// it enters (CLI argument, input box, LDAP/LDIF entry, configuration, input file), into a Dn
+// value: its RDNs, a normalized comparison key (attribute types and values case-insensitive,
+// escapes resolved), parent, depth and containment, and a spelling that parses back to the
+// same name. This is the only DN parser (it reports the position of a problem) and
+// escapeDnValue the only escape. Pure: no LDAP library, no I/O.
 import { directoryErrors } from '../errors/catalog/directory';
 import { SyncError } from '../errors/sync-error';
 
@@ -45,7 +48,7 @@ const isHexDigit = (c: string | undefined): boolean => c !== undefined && /^[0-9
 const isSpace = (c: string | undefined): boolean => c === ' ';
 
 /** Parses a DN into RDNs (most specific first). Throws MalformedDistinguishedName. "" is the root. */
-export function parseDn(dn: string): Rdn[] {
+function parseRdns(dn: string): Rdn[] {
   const rdns: Rdn[] = [];
   let i = 0;
   const n = dn.length;
@@ -217,24 +220,11 @@ function trimUnescapedTrailingSpaces(text: string): string {
   return text.slice(0, backslashes % 2 === 1 ? end + 1 : end);
 }
 
-/** Like parseDn but returns the error instead of throwing (for input validation). */
-export function tryParseDn(dn: string): { ok: true; rdns: Rdn[] } | { ok: false; error: SyncError } {
-  try {
-    return { ok: true, rdns: parseDn(dn) };
-  } catch (error) {
-    if (error instanceof SyncError) return { ok: false, error };
-    throw error;
-  }
-}
-
-/** A message for an input box (VS Code validateInput): undefined when the DN is valid. */
-export function validateDnInput(dn: string): string | undefined {
-  if (dn.trim() === '') return 'Enter a distinguished name, e.g. CN=Alice Wu,OU=Sales,DC=contoso,DC=com';
-  const parsed = tryParseDn(dn);
-  return parsed.ok ? undefined : parsed.error.reason;
-}
-
-/** Escapes a value for use in a DN (RFC 4514 section 2.4), the way AD writes it (also '=', CR, LF). */
+/**
+ * Escapes a value for use in a DN (RFC 4514 section 2.4), the way AD writes it: the RFC's
+ * specials, NUL as \00 (the RFC's answer: NUL may only be escaped as a hex pair), and also
+ * '=', CR and LF as AD does.
+ */
 export function escapeDnValue(value: string): string {
   let out = '';
   for (let k = 0; k < value.length; k++) {
@@ -253,11 +243,6 @@ function formatAva(ava: AttributeTypeAndValue, type = ava.type, value = ava.valu
   return `${type}=${ava.isHex ? value : escapeDnValue(value)}`;
 }
 
-/** Builds a DN string from RDNs, escaping values (types and values keep their case). */
-export function formatDn(rdns: Rdn[]): string {
-  return rdns.map((rdn) => rdn.avas.map((ava) => formatAva(ava)).join('+')).join(',');
-}
-
 function normalizeType(type: string): string {
   const lower = type.toLowerCase().replace(/^oid\./, '');
   return OID_NAMES[lower] ?? lower;
@@ -268,6 +253,10 @@ function foldValue(value: string): string {
   return value.normalize('NFC').toLowerCase();
 }
 
+/**
+ * The canonical form of an RDN for comparison: lower-case types (OIDs mapped to names), values
+ * unescaped, case-folded and escaped again minimally, multi-valued RDNs sorted.
+ */
 function normalizeRdn(rdn: Rdn): string {
   return rdn.avas
     .map((ava) => formatAva(ava, normalizeType(ava.type), ava.isHex ? ava.value.toLowerCase() : foldValue(ava.value)))
@@ -275,65 +264,119 @@ function normalizeRdn(rdn: Rdn): string {
     .join('+');
 }
 
-/**
- * The canonical form for comparison: lower-case types (OIDs mapped to names), values
- * unescaped, case-folded and escaped again minimally, no spaces around separators,
- * multi-valued RDNs sorted. Throws MalformedDistinguishedName.
- */
-export function normalizeDn(dn: string): string {
-  return parseDn(dn).map(normalizeRdn).join(',');
-}
+/** A parsed distinguished name. Immutable; compare with equals/isWithin, never as text. */
+export class Dn {
+  /** The root (the empty DN). */
+  static readonly root = new Dn([], []);
 
-/** True when both name the same object as AD compares DNs. Malformed input is never equal. */
-export function dnEquals(a: string, b: string): boolean {
-  const pa = tryParseDn(a);
-  const pb = tryParseDn(b);
-  if (!pa.ok || !pb.ok || pa.rdns.length !== pb.rdns.length) return false;
-  return pa.rdns.every((rdn, k) => normalizeRdn(rdn) === normalizeRdn(pb.rdns[k] as Rdn));
-}
+  private constructor(
+    /** The RDNs, most specific first. */
+    readonly rdns: readonly Rdn[],
+    /** The normalized RDNs, most specific first: the comparison key, computed once. */
+    private readonly keys: readonly string[],
+  ) {
+    this.key = keys.join(',');
+  }
 
-/**
- * The normalized RDNs of a DN, most specific first, from one parse: ancestor k is
- * rdns.slice(k).join(','). Walking ancestors with parentDn() re-parses the DN at every level
- * (quadratic in the number of RDNs); this does not.
- */
-export function normalizedRdns(dn: string): string[] {
-  return parseDn(dn).map(normalizeRdn);
-}
+  /** Parses a DN. Throws MalformedDistinguishedName (with the position of the problem). "" is the root. */
+  static parse(text: string): Dn {
+    const rdns = parseRdns(text);
+    return new Dn(rdns, rdns.map(normalizeRdn));
+  }
 
-/** The parent DN in the caller's spelling, or undefined for a single-RDN DN or the root. */
-export function parentDn(dn: string): string | undefined {
-  const rdns = parseDn(dn);
-  if (rdns.length <= 1) return undefined;
-  return rdns.slice(1).map((rdn) => rdn.source).join(',');
-}
+  /** Like parse but returns the error instead of throwing (for input validation). */
+  static tryParse(text: string): { ok: true; dn: Dn } | { ok: false; error: SyncError } {
+    try {
+      return { ok: true, dn: Dn.parse(text) };
+    } catch (error) {
+      if (error instanceof SyncError) return { ok: false, error };
+      throw error;
+    }
+  }
 
-/** True when dn lies below ancestor (or is it, with orSelf). Case-insensitive. */
-export function isDescendantOf(dn: string, ancestor: string, options: { orSelf?: boolean } = {}): boolean {
-  const d = parseDn(dn).map(normalizeRdn);
-  const a = parseDn(ancestor).map(normalizeRdn);
-  if (d.length < a.length || (d.length === a.length && !options.orSelf)) return false;
-  const offset = d.length - a.length;
-  return a.every((rdn, k) => d[offset + k] === rdn);
-}
+  /** Number of RDNs: the measure of "most specific". */
+  get depth(): number {
+    return this.rdns.length;
+  }
 
-/** The unescaped value of the first AVA of the first RDN ("Smith, John" for CN=Smith\, John,...). */
-export function rdnValue(dn: string): string {
-  const first = parseDn(dn)[0]?.avas[0];
-  if (!first) throw malformed(dn, 0, 'the distinguished name is empty');
-  return first.isHex ? decodeBerString(first.value) ?? first.value : first.value;
-}
+  get isRoot(): boolean {
+    return this.rdns.length === 0;
+  }
 
-/** The attribute type of the first RDN ("CN", "OU", ...), as written. */
-export function rdnType(dn: string): string {
-  const first = parseDn(dn)[0]?.avas[0];
-  if (!first) throw malformed(dn, 0, 'the distinguished name is empty');
-  return first.type;
-}
+  /**
+   * The canonical form for comparison and for map keys: lower-case types (OIDs mapped to
+   * names), values unescaped, case-folded and escaped again minimally, no spaces around
+   * separators, multi-valued RDNs sorted.
+   */
+  readonly key: string;
 
-/** Builds "type=escaped(value),parent". */
-export function childDn(type: string, value: string, parent: string): string {
-  return parent === '' ? `${type}=${escapeDnValue(value)}` : `${type}=${escapeDnValue(value)},${parent}`;
+  /** The ancestor (or this DN) that has `depth` RDNs, without parsing again. */
+  ancestorAtDepth(depth: number): Dn {
+    if (depth < 0 || depth > this.depth) throw new RangeError(`no ancestor of depth ${depth} in a DN of ${this.depth} RDNs`);
+    const skip = this.depth - depth;
+    return skip === 0 ? this : new Dn(this.rdns.slice(skip), this.keys.slice(skip));
+  }
+
+  /** The parent, or undefined for a single-RDN DN or the root. */
+  parent(): Dn | undefined {
+    if (this.rdns.length <= 1) return undefined;
+    return new Dn(this.rdns.slice(1), this.keys.slice(1));
+  }
+
+  /** True when both name the same object as AD compares DNs. */
+  equals(other: Dn): boolean {
+    return this.keys.length === other.keys.length && this.keys.every((rdn, k) => other.keys[k] === rdn);
+  }
+
+  /** Does a DN-valued attribute value (member, manager...) name this DN? A malformed value names nothing. */
+  isNamedBy(text: string): boolean {
+    const parsed = Dn.tryParse(text);
+    return parsed.ok && this.equals(parsed.dn);
+  }
+
+  /** Is this DN the container itself or below it? */
+  isWithin(container: Dn): boolean {
+    const offset = this.keys.length - container.keys.length;
+    return offset >= 0 && container.keys.every((rdn, k) => this.keys[offset + k] === rdn);
+  }
+
+  /** Is this DN strictly below the ancestor? */
+  isBelow(ancestor: Dn): boolean {
+    return this.keys.length > ancestor.keys.length && this.isWithin(ancestor);
+  }
+
+  /** The unescaped value of the first AVA of the first RDN ("Smith, John" for CN=Smith\, John,...). */
+  get rdnValue(): string {
+    const first = this.rdns[0]?.avas[0];
+    if (!first) throw malformed('', 0, 'the distinguished name is empty');
+    return first.isHex ? decodeBerString(first.value) ?? first.value : first.value;
+  }
+
+  /** The attribute type of the first RDN ("CN", "OU", ...), as written. */
+  get rdnType(): string {
+    const first = this.rdns[0]?.avas[0];
+    if (!first) throw malformed('', 0, 'the distinguished name is empty');
+    return first.type;
+  }
+
+  /** The child type=value below this DN (the value is escaped here). */
+  child(type: string, value: string): Dn {
+    const avas = [{ type, value }];
+    const rdn: Rdn = { avas, source: formatAva({ type, value }) };
+    return new Dn([rdn, ...this.rdns], [normalizeRdn(rdn), ...this.keys]);
+  }
+
+  /**
+   * The DN as text: types and values keep their case, values are escaped by escapeDnValue
+   * and no spaces surround the separators. Dn.parse(dn.toString()) equals dn.
+   */
+  toString(): string {
+    return this.rdns.map((rdn) => rdn.avas.map((ava) => formatAva(ava)).join('+')).join(',');
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
 }
 
 /** Decodes a #hex BER value when it is a simple string type (UTF8String, PrintableString, IA5, OCTET STRING). */

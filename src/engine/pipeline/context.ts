@@ -2,6 +2,7 @@
 // and what its steps learn along the way.
 import type { ActiveDirectoryConnectorConfig, PartitionConfig, SingleObjectSyncConfig } from '../model/config';
 import type { Attributes, AttributeValue } from '../model/attributes';
+import type { Dn } from '../model/dn';
 import type { DirectoryPartition, DirectorySource } from '../ports/directory-source';
 import type { EntraObject, EntraTarget, TenantInfo } from '../ports/entra-target';
 import type { RuleSet } from '../rules';
@@ -26,7 +27,8 @@ export interface SyncDependencies {
 }
 
 export interface SyncRequest {
-  distinguishedName: string;
+  /** Parsed where it entered (CLI argument, input box, tree entry, input file). */
+  distinguishedName: Dn;
   stagingMode: boolean;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
@@ -39,7 +41,7 @@ export type MatchKind = 'hard' | 'soft' | 'none';
 
 /** Facts gathered by the steps, read by later steps and by the summary. */
 export interface SyncFacts {
-  dn: string;
+  dn: Dn;
   connector?: ActiveDirectoryConnectorConfig;
   partition?: PartitionConfig;
   directoryPartition?: DirectoryPartition;

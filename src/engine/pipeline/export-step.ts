@@ -4,6 +4,7 @@
 import { SyncError, syncErrors } from '../errors';
 import type { AttributeValue } from '../model/attributes';
 import { getValues } from '../model/attributes';
+import { Dn } from '../model/dn';
 import { guidBytesToString } from '../model/ad-codecs';
 import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
 import { cloudMailNickname } from '../rules';
@@ -67,7 +68,7 @@ async function resolveMembers(facts: SyncFacts, deps: SyncDependencies): Promise
   const ids: string[] = [];
   const unresolved: string[] = [];
   for (const dn of memberDns.slice(0, MEMBER_RESOLUTION_LIMIT)) {
-    const read = await facts.directory!.readObject(dn);
+    const read = await facts.directory!.readObject(Dn.parse(dn));
     if (read.status !== 'found') {
       unresolved.push(`${dn} (${read.status === 'notFound' ? 'not found' : 'not readable'})`);
       continue;
@@ -279,7 +280,7 @@ function alreadySynced(
     reason: 'Pending for Entra Connect: only the Entra Connect server can write this object (onPremisesSyncEnabled is true).',
   }));
   const changes = facts.modified.map((m) => `${m.displayName}: ${quote(m.oldValue)} -> ${quote(m.newValue)}`).join('; ');
-  const powerShell = `Invoke-ADSyncSingleObjectSync -DistinguishedName "${powerShellDoubleQuoted(facts.dn)}"`;
+  const powerShell = `Invoke-ADSyncSingleObjectSync -DistinguishedName "${powerShellDoubleQuoted(facts.dn.toString())}"`;
   details.PowerShell = powerShell;
   details.Result = `Not written: ${facts.modified.length} attribute(s) are pending for Entra Connect, which owns this object.`;
   return {

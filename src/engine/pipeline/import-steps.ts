@@ -35,20 +35,21 @@ export function computeSourceAnchor(attributes: Attributes, choice: string, kind
 export async function importFromActiveDirectoryStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const attributes = connectorSpaceAttributes(facts.adAttributes!);
   const guidBytes = getFirst(attributes, 'objectGUID');
-  facts.objectGuid = guidBytes instanceof Uint8Array ? guidBytesToString(guidBytes) : facts.dn;
+  const dn = facts.dn.toString();
+  facts.objectGuid = guidBytes instanceof Uint8Array ? guidBytesToString(guidBytes) : dn;
   facts.sourceAnchor = computeSourceAnchor(attributes, deps.config.sourceAnchor, facts.kind);
   facts.lock = await deps.stateStore.lock(facts.objectGuid);
   facts.stored = await facts.lock.load();
   const previous = facts.stored?.adConnectorSpace;
   const changes = diffAttributes(previous?.attributes, attributes);
   const changed = changes.filter((c) => c.operation !== 'none');
-  const renamed = previous && previous.dn !== facts.dn;
+  const renamed = previous && previous.dn !== dn;
   facts.next = {
     ...(facts.stored ?? {}),
     key: facts.objectGuid,
     adConnectorSpace: {
       connector: facts.connector!.name,
-      dn: facts.dn,
+      dn,
       objectType: facts.objectClass!,
       attributes,
       importedAt: deps.clock.now().toISOString(),

@@ -1,5 +1,4 @@
 // One Single Object Sync: the ten steps in order, then the provisioningObjectSummary.
-import { formatDn, parseDn } from '../model/dn';
 import { isSyncError } from '../errors';
 import type { ProvisioningObjectSummary } from '../summary/types';
 import type { SyncDependencies, SyncFacts, SyncRequest } from './context';
@@ -16,13 +15,10 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
   const started = deps.clock.now();
   const t0 = deps.clock.monotonic();
   const runner = new StepRunner(deps.clock, request.onEvent, request.signal);
+  // The request carries a parsed Dn: a malformed name was refused where it was entered.
   const facts: SyncFacts = { dn: request.distinguishedName };
   try {
-    // A malformed DN never reaches LDAP: it is the first step's failure.
-    await runner.run(1, async () => {
-      facts.dn = formatDn(parseDn(request.distinguishedName));
-      return sourceDomainStep(deps, facts);
-    });
+    await runner.run(1, () => sourceDomainStep(deps, facts));
     // A step that throws still reports the Graph requests it made (request ids, Retry-After).
     const graphSince = () => {
       const before = facts.entra?.requests().length ?? 0;

@@ -2,9 +2,10 @@
 import { directoryErrors, isSyncError, scopeErrors, SyncError } from '../errors';
 import { getValues } from '../model/attributes';
 import { containerScopeInPartition } from '../scope/container-scope';
-import { isWithin } from '../scope/dn-match';
+import { Dn } from '../model/dn';
 import { entraKindOf, isDynamicDistributionGroup, objectTypeInScope, structuralClass } from '../scope/object-type-scope';
 import { findPartition } from '../scope/partition-scope';
+import { partitionNames } from '../scope/dn-match';
 import type { SyncFeatures } from '../ports/entra-target';
 import type { SyncDependencies, SyncFacts } from './context';
 import type { StepOutcome } from './step-runner';
@@ -21,7 +22,7 @@ export async function sourceDomainStep(deps: SyncDependencies, facts: SyncFacts)
   if (!match) {
     const partitions = deps.config.activeDirectory.flatMap((c) => c.partitions.map((p) => p.dn)).join('; ') || 'none';
     // Most often a typo or the wrong forest: a failure to fix, not a scoping decision.
-    return { status: 'failure', error: new SyncError(scopeErrors.ObjectOutsideConfiguredPartitions, { dn: facts.dn, partitions }), details: {} };
+    return { status: 'failure', error: new SyncError(scopeErrors.ObjectOutsideConfiguredPartitions, { dn: facts.dn.toString(), partitions }), details: {} };
   }
   facts.connector = match.connector;
   facts.partition = match.partition;
@@ -31,7 +32,8 @@ export async function sourceDomainStep(deps: SyncDependencies, facts: SyncFacts)
   }
   facts.directory = await deps.directory(match.connector);
   const partitions = await facts.directory.partitions();
-  facts.directoryPartition = partitions.find((p) => isWithin(p.dn, match.partition.dn) && isWithin(match.partition.dn, p.dn));
+  const partitionDn = partitionNames(match.partition).dn;
+  facts.directoryPartition = partitions.find((p) => p.dn.equals(partitionDn));
   if (!facts.directoryPartition) {
     return {
       status: 'failure',
@@ -104,14 +106,14 @@ export async function accessibilityStep(_deps: SyncDependencies, facts: SyncFact
   if (result.status === 'notFound') {
     return {
       status: 'failure',
-      error: new SyncError(directoryErrors.NoSuchObject, { dn: facts.dn, matchedDn: result.matchedDn ?? '' }),
+      error: new SyncError(directoryErrors.NoSuchObject, { dn: facts.dn.toString(), matchedDn: result.matchedDn ?? '' }),
       details: { ...(result.matchedDn ? { ClosestExistingParent: result.matchedDn } : {}) },
     };
   }
   if (result.status === 'notReadable') {
     return {
       status: 'failure',
-      error: new SyncError(directoryErrors.InsufficientAccess, { dn: facts.dn, bindDn: facts.connector!.bindDn ?? '(anonymous)', operation: 'read', detail: result.reason }),
+      error: new SyncError(directoryErrors.InsufficientAccess, { dn: facts.dn.toString(), bindDn: facts.connector!.bindDn ?? '(anonymous)', operation: 'read', detail: result.reason }),
       details: { Detail: result.reason },
     };
   }
@@ -144,7 +146,7 @@ export async function groupFilteringStep(_deps: SyncDependencies, facts: SyncFac
   if (!group) return { status: 'success', details: { GroupFiltering: 'Disabled', Result: 'Group filtering is not enabled.' } };
   let direct: boolean;
   try {
-    direct = await facts.directory!.isDirectMember(group, facts.dn);
+    direct = await facts.directory!.isDirectMember(Dn.parse(group), facts.dn);
   } catch (err) {
     // The configured group itself is missing: a configuration problem, named as such.
     if (isSyncError(err) && err.code === 'NoSuchObject') throw new SyncError(scopeErrors.FilteringGroupNotFound, { group }, { cause: err });

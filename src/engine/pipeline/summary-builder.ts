@@ -55,10 +55,10 @@ export function buildSummary(
     servicePrincipal: { id: entraConfig.clientId, displayName: 'Single Object Sync' },
     sourceIdentity: {
       id: facts.objectGuid ?? '',
-      displayName: text(getFirst(ad, 'displayName') ?? getFirst(ad, 'cn') ?? request.distinguishedName),
+      displayName: text(getFirst(ad, 'displayName') ?? getFirst(ad, 'cn') ?? request.distinguishedName.toString()),
       identityType: facts.objectClass ?? '',
       details: {
-        distinguishedName: facts.dn,
+        distinguishedName: facts.dn.toString(),
         objectGUID: facts.objectGuid ?? '',
         sourceAnchor: facts.sourceAnchor ?? '',
         connector: facts.connector?.name ?? '',

@@ -81,7 +81,7 @@ function inboundOf(deps: SyncDependencies, facts: SyncFacts) {
   const inbound = evaluateInbound(
     deps.ruleSet,
     facts.connector!.name,
-    { dn: facts.dn, objectType: cs.objectType, attributes: cs.attributes },
+    { dn: facts.dn.toString(), objectType: cs.objectType, attributes: cs.attributes },
     { ...ctx, ...(previousMv ? { existingTarget: previousMv.attributes } : {}) },
   );
   return { ctx, cs, previousMv, inbound };

@@ -1,6 +1,8 @@
 // The DirectorySource port: how the engine reads Active Directory. Implemented by
 // src/adapters/ad/ (LDAP with ldapts, and LDIF snapshots). The engine never sees LDAP types.
+// Names go in and come out parsed (Dn): the adapter parses what the directory returns.
 import type { DirectoryObject } from '../model/directory-object';
+import type { Dn } from '../model/dn';
 
 export interface RootDse {
   defaultNamingContext: string;
@@ -11,14 +13,14 @@ export interface RootDse {
 
 /** A domain partition, from the crossRef objects under CN=Partitions. */
 export interface DirectoryPartition {
-  dn: string;
+  dn: Dn;
   dnsRoot: string;
   netbiosName?: string;
 }
 
 /** A child entry in a one-level listing (for the tree). */
 export interface DirectoryChild {
-  dn: string;
+  dn: Dn;
   /** The RDN value, unescaped, for display. */
   name: string;
   objectClass: string[];
@@ -43,7 +45,7 @@ export type ReadResult =
 
 /** A search over a scope for batch runs: the objects of these classes under base, optionally narrowed by an LDAP filter. */
 export interface ScopeSearch {
-  base: string;
+  base: Dn;
   scope: 'one' | 'subtree';
   /** Structural classes to return (the connector's object types); the search never returns others. */
   objectClasses: string[];
@@ -60,16 +62,16 @@ export interface DirectorySource {
   rootDse(): Promise<RootDse>;
   partitions(): Promise<DirectoryPartition[]>;
   /** Base read of one object with all its attributes (binary ones as bytes). */
-  readObject(dn: string): Promise<ReadResult>;
+  readObject(dn: Dn): Promise<ReadResult>;
   /** One level below dn, containers first; pageSize entries at most. */
-  listChildren(dn: string, options: { pageSize: number; continuation?: string }): Promise<ChildPage>;
+  listChildren(dn: Dn, options: { pageSize: number; continuation?: string }): Promise<ChildPage>;
   /**
    * Every object of a scope with all its attributes, exactly as readObject returns them (ranged
    * attributes completed), in one paged search. Optional: a source without it is read object by object.
    */
   searchObjects?(search: ScopeSearch): AsyncIterable<DirectoryObject>;
   /** Is memberDn a direct member of groupDn (nested membership does not count)? */
-  isDirectMember(groupDn: string, memberDn: string): Promise<boolean>;
+  isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean>;
   /** Operations sent to the server so far (after bind), for benchmarks and the report. */
   operationCount(): number;
   close(): Promise<void>;

@@ -1,13 +1,23 @@
-// Container matching on distinguished names, compared as AD compares them (RDN by RDN,
-// case-insensitively, escapes resolved), never by raw string suffix.
-import { isDescendantOf, parseDn } from '../model/dn';
+// The distinguished names of a partition's configuration, parsed once per loaded
+// configuration (memoized on the partition object), so a scope check compares parsed names
+// (RDN by RDN, as AD compares them) and never parses per comparison.
+import type { PartitionConfig } from '../model/config';
+import { Dn } from '../model/dn';
 
-/** Is dn the container itself or below it? */
-export function isWithin(dn: string, container: string): boolean {
-  return isDescendantOf(dn, container, { orSelf: true });
+export interface PartitionNames {
+  dn: Dn;
+  inclusions: readonly Dn[];
+  exclusions: readonly Dn[];
 }
 
-/** Depth of a DN (number of RDNs): the measure of "most specific". */
-export function dnDepth(dn: string): number {
-  return parseDn(dn).length;
+const parsed = new WeakMap<PartitionConfig, PartitionNames>();
+
+/** The partition's DN and container lists as Dn values. Throws MalformedDistinguishedName. */
+export function partitionNames(partition: PartitionConfig): PartitionNames {
+  let names = parsed.get(partition);
+  if (!names) {
+    names = { dn: Dn.parse(partition.dn), inclusions: partition.inclusions.map((c) => Dn.parse(c)), exclusions: partition.exclusions.map((c) => Dn.parse(c)) };
+    parsed.set(partition, names);
+  }
+  return names;
 }

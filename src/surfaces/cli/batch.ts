@@ -11,7 +11,7 @@ import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { reportErrors } from '../../engine/errors/catalog/report';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
-import { parseDn } from '../../engine/model/dn';
+import { Dn } from '../../engine/model/dn';
 import { renderBatchReport, type BatchReportData } from '../../report/batch/batch-report';
 import { openSession, type Session } from '../../app/session';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE, OWNER_ONLY_FOLDER } from '../../adapters/io/owner-only';
@@ -58,9 +58,10 @@ async function newBatchFolder(reportDir: string): Promise<string> {
   throw new Error(`${base} and 999 numbered variants already exist`);
 }
 
+/** The batch's target; the search base is parsed here, where it enters (MalformedDistinguishedName). */
 function targetOf(args: CliArguments): BatchTarget {
   if (args.input !== undefined) return { kind: 'file', file: path.resolve(args.input) };
-  return { kind: 'search', base: args.searchBase!, scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
+  return { kind: 'search', base: Dn.parse(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
 }
 
 async function open(args: CliArguments, configPath: string, stateDir?: string): Promise<Session> {
@@ -102,10 +103,11 @@ function reportData(mode: BatchReportData['mode'], prepared: PreparedBatch, pass
 }
 
 export async function runBatchCli(args: CliArguments): Promise<number> {
-  const target = targetOf(args);
   // A malformed search base is a usage error found before any connection.
+  let target: BatchTarget;
   try {
-    if (target.kind === 'search' && parseDn(target.base).length === 0) throw new SyncError(batchErrors.SearchBaseNotFound, { base: '(empty)', connector: '(none)' });
+    target = targetOf(args);
+    if (target.kind === 'search' && target.base.isRoot) throw new SyncError(batchErrors.SearchBaseNotFound, { base: '(empty)', connector: '(none)' });
   } catch (err) {
     if (!isSyncError(err)) throw err;
     process.stderr.write(describe(err));
@@ -279,7 +281,8 @@ async function runWhatIf(
   }
   process.stderr.write(summaryLines('Proposed configuration (staging)', after));
   const entries: WhatIfEntry[] = [];
-  for (const dn of prepared.dns) {
+  for (const name of prepared.dns) {
+    const dn = name.toString();
     const a = before.summaries.get(dn);
     const b = after.summaries.get(dn);
     if (!a || !b) continue; // not run (interrupted)

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { directoryErrors, isSyncError, SyncError } from '../../engine/errors';
 import { reportErrors } from '../../engine/errors/catalog/report';
-import { parseDn } from '../../engine/model/dn';
+import { Dn } from '../../engine/model/dn';
 import type { ProvisioningObjectSummary } from '../../engine/summary/types';
 import { redactSummary } from '../../report/redact';
 import { openSession, resultOfFailure, type SyncOutcome } from '../../app/session';
@@ -42,9 +42,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.validateConfig) return runValidateConfig({ config: args.config }, { stdout: process.stdout, stderr: process.stderr });
   if (args.searchBase !== undefined || args.input !== undefined) return runBatchCli(args);
 
-  // A malformed (or empty) DN is a usage error, found before any connection is made.
+  // The DN is parsed here, where it enters: a malformed (or empty) DN is a usage error, found
+  // before any connection is made.
+  let distinguishedName: Dn;
   try {
-    if (parseDn(args.distinguishedName!).length === 0) {
+    distinguishedName = Dn.parse(args.distinguishedName!);
+    if (distinguishedName.isRoot) {
       throw new SyncError(directoryErrors.MalformedDistinguishedName, { position: 1, problem: 'the distinguished name is empty', dn: args.distinguishedName });
     }
   } catch (err) {
@@ -91,7 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     let outcome: SyncOutcome;
     try {
-      outcome = await session.sync(args.distinguishedName!, {
+      outcome = await session.sync(distinguishedName, {
         stagingMode: args.stagingMode,
         noHtmlReport: args.noHtmlReport,
         ...(redacting ? { redactAttributes: args.redact } : {}),

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { extensionErrors } from '../../engine/errors/catalog/extension';
 import { SyncError } from '../../engine/errors/sync-error';
-import { parseDn } from '../../engine/model/dn';
+import { Dn } from '../../engine/model/dn';
 import { configurationPath, starterConfiguration } from './config-file';
 import { settingsSection } from './settings';
 import { asSyncError } from './errors';
@@ -30,16 +30,12 @@ export interface CommandContext {
 /** The DN input box's validation: undefined when valid, else the parser's message. */
 export function validateDistinguishedName(text: string): string | undefined {
   if (text.trim() === '') return 'Enter a distinguished name, for example CN=Jane Doe,OU=Users,DC=corp,DC=contoso,DC=com';
-  try {
-    parseDn(text.trim());
-    return undefined;
-  } catch (error) {
-    return asSyncError(error).reason;
-  }
+  const parsed = Dn.tryParse(text.trim());
+  return parsed.ok ? undefined : parsed.error.reason;
 }
 
 /** The DN of a tree node this extension's tree created (menus pass those); anything else is ignored. */
-function treeNodeDn(tree: DirectoryTreeProvider, arg: unknown): string | undefined {
+function treeNodeDn(tree: DirectoryTreeProvider, arg: unknown): Dn | undefined {
   return tree.owns(arg) ? nodeDn(arg) : undefined;
 }
 
@@ -73,23 +69,22 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     register('singleObjectSync.previewSync', syncFromNode(true)),
 
     register('singleObjectSync.syncByDistinguishedName', async (dnArg?: unknown, options?: { stagingMode?: boolean }) => {
-      let dn = typeof dnArg === 'string' ? dnArg : undefined;
-      if (dn !== undefined) {
-        dn = dn.trim();
+      // The DN is parsed here, where it enters; the runner gets the parsed value.
+      let dn: Dn;
+      if (typeof dnArg === 'string') {
         // The root DSE's empty DN parses, but it is no object to sync.
-        if (dn === '') throw new SyncError(extensionErrors.MissingDistinguishedName);
-        const parseError = catchParse(dn);
-        if (parseError) throw parseError; // a SyncError with the position; no directory call
+        if (dnArg.trim() === '') throw new SyncError(extensionErrors.MissingDistinguishedName);
+        dn = Dn.parse(dnArg.trim()); // a SyncError with the position; no directory call
       } else {
-        dn = await ui.input({
+        const text = await ui.input({
           title: 'Sync Object by Distinguished Name',
           prompt: 'The distinguished name of the Active Directory object to sync',
           placeHolder: 'CN=Jane Doe,OU=Users,DC=corp,DC=contoso,DC=com',
           ignoreFocusOut: true,
           validateInput: validateDistinguishedName,
         });
-        if (!dn) return undefined;
-        dn = dn.trim();
+        if (!text) return undefined;
+        dn = Dn.parse(text.trim()); // validated by the input box
       }
       let stagingMode = options?.stagingMode;
       if (stagingMode === false && vscode.workspace.isTrusted) {
@@ -106,7 +101,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
               { label: 'Preview Sync (Staging Mode)', detail: 'Runs every step; exports nothing.', staging: true },
               { label: 'Sync Object', detail: 'Runs every step and exports the changes to Microsoft Entra ID.', staging: false },
             ],
-            { title: 'How to sync', placeHolder: dn, ignoreFocusOut: true },
+            { title: 'How to sync', placeHolder: dn.toString(), ignoreFocusOut: true },
           );
           if (!choice) return undefined;
           stagingMode = choice.staging;
@@ -119,7 +114,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     register('singleObjectSync.copyDistinguishedName', async (arg: unknown) => {
       const dn = treeNodeDn(tree, arg);
       if (!dn) return;
-      await vscode.env.clipboard.writeText(dn);
+      await vscode.env.clipboard.writeText(dn.toString());
       vscode.window.setStatusBarMessage('Distinguished name copied', 3000);
     }),
 
@@ -189,15 +184,6 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
     register('singleObjectSync.loadMore', (node: unknown) => (tree.owns(node) && node.kind === 'loadMore' ? tree.loadMore(node.parent) : undefined)),
   ];
-}
-
-function catchParse(dn: string): unknown {
-  try {
-    parseDn(dn);
-    return undefined;
-  } catch (error) {
-    return error;
-  }
 }
 
 function relativeSchema(configFile: string, schemaFile: string): string {

@@ -6,7 +6,7 @@
 // never receives a secret entered for somewhere else.
 import * as vscode from 'vscode';
 import type { ActiveDirectoryConnectorConfig, EntraConfig, SecretsProvider } from '../../app/config/model';
-import { dnKey } from './tree/scope';
+import { Dn } from '../../engine/model/dn';
 
 type DirectoryEndpoint = Pick<ActiveDirectoryConnectorConfig, 'url' | 'bindDn' | 'startTls' | 'allowInsecure'>;
 type EntraEndpoint = Pick<EntraConfig, 'authorityHost' | 'tenantId' | 'clientId' | 'graphEndpoint'>;
@@ -38,8 +38,18 @@ export function entraEndpoint(entra: EntraEndpoint): string {
   return `${origin(entra.authorityHost, { https: '443' })}/${entra.tenantId.trim().toLowerCase()} app ${entra.clientId.trim().toLowerCase()} for ${origin(entra.graphEndpoint, { https: '443' })}`;
 }
 
+/**
+ * The bind DN in a secret's key, compared as AD compares DNs (the same key as the tree's DN
+ * key of earlier versions for ordinary DNs, so stored passwords stay found). A bind DN that
+ * does not parse keeps its lower-cased text.
+ */
+function bindDnKey(bindDn: string): string {
+  const parsed = Dn.tryParse(bindDn.trim());
+  return parsed.ok ? parsed.dn.key : bindDn.trim().toLowerCase();
+}
+
 export function directorySecretKey(connector: DirectoryEndpoint): string {
-  return `singleObjectSync.ad.v2|${origin(connector.url, { ldap: '389', ldaps: '636' })}|${transport(connector)}|${dnKey(connector.bindDn ?? '')}`;
+  return `singleObjectSync.ad.v2|${origin(connector.url, { ldap: '389', ldaps: '636' })}|${transport(connector)}|${bindDnKey(connector.bindDn ?? '')}`;
 }
 
 export function entraSecretKey(entra: EntraEndpoint): string {

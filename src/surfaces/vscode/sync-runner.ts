@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SyncError } from '../../engine/errors/sync-error';
+import { Dn } from '../../engine/model/dn';
 import { extensionErrors } from '../../engine/errors/catalog/extension';
 import { syncErrors } from '../../engine/errors/catalog/sync';
 import { STEPS } from '../../engine/pipeline/steps';
@@ -50,7 +51,8 @@ export class SyncRunner implements PanelActions {
   ) {}
 
   /** Runs a sync. In an untrusted workspace only staging mode is allowed. */
-  async run(distinguishedName: string, stagingMode: boolean): Promise<void> {
+  async run(dn: Dn, stagingMode: boolean): Promise<void> {
+    const distinguishedName = dn.toString();
     const started = performance.now();
     const record: RunRecord = { distinguishedName, stagingMode };
     if (!stagingMode && !vscode.workspace.isTrusted) {
@@ -92,7 +94,7 @@ export class SyncRunner implements PanelActions {
           };
           try {
             const session = await this.sessions.session();
-            const outcome = await session.sync(distinguishedName, {
+            const outcome = await session.sync(dn, {
               stagingMode,
               noHtmlReport: true,
               redactAttributes: readSettings().redactAttributes,
@@ -224,12 +226,12 @@ export class SyncRunner implements PanelActions {
   /** The same run again; a run that exports asks first, like every export from the panel. */
   async runAgain(result: OfferedResult): Promise<void> {
     if (!result.stagingMode && !(await this.confirmExport(result.distinguishedName))) return;
-    await this.run(result.distinguishedName, result.stagingMode);
+    await this.run(Dn.parse(result.distinguishedName), result.stagingMode);
   }
 
   async runWithExport(result: OfferedResult): Promise<void> {
     if (!(await this.confirmExport(result.distinguishedName))) return;
-    await this.run(result.distinguishedName, false);
+    await this.run(Dn.parse(result.distinguishedName), false);
   }
 
   private async confirmExport(distinguishedName: string): Promise<boolean> {

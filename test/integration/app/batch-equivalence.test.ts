@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
 import { openSession, type Session } from '../../../src/app/session';
 import { adEnv, openWorld, ou, type World } from '../../e2e/harness';
+import { Dn } from '../../../src/engine/model/dn';
 
 /** The parts of a result that depend on the run, not on the object: ids, clocks, request logs. */
 function comparable(summary: ProvisioningObjectSummary): unknown {
@@ -42,7 +43,7 @@ describe('batch results equal single runs (uses-samba)', () => {
   const singleRuns = async (dns: string[], stateDir: string) => {
     const s = await session(stateDir);
     const out = new Map<string, ProvisioningObjectSummary>();
-    for (const dn of dns) out.set(dn, (await s.sync(dn, { stagingMode: true, noHtmlReport: true })).summary);
+    for (const dn of dns) out.set(dn, (await s.sync(Dn.parse(dn), { stagingMode: true, noHtmlReport: true })).summary);
     return out;
   };
 
@@ -73,21 +74,21 @@ describe('batch results equal single runs (uses-samba)', () => {
 
   test('an OU read in one paged search, per-object tenant lookups', async () => {
     const batch = await session('state-search');
-    const prepared = await batch.prepareBatch({ kind: 'search', base: ou('OU=Engineering'), scope: 'one' });
+    const prepared = await batch.prepareBatch({ kind: 'search', base: Dn.parse(ou('OU=Engineering')), scope: 'one' });
     assert.ok(prepared.dns.length >= 15, `${prepared.dns.length} objects`);
     const pass = await batch.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 10_000, keepSummaries: true });
     assert.equal(pass.tenantRead, 'per-object');
     assert.equal(pass.readsFromSearch, prepared.dns.length, 'every base read was answered by the search');
-    const single = await singleRuns(prepared.dns, 'state-search-single');
-    for (const dn of prepared.dns) assert.deepEqual(comparable(pass.summaries.get(dn)!), comparable(single.get(dn)!), dn);
+    const single = await singleRuns(prepared.dns.map(String), 'state-search-single');
+    for (const dn of prepared.dns.map(String)) assert.deepEqual(comparable(pass.summaries.get(dn)!), comparable(single.get(dn)!), dn);
   });
 
   test('the Big Group (2,000 members, more than one ranged window) from the search equals its base read', async () => {
     const batch = await session('state-groups');
-    const prepared = await batch.prepareBatch({ kind: 'search', base: ou('OU=Groups'), scope: 'one', ldapFilter: '(cn=Big Group)' });
-    assert.deepEqual(prepared.dns, [ou('CN=Big Group,OU=Groups')]);
+    const prepared = await batch.prepareBatch({ kind: 'search', base: Dn.parse(ou('OU=Groups')), scope: 'one', ldapFilter: '(cn=Big Group)' });
+    assert.deepEqual(prepared.dns.map(String), [ou('CN=Big Group,OU=Groups')]);
     const pass = await batch.runBatch(prepared, { stagingMode: true, keepSummaries: true });
-    const single = await singleRuns(prepared.dns, 'state-groups-single');
-    assert.deepEqual(comparable(pass.summaries.get(prepared.dns[0]!)!), comparable(single.get(prepared.dns[0]!)!));
+    const single = await singleRuns(prepared.dns.map(String), 'state-groups-single');
+    assert.deepEqual(comparable(pass.summaries.get(String(prepared.dns[0]!))!), comparable(single.get(String(prepared.dns[0]!))!));
   });
 });

@@ -13,7 +13,7 @@ import { loadConfiguration, parseConfiguration } from '../../../src/app/config';
 import { JsonSyntaxError, parseJsonWithPositions } from '../../../src/app/config/json-positions';
 import { isSyncError } from '../../../src/engine/errors';
 import { compileExpression } from '../../../src/engine/expressions';
-import { childDn, escapeDnValue, isDescendantOf, normalizeDn, parseDn, rdnValue } from '../../../src/engine/model/dn';
+import { Dn, escapeDnValue } from '../../../src/engine/model/dn';
 
 const runs = { numRuns: 400 };
 const limits = { timeout: 120_000 };
@@ -49,20 +49,24 @@ const nested = (open: string, body: string, close: string) => fc.integer({ min: 
 
 const dnAlphabet = ['CN', 'OU', 'DC', 'cn', '2.5.4.3', 'OID.', '=', ',', ';', '+', ' ', '\\', '\\2C', '\\ZZ', '#', '#0403616263', '"', '<', '>', 'a', 'Smith', '\u0000', '\u202e', 'é', '\ud800'];
 
-test('fuzz: parseDn, normalizeDn and isDescendantOf either answer or throw MalformedDistinguishedName', limits, () => {
-  fc.assert(fc.property(fc.oneof(grammarText(dnAlphabet), fc.string(), nested('CN=a,', 'DC=x', '')), (dn) => {
-    const rdns = namedOrResult(() => parseDn(dn), ['MalformedDistinguishedName']);
-    if (rdns) {
-      namedOrResult(() => normalizeDn(dn), ['MalformedDistinguishedName']);
-      assert.equal(typeof isDescendantOf(dn === '' ? 'DC=x' : dn, 'DC=x'), 'boolean');
+test('fuzz: Dn.parse either answers or throws MalformedDistinguishedName, and what it answers round-trips', limits, () => {
+  const container = Dn.parse('DC=x');
+  fc.assert(fc.property(fc.oneof(grammarText(dnAlphabet), fc.string(), nested('CN=a,', 'DC=x', '')), (text) => {
+    const dn = namedOrResult(() => Dn.parse(text), ['MalformedDistinguishedName']);
+    if (dn) {
+      assert.equal(typeof dn.isWithin(container), 'boolean');
+      const again = Dn.parse(dn.toString());
+      assert.ok(again.equals(dn), `${JSON.stringify(text)} -> ${dn.toString()}`);
+      assert.equal(again.key, dn.key);
     }
   }), runs);
 });
 
-test('fuzz: any value survives escapeDnValue -> parseDn unchanged (round trip)', limits, () => {
+test('fuzz: any value survives escapeDnValue -> Dn.parse unchanged (round trip)', limits, () => {
+  const parent = Dn.parse('OU=Sales,DC=contoso,DC=com');
   fc.assert(fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), (value) => {
-    const dn = childDn('CN', value, 'OU=Sales,DC=contoso,DC=com');
-    assert.equal(rdnValue(dn), value, `${JSON.stringify(value)} -> ${dn} (${escapeDnValue(value)})`);
+    const dn = parent.child('CN', value);
+    assert.equal(Dn.parse(dn.toString()).rdnValue, value, `${JSON.stringify(value)} -> ${dn.toString()} (${escapeDnValue(value)})`);
   }), runs);
 });
 
@@ -86,7 +90,7 @@ test('fuzz: an LDIF snapshot loads or is LdifUnreadable (never a crash), reads a
     const source = new LdifDirectorySource({ text: lines.join(crlf ? '\r\n' : '\n'), name: 'fuzz.ldif' });
     const loaded = await namedOrResultAsync(() => source.rootDse(), ['LdifUnreadable']);
     if (loaded) {
-      await namedOrResultAsync(() => source.readObject('CN=A,DC=corp,DC=contoso,DC=com'), ['MalformedDistinguishedName']);
+      await namedOrResultAsync(() => source.readObject(Dn.parse('CN=A,DC=corp,DC=contoso,DC=com')), ['MalformedDistinguishedName']);
       await namedOrResultAsync(() => source.partitions(), ['MalformedDistinguishedName', 'LdifUnreadable']);
     }
   }), { numRuns: 300 });

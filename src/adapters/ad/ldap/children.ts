@@ -1,7 +1,7 @@
 // What the tree shows for a child entry, shared by the LDAP and LDIF sources.
 import { guidBytesToString } from '../../../engine/model/ad-codecs';
 import { getFirst, getValues, type Attributes } from '../../../engine/model/attributes';
-import { rdnValue } from '../../../engine/model/dn';
+import { Dn } from '../../../engine/model/dn';
 import type { DirectoryChild } from '../../../engine/ports/directory-source';
 
 /** Object classes that hold other objects in the tree (containers first in listings). */
@@ -28,17 +28,14 @@ export function isContainerClass(objectClass: readonly string[]): boolean {
   return objectClass.some((c) => containerSet.has(c.toLowerCase()));
 }
 
-export function toDirectoryChild(dn: string, attributes: Attributes): DirectoryChild {
+/** A listed entry as the tree shows it; its DN is parsed here, where it enters. */
+export function toDirectoryChild(entryDn: string, attributes: Attributes): DirectoryChild {
+  const dn = Dn.parse(entryDn);
   const objectClass = (getValues(attributes, 'objectClass') ?? []).map(String);
   const sam = getFirst(attributes, 'sAMAccountName');
   const upn = getFirst(attributes, 'userPrincipalName');
   const guid = getFirst(attributes, 'objectGUID');
-  let name: string;
-  try {
-    name = rdnValue(dn);
-  } catch {
-    name = dn;
-  }
+  const name = dn.isRoot ? entryDn : dn.rdnValue;
   return {
     dn,
     name,

@@ -2,22 +2,30 @@
 // Same answers as the LDAP source for the objects the file holds: base reads, containers-
 // first paged listings with a continuation, direct membership, RootDSE and partitions
 // (from a RootDSE record `dn:` and crossRef records when present, else derived from the DNs).
+// Each record's DN is parsed once, when the snapshot is indexed.
 import { describeReadError, READ_LIMITS, readFileBounded } from '../../io/read-bounded';
 import { directoryErrors } from '../../../engine/errors/catalog/directory';
 import { SyncError } from '../../../engine/errors/sync-error';
 import { getFirst, getValues } from '../../../engine/model/attributes';
 import type { DirectoryObject } from '../../../engine/model/directory-object';
-import { dnEquals, normalizeDn, normalizedRdns, parentDn, parseDn } from '../../../engine/model/dn';
+import { Dn } from '../../../engine/model/dn';
 import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
 import { entryMatches, scopeFilter } from '../ldap/filters';
 import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
 import { LdifSyntaxError, parseLdif } from './ldif';
 
+/** A record of the snapshot with its DN parsed. */
+interface Indexed {
+  object: DirectoryObject;
+  dn: Dn;
+}
+
 interface Snapshot {
-  byDn: Map<string, DirectoryObject>;
-  /** normalized parent DN -> children in file order, containers first. */
-  children: Map<string, DirectoryObject[]>;
+  /** Dn key -> record, in file order. */
+  byDn: Map<string, Indexed>;
+  /** Dn key of the parent -> children in file order, containers first. */
+  children: Map<string, Indexed[]>;
   rootDse: DirectoryObject | undefined;
   /** The most RDNs any object of the snapshot has: no deeper ancestor can exist. */
   maxDepth: number;
@@ -66,7 +74,7 @@ export class LdifDirectorySource implements DirectorySource {
       const v = snap.rootDse ? getFirst(snap.rootDse.attributes, name) : undefined;
       return typeof v === 'string' ? v : undefined;
     };
-    const defaultNamingContext = text('defaultNamingContext') ?? deriveDomainDn(snap);
+    const defaultNamingContext = text('defaultNamingContext') ?? deriveDomain(snap)?.toString() ?? '';
     const configurationNamingContext = text('configurationNamingContext') ?? (defaultNamingContext ? `CN=Configuration,${defaultNamingContext}` : '');
     const namingContexts = snap.rootDse ? (getValues(snap.rootDse.attributes, 'namingContexts') ?? []).map(String) : [defaultNamingContext, configurationNamingContext].filter(Boolean);
     const dnsHostName = text('dnsHostName');
@@ -77,83 +85,75 @@ export class LdifDirectorySource implements DirectorySource {
     const snap = await this.load();
     this.operations++;
     const out: DirectoryPartition[] = [];
-    for (const object of snap.byDn.values()) {
+    for (const { object } of snap.byDn.values()) {
       const classes = (getValues(object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
       if (!classes.includes('crossref')) continue;
       if ((Number(getFirst(object.attributes, 'systemFlags') ?? 0) & 2) === 0) continue;
       const dn = getFirst(object.attributes, 'nCName');
       const dnsRoot = getFirst(object.attributes, 'dnsRoot');
       const netbios = getFirst(object.attributes, 'nETBIOSName');
-      if (typeof dn === 'string' && typeof dnsRoot === 'string') out.push({ dn, dnsRoot, ...(typeof netbios === 'string' ? { netbiosName: netbios } : {}) });
+      if (typeof dn === 'string' && typeof dnsRoot === 'string') out.push({ dn: Dn.parse(dn), dnsRoot, ...(typeof netbios === 'string' ? { netbiosName: netbios } : {}) });
     }
     if (out.length > 0) return out;
     // No crossRef in the snapshot: the domain its DNs belong to.
-    const domain = deriveDomainDn(snap);
+    const domain = deriveDomain(snap);
     if (!domain) return [];
-    const dnsRoot = parseDn(domain).map((rdn) => rdn.avas[0]?.value ?? '').join('.');
+    const dnsRoot = domain.rdns.map((rdn) => rdn.avas[0]?.value ?? '').join('.');
     return [{ dn: domain, dnsRoot }];
   }
 
-  async readObject(dn: string): Promise<ReadResult> {
-    parseDn(dn);
+  async readObject(dn: Dn): Promise<ReadResult> {
     const snap = await this.load();
     this.operations++;
-    const object = snap.byDn.get(normalizeDn(dn));
-    if (object) return { status: 'found', object: structuredClone(object) };
-    // The closest existing ancestor, as LDAP's matchedDN: one parse, and only ancestors no
-    // deeper than the snapshot's deepest object (a 5,000-RDN DN was quadratic with parentDn).
-    const rdns = normalizedRdns(dn);
-    for (let k = Math.max(1, rdns.length - snap.maxDepth); k < rdns.length; k++) {
-      const ancestor = snap.byDn.get(rdns.slice(k).join(','));
-      if (ancestor) return { status: 'notFound', matchedDn: ancestor.dn };
+    const found = snap.byDn.get(dn.key);
+    if (found) return { status: 'found', object: structuredClone(found.object) };
+    // The closest existing ancestor, as LDAP's matchedDN: only ancestors no deeper than the
+    // snapshot's deepest object (a 5,000-RDN DN must not cost 5,000 lookups).
+    for (let depth = Math.min(dn.depth - 1, snap.maxDepth); depth >= 1; depth--) {
+      const ancestor = snap.byDn.get(dn.ancestorAtDepth(depth).key);
+      if (ancestor) return { status: 'notFound', matchedDn: ancestor.object.dn };
     }
     return { status: 'notFound' };
   }
 
-  async listChildren(dn: string, options: { pageSize: number; continuation?: string }): Promise<ChildPage> {
-    parseDn(dn);
+  async listChildren(dn: Dn, options: { pageSize: number; continuation?: string }): Promise<ChildPage> {
     const snap = await this.load();
     this.operations++;
-    const all = snap.children.get(normalizeDn(dn)) ?? [];
+    const all = snap.children.get(dn.key) ?? [];
     let offset = 0;
     if (options.continuation) {
-      const token = decodeContinuation(options.continuation, dn);
-      if (!dnEquals(token.dn, dn)) throw new SyncError(directoryErrors.ContinuationExpired, { dn });
+      const token = decodeContinuation(options.continuation, dn.toString());
+      const tokenDn = Dn.tryParse(token.dn);
+      if (!tokenDn.ok || !tokenDn.dn.equals(dn)) throw new SyncError(directoryErrors.ContinuationExpired, { dn: dn.toString() });
       offset = token.returned;
     }
     const pageSize = Math.max(1, options.pageSize);
     const slice = all.slice(offset, offset + pageSize);
-    const children = slice.map((o) => toDirectoryChild(o.dn, o.attributes));
+    const children = slice.map(({ object }) => toDirectoryChild(object.dn, object.attributes));
     const next = offset + slice.length;
-    return next < all.length ? { children, continuation: encodeContinuation({ key: 'ldif', phase: 0, returned: next, dn }) } : { children };
+    return next < all.length ? { children, continuation: encodeContinuation({ key: 'ldif', phase: 0, returned: next, dn: dn.toString() }) } : { children };
   }
 
   /** The snapshot's objects of a scope, in file order, filtered as the LDAP search would be. */
   async *searchObjects(search: ScopeSearch): AsyncGenerator<DirectoryObject> {
-    parseDn(search.base);
     const filter = scopeFilter(search.objectClasses, search.ldapFilter);
     const snap = await this.load();
     this.operations++;
-    const base = normalizeDn(search.base);
-    if (!snap.byDn.has(base)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base, matchedDn: '(none)' });
-    for (const object of snap.byDn.values()) {
-      const rdns = normalizedRdns(object.dn);
-      const parent = rdns.slice(1).join(',');
-      const inScope = search.scope === 'one' ? parent === base : rdns.join(',') === base || rdns.join(',').endsWith(`,${base}`);
+    if (!snap.byDn.has(search.base.key)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base.toString(), matchedDn: '(none)' });
+    for (const { object, dn } of snap.byDn.values()) {
+      const inScope = search.scope === 'one' ? dn.parent()?.equals(search.base) === true : dn.isWithin(search.base);
       if (!inScope) continue;
       if (!entryMatches(filter, asFilterInput(object))) continue;
       yield structuredClone(object);
     }
   }
 
-  async isDirectMember(groupDn: string, memberDn: string): Promise<boolean> {
-    parseDn(groupDn);
-    parseDn(memberDn);
+  async isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {
     const snap = await this.load();
     this.operations++;
-    const group = snap.byDn.get(normalizeDn(groupDn));
-    if (!group) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn, matchedDn: '(none)' });
-    return (getValues(group.attributes, 'member') ?? []).some((v) => typeof v === 'string' && dnEquals(v, memberDn));
+    const group = snap.byDn.get(groupDn.key);
+    if (!group) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn.toString(), matchedDn: '(none)' });
+    return (getValues(group.object.attributes, 'member') ?? []).some((v) => typeof v === 'string' && memberDn.isNamedBy(v));
   }
 }
 
@@ -174,8 +174,8 @@ export function decodeLdifFile(bytes: Uint8Array): string {
 }
 
 function index(objects: DirectoryObject[]): Snapshot {
-  const byDn = new Map<string, DirectoryObject>();
-  const children = new Map<string, DirectoryObject[]>();
+  const byDn = new Map<string, Indexed>();
+  const children = new Map<string, Indexed[]>();
   let rootDse: DirectoryObject | undefined;
   let maxDepth = 0;
   for (const object of objects) {
@@ -183,35 +183,33 @@ function index(objects: DirectoryObject[]): Snapshot {
       rootDse = object;
       continue;
     }
-    const rdns = normalizedRdns(object.dn);
-    maxDepth = Math.max(maxDepth, rdns.length);
-    byDn.set(rdns.join(','), object);
-    const parent = parentDn(object.dn);
+    const record = { object, dn: Dn.parse(object.dn) };
+    maxDepth = Math.max(maxDepth, record.dn.depth);
+    byDn.set(record.dn.key, record);
+    const parent = record.dn.parent();
     if (parent === undefined) continue;
-    const key = normalizeDn(parent);
-    const list = children.get(key) ?? [];
-    list.push(object);
-    children.set(key, list);
+    const list = children.get(parent.key) ?? [];
+    list.push(record);
+    children.set(parent.key, list);
   }
   for (const [key, list] of children) {
-    const isContainer = (o: DirectoryObject) => isContainerClass((getValues(o.attributes, 'objectClass') ?? []).map(String));
-    children.set(key, [...list.filter(isContainer), ...list.filter((o) => !isContainer(o))]);
+    const isContainer = (r: Indexed) => isContainerClass((getValues(r.object.attributes, 'objectClass') ?? []).map(String));
+    children.set(key, [...list.filter(isContainer), ...list.filter((r) => !isContainer(r))]);
   }
   return { byDn, children, rootDse, maxDepth };
 }
 
 /** The domain object (a DN made of DC= RDNs only), else the DC= suffix of the first object. */
-function deriveDomainDn(snap: Snapshot): string {
-  let best = '';
-  for (const object of snap.byDn.values()) {
-    const rdns = parseDn(object.dn);
-    const dcOnly = rdns.every((rdn) => rdn.avas.length === 1 && rdn.avas[0]!.type.toLowerCase() === 'dc');
-    if (dcOnly && (best === '' || rdns.length < parseDn(best).length)) best = object.dn;
+function deriveDomain(snap: Snapshot): Dn | undefined {
+  let best: Indexed | undefined;
+  for (const record of snap.byDn.values()) {
+    const dcOnly = record.dn.rdns.every((rdn) => rdn.avas.length === 1 && rdn.avas[0]!.type.toLowerCase() === 'dc');
+    if (dcOnly && (!best || record.dn.depth < best.dn.depth)) best = record;
   }
-  if (best) return best;
-  const first = snap.byDn.values().next().value as DirectoryObject | undefined;
-  if (!first) return '';
-  const rdns = parseDn(first.dn);
-  const k = rdns.findIndex((rdn) => rdn.avas[0]?.type.toLowerCase() === 'dc');
-  return k < 0 ? '' : rdns.slice(k).map((rdn) => rdn.source).join(',');
+  if (best) return best.dn;
+  const first = snap.byDn.values().next().value as Indexed | undefined;
+  if (!first) return undefined;
+  let suffix: Dn | undefined = first.dn;
+  while (suffix && suffix.rdns[0]?.avas[0]?.type.toLowerCase() !== 'dc') suffix = suffix.parent();
+  return suffix;
 }

@@ -11,7 +11,8 @@ import { log } from '../log';
 import type { SessionHost } from '../session-host';
 import { readSettings } from '../settings';
 import { classify, toTreeItem, type ErrorNode, type ListableNode, type TreeNode } from './nodes';
-import { configuredPartition, dnKey, scopeOf } from './scope';
+import { partitionNames } from '../../../engine/scope/dn-match';
+import { configuredPartition, scopeOf } from './scope';
 
 interface Listing {
   nodes: TreeNode[];
@@ -110,12 +111,13 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private async partitions(connector: ActiveDirectoryConnectorConfig, parent: TreeNode): Promise<TreeNode[]> {
     const directory = await (await this.sessions.session()).directory(connector.name);
     const found = await directory.partitions();
-    const seen = new Set(found.map((p) => dnKey(p.dn)));
+    const seen = new Set(found.map((p) => p.dn.key));
     // Configured partitions the directory did not report still show (they fail on expand).
-    const all = [...found, ...connector.partitions.filter((p) => !seen.has(dnKey(p.dn))).map((p) => ({ dn: p.dn, dnsRoot: '' }))];
+    const configured = connector.partitions.map((p) => ({ dn: partitionNames(p).dn, dnsRoot: '' }));
+    const all = [...found, ...configured.filter((p) => !seen.has(p.dn.key))];
     return all.map((p) => ({
       kind: 'partition',
-      id: `${parent.id}/${dnKey(p.dn)}`,
+      id: `${parent.id}/${p.dn.key}`,
       parent,
       connector,
       dn: p.dn,
@@ -143,7 +145,7 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   private childNode(parent: ListableNode, entry: DirectoryChild): TreeNode {
     const connector = parent.connector;
-    const id = `${parent.id}/${dnKey(entry.dn)}`;
+    const id = `${parent.id}/${entry.dn.key}`;
     const scope = scopeOf(connector, entry.dn);
     const kind = classify(entry);
     return kind.node === 'container'

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../../../app/config/model';
 import type { DirectoryChild } from '../../../engine/ports/directory-source';
+import type { Dn } from '../../../engine/model/dn';
 import type { ScopeMark } from './scope';
 
 export type ObjectKind = 'user' | 'inetOrgPerson' | 'group' | 'contact' | 'computer' | 'other';
@@ -23,7 +24,7 @@ export interface ConnectorNode extends NodeBase {
 export interface PartitionNode extends NodeBase {
   kind: 'partition';
   connector: ActiveDirectoryConnectorConfig;
-  dn: string;
+  dn: Dn;
   dnsRoot?: string;
   configured?: PartitionConfig;
   scope: ScopeMark;
@@ -153,10 +154,10 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
       return finish(item, node);
     }
     case 'partition': {
-      const item = new vscode.TreeItem(node.dnsRoot || node.dn, vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(node.dnsRoot || node.dn.toString(), vscode.TreeItemCollapsibleState.Collapsed);
       item.iconPath = icon('globe', !node.scope.inScope);
-      item.description = withScope(node.dnsRoot ? node.dn : undefined, node.scope);
-      item.tooltip = tooltip([['Partition', node.dn], ['DNS root', node.dnsRoot]], node.scope);
+      item.description = withScope(node.dnsRoot ? node.dn.toString() : undefined, node.scope);
+      item.tooltip = tooltip([['Partition', node.dn.toString()], ['DNS root', node.dnsRoot]], node.scope);
       return finish(item, node);
     }
     case 'container': {
@@ -164,7 +165,7 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
       item.iconPath = icon(containerIcons[node.containerKind], !node.scope.inScope);
       item.description = withScope(undefined, node.scope);
       item.tooltip = tooltip(
-        [['Distinguished name', node.entry.dn], ['objectGUID', node.entry.objectGuid], ['Object class', node.entry.objectClass.at(-1)]],
+        [['Distinguished name', node.entry.dn.toString()], ['objectGUID', node.entry.objectGuid], ['Object class', node.entry.objectClass.at(-1)]],
         node.scope,
       );
       return finish(item, node);
@@ -175,7 +176,7 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
       item.description = withScope(node.entry.sAMAccountName ?? node.entry.userPrincipalName, node.scope);
       item.tooltip = tooltip(
         [
-          ['Distinguished name', node.entry.dn],
+          ['Distinguished name', node.entry.dn.toString()],
           ['objectGUID', node.entry.objectGuid],
           ['Object class', node.entry.objectClass.at(-1)],
           ['sAMAccountName', node.entry.sAMAccountName],
@@ -210,7 +211,7 @@ function finish(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
 }
 
 /** The distinguished name a node stands for, if any. */
-export function nodeDn(node: TreeNode): string | undefined {
+export function nodeDn(node: TreeNode): Dn | undefined {
   switch (node.kind) {
     case 'partition':
       return node.dn;

@@ -3,33 +3,22 @@
 // sync scope. The OU rule itself is the engine's (containerScope), so the tree and step 3
 // of a sync always agree.
 import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../../../app/config/model';
+import type { Dn } from '../../../engine/model/dn';
 import { containerScope } from '../../../engine/scope/container-scope';
+import { findPartition } from '../../../engine/scope/partition-scope';
 
 export interface ScopeMark {
   inScope: boolean;
   reason: string;
 }
 
-/** Case- and space-insensitive comparison key for DNs written by people or returned by AD. */
-export function dnKey(dn: string): string {
-  return dn
-    .split(/(?<!\\),/)
-    .map((rdn) => rdn.trim().toLowerCase())
-    .join(',');
-}
-
-export function configuredPartition(connector: ActiveDirectoryConnectorConfig, dn: string): PartitionConfig | undefined {
-  const key = dnKey(dn);
-  let best: PartitionConfig | undefined;
-  for (const partition of connector.partitions) {
-    const pkey = dnKey(partition.dn);
-    if ((key === pkey || key.endsWith(`,${pkey}`)) && (!best || pkey.length > dnKey(best.dn).length)) best = partition;
-  }
-  return best;
+/** The configured partition holding dn: the engine's matcher, as step 1 of a sync uses it. */
+export function configuredPartition(connector: ActiveDirectoryConnectorConfig, dn: Dn): PartitionConfig | undefined {
+  return findPartition([connector], dn)?.partition;
 }
 
 /** Partition selection and OU filtering, exactly as steps 1 and 3 of a sync decide them. */
-export function scopeOf(connector: ActiveDirectoryConnectorConfig, dn: string): ScopeMark {
+export function scopeOf(connector: ActiveDirectoryConnectorConfig, dn: Dn): ScopeMark {
   const { inScope, reason } = containerScope(connector, dn);
   return { inScope, reason };
 }

@@ -11,9 +11,9 @@ import { LdapDirectorySource, type LdapSourceOptions } from '../../../../src/ada
 import { SyncError } from '../../../../src/engine/errors/sync-error';
 import { guidBytesToString, isAccountEnabled, sidBytesToString } from '../../../../src/engine/model/ad-codecs';
 import { getFirst, getValues, type Attributes } from '../../../../src/engine/model/attributes';
-import { dnEquals } from '../../../../src/engine/model/dn';
 import type { DirectorySource } from '../../../../src/engine/ports/directory-source';
 import { base, fx, ldapsOptions, sambaEnv, releaseSamba } from './samba-env';
+import { Dn } from '../../../../src/engine/model/dn';
 
 function expectCode(code: string) {
   return (err: unknown): boolean => {
@@ -25,7 +25,7 @@ function expectCode(code: string) {
 }
 
 async function attributesOf(source: DirectorySource, dn: string): Promise<Attributes> {
-  const r = await source.readObject(dn);
+  const r = await source.readObject(Dn.parse(dn));
   assert.equal(r.status, 'found', `${dn} should exist`);
   return r.status === 'found' ? r.object.attributes : {};
 }
@@ -39,7 +39,7 @@ describe('connection security and failures', () => {
       assert.ok(dse.namingContexts.includes(`CN=Configuration,${base}`));
       assert.equal(dse.configurationNamingContext, `CN=Configuration,${base}`);
       assert.match(dse.dnsHostName ?? '', /^dc1\.corp\.contoso\.com$/i);
-      assert.deepEqual(await source.partitions(), [{ dn: base, dnsRoot: 'corp.contoso.com', netbiosName: 'CORP' }]);
+      assert.deepEqual((await source.partitions()).map((p) => ({ ...p, dn: p.dn.toString() })), [{ dn: base, dnsRoot: 'corp.contoso.com', netbiosName: 'CORP' }]);
     } finally {
       await source.close();
     }
@@ -139,15 +139,15 @@ describe('connection security and failures', () => {
     }
   });
 
-  it('rejects a malformed DN before any LDAP call (even with an unreachable server)', async () => {
+  it('takes parsed names only: a malformed DN is refused where it enters, before any LDAP call', async () => {
     const source = new LdapDirectorySource(await ldapsOptions({ url: 'ldaps://127.0.0.1:1' }));
-    await assert.rejects(source.readObject('CN=Smith, John,OU=Sales,DC=corp'), (err: unknown) => {
+    assert.throws(() => source.readObject(Dn.parse('CN=Smith, John,OU=Sales,DC=corp')), (err: unknown) => {
       expectCode('MalformedDistinguishedName')(err);
       assert.match((err as SyncError).reason, /at character 15/);
       return true;
     });
-    await assert.rejects(source.isDirectMember('CN=G,DC=x', 'CN=a,,DC=x'), expectCode('MalformedDistinguishedName'));
-    await assert.rejects(source.listChildren('OU=', { pageSize: 10 }), expectCode('MalformedDistinguishedName'));
+    assert.throws(() => source.isDirectMember(Dn.parse('CN=G,DC=x'), Dn.parse('CN=a,,DC=x')), expectCode('MalformedDistinguishedName'));
+    assert.throws(() => source.listChildren(Dn.parse('OU='), { pageSize: 10 }), expectCode('MalformedDistinguishedName'));
     assert.equal(source.operationCount(), 0);
   });
 
@@ -164,15 +164,15 @@ describe('reading the fixtures', () => {
   after(() => source.close());
 
   it('answers notFound for a well-formed DN that does not exist', async () => {
-    assert.deepEqual(await source.readObject(fx('CN=Nobody Here,OU=Sales')), { status: 'notFound' });
+    assert.deepEqual(await source.readObject(Dn.parse(fx('CN=Nobody Here,OU=Sales'))), { status: 'notFound' });
   });
 
   it('reuses one connection for many operations and counts them', async () => {
     const fresh = new LdapDirectorySource(await ldapsOptions());
     try {
-      await fresh.readObject(fx('CN=Alice Wu,OU=Sales'));
+      await fresh.readObject(Dn.parse(fx('CN=Alice Wu,OU=Sales')));
       const client = (fresh as unknown as { client: Client }).client;
-      await fresh.readObject(fx('CN=Bob Stone,OU=Sales'));
+      await fresh.readObject(Dn.parse(fx('CN=Bob Stone,OU=Sales')));
       await fresh.rootDse();
       assert.equal((fresh as unknown as { client: Client }).client, client, 'same ldapts client');
       assert.ok(client.isConnected);
@@ -185,12 +185,12 @@ describe('reading the fixtures', () => {
   it('reconnects with TLS and binds again when the DC dropped the connection', async () => {
     const fresh = new LdapDirectorySource(await ldapsOptions());
     try {
-      await fresh.readObject(fx('CN=Alice Wu,OU=Sales'));
+      await fresh.readObject(Dn.parse(fx('CN=Alice Wu,OU=Sales')));
       const first = (fresh as unknown as { client: Client }).client;
       // What an idle time-out on the DC looks like to us: the socket closes.
       (first as unknown as { socket: { destroy(): void } }).socket.destroy();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const r = await fresh.readObject(fx('CN=Carol Diaz,OU=Engineering'));
+      const r = await fresh.readObject(Dn.parse(fx('CN=Carol Diaz,OU=Engineering')));
       assert.equal(r.status, 'found');
       // Bound again: the binary attributes only an authenticated read returns are there.
       assert.ok(r.status === 'found' && getFirst(r.object.attributes, 'mS-DS-ConsistencyGuid') instanceof Uint8Array);
@@ -290,10 +290,10 @@ describe('reading the fixtures', () => {
   for (const [kind, relative, check] of kinds) {
     it(`reads a ${kind}: ${relative}`, async () => {
       const dn = fx(relative);
-      const r = await source.readObject(dn);
+      const r = await source.readObject(Dn.parse(dn));
       assert.equal(r.status, 'found');
       if (r.status !== 'found') return;
-      assert.ok(dnEquals(r.object.dn, dn), `${r.object.dn} names ${dn}`);
+      assert.ok(Dn.parse(r.object.dn).equals(Dn.parse(String(dn))), `${r.object.dn} names ${dn}`);
       check(r.object.attributes, dn);
     });
   }
@@ -304,7 +304,7 @@ describe('reading the fixtures', () => {
   });
 
   it('finds an object by a differently cased and spaced DN', async () => {
-    const r = await source.readObject('cn=alice wu, ou=SALES, ou=contoso, dc=CORP, dc=contoso, dc=com');
+    const r = await source.readObject(Dn.parse('cn=alice wu, ou=SALES, ou=contoso, dc=CORP, dc=contoso, dc=com'));
     assert.equal(r.status, 'found');
   });
 });
@@ -347,11 +347,11 @@ describe('an object the connector account may not read', () => {
     const limited = new LdapDirectorySource(await ldapsOptions({ bindDn: reader, password: env.SOS_AD_USER_PASSWORD }));
     const full = new LdapDirectorySource(await ldapsOptions());
     try {
-      const r = await limited.readObject(hidden);
+      const r = await limited.readObject(Dn.parse(hidden));
       assert.equal(r.status, 'notReadable');
       assert.match(r.status === 'notReadable' ? r.reason : '', /sos-reader-test.*not allowed to read/);
-      assert.equal((await limited.readObject(fx('CN=Alice Wu,OU=Sales'))).status, 'found', 'other objects stay readable');
-      assert.equal((await full.readObject(hidden)).status, 'found');
+      assert.equal((await limited.readObject(Dn.parse(fx('CN=Alice Wu,OU=Sales')))).status, 'found', 'other objects stay readable');
+      assert.equal((await full.readObject(Dn.parse(hidden))).status, 'found');
     } finally {
       await limited.close();
       await full.close();
@@ -367,7 +367,7 @@ describe('paged one-level listing', () => {
   after(() => source.close());
 
   it('puts containers first, across pages', async () => {
-    const first = await source.listChildren(fx('OU=Sales'), { pageSize: 2 });
+    const first = await source.listChildren(Dn.parse(fx('OU=Sales')), { pageSize: 2 });
     assert.equal(first.children[0]?.name, 'EMEA');
     assert.equal(first.children[0]?.isContainer, true);
     assert.ok(first.children.slice(1).every((c) => !c.isContainer));
@@ -375,7 +375,7 @@ describe('paged one-level listing', () => {
     const names = first.children.map((c) => c.name);
     let continuation: string | undefined = first.continuation;
     while (continuation) {
-      const page = await source.listChildren(fx('OU=Sales'), { pageSize: 2, continuation });
+      const page = await source.listChildren(Dn.parse(fx('OU=Sales')), { pageSize: 2, continuation });
       assert.ok(page.children.length > 0 && page.children.length <= 2);
       assert.ok(page.children.every((c) => !c.isContainer));
       names.push(...page.children.map((c) => c.name));
@@ -385,7 +385,7 @@ describe('paged one-level listing', () => {
   });
 
   it('fills the tree node fields (name unescaped, sAMAccountName, UPN, GUID string)', async () => {
-    const page = await source.listChildren(fx('OU=EMEA,OU=Sales'), { pageSize: 50 });
+    const page = await source.listChildren(Dn.parse(fx('OU=EMEA,OU=Sales')), { pageSize: 50 });
     const smith = page.children.find((c) => c.name === 'Smith, John');
     assert.ok(smith, page.children.map((c) => c.name).join('|'));
     assert.equal(smith.sAMAccountName, 'john.smith');
@@ -403,9 +403,9 @@ describe('paged one-level listing', () => {
       const heapBefore = process.memoryUsage().heapUsed;
       let heapPeak = heapBefore;
       do {
-        const page = await fresh.listChildren(fx('OU=Bulk'), { pageSize: 500, ...(continuation ? { continuation } : {}) });
+        const page = await fresh.listChildren(Dn.parse(fx('OU=Bulk')), { pageSize: 500, ...(continuation ? { continuation } : {}) });
         assert.ok(page.children.length <= 500);
-        for (const child of page.children) seen.add(child.sAMAccountName ?? child.dn);
+        for (const child of page.children) seen.add(child.sAMAccountName ?? child.dn.toString());
         continuation = page.continuation;
         pages++;
         heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
@@ -422,21 +422,21 @@ describe('paged one-level listing', () => {
   });
 
   it('continues a listing on another connection (continuation survives a new source)', async () => {
-    const first = await source.listChildren(fx('OU=Bulk'), { pageSize: 3 });
+    const first = await source.listChildren(Dn.parse(fx('OU=Bulk')), { pageSize: 3 });
     const other = new LdapDirectorySource(await ldapsOptions());
     try {
-      const onOther = await other.listChildren(fx('OU=Bulk'), { pageSize: 3, continuation: first.continuation! });
-      const onSame = await source.listChildren(fx('OU=Bulk'), { pageSize: 3, continuation: first.continuation! });
-      assert.deepEqual(onOther.children.map((c) => c.dn), onSame.children.map((c) => c.dn));
-      assert.equal(new Set([...first.children, ...onSame.children].map((c) => c.dn)).size, 6);
+      const onOther = await other.listChildren(Dn.parse(fx('OU=Bulk')), { pageSize: 3, continuation: first.continuation! });
+      const onSame = await source.listChildren(Dn.parse(fx('OU=Bulk')), { pageSize: 3, continuation: first.continuation! });
+      assert.deepEqual(onOther.children.map((c) => c.dn.toString()), onSame.children.map((c) => c.dn.toString()));
+      assert.equal(new Set([...first.children, ...onSame.children].map((c) => c.dn.toString())).size, 6);
     } finally {
       await other.close();
     }
   });
 
   it('rejects a continuation made for another container', async () => {
-    const first = await source.listChildren(fx('OU=Bulk'), { pageSize: 3 });
-    await assert.rejects(source.listChildren(fx('OU=Sales'), { pageSize: 3, continuation: first.continuation! }), expectCode('ContinuationExpired'));
+    const first = await source.listChildren(Dn.parse(fx('OU=Bulk')), { pageSize: 3 });
+    await assert.rejects(source.listChildren(Dn.parse(fx('OU=Sales')), { pageSize: 3, continuation: first.continuation! }), expectCode('ContinuationExpired'));
   });
 });
 
@@ -449,20 +449,20 @@ describe('direct membership', () => {
 
   it('counts direct members only (nested membership does not count)', async () => {
     const pilot = fx('CN=Pilot Group,OU=Groups');
-    assert.equal(await source.isDirectMember(pilot, fx('CN=Pilot Direct,OU=Engineering')), true);
-    assert.equal(await source.isDirectMember(pilot, fx('CN=Nested Group,OU=Groups')), true);
-    assert.equal(await source.isDirectMember(pilot, fx('CN=Pilot Nested,OU=Engineering')), false);
-    assert.equal(await source.isDirectMember(fx('CN=Nested Group,OU=Groups'), fx('CN=Pilot Nested,OU=Engineering')), true);
+    assert.equal(await source.isDirectMember(Dn.parse(pilot), Dn.parse(fx('CN=Pilot Direct,OU=Engineering'))), true);
+    assert.equal(await source.isDirectMember(Dn.parse(pilot), Dn.parse(fx('CN=Nested Group,OU=Groups'))), true);
+    assert.equal(await source.isDirectMember(Dn.parse(pilot), Dn.parse(fx('CN=Pilot Nested,OU=Engineering'))), false);
+    assert.equal(await source.isDirectMember(Dn.parse(fx('CN=Nested Group,OU=Groups')), Dn.parse(fx('CN=Pilot Nested,OU=Engineering'))), true);
   });
 
   it('compares member DNs as AD does (case and spacing)', async () => {
-    assert.equal(await source.isDirectMember(fx('CN=Pilot Group,OU=Groups'), 'cn=PILOT DIRECT, ou=engineering, ou=contoso, dc=corp, dc=contoso, dc=com'), true);
+    assert.equal(await source.isDirectMember(Dn.parse(fx('CN=Pilot Group,OU=Groups')), Dn.parse('cn=PILOT DIRECT, ou=engineering, ou=contoso, dc=corp, dc=contoso, dc=com')), true);
   });
 
   it('sees members beyond the first 1,500 values with ranged retrieval (member;range=...)', async () => {
     const big = fx('CN=Big Group,OU=Groups');
     const before = source.operationCount();
-    assert.equal(await source.isDirectMember(big, fx('CN=bulk04999,OU=Bulk')), false);
+    assert.equal(await source.isDirectMember(Dn.parse(big), Dn.parse(fx('CN=bulk04999,OU=Bulk'))), false);
     // Not a member: both windows (0-1499 and 1500-*) were read.
     assert.equal(source.operationCount() - before, 2);
     const a = await attributesOf(source, big);
@@ -470,11 +470,11 @@ describe('direct membership', () => {
     assert.equal(members.length, 2000);
     // Whichever members the server lists after position 1,500 are found too.
     const late = members.slice(1500);
-    for (const dn of [late[0]!, late[late.length - 1]!, members[0]!]) assert.equal(await source.isDirectMember(big, dn), true, dn);
+    for (const dn of [late[0]!, late[late.length - 1]!, members[0]!]) assert.equal(await source.isDirectMember(Dn.parse(big), Dn.parse(dn)), true, dn);
   });
 
   it('reports a missing group as NoSuchObject rather than "not a member"', async () => {
-    await assert.rejects(source.isDirectMember(fx('CN=No Such Group,OU=Groups'), fx('CN=Alice Wu,OU=Sales')), expectCode('NoSuchObject'));
+    await assert.rejects(source.isDirectMember(Dn.parse(fx('CN=No Such Group,OU=Groups')), Dn.parse(fx('CN=Alice Wu,OU=Sales'))), expectCode('NoSuchObject'));
   });
 });
 

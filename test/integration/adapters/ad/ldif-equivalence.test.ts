@@ -10,6 +10,7 @@ import type { AttributeValue, Attributes } from '../../../../src/engine/model/at
 import type { DirectoryObject } from '../../../../src/engine/model/directory-object';
 import type { DirectorySource } from '../../../../src/engine/ports/directory-source';
 import { base, contoso, fx, ldapsOptions, releaseSamba } from './samba-env';
+import { Dn } from '../../../../src/engine/model/dn';
 
 const named = [
   'CN=Alice Wu,OU=Sales', 'CN=Bob Stone,OU=Sales', 'CN=Carol Diaz,OU=Engineering', 'CN=Dave Kim,OU=Engineering',
@@ -22,7 +23,7 @@ const named = [
 async function readAll(source: DirectorySource, dns: string[]): Promise<DirectoryObject[]> {
   const out: DirectoryObject[] = [];
   for (const dn of dns) {
-    const r = await source.readObject(dn);
+    const r = await source.readObject(Dn.parse(dn));
     assert.equal(r.status, 'found', dn);
     if (r.status === 'found') out.push(r.object);
   }
@@ -33,7 +34,7 @@ async function allChildren(source: DirectorySource, dn: string): Promise<string[
   const dns: string[] = [];
   let continuation: string | undefined;
   do {
-    const page = await source.listChildren(dn, { pageSize: 4, ...(continuation ? { continuation } : {}) });
+    const page = await source.listChildren(Dn.parse(dn), { pageSize: 4, ...(continuation ? { continuation } : {}) });
     dns.push(...page.children.map((c) => `${c.isContainer ? 'container' : 'leaf'}:${c.name}:${c.objectGuid}`));
     continuation = page.continuation;
   } while (continuation);
@@ -49,7 +50,7 @@ describe('LDIF source equivalence with LDAP (fresh export)', () => {
     const dse = await ldap.rootDse();
     const rootDse = rootDseEntry(dse);
     // The named objects plus every child of OU=Sales (so its listing is complete).
-    const salesChildren = (await ldap.listChildren(fx('OU=Sales'), { pageSize: 100 })).children.map((c) => c.dn);
+    const salesChildren = (await ldap.listChildren(Dn.parse(fx('OU=Sales')), { pageSize: 100 })).children.map((c) => c.dn.toString());
     const dns = [...new Set([base, contoso, fx('OU=Sales'), `CN=CORP,CN=Partitions,${dse.configurationNamingContext}`, ...salesChildren, ...named])];
     const text = toLdif([rootDse, ...(await readAll(ldap, dns))]);
     ldif = new LdifDirectorySource({ text, name: 'fresh-export.ldif' });
@@ -66,7 +67,8 @@ describe('LDIF source equivalence with LDAP (fresh export)', () => {
 
   it('answers the same RootDSE and partitions', async () => {
     assert.deepEqual(await ldif.rootDse(), await ldap.rootDse());
-    assert.deepEqual(await ldif.partitions(), await ldap.partitions());
+    const texts = (ps: Array<{ dn: unknown }>) => ps.map((p) => ({ ...p, dn: String(p.dn) }));
+    assert.deepEqual(texts(await ldif.partitions()), texts(await ldap.partitions()));
   });
 
   it('lists the same children, containers first', async () => {
@@ -87,16 +89,16 @@ describe('LDIF source equivalence with LDAP (fresh export)', () => {
     ];
     const answers = [];
     for (const [group, member] of cases) {
-      const expected = await ldap.isDirectMember(group, member);
-      assert.equal(await ldif.isDirectMember(group, member), expected, `${member} in ${group}`);
+      const expected = await ldap.isDirectMember(Dn.parse(group), Dn.parse(member));
+      assert.equal(await ldif.isDirectMember(Dn.parse(group), Dn.parse(member)), expected, `${member} in ${group}`);
       answers.push(expected);
     }
     assert.deepEqual(answers, [true, false, true, true, false]);
   });
 
   it('says notFound for the same missing object', async () => {
-    assert.equal((await ldap.readObject(fx('CN=Nobody,OU=Sales'))).status, 'notFound');
-    assert.equal((await ldif.readObject(fx('CN=Nobody,OU=Sales'))).status, 'notFound');
+    assert.equal((await ldap.readObject(Dn.parse(fx('CN=Nobody,OU=Sales')))).status, 'notFound');
+    assert.equal((await ldif.readObject(Dn.parse(fx('CN=Nobody,OU=Sales')))).status, 'notFound');
   });
 });
 
@@ -126,13 +128,13 @@ describe('the committed snapshot matches the live fixtures', () => {
       while (queue.length) {
         const dn = queue.shift()!;
         const [fromSnapshot] = await readAll(snapshot, [dn]);
-        const live = await ldap.readObject(dn);
+        const live = await ldap.readObject(Dn.parse(dn));
         assert.equal(live.status, 'found', `${dn} is in the snapshot but not in Samba: re-seed, or rerun test/ad/export-snapshot.ts`);
         if (live.status !== 'found' || !fromSnapshot) continue;
         assert.deepEqual(stable(fromSnapshot.attributes), stable(live.object.attributes), `${dn} differs: rerun npx tsx test/ad/export-snapshot.ts`);
         compared++;
-        const page = await snapshot.listChildren(dn, { pageSize: 1000 });
-        queue.push(...page.children.map((c) => c.dn));
+        const page = await snapshot.listChildren(Dn.parse(dn), { pageSize: 1000 });
+        queue.push(...page.children.map((c) => c.dn.toString()));
       }
       assert.ok(compared >= 45, `compared ${compared} objects`);
     } finally {

@@ -9,12 +9,13 @@ import type { ActiveDirectoryConnectorConfig } from '../../../../src/app/config/
 import { getValues } from '../../../../src/engine/model/attributes';
 import type { DirectoryChild } from '../../../../src/engine/ports/directory-source';
 import { base, contoso, fx, ldapsOptions, sambaEnv, releaseSamba } from './samba-env';
+import { Dn } from '../../../../src/engine/model/dn';
 
 async function children(source: LdapDirectorySource, dn: string): Promise<DirectoryChild[]> {
   const out: DirectoryChild[] = [];
   let continuation: string | undefined;
   do {
-    const page = await source.listChildren(dn, { pageSize: 1000, ...(continuation ? { continuation } : {}) });
+    const page = await source.listChildren(Dn.parse(dn), { pageSize: 1000, ...(continuation ? { continuation } : {}) });
     out.push(...page.children);
     continuation = page.continuation;
   } while (continuation);
@@ -61,7 +62,7 @@ describe('the seeded fixture tree', () => {
       const dn = queue.shift()!;
       if (/^OU=Bulk,/i.test(dn)) continue;
       for (const child of await children(source, dn)) {
-        if (child.isContainer) queue.push(child.dn);
+        if (child.isContainer) queue.push(child.dn.toString());
         else if (child.objectClass.includes('user') && !child.objectClass.includes('computer')) users.push(child.name);
       }
     }
@@ -74,7 +75,7 @@ describe('the seeded fixture tree', () => {
   it('has exactly 5,000 users in OU=Bulk and a 2,000-member Big Group', async () => {
     const bulk = await children(source, fx('OU=Bulk'));
     assert.equal(bulk.length, 5000);
-    const big = await source.readObject(fx('CN=Big Group,OU=Groups'));
+    const big = await source.readObject(Dn.parse(fx('CN=Big Group,OU=Groups')));
     assert.equal(big.status === 'found' ? getValues(big.object.attributes, 'member')?.length : 0, 2000);
   });
 
@@ -98,7 +99,7 @@ describe('createDirectorySource', () => {
     const source = createDirectorySource(connector({ url: env.SOS_AD_URL, bindDn: env.SOS_AD_BIND_DN, tls: { caFile: env.SOS_AD_CA_FILE, serverName: env.SOS_AD_SERVER_NAME } }), env.SOS_AD_PASSWORD);
     try {
       assert.equal(source.kind, 'ldap');
-      assert.equal((await source.readObject(fx('CN=Alice Wu,OU=Sales'))).status, 'found');
+      assert.equal((await source.readObject(Dn.parse(fx('CN=Alice Wu,OU=Sales')))).status, 'found');
     } finally {
       await source.close();
     }
@@ -107,7 +108,7 @@ describe('createDirectorySource', () => {
   it('makes an LDIF source from ldifFile', async () => {
     const source = createDirectorySource(connector({ ldifFile: path.join(__dirname, '..', '..', '..', 'fixtures', 'contoso-snapshot.ldif') }), undefined);
     assert.equal(source.kind, 'ldif');
-    assert.equal((await source.readObject(fx('CN=Alice Wu,OU=Sales'))).status, 'found');
+    assert.equal((await source.readObject(Dn.parse(fx('CN=Alice Wu,OU=Sales')))).status, 'found');
   });
 
   it('refuses a connector with neither url nor ldifFile', () => {

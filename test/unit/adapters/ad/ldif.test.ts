@@ -7,6 +7,7 @@ import { LdifDirectorySource, parseLdif, toLdif } from '../../../../src/adapters
 import { SyncError } from '../../../../src/engine/errors/sync-error';
 import { guidBytesToString } from '../../../../src/engine/model/ad-codecs';
 import { getValues } from '../../../../src/engine/model/attributes';
+import { Dn } from '../../../../src/engine/model/dn';
 
 const guid = Buffer.from('33221100554477668899aabbccddeeff', 'hex');
 const sample = [
@@ -87,27 +88,27 @@ describe('LdifDirectorySource', () => {
   const source = new LdifDirectorySource({ text: sample, name: 'sample.ldif' });
 
   it('reads an object by any spelling of its DN', async () => {
-    const r = await source.readObject('cn=smith\\2c john, ou=SALES,dc=corp,dc=contoso,dc=com');
+    const r = await source.readObject(Dn.parse('cn=smith\\2c john, ou=SALES,dc=corp,dc=contoso,dc=com'));
     assert.equal(r.status, 'found');
     assert.equal(r.status === 'found' && r.object.dn, 'CN=Smith\\, John,OU=Sales,DC=corp,DC=contoso,DC=com');
   });
 
   it('answers notFound with the closest existing parent', async () => {
-    assert.deepEqual(await source.readObject('CN=Nobody,OU=EMEA,OU=Sales,DC=corp,DC=contoso,DC=com'), {
+    assert.deepEqual(await source.readObject(Dn.parse('CN=Nobody,OU=EMEA,OU=Sales,DC=corp,DC=contoso,DC=com')), {
       status: 'notFound',
       matchedDn: 'OU=EMEA,OU=Sales,DC=corp,DC=contoso,DC=com',
     });
   });
 
-  it('rejects a malformed DN before looking', async () => {
-    await assert.rejects(source.readObject('CN=a,,DC=x'), (err: unknown) => err instanceof SyncError && err.code === 'MalformedDistinguishedName');
+  it('takes parsed names only: a malformed DN is refused where it enters', () => {
+    assert.throws(() => source.readObject(Dn.parse('CN=a,,DC=x')), (err: unknown) => err instanceof SyncError && err.code === 'MalformedDistinguishedName');
   });
 
   it('lists children containers first, in pages with a continuation', async () => {
-    const first = await source.listChildren('OU=Sales,DC=corp,DC=contoso,DC=com', { pageSize: 2 });
+    const first = await source.listChildren(Dn.parse('OU=Sales,DC=corp,DC=contoso,DC=com'), { pageSize: 2 });
     assert.deepEqual(first.children.map((c) => [c.name, c.isContainer]), [['EMEA', true], ['Smith, John', false]]);
     assert.ok(first.continuation);
-    const second = await source.listChildren('OU=Sales,DC=corp,DC=contoso,DC=com', { pageSize: 2, continuation: first.continuation });
+    const second = await source.listChildren(Dn.parse('OU=Sales,DC=corp,DC=contoso,DC=com'), { pageSize: 2, continuation: first.continuation });
     assert.deepEqual(second.children.map((c) => c.name), ['Zoë', 'G']);
     assert.equal(second.continuation, undefined);
     assert.equal(second.children[0]?.objectGuid, undefined);
@@ -115,21 +116,21 @@ describe('LdifDirectorySource', () => {
   });
 
   it('refuses a continuation from another listing', async () => {
-    const first = await source.listChildren('OU=Sales,DC=corp,DC=contoso,DC=com', { pageSize: 1 });
-    await assert.rejects(source.listChildren('DC=corp,DC=contoso,DC=com', { pageSize: 1, continuation: first.continuation }), /ContinuationExpired/);
-    await assert.rejects(source.listChildren('DC=corp,DC=contoso,DC=com', { pageSize: 1, continuation: 'garbage' }), /ContinuationExpired/);
+    const first = await source.listChildren(Dn.parse('OU=Sales,DC=corp,DC=contoso,DC=com'), { pageSize: 1 });
+    await assert.rejects(source.listChildren(Dn.parse('DC=corp,DC=contoso,DC=com'), { pageSize: 1, continuation: first.continuation }), /ContinuationExpired/);
+    await assert.rejects(source.listChildren(Dn.parse('DC=corp,DC=contoso,DC=com'), { pageSize: 1, continuation: 'garbage' }), /ContinuationExpired/);
   });
 
   it('checks direct membership with DN comparison as AD does', async () => {
-    assert.equal(await source.isDirectMember('CN=G,OU=Sales,DC=corp,DC=contoso,DC=com', 'CN=Smith\\, John,OU=Sales,DC=corp,DC=contoso,DC=com'), true);
-    assert.equal(await source.isDirectMember('CN=G,OU=Sales,DC=corp,DC=contoso,DC=com', 'CN=Zoë,OU=Sales,DC=corp,DC=contoso,DC=com'), false);
-    await assert.rejects(source.isDirectMember('CN=Missing,DC=corp,DC=contoso,DC=com', 'CN=x,DC=y'), /NoSuchObject/);
+    assert.equal(await source.isDirectMember(Dn.parse('CN=G,OU=Sales,DC=corp,DC=contoso,DC=com'), Dn.parse('CN=Smith\\, John,OU=Sales,DC=corp,DC=contoso,DC=com')), true);
+    assert.equal(await source.isDirectMember(Dn.parse('CN=G,OU=Sales,DC=corp,DC=contoso,DC=com'), Dn.parse('CN=Zoë,OU=Sales,DC=corp,DC=contoso,DC=com')), false);
+    await assert.rejects(source.isDirectMember(Dn.parse('CN=Missing,DC=corp,DC=contoso,DC=com'), Dn.parse('CN=x,DC=y')), /NoSuchObject/);
   });
 
   it('derives RootDSE and the partition from the DNs when the file has neither', async () => {
     const dse = await source.rootDse();
     assert.equal(dse.defaultNamingContext, 'DC=corp,DC=contoso,DC=com');
-    assert.deepEqual(await source.partitions(), [{ dn: 'DC=corp,DC=contoso,DC=com', dnsRoot: 'corp.contoso.com' }]);
+    assert.deepEqual((await source.partitions()).map((p) => ({ ...p, dn: p.dn.toString() })), [{ dn: 'DC=corp,DC=contoso,DC=com', dnsRoot: 'corp.contoso.com' }]);
   });
 
   it('reads UTF-16 files with a byte-order mark (ldifde -u) and CRLF line ends', async () => {
@@ -138,14 +139,14 @@ describe('LdifDirectorySource', () => {
     const text = 'dn: CN=Zoë Ñúñez,OU=Paris,DC=corp,DC=contoso,DC=com\r\nchangetype: add\r\nsn: Ñúñez\r\n\r\n';
     writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     const unicode = new LdifDirectorySource({ file });
-    const r = await unicode.readObject('CN=Zoë Ñúñez,OU=Paris,DC=corp,DC=contoso,DC=com');
+    const r = await unicode.readObject(Dn.parse('CN=Zoë Ñúñez,OU=Paris,DC=corp,DC=contoso,DC=com'));
     assert.equal(r.status, 'found');
     assert.deepEqual(r.status === 'found' && getValues(r.object.attributes, 'sn'), ['Ñúñez']);
   });
 
   it('turns an unreadable file into LdifUnreadable with the line', async () => {
     const broken = new LdifDirectorySource({ text: 'dn: CN=a,DC=x\nchangetype: delete\n', name: 'broken.ldif' });
-    await assert.rejects(broken.readObject('CN=a,DC=x'), (err: unknown) => err instanceof SyncError && err.code === 'LdifUnreadable' && /broken\.ldif could not be read at line 2/.test(err.reason));
+    await assert.rejects(broken.readObject(Dn.parse('CN=a,DC=x')), (err: unknown) => err instanceof SyncError && err.code === 'LdifUnreadable' && /broken\.ldif could not be read at line 2/.test(err.reason));
     const missing = new LdifDirectorySource({ file: '/nonexistent/snapshot.ldif' });
     await assert.rejects(missing.rootDse(), /LdifUnreadable/);
   });
@@ -157,19 +158,19 @@ describe('the committed snapshot test/fixtures/contoso-snapshot.ldif', () => {
 
   it('has the RootDSE, the domain partition with its NetBIOS name and the fixture tree', async () => {
     assert.equal((await source.rootDse()).defaultNamingContext, 'DC=corp,DC=contoso,DC=com');
-    assert.deepEqual(await source.partitions(), [{ dn: 'DC=corp,DC=contoso,DC=com', dnsRoot: 'corp.contoso.com', netbiosName: 'CORP' }]);
-    const top = await source.listChildren('OU=Contoso,DC=corp,DC=contoso,DC=com', { pageSize: 50 });
+    assert.deepEqual((await source.partitions()).map((p) => ({ ...p, dn: p.dn.toString() })), [{ dn: 'DC=corp,DC=contoso,DC=com', dnsRoot: 'corp.contoso.com', netbiosName: 'CORP' }]);
+    const top = await source.listChildren(Dn.parse('OU=Contoso,DC=corp,DC=contoso,DC=com'), { pageSize: 50 });
     assert.deepEqual(top.children.map((c) => c.name).sort(), ['Bulk', 'Computers', 'Contacts', 'Engineering', 'Excluded', 'Groups', 'Sales']);
   });
 
   it('keeps binary values and tricky DNs intact', async () => {
-    const carol = await source.readObject('CN=Carol Diaz,OU=Engineering,OU=Contoso,DC=corp,DC=contoso,DC=com');
+    const carol = await source.readObject(Dn.parse('CN=Carol Diaz,OU=Engineering,OU=Contoso,DC=corp,DC=contoso,DC=com'));
     assert.equal(carol.status, 'found');
     const cg = carol.status === 'found' ? getValues(carol.object.attributes, 'mS-DS-ConsistencyGuid')?.[0] : undefined;
     assert.ok(cg instanceof Uint8Array);
     assert.equal(guidBytesToString(cg), '6f1a3c2e-9b4d-4e8f-a1b2-c3d4e5f60718');
     for (const dn of ['CN=Trailing Space\\ ,OU=Paris,OU=EMEA,OU=Sales', 'CN=Smith\\, John,OU=EMEA,OU=Sales', 'CN=A\\+B,OU=EMEA,OU=Sales', 'CN=Zoë Ñúñez,OU=Paris,OU=EMEA,OU=Sales']) {
-      assert.equal((await source.readObject(`${dn},OU=Contoso,DC=corp,DC=contoso,DC=com`)).status, 'found', dn);
+      assert.equal((await source.readObject(Dn.parse(`${dn},OU=Contoso,DC=corp,DC=contoso,DC=com`))).status, 'found', dn);
     }
     assert.ok(readFileSync(file, 'utf8').includes('objectSid:: '));
   });
