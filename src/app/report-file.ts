@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { reportErrors } from '../engine/errors/catalog/report';
+import { appErrors } from './errors';
 import { SyncError } from '../engine/errors/sync-error';
 import type { ProvisioningObjectSummary } from '../engine/summary/types';
 import type { ReportOptions } from '../report/body';
@@ -35,7 +35,7 @@ export async function writeReport(summary: ProvisioningObjectSummary, reportDir:
   const base = reportFileName(Number.isNaN(activity.getTime()) ? generatedAt : activity).replace(/\.htm$/, '');
   const dir = path.resolve(reportDir);
   const fail = (cause: unknown) =>
-    new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: dir, cause: (cause as NodeJS.ErrnoException)?.code ?? String(cause) }, { cause });
+    new SyncError(appErrors.ReportFolderNotWritable, { reportDir: dir, cause: (cause as NodeJS.ErrnoException)?.code ?? String(cause) }, { cause });
 
   try {
     await makeOwnerOnlyDirectory(dir);

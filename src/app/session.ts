@@ -15,7 +15,7 @@ import type { EntraTarget } from '../engine/ports/entra-target';
 import type { RuleSet } from '../engine/rules';
 import type { ProvisioningObjectSummary, SyncEvent } from '../engine/summary/types';
 import { writeReport } from './report-file';
-import { reportErrors } from '../engine/errors/catalog/report';
+import { appErrors } from './errors';
 import { FileStateStore } from '../adapters/state/file-state-store';
 import { makeOwnerOnlyDirectory } from '../adapters/io/owner-only';
 import { toolVersion } from './version';
@@ -186,7 +186,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
           await makeOwnerOnlyDirectory(folder);
         } catch (err) {
           if (setting === 'stateDir') throw new SyncError(configErrors.StateFolderNotWritable, { stateDir: folder, cause: (err as Error).message }, { cause: err });
-          throw new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: folder, cause: (err as Error).message }, { cause: err });
+          throw new SyncError(appErrors.ReportFolderNotWritable, { reportDir: folder, cause: (err as Error).message }, { cause: err });
         }
       }
     },

@@ -10,7 +10,8 @@ import { BatchTenant, readTenantIndex, type TenantIndex } from '../../engine/bat
 import { runBatch, type BatchItem } from '../../engine/batch/run-batch';
 import { addToTally, emptyTally, plannedAction, type BatchTally } from '../../engine/batch/tally';
 import { batchErrors } from '../../engine/errors/catalog/batch';
-import { reportErrors } from '../../engine/errors/catalog/report';
+import { directoryErrors } from '../../engine/errors/catalog/directory';
+import { appErrors } from '../errors';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import type { DirectoryObject } from '../../engine/model/directory-object';
@@ -99,7 +100,7 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget): Prom
       ...(target.ldapFilter !== undefined ? { ldapFilter: target.ldapFilter } : {}),
     })) objects.push({ object, dn: Dn.parse(object.dn) });
   } catch (err) {
-    if (isSyncError(err) && err.code === 'NoSuchObject') throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base.toString(), connector: connector.name }, { cause: err });
+    if (isSyncError(err) && err.code === directoryErrors.NoSuchObject.code) throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base.toString(), connector: connector.name }, { cause: err });
     throw err;
   }
   if (objects.length === 0) throw new SyncError(batchErrors.BatchScopeEmpty, { what: `no object of the types ${(connector.objectTypes ?? []).join(', ')} matches ${scope}` });
@@ -148,7 +149,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     try {
       await makeOwnerOnlyDirectory(options.objectReportDir);
     } catch (err) {
-      throw new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: options.objectReportDir, cause: (err as Error).message }, { cause: err });
+      throw new SyncError(appErrors.ReportFolderNotWritable, { reportDir: options.objectReportDir, cause: (err as Error).message }, { cause: err });
     }
   }
   const tally = emptyTally();
@@ -173,7 +174,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
           await writeFile(path.join(options.objectReportDir, name), html, { encoding: 'utf8', mode: OWNER_ONLY_FILE });
           reportHref = `objects/${name}`;
         } catch (err) {
-          reportFailures.push(isSyncError(err) ? err : new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: options.objectReportDir, cause: (err as Error).message }, { cause: err }));
+          reportFailures.push(isSyncError(err) ? err : new SyncError(appErrors.ReportFolderNotWritable, { reportDir: options.objectReportDir, cause: (err as Error).message }, { cause: err }));
         }
       }
       const info = shown.provisioningStatusInfo;

@@ -6,6 +6,7 @@
 // order Graph answers them. After the first write the in-memory copy is stale, so every
 // lookup goes to Graph again: matching stays correct before it is fast.
 import { SyncError } from '../errors/sync-error';
+import { entraErrors } from '../errors/catalog/entra';
 import type { AttributeValue, Attributes } from '../model/attributes';
 import { groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type TenantInfo, type ValueHolders } from '../ports/entra-target';
 import type { GraphRequestRecord } from '../summary/types';
@@ -30,7 +31,7 @@ export async function readTenantIndex(entra: EntraTarget): Promise<TenantIndex> 
   try {
     contacts = await entra.listAll('contact');
   } catch (err) {
-    if (!(err instanceof SyncError && err.code === 'AuthorizationDenied')) throw err;
+    if (!(err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code)) throw err;
   }
   return { users, groups, contacts };
 }

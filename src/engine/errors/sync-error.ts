@@ -3,6 +3,14 @@
 
 export type ErrorCategory = 'failure' | 'nonServiceFailure';
 
+/**
+ * What the user changes to fix an error, for a surface to offer as one action: the secrets
+ * (bind password, client secret), the configuration file's content, or which configuration
+ * file is used; 'none' when the recommended action is not a change of those (retry, the data,
+ * the tenant). Declared by each catalog entry, never guessed from its code.
+ */
+export type Remedy = 'credentials' | 'configuration' | 'configurationFile' | 'none';
+
 export interface CatalogEntry {
   /** Short, stable name, e.g. "InvalidCredentials" or "AttributeValueMustBeUnique". */
   code: string;
@@ -14,6 +22,8 @@ export interface CatalogEntry {
   documentationUrl?: string;
   /** failure: the service or tool failed; nonServiceFailure: the data or configuration is the cause. */
   category: ErrorCategory;
+  /** What the user changes to fix it (a surface offers the matching action). */
+  remedy: Remedy;
 }
 
 export interface SyncErrorInfo {
@@ -83,6 +93,7 @@ export class SyncError<E extends CatalogEntry = CatalogEntry> extends Error {
   readonly recommendedAction: string;
   readonly documentationUrl?: string;
   readonly category: ErrorCategory;
+  readonly remedy: Remedy;
   /** Structured facts for the report (request ids, Retry-After, the failing clause, ...). */
   readonly details: Record<string, unknown>;
 
@@ -95,6 +106,7 @@ export class SyncError<E extends CatalogEntry = CatalogEntry> extends Error {
     this.recommendedAction = fill(entry.recommendedAction, details);
     this.documentationUrl = entry.documentationUrl;
     this.category = entry.category;
+    this.remedy = entry.remedy;
     this.details = details;
   }
 

@@ -149,7 +149,7 @@ export async function groupFilteringStep(_deps: SyncDependencies, facts: SyncFac
     direct = await facts.directory!.isDirectMember(Dn.parse(group), facts.dn);
   } catch (err) {
     // The configured group itself is missing: a configuration problem, named as such.
-    if (isSyncError(err) && err.code === 'NoSuchObject') throw new SyncError(scopeErrors.FilteringGroupNotFound, { group }, { cause: err });
+    if (isSyncError(err) && err.code === directoryErrors.NoSuchObject.code) throw new SyncError(scopeErrors.FilteringGroupNotFound, { group }, { cause: err });
     throw err;
   }
   const details = { GroupFiltering: 'Enabled', FilteringGroup: group, DirectMember: String(direct) };

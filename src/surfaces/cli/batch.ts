@@ -9,7 +9,7 @@ import type { BatchTarget } from '../../app/batch/targets';
 import { planWrites } from '../../engine/batch/tally';
 import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
 import { batchErrors } from '../../engine/errors/catalog/batch';
-import { reportErrors } from '../../engine/errors/catalog/report';
+import { appErrors } from '../../app/errors';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import { renderBatchReport, type BatchReportData } from '../../report/batch/batch-report';
@@ -142,7 +142,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
       try {
         batchDir = await newBatchFolder(session.reportDir);
       } catch (err) {
-        process.stderr.write(describe(new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: session.reportDir, cause: (err as Error).message }, { cause: err })));
+        process.stderr.write(describe(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: session.reportDir, cause: (err as Error).message }, { cause: err })));
         return USAGE;
       }
     }
@@ -196,7 +196,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
         process.stderr.write(`Batch report: ${file}\n`);
       } catch (err) {
         reportFailed = true;
-        process.stderr.write(describe(new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
+        process.stderr.write(describe(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
       }
     }
     const interrupted = interrupt.exitCode();
@@ -309,7 +309,7 @@ async function runWhatIf(
       await writeFile(file, renderBatchReport(reportData('what-if', prepared, after, { whatIf: { proposedConfiguration: proposedPath, entries, totals } })), { encoding: 'utf8', mode: OWNER_ONLY_FILE, flag: 'wx' });
       process.stderr.write(`Batch report: ${file}\n`);
     } catch (err) {
-      process.stderr.write(describe(new SyncError(reportErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
+      process.stderr.write(describe(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
     }
   }
   const interrupted = interrupt.exitCode();

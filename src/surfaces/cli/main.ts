@@ -1,8 +1,8 @@
 // single-object-sync: the CLI surface. Thin: parse arguments, open a session, run, print.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { directoryErrors, isSyncError, SyncError } from '../../engine/errors';
-import { reportErrors } from '../../engine/errors/catalog/report';
+import { directoryErrors, isSyncError, SyncError, syncErrors } from '../../engine/errors';
+import { appErrors } from '../../app/errors';
 import { Dn } from '../../engine/model/dn';
 import type { ProvisioningObjectSummary } from '../../engine/summary/types';
 import { redactSummary } from '../../report/redact';
@@ -153,7 +153,7 @@ async function writeOutput(file: string, summary: ProvisioningObjectSummary): Pr
     await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`, { mode: OWNER_ONLY_FILE });
     return undefined;
   } catch (err) {
-    return new SyncError(reportErrors.OutputNotWritable, { file: path.resolve(file), cause: (err as Error).message }, { cause: err });
+    return new SyncError(appErrors.OutputNotWritable, { file: path.resolve(file), cause: (err as Error).message }, { cause: err });
   }
 }
 
@@ -180,7 +180,7 @@ function interruptHandler(progress: { stop: () => void }) {
     exitCode: base.exitCode,
     /** What the interrupted run actually did, from its result. */
     describe(summary: ProvisioningObjectSummary): string {
-      const cancelled = summary.provisioningSteps.filter((s) => s.errorInformation?.errorCode === 'Cancelled').map((s) => s.stepNumber);
+      const cancelled = summary.provisioningSteps.filter((s) => s.errorInformation?.errorCode === syncErrors.Cancelled.code).map((s) => s.stepNumber);
       const exported = summary.provisioningSteps.find((s) => s.stepNumber === 10);
       const done = cancelled.length === 0
         ? `every step had run (the export step ended ${exported?.status ?? 'not run'}); the result above is complete`

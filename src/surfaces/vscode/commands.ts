@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extensionErrors } from '../../engine/errors/catalog/extension';
+import { extensionErrors } from './error-catalog';
 import { SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import { configurationPath, starterConfiguration } from './config-file';

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SyncError } from '../../engine/errors/sync-error';
-import { extensionErrors } from '../../engine/errors/catalog/extension';
+import { extensionErrors } from './error-catalog';
 import { configurationFileName, readSettings, settingsSection } from './settings';
 
 /** The configuration file chosen in the user's own settings (never a workspace value), if any. */

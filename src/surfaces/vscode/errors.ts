@@ -1,7 +1,8 @@
 // Turning anything thrown into what the user sees: a SyncError's code, reason and
-// recommended action. Non-SyncErrors (bugs) become UnexpectedExtensionFailure.
-import { SyncError, isSyncError } from '../../engine/errors/sync-error';
-import { extensionErrors } from '../../engine/errors/catalog/extension';
+// recommended action, and the command that offers its remedy (declared by its catalog entry).
+// Non-SyncErrors (bugs) become UnexpectedExtensionFailure.
+import { SyncError, isSyncError, type Remedy } from '../../engine/errors/sync-error';
+import { extensionErrors } from './error-catalog';
 
 export function asSyncError(error: unknown): SyncError {
   if (isSyncError(error)) return error;
@@ -13,11 +14,15 @@ export function asSyncError(error: unknown): SyncError {
   return new SyncError(extensionErrors.UnexpectedExtensionFailure, { message }, { cause: error });
 }
 
-/** The command that helps with an error, for error nodes and notifications. */
+/** The command that offers each remedy a catalog entry declares. */
+export const remedyCommands: Record<Exclude<Remedy, 'none'>, { command: string; title: string }> = {
+  credentials: { command: 'singleObjectSync.setCredentials', title: 'Set Credentials...' },
+  configuration: { command: 'singleObjectSync.openConfiguration', title: 'Open Configuration' },
+  configurationFile: { command: 'singleObjectSync.chooseConfigurationFile', title: 'Choose Configuration File...' },
+};
+
+/** The command that helps with an error (error nodes, notifications): the catalog entry's remedy. */
 export function remedyFor(error: SyncError): { command: string; title: string } | undefined {
-  if (error.code === 'UntrustedWorkspaceConfiguration' || error.code === 'ConfigurationFileNotUsable') return { command: 'singleObjectSync.chooseConfigurationFile', title: 'Choose Configuration File...' };
-  const code = error.code.toLowerCase();
-  if (/credential|password|bind|secret|unauthori[sz]ed|invalidclient/.test(code)) return { command: 'singleObjectSync.setCredentials', title: 'Set Credentials...' };
-  if (/config|schema|noworkspace/.test(code)) return { command: 'singleObjectSync.openConfiguration', title: 'Open Configuration' };
-  return undefined;
+  // A shape-alike error without a remedy (another copy of the module) offers nothing.
+  return error.remedy && error.remedy !== 'none' ? remedyCommands[error.remedy] : undefined;
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
-import { extensionErrors } from '../../engine/errors/catalog/extension';
+import { extensionErrors } from './error-catalog';
 import { syncErrors } from '../../engine/errors/catalog/sync';
 import { STEPS } from '../../engine/pipeline/steps';
 import type { ProvisioningObjectSummary, SyncEvent } from '../../engine/summary/types';

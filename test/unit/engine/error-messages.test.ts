@@ -11,12 +11,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import ts from 'typescript';
-import { type CatalogEntry, placeholdersOf, SyncError } from '../../../src/engine/errors';
+import { type CatalogEntry, directoryErrors, type ErrorCode, placeholdersOf, type Remedy, SyncError } from '../../../src/engine/errors';
 import { decideMatch } from '../../../src/engine/pipeline/matching';
 import { defaultSyncFeatures, type EntraObject, type EntraObjectKind } from '../../../src/engine/ports/entra-target';
 
 const root = path.resolve(__dirname, '../../..');
 const catalogDir = path.join(root, 'src/engine/errors/catalog');
+/** The app's and the VS Code surface's catalogs, of the same shape as the engine's. */
+const otherCatalogs = [path.join(root, 'src/app/errors.ts'), path.join(root, 'src/surfaces/vscode/error-catalog.ts')];
 
 interface Site {
   where: string;
@@ -28,10 +30,10 @@ interface Site {
 /** Every entry of every file in the catalog folder, by code. */
 async function loadCatalog(): Promise<Map<string, { entry: CatalogEntry; file: string }>> {
   const entries = new Map<string, { entry: CatalogEntry; file: string }>();
-  const files = readdirSync(catalogDir).filter((f) => f.endsWith('.ts'));
-  assert.ok(files.length >= 8, `catalog files: ${files.join(', ')}`);
+  const files = [...readdirSync(catalogDir).filter((f) => f.endsWith('.ts')).map((f) => path.join(catalogDir, f)), ...otherCatalogs];
+  assert.ok(files.length >= 10, `catalog files: ${files.join(', ')}`);
   for (const file of files) {
-    const mod = (await import(path.join(catalogDir, file))) as Record<string, Record<string, CatalogEntry>>;
+    const mod = (await import(file)) as Record<string, Record<string, CatalogEntry>>;
     const catalogs = Object.values(mod).filter((v) => v && typeof v === 'object');
     assert.ok(catalogs.length > 0, `${file} exports no catalog`);
     for (const catalog of catalogs) {
@@ -139,9 +141,38 @@ test('every catalog entry, rendered with the details of each place that raises i
   assert.deepEqual(problems, []);
 });
 
+test('every code, in every catalog, has a reason, a recommended action and a declared remedy', async () => {
+  const catalog = await loadCatalog();
+  assert.ok(catalog.size > 80, `${catalog.size} codes`);
+  const remedies = new Set<Remedy>(['credentials', 'configuration', 'configurationFile', 'none']);
+  for (const [code, { entry, file }] of catalog) {
+    assert.ok(entry.reason.trim() !== '', `${code} (${file}) has a reason`);
+    assert.ok(entry.recommendedAction.trim() !== '', `${code} (${file}) has a recommended action`);
+    assert.ok(remedies.has(entry.remedy), `${code} (${file}) declares its remedy, not ${String(entry.remedy)}`);
+  }
+  // Spot checks of what the user changes, from the entries' own recommended actions.
+  assert.equal(catalog.get('InvalidCredentials')?.entry.remedy, 'credentials');
+  assert.equal(catalog.get('AuthenticationFailed')?.entry.remedy, 'credentials');
+  assert.equal(catalog.get('ConfigurationInvalid')?.entry.remedy, 'configuration');
+  assert.equal(catalog.get('InsecureBindRefused')?.entry.remedy, 'configuration', 'ldaps:// or startTls is a configuration change, not a password');
+  assert.equal(catalog.get('UntrustedWorkspaceConfiguration')?.entry.remedy, 'configurationFile');
+  assert.equal(catalog.get('NoSuchObject')?.entry.remedy, 'none');
+});
+
+test('the engine\'s codes are a type derived from the catalog: an unknown code does not compile', () => {
+  const known: ErrorCode = 'NoSuchObject';
+  // @ts-expect-error -- not a code of the engine's catalog
+  const unknown: ErrorCode = 'NoSuchObjectt';
+  // @ts-expect-error -- the extension's codes are the surface's, not the engine's
+  const surface: ErrorCode = 'NoWorkspaceFolder';
+  assert.equal(known, directoryErrors.NoSuchObject.code);
+  void unknown;
+  void surface;
+});
+
 test('the placeholder scanner reads templates as fill() does', () => {
   assert.deepEqual(placeholdersOf('The {attribute} of {kind} {id}: {"literal": 1} {not a word}'), ['attribute', 'kind', 'id']);
-  const error = new SyncError({ code: 'Probe', reason: '{a} and {b}', recommendedAction: 'Fix {a}.', category: 'failure' }, { a: 'x' });
+  const error = new SyncError({ code: 'Probe', reason: '{a} and {b}', recommendedAction: 'Fix {a}.', category: 'failure', remedy: 'none' }, { a: 'x' });
   assert.equal(error.reason, 'x and {b}', 'a key left out stays visible, which the test above reports');
 });
 

@@ -90,8 +90,8 @@ export class LdapReads {
         }),
       ));
     } catch (err) {
-      if (err instanceof SyncError && err.code === 'NoSuchObject') return { status: 'notFound' };
-      if (err instanceof SyncError && err.code === 'InsufficientAccess') return { status: 'notReadable', reason: err.reason };
+      if (err instanceof SyncError && err.code === directoryErrors.NoSuchObject.code) return { status: 'notFound' };
+      if (err instanceof SyncError && err.code === directoryErrors.InsufficientAccess.code) return { status: 'notReadable', reason: err.reason };
       throw err;
     }
     const entry = entries[0];

@@ -13,6 +13,7 @@ export const batchErrors = {
       'Give one complete filter in parentheses, for example (department=Sales) or (&(department=Sales)(l=Paris)); escape * ( ) \\ in values as \\2a \\28 \\29 \\5c. The filter can only narrow the search base and the object types; nothing was read or written.',
     documentationUrl: ldapFilterDoc,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   SearchBaseNotFound: {
     code: 'SearchBaseNotFound',
@@ -20,6 +21,7 @@ export const batchErrors = {
     recommendedAction: 'Check the distinguished name of the OU or container (copy it from the tree or from ADSI Edit); nothing was written.',
     documentationUrl: 'https://learn.microsoft.com/previous-versions/windows/desktop/ldap/distinguished-names',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   SearchBaseOutsideConnectors: {
     code: 'SearchBaseOutsideConnectors',
@@ -27,24 +29,28 @@ export const batchErrors = {
     recommendedAction: 'Give an OU or container inside one of the configured partitions, or add the domain to activeDirectory[].partitions in the configuration; nothing was written.',
     documentationUrl: filteringDoc,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   BatchInputUnreadable: {
     code: 'BatchInputUnreadable',
     reason: 'The input file {file} cannot be used: {problem}.',
     recommendedAction: 'Give a text file (UTF-8) with one distinguished name per line; empty lines and lines starting with # are ignored. Nothing was read from the directory or written.',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   BatchScopeEmpty: {
     code: 'BatchScopeEmpty',
     reason: 'The batch has no objects: {what}.',
     recommendedAction: 'Check the search base, --scope (one: only direct children) and --ldap-filter, or the input file.',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   WhatIfConfigurationInvalid: {
     code: 'WhatIfConfigurationInvalid',
     reason: 'The proposed configuration {file} cannot be compared with the current one: {problem}.',
     recommendedAction: 'Fix the proposed file (single-object-sync --validate-config --config <file> names every problem); it must use the same tenant as the current configuration.',
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   DeletionThresholdExceeded: {
     code: 'DeletionThresholdExceeded',
@@ -54,5 +60,6 @@ export const batchErrors = {
       'First check the objects listed as leaving scope: if the deletes are not intended, fix the proposed filtering. If they are, on the Entra Connect server run Disable-ADSyncExportDeletionThreshold, run the export (Start-ADSyncSyncCycle), then Enable-ADSyncExportDeletionThreshold -DeletionThreshold {threshold} to turn the protection back on.',
     documentationUrl: deletionThresholdDoc,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;

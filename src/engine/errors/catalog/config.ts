@@ -11,6 +11,7 @@ export const configErrors = {
     recommendedAction: 'Create single-object-sync.json (see the README) or pass its path with --config.',
     documentationUrl: docs,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   ConfigurationNotJson: {
     code: 'ConfigurationNotJson',
@@ -18,6 +19,7 @@ export const configErrors = {
     recommendedAction: 'Correct the JSON syntax at that position.',
     documentationUrl: docs,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   ConfigurationInvalid: {
     code: 'ConfigurationInvalid',
@@ -25,6 +27,7 @@ export const configErrors = {
     recommendedAction: 'Correct each problem (run single-object-sync --validate-config to list them with their positions).',
     documentationUrl: docs,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   ConfiguredFileUnreadable: {
     code: 'ConfiguredFileUnreadable',
@@ -32,6 +35,7 @@ export const configErrors = {
     recommendedAction: 'Correct {setting} in the configuration so it names a readable file of the right kind (relative paths resolve against the configuration file\'s folder). Nothing was written.',
     documentationUrl: docs,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   StateFolderNotWritable: {
     code: 'StateFolderNotWritable',
@@ -39,6 +43,7 @@ export const configErrors = {
     recommendedAction: 'Choose a folder on an ordinary file system that this account may write (CLI --state-dir, configuration "stateDir"). Nothing was written.',
     documentationUrl: docs,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   ServerConfigurationNotFound: {
     code: 'ServerConfigurationNotFound',
@@ -46,5 +51,6 @@ export const configErrors = {
     recommendedAction: 'Export the configuration on the Entra Connect server with Get-ADSyncServerConfiguration -Path <folder>, copy the folder and point "rules": {"serverConfiguration": ...} at it.',
     documentationUrl: exportDocs,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
 } as const satisfies Record<string, CatalogEntry>;

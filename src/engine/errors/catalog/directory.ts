@@ -16,6 +16,7 @@ export const directoryErrors = {
       'Check the distinguished name: attribute=value pairs separated by commas, with , + " \\ < > ; = and leading # or spaces escaped by a backslash (for example CN=Smith\\, John,OU=Sales,DC=contoso,DC=com). No directory call was made.',
     documentationUrl: dnDoc,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   InvalidCredentials: {
     code: 'InvalidCredentials',
@@ -24,6 +25,7 @@ export const directoryErrors = {
       'Check the connector account (bindDn) and its password (the environment variable or the stored secret), and that the account is enabled and not locked out.',
     documentationUrl: connectorAccountDoc,
     category: 'nonServiceFailure',
+    remedy: 'credentials',
   },
   MissingBindPassword: {
     code: 'MissingBindPassword',
@@ -32,6 +34,7 @@ export const directoryErrors = {
       'CLI: set the environment variable named by passwordEnv. VS Code: run "Set Active Directory Password". An empty password is never sent (LDAP would treat it as an anonymous bind).',
     documentationUrl: connectorAccountDoc,
     category: 'nonServiceFailure',
+    remedy: 'credentials',
   },
   StrongAuthenticationRequired: {
     code: 'StrongAuthenticationRequired',
@@ -40,6 +43,7 @@ export const directoryErrors = {
       'Use ldaps:// (port 636) or set "startTls": true for ldap:// so the bind is protected by TLS.',
     documentationUrl: signingDoc,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   InsecureBindRefused: {
     code: 'InsecureBindRefused',
@@ -48,6 +52,7 @@ export const directoryErrors = {
       'Use ldaps://host:636, or set "startTls": true. Only for an isolated lab, set "allowInsecure": true on the connector.',
     documentationUrl: ldapsDoc,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   CertificateVerificationFailed: {
     code: 'CertificateVerificationFailed',
@@ -56,6 +61,7 @@ export const directoryErrors = {
       'Set tls.caFile to the PEM of the CA that issued the domain controller certificate, and tls.serverName to the name in that certificate when you connect by IP address. Verification stays on.',
     documentationUrl: ldapsDoc,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   ServerUnavailable: {
     code: 'ServerUnavailable',
@@ -64,6 +70,7 @@ export const directoryErrors = {
       'Check the URL, the port (636 for ldaps, 389 for ldap), DNS and firewalls, and that the domain controller is running.',
     documentationUrl: ldapErrorsDoc,
     category: 'failure',
+    remedy: 'none',
   },
   TimeLimitExceeded: {
     code: 'TimeLimitExceeded',
@@ -72,6 +79,7 @@ export const directoryErrors = {
       'Retry; if it persists, check the domain controller load and the network, or raise connectTimeoutMs / operationTimeoutMs on the connector.',
     documentationUrl: ldapErrorsDoc,
     category: 'failure',
+    remedy: 'none',
   },
   NoSuchObject: {
     code: 'NoSuchObject',
@@ -80,6 +88,7 @@ export const directoryErrors = {
       'Check the distinguished name (the object may have been renamed, moved or deleted). The closest existing parent is {matchedDn}.',
     documentationUrl: ldapErrorsDoc,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   InsufficientAccess: {
     code: 'InsufficientAccess',
@@ -88,6 +97,7 @@ export const directoryErrors = {
       'Grant the connector account read permissions on the object and its OU (Entra Connect: Set-ADSyncBasicReadPermissions), or check for a blocked inheritance.',
     documentationUrl: connectorAccountDoc,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ServerBusy: {
     code: 'ServerBusy',
@@ -95,6 +105,7 @@ export const directoryErrors = {
     recommendedAction: 'Retry in a moment; if it persists, check the domain controller event log.',
     documentationUrl: ldapErrorsDoc,
     category: 'failure',
+    remedy: 'none',
   },
   SizeLimitExceeded: {
     code: 'SizeLimitExceeded',
@@ -102,6 +113,7 @@ export const directoryErrors = {
     recommendedAction: 'Use a smaller page size, or check the MaxPageSize LDAP policy of the domain controller.',
     documentationUrl: ldapErrorsDoc,
     category: 'failure',
+    remedy: 'none',
   },
   LdapOperationFailed: {
     code: 'LdapOperationFailed',
@@ -109,6 +121,7 @@ export const directoryErrors = {
     recommendedAction: 'Check the message above and the domain controller event log; retry once the cause is fixed.',
     documentationUrl: ldapErrorsDoc,
     category: 'failure',
+    remedy: 'none',
   },
   InvalidDirectoryConfiguration: {
     code: 'InvalidDirectoryConfiguration',
@@ -116,6 +129,7 @@ export const directoryErrors = {
     recommendedAction: 'Fix the connector in single-object-sync.json: give either "url" (ldaps:// or ldap://) or "ldifFile", and a bindDn with a password for LDAP.',
     documentationUrl: ldapsDoc,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   LdifUnreadable: {
     code: 'LdifUnreadable',
@@ -123,6 +137,7 @@ export const directoryErrors = {
     recommendedAction: 'Export the snapshot again (ldifde -f file.ldf or ldapsearch -LLL), and keep the file unmodified.',
     documentationUrl: ldifDoc,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ContinuationExpired: {
     code: 'ContinuationExpired',
@@ -130,5 +145,6 @@ export const directoryErrors = {
     recommendedAction: 'Refresh the listing from its first page.',
     documentationUrl: ldapErrorsDoc,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;

@@ -12,6 +12,7 @@ export const entraErrors = {
       'Check the tenant id, the client id and the client secret or certificate (and its thumbprint) of the app registration, and that the credential has not expired.',
     documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
     category: 'nonServiceFailure',
+    remedy: 'credentials',
   },
   AuthorizationDenied: {
     code: 'AuthorizationDenied',
@@ -20,6 +21,7 @@ export const entraErrors = {
       'Grant the application permissions User.ReadWrite.All, Group.ReadWrite.All (or Directory.ReadWrite.All) and Domain.Read.All, with admin consent, then retry.',
     documentationUrl: 'https://learn.microsoft.com/graph/permissions-reference',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   TenantUnreachable: {
     code: 'TenantUnreachable',
@@ -28,6 +30,7 @@ export const entraErrors = {
       'Check the network path and proxy to the authority host and the Graph endpoint, and that the configured CA file (caFile) trusts their certificates. Then retry.',
     documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-prerequisites',
     category: 'failure',
+    remedy: 'none',
   },
   IdentityPlatformUnavailable: {
     code: 'IdentityPlatformUnavailable',
@@ -35,6 +38,7 @@ export const entraErrors = {
     recommendedAction: 'Retry later (the tenant id, client id and secret were not refused). If it persists, check the Microsoft 365 service health and the network path and proxy to {endpoint}; entra.requestTimeoutSeconds and entra.maxRetryWaitSeconds bound each call and the waiting.',
     documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
     category: 'failure',
+    remedy: 'none',
   },
   GraphRequestTimedOut: {
     code: 'GraphRequestTimedOut',
@@ -43,6 +47,7 @@ export const entraErrors = {
       'Run the sync again (a create that may have reached Graph is looked up first, never repeated blindly). If it keeps happening, check the network path and proxy to the Graph endpoint, or raise entra.requestTimeoutSeconds.',
     documentationUrl: 'https://learn.microsoft.com/graph/best-practices-concept',
     category: 'failure',
+    remedy: 'none',
   },
   Throttled: {
     code: 'Throttled',
@@ -50,6 +55,7 @@ export const entraErrors = {
     recommendedAction: 'Wait at least {retryAfterSeconds} seconds and run the sync again, or raise entra.maxRetryWaitSeconds.',
     documentationUrl: 'https://learn.microsoft.com/graph/throttling',
     category: 'failure',
+    remedy: 'none',
   },
   ServiceUnavailable: {
     code: 'ServiceUnavailable',
@@ -57,6 +63,7 @@ export const entraErrors = {
     recommendedAction: 'Retry later; check the Microsoft 365 service health for Microsoft Entra ID.',
     documentationUrl: graphErrors,
     category: 'failure',
+    remedy: 'none',
   },
   AttributeValueMustBeUnique: {
     code: 'AttributeValueMustBeUnique',
@@ -65,6 +72,7 @@ export const entraErrors = {
       'Find the object holding the duplicate value (IdFix or the Entra admin center) and change or remove the value on one of the two objects, then sync again.',
     documentationUrl: `${exportErrors}#attributevaluemustbeunique`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   InvalidSoftMatch: {
     code: 'InvalidSoftMatch',
@@ -74,6 +82,7 @@ export const entraErrors = {
       'If both are the same object, its source anchor changed (a forest move, or another sourceAnchor attribute than the Entra Connect server uses): configure the same sourceAnchor, or correct the onPremisesImmutableId of the cloud object. Otherwise change {attribute} on one of the objects. Then sync again.',
     documentationUrl: `${exportErrors}#invalidsoftmatch`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   InvalidHardMatch: {
     code: 'InvalidHardMatch',
@@ -83,6 +92,7 @@ export const entraErrors = {
       'If taking over this cloud object is intended, set BlockCloudObjectTakeoverThroughHardMatchEnabled to false (Update-MgDirectoryOnPremiseSynchronization), sync, then set it back to true. Otherwise remove the onPremisesImmutableId from the cloud object.',
     documentationUrl: `${exportErrors}#invalidhardmatch`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ExistingAdminRoleConflict: {
     code: 'ExistingAdminRoleConflict',
@@ -92,6 +102,7 @@ export const entraErrors = {
       'Remove the admin roles from the cloud user, sync so the soft match happens, then assign the roles again; or give the on-premises user another {attribute}.',
     documentationUrl: `${exportErrors}#existing-admin-role-conflict`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ObjectTypeMismatch: {
     code: 'ObjectTypeMismatch',
@@ -99,6 +110,7 @@ export const entraErrors = {
     recommendedAction: 'Remove the value from one of the two objects; objects of different types are never matched.',
     documentationUrl: `${exportErrors}#objecttypemismatch`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   IdentityDataValidationFailed: {
     code: 'IdentityDataValidationFailed',
@@ -106,6 +118,7 @@ export const entraErrors = {
     recommendedAction: 'Correct the attribute value named in the message in Active Directory (or the sync rule that computes it) and sync again.',
     documentationUrl: `${exportErrors}#data-validation-failures`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   UnverifiedDomain: {
     code: 'UnverifiedDomain',
@@ -114,6 +127,7 @@ export const entraErrors = {
       'Verify the domain in the tenant, or give the user a UPN suffix that is a verified domain (an alternate UPN suffix in Active Directory), then sync again.',
     documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/howto-troubleshoot-upn-changes',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   FederatedDomainRequiresSourceAnchor: {
     code: 'FederatedDomainRequiresSourceAnchor',
@@ -121,6 +135,7 @@ export const entraErrors = {
     recommendedAction: 'Make sure the sourceAnchor flows to onPremisesImmutableId, or move the user to a managed domain first.',
     documentationUrl: 'https://learn.microsoft.com/graph/api/resources/user',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   DirSyncMastered: {
     code: 'DirSyncMastered',
@@ -130,6 +145,7 @@ export const entraErrors = {
       'Change the object in Active Directory and let the Entra Connect server export it, or convert its source of authority to the cloud first.',
     documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-preferreddatalocation',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   NotWritableThroughGraph: {
     code: 'NotWritableThroughGraph',
@@ -138,6 +154,7 @@ export const entraErrors = {
       'Use Entra Connect (or Cloud Sync) to export this; the report lists it as not exportable through Microsoft Graph.',
     documentationUrl: 'https://learn.microsoft.com/graph/api/resources/user',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ObjectNotFound: {
     code: 'ObjectNotFound',
@@ -145,6 +162,7 @@ export const entraErrors = {
     recommendedAction: 'The object may have been deleted in Microsoft Entra ID; run the sync again so it is matched or created anew.',
     documentationUrl: graphErrors,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   LargeObject: {
     code: 'LargeObject',
@@ -152,6 +170,7 @@ export const entraErrors = {
     recommendedAction: 'Reduce the number of values (for example userCertificate or proxyAddresses) on the object in Active Directory.',
     documentationUrl: `${exportErrors}#largeobject`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   EntraCredentialMissing: {
     code: 'EntraCredentialMissing',
@@ -159,6 +178,7 @@ export const entraErrors = {
     recommendedAction: 'Set entra.certificateFile, or provide the client secret (environment variable named by entra.clientSecretEnv, or the secret store).',
     documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/howto-create-service-principal-portal',
     category: 'nonServiceFailure',
+    remedy: 'credentials',
   },
   EntraCertificateUnreadable: {
     code: 'EntraCertificateUnreadable',
@@ -166,6 +186,7 @@ export const entraErrors = {
     recommendedAction: 'Point entra.certificateFile at a PEM file holding the certificate and its unencrypted private key.',
     documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/certificate-credentials',
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   GraphRequestFailed: {
     code: 'GraphRequestFailed',
@@ -173,5 +194,6 @@ export const entraErrors = {
     recommendedAction: 'Read the message; the request-id in the details identifies the call for Microsoft support.',
     documentationUrl: graphErrors,
     category: 'failure',
+    remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;

@@ -12,6 +12,7 @@ export const rulesErrors = {
     recommendedAction: 'Correct the expression in the sync rule (Synchronization Rules Editor or the exported rule file) and load the configuration again.',
     documentationUrl: expressionDocs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   UnknownFunction: {
     code: 'UnknownFunction',
@@ -19,6 +20,7 @@ export const rulesErrors = {
     recommendedAction: 'Use a function from the Entra Connect functions reference with its exact spelling.',
     documentationUrl: functionDocs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   WrongArgumentCount: {
     code: 'WrongArgumentCount',
@@ -26,6 +28,7 @@ export const rulesErrors = {
     recommendedAction: 'Call the function with the arguments the Entra Connect functions reference documents.',
     documentationUrl: functionDocs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ExpressionError: {
     code: 'ExpressionError',
@@ -33,6 +36,7 @@ export const rulesErrors = {
     recommendedAction: 'The sync rule {syncRule} raised this error for attribute {attribute}. Correct the source object (or the rule) so the expression no longer reaches Error().',
     documentationUrl: expressionDocs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ExpressionEvaluationFailed: {
     code: 'ExpressionEvaluationFailed',
@@ -40,6 +44,7 @@ export const rulesErrors = {
     recommendedAction: 'Check the source values the expression uses (type and format) and the expression itself.',
     documentationUrl: functionDocs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   InvalidSyncRule: {
     code: 'InvalidSyncRule',
@@ -47,6 +52,7 @@ export const rulesErrors = {
     recommendedAction: 'Correct the rule definition (direction, link type, scope operator, attribute flow) and load the configuration again.',
     documentationUrl: rulesDocs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   AmbiguousJoin: {
     code: 'AmbiguousJoin',
@@ -54,5 +60,6 @@ export const rulesErrors = {
     recommendedAction: 'Make the join attribute values unique (for example sourceAnchor) so only one object matches.',
     documentationUrl: rulesDocs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;

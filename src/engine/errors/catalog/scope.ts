@@ -10,6 +10,7 @@ export const scopeErrors = {
     recommendedAction: 'Check the distinguished name, or add the domain to the connector configuration (activeDirectory[].partitions).',
     documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=866237',
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   PartitionNotInDirectory: {
     code: 'PartitionNotInDirectory',
@@ -17,6 +18,7 @@ export const scopeErrors = {
     recommendedAction: 'Refresh the connector configuration from the directory; the domain may have been removed or renamed.',
     documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=866237',
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   PartitionNotSelected: {
     code: 'PartitionNotSelected',
@@ -24,6 +26,7 @@ export const scopeErrors = {
     recommendedAction: 'Select the partition in the connector configuration (Entra Connect wizard: Domain and OU filtering) if the domain should sync.',
     documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=866237',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ContainerExcluded: {
     code: 'ContainerExcluded',
@@ -31,6 +34,7 @@ export const scopeErrors = {
     recommendedAction: 'Move the object to a synced OU, or include the OU in the connector configuration (Domain and OU filtering).',
     documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=866235',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ContainerNotIncluded: {
     code: 'ContainerNotIncluded',
@@ -38,6 +42,7 @@ export const scopeErrors = {
     recommendedAction: 'Include the OU that holds the object in the connector configuration (Domain and OU filtering).',
     documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=866235',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ObjectTypeNotInScope: {
     code: 'ObjectTypeNotInScope',
@@ -45,6 +50,7 @@ export const scopeErrors = {
     recommendedAction: "Add the object type to the connector's object types if it should sync, then refresh the schema.",
     documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=2116749',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   DynamicDistributionGroup: {
     code: 'DynamicDistributionGroup',
@@ -52,6 +58,7 @@ export const scopeErrors = {
     recommendedAction: 'Create the group in Exchange Online instead.',
     documentationUrl: `${learn}/how-to-connect-sync-technical-concepts`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   NotMemberOfFilteringGroup: {
     code: 'NotMemberOfFilteringGroup',
@@ -59,6 +66,7 @@ export const scopeErrors = {
     recommendedAction: 'Add the object itself (not a group containing it) to the filtering group: nested membership is not resolved.',
     documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=532867',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   FilteringGroupNotFound: {
     code: 'FilteringGroupNotFound',
@@ -66,6 +74,7 @@ export const scopeErrors = {
     recommendedAction: 'Check Connector.GroupFilteringGroupDn (groupFilteringGroupDn) and that the connector account can read the group.',
     documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=532867',
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   NoInboundRuleInScope: {
     code: 'NoInboundRuleInScope',
@@ -73,6 +82,7 @@ export const scopeErrors = {
     recommendedAction: "See the out-of-scope rules and the clause that failed in the Sync step; fix the attribute that the clause checks (for example isCriticalSystemObject or adminDescription).",
     documentationUrl: `${learn}/concept-azure-ad-connect-sync-declarative-provisioning`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   NotProjectedToMetaverse: {
     code: 'NotProjectedToMetaverse',
@@ -80,6 +90,7 @@ export const scopeErrors = {
     recommendedAction: 'Fix the attribute that the failing scope clause tests (see the out-of-scope rules in the Sync step), or deliberately leave the object filtered.',
     documentationUrl: `${learn}/how-to-connect-sync-configure-filtering#attribute-based-filtering`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   CloudFiltered: {
     code: 'CloudFiltered',
@@ -87,6 +98,7 @@ export const scopeErrors = {
     recommendedAction: 'The object is filtered by design (critical system object, system mailbox, or adminDescription filter). Change the attribute that the rule tests if the object should sync.',
     documentationUrl: `${learn}/how-to-connect-sync-configure-filtering#attribute-based-filtering`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   NoOutboundRuleInScope: {
     code: 'NoOutboundRuleInScope',
@@ -94,5 +106,6 @@ export const scopeErrors = {
     recommendedAction: 'See the out-of-scope rules and the clause that failed in the Sync step.',
     documentationUrl: `${learn}/concept-azure-ad-connect-sync-declarative-provisioning`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;

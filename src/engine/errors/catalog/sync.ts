@@ -9,18 +9,21 @@ export const syncErrors = {
     reason: 'No {secret} is available: the environment variable {variable} is not set and no terminal is attached to ask for it.',
     recommendedAction: 'Set {variable} in the environment (never pass secrets as arguments), or run the command in a terminal to be prompted, or use "Set Credentials..." in VS Code.',
     category: 'nonServiceFailure',
+    remedy: 'credentials',
   },
   StateLocked: {
     code: 'StateLocked',
     reason: 'Another sync of this object is running: {holder} holds the lock {lockFile} ({heldSeconds} s so far).',
     recommendedAction: 'Wait for the other sync to finish and run again. A lock whose process has ended on this machine is taken over by itself; delete the lock file only if that process on the other host has ended.',
     category: 'failure',
+    remedy: 'none',
   },
   StateUnreadable: {
     code: 'StateUnreadable',
     reason: "The stored connector space state '{file}' cannot be read: {detail}.",
     recommendedAction: 'Delete the file to start from an empty connector space for this object (the next sync re-imports it).',
     category: 'failure',
+    remedy: 'none',
   },
   ObjectNotExportableThroughGraph: {
     code: 'ObjectNotExportableThroughGraph',
@@ -28,6 +31,7 @@ export const syncErrors = {
     recommendedAction: 'Let the Entra Connect sync service export this object, or create it in Exchange Online / the admin center. The computed export above is what Entra Connect would write.',
     documentationUrl: 'https://learn.microsoft.com/graph/api/resources/orgcontact',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   EntraConnectExportPending: {
     code: 'EntraConnectExportPending',
@@ -36,6 +40,7 @@ export const syncErrors = {
     recommendedAction: 'On the Entra Connect server, run: {powerShell} (or wait for the next sync cycle). The changes are listed under Modified Properties.',
     documentationUrl: `${learn}/how-to-connect-single-object-sync`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   DuplicateAttributeQuarantined: {
     code: 'DuplicateAttributeQuarantined',
@@ -45,6 +50,7 @@ export const syncErrors = {
       'Decide which object should keep the value and remove it from the other at its source; Microsoft Entra ID restores a quarantined value within an hour after the conflict is gone (its onPremisesProvisioningErrors then clear).',
     documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-syncservice-duplicate-attribute-resiliency',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   ExportNotComplete: {
     code: 'ExportNotComplete',
@@ -52,17 +58,20 @@ export const syncErrors = {
     recommendedAction: 'These values reach Microsoft Entra ID only through the Entra Connect sync service. Check the Export step for each attribute.',
     documentationUrl: `${learn}/how-to-connect-single-object-sync`,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   UnexpectedError: {
     code: 'UnexpectedError',
     reason: 'An unexpected error stopped the step: {message}.',
     recommendedAction: 'Run again with the log open ("Show Log" in VS Code, stderr on the CLI) and report the issue with the JSON result attached.',
     category: 'failure',
+    remedy: 'none',
   },
   Cancelled: {
     code: 'Cancelled',
     reason: 'The sync was cancelled before this step finished.',
     recommendedAction: 'Run the sync again.',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;

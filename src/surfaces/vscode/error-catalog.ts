@@ -1,8 +1,9 @@
-import type { CatalogEntry } from '../sync-error';
+// The extension's own errors (the engine's and the app's pass through unchanged): surface
+// facts such as an open folder, workspace trust and cancellation, which the engine never meets.
+import type { CatalogEntry } from '../../engine/errors/sync-error';
 
 const docs = 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-single-object-sync';
 
-/** Errors the VS Code extension raises itself (the engine's errors pass through unchanged). */
 export const extensionErrors = {
   NoWorkspaceFolder: {
     code: 'NoWorkspaceFolder',
@@ -10,6 +11,7 @@ export const extensionErrors = {
     recommendedAction: 'Open a folder (File > Open Folder...) or set singleObjectSync.configurationFile to an absolute path.',
     documentationUrl: docs,
     category: 'nonServiceFailure',
+    remedy: 'configuration',
   },
   ExportNotAllowedInUntrustedWorkspace: {
     code: 'ExportNotAllowedInUntrustedWorkspace',
@@ -17,6 +19,7 @@ export const extensionErrors = {
     recommendedAction: 'Trust the workspace (Workspaces: Manage Workspace Trust) to sync with export, or run "Preview Sync (Staging Mode)".',
     documentationUrl: 'https://code.visualstudio.com/docs/editing/workspaces/workspace-trust',
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   UntrustedWorkspaceConfiguration: {
     code: 'UntrustedWorkspaceConfiguration',
@@ -26,6 +29,7 @@ export const extensionErrors = {
       'Trust the workspace (Workspaces: Manage Workspace Trust), or run "Single Object Sync: Choose Configuration File..." to use a configuration file you pick (saved as an absolute path in your user settings).',
     documentationUrl: 'https://code.visualstudio.com/docs/editing/workspaces/workspace-trust',
     category: 'nonServiceFailure',
+    remedy: 'configurationFile',
   },
   ConfigurationFileNotUsable: {
     code: 'ConfigurationFileNotUsable',
@@ -34,6 +38,7 @@ export const extensionErrors = {
       'Run "Single Object Sync: Choose Configuration File..." and pick a file on this machine; it is saved as an absolute path in your user settings.',
     documentationUrl: 'https://code.visualstudio.com/docs/editing/workspaces/workspace-trust',
     category: 'nonServiceFailure',
+    remedy: 'configurationFile',
   },
   MissingDistinguishedName: {
     code: 'MissingDistinguishedName',
@@ -41,6 +46,7 @@ export const extensionErrors = {
     recommendedAction: 'Give the full distinguished name of the object, for example CN=Jane Doe,OU=Users,DC=corp,DC=contoso,DC=com, or right-click the object in the Active Directory tree.',
     documentationUrl: docs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   SyncCancelled: {
     code: 'SyncCancelled',
@@ -48,6 +54,7 @@ export const extensionErrors = {
     recommendedAction: 'Run the sync again. Steps already finished kept their results; staging mode never exports.',
     documentationUrl: docs,
     category: 'nonServiceFailure',
+    remedy: 'none',
   },
   UnexpectedExtensionFailure: {
     code: 'UnexpectedExtensionFailure',
@@ -55,5 +62,9 @@ export const extensionErrors = {
     recommendedAction: 'Run "Single Object Sync: Show Log" for details and report the problem with the log attached (secrets are never logged).',
     documentationUrl: docs,
     category: 'failure',
+    remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;
+
+/** The codes the extension defines. */
+export type ExtensionErrorCode = (typeof extensionErrors)[keyof typeof extensionErrors]['code'];
