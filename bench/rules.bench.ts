@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     const texts = readdirSync(folder).map((f) => [f, readFileSync(path.join(folder, f), 'utf8')] as const);
     const parseAll = () => {
       const problems: ConfigProblem[] = [];
-      const defs = texts.map(([f, xml]) => parseSyncRule(xml, f, problems)!);
+      const defs = texts.map(([f, xml]) => parseSyncRule(xml, f, problems)!.rule);
       return createRuleSet('serverConfiguration', defs, { entraConnector: 'AAD' });
     };
     let t1 = performance.now();

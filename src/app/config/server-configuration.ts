@@ -1,6 +1,8 @@
 // Reads a Get-ADSyncServerConfiguration export folder: Connectors/*.xml (connectors with their
 // partitions, object-class filter, container inclusions/exclusions, run profiles and global
-// parameters), SynchronizationRules/*.xml and GlobalSettings/MV.xml (global settings).
+// parameters), SynchronizationRules/*.xml and GlobalSettings/MV.xml (global settings). Where a
+// rule's expressions and scope operators are comes from the parser (each element's start in
+// the file), for problems that name a line and column.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -40,12 +42,27 @@ export interface ExportedConnector {
   runProfiles: ExportedRunProfile[];
 }
 
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Where a rule's parts are in its file (from the parser), for problem positions. */
+export interface RulePositions {
+  /** Target attribute of a mapping -> where the text of its <expression> starts. */
+  expressions: Map<string, Position>;
+  /** [condition group][scope clause] -> its <csOperator> element. */
+  operators: Array<Array<Position | undefined>>;
+}
+
 export interface ServerConfiguration {
   folder: string;
   connectors: ExportedConnector[];
   rules: RuleDefinition[];
   /** Where each rule came from, for problem positions: rule name -> file. */
   ruleFiles: Map<string, string>;
+  /** Where each rule's expressions and scope operators are in its file: rule name -> positions. */
+  rulePositions: Map<string, RulePositions>;
   globalSettings: Record<string, string>;
   problems: ConfigProblem[];
 }
@@ -58,7 +75,18 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   isArray: (name) => arrays.has(name),
+  // Each element object carries its start and end in the text (XMLParser.getMetaDataSymbol()).
+  captureMetaData: true,
 });
+const metaData = XMLParser.getMetaDataSymbol() as unknown as string;
+
+/** Where a child element starts inside an element the parser located (its text start with `inside`). */
+function positionIn(xml: string, element: Node, tag: string, inside = false): Position | undefined {
+  const range = element[metaData] as { startIndex?: number; endIndex?: number } | undefined;
+  if (range?.startIndex === undefined) return undefined;
+  const at = xml.slice(range.startIndex, range.endIndex).indexOf(`<${tag}>`);
+  return at < 0 ? undefined : lineOf(xml, range.startIndex + at + (inside ? tag.length + 2 : 0));
+}
 
 type Node = Record<string, any>;
 const str = (v: unknown): string => {
@@ -69,7 +97,7 @@ const str = (v: unknown): string => {
 const list = (v: unknown): Node[] => (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v]);
 const normalizeId = (id: string) => id.trim().replace(/^\{|\}$/g, '').toLowerCase();
 
-function lineOf(text: string, index: number): { line: number; column: number } {
+function lineOf(text: string, index: number): Position {
   let line = 1;
   let last = -1;
   for (let i = 0; i < index && i < text.length; i++) {
@@ -143,8 +171,8 @@ export function parseConnector(xml: string, file: string): ExportedConnector {
 
 const mergeTypes: Record<string, MergeType> = { update: 'Update', merge: 'Merge', mergecaseinsensitive: 'MergeCaseInsensitive' };
 
-/** A rule as the project's RuleDefinition; connector stays the export's connector id until resolved. */
-export function parseSyncRule(xml: string, file: string, problems: ConfigProblem[]): RuleDefinition | null {
+/** A rule as the project's RuleDefinition (connector stays the export's connector id until resolved), and where its parts are. */
+export function parseSyncRule(xml: string, file: string, problems: ConfigProblem[]): { rule: RuleDefinition; positions: RulePositions } | null {
   const doc = parser.parse(xml) as Node;
   const r = doc.synchronizationRule as Node | undefined;
   if (!r) {
@@ -152,18 +180,20 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     return null;
   }
   const name = str(r.name);
-  const problem = (pathText: string, message: string, severity: 'error' | 'warning' = 'error', needle?: string) => {
-    const at = needle ? xml.indexOf(needle) : -1;
-    problems.push({ file, path: pathText, message, severity, ...(at >= 0 ? lineOf(xml, at) : {}) });
+  const problem = (pathText: string, message: string, severity: 'error' | 'warning' = 'error', tag?: string) => {
+    const at = tag ? positionIn(xml, r, tag) : undefined;
+    problems.push({ file, path: pathText, message, severity, ...(at ?? {}) });
   };
   const direction = str(r.direction).toLowerCase();
-  if (direction !== 'inbound' && direction !== 'outbound') problem('direction', `rule "${name}": direction "${str(r.direction)}" is neither Inbound nor Outbound`, 'error', '<direction>');
+  if (direction !== 'inbound' && direction !== 'outbound') problem('direction', `rule "${name}": direction "${str(r.direction)}" is neither Inbound nor Outbound`, 'error', 'direction');
   const linkType = str(r.linkType);
-  if (linkType !== 'Join' && linkType !== 'Provision') problem('linkType', `rule "${name}": link type "${linkType}" is neither Join nor Provision`, 'error', '<linkType>');
+  if (linkType !== 'Join' && linkType !== 'Provision') problem('linkType', `rule "${name}": link type "${linkType}" is neither Join nor Provision`, 'error', 'linkType');
 
-  const scope: ScopeClause[][] = list(r.synchronizationCriteria?.conditions).map((group) =>
-    list(group.scope).map((s) => ({ attribute: str(s.csAttribute), operator: str(s.csOperator).toUpperCase() as ScopeOperator, value: str(s.csValue) })),
-  );
+  const positions: RulePositions = { expressions: new Map(), operators: [] };
+  const scope: ScopeClause[][] = list(r.synchronizationCriteria?.conditions).map((group) => {
+    positions.operators.push(list(group.scope).map((s) => positionIn(xml, s, 'csOperator')));
+    return list(group.scope).map((s) => ({ attribute: str(s.csAttribute), operator: str(s.csOperator).toUpperCase() as ScopeOperator, value: str(s.csValue) }));
+  });
   const join: JoinCondition[][] = list(r.relationshipCriteria?.conditions).map((group) =>
     list(group.condition).map((c) => ({
       source: str(c.csAttribute),
@@ -177,13 +207,17 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     const attrs = typeof m.src === 'object' && m.src !== null ? list(m.src.attr).map(str) : [];
     const applyOnce = ['true', '1'].includes(str(m.executeOnce ?? m['execute-once']).toLowerCase());
     const base = { target, mergeType, ...(applyOnce ? { applyOnce } : {}) };
-    if (m.expression !== undefined && str(m.expression) !== '') return { ...base, type: 'Expression', expression: str(m.expression), source: attrs };
+    if (m.expression !== undefined && str(m.expression) !== '') {
+      const at = positionIn(xml, m, 'expression', true);
+      if (at && !positions.expressions.has(target)) positions.expressions.set(target, at);
+      return { ...base, type: 'Expression', expression: str(m.expression), source: attrs };
+    }
     if (attrs.length > 0) return { ...base, type: 'Direct', source: attrs };
     return { ...base, type: 'Constant', value: str(m.src) };
   });
   const precedence = Number(str(r.precedence));
-  if (!Number.isFinite(precedence)) problem('precedence', `rule "${name}": precedence "${str(r.precedence)}" is not a number`, 'error', '<precedence>');
-  return {
+  if (!Number.isFinite(precedence)) problem('precedence', `rule "${name}": precedence "${str(r.precedence)}" is not a number`, 'error', 'precedence');
+  const rule: RuleDefinition = {
     name,
     id: normalizeId(str(r.id)),
     ...(str(r.description) ? { description: str(r.description) } : {}),
@@ -201,6 +235,7 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     join,
     flows,
   };
+  return { rule, positions };
 }
 
 export function parseGlobalSettings(xml: string): Record<string, string> {
@@ -215,27 +250,6 @@ export function parseGlobalSettings(xml: string): Record<string, string> {
   };
   walk(doc);
   return settings;
-}
-
-/** Position of the n-th occurrence of an element's text in a file (for scope operator problems). */
-export function elementPosition(xml: string, element: string, text: string, occurrence = 0): { line: number; column: number } | undefined {
-  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`<${element}>\\s*${escaped}\\s*</${element}>`, 'gi');
-  let match: RegExpExecArray | null = null;
-  for (let i = 0; i <= occurrence; i++) {
-    match = pattern.exec(xml);
-    if (!match) return undefined;
-  }
-  return match ? lineOf(xml, match.index) : undefined;
-}
-
-/** Position of an expression inside a rule file, for problems: the line of <expression> after <dest>target</dest>. */
-export function expressionPosition(xml: string, target: string): { line: number; column: number } | undefined {
-  const dest = xml.indexOf(`<dest>${target}</dest>`);
-  if (dest < 0) return undefined;
-  const mappingStart = xml.lastIndexOf('<mapping>', dest);
-  const expression = xml.indexOf('<expression>', mappingStart >= 0 ? mappingStart : dest);
-  return expression < 0 ? undefined : lineOf(xml, expression + '<expression>'.length);
 }
 
 async function xmlFiles(folder: string): Promise<string[]> {
@@ -266,17 +280,20 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   const byId = new Map(connectors.map((c) => [c.id, c]));
   const rules: RuleDefinition[] = [];
   const ruleFiles = new Map<string, string>();
+  const rulePositions = new Map<string, RulePositions>();
   const ruleFileList = await xmlFiles(path.join(folder, 'SynchronizationRules'));
   if (ruleFileList.length === 0) problems.push({ file: path.join(folder, 'SynchronizationRules'), message: 'no synchronization rule (SynchronizationRules/*.xml) found in the export', severity: 'error' });
   for (const file of ruleFileList) {
-    let rule: RuleDefinition | null;
+    let parsed: ReturnType<typeof parseSyncRule>;
     try {
-      rule = parseSyncRule(await readFile(file, 'utf8'), file, problems);
+      parsed = parseSyncRule(await readFile(file, 'utf8'), file, problems);
     } catch (err) {
       problems.push({ file, message: `rule cannot be read: ${(err as Error).message}`, severity: 'error' });
       continue;
     }
-    if (!rule) continue;
+    if (!parsed) continue;
+    const { rule } = parsed;
+    rulePositions.set(rule.name, parsed.positions);
     const connector = byId.get(rule.connector);
     if (connector) {
       rule.connector = connector.name;
@@ -295,5 +312,5 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   } catch (err) {
     problems.push({ file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'warning' });
   }
-  return { folder, connectors, rules, ruleFiles, globalSettings, problems };
+  return { folder, connectors, rules, ruleFiles, rulePositions, globalSettings, problems };
 }

@@ -1,0 +1,70 @@
+// A configuration value checked and completed: the schema's problems, the checks the schema
+// cannot say (a connector needs url or ldifFile, names are unique, a tenant names a credential),
+// the defaults, and relative paths resolved against the configuration file's folder.
+import path from 'node:path';
+import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from './model';
+import type { PositionedJson } from './json-positions';
+import type { ConfigProblem } from './problems';
+import { checkSchema } from './schema-problems';
+
+export interface ParsedConfiguration {
+  /** The configuration with defaults applied and paths resolved (best effort when there are errors). */
+  config: SingleObjectSyncConfig;
+  problems: ConfigProblem[];
+}
+
+const resolvePath = (base: string, value: string | null | undefined) => (value ? path.resolve(base, value) : value);
+
+/** Validate a parsed JSON configuration, apply defaults and resolve relative paths. */
+export function parseConfiguration(json: unknown, configPath: string, positions?: PositionedJson): ParsedConfiguration {
+  const file = path.resolve(configPath);
+  const base = path.dirname(file);
+  const problems: ConfigProblem[] = [];
+  problems.push(...checkSchema(json, file, positions));
+  const raw = (json && typeof json === 'object' ? json : {}) as Partial<SingleObjectSyncConfig> & Record<string, any>;
+  const at = (pointer: string) => positions?.values.get(pointer) ?? {};
+
+  const connectors: ActiveDirectoryConnectorConfig[] = (Array.isArray(raw.activeDirectory) ? raw.activeDirectory : []).map((c, i) => {
+    const connector = { ...(c as ActiveDirectoryConnectorConfig) };
+    if (connector && typeof connector === 'object') {
+      if (!connector.url && !connector.ldifFile) {
+        problems.push({ file, path: `$.activeDirectory[${i}]`, message: 'needs "url" (ldaps://...) or "ldifFile" (an LDIF snapshot)', severity: 'error', ...at(`/activeDirectory/${i}`) });
+      }
+      if (connector.url && connector.ldifFile) {
+        problems.push({ file, path: `$.activeDirectory[${i}].ldifFile`, message: 'give either "url" or "ldifFile", not both', severity: 'error', ...at(`/activeDirectory/${i}/ldifFile`) });
+      }
+      if (typeof connector.ldifFile === 'string') connector.ldifFile = resolvePath(base, connector.ldifFile);
+      if (typeof connector.tls?.caFile === 'string') connector.tls = { ...connector.tls, caFile: resolvePath(base, connector.tls.caFile) };
+      if (Array.isArray(connector.partitions)) {
+        connector.partitions = connector.partitions.filter((p) => p && typeof p === 'object').map((p) => ({ dn: p.dn, selected: p.selected ?? true, inclusions: p.inclusions ?? [], exclusions: p.exclusions ?? [] }));
+      }
+    }
+    return connector;
+  });
+  const names = new Map<string, number>();
+  connectors.forEach((c, i) => {
+    const key = String(c?.name ?? '').toLowerCase();
+    if (names.has(key)) problems.push({ file, path: `$.activeDirectory[${i}].name`, message: `duplicate connector name "${c.name}"`, severity: 'error', ...at(`/activeDirectory/${i}/name`) });
+    names.set(key, i);
+  });
+
+  const entra = { authorityHost: 'https://login.microsoftonline.com', graphEndpoint: 'https://graph.microsoft.com', ...(raw.entra ?? {}) } as SingleObjectSyncConfig['entra'];
+  if (typeof entra.certificateFile === 'string') entra.certificateFile = resolvePath(base, entra.certificateFile);
+  if (typeof entra.caFile === 'string') entra.caFile = resolvePath(base, entra.caFile);
+  if (raw.entra && !entra.clientSecretEnv && !entra.certificateFile) {
+    problems.push({ file, path: '$.entra', message: 'names no credential: set "clientSecretEnv" (environment variable name) or "certificateFile"', severity: 'warning', ...at('/entra') });
+  }
+
+  const rules = raw.rules ?? 'builtin';
+  const config: SingleObjectSyncConfig = {
+    ...(raw as SingleObjectSyncConfig),
+    activeDirectory: connectors,
+    entra,
+    sourceAnchor: raw.sourceAnchor ?? 'mS-DS-ConsistencyGuid',
+    rules: typeof rules === 'object' && rules && typeof rules.serverConfiguration === 'string' ? { serverConfiguration: path.resolve(base, rules.serverConfiguration) } : rules,
+    stateDir: typeof raw.stateDir === 'string' || raw.stateDir === undefined ? path.resolve(base, raw.stateDir ?? '.single-object-sync/state') : raw.stateDir,
+    reportDir: typeof raw.reportDir === 'string' || raw.reportDir === undefined ? path.resolve(base, raw.reportDir ?? '.single-object-sync/reports') : raw.reportDir,
+  };
+  delete (config as unknown as Record<string, unknown>).$schema;
+  return { config, problems };
+}
