@@ -22,6 +22,3 @@ export const appErrors = {
     remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;
-
-/** The codes the app defines. */
-export type AppErrorCode = (typeof appErrors)[keyof typeof appErrors]['code'];

@@ -4,7 +4,7 @@ import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../
 import { describeReadError, readFileBounded } from '../../adapters/io/read-bounded';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { SyncError } from '../../engine/errors/sync-error';
-import { partitionNames } from '../../engine/scope/dn-match';
+import { partitionNames } from '../../engine/scope/partition-names';
 import { Dn } from '../../engine/model/dn';
 
 export type BatchTarget =

@@ -5,7 +5,7 @@ import { containerScopeInPartition } from '../scope/container-scope';
 import { Dn } from '../model/dn';
 import { entraKindOf, isDynamicDistributionGroup, objectTypeInScope, structuralClass } from '../scope/object-type-scope';
 import { findPartition } from '../scope/partition-scope';
-import { partitionNames } from '../scope/dn-match';
+import { partitionNames } from '../scope/partition-names';
 import type { SyncFeatures } from '../ports/entra-target';
 import type { SyncDependencies, SyncFacts } from './context';
 import type { StepOutcome } from './step-runner';

@@ -6,7 +6,7 @@
 //                        has no value (null) and the lineage names the first rule that gave NULL
 //   IgnoreThisFlow    -> no contribution at all
 import type { AttributeValue, Attributes } from '../model/attributes';
-import { findAttributeKey, getValues } from '../model/attributes';
+import { getValues } from '../model/attributes';
 import { SyncError, isSyncError } from '../errors/sync-error';
 import { rulesErrors } from '../errors/catalog/rules';
 import { AuthoritativeNull, IgnoreThisFlow, isMarker, type Value } from '../expressions';
@@ -152,9 +152,4 @@ export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context:
     if (!decided && firstNull) result[firstNull.name] = { values: null, lineage: lineageOf(firstNull) };
   }
   return result;
-}
-
-/** The metaverse attribute name as stored, for callers merging results into an object. */
-export function targetKey(attributes: Attributes, name: string): string {
-  return findAttributeKey(attributes, name) ?? name;
 }

@@ -3,7 +3,7 @@
 // configuration-only, so the VS Code tree can mark excluded OUs without any LDAP call.
 import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../model/config';
 import type { Dn } from '../model/dn';
-import { partitionNames } from './dn-match';
+import { partitionNames } from './partition-names';
 import { findPartition } from './partition-scope';
 
 export interface ContainerScope {

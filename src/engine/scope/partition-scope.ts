@@ -2,7 +2,7 @@
 // partition DN, so child domains win over their parents).
 import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../model/config';
 import type { Dn } from '../model/dn';
-import { partitionNames } from './dn-match';
+import { partitionNames } from './partition-names';
 
 export interface PartitionMatch {
   connector: ActiveDirectoryConnectorConfig;

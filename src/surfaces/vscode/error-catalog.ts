@@ -65,6 +65,3 @@ export const extensionErrors = {
     remedy: 'none',
   },
 } as const satisfies Record<string, CatalogEntry>;
-
-/** The codes the extension defines. */
-export type ExtensionErrorCode = (typeof extensionErrors)[keyof typeof extensionErrors]['code'];

@@ -11,7 +11,7 @@ import { log } from '../log';
 import type { SessionHost } from '../session-host';
 import { readSettings } from '../settings';
 import { classify, toTreeItem, type ErrorNode, type ListableNode, type TreeNode } from './nodes';
-import { partitionNames } from '../../../engine/scope/dn-match';
+import { partitionNames } from '../../../engine/scope/partition-names';
 import { configuredPartition, scopeOf } from './scope';
 
 interface Listing {
