@@ -266,9 +266,6 @@ function normalizeRdn(rdn: Rdn): string {
 
 /** A parsed distinguished name. Immutable; compare with equals/isWithin, never as text. */
 export class Dn {
-  /** The root (the empty DN). */
-  static readonly root = new Dn([], []);
-
   private constructor(
     /** The RDNs, most specific first. */
     readonly rdns: readonly Rdn[],
@@ -340,30 +337,11 @@ export class Dn {
     return offset >= 0 && container.keys.every((rdn, k) => this.keys[offset + k] === rdn);
   }
 
-  /** Is this DN strictly below the ancestor? */
-  isBelow(ancestor: Dn): boolean {
-    return this.keys.length > ancestor.keys.length && this.isWithin(ancestor);
-  }
-
   /** The unescaped value of the first AVA of the first RDN ("Smith, John" for CN=Smith\, John,...). */
   get rdnValue(): string {
     const first = this.rdns[0]?.avas[0];
     if (!first) throw malformed('', 0, 'the distinguished name is empty');
     return first.isHex ? decodeBerString(first.value) ?? first.value : first.value;
-  }
-
-  /** The attribute type of the first RDN ("CN", "OU", ...), as written. */
-  get rdnType(): string {
-    const first = this.rdns[0]?.avas[0];
-    if (!first) throw malformed('', 0, 'the distinguished name is empty');
-    return first.type;
-  }
-
-  /** The child type=value below this DN (the value is escaped here). */
-  child(type: string, value: string): Dn {
-    const avas = [{ type, value }];
-    const rdn: Rdn = { avas, source: formatAva({ type, value }) };
-    return new Dn([rdn, ...this.rdns], [normalizeRdn(rdn), ...this.keys]);
   }
 
   /**
