@@ -11,6 +11,9 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   define: { __SOS_VERSION__: JSON.stringify(version) },
+  // jsonc-parser's "main" is a UMD build whose require('./impl/...') calls a bundler cannot
+  // follow; its ES module build bundles (microsoft/node-jsonc-parser#57).
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 // The engine (src/app/session.ts and all it pulls in) goes in dist/session.js, loaded on first
