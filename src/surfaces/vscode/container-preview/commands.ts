@@ -71,7 +71,7 @@ export function registerContainerCommands(ctx: ContainerCommandContext): vscode.
       });
       const file = picked?.[0];
       if (!file) return;
-      if (file.scheme !== 'file') throw new SyncError(extensionErrors.ConfigurationFileNotUsable, { path: file.toString(), detail: 'it is not a file on the machine the extension runs on' });
+      if (file.scheme !== 'file') throw new SyncError(extensionErrors.ConfigurationFileNotUsable, { path: file.toString(), detail: vscode.l10n.t('it is not a file on the machine the extension runs on') });
       await ctx.preview.whatIf(dn, file.fsPath);
     }),
   ];
