@@ -9,11 +9,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Session } from '../../../app/session';
 import type { BatchPassResult, PreparedBatch } from '../../../app/batch/session-batch';
-import type { BatchReportRow } from '../../../report/batch/batch-report';
 import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../../engine/batch/what-if';
 import { batchErrors } from '../../../engine/errors/catalog/batch';
 import { SyncError } from '../../../engine/errors/sync-error';
-import type { BatchRowView, DeletionCheck, RowStatus } from '../../../../webview/batch/protocol';
+import type { DeletionCheck } from '../../../../webview/batch/protocol';
 import { asSyncError } from '../errors';
 import { log } from '../log';
 import { SecretStorageSecrets, directoryEndpoint, entraEndpoint } from '../secrets';
@@ -22,34 +21,8 @@ import { readSettings } from '../settings';
 import type { SyncRunner } from '../sync-runner';
 import type { UserInterface } from '../ui';
 import { BatchResultsPanel } from './batch-panel';
+import { toRowView, whatIfRowView } from './rows';
 import { batchStrings } from './strings';
-
-export function toRowView(row: BatchReportRow): BatchRowView {
-  return {
-    index: row.index,
-    dn: row.dn,
-    displayName: row.displayName || row.dn,
-    status: row.status as RowStatus,
-    action: row.action,
-    ...(row.errorCode ? { errorCode: row.errorCode } : {}),
-    ...(row.reason ? { reason: row.reason } : {}),
-  };
-}
-
-export function whatIfRowView(index: number, entry: WhatIfEntry): BatchRowView {
-  const side = entry.outcome === 'delete' || entry.outcome === 'no-longer-created' ? entry.current : entry.proposed;
-  const errorCode = entry.proposed.errorCode ?? entry.current.errorCode;
-  return {
-    index,
-    dn: entry.dn,
-    displayName: entry.displayName,
-    status: (entry.proposed.status as RowStatus) ?? 'success',
-    action: entry.outcome === 'delete' ? 'delete' : side.action,
-    ...(errorCode ? { errorCode } : {}),
-    outcome: entry.outcome,
-    explanation: entry.explanation,
-  };
-}
 
 /** A copy of the state folder: staging under either configuration commits nothing real (as the CLI's what-if). */
 async function stateCopy(stateDir: string, label: string): Promise<string> {
