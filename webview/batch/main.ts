@@ -80,8 +80,14 @@ function columns(): { key: SortKey; label: string }[] {
   ];
 }
 
+let headKey = '';
+/** Rebuilt only when the columns or the sort change, so a focused header keeps its focus while rows stream in. */
 function renderHead(): void {
   const s = state.strings!;
+  const key = `${state.run?.kind}|${table.sortKey}|${table.direction}`;
+  if (key === headKey) return;
+  headKey = key;
+  const focused = (document.activeElement as HTMLElement | null)?.dataset.testid;
   const row = el('tr');
   for (const c of columns()) {
     const sorted = table.sortKey === c.key;
@@ -96,15 +102,28 @@ function renderHead(): void {
     row.append(th);
   }
   head.replaceChildren(row);
+  if (focused?.startsWith('sort-')) head.querySelector<HTMLButtonElement>(`[data-testid="${focused}"]`)?.focus();
 }
 
 function renderCounts(): void {
   const s = state.strings!;
+  const all = counts(state);
+  // Same buttons as drawn: update their numbers in place (a focused button keeps its focus).
+  const drawnIds = Array.from(countsBar.children, (b) => (b as HTMLElement).dataset.testid);
+  if (drawnIds.length === all.length + 1 && all.every((c, i) => drawnIds[i + 1] === `count-${c.key}`)) {
+    const numbers = [state.rows.length, ...all.map((c) => c.count)];
+    Array.from(countsBar.children).forEach((b, i) => {
+      b.querySelector('b')!.textContent = numbers[i]!.toLocaleString();
+      const id = (b as HTMLElement).dataset.testid!;
+      b.setAttribute('aria-pressed', String(id === 'count-all' ? table.only === undefined : table.only === id.slice('count-'.length)));
+    });
+    return;
+  }
   const buttons: HTMLButtonElement[] = [];
-  const all = el('button', { type: 'button', class: 'count', 'aria-pressed': String(table.only === undefined), 'data-testid': 'count-all' }, `${s.all} `, el('b', {}, state.rows.length.toLocaleString()));
-  all.addEventListener('click', () => setOnly(undefined, 'count-all'));
-  buttons.push(all);
-  for (const c of counts(state)) {
+  const allButton = el('button', { type: 'button', class: 'count', 'aria-pressed': String(table.only === undefined), 'data-testid': 'count-all' }, `${s.all} `, el('b', {}, state.rows.length.toLocaleString()));
+  allButton.addEventListener('click', () => setOnly(undefined, 'count-all'));
+  buttons.push(allButton);
+  for (const c of all) {
     const b = el('button', { type: 'button', class: `count ${c.key}`, 'aria-pressed': String(table.only === c.key), 'data-testid': `count-${c.key}` }, `${labelOf(s, c.key)} `, el('b', {}, c.count.toLocaleString()));
     b.addEventListener('click', () => setOnly(table.only === c.key ? undefined : c.key, `count-${c.key}`));
     buttons.push(b);
@@ -245,6 +264,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
   state = reduceBatch(state, message);
+  if (message.type === 'init' || message.type === 'restore') {
+    headKey = '';
+  }
   if (message.type === 'init') {
     table = defaultTableView;
     filterInput.value = '';
