@@ -155,31 +155,36 @@ async function batchFrameOf(page: Page): Promise<Frame | undefined> {
   return undefined;
 }
 
-/** What a person sees in the batch results view (text only) and where the focus is. */
+/**
+ * What a person sees in the batch results view (text only) and where the focus is. A string,
+ * not a function: tsx would wrap the inner helpers in __name(), which the page does not have.
+ */
+const readBatchScript = `(() => {
+  const app = document.getElementById('sos-batch');
+  const text = (id) => ((app.querySelector('[data-testid="' + id + '"]') || {}).textContent || '').trim();
+  const box = (id) => app.querySelector('[data-testid="' + id + '"]');
+  const active = document.activeElement;
+  return {
+    phase: app.dataset.phase || '',
+    title: text('title'),
+    mode: text('mode'),
+    scope: text('scope'),
+    progressText: text('progress-text'),
+    cancelVisible: !!box('cancel') && !box('cancel').hidden,
+    deletion: box('deletion').hidden ? '' : text('deletion'),
+    error: box('error').hidden ? '' : text('error'),
+    footer: text('footer'),
+    counts: Array.from(app.querySelectorAll('[data-testid^="count-"]')).map((b) => ({ id: b.dataset.testid, text: (b.textContent || '').trim(), pressed: b.getAttribute('aria-pressed') })),
+    headers: Array.from(app.querySelectorAll('th')).map((th) => ({ text: (th.textContent || '').trim(), sort: th.getAttribute('aria-sort') })),
+    rows: Array.from(app.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.children).map((td) => ((td.classList.contains('name') ? td.firstElementChild : td).textContent || '').trim())),
+    focused: active ? { tag: active.tagName.toLowerCase(), testid: (active.dataset && active.dataset.testid) || '', text: (active.textContent || '').trim().slice(0, 200), label: active.getAttribute('aria-label') || '' } : null,
+    bodyScrollWidth: document.documentElement.scrollWidth,
+    bodyClientWidth: document.documentElement.clientWidth,
+  };
+})()`;
+
 async function readBatch(frame: Frame): Promise<Record<string, unknown>> {
-  return frame.evaluate(() => {
-    const app = document.getElementById('sos-batch')!;
-    const text = (id: string) => (app.querySelector(`[data-testid="${id}"]`)?.textContent ?? '').trim();
-    const active = document.activeElement as HTMLElement | null;
-    const box = (id: string) => app.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-    return {
-      phase: app.dataset.phase ?? '',
-      title: text('title'),
-      mode: text('mode'),
-      scope: text('scope'),
-      progressText: text('progress-text'),
-      cancelVisible: !(box('cancel')?.hidden ?? true),
-      deletion: box('deletion')?.hidden ? '' : text('deletion'),
-      error: box('error')?.hidden ? '' : text('error'),
-      footer: text('footer'),
-      counts: Array.from(app.querySelectorAll<HTMLElement>('[data-testid^="count-"]')).map((b) => ({ id: b.dataset.testid, text: (b.textContent ?? '').trim(), pressed: b.getAttribute('aria-pressed') })),
-      headers: Array.from(app.querySelectorAll('th')).map((th) => ({ text: (th.textContent ?? '').trim(), sort: th.getAttribute('aria-sort') })),
-      rows: Array.from(app.querySelectorAll<HTMLElement>('tbody tr')).map((tr) => Array.from(tr.children).map((td) => (td.textContent ?? '').trim())),
-      focused: active ? { tag: active.tagName.toLowerCase(), testid: active.dataset.testid ?? '', text: (active.textContent ?? '').trim().slice(0, 200), label: active.getAttribute('aria-label') ?? '' } : null,
-      bodyScrollWidth: document.documentElement.scrollWidth,
-      bodyClientWidth: document.documentElement.clientWidth,
-    };
-  });
+  return (await frame.evaluate(readBatchScript)) as Record<string, unknown>;
 }
 
 async function focusedTreeRow(page: Page): Promise<{ label: string; level: number } | undefined> {

@@ -91,7 +91,7 @@ function renderHead(): void {
   const row = el('tr');
   for (const c of columns()) {
     const sorted = table.sortKey === c.key;
-    const th = el('th', { scope: 'col', 'aria-sort': sorted ? table.direction : 'none' });
+    const th = el('th', { scope: 'col', class: `col-${c.key}`, 'aria-sort': sorted ? table.direction : 'none' });
     const b = el('button', { type: 'button', class: 'sort', 'data-testid': `sort-${c.key}`, title: sorted && table.direction === 'ascending' ? s.sortDescending : s.sortAscending }, c.label, sorted ? (table.direction === 'ascending' ? ' ▲' : ' ▼') : '');
     b.addEventListener('click', () => {
       table = toggleSort(table, c.key);
@@ -157,9 +157,10 @@ function renderTable(): void {
       'tr',
       { tabindex: i === focusedRow ? '0' : '-1', 'data-index': String(r.index), 'data-testid': 'row', title: state.strings!.openHint },
       statusCell(r),
-      el('td', { class: 'name' }, r.displayName),
-      el('td', { class: 'dn' }, r.dn),
-      el('td', {}, r.action),
+      // Narrow views show the DN under the name (media/batch.css hides the DN column).
+      el('td', { class: 'name' }, el('span', {}, r.displayName), el('span', { class: 'dn-under' }, ...breakable(r.dn))),
+      el('td', { class: 'dn' }, ...breakable(r.dn)),
+      el('td', { class: 'action' }, r.action),
       el('td', { class: 'code', ...(r.reason || r.explanation ? { title: r.explanation ?? r.reason ?? '' } : {}) }, r.errorCode ?? ''),
     );
     tr.addEventListener('click', () => {
@@ -203,6 +204,13 @@ body.addEventListener('focusin', (event) => {
   }
 });
 
+/** A DN as text with line-break opportunities after its commas (no markup from the data). */
+function breakable(dn: string): Node[] {
+  const out: Node[] = [];
+  for (const part of dn.split(/(?<=,)/)) out.push(document.createTextNode(part), document.createElement('wbr'));
+  return out;
+}
+
 function open(row: BatchRowView): void {
   vscode.postMessage({ type: 'openRow', index: row.index });
 }
@@ -222,7 +230,8 @@ function renderProgress(): void {
   progressBar.value = state.phase === 'finished' ? 1 : fraction(p);
   const parts = [p.pass ? `${p.pass}: ` : '', format(s.progressCount, p.done, p.total)];
   const r = rate(p);
-  if (r !== undefined) parts.push(` · ${format(s.rate, Math.round(r))}`);
+  // A finished what-if ran two passes: one rate over both would mislead, so none is shown.
+  if (r !== undefined && (running || state.run?.kind !== 'whatIf')) parts.push(` · ${format(s.rate, Math.round(r))}`);
   const eta = etaMs(p);
   if (running && eta !== undefined) parts.push(` · ${format(s.eta, formatDuration(eta))}`);
   if (state.phase === 'finished') parts.push(` · ${s.finished} (${formatDuration(p.elapsedMs)})`);
