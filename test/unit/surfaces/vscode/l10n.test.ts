@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { collectMessages } from '../../../../scripts/l10n-export.mjs';
+import { collectMessages, externalizeManifest } from '../../../../scripts/l10n-export.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const read = (file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
@@ -63,4 +63,15 @@ test('l10n/bundle.l10n.json holds every vscode.l10n.t message under src/, each a
 test('the packaged .vsix keeps the localization files', () => {
   const ignore = readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
   for (const kept of ['!package.nls.json', '!l10n/**', '!dist/batch-webview.js']) assert.ok(ignore.includes(kept), `.vscodeignore keeps ${kept}`);
+});
+
+test('l10n-export --manifest moves a newly merged English command title into package.nls.json, and nothing else', () => {
+  const copy = structuredClone(manifest) as Record<string, any>;
+  const strings = structuredClone(nls) as Record<string, string>;
+  assert.deepEqual(externalizeManifest(copy, strings), [], 'the manifest as shipped has nothing left to move');
+  copy.contributes.commands.push({ command: 'singleObjectSync.findObject', title: 'Find Object…', category: 'Single Object Sync' });
+  assert.deepEqual(externalizeManifest(copy, strings), ['command.findObject.title']);
+  assert.equal(copy.contributes.commands.at(-1).title, '%command.findObject.title%');
+  assert.equal(copy.contributes.commands.at(-1).category, '%command.category%');
+  assert.equal(strings['command.findObject.title'], 'Find Object…');
 });
