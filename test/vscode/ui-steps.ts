@@ -44,8 +44,8 @@ export type UiStep =
   | { do: 'batchWait'; phases: string[]; minRows?: number; timeoutMs?: number }
   /** The batch results webview: record what it shows (title, progress, counts, rows, focus). */
   | { do: 'batchRead' }
-  /** The batch results webview, keyboard only: press each key ("type:text" types) and record the focused element after each. */
-  | { do: 'batchKeys'; keys: string[] }
+  /** The batch results webview, keyboard only: press each key ("type:text" types) and record the focused element after each; with `until`, repeat the keys until the focused element's data-testid is `until` (at most `max` rounds). */
+  | { do: 'batchKeys'; keys: string[]; until?: string; max?: number }
   /** Resize the browser window (the workbench re-lays out), e.g. 900 px wide. */
   | { do: 'viewport'; width: number; height: number };
 
@@ -485,14 +485,18 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
     case 'batchKeys': {
       const frame = await batchFrameOf(page);
       if (!frame) throw new Error('no batch results webview');
-      const focus: unknown[] = [];
-      for (const key of step.keys) {
-        if (key.startsWith('type:')) await page.keyboard.type(key.slice(5), { delay: 20 });
-        else await page.keyboard.press(key);
-        await page.waitForTimeout(150);
-        focus.push((await readBatch(frame)).focused);
+      const focus: { testid?: string }[] = [];
+      const rounds = step.until ? step.max ?? 20 : 1;
+      for (let round = 0; round < rounds && !(step.until && focus.at(-1)?.testid === step.until); round++) {
+        for (const key of step.keys) {
+          if (key.startsWith('type:')) await page.keyboard.type(key.slice(5), { delay: 20 });
+          else await page.keyboard.press(key);
+          await page.waitForTimeout(150);
+          focus.push((await readBatch(frame)).focused as { testid?: string });
+        }
       }
       result.focus = focus;
+      if (step.until && focus.at(-1)?.testid !== step.until) throw new Error(`the keyboard focus never reached ${step.until}: ${JSON.stringify(focus)}`);
       Object.assign(result, await readBatch(frame));
       break;
     }
