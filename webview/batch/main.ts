@@ -32,7 +32,10 @@ const title = el('h1', { 'data-testid': 'title' });
 const badge = el('span', { class: 'badge', 'data-testid': 'mode' });
 const scopeLine = el('p', { class: 'scope', 'data-testid': 'scope' });
 const progressBar = el('progress', { max: '1', value: '0', 'data-testid': 'progress' });
-const progressText = el('span', { class: 'progress-text', 'data-testid': 'progress-text', role: 'status', 'aria-live': 'polite' });
+const progressText = el('span', { class: 'progress-text', 'data-testid': 'progress-text' });
+// Announced to screen readers only when the phase changes (the progress line changes 4 times a second).
+const announcer = el('span', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'data-testid': 'announcer' });
+let announcedPhase = '';
 const cancelButton = el('button', { type: 'button', 'data-testid': 'cancel' });
 const deletionBox = el('div', { class: 'deletion', 'data-testid': 'deletion', role: 'alert', hidden: '' });
 const errorBox = el('div', { class: 'error', 'data-testid': 'error', role: 'alert', hidden: '' });
@@ -47,7 +50,7 @@ const notesBox = el('ul', { class: 'notes', 'data-testid': 'notes' });
 tableElement.append(head, body);
 app.append(
   el('header', {}, el('div', { class: 'title-row' }, title, badge), scopeLine),
-  el('div', { class: 'progress-row' }, progressBar, progressText, cancelButton),
+  el('div', { class: 'progress-row' }, progressBar, progressText, cancelButton, announcer),
   deletionBox,
   errorBox,
   countsBar,
@@ -237,6 +240,9 @@ function renderProgress(): void {
   if (state.phase === 'finished') parts.push(` · ${s.finished} (${formatDuration(p.elapsedMs)})`);
   if (state.phase === 'cancelled') parts.push(` · ${format(s.cancelledSummary, state.rows.length, state.notDone ?? 0)}`);
   progressText.textContent = parts.join('');
+  progressBar.setAttribute('aria-label', progressText.textContent);
+  if (state.phase !== announcedPhase && (state.phase === 'finished' || state.phase === 'cancelled' || state.phase === 'failed')) announcer.textContent = progressText.textContent;
+  announcedPhase = state.phase;
 }
 
 function render(): void {
