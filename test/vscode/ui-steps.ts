@@ -144,15 +144,23 @@ async function reportFrameOf(page: Page): Promise<Frame | undefined> {
   return undefined;
 }
 
+/** The batch results view on screen: several may exist (hidden ones keep their context), the visible, newest one counts. */
 async function batchFrameOf(page: Page): Promise<Frame | undefined> {
+  let fallback: Frame | undefined;
+  let visible: Frame | undefined;
   for (const frame of page.frames()) {
     try {
-      if (await frame.$('#sos-batch')) return frame;
+      if (!(await frame.$('#sos-batch'))) continue;
+      fallback = frame;
+      // The content frame sits in VS Code's webview host frame, which sits in the workbench.
+      const host = frame.parentFrame();
+      const element = host ? await host.frameElement() : undefined;
+      if (element && (await element.isVisible())) visible = frame;
     } catch {
       // frames come and go
     }
   }
-  return undefined;
+  return visible ?? fallback;
 }
 
 /**
