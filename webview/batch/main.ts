@@ -236,8 +236,9 @@ function renderProgress(): void {
   // A finished what-if ran two passes: one rate over both would mislead, so none is shown.
   if (r !== undefined && (running || state.run?.kind !== 'whatIf')) parts.push(` · ${format(s.rate, Math.round(r))}`);
   const eta = etaMs(p);
-  if (running && eta !== undefined) parts.push(` · ${format(s.eta, formatDuration(eta))}`);
-  if (state.phase === 'finished') parts.push(` · ${s.finished} (${formatDuration(p.elapsedMs)})`);
+  const units = { seconds: s.durationSeconds, minutes: s.durationMinutes, hours: s.durationHours };
+  if (running && eta !== undefined) parts.push(` · ${format(s.eta, formatDuration(eta, units))}`);
+  if (state.phase === 'finished') parts.push(` · ${s.finished} (${formatDuration(p.elapsedMs, units)})`);
   if (state.phase === 'cancelled') parts.push(` · ${format(s.cancelledSummary, state.rows.length, state.notDone ?? 0)}`);
   progressText.textContent = parts.join('');
   progressBar.setAttribute('aria-label', progressText.textContent);

@@ -129,6 +129,10 @@ export interface BatchStrings {
   deletionWithin: string;
   deletionExceeds: string;
   notes: string;
+  /** Durations: "{0} s", "{0} min {1} s", "{0} h {1} min". */
+  durationSeconds: string;
+  durationMinutes: string;
+  durationHours: string;
 }
 
 export interface BatchViewState {

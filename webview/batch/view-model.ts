@@ -113,13 +113,23 @@ export function fraction(progress: BatchProgress): number {
   return Math.min(1, (before * progress.total + progress.done) / (passes * progress.total));
 }
 
-/** 42 s, 3 min 5 s, 1 h 2 min: short and language-neutral enough for an estimate. */
-export function formatDuration(ms: number): string {
+export interface DurationUnits {
+  /** "{0} s" */
+  seconds: string;
+  /** "{0} min {1} s" */
+  minutes: string;
+  /** "{0} h {1} min" */
+  hours: string;
+}
+const englishUnits: DurationUnits = { seconds: '{0} s', minutes: '{0} min {1} s', hours: '{0} h {1} min' };
+
+/** 42 s, 3 min 5 s, 1 h 2 min (the host's localized templates). */
+export function formatDuration(ms: number, units: DurationUnits = englishUnits): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return format(units.seconds, s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return format(units.minutes, m, s % 60);
+  return format(units.hours, Math.floor(m / 60), m % 60);
 }
 
 /** "{0} of {1}" with the arguments put in (the host's localized templates). */

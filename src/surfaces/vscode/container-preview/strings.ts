@@ -49,5 +49,8 @@ export function batchStrings(): BatchStrings {
     deletionWithin: vscode.l10n.t('{0} delete(s): within the export deletion threshold of {1}.'),
     deletionExceeds: vscode.l10n.t('{0} deletes: more than the export deletion threshold of {1}. Entra Connect would stop the export.'),
     notes: vscode.l10n.t('Notes'),
+    durationSeconds: vscode.l10n.t('{0} s'),
+    durationMinutes: vscode.l10n.t('{0} min {1} s'),
+    durationHours: vscode.l10n.t('{0} h {1} min'),
   };
 }

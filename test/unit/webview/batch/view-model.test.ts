@@ -77,6 +77,7 @@ test('durations and templates for people', () => {
   assert.equal(formatDuration(42_400), '42 s');
   assert.equal(formatDuration(185_000), '3 min 5 s');
   assert.equal(formatDuration(3_720_000), '1 h 2 min');
+  assert.equal(formatDuration(185_000, { seconds: '{0} Sek.', minutes: '{0} Min. {1} Sek.', hours: '{0} Std. {1} Min.' }), '3 Min. 5 Sek.', 'units come from the host');
   assert.equal(format('{0} of {1} objects', 1234, 5000), `${(1234).toLocaleString()} of ${(5000).toLocaleString()} objects`);
   assert.equal(format('{1} before {0}', 'a', 'b'), 'b before a', 'a translation may reorder');
   assert.equal(format('{2}', 'a'), '{2}', 'a missing argument stays visible');
