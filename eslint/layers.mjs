@@ -16,7 +16,7 @@ export function layerOf(relative) {
   if (within(p, 'src/app')) return 'app';
   if (within(p, 'src/surfaces/cli')) return 'cli';
   if (within(p, 'src/surfaces/vscode')) return 'vscode';
-  if (/^webview\/protocol(\.ts)?$/.test(p)) return 'webview-protocol';
+  if (/^webview\/(batch\/)?protocol(\.ts)?$/.test(p)) return 'webview-protocol';
   if (p.startsWith('webview/')) return 'webview';
   if (p.startsWith('schemas/')) return 'schemas';
   if (p.startsWith('src/')) return 'unplaced';

@@ -30,5 +30,6 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/app/session.ts'], outfile: 'dist/session.js', platform: 'node', format: 'cjs', target: 'node20' }),
   esbuild.build({ ...common, entryPoints: ['src/surfaces/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' }),
+  esbuild.build({ ...common, entryPoints: ['webview/batch/main.ts'], outfile: 'dist/batch-webview.js', platform: 'browser', format: 'iife', target: 'es2022' }),
 ]);
 await chmod('dist/cli.js', 0o755);

@@ -35,7 +35,19 @@ export type UiStep =
   | { do: 'panelClick'; button: string }
   | { do: 'forge'; message: unknown }
   | { do: 'panelButtons' }
-  | { do: 'wait'; ms: number };
+  | { do: 'wait'; ms: number }
+  /** Keyboard only: focus the tree, walk down to each label in turn (ArrowDown), expanding all but the last (ArrowRight). */
+  | { do: 'keyTree'; path: { label: string; level: number }[] }
+  /** Keyboard only: open the focused row's context menu (Shift+F10), move to the item (ArrowDown), Enter. Records the items. */
+  | { do: 'keyMenu'; item: string }
+  /** The batch results webview: wait until its phase is one of `phases` (records what it shows). */
+  | { do: 'batchWait'; phases: string[]; minRows?: number; timeoutMs?: number }
+  /** The batch results webview: record what it shows (title, progress, counts, rows, focus). */
+  | { do: 'batchRead' }
+  /** The batch results webview, keyboard only: press each key ("type:text" types) and record the focused element after each; with `until`, repeat the keys until the focused element's data-testid is `until` (at most `max` rounds). */
+  | { do: 'batchKeys'; keys: string[]; until?: string; max?: number }
+  /** Resize the browser window (the workbench re-lays out), e.g. 900 px wide. */
+  | { do: 'viewport'; width: number; height: number };
 
 export interface TreeRow {
   label: string;
@@ -130,6 +142,65 @@ async function reportFrameOf(page: Page): Promise<Frame | undefined> {
     }
   }
   return undefined;
+}
+
+/** The batch results view on screen: several may exist (hidden ones keep their context), the visible, newest one counts. */
+async function batchFrameOf(page: Page): Promise<Frame | undefined> {
+  let fallback: Frame | undefined;
+  let visible: Frame | undefined;
+  for (const frame of page.frames()) {
+    try {
+      if (!(await frame.$('#sos-batch'))) continue;
+      fallback = frame;
+      // The content frame sits in VS Code's webview host frame, which sits in the workbench.
+      const host = frame.parentFrame();
+      const element = host ? await host.frameElement() : undefined;
+      if (element && (await element.isVisible())) visible = frame;
+    } catch {
+      // frames come and go
+    }
+  }
+  return visible ?? fallback;
+}
+
+/**
+ * What a person sees in the batch results view (text only) and where the focus is. A string,
+ * not a function: tsx would wrap the inner helpers in __name(), which the page does not have.
+ */
+const readBatchScript = `(() => {
+  const app = document.getElementById('sos-batch');
+  const text = (id) => ((app.querySelector('[data-testid="' + id + '"]') || {}).textContent || '').trim();
+  const box = (id) => app.querySelector('[data-testid="' + id + '"]');
+  const active = document.activeElement;
+  return {
+    phase: app.dataset.phase || '',
+    title: text('title'),
+    mode: text('mode'),
+    scope: text('scope'),
+    progressText: text('progress-text'),
+    cancelVisible: !!box('cancel') && !box('cancel').hidden,
+    deletion: box('deletion').hidden ? '' : text('deletion'),
+    error: box('error').hidden ? '' : text('error'),
+    footer: text('footer'),
+    counts: Array.from(app.querySelectorAll('[data-testid^="count-"]')).map((b) => ({ id: b.dataset.testid, text: (b.textContent || '').trim(), pressed: b.getAttribute('aria-pressed') })),
+    headers: Array.from(app.querySelectorAll('th')).map((th) => ({ text: (th.textContent || '').trim(), sort: th.getAttribute('aria-sort') })),
+    rows: Array.from(app.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.children).map((td) => ((td.classList.contains('name') ? td.firstElementChild : td).textContent || '').trim())),
+    focused: active ? { tag: active.tagName.toLowerCase(), testid: (active.dataset && active.dataset.testid) || '', text: (active.textContent || '').trim().slice(0, 200), label: active.getAttribute('aria-label') || '' } : null,
+    bodyScrollWidth: document.documentElement.scrollWidth,
+    bodyClientWidth: document.documentElement.clientWidth,
+  };
+})()`;
+
+async function readBatch(frame: Frame): Promise<Record<string, unknown>> {
+  return (await frame.evaluate(readBatchScript)) as Record<string, unknown>;
+}
+
+async function focusedTreeRow(page: Page): Promise<{ label: string; level: number } | undefined> {
+  return page
+    .locator('.customview-tree .monaco-list-row.focused')
+    .first()
+    .evaluate((r) => ({ label: (r.querySelector('.label-name')?.textContent ?? '').trim(), level: Number(r.getAttribute('aria-level') ?? 0) }))
+    .catch(() => undefined);
 }
 
 async function dismissDialogIfAny(page: Page): Promise<string | undefined> {
@@ -358,6 +429,88 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
     }
     case 'wait':
       await page.waitForTimeout(step.ms);
+      break;
+    case 'keyTree': {
+      // As the view's focus command leaves it: keyboard focus in the list, on its first row.
+      await page.locator('.customview-tree .monaco-list').first().focus();
+      await page.keyboard.press('Home');
+      const walked: string[] = [];
+      for (const [i, target] of step.path.entries()) {
+        let at = await focusedTreeRow(page);
+        for (let n = 0; n < 400 && !(at?.label === target.label && at.level === target.level); n++) {
+          await page.keyboard.press('ArrowDown');
+          await page.waitForTimeout(40);
+          at = await focusedTreeRow(page);
+          if (n > 0 && n % 50 === 0) await page.waitForTimeout(500); // children still loading
+        }
+        if (!(at?.label === target.label && at.level === target.level)) throw new Error(`keyboard focus never reached ${target.label} (level ${target.level}); at ${JSON.stringify(at)}`);
+        walked.push(target.label);
+        if (i < step.path.length - 1) {
+          const row = page.locator('.customview-tree .monaco-list-row.focused').first();
+          if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
+          await waitForChildren(page, target.label, target.level);
+        }
+      }
+      result.walked = walked;
+      break;
+    }
+    case 'keyMenu': {
+      await page.keyboard.press('Shift+F10');
+      const menu = page.locator('.context-view .monaco-menu, .monaco-menu-container .monaco-menu').first();
+      await waitVisible(menu, 10_000);
+      result.items = await menu.locator('.action-item .action-label').evaluateAll((as) => as.map((a) => (a.getAttribute('aria-label') ?? a.textContent ?? '').trim()).filter((t) => t !== ''));
+      const focusedItem = async () => ((await menu.locator('.action-item.focused .action-label').first().textContent().catch(() => '')) ?? '').trim();
+      let seen = await focusedItem();
+      for (let n = 0; n < 30 && seen !== step.item; n++) {
+        await page.keyboard.press('ArrowDown');
+        await page.waitForTimeout(60);
+        seen = await focusedItem();
+      }
+      if (seen !== step.item) throw new Error(`the context menu has no ${step.item}: ${JSON.stringify(result.items)}`);
+      await page.keyboard.press('Enter');
+      break;
+    }
+    case 'batchWait': {
+      const until = Date.now() + (step.timeoutMs ?? 120_000);
+      let seen: Record<string, unknown> = {};
+      const done = () => step.phases.includes(String(seen.phase)) && ((seen.rows as unknown[] | undefined)?.length ?? 0) >= (step.minRows ?? 0);
+      while (Date.now() < until) {
+        const frame = await batchFrameOf(page);
+        seen = frame ? await readBatch(frame).catch(() => ({})) : {};
+        if (done()) break;
+        await page.waitForTimeout(200);
+      }
+      Object.assign(result, seen);
+      if (!done()) throw new Error(`the batch view did not reach ${step.phases.join('/')}: ${JSON.stringify({ ...seen, rows: (seen.rows as unknown[] | undefined)?.length })}`);
+      break;
+    }
+    case 'batchRead': {
+      const frame = await batchFrameOf(page);
+      if (!frame) throw new Error('no batch results webview');
+      Object.assign(result, await readBatch(frame));
+      break;
+    }
+    case 'batchKeys': {
+      const frame = await batchFrameOf(page);
+      if (!frame) throw new Error('no batch results webview');
+      const focus: { testid?: string }[] = [];
+      const rounds = step.until ? step.max ?? 20 : 1;
+      for (let round = 0; round < rounds && !(step.until && focus.at(-1)?.testid === step.until); round++) {
+        for (const key of step.keys) {
+          if (key.startsWith('type:')) await page.keyboard.type(key.slice(5), { delay: 20 });
+          else await page.keyboard.press(key);
+          await page.waitForTimeout(150);
+          focus.push((await readBatch(frame)).focused as { testid?: string });
+        }
+      }
+      result.focus = focus;
+      if (step.until && focus.at(-1)?.testid !== step.until) throw new Error(`the keyboard focus never reached ${step.until}: ${JSON.stringify(focus)}`);
+      Object.assign(result, await readBatch(frame));
+      break;
+    }
+    case 'viewport':
+      await page.setViewportSize({ width: step.width, height: step.height });
+      await page.waitForTimeout(800);
       break;
   }
 }

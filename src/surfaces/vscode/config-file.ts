@@ -26,7 +26,7 @@ export function configurationPath(): string {
     if (!path.isAbsolute(chosen)) {
       throw new SyncError(extensionErrors.ConfigurationFileNotUsable, {
         path: chosen,
-        detail: 'in an untrusted workspace only an absolute path from your user settings is used (a relative one would resolve inside the workspace)',
+        detail: vscode.l10n.t('in an untrusted workspace only an absolute path from your user settings is used (a relative one would resolve inside the workspace)'),
       });
     }
     return chosen;

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { reportViewType } from '../../../webview/protocol';
 import { registerCommands } from './commands';
+import { registerContainerCommands } from './container-preview/commands';
+import { ContainerPreview } from './container-preview/container-preview';
 import { log } from './log';
 import { ReportPanel } from './panel/report-panel';
 import { SessionHost } from './session-host';
@@ -19,12 +21,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new DirectoryTreeProvider(sessions);
   const treeView = vscode.window.createTreeView('singleObjectSync.directory', { treeDataProvider: tree, showCollapseAll: true });
   const runner = new SyncRunner(context, sessions, ui);
+  const containerPreview = new ContainerPreview(context, sessions, runner, ui);
 
   context.subscriptions.push(
     sessions,
     tree,
     treeView,
     ...registerCommands({ extension: context, sessions, tree, runner, ui }),
+    ...registerContainerCommands({ tree, preview: containerPreview, ui }),
     vscode.window.registerWebviewPanelSerializer(reportViewType, {
       async deserializeWebviewPanel(panel, state) {
         ReportPanel.revive(panel, context.extensionUri, runner, state);

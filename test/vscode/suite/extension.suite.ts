@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
 import type { TreeRow, UiStep } from '../ui-steps';
 import { checkpoint, eventually, readSuiteConfig, recordMetric } from './support';
+import { defineContainerPreviewTests } from './container-preview.suite';
 import { secretSeen, startTraps, type Traps } from './traps';
 
 const extensionId = 'single-object-sync.single-object-sync';
@@ -536,6 +537,9 @@ export function defineSuite(): void {
       assert.deepEqual(secretSeen(t, config.adPassword), [], 'the ldap:// server with allowInsecure receives no bind password');
       assert.equal(t.requests.filter((r) => r.method === 'POST').length, 0, 'no token request reached the changed authority');
     });
+
+    // Before the by-DN preview below: the suite must end on that preview (the reload check).
+    defineContainerPreviewTests({ config, page: fullPage, logText, logMark, logLine });
 
     fullPage('Sync Object by Distinguished Name... validates the DN as it is typed and takes the chosen mode', async () => {
       markResults();

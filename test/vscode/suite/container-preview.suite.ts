@@ -1,0 +1,181 @@
+// Preview Sync of Container and What If…, in real VS Code, driven by the keyboard as a person
+// without a mouse would: the tree (arrows), its context menu (Shift+F10), the results view
+// (Tab, typing, Enter). Screenshots in the dark theme, in high contrast and at 900 px wide.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { UiStep } from '../ui-steps';
+import { checkpoint, type SuiteConfig } from './support';
+
+type Observed = Record<string, any>;
+
+export interface ContainerSuiteContext {
+  config: SuiteConfig;
+  page: (title: string, fn: () => Promise<void>) => void;
+  logText: () => string;
+  logMark: () => number;
+  logLine: (what: string, pattern: RegExp, since?: number) => Promise<string>;
+}
+
+const previewItem = 'Preview Sync of Container (Staging Mode)';
+
+export function defineContainerPreviewTests({ config, page, logText, logMark, logLine }: ContainerSuiteContext): void {
+  let n = 0;
+  async function ui(name: string, steps: UiStep[]): Promise<Observed[]> {
+    const answer = await checkpoint(`container-${name}-${++n}`, { ui: steps });
+    assert.deepEqual(answer.problems, [], `the workbench did what was asked (${name})`);
+    return (answer.observed.steps as Observed[]) ?? [];
+  }
+  const partitionLabel = () => config.dns.partition.split(',').map((p) => p.replace(/^DC=/i, '')).join('.');
+  const countOf = (view: Observed, id: string) => Number(/([\d,.\s]+)$/.exec(String((view.counts as Observed[]).find((c) => c.id === `count-${id}`)?.text ?? ''))?.[1]?.replace(/\D/g, '') ?? NaN);
+  const setTheme = (theme: string | undefined) => vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+
+  page('Preview Sync of Container by keyboard only: arrows to OU=Sales, Shift+F10, the results view counts, filters, sorts and Enter opens a row\'s report', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.singleObjectSync');
+    const mark = logMark();
+    const steps = await ui('keyboard', [
+      { do: 'keyTree', path: [{ label: partitionLabel(), level: 2 }, { label: 'Contoso', level: 3 }, { label: 'Sales', level: 4 }] },
+      { do: 'keyMenu', item: previewItem },
+      { do: 'batchWait', phases: ['finished'], minRows: 5, timeoutMs: 100_000 },
+    ]);
+    const menu = steps[1]!.items as string[];
+    assert.ok(menu.includes(previewItem), `the OU's menu offers the container preview (${menu.join(', ')})`);
+    assert.ok(!menu.includes('Sync Object'), 'no export on an OU');
+    const done = steps[2]!;
+    assert.match(String(done.title), /Preview Sync of Container/);
+    assert.match(String(done.mode), /nothing is written/i, 'the view says it is staging');
+    assert.match(String(done.scope), /OU=Sales/);
+    const rows = done.rows as string[][];
+    const total = countOf(done, 'all');
+    assert.equal(total, rows.length, 'All counts every row');
+    assert.equal(['success', 'warning', 'failure', 'skipped'].reduce((s, k) => s + countOf(done, k), 0), total, 'the status counts add up');
+    assert.ok(rows.some((r) => r[1] === 'Alice Wu'), 'Alice Wu is in the OU\'s results');
+    assert.ok(rows.some((r) => r[2]!.includes('OU=Paris,OU=EMEA,OU=Sales')), 'the subtree is included (three deep)');
+    assert.match(String(done.progressText), new RegExp(`${total} of ${total} objects.*Finished`), 'the progress line ends finished');
+    await logLine('the batch was logged', /Container preview of OU=Sales,.*: \d+ object\(s\)/, mark);
+
+    // Keyboard in the view: Tab reaches the count buttons, the filter, the column headers, then the table.
+    const [walk] = await ui('keyboard-view', [{ do: 'batchKeys', keys: ['Tab'], until: 'row', max: 20 }]);
+    const order = (walk!.focus as ({ testid: string; tag: string } | null)[]).map((f) => f?.testid || f?.tag || '');
+    const at = (id: string) => order.indexOf(id);
+    assert.ok(at('count-all') >= 0 && at('count-failure') > at('count-all') && at('filter') > at('count-failure') && at('sort-status') > at('filter') && at('sort-errorCode') > at('sort-status') && at('row') > at('sort-errorCode'), `focus order: counts, filter, headers, table (${order.join(' > ')})`);
+
+    // Back to the filter (through the headers), type, sort by the first column with Enter, Tab to the row, Enter opens its report panel.
+    const open = await ui('keyboard-open', [
+      { do: 'batchKeys', keys: ['Shift+Tab'], until: 'filter', max: 10 },
+      { do: 'batchKeys', keys: ['type:alice wu', 'Tab', 'Enter'] },
+      { do: 'batchKeys', keys: ['Tab'], until: 'row', max: 10 },
+      { do: 'batchKeys', keys: ['Enter'] },
+      { do: 'panelWait', mode: 'staging', timeoutMs: 60_000 },
+    ]);
+    const back = (open[0]!.focus as { testid: string }[]).map((f) => f.testid);
+    assert.ok(back.includes('sort-status') && back.at(-1) === 'filter', `Shift+Tab from the table leads back through the headers to the filter (${back.join(' > ')})`);
+    const sorted = open[1]!;
+    assert.equal((sorted.focused as { testid: string }).testid, 'sort-status', 'Enter sorted and the header kept the focus');
+    assert.equal((sorted.headers as Observed[])[0]!.sort, 'ascending', 'Enter on the first header sorts by it');
+    const filtered = open[2]!;
+    assert.deepEqual((filtered.rows as string[][]).map((r) => r[1]), ['Alice Wu'], 'typing in the filter leaves the one matching row');
+    assert.match(String(open[4]!.dn), /^CN=Alice Wu,OU=Sales/i, 'Enter on the row opened Alice Wu\'s report panel');
+  });
+
+  page('the results view in high contrast and at 900 px: nothing scrolls sideways, every control stays reachable', async () => {
+    try {
+      // One editor group, the results view in front: what a person at 900 px would arrange.
+      await vscode.commands.executeCommand('workbench.action.joinAllGroups');
+      const index = vscode.window.tabGroups.activeTabGroup.tabs.findIndex((t) => t.label.startsWith('Preview: Sales'));
+      if (index >= 0) await vscode.commands.executeCommand('workbench.action.openEditorAtIndex', index);
+      await setTheme('Default High Contrast');
+      const [wide, , narrow] = await ui('hc-900', [
+        { do: 'batchRead' },
+        { do: 'viewport', width: 900, height: 920 },
+        { do: 'batchRead' },
+      ]);
+      assert.ok(wide);
+      assert.ok(Number(narrow!.bodyScrollWidth) <= Number(narrow!.bodyClientWidth) + 1, `no horizontal scroll at 900 px (${narrow!.bodyScrollWidth} > ${narrow!.bodyClientWidth})`);
+      await setTheme('Default Dark Modern');
+      const [dark] = await ui('dark-900', [{ do: 'batchRead' }]);
+      assert.ok(Number(dark!.bodyScrollWidth) <= Number(dark!.bodyClientWidth) + 1);
+    } finally {
+      await ui('viewport-back', [{ do: 'viewport', width: 1500, height: 920 }]);
+      await setTheme(undefined);
+    }
+  });
+
+  page('a preview of the 5,000-user OU shows rate and ETA, and Cancel (keyboard) stops cleanly, keeping what was done', async () => {
+    const mark = logMark();
+    const running = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.previewContainer', config.dns.bulk));
+    const steps = await ui('cancel', [
+      { do: 'batchWait', phases: ['running'], minRows: 1, timeoutMs: 100_000 },
+      // The view has the focus after it opens: Tab reaches Cancel first (it is the first control).
+      { do: 'batchKeys', keys: ['Tab'] },
+      { do: 'batchKeys', keys: ['Enter'] },
+      { do: 'batchWait', phases: ['cancelled'], timeoutMs: 60_000 },
+    ]);
+    await running;
+    const live = steps[0]!;
+    assert.match(String(live.progressText), /of 5,?000 objects · \d[\d,]* objects\/s · about .+ left/, `rate and ETA while running (${String(live.progressText)})`);
+    assert.equal(live.cancelVisible, true);
+    assert.equal((steps[1]!.focused as { testid: string }).testid, 'cancel', 'Tab reached Cancel');
+    const end = steps[3]!;
+    const kept = countOf(end, 'all'); // the table draws at most 1,000 rows; All counts every one
+    assert.ok(kept > 0 && kept < 5000, `some objects done, not all (${kept})`);
+    assert.match(String(end.progressText), new RegExp(`Cancelled: ${kept.toLocaleString('en-US')} done, ${(5000 - kept).toLocaleString('en-US')} not started\\. Nothing was written\\.`));
+    assert.equal(end.cancelVisible, false, 'no Cancel once stopped');
+    const line = await logLine('the cancelled batch', /Container preview of OU=Bulk,.*cancelled with (\d+) not started/, mark);
+    assert.equal(Number(/cancelled with (\d+) not started/.exec(line)![1]), 5000 - kept, 'the log and the view agree on what was not done');
+  });
+
+  page('What If… with a proposed configuration that excludes OU=Sales lists the DELETE of the exported user and checks the deletion threshold; the state folder is untouched', async () => {
+    const current = JSON.parse(readFileSync(config.configFile, 'utf8')) as { activeDirectory: { partitions: { exclusions: string[] }[] }[] };
+    current.activeDirectory[0]!.partitions[0]!.exclusions.push(config.dns.sales);
+    const proposed = path.join(config.workspace, 'proposed', 'proposed.single-object-sync.json');
+    mkdirSync(path.dirname(proposed), { recursive: true });
+    writeFileSync(proposed, JSON.stringify(current, null, 2));
+    const stateDir = path.join(config.workspace, '.single-object-sync', 'state');
+    const snapshot = () => listing(stateDir);
+    const before = snapshot();
+    const mark = logMark();
+    const running = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.whatIfConfiguration', config.dns.sales));
+    const steps = await ui('what-if', [
+      { do: 'type', text: proposed, title: 'Choose the proposed configuration file' },
+      { do: 'batchWait', phases: ['finished'], minRows: 5, timeoutMs: 100_000 },
+    ]);
+    await running;
+    const view = steps[1]!;
+    assert.match(String(view.title), /What If/);
+    assert.match(String(view.scope), /proposed\.single-object-sync\.json/);
+    const rows = view.rows as string[][];
+    const eva = rows.find((r) => r[1] === 'Eva Green');
+    assert.ok(eva, 'Eva Green (exported earlier in this suite) is compared');
+    assert.equal(eva[0], 'DELETE', 'leaving scope with a cloud object: Entra Connect deletes it');
+    const alice = rows.find((r) => r[1] === 'Alice Wu');
+    assert.equal(alice?.[0], 'No longer created', 'leaving scope without a cloud object: simply not created');
+    const deletes = countOf(view, 'delete');
+    assert.ok(deletes >= 1);
+    assert.match(String(view.deletion), new RegExp(`${deletes} delete\\(s\\): within the export deletion threshold of 500`), `the threshold is checked (${String(view.deletion)})`);
+    assert.match(String(view.deletion), /check each one listed as DELETE/);
+    assert.ok(rows.every((r) => r[0] !== 'Create'), 'nothing newly in scope when an OU is excluded');
+    await logLine('the what-if was logged', /What-if of OU=Sales,.*\d+ DELETE/, mark);
+    assert.deepEqual(snapshot(), before, 'the state folder is exactly as before (both runs used copies)');
+    assert.doesNotMatch(logText().slice(mark), /Sync of .* started/, 'no single sync, no export ran');
+  });
+}
+
+/** Every file under a folder with its size and modification time. */
+function listing(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (!e.name.endsWith('.lock')) {
+        const s = statSync(full);
+        out.push(`${path.relative(dir, full)} ${s.size} ${s.mtimeMs}`);
+      }
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
