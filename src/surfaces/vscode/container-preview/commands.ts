@@ -3,9 +3,9 @@
 // (which asks for the container's DN). Both run in staging mode only, so a DN passed by
 // executeCommand can start nothing that writes.
 import * as vscode from 'vscode';
-import { extensionErrors } from '../../../engine/errors/catalog/extension';
+import { extensionErrors } from '../error-catalog';
 import { SyncError } from '../../../engine/errors/sync-error';
-import { parseDn } from '../../../engine/model/dn';
+import { Dn } from '../../../engine/model/dn';
 import { validateDistinguishedName } from '../commands';
 import { asSyncError } from '../errors';
 import { log } from '../log';
@@ -22,13 +22,13 @@ export interface ContainerCommandContext {
 /** The container's DN: an OU/container/partition node of this tree, a DN string, or asked for. */
 async function containerDn(ctx: ContainerCommandContext, arg: unknown, title: string): Promise<string | undefined> {
   if (ctx.tree.owns(arg)) {
-    if (arg.kind === 'partition') return arg.dn;
-    if (arg.kind === 'container') return arg.entry.dn;
+    if (arg.kind === 'partition') return arg.dn.toString();
+    if (arg.kind === 'container') return arg.entry.dn.toString();
   }
   if (typeof arg === 'string') {
     const dn = arg.trim();
     if (dn === '') throw new SyncError(extensionErrors.MissingDistinguishedName);
-    parseDn(dn); // a SyncError naming the position; nothing read
+    Dn.parse(dn); // a SyncError naming the position; nothing read
     return dn;
   }
   const typed = await ctx.ui.input({

@@ -12,6 +12,7 @@ import type { BatchPassResult, PreparedBatch } from '../../../app/batch/session-
 import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../../engine/batch/what-if';
 import { batchErrors } from '../../../engine/errors/catalog/batch';
 import { SyncError } from '../../../engine/errors/sync-error';
+import { Dn } from '../../../engine/model/dn';
 import type { DeletionCheck } from '../../../../webview/batch/protocol';
 import { asSyncError } from '../errors';
 import { log } from '../log';
@@ -63,7 +64,7 @@ export class ContainerPreview {
     log().info(`Container preview (staging mode) of ${base} started`);
     try {
       const session = await this.sessions.session();
-      const prepared = await session.prepareBatch({ kind: 'search', base, scope: 'subtree' });
+      const prepared = await session.prepareBatch({ kind: 'search', base: Dn.parse(base), scope: 'subtree' });
       panel.post({ type: 'init', strings: batchStrings(), run: { kind: 'preview', scope: prepared.scope, startDateTime: new Date().toISOString() } });
       panel.progress({ done: 0, total: prepared.dns.length, elapsedMs: performance.now() - started });
       let done = 0;
@@ -127,7 +128,7 @@ export class ContainerPreview {
         const foreign = endpointsNotInCurrent(current.config, proposed.config);
         if (foreign.length) throw new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedFile, problem: `in an untrusted workspace it may only name the endpoints of the current configuration, not ${foreign.join('; ')}` });
       }
-      const prepared = await current.prepareBatch({ kind: 'search', base, scope: 'subtree' });
+      const prepared = await current.prepareBatch({ kind: 'search', base: Dn.parse(base), scope: 'subtree' });
       panel.post({ type: 'init', strings: batchStrings(), run: { ...run, scope: prepared.scope } });
       const pass = async (s: Session, label: string, passIndex: number): Promise<BatchPassResult> => {
         let done = 0;
@@ -147,7 +148,7 @@ export class ContainerPreview {
       const after = abort.signal.aborted ? undefined : await pass(proposed, vscode.l10n.t('Proposed configuration'), 2);
       const entries: WhatIfEntry[] = [];
       if (after) {
-        for (const dn of prepared.dns) {
+        for (const dn of prepared.dns.map(String)) {
           const a = before.summaries.get(dn);
           const b = after.summaries.get(dn);
           if (a && b) entries.push(compareRuns(dn, a, b));
@@ -197,7 +198,7 @@ export class ContainerPreview {
         if (!abort.signal.aborted) log().info('Batch cancelled from the results view: the objects in flight finish, nothing new starts.');
         abort.abort();
       },
-      openRow: async (row) => this.runner.run(row.dn, true),
+      openRow: async (row) => this.runner.run(Dn.parse(row.dn), true),
     });
     // Closing the view stops the run the same way.
     panel.onDidClose(() => abort.abort());
