@@ -396,7 +396,7 @@ export class LdapDirectorySource implements DirectorySource {
         c.search(groupDn, { scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['1.1'], timeLimit: this.timeLimitSeconds }),
       );
       if (read.searchEntries.length === 0) {
-        throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn, matchedDn: '(none)' });
+        throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn, matchedDn: '(none)', didYouMean: '' });
       }
     }
     return false;

@@ -135,7 +135,7 @@ export class LdifDirectorySource implements DirectorySource {
     const snap = await this.load();
     this.operations++;
     const base = normalizeDn(search.base);
-    if (!snap.byDn.has(base)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base, matchedDn: '(none)' });
+    if (!snap.byDn.has(base)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base, matchedDn: '(none)', didYouMean: '' });
     for (const object of snap.byDn.values()) {
       const rdns = normalizedRdns(object.dn);
       const parent = rdns.slice(1).join(',');
@@ -152,7 +152,7 @@ export class LdifDirectorySource implements DirectorySource {
     const snap = await this.load();
     this.operations++;
     const group = snap.byDn.get(normalizeDn(groupDn));
-    if (!group) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn, matchedDn: '(none)' });
+    if (!group) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn, matchedDn: '(none)', didYouMean: '' });
     return (getValues(group.attributes, 'member') ?? []).some((v) => typeof v === 'string' && dnEquals(v, memberDn));
   }
 }
