@@ -262,12 +262,12 @@ describe('group filtering', () => {
   test('an object that does not exist names the closest existing parent and a near sibling (a typo)', async () => {
     const { summary } = await world.session.sync(ou('CN=Alice Wo,OU=Sales'), { stagingMode: true, noHtmlReport: true });
     assert.equal(code(summary), 'NoSuchObject');
-    const action = summary.provisioningStatusInfo.errorInformation!.recommendedAction;
+    const action = summary.provisioningStatusInfo.errorInformation!.recommendedAction ?? '';
     // AD answers noSuchObject; the parent that exists is OU=Sales, and CN=Alice Wu is one letter away.
     assert.ok(action.includes(`The closest existing parent is ${ou('OU=Sales')}.`), action);
     assert.ok(action.includes(`Did you mean ${ou('CN=Alice Wu,OU=Sales')}?`), action);
     const { summary: deeper } = await world.session.sync(ou('CN=Nobody,OU=No Such OU,OU=Sales'), { stagingMode: true, noHtmlReport: true });
-    const deeperAction = deeper.provisioningStatusInfo.errorInformation!.recommendedAction;
+    const deeperAction = deeper.provisioningStatusInfo.errorInformation!.recommendedAction ?? '';
     assert.ok(deeperAction.includes(`The closest existing parent is ${ou('OU=Sales')}.`), deeperAction);
     assert.ok(!deeperAction.includes('Did you mean'), deeperAction);
   });
