@@ -3,6 +3,7 @@
 // every incoming message with isWebviewMessage, since a webview is a separate (browser)
 // context and its messages are data, not trusted calls.
 import type { ProvisioningObjectSummary, ProvisioningResult } from '../src/engine/summary/types';
+import type { ReportModel } from '../src/report/browser/model';
 
 /** The panel's report view type (registered with a WebviewPanelSerializer). */
 export const reportViewType = 'singleObjectSync.report';
@@ -31,13 +32,8 @@ export interface ErrorView {
   documentationUrl?: string;
 }
 
-/** The report, as built (and escaped) by the shared renderer in src/report. */
-export interface RenderedReport {
-  /** renderReportBody's markup; the webview moves each tab's panel into a vscode-tab-panel. */
-  bodyHtml: string;
-  /** In order: Steps, Troubleshooting & Recommendation, Modified Properties, Summary. */
-  tabs: { id: string; title: string; panelId: string }[];
-}
+/** The report as data (src/report buildReportModel): the webview renders the same tree as the file. */
+export type RenderedReport = ReportModel;
 
 /** The panel's buttons; each works only when the host offered it for the result shown. */
 export type PanelAction = 'openJson' | 'saveHtmlReport' | 'runAgain' | 'runWithExport';
@@ -60,7 +56,8 @@ export interface PanelState {
   summary?: ProvisioningObjectSummary;
   report?: RenderedReport;
   error?: ErrorView;
-  selectedTab: number;
+  /** The tab the user chose (an index into report.tabs); absent: the report's own initial tab. */
+  selectedTab?: number;
   savedReportPath?: string;
   /** Absent: no actions (nothing finished yet, or restored after a window reload). */
   offer?: PanelOffer;
@@ -68,7 +65,7 @@ export interface PanelState {
   restored?: boolean;
 }
 
-export const emptyPanelState: PanelState = { steps: [], phase: 'idle', selectedTab: 0 };
+export const emptyPanelState: PanelState = { steps: [], phase: 'idle' };
 
 /** Host -> webview. */
 export type HostMessage =

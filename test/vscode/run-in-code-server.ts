@@ -169,10 +169,10 @@ interface PanelObservation {
 async function observePanel(frame: Frame): Promise<PanelObservation> {
   return frame.evaluate(() => {
     const app = document.getElementById('sos-app')!;
-    const tabs = app.querySelector('vscode-tabs');
-    const headers = tabs ? Array.from(tabs.querySelectorAll('vscode-tab-header')).map((h) => (h.textContent ?? '').trim()) : [];
+    // The report's own tabs (role=tab) and panels, as in the standalone file.
+    const headers = Array.from(app.querySelectorAll('.sos-report [role="tab"]')).map((h) => (h.textContent ?? '').trim());
     const panelTexts: Record<string, number> = {};
-    for (const body of Array.from(app.querySelectorAll('vscode-tab-panel'))) panelTexts[body.getAttribute('data-tab') ?? '?'] = (body.textContent ?? '').trim().length;
+    for (const body of Array.from(app.querySelectorAll('.sos-report .sos-panel'))) panelTexts[body.getAttribute('data-tab') ?? '?'] = (body.textContent ?? '').trim().length;
     // VS Code itself prepends #_vscodeApiScript (acquireVsCodeApi) to every webview, ahead of
     // our CSP; every other script must carry the panel's nonce.
     const scripts = Array.from(document.querySelectorAll('script')).filter((s) => s.id !== '_vscodeApiScript');
@@ -187,12 +187,12 @@ async function observePanel(frame: Frame): Promise<PanelObservation> {
       inlineScripts: scripts.filter((s) => !s.src && !s.nonce && !s.getAttribute('nonce')).length,
       scriptsWithoutNonce: scripts.filter((s) => !s.nonce && !s.getAttribute('nonce')).length,
       scriptSnippets: scripts.filter((s) => !s.nonce && !s.getAttribute('nonce')).map((s) => s.outerHTML.slice(0, 300)),
-      firstStepName: (app.querySelector('vscode-tab-panel[data-tab="steps"]')?.textContent ?? '').includes("Determine if Object's (source) Domain") ? 'found' : 'missing',
+      firstStepName: (app.querySelector('.sos-panel[data-tab="steps"]')?.textContent ?? '').includes("Determine if Object's (source) Domain") ? 'found' : 'missing',
       // No named helper functions in here: tsx would wrap them in a __name() the page lacks.
-      stepRows: Array.from(app.querySelectorAll('vscode-tab-panel[data-tab="steps"] .sos-overview-item')).map(
+      stepRows: Array.from(app.querySelectorAll('.sos-panel[data-tab="steps"] .sos-overview-item')).map(
         (li) => `${(li.querySelector('.sos-step-no')?.textContent ?? '').trim()} ${(li.querySelector('.sos-step-name')?.textContent ?? '').trim()} [${li.className.match(/sos-status-(\w+)/)?.[1] ?? '?'}]`,
       ),
-      summaryText: (app.querySelector('vscode-tab-panel[data-tab="summary"]')?.textContent ?? '').slice(0, 4000),
+      summaryText: (app.querySelector('.sos-panel[data-tab="summary"]')?.textContent ?? '').slice(0, 4000),
       liveSteps: Array.from(app.querySelectorAll('.sos-live-step')).map((li) => ({
         step: Number(li.getAttribute('data-step')),
         status: (li.className.match(/sos-live-step-(\w+)/)?.[1]) ?? '?',

@@ -8,9 +8,13 @@ export function badge(status: string): View {
   return view`<span class="sos-badge sos-badge-${statusClass(status)}">${humanize(status) || 'Unknown'}</span>`;
 }
 
-/** A step that never ran (a prerequisite did not succeed, or the run stopped before it). */
-export function notRun(step: ProvisioningStep): boolean {
-  return step.status === 'skipped' && !step.errorInformation && /^Not run\b/.test(step.details?.SkipReason ?? '');
+/**
+ * A step that never ran: skipped without an error of its own, because a prerequisite did not
+ * succeed ("Not run: ...") or because it comes after the step that decided the result.
+ */
+export function notRun(step: ProvisioningStep, index: number, decisive: number): boolean {
+  if (step.status !== 'skipped' || step.errorInformation) return false;
+  return /^Not run\b/.test(step.details?.SkipReason ?? '') || (decisive >= 0 && index > decisive);
 }
 
 /** The step that decided the result: the first that failed or put the object out of scope. */
@@ -19,8 +23,8 @@ export function decisiveStepIndex(steps: readonly ProvisioningStep[]): number {
 }
 
 /** A step's badge: "Not run" for a step that never ran, else its status. */
-export function stepBadge(step: ProvisioningStep): View {
-  return notRun(step) ? view`<span class="sos-badge sos-badge-notrun">Not run</span>` : badge(step.status);
+export function stepBadge(step: ProvisioningStep, notRunStep: boolean): View {
+  return notRunStep ? view`<span class="sos-badge sos-badge-notrun">Not run</span>` : badge(step.status);
 }
 
 /** A link only for http(s) URLs; anything else (javascript:, data:, ...) is shown as text. */

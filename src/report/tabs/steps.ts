@@ -5,32 +5,33 @@ import { rowAnchor, stepAnchor } from '../anchors';
 import { formatDuration, formatTimestamp, humanize, plural } from '../format';
 import { view, type View, type ViewElement } from '../browser/view';
 import { codeText, sortKey, valueCell } from '../values';
-import { badge, decisiveStepIndex, detailsList, errorBox, notRun, stepBadge } from './common';
+import { decisiveStepIndex, detailsList, errorBox, notRun, stepBadge } from './common';
 import { ATTRIBUTE_DETAIL_PREFIX } from '../../engine/summary/types';
 
 export function renderStepsTab(summary: ProvisioningObjectSummary): View {
   const steps = summary.provisioningSteps;
   const decisive = decisiveStepIndex(steps);
-  return view`<ol class="sos-overview">${steps.map((step, i) => view`<li class="sos-overview-item sos-status-${statusOf(step)}${i === decisive ? ' sos-decisive' : ''}">
-<a class="sos-steplink" href="#${stepAnchor(i)}"><span class="sos-step-no">${step.stepNumber ?? i + 1}</span> <span class="sos-step-name">${step.name}</span></a> ${stepBadge(step)}${i === decisive ? decidedMark(step) : null} <span class="sos-muted sos-dur">${notRun(step) ? '' : formatDuration(step.durationInMilliseconds)}</span>
+  const never = steps.map((step, i) => notRun(step, i, decisive));
+  return view`<ol class="sos-overview">${steps.map((step, i) => view`<li class="sos-overview-item sos-status-${statusOf(step, never[i]!)}${i === decisive ? ' sos-decisive' : ''}">
+<a class="sos-steplink" href="#${stepAnchor(i)}"><span class="sos-step-no">${step.stepNumber ?? i + 1}</span> <span class="sos-step-name">${step.name}</span></a> ${stepBadge(step, never[i]!)}${i === decisive ? decidedMark(step) : null} <span class="sos-muted sos-dur">${never[i] ? '' : formatDuration(step.durationInMilliseconds)}</span>
 </li>`)}</ol>
-${steps.map((step, i) => renderStep(step, i, i === decisive))}`;
+${steps.map((step, i) => renderStep(step, i, i === decisive, never[i]!))}`;
 }
 
-const statusOf = (step: ProvisioningStep) => (notRun(step) ? 'notrun' : ['success', 'warning', 'failure', 'skipped'].includes(step.status) ? step.status : 'unknown');
+const statusOf = (step: ProvisioningStep, never: boolean) => (never ? 'notrun' : ['success', 'warning', 'failure', 'skipped'].includes(step.status) ? step.status : 'unknown');
 
 function decidedMark(step: ProvisioningStep): View {
   return view` <span class="sos-decided">${step.status === 'failure' ? '\u25B6 Failed here' : '\u25B6 Decided here: not in sync scope'}</span>`;
 }
 
-function renderStep(step: ProvisioningStep, index: number, decisive = false): View {
+function renderStep(step: ProvisioningStep, index: number, decisive: boolean, never: boolean): View {
   // Attribute info rows are also flattened into details for the plain Graph shape; the
   // attribute table shows them here, so the list does not repeat them.
   const plainDetails = step.attributes?.length
     ? Object.fromEntries(Object.entries(step.details ?? {}).filter(([key]) => !key.startsWith(ATTRIBUTE_DETAIL_PREFIX)))
     : (step.details ?? {});
-  const block = view`<details class="sos-step sos-status-${statusOf(step)}${decisive ? ' sos-decisive' : ''}" id="${stepAnchor(index)}" open>
-<summary><span class="sos-step-no">${step.stepNumber ?? index + 1}</span> <span class="sos-step-name">${step.name}</span> ${stepBadge(step)}${decisive ? decidedMark(step) : null} <span class="sos-muted sos-dur">${notRun(step) ? '' : formatDuration(step.durationInMilliseconds)}</span></summary>
+  const block = view`<details class="sos-step sos-status-${statusOf(step, never)}${decisive ? ' sos-decisive' : ''}" id="${stepAnchor(index)}" open>
+<summary><span class="sos-step-no">${step.stepNumber ?? index + 1}</span> <span class="sos-step-name">${step.name}</span> ${stepBadge(step, never)}${decisive ? decidedMark(step) : null} <span class="sos-muted sos-dur">${never ? '' : formatDuration(step.durationInMilliseconds)}</span></summary>
 <div class="sos-step-body">
 ${step.description ? view`<p class="sos-desc">${step.description}</p>` : null}
 <p class="sos-muted sos-step-meta">Type: ${humanize(step.provisioningStepType)} &middot; started ${formatTimestamp(step.startDateTime)} &middot; took ${formatDuration(step.durationInMilliseconds)}</p>
@@ -42,7 +43,7 @@ ${step.attributes ? attributeTable(step, index) : null}
 </div>
 </details>`;
   // A step that never ran has nothing to show: it stays folded.
-  if (notRun(step)) delete (block.nodes[0] as ViewElement).attrs.open;
+  if (never) delete (block.nodes[0] as ViewElement).attrs.open;
   return block;
 }
 

@@ -6,7 +6,7 @@ import { rowAnchor, stepAnchor } from '../anchors';
 import { plural } from '../format';
 import { view, type View } from '../browser/view';
 import { errorBox } from './common';
-import { graphRequestsTable, outOfScopeRulesTable } from './steps';
+import { graphRequestsTable, outOfScopeRulesTable, stepErrorBox } from './steps';
 
 interface Located<T> { step: ProvisioningStep; index: number; item: T }
 
@@ -31,11 +31,11 @@ export function renderTroubleshootingTab(summary: ProvisioningObjectSummary): Vi
   return view`${nothingFailed
     ? view`<p class="sos-ok" role="status">Nothing failed. All ${plural(steps.length, 'step')} finished without an error${steps.some((s) => s.status === 'skipped') ? ' (skipped steps did not apply)' : ''}; there is nothing to fix.</p>`
     : null}
-${error ? (status === 'warning' ? errorBox(error, 'Warning', 'warning') : errorBox(error, 'Error')) : null}
+${error ? (status === 'warning' ? errorBox(error, 'Warning', 'warning') : status === 'skipped' ? errorBox(error, 'Not synced (out of sync scope)', 'skipped') : errorBox(error, 'Error')) : null}
 ${!nothingFailed && !error && problemSteps.length === 0 ? view`<p class="sos-warn">The sync did not succeed (${status}), but no error information was recorded.</p>` : null}
 ${problemSteps.length ? view`<h3>Steps that did not succeed</h3><ul class="sos-problem-steps">${problemSteps.map(({ step, index }) => view`<li>
 <a href="#${stepAnchor(index)}">Step ${step.stepNumber ?? index + 1}: ${step.name}</a> &mdash; ${step.status}${step.description ? view`<p>${step.description}</p>` : null}
-${step.errorInformation && !sameError(step, error) ? errorBox(step.errorInformation, 'Step error', step.status === 'warning' ? 'warning' : 'failure') : null}
+${step.errorInformation && !sameError(step, error) ? stepErrorBox(step) : null}
 </li>`)}</ul>` : null}
 ${tenantErrors.length ? view`<h3>Recorded by Microsoft Entra ID on this object</h3><p>The tenant's own record of provisioning problems on the matched object (onPremisesProvisioningErrors, serviceProvisioningErrors): quote these when you open a support case.</p>
 <table class="sos-table sos-tenant-errors"><thead><tr><th scope="col">Source</th><th scope="col">Category</th><th scope="col">Property</th><th scope="col">Value</th><th scope="col">Since</th></tr></thead>

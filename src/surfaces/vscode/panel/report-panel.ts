@@ -72,14 +72,18 @@ export class ReportPanel implements vscode.Disposable {
     if (restored) this.post({ type: 'restore', state: restored });
   }
 
-  /** The open panel (revealed beside the editor), or a new one. */
+  /**
+   * The panel for a new run: each result keeps its own panel (titled by the object, the mode
+   * and the result), so a new run opens a new one beside it; only an empty panel is reused.
+   */
   static show(extensionUri: vscode.Uri, actions: PanelActions): ReportPanel {
     const existing = ReportPanel.current;
-    if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+    if (existing && existing.state.phase === 'idle') {
+      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(reportViewType, 'Single Object Sync', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    const column = existing?.panel.viewColumn ?? vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(reportViewType, vscode.l10n.t('Single Object Sync'), { viewColumn: column, preserveFocus: true }, webviewOptions(extensionUri));
     ReportPanel.current = new ReportPanel(panel, extensionUri, actions);
     return ReportPanel.current;
   }
@@ -110,11 +114,14 @@ export class ReportPanel implements vscode.Disposable {
 
   /** Shows a finished result with the actions offered for it. */
   finished(result: OfferedResult & { summary: ProvisioningObjectSummary }, report: RenderedReport, actions: PanelAction[]): void {
+    this.panel.title = report.title;
     this.post({ type: 'runFinished', summary: result.summary, report, offer: this.makeOffer(result, actions) });
   }
 
   /** Shows a failed run with the actions offered for it. */
   failed(result: OfferedResult, error: ErrorView, actions: PanelAction[]): void {
+    const name = /^[^=]+=((?:\\.|[^,\\])*)/.exec(result.distinguishedName)?.[1]?.replace(/\\(.)/g, '$1') ?? result.distinguishedName;
+    this.panel.title = vscode.l10n.t('{0} · {1} · Failed', name, result.stagingMode ? vscode.l10n.t('Preview') : vscode.l10n.t('Sync'));
     this.post({ type: 'runFailed', error, offer: this.makeOffer(result, actions) });
   }
 
@@ -201,7 +208,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <link rel="stylesheet" href="${styles.toString()}">
 </head>
 <body>
-<main id="sos-app" data-phase="idle"></main>
+<main id="sos-app" class="sos-palette" data-phase="idle"></main>
 <script nonce="${nonce}">window.litNonce = ${JSON.stringify(nonce)};</script>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
