@@ -155,6 +155,12 @@ function render(): void {
   app.replaceChildren(...children.filter((c): c is HTMLElement => c !== null));
   app.dataset.phase = state.phase;
   const root = report?.querySelector<HTMLElement>('.sos-report');
+  // "Preview this object" (a conflicting object synced from AD) asks the host, under the current offer.
+  const offer = state.offer?.id;
+  report?.querySelectorAll<HTMLButtonElement>('.sos-preview-object').forEach((b) => {
+    if (!offer) b.hidden = true;
+    else b.addEventListener('click', () => post({ type: 'previewObject', offer, distinguishedName: b.dataset.dn ?? '' }));
+  });
   const tabs = state.report?.tabs ?? [];
   if (root) {
     initReport(root, {

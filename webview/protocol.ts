@@ -81,7 +81,9 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: PanelAction; offer: string }
-  | { type: 'tabSelected'; index: number };
+  | { type: 'tabSelected'; index: number }
+  /** "Preview this object" on a conflicting object; the host previews it only if its own result names that DN. */
+  | { type: 'previewObject'; offer: string; distinguishedName: string };
 
 export const panelActions: readonly PanelAction[] = ['openJson', 'saveHtmlReport', 'runAgain', 'runWithExport'];
 
@@ -94,6 +96,10 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return false;
   if (type === 'ready') return true;
+  if (type === 'previewObject') {
+    const { offer, distinguishedName } = value as { offer?: unknown; distinguishedName?: unknown };
+    return typeof offer === 'string' && offer.length > 0 && offer.length <= 100 && typeof distinguishedName === 'string' && distinguishedName.length > 0 && distinguishedName.length <= 4096;
+  }
   if (type === 'tabSelected') {
     const index = (value as { index?: unknown }).index;
     return typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 16;

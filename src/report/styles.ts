@@ -102,6 +102,9 @@ html, body { margin: 0; background: var(--vscode-editor-background, #ffffff); }
 .sos-step.sos-status-notrun > summary { color: var(--sos-muted); }
 .sos-error-skipped { border-color: var(--sos-skip); }
 .sos-error-skipped h4 { color: var(--sos-fg); }
+/* "Preview this object" needs the VS Code panel; the file shows the DN only. */
+.sos-preview-object { display: none; }
+.sos-conflict-actions { white-space: nowrap; }
 /* In-page targets land below the sticky tab bar, not under it. */
 .sos-report [id] { scroll-margin-top: 3.5rem; }
 /* At any width the page itself never scrolls sideways: wide content scrolls in its own box. */

@@ -90,3 +90,28 @@ test('Modified Properties show the source and the sync rule of each property, an
   assert.ok(cells[2]!.startsWith(row.dataSource!), `source cell ${cells[2]}`);
   assert.equal(cells[3], row.syncRule);
 });
+
+test('a conflicting object is shown with its name, UPN and the clashing value, linked to the Entra admin center', () => {
+  const summary = loadFixture('out-of-scope-cloud-filtered');
+  const id = '0b3c6a0e-9e3e-4c51-9a7e-2d1b5c8f7a11';
+  summary.provisioningStatusInfo.errorInformation = {
+    ...summary.provisioningStatusInfo.errorInformation!,
+    errorCode: 'DuplicateAttributeQuarantined',
+    conflictingObjects: [
+      { kind: 'user', id, displayName: `Alice ${hostile.script}`, userPrincipalName: 'alice.wu@contoso.com', onPremisesDistinguishedName: 'CN=Alice Wu,OU=Sales,DC=corp,DC=contoso,DC=com', attribute: 'userPrincipalName', value: 'alice.wu@contoso.com' },
+      { kind: 'group', id: 'not-a-guid"><script>', displayName: 'Sales', attribute: 'proxyAddresses', value: 'sales@contoso.com' },
+    ],
+  };
+  const trouble = section(renderReportBody(summary, options), 'troubleshooting');
+  assert.match(trouble, /<h3>Conflicting objects in Microsoft Entra ID<\/h3>/);
+  const rows = [...trouble.matchAll(/<tr>\s*<th scope="row">([\s\S]*?)<\/tr>/g)].map((m) => m[0]);
+  const alice = rows.find((r) => r.includes('alice.wu@contoso.com'))!;
+  assert.ok(alice.includes('Alice &lt;script') && !alice.includes('<script'), 'the name is escaped');
+  assert.ok(alice.includes(`href="https://entra.microsoft.com/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/${id}"`));
+  assert.match(alice, /<button type="button" class="sos-preview-object" data-dn="CN=Alice Wu,OU=Sales,DC=corp,DC=contoso,DC=com"/);
+  assert.match(plain(alice), /userPrincipalName:\s*alice\.wu@contoso\.com/);
+  // An id that is not a GUID gets no link (and stays text).
+  const group = rows.find((r) => r.includes('sales@contoso.com'))!;
+  assert.doesNotMatch(group, /entra\.microsoft\.com/);
+  assert.ok(!group.includes('<script>'));
+});

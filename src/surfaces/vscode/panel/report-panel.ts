@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ProvisioningObjectSummary } from '../../../engine/summary/types';
 import { reportStyles } from '../../../report';
+import { conflictingObjects } from '../../../report/tabs/troubleshooting';
 import {
   emptyPanelState,
   isPanelAction,
@@ -154,6 +155,17 @@ export class ReportPanel implements vscode.Disposable {
       case 'tabSelected':
         this.state = { ...this.state, selectedTab: message.index };
         return;
+      case 'previewObject': {
+        // Only a DN that the host's own result names as a conflicting object, for the current offer.
+        const offer = this.offer;
+        const known = (offer?.result.summary ? conflictingObjects(offer.result.summary) : []).map((c) => c.onPremisesDistinguishedName).filter((dn): dn is string => !!dn);
+        if (!offer || message.offer !== offer.id || !known.includes(message.distinguishedName)) {
+          log().warn('Report panel: ignored previewObject: not a conflicting object of the result shown.');
+          return;
+        }
+        await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', message.distinguishedName, { stagingMode: true });
+        return;
+      }
       default: {
         if (!isPanelAction(message.type) || !('offer' in message)) return;
         const offer = this.offer;
