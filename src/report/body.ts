@@ -56,7 +56,9 @@ export function buildPreparedModel(safe: ProvisioningObjectSummary, options: Rep
   const staging = safe.stagingMode === true || safe.targetSystem?.details?.stagingMode === 'True';
   const failing = status === 'failure' || status === 'warning';
   const dn = safe.sourceIdentity?.details?.distinguishedName;
-  const displayName = safe.sourceIdentity?.displayName || leafName(dn) || safe.id;
+  // An object that could not be read has its DN as display name: the title shows its RDN value.
+  const given = safe.sourceIdentity?.displayName;
+  const displayName = (given && given !== dn ? given : leafName(dn)) || given || safe.id;
   const mode = staging ? 'Preview' : 'Sync';
   const tabs: TabModel[] = [
     { id: 'steps', title: titles.steps, content: renderStepsTab(safe).nodes },

@@ -146,6 +146,17 @@ interface PanelRequest {
   actionsOffered?: boolean;
   /** What to do in the workbench first, as a person would (ui-steps.ts). */
   ui?: UiStep[];
+  /** The window's width for this checkpoint (restored afterwards). */
+  viewportWidth?: number;
+  /** The report panel's behaviour and accessibility (test/vscode/suite/panel.suite.ts); base button checks are skipped. */
+  expect?: {
+    selectedTab?: string;
+    title?: string;
+    alert?: string;
+    text?: string[];
+    /** Status badges at 4.5:1 against the panel background, no sideways scroll, tabs and buttons named. */
+    accessible?: boolean;
+  };
 }
 
 interface PanelObservation {
@@ -164,13 +175,30 @@ interface PanelObservation {
   stepRows: string[];
   summaryText: string;
   liveSteps: { step: number; status: string }[];
+  selectedTab: string;
+  title: string;
+  alert: string;
+  text: string;
+  sideways: number;
+  background: string;
+  badgeColours: { cls: string; color: string }[];
+  unnamed: string[];
+  filterVisible: boolean;
 }
 
 async function observePanel(frame: Frame): Promise<PanelObservation> {
   return frame.evaluate(() => {
     const app = document.getElementById('sos-app')!;
     // The report's own tabs (role=tab) and panels, as in the standalone file.
-    const headers = Array.from(app.querySelectorAll('.sos-report [role="tab"]')).map((h) => (h.textContent ?? '').trim());
+    const tabEls = Array.from(app.querySelectorAll('.sos-report [role="tab"]'));
+    const headers = tabEls.map((h) => (h.querySelector('.sos-tab-title')?.textContent ?? h.textContent ?? '').trim());
+    const selected = tabEls.find((h) => h.getAttribute('aria-selected') === 'true');
+    const root = document.scrollingElement!;
+    // Buttons, links and inputs without an accessible name (text, aria-label or a label).
+    const unnamed = Array.from(app.querySelectorAll('button, vscode-button, a[href], input, [role="tab"]'))
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .filter((e) => !((e.getAttribute('aria-label') ?? '').trim() || (e.textContent ?? '').trim() || (e as HTMLInputElement).labels?.length))
+      .map((e) => e.outerHTML.slice(0, 120));
     const panelTexts: Record<string, number> = {};
     for (const body of Array.from(app.querySelectorAll('.sos-report .sos-panel'))) panelTexts[body.getAttribute('data-tab') ?? '?'] = (body.textContent ?? '').trim().length;
     // VS Code itself prepends #_vscodeApiScript (acquireVsCodeApi) to every webview, ahead of
@@ -193,6 +221,15 @@ async function observePanel(frame: Frame): Promise<PanelObservation> {
         (li) => `${(li.querySelector('.sos-step-no')?.textContent ?? '').trim()} ${(li.querySelector('.sos-step-name')?.textContent ?? '').trim()} [${li.className.match(/sos-status-(\w+)/)?.[1] ?? '?'}]`,
       ),
       summaryText: (app.querySelector('.sos-panel[data-tab="summary"]')?.textContent ?? '').slice(0, 4000),
+      selectedTab: selected?.getAttribute('data-tab') ?? '',
+      title: (app.querySelector('[data-testid="title"]')?.textContent ?? '').trim(),
+      alert: app.querySelector('#sos-tab-troubleshooting .sos-tab-alert')?.getAttribute('aria-label') ?? '',
+      text: (app.querySelector('.sos-report .sos-panel:not([hidden])')?.textContent ?? '').replace(/\s+/g, ' ').slice(0, 6000),
+      sideways: root.scrollWidth - root.clientWidth,
+      background: getComputedStyle(document.body).backgroundColor,
+      badgeColours: Array.from(app.querySelectorAll('.sos-report .sos-panel:not([hidden]) .sos-badge, .sos-panel-status')).map((b) => ({ cls: b.className, color: getComputedStyle(b).color })),
+      unnamed,
+      filterVisible: Array.from(app.querySelectorAll('.sos-filter')).some((f) => (f as HTMLElement).offsetParent !== null),
       liveSteps: Array.from(app.querySelectorAll('.sos-live-step')).map((li) => ({
         step: Number(li.getAttribute('data-step')),
         status: (li.className.match(/sos-live-step-(\w+)/)?.[1]) ?? '?',
@@ -201,8 +238,39 @@ async function observePanel(frame: Frame): Promise<PanelObservation> {
   });
 }
 
+/** WCAG contrast of two computed rgb() colours. */
+function contrastOf(a: string, b: string): number {
+  const lum = (rgb: string) => {
+    const [r, g, bl] = rgb.match(/[\d.]+/g)!.slice(0, 3).map((n) => Number(n) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
+function checkExpectations(observed: PanelObservation, expect: NonNullable<PanelRequest['expect']>): string[] {
+  const problems: string[] = [];
+  if (expect.selectedTab && observed.selectedTab !== expect.selectedTab) problems.push(`opened on ${observed.selectedTab}, not ${expect.selectedTab}`);
+  if (expect.title && observed.title !== expect.title) problems.push(`title ${JSON.stringify(observed.title)}, not ${JSON.stringify(expect.title)}`);
+  if (expect.alert !== undefined && observed.alert !== expect.alert) problems.push(`Troubleshooting alert ${JSON.stringify(observed.alert)}, not ${JSON.stringify(expect.alert)}`);
+  for (const t of expect.text ?? []) if (!observed.text.includes(t)) problems.push(`the tab shown does not say ${JSON.stringify(t)}`);
+  if (expect.accessible) {
+    if (observed.sideways > 0) problems.push(`the panel scrolls sideways by ${observed.sideways} px`);
+    for (const b of observed.badgeColours) {
+      const ratio = contrastOf(b.color, observed.background);
+      if (ratio < 4.5) problems.push(`${b.cls} ${b.color} on ${observed.background}: ${ratio.toFixed(2)}:1`);
+    }
+    if (observed.unnamed.length) problems.push(`controls without a name: ${observed.unnamed.join(' | ')}`);
+  }
+  return problems;
+}
+
 function checkPanel(observed: PanelObservation, request: PanelRequest): string[] {
   const problems: string[] = [];
+  if (request.expect) {
+    if (observed.phase !== 'finished') problems.push(`phase ${observed.phase}`);
+    return [...problems, ...checkExpectations(observed, request.expect)];
+  }
   const want = ['Steps', 'Troubleshooting & Recommendation', 'Modified Properties', 'Summary'];
   if (JSON.stringify(observed.tabTitles.map((t) => t.replace(/\s*\d+$/, '').replace(/\s*!$/, ''))) !== JSON.stringify(want)) problems.push(`tab titles ${JSON.stringify(observed.tabTitles)}`);
   for (const tab of ['steps', 'troubleshooting', 'modified', 'summary']) if (!(observed.panelTexts[tab]! > 0)) problems.push(`tab ${tab} is empty`);
@@ -372,6 +440,7 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
       observed.cancelled = true;
       return { ok: problems.length === 0, observed, problems };
     }
+    if (request.viewportWidth) await page.setViewportSize({ width: request.viewportWidth, height: 920 });
     if (name.startsWith('panel')) {
       // The webview renders after its script loads and gets the state: wait for that.
       let frame: Frame | undefined;
@@ -398,6 +467,7 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
     await page.screenshot({ path: shot });
     screenshots.push(shot);
     observed.screenshot = shot;
+    if (request.viewportWidth) await page.setViewportSize({ width: 1500, height: 920 });
   } catch (error) {
     problems.push(`harness error: ${error instanceof Error ? error.message : String(error)}`);
   }

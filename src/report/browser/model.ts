@@ -46,7 +46,7 @@ ${header ? view`<header class="sos-header">
 <p class="sos-subject"><span class="sos-v sos-subject-name">${model.displayName}</span>${model.distinguishedName ? view` <span class="sos-muted sos-v">${model.distinguishedName}</span>` : null}</p>
 <p class="sos-headline">${nodes(model.headline)}</p>
 </header>` : null}
-<nav class="sos-tabs" aria-label="Report sections">${model.tabs.map((t) => view`<a class="sos-tab" id="${tabId(t.id)}" href="#${panelId(t.id)}" data-tab="${t.id}">${t.title}${t.count !== undefined ? view` <span class="sos-tab-count" aria-label="${t.count} items">${t.count}</span>` : null}${t.alert ? view` <span class="sos-tab-alert" role="img" aria-label="${t.alert}" title="${t.alert}">!</span>` : null}</a>`)}</nav>
+<nav class="sos-tabs" aria-label="Report sections">${model.tabs.map((t) => view`<a class="sos-tab" id="${tabId(t.id)}" href="#${panelId(t.id)}" data-tab="${t.id}"><span class="sos-tab-title">${t.title}</span>${t.count !== undefined ? view` <span class="sos-tab-count" aria-label="${t.count} items">${t.count}</span>` : null}${t.alert ? view` <span class="sos-tab-alert" role="img" aria-label="${t.alert}" title="${t.alert}">!</span>` : null}</a>`)}</nav>
 ${model.tabs.map((t) => view`<section class="sos-panel" id="${panelId(t.id)}" aria-labelledby="${tabId(t.id)}" data-tab="${t.id}">
 <h2 class="sos-panel-title">${t.title}</h2>
 ${nodes(t.content)}
