@@ -96,6 +96,8 @@ html, body { margin: 0; background: var(--vscode-editor-background, #ffffff); }
 .sos-badge-skipped, .sos-badge-unknown { color: var(--sos-skip); }
 .sos-badge-notrun { color: var(--sos-skip); border-style: dashed; font-weight: 400; }
 .sos-decided { font-weight: 700; font-size: .85em; }
+.sos-after { font-size: .85em; }
+.sos-overview-item:has(.sos-after) .sos-badge { opacity: .85; border-style: dotted; }
 .sos-step.sos-decisive { border-width: 2px; border-left-width: 6px; }
 .sos-overview-item.sos-decisive .sos-step-name { font-weight: 700; }
 .sos-step.sos-status-notrun { border-left-style: dashed; }

@@ -115,3 +115,14 @@ test('a conflicting object is shown with its name, UPN and the clashing value, l
   assert.doesNotMatch(group, /entra\.microsoft\.com/);
   assert.ok(!group.includes('<script>'));
 });
+
+test('a check that ran after the deciding step says it does not change the result', () => {
+  const summary = loadFixture('out-of-scope-ou');
+  // As the engine reports an excluded OU: step 3 decides (skipped, with the reason); the scoping checks 4-6 still run.
+  const steps = summary.provisioningSteps.map((s) =>
+    s.stepNumber === 3 ? { ...s, status: 'skipped' as const } : s.stepNumber >= 4 && s.stepNumber <= 6 ? { ...s, status: 'success' as const, errorInformation: undefined } : s);
+  const html = renderReportBody({ ...summary, provisioningStatusInfo: { ...summary.provisioningStatusInfo, status: 'skipped' }, provisioningSteps: steps }, options);
+  const items = [...html.matchAll(/<li class="sos-overview-item[^"]*">([\s\S]*?)<\/li>/g)].map((m) => plain(m[1]!).replace(/\s+/g, ' '));
+  for (const item of items.slice(3, 6)) assert.match(item, /Success \(checked after the decision; does not change the result\)/, item);
+  assert.doesNotMatch(items[1]!, /after the decision/);
+});

@@ -13,12 +13,16 @@ export function renderStepsTab(summary: ProvisioningObjectSummary): View {
   const decisive = decisiveStepIndex(steps);
   const never = steps.map((step, i) => notRun(step, i, decisive));
   return view`<ol class="sos-overview">${steps.map((step, i) => view`<li class="sos-overview-item sos-status-${statusOf(step, never[i]!)}${i === decisive ? ' sos-decisive' : ''}">
-<a class="sos-steplink" href="#${stepAnchor(i)}"><span class="sos-step-no">${step.stepNumber ?? i + 1}</span> <span class="sos-step-name">${step.name}</span></a> ${stepBadge(step, never[i]!)}${i === decisive ? decidedMark(step) : null} <span class="sos-muted sos-dur">${never[i] ? '' : formatDuration(step.durationInMilliseconds)}</span>
+<a class="sos-steplink" href="#${stepAnchor(i)}"><span class="sos-step-no">${step.stepNumber ?? i + 1}</span> <span class="sos-step-name">${step.name}</span></a> ${stepBadge(step, never[i]!)}${i === decisive ? decidedMark(step) : null}${decisive >= 0 && i > decisive && !never[i] ? afterMark : null} <span class="sos-muted sos-dur">${never[i] ? '' : formatDuration(step.durationInMilliseconds)}</span>
 </li>`)}</ol>
 ${steps.map((step, i) => renderStep(step, i, i === decisive, never[i]!))}`;
 }
 
 const statusOf = (step: ProvisioningStep, never: boolean) => (never ? 'notrun' : ['success', 'warning', 'failure', 'skipped'].includes(step.status) ? step.status : 'unknown');
+
+// A check that still ran after the deciding step (the scoping checks all run): its result is
+// information, not a verdict, so it must not read like the object passed.
+const afterMark = view` <span class="sos-muted sos-after">(checked after the decision; does not change the result)</span>`;
 
 function decidedMark(step: ProvisioningStep): View {
   return view` <span class="sos-decided">${step.status === 'failure' ? '\u25B6 Failed here' : '\u25B6 Decided here: not in sync scope'}</span>`;
