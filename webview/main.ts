@@ -149,11 +149,18 @@ function reportTabs(s: PanelState): HTMLElement | null {
   return host;
 }
 
+// The report's DOM is kept while the result shown stays the same (a saved-report note must
+// not reset the tab, the filters or the sort order).
+let shown: { model: PanelState['report']; node: HTMLElement } | undefined;
+
 function render(): void {
-  const report = state.report ? reportTabs(state) : null;
+  const reused = state.report && shown?.model === state.report ? shown.node : undefined;
+  const report = reused ?? (state.report ? reportTabs(state) : null);
+  shown = report ? { model: state.report, node: report } : undefined;
   const children: (HTMLElement | null)[] = [el('div', { class: 'sos-panel-top' }, header(state), toolbar(state)), errorBox(state), report ?? liveSteps(state)];
   app.replaceChildren(...children.filter((c): c is HTMLElement => c !== null));
   app.dataset.phase = state.phase;
+  if (reused) return;
   const root = report?.querySelector<HTMLElement>('.sos-report');
   // "Preview this object" (a conflicting object synced from AD) asks the host, under the current offer.
   const offer = state.offer?.id;
