@@ -129,6 +129,7 @@ html, body { margin: 0; background: var(--vscode-editor-background, #ffffff); }
 .sos-steplink:hover .sos-step-name { text-decoration: underline; }
 .sos-step-no { display: inline-block; min-width: 1.8em; text-align: center; font-weight: 700; border-radius: 4px; background: var(--sos-surface); border: 1px solid var(--sos-border); color: var(--sos-fg); }
 .sos-step { content-visibility: auto; contain-intrinsic-size: auto 40rem; border: 1px solid var(--sos-border); border-left: 4px solid var(--sos-skip); border-radius: 6px; margin: .6rem 0; background: var(--sos-bg); }
+.sos-laid-out .sos-step { content-visibility: visible; }
 .sos-step.sos-status-success { border-left-color: var(--sos-ok); }
 .sos-step.sos-status-warning { border-left-color: var(--sos-warn); }
 .sos-step.sos-status-failure { border-left-color: var(--sos-fail); }

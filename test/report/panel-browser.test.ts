@@ -147,6 +147,7 @@ for (const [theme, width] of [['light', 900], ['dark', 900], ['high-contrast', 9
     for (const column of ['Sync rule', 'Mapping type', 'Data source']) assert.ok(lineage.headers.includes(column), column);
     assert.equal(lineage.scrollable, 'auto');
     // A step link lands with the step's heading just below the sticky tab bar, not far below or under it.
+    await page.click('#sos-tab-steps');
     await page.locator('.sos-overview a.sos-steplink').nth(8).click();
     const landed = await page.evaluate(() => {
       const bar = document.querySelector('.sos-tabs')!.getBoundingClientRect();

@@ -98,6 +98,9 @@ export function initReport(root: HTMLElement, options: ReportOptions = {}): Repo
       target.classList.add('sos-highlight');
     }
     if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    // Steps render lazily (content-visibility: auto) with an estimated height, so a target
+    // below them would land hundreds of pixels off once they render: lay them all out first.
+    root.classList.add('sos-laid-out');
     // The sticky header and tab bar cover the top of the view: the target goes to the centre
     // (rows) or just below them (steps and headings), never under them.
     target.scrollIntoView({ block: target.tagName === 'TR' ? 'center' : 'start' });
