@@ -80,6 +80,7 @@ test('a failed result opens on Troubleshooting with an alert on its tab, titled 
   assert.equal(await page.isVisible('#sos-panel-steps'), false);
   assert.equal(await page.locator('#sos-tab-troubleshooting .sos-tab-alert').getAttribute('aria-label'), 'Failure');
   assert.equal(await page.getAttribute('.sos-tabs', 'role'), 'tablist');
+  await page.screenshot({ path: path.join(artifactDir, 'panel-failure-light.png'), fullPage: false });
   // Buttons are named; the tab list follows them in the focus order.
   const order: string[] = [];
   await page.focus('body');
@@ -88,7 +89,6 @@ test('a failed result opens on Troubleshooting with an alert on its tab, titled 
     order.push(await page.evaluate(() => { const a = document.activeElement!; return a.getAttribute('role') === 'tab' ? `tab:${a.id}` : (a.textContent ?? '').trim() || a.tagName; }));
   }
   assert.deepEqual(order.slice(0, 4), ['Open JSON', 'Save HTML Report', 'Run Again', 'tab:sos-tab-troubleshooting'], order.join(' | '));
-  await page.screenshot({ path: path.join(artifactDir, 'panel-failure-light.png'), fullPage: false });
   assert.deepEqual(problems, []);
   await page.context().close();
 });
