@@ -142,6 +142,13 @@ html, body { margin: 0; background: var(--vscode-editor-background, #ffffff); }
 .sos-kv > div { display: contents; }
 .sos-kv dt { color: var(--sos-muted); min-width: 9rem; overflow-wrap: anywhere; }
 .sos-kv dd { margin: 0; overflow-wrap: anywhere; }
+/* A narrow panel (beside an editor) stacks each key over its value instead of squeezing the value to a sliver. */
+@media (max-width: 36rem) {
+  .sos-kv { grid-template-columns: minmax(0, 1fr); }
+  .sos-kv dt { min-width: 0; font-weight: 600; }
+  .sos-kv dd { margin-bottom: .35rem; }
+  .sos-report { padding: 0 .5rem 1rem; }
+}
 .sos-error { border: 1px solid var(--sos-fail); border-left-width: 4px; border-radius: 6px; padding: .25rem .75rem .5rem; margin: .75rem 0; }
 .sos-error h4 { color: var(--sos-fail); }
 .sos-error-warning { border-color: var(--sos-warn); }

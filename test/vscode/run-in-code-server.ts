@@ -121,15 +121,30 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** The frame of the report webview (a nested iframe of the workbench), if it is showing. */
-async function reportFrame(page: Page): Promise<Frame | undefined> {
+/**
+ * The report webview's frame. Each result has its own panel, so several may exist: the one
+ * titled `title` if asked, else one that is on screen (a hidden panel's frame may linger).
+ */
+async function reportFrame(page: Page, title?: string): Promise<Frame | undefined> {
+  const found: { frame: Frame; visible: boolean; title: string }[] = [];
   for (const frame of page.frames()) {
     try {
-      if (await frame.$('#sos-app')) return frame;
+      if (!(await frame.$('#sos-app'))) continue;
+      // The content frame sits inside VS Code's host frame: both must be on screen.
+      let visible = true;
+      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
+        const element = await f.frameElement();
+        const box = await element.boundingBox();
+        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
+      }
+      const shown = await frame.evaluate(() => (document.querySelector('[data-testid="title"]')?.textContent ?? '').trim());
+      found.push({ frame, visible, title: shown });
     } catch {
       // Frames come and go while the workbench lays out.
     }
   }
-  return undefined;
+  const pick = (title ? found.find((f) => f.title === title && f.visible) ?? found.find((f) => f.title === title) : undefined) ?? found.find((f) => f.visible) ?? found[0];
+  return pick?.frame;
 }
 
 /** What the suite asks the harness to find in the report webview. */
@@ -446,7 +461,7 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
       let frame: Frame | undefined;
       let observation: PanelObservation | undefined;
       for (let i = 0; i < 100; i++) {
-        frame = await reportFrame(page);
+        frame = await reportFrame(page, request.expect?.title);
         if (frame) {
           observation = await observePanel(frame).catch(() => undefined);
           if (observation?.phase === 'finished' && observation.tabTitles.length === 4) break;
@@ -567,7 +582,8 @@ async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir
     if (await page.evaluate(() => 'sosBeforeReload' in window)) problems.push('the page did not reload');
     // The restored editor tab, then its webview: the webview renders from its saved state
     // and the revived host panel sends its own ('restore' after 'ready').
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Single Object Sync' }).first();
+    // Each result's panel is titled by the object, the mode and the result ("Alice Wu · Preview · Success").
+    const tab = page.locator('.tabs-container .tab', { hasText: / \u00b7 (Preview|Sync) \u00b7 |Single Object Sync/ }).first();
     const tabShown = await tab.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
     observed.tabRestored = tabShown;
     if (!tabShown) problems.push('no "Single Object Sync" editor tab after the reload');

@@ -121,15 +121,25 @@ async function waitForChildren(page: Page, label: string, level: number | undefi
   }
 }
 
+/** The report webview on screen (each result has its own panel; a hidden one's frame may linger). */
 async function reportFrameOf(page: Page): Promise<Frame | undefined> {
+  let fallback: Frame | undefined;
   for (const frame of page.frames()) {
     try {
-      if (await frame.$('#sos-app')) return frame;
+      if (!(await frame.$('#sos-app'))) continue;
+      fallback ??= frame;
+      let visible = true;
+      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
+        const element = await f.frameElement();
+        const box = await element.boundingBox();
+        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
+      }
+      if (visible) return frame;
     } catch {
       // frames come and go
     }
   }
-  return undefined;
+  return fallback;
 }
 
 async function dismissDialogIfAny(page: Page): Promise<string | undefined> {

@@ -26,6 +26,7 @@ export function definePanelSuite(): void {
     });
     after(async () => {
       await workbench().update('colorTheme', themeBefore, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.view.extension.singleObjectSync');
     });
 
     page('a failed preview opens its own panel on Troubleshooting with an alert, naming the closest parent and a near sibling', async () => {
@@ -49,8 +50,11 @@ export function definePanelSuite(): void {
     for (const [theme, name] of [['Default Dark Modern', 'dark'], ['Default High Contrast', 'high-contrast']] as const) {
       page(`in ${theme} at 900 px the panel has no sideways scroll, readable status colours and named controls`, async () => {
         await workbench().update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        // Nothing else on screen: no open prompt, no side bar; the panel beside the JSON document.
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        await vscode.commands.executeCommand('workbench.action.closeSidebar');
         await new Promise((resolve) => setTimeout(resolve, 1500)); // the webview gets the theme's variables
-        const answer = await checkpoint(`panel-${name}-900`, { viewportWidth: 900, expect: { selectedTab: 'troubleshooting', accessible: true } });
+        const answer = await checkpoint(`panel-${name}-900`, { viewportWidth: 900, expect: { title: 'Alice Wo \u00b7 Preview \u00b7 Failure', selectedTab: 'troubleshooting', accessible: true } });
         assert.deepEqual(answer.problems, []);
       });
     }

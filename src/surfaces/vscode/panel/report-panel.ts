@@ -97,7 +97,7 @@ export class ReportPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, actions: PanelActions, saved: unknown): ReportPanel {
     // The saved state is the webview's: it may be shown, never acted on.
     const state: PanelState = isPanelState(saved) ? { ...saved, offer: undefined, restored: true } : emptyPanelState;
-    ReportPanel.current?.dispose();
+    // Every result had its own panel: each comes back (the last one revived is the current one).
     ReportPanel.current = new ReportPanel(panel, extensionUri, actions, state);
     return ReportPanel.current;
   }
