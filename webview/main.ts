@@ -113,7 +113,8 @@ function liveSteps(s: PanelState): HTMLElement {
         'li',
         { class: `sos-live-step sos-live-step-${step.status}`, 'data-step': String(step.stepNumber) },
         step.status === 'running' ? el('vscode-progress-ring', { class: 'sos-live-ring' }) : null,
-        el('span', { class: 'sos-live-step-status' }, statusText[step.status]),
+        // After a run that stopped, a step that never started did not run; it is not still pending.
+        el('span', { class: 'sos-live-step-status' }, s.phase === 'failed' && step.status === 'pending' ? 'Not run' : statusText[step.status]),
         ' ',
         el('span', { class: 'sos-live-step-name' }, step.name),
         duration,
