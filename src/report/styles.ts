@@ -58,9 +58,16 @@ export const reportStyles = String.raw`
 }
 /* Inside VS Code the theme kind decides, not the OS preference. */
 body.vscode-light .sos-report, body.vscode-light .sos-palette { ${statusVars(statusPalette.light)} }
-body.vscode-dark .sos-report, body.vscode-dark .sos-palette { ${statusVars(statusPalette.dark)} }
+body.vscode-dark .sos-report, body.vscode-dark .sos-palette {
+  ${statusVars(statusPalette.dark)}
+  --sos-surface: var(--vscode-sideBar-background, #181818); --sos-border: var(--vscode-panel-border, #3d444d);
+  --sos-code-bg: var(--vscode-textCodeBlock-background, #262c36); --sos-link: var(--vscode-textLink-foreground, ${statusPalette.dark.link});
+  --sos-highlight: var(--vscode-editor-findMatchHighlightBackground, #5a4a00);
+}
 body.vscode-high-contrast .sos-report, body.vscode-high-contrast .sos-palette,
 body.vscode-high-contrast-light .sos-report, body.vscode-high-contrast-light .sos-palette {
+  --sos-surface: var(--vscode-editor-background); --sos-border: var(--vscode-contrastBorder, CanvasText);
+  --sos-code-bg: var(--vscode-editor-background);
   --sos-ok: var(--vscode-foreground); --sos-warn: var(--vscode-foreground); --sos-fail: var(--vscode-foreground);
   --sos-skip: var(--vscode-foreground); --sos-staging: var(--vscode-foreground); --sos-muted: var(--vscode-foreground);
 }

@@ -22,9 +22,9 @@ let browser: Browser;
 
 // VS Code's own theme variables for the themes looked at (Dark Modern, High Contrast, Light Modern).
 const themes = {
-  light: { kind: 'vscode-light', vars: { '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#3b3b3b', '--vscode-testing-iconPassed': '#73c991', '--vscode-disabledForeground': '#a0a0a0', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-errorForeground': '#f85149' } },
-  dark: { kind: 'vscode-dark', vars: { '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-testing-iconPassed': '#73c991', '--vscode-disabledForeground': '#5e5e5e', '--vscode-editorWarning-foreground': '#cca700', '--vscode-errorForeground': '#f85149' } },
-  'high-contrast': { kind: 'vscode-high-contrast', vars: { '--vscode-editor-background': '#000000', '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-focusBorder': '#f38518', '--vscode-panel-border': '#6fc3df', '--vscode-errorForeground': '#f48771' } },
+  light: { kind: 'vscode-light', vars: { '--vscode-sideBar-background': '#f8f8f8', '--vscode-textLink-foreground': '#005fb8', '--vscode-panel-border': '#e5e5e5', '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#3b3b3b', '--vscode-testing-iconPassed': '#73c991', '--vscode-disabledForeground': '#a0a0a0', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-errorForeground': '#f85149' } },
+  dark: { kind: 'vscode-dark', vars: { '--vscode-sideBar-background': '#181818', '--vscode-textLink-foreground': '#4daafc', '--vscode-panel-border': '#2b2b2b', '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-testing-iconPassed': '#73c991', '--vscode-disabledForeground': '#5e5e5e', '--vscode-editorWarning-foreground': '#cca700', '--vscode-errorForeground': '#f85149' } },
+  'high-contrast': { kind: 'vscode-high-contrast', vars: { '--vscode-sideBar-background': '#000000', '--vscode-textLink-foreground': '#21a6ff', '--vscode-contrastBorder': '#6fc3df', '--vscode-editor-background': '#000000', '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-focusBorder': '#f38518', '--vscode-panel-border': '#6fc3df', '--vscode-errorForeground': '#f48771' } },
 } as const;
 type Theme = keyof typeof themes;
 
