@@ -123,10 +123,12 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
 /** The frame of the report webview (a nested iframe of the workbench), if it is showing. */
 /**
  * The report webview's frame. Each result has its own panel, so several may exist: the one
- * titled `title` if asked, else one that is on screen (a hidden panel's frame may linger).
+ * titled `title` (or showing `dn`) if asked, else the newest on screen (a hidden panel's
+ * frame may linger; frames are listed in the order they were created).
  */
-async function reportFrame(page: Page, title?: string): Promise<Frame | undefined> {
-  const found: { frame: Frame; visible: boolean; title: string }[] = [];
+async function reportFrame(page: Page, title?: string, dn?: string): Promise<Frame | undefined> {
+  const found: { frame: Frame; visible: boolean; title: string }[] = []; // newest first
+  if (dn) title = `dn:${dn}`;
   for (const frame of page.frames()) {
     try {
       if (!(await frame.$('#sos-app'))) continue;
@@ -138,7 +140,8 @@ async function reportFrame(page: Page, title?: string): Promise<Frame | undefine
         if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
       }
       const shown = await frame.evaluate(() => (document.querySelector('[data-testid="title"]')?.textContent ?? '').trim());
-      found.push({ frame, visible, title: shown });
+      const shownDn = await frame.evaluate(() => (document.querySelector('[data-testid="dn"]')?.textContent ?? '').trim());
+      found.unshift({ frame, visible, title: dn && shownDn.toLowerCase() === dn.toLowerCase() ? `dn:${dn}` : shown });
     } catch {
       // Frames come and go while the workbench lays out.
     }
@@ -539,11 +542,11 @@ export function extensionLogText(userDataDir: string): string {
 }
 
 /** Polls the page for a report webview that shows a finished result, for up to timeoutMs. */
-async function finishedPanel(page: Page, timeoutMs: number): Promise<PanelObservation | undefined> {
+async function finishedPanel(page: Page, timeoutMs: number, dn?: string): Promise<PanelObservation | undefined> {
   const deadline = Date.now() + timeoutMs;
   let observation: PanelObservation | undefined;
   while (Date.now() < deadline) {
-    const frame = await reportFrame(page);
+    const frame = await reportFrame(page, undefined, dn);
     observation = frame ? await observePanel(frame).catch(() => undefined) : undefined;
     if (observation?.phase === 'finished' && observation.tabTitles.length === 4 && observation.stepRows.length > 0) return observation;
     await new Promise((r) => setTimeout(r, 200));
@@ -587,7 +590,8 @@ async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir
     const tabShown = await tab.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
     observed.tabRestored = tabShown;
     if (!tabShown) problems.push('no "Single Object Sync" editor tab after the reload');
-    const after = tabShown ? await finishedPanel(page, 20_000) : undefined;
+    // Every result's panel comes back; the one checked is the one seen before the reload.
+    const after = tabShown ? await finishedPanel(page, 20_000, before.dn) : undefined;
     if (!after) problems.push('the report webview did not come back after the reload');
     else {
       observed.after = after;

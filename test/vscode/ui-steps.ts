@@ -121,10 +121,13 @@ async function waitForChildren(page: Page, label: string, level: number | undefi
   }
 }
 
-/** The report webview on screen (each result has its own panel; a hidden one's frame may linger). */
+/**
+ * The newest report webview on screen: each result has its own panel (frames are listed in the
+ * order they were created), and a hidden or older one may still be in the page.
+ */
 async function reportFrameOf(page: Page): Promise<Frame | undefined> {
   let fallback: Frame | undefined;
-  for (const frame of page.frames()) {
+  for (const frame of [...page.frames()].reverse()) {
     try {
       if (!(await frame.$('#sos-app'))) continue;
       fallback ??= frame;
