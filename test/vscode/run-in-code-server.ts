@@ -126,6 +126,27 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
  * titled `title` (or showing `dn`) if asked, else the newest on screen (a hidden panel's
  * frame may linger; frames are listed in the order they were created).
  */
+/** Every report webview in the page, those on screen first, newest first. */
+async function reportFrames(page: Page): Promise<Frame[]> {
+  const on: Frame[] = [];
+  const off: Frame[] = [];
+  for (const frame of [...page.frames()].reverse()) {
+    try {
+      if (!(await frame.$('#sos-app'))) continue;
+      let visible = true;
+      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
+        const element = await f.frameElement();
+        const box = await element.boundingBox();
+        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
+      }
+      (visible ? on : off).push(frame);
+    } catch {
+      // Frames come and go while the workbench lays out.
+    }
+  }
+  return [...on, ...off];
+}
+
 async function reportFrame(page: Page, title?: string, dn?: string): Promise<Frame | undefined> {
   const found: { frame: Frame; visible: boolean; title: string }[] = []; // newest first
   if (dn) title = `dn:${dn}`;
@@ -463,11 +484,19 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
       // The webview renders after its script loads and gets the state: wait for that.
       let frame: Frame | undefined;
       let observation: PanelObservation | undefined;
-      for (let i = 0; i < 100; i++) {
-        frame = await reportFrame(page, request.expect?.title);
-        if (frame) {
-          observation = await observePanel(frame).catch(() => undefined);
-          if (observation?.phase === 'finished' && observation.tabTitles.length === 4) break;
+      // Each result has its own panel: the one asked for (title or DN), finished.
+      const wanted = (o: PanelObservation | undefined) =>
+        o?.phase === 'finished' && o.tabTitles.length === 4 &&
+        (!request.expect?.title || o.title === request.expect.title) &&
+        (!request.distinguishedName || o.dn.toLowerCase() === request.distinguishedName.toLowerCase());
+      search: for (let i = 0; i < 100; i++) {
+        for (const candidate of await reportFrames(page)) {
+          const seen = await observePanel(candidate).catch(() => undefined);
+          if (!observation || wanted(seen)) {
+            frame = candidate;
+            observation = seen;
+          }
+          if (wanted(seen)) break search;
         }
         await new Promise((r) => setTimeout(r, 200));
       }

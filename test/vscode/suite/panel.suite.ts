@@ -27,6 +27,11 @@ export function definePanelSuite(): void {
     after(async () => {
       await workbench().update('colorTheme', themeBefore, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.view.extension.singleObjectSync');
+      // The harness then reloads the window and expects the suite to end on the preview user's result.
+      if (config.harness !== false && config.mode !== 'smoke') {
+        await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true });
+        await eventually('the preview user\'s panel', () => reportTabs().find((t) => /^Alice Wu \u00b7 Preview \u00b7 /.test(t.label)));
+      }
     });
 
     page('a failed preview opens its own panel on Troubleshooting with an alert, naming the closest parent and a near sibling', async () => {
