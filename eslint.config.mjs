@@ -13,7 +13,7 @@ const bannedPatterns = adapterPackages.map((name) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/.state/**', 'test/artifacts/**', '.cache/**', 'media/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/.state/**', 'test/artifacts/**', '.cache/**', 'media/**', 'src/report/browser/report-script.bundle.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,6 +12,7 @@ export function layerOf(relative) {
   if (within(p, 'src/adapters/ad')) return 'ad';
   if (within(p, 'src/adapters/entra')) return 'entra';
   if (within(p, 'src/adapters/state')) return 'state';
+  if (within(p, 'src/report/browser')) return 'report-browser';
   if (within(p, 'src/report')) return 'report';
   if (within(p, 'src/app')) return 'app';
   if (within(p, 'src/surfaces/cli')) return 'cli';
@@ -34,12 +35,14 @@ export const allowedLayers = {
   ad: ['ad', 'engine', 'io'],
   entra: ['entra', 'engine', 'io'],
   state: ['state', 'engine', 'io'],
-  report: ['report', 'engine'],
-  app: ['app', 'engine', 'io', 'ad', 'entra', 'state', 'report', 'schemas'],
-  cli: ['cli', 'app', 'report', 'engine', 'io'],
-  vscode: ['vscode', 'app', 'report', 'engine', 'io', 'webview-protocol'],
-  'webview-protocol': ['webview-protocol', 'engine'],
-  webview: ['webview', 'webview-protocol', 'engine'],
+  // The report's browser parts (the view tree, the model, the report script): the panel uses them too.
+  'report-browser': ['report-browser', 'engine'],
+  report: ['report', 'report-browser', 'engine'],
+  app: ['app', 'engine', 'io', 'ad', 'entra', 'state', 'report', 'report-browser', 'schemas'],
+  cli: ['cli', 'app', 'report', 'report-browser', 'engine', 'io'],
+  vscode: ['vscode', 'app', 'report', 'report-browser', 'engine', 'io', 'webview-protocol'],
+  'webview-protocol': ['webview-protocol', 'report-browser', 'engine'],
+  webview: ['webview', 'webview-protocol', 'report-browser', 'engine'],
   unplaced: [],
 };
 

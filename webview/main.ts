@@ -1,13 +1,14 @@
 // The report panel (runs in the webview, a browser context). It knows the extension only
 // through the typed messages of ./protocol. Directory data is never turned into markup
-// here: text goes through textContent; the report's HTML comes from the shared renderer
-// (src/report), which escapes every value, and is only moved into the tab panels.
+// here: text goes through text nodes. The report arrives as data (src/report's model); it is
+// rendered by the same view tree and the same report script as the standalone file, so the
+// panel has the file's tabs, filters, sorting, links and initial tab.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import { reportView } from '../src/report/browser/model';
+import { initReport } from '../src/report/browser/report-script';
+import { toDom } from '../src/report/browser/view';
 import { emptyPanelState, reduce, type HostMessage, type PanelAction, type PanelState, type StepView, type WebviewMessage } from './protocol';
 
 interface VsCodeApi {
@@ -55,13 +56,20 @@ function button(label: string, message: WebviewMessage, testId: string, secondar
   return b;
 }
 
+/** The RDN value of a DN ("Alice Wu" of CN=Alice Wu,OU=Sales,...), for the title while a run has no result yet. */
+function leafName(dn: string): string {
+  const match = /^[^=]+=((?:\\.|[^,\\])*)/.exec(dn);
+  return match ? match[1]!.replace(/\\(.)/g, '$1') : dn;
+}
+
 function header(s: PanelState): HTMLElement {
   const run = s.run;
   const status = s.phase === 'finished' ? s.summary?.provisioningStatusInfo.status ?? 'success' : s.phase;
   return el(
     'header',
     { class: 'sos-panel-header' },
-    el('h1', {}, run?.stagingMode ? 'Preview Sync (Staging Mode)' : 'Single Object Sync'),
+    // "Alice Wu · Preview · Failure" once the result is in; while it runs, the object and the mode.
+    el('h1', { 'data-testid': 'title' }, s.report?.title ?? (run ? `${leafName(run.distinguishedName)} \u00b7 ${run.stagingMode ? 'Preview' : 'Sync'} \u00b7 ${s.phase === 'failed' ? 'Failed' : 'Running'}` : 'Single Object Sync')),
     el('div', { class: 'sos-panel-dn', 'data-testid': 'dn' }, run?.distinguishedName ?? 'No sync has run yet.'),
     run
       ? el(
@@ -105,7 +113,8 @@ function liveSteps(s: PanelState): HTMLElement {
         'li',
         { class: `sos-live-step sos-live-step-${step.status}`, 'data-step': String(step.stepNumber) },
         step.status === 'running' ? el('vscode-progress-ring', { class: 'sos-live-ring' }) : null,
-        el('span', { class: 'sos-live-step-status' }, statusText[step.status]),
+        // After a run that stopped, a step that never started did not run; it is not still pending.
+        el('span', { class: 'sos-live-step-status' }, s.phase === 'failed' && step.status === 'pending' ? 'Not run' : statusText[step.status]),
         ' ',
         el('span', { class: 'sos-live-step-name' }, step.name),
         duration,
@@ -130,48 +139,48 @@ function errorBox(s: PanelState): HTMLElement | null {
   return box;
 }
 
-/** The four report tabs: panels taken from the renderer's body, by their ids. */
+/** The report: the model rendered as the file renders it; initReport adds tabs, filters and sorting. */
 function reportTabs(s: PanelState): HTMLElement | null {
   if (!s.report) return null;
-  const template = document.createElement('template');
-  template.innerHTML = s.report.bodyHtml; // built and escaped by src/report
-  const tabs = el('vscode-tabs', { 'selected-index': String(s.selectedTab), 'data-testid': 'report-tabs' });
-  for (const tab of s.report.tabs) {
-    const source = template.content.getElementById(tab.panelId);
-    const panel = el('vscode-tab-panel', { 'data-tab': tab.id });
-    const body = el('div', { class: 'sos-report sos-tab-body', id: `panel-${tab.id}` });
-    if (source) {
-      source.removeAttribute('hidden');
-      body.append(...Array.from(source.childNodes));
-    }
-    panel.append(body);
-    tabs.append(el('vscode-tab-header', { slot: 'header', 'data-tab': tab.id }, tab.title), panel);
-  }
-  tabs.addEventListener('vsc-tabs-select', (event) => {
-    const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
-    state = { ...state, selectedTab: index };
-    vscode.setState(state);
-    post({ type: 'tabSelected', index });
-  });
-  // In-report links (a modified property -> its export row): select that tab, then scroll.
-  tabs.addEventListener('click', (event) => {
-    const link = (event.target as Element | null)?.closest?.('a[href^="#"]');
-    if (!link) return;
-    event.preventDefault();
-    const target = tabs.querySelector(`[id="${CSS.escape(link.getAttribute('href')!.slice(1))}"]`);
-    const panel = target?.closest('vscode-tab-panel');
-    const index = panel ? Array.from(tabs.querySelectorAll('vscode-tab-panel')).indexOf(panel) : -1;
-    if (index >= 0) (tabs as HTMLElement & { selectedIndex: number }).selectedIndex = index;
-    requestAnimationFrame(() => target?.scrollIntoView({ block: 'center' }));
-  });
-  return tabs;
+  const host = el('div', { class: 'sos-report-host', 'data-testid': 'report' });
+  host.append(...toDom(reportView(s.report, { header: false }).nodes, document));
+  // After a reload the tab the user had chosen; otherwise the report's own (Troubleshooting after a failure).
+  const chosen = s.selectedTab === undefined ? undefined : s.report.tabs[s.selectedTab]?.id;
+  if (chosen) host.querySelector('.sos-report')?.setAttribute('data-initial-tab', chosen);
+  return host;
 }
 
+// The report's DOM is kept while the result shown stays the same (a saved-report note must
+// not reset the tab, the filters or the sort order).
+let shown: { model: PanelState['report']; node: HTMLElement } | undefined;
+
 function render(): void {
-  const children: (HTMLElement | null)[] = [header(state), toolbar(state), errorBox(state)];
-  children.push(state.report ? reportTabs(state) : liveSteps(state));
+  const reused = state.report && shown?.model === state.report ? shown.node : undefined;
+  const report = reused ?? (state.report ? reportTabs(state) : null);
+  shown = report ? { model: state.report, node: report } : undefined;
+  const children: (HTMLElement | null)[] = [el('div', { class: 'sos-panel-top' }, header(state), toolbar(state)), errorBox(state), report ?? liveSteps(state)];
   app.replaceChildren(...children.filter((c): c is HTMLElement => c !== null));
   app.dataset.phase = state.phase;
+  if (reused) return;
+  const root = report?.querySelector<HTMLElement>('.sos-report');
+  // "Preview this object" (a conflicting object synced from AD) asks the host, under the current offer.
+  const offer = state.offer?.id;
+  report?.querySelectorAll<HTMLButtonElement>('.sos-preview-object').forEach((b) => {
+    if (!offer) b.hidden = true;
+    else b.addEventListener('click', () => post({ type: 'previewObject', offer, distinguishedName: b.dataset.dn ?? '' }));
+  });
+  const tabs = state.report?.tabs ?? [];
+  if (root) {
+    initReport(root, {
+      onTabSelected: (id) => {
+        const index = tabs.findIndex((t) => t.id === id);
+        if (index < 0) return;
+        state = { ...state, selectedTab: index };
+        vscode.setState(state);
+        post({ type: 'tabSelected', index });
+      },
+    });
+  }
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {

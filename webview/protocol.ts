@@ -3,6 +3,7 @@
 // every incoming message with isWebviewMessage, since a webview is a separate (browser)
 // context and its messages are data, not trusted calls.
 import type { ProvisioningObjectSummary, ProvisioningResult } from '../src/engine/summary/types';
+import type { ReportModel } from '../src/report/browser/model';
 
 /** The panel's report view type (registered with a WebviewPanelSerializer). */
 export const reportViewType = 'singleObjectSync.report';
@@ -31,13 +32,8 @@ export interface ErrorView {
   documentationUrl?: string;
 }
 
-/** The report, as built (and escaped) by the shared renderer in src/report. */
-export interface RenderedReport {
-  /** renderReportBody's markup; the webview moves each tab's panel into a vscode-tab-panel. */
-  bodyHtml: string;
-  /** In order: Steps, Troubleshooting & Recommendation, Modified Properties, Summary. */
-  tabs: { id: string; title: string; panelId: string }[];
-}
+/** The report as data (src/report buildReportModel): the webview renders the same tree as the file. */
+export type RenderedReport = ReportModel;
 
 /** The panel's buttons; each works only when the host offered it for the result shown. */
 export type PanelAction = 'openJson' | 'saveHtmlReport' | 'runAgain' | 'runWithExport';
@@ -60,7 +56,8 @@ export interface PanelState {
   summary?: ProvisioningObjectSummary;
   report?: RenderedReport;
   error?: ErrorView;
-  selectedTab: number;
+  /** The tab the user chose (an index into report.tabs); absent: the report's own initial tab. */
+  selectedTab?: number;
   savedReportPath?: string;
   /** Absent: no actions (nothing finished yet, or restored after a window reload). */
   offer?: PanelOffer;
@@ -68,7 +65,7 @@ export interface PanelState {
   restored?: boolean;
 }
 
-export const emptyPanelState: PanelState = { steps: [], phase: 'idle', selectedTab: 0 };
+export const emptyPanelState: PanelState = { steps: [], phase: 'idle' };
 
 /** Host -> webview. */
 export type HostMessage =
@@ -84,7 +81,9 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: PanelAction; offer: string }
-  | { type: 'tabSelected'; index: number };
+  | { type: 'tabSelected'; index: number }
+  /** "Preview this object" on a conflicting object; the host previews it only if its own result names that DN. */
+  | { type: 'previewObject'; offer: string; distinguishedName: string };
 
 export const panelActions: readonly PanelAction[] = ['openJson', 'saveHtmlReport', 'runAgain', 'runWithExport'];
 
@@ -97,6 +96,10 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return false;
   if (type === 'ready') return true;
+  if (type === 'previewObject') {
+    const { offer, distinguishedName } = value as { offer?: unknown; distinguishedName?: unknown };
+    return typeof offer === 'string' && offer.length > 0 && offer.length <= 100 && typeof distinguishedName === 'string' && distinguishedName.length > 0 && distinguishedName.length <= 4096;
+  }
   if (type === 'tabSelected') {
     const index = (value as { index?: unknown }).index;
     return typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 16;

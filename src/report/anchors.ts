@@ -2,11 +2,7 @@
 // never from attribute names (AD data), so they are always safe in id and href.
 import type { ProvisioningObjectSummary } from '../engine/summary/types';
 
-export const tabIds = ['steps', 'troubleshooting', 'modified', 'summary'] as const;
-export type TabId = (typeof tabIds)[number];
-
-export const panelId = (tab: TabId) => `sos-panel-${tab}`;
-export const tabId = (tab: TabId) => `sos-tab-${tab}`;
+export { panelId, tabId, tabIds, type TabId } from './browser/model';
 // By position, not stepNumber: positions are unique even in a hand-edited result.
 export const stepAnchor = (index: number) => `sos-step-${index + 1}`;
 export const rowAnchor = (index: number, row: number) => `sos-s${index + 1}-a${row}`;

@@ -1,11 +1,13 @@
-// The report's markup: header, the four tabs and their panels. Shared by the standalone
-// .htm file and the VS Code panel, so it holds no <style>/<script> and no inline style
-// or event attributes (the panel's CSP forbids them). Without the report script the
-// panels simply show one after another, with the tab bar as a table of contents.
+// The report built once, as data: buildReportModel turns a provisioningObjectSummary into the
+// header facts and the four tabs (ViewNode trees, see ./browser/model). The standalone .htm
+// file writes that model as HTML (renderReportBody); the VS Code panel receives the model
+// itself and renders the same tree. Neither holds <style>/<script> or inline style/event
+// attributes. Without the report script the panels show one after another, the tab bar as
+// a table of contents.
 import type { ProvisioningObjectSummary } from '../engine/summary/types';
-import { panelId, tabId, type TabId } from './anchors';
+import { reportView, type ReportModel, type TabId, type TabModel } from './browser/model';
+import { view } from './browser/view';
 import { formatDuration, formatTimestamp, humanize } from './format';
-import { html, type SafeHtml } from './html';
 import { redactSummary } from './redact';
 import { badge } from './tabs/common';
 import { renderModifiedTab } from './tabs/modified';
@@ -37,42 +39,48 @@ export function prepareSummary(summary: unknown, options: ReportOptions): Provis
   return redactSummary(summary, redact);
 }
 
-export function renderReportBody(summary: ProvisioningObjectSummary, options: ReportOptions): string {
-  return renderPreparedBody(prepareSummary(summary, options), options);
+/** The RDN value of a DN, for a title when the object has no display name ("Alice Wu" of CN=Alice Wu,OU=...). */
+function leafName(dn: string | undefined): string | undefined {
+  const match = dn ? /^[^=]+=((?:\\.|[^,\\])*)/.exec(dn) : null;
+  return match ? match[1]!.replace(/\\(.)/g, '$1') : undefined;
 }
 
-/** The body of a result that prepareSummary already validated and redacted. */
-export function renderPreparedBody(safe: ProvisioningObjectSummary, options: ReportOptions): string {
+export function buildReportModel(summary: ProvisioningObjectSummary, options: ReportOptions): ReportModel {
+  return buildPreparedModel(prepareSummary(summary, options), options);
+}
+
+/** The model of a result that prepareSummary already validated and redacted. */
+export function buildPreparedModel(safe: ProvisioningObjectSummary, options: ReportOptions): ReportModel {
   const generatedAt = options.generatedAt ?? new Date();
   const status = safe.provisioningStatusInfo.status;
-  const staging = safe.targetSystem?.details?.stagingMode === 'True';
+  const staging = safe.stagingMode === true || safe.targetSystem?.details?.stagingMode === 'True';
   const failing = status === 'failure' || status === 'warning';
   const dn = safe.sourceIdentity?.details?.distinguishedName;
-  const counts: Partial<Record<TabId, SafeHtml>> = {
-    modified: html` <span class="sos-tab-count">${(safe.modifiedProperties ?? []).length}</span>`,
-    troubleshooting: failing ? html` <span class="sos-tab-alert" title="${humanize(status)}">!</span>` : undefined,
+  // An object that could not be read has its DN as display name: the title shows its RDN value.
+  const given = safe.sourceIdentity?.displayName;
+  const displayName = (given && given !== dn ? given : leafName(dn)) || given || safe.id;
+  const mode = staging ? 'Preview' : 'Sync';
+  const tabs: TabModel[] = [
+    { id: 'steps', title: titles.steps, content: renderStepsTab(safe).nodes },
+    { id: 'troubleshooting', title: titles.troubleshooting, ...(failing ? { alert: humanize(status) } : {}), content: renderTroubleshootingTab(safe).nodes },
+    { id: 'modified', title: titles.modified, count: (safe.modifiedProperties ?? []).length, content: renderModifiedTab(safe).nodes },
+    { id: 'summary', title: titles.summary, content: renderSummaryTab(safe, { toolVersion: options.toolVersion, generatedAt, redacted: options.redactAttributes ?? [] }).nodes },
+  ];
+  const action = humanize(staging && safe.plannedProvisioningAction ? safe.plannedProvisioningAction : safe.provisioningAction);
+  return {
+    title: `${displayName} \u00b7 ${mode} \u00b7 ${humanize(status) || 'Unknown'}`,
+    displayName,
+    ...(dn ? { distinguishedName: dn } : {}),
+    status,
+    mode,
+    headline: view`${badge(status)} <span>${action}</span> <span class="sos-muted">&middot; ${formatTimestamp(safe.activityDateTime)} &middot; ${formatDuration(safe.durationInMilliseconds)}</span>${staging ? view` <span class="sos-badge sos-badge-staging">Staging mode: nothing exported</span>` : null}`.nodes,
+    // A failed sync opens on Troubleshooting, the tab that says what to do.
+    initialTab: failing ? 'troubleshooting' : 'steps',
+    tabs,
+    footer: view`Single Object Sync ${options.toolVersion} &middot; report generated ${formatTimestamp(generatedAt)}${options.redactAttributes?.length ? view` &middot; values of ${options.redactAttributes.join(', ')} redacted` : null}`.nodes,
   };
-  const panels: Record<TabId, SafeHtml> = {
-    steps: renderStepsTab(safe),
-    troubleshooting: renderTroubleshootingTab(safe),
-    modified: renderModifiedTab(safe),
-    summary: renderSummaryTab(safe, { toolVersion: options.toolVersion, generatedAt, redacted: options.redactAttributes ?? [] }),
-  };
-  const order: TabId[] = ['steps', 'troubleshooting', 'modified', 'summary'];
-  // A failed sync opens on Troubleshooting, the tab that says what to do.
-  const initial: TabId = failing ? 'troubleshooting' : 'steps';
+}
 
-  return html`<div class="sos-report" data-initial-tab="${initial}">
-<header class="sos-header">
-<h1>Single Object Sync result</h1>
-<p class="sos-subject"><span class="sos-v sos-subject-name">${safe.sourceIdentity?.displayName || dn || safe.id}</span>${dn ? html` <span class="sos-muted sos-v">${dn}</span>` : null}</p>
-<p class="sos-headline">${badge(status)} <span>${humanize(staging && safe.plannedProvisioningAction ? safe.plannedProvisioningAction : safe.provisioningAction)}</span> <span class="sos-muted">&middot; ${formatTimestamp(safe.activityDateTime)} &middot; ${formatDuration(safe.durationInMilliseconds)}</span>${staging ? html` <span class="sos-badge sos-badge-staging">Staging mode: nothing exported</span>` : null}</p>
-</header>
-<nav class="sos-tabs" aria-label="Report sections">${order.map((t) => html`<a class="sos-tab" id="${tabId(t)}" href="#${panelId(t)}" data-tab="${t}">${titles[t]}${counts[t]}</a>`)}</nav>
-${order.map((t) => html`<section class="sos-panel" id="${panelId(t)}" aria-labelledby="${tabId(t)}" data-tab="${t}">
-<h2 class="sos-panel-title">${titles[t]}</h2>
-${panels[t]}
-</section>`)}
-<footer class="sos-footer sos-muted">Single Object Sync ${options.toolVersion} &middot; report generated ${formatTimestamp(generatedAt)}${options.redactAttributes?.length ? html` &middot; values of ${options.redactAttributes.join(', ')} redacted` : null}</footer>
-</div>`.value;
+export function renderReportBody(summary: ProvisioningObjectSummary, options: ReportOptions): string {
+  return reportView(buildReportModel(summary, options)).value;
 }

@@ -2,7 +2,8 @@
 // exactly the report's own <style> and <script> (by SHA-256 hash) and nothing else: no
 // network, no other script, no inline style attribute, even if escaping ever failed.
 import type { ProvisioningObjectSummary } from '../engine/summary/types';
-import { prepareSummary, renderPreparedBody, type ReportOptions } from './body';
+import { buildReportModel, type ReportOptions } from './body';
+import { reportView } from './browser/model';
 import { reportScript } from './script';
 import { hashPolicy, standaloneDocument } from './standalone';
 import { reportStyles } from './styles';
@@ -13,8 +14,8 @@ const contentSecurityPolicy = hashPolicy(reportStyles, reportScript);
 export function renderReport(summary: ProvisioningObjectSummary, options: ReportOptions): string {
   const generatedAt = options.generatedAt ?? new Date();
   const withTime = { ...options, generatedAt };
-  const safe = prepareSummary(summary, withTime);
-  const title = `Single Object Sync - ${safe.sourceIdentity?.displayName || safe.id} - ${safe.provisioningStatusInfo.status}`;
-  const body = renderPreparedBody(safe, withTime);
+  const model = buildReportModel(summary, withTime);
+  const title = `Single Object Sync \u00b7 ${model.title}`;
+  const body = reportView(model).value;
   return standaloneDocument({ title, toolVersion: options.toolVersion, styles: reportStyles, script: reportScript, policy: contentSecurityPolicy, body, colorScheme: true });
 }

@@ -9,25 +9,9 @@ export class SafeHtml {
   }
 }
 
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml, showInvisible } from './browser/view';
 
-/** Escapes text for element content and for double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => entities[c]!);
-}
-
-/**
- * Characters that change how text around them is shown without being seen: bidi overrides,
- * embeddings and isolates, zero-width characters, soft hyphen, controls other than tab and
- * line breaks. AD data is shown with them as visible escapes (\u202E), so a value cannot
- * reorder or hide what the report says. The values themselves are unchanged in the JSON.
- */
-// eslint-disable-next-line no-control-regex
-export const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
-export function showInvisible(text: string): string {
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
-}
+export { escapeHtml, INVISIBLE, showInvisible } from './browser/view';
 
 type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 

@@ -1,22 +1,40 @@
 // The report's CSS. Colours go through --sos-* variables whose fallbacks are a light and a
 // dark palette (prefers-color-scheme); inside a VS Code webview the --vscode-* theme
 // variables are defined and win. No url(), no @import: nothing is ever fetched.
+/**
+ * Status colours (text and badges) for light and dark backgrounds. Each meets WCAG AA for
+ * text (4.5:1) on the backgrounds it is used on (test/unit/report/contrast.test.ts checks).
+ * VS Code's own icon colours (testing-iconPassed, ...) are for icons and fail as text, so the
+ * panel uses these too; in high-contrast themes all status text is the theme's foreground.
+ */
+export const statusPalette = {
+  light: { ok: '#1a7f37', warn: '#8a5a00', fail: '#c21d2a', skip: '#59636e', staging: '#7040c8', link: '#0969da' },
+  dark: { ok: '#3fb950', warn: '#d29922', fail: '#ff6b61', skip: '#a0a8b2', staging: '#b690fa', link: '#4493f8' },
+} as const;
+
+/** Backgrounds the palette is used on: the file's own and VS Code's default light and dark themes, plain and as table stripes. */
+export const paletteBackgrounds = {
+  light: ['#ffffff', '#f6f8fa', '#f8f8f8', '#f3f3f3'],
+  dark: ['#0d1117', '#151b23', '#1e1e1e', '#1f1f1f', '#252526', '#181818'],
+} as const;
+
+const statusVars = (p: (typeof statusPalette)[keyof typeof statusPalette]) =>
+  `--sos-ok: ${p.ok}; --sos-warn: ${p.warn}; --sos-fail: ${p.fail}; --sos-skip: ${p.skip}; --sos-staging: ${p.staging};`;
+
 export const reportStyles = String.raw`
-.sos-report {
+.sos-report, .sos-palette {
   --sos-fg: var(--vscode-foreground, #1f2328);
   --sos-bg: var(--vscode-editor-background, #ffffff);
   --sos-muted: var(--vscode-descriptionForeground, #59636e);
   --sos-border: var(--vscode-panel-border, #d1d9e0);
   --sos-surface: var(--vscode-sideBar-background, #f6f8fa);
-  --sos-link: var(--vscode-textLink-foreground, #0969da);
+  --sos-link: var(--vscode-textLink-foreground, ${statusPalette.light.link});
   --sos-focus: var(--vscode-focusBorder, #0969da);
   --sos-code-bg: var(--vscode-textCodeBlock-background, #eff2f5);
   --sos-highlight: var(--vscode-editor-findMatchHighlightBackground, #fff1a8);
-  --sos-ok: var(--vscode-testing-iconPassed, #1a7f37);
-  --sos-warn: var(--vscode-editorWarning-foreground, #9a6700);
-  --sos-fail: var(--vscode-errorForeground, #cf222e);
-  --sos-skip: var(--vscode-disabledForeground, #6e7781);
-  --sos-staging: var(--vscode-charts-purple, #8250df);
+  ${statusVars(statusPalette.light)}
+}
+.sos-report {
   color: var(--sos-fg);
   background: var(--sos-bg);
   font-family: var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
@@ -25,22 +43,33 @@ export const reportStyles = String.raw`
   padding: 0 1.25rem 1.5rem;
 }
 @media (prefers-color-scheme: dark) {
-  .sos-report {
+  .sos-report, .sos-palette {
     --sos-fg: var(--vscode-foreground, #e6edf3);
     --sos-bg: var(--vscode-editor-background, #0d1117);
     --sos-muted: var(--vscode-descriptionForeground, #9198a1);
     --sos-border: var(--vscode-panel-border, #3d444d);
     --sos-surface: var(--vscode-sideBar-background, #151b23);
-    --sos-link: var(--vscode-textLink-foreground, #4493f8);
+    --sos-link: var(--vscode-textLink-foreground, ${statusPalette.dark.link});
     --sos-focus: var(--vscode-focusBorder, #4493f8);
     --sos-code-bg: var(--vscode-textCodeBlock-background, #262c36);
     --sos-highlight: var(--vscode-editor-findMatchHighlightBackground, #5a4a00);
-    --sos-ok: var(--vscode-testing-iconPassed, #3fb950);
-    --sos-warn: var(--vscode-editorWarning-foreground, #d29922);
-    --sos-fail: var(--vscode-errorForeground, #f85149);
-    --sos-skip: var(--vscode-disabledForeground, #9198a1);
-    --sos-staging: var(--vscode-charts-purple, #ab7df8);
+    ${statusVars(statusPalette.dark)}
   }
+}
+/* Inside VS Code the theme kind decides, not the OS preference. */
+body.vscode-light .sos-report, body.vscode-light .sos-palette { ${statusVars(statusPalette.light)} }
+body.vscode-dark .sos-report, body.vscode-dark .sos-palette {
+  ${statusVars(statusPalette.dark)}
+  --sos-surface: var(--vscode-sideBar-background, #181818); --sos-border: var(--vscode-panel-border, #3d444d);
+  --sos-code-bg: var(--vscode-textCodeBlock-background, #262c36); --sos-link: var(--vscode-textLink-foreground, ${statusPalette.dark.link});
+  --sos-highlight: var(--vscode-editor-findMatchHighlightBackground, #5a4a00);
+}
+body.vscode-high-contrast .sos-report, body.vscode-high-contrast .sos-palette,
+body.vscode-high-contrast-light .sos-report, body.vscode-high-contrast-light .sos-palette {
+  --sos-surface: var(--vscode-editor-background); --sos-border: var(--vscode-contrastBorder, CanvasText);
+  --sos-code-bg: var(--vscode-editor-background);
+  --sos-ok: var(--vscode-foreground); --sos-warn: var(--vscode-foreground); --sos-fail: var(--vscode-foreground);
+  --sos-skip: var(--vscode-foreground); --sos-staging: var(--vscode-foreground); --sos-muted: var(--vscode-foreground);
 }
 html, body { margin: 0; background: var(--vscode-editor-background, #ffffff); }
 @media (prefers-color-scheme: dark) { html, body { background: var(--vscode-editor-background, #0d1117); } }
@@ -72,6 +101,23 @@ html, body { margin: 0; background: var(--vscode-editor-background, #ffffff); }
 .sos-badge-warning { color: var(--sos-warn); }
 .sos-badge-failure { color: var(--sos-fail); }
 .sos-badge-skipped, .sos-badge-unknown { color: var(--sos-skip); }
+.sos-badge-notrun { color: var(--sos-skip); border-style: dashed; font-weight: 400; }
+.sos-decided { font-weight: 700; font-size: .85em; }
+.sos-after { font-size: .85em; }
+.sos-overview-item:has(.sos-after) .sos-badge { opacity: .85; border-style: dotted; }
+.sos-step.sos-decisive { border-width: 2px; border-left-width: 6px; }
+.sos-overview-item.sos-decisive .sos-step-name { font-weight: 700; }
+.sos-step.sos-status-notrun { border-left-style: dashed; }
+.sos-step.sos-status-notrun > summary { color: var(--sos-muted); }
+.sos-error-skipped { border-color: var(--sos-skip); }
+.sos-error-skipped h4 { color: var(--sos-fg); }
+/* "Preview this object" needs the VS Code panel; the file shows the DN only. */
+.sos-preview-object { display: none; }
+.sos-conflict-actions { white-space: nowrap; }
+/* In-page targets land below the sticky tab bar, not under it. */
+.sos-report [id] { scroll-margin-top: 3.5rem; }
+/* At any width the page itself never scrolls sideways: wide content scrolls in its own box. */
+.sos-panel, .sos-step-body, .sos-card { min-width: 0; max-width: 100%; overflow-x: auto; }
 .sos-badge-staging { color: var(--sos-staging); }
 .sos-tabs { display: flex; flex-wrap: wrap; gap: .25rem; border-bottom: 1px solid var(--sos-border); margin: .75rem 0 0; position: sticky; top: 0; background: var(--sos-bg); z-index: 2; }
 .sos-tab { padding: .5rem .85rem; text-decoration: none; color: var(--sos-fg) !important; border: 1px solid transparent; border-bottom: none; border-radius: 6px 6px 0 0; }
@@ -90,6 +136,7 @@ html, body { margin: 0; background: var(--vscode-editor-background, #ffffff); }
 .sos-steplink:hover .sos-step-name { text-decoration: underline; }
 .sos-step-no { display: inline-block; min-width: 1.8em; text-align: center; font-weight: 700; border-radius: 4px; background: var(--sos-surface); border: 1px solid var(--sos-border); color: var(--sos-fg); }
 .sos-step { content-visibility: auto; contain-intrinsic-size: auto 40rem; border: 1px solid var(--sos-border); border-left: 4px solid var(--sos-skip); border-radius: 6px; margin: .6rem 0; background: var(--sos-bg); }
+.sos-laid-out .sos-step { content-visibility: visible; }
 .sos-step.sos-status-success { border-left-color: var(--sos-ok); }
 .sos-step.sos-status-warning { border-left-color: var(--sos-warn); }
 .sos-step.sos-status-failure { border-left-color: var(--sos-fail); }
@@ -102,6 +149,13 @@ html, body { margin: 0; background: var(--vscode-editor-background, #ffffff); }
 .sos-kv > div { display: contents; }
 .sos-kv dt { color: var(--sos-muted); min-width: 9rem; overflow-wrap: anywhere; }
 .sos-kv dd { margin: 0; overflow-wrap: anywhere; }
+/* A narrow panel (beside an editor) stacks each key over its value instead of squeezing the value to a sliver. */
+@media (max-width: 36rem) {
+  .sos-kv { grid-template-columns: minmax(0, 1fr); }
+  .sos-kv dt { min-width: 0; font-weight: 600; }
+  .sos-kv dd { margin-bottom: .35rem; }
+  .sos-report { padding: 0 .5rem 1rem; }
+}
 .sos-error { border: 1px solid var(--sos-fail); border-left-width: 4px; border-radius: 6px; padding: .25rem .75rem .5rem; margin: .75rem 0; }
 .sos-error h4 { color: var(--sos-fail); }
 .sos-error-warning { border-color: var(--sos-warn); }
@@ -133,7 +187,7 @@ th[aria-sort="descending"] .sos-sort::after { content: "\25BC"; }
 .sos-sign { font-weight: 700; margin-right: .25em; text-decoration: none; display: inline-block; }
 .sos-tools { display: flex; gap: .75rem; align-items: center; margin: .5rem 0 .25rem; }
 .sos-tools[hidden] { display: none; }
-.sos-filter { font: inherit; color: var(--vscode-input-foreground, var(--sos-fg)); background: var(--vscode-input-background, var(--sos-bg)); border: 1px solid var(--vscode-input-border, var(--sos-border)); border-radius: 4px; padding: .2rem .4rem; min-width: 16rem; margin-left: .4rem; }
+.sos-filter { font: inherit; color: var(--vscode-input-foreground, var(--sos-fg)); background: var(--vscode-input-background, var(--sos-bg)); border: 1px solid var(--vscode-input-border, var(--sos-border)); border-radius: 4px; padding: .2rem .4rem; min-width: min(16rem, 60vw); margin-left: .4rem; }
 .sos-card { border: 1px solid var(--sos-border); border-radius: 6px; padding: 0 .9rem .6rem; margin: .75rem 0; }
 .sos-footer { margin-top: 1.5rem; padding-top: .75rem; border-top: 1px solid var(--sos-border); font-size: .9em; }
 .sos-problem-steps > li { margin-bottom: .5rem; }

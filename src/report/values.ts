@@ -1,7 +1,7 @@
 // How attribute values appear in cells: blank when there are none, a count that expands for
 // long multi-valued lists, and long single values (certificates, blobs) folded behind their
 // first characters. <details> works without script, so nothing is hidden for good.
-import { html, type SafeHtml } from './html';
+import { view, type View } from './browser/view';
 import { plural } from './format';
 
 /** Lists longer than this collapse to "N values". */
@@ -10,34 +10,34 @@ export const collapseAbove = 5;
 const foldAbove = 160;
 const foldPreview = 64;
 
-export function valueText(value: string, mark?: 'added' | 'removed'): SafeHtml {
+export function valueText(value: string, mark?: 'added' | 'removed'): View {
   const cls = mark ? `sos-v sos-${mark}` : 'sos-v';
-  const sign = mark === 'added' ? html`<span class="sos-sign" title="added">+</span>` : mark === 'removed' ? html`<span class="sos-sign" title="removed">&minus;</span>` : null;
-  if (value === '') return html`<span class="${cls} sos-empty">(empty string)</span>`;
-  if (value.length <= foldAbove) return html`<span class="${cls}">${sign}${value}</span>`;
-  return html`<details class="sos-long"><summary><span class="${cls}">${sign}${value.slice(0, foldPreview)}&hellip;</span> <span class="sos-muted">(${value.length} characters)</span></summary><span class="${cls}">${value}</span></details>`;
+  const sign = mark === 'added' ? view`<span class="sos-sign" title="added">+</span>` : mark === 'removed' ? view`<span class="sos-sign" title="removed">&minus;</span>` : null;
+  if (value === '') return view`<span class="${cls} sos-empty">(empty string)</span>`;
+  if (value.length <= foldAbove) return view`<span class="${cls}">${sign}${value}</span>`;
+  return view`<details class="sos-long"><summary><span class="${cls}">${sign}${value.slice(0, foldPreview)}&hellip;</span> <span class="sos-muted">(${value.length} characters)</span></summary><span class="${cls}">${value}</span></details>`;
 }
 
 /** An expression or other code-like text; long ones fold like long values. */
-export function codeText(text: string): SafeHtml {
-  if (text.length <= foldAbove / 2) return html`<code class="sos-v">${text}</code>`;
-  return html`<details class="sos-long"><summary><code class="sos-v">${text.slice(0, foldPreview / 2)}&hellip;</code></summary><code class="sos-v">${text}</code></details>`;
+export function codeText(text: string): View {
+  if (text.length <= foldAbove / 2) return view`<code class="sos-v">${text}</code>`;
+  return view`<details class="sos-long"><summary><code class="sos-v">${text.slice(0, foldPreview / 2)}&hellip;</code></summary><code class="sos-v">${text}</code></details>`;
 }
 
-function list(values: readonly string[], marks?: ReadonlyMap<string, 'added' | 'removed'>): SafeHtml {
-  return html`<ul class="sos-values">${values.map((v) => html`<li>${valueText(v, marks?.get(v))}</li>`)}</ul>`;
+function list(values: readonly string[], marks?: ReadonlyMap<string, 'added' | 'removed'>): View {
+  return view`<ul class="sos-values">${values.map((v) => view`<li>${valueText(v, marks?.get(v))}</li>`)}</ul>`;
 }
 
 /** The values of one cell. Multi-valued attributes always show their count. */
-export function valueCell(values: readonly string[], multiValued: boolean, marks?: ReadonlyMap<string, 'added' | 'removed'>): SafeHtml | null {
+export function valueCell(values: readonly string[], multiValued: boolean, marks?: ReadonlyMap<string, 'added' | 'removed'>): View | null {
   if (values.length === 0) return null;
   if (values.length === 1 && !multiValued) return valueText(values[0]!, marks?.get(values[0]!));
   if (values.length <= collapseAbove && !marks) {
-    return multiValued ? html`<span class="sos-count-label">${plural(values.length, 'value')}</span>${list(values)}` : list(values);
+    return multiValued ? view`<span class="sos-count-label">${plural(values.length, 'value')}</span>${list(values)}` : list(values);
   }
   const changed = marks ? values.filter((v) => marks.has(v)).length : 0;
   const change = changed ? ` (${changed} ${marks!.get(values.find((v) => marks!.has(v))!)})` : '';
-  return html`<details class="sos-many"><summary>${plural(values.length, 'value')}${change}</summary>${list(values, marks)}</details>`;
+  return view`<details class="sos-many"><summary>${plural(values.length, 'value')}${change}</summary>${list(values, marks)}</details>`;
 }
 
 /** A key that sorts a value cell sensibly: its first value. */

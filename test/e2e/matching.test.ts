@@ -132,6 +132,10 @@ describe('soft match', () => {
     assert.equal(exported.provisioningAction, 'create');
     assert.deepEqual([status(exported), code(exported)], ['warning', 'DuplicateAttributeQuarantined']);
     assert.ok(exported.provisioningStatusInfo.errorInformation!.reason.includes('cloud-alice'), 'names the conflicting object');
+    // ... and carries it as data for the report: its name, UPN and the clashing value.
+    assert.deepEqual(exported.provisioningStatusInfo.errorInformation!.conflictingObjects, [
+      { kind: 'user', id: 'cloud-alice', displayName: 'Alice (cloud)', userPrincipalName: 'alice.wu@contoso.com', attribute: 'userPrincipalName', value: 'alice.wu@contoso.com' },
+    ]);
     const created = users(world).find((u) => u.id === exported.targetIdentity.id);
     assert.match(String(created?.userPrincipalName), /^alice\.wu\d{4}@contoso\.onmicrosoft\.com$/);
     assert.equal(users(world).find((u) => u.id === 'cloud-alice')?.onPremisesImmutableId, undefined, 'the cloud user is untouched');

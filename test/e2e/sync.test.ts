@@ -260,6 +260,19 @@ describe('group filtering', () => {
     assert.equal(step(summary, 6).details.DirectMember, 'true');
   });
 
+  test('an object that does not exist names the closest existing parent and a near sibling (a typo)', async () => {
+    const { summary } = await world.session.sync(Dn.parse(ou('CN=Alice Wo,OU=Sales')), { stagingMode: true, noHtmlReport: true });
+    assert.equal(code(summary), 'NoSuchObject');
+    const action = summary.provisioningStatusInfo.errorInformation!.recommendedAction ?? '';
+    // AD answers noSuchObject; the parent that exists is OU=Sales, and CN=Alice Wu is one letter away.
+    assert.ok(action.includes(`The closest existing parent is ${ou('OU=Sales')}.`), action);
+    assert.ok(action.includes(`Did you mean ${ou('CN=Alice Wu,OU=Sales')}?`), action);
+    const { summary: deeper } = await world.session.sync(Dn.parse(ou('CN=Nobody,OU=No Such OU,OU=Sales')), { stagingMode: true, noHtmlReport: true });
+    const deeperAction = deeper.provisioningStatusInfo.errorInformation!.recommendedAction ?? '';
+    assert.ok(deeperAction.includes(`The closest existing parent is ${ou('OU=Sales')}.`), deeperAction);
+    assert.ok(!deeperAction.includes('Did you mean'), deeperAction);
+  });
+
   test('a filtering group that does not exist is FilteringGroupNotFound at step 6, naming the group', async () => {
     const missing = ou('CN=No Such Pilot,OU=Groups');
     const other = await openWorld({ connector: { groupFilteringGroupDn: missing } });

@@ -136,7 +136,7 @@ test('Modified Properties link each exported property to its Export step row', (
   assert.match(modified, /<summary>3 values \(1 removed\)<\/summary>/);
   assert.match(modified, /<summary>3 values \(1 added\)<\/summary>/);
   assert.match(modified, /sos-v sos-added"><span class="sos-sign" title="added">\+<\/span>smtp:avance@contoso.com/);
-  assert.match(modified, /sos-v sos-removed"><span class="sos-sign" title="removed">&minus;<\/span>smtp:AdeleV@contoso.mail.onmicrosoft.com/);
+  assert.match(modified, /sos-v sos-removed"><span class="sos-sign" title="removed">\u2212<\/span>smtp:AdeleV@contoso.mail.onmicrosoft.com/);
 });
 
 test('Modified Properties mark what Microsoft Graph does not apply, with the reason, escaped', () => {

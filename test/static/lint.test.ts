@@ -46,6 +46,9 @@ test('the layer rule rejects, in each zone, an import of a layer it may not use'
     ['src/surfaces/cli/probe.ts', '../../adapters/ad/index', '../../app/session'],
     ['src/surfaces/vscode/probe.ts', '../../adapters/entra/index', '../../../webview/protocol'],
     ['webview/probe.ts', '../src/surfaces/vscode/extension', './protocol'],
+    // The panel renders the report with the report's browser parts, never the Node-side renderer.
+    ['webview/probe.ts', '../src/report/document', '../src/report/browser/view'],
+    ['src/report/browser/probe.ts', '../body', './view'],
   ];
   for (const [filePath, forbidden, allowed] of cases) {
     const lint = async (source: string) => {

@@ -54,7 +54,7 @@ test('a finished run takes its steps from the summary; a restore replaces the wh
   } as unknown as ProvisioningObjectSummary;
   const finished = fold([
     { type: 'runStarted', run, steps: [] },
-    { type: 'runFinished', summary, report: { bodyHtml: '<div></div>', tabs: [] }, offer: { id: 'o2', actions: ['openJson', 'runAgain'] } },
+    { type: 'runFinished', summary, report: { title: 'x', displayName: 'x', status: 'success', mode: 'Preview', headline: [], initialTab: 'steps', tabs: [], footer: [] }, offer: { id: 'o2', actions: ['openJson', 'runAgain'] } },
     { type: 'reportSaved', path: '/tmp/r.htm' },
   ]);
   assert.equal(finished.phase, 'finished');

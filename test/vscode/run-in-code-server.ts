@@ -121,15 +121,54 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** The frame of the report webview (a nested iframe of the workbench), if it is showing. */
-async function reportFrame(page: Page): Promise<Frame | undefined> {
-  for (const frame of page.frames()) {
+/**
+ * The report webview's frame. Each result has its own panel, so several may exist: the one
+ * titled `title` (or showing `dn`) if asked, else the newest on screen (a hidden panel's
+ * frame may linger; frames are listed in the order they were created).
+ */
+/** Every report webview in the page, those on screen first, newest first. */
+async function reportFrames(page: Page): Promise<Frame[]> {
+  const on: Frame[] = [];
+  const off: Frame[] = [];
+  for (const frame of [...page.frames()].reverse()) {
     try {
-      if (await frame.$('#sos-app')) return frame;
+      if (!(await frame.$('#sos-app'))) continue;
+      let visible = true;
+      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
+        const element = await f.frameElement();
+        const box = await element.boundingBox();
+        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
+      }
+      (visible ? on : off).push(frame);
     } catch {
       // Frames come and go while the workbench lays out.
     }
   }
-  return undefined;
+  return [...on, ...off];
+}
+
+async function reportFrame(page: Page, title?: string, dn?: string): Promise<Frame | undefined> {
+  const found: { frame: Frame; visible: boolean; title: string }[] = []; // newest first
+  if (dn) title = `dn:${dn}`;
+  for (const frame of page.frames()) {
+    try {
+      if (!(await frame.$('#sos-app'))) continue;
+      // The content frame sits inside VS Code's host frame: both must be on screen.
+      let visible = true;
+      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
+        const element = await f.frameElement();
+        const box = await element.boundingBox();
+        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
+      }
+      const shown = await frame.evaluate(() => (document.querySelector('[data-testid="title"]')?.textContent ?? '').trim());
+      const shownDn = await frame.evaluate(() => (document.querySelector('[data-testid="dn"]')?.textContent ?? '').trim());
+      found.unshift({ frame, visible, title: dn && shownDn.toLowerCase() === dn.toLowerCase() ? `dn:${dn}` : shown });
+    } catch {
+      // Frames come and go while the workbench lays out.
+    }
+  }
+  const pick = (title ? found.find((f) => f.title === title && f.visible) ?? found.find((f) => f.title === title) : undefined) ?? found.find((f) => f.visible) ?? found[0];
+  return pick?.frame;
 }
 
 /** What the suite asks the harness to find in the report webview. */
@@ -146,6 +185,17 @@ interface PanelRequest {
   actionsOffered?: boolean;
   /** What to do in the workbench first, as a person would (ui-steps.ts). */
   ui?: UiStep[];
+  /** The window's width for this checkpoint (restored afterwards). */
+  viewportWidth?: number;
+  /** The report panel's behaviour and accessibility (test/vscode/suite/panel.suite.ts); base button checks are skipped. */
+  expect?: {
+    selectedTab?: string;
+    title?: string;
+    alert?: string;
+    text?: string[];
+    /** Status badges at 4.5:1 against the panel background, no sideways scroll, tabs and buttons named. */
+    accessible?: boolean;
+  };
 }
 
 interface PanelObservation {
@@ -164,15 +214,32 @@ interface PanelObservation {
   stepRows: string[];
   summaryText: string;
   liveSteps: { step: number; status: string }[];
+  selectedTab: string;
+  title: string;
+  alert: string;
+  text: string;
+  sideways: number;
+  background: string;
+  badgeColours: { cls: string; color: string }[];
+  unnamed: string[];
+  filterVisible: boolean;
 }
 
 async function observePanel(frame: Frame): Promise<PanelObservation> {
   return frame.evaluate(() => {
     const app = document.getElementById('sos-app')!;
-    const tabs = app.querySelector('vscode-tabs');
-    const headers = tabs ? Array.from(tabs.querySelectorAll('vscode-tab-header')).map((h) => (h.textContent ?? '').trim()) : [];
+    // The report's own tabs (role=tab) and panels, as in the standalone file.
+    const tabEls = Array.from(app.querySelectorAll('.sos-report [role="tab"]'));
+    const headers = tabEls.map((h) => (h.querySelector('.sos-tab-title')?.textContent ?? h.textContent ?? '').trim());
+    const selected = tabEls.find((h) => h.getAttribute('aria-selected') === 'true');
+    const root = document.scrollingElement!;
+    // Buttons, links and inputs without an accessible name (text, aria-label or a label).
+    const unnamed = Array.from(app.querySelectorAll('button, vscode-button, a[href], input, [role="tab"]'))
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .filter((e) => !((e.getAttribute('aria-label') ?? '').trim() || (e.textContent ?? '').trim() || (e as HTMLInputElement).labels?.length))
+      .map((e) => e.outerHTML.slice(0, 120));
     const panelTexts: Record<string, number> = {};
-    for (const body of Array.from(app.querySelectorAll('vscode-tab-panel'))) panelTexts[body.getAttribute('data-tab') ?? '?'] = (body.textContent ?? '').trim().length;
+    for (const body of Array.from(app.querySelectorAll('.sos-report .sos-panel'))) panelTexts[body.getAttribute('data-tab') ?? '?'] = (body.textContent ?? '').trim().length;
     // VS Code itself prepends #_vscodeApiScript (acquireVsCodeApi) to every webview, ahead of
     // our CSP; every other script must carry the panel's nonce.
     const scripts = Array.from(document.querySelectorAll('script')).filter((s) => s.id !== '_vscodeApiScript');
@@ -187,12 +254,21 @@ async function observePanel(frame: Frame): Promise<PanelObservation> {
       inlineScripts: scripts.filter((s) => !s.src && !s.nonce && !s.getAttribute('nonce')).length,
       scriptsWithoutNonce: scripts.filter((s) => !s.nonce && !s.getAttribute('nonce')).length,
       scriptSnippets: scripts.filter((s) => !s.nonce && !s.getAttribute('nonce')).map((s) => s.outerHTML.slice(0, 300)),
-      firstStepName: (app.querySelector('vscode-tab-panel[data-tab="steps"]')?.textContent ?? '').includes("Determine if Object's (source) Domain") ? 'found' : 'missing',
+      firstStepName: (app.querySelector('.sos-panel[data-tab="steps"]')?.textContent ?? '').includes("Determine if Object's (source) Domain") ? 'found' : 'missing',
       // No named helper functions in here: tsx would wrap them in a __name() the page lacks.
-      stepRows: Array.from(app.querySelectorAll('vscode-tab-panel[data-tab="steps"] .sos-overview-item')).map(
+      stepRows: Array.from(app.querySelectorAll('.sos-panel[data-tab="steps"] .sos-overview-item')).map(
         (li) => `${(li.querySelector('.sos-step-no')?.textContent ?? '').trim()} ${(li.querySelector('.sos-step-name')?.textContent ?? '').trim()} [${li.className.match(/sos-status-(\w+)/)?.[1] ?? '?'}]`,
       ),
-      summaryText: (app.querySelector('vscode-tab-panel[data-tab="summary"]')?.textContent ?? '').slice(0, 4000),
+      summaryText: (app.querySelector('.sos-panel[data-tab="summary"]')?.textContent ?? '').slice(0, 4000),
+      selectedTab: selected?.getAttribute('data-tab') ?? '',
+      title: (app.querySelector('[data-testid="title"]')?.textContent ?? '').trim(),
+      alert: app.querySelector('#sos-tab-troubleshooting .sos-tab-alert')?.getAttribute('aria-label') ?? '',
+      text: (app.querySelector('.sos-report .sos-panel:not([hidden])')?.textContent ?? '').replace(/\s+/g, ' ').slice(0, 6000),
+      sideways: root.scrollWidth - root.clientWidth,
+      background: getComputedStyle(document.body).backgroundColor,
+      badgeColours: Array.from(app.querySelectorAll('.sos-report .sos-panel:not([hidden]) .sos-badge, .sos-panel-status')).map((b) => ({ cls: b.className, color: getComputedStyle(b).color })),
+      unnamed,
+      filterVisible: Array.from(app.querySelectorAll('.sos-filter')).some((f) => (f as HTMLElement).offsetParent !== null),
       liveSteps: Array.from(app.querySelectorAll('.sos-live-step')).map((li) => ({
         step: Number(li.getAttribute('data-step')),
         status: (li.className.match(/sos-live-step-(\w+)/)?.[1]) ?? '?',
@@ -201,8 +277,39 @@ async function observePanel(frame: Frame): Promise<PanelObservation> {
   });
 }
 
+/** WCAG contrast of two computed rgb() colours. */
+function contrastOf(a: string, b: string): number {
+  const lum = (rgb: string) => {
+    const [r, g, bl] = rgb.match(/[\d.]+/g)!.slice(0, 3).map((n) => Number(n) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
+function checkExpectations(observed: PanelObservation, expect: NonNullable<PanelRequest['expect']>): string[] {
+  const problems: string[] = [];
+  if (expect.selectedTab && observed.selectedTab !== expect.selectedTab) problems.push(`opened on ${observed.selectedTab}, not ${expect.selectedTab}`);
+  if (expect.title && observed.title !== expect.title) problems.push(`title ${JSON.stringify(observed.title)}, not ${JSON.stringify(expect.title)}`);
+  if (expect.alert !== undefined && observed.alert !== expect.alert) problems.push(`Troubleshooting alert ${JSON.stringify(observed.alert)}, not ${JSON.stringify(expect.alert)}`);
+  for (const t of expect.text ?? []) if (!observed.text.includes(t)) problems.push(`the tab shown does not say ${JSON.stringify(t)}`);
+  if (expect.accessible) {
+    if (observed.sideways > 0) problems.push(`the panel scrolls sideways by ${observed.sideways} px`);
+    for (const b of observed.badgeColours) {
+      const ratio = contrastOf(b.color, observed.background);
+      if (ratio < 4.5) problems.push(`${b.cls} ${b.color} on ${observed.background}: ${ratio.toFixed(2)}:1`);
+    }
+    if (observed.unnamed.length) problems.push(`controls without a name: ${observed.unnamed.join(' | ')}`);
+  }
+  return problems;
+}
+
 function checkPanel(observed: PanelObservation, request: PanelRequest): string[] {
   const problems: string[] = [];
+  if (request.expect) {
+    if (observed.phase !== 'finished') problems.push(`phase ${observed.phase}`);
+    return [...problems, ...checkExpectations(observed, request.expect)];
+  }
   const want = ['Steps', 'Troubleshooting & Recommendation', 'Modified Properties', 'Summary'];
   if (JSON.stringify(observed.tabTitles.map((t) => t.replace(/\s*\d+$/, '').replace(/\s*!$/, ''))) !== JSON.stringify(want)) problems.push(`tab titles ${JSON.stringify(observed.tabTitles)}`);
   for (const tab of ['steps', 'troubleshooting', 'modified', 'summary']) if (!(observed.panelTexts[tab]! > 0)) problems.push(`tab ${tab} is empty`);
@@ -372,15 +479,24 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
       observed.cancelled = true;
       return { ok: problems.length === 0, observed, problems };
     }
+    if (request.viewportWidth) await page.setViewportSize({ width: request.viewportWidth, height: 920 });
     if (name.startsWith('panel')) {
       // The webview renders after its script loads and gets the state: wait for that.
       let frame: Frame | undefined;
       let observation: PanelObservation | undefined;
-      for (let i = 0; i < 100; i++) {
-        frame = await reportFrame(page);
-        if (frame) {
-          observation = await observePanel(frame).catch(() => undefined);
-          if (observation?.phase === 'finished' && observation.tabTitles.length === 4) break;
+      // Each result has its own panel: the one asked for (title or DN), finished.
+      const wanted = (o: PanelObservation | undefined) =>
+        o?.phase === 'finished' && o.tabTitles.length === 4 &&
+        (!request.expect?.title || o.title === request.expect.title) &&
+        (!request.distinguishedName || o.dn.toLowerCase() === request.distinguishedName.toLowerCase());
+      search: for (let i = 0; i < 100; i++) {
+        for (const candidate of await reportFrames(page)) {
+          const seen = await observePanel(candidate).catch(() => undefined);
+          if (!observation || wanted(seen)) {
+            frame = candidate;
+            observation = seen;
+          }
+          if (wanted(seen)) break search;
         }
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -398,6 +514,7 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
     await page.screenshot({ path: shot });
     screenshots.push(shot);
     observed.screenshot = shot;
+    if (request.viewportWidth) await page.setViewportSize({ width: 1500, height: 920 });
   } catch (error) {
     problems.push(`harness error: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -454,11 +571,11 @@ export function extensionLogText(userDataDir: string): string {
 }
 
 /** Polls the page for a report webview that shows a finished result, for up to timeoutMs. */
-async function finishedPanel(page: Page, timeoutMs: number): Promise<PanelObservation | undefined> {
+async function finishedPanel(page: Page, timeoutMs: number, dn?: string): Promise<PanelObservation | undefined> {
   const deadline = Date.now() + timeoutMs;
   let observation: PanelObservation | undefined;
   while (Date.now() < deadline) {
-    const frame = await reportFrame(page);
+    const frame = await reportFrame(page, undefined, dn);
     observation = frame ? await observePanel(frame).catch(() => undefined) : undefined;
     if (observation?.phase === 'finished' && observation.tabTitles.length === 4 && observation.stepRows.length > 0) return observation;
     await new Promise((r) => setTimeout(r, 200));
@@ -497,11 +614,13 @@ async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir
     if (await page.evaluate(() => 'sosBeforeReload' in window)) problems.push('the page did not reload');
     // The restored editor tab, then its webview: the webview renders from its saved state
     // and the revived host panel sends its own ('restore' after 'ready').
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Single Object Sync' }).first();
+    // Each result's panel is titled by the object, the mode and the result ("Alice Wu · Preview · Success").
+    const tab = page.locator('.tabs-container .tab', { hasText: / \u00b7 (Preview|Sync) \u00b7 |Single Object Sync/ }).first();
     const tabShown = await tab.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
     observed.tabRestored = tabShown;
     if (!tabShown) problems.push('no "Single Object Sync" editor tab after the reload');
-    const after = tabShown ? await finishedPanel(page, 20_000) : undefined;
+    // Every result's panel comes back; the one checked is the one seen before the reload.
+    const after = tabShown ? await finishedPanel(page, 20_000, before.dn) : undefined;
     if (!after) problems.push('the report webview did not come back after the reload');
     else {
       observed.after = after;

@@ -133,15 +133,53 @@ async function waitForChildren(page: Page, label: string, level: number | undefi
   }
 }
 
-async function reportFrameOf(page: Page): Promise<Frame | undefined> {
-  for (const frame of page.frames()) {
+/** The panel a panelWait step found; later panel steps act on it while it is still there. */
+let lastPanelFrame: Frame | undefined;
+
+/** Every report webview in the page, those on screen first, newest first. */
+async function reportFramesOf(page: Page): Promise<Frame[]> {
+  const on: Frame[] = [];
+  const off: Frame[] = [];
+  for (const frame of [...page.frames()].reverse()) {
     try {
-      if (await frame.$('#sos-app')) return frame;
+      if (!(await frame.$('#sos-app'))) continue;
+      let visible = true;
+      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
+        const element = await f.frameElement();
+        const box = await element.boundingBox();
+        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
+      }
+      (visible ? on : off).push(frame);
     } catch {
       // frames come and go
     }
   }
-  return undefined;
+  return [...on, ...off];
+}
+
+/**
+ * The report webview to act on: the one the last panelWait found, else the newest on screen
+ * (each result has its own panel; a hidden or older one may still be in the page).
+ */
+async function reportFrameOf(page: Page): Promise<Frame | undefined> {
+  if (lastPanelFrame && !lastPanelFrame.isDetached() && (await lastPanelFrame.$('#sos-app').catch(() => null))) return lastPanelFrame;
+  let fallback: Frame | undefined;
+  for (const frame of [...page.frames()].reverse()) {
+    try {
+      if (!(await frame.$('#sos-app'))) continue;
+      fallback ??= frame;
+      let visible = true;
+      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
+        const element = await f.frameElement();
+        const box = await element.boundingBox();
+        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
+      }
+      if (visible) return frame;
+    } catch {
+      // frames come and go
+    }
+  }
+  return fallback;
 }
 
 /** The batch results view on screen: several may exist (hidden ones keep their context), the visible, newest one counts. */
@@ -262,8 +300,9 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
     case 'panelWait': {
       const until = Date.now() + (step.timeoutMs ?? 60_000);
       let seen: Record<string, unknown> = {};
-      while (Date.now() < until) {
-        const frame = await reportFrameOf(page);
+      // Each result has its own panel: any report webview may be the one showing the result.
+      search: while (Date.now() < until) {
+        for (const frame of await reportFramesOf(page)) {
         seen = frame
           ? await frame
               .evaluate(() => {
@@ -279,7 +318,11 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
               .catch(() => ({}))
           : {};
         const buttons = (seen.buttons as string[] | undefined) ?? [];
-        if (seen.phase === 'finished' && (!step.mode || String(seen.mode).startsWith(step.mode)) && (!step.button || buttons.includes(step.button))) break;
+        if (seen.phase === 'finished' && (!step.mode || String(seen.mode).startsWith(step.mode)) && (!step.button || buttons.includes(step.button))) {
+          lastPanelFrame = frame;
+          break search;
+        }
+        }
         await page.waitForTimeout(200);
       }
       Object.assign(result, seen);

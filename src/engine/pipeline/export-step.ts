@@ -10,7 +10,7 @@ import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
 import { cloudMailNickname } from '../rules';
 import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
 import { valuesText } from '../spaces/value-text';
-import type { AttributeRow, ModifiedProperty, NotAppliedKind, NotExportableKind } from '../summary/types';
+import type { AttributeRow, ConflictingObject, ModifiedProperty, NotAppliedKind, NotExportableKind } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
 import { describeQuarantine } from './matching';
@@ -148,13 +148,13 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   if (stagingMode) {
     details.SkipReason = 'StagingMode';
     details.Result = `Staging mode: nothing was exported. ${facts.modified.length} attribute change(s) would be exported (${facts.provisioningAction}).`;
-    return finish(quarantined ? { status: 'warning', details, error: quarantined } : { status: 'skipped', details });
+    return finish(quarantined ? { status: 'warning', details, error: quarantined, conflicts: quarantineConflicts(facts) } : { status: 'skipped', details });
   }
   try {
     const written = await write(deps, facts, graphKind, plan.properties, notExportable, blocked, details, finish);
     if (quarantined && written.status !== 'failure') {
       if (written.error) details.AlsoReported = `${written.error.code}: ${written.error.reason}`;
-      return { ...written, status: 'warning', error: quarantined };
+      return { ...written, status: 'warning', error: quarantined, conflicts: quarantineConflicts(facts) };
     }
     return written;
   } catch (err) {
@@ -306,6 +306,19 @@ const quote = (value: string | null): string => (value === null ? '(none)' : `'$
 /** Inside PowerShell double quotes the backtick escapes `, " and $ (and newlines must not pass raw). */
 export function powerShellDoubleQuoted(value: string): string {
   return value.replace(/[`"$]/g, (c) => `\`${c}`).replace(/\r/g, '`r').replace(/\n/g, '`n');
+}
+
+/** The objects holding the quarantined values, as data for the report (name, UPN, the clashing value). */
+function quarantineConflicts(facts: SyncFacts): ConflictingObject[] {
+  return (facts.quarantine ?? []).map((q) => ({
+    kind: q.holder.kind,
+    id: q.holder.id,
+    displayName: q.holder.displayName,
+    ...(q.holder.userPrincipalName ? { userPrincipalName: q.holder.userPrincipalName } : {}),
+    ...(q.holder.onPremisesDistinguishedName ? { onPremisesDistinguishedName: q.holder.onPremisesDistinguishedName } : {}),
+    attribute: q.attribute,
+    value: q.value,
+  }));
 }
 
 function quarantineWarning(facts: SyncFacts, kind: EntraObjectKind): SyncError {

@@ -31,6 +31,8 @@ export interface Holder {
   id: string;
   kind: EntraObjectKind;
   displayName: string;
+  userPrincipalName?: string;
+  onPremisesDistinguishedName?: string;
 }
 
 export interface Quarantine {
@@ -84,7 +86,13 @@ function smtpOf(o: EntraObject): Set<string> {
   if (typeof o.properties.mail === 'string') out.add(o.properties.mail.toLowerCase());
   return out;
 }
-export const holderOf = (o: EntraObject): Holder => ({ id: o.id, kind: o.kind, displayName: String(o.properties.displayName ?? o.properties.userPrincipalName ?? o.id) });
+export const holderOf = (o: EntraObject): Holder => ({
+  id: o.id,
+  kind: o.kind,
+  displayName: String(o.properties.displayName ?? o.properties.userPrincipalName ?? o.id),
+  ...(typeof o.properties.userPrincipalName === 'string' ? { userPrincipalName: o.properties.userPrincipalName } : {}),
+  ...(typeof o.properties.onPremisesDistinguishedName === 'string' ? { onPremisesDistinguishedName: o.properties.onPremisesDistinguishedName } : {}),
+});
 
 /**
  * Hard match and soft match, in Entra ID's order. Soft-match candidates that cannot be

@@ -6,6 +6,7 @@ import { Dn } from '../model/dn';
 import { entraKindOf, isDynamicDistributionGroup, objectTypeInScope, structuralClass } from '../scope/object-type-scope';
 import { findPartition } from '../scope/partition-scope';
 import { partitionNames } from '../scope/partition-names';
+import type { DirectorySource } from '../ports/directory-source';
 import type { SyncFeatures } from '../ports/entra-target';
 import type { SyncDependencies, SyncFacts } from './context';
 import type { StepOutcome } from './step-runner';
@@ -104,10 +105,16 @@ export async function organizationalUnitStep(_deps: SyncDependencies, facts: Syn
 export async function accessibilityStep(_deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const result = await facts.directory!.readObject(facts.dn);
   if (result.status === 'notFound') {
+    const parent = result.matchedDn || (await closestExistingParent(facts.directory!, facts.dn, facts.partition ? partitionNames(facts.partition).dn : undefined));
+    const suggestion = parent ? await nearSibling(facts.directory!, parent, facts.dn) : undefined;
     return {
       status: 'failure',
-      error: new SyncError(directoryErrors.NoSuchObject, { dn: facts.dn.toString(), matchedDn: result.matchedDn ?? '' }),
-      details: { ...(result.matchedDn ? { ClosestExistingParent: result.matchedDn } : {}) },
+      error: new SyncError(directoryErrors.NoSuchObject, {
+        dn: facts.dn.toString(),
+        matchedDn: parent ?? '(none: not even the partition exists)',
+        didYouMean: suggestion ? ` Did you mean ${suggestion}?` : '',
+      }),
+      details: { ...(parent ? { ClosestExistingParent: parent } : {}), ...(suggestion ? { DidYouMean: suggestion } : {}) },
     };
   }
   if (result.status === 'notReadable') {
@@ -159,4 +166,42 @@ export async function groupFilteringStep(_deps: SyncDependencies, facts: SyncFac
     return outOfScope(new SyncError(scopeErrors.NotMemberOfFilteringGroup, { group, nested }), details);
   }
   return { status: 'success', details: { ...details, Result: 'The object is a direct member of the filtering group.' } };
+}
+
+/**
+ * LDAP servers name the closest existing entry (matchedDN) with noSuchObject; when the source
+ * did not, read the ancestors upwards, stopping at the partition (whose existence step 1 checked).
+ */
+async function closestExistingParent(directory: DirectorySource, dn: Dn, partition: Dn | undefined): Promise<string | undefined> {
+  for (let candidate = dn.parent(); candidate; candidate = candidate.parent()) {
+    if (partition && !candidate.isWithin(partition)) return undefined;
+    if ((await directory.readObject(candidate)).status === 'found') return candidate.toString();
+  }
+  return undefined;
+}
+
+/** An existing sibling whose name is a near miss of the one asked for (a typo), or undefined. */
+async function nearSibling(directory: DirectorySource, parent: string, dn: Dn): Promise<string | undefined> {
+  const parsedParent = Dn.tryParse(parent);
+  const wanted = dn.rdns[0]?.avas[0]?.value.toLowerCase();
+  if (!parsedParent.ok || wanted === undefined) return undefined;
+  // One page is enough for a hint; a container of thousands is not searched through for it.
+  const { children } = await directory.listChildren(parsedParent.dn, { pageSize: 1000 });
+  let best: { dn: string; distance: number } | undefined;
+  for (const child of children) {
+    const distance = editDistance(wanted, child.name.toLowerCase());
+    if (!best || distance < best.distance) best = { dn: child.dn.toString(), distance };
+  }
+  const allowed = Math.max(1, Math.floor(wanted.length / 4));
+  return best && best.distance > 0 && best.distance <= allowed ? best.dn : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -2,14 +2,14 @@
 // into a failed step, and reports a step whose prerequisites did not succeed as skipped
 // with the reason (ARCHITECTURE section 3).
 import { isSyncError, SyncError, syncErrors } from '../errors';
-import { ATTRIBUTE_DETAIL_PREFIX, type AttributeRow, type ProvisioningErrorInfo, type ProvisioningStep, type SyncEvent } from '../summary/types';
+import { ATTRIBUTE_DETAIL_PREFIX, type AttributeRow, type ConflictingObject, type ProvisioningErrorInfo, type ProvisioningStep, type SyncEvent } from '../summary/types';
 import type { Clock } from './clock';
 import { STEPS, stepDefinition } from './steps';
 
 export type StepOutcome = Omit<
   ProvisioningStep,
   'name' | 'description' | 'provisioningStepType' | 'stepNumber' | 'startDateTime' | 'durationInMilliseconds' | 'details'
-> & { details?: Record<string, string>; error?: SyncError; outOfScope?: boolean };
+> & { details?: Record<string, string>; error?: SyncError; outOfScope?: boolean; conflicts?: ConflictingObject[] };
 
 export function errorInfo(error: SyncError): ProvisioningErrorInfo {
   const info = error.toInfo();
@@ -21,6 +21,13 @@ export function errorInfo(error: SyncError): ProvisioningErrorInfo {
     recommendedAction: info.recommendedAction,
     ...(info.documentationUrl ? { documentationUrl: info.documentationUrl } : {}),
   };
+}
+
+/** The conflicting object Microsoft Graph named in a uniqueness error (ConflictingObjects: User_<id>), as data. */
+function conflictFromDetails(error: SyncError): ConflictingObject[] {
+  const { conflictingKind: kind, conflictingId: id, attribute, value } = error.details as Record<string, unknown>;
+  if ((kind !== 'user' && kind !== 'group' && kind !== 'contact') || typeof id !== 'string' || !id) return [];
+  return [{ kind, id, attribute: typeof attribute === 'string' ? attribute : '', ...(typeof value === 'string' && value ? { value } : {}) }];
 }
 
 export function asSyncError(err: unknown): SyncError {
@@ -99,7 +106,7 @@ export class StepRunner {
         outcome = { status: 'failure', error: asSyncError(err), ...(onFailure?.() ?? {}) };
       }
     }
-    const { error, outOfScope, details, ...rest } = outcome;
+    const { error, outOfScope, details, conflicts, ...rest } = outcome;
     const step: ProvisioningStep = {
       name: definition.name,
       description: definition.description,
@@ -112,7 +119,8 @@ export class StepRunner {
     };
     if (step.attributes?.length) Object.assign(step.details, attributeDetails(step.attributes));
     if (error) {
-      step.errorInformation = errorInfo(error);
+      const holders = conflicts?.length ? conflicts : conflictFromDetails(error);
+      step.errorInformation = { ...errorInfo(error), ...(holders.length ? { conflictingObjects: holders } : {}) };
       step.details.ErrorCode = error.code;
       step.details.Reason = error.reason;
       if (!this.decisive && (step.status === 'failure' || outOfScope)) this.decisive = { step, error, outOfScope: !!outOfScope };

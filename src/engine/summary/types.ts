@@ -15,6 +15,22 @@ export interface ProvisioningErrorInfo {
   recommendedAction: string | null;
   /** Extension: documentation link for the error code. */
   documentationUrl?: string;
+  /** Extension: the Microsoft Entra objects that already hold a value this object needs (uniqueness conflicts). */
+  conflictingObjects?: ConflictingObject[];
+}
+
+/** An object in Microsoft Entra ID holding a value that must be unique (userPrincipalName, proxyAddresses). */
+export interface ConflictingObject {
+  kind: 'user' | 'group' | 'contact';
+  /** Its Microsoft Entra object id. */
+  id: string;
+  displayName?: string;
+  userPrincipalName?: string;
+  /** Its on-premises distinguished name, when Entra Connect synced it (onPremisesDistinguishedName). */
+  onPremisesDistinguishedName?: string;
+  /** The attribute whose value clashes, and the value. */
+  attribute: string;
+  value?: string;
 }
 
 export interface ProvisioningStatusInfo {

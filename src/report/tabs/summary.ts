@@ -2,12 +2,12 @@
 // mode, duration, tool version and time.
 import type { ProvisionedIdentity, ProvisioningObjectSummary, ProvisioningSystem } from '../../engine/summary/types';
 import { formatDuration, formatTimestamp, humanize } from '../format';
-import { html, type SafeHtml } from '../html';
+import { view, type View } from '../browser/view';
 import { badge, definitionList, detailsList } from './common';
 
 export interface SummaryContext { toolVersion: string; generatedAt: Date; redacted: readonly string[] }
 
-const v = (text: string | null | undefined) => (text ? html`<span class="sos-v">${text}</span>` : null);
+const v = (text: string | null | undefined) => (text ? view`<span class="sos-v">${text}</span>` : null);
 
 /** Details keys shown in their own rows above; the rest follow under "More". */
 function rest(details: Record<string, string> | undefined, shown: readonly string[]): Record<string, string> {
@@ -20,9 +20,9 @@ function pick(details: Record<string, string> | undefined, key: string): string 
   return found === undefined ? undefined : details![found];
 }
 
-function identity(title: string, who: ProvisionedIdentity | undefined, system: ProvisioningSystem | undefined, keys: ReadonlyArray<readonly [string, string]>, idLabel: string): SafeHtml {
+function identity(title: string, who: ProvisionedIdentity | undefined, system: ProvisioningSystem | undefined, keys: ReadonlyArray<readonly [string, string]>, idLabel: string): View {
   const more = { ...rest(who?.details, keys.map(([k]) => k)) };
-  return html`<section class="sos-card"><h3>${title}</h3>
+  return view`<section class="sos-card"><h3>${title}</h3>
 ${definitionList([
   ['Display name', v(who?.displayName)],
   ['Object type', v(who?.identityType)],
@@ -31,15 +31,15 @@ ${definitionList([
   ['System', v(system?.displayName)],
   ['System id', v(system?.id)],
 ])}
-${Object.keys(more).length ? html`<h4>More</h4>${detailsList(more)}` : null}
-${Object.keys(system?.details ?? {}).length ? html`<h4>System details</h4>${detailsList(system?.details)}` : null}
+${Object.keys(more).length ? view`<h4>More</h4>${detailsList(more)}` : null}
+${Object.keys(system?.details ?? {}).length ? view`<h4>System details</h4>${detailsList(system?.details)}` : null}
 </section>`;
 }
 
-export function renderSummaryTab(summary: ProvisioningObjectSummary, context: SummaryContext): SafeHtml {
+export function renderSummaryTab(summary: ProvisioningObjectSummary, context: SummaryContext): View {
   const status = summary.provisioningStatusInfo.status;
   const staging = pick(summary.targetSystem?.details, 'stagingMode');
-  return html`<section class="sos-card"><h3>Result</h3>
+  return view`<section class="sos-card"><h3>Result</h3>
 ${definitionList([
   ['Action', humanize(summary.provisioningAction)],
   ['Planned action', summary.plannedProvisioningAction && summary.plannedProvisioningAction !== summary.provisioningAction ? humanize(summary.plannedProvisioningAction) : null],

@@ -9,9 +9,8 @@ import { extensionErrors } from './error-catalog';
 import { syncErrors } from '../../engine/errors/catalog/sync';
 import { STEPS } from '../../engine/pipeline/steps';
 import type { ProvisioningObjectSummary, SyncEvent } from '../../engine/summary/types';
-import { renderReportBody } from '../../report';
+import { buildReportModel } from '../../report';
 import { writeReport } from '../../app/report-file';
-import { panelId, tabIds } from '../../report/anchors';
 import type { PanelAction, RenderedReport } from '../../../webview/protocol';
 import { asSyncError, remedyFor } from './errors';
 import { log } from './log';
@@ -32,13 +31,6 @@ interface RunRecord {
 
 /** JSON documents opened for results, by summary id, so "Open JSON" reuses an open one (bounded). */
 const maxJsonDocuments = 10;
-
-const tabTitles: Record<(typeof tabIds)[number], string> = {
-  steps: 'Steps',
-  troubleshooting: 'Troubleshooting & Recommendation',
-  modified: 'Modified Properties',
-  summary: 'Summary',
-};
 
 export class SyncRunner implements PanelActions {
   private readonly jsonDocuments = new Map<string, vscode.TextDocument>();
@@ -140,10 +132,7 @@ export class SyncRunner implements PanelActions {
   }
 
   private render(summary: ProvisioningObjectSummary): RenderedReport {
-    return {
-      bodyHtml: renderReportBody(summary, { redactAttributes: readSettings().redactAttributes, toolVersion: this.version() }),
-      tabs: tabIds.map((id) => ({ id, title: tabTitles[id], panelId: panelId(id) })),
-    };
+    return buildReportModel(summary, { redactAttributes: readSettings().redactAttributes, toolVersion: this.version() });
   }
 
   private version(): string {

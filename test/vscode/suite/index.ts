@@ -6,12 +6,14 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { defineSuite } from './extension.suite';
+import { definePanelSuite } from './panel.suite';
 import { checkpoint, readSuiteConfig, resultsFile, type MochaResult } from './support';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, path.join(__dirname, 'extension.suite.js'), mocha);
   defineSuite();
+  definePanelSuite();
   const results: MochaResult[] = [];
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -63,7 +63,7 @@ export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
       case 13:
         return new SyncError(directoryErrors.StrongAuthenticationRequired, { ...base, resultCode: err.code, detail }, { cause: err });
       case 32:
-        return new SyncError(directoryErrors.NoSuchObject, { ...base, matchedDn: '(none)', resultCode: 32 }, { cause: err });
+        return new SyncError(directoryErrors.NoSuchObject, { ...base, matchedDn: '(none)', didYouMean: '', resultCode: 32 }, { cause: err });
       case 50:
         return new SyncError(directoryErrors.InsufficientAccess, { ...base, resultCode: 50, detail }, { cause: err });
       case 3:

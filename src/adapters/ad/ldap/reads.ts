@@ -207,7 +207,7 @@ export class LdapReads {
         c.search(group, { scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['1.1'], timeLimit: this.ldap.timeLimitSeconds }),
       );
       if (read.searchEntries.length === 0) {
-        throw new SyncError(directoryErrors.NoSuchObject, { dn: group, matchedDn: '(none)' });
+        throw new SyncError(directoryErrors.NoSuchObject, { dn: group, matchedDn: '(none)', didYouMean: '' });
       }
     }
     return false;

@@ -139,7 +139,7 @@ export class LdifDirectorySource implements DirectorySource {
     const filter = scopeFilter(search.objectClasses, search.ldapFilter);
     const snap = await this.load();
     this.operations++;
-    if (!snap.byDn.has(search.base.key)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base.toString(), matchedDn: '(none)' });
+    if (!snap.byDn.has(search.base.key)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base.toString(), matchedDn: '(none)', didYouMean: '' });
     for (const { object, dn } of snap.byDn.values()) {
       const inScope = search.scope === 'one' ? dn.parent()?.equals(search.base) === true : dn.isWithin(search.base);
       if (!inScope) continue;
@@ -152,7 +152,7 @@ export class LdifDirectorySource implements DirectorySource {
     const snap = await this.load();
     this.operations++;
     const group = snap.byDn.get(groupDn.key);
-    if (!group) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn.toString(), matchedDn: '(none)' });
+    if (!group) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn.toString(), matchedDn: '(none)', didYouMean: '' });
     return (getValues(group.object.attributes, 'member') ?? []).some((v) => typeof v === 'string' && memberDn.isNamedBy(v));
   }
 }

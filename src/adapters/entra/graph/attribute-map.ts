@@ -263,7 +263,7 @@ export const selectFor: Record<EntraObjectKind, string[]> = {
   user: [
     'id', ...new Set(Object.values(userAttributeMap).filter((m) => m.shape !== 'extension').map((m) => m.graph)), 'onPremisesExtensionAttributes',
     'proxyAddresses', 'onPremisesSecurityIdentifier', 'onPremisesUserPrincipalName', 'onPremisesSamAccountName', 'onPremisesSyncEnabled',
-    'onPremisesDomainName', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
+    'onPremisesDomainName', 'onPremisesDistinguishedName', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
   ],
   group: [
     'id', 'displayName', 'description', 'mailNickname', 'mail', 'mailEnabled', 'securityEnabled', 'groupTypes', 'proxyAddresses',

@@ -85,7 +85,7 @@ export const directoryErrors = {
     code: 'NoSuchObject',
     reason: 'No object {dn} exists in the directory.',
     recommendedAction:
-      'Check the distinguished name (the object may have been renamed, moved or deleted). The closest existing parent is {matchedDn}.',
+      'Check the distinguished name (the object may have been renamed, moved or deleted). The closest existing parent is {matchedDn}.{didYouMean}',
     documentationUrl: ldapErrorsDoc,
     category: 'nonServiceFailure',
     remedy: 'none',

@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ProvisioningObjectSummary } from '../../../engine/summary/types';
 import { reportStyles } from '../../../report';
+import { conflictingObjects } from '../../../report/tabs/troubleshooting';
 import {
   emptyPanelState,
   isPanelAction,
@@ -72,14 +73,18 @@ export class ReportPanel implements vscode.Disposable {
     if (restored) this.post({ type: 'restore', state: restored });
   }
 
-  /** The open panel (revealed beside the editor), or a new one. */
+  /**
+   * The panel for a new run: each result keeps its own panel (titled by the object, the mode
+   * and the result), so a new run opens a new one beside it; only an empty panel is reused.
+   */
   static show(extensionUri: vscode.Uri, actions: PanelActions): ReportPanel {
     const existing = ReportPanel.current;
-    if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+    if (existing && existing.state.phase === 'idle') {
+      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(reportViewType, 'Single Object Sync', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    const column = existing?.panel.viewColumn ?? vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(reportViewType, vscode.l10n.t('Single Object Sync'), { viewColumn: column, preserveFocus: true }, webviewOptions(extensionUri));
     ReportPanel.current = new ReportPanel(panel, extensionUri, actions);
     return ReportPanel.current;
   }
@@ -92,7 +97,7 @@ export class ReportPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, actions: PanelActions, saved: unknown): ReportPanel {
     // The saved state is the webview's: it may be shown, never acted on.
     const state: PanelState = isPanelState(saved) ? { ...saved, offer: undefined, restored: true } : emptyPanelState;
-    ReportPanel.current?.dispose();
+    // Every result had its own panel: each comes back (the last one revived is the current one).
     ReportPanel.current = new ReportPanel(panel, extensionUri, actions, state);
     return ReportPanel.current;
   }
@@ -110,11 +115,14 @@ export class ReportPanel implements vscode.Disposable {
 
   /** Shows a finished result with the actions offered for it. */
   finished(result: OfferedResult & { summary: ProvisioningObjectSummary }, report: RenderedReport, actions: PanelAction[]): void {
+    this.panel.title = report.title;
     this.post({ type: 'runFinished', summary: result.summary, report, offer: this.makeOffer(result, actions) });
   }
 
   /** Shows a failed run with the actions offered for it. */
   failed(result: OfferedResult, error: ErrorView, actions: PanelAction[]): void {
+    const name = /^[^=]+=((?:\\.|[^,\\])*)/.exec(result.distinguishedName)?.[1]?.replace(/\\(.)/g, '$1') ?? result.distinguishedName;
+    this.panel.title = vscode.l10n.t('{0} · {1} · Failed', name, result.stagingMode ? vscode.l10n.t('Preview') : vscode.l10n.t('Sync'));
     this.post({ type: 'runFailed', error, offer: this.makeOffer(result, actions) });
   }
 
@@ -147,6 +155,17 @@ export class ReportPanel implements vscode.Disposable {
       case 'tabSelected':
         this.state = { ...this.state, selectedTab: message.index };
         return;
+      case 'previewObject': {
+        // Only a DN that the host's own result names as a conflicting object, for the current offer.
+        const offer = this.offer;
+        const known = (offer?.result.summary ? conflictingObjects(offer.result.summary) : []).map((c) => c.onPremisesDistinguishedName).filter((dn): dn is string => !!dn);
+        if (!offer || message.offer !== offer.id || !known.includes(message.distinguishedName)) {
+          log().warn('Report panel: ignored previewObject: not a conflicting object of the result shown.');
+          return;
+        }
+        await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', message.distinguishedName, { stagingMode: true });
+        return;
+      }
       default: {
         if (!isPanelAction(message.type) || !('offer' in message)) return;
         const offer = this.offer;
@@ -201,7 +220,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <link rel="stylesheet" href="${styles.toString()}">
 </head>
 <body>
-<main id="sos-app" data-phase="idle"></main>
+<main id="sos-app" class="sos-palette" data-phase="idle"></main>
 <script nonce="${nonce}">window.litNonce = ${JSON.stringify(nonce)};</script>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
