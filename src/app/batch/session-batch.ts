@@ -22,6 +22,12 @@ import type { BatchReportRow } from '../../report/batch/batch-report';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
 import { connectorForBase, readInputFile, type BatchTarget } from './targets';
 
+/**
+ * Objects in flight at once in a staging batch: while one waits for its state file or a Graph
+ * lookup, the others use the CPU. Staging writes nothing, so order does not matter.
+ */
+export const DEFAULT_STAGING_CONCURRENCY = 8;
+
 /** Above this many objects a staging batch reads the tenant once instead of looking up each object. */
 export const DEFAULT_BULK_READ_THRESHOLD = 200;
 
@@ -156,7 +162,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const result = await runBatch(deps, {
     targets: prepared.dns,
     stagingMode: options.stagingMode,
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    concurrency: options.concurrency ?? (options.stagingMode ? DEFAULT_STAGING_CONCURRENCY : 1),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onStart ? { onStart: options.onStart } : {}),
     onResult: async (item) => {
