@@ -397,6 +397,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seed: (doc) => store.seed(doc),
     reset: () => {
       store.reset();
+      graph.delta.reset();
       faultList = [];
       throttler.reset();
       log.length = 0;

@@ -21,6 +21,7 @@ import { redactSummary, renderReport } from '../../report';
 import type { BatchReportRow } from '../../report/batch/batch-report';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
 import { connectorForBase, readInputFile, type BatchTarget } from './targets';
+import { loadTenantSnapshot, saveTenantSnapshot } from './tenant-cache';
 
 /**
  * Objects in flight at once in a staging batch: while one waits for its state file or a Graph
@@ -37,6 +38,8 @@ export interface BatchContext {
   openDirectory(connector: ActiveDirectoryConnectorConfig): Promise<DirectorySource>;
   openEntra(): Promise<EntraTarget>;
   toolVersion: string;
+  /** Where the tenant read is kept between batches (tenant-cache.ts); none: read in full each time. */
+  stateDir?: string;
 }
 
 export interface PreparedBatch {
@@ -78,7 +81,8 @@ export interface BatchPassResult {
   readsFromSearch: number;
   /** Step 8 lookups answered from the one tenant read (0 when per-object lookups were used). */
   lookupsFromTenantRead: number;
-  tenantRead: 'bulk' | 'per-object';
+  /** bulk: read in full once; delta: the kept read brought up to date; per-object: a lookup per object. */
+  tenantRead: 'bulk' | 'delta' | 'per-object';
   notes: string[];
   /** Per-object report files that could not be written. */
   reportFailures: SyncError[];
@@ -119,9 +123,23 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const requestsBefore = inner.requests().length;
   const threshold = options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
   let index: TenantIndex | undefined;
+  let tenantRead: BatchPassResult['tenantRead'] = 'per-object';
   if (options.stagingMode && prepared.dns.length >= threshold && inner.listAll) {
+    const cacheKey = { tenantId: ctx.config.entra.tenantId, graphEndpoint: ctx.config.entra.graphEndpoint ?? 'https://graph.microsoft.com', toolVersion: ctx.toolVersion };
     try {
-      index = await readTenantIndex(inner);
+      const kept = ctx.stateDir ? await loadTenantSnapshot(ctx.stateDir, cacheKey) : undefined;
+      const read = await readTenantIndex(inner, kept);
+      index = read.index;
+      tenantRead = read.how === 'delta' ? 'delta' : 'bulk';
+      if (read.how === 'delta') notes.push(`Tenant read from the state folder and brought up to date with Graph's delta links: ${read.changed} changed, ${read.removed} deleted since the last batch.`);
+      if (read.restarted) notes.push('The kept delta link was refused by Microsoft Graph (expired): the tenant was read in full again.');
+      if (read.snapshot && ctx.stateDir) {
+        try {
+          await saveTenantSnapshot(ctx.stateDir, cacheKey, read.snapshot);
+        } catch (err) {
+          notes.push(`The tenant read could not be kept in the state folder (${(err as Error).message}); the next batch reads it in full.`);
+        }
+      }
     } catch (err) {
       notes.push(`The tenant could not be read at once (${isSyncError(err) ? `${err.code}: ${err.reason}` : String(err)}); each object was looked up on its own.`);
     }
@@ -218,7 +236,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     ldapOperations,
     readsFromSearch,
     lookupsFromTenantRead: tenant.answeredLocally(),
-    tenantRead: index ? 'bulk' : 'per-object',
+    tenantRead,
     notes,
     reportFailures,
   };

@@ -5,12 +5,13 @@ import type { Agent } from 'undici';
 import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
-import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
+import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, type CallFacts } from './errors';
 import { CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
 import { describeNetworkError } from '../tls';
+import { linkPath, readChanges } from './delta';
 import type { TokenSource } from '../token-source';
 
 const collection: Record<EntraObjectKind, string> = { user: '/users', group: '/groups', contact: '/contacts' };
@@ -319,9 +320,13 @@ export class GraphEntraTarget implements EntraTarget {
       for (const raw of page.value ?? []) out.push(this.toObject(kind, raw));
       const next = page['@odata.nextLink'];
       if (!next) return out;
-      const url = new URL(next);
-      page = await this.call<Page>('GET', `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`);
+      page = await this.call<Page>('GET', linkPath(next));
     }
+  }
+
+  /** Change tracking for the batch's tenant read (see delta.ts). */
+  async readChanges(kind: 'user' | 'group', deltaLink?: string): Promise<TenantChanges> {
+    return readChanges((path, headers) => this.call('GET', path, headers ? { headers } : {}), kind, selectFor[kind], (raw) => this.toObject(kind, raw), deltaLink);
   }
 
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */
