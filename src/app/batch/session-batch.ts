@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
 import { BatchDirectory } from '../../engine/batch/batch-directory';
 import { BatchTenant, readTenantIndex, type TenantIndex } from '../../engine/batch/batch-tenant';
-import { runBatch, type BatchItem } from '../../engine/batch/run-batch';
+import { metThrottling, runBatch, type BatchItem } from '../../engine/batch/run-batch';
 import { addToTally, emptyTally, plannedAction, type BatchTally } from '../../engine/batch/tally';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { reportErrors } from '../../engine/errors/catalog/report';
@@ -28,6 +28,13 @@ import { loadTenantSnapshot, saveTenantSnapshot } from './tenant-cache';
  * lookup, the others use the CPU. Staging writes nothing, so order does not matter.
  */
 export const DEFAULT_STAGING_CONCURRENCY = 8;
+
+/**
+ * An export starts with 2 objects in flight and adapts (AIMD) up to this many: one more after
+ * each round without a 429, half as many after a throttled object, inside the tenant's write
+ * budget (3,000 writes per 150 s per app and tenant) however much else writes to it.
+ */
+export const MAX_EXPORT_CONCURRENCY = 16;
 
 /** Above this many objects a staging batch reads the tenant once instead of looking up each object. */
 export const DEFAULT_BULK_READ_THRESHOLD = 200;
@@ -81,6 +88,8 @@ export interface BatchPassResult {
   readsFromSearch: number;
   /** Step 8 lookups answered from the one tenant read (0 when per-object lookups were used). */
   lookupsFromTenantRead: number;
+  /** Export: the adaptive in-flight limit (peak, last) and the objects that met a 429. */
+  concurrency?: { peak: number; final: number; throttledObjects: number };
   /** bulk: read in full once; delta: the kept read brought up to date; per-object: a lookup per object. */
   tenantRead: 'bulk' | 'delta' | 'per-object';
   notes: string[];
@@ -180,7 +189,8 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const result = await runBatch(deps, {
     targets: prepared.dns,
     stagingMode: options.stagingMode,
-    concurrency: options.concurrency ?? (options.stagingMode ? DEFAULT_STAGING_CONCURRENCY : 1),
+    concurrency: options.concurrency ?? (options.stagingMode ? DEFAULT_STAGING_CONCURRENCY : MAX_EXPORT_CONCURRENCY),
+    ...(options.stagingMode ? {} : { adaptive: { start: 2, throttled: metThrottling } }),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onStart ? { onStart: options.onStart } : {}),
     onResult: async (item) => {
@@ -237,6 +247,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     readsFromSearch,
     lookupsFromTenantRead: tenant.answeredLocally(),
     tenantRead,
+    ...(result.concurrency ? { concurrency: result.concurrency } : {}),
     notes,
     reportFailures,
   };

@@ -17,8 +17,14 @@ export interface BatchItem {
 export interface BatchRunRequest {
   targets: Iterable<string> | AsyncIterable<string>;
   stagingMode: boolean;
-  /** Objects in flight at once (default 1). */
+  /** Objects in flight at once (default 1); with `adaptive`, the most allowed. */
   concurrency?: number;
+  /**
+   * Additive increase, multiplicative decrease: start with `start` objects in flight, allow one
+   * more after every `limit` objects Graph did not throttle, halve on an object that met a 429
+   * (Retry-After). Keeps an export inside the tenant's write budget without a fixed guess.
+   */
+  adaptive?: { start: number; throttled(summary: ProvisioningObjectSummary): boolean };
   /** Aborted: no new object starts; those in flight finish. */
   signal?: AbortSignal;
   onStart?(dn: string, index: number): void;
@@ -31,6 +37,8 @@ export interface BatchRunResult {
   /** True when the signal stopped the batch before every target ran. */
   cancelled: boolean;
   durationInMilliseconds: number;
+  /** With adaptive concurrency: the highest and the last in-flight limit, and objects that met a 429. */
+  concurrency?: { peak: number; final: number; throttledObjects: number };
 }
 
 export async function runBatch(deps: SyncDependencies, request: BatchRunRequest): Promise<BatchRunResult> {
@@ -40,6 +48,30 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
   let next = 0;
   let done = 0;
   let cancelled = false;
+  // The in-flight limit (AIMD when adaptive; otherwise fixed at the lane count).
+  let limit = request.adaptive ? Math.min(lanes, Math.max(1, request.adaptive.start)) : lanes;
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async () => {
+    while (active >= Math.floor(limit)) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+  };
+  const release = () => {
+    active--;
+    if (waiting.length && active < Math.floor(limit)) waiting.shift()!();
+  };
+  const adapt = (summary: ProvisioningObjectSummary) => {
+    if (!request.adaptive) return;
+    if (request.adaptive.throttled(summary)) {
+      limit = Math.max(1, limit / 2);
+      throttledObjects++;
+    } else {
+      limit = Math.min(lanes, limit + 1 / Math.max(1, Math.floor(limit)));
+    }
+    peak = Math.max(peak, Math.floor(limit));
+  };
+  let peak = Math.floor(limit);
+  let throttledObjects = 0;
   // One iterator shared by the lanes: each takes the next DN when it is free.
   let pulling: Promise<unknown> = Promise.resolve();
   const take = async (): Promise<{ dn: string; index: number } | undefined> => {
@@ -56,7 +88,13 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
     return turn;
   };
   const lane = async () => {
-    for (let target = await take(); target; target = await take()) {
+    for (;;) {
+      await acquire();
+      const target = await take();
+      if (!target) {
+        release();
+        break;
+      }
       request.onStart?.(target.dn, target.index);
       let summary: ProvisioningObjectSummary;
       try {
@@ -65,6 +103,8 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
       } catch (err) {
         summary = failedSummary(deps, target.dn, err, request.stagingMode);
       }
+      adapt(summary);
+      release();
       done++;
       await request.onResult?.({ index: target.index, dn: target.dn, summary });
     }
@@ -74,13 +114,18 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
   } finally {
     await source.return?.();
   }
-  return { done, cancelled, durationInMilliseconds: deps.clock.monotonic() - t0 };
+  return { done, cancelled, durationInMilliseconds: deps.clock.monotonic() - t0, ...(request.adaptive ? { concurrency: { peak, final: Math.floor(limit), throttledObjects } } : {}) };
 }
 
 function toAsyncIterator(targets: Iterable<string> | AsyncIterable<string>): AsyncIterator<string> {
   if (Symbol.asyncIterator in targets) return targets[Symbol.asyncIterator]();
   const it = targets[Symbol.iterator]();
   return { next: async () => it.next(), return: async () => it.return?.() ?? { done: true, value: undefined } };
+}
+
+/** Did Graph throttle any request of this object (a 429, waited out or not)? */
+export function metThrottling(summary: ProvisioningObjectSummary): boolean {
+  return summary.provisioningSteps.some((step) => (step.graphRequests ?? []).some((r) => r.status === 429));
 }
 
 /**
