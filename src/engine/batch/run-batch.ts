@@ -28,7 +28,10 @@ export interface BatchRunRequest {
   /** Aborted: no new object starts; those in flight finish. */
   signal?: AbortSignal;
   onStart?(dn: string, index: number): void;
-  /** Called in completion order; awaited before the next object of that lane starts. */
+  /**
+   * Called in input order (results finished early wait for those before them); awaited before
+   * the lane that delivered it starts another object.
+   */
   onResult?(item: BatchItem): Promise<void> | void;
 }
 
@@ -87,6 +90,21 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
     pulling = turn.catch(() => undefined);
     return turn;
   };
+  // Results go out in input order: an object that finished early waits for those before it.
+  const finished = new Map<number, BatchItem>();
+  let nextOut = 1;
+  let delivering: Promise<void> = Promise.resolve();
+  const deliver = (item: BatchItem): Promise<void> => {
+    finished.set(item.index, item);
+    delivering = delivering.then(async () => {
+      for (let out = finished.get(nextOut); out; out = finished.get(nextOut)) {
+        finished.delete(nextOut);
+        nextOut++;
+        await request.onResult?.(out);
+      }
+    });
+    return delivering;
+  };
   const lane = async () => {
     for (;;) {
       await acquire();
@@ -106,7 +124,7 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
       adapt(summary);
       release();
       done++;
-      await request.onResult?.({ index: target.index, dn: target.dn, summary });
+      await deliver({ index: target.index, dn: target.dn, summary });
     }
   };
   try {
