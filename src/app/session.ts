@@ -155,7 +155,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     ...(options.initiator ? { initiator: options.initiator } : {}),
   };
 
-  const batchContext = { config, deps, openDirectory, openEntra, toolVersion };
+  const batchContext = { config, deps, openDirectory, openEntra, toolVersion, stateDir };
 
   return {
     config,

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkFilter, matches, parseFilter } from './filter';
 import { errors, GraphHttpError } from './graph-errors';
+import { DeltaTracker } from './delta';
 import {
   endsWithProperties, groupDefaultSelect, groupFilterable, groupProperties, orgContactDefaultSelect, orgContactFilterable,
   orgContactProperties, userDefaultSelect, userFilterable, userProperties,
@@ -92,6 +93,9 @@ function smtpAddresses(o: Record<string, unknown>): string[] {
 }
 
 export class GraphService {
+  /** State tokens of /users/delta and /groups/delta. */
+  readonly delta = new DeltaTracker();
+
   constructor(private readonly store: Store, private readonly origin: () => string) {}
 
   private get s() {
@@ -109,6 +113,7 @@ export class GraphService {
       case 'users':
         if (key === undefined) return m === 'GET' ? this.list(call, 'user') : m === 'POST' ? this.createUser(call) : this.notAllowed();
         if (key === '$count' && m === 'GET') return this.count(call, 'user');
+        if ((key === 'delta' || key === 'microsoft.graph.delta') && sub === undefined) return m === 'GET' ? this.deltaRound(call, 'user') : this.notAllowed();
         if (sub === undefined) {
           if (m === 'GET') return this.get(call, 'user', key);
           if (m === 'PATCH') return this.updateUser(call, key);
@@ -118,6 +123,7 @@ export class GraphService {
       case 'groups':
         if (key === undefined) return m === 'GET' ? this.list(call, 'group') : m === 'POST' ? this.createGroup(call) : this.notAllowed();
         if (key === '$count' && m === 'GET') return this.count(call, 'group');
+        if ((key === 'delta' || key === 'microsoft.graph.delta') && sub === undefined) return m === 'GET' ? this.deltaRound(call, 'group') : this.notAllowed();
         if (sub === undefined) {
           if (m === 'GET') return this.get(call, 'group', key);
           if (m === 'PATCH') return this.updateGroup(call, key);
@@ -304,6 +310,28 @@ export class GraphService {
     const items = this.filtered(call, kind, this.collection(kind)).map((o) => project(entity, o, select));
     const context = `${this.origin()}/v1.0/$metadata#${entity.set}${select ? `(${select.join(',')})` : ''}`;
     return this.page(call, `/${entity.set}`, items, context);
+  }
+
+  /** GET /users/delta, /groups/delta: see delta.ts. */
+  private deltaRound(call: GraphCall, kind: 'user' | 'group'): GraphResult {
+    need(call, this.readPermission(kind));
+    const entity = entities[kind];
+    if (call.query.has('$top')) throw new GraphHttpError(400, 'Request_BadRequest', "The '$top' query parameter is not supported with delta queries."); // [inferred] message
+    const skipToken = call.query.get('$skiptoken');
+    const deltaToken = call.query.get('$deltatoken');
+    const select = skipToken === null && deltaToken === null ? this.parseSelect(call, entity) : undefined;
+    const prefer = /odata\.maxpagesize=(\d+)/i.exec(call.headers.prefer ?? '');
+    const page = this.delta.handle({
+      kind, select, skipToken, deltaToken,
+      maxPageSize: prefer ? Number(prefer[1]) : undefined,
+      objects: this.collection(kind),
+      project: (object, names) => project(entity, object, names),
+    });
+    const base = `${this.origin()}/v1.0/${entity.set}/delta`;
+    const body: Record<string, unknown> = { '@odata.context': `${this.origin()}/v1.0/$metadata#${entity.set}${select ? `(${select.join(',')})` : ''}`, value: page.value };
+    if (page.nextToken) body['@odata.nextLink'] = `${base}?$skiptoken=${page.nextToken}`;
+    if (page.deltaToken) body['@odata.deltaLink'] = `${base}?$deltatoken=${page.deltaToken}`;
+    return { status: 200, body };
   }
 
   private count(call: GraphCall, kind: 'user' | 'group' | 'contact'): GraphResult {

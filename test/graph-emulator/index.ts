@@ -50,6 +50,8 @@ export interface EmulatorOptions {
   stateDir?: string;
   /** Multiplies every throttling limit (1 = the documented limits). */
   throttleScale?: number;
+  /** Multiplies every throttling window (0.01: the 150 s write window lasts 1.5 s). */
+  throttleTimeScale?: number;
   /** Applied on top of the default tenant at start and after every reset. */
   seed?: SeedDocument;
   tokenLifetimeSeconds?: number;
@@ -135,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (mainApp && !(mainApp.certificates ?? []).includes(appCert.certPem)) mainApp.certificates = [...(mainApp.certificates ?? []), appCert.certPem];
   const identity = new IdentityPlatform(store, () => origin, () => tokenLifetime);
   const graph = new GraphService(store, () => origin);
-  const throttler = new Throttler(options.throttleScale ?? 1);
+  const throttler = new Throttler(options.throttleScale ?? 1, options.throttleTimeScale ?? 1);
   let faultList: (FaultSpec & { remaining: number })[] = [];
   const log: { method: string; path: string; status: number }[] = [];
 
@@ -397,6 +399,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seed: (doc) => store.seed(doc),
     reset: () => {
       store.reset();
+      graph.delta.reset();
       faultList = [];
       throttler.reset();
       log.length = 0;

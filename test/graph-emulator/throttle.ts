@@ -45,12 +45,16 @@ export function requestCost(method: string, path: string, query: URLSearchParams
 
 export class Throttler {
   private buckets = new Map<string, Bucket>();
-  constructor(private readonly scale: number) {}
+  /**
+   * `scale` multiplies every limit; `timeScale` every window (0.01: the 150 s write window
+   * lasts 1.5 s), so a test meets the budget with tens of writes and waits seconds, not minutes.
+   */
+  constructor(private readonly scale: number, private readonly timeScale = 1) {}
 
   private bucket(key: string, capacity: number, windowSeconds: number): Bucket {
     let b = this.buckets.get(key);
     if (!b) {
-      b = new Bucket(Math.max(1, capacity * this.scale), windowSeconds);
+      b = new Bucket(Math.max(1, capacity * this.scale), windowSeconds * this.timeScale);
       this.buckets.set(key, b);
     }
     return b;
@@ -58,6 +62,12 @@ export class Throttler {
 
   reset(): void {
     this.buckets.clear();
+  }
+
+  /** The app+tenant write bucket (capacity and window, scaled), once a write was made. */
+  writeBucket(appId: string, tenantId: string): { capacity: number; windowSeconds: number } | undefined {
+    const b = this.buckets.get(`w/${appId}/${tenantId}`);
+    return b ? { capacity: b.capacity, windowSeconds: b.windowSeconds } : undefined;
   }
 
   check(appId: string, tenantId: string, userCount: number, method: string, path: string, query: URLSearchParams): ThrottleDecision {

@@ -152,6 +152,8 @@ const UNREADABLE_LOCK_GRACE_MS = 5_000;
 
 export class FileStateStore implements StateStore {
   private readonly lockWaitMs: number;
+  /** The folder is made (0700) once per store, not before every lock: a batch takes thousands. */
+  private folderReady: Promise<void> | undefined;
 
   constructor(
     private readonly directory: string,
@@ -186,7 +188,11 @@ export class FileStateStore implements StateStore {
   }
 
   async lock(key: string): Promise<StateLock> {
-    await makeOwnerOnlyDirectory(this.directory);
+    if (!this.folderReady) {
+      this.folderReady = makeOwnerOnlyDirectory(this.directory);
+      this.folderReady.catch(() => { this.folderReady = undefined; });
+    }
+    await this.folderReady;
     const file = path.join(this.directory, `${fileNameFor(key)}.json`);
     const lockFile = `${file}.lock`;
     const deadline = Date.now() + this.lockWaitMs;

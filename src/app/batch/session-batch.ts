@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
 import { BatchDirectory } from '../../engine/batch/batch-directory';
 import { BatchTenant, readTenantIndex, type TenantIndex } from '../../engine/batch/batch-tenant';
-import { runBatch, type BatchItem } from '../../engine/batch/run-batch';
+import { metThrottling, runBatch, type BatchItem } from '../../engine/batch/run-batch';
 import { addToTally, emptyTally, plannedAction, type BatchTally } from '../../engine/batch/tally';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
@@ -23,6 +23,20 @@ import { redactSummary, renderReport } from '../../report';
 import type { BatchReportRow } from '../../report/batch/batch-report';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
 import { connectorForBase, readInputFile, type BatchTarget } from './targets';
+import { loadTenantSnapshot, saveTenantSnapshot } from './tenant-cache';
+
+/**
+ * Objects in flight at once in a staging batch: while one waits for its state file or a Graph
+ * lookup, the others use the CPU. Staging writes nothing, so order does not matter.
+ */
+export const DEFAULT_STAGING_CONCURRENCY = 8;
+
+/**
+ * An export starts with 2 objects in flight and adapts (AIMD) up to this many: one more after
+ * each round without a 429, half as many after a throttled object, inside the tenant's write
+ * budget (3,000 writes per 150 s per app and tenant) however much else writes to it.
+ */
+export const MAX_EXPORT_CONCURRENCY = 16;
 
 /** Above this many objects a staging batch reads the tenant once instead of looking up each object. */
 export const DEFAULT_BULK_READ_THRESHOLD = 200;
@@ -33,6 +47,8 @@ export interface BatchContext {
   openDirectory(connector: ActiveDirectoryConnectorConfig): Promise<DirectorySource>;
   openEntra(): Promise<EntraTarget>;
   toolVersion: string;
+  /** Where the tenant read is kept between batches (tenant-cache.ts); none: read in full each time. */
+  stateDir?: string;
 }
 
 export interface PreparedBatch {
@@ -75,7 +91,10 @@ export interface BatchPassResult {
   readsFromSearch: number;
   /** Step 8 lookups answered from the one tenant read (0 when per-object lookups were used). */
   lookupsFromTenantRead: number;
-  tenantRead: 'bulk' | 'per-object';
+  /** Export: the adaptive in-flight limit (peak, last) and the objects that met a 429. */
+  concurrency?: { peak: number; final: number; throttledObjects: number };
+  /** bulk: read in full once; delta: the kept read brought up to date; per-object: a lookup per object. */
+  tenantRead: 'bulk' | 'delta' | 'per-object';
   notes: string[];
   /** Per-object report files that could not be written. */
   reportFailures: SyncError[];
@@ -116,9 +135,23 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const requestsBefore = inner.requests().length;
   const threshold = options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
   let index: TenantIndex | undefined;
+  let tenantRead: BatchPassResult['tenantRead'] = 'per-object';
   if (options.stagingMode && prepared.dns.length >= threshold && inner.listAll) {
+    const cacheKey = { tenantId: ctx.config.entra.tenantId, graphEndpoint: ctx.config.entra.graphEndpoint ?? 'https://graph.microsoft.com', toolVersion: ctx.toolVersion };
     try {
-      index = await readTenantIndex(inner);
+      const kept = ctx.stateDir ? await loadTenantSnapshot(ctx.stateDir, cacheKey) : undefined;
+      const read = await readTenantIndex(inner, kept);
+      index = read.index;
+      tenantRead = read.how === 'delta' ? 'delta' : 'bulk';
+      if (read.how === 'delta') notes.push(`Tenant read from the state folder and brought up to date with Graph's delta links: ${read.changed} changed, ${read.removed} deleted since the last batch.`);
+      if (read.restarted) notes.push('The kept delta link was refused by Microsoft Graph (expired): the tenant was read in full again.');
+      if (read.snapshot && ctx.stateDir) {
+        try {
+          await saveTenantSnapshot(ctx.stateDir, cacheKey, read.snapshot);
+        } catch (err) {
+          notes.push(`The tenant read could not be kept in the state folder (${(err as Error).message}); the next batch reads it in full.`);
+        }
+      }
     } catch (err) {
       notes.push(`The tenant could not be read at once (${isSyncError(err) ? `${err.code}: ${err.reason}` : String(err)}); each object was looked up on its own.`);
     }
@@ -159,7 +192,8 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const result = await runBatch(deps, {
     targets: prepared.dns,
     stagingMode: options.stagingMode,
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    concurrency: options.concurrency ?? (options.stagingMode ? DEFAULT_STAGING_CONCURRENCY : MAX_EXPORT_CONCURRENCY),
+    ...(options.stagingMode ? {} : { adaptive: { start: 2, throttled: metThrottling } }),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onStart ? { onStart: options.onStart } : {}),
     onResult: async (item) => {
@@ -215,7 +249,8 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     ldapOperations,
     readsFromSearch,
     lookupsFromTenantRead: tenant.answeredLocally(),
-    tenantRead: index ? 'bulk' : 'per-object',
+    tenantRead,
+    ...(result.concurrency ? { concurrency: result.concurrency } : {}),
     notes,
     reportFailures,
   };

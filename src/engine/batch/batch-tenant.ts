@@ -22,18 +22,73 @@ export interface TenantIndex {
   contacts: EntraObject[] | undefined;
 }
 
-/** Reads the tenant's users, groups and contacts once (listAll). */
-export async function readTenantIndex(entra: EntraTarget): Promise<TenantIndex> {
+/** The tenant read kept between batches: per kind, the objects and the delta link after them. */
+export interface TenantSnapshot {
+  users: { deltaLink: string; objects: EntraObject[] };
+  groups: { deltaLink: string; objects: EntraObject[] };
+}
+
+export interface TenantRead {
+  index: TenantIndex;
+  /** What to keep for the next batch (absent when the adapter has no change tracking). */
+  snapshot?: TenantSnapshot;
+  /** 'delta': only the changes since the kept read were read. */
+  how: 'full' | 'delta' | 'list';
+  /** Changes applied to the kept read (a delta round), for the batch's notes. */
+  changed: number;
+  removed: number;
+  /** A kept delta link the tenant refused: read in full again. */
+  restarted: boolean;
+}
+
+/**
+ * Reads the tenant's users, groups and contacts once. With change tracking, users and groups
+ * come from /users/delta and /groups/delta: in full the first time, then, from the kept
+ * snapshot, only what changed (deleted objects removed). Contacts are listed in full.
+ */
+export async function readTenantIndex(entra: EntraTarget, previous?: TenantSnapshot): Promise<TenantRead> {
   if (!entra.listAll) throw new TypeError('this tenant adapter cannot list objects');
-  const users = await entra.listAll('user');
-  const groups = await entra.listAll('group');
+  let snapshot: TenantSnapshot | undefined;
+  let how: TenantRead['how'] = 'list';
+  let changed = 0;
+  let removed = 0;
+  let restarted = false;
+  let users: EntraObject[];
+  let groups: EntraObject[];
+  if (entra.readChanges) {
+    const round = async (kind: 'user' | 'group', kept: { deltaLink: string; objects: EntraObject[] } | undefined) => {
+      const r = await entra.readChanges!(kind, kept?.deltaLink);
+      restarted ||= r.restarted === true;
+      if (r.full || !kept) return { deltaLink: r.deltaLink, objects: r.changed, full: true };
+      changed += r.changed.length;
+      removed += r.removed.length;
+      return { deltaLink: r.deltaLink, objects: applyChanges(kept.objects, r.changed, r.removed), full: false };
+    };
+    const u = await round('user', previous?.users);
+    const g = await round('group', previous?.groups);
+    snapshot = { users: { deltaLink: u.deltaLink, objects: u.objects }, groups: { deltaLink: g.deltaLink, objects: g.objects } };
+    users = u.objects;
+    groups = g.objects;
+    how = u.full || g.full ? 'full' : 'delta';
+  } else {
+    users = await entra.listAll('user');
+    groups = await entra.listAll('group');
+  }
   let contacts: EntraObject[] | undefined;
   try {
     contacts = await entra.listAll('contact');
   } catch (err) {
     if (!(err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code)) throw err;
   }
-  return { users, groups, contacts };
+  return { index: { users, groups, contacts }, ...(snapshot ? { snapshot } : {}), how, changed, removed, restarted };
+}
+
+/** The kept objects with a delta round applied: changed ones replaced (or added), removed ones dropped. */
+export function applyChanges(kept: EntraObject[], changed: EntraObject[], removed: string[]): EntraObject[] {
+  const byId = new Map(kept.map((o) => [o.id, o]));
+  for (const id of removed) byId.delete(id);
+  for (const o of changed) byId.set(o.id, o);
+  return [...byId.values()];
 }
 
 const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);

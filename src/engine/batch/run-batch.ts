@@ -19,12 +19,21 @@ export interface BatchItem {
 export interface BatchRunRequest {
   targets: Iterable<Dn> | AsyncIterable<Dn>;
   stagingMode: boolean;
-  /** Objects in flight at once (default 1). */
+  /** Objects in flight at once (default 1); with `adaptive`, the most allowed. */
   concurrency?: number;
+  /**
+   * Additive increase, multiplicative decrease: start with `start` objects in flight, allow one
+   * more after every `limit` objects Graph did not throttle, halve on an object that met a 429
+   * (Retry-After). Keeps an export inside the tenant's write budget without a fixed guess.
+   */
+  adaptive?: { start: number; throttled(summary: ProvisioningObjectSummary): boolean };
   /** Aborted: no new object starts; those in flight finish. */
   signal?: AbortSignal;
   onStart?(dn: string, index: number): void;
-  /** Called in completion order; awaited before the next object of that lane starts. */
+  /**
+   * Called in input order (results finished early wait for those before them); awaited before
+   * the lane that delivered it starts another object.
+   */
   onResult?(item: BatchItem): Promise<void> | void;
 }
 
@@ -33,6 +42,8 @@ export interface BatchRunResult {
   /** True when the signal stopped the batch before every target ran. */
   cancelled: boolean;
   durationInMilliseconds: number;
+  /** With adaptive concurrency: the highest and the last in-flight limit, and objects that met a 429. */
+  concurrency?: { peak: number; final: number; throttledObjects: number };
 }
 
 export async function runBatch(deps: SyncDependencies, request: BatchRunRequest): Promise<BatchRunResult> {
@@ -42,6 +53,30 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
   let next = 0;
   let done = 0;
   let cancelled = false;
+  // The in-flight limit (AIMD when adaptive; otherwise fixed at the lane count).
+  let limit = request.adaptive ? Math.min(lanes, Math.max(1, request.adaptive.start)) : lanes;
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async () => {
+    while (active >= Math.floor(limit)) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+  };
+  const release = () => {
+    active--;
+    if (waiting.length && active < Math.floor(limit)) waiting.shift()!();
+  };
+  const adapt = (summary: ProvisioningObjectSummary) => {
+    if (!request.adaptive) return;
+    if (request.adaptive.throttled(summary)) {
+      limit = Math.max(1, limit / 2);
+      throttledObjects++;
+    } else {
+      limit = Math.min(lanes, limit + 1 / Math.max(1, Math.floor(limit)));
+    }
+    peak = Math.max(peak, Math.floor(limit));
+  };
+  let peak = Math.floor(limit);
+  let throttledObjects = 0;
   // One iterator shared by the lanes: each takes the next DN when it is free.
   let pulling: Promise<unknown> = Promise.resolve();
   const take = async (): Promise<{ dn: Dn; index: number } | undefined> => {
@@ -57,8 +92,29 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
     pulling = turn.catch(() => undefined);
     return turn;
   };
+  // Results go out in input order: an object that finished early waits for those before it.
+  const finished = new Map<number, BatchItem>();
+  let nextOut = 1;
+  let delivering: Promise<void> = Promise.resolve();
+  const deliver = (item: BatchItem): Promise<void> => {
+    finished.set(item.index, item);
+    delivering = delivering.then(async () => {
+      for (let out = finished.get(nextOut); out; out = finished.get(nextOut)) {
+        finished.delete(nextOut);
+        nextOut++;
+        await request.onResult?.(out);
+      }
+    });
+    return delivering;
+  };
   const lane = async () => {
-    for (let target = await take(); target; target = await take()) {
+    for (;;) {
+      await acquire();
+      const target = await take();
+      if (!target) {
+        release();
+        break;
+      }
       const dn = target.dn.toString();
       request.onStart?.(dn, target.index);
       let summary: ProvisioningObjectSummary;
@@ -68,8 +124,10 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
       } catch (err) {
         summary = failedSummary(deps, dn, err, request.stagingMode);
       }
+      adapt(summary);
+      release();
       done++;
-      await request.onResult?.({ index: target.index, dn, summary });
+      await deliver({ index: target.index, dn, summary });
     }
   };
   try {
@@ -77,13 +135,18 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
   } finally {
     await source.return?.();
   }
-  return { done, cancelled, durationInMilliseconds: deps.clock.monotonic() - t0 };
+  return { done, cancelled, durationInMilliseconds: deps.clock.monotonic() - t0, ...(request.adaptive ? { concurrency: { peak, final: Math.floor(limit), throttledObjects } } : {}) };
 }
 
 function toAsyncIterator(targets: Iterable<Dn> | AsyncIterable<Dn>): AsyncIterator<Dn> {
   if (Symbol.asyncIterator in targets) return targets[Symbol.asyncIterator]();
   const it = targets[Symbol.iterator]();
   return { next: async () => it.next(), return: async () => it.return?.() ?? { done: true, value: undefined } };
+}
+
+/** Did Graph throttle any request of this object (a 429, waited out or not)? */
+export function metThrottling(summary: ProvisioningObjectSummary): boolean {
+  return summary.provisioningSteps.some((step) => (step.graphRequests ?? []).some((r) => r.status === 429));
 }
 
 /**

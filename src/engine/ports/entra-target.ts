@@ -69,6 +69,22 @@ export interface ExportPlan {
   }[];
 }
 
+/** One round of change tracking for a kind. */
+export interface TenantChanges {
+  /** Objects added or changed (all of them on an initial read), with the selected properties. */
+  changed: EntraObject[];
+  /** Ids of objects deleted since the link was issued (Graph's @removed). */
+  removed: string[];
+  /** Where the next round starts. */
+  deltaLink: string;
+  /** Graph requests this round took. */
+  requests: number;
+  /** True when the delta link was refused and everything was read again. */
+  restarted?: boolean;
+  /** True when this was a full read (no link, or restarted): `changed` is the whole collection. */
+  full: boolean;
+}
+
 export interface EntraTarget {
   /** Pure: translate AAD-connector attributes (null = delete) to Graph properties for kind. */
   planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan;
@@ -107,6 +123,13 @@ export interface EntraTarget {
    * Optional: for batch runs that match locally instead of one lookup per object.
    */
   listAll?(kind: EntraObjectKind): Promise<EntraObject[]>;
+  /**
+   * Optional: Graph's change tracking (/users/delta, /groups/delta). Without a delta link,
+   * every object (the initial full read); with one, only what changed since it was issued.
+   * Either way the answer ends with the next delta link. A link Graph no longer accepts (410)
+   * is followed by a full read, marked `restarted`.
+   */
+  readChanges?(kind: 'user' | 'group', deltaLink?: string): Promise<TenantChanges>;
   /** Every Graph request made so far, for the report. */
   requests(): GraphRequestRecord[];
   close(): Promise<void>;

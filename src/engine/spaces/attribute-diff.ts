@@ -1,7 +1,6 @@
 // Compares an attribute set with the previous one, value by value: the rows of an Import or
 // Sync step (operation add / update / delete / none, and per-value adds and deletes).
 import type { Attributes, AttributeValue } from '../model/attributes';
-import { findAttributeKey } from '../model/attributes';
 import type { AttributeRow } from '../summary/types';
 import { attributeType, isMultiValued } from './attribute-syntax';
 import { sameValue, valuesText } from './value-text';
@@ -19,14 +18,28 @@ function minus(a: readonly AttributeValue[], b: readonly AttributeValue[]): Attr
   return a.filter((x) => !b.some((y) => sameValue(x, y)));
 }
 
+// One collator for every sort: localeCompare with options builds a new one per comparison.
+const byNameIgnoringCase = new Intl.Collator('en', { sensitivity: 'base' });
+
+/** Lower-cased name -> the key as stored (the first one, as findAttributeKey finds it). */
+function keysByLowerName(attributes: Attributes | undefined): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const name of Object.keys(attributes ?? {})) {
+    const lower = name.toLowerCase();
+    if (!keys.has(lower)) keys.set(lower, name);
+  }
+  return keys;
+}
+
 export function diffAttributes(before: Attributes | undefined, after: Attributes): AttributeChange[] {
-  const names = new Map<string, string>();
-  for (const name of Object.keys(after)) names.set(name.toLowerCase(), name);
-  for (const name of Object.keys(before ?? {})) if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+  const oldKeys = keysByLowerName(before);
+  const newKeys = keysByLowerName(after);
+  const names = new Map(newKeys);
+  for (const [lower, name] of oldKeys) if (!names.has(lower)) names.set(lower, name);
   const changes: AttributeChange[] = [];
-  for (const name of names.values()) {
-    const oldKey = before ? findAttributeKey(before, name) : undefined;
-    const newKey = findAttributeKey(after, name);
+  for (const [lower, name] of names) {
+    const oldKey = oldKeys.get(lower);
+    const newKey = newKeys.get(lower);
     const oldValues = oldKey !== undefined ? before![oldKey] : undefined;
     const newValues = newKey !== undefined ? after[newKey] : undefined;
     const added = minus(newValues ?? [], oldValues ?? []);
@@ -36,7 +49,7 @@ export function diffAttributes(before: Attributes | undefined, after: Attributes
         : added.length || removed.length ? 'update' : 'none';
     changes.push({ name, operation, before: oldValues, after: newValues, added, removed });
   }
-  return changes.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }));
+  return changes.sort((a, b) => byNameIgnoringCase.compare(a.name, b.name));
 }
 
 export function changeToRow(change: AttributeChange, extra: Partial<AttributeRow> = {}): AttributeRow {

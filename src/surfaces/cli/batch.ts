@@ -90,7 +90,8 @@ function summaryLines(label: string, pass: BatchPassResult): string {
     `  by status: ${list(t.byStatus)}`,
     `  by action (planned: what the export does or would do): ${list(t.byAction)}`,
     `  by error code: ${list(t.byErrorCode)}`,
-    `  Graph requests: ${pass.graphRequests} (tenant: ${pass.tenantRead === 'bulk' ? `read once, ${pass.lookupsFromTenantRead} lookups answered from it` : 'looked up per object'}); LDAP operations: ${pass.ldapOperations} (${pass.readsFromSearch} reads answered by the scope search)`,
+    `  Graph requests: ${pass.graphRequests} (tenant: ${pass.tenantRead === 'bulk' ? `read once, ${pass.lookupsFromTenantRead} lookups answered from it` : pass.tenantRead === 'delta' ? `kept read updated with delta links, ${pass.lookupsFromTenantRead} lookups answered from it` : 'looked up per object'}); LDAP operations: ${pass.ldapOperations} (${pass.readsFromSearch} reads answered by the scope search)`,
+    ...(pass.concurrency ? [`  Export concurrency (adaptive): up to ${pass.concurrency.peak} object(s) in flight, ${pass.concurrency.final} at the end; ${pass.concurrency.throttledObjects} object(s) met a 429 and waited out its Retry-After`] : []),
     ...pass.notes.map((n) => `  ${n}`),
   ].map(terminalText).join('\n') + '\n';
 }

@@ -1,16 +1,19 @@
-// The EntraTarget port over Microsoft Graph v1.0 (msal-node token + Graph client).
+// The EntraTarget port over Microsoft Graph v1.0: the directory operations (reads, lookups,
+// idempotent creates, updates, membership). One call: graph-call.ts; $batch: json-batch.ts;
+// change tracking: delta.ts; the HTTP pipeline: transport.ts.
 import { randomBytes } from 'node:crypto';
-import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import type { Agent } from 'undici';
 import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
-import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
+import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
-import { mapGraphError, parseGraphError, conflictOf, type CallFacts } from './errors';
-import { CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
-import { describeNetworkError } from '../tls';
+import { mapGraphError, parseGraphError, conflictOf } from './errors';
+import { parseRetryAfter, type RetryPolicy } from './transport';
+import { GraphCaller, type CallOptions } from './graph-call';
+import { sendBatch, type BatchAnswer, type BatchItem } from './json-batch';
+import { linkPath, readChanges } from './delta';
 import type { TokenSource } from '../token-source';
 
 const collection: Record<EntraObjectKind, string> = { user: '/users', group: '/groups', contact: '/contacts' };
@@ -29,19 +32,6 @@ function isAmbiguous(err: unknown): boolean {
   return err.code === 'ServiceUnavailable' || (err.code === 'GraphRequestFailed' && [500, 502, 504].includes(Number(err.details.status)));
 }
 
-interface BatchItem {
-  id: string;
-  method: string;
-  url: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-interface BatchAnswer {
-  id: string;
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -55,45 +45,26 @@ export function unusablePassword(): string {
 }
 
 export class GraphEntraTarget implements EntraTarget {
-  private readonly records: GraphRequestRecord[] = [];
   private syncFeatures?: { value: SyncFeatures; at: number };
-  private readonly client: Client;
-  private tokenFailure?: unknown;
-  /** Set after Graph rejected the cached token: the next call asks for a new one. */
-  private refreshToken = false;
+  private readonly caller: GraphCaller;
   private readonly maxRetryWaitSeconds: number;
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly entra: EntraConfig,
-    private readonly tokens: TokenSource,
+    tokens: TokenSource,
     private readonly agent: Agent,
     policy: Partial<RetryPolicy> = {},
   ) {
-    this.maxRetryWaitSeconds = entra.maxRetryWaitSeconds ?? 60;
-    this.sleep = policy.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.client = createGraphClient({
-      graphEndpoint: entra.graphEndpoint,
-      agent,
-      records: this.records,
-      getToken: async () => {
-        try {
-          const skipCache = this.refreshToken;
-          this.refreshToken = false;
-          return await this.tokens.token({ skipCache });
-        } catch (err) {
-          this.tokenFailure = err;
-          throw err;
-        }
-      },
-      policy: {
-        maxRetryWaitSeconds: this.maxRetryWaitSeconds,
-        maxAttempts: 5,
-        networkRetries: 1,
-        ...policy,
-        sleep: this.sleep,
-      },
-    });
+    this.caller = new GraphCaller(entra, tokens, agent, policy);
+    this.maxRetryWaitSeconds = this.caller.maxRetryWaitSeconds;
+  }
+
+  private call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
+    return this.caller.call<T>(method, path, options);
+  }
+
+  private batch(items: BatchItem[]): Promise<BatchAnswer[]> {
+    return sendBatch(this.caller, items);
   }
 
   planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan {
@@ -109,67 +80,11 @@ export class GraphEntraTarget implements EntraTarget {
   }
 
   requests(): GraphRequestRecord[] {
-    return this.records.map((r) => ({ ...r }));
+    return this.caller.requests();
   }
 
   async close(): Promise<void> {
     await this.agent.close();
-  }
-
-  /** One Graph call; every failure comes back as a catalog SyncError. */
-  private async call<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    path: string,
-    options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; facts?: Partial<CallFacts> } = {},
-  ): Promise<T> {
-    try {
-      return await this.callOnce<T>(method, path, options);
-    } catch (err) {
-      // A token the tenant no longer accepts (revoked, signing key rolled): one retry with a fresh token.
-      if (!(err instanceof SyncError) || err.code !== 'AuthenticationFailed' || err.details.status !== 401) throw err;
-      this.refreshToken = true;
-      return this.callOnce<T>(method, path, options);
-    }
-  }
-
-  private async callOnce<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    path: string,
-    options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; facts?: Partial<CallFacts> },
-  ): Promise<T> {
-    const state = new CallState();
-    this.tokenFailure = undefined;
-    const query = Object.entries(options.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-    let request = this.client.api(query ? `${path}?${query}` : path).middlewareOptions([state]);
-    for (const [name, value] of Object.entries(options.headers ?? {})) request = request.header(name, value);
-    try {
-      switch (method) {
-        case 'GET': return (await request.get()) as T;
-        case 'POST': return (await request.post(options.body ?? {})) as T;
-        case 'PATCH': return (await request.patch(options.body ?? {})) as T;
-        case 'DELETE': return (await request.delete()) as T;
-      }
-    } catch (err) {
-      throw this.toSyncError(err, state, { method, path, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds, ...options.facts });
-    }
-  }
-
-  private toSyncError(err: unknown, state: CallState, facts: CallFacts): SyncError {
-    if (this.tokenFailure instanceof SyncError) return this.tokenFailure;
-    if (err instanceof SyncError) return err;
-    if (state.networkError instanceof RequestTimedOut) {
-      const t = state.networkError;
-      return new SyncError(entraErrors.GraphRequestTimedOut, { method: t.method, path: t.path, timeoutSeconds: t.timeoutMs / 1000 }, { cause: err });
-    }
-    if (state.networkError !== undefined) {
-      return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(state.networkError), method: facts.method, path: facts.path }, { cause: err });
-    }
-    if (err instanceof GraphError && err.statusCode > 0) {
-      const retryAfter = parseRetryAfter(err.headers?.get('retry-after')) ?? state.retryAfterSeconds;
-      const graphFacts = parseGraphError(err.statusCode, err.body, { requestId: err.headers?.get('request-id') ?? state.requestId, retryAfterSeconds: retryAfter });
-      return mapGraphError(graphFacts, facts);
-    }
-    return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(err) }, { cause: err });
   }
 
   async connect(): Promise<TenantInfo> {
@@ -319,9 +234,13 @@ export class GraphEntraTarget implements EntraTarget {
       for (const raw of page.value ?? []) out.push(this.toObject(kind, raw));
       const next = page['@odata.nextLink'];
       if (!next) return out;
-      const url = new URL(next);
-      page = await this.call<Page>('GET', `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`);
+      page = await this.call<Page>('GET', linkPath(next));
     }
+  }
+
+  /** Change tracking for the batch's tenant read (see delta.ts). */
+  async readChanges(kind: 'user' | 'group', deltaLink?: string): Promise<TenantChanges> {
+    return readChanges((path, headers) => this.call('GET', path, headers ? { headers } : {}), kind, selectFor[kind], (raw) => this.toObject(kind, raw), deltaLink);
   }
 
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */
@@ -335,35 +254,6 @@ export class GraphEntraTarget implements EntraTarget {
       if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'GraphRequestFailed')) throw err;
       return { unreadableReason: `${err.code}: ${err.reason}` };
     }
-  }
-
-  /**
-   * POST /$batch, retrying items answered 429 after the longest Retry-After among them while
-   * the wait budget allows (SDKs do not retry batched 429s themselves).
-   */
-  private async batch(items: BatchItem[]): Promise<BatchAnswer[]> {
-    const settled = new Map<string, BatchAnswer>();
-    let pending = items;
-    let waited = 0;
-    for (;;) {
-      const result = await this.call<{ responses: BatchAnswer[] }>('POST', '/$batch', { body: { requests: pending } });
-      const throttled: BatchAnswer[] = [];
-      for (const answer of result.responses) {
-        if (answer.status === 429) throttled.push(answer);
-        else settled.set(answer.id, answer);
-      }
-      if (throttled.length === 0) break;
-      const wait = Math.max(...throttled.map((a) => parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) ?? 1));
-      if (waited + wait > this.maxRetryWaitSeconds) {
-        for (const a of throttled) settled.set(a.id, a);
-        break;
-      }
-      await this.sleep(wait * 1000);
-      waited += wait;
-      const retry = new Set(throttled.map((a) => a.id));
-      pending = pending.filter((i) => retry.has(i.id));
-    }
-    return items.map((i) => settled.get(i.id)!).filter(Boolean);
   }
 
   private refuseContact(operation: string): never {

@@ -1,0 +1,126 @@
+// npm run bench:batch-ldif: a staging batch over a generated LDIF snapshot of N users (default
+// 50,000) against an emulator tenant that holds half of them (matched by
+// anchor, so step 8 joins; the rest are new), in process and through the CLI. Prints objects/s, resident
+// memory and the Graph requests of the run; asserts nothing. `-- --count 5000` for a quick run.
+import { randomBytes } from 'node:crypto';
+import { Dn } from '../src/engine/model/dn';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { openSession } from '../src/app/session';
+import { startEmulator } from '../test/graph-emulator';
+
+const root = path.resolve(__dirname, '..');
+const contoso = 'OU=Contoso,DC=corp,DC=contoso,DC=com';
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+/** N users under OU=Scale (an LDIF fragment), and for every second one the tenant's twin. */
+function generate(count: number): { ldif: string; tenantUsers: Record<string, unknown>[] } {
+  const parts: string[] = [`dn: OU=Scale,${contoso}\nchangetype: add\nobjectClass: top\nobjectClass: organizationalUnit\nou: Scale\nobjectGUID:: ${randomBytes(16).toString('base64')}\n`];
+  const tenantUsers: Record<string, unknown>[] = [];
+  for (let i = 1; i <= count; i++) {
+    const n = String(i).padStart(6, '0');
+    const guid = randomBytes(16);
+    const sid = Buffer.concat([Buffer.from('010500000000000515000000f0e0f20d29f3cc3ae021c3a4', 'hex'), Buffer.from(Uint32Array.of(100000 + i).buffer)]);
+    parts.push([
+      `dn: CN=scale${n},OU=Scale,${contoso}`, 'changetype: add', 'objectClass: top', 'objectClass: person', 'objectClass: organizationalPerson', 'objectClass: user',
+      `cn: scale${n}`, 'givenName: Scale', `sn: ${n}`, `displayName: Scale User ${n}`, `sAMAccountName: scale${n}`, `userPrincipalName: scale${n}@contoso.com`,
+      `mail: scale${n}@contoso.com`, `proxyAddresses: SMTP:scale${n}@contoso.com`, 'department: Scale', 'userAccountControl: 512',
+      `objectGUID:: ${guid.toString('base64')}`, `objectSid:: ${sid.toString('base64')}`, '',
+    ].join('\n'));
+    if (i % 2 === 0) {
+      tenantUsers.push({
+        displayName: `Scale User ${n}`, userPrincipalName: `scale${n}@contoso.com`, mailNickname: `scale${n}`, accountEnabled: true,
+        mail: `scale${n}@contoso.com`, onPremisesImmutableId: guid.toString('base64'), department: 'Scale',
+      });
+    }
+  }
+  return { ldif: parts.join('\n'), tenantUsers };
+}
+
+/** Runs dist/cli.js; counts its JSON lines and samples its resident memory (Linux /proc). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; lines: number; peakMb: number; cpuSeconds: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...(process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter(Boolean), process.env.BENCH_CLI ?? path.join(root, 'dist/cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let lines = 0;
+    let peakKb = 0;
+    let cpuTicks = 0;
+    // The last sample before exit: resident peak (VmHWM) and CPU time (utime + stime, in ticks of 1/100 s).
+    const sample = setInterval(() => {
+      readFile(`/proc/${child.pid}/status`, 'utf8').then((s) => { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0)); }, () => undefined);
+      readFile(`/proc/${child.pid}/stat`, 'utf8').then((s) => {
+        const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
+        cpuTicks = Math.max(cpuTicks, Number(fields[11]) + Number(fields[12]));
+      }, () => undefined);
+    }, 100);
+    child.stdout.on('data', (d: Buffer) => { for (const b of d) if (b === 10) lines++; });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => {
+      clearInterval(sample);
+      resolve({ status, stderr, lines, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100 });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const count = arg('count', 50_000);
+  const concurrency = arg('concurrency', 8);
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-bench-ldif-'));
+  const { ldif, tenantUsers } = generate(count);
+  const snapshot = await readFile(path.join(root, 'test/fixtures/contoso-snapshot.ldif'), 'utf8');
+  await writeFile(path.join(dir, 'snapshot.ldif'), `${snapshot}\n${ldif}`);
+  const emulator = await startEmulator({ seed: { users: tenantUsers } });
+  const config = {
+    activeDirectory: [{
+      name: 'corp.contoso.com', ldifFile: 'snapshot.ldif',
+      partitions: [{ dn: 'DC=corp,DC=contoso,DC=com', selected: true, inclusions: ['DC=corp,DC=contoso,DC=com'], exclusions: [] }],
+      objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null,
+    }],
+    entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_BENCH_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
+    sourceAnchor: 'objectGUID', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
+  };
+  const configPath = path.join(dir, 'single-object-sync.json');
+  await writeFile(configPath, JSON.stringify(config));
+  const session = await openSession({ configPath, secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
+  try {
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 100);
+    const inProcess = !process.argv.includes('--cli-only');
+    const requests0 = emulator.requestLog().length;
+    const t0 = performance.now();
+    if (inProcess) {
+    const prepared = await session.prepareBatch({ kind: 'search', base: Dn.parse(`OU=Scale,${contoso}`), scope: 'one' });
+    const t1 = performance.now();
+    const pass = await session.runBatch(prepared, { stagingMode: true, concurrency });
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    console.log(`LDIF scope of ${prepared.dns.length} users, ${tenantUsers.length} of them in the tenant: ${seconds.toFixed(1)} s = ${(prepared.dns.length / seconds).toFixed(0)} objects/s ` +
+      `(read + search ${((t1 - t0) / 1000).toFixed(1)} s; ${JSON.stringify(pass.tally.byAction)}; failed ${pass.tally.byStatus.failure}; tenant ${pass.tenantRead}; ` +
+      `Graph requests ${emulator.requestLog().length - requests0}; peak resident memory ${Math.round(peakRss / 1048576)} MB incl. the emulator and its tenant)`);
+    }
+    // The CLI end to end (the bundle in dist/, as shipped), no HTML reports.
+    const c0 = performance.now();
+    const cli = await runCli(['--search-base', `OU=Scale,${contoso}`, '--scope', 'one', '--no-html-report', '--config', configPath, '--state-dir', path.join(dir, 'state-cli')], { ...process.env, SOS_BENCH_SECRET: emulator.clientSecret });
+    const cliSeconds = (performance.now() - c0) / 1000;
+    console.log(`the same scope through the CLI, one process: ${cli.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cli.lines / cliSeconds).toFixed(0)} objects/s end to end, peak resident memory ${cli.peakMb} MB, CPU ${cli.cpuSeconds.toFixed(1)} s = ${(cli.lines / Math.max(0.01, cli.cpuSeconds)).toFixed(0)} objects per CPU second (exit ${cli.status})`);
+  } finally {
+    await session.close();
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  // The figures are printed; do not wait for idle keep-alive sockets of the emulator.
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,122 @@
+// One Microsoft Graph call for the tenant adapter: the token (a fresh one once after Graph
+// rejects the cached one with 401), the Graph client's middleware (retry, Retry-After, records:
+// transport.ts) and every failure mapped to a catalog SyncError (errors.ts).
+import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import type { Agent } from 'undici';
+import type { EntraConfig } from '../../../engine/model/config';
+import { SyncError, entraErrors } from '../../../engine/errors';
+import type { GraphRequestRecord } from '../../../engine/summary/types';
+import { mapGraphError, parseGraphError, type CallFacts } from './errors';
+import { CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
+import { describeNetworkError } from '../tls';
+import type { TokenSource } from '../token-source';
+
+export interface CallOptions {
+  body?: unknown;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  facts?: Partial<CallFacts>;
+}
+
+export class GraphCaller {
+  private readonly records: GraphRequestRecord[] = [];
+  private readonly client: Client;
+  private tokenFailure?: unknown;
+  /** Set after Graph rejected the cached token: the next call asks for a new one. */
+  private refreshToken = false;
+  readonly maxRetryWaitSeconds: number;
+  readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly entra: EntraConfig,
+    private readonly tokens: TokenSource,
+    agent: Agent,
+    policy: Partial<RetryPolicy> = {},
+  ) {
+    this.maxRetryWaitSeconds = entra.maxRetryWaitSeconds ?? 60;
+    this.sleep = policy.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.client = createGraphClient({
+      graphEndpoint: entra.graphEndpoint,
+      agent,
+      records: this.records,
+      getToken: async () => {
+        try {
+          const skipCache = this.refreshToken;
+          this.refreshToken = false;
+          return await this.tokens.token({ skipCache });
+        } catch (err) {
+          this.tokenFailure = err;
+          throw err;
+        }
+      },
+      policy: {
+        maxRetryWaitSeconds: this.maxRetryWaitSeconds,
+        maxAttempts: 5,
+        networkRetries: 1,
+        ...policy,
+        sleep: this.sleep,
+      },
+    });
+  }
+
+  /** Every Graph request made so far (copies). */
+  requests(): GraphRequestRecord[] {
+    return this.records.map((r) => ({ ...r }));
+  }
+
+  /** One Graph call; every failure comes back as a catalog SyncError. */
+  async call<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: CallOptions = {},
+  ): Promise<T> {
+    try {
+      return await this.callOnce<T>(method, path, options);
+    } catch (err) {
+      // A token the tenant no longer accepts (revoked, signing key rolled): one retry with a fresh token.
+      if (!(err instanceof SyncError) || err.code !== 'AuthenticationFailed' || err.details.status !== 401) throw err;
+      this.refreshToken = true;
+      return this.callOnce<T>(method, path, options);
+    }
+  }
+
+  private async callOnce<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: CallOptions,
+  ): Promise<T> {
+    const state = new CallState();
+    this.tokenFailure = undefined;
+    const query = Object.entries(options.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    let request = this.client.api(query ? `${path}?${query}` : path).middlewareOptions([state]);
+    for (const [name, value] of Object.entries(options.headers ?? {})) request = request.header(name, value);
+    try {
+      switch (method) {
+        case 'GET': return (await request.get()) as T;
+        case 'POST': return (await request.post(options.body ?? {})) as T;
+        case 'PATCH': return (await request.patch(options.body ?? {})) as T;
+        case 'DELETE': return (await request.delete()) as T;
+      }
+    } catch (err) {
+      throw this.toSyncError(err, state, { method, path, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds, ...options.facts });
+    }
+  }
+
+  private toSyncError(err: unknown, state: CallState, facts: CallFacts): SyncError {
+    if (this.tokenFailure instanceof SyncError) return this.tokenFailure;
+    if (err instanceof SyncError) return err;
+    if (state.networkError instanceof RequestTimedOut) {
+      const t = state.networkError;
+      return new SyncError(entraErrors.GraphRequestTimedOut, { method: t.method, path: t.path, timeoutSeconds: t.timeoutMs / 1000 }, { cause: err });
+    }
+    if (state.networkError !== undefined) {
+      return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(state.networkError), method: facts.method, path: facts.path }, { cause: err });
+    }
+    if (err instanceof GraphError && err.statusCode > 0) {
+      const retryAfter = parseRetryAfter(err.headers?.get('retry-after')) ?? state.retryAfterSeconds;
+      const graphFacts = parseGraphError(err.statusCode, err.body, { requestId: err.headers?.get('request-id') ?? state.requestId, retryAfterSeconds: retryAfter });
+      return mapGraphError(graphFacts, facts);
+    }
+    return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(err) }, { cause: err });
+  }
+}
