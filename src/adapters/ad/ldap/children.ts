@@ -1,5 +1,6 @@
 // What the tree shows for a child entry, shared by the LDAP and LDIF sources.
 import { guidBytesToString } from '../../../engine/model/ad-codecs';
+import { hasUacFlag } from '../../../engine/model/ad-codecs';
 import { getFirst, getValues, type Attributes } from '../../../engine/model/attributes';
 import { rdnValue } from '../../../engine/model/dn';
 import type { DirectoryChild } from '../../../engine/ports/directory-source';
@@ -22,7 +23,7 @@ export const CONTAINER_CLASSES = [
 const containerSet = new Set(CONTAINER_CLASSES.map((c) => c.toLowerCase()));
 
 /** Attributes a listing asks for. */
-export const CHILD_ATTRIBUTES = ['objectClass', 'sAMAccountName', 'userPrincipalName', 'objectGUID'];
+export const CHILD_ATTRIBUTES = ['objectClass', 'sAMAccountName', 'userPrincipalName', 'objectGUID', 'userAccountControl'];
 
 export function isContainerClass(objectClass: readonly string[]): boolean {
   return objectClass.some((c) => containerSet.has(c.toLowerCase()));
@@ -33,6 +34,7 @@ export function toDirectoryChild(dn: string, attributes: Attributes): DirectoryC
   const sam = getFirst(attributes, 'sAMAccountName');
   const upn = getFirst(attributes, 'userPrincipalName');
   const guid = getFirst(attributes, 'objectGUID');
+  const uac = getFirst(attributes, 'userAccountControl');
   let name: string;
   try {
     name = rdnValue(dn);
@@ -47,5 +49,15 @@ export function toDirectoryChild(dn: string, attributes: Attributes): DirectoryC
     ...(typeof sam === 'string' ? { sAMAccountName: sam } : {}),
     ...(typeof upn === 'string' ? { userPrincipalName: upn } : {}),
     ...(guid instanceof Uint8Array && guid.length === 16 ? { objectGuid: guidBytesToString(guid) } : {}),
+    ...(typeof uac === 'string' || typeof uac === 'number' ? disabledOf(uac) : {}),
   };
+}
+
+/** { disabled } from userAccountControl's ACCOUNTDISABLE bit; nothing for a value that is no number. */
+function disabledOf(uac: string | number): { disabled?: boolean } {
+  try {
+    return { disabled: hasUacFlag(uac, 'ACCOUNTDISABLE') };
+  } catch {
+    return {};
+  }
 }

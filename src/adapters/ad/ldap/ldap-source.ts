@@ -11,7 +11,8 @@ import { SyncError } from '../../../engine/errors/sync-error';
 import { getFirst, type Attributes } from '../../../engine/model/attributes';
 import { dnEquals, parseDn } from '../../../engine/model/dn';
 import type { DirectoryObject } from '../../../engine/model/directory-object';
-import type { ChildPage, DirectoryChild, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import type { ChildPage, DirectoryChild, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import { findObjects } from './find';
 import { explicitBufferAttributes } from '../binary-attributes';
 import { CHILD_ATTRIBUTES, CONTAINER_CLASSES, toDirectoryChild } from './children';
 import { entryToAttributes, parseRangedName } from '../entry-values';
@@ -378,6 +379,11 @@ export class LdapDirectorySource implements DirectorySource {
     } finally {
       await iterator.return(undefined).catch(() => undefined);
     }
+  }
+
+  /** Find Object (find.ts). */
+  async findObjects(text: string, options: { base: string; limit: number }): Promise<FoundObject[]> {
+    return this.run('search', options.base, (client) => findObjects(client, text, { ...options, timeLimitSeconds: this.timeLimitSeconds }));
   }
 
   // ---------- membership ----------

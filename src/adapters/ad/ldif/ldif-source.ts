@@ -8,7 +8,8 @@ import { SyncError } from '../../../engine/errors/sync-error';
 import { getFirst, getValues } from '../../../engine/model/attributes';
 import type { DirectoryObject } from '../../../engine/model/directory-object';
 import { dnEquals, normalizeDn, normalizedRdns, parentDn, parseDn } from '../../../engine/model/dn';
-import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import type { ChildPage, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import { findInSnapshot } from './find';
 import { entryMatches, scopeFilter } from '../ldap/filters';
 import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
@@ -144,6 +145,13 @@ export class LdifDirectorySource implements DirectorySource {
       if (!entryMatches(filter, asFilterInput(object))) continue;
       yield structuredClone(object);
     }
+  }
+
+  /** Find Object, over the snapshot in memory (find.ts). */
+  async findObjects(text: string, options: { base: string; limit: number }): Promise<FoundObject[]> {
+    const snap = await this.load();
+    this.operations++;
+    return findInSnapshot(snap.byDn.values(), text, options);
   }
 
   async isDirectMember(groupDn: string, memberDn: string): Promise<boolean> {
