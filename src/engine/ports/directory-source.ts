@@ -81,6 +81,8 @@ export interface DirectorySource {
    * given name, surname, account name, mail...) or exactly a userPrincipalName, mail,
    * sAMAccountName, objectGUID, objectSid or DN. At most `limit` results, below `base`.
    */
+  /** How many entries are one level below dn (the tree's "200 of 5,000"); optional. */
+  countChildren?(dn: string): Promise<number>;
   findObjects?(text: string, options: { base: string; limit: number }): Promise<FoundObject[]>;
   /** Is memberDn a direct member of groupDn (nested membership does not count)? */
   isDirectMember(groupDn: string, memberDn: string): Promise<boolean>;

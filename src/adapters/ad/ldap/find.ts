@@ -78,3 +78,12 @@ function safeDisabled(uac: string | number): boolean | undefined {
     return undefined;
   }
 }
+
+/** Entries one level below dn, counted with a paged search that returns no attributes ("1.1"). */
+export async function countChildren(client: Client, dn: string, timeLimitSeconds: number): Promise<number> {
+  let count = 0;
+  for await (const page of client.searchPaginated(dn, { scope: 'one', filter: '(objectClass=*)', attributes: ['1.1'], paged: { pageSize: 1000 }, timeLimit: timeLimitSeconds })) {
+    count += page.searchEntries.length;
+  }
+  return count;
+}

@@ -12,7 +12,7 @@ import { getFirst, type Attributes } from '../../../engine/model/attributes';
 import { dnEquals, parseDn } from '../../../engine/model/dn';
 import type { DirectoryObject } from '../../../engine/model/directory-object';
 import type { ChildPage, DirectoryChild, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
-import { findObjects } from './find';
+import { countChildren, findObjects } from './find';
 import { explicitBufferAttributes } from '../binary-attributes';
 import { CHILD_ATTRIBUTES, CONTAINER_CLASSES, toDirectoryChild } from './children';
 import { entryToAttributes, parseRangedName } from '../entry-values';
@@ -384,6 +384,11 @@ export class LdapDirectorySource implements DirectorySource {
   /** Find Object (find.ts). */
   async findObjects(text: string, options: { base: string; limit: number }): Promise<FoundObject[]> {
     return this.run('search', options.base, (client) => findObjects(client, text, { ...options, timeLimitSeconds: this.timeLimitSeconds }));
+  }
+
+  async countChildren(dn: string): Promise<number> {
+    parseDn(dn);
+    return this.run('search', dn, (client) => countChildren(client, dn, this.timeLimitSeconds));
   }
 
   // ---------- membership ----------

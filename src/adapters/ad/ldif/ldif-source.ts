@@ -147,6 +147,12 @@ export class LdifDirectorySource implements DirectorySource {
     }
   }
 
+  async countChildren(dn: string): Promise<number> {
+    parseDn(dn);
+    const snap = await this.load();
+    return (snap.children.get(normalizeDn(dn)) ?? []).length;
+  }
+
   /** Find Object, over the snapshot in memory (find.ts). */
   async findObjects(text: string, options: { base: string; limit: number }): Promise<FoundObject[]> {
     const snap = await this.load();
