@@ -425,10 +425,11 @@ async function confirmedExportFlow(page: Page, dn: string, userDataDir: string):
     { do: 'panelClick', button: 'Run With Export' },
     { do: 'dialog', button: 'Sync and Export' },
     { do: 'panelWait', mode: 'export', button: 'Run Again' },
+    // Run Again of an export previews the object again and asks again, with the new changes.
     { do: 'panelClick', button: 'Run Again' },
     { do: 'dialog', button: 'Cancel' },
     { do: 'expectNothing', ms: 1500 },
-    { do: 'panelWait', mode: 'export', button: 'Run Again' },
+    { do: 'panelWait', mode: 'staging', button: 'Run Again' },
   ], problems);
   let notConfirmed = 0;
   for (let i = 0; i < 30 && notConfirmed < 2; i++) {
