@@ -120,6 +120,15 @@ test('the extension in real VS Code (code-server) against Samba and the Graph em
     assert.match(String(waits[3]!.mode), /^staging/, 'Run Again of an export previewed again first; after Cancel that preview is shown and nothing was exported');
     assert.equal(flow.notConfirmed, 2, 'the host logged both declined exports and ran nothing');
   });
+  await t.test('vscode: Recent Results survives a window reload, newest first: the preview of Run Again, then the export confirmed before it', () => {
+    const recent = result.restore?.observed.recentAfterReload as { rows: { label: string; description: string; icon: string }[]; problems: string[] } | undefined;
+    assert.ok(recent, 'the harness read Recent Results after the reload');
+    assert.deepEqual(recent.problems, []);
+    assert.ok(recent.rows.length >= 3, `the runs of the suite are listed after the reload (${recent.rows.length})`);
+    assert.match(recent.rows[0]!.description, /^Preview · \d{2}:\d{2}:\d{2}$/, `Run Again's preview is the newest (${JSON.stringify(recent.rows[0])})`);
+    assert.match(recent.rows[1]!.description, /^Export · \d{2}:\d{2}:\d{2}$/, `then the confirmed export (${JSON.stringify(recent.rows[1])})`);
+    assert.match(recent.rows[1]!.icon, /codicon-(pass|warning)/, 'its status icon');
+  });
   if (result.results.length === 0 || result.exitCode !== 0) console.log(result.logs.slice(-60).join('\n'));
   assert.ok(result.results.length >= 10, `the suite reported its tests (${result.results.length})`);
   exitedAsReported(result);

@@ -522,6 +522,10 @@ async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir
       observed.ignoredAfterReload = (logText.match(/ignored (runWithExport|runAgain): not offered for the result shown \(restored after a window reload\)/g) ?? []).length;
       if (observed.ignoredAfterReload !== 2) problems.push(`the host did not log both forged actions as ignored (${String(observed.ignoredAfterReload)})`);
       observed.exportFlow = await confirmedExportFlow(page, before.dn, userDataDir);
+      // Recent Results after the reload: read from the state folder, the export just made on top.
+      const recentProblems: string[] = [];
+      const recent = await runUiSteps(page, [{ do: 'wait', ms: 1500 }, { do: 'readTree', view: 'Recent Results' }], recentProblems);
+      observed.recentAfterReload = { rows: recent.at(-1)?.rows ?? [], problems: recentProblems };
     }
     observed.phaseMs = Date.now() - started;
     const shot = path.join(artifactsDir, 'panel-restored.png');
