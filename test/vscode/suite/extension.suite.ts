@@ -380,6 +380,12 @@ export function defineSuite(): void {
         if (r.level === 5) salesObjects.push(r.label);
       }
       assert.deepEqual(salesObjects, [...salesObjects].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })), `objects by name (${salesObjects.join(', ')})`);
+      // Bob Stone's account is disabled (userAccountControl 514): it looks and says so.
+      const bob = rows.find((r) => r.label === 'Bob Stone' && r.level === 5);
+      assert.ok(bob, 'the disabled user is listed');
+      assert.match(bob.description, /disabled/, `described as disabled (${bob.description})`);
+      assert.match(bob.icon, /codicon-circle-slash/, 'a disabled icon');
+      assert.notEqual(bob.iconColor, user.iconColor, 'dimmed');
     });
 
     fullPage('marks the excluded OU and what is under it as out of sync scope, from the configuration alone', async () => {
