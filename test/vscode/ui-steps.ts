@@ -33,6 +33,8 @@ export type UiStep =
   | { do: 'readTree'; view?: string }
   /** Press a key (Playwright names: 'Enter', 'Control+Alt+F', 'Shift+F10') where the focus is. */
   | { do: 'key'; key: string }
+  /** Click a view's section header (collapses or expands that view, as a person does). */
+  | { do: 'togglePane'; title: string }
   /** Focus a tree row (click its label, as a person selects it) without opening anything else. */
   | { do: 'focusRow'; label: string; level?: number }
   | { do: 'welcome' }
@@ -336,6 +338,11 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       await page.keyboard.press(step.key);
       await page.waitForTimeout(300);
       break;
+    case 'togglePane': {
+      await page.locator('.pane-header', { hasText: step.title }).first().click();
+      await page.waitForTimeout(400);
+      break;
+    }
     case 'focusRow': {
       await (await row(page, step.label, step.level)).locator('.label-name').click();
       await page.waitForTimeout(200);

@@ -40,7 +40,13 @@ export async function confirmExport(ui: UserInterface, preview: ProvisioningObje
     .filter(Boolean)
     .join('\n');
   const action = confirmExportAction();
-  const answer = await ui.confirm(vscode.l10n.t('Export {0} to Microsoft Entra ID tenant {1}?', name, tenant), detail, action);
+  let answer: string | undefined;
+  try {
+    answer = await ui.confirm(vscode.l10n.t('Export {0} to Microsoft Entra ID tenant {1}?', name, tenant), detail, action);
+  } catch (error) {
+    // A modal that cannot be shown is no confirmation.
+    log().warn(`The export confirmation could not be shown: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (answer !== action) log().info(`Export of ${preview.sourceIdentity.details.distinguishedName ?? name} from ${origin} was not confirmed; nothing ran.`);
   return answer === action;
 }

@@ -121,6 +121,10 @@ export function defineSuite(): void {
     }
     return out;
   }
+  /** The editor tabs of result documents. */
+  function resultTabs(): vscode.Tab[] {
+    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === resultScheme);
+  }
   function markResults(): void {
     for (const r of jsonResults()) seenDocuments.add(r.document.uri.toString());
   }
@@ -374,11 +378,15 @@ export function defineSuite(): void {
       assert.match(connector[0]!.description, /^connector · /, `the connector says it is one (${connector[0]!.description})`);
       assert.match(partition.description, /^partition/, `the partition says it is one (${partition.description})`);
       const salesIndex = rows.findIndex((r) => r.label === 'Sales' && r.level === 4);
-      const salesObjects: string[] = [];
+      const salesChildren: TreeRow[] = [];
       for (const r of rows.slice(salesIndex + 1)) {
         if (r.level <= 4) break;
-        if (r.level === 5) salesObjects.push(r.label);
+        if (r.level === 5) salesChildren.push(r);
       }
+      // OUs (expandable rows) first, then the objects, each by name.
+      const firstObject = salesChildren.findIndex((r) => r.expanded === null);
+      assert.ok(firstObject > 0 && salesChildren.slice(firstObject).every((r) => r.expanded === null), `the OU EMEA comes before the objects (${salesChildren.map((r) => r.label).join(', ')})`);
+      const salesObjects = salesChildren.slice(firstObject).map((r) => r.label);
       assert.deepEqual(salesObjects, [...salesObjects].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })), `objects by name (${salesObjects.join(', ')})`);
       // Bob Stone's account is disabled (userAccountControl 514): it looks and says so.
       const bob = rows.find((r) => r.label === 'Bob Stone' && r.level === 5);
@@ -462,8 +470,7 @@ export function defineSuite(): void {
       const staged = jsonResults().filter((r) => lower(r.summary.sourceIdentity.details.distinguishedName ?? '') === lower(config.dns.previewUser)).at(-1)!;
       const id = staged.summary.id;
       // Close the JSON document, then click "Open JSON" in the webview (a real click in Chromium).
-      await vscode.window.showTextDocument(staged.document, { viewColumn: vscode.ViewColumn.One });
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.window.tabGroups.close(resultTabs().filter((t) => (t.input as vscode.TabInputText).uri.toString() === staged.document.uri.toString()));
       const answer = await checkpoint('panel-open-json', { click: 'Open JSON' });
       assert.deepEqual(answer.problems, []);
       const reopened = await eventually('a JSON editor with the result after the click', () =>
@@ -691,8 +698,18 @@ export function defineSuite(): void {
       const stateDirSetting = (JSON.parse(readFileSync(loaded, 'utf8')) as { stateDir?: string }).stateDir ?? '.single-object-sync/state';
       const resultsDir = path.resolve(path.dirname(loaded), stateDirSetting, 'results');
       assert.ok(existsSync(path.join(resultsDir, `${alice.id}.json`)), `the result is kept in the state folder (${resultsDir})`);
-      const [read] = await ui('recent', [{ do: 'readTree', view: 'Recent Results' }]);
-      const rows = read!.rows!;
+      // The Active Directory view is collapsed for this test, so Recent Results has the room.
+      await ui('recent-room', [{ do: 'togglePane', title: 'Active Directory' }]);
+      try {
+        await recentResultsChecks(alice, resultsDir);
+      } finally {
+        await ui('recent-room-back', [{ do: 'togglePane', title: 'Active Directory' }]);
+      }
+    });
+
+    async function recentResultsChecks(alice: ProvisioningObjectSummary, resultsDir: string): Promise<void> {
+      let rows: TreeRow[] = [];
+      for (let i = 0; i < 20 && rows.length === 0; i++) rows = (await ui(`recent-${i}`, [{ do: 'wait', ms: 300 }, { do: 'readTree', view: 'Recent Results' }]))[1]!.rows ?? [];
       assert.ok(rows.length >= 3 && rows.length <= 100, `the runs are listed, bounded (${rows.length})`);
       const aliceRow = rows.find((r) => r.label === alice.sourceIdentity.displayName);
       assert.ok(aliceRow, `Alice's run is listed (${rows.map((r) => r.label).join(', ')})`);
@@ -709,7 +726,7 @@ export function defineSuite(): void {
       // A click shows that run in the report panel again.
       await ui('recent-open', [{ do: 'click', label: alice.sourceIdentity.displayName, level: 1 }]);
       assert.deepEqual((await checkpoint('panel-recent', { distinguishedName: config.dns.previewUser, exportOffered: true })).problems, []);
-    });
+    }
 
     fullPage('Compare with Microsoft Entra ID opens the diff editor: the tenant now against the object after this export, both read-only', async () => {
       const alice = lastPreviewOf(config.dns.previewUser);
@@ -739,16 +756,14 @@ export function defineSuite(): void {
       const settings = vscode.workspace.getConfiguration('singleObjectSync');
       await settings.update('openJsonAfterRun', undefined, vscode.ConfigurationTarget.Global);
       try {
-        for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.scheme === resultScheme) {
-          await vscode.window.showTextDocument(editor.document);
-          await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-        }
+        await vscode.window.tabGroups.close(resultTabs());
+        assert.deepEqual(resultTabs(), [], 'no result document is open before the run');
         markResults();
         const mark = logMark();
         await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true });
         await logLine('the preview finished', new RegExp(`${escape(config.dns.previewUser)} finished`), mark);
         await new Promise((r) => setTimeout(r, 1000));
-        assert.deepEqual(vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === resultScheme).map((e) => e.document.uri.toString()), [], 'no JSON editor opened by itself');
+        assert.deepEqual(resultTabs().map((t) => (t.input as vscode.TabInputText).uri.toString()), [], 'no JSON editor opened by itself');
         assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled), 'no Untitled-N document');
         assert.deepEqual((await checkpoint('panel-open-json-on-request', { distinguishedName: config.dns.previewUser, click: 'Open JSON' })).problems, []);
         const { document } = await nextResult(config.dns.previewUser);
