@@ -592,6 +592,8 @@ export function defineSuite(): void {
           const { summary } = await nextResult(config.dns.previewUser);
           assert.match(outline(summary), /MissingSecret/, `${variant.name}: the run stopped without the secret: ${outline(summary)}`);
         }
+        // A failed preview offers no Run With Export.
+        assert.deepEqual((await checkpoint('panel-failed-preview', { distinguishedName: config.dns.previewUser, exportOffered: false })).problems, []);
       } finally {
         await settings.update('configurationFile', undefined, vscode.ConfigurationTarget.Workspace);
       }
