@@ -413,6 +413,9 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
  */
 async function confirmedExportFlow(page: Page, dn: string, userDataDir: string): Promise<{ steps: Record<string, unknown>[]; problems: string[]; notConfirmed: number }> {
   const problems: string[] = [];
+  // Declines logged by the suite before the reload do not count here.
+  const declined = () => (extensionLogText(userDataDir).match(/from the report panel was not confirmed; nothing ran/g) ?? []).length;
+  const before = declined();
   const steps = await runUiSteps(page, [
     { do: 'command', title: 'Single Object Sync: Sync Object by Distinguished Name...' },
     { do: 'type', text: dn, title: 'Sync Object by Distinguished Name' },
@@ -433,7 +436,7 @@ async function confirmedExportFlow(page: Page, dn: string, userDataDir: string):
   ], problems);
   let notConfirmed = 0;
   for (let i = 0; i < 30 && notConfirmed < 2; i++) {
-    notConfirmed = (extensionLogText(userDataDir).match(/from the report panel was not confirmed; nothing ran/g) ?? []).length;
+    notConfirmed = declined() - before;
     if (notConfirmed < 2) await page.waitForTimeout(200);
   }
   return { steps, problems, notConfirmed };

@@ -121,9 +121,11 @@ export class SyncRunner {
       const totalMs = performance.now() - started;
       log().info(`${mode} of ${distinguishedName} finished: ${summary.provisioningStatusInfo.status} in ${Math.round(totalMs)} ms (first step shown after ${Math.round(firstStepMs ?? totalMs)} ms)`);
       await this.store.save(summary);
+      // The JSON (by setting) first, in the column that is not the panel's; the panel is then
+      // revealed beside it, never under it.
+      if (readSettings().openJsonAfterRun) await this.documents.open(summary, jsonColumn());
       panel.finished({ distinguishedName, stagingMode, summary }, renderedReport(this.context, summary), resultActions(summary));
       panel.panel.reveal(vscode.ViewColumn.Beside, true);
-      if (readSettings().openJsonAfterRun) await this.documents.open(summary, jsonColumn(), true);
       return summary;
     } catch (error) {
       const syncError = asSyncError(error);
