@@ -339,7 +339,8 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       await page.waitForTimeout(300);
       break;
     case 'togglePane': {
-      await page.locator('.pane-header', { hasText: step.title }).first().click();
+      // The title itself: the header's middle may be one of the view's action buttons.
+      await page.locator('.pane-header', { hasText: step.title }).first().locator('.title').first().click();
       await page.waitForTimeout(400);
       break;
     }
