@@ -11,7 +11,7 @@ import { systemClock } from '../engine/pipeline/clock';
 import type { SyncDependencies } from '../engine/pipeline/context';
 import { runSync } from '../engine/pipeline/run-sync';
 import type { DirectorySource } from '../engine/ports/directory-source';
-import type { EntraTarget } from '../engine/ports/entra-target';
+import type { EntraObject, EntraObjectKind, EntraTarget } from '../engine/ports/entra-target';
 import type { RuleSet } from '../engine/rules';
 import type { ProvisioningObjectSummary, SyncEvent } from '../engine/summary/types';
 import { writeReport } from './report-file';
@@ -62,6 +62,8 @@ export interface Session {
   prepareBatch(target: BatchTarget): Promise<PreparedBatch>;
   /** Batch: the ten steps for every prepared object over this session's connections and tenant reads. */
   runBatch(prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult>;
+  /** The object in the tenant now (Compare with Microsoft Entra ID); null when it does not exist. */
+  entraObject(kind: EntraObjectKind, id: string): Promise<EntraObject | null>;
   /** The directory of a connector: opened lazily, kept for the session, closed by close(). */
   directory(connectorName: string): Promise<DirectorySource>;
   close(): Promise<void>;
@@ -165,6 +167,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     reportDir,
     prepareBatch: (target) => prepareBatch(batchContext, target),
     runBatch: (prepared, runOptions) => runBatchPass(batchContext, prepared, runOptions),
+    entraObject: async (kind, id) => (await openEntra()).getById(kind, id),
     async prepare(prepareOptions = {}) {
       for (const [i, connector] of config.activeDirectory.entries()) {
         await checkPem(connector.tls?.caFile, `activeDirectory[${i}].tls.caFile`);

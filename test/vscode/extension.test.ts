@@ -107,7 +107,8 @@ test('the extension in real VS Code (code-server) against Samba and the Graph em
     const dialogs = flow.steps.filter((s) => s.do === 'dialog');
     assert.equal(dialogs.length, 3, 'three modal confirmations');
     for (const dialog of dialogs) {
-      assert.match(String(dialog.message), /^Export .+ to Microsoft Entra ID\?$/, 'the dialog names the object and the tenant');
+      assert.match(String(dialog.message), /^Export .+ to Microsoft Entra ID tenant [0-9a-f-]{36}\?$/, 'the dialog names the object and the tenant');
+      assert.match(String(dialog.detail), /^(Create|Update|Change): \d+ attributes? \(|^No attribute changes/, `the dialog says what the export changes (${String(dialog.detail)})`);
       assert.deepEqual([...(dialog.buttons as string[])].sort(), ['Cancel', 'Sync and Export'], 'confirm or cancel, nothing else');
     }
     for (const quiet of flow.steps.filter((s) => s.do === 'expectNothing')) assert.deepEqual(quiet.seen, [], 'Cancel opened nothing more');
@@ -116,8 +117,17 @@ test('the extension in real VS Code (code-server) against Samba and the Graph em
     assert.match(String(waits[2]!.mode), /^export$/, 'after Sync and Export the panel shows the export');
     assert.ok(['success', 'warning'].includes(String(waits[2]!.status)), `the export finished (${String(waits[2]!.status)})`);
     assert.ok(!(waits[2]!.buttons as string[]).includes('Run With Export'), 'no Run With Export on an export result');
-    assert.match(String(waits[3]!.mode), /^export$/, 'after the second Cancel the export result is still shown');
+    assert.match(String(waits[3]!.mode), /^staging/, 'Run Again of an export previewed again first; after Cancel that preview is shown and nothing was exported');
     assert.equal(flow.notConfirmed, 2, 'the host logged both declined exports and ran nothing');
+  });
+  await t.test('vscode: Recent Results survives a window reload, newest first: the preview of Run Again, then the export confirmed before it', () => {
+    const recent = result.restore?.observed.recentAfterReload as { rows: { label: string; description: string; icon: string }[]; problems: string[] } | undefined;
+    assert.ok(recent, 'the harness read Recent Results after the reload');
+    assert.deepEqual(recent.problems, []);
+    assert.ok(recent.rows.length >= 3, `the runs of the suite are listed after the reload (${recent.rows.length})`);
+    assert.match(recent.rows[0]!.description, /^Preview · \d{2}:\d{2}:\d{2}$/, `Run Again's preview is the newest (${JSON.stringify(recent.rows[0])})`);
+    assert.match(recent.rows[1]!.description, /^Export · \d{2}:\d{2}:\d{2}$/, `then the confirmed export (${JSON.stringify(recent.rows[1])})`);
+    assert.match(recent.rows[1]!.icon, /codicon-(pass|warning)/, 'its status icon');
   });
   if (result.results.length === 0 || result.exitCode !== 0) console.log(result.logs.slice(-60).join('\n'));
   assert.ok(result.results.length >= 10, `the suite reported its tests (${result.results.length})`);

@@ -530,6 +530,9 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
  */
 async function confirmedExportFlow(page: Page, dn: string, userDataDir: string): Promise<{ steps: Record<string, unknown>[]; problems: string[]; notConfirmed: number }> {
   const problems: string[] = [];
+  // Declines logged by the suite before the reload do not count here.
+  const declined = () => (extensionLogText(userDataDir).match(/from the report panel was not confirmed; nothing ran/g) ?? []).length;
+  const before = declined();
   const steps = await runUiSteps(page, [
     { do: 'command', title: 'Single Object Sync: Sync Object by Distinguished Name...' },
     { do: 'type', text: dn, title: 'Sync Object by Distinguished Name' },
@@ -542,14 +545,15 @@ async function confirmedExportFlow(page: Page, dn: string, userDataDir: string):
     { do: 'panelClick', button: 'Run With Export' },
     { do: 'dialog', button: 'Sync and Export' },
     { do: 'panelWait', mode: 'export', button: 'Run Again' },
+    // Run Again of an export previews the object again and asks again, with the new changes.
     { do: 'panelClick', button: 'Run Again' },
     { do: 'dialog', button: 'Cancel' },
     { do: 'expectNothing', ms: 1500 },
-    { do: 'panelWait', mode: 'export', button: 'Run Again' },
+    { do: 'panelWait', mode: 'staging', button: 'Run Again' },
   ], problems);
   let notConfirmed = 0;
   for (let i = 0; i < 30 && notConfirmed < 2; i++) {
-    notConfirmed = (extensionLogText(userDataDir).match(/from the report panel was not confirmed; nothing ran/g) ?? []).length;
+    notConfirmed = declined() - before;
     if (notConfirmed < 2) await page.waitForTimeout(200);
   }
   return { steps, problems, notConfirmed };
@@ -640,6 +644,10 @@ async function reloadAndCheckRestoredPanel(page: Page, url: string, artifactsDir
       observed.ignoredAfterReload = (logText.match(/ignored (runWithExport|runAgain): not offered for the result shown \(restored after a window reload\)/g) ?? []).length;
       if (observed.ignoredAfterReload !== 2) problems.push(`the host did not log both forged actions as ignored (${String(observed.ignoredAfterReload)})`);
       observed.exportFlow = await confirmedExportFlow(page, before.dn, userDataDir);
+      // Recent Results after the reload: read from the state folder, the export just made on top.
+      const recentProblems: string[] = [];
+      const recent = await runUiSteps(page, [{ do: 'wait', ms: 1500 }, { do: 'readTree', view: 'Recent Results' }], recentProblems);
+      observed.recentAfterReload = { rows: recent.at(-1)?.rows ?? [], problems: recentProblems };
     }
     observed.phaseMs = Date.now() - started;
     const shot = path.join(artifactsDir, 'panel-restored.png');

@@ -29,7 +29,14 @@ export type UiStep =
   | { do: 'hover'; label: string; level?: number }
   /** Scroll the tree until a row is rendered (virtualized lists render only what is visible). */
   | { do: 'scrollTo'; label: string; level?: number }
-  | { do: 'readTree' }
+  /** The rows of the Active Directory tree, or of the view titled `view` (Recent Results). */
+  | { do: 'readTree'; view?: string }
+  /** Press a key (Playwright names: 'Enter', 'Control+Alt+F', 'Shift+F10') where the focus is. */
+  | { do: 'key'; key: string }
+  /** Click a view's section header (collapses or expands that view, as a person does). */
+  | { do: 'togglePane'; title: string }
+  /** Focus a tree row (click its label, as a person selects it) without opening anything else. */
+  | { do: 'focusRow'; label: string; level?: number }
   | { do: 'welcome' }
   /** The report webview: click a button, or post a message as the webview's own script could. */
   | { do: 'panelClick'; button: string }
@@ -80,8 +87,11 @@ async function readQuickInput(page: Page): Promise<Record<string, unknown>> {
   };
 }
 
-async function readRows(page: Page): Promise<TreeRow[]> {
-  return treeRows(page).evaluateAll((rows) =>
+async function readRows(page: Page, view?: string): Promise<TreeRow[]> {
+  const rows = view
+    ? page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: view }) }).locator('.customview-tree .monaco-list-row')
+    : page.locator('.pane').filter({ hasNot: page.locator('.pane-header', { hasText: 'Recent Results' }) }).locator('.customview-tree .monaco-list-row');
+  return rows.evaluateAll((rows) =>
     rows.map((r) => {
       const icon = r.querySelector('.custom-view-tree-node-item-icon');
       return {
@@ -436,8 +446,23 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       break;
     }
     case 'readTree':
-      result.rows = await readRows(page);
+      result.rows = await readRows(page, step.view);
       break;
+    case 'key':
+      await page.keyboard.press(step.key);
+      await page.waitForTimeout(300);
+      break;
+    case 'togglePane': {
+      // The title itself: the header's middle may be one of the view's action buttons.
+      await page.locator('.pane-header', { hasText: step.title }).first().locator('.title').first().click();
+      await page.waitForTimeout(400);
+      break;
+    }
+    case 'focusRow': {
+      await (await row(page, step.label, step.level)).locator('.label-name').click();
+      await page.waitForTimeout(200);
+      break;
+    }
     case 'welcome': {
       const welcome = page.locator('.welcome-view-content').first();
       await waitVisible(welcome, 15_000);

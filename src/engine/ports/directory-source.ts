@@ -29,6 +29,14 @@ export interface DirectoryChild {
   sAMAccountName?: string;
   userPrincipalName?: string;
   objectGuid?: string;
+  /** userAccountControl's ACCOUNTDISABLE bit, for users and computers; absent when not read. */
+  disabled?: boolean;
+}
+
+/** An object Find Object found: what the pick list shows, and enough to reveal it in the tree. */
+export interface FoundObject extends DirectoryChild {
+  displayName?: string;
+  mail?: string;
 }
 
 export interface ChildPage {
@@ -70,6 +78,14 @@ export interface DirectorySource {
    * attributes completed), in one paged search. Optional: a source without it is read object by object.
    */
   searchObjects?(search: ScopeSearch): AsyncIterable<DirectoryObject>;
+  /**
+   * Objects matching what a person typed: ambiguous name resolution (a prefix of the name,
+   * given name, surname, account name, mail...) or exactly a userPrincipalName, mail,
+   * sAMAccountName, objectGUID, objectSid or DN. At most `limit` results, below `base`.
+   */
+  /** How many entries are one level below dn (the tree's "200 of 5,000"); optional. */
+  countChildren?(dn: Dn): Promise<number>;
+  findObjects?(text: string, options: { base: Dn; limit: number }): Promise<FoundObject[]>;
   /** Is memberDn a direct member of groupDn (nested membership does not count)? */
   isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean>;
   /** Operations sent to the server so far (after bind), for benchmarks and the report. */

@@ -16,21 +16,43 @@ import { directoryEndpoint, directorySecretKey, entraEndpoint, entraSecretKey } 
 import type { SessionHost } from './session-host';
 import type { SyncRunner } from './sync-runner';
 import type { DirectoryTreeProvider } from './tree/directory-tree';
-import { nodeDn } from './tree/nodes';
+import { nodeDn, type TreeNode } from './tree/nodes';
 import type { UserInterface } from './ui';
+import { findAcrossConnectors, pickObject, type FoundItem } from './find-object';
+import type { PanelActionHandler } from './panel-actions';
+import { toolVersion } from './panel-actions';
+import type { EntraComparison } from './results/compare';
+import { parseResultDocumentUri, type ResultDocuments } from './results/result-documents';
+import type { ResultStore } from './results/result-store';
+import type { RecentResultsProvider } from './results/recent-results-view';
+import { bundleName, supportBundle } from './results/support-bundle';
+import { readSettings } from './settings';
+import { readFindQuery } from '../../engine/model/find-query';
 
 export interface CommandContext {
   extension: vscode.ExtensionContext;
   sessions: SessionHost;
   tree: DirectoryTreeProvider;
+  treeView: vscode.TreeView<TreeNode>;
   runner: SyncRunner;
   ui: UserInterface;
+  store: ResultStore;
+  recent: RecentResultsProvider;
+  documents: ResultDocuments;
+  comparison: EntraComparison;
+  actions: PanelActionHandler;
 }
 
-/** The DN input box's validation: undefined when valid, else the parser's message. */
+const upnPattern = /^[^\s@,=]+@[^\s@,=]+$/;
+
+/** The by-DN box's validation: a DN, a userPrincipalName, an objectGUID or an objectSid; undefined when valid. */
 export function validateDistinguishedName(text: string): string | undefined {
-  if (text.trim() === '') return 'Enter a distinguished name, for example CN=Jane Doe,OU=Users,DC=corp,DC=contoso,DC=com';
-  const parsed = Dn.tryParse(text.trim());
+  const trimmed = text.trim();
+  if (trimmed === '') return vscode.l10n.t('Enter a distinguished name, a userPrincipalName or an objectGUID, for example CN=Jane Doe,OU=Users,DC=corp,DC=contoso,DC=com');
+  if (upnPattern.test(trimmed)) return undefined;
+  const query = readFindQuery(trimmed);
+  if (query?.kind === 'guid' || query?.kind === 'sid') return undefined;
+  const parsed = Dn.tryParse(trimmed);
   return parsed.ok ? undefined : parsed.error.reason;
 }
 
@@ -61,53 +83,57 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName');
       return;
     }
-    await runner.run(dn, stagingMode);
+    if (stagingMode) await runner.preview(dn);
+    else await runner.export(dn, 'the tree');
   };
 
   return [
+    ...registerWorkflowCommands(ctx, register),
     register('singleObjectSync.syncObject', syncFromNode(false)),
     register('singleObjectSync.previewSync', syncFromNode(true)),
 
     register('singleObjectSync.syncByDistinguishedName', async (dnArg?: unknown, options?: { stagingMode?: boolean }) => {
-      // The DN is parsed here, where it enters; the runner gets the parsed value.
-      let dn: Dn;
-      if (typeof dnArg === 'string') {
+      let dn = typeof dnArg === 'string' ? dnArg : undefined;
+      if (dn !== undefined) {
+        dn = dn.trim();
         // The root DSE's empty DN parses, but it is no object to sync.
-        if (dnArg.trim() === '') throw new SyncError(extensionErrors.MissingDistinguishedName);
-        dn = Dn.parse(dnArg.trim()); // a SyncError with the position; no directory call
+        if (dn === '') throw new SyncError(extensionErrors.MissingDistinguishedName);
+        // Not a DN, UPN, GUID or SID: the parser's SyncError names the position; no directory call.
+        if (validateDistinguishedName(dn) !== undefined) Dn.parse(dn);
       } else {
-        const text = await ui.input({
+        dn = await ui.input({
           title: 'Sync Object by Distinguished Name',
-          prompt: 'The distinguished name of the Active Directory object to sync',
+          prompt: vscode.l10n.t('The distinguished name of the Active Directory object to sync (a userPrincipalName or objectGUID works too)'),
           placeHolder: 'CN=Jane Doe,OU=Users,DC=corp,DC=contoso,DC=com',
           ignoreFocusOut: true,
           validateInput: validateDistinguishedName,
         });
-        if (!text) return undefined;
-        dn = Dn.parse(text.trim()); // validated by the input box
+        if (!dn) return undefined;
+        dn = dn.trim();
       }
+      // A UPN, GUID or SID typed into the box is resolved to the object's DN first.
+      const resolved = await resolveToDn(ctx, dn);
+      if (!resolved) return undefined;
+      dn = resolved;
       let stagingMode = options?.stagingMode;
-      if (stagingMode === false && vscode.workspace.isTrusted) {
-        // An export asked for through an argument (not the user's pick below) is confirmed first.
-        const confirm = 'Sync and Export';
-        const answer = await ui.confirm(`Export ${dn} to Microsoft Entra ID?`, 'This sync writes the changes to the tenant through Microsoft Graph.', confirm);
-        if (answer !== confirm) return undefined;
-      }
       if (stagingMode === undefined) {
         if (!vscode.workspace.isTrusted) stagingMode = true;
         else {
           const choice = await ui.pick(
             [
-              { label: 'Preview Sync (Staging Mode)', detail: 'Runs every step; exports nothing.', staging: true },
-              { label: 'Sync Object', detail: 'Runs every step and exports the changes to Microsoft Entra ID.', staging: false },
+              { label: vscode.l10n.t('Preview Sync (Staging Mode)'), detail: vscode.l10n.t('Runs every step; exports nothing.'), staging: true },
+              { label: vscode.l10n.t('Sync Object'), detail: vscode.l10n.t('Previews first, then asks before exporting the changes to Microsoft Entra ID.'), staging: false },
             ],
-            { title: 'How to sync', placeHolder: dn.toString(), ignoreFocusOut: true },
+            { title: vscode.l10n.t('How to sync'), placeHolder: dn, ignoreFocusOut: true },
           );
           if (!choice) return undefined;
           stagingMode = choice.staging;
         }
       }
-      await runner.run(dn, stagingMode);
+      // An export, asked for by the pick or by an argument, is always confirmed (runner.export).
+      const parsed = Dn.parse(dn); // validated above: a SyncError with the position if not
+      if (stagingMode) await runner.preview(parsed);
+      else await runner.export(parsed, 'Sync Object by Distinguished Name');
       return undefined;
     }),
 
@@ -115,7 +141,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const dn = treeNodeDn(tree, arg);
       if (!dn) return;
       await vscode.env.clipboard.writeText(dn.toString());
-      vscode.window.setStatusBarMessage('Distinguished name copied', 3000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Distinguished name copied'), 3000);
     }),
 
     // Takes no arguments: the secret is typed by the user into a password box, for the
@@ -191,4 +217,128 @@ function relativeSchema(configFile: string, schemaFile: string): string {
   // server runs beside the extension). jsonValidation also maps the file by name.
   void configFile;
   return vscode.Uri.file(schemaFile).toString();
+}
+
+/** A DN stays as typed; a UPN, GUID or SID is looked up (exactly one object, else the user picks or is told). */
+async function resolveToDn(ctx: CommandContext, text: string): Promise<string | undefined> {
+  const query = readFindQuery(text);
+  if (query?.kind === 'dn' || (!upnPattern.test(text) && query?.kind !== 'guid' && query?.kind !== 'sid')) return text;
+  const { items, problems } = await findAcrossConnectors(ctx.sessions, text);
+  const exact = items.filter((i) => query?.kind !== 'text' || [i.found.userPrincipalName, i.found.mail].some((v) => v?.toLowerCase() === text.toLowerCase()));
+  if (exact.length === 1) return exact[0]!.found.dn.toString();
+  if (exact.length === 0) {
+    void ctx.ui.error(vscode.l10n.t('No object has {0}. {1}', text, problems.join(' ') || vscode.l10n.t('Check the spelling, or use Find Object… to search by name.')));
+    return undefined;
+  }
+  const picked = await ctx.ui.pick(exact, { title: vscode.l10n.t('{0} objects match {1}', exact.length, text), ignoreFocusOut: true });
+  return picked?.found.dn.toString();
+}
+
+type Register = (id: string, handler: (...args: any[]) => unknown) => vscode.Disposable;
+
+/** Find Object, Recent Results, JSON documents, Compare and the support bundle. */
+function registerWorkflowCommands(ctx: CommandContext, register: Register): vscode.Disposable[] {
+  const { tree, treeView, runner, ui, store, recent, documents, comparison, actions, sessions, extension } = ctx;
+
+  /** A result from a Recent Results node, a result id (the panel's Compare) or a result document's URI. */
+  const resultOf = async (arg: unknown) => {
+    if (recent.owns(arg)) return store.get(arg.entry.id);
+    if (typeof arg === 'string') return store.get(arg);
+    if (arg instanceof vscode.Uri) {
+      const parsed = parseResultDocumentUri(arg);
+      return parsed ? store.get(parsed.id) : undefined;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const parsed = active ? parseResultDocumentUri(active) : undefined;
+    return parsed ? store.get(parsed.id) : undefined;
+  };
+  const needResult = async (arg: unknown) => {
+    const summary = await resultOf(arg);
+    if (!summary) throw new Error(vscode.l10n.t('That result is no longer kept (deleted from Recent Results or the state folder).'));
+    return summary;
+  };
+
+  const afterFound = async (item: FoundItem) => {
+    const dn = item.found.dn;
+    try {
+      const node = await tree.pathTo(item.connectorName, dn, item.found);
+      if (node) await treeView.reveal(node, { select: true, focus: true, expand: false });
+    } catch (error) {
+      log().warn(`Find Object: ${dn} could not be shown in the tree: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    type Action = vscode.QuickPickItem & { run: () => Promise<unknown> };
+    const choices: Action[] = [
+      { label: `$(eye) ${vscode.l10n.t('Preview Sync (Staging Mode)')}`, detail: vscode.l10n.t('Runs every step; exports nothing.'), run: () => runner.preview(dn) },
+      ...(vscode.workspace.isTrusted
+        ? [{ label: `$(sync) ${vscode.l10n.t('Sync Object...')}`, detail: vscode.l10n.t('Previews, then asks before exporting to Microsoft Entra ID.'), run: () => runner.export(dn, 'Find Object') }]
+        : []),
+      {
+        label: `$(copy) ${vscode.l10n.t('Copy Distinguished Name')}`,
+        detail: vscode.workspace.isTrusted ? undefined : vscode.l10n.t('Sync Object is unavailable in Restricted Mode.'),
+        run: async () => {
+          await vscode.env.clipboard.writeText(dn.toString());
+          vscode.window.setStatusBarMessage(vscode.l10n.t('Distinguished name copied'), 3000);
+        },
+      },
+    ];
+    const choice = await ui.pick(choices, { title: item.found.displayName || item.found.name, placeHolder: dn.toString(), ignoreFocusOut: true });
+    await choice?.run();
+  };
+
+  return [
+    register('singleObjectSync.findObject', async () => {
+      const item = await pickObject(sessions);
+      if (item) await afterFound(item);
+    }),
+
+    // Enter in the tree: preview an object, expand a container, load more, follow a notice or an error.
+    register('singleObjectSync.activateTreeItem', async (arg?: unknown) => {
+      const node = tree.owns(arg) ? arg : treeView.selection[0];
+      if (!node) return;
+      if (node.kind === 'object') await runner.preview(node.entry.dn);
+      else if (node.kind === 'loadMore') await tree.loadMore(node.parent);
+      else if ((node.kind === 'error' || node.kind === 'notice') && node.action) await vscode.commands.executeCommand(node.action.command, ...(node.action.arguments ?? []));
+      else await vscode.commands.executeCommand('list.toggleExpand');
+    }),
+
+    register('singleObjectSync.openResult', async (arg: unknown) => actions.show(await needResult(arg))),
+    register('singleObjectSync.openResultJson', async (arg: unknown) => documents.open(await needResult(arg), vscode.ViewColumn.Active)),
+    register('singleObjectSync.compareWithEntra', async (arg: unknown) => comparison.open(await needResult(arg))),
+    register('singleObjectSync.refreshResults', () => recent.refresh()),
+    register('singleObjectSync.deleteResult', async (arg: unknown, selected?: unknown[]) => {
+      const nodes = (Array.isArray(selected) && selected.length ? selected : [arg]).filter((n) => recent.owns(n));
+      if (nodes.length) await store.delete(nodes.map((n) => (n as { entry: { id: string } }).entry.id));
+    }),
+    register('singleObjectSync.deleteOldResults', async () => {
+      type Age = vscode.QuickPickItem & { days: number };
+      const ages: Age[] = [
+        { label: vscode.l10n.t('Older than 1 day'), days: 1 },
+        { label: vscode.l10n.t('Older than 7 days'), days: 7 },
+        { label: vscode.l10n.t('Older than 30 days'), days: 30 },
+        { label: vscode.l10n.t('All results'), days: 0 },
+      ];
+      const age = await ui.pick(ages, { title: vscode.l10n.t('Delete Old Results') });
+      if (!age) return;
+      const cutoff = Date.now() - age.days * 86_400_000;
+      const old = (await store.list()).filter((e) => age.days === 0 || Date.parse(e.activityDateTime) < cutoff);
+      await store.delete(old.map((e) => e.id));
+      vscode.window.setStatusBarMessage(vscode.l10n.t('{0} results deleted', old.length), 3000);
+    }),
+    register('singleObjectSync.saveSupportBundle', async (arg: unknown) => {
+      const summary = await needResult(arg);
+      const session = await sessions.session().catch(() => undefined);
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? extension.globalStorageUri;
+      const target = await vscode.window.showSaveDialog({
+        title: vscode.l10n.t('Save Support Bundle'),
+        defaultUri: vscode.Uri.joinPath(folder, bundleName(summary)),
+        filters: { [vscode.l10n.t('Zip archive')]: ['zip'] },
+        saveLabel: vscode.l10n.t('Save Support Bundle'),
+      });
+      if (!target) return;
+      const bytes = await supportBundle(summary, { configPath: session?.configPath, redactAttributes: readSettings().redactAttributes, toolVersion: toolVersion(extension) });
+      await vscode.workspace.fs.writeFile(target, bytes);
+      log().info(`Support bundle saved to ${target.fsPath}`);
+      void ui.info(vscode.l10n.t('Support bundle saved: {0}', target.fsPath));
+    }),
+  ];
 }

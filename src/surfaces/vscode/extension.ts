@@ -4,13 +4,18 @@
 import * as vscode from 'vscode';
 import { reportViewType } from '../../../webview/protocol';
 import { registerCommands } from './commands';
-import { registerContainerCommands } from './container-preview/commands';
-import { ContainerPreview } from './container-preview/container-preview';
 import { log } from './log';
 import { ReportPanel } from './panel/report-panel';
 import { SessionHost } from './session-host';
 import { settingsSection } from './settings';
+import { PanelActionHandler } from './panel-actions';
+import { EntraComparison } from './results/compare';
+import { RecentResultsProvider } from './results/recent-results-view';
+import { ResultDocuments, resultScheme } from './results/result-documents';
+import { ResultStore } from './results/result-store';
 import { SyncRunner } from './sync-runner';
+import { registerContainerCommands } from './container-preview/commands';
+import { ContainerPreview } from './container-preview/container-preview';
 import { DirectoryTreeProvider } from './tree/directory-tree';
 import { vscodeUserInterface } from './ui';
 
@@ -20,20 +25,34 @@ export function activate(context: vscode.ExtensionContext): void {
   const sessions = new SessionHost(context);
   const tree = new DirectoryTreeProvider(sessions);
   const treeView = vscode.window.createTreeView('singleObjectSync.directory', { treeDataProvider: tree, showCollapseAll: true });
-  const runner = new SyncRunner(context, sessions, ui);
+  const store = new ResultStore(sessions);
+  const comparison = new EntraComparison(sessions);
+  const documents = new ResultDocuments(store, (kind, summary) => comparison.content(kind, summary));
+  const recent = new RecentResultsProvider(store);
+  const recentView = vscode.window.createTreeView('singleObjectSync.recentResults', { treeDataProvider: recent, canSelectMany: true });
+  const runner = new SyncRunner(context, sessions, ui, store, documents);
+  const actions = new PanelActionHandler(context, sessions, ui, runner, documents);
+  runner.panelActions = actions;
   const containerPreview = new ContainerPreview(context, sessions, runner, ui);
 
   context.subscriptions.push(
     sessions,
     tree,
     treeView,
-    ...registerCommands({ extension: context, sessions, tree, runner, ui }),
+    store,
+    documents,
+    recent,
+    recentView,
+    vscode.workspace.registerTextDocumentContentProvider(resultScheme, documents),
+    ...registerCommands({ extension: context, sessions, tree, treeView, runner, ui, store, recent, documents, comparison, actions }),
     ...registerContainerCommands({ tree, preview: containerPreview, ui }),
     vscode.window.registerWebviewPanelSerializer(reportViewType, {
       async deserializeWebviewPanel(panel, state) {
-        ReportPanel.revive(panel, context.extensionUri, runner, state);
+        ReportPanel.revive(panel, context.extensionUri, actions, state);
       },
     }),
+    // A new configuration is another state folder: other results.
+    sessions.onDidReset(() => recent.refresh()),
     // The configuration file or a setting changed: drop the session, redraw the tree.
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settingsSection)) void sessions.reset();

@@ -11,6 +11,8 @@ export interface ExtensionSettings {
   reportFolder: string;
   treePageSize: number;
   redactAttributes: string[];
+  /** Open the result's JSON document when a run finishes (else on request: Open JSON). */
+  openJsonAfterRun: boolean;
 }
 
 export function readSettings(): ExtensionSettings {
@@ -20,6 +22,7 @@ export function readSettings(): ExtensionSettings {
     configurationFile: (c.get<string>('configurationFile', '') ?? '').trim(),
     reportFolder: (c.get<string>('reportFolder', '') ?? '').trim(),
     treePageSize: Number.isInteger(pageSize) ? Math.min(Math.max(pageSize, 10), 1000) : 200,
+    openJsonAfterRun: c.get<boolean>('openJsonAfterRun', false) === true,
     redactAttributes: (c.get<string[]>('redactAttributes', []) ?? []).filter((a) => typeof a === 'string' && a.trim() !== ''),
   };
 }

@@ -1,98 +1,111 @@
 // Running one sync from VS Code: the engine runs in the extension host; a cancellable
-// notification advances step by step; the panel streams the steps; on completion the JSON
-// summary opens as an untitled JSON document and the report fills the panel.
-import * as path from 'node:path';
+// notification advances step by step; the panel streams the steps and then shows the report;
+// the result is kept (Recent Results) and its JSON opens on request (or by setting).
+//
+// Exports: export() runs a preview first (or takes the preview the user is looking at) and
+// asks in a modal naming the tenant and the changes (export-guard.ts); execute() is private,
+// so nothing reaches stagingMode: false without that confirmation.
 import * as vscode from 'vscode';
 import { SyncError } from '../../engine/errors/sync-error';
-import { Dn } from '../../engine/model/dn';
 import { extensionErrors } from './error-catalog';
 import { syncErrors } from '../../engine/errors/catalog/sync';
+import { Dn } from '../../engine/model/dn';
 import { STEPS } from '../../engine/pipeline/steps';
 import type { ProvisioningObjectSummary, SyncEvent } from '../../engine/summary/types';
-import { buildReportModel } from '../../report';
-import { writeReport } from '../../app/report-file';
-import type { PanelAction, RenderedReport } from '../../../webview/protocol';
 import { asSyncError, remedyFor } from './errors';
+import { confirmExport, exportable } from './export-guard';
 import { log } from './log';
-import { ReportPanel, type OfferedResult, type PanelActions } from './panel/report-panel';
+import { ReportPanel, type PanelActions } from './panel/report-panel';
+import { renderedReport, resultActions } from './panel-actions';
+import type { ResultDocuments } from './results/result-documents';
+import type { ResultStore } from './results/result-store';
 import type { SessionHost } from './session-host';
 import { readSettings } from './settings';
 import type { UserInterface } from './ui';
 
-interface RunRecord {
-  distinguishedName: string;
-  stagingMode: boolean;
-  summary?: ProvisioningObjectSummary;
-  error?: SyncError;
-  /** Milliseconds from the command to the first step shown in the panel. */
-  firstStepMs?: number;
-  totalMs?: number;
-}
-
-/** JSON documents opened for results, by summary id, so "Open JSON" reuses an open one (bounded). */
-const maxJsonDocuments = 10;
-
-export class SyncRunner implements PanelActions {
-  private readonly jsonDocuments = new Map<string, vscode.TextDocument>();
+export class SyncRunner {
   private running = false;
+  /** The panel's action handler (panel-actions.ts), set once at activation. */
+  panelActions!: PanelActions;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly sessions: SessionHost,
     private readonly ui: UserInterface,
+    private readonly store: ResultStore,
+    private readonly documents: ResultDocuments,
   ) {}
 
-  /** Runs a sync. In an untrusted workspace only staging mode is allowed. */
-  async run(dn: Dn, stagingMode: boolean): Promise<void> {
+  /** A preview sync (staging mode): every step, nothing exported. */
+  preview(dn: Dn): Promise<ProvisioningObjectSummary | undefined> {
+    return this.execute(dn, true);
+  }
+
+  /**
+   * An export, always confirmed: from `basis` when it is an exportable preview of the same
+   * object (the panel's Run With Export), else from a preview run now. `origin` is logged.
+   */
+  async export(dn: Dn, origin: string, basis?: ProvisioningObjectSummary): Promise<ProvisioningObjectSummary | undefined> {
+    const distinguishedName = dn.toString();
+    if (!vscode.workspace.isTrusted) {
+      const error = new SyncError(extensionErrors.ExportNotAllowedInUntrustedWorkspace);
+      log().warn(`Sync of ${distinguishedName} refused: ${error.code}: ${error.reason}`);
+      void this.showError(error);
+      return undefined;
+    }
+    const sameObject = basis !== undefined && dn.isNamedBy(basis.sourceIdentity.details.distinguishedName ?? '');
+    const preview = sameObject && exportable(basis) ? basis : await this.execute(dn, true);
+    if (!preview) return undefined;
+    if (!exportable(preview)) {
+      const status = preview.provisioningStatusInfo.status;
+      log().info(`Export of ${distinguishedName} not offered: the preview ended with ${status}.`);
+      void this.ui.info(vscode.l10n.t('Nothing was exported: the preview of {0} ended with {1}. See the report for why.', preview.sourceIdentity.displayName || distinguishedName, status));
+      return undefined;
+    }
+    if (!(await confirmExport(this.ui, preview, origin))) return undefined;
+    return this.execute(dn, false);
+  }
+
+  private async execute(dn: Dn, stagingMode: boolean): Promise<ProvisioningObjectSummary | undefined> {
     const distinguishedName = dn.toString();
     const started = performance.now();
-    const record: RunRecord = { distinguishedName, stagingMode };
-    if (!stagingMode && !vscode.workspace.isTrusted) {
-      record.error = new SyncError(extensionErrors.ExportNotAllowedInUntrustedWorkspace);
-      log().warn(`Sync of ${distinguishedName} refused: ${record.error.code}: ${record.error.reason}`);
-      void this.showError(record.error); // a notification; the command does not wait for it
-      return;
-    }
     if (this.running) {
-      void this.ui.info('A sync is already running; wait for it to finish or cancel it.');
-      return;
+      void this.ui.info(vscode.l10n.t('A sync is already running; wait for it to finish or cancel it.'));
+      return undefined;
     }
     this.running = true;
-    const panel = ReportPanel.show(this.context.extensionUri, this);
+    const panel = ReportPanel.show(this.context.extensionUri, this.panelActions);
     panel.post({
       type: 'runStarted',
       run: { distinguishedName, stagingMode, startDateTime: new Date().toISOString(), exportAllowed: vscode.workspace.isTrusted },
       steps: STEPS.map((s) => ({ stepNumber: s.number, name: s.name, status: 'pending' })),
     });
     const mode = stagingMode ? 'Preview sync (staging mode)' : 'Sync';
+    let firstStepMs: number | undefined;
     log().info(`${mode} of ${distinguishedName} started`);
     try {
       const summary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `${mode}: ${rdnOf(distinguishedName)}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `${stagingMode ? vscode.l10n.t('Preview sync (staging mode)') : vscode.l10n.t('Sync')}: ${rdnOf(distinguishedName)}`, cancellable: true },
         async (progress, token) => {
           const abort = new AbortController();
           const cancel = token.onCancellationRequested(() => abort.abort());
           const onEvent = (event: SyncEvent) => {
             if (event.type === 'stepStarted') {
-              record.firstStepMs ??= performance.now() - started;
-              progress.report({ message: `Step ${event.stepNumber} of ${STEPS.length}: ${event.name}` });
+              firstStepMs ??= performance.now() - started;
+              progress.report({ message: vscode.l10n.t('Step {0} of {1}: {2}', event.stepNumber, STEPS.length, event.name) });
               panel.post({ type: 'stepStarted', stepNumber: event.stepNumber, name: event.name });
             } else if (event.type === 'stepFinished') {
               const s = event.step;
               progress.report({ increment: 100 / STEPS.length });
               panel.post({ type: 'stepFinished', step: { stepNumber: s.stepNumber, name: s.name, status: s.status, durationInMilliseconds: s.durationInMilliseconds } });
-              log().info(`Step ${s.stepNumber} ${s.status}: ${s.name}`);
+              const line = `Step ${s.stepNumber} ${s.status}: ${s.name}`;
+              if (s.status === 'failure') log().warn(line);
+              else log().info(line);
             }
           };
           try {
             const session = await this.sessions.session();
-            const outcome = await session.sync(dn, {
-              stagingMode,
-              noHtmlReport: true,
-              redactAttributes: readSettings().redactAttributes,
-              onEvent,
-              signal: abort.signal,
-            });
+            const outcome = await session.sync(dn, { stagingMode, noHtmlReport: true, redactAttributes: readSettings().redactAttributes, onEvent, signal: abort.signal });
             // Cancel stops the engine between steps. A result whose steps all ran (the export
             // finished before the cancel was seen) says what was actually done: show it.
             const stoppedByCancel = outcome.summary.provisioningSteps.some((s) => s.errorInformation?.errorCode === syncErrors.Cancelled.code);
@@ -107,132 +120,43 @@ export class SyncRunner implements PanelActions {
           }
         },
       );
-      record.summary = summary;
-      record.totalMs = performance.now() - started;
-      const status = summary.provisioningStatusInfo.status;
-      log().info(`${mode} of ${distinguishedName} finished: ${status} in ${Math.round(record.totalMs)} ms (first step shown after ${Math.round(record.firstStepMs ?? record.totalMs)} ms)`);
-      await this.openJsonDocument(summary);
-      const actions: PanelAction[] = ['openJson', 'saveHtmlReport', 'runAgain'];
-      if (stagingMode && vscode.workspace.isTrusted) actions.push('runWithExport');
-      panel.finished({ distinguishedName, stagingMode, summary }, this.render(summary), actions);
+      const totalMs = performance.now() - started;
+      log().info(`${mode} of ${distinguishedName} finished: ${summary.provisioningStatusInfo.status} in ${Math.round(totalMs)} ms (first step shown after ${Math.round(firstStepMs ?? totalMs)} ms)`);
+      await this.store.save(summary);
+      // The JSON (by setting) first, in the column that is not the panel's; the panel is then
+      // revealed beside it, never under it.
+      if (readSettings().openJsonAfterRun) await this.documents.open(summary, jsonColumn());
+      panel.finished({ distinguishedName, stagingMode, summary }, renderedReport(this.context, summary), resultActions(summary));
       panel.panel.reveal(vscode.ViewColumn.Beside, true);
+      return summary;
     } catch (error) {
-      record.error = asSyncError(error);
-      record.totalMs = performance.now() - started;
-      log().error(`${mode} of ${distinguishedName} failed: ${record.error.code}: ${record.error.reason}`);
+      const syncError = asSyncError(error);
+      log().error(`${mode} of ${distinguishedName} failed: ${syncError.code}: ${syncError.reason}`);
       panel.failed(
         { distinguishedName, stagingMode },
-        { code: record.error.code, reason: record.error.reason, recommendedAction: record.error.recommendedAction, documentationUrl: record.error.documentationUrl },
+        { code: syncError.code, reason: syncError.reason, recommendedAction: syncError.recommendedAction, documentationUrl: syncError.documentationUrl },
         ['runAgain'],
       );
-      void this.showError(record.error);
+      void this.showError(syncError);
+      return undefined;
     } finally {
       this.running = false;
     }
   }
 
-  private render(summary: ProvisioningObjectSummary): RenderedReport {
-    return buildReportModel(summary, { redactAttributes: readSettings().redactAttributes, toolVersion: this.version() });
-  }
-
-  private version(): string {
-    return String((this.context.extension.packageJSON as { version?: unknown }).version ?? '');
-  }
-
-  /** The summary as an untitled JSON document (not a preview tab), beside the panel, never over it. */
-  private async openJsonDocument(summary: ProvisioningObjectSummary): Promise<vscode.TextDocument> {
-    const document = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(summary, null, 2)}\n` });
-    await vscode.window.showTextDocument(document, { preview: false, viewColumn: this.jsonColumn(), preserveFocus: false });
-    this.jsonDocuments.delete(summary.id);
-    this.jsonDocuments.set(summary.id, document);
-    for (const id of this.jsonDocuments.keys()) {
-      if (this.jsonDocuments.size <= maxJsonDocuments) break;
-      this.jsonDocuments.delete(id);
-    }
-    return document;
-  }
-
-  private jsonColumn(): vscode.ViewColumn {
-    const panelColumn = ReportPanel.active()?.panel.viewColumn;
-    return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
-  }
-
-  private async showError(error: SyncError): Promise<void> {
+  async showError(error: SyncError): Promise<void> {
     const remedy = remedyFor(error);
-    const choice = await this.ui.error(`${error.reason} ${error.recommendedAction}`, ...(remedy ? [remedy.title] : []), 'Show Log');
-    if (choice === 'Show Log') log().show(true);
+    const showLog = vscode.l10n.t('Show Log');
+    const choice = await this.ui.error(`${error.reason} ${error.recommendedAction}`, ...(remedy ? [remedy.title] : []), showLog);
+    if (choice === showLog) log().show(true);
     else if (remedy && choice === remedy.title) await vscode.commands.executeCommand(remedy.command);
   }
+}
 
-  // Panel buttons: the panel calls these only for an action it offered, with its own record
-  // of the result (ReportPanel checks the offer).
-
-  async openJson(result: OfferedResult): Promise<void> {
-    if (!result.summary) return;
-    const open = this.jsonDocuments.get(result.summary.id);
-    if (open && !open.isClosed) {
-      await vscode.window.showTextDocument(open, { preview: false, viewColumn: this.jsonColumn() });
-      return;
-    }
-    await this.openJsonDocument(result.summary);
-  }
-
-  async saveHtmlReport(result: OfferedResult): Promise<void> {
-    if (!result.summary) return;
-    const folder = await this.reportFolder();
-    try {
-      const file = await writeReport(result.summary, folder, { redactAttributes: readSettings().redactAttributes, toolVersion: this.version() });
-      log().info(`HTML report saved to ${file}`);
-      ReportPanel.active()?.post({ type: 'reportSaved', path: file });
-      void this.revealReport(file);
-    } catch (error) {
-      await this.showError(asSyncError(error));
-    }
-  }
-
-  private async revealReport(file: string): Promise<void> {
-    const uri = vscode.Uri.file(file);
-    const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
-    const choice = await this.ui.info(`HTML report saved: ${file}`, inWorkspace ? 'Reveal in Explorer' : 'Reveal');
-    if (!choice) return;
-    if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', uri);
-    else await vscode.commands.executeCommand('revealFileInOS', uri);
-  }
-
-  /** The setting, else the configuration's reportDir (relative to the configuration file). */
-  private async reportFolder(): Promise<string> {
-    const setting = readSettings().reportFolder;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? this.context.globalStorageUri.fsPath;
-    if (setting) return path.resolve(folder, setting);
-    try {
-      const session = await this.sessions.session();
-      return path.resolve(path.dirname(session.configPath), session.config.reportDir);
-    } catch {
-      return vscode.Uri.joinPath(this.context.globalStorageUri, 'reports').fsPath;
-    }
-  }
-
-  /** The same run again; a run that exports asks first, like every export from the panel. */
-  async runAgain(result: OfferedResult): Promise<void> {
-    if (!result.stagingMode && !(await this.confirmExport(result.distinguishedName))) return;
-    await this.run(Dn.parse(result.distinguishedName), result.stagingMode);
-  }
-
-  async runWithExport(result: OfferedResult): Promise<void> {
-    if (!(await this.confirmExport(result.distinguishedName))) return;
-    await this.run(Dn.parse(result.distinguishedName), false);
-  }
-
-  private async confirmExport(distinguishedName: string): Promise<boolean> {
-    const confirm = 'Sync and Export';
-    const answer = await this.ui.confirm(
-      `Export ${distinguishedName} to Microsoft Entra ID?`,
-      'This run writes the changes shown by the sync to the tenant through Microsoft Graph.',
-      confirm,
-    );
-    if (answer !== confirm) log().info(`Export of ${distinguishedName} from the report panel was not confirmed; nothing ran.`);
-    return answer === confirm;
-  }
+/** The column for a result's JSON: not the panel's. */
+export function jsonColumn(): vscode.ViewColumn {
+  const panelColumn = ReportPanel.active()?.panel.viewColumn;
+  return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
 }
 
 function rdnOf(dn: string): string {

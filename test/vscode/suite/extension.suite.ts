@@ -16,7 +16,16 @@ import { defineContainerPreviewTests } from './container-preview.suite';
 import { secretSeen, startTraps, type Traps } from './traps';
 
 const extensionId = 'single-object-sync.single-object-sync';
-const itemCommands = ['singleObjectSync.syncObject', 'singleObjectSync.previewSync', 'singleObjectSync.copyDistinguishedName', 'singleObjectSync.loadMore'];
+const itemCommands = [
+  'singleObjectSync.syncObject',
+  'singleObjectSync.previewSync',
+  'singleObjectSync.copyDistinguishedName',
+  'singleObjectSync.loadMore',
+  'singleObjectSync.activateTreeItem',
+  'singleObjectSync.openResult',
+  'singleObjectSync.deleteResult',
+  'singleObjectSync.refreshResults',
+];
 const paletteCommands = [
   'singleObjectSync.syncByDistinguishedName',
   'singleObjectSync.setCredentials',
@@ -24,7 +33,14 @@ const paletteCommands = [
   'singleObjectSync.chooseConfigurationFile',
   'singleObjectSync.showLog',
   'singleObjectSync.refresh',
+  'singleObjectSync.findObject',
+  'singleObjectSync.deleteOldResults',
+  'singleObjectSync.compareWithEntra',
+  'singleObjectSync.openResultJson',
+  'singleObjectSync.saveSupportBundle',
 ];
+/** The read-only result documents' scheme (a content provider: never an untitled, dirty tab). */
+const resultScheme = 'single-object-sync';
 const preview = 'Preview Sync (Staging Mode)';
 
 const lower = (s: string) => s.toLowerCase();
@@ -96,7 +112,7 @@ export function defineSuite(): void {
   function jsonResults(): { document: vscode.TextDocument; summary: ProvisioningObjectSummary }[] {
     const out: { document: vscode.TextDocument; summary: ProvisioningObjectSummary }[] = [];
     for (const document of vscode.workspace.textDocuments) {
-      if (document.languageId !== 'json' || !document.isUntitled || document.isClosed) continue;
+      if (document.uri.scheme !== resultScheme || !document.uri.path.startsWith('/result/') || document.isClosed) continue;
       try {
         const summary = JSON.parse(document.getText()) as ProvisioningObjectSummary;
         if (summary.provisioningSteps) out.push({ document, summary });
@@ -105,6 +121,10 @@ export function defineSuite(): void {
       }
     }
     return out;
+  }
+  /** The editor tabs of result documents. */
+  function resultTabs(): vscode.Tab[] {
+    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === resultScheme);
   }
   function markResults(): void {
     for (const r of jsonResults()) seenDocuments.add(r.document.uri.toString());
@@ -138,8 +158,14 @@ export function defineSuite(): void {
   }
   function assertJsonDocument(document: vscode.TextDocument): void {
     assert.equal(document.languageId, 'json');
-    assert.equal(document.isUntitled, true, 'an untitled document, not a file');
-    assertSummaryShape(JSON.parse(document.getText()) as ProvisioningObjectSummary);
+    assert.equal(document.isUntitled, false, 'not an Untitled-N document');
+    assert.equal(document.uri.scheme, resultScheme, 'served read-only by the extension');
+    assert.equal(document.isDirty, false, 'nothing to save: closing it asks nothing');
+    const summary = JSON.parse(document.getText()) as ProvisioningObjectSummary;
+    assertSummaryShape(summary);
+    const mode = summary.stagingMode ? 'Preview' : 'Export';
+    const status = summary.provisioningStatusInfo.status;
+    assert.equal(path.posix.basename(document.uri.path), `${summary.sourceIdentity.displayName} · ${mode} · ${status[0]!.toUpperCase()}${status.slice(1)}.json`, 'titled by the object');
   }
   /** The result's editor tab: shown right after the document opens (not a preview tab). */
   async function assertJsonTab(document: vscode.TextDocument): Promise<void> {
@@ -188,6 +214,8 @@ export function defineSuite(): void {
       const extension = vscode.extensions.getExtension(extensionId);
       assert.ok(extension, `extension ${extensionId} is installed`);
       await extension.activate();
+      // The JSON opens on request by default; the suite reads each result from its document.
+      await vscode.workspace.getConfiguration('singleObjectSync').update('openJsonAfterRun', true, vscode.ConfigurationTarget.Global);
       if (config.installedUnder) {
         assert.ok(extension.extensionPath.startsWith(config.installedUnder), `the extension runs from the installed .vsix (${extension.extensionPath})`);
       }
@@ -319,8 +347,12 @@ export function defineSuite(): void {
         { do: 'collapse', label: 'Groups', level: 4 },
       ]);
       const rows = steps[4]!.rows!;
-      const connector = rows.filter((r) => r.level === 1);
+      const connector = rows.filter((r) => r.level === 1 && !r.label.startsWith('Restricted Mode'));
       assert.equal(connector.length, 1);
+      // Restricted Mode says why Sync Object is missing, where the user looks for it.
+      const notice = rows.find((r) => r.level === 1 && r.label.startsWith('Restricted Mode'));
+      if (smoke) assert.ok(notice && /Manage Workspace Trust/.test(notice.description), `restricted mode explains itself (${JSON.stringify(rows.filter((r) => r.level === 1))})`);
+      else assert.equal(notice, undefined, 'no restricted-mode notice in a trusted workspace');
       assert.equal(connector[0]!.label, config.connectorName);
       const partition = rows.find((r) => r.level === 2)!;
       assert.match(partition.icon, /codicon-globe/);
@@ -334,10 +366,35 @@ export function defineSuite(): void {
       assert.match(rows[groupIndex + 1]!.icon, /codicon-organization/, 'a group below OU=Groups');
       // contextValue drives the menus: an object is syncable, an OU is not.
       const userMenu = steps[5]!.items!;
-      for (const item of [preview, ...(smoke ? [] : ['Sync Object']), 'Copy Distinguished Name']) assert.ok(userMenu.includes(item), `${item} on a user (${userMenu.join(', ')})`);
-      assert.ok(!steps[6]!.items!.includes('Sync Object'), 'no Sync Object on an OU');
+      for (const item of [preview, ...(smoke ? [] : ['Sync Object...']), 'Copy Distinguished Name']) assert.ok(userMenu.includes(item), `${item} on a user (${userMenu.join(', ')})`);
+      // Shift+F10, Enter takes the first item: the preview, never the export.
+      assert.equal(userMenu[0], preview, `Preview comes first (${userMenu.join(', ')})`);
+      if (!smoke) assert.ok(userMenu.indexOf('Sync Object...') > userMenu.indexOf(preview), 'Sync Object... after the preview');
+      assert.ok(!steps[6]!.items!.includes('Sync Object...'), 'no Sync Object on an OU');
       assert.match(String(steps[7]!.text), /objectGUID/, 'tooltip shows the objectGUID');
-      if (smoke) assert.ok(!userMenu.includes('Sync Object'), 'untrusted: no Sync Object in the menu');
+      if (smoke) assert.ok(!userMenu.includes('Sync Object...'), 'untrusted: no Sync Object in the menu');
+      // Children sorted: OUs first, then by name; connector and partition rows read apart.
+      const contosoChildren = rows.filter((r) => r.level === 4).map((r) => r.label);
+      assert.deepEqual(contosoChildren, [...contosoChildren].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })), 'OUs by name');
+      assert.match(connector[0]!.description, /^connector · /, `the connector says it is one (${connector[0]!.description})`);
+      assert.match(partition.description, /^partition/, `the partition says it is one (${partition.description})`);
+      const salesIndex = rows.findIndex((r) => r.label === 'Sales' && r.level === 4);
+      const salesChildren: TreeRow[] = [];
+      for (const r of rows.slice(salesIndex + 1)) {
+        if (r.level <= 4) break;
+        if (r.level === 5) salesChildren.push(r);
+      }
+      // OUs (expandable rows) first, then the objects, each by name.
+      const firstObject = salesChildren.findIndex((r) => r.expanded === null);
+      assert.ok(firstObject > 0 && salesChildren.slice(firstObject).every((r) => r.expanded === null), `the OU EMEA comes before the objects (${salesChildren.map((r) => r.label).join(', ')})`);
+      const salesObjects = salesChildren.slice(firstObject).map((r) => r.label);
+      assert.deepEqual(salesObjects, [...salesObjects].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })), `objects by name (${salesObjects.join(', ')})`);
+      // Bob Stone's account is disabled (userAccountControl 514): it looks and says so.
+      const bob = rows.find((r) => r.label === 'Bob Stone' && r.level === 5);
+      assert.ok(bob, 'the disabled user is listed');
+      assert.match(bob.description, /disabled/, `described as disabled (${bob.description})`);
+      assert.match(bob.icon, /codicon-circle-slash/, 'a disabled icon');
+      assert.notEqual(bob.iconColor, user.iconColor, 'dimmed');
     });
 
     fullPage('marks the excluded OU and what is under it as out of sync scope, from the configuration alone', async () => {
@@ -364,11 +421,11 @@ export function defineSuite(): void {
       const more = first[2]!.rows!.find((r) => r.label === 'Load more...')!;
       assert.equal(more.setsize, pageSize + 1, 'one page plus the Load more item');
       assert.equal(more.posinset, pageSize + 1, 'Load more... comes last');
-      assert.equal(more.description, `${pageSize} shown`);
+      assert.match(more.description, new RegExp(`^${pageSize} (of 5,\\d{3}|shown, more to load)$`), `the count of the container (${more.description})`);
       const second = await ui('bulk-more', [{ do: 'click', label: 'Load more...', level: 5 }, { do: 'wait', ms: 300 }, { do: 'scrollTo', label: 'Load more...', level: 5 }, { do: 'readTree' }]);
       const again = second[3]!.rows!.find((r) => r.label === 'Load more...')!;
       assert.equal(again.setsize, 2 * pageSize + 1, 'the second page adds a page of entries');
-      assert.equal(again.description, `${2 * pageSize} shown`);
+      assert.match(again.description, new RegExp(`^${2 * pageSize} of 5,\\d{3}$`), `"400 of 5,000" once counted (${again.description})`);
       // Tree item ids are the DNs: a duplicate would have been refused by VS Code.
       await ui('bulk-collapse', [{ do: 'collapse', label: 'Bulk', level: 4 }]);
     });
@@ -414,8 +471,7 @@ export function defineSuite(): void {
       const staged = jsonResults().filter((r) => lower(r.summary.sourceIdentity.details.distinguishedName ?? '') === lower(config.dns.previewUser)).at(-1)!;
       const id = staged.summary.id;
       // Close the JSON document, then click "Open JSON" in the webview (a real click in Chromium).
-      await vscode.window.showTextDocument(staged.document, { viewColumn: vscode.ViewColumn.One });
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.window.tabGroups.close(resultTabs().filter((t) => (t.input as vscode.TabInputText).uri.toString() === staged.document.uri.toString()));
       const answer = await checkpoint('panel-open-json', { click: 'Open JSON' });
       assert.deepEqual(answer.problems, []);
       const reopened = await eventually('a JSON editor with the result after the click', () =>
@@ -443,7 +499,7 @@ export function defineSuite(): void {
       // While extension tests run, VS Code refuses modal dialogs (DialogService.skipDialogs) and
       // names the one asked for; the confirmed path runs after the reload, where dialogs show
       // (extension.test.ts: "exports from the panel ask in a modal dialog").
-      await logLine('the modal confirmation asked for', new RegExp(`refused to show dialog in tests\\. Contents: Export ${escape(config.dns.previewUser)} to Microsoft Entra ID\\?`), mark);
+      await logLine('the modal confirmation asked for', /refused to show dialog in tests\. Contents: Export .+ to Microsoft Entra ID tenant \S+\?/, mark);
       assert.deepEqual(quiet!.seen, []);
       assert.doesNotMatch(logText().slice(mark), /started/, 'no export ran without the confirmation');
       assert.deepEqual(newResults(), [], 'no result');
@@ -486,16 +542,23 @@ export function defineSuite(): void {
       assert.deepEqual(newResults(), [], 'a cancelled sync opens no JSON document');
     });
 
-    fullPage('Sync Object on an object runs a real sync with export', async () => {
+    fullPage('Sync Object... previews first and asks in a modal naming the tenant and the changes: without the answer nothing is exported', async () => {
       markResults();
-      await contextAction('sync-object', config.dns.exportUser, 'Sync Object');
+      const mark = logMark();
+      await contextAction('sync-object', config.dns.exportUser, 'Sync Object...');
       const { document, summary } = await nextResult(config.dns.exportUser);
       assertJsonDocument(document);
       await assertJsonTab(document);
-      assert.equal(summary.targetSystem.details.stagingMode, 'False');
-      assert.ok(['success', 'warning'].includes(summary.provisioningSteps[9]!.status), `export step: ${outline(summary)}`);
-      assert.ok(summary.targetIdentity.id, 'the object exists in Entra ID now');
-      assert.deepEqual((await checkpoint('panel-export', { distinguishedName: config.dns.exportUser, exportOffered: false })).problems, []);
+      assert.equal(summary.targetSystem.details.stagingMode, 'True', 'the preview ran first');
+      // While extension tests run VS Code refuses modal dialogs and logs the one asked for (the
+      // confirmed path runs after the reload: extension.test.ts).
+      const asked = await logLine('the modal confirmation', /refused to show dialog in tests\. Contents: Export .+ to Microsoft Entra ID tenant \S+\?/, mark);
+      assert.ok(asked.includes(summary.tenantId), `the dialog names the tenant (${asked})`);
+      await logLine('the declined export', new RegExp(`Export of ${escape(config.dns.exportUser)} from the tree was not confirmed; nothing ran`), mark);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.doesNotMatch(logText().slice(mark), /\bSync of .* started/, 'no export started');
+      assert.deepEqual(newResults(), [], 'no export result');
+      assert.deepEqual((await checkpoint('panel-export', { distinguishedName: config.dns.exportUser, exportOffered: true })).problems, []);
     });
 
     fullPage('a configuration that changes an endpoint gets no stored secret: the user is asked, and the servers it names receive nothing', async () => {
@@ -530,6 +593,8 @@ export function defineSuite(): void {
           const { summary } = await nextResult(config.dns.previewUser);
           assert.match(outline(summary), /MissingSecret/, `${variant.name}: the run stopped without the secret: ${outline(summary)}`);
         }
+        // A failed preview offers no Run With Export.
+        assert.deepEqual((await checkpoint('panel-failed-preview', { distinguishedName: config.dns.previewUser, exportOffered: false })).problems, []);
       } finally {
         await settings.update('configurationFile', undefined, vscode.ConfigurationTarget.Workspace);
       }
@@ -575,6 +640,143 @@ export function defineSuite(): void {
       await contextAction('copy-dn', config.dns.previewUser, 'Copy Distinguished Name');
       const copied = await eventually('the DN on the clipboard', async () => (await vscode.env.clipboard.readText()) || undefined);
       assert.equal(lower(copied), lower(config.dns.previewUser));
+    });
+
+    // ---- Issue 15: the workflow of an engineer (Find Object, Recent Results, Compare, JSON on request) ----
+
+    /** Alice's last preview, from her JSON document (opened by the suite's setting). */
+    function lastPreviewOf(dn: string): ProvisioningObjectSummary {
+      const found = jsonResults().filter((r) => lower(r.summary.sourceIdentity.details.distinguishedName ?? '') === lower(dn) && r.summary.stagingMode).at(-1);
+      assert.ok(found, `a preview of ${dn} was shown earlier`);
+      return found.summary;
+    }
+    const parentOf = (dn: string) => dn.split(/(?<!\\),/).slice(1).join(',');
+
+    fullPage('Find Object... finds by a name prefix as you type, reveals the object in the tree and offers Preview, Sync and Copy DN', async () => {
+      await showTree();
+      await ui('find-collapse', [{ do: 'collapse', label: 'Contoso', level: 3 }]);
+      await vscode.env.clipboard.writeText('');
+      const name = rdn(config.dns.previewUser);
+      const steps = await ui('find-object', [
+        { do: 'command', title: 'Single Object Sync: Find Object...' },
+        { do: 'type', text: name.slice(0, 4), enter: false },
+        { do: 'pick', label: name },
+        { do: 'pick', label: 'Copy Distinguished Name' },
+        { do: 'readTree' },
+      ]);
+      const found = steps[2]!;
+      assert.equal(found.title, 'Find Object');
+      const items = (found.items as string[]) ?? [];
+      assert.ok(items.some((i) => i.includes(name)), `the prefix found ${name} (${items.join(' | ')})`);
+      assert.ok(items.some((i) => lower(i).includes(lower(parentOf(config.dns.previewUser)))), `each result shows its container (${items.join(' | ')})`);
+      const offered = (steps[3]!.items as string[]) ?? [];
+      for (const action of ['Preview Sync (Staging Mode)', 'Sync Object...', 'Copy Distinguished Name']) assert.ok(offered.some((i) => i.includes(action)), `${action} offered (${offered.join(' | ')})`);
+      assert.equal(offered.findIndex((i) => i.includes('Preview Sync')), 0, 'Preview first');
+      const copied = await eventually('the DN on the clipboard', async () => (await vscode.env.clipboard.readText()) || undefined);
+      assert.equal(lower(copied), lower(config.dns.previewUser));
+      const rows = steps[4]!.rows!;
+      assert.ok(rows.some((r) => r.label === name && r.level === 5), `the tree was expanded down to the object (${rows.map((r) => `${r.level}:${r.label}`).join(', ')})`);
+    });
+
+    fullPage('the by-DN box takes an objectGUID, and Enter on an object in the tree previews it', async () => {
+      const guid = lastPreviewOf(config.dns.previewUser).sourceIdentity.details.objectGUID!;
+      markResults();
+      await commandWithUi('by-guid', () => vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName'), [
+        { do: 'type', text: guid },
+        { do: 'pick', label: preview },
+      ]);
+      const byGuid = await nextResult(config.dns.previewUser);
+      assert.equal(byGuid.summary.stagingMode, true);
+      await showTree();
+      const steps = await ui('enter-previews', [...openSales, { do: 'scrollTo', label: rdn(config.dns.previewUser), level: 5 }, { do: 'focusRow', label: rdn(config.dns.previewUser), level: 5 }, { do: 'key', key: 'Enter' }]);
+      assert.equal(steps.length, 6);
+      const byEnter = await nextResult(config.dns.previewUser);
+      assert.equal(byEnter.summary.stagingMode, true, 'Enter previews, never exports');
+      // Ctrl+Alt+F in the view opens Find Object.
+      const [, , shown] = await ui('find-shortcut', [{ do: 'focusRow', label: rdn(config.dns.previewUser), level: 5 }, { do: 'key', key: 'Control+Alt+F' }, { do: 'escape' }]);
+      assert.equal(shown!.title, 'Find Object', 'Ctrl+Alt+F in the tree opens Find Object');
+    });
+
+    fullPage('Recent Results lists past runs from the state folder: status, mode, time; a click reopens the report, Delete removes the file', async () => {
+      await vscode.commands.executeCommand('singleObjectSync.recentResults.focus');
+      const alice = lastPreviewOf(config.dns.previewUser);
+      const loaded = [...logText().matchAll(/Configuration loaded from (.+)$/gm)].pop()?.[1]?.trim() ?? config.configFile;
+      const stateDirSetting = (JSON.parse(readFileSync(loaded, 'utf8')) as { stateDir?: string }).stateDir ?? '.single-object-sync/state';
+      const resultsDir = path.resolve(path.dirname(loaded), stateDirSetting, 'results');
+      assert.ok(existsSync(path.join(resultsDir, `${alice.id}.json`)), `the result is kept in the state folder (${resultsDir})`);
+      // The Active Directory view is collapsed for this test, so Recent Results has the room.
+      await ui('recent-room', [{ do: 'togglePane', title: 'Active Directory' }]);
+      try {
+        await recentResultsChecks(alice, resultsDir);
+      } finally {
+        await ui('recent-room-back', [{ do: 'togglePane', title: 'Active Directory' }]);
+      }
+    });
+
+    async function recentResultsChecks(alice: ProvisioningObjectSummary, resultsDir: string): Promise<void> {
+      let rows: TreeRow[] = [];
+      for (let i = 0; i < 20 && rows.length === 0; i++) rows = (await ui(`recent-${i}`, [{ do: 'wait', ms: 300 }, { do: 'readTree', view: 'Recent Results' }]))[1]!.rows ?? [];
+      assert.ok(rows.length >= 3 && rows.length <= 100, `the runs are listed, bounded (${rows.length})`);
+      const aliceRow = rows.find((r) => r.label === alice.sourceIdentity.displayName);
+      assert.ok(aliceRow, `Alice's run is listed (${rows.map((r) => r.label).join(', ')})`);
+      assert.match(aliceRow.description, /^Preview · \d{2}:\d{2}:\d{2}$/, 'mode and time');
+      assert.match(aliceRow.icon, /codicon-(pass|warning|error|circle-slash)/, 'a status icon');
+      // Delete the export user's preview: its file goes, its row goes.
+      const eva = jsonResults().filter((r) => lower(r.summary.sourceIdentity.details.distinguishedName ?? '') === lower(config.dns.exportUser)).at(-1)!.summary;
+      const evaFiles = readdirSync(resultsDir).filter((f) => JSON.parse(readFileSync(path.join(resultsDir, f), 'utf8')).sourceIdentity?.displayName === eva.sourceIdentity.displayName);
+      assert.ok(evaFiles.length >= 1);
+      for (let i = 0; i < evaFiles.length; i++) await ui(`recent-delete-${i}`, [{ do: 'context', label: eva.sourceIdentity.displayName, level: 1, item: 'Delete Result' }, { do: 'wait', ms: 300 }]);
+      await eventually('the deleted results gone from the state folder', () => (readdirSync(resultsDir).some((f) => evaFiles.includes(f)) ? undefined : true));
+      const [after] = await ui('recent-after', [{ do: 'readTree', view: 'Recent Results' }]);
+      assert.ok(!after!.rows!.some((r) => r.label === eva.sourceIdentity.displayName), 'the row is gone');
+      // A click shows that run in the report panel again.
+      await ui('recent-open', [{ do: 'click', label: alice.sourceIdentity.displayName, level: 1 }]);
+      assert.deepEqual((await checkpoint('panel-recent', { distinguishedName: config.dns.previewUser, exportOffered: true })).problems, []);
+    }
+
+    fullPage('Compare with Microsoft Entra ID opens the diff editor: the tenant now against the object after this export, both read-only', async () => {
+      const alice = lastPreviewOf(config.dns.previewUser);
+      await vscode.commands.executeCommand('singleObjectSync.compareWithEntra', alice.id);
+      const tab = await eventually('a diff editor of the result', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === resultScheme && t.input.original.path.includes(alice.id)),
+      );
+      const input = tab.input as vscode.TabInputTextDiff;
+      assert.match(tab.label, /Microsoft Entra ID now/);
+      const left = JSON.parse((await vscode.workspace.openTextDocument(input.original)).getText()) as Record<string, unknown>;
+      const right = JSON.parse((await vscode.workspace.openTextDocument(input.modified)).getText()) as Record<string, unknown>;
+      const applied = alice.modifiedProperties.filter((p) => p.applied);
+      for (const change of applied) {
+        const key = Object.keys(right).find((k) => lower(k) === lower(change.displayName));
+        assert.ok(key, `after the export ${change.displayName} is set`);
+        const expected = change.newValue === null ? null : change.newValue.includes('\n') ? change.newValue.split('\n') : change.newValue;
+        assert.deepEqual(right[key], expected, `${change.displayName} after the export`);
+      }
+      if (applied.length) assert.notDeepEqual(left, right, 'the diff shows the changes');
+      if (alice.targetIdentity.id) assert.equal(left.id, alice.targetIdentity.id, 'the left side is the tenant object, read now');
+      const doc = await vscode.workspace.openTextDocument(input.modified);
+      assert.equal(doc.isUntitled, false);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
+    fullPage('the JSON opens on request by default: no document after a run, Open JSON in the panel opens the read-only one', async () => {
+      const settings = vscode.workspace.getConfiguration('singleObjectSync');
+      await settings.update('openJsonAfterRun', undefined, vscode.ConfigurationTarget.Global);
+      try {
+        await vscode.window.tabGroups.close(resultTabs());
+        assert.deepEqual(resultTabs(), [], 'no result document is open before the run');
+        markResults();
+        const mark = logMark();
+        await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true });
+        await logLine('the preview finished', new RegExp(`${escape(config.dns.previewUser)} finished`), mark);
+        await new Promise((r) => setTimeout(r, 1000));
+        assert.deepEqual(resultTabs().map((t) => (t.input as vscode.TabInputText).uri.toString()), [], 'no JSON editor opened by itself');
+        assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled), 'no Untitled-N document');
+        assert.deepEqual((await checkpoint('panel-open-json-on-request', { distinguishedName: config.dns.previewUser, click: 'Open JSON' })).problems, []);
+        const { document } = await nextResult(config.dns.previewUser);
+        assertJsonDocument(document);
+      } finally {
+        await settings.update('openJsonAfterRun', true, vscode.ConfigurationTarget.Global);
+      }
     });
 
     fullPage('Open Configuration creates a starter file with $schema when there is none', async () => {

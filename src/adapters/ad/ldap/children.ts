@@ -1,5 +1,5 @@
 // What the tree shows for a child entry, shared by the LDAP and LDIF sources.
-import { guidBytesToString } from '../../../engine/model/ad-codecs';
+import { guidBytesToString, hasUacFlag } from '../../../engine/model/ad-codecs';
 import { getFirst, getValues, type Attributes } from '../../../engine/model/attributes';
 import { Dn } from '../../../engine/model/dn';
 import type { DirectoryChild } from '../../../engine/ports/directory-source';
@@ -22,7 +22,7 @@ export const CONTAINER_CLASSES = [
 const containerSet = new Set(CONTAINER_CLASSES.map((c) => c.toLowerCase()));
 
 /** Attributes a listing asks for. */
-export const CHILD_ATTRIBUTES = ['objectClass', 'sAMAccountName', 'userPrincipalName', 'objectGUID'];
+export const CHILD_ATTRIBUTES = ['objectClass', 'sAMAccountName', 'userPrincipalName', 'objectGUID', 'userAccountControl'];
 
 export function isContainerClass(objectClass: readonly string[]): boolean {
   return objectClass.some((c) => containerSet.has(c.toLowerCase()));
@@ -35,6 +35,7 @@ export function toDirectoryChild(entryDn: string, attributes: Attributes): Direc
   const sam = getFirst(attributes, 'sAMAccountName');
   const upn = getFirst(attributes, 'userPrincipalName');
   const guid = getFirst(attributes, 'objectGUID');
+  const uac = getFirst(attributes, 'userAccountControl');
   const name = dn.isRoot ? entryDn : dn.rdnValue;
   return {
     dn,
@@ -44,5 +45,15 @@ export function toDirectoryChild(entryDn: string, attributes: Attributes): Direc
     ...(typeof sam === 'string' ? { sAMAccountName: sam } : {}),
     ...(typeof upn === 'string' ? { userPrincipalName: upn } : {}),
     ...(guid instanceof Uint8Array && guid.length === 16 ? { objectGuid: guidBytesToString(guid) } : {}),
+    ...(typeof uac === 'string' || typeof uac === 'number' ? disabledOf(uac) : {}),
   };
+}
+
+/** { disabled } from userAccountControl's ACCOUNTDISABLE bit; nothing for a value that is no number. */
+function disabledOf(uac: string | number): { disabled?: boolean } {
+  try {
+    return { disabled: hasUacFlag(uac, 'ACCOUNTDISABLE') };
+  } catch {
+    return {};
+  }
 }

@@ -3,7 +3,8 @@
 // (reads.ts) and the tree's paged listings (listing.ts) over it.
 import type { Dn } from '../../../engine/model/dn';
 import type { DirectoryObject } from '../../../engine/model/directory-object';
-import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import type { ChildPage, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import { countChildren, findObjects } from './find';
 import { LdapConnection, type LdapSourceOptions } from './connection';
 import { ChildListings } from './listing';
 import { LdapReads } from './reads';
@@ -46,6 +47,15 @@ export class LdapDirectorySource implements DirectorySource {
 
   searchObjects(search: ScopeSearch): AsyncGenerator<DirectoryObject> {
     return this.reads.searchObjects(search);
+  }
+
+  /** Find Object (find.ts). */
+  findObjects(text: string, options: { base: Dn; limit: number }): Promise<FoundObject[]> {
+    return this.ldap.run('search', options.base, (client) => findObjects(client, text, { base: options.base.toString(), limit: options.limit, timeLimitSeconds: this.ldap.timeLimitSeconds }));
+  }
+
+  countChildren(dn: Dn): Promise<number> {
+    return this.ldap.run('search', dn, (client) => countChildren(client, dn.toString(), this.ldap.timeLimitSeconds));
   }
 
   isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {

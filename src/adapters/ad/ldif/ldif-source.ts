@@ -9,7 +9,8 @@ import { SyncError } from '../../../engine/errors/sync-error';
 import { getFirst, getValues } from '../../../engine/model/attributes';
 import type { DirectoryObject } from '../../../engine/model/directory-object';
 import { Dn } from '../../../engine/model/dn';
-import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import type { ChildPage, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import { findInSnapshot } from './find';
 import { entryMatches, scopeFilter } from '../ldap/filters';
 import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
@@ -146,6 +147,18 @@ export class LdifDirectorySource implements DirectorySource {
       if (!entryMatches(filter, asFilterInput(object))) continue;
       yield structuredClone(object);
     }
+  }
+
+  async countChildren(dn: Dn): Promise<number> {
+    const snap = await this.load();
+    return (snap.children.get(dn.key) ?? []).length;
+  }
+
+  /** Find Object, over the snapshot in memory (find.ts). */
+  async findObjects(text: string, options: { base: Dn; limit: number }): Promise<FoundObject[]> {
+    const snap = await this.load();
+    this.operations++;
+    return findInSnapshot(snap.byDn.values(), text, options);
   }
 
   async isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {

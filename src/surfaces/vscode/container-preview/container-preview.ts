@@ -198,7 +198,7 @@ export class ContainerPreview {
         if (!abort.signal.aborted) log().info('Batch cancelled from the results view: the objects in flight finish, nothing new starts.');
         abort.abort();
       },
-      openRow: async (row) => this.runner.run(Dn.parse(row.dn), true),
+      openRow: async (row) => void (await this.runner.preview(Dn.parse(row.dn))),
     });
     // Closing the view stops the run the same way.
     panel.onDidClose(() => abort.abort());

@@ -3,8 +3,8 @@
 // configuration alone (scope.ts).
 import * as vscode from 'vscode';
 import type { ActiveDirectoryConnectorConfig, PartitionConfig } from '../../../app/config/model';
-import type { DirectoryChild } from '../../../engine/ports/directory-source';
 import type { Dn } from '../../../engine/model/dn';
+import type { DirectoryChild } from '../../../engine/ports/directory-source';
 import type { ScopeMark } from './scope';
 
 export type ObjectKind = 'user' | 'inetOrgPerson' | 'group' | 'contact' | 'computer' | 'other';
@@ -47,6 +47,15 @@ export interface LoadMoreNode extends NodeBase {
   kind: 'loadMore';
   parent: ListableNode;
   shown: number;
+  /** How many children the container has, when counted. */
+  total?: number;
+}
+/** A line that explains (restricted mode: why Sync is unavailable), with an action. */
+export interface NoticeNode extends NodeBase {
+  kind: 'notice';
+  message: string;
+  detail: string;
+  action: vscode.Command;
 }
 export interface ErrorNode extends NodeBase {
   kind: 'error';
@@ -57,7 +66,7 @@ export interface ErrorNode extends NodeBase {
 }
 
 export type ListableNode = PartitionNode | ContainerNode;
-export type TreeNode = ConnectorNode | PartitionNode | ContainerNode | ObjectNode | LoadMoreNode | ErrorNode;
+export type TreeNode = ConnectorNode | PartitionNode | ContainerNode | ObjectNode | LoadMoreNode | ErrorNode | NoticeNode;
 
 const containerClasses: Record<string, ContainerKind> = {
   organizationalunit: 'organizationalUnit',
@@ -108,6 +117,8 @@ export function contextValue(node: TreeNode): string {
       return 'loadMore';
     case 'error':
       return 'error';
+    case 'notice':
+      return 'notice';
   }
 }
 
@@ -143,8 +154,9 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
   switch (node.kind) {
     case 'connector': {
       const item = new vscode.TreeItem(node.connector.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.iconPath = new vscode.ThemeIcon('server');
-      item.description = node.connector.url ?? node.connector.ldifFile ?? undefined;
+      item.iconPath = new vscode.ThemeIcon(node.connector.ldifFile ? 'file-binary' : 'server');
+      // "connector · ldaps://dc1..." so a connector named like its domain reads apart from the partition.
+      item.description = `${vscode.l10n.t('connector')} · ${node.connector.url ?? node.connector.ldifFile ?? ''}`;
       item.tooltip = tooltip([
         ['Connector', node.connector.name],
         ['Source', node.connector.url ?? node.connector.ldifFile ?? undefined],
@@ -156,7 +168,7 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
     case 'partition': {
       const item = new vscode.TreeItem(node.dnsRoot || node.dn.toString(), vscode.TreeItemCollapsibleState.Collapsed);
       item.iconPath = icon('globe', !node.scope.inScope);
-      item.description = withScope(node.dnsRoot ? node.dn.toString() : undefined, node.scope);
+      item.description = withScope(`${vscode.l10n.t('partition')}${node.dnsRoot ? ` · ${node.dn.toString()}` : ''}`, node.scope);
       item.tooltip = tooltip([['Partition', node.dn.toString()], ['DNS root', node.dnsRoot]], node.scope);
       return finish(item, node);
     }
@@ -172,8 +184,10 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
     }
     case 'object': {
       const item = new vscode.TreeItem(node.entry.name, vscode.TreeItemCollapsibleState.None);
-      item.iconPath = icon(objectIcons[node.objectKind], !node.scope.inScope);
-      item.description = withScope(node.entry.sAMAccountName ?? node.entry.userPrincipalName, node.scope);
+      const disabled = node.entry.disabled === true;
+      item.iconPath = disabled ? new vscode.ThemeIcon(node.objectKind === 'computer' ? 'vm-outline' : 'circle-slash', new vscode.ThemeColor('disabledForeground')) : icon(objectIcons[node.objectKind], !node.scope.inScope);
+      const account = node.entry.sAMAccountName ?? node.entry.userPrincipalName;
+      item.description = withScope(disabled ? [account, vscode.l10n.t('disabled')].filter(Boolean).join(' · ') : account, node.scope);
       item.tooltip = tooltip(
         [
           ['Distinguished name', node.entry.dn.toString()],
@@ -181,16 +195,25 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
           ['Object class', node.entry.objectClass.at(-1)],
           ['sAMAccountName', node.entry.sAMAccountName],
           ['userPrincipalName', node.entry.userPrincipalName],
+          ['Account', node.entry.disabled === undefined ? undefined : node.entry.disabled ? vscode.l10n.t('disabled') : vscode.l10n.t('enabled')],
         ],
         node.scope,
       );
       return finish(item, node);
     }
     case 'loadMore': {
-      const item = new vscode.TreeItem('Load more...', vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('Load more...'), vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.description = `${node.shown} shown`;
+      item.description = node.total !== undefined ? vscode.l10n.t('{0} of {1}', node.shown.toLocaleString('en-US'), node.total.toLocaleString('en-US')) : vscode.l10n.t('{0} shown, more to load', node.shown.toLocaleString('en-US'));
       item.command = { command: 'singleObjectSync.loadMore', title: 'Load more...', arguments: [node] };
+      return finish(item, node);
+    }
+    case 'notice': {
+      const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon('shield');
+      item.description = node.action.title;
+      item.tooltip = tooltip([[vscode.l10n.t('Restricted Mode'), node.detail]]);
+      item.command = node.action;
       return finish(item, node);
     }
     case 'error': {

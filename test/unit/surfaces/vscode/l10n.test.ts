@@ -69,9 +69,9 @@ test('l10n-export --manifest moves a newly merged English command title into pac
   const copy = structuredClone(manifest) as Record<string, any>;
   const strings = structuredClone(nls) as Record<string, string>;
   assert.deepEqual(externalizeManifest(copy, strings), [], 'the manifest as shipped has nothing left to move');
-  copy.contributes.commands.push({ command: 'singleObjectSync.findObject', title: 'Find Object…', category: 'Single Object Sync' });
-  assert.deepEqual(externalizeManifest(copy, strings), ['command.findObject.title']);
-  assert.equal(copy.contributes.commands.at(-1).title, '%command.findObject.title%');
+  copy.contributes.commands.push({ command: 'singleObjectSync.exampleMerged', title: 'Example Merged…', category: 'Single Object Sync' });
+  assert.deepEqual(externalizeManifest(copy, strings), ['command.exampleMerged.title']);
+  assert.equal(copy.contributes.commands.at(-1).title, '%command.exampleMerged.title%');
   assert.equal(copy.contributes.commands.at(-1).category, '%command.category%');
-  assert.equal(strings['command.findObject.title'], 'Find Object…');
+  assert.equal(strings['command.exampleMerged.title'], 'Example Merged…');
 });

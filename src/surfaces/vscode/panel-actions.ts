@@ -1,0 +1,106 @@
+// What the report panel's buttons do (the panel checks each message against its offer first),
+// and how a kept result is shown again in the panel (Recent Results).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProvisioningObjectSummary } from '../../engine/summary/types';
+import { writeReport } from '../../app/report-file';
+import { buildReportModel } from '../../report';
+import { Dn } from '../../engine/model/dn';
+import type { PanelAction, RenderedReport } from '../../../webview/protocol';
+import { asSyncError } from './errors';
+import { exportable } from './export-guard';
+import { log } from './log';
+import { ReportPanel, type OfferedResult, type PanelActions } from './panel/report-panel';
+import type { ResultDocuments } from './results/result-documents';
+import type { SessionHost } from './session-host';
+import { readSettings } from './settings';
+import { jsonColumn, type SyncRunner } from './sync-runner';
+import type { UserInterface } from './ui';
+
+export function toolVersion(context: vscode.ExtensionContext): string {
+  return String((context.extension.packageJSON as { version?: unknown }).version ?? '');
+}
+
+export function renderedReport(context: vscode.ExtensionContext, summary: ProvisioningObjectSummary): RenderedReport {
+  return buildReportModel(summary, { redactAttributes: readSettings().redactAttributes, toolVersion: toolVersion(context) });
+}
+
+/** The buttons a finished result offers: Run With Export only after a preview that may be exported. */
+export function resultActions(summary: ProvisioningObjectSummary): PanelAction[] {
+  const actions: PanelAction[] = ['openJson', 'saveHtmlReport', 'runAgain'];
+  if (exportable(summary) && vscode.workspace.isTrusted) actions.push('runWithExport');
+  return actions;
+}
+
+export class PanelActionHandler implements PanelActions {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly sessions: SessionHost,
+    private readonly ui: UserInterface,
+    private readonly runner: SyncRunner,
+    private readonly documents: ResultDocuments,
+  ) {}
+
+  /** Shows a kept result in the panel again, with the same buttons as when it finished. */
+  show(summary: ProvisioningObjectSummary): void {
+    const panel = ReportPanel.show(this.context.extensionUri, this);
+    const distinguishedName = summary.sourceIdentity.details.distinguishedName ?? '';
+    panel.post({
+      type: 'runStarted',
+      run: { distinguishedName, stagingMode: summary.stagingMode, startDateTime: summary.activityDateTime, exportAllowed: vscode.workspace.isTrusted },
+      steps: summary.provisioningSteps.map((s) => ({ stepNumber: s.stepNumber, name: s.name, status: s.status, durationInMilliseconds: s.durationInMilliseconds })),
+    });
+    panel.finished({ distinguishedName, stagingMode: summary.stagingMode, summary }, renderedReport(this.context, summary), resultActions(summary));
+  }
+
+  async openJson(result: OfferedResult): Promise<void> {
+    if (result.summary) await this.documents.open(result.summary, jsonColumn());
+  }
+
+  async saveHtmlReport(result: OfferedResult): Promise<void> {
+    if (!result.summary) return;
+    const folder = await reportFolder(this.context, this.sessions);
+    try {
+      const file = await writeReport(result.summary, folder, { redactAttributes: readSettings().redactAttributes, toolVersion: toolVersion(this.context) });
+      log().info(`HTML report saved to ${file}`);
+      ReportPanel.active()?.post({ type: 'reportSaved', path: file });
+      void this.revealReport(file);
+    } catch (error) {
+      await this.runner.showError(asSyncError(error));
+    }
+  }
+
+  private async revealReport(file: string): Promise<void> {
+    const uri = vscode.Uri.file(file);
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+    const reveal = inWorkspace ? vscode.l10n.t('Reveal in Explorer') : vscode.l10n.t('Reveal');
+    const choice = await this.ui.info(vscode.l10n.t('HTML report saved: {0}', file), reveal);
+    if (!choice) return;
+    if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', uri);
+    else await vscode.commands.executeCommand('revealFileInOS', uri);
+  }
+
+  /** The same run again; after an export it previews again and asks again (never a silent re-export). */
+  async runAgain(result: OfferedResult): Promise<void> {
+    if (result.stagingMode) await this.runner.preview(Dn.parse(result.distinguishedName));
+    else await this.runner.export(Dn.parse(result.distinguishedName), 'the report panel');
+  }
+
+  /** The export of the preview shown, confirmed with that preview's changes. */
+  async runWithExport(result: OfferedResult): Promise<void> {
+    await this.runner.export(Dn.parse(result.distinguishedName), 'the report panel', result.summary);
+  }
+}
+
+/** The setting, else the configuration's reportDir (relative to the configuration file). */
+export async function reportFolder(context: vscode.ExtensionContext, sessions: SessionHost): Promise<string> {
+  const setting = readSettings().reportFolder;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.globalStorageUri.fsPath;
+  if (setting) return path.resolve(folder, setting);
+  try {
+    const session = await sessions.session();
+    return path.resolve(path.dirname(session.configPath), session.config.reportDir);
+  } catch {
+    return vscode.Uri.joinPath(context.globalStorageUri, 'reports').fsPath;
+  }
+}
