@@ -3,10 +3,10 @@
 // call openSession, so neither surface assembles adapters itself.
 import { createDirectorySource } from '../adapters/ad';
 import { loadConfiguration } from './config';
-import type { ActiveDirectoryConnectorConfig, SecretsProvider, SingleObjectSyncConfig } from './config/model';
+import { entraAuthMode, type ActiveDirectoryConnectorConfig, type SecretsProvider, type SingleObjectSyncConfig } from './config/model';
 import { describeReadError, READ_LIMITS, readFileBounded } from '../adapters/io/read-bounded';
 import { createEntraTarget } from '../adapters/entra';
-import { configErrors, SyncError, syncErrors } from '../engine/errors';
+import { configErrors, entraErrors, SyncError, syncErrors } from '../engine/errors';
 import { systemClock } from '../engine/pipeline/clock';
 import type { SyncDependencies } from '../engine/pipeline/context';
 import { runSync } from '../engine/pipeline/run-sync';
@@ -129,8 +129,13 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
   const openEntra = (): Promise<EntraTarget> => {
     if (!entraTarget) {
       entraTarget = (async () => {
+        const mode = entraAuthMode(config.entra);
+        if (mode === 'deviceCode') {
+          if (!options.secrets.delegatedSignIn) throw new SyncError(entraErrors.EntraCredentialMissing, { clientId: config.entra.clientId });
+          return createEntraTarget(config.entra, undefined, undefined, options.secrets.delegatedSignIn(config.entra, stateDir));
+        }
         let secret: string | undefined;
-        if (!config.entra.certificateFile) {
+        if (mode === 'clientSecret') {
           secret = await options.secrets.entraClientSecret(config.entra);
           if (secret === undefined) {
             throw new SyncError(syncErrors.MissingSecret, { secret: 'client secret', variable: config.entra.clientSecretEnv ?? '(clientSecretEnv not set)' });

@@ -13,6 +13,14 @@ export const entraErrors = {
     documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
     category: 'nonServiceFailure',
   },
+  SignInNotCompleted: {
+    code: 'SignInNotCompleted',
+    reason: 'The device code sign-in to tenant {tenantId} with application {clientId} did not complete: {detail}',
+    recommendedAction:
+      'Run again and enter the new code at the page shown, signing in with an account of this tenant. Sign-in with a device code needs "Allow public client flows" on the app registration and admin consent for its delegated Microsoft Graph permissions.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code',
+    category: 'nonServiceFailure',
+  },
   AuthorizationDenied: {
     code: 'AuthorizationDenied',
     reason: 'Microsoft Graph refused {method} {path}: the application lacks a permission the call needs ({graphMessage}).',
