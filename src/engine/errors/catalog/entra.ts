@@ -23,9 +23,9 @@ export const entraErrors = {
   },
   AuthorizationDenied: {
     code: 'AuthorizationDenied',
-    reason: 'Microsoft Graph refused {method} {path}: the application lacks a permission the call needs ({graphMessage}).',
+    reason: 'Microsoft Graph refused {method} {path}: the token lacks the Microsoft Graph permission {permission} ({graphMessage}).',
     recommendedAction:
-      'Grant the application permissions User.ReadWrite.All, Group.ReadWrite.All (or Directory.ReadWrite.All) and Domain.Read.All, with admin consent, then retry.',
+      'Grant {permission}{alternatives} to the app registration {clientId} (an application permission for a client secret or certificate, a delegated permission for device code sign-in), give admin consent, then retry. A preview (staging mode) needs only the read permissions the README lists.',
     documentationUrl: 'https://learn.microsoft.com/graph/permissions-reference',
     category: 'nonServiceFailure',
   },
