@@ -156,7 +156,8 @@ export class IdentityPlatform {
       return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
     }
     const grant = form.get('grant_type');
-    if (grant === deviceCodeGrant) return this.redeemDeviceCode(form);
+    // The documented grant type, and the short form msal-node sends (accepted by the service too).
+    if (grant === deviceCodeGrant || grant === 'device_code') return this.redeemDeviceCode(form);
     if (grant === 'refresh_token') return this.redeemRefreshToken(form);
     if (grant !== 'client_credentials') {
       return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant ?? ''}'.`);
