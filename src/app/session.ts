@@ -63,6 +63,8 @@ export interface Session {
   runBatch(prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult>;
   /** The directory of a connector: opened lazily, kept for the session, closed by close(). */
   directory(connectorName: string): Promise<DirectorySource>;
+  /** The tenant (token source and Graph client): opened lazily, kept for the session. */
+  tenant(): Promise<EntraTarget>;
   close(): Promise<void>;
 }
 
@@ -219,6 +221,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       if (!connector) throw new RangeError(`No connector named ${connectorName}`);
       return openDirectory(connector);
     },
+    tenant: openEntra,
     async close() {
       const all = [...directories.values()].map((p) => p.then((d) => d.close(), () => undefined));
       if (entraTarget) all.push(entraTarget.then((e) => e.close(), () => undefined));

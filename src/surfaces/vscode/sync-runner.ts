@@ -64,6 +64,16 @@ export class SyncRunner implements PanelActions {
       return;
     }
     this.running = true;
+    // Secrets first: a missing one is asked for now, not discovered at step 1 or 2.
+    try {
+      await this.sessions.ensureCredentials();
+    } catch (error) {
+      this.running = false;
+      record.error = asSyncError(error);
+      log().warn(`Sync of ${distinguishedName} not started: ${record.error.code}: ${record.error.reason}`);
+      void this.showError(record.error);
+      return;
+    }
     const panel = ReportPanel.show(this.context.extensionUri, this);
     panel.post({
       type: 'runStarted',

@@ -42,6 +42,13 @@ export const extensionErrors = {
     documentationUrl: docs,
     category: 'nonServiceFailure',
   },
+  CredentialNotEntered: {
+    code: 'CredentialNotEntered',
+    reason: 'The sync did not start: no {secret} is stored for {endpoint}, and none was entered.',
+    recommendedAction: 'Run the sync again and enter it when asked, or store it first with "Single Object Sync: Set Credentials...".',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
   SyncCancelled: {
     code: 'SyncCancelled',
     reason: 'The sync of {distinguishedName} was cancelled before it finished.',
