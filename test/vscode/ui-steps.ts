@@ -35,7 +35,11 @@ export type UiStep =
   | { do: 'panelClick'; button: string }
   | { do: 'forge'; message: unknown }
   | { do: 'panelButtons' }
-  | { do: 'wait'; ms: number };
+  | { do: 'wait'; ms: number }
+  /** A notification toast containing `text`: record its message and buttons, click `button`; then answer a modal dialog (`dialogButton`) if one opens within 3 s. */
+  | { do: 'notification'; text: string; button?: string; dialogButton?: string; timeoutMs?: number }
+  /** A status bar entry whose accessible label contains `label`: record its text and label; click it if asked. */
+  | { do: 'statusBar'; label: string; click?: boolean; timeoutMs?: number };
 
 export interface TreeRow {
   label: string;
@@ -262,6 +266,31 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
         await page.waitForTimeout(100);
       }
       result.seen = seen;
+      break;
+    }
+    case 'notification': {
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: step.text }).first();
+      await waitVisible(toast, step.timeoutMs ?? 30_000);
+      result.message = ((await toast.locator('.notification-list-item-message').first().textContent().catch(() => '')) ?? '').trim();
+      result.buttons = await toast.locator('.monaco-button').evaluateAll((bs) => bs.map((b) => (b.textContent ?? '').trim()));
+      if (step.button) {
+        await toast.locator('.monaco-button', { hasText: step.button }).first().click({ timeout: 10_000 });
+        if (step.dialogButton) {
+          const opened = await dialogBox(page).waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+          if (opened) {
+            result.dialog = ((await dialogBox(page).locator('.dialog-message-text').textContent().catch(() => '')) ?? '').trim();
+            await dialogBox(page).locator('.dialog-buttons .monaco-button', { hasText: step.dialogButton }).first().click({ timeout: 10_000 });
+          }
+        }
+      }
+      break;
+    }
+    case 'statusBar': {
+      const entry = page.locator(`#workbench\\.parts\\.statusbar [aria-label*="${step.label.replace(/"/g, '\\"')}"]`).first();
+      await waitVisible(entry, step.timeoutMs ?? 15_000);
+      result.text = ((await entry.textContent().catch(() => '')) ?? '').trim();
+      result.label = (await entry.getAttribute('aria-label')) ?? '';
+      if (step.click) await entry.click();
       break;
     }
     case 'dialog': {
