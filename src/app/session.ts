@@ -116,7 +116,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
         if (!connector.ldifFile && connector.bindDn) {
           password = await options.secrets.directoryPassword(connector);
           if (password === undefined) {
-            throw new SyncError(syncErrors.MissingSecret, { secret: `password for ${connector.bindDn}`, variable: connector.passwordEnv ?? '(passwordEnv not set)' });
+            if (!connector.passwordEnv) throw new SyncError(syncErrors.SecretSourceNotConfigured, { secret: `password for ${connector.bindDn}`, setting: 'passwordEnv' });
+            throw new SyncError(syncErrors.MissingSecret, { secret: `password for ${connector.bindDn}`, variable: connector.passwordEnv });
           }
         }
         return createDirectorySource(connector, password);
@@ -140,7 +141,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
         if (mode === 'clientSecret') {
           secret = await options.secrets.entraClientSecret(config.entra);
           if (secret === undefined) {
-            throw new SyncError(syncErrors.MissingSecret, { secret: 'client secret', variable: config.entra.clientSecretEnv ?? '(clientSecretEnv not set)' });
+            if (!config.entra.clientSecretEnv) throw new SyncError(syncErrors.SecretSourceNotConfigured, { secret: 'client secret', setting: 'entra.clientSecretEnv' });
+            throw new SyncError(syncErrors.MissingSecret, { secret: 'client secret', variable: config.entra.clientSecretEnv });
           }
         }
         return createEntraTarget(config.entra, secret);

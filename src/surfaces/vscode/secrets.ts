@@ -121,7 +121,7 @@ export class SecretStorageSecrets implements SecretsProvider {
     if (stored) return stored;
     const entered = await this.askAndStore(key, {
       title: vscode.l10n.t('Client secret of app {0}', entra.clientId),
-      prompt: vscode.l10n.t('Enter the client secret (its value, not its ID) of app {0} in tenant {1}. It is kept in VS Code Secret Storage and sent only to this tenant and app.', entra.clientId, entra.tenantId),
+      prompt: vscode.l10n.t('Enter the client secret (its value, not its ID) of app {0} in tenant {1} ({2}). It is kept in VS Code Secret Storage and sent only to this tenant and app.', entra.clientId, entra.tenantId, entraEndpoint(entra)),
     }, vscode.l10n.t('Client secret of app {0} stored.', entra.clientId));
     if (entered === undefined) {
       throw new SyncError(extensionErrors.CredentialNotEntered, { secret: vscode.l10n.t('client secret of app {0}', entra.clientId), endpoint: entraEndpoint(entra) });

@@ -10,6 +10,12 @@ export const syncErrors = {
     recommendedAction: 'Set {variable} in the environment (never pass secrets as arguments), or run the command in a terminal to be prompted, or use "Set Credentials..." in VS Code.',
     category: 'nonServiceFailure',
   },
+  SecretSourceNotConfigured: {
+    code: 'SecretSourceNotConfigured',
+    reason: 'No {secret} is available: the configuration names no environment variable for it ({setting}) and no terminal is attached to ask for it.',
+    recommendedAction: 'Set {setting} to the name of an environment variable that holds it (never the secret itself), or run the command in a terminal to be asked. In VS Code, use "Set Credentials...".',
+    category: 'nonServiceFailure',
+  },
   StateLocked: {
     code: 'StateLocked',
     reason: 'Another sync of this object is running: {holder} holds the lock {lockFile} ({heldSeconds} s so far).',
