@@ -1,5 +1,6 @@
-// Signing in as the engineer (uses-samba): the CLI with entra.authMode "deviceCode" against
-// the emulator over real HTTPS with msal-node's public client. The CLI prints the code to
+// Signing in as the engineer: the CLI with entra.authMode "deviceCode" against the emulator
+// over real HTTPS with msal-node's public client. The directory is the LDIF snapshot of the
+// test domain (test/fixtures/contoso-snapshot.ldif): sign-in needs no live DC. The CLI prints the code to
 // stderr; the test does what the engineer does (opens the verification page, enters the
 // code, signs in); the token cache lands in an owner-only file and the next run is silent.
 // Least privilege: a preview with only the read permissions makes no write; an export with
@@ -14,7 +15,13 @@ import { after, before, describe, test } from 'node:test';
 import { Agent, fetch } from 'undici';
 import { DEFAULT_ENGINEER, READ_ONLY_CLIENT_ID, startEmulator } from '../graph-emulator';
 import { parseSummary } from '../support/summary-schema';
-import { adEnv, connectorConfig, ou, type Emulator } from './harness';
+import type { Emulator } from './harness';
+
+const base = 'DC=corp,DC=contoso,DC=com';
+const ou = (p: string) => `${p},OU=Contoso,${base}`;
+const snapshot = path.resolve(__dirname, '../fixtures/contoso-snapshot.ldif');
+const previewed = ou('CN=Iris Chen,OU=Paris,OU=EMEA,OU=Sales');
+const exported = ou('CN=Hugo Berg,OU=EMEA,OU=Sales');
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -43,7 +50,7 @@ describe('device code sign-in (CLI)', () => {
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [cli, ...args], {
         cwd: dir,
-        env: { PATH: process.env.PATH, SOS_AD_PASSWORD: adEnv().password } as NodeJS.ProcessEnv,
+        env: { PATH: process.env.PATH } as NodeJS.ProcessEnv,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -68,7 +75,11 @@ describe('device code sign-in (CLI)', () => {
 
   const writeConfig = async (name: string, clientId: string): Promise<string> => {
     const config = {
-      activeDirectory: [connectorConfig()],
+      activeDirectory: [{
+        name: 'corp.contoso.com', ldifFile: snapshot,
+        partitions: [{ dn: base, selected: true, inclusions: [base], exclusions: [] }],
+        objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'],
+      }],
       entra: { tenantId: emulator.tenantId, clientId, authMode: 'deviceCode', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile, maxRetryWaitSeconds: 2 },
       sourceAnchor: 'mS-DS-ConsistencyGuid',
       rules: 'builtin',
@@ -93,7 +104,7 @@ describe('device code sign-in (CLI)', () => {
 
   test('preview with read permissions only: the code on stderr, signed in, no write; the next run reuses the token silently', async () => {
     const config = await writeConfig('read-only', READ_ONLY_CLIENT_ID);
-    const dn = ou('CN=Frank Moss,OU=Sales');
+    const dn = previewed;
     let userCode = '';
     const first = await runCli(['--distinguished-name', dn, '--staging-mode', '--no-html-report', '--config', config], async (url, code) => {
       userCode = code;
@@ -127,7 +138,7 @@ describe('device code sign-in (CLI)', () => {
 
   test('an export with read permissions only fails with AuthorizationDenied naming User.ReadWrite.All', async () => {
     const config = await writeConfig('read-only', READ_ONLY_CLIENT_ID); // same state folder: signed in already
-    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--no-html-report', '--config', config]);
+    const run = await runCli(['--distinguished-name', exported, '--no-html-report', '--config', config]);
     assert.equal(run.code, 1, run.stderr);
     const info = parseSummary(run.stdout).provisioningStatusInfo.errorInformation;
     assert.equal(info?.errorCode, 'AuthorizationDenied');
@@ -137,7 +148,7 @@ describe('device code sign-in (CLI)', () => {
 
   test('a declined sign-in ends the run with SignInNotCompleted and keeps no token', async () => {
     const config = await writeConfig('declined', emulator.clientId);
-    const run = await runCli(['--distinguished-name', ou('CN=Frank Moss,OU=Sales'), '--staging-mode', '--no-html-report', '--config', config], (url, code) => visitVerificationPage(url, code, 'decline'));
+    const run = await runCli(['--distinguished-name', previewed, '--staging-mode', '--no-html-report', '--config', config], (url, code) => visitVerificationPage(url, code, 'decline'));
     assert.equal(run.code, 1, run.stderr);
     const info = parseSummary(run.stdout).provisioningStatusInfo.errorInformation;
     assert.equal(info?.errorCode, 'SignInNotCompleted');
