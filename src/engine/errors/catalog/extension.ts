@@ -44,8 +44,8 @@ export const extensionErrors = {
   },
   CredentialNotEntered: {
     code: 'CredentialNotEntered',
-    reason: 'The sync did not start: no {secret} is stored for {endpoint}, and none was entered.',
-    recommendedAction: 'Run the sync again and enter it when asked, or store it first with "Single Object Sync: Set Credentials...".',
+    reason: 'No {secret} is stored for {endpoint}, and none was entered, so nothing was sent or run.',
+    recommendedAction: 'Enter it when asked (the next sync, refresh or connection test asks again), or store it with "Single Object Sync: Set Credentials...".',
     documentationUrl: docs,
     category: 'nonServiceFailure',
   },
