@@ -641,6 +641,10 @@ export function defineSuite(): void {
         await logLine('the sign-in', /Signed in to tenant/, mark);
 
         const again = logMark();
+        // Test Connection opens a new session (a new msal application): only the token cache
+        // kept in Secret Storage can make its sign-in silent.
+        await vscode.commands.executeCommand('singleObjectSync.testConnection');
+        await logLine('the connection test', /Test Connection: .*Tenant .*Microsoft Graph answered/, again);
         const second = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }));
         await second;
         const { summary: silent } = await nextResult(config.dns.previewUser);
