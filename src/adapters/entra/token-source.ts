@@ -71,7 +71,7 @@ export interface TokenNetworkPolicy {
  */
 class PinnedNetworkClient implements INetworkModule {
   lastFailure: unknown;
-  calls: { method: string; url: string; status: number; retryAfter?: string }[] = [];
+  calls: { method: string; url: string; status: number; retryAfter?: string; error?: string }[] = [];
   constructor(private readonly agent: Agent, private readonly policy: TokenNetworkPolicy) {}
 
   async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
@@ -97,7 +97,11 @@ class PinnedNetworkClient implements INetworkModule {
         // Read the whole body here: a connection dropped mid-body is a network failure too.
         const text = await response.text();
         const retryAfterHeader = response.headers.get('retry-after');
-        this.calls.push({ method, url, status: response.status, ...(retryAfterHeader ? { retryAfter: retryAfterHeader } : {}) });
+        this.calls.push({
+          method, url, status: response.status, ...(retryAfterHeader ? { retryAfter: retryAfterHeader } : {}),
+          // msal does not check the device code answer: a refusal is read from here.
+          ...(response.status >= 400 ? { error: oauthError(text) } : {}),
+        });
         if (response.status !== 429 && response.status < 500) return toNetworkResponse<T>(response, text);
         const retryAfter = parseRetryAfterSeconds(retryAfterHeader);
         failure = { status: response.status, ...(retryAfter !== undefined ? { retryAfter } : {}), detail: `HTTP ${response.status}${oauthError(text)}` };
@@ -309,6 +313,7 @@ export class TokenSource {
       const result = await app.acquireTokenByDeviceCode({
         scopes,
         deviceCodeCallback: (response) => {
+          if (!response.userCode) return; // the device code endpoint refused (read below)
           this.signIn!.showDeviceCode({
             userCode: response.userCode,
             verificationUri: response.verificationUri,
@@ -322,8 +327,11 @@ export class TokenSource {
       return result?.accessToken;
     } catch (err) {
       const e = err as { errorCode?: unknown; errorMessage?: string; message?: string };
-      const text = `${String(e.errorCode ?? '')} ${e.errorMessage ?? e.message ?? ''}`;
-      const detail = /authorization_declined/.test(text) ? 'the sign-in was declined on the verification page.'
+      const lastDeviceCode = [...this.network.calls].reverse().find((c) => c.url.endsWith('/oauth2/v2.0/devicecode'));
+      const text = `${lastDeviceCode?.error ?? ''} ${String(e.errorCode ?? '')} ${e.errorMessage ?? e.message ?? ''}`;
+      const detail = /7000218/.test(text) ? 'the app registration does not allow public client flows (AADSTS7000218): turn on "Allow public client flows" under Authentication, or use a client secret or certificate.'
+        : /65001/.test(text) ? 'no one has consented to the app\'s delegated Microsoft Graph permissions (AADSTS65001): an administrator grants admin consent under API permissions.'
+        : /authorization_declined/.test(text) ? 'the sign-in was declined on the verification page.'
         : /expired_token|device_code_expired|expired/i.test(text) ? 'the code expired before anyone signed in with it.'
         : /bad_verification_code/.test(text) ? 'the identity platform no longer recognizes the code.'
         : undefined;

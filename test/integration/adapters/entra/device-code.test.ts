@@ -116,4 +116,15 @@ describe('device code sign-in (adapter)', () => {
     assert.equal(err.code, 'SignInNotCompleted', `${err.code}: ${err.reason}`);
     assert.match(err.reason, /expired/);
   });
+
+  test('an app that does not allow public client flows: SignInNotCompleted says what to turn on', async () => {
+    emu.seed({ apps: [{ clientId: '11111111-2222-4333-8444-555555555555', displayName: 'Confidential', secrets: ['s'], roles: [] }] });
+    const s = surface('ignore');
+    const target = createEntraTarget(config('11111111-2222-4333-8444-555555555555'), undefined, undefined, s.signIn);
+    const err = await syncError(target.connect());
+    await target.close();
+    assert.equal(err.code, 'SignInNotCompleted', `${err.code}: ${err.reason}`);
+    assert.match(err.reason, /Allow public client flows/);
+    assert.equal(s.shown.length, 0, 'no code was shown');
+  });
 });
