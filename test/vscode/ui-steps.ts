@@ -269,8 +269,22 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       break;
     }
     case 'notification': {
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: step.text }).first();
-      await waitVisible(toast, step.timeoutMs ?? 30_000);
+      // A toast, or (when toasts are hidden, e.g. Do Not Disturb) the notification center.
+      const inToasts = page.locator('.notifications-toasts .notification-list-item', { hasText: step.text }).first();
+      const inCenter = page.locator('.notifications-center .notification-list-item', { hasText: step.text }).first();
+      const until = Date.now() + (step.timeoutMs ?? 30_000);
+      let toast: Locator | undefined;
+      while (!toast) {
+        if (await inToasts.isVisible()) toast = inToasts;
+        else if (await inCenter.isVisible()) toast = inCenter;
+        else {
+          if (Date.now() > until) throw new Error(`no notification containing "${step.text}"`);
+          if (!(await page.locator('.notifications-center').isVisible())) {
+            await page.locator('[id="status.notifications"] a, [id="status.notifications"]').first().click({ timeout: 5000 }).catch(() => undefined);
+          }
+          await page.waitForTimeout(500);
+        }
+      }
       result.message = ((await toast.locator('.notification-list-item-message').first().textContent().catch(() => '')) ?? '').trim();
       result.buttons = await toast.locator('.monaco-button').evaluateAll((bs) => bs.map((b) => (b.textContent ?? '').trim()));
       if (step.button) {
