@@ -600,7 +600,7 @@ export function defineSuite(): void {
       const mark = logMark();
       const [before, passed, directory, tenant] = await ui('test-connection', [
         { do: 'statusBar', label: 'Active Directory', click: true },
-        { do: 'notification', text: 'Connection test', timeoutMs: 60_000 },
+        { do: 'notification', text: 'Connection test passed', timeoutMs: 60_000 },
         { do: 'statusBar', label: 'Active Directory: connected' },
         { do: 'statusBar', label: 'Entra ID: connected' },
       ]);
@@ -625,7 +625,7 @@ export function defineSuite(): void {
         await vscode.env.clipboard.writeText('');
         const mark = logMark();
         const running = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }));
-        const [shown] = await ui('device-code-notification', [{ do: 'notification', text: 'enter the code', button: 'Copy & Open', dialogButton: 'Open', timeoutMs: 60_000 }]);
+        const [shown] = await ui('device-code-notification', [{ do: 'notification', text: 'Sign in to Microsoft Entra ID', button: 'Copy & Open', dialogButton: 'Open', timeoutMs: 60_000 }]);
         const message = String(shown!.message);
         const found = /open (https:\/\/\S+) and enter the code (\w+)/.exec(message);
         assert.ok(found, `the notification names the page and the code: ${message}`);
