@@ -3,10 +3,10 @@
 // call openSession, so neither surface assembles adapters itself.
 import { createDirectorySource } from '../adapters/ad';
 import { loadConfiguration } from './config';
-import type { ActiveDirectoryConnectorConfig, SecretsProvider, SingleObjectSyncConfig } from './config/model';
+import { entraAuthMode, type ActiveDirectoryConnectorConfig, type SecretsProvider, type SingleObjectSyncConfig } from './config/model';
 import { describeReadError, READ_LIMITS, readFileBounded } from '../adapters/io/read-bounded';
 import { createEntraTarget } from '../adapters/entra';
-import { configErrors, SyncError, syncErrors } from '../engine/errors';
+import { configErrors, entraErrors, SyncError, syncErrors } from '../engine/errors';
 import { systemClock } from '../engine/pipeline/clock';
 import type { SyncDependencies } from '../engine/pipeline/context';
 import { runSync } from '../engine/pipeline/run-sync';
@@ -66,6 +66,8 @@ export interface Session {
   entraObject(kind: EntraObjectKind, id: string): Promise<EntraObject | null>;
   /** The directory of a connector: opened lazily, kept for the session, closed by close(). */
   directory(connectorName: string): Promise<DirectorySource>;
+  /** The tenant (token source and Graph client): opened lazily, kept for the session. */
+  tenant(): Promise<EntraTarget>;
   close(): Promise<void>;
 }
 
@@ -117,7 +119,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
         if (!connector.ldifFile && connector.bindDn) {
           password = await options.secrets.directoryPassword(connector);
           if (password === undefined) {
-            throw new SyncError(syncErrors.MissingSecret, { secret: `password for ${connector.bindDn}`, variable: connector.passwordEnv ?? '(passwordEnv not set)' });
+            if (!connector.passwordEnv) throw new SyncError(syncErrors.SecretSourceNotConfigured, { secret: `password for ${connector.bindDn}`, setting: 'passwordEnv' });
+            throw new SyncError(syncErrors.MissingSecret, { secret: `password for ${connector.bindDn}`, variable: connector.passwordEnv });
           }
         }
         return createDirectorySource(connector, password);
@@ -132,11 +135,17 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
   const openEntra = (): Promise<EntraTarget> => {
     if (!entraTarget) {
       entraTarget = (async () => {
+        const mode = entraAuthMode(config.entra);
+        if (mode === 'deviceCode') {
+          if (!options.secrets.delegatedSignIn) throw new SyncError(entraErrors.EntraCredentialMissing, { clientId: config.entra.clientId });
+          return createEntraTarget(config.entra, undefined, undefined, options.secrets.delegatedSignIn(config.entra, stateDir));
+        }
         let secret: string | undefined;
-        if (!config.entra.certificateFile) {
+        if (mode === 'clientSecret') {
           secret = await options.secrets.entraClientSecret(config.entra);
           if (secret === undefined) {
-            throw new SyncError(syncErrors.MissingSecret, { secret: 'client secret', variable: config.entra.clientSecretEnv ?? '(clientSecretEnv not set)' });
+            if (!config.entra.clientSecretEnv) throw new SyncError(syncErrors.SecretSourceNotConfigured, { secret: 'client secret', setting: 'entra.clientSecretEnv' });
+            throw new SyncError(syncErrors.MissingSecret, { secret: 'client secret', variable: config.entra.clientSecretEnv });
           }
         }
         return createEntraTarget(config.entra, secret);
@@ -218,6 +227,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       if (!connector) throw new RangeError(`No connector named ${connectorName}`);
       return openDirectory(connector);
     },
+    tenant: openEntra,
     async close() {
       const all = [...directories.values()].map((p) => p.then((d) => d.close(), () => undefined));
       if (entraTarget) all.push(entraTarget.then((e) => e.close(), () => undefined));

@@ -1,6 +1,8 @@
-// The identity platform side: token endpoint (client secret or certificate assertion),
-// OpenID configuration, instance discovery, and validation of the access tokens it issues.
-import { createPublicKey, generateKeyPairSync, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
+// The identity platform side: token endpoint (client secret or certificate assertion, and
+// for public clients the device code flow with refresh tokens), OpenID configuration,
+// instance discovery, the sign-in page where a user enters a device code, and validation of
+// the access tokens it issues (app tokens carry `roles`, delegated tokens `scp`).
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, jwtVerify, errors as joseErrors } from 'jose';
 import { thumbprints } from './pki';
 import type { SeedApp, Store } from './store';
@@ -16,8 +18,47 @@ export interface TokenFailure {
 export interface AccessTokenClaims {
   appid: string;
   tid: string;
+  /** The permissions Graph checks: the app roles (application) or the scp scopes (delegated). */
   roles: string[];
+  /** Delegated tokens: the signed-in user's UPN. */
+  upn?: string;
 }
+
+export const deviceCodeGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+/** The user who approves a device code when the sign-in page is given no user name. */
+export const DEFAULT_ENGINEER = 'engineer@contoso.onmicrosoft.com';
+const oidcScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+interface SignedInUser {
+  username: string;
+  oid: string;
+}
+
+interface DeviceCodeGrant {
+  deviceCode: string;
+  userCode: string;
+  clientId: string;
+  scopes: string[];
+  offlineAccess: boolean;
+  expiresAt: number;
+  intervalSeconds: number;
+  lastPollAt?: number;
+  state: 'pending' | 'approved' | 'declined' | 'redeemed';
+  user?: SignedInUser;
+}
+
+interface RefreshGrant {
+  clientId: string;
+  user: SignedInUser;
+}
+
+/** Device code timing; Microsoft's documented defaults are 900 s and a 5 s polling interval. */
+export interface DeviceCodeTiming {
+  lifetimeSeconds: number;
+  intervalSeconds: number;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function aadError(status: number, error: string, code: number, message: string): TokenFailure {
   const traceId = randomUUID();
@@ -49,6 +90,9 @@ export class IdentityPlatform {
   keyId = randomUUID();
   /** Every call to the identity endpoints, so tests can prove no discovery went out. */
   readonly calls: { method: string; path: string }[] = [];
+  readonly deviceCodeTiming: DeviceCodeTiming = { lifetimeSeconds: 900, intervalSeconds: 5 };
+  private readonly deviceCodes = new Map<string, DeviceCodeGrant>();
+  private readonly refreshTokens = new Map<string, RefreshGrant>();
 
   constructor(private readonly store: Store, private readonly origin: () => string, private readonly tokenLifetimeSeconds: () => number) {
     this.rotateSigningKey();
@@ -112,6 +156,9 @@ export class IdentityPlatform {
       return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
     }
     const grant = form.get('grant_type');
+    // The documented grant type, and the short form msal-node sends (accepted by the service too).
+    if (grant === deviceCodeGrant || grant === 'device_code') return this.redeemDeviceCode(form);
+    if (grant === 'refresh_token') return this.redeemRefreshToken(form);
     if (grant !== 'client_credentials') {
       return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant ?? ''}'.`);
     }
@@ -213,6 +260,196 @@ export class IdentityPlatform {
       .sign(this.signingKey);
   }
 
+  /**
+   * The Graph permissions a delegated request asks for: `{resource}/.default` is every
+   * delegated permission consented for the app; `{resource}/Name` asks for Name, which must be
+   * consented (AADSTS65001 otherwise). OIDC scopes are not Graph permissions.
+   */
+  private delegatedScopes(app: SeedApp, scope: string): { scopes: string[]; offlineAccess: boolean } | TokenFailure {
+    const consented = app.delegatedPermissions ?? [];
+    const asked = scope.split(' ').filter(Boolean);
+    const out = new Set<string>();
+    for (const s of asked) {
+      if (oidcScopes.has(s)) continue;
+      const slash = s.lastIndexOf('/');
+      const resource = slash > 0 ? s.slice(0, slash) : 'https://graph.microsoft.com';
+      const name = slash > 0 ? s.slice(slash + 1) : s;
+      let known = resource === '00000003-0000-0000-c000-000000000000';
+      try {
+        const url = new URL(resource);
+        known ||= graphResourceHosts.includes(url.hostname) || url.origin === this.origin();
+      } catch {
+        // not a URL: only Graph's application id is known
+      }
+      if (!known) return aadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${this.store.state.tenantDisplayName}.`);
+      if (name === '.default') {
+        for (const p of consented) out.add(p);
+      } else if (consented.includes(name)) {
+        out.add(name);
+      } else {
+        return aadError(400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${app.clientId}' named '${app.displayName ?? app.clientId}'. Send an interactive authorization request for this user and resource.`);
+      }
+    }
+    return { scopes: [...out], offlineAccess: asked.includes('offline_access') };
+  }
+
+  private publicClient(clientId: string): SeedApp | TokenFailure {
+    const app = this.store.state.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+    if (!app) {
+      return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${this.store.state.tenantDisplayName}'.`);
+    }
+    if (!app.publicClient) {
+      // An app registration without "Allow public client flows" is a confidential client.
+      return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    }
+    return app;
+  }
+
+  /** POST /{tenant}/oauth2/v2.0/devicecode: a device code and the user code to enter at the verification URL. */
+  deviceAuthorization(tenant: string, form: URLSearchParams): TokenFailure {
+    if (!this.tenantMatches(tenant)) {
+      return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    }
+    const app = this.publicClient(form.get('client_id') ?? '');
+    if ('status' in app) return app;
+    const scopes = this.delegatedScopes(app, form.get('scope') ?? '');
+    if ('status' in scopes) return scopes;
+    const userCode = Array.from(randomBytes(9), (b) => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[b % 32]).join('');
+    const deviceCode = randomBytes(48).toString('base64url');
+    const { lifetimeSeconds, intervalSeconds } = this.deviceCodeTiming;
+    this.deviceCodes.set(deviceCode, {
+      deviceCode, userCode, clientId: app.clientId, scopes: scopes.scopes, offlineAccess: scopes.offlineAccess,
+      expiresAt: Date.now() + lifetimeSeconds * 1000, intervalSeconds, state: 'pending',
+    });
+    const verificationUri = `${this.origin()}/devicelogin`;
+    return {
+      status: 200,
+      body: {
+        user_code: userCode,
+        device_code: deviceCode,
+        verification_uri: verificationUri,
+        expires_in: lifetimeSeconds,
+        interval: intervalSeconds,
+        message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
+      },
+    };
+  }
+
+  /** Token polling with a device code (RFC 8628 as Microsoft documents it). */
+  private async redeemDeviceCode(form: URLSearchParams): Promise<TokenFailure> {
+    const grant = this.deviceCodes.get(form.get('device_code') ?? '');
+    if (!grant || grant.clientId.toLowerCase() !== (form.get('client_id') ?? '').toLowerCase() || grant.state === 'redeemed') {
+      return aadError(400, 'bad_verification_code', 70019, 'The device_code is not recognized: it was never issued, was already used, or belongs to another client.');
+    }
+    const now = Date.now();
+    if (now > grant.expiresAt) {
+      this.deviceCodes.delete(grant.deviceCode);
+      return aadError(400, 'expired_token', 70020, 'The provided authorization code or refresh token has expired due to it being past its expiration date. Send a new interactive authorization request for this user and resource.');
+    }
+    const last = grant.lastPollAt;
+    grant.lastPollAt = now;
+    if (grant.state === 'declined') {
+      this.deviceCodes.delete(grant.deviceCode);
+      return aadError(400, 'authorization_declined', 70000, 'The user declined the sign-in request.');
+    }
+    // Polling faster than the interval: RFC 8628 section 3.5, the client adds 5 s.
+    if (last !== undefined && now - last < grant.intervalSeconds * 1000 - 250) {
+      grant.intervalSeconds += 5;
+      return aadError(400, 'slow_down', 70016, `The client is polling too quickly; wait at least ${grant.intervalSeconds} seconds between requests.`);
+    }
+    if (grant.state === 'pending') {
+      return aadError(400, 'authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.');
+    }
+    grant.state = 'redeemed';
+    this.deviceCodes.delete(grant.deviceCode);
+    const app = this.publicClient(grant.clientId);
+    if ('status' in app) return app;
+    return this.issueDelegated(app, grant.user!, grant.scopes, grant.offlineAccess);
+  }
+
+  private async redeemRefreshToken(form: URLSearchParams): Promise<TokenFailure> {
+    const grant = this.refreshTokens.get(form.get('refresh_token') ?? '');
+    const app = this.publicClient(form.get('client_id') ?? '');
+    if ('status' in app) return app;
+    if (!grant || grant.clientId !== app.clientId) {
+      return aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+    }
+    const scopes = this.delegatedScopes(app, form.get('scope') ?? '');
+    if ('status' in scopes) return scopes;
+    return this.issueDelegated(app, grant.user, scopes.scopes, true);
+  }
+
+  private async issueDelegated(app: SeedApp, user: SignedInUser, scopes: string[], offlineAccess: boolean): Promise<TokenFailure> {
+    const tid = this.store.state.tenantId;
+    const lifetime = this.tokenLifetimeSeconds();
+    const now = Math.floor(Date.now() / 1000);
+    const accessToken = await new SignJWT({
+      appid: app.clientId, app_displayname: app.displayName ?? app.clientId, appidacr: '0', idtyp: 'user',
+      idp: `https://sts.windows.net/${tid}/`, oid: user.oid, scp: scopes.join(' '), tid, upn: user.username, name: user.username.split('@')[0], uti: randomUUID(), ver: '1.0',
+    })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.keyId })
+      .setIssuer(`https://sts.windows.net/${tid}/`)
+      .setAudience('https://graph.microsoft.com')
+      .setSubject(user.oid)
+      .setIssuedAt()
+      .setNotBefore(now - 5)
+      .setExpirationTime(now + lifetime)
+      .sign(this.signingKey);
+    const idToken = await new SignJWT({ oid: user.oid, tid, preferred_username: user.username, name: user.username.split('@')[0], ver: '2.0' })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.keyId })
+      .setIssuer(`${this.origin()}/${tid}/v2.0`)
+      .setAudience(app.clientId)
+      .setSubject(user.oid)
+      .setIssuedAt()
+      .setNotBefore(now - 5)
+      .setExpirationTime(now + 3600)
+      .sign(this.signingKey);
+    const body: Record<string, unknown> = {
+      token_type: 'Bearer',
+      scope: [...scopes.map((s) => `https://graph.microsoft.com/${s}`), 'openid', 'profile', ...(offlineAccess ? ['offline_access'] : [])].join(' '),
+      expires_in: lifetime,
+      ext_expires_in: lifetime,
+      access_token: accessToken,
+      id_token: idToken,
+      client_info: Buffer.from(JSON.stringify({ uid: user.oid, utid: tid })).toString('base64url'),
+    };
+    if (offlineAccess) {
+      const refreshToken = randomBytes(64).toString('base64url');
+      this.refreshTokens.set(refreshToken, { clientId: app.clientId, user });
+      body.refresh_token = refreshToken;
+    }
+    return { status: 200, body };
+  }
+
+  /**
+   * The verification page (https://microsoft.com/devicelogin): GET shows the form, POST is the
+   * user entering the code and signing in (decision=approve) or refusing (decision=decline).
+   * The emulator checks no password: the user is whoever the form names.
+   */
+  deviceLogin(method: string, form: URLSearchParams): { status: number; html: string } {
+    const page = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+    if (method === 'GET') {
+      return {
+        status: 200,
+        html: page('Enter code', '<form method="post"><label>Code <input name="otc" autocomplete="off"></label> <label>Account <input name="username"></label> <button name="decision" value="approve">Sign in</button> <button name="decision" value="decline">Cancel</button></form>'),
+      };
+    }
+    const code = (form.get('otc') ?? '').trim().toUpperCase();
+    const grant = [...this.deviceCodes.values()].find((g) => g.userCode === code && g.state === 'pending');
+    if (!grant || Date.now() > grant.expiresAt) {
+      return { status: 400, html: page('Code expired or not recognized', '<p>That code didn\'t work. Check the code and try again, or ask the application for a new one.</p>') };
+    }
+    if (form.get('decision') === 'decline') {
+      grant.state = 'declined';
+      return { status: 200, html: page('Sign-in cancelled', '<p>You cancelled the sign-in on the other device.</p>') };
+    }
+    const username = (form.get('username') ?? '').trim() || DEFAULT_ENGINEER;
+    grant.user = { username, oid: uuidFromName(username) };
+    grant.state = 'approved';
+    const app = this.store.state.apps.find((a) => a.clientId === grant.clientId);
+    return { status: 200, html: page(`Signed in to ${app?.displayName ?? grant.clientId}`, `<p>${escapeHtml(username)} signed in to ${escapeHtml(app?.displayName ?? grant.clientId)} on your device. You may now close this window.</p>`) };
+  }
+
   /** Graph's side: the bearer token's claims, or the 401 message Graph would give. */
   async validate(authorization: string | undefined): Promise<AccessTokenClaims | { error: string }> {
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
@@ -220,7 +457,9 @@ export class IdentityPlatform {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, { audience: 'https://graph.microsoft.com' });
       if (payload.tid !== this.store.state.tenantId) return { error: 'Access token validation failure. Invalid audience.' };
-      return { appid: String(payload.appid), tid: String(payload.tid), roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [] };
+      const roles = Array.isArray(payload.roles) ? payload.roles.map(String) : [];
+      const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : [];
+      return { appid: String(payload.appid), tid: String(payload.tid), roles: [...roles, ...scopes], ...(typeof payload.upn === 'string' ? { upn: payload.upn } : {}) };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired || (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'nbf')) {
         return { error: 'Access token has expired or is not yet valid.' };
@@ -228,4 +467,10 @@ export class IdentityPlatform {
       return { error: 'Access token validation failure.' };
     }
   }
+}
+
+/** A stable object id for a user name (the same user signs in as the same oid). */
+function uuidFromName(name: string): string {
+  const h = createHash('sha256').update(name.toLowerCase()).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -22,6 +22,11 @@ export const WRITE_ROLES = [
   'OnPremDirectorySynchronization.Read.All', 'RoleManagement.Read.Directory',
 ];
 export const READ_ONLY_ROLES = ['User.Read.All', 'Group.Read.All', 'Domain.Read.All', 'Organization.Read.All'];
+/** The read permissions a preview needs (the README's least-privilege list), consented as delegated on the read-only app. */
+export const PREVIEW_PERMISSIONS = [
+  'User.Read.All', 'Group.Read.All', 'OrgContact.Read.All', 'Domain.Read.All', 'OnPremDirectorySynchronization.Read.All', 'RoleManagement.Read.Directory',
+];
+export { DEFAULT_ENGINEER } from './identity';
 
 /** The next `count` matching requests answer with a status, drop the connection, or wait first. */
 export interface FaultSpec {
@@ -80,6 +85,8 @@ export interface Emulator {
   setTokenLifetime(seconds: number): void;
   /** Sign tokens with a new key, so every token issued so far is rejected with 401. */
   rotateSigningKey(): void;
+  /** Device code lifetime and polling interval (documented defaults 900 s and 5 s). */
+  setDeviceCodeTiming(timing: { lifetimeSeconds?: number; intervalSeconds?: number }): void;
   close(): Promise<void>;
 }
 
@@ -93,8 +100,11 @@ function defaultTenant(secrets: { main: string; readOnly: string; certPem: strin
       { name: 'fabrikam.example', isVerified: false, isInitial: false, isDefault: false, authenticationType: 'Managed' },
     ],
     apps: [
-      { clientId: DEFAULT_CLIENT_ID, displayName: 'Single Object Sync', secrets: [secrets.main], certificates: [secrets.certPem], roles: [...WRITE_ROLES] },
-      { clientId: READ_ONLY_CLIENT_ID, displayName: 'Single Object Sync (read only)', secrets: [secrets.readOnly], certificates: [], roles: [...READ_ONLY_ROLES] },
+      { clientId: DEFAULT_CLIENT_ID, displayName: 'Single Object Sync', secrets: [secrets.main], certificates: [secrets.certPem], roles: [...WRITE_ROLES], publicClient: true, delegatedPermissions: [...WRITE_ROLES] },
+      {
+        clientId: READ_ONLY_CLIENT_ID, displayName: 'Single Object Sync (read only)', secrets: [secrets.readOnly], certificates: [], roles: [...READ_ONLY_ROLES],
+        publicClient: true, delegatedPermissions: [...PREVIEW_PERMISSIONS],
+      },
     ],
     users: [],
     groups: [],
@@ -297,7 +307,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const sendError = (err: GraphHttpError, extraHeaders: Record<string, string> = {}) =>
       send(err.status, errorBody(err, requestId, clientRequestId), { ...extraHeaders, ...err.headers });
 
-    // Identity platform.
+    // Identity platform (device code endpoints and the verification page: identity.ts).
+    const deviceCodeMatch = /^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/.exec(url.pathname);
+    if (deviceCodeMatch && method === 'POST') {
+      const result = identity.deviceAuthorization(deviceCodeMatch[1]!, new URLSearchParams(raw));
+      return send(result.status, result.body, { 'Cache-Control': 'no-store, no-cache' });
+    }
+    if (url.pathname === '/devicelogin' && (method === 'GET' || method === 'POST')) {
+      const page = identity.deviceLogin(method, new URLSearchParams(raw));
+      log.push({ method, path: urlPath, status: page.status });
+      res.writeHead(page.status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(page.html);
+      return;
+    }
     const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     const oidcMatch = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (fault && (tokenMatch || oidcMatch || url.pathname.startsWith('/common/discovery'))) {
@@ -417,6 +439,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tokenLifetime = seconds;
     },
     rotateSigningKey: () => identity.rotateSigningKey(),
+    setDeviceCodeTiming: (timing) => Object.assign(identity.deviceCodeTiming, timing),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

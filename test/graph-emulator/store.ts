@@ -19,6 +19,10 @@ export interface SeedApp {
   certificates?: string[];
   /** Application roles granted (consented), e.g. User.ReadWrite.All. */
   roles: string[];
+  /** "Allow public client flows": the device code flow is open to this app (identity.ts). */
+  publicClient?: boolean;
+  /** Delegated permissions consented for the app (the scp of a signed-in user's token). */
+  delegatedPermissions?: string[];
 }
 
 /** Graph JSON of a directory object; id is generated when absent. */

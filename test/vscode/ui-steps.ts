@@ -54,7 +54,11 @@ export type UiStep =
   /** The batch results webview, keyboard only: press each key ("type:text" types) and record the focused element after each; with `until`, repeat the keys until the focused element's data-testid is `until` (at most `max` rounds). */
   | { do: 'batchKeys'; keys: string[]; until?: string; max?: number }
   /** Resize the browser window (the workbench re-lays out), e.g. 900 px wide. */
-  | { do: 'viewport'; width: number; height: number };
+  | { do: 'viewport'; width: number; height: number }
+  /** A notification toast containing `text`: record its message and buttons, click `button`; then answer a modal dialog (`dialogButton`) if one opens within 3 s. */
+  | { do: 'notification'; text: string; button?: string; dialogButton?: string; timeoutMs?: number }
+  /** A status bar entry whose accessible label contains `label`: record its text and label; click it if asked. */
+  | { do: 'statusBar'; label: string; click?: boolean; timeoutMs?: number };
 
 export interface TreeRow {
   label: string;
@@ -386,6 +390,45 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
         await page.waitForTimeout(100);
       }
       result.seen = seen;
+      break;
+    }
+    case 'notification': {
+      // A toast, or (when toasts are hidden, e.g. Do Not Disturb) the notification center.
+      const inToasts = page.locator('.notifications-toasts .notification-list-item', { hasText: step.text }).first();
+      const inCenter = page.locator('.notifications-center .notification-list-item', { hasText: step.text }).first();
+      const until = Date.now() + (step.timeoutMs ?? 30_000);
+      let toast: Locator | undefined;
+      while (!toast) {
+        if (await inToasts.isVisible()) toast = inToasts;
+        else if (await inCenter.isVisible()) toast = inCenter;
+        else {
+          if (Date.now() > until) throw new Error(`no notification containing "${step.text}"`);
+          if (!(await page.locator('.notifications-center').isVisible())) {
+            await page.locator('[id="status.notifications"] a, [id="status.notifications"]').first().click({ timeout: 5000 }).catch(() => undefined);
+          }
+          await page.waitForTimeout(500);
+        }
+      }
+      result.message = ((await toast.locator('.notification-list-item-message').first().textContent().catch(() => '')) ?? '').trim();
+      result.buttons = await toast.locator('.monaco-button').evaluateAll((bs) => bs.map((b) => (b.textContent ?? '').trim()));
+      if (step.button) {
+        await toast.locator('.monaco-button', { hasText: step.button }).first().click({ timeout: 10_000 });
+        if (step.dialogButton) {
+          const opened = await dialogBox(page).waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+          if (opened) {
+            result.dialog = ((await dialogBox(page).locator('.dialog-message-text').textContent().catch(() => '')) ?? '').trim();
+            await dialogBox(page).locator('.dialog-buttons .monaco-button', { hasText: step.dialogButton }).first().click({ timeout: 10_000 });
+          }
+        }
+      }
+      break;
+    }
+    case 'statusBar': {
+      const entry = page.locator(`#workbench\\.parts\\.statusbar [aria-label*="${step.label.replace(/"/g, '\\"')}"]`).first();
+      await waitVisible(entry, step.timeoutMs ?? 15_000);
+      result.text = ((await entry.textContent().catch(() => '')) ?? '').trim();
+      result.label = (await entry.getAttribute('aria-label')) ?? '';
+      if (step.click) await entry.click();
       break;
     }
     case 'dialog': {

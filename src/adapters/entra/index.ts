@@ -1,5 +1,5 @@
 // Factory of the Entra adapter: the EntraTarget port over msal-node and Microsoft Graph.
-import type { EntraConfig } from '../../engine/model/config';
+import type { DelegatedSignIn, EntraConfig } from '../../engine/model/config';
 import type { EntraTarget } from '../../engine/ports/entra-target';
 import { GraphEntraTarget } from './graph/graph-target';
 import type { RetryPolicy } from './graph/transport';
@@ -11,12 +11,12 @@ export { clearTokenCache } from './token-source';
 
 /**
  * The EntraTarget for a tenant. `secret` is the client secret (undefined when
- * entra.certificateFile is used). Token and metadata calls go to entra.authorityHost,
+ * entra.certificateFile is used); `signIn` serves the device code flow (authMode deviceCode). Token and metadata calls go to entra.authorityHost,
  * Graph calls to entra.graphEndpoint; both trust entra.caFile when set. Every call is
  * bounded by entra.requestTimeoutSeconds (default 30 s).
  */
-export function createEntraTarget(entra: EntraConfig, secret: string | undefined, policy?: Partial<RetryPolicy>): EntraTarget {
-  const credential = loadCredential(entra, secret);
+export function createEntraTarget(entra: EntraConfig, secret: string | undefined, policy?: Partial<RetryPolicy>, signIn?: DelegatedSignIn): EntraTarget {
+  const credential = loadCredential(entra, secret, signIn);
   const tokens = tokenSourceFor(entra, credential);
   const agent = createAgent(readCa(entra.caFile, entra.graphEndpoint));
   const requestTimeoutMs = (entra.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;

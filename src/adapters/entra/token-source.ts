@@ -1,13 +1,18 @@
-// Access tokens for Microsoft Graph through msal-node's ConfidentialClientApplication,
-// with a client secret or a certificate. Authority metadata is given to msal up front,
+// Access tokens for Microsoft Graph through msal-node: as an application
+// (ConfidentialClientApplication, client secret or certificate), or as the engineer
+// (PublicClientApplication, device code flow, delegated permissions; the token cache is
+// kept by the surface, so the next run signs in silently). Authority metadata is given to msal up front,
 // so it makes no discovery call for any cloud (public, US Government, China, emulator).
 // One application object per credential and process: msal's in-memory cache then
 // serves every later request until the token nears expiry.
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication, InteractionRequiredAuthError, PublicClientApplication,
+  type ICachePlugin, type INetworkModule, type NetworkRequestOptions, type NetworkResponse, type TokenCacheContext,
+} from '@azure/msal-node';
 import { fetch as undiciFetch, type Agent } from 'undici';
-import type { EntraConfig } from '../../engine/model/config';
+import { entraAuthMode, type DelegatedSignIn, type EntraConfig } from '../../engine/model/config';
 import { SyncError, entraErrors } from '../../engine/errors';
 import { createAgent, describeNetworkError, readCa } from './tls';
 
@@ -66,7 +71,7 @@ export interface TokenNetworkPolicy {
  */
 class PinnedNetworkClient implements INetworkModule {
   lastFailure: unknown;
-  calls: { method: string; url: string; status: number; retryAfter?: string }[] = [];
+  calls: { method: string; url: string; status: number; retryAfter?: string; error?: string }[] = [];
   constructor(private readonly agent: Agent, private readonly policy: TokenNetworkPolicy) {}
 
   async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
@@ -92,7 +97,11 @@ class PinnedNetworkClient implements INetworkModule {
         // Read the whole body here: a connection dropped mid-body is a network failure too.
         const text = await response.text();
         const retryAfterHeader = response.headers.get('retry-after');
-        this.calls.push({ method, url, status: response.status, ...(retryAfterHeader ? { retryAfter: retryAfterHeader } : {}) });
+        this.calls.push({
+          method, url, status: response.status, ...(retryAfterHeader ? { retryAfter: retryAfterHeader } : {}),
+          // msal does not check the device code answer: a refusal is read from here.
+          ...(response.status >= 400 ? { error: oauthError(text) } : {}),
+        });
         if (response.status !== 429 && response.status < 500) return toNetworkResponse<T>(response, text);
         const retryAfter = parseRetryAfterSeconds(retryAfterHeader);
         failure = { status: response.status, ...(retryAfter !== undefined ? { retryAfter } : {}), detail: `HTTP ${response.status}${oauthError(text)}` };
@@ -153,14 +162,22 @@ function parseRetryAfterSeconds(value: string | null): number | undefined {
 }
 
 export interface Credential {
-  kind: 'secret' | 'certificate';
+  kind: 'secret' | 'certificate' | 'deviceCode';
   secret?: string;
   certificate?: { privateKey: string; thumbprint?: string; thumbprintSha256?: string; x5c?: string };
+  /** deviceCode: the surface's token cache and code display. */
+  signIn?: DelegatedSignIn;
   fingerprint: string;
 }
 
-export function loadCredential(entra: EntraConfig, secret: string | undefined): Credential {
-  if (entra.certificateFile) {
+export function loadCredential(entra: EntraConfig, secret: string | undefined, signIn?: DelegatedSignIn): Credential {
+  const mode = entraAuthMode(entra);
+  if (mode === 'deviceCode') {
+    if (!signIn) throw new SyncError(entraErrors.EntraCredentialMissing, { clientId: entra.clientId });
+    return { kind: 'deviceCode', signIn, fingerprint: 'deviceCode' };
+  }
+  if (mode === 'certificate') {
+    if (!entra.certificateFile) throw new SyncError(entraErrors.EntraCredentialMissing, { clientId: entra.clientId });
     let pem: string;
     try {
       pem = readFileSync(entra.certificateFile, 'utf8');
@@ -195,6 +212,19 @@ export function loadCredential(entra: EntraConfig, secret: string | undefined): 
   return { kind: 'secret', secret, fingerprint: `secret:${createHash('sha256').update(secret).digest('hex')}` };
 }
 
+/** The msal cache plugin over the surface's store: read before each token lookup, written after each change. */
+function cachePlugin(signIn: DelegatedSignIn): ICachePlugin {
+  return {
+    async beforeCacheAccess(context: TokenCacheContext) {
+      const stored = await signIn.loadTokenCache();
+      if (stored) context.tokenCache.deserialize(stored);
+    },
+    async afterCacheAccess(context: TokenCacheContext) {
+      if (context.cacheHasChanged) await signIn.saveTokenCache(context.tokenCache.serialize());
+    },
+  };
+}
+
 /** The Graph resource's /.default scope for the cloud the Graph endpoint belongs to. */
 export function graphScope(graphEndpoint: string): string {
   return `${new URL(graphEndpoint).origin}/.default`;
@@ -223,7 +253,8 @@ function authorityMetadata(authority: string): string {
 }
 
 export class TokenSource {
-  private readonly app: ConfidentialClientApplication;
+  private readonly app: ConfidentialClientApplication | PublicClientApplication;
+  private readonly signIn: DelegatedSignIn | undefined;
   private readonly network: PinnedNetworkClient;
   private readonly authority: string;
   private readonly scope: string;
@@ -240,21 +271,75 @@ export class TokenSource {
       budgetSeconds: entra.maxRetryWaitSeconds ?? 60,
       maxAttempts: 4,
     });
-    this.app = new ConfidentialClientApplication({
-      auth: {
-        clientId: entra.clientId,
-        authority: this.authority,
-        knownAuthorities: [host.host],
-        authorityMetadata: authorityMetadata(this.authority),
-        cloudDiscoveryMetadata: JSON.stringify({
-          tenant_discovery_endpoint: `${this.authority}/v2.0/.well-known/openid-configuration`,
-          'api-version': '1.1',
-          metadata: [{ preferred_network: host.host, preferred_cache: host.host, aliases: [host.host] }],
-        }),
-        ...(credential.kind === 'secret' ? { clientSecret: credential.secret! } : { clientCertificate: credential.certificate! }),
-      },
-      system: { networkClient: this.network },
-    });
+    const auth = {
+      clientId: entra.clientId,
+      authority: this.authority,
+      knownAuthorities: [host.host],
+      authorityMetadata: authorityMetadata(this.authority),
+      cloudDiscoveryMetadata: JSON.stringify({
+        tenant_discovery_endpoint: `${this.authority}/v2.0/.well-known/openid-configuration`,
+        'api-version': '1.1',
+        metadata: [{ preferred_network: host.host, preferred_cache: host.host, aliases: [host.host] }],
+      }),
+    };
+    this.signIn = credential.signIn;
+    this.app = credential.kind === 'deviceCode'
+      ? new PublicClientApplication({ auth, cache: { cachePlugin: cachePlugin(credential.signIn!) }, system: { networkClient: this.network } })
+      : new ConfidentialClientApplication({
+        auth: { ...auth, ...(credential.kind === 'secret' ? { clientSecret: credential.secret! } : { clientCertificate: credential.certificate! }) },
+        system: { networkClient: this.network },
+      });
+  }
+
+  /**
+   * Delegated: the signed-in account's token from the cache (refreshed silently when it
+   * expired); else the device code flow, which shows the code and waits for the user.
+   */
+  private async delegatedToken(app: PublicClientApplication, options: { skipCache?: boolean }): Promise<string | undefined> {
+    const scopes = [this.scope];
+    const [account] = await app.getTokenCache().getAllAccounts();
+    if (account) {
+      try {
+        const result = await app.acquireTokenSilent({ account, scopes, ...(options.skipCache ? { forceRefresh: true } : {}) });
+        if (result?.accessToken) return result.accessToken;
+      } catch (err) {
+        if (!(err instanceof InteractionRequiredAuthError)) throw err;
+        // The refresh token expired or was revoked: sign in again below.
+      }
+    }
+    const listeners: ((signedIn: boolean) => void)[] = [];
+    let signedIn = false;
+    try {
+      const result = await app.acquireTokenByDeviceCode({
+        scopes,
+        deviceCodeCallback: (response) => {
+          if (!response.userCode) return; // the device code endpoint refused (read below)
+          this.signIn!.showDeviceCode({
+            userCode: response.userCode,
+            verificationUri: response.verificationUri,
+            message: response.message,
+            expiresInSeconds: response.expiresIn,
+            onDone: (listener) => listeners.push(listener),
+          });
+        },
+      });
+      signedIn = Boolean(result?.accessToken);
+      return result?.accessToken;
+    } catch (err) {
+      const e = err as { errorCode?: unknown; errorMessage?: string; message?: string };
+      const lastDeviceCode = [...this.network.calls].reverse().find((c) => c.url.endsWith('/oauth2/v2.0/devicecode'));
+      const text = `${lastDeviceCode?.error ?? ''} ${String(e.errorCode ?? '')} ${e.errorMessage ?? e.message ?? ''}`;
+      const detail = /7000218/.test(text) ? 'the app registration does not allow public client flows (AADSTS7000218): turn on "Allow public client flows" under Authentication, or use a client secret or certificate.'
+        : /65001/.test(text) ? 'no one has consented to the app\'s delegated Microsoft Graph permissions (AADSTS65001): an administrator grants admin consent under API permissions.'
+        : /authorization_declined/.test(text) ? 'the sign-in was declined on the verification page.'
+        : /expired_token|device_code_expired|expired/i.test(text) ? 'the code expired before anyone signed in with it.'
+        : /bad_verification_code/.test(text) ? 'the identity platform no longer recognizes the code.'
+        : undefined;
+      if (detail) throw new SyncError(entraErrors.SignInNotCompleted, { tenantId: this.entra.tenantId, clientId: this.entra.clientId, detail }, { cause: err });
+      throw err;
+    } finally {
+      for (const listener of listeners) listener(signedIn);
+    }
   }
 
   /** Calls msal made over the network (token and, if any, discovery). */
@@ -270,9 +355,11 @@ export class TokenSource {
   async token(options: { skipCache?: boolean } = {}): Promise<string> {
     this.network.lastFailure = undefined;
     try {
-      const result = await this.app.acquireTokenByClientCredential({ scopes: [this.scope], ...(options.skipCache ? { skipCache: true } : {}) });
-      if (!result?.accessToken) throw new Error('the token response had no access token');
-      return result.accessToken;
+      const accessToken = this.app instanceof PublicClientApplication
+        ? await this.delegatedToken(this.app, options)
+        : (await this.app.acquireTokenByClientCredential({ scopes: [this.scope], ...(options.skipCache ? { skipCache: true } : {}) }))?.accessToken;
+      if (!accessToken) throw new Error('the token response had no access token');
+      return accessToken;
     } catch (err) {
       if (err instanceof SyncError) throw err;
       const failure = this.network.lastFailure;
@@ -303,6 +390,8 @@ const sources = new Map<string, TokenSource>();
 
 /** The process-wide token source for this tenant, app and credential. */
 export function tokenSourceFor(entra: EntraConfig, credential: Credential): TokenSource {
+  // A delegated source belongs to its session: its cache lives in the surface's store.
+  if (credential.kind === 'deviceCode') return new TokenSource(entra, credential);
   const key = [entra.authorityHost, entra.tenantId, entra.clientId, entra.graphEndpoint, entra.caFile ?? '', entra.requestTimeoutSeconds ?? '', entra.maxRetryWaitSeconds ?? '', credential.fingerprint].join('|');
   let source = sources.get(key);
   if (!source) {

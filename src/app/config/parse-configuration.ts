@@ -51,8 +51,11 @@ export function parseConfiguration(json: unknown, configPath: string, positions?
   const entra = { authorityHost: 'https://login.microsoftonline.com', graphEndpoint: 'https://graph.microsoft.com', ...(raw.entra ?? {}) } as SingleObjectSyncConfig['entra'];
   if (typeof entra.certificateFile === 'string') entra.certificateFile = resolvePath(base, entra.certificateFile);
   if (typeof entra.caFile === 'string') entra.caFile = resolvePath(base, entra.caFile);
-  if (raw.entra && !entra.clientSecretEnv && !entra.certificateFile) {
-    problems.push({ file, path: '$.entra', message: 'names no credential: set "clientSecretEnv" (environment variable name) or "certificateFile"', severity: 'warning', ...at('/entra') });
+  if (raw.entra && entra.authMode === 'certificate' && !entra.certificateFile) {
+    problems.push({ file, path: '$.entra.authMode', message: 'is "certificate" but no "certificateFile" is set', severity: 'error', ...at('/entra/authMode') });
+  }
+  if (raw.entra && !entra.authMode && !entra.clientSecretEnv && !entra.certificateFile) {
+    problems.push({ file, path: '$.entra', message: 'names no credential: set "clientSecretEnv" (environment variable name) or "certificateFile", or "authMode": "deviceCode" to sign in as yourself', severity: 'warning', ...at('/entra') });
   }
 
   const rules = raw.rules ?? 'builtin';

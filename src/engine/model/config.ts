@@ -45,9 +45,18 @@ export interface ActiveDirectoryConnectorConfig {
   parameters?: Record<string, string>;
 }
 
+/**
+ * How the tool signs in to the tenant: as an application with a client secret or a
+ * certificate, or as the engineer (delegated) with the device code flow. Absent: certificate
+ * when certificateFile is set, else client secret.
+ */
+export type EntraAuthMode = 'clientSecret' | 'certificate' | 'deviceCode';
+
 export interface EntraConfig {
   tenantId: string;
+  /** The app registration; for deviceCode a public client ("Allow public client flows"). */
   clientId: string;
+  authMode?: EntraAuthMode;
   /** Name of the environment variable (CLI) holding the client secret. */
   clientSecretEnv?: string | null;
   /** PEM with the certificate and its private key, for certificate credentials. */
@@ -83,4 +92,31 @@ export interface SecretsProvider {
   directoryPassword(connector: ActiveDirectoryConnectorConfig): Promise<string | undefined>;
   /** The client secret of the tenant app (undefined when a certificate is used). */
   entraClientSecret(entra: EntraConfig): Promise<string | undefined>;
+  /** Delegated sign-in (authMode deviceCode): where the token cache lives and how the code is shown. */
+  delegatedSignIn?(entra: EntraConfig, stateDir: string): DelegatedSignIn;
+}
+
+/** What a device code sign-in needs from the surface. */
+export interface DelegatedSignIn {
+  /** The serialized token cache (msal's JSON), undefined when there is none yet. */
+  loadTokenCache(): Promise<string | undefined>;
+  /** Keeps the serialized token cache where only this user can read it. */
+  saveTokenCache(serialized: string): Promise<void>;
+  /** Shows the user the code and the page to enter it on; the sign-in waits for them. */
+  showDeviceCode(code: DeviceCodePrompt): void;
+}
+
+export interface DeviceCodePrompt {
+  userCode: string;
+  verificationUri: string;
+  /** The identity platform's own sentence ("To sign in, use a web browser to open ..."). */
+  message: string;
+  expiresInSeconds: number;
+  /** Called when the sign-in ends: signedIn true, or false when declined, expired or failed (close the notification). */
+  onDone(listener: (signedIn: boolean) => void): void;
+}
+
+/** The auth mode in use: the configured one, else certificate when a certificate file is named, else client secret. */
+export function entraAuthMode(entra: EntraConfig): EntraAuthMode {
+  return entra.authMode ?? (entra.certificateFile ? 'certificate' : 'clientSecret');
 }

@@ -1,6 +1,51 @@
 // The CLI's secrets: the environment variable the configuration names, else a hidden prompt
-// when a terminal is attached. Never argv, never echoed, never logged.
-import type { ActiveDirectoryConnectorConfig, EntraConfig, SecretsProvider } from '../../app/config/model';
+// when a terminal is attached. Never argv, never echoed, never logged. Delegated sign-in
+// (device code) prints the code to stderr and keeps msal's token cache in an owner-only file
+// in the state folder, so the next run signs in silently.
+import { createHash, randomUUID } from 'node:crypto';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ActiveDirectoryConnectorConfig, DelegatedSignIn, EntraConfig, SecretsProvider } from '../../app/config/model';
+import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
+import { terminalText } from './progress';
+
+/** One cache file per authority, tenant and app: entra-token-cache-<hash>.json in the state folder. */
+export function tokenCacheFile(entra: EntraConfig, stateDir: string): string {
+  const key = [entra.authorityHost, entra.tenantId, entra.clientId].map((p) => p.trim().toLowerCase()).join('|');
+  return path.join(stateDir, `entra-token-cache-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`);
+}
+
+export function fileTokenCache(entra: EntraConfig, stateDir: string, stderr: NodeJS.WritableStream = process.stderr): DelegatedSignIn {
+  const file = tokenCacheFile(entra, stateDir);
+  return {
+    async loadTokenCache() {
+      try {
+        return await readFile(file, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+    },
+    async saveTokenCache(serialized) {
+      await makeOwnerOnlyDirectory(stateDir);
+      // Written whole under a new name, owner-only from its creation, then renamed over the old one.
+      const temp = `${file}.${randomUUID()}.tmp`;
+      try {
+        await writeFile(temp, serialized, { mode: OWNER_ONLY_FILE, flag: 'wx' });
+        await chmod(temp, OWNER_ONLY_FILE);
+        await rename(temp, file);
+      } finally {
+        await rm(temp, { force: true });
+      }
+    },
+    showDeviceCode(code) {
+      stderr.write(`${terminalText(code.message)}\nWaiting for the sign-in to tenant ${terminalText(entra.tenantId)} (the code expires in ${Math.round(code.expiresInSeconds / 60)} minutes; Ctrl+C cancels)...\n`);
+      code.onDone((signedIn) => {
+        if (signedIn) stderr.write('Signed in; the token is kept for the next runs (owner-only file in the state folder).\n');
+      });
+    },
+  };
+}
 
 async function promptHidden(question: string): Promise<string | undefined> {
   const input = process.stdin;
@@ -45,4 +90,5 @@ export const environmentSecrets: SecretsProvider = {
     const fromEnv = entra.clientSecretEnv ? process.env[entra.clientSecretEnv] : undefined;
     return fromEnv ?? promptHidden(`Client secret for application ${entra.clientId}: `);
   },
+  delegatedSignIn: (entra, stateDir) => fileTokenCache(entra, stateDir),
 };

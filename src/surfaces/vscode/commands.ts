@@ -12,7 +12,7 @@ import { configurationPath, starterConfiguration } from './config-file';
 import { settingsSection } from './settings';
 import { asSyncError } from './errors';
 import { log } from './log';
-import { directoryEndpoint, directorySecretKey, entraEndpoint, entraSecretKey } from './secrets';
+import { credentialNeeds } from './secrets';
 import type { SessionHost } from './session-host';
 import type { SyncRunner } from './sync-runner';
 import type { DirectoryTreeProvider } from './tree/directory-tree';
@@ -148,23 +148,26 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     // endpoint of the configuration in use (never from executeCommand, which any extension can call).
     register('singleObjectSync.setCredentials', async () => {
       const session = await sessions.session();
-      const { config } = session;
-      type Target = vscode.QuickPickItem & { key: string; label: string };
-      const targets: Target[] = [
-        ...config.activeDirectory
-          .filter((c) => c.bindDn && !c.ldifFile)
-          .map((c) => ({ key: directorySecretKey(c), label: `Active Directory: ${c.name}`, detail: `Password of ${directoryEndpoint(c)}` })),
-        ...(config.entra.certificateFile
-          ? []
-          : [{ key: entraSecretKey(config.entra), label: 'Microsoft Entra ID: client secret', detail: `Client secret of ${entraEndpoint(config.entra)}` }]),
-      ];
-      const target = await ui.pick(targets, { title: 'Set Credentials', placeHolder: 'Stored in VS Code Secret Storage for this endpoint only, never in settings or files', ignoreFocusOut: true });
+      const needs = await credentialNeeds(session.config, extension.secrets);
+      if (needs.length === 0) {
+        void ui.info(vscode.l10n.t('This configuration needs no stored secret: its sources are LDIF files, and the tenant uses a certificate or device code sign-in.'));
+        return;
+      }
+      type Target = vscode.QuickPickItem & { need: (typeof needs)[number] };
+      const targets: Target[] = needs.map((need) => ({
+        need,
+        label: `${need.stored ? '$(pass-filled)' : '$(circle-large-outline)'} ${need.label}`,
+        description: need.stored ? vscode.l10n.t('Stored') : vscode.l10n.t('Not set'),
+        detail: need.detail,
+      }));
+      const target = await ui.pick(targets, { title: vscode.l10n.t('Set Credentials'), placeHolder: vscode.l10n.t('Stored in VS Code Secret Storage for this endpoint only, never in settings or files'), ignoreFocusOut: true });
       if (!target) return;
-      const secret = await ui.input({ title: target.label, prompt: target.detail, password: true, ignoreFocusOut: true });
+      const secret = await ui.input({ title: target.need.label, prompt: target.need.detail, password: true, ignoreFocusOut: true });
       if (!secret) return;
-      await extension.secrets.store(target.key, secret);
-      log().info(`Credential stored in Secret Storage for ${target.label}`);
+      await extension.secrets.store(target.need.key, secret);
+      log().info(`Credential stored in Secret Storage for ${target.need.label}`);
       await sessions.reset();
+      void ui.info(target.need.stored ? vscode.l10n.t('{0}: the stored secret was replaced.', target.need.label) : vscode.l10n.t('{0}: stored in VS Code Secret Storage.', target.need.label));
     }),
 
     // The configuration a user picks for an untrusted workspace (or any workspace): saved as

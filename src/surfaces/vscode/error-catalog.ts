@@ -48,6 +48,14 @@ export const extensionErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  CredentialNotEntered: {
+    code: 'CredentialNotEntered',
+    remedy: 'credentials',
+    reason: 'No {secret} is stored for {endpoint}, and none was entered, so nothing was sent or run.',
+    recommendedAction: 'Enter it when asked (the next sync, refresh or connection test asks again), or store it with "Single Object Sync: Set Credentials...".',
+    documentationUrl: docs,
+    category: 'nonServiceFailure',
+  },
   SyncCancelled: {
     code: 'SyncCancelled',
     reason: 'The sync of {distinguishedName} was cancelled before it finished.',

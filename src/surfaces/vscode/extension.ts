@@ -4,9 +4,11 @@
 import * as vscode from 'vscode';
 import { reportViewType } from '../../../webview/protocol';
 import { registerCommands } from './commands';
+import { ConnectionStatus } from './connection-status';
 import { log } from './log';
 import { ReportPanel } from './panel/report-panel';
 import { SessionHost } from './session-host';
+import { TOKEN_CACHE_KEY_PREFIX } from './secrets';
 import { settingsSection } from './settings';
 import { PanelActionHandler } from './panel-actions';
 import { EntraComparison } from './results/compare';
@@ -37,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     sessions,
+    new ConnectionStatus(sessions),
     tree,
     treeView,
     store,
@@ -62,7 +65,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     // Trust changes which configuration may be read: reopen from the right one.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void sessions.reset()),
-    context.secrets.onDidChange(() => void sessions.reset()),
+    // A changed credential reopens the session; a delegated token cache written mid-run does not.
+    context.secrets.onDidChange((event) => {
+      if (!event.key.startsWith(TOKEN_CACHE_KEY_PREFIX)) void sessions.reset();
+    }),
   );
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: preview sync only, configuration only from user settings)'}`);

@@ -3,10 +3,16 @@
 // client secret to (authority host, tenant id, client id, Graph endpoint), the bind password
 // to (LDAP URL with its transport, bind DN). A configuration that names another endpoint
 // finds no stored secret and the user is asked again, so a changed (or hostile) configuration
-// never receives a secret entered for somewhere else.
+// never receives a secret entered for somewhere else. Delegated sign-in (device code) keeps
+// msal's token cache in SecretStorage too, under a key of its own (a cache write is not a
+// credential change: extension.ts does not reset the session for it).
 import * as vscode from 'vscode';
-import type { ActiveDirectoryConnectorConfig, EntraConfig, SecretsProvider } from '../../app/config/model';
+import type { ActiveDirectoryConnectorConfig, DelegatedSignIn, EntraConfig, SecretsProvider, SingleObjectSyncConfig } from '../../app/config/model';
+import { entraAuthMode } from '../../app/config/model';
+import { extensionErrors } from './error-catalog';
 import { Dn } from '../../engine/model/dn';
+import { SyncError } from '../../engine/errors/sync-error';
+import { log } from './log';
 
 type DirectoryEndpoint = Pick<ActiveDirectoryConnectorConfig, 'url' | 'bindDn' | 'startTls' | 'allowInsecure'>;
 type EntraEndpoint = Pick<EntraConfig, 'authorityHost' | 'tenantId' | 'clientId' | 'graphEndpoint'>;
@@ -38,11 +44,7 @@ export function entraEndpoint(entra: EntraEndpoint): string {
   return `${origin(entra.authorityHost, { https: '443' })}/${entra.tenantId.trim().toLowerCase()} app ${entra.clientId.trim().toLowerCase()} for ${origin(entra.graphEndpoint, { https: '443' })}`;
 }
 
-/**
- * The bind DN in a secret's key, compared as AD compares DNs (the same key as the tree's DN
- * key of earlier versions for ordinary DNs, so stored passwords stay found). A bind DN that
- * does not parse keeps its lower-cased text.
- */
+/** The bind DN as AD compares it (the Dn key); a DN that does not parse keys by its trimmed, lower-cased text. */
 function bindDnKey(bindDn: string): string {
   const parsed = Dn.tryParse(bindDn.trim());
   return parsed.ok ? parsed.dn.key : bindDn.trim().toLowerCase();
@@ -56,6 +58,13 @@ export function entraSecretKey(entra: EntraEndpoint): string {
   return `singleObjectSync.entra.v2|${origin(entra.authorityHost, { https: '443' })}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${origin(entra.graphEndpoint, { https: '443' })}`;
 }
 
+/** Keys of delegated token caches start with this (not credentials the user typed). */
+export const TOKEN_CACHE_KEY_PREFIX = 'singleObjectSync.entraTokenCache.v1|';
+
+export function entraTokenCacheKey(entra: EntraEndpoint): string {
+  return `${TOKEN_CACHE_KEY_PREFIX}${origin(entra.authorityHost, { https: '443' })}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}`;
+}
+
 export interface SecretPrompt {
   /** Asks for a secret that is not stored for this endpoint; undefined when dismissed. */
   (options: { title: string; prompt: string }): Thenable<string | undefined>;
@@ -63,7 +72,32 @@ export interface SecretPrompt {
 
 export const inputBoxPrompt: SecretPrompt = ({ title, prompt }) => vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true });
 
-/** One per session: asks at most once per endpoint (concurrent asks share the prompt; a dismissed one is not repeated until the session reopens). */
+/** A credential the configuration in use needs, and whether it is stored. */
+export interface CredentialNeed {
+  key: string;
+  kind: 'directoryPassword' | 'clientSecret';
+  label: string;
+  detail: string;
+  stored: boolean;
+}
+
+/** The secrets the configuration needs typed in (LDIF sources, certificates and device code need none). */
+export async function credentialNeeds(config: SingleObjectSyncConfig, storage: vscode.SecretStorage): Promise<CredentialNeed[]> {
+  const needs: Omit<CredentialNeed, 'stored'>[] = [
+    ...config.activeDirectory
+      .filter((c) => c.bindDn && !c.ldifFile)
+      .map((c) => ({
+        key: directorySecretKey(c), kind: 'directoryPassword' as const,
+        label: vscode.l10n.t('Active Directory: {0}', c.name), detail: vscode.l10n.t('Password of {0}', directoryEndpoint(c)),
+      })),
+    ...(entraAuthMode(config.entra) === 'clientSecret'
+      ? [{ key: entraSecretKey(config.entra), kind: 'clientSecret' as const, label: vscode.l10n.t('Microsoft Entra ID: client secret'), detail: vscode.l10n.t('Client secret of {0}', entraEndpoint(config.entra)) }]
+      : []),
+  ];
+  return Promise.all(needs.map(async (n) => ({ ...n, stored: Boolean(await storage.get(n.key)) })));
+}
+
+/** One per session: asks at most once at a time per endpoint (concurrent asks share the prompt). */
 export class SecretStorageSecrets implements SecretsProvider {
   private readonly asked = new Map<string, Promise<string | undefined>>();
 
@@ -76,32 +110,87 @@ export class SecretStorageSecrets implements SecretsProvider {
     const key = directorySecretKey(connector);
     const stored = await this.storage.get(key);
     if (stored) return stored;
-    const inClear = transport(connector) === 'plaintext' ? ' WARNING: this connection is not encrypted (allowInsecure); the password would cross the network in clear.' : '';
-    return this.askAndStore(key, {
-      title: `Password of ${connector.bindDn ?? ''}`,
-      prompt: `No password is stored for ${directoryEndpoint(connector)}. Stored passwords are only sent to the server and account they were entered for.${inClear} Press Escape to cancel.`,
-    });
+    const inClear = transport(connector) === 'plaintext' ? ` ${vscode.l10n.t('Warning: this connection is not encrypted (allowInsecure), so the password would cross the network in clear.')}` : '';
+    const entered = await this.askAndStore(key, {
+      title: vscode.l10n.t('Password of {0}', connector.bindDn ?? ''),
+      prompt: vscode.l10n.t('Enter the password of {0} on {1}. It is kept in VS Code Secret Storage and sent only to this server and account.', connector.bindDn ?? '', origin(connector.url, { ldap: '389', ldaps: '636' })) + inClear,
+    }, vscode.l10n.t('Password of {0} stored.', connector.bindDn ?? ''));
+    if (entered === undefined) {
+      throw new SyncError(extensionErrors.CredentialNotEntered, { secret: vscode.l10n.t('password of {0}', connector.bindDn ?? connector.name), endpoint: directoryEndpoint(connector) });
+    }
+    return entered;
   }
 
   async entraClientSecret(entra: EntraConfig): Promise<string | undefined> {
     const key = entraSecretKey(entra);
     const stored = await this.storage.get(key);
     if (stored) return stored;
-    return this.askAndStore(key, {
-      title: `Client secret of app ${entra.clientId}`,
-      prompt: `No client secret is stored for ${entraEndpoint(entra)}. Stored secrets are only sent to the authority, tenant and app they were entered for. Press Escape to cancel.`,
-    });
+    const entered = await this.askAndStore(key, {
+      title: vscode.l10n.t('Client secret of app {0}', entra.clientId),
+      prompt: vscode.l10n.t('Enter the client secret (its value, not its ID) of app {0} in tenant {1} ({2}). It is kept in VS Code Secret Storage and sent only to this tenant and app.', entra.clientId, entra.tenantId, entraEndpoint(entra)),
+    }, vscode.l10n.t('Client secret of app {0} stored.', entra.clientId));
+    if (entered === undefined) {
+      throw new SyncError(extensionErrors.CredentialNotEntered, { secret: vscode.l10n.t('client secret of app {0}', entra.clientId), endpoint: entraEndpoint(entra) });
+    }
+    return entered;
   }
 
-  private askAndStore(key: string, options: { title: string; prompt: string }): Promise<string | undefined> {
+  /** Device code sign-in: the token cache in SecretStorage, the code in a notification with "Copy & Open". */
+  delegatedSignIn(entra: EntraConfig): DelegatedSignIn {
+    const key = entraTokenCacheKey(entra);
+    return {
+      loadTokenCache: async () => (await this.storage.get(key)) ?? undefined,
+      saveTokenCache: async (serialized) => {
+        await this.storage.store(key, serialized);
+      },
+      showDeviceCode: (code) => {
+        const copyAndOpen = vscode.l10n.t('Copy & Open');
+        log().info(`Device code sign-in to tenant ${entra.tenantId}: waiting for the user at ${code.verificationUri}`);
+        void vscode.window
+          .showInformationMessage(
+            vscode.l10n.t('Sign in to Microsoft Entra ID (tenant {0}): open {1} and enter the code {2}. The code expires in {3} minutes.', entra.tenantId, code.verificationUri, code.userCode, Math.round(code.expiresInSeconds / 60)),
+            copyAndOpen,
+          )
+          .then(async (choice) => {
+            if (choice !== copyAndOpen) return;
+            await vscode.env.clipboard.writeText(code.userCode);
+            await vscode.env.openExternal(vscode.Uri.parse(code.verificationUri));
+          });
+        code.onDone((signedIn) => {
+          if (signedIn) {
+            log().info(`Signed in to tenant ${entra.tenantId}; the token is kept in Secret Storage`);
+            vscode.window.setStatusBarMessage(vscode.l10n.t('Signed in to Microsoft Entra ID'), 5000);
+          }
+        });
+      },
+    };
+  }
+
+  /**
+   * Asks for every secret the configuration needs that is not stored, before a run starts:
+   * a dismissed prompt is CredentialNotEntered and the run does not start.
+   */
+  async ensureStored(config: SingleObjectSyncConfig): Promise<void> {
+    for (const connector of config.activeDirectory) {
+      if (connector.bindDn && !connector.ldifFile) await this.directoryPassword(connector);
+    }
+    if (entraAuthMode(config.entra) === 'clientSecret') await this.entraClientSecret(config.entra);
+  }
+
+  private askAndStore(key: string, options: { title: string; prompt: string }, confirmation: string): Promise<string | undefined> {
     let pending = this.asked.get(key);
     if (!pending) {
       pending = (async () => {
-        const entered = await this.ask(options);
-        if (!entered) return undefined;
-        await this.storage.store(key, entered);
-        this.asked.delete(key); // stored: later reads find it
-        return entered;
+        try {
+          const entered = await this.ask(options);
+          if (!entered) return undefined;
+          await this.storage.store(key, entered);
+          vscode.window.setStatusBarMessage(`$(check) ${confirmation}`, 5000);
+          return entered;
+        } finally {
+          // Stored: later reads find it. Dismissed: the next run asks again.
+          this.asked.delete(key);
+        }
       })();
       this.asked.set(key, pending);
     }

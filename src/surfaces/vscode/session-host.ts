@@ -8,7 +8,7 @@ import { log } from './log';
 import { SecretStorageSecrets } from './secrets';
 
 export class SessionHost implements vscode.Disposable {
-  private current?: { path: string; session: Promise<Session> };
+  private current?: { path: string; session: Promise<Session>; secrets: SecretStorageSecrets };
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after the session was dropped (configuration or credentials changed). */
   readonly onDidReset = this.changed.event;
@@ -27,10 +27,9 @@ export class SessionHost implements vscode.Disposable {
       await this.reset(false);
       // The configuration's own stateDir, as the CLI uses it: one state folder per
       // configuration, so the extension and the CLI see the same connector spaces.
-      const opening = import('../../app/session').then(({ openSession }) =>
-        openSession({ configPath: path, secrets: new SecretStorageSecrets(this.context.secrets) }),
-      );
-      this.current = { path, session: opening };
+      const secrets = new SecretStorageSecrets(this.context.secrets);
+      const opening = import('../../app/session').then(({ openSession }) => openSession({ configPath: path, secrets }));
+      this.current = { path, session: opening, secrets };
       opening.then(
         () => log().info(`Configuration loaded from ${path}`),
         (error: unknown) => {
@@ -41,6 +40,12 @@ export class SessionHost implements vscode.Disposable {
       );
     }
     return this.current!.session;
+  }
+
+  /** Asks for the secrets the configuration needs that are not stored; CredentialNotEntered when one is dismissed. */
+  async ensureCredentials(): Promise<void> {
+    const session = await this.session();
+    await this.current!.secrets.ensureStored(session.config);
   }
 
   /** Closes the session (directory connections included); the next use reopens it. */

@@ -74,6 +74,16 @@ export class SyncRunner {
       return undefined;
     }
     this.running = true;
+    // Secrets first: a missing one is asked for now, not discovered at step 1 or 2.
+    try {
+      await this.sessions.ensureCredentials();
+    } catch (error) {
+      this.running = false;
+      const syncError = asSyncError(error);
+      log().warn(`Sync of ${distinguishedName} not started: ${syncError.code}: ${syncError.reason}`);
+      void this.showError(syncError);
+      return undefined;
+    }
     const panel = ReportPanel.show(this.context.extensionUri, this.panelActions);
     panel.post({
       type: 'runStarted',

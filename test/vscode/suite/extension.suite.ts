@@ -7,6 +7,7 @@
 // read: the editors, the panel, the clipboard, the log file and the files written.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
@@ -29,6 +30,7 @@ const itemCommands = [
 const paletteCommands = [
   'singleObjectSync.syncByDistinguishedName',
   'singleObjectSync.setCredentials',
+  'singleObjectSync.testConnection',
   'singleObjectSync.openConfiguration',
   'singleObjectSync.chooseConfigurationFile',
   'singleObjectSync.showLog',
@@ -581,6 +583,7 @@ export function defineSuite(): void {
           writeFileSync(file, hostileConfiguration(t, variant.change));
           await settings.update('configurationFile', file, vscode.ConfigurationTarget.Workspace);
           markResults();
+          const mark = logMark();
           const [dismissed] = await commandWithUi(`endpoint-${variant.name}`, () => vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }), [
             { do: 'dismissPrompts', ms: 3000 },
           ]);
@@ -590,8 +593,9 @@ export function defineSuite(): void {
           const asked = prompts.find((_p, i) => variant.asks.test(texts[i]!));
           assert.ok(asked, `${variant.name}: a prompt names the new endpoint (${texts.join(' | ')})`);
           assert.equal(asked.password, true, `${variant.name}: a password box`);
-          const { summary } = await nextResult(config.dns.previewUser);
-          assert.match(outline(summary), /MissingSecret/, `${variant.name}: the run stopped without the secret: ${outline(summary)}`);
+          // Asked before the run: a dismissed prompt means the run does not start, and says so.
+          await logLine(`${variant.name}: the run did not start`, /not started: CredentialNotEntered/, mark);
+          assert.deepEqual(newResults().map(outline), [], `${variant.name}: no run started, so no result`);
         }
         // A failed preview offers no Run With Export.
         assert.deepEqual((await checkpoint('panel-failed-preview', { distinguishedName: config.dns.previewUser, exportOffered: false })).problems, []);
@@ -797,5 +801,77 @@ export function defineSuite(): void {
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       }
     });
+
+    fullPage('Test Connection from the status bar: directory bind, tenant token and a Graph read, each shown in its status bar entry', async () => {
+      const mark = logMark();
+      const [before, passed, directory, tenant] = await ui('test-connection', [
+        { do: 'statusBar', label: 'Active Directory', click: true },
+        { do: 'notification', text: 'Connection test passed', timeoutMs: 60_000 },
+        { do: 'statusBar', label: 'Active Directory: connected' },
+        { do: 'statusBar', label: 'Entra ID: connected' },
+      ]);
+      assert.ok(before, 'the directory entry is in the status bar');
+      assert.match(String(passed!.message), /Connection test passed/, String(passed!.message));
+      assert.match(String(passed!.message), new RegExp(`bound to .* as ${escape(String(legitimate.activeDirectory[0]!.bindDn))}`, 'i'));
+      assert.match(String(passed!.message), /Microsoft Graph answered \(\d+ domains\)/);
+      assert.match(String(directory!.label), /connected/);
+      assert.match(String(tenant!.label), /connected/);
+      await logLine('the test in the log', /Test Connection: /, mark);
+      assert.ok(!logText().slice(mark).includes(config.adPassword) && !logText().slice(mark).includes(config.entraClientSecret), 'no secret in the log');
+    });
+
+    fullPage('device code sign-in: the notification shows the code, Copy & Open copies it, the user signs in, the preview runs; the next run signs in silently', async () => {
+      const signInConfig = path.join(path.dirname(config.workspace), `${path.basename(config.workspace)}-device-code`, 'single-object-sync.json');
+      mkdirSync(path.dirname(signInConfig), { recursive: true });
+      writeFileSync(signInConfig, JSON.stringify({ ...legitimate, entra: { ...legitimate.entra, authMode: 'deviceCode', clientSecretEnv: undefined } }, null, 2));
+      const settings = vscode.workspace.getConfiguration('singleObjectSync');
+      await settings.update('configurationFile', signInConfig, vscode.ConfigurationTarget.Global);
+      try {
+        markResults();
+        await vscode.env.clipboard.writeText('');
+        const mark = logMark();
+        const running = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }));
+        const [shown] = await ui('device-code-notification', [{ do: 'notification', text: 'Sign in to Microsoft Entra ID', button: 'Copy & Open', dialogButton: 'Open', timeoutMs: 60_000 }]);
+        const message = String(shown!.message);
+        const found = /open (https:\/\/\S+) and enter the code (\w+)/.exec(message);
+        assert.ok(found, `the notification names the page and the code: ${message}`);
+        assert.ok((shown!.buttons as string[]).includes('Copy & Open'), JSON.stringify(shown!.buttons));
+        const [, url, code] = found;
+        const copied = await eventually('the code on the clipboard', async () => (await vscode.env.clipboard.readText()) || undefined);
+        assert.equal(copied, code, 'Copy & Open copied the code');
+        // The engineer signs in at the page (the emulator's verification page, over HTTPS).
+        await visitVerificationPage(url!, code!, String(legitimate.entra.caFile));
+        await running;
+        const { summary } = await nextResult(config.dns.previewUser);
+        assert.match(summary.provisioningStatusInfo.status, /^(success|warning)$/, outline(summary));
+        await logLine('the sign-in', /Signed in to tenant/, mark);
+
+        const again = logMark();
+        // Test Connection opens a new session (a new msal application): only the token cache
+        // kept in Secret Storage can make its sign-in silent.
+        await vscode.commands.executeCommand('singleObjectSync.testConnection');
+        await logLine('the connection test', /Test Connection: .*Tenant .*Microsoft Graph answered/, again);
+        const second = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }));
+        await second;
+        const { summary: silent } = await nextResult(config.dns.previewUser);
+        assert.match(silent.provisioningStatusInfo.status, /^(success|warning)$/, outline(silent));
+        assert.doesNotMatch(logText().slice(again), /Device code sign-in/, 'no second sign-in: the token cache in Secret Storage was used');
+      } finally {
+        await settings.update('configurationFile', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+  });
+}
+
+/** What a user does at the verification page: enter the code and sign in. */
+function visitVerificationPage(url: string, code: string, caFile: string): Promise<void> {
+  const body = new URLSearchParams({ otc: code, username: 'engineer@contoso.onmicrosoft.com', decision: 'approve' }).toString();
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, { method: 'POST', ca: readFileSync(caFile), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`the verification page answered ${response.statusCode}`))));
+    });
+    request.on('error', reject);
+    request.end(body);
   });
 }

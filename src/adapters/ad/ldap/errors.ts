@@ -51,6 +51,50 @@ function serverDetail(err: Error): string {
   return err.message.replace(/\s*Code: 0x[0-9a-f]+$/i, '').split('\n')[0]?.trim() || err.name;
 }
 
+/**
+ * The AD data code of a refused bind: Active Directory and Samba put the Win32 error in the
+ * diagnostic message ("80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext
+ * error, data 52e, v4563"). Undefined when the server gave none.
+ */
+export function bindDataCode(message: string): string | undefined {
+  return /\bdata\s+([0-9a-f]{3,8})\b/i.exec(message)?.[1]?.toLowerCase();
+}
+
+type BindBase = { url: string; server: string; bindDn: string; operation: string; dn: string };
+
+/** Result 49 read by its AD data code: which of wrong password, disabled, locked out, expired... */
+function bindRefused(err: Error, base: BindBase, detail: string): SyncError {
+  const dataCode = bindDataCode(err.message);
+  const details = { ...base, resultCode: 49, detail, dataCode: dataCode ?? 'none' };
+  switch (dataCode) {
+    case '525':
+      return new SyncError(directoryErrors.BindAccountNotFound, details, { cause: err });
+    case '52e':
+      return new SyncError(directoryErrors.InvalidCredentials, { ...details, why: 'the password is wrong (AD data code 52e).' }, { cause: err });
+    case '530':
+      return new SyncError(directoryErrors.LogonRestricted, { ...details, dataCode: '530', restriction: 'at this time of day (logon hours)' }, { cause: err });
+    case '531':
+      return new SyncError(directoryErrors.LogonRestricted, { ...details, dataCode: '531', restriction: 'from this computer (allowed workstations)' }, { cause: err });
+    case '532':
+      return new SyncError(directoryErrors.PasswordExpired, details, { cause: err });
+    case '533':
+      return new SyncError(directoryErrors.AccountDisabled, details, { cause: err });
+    case '701':
+      return new SyncError(directoryErrors.AccountExpired, details, { cause: err });
+    case '773':
+      return new SyncError(directoryErrors.PasswordMustChange, details, { cause: err });
+    case '775':
+      return new SyncError(directoryErrors.AccountLockedOut, details, { cause: err });
+    default:
+      return new SyncError(directoryErrors.InvalidCredentials, {
+        ...details,
+        why: dataCode
+          ? `the user name or password is wrong, or the account cannot sign in (AD data code ${dataCode}).`
+          : 'the user name or password is wrong, or the account is disabled, locked out or expired (the server gave no AD data code to tell which).',
+      }, { cause: err });
+  }
+}
+
 export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
   if (err instanceof SyncError) return err;
   const base = { url: ctx.url, server: ctx.server, bindDn: ctx.bindDn ?? '(anonymous)', operation: ctx.operation, dn: ctx.dn ?? '' };
@@ -58,7 +102,7 @@ export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
     const detail = serverDetail(err);
     switch (err.code) {
       case 49:
-        return new SyncError(directoryErrors.InvalidCredentials, { ...base, resultCode: 49, detail }, { cause: err });
+        return bindRefused(err, base, detail);
       case 8:
       case 13:
         return new SyncError(directoryErrors.StrongAuthenticationRequired, { ...base, resultCode: err.code, detail }, { cause: err });

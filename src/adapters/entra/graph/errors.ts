@@ -1,6 +1,7 @@
 // From Graph's error answers to the project's catalog (Entra Connect's export error names).
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { EntraObjectKind } from '../../../engine/ports/entra-target';
+import { permissionFor } from '../permissions';
 
 export interface GraphErrorFacts {
   status: number;
@@ -61,7 +62,15 @@ export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncErro
   };
   const m = facts.message;
   if (facts.status === 401) return new SyncError(entraErrors.AuthenticationFailed, { ...base, clientId: call.clientId ?? 'the configured application', detail: `${facts.code}: ${m}` });
-  if (facts.status === 403) return new SyncError(entraErrors.AuthorizationDenied, base);
+  if (facts.status === 403) {
+    // Graph's message never names the permission; the call does (permissions.ts).
+    const needed = permissionFor(call.method, call.path);
+    return new SyncError(entraErrors.AuthorizationDenied, {
+      ...base, clientId: call.clientId ?? 'the configured application',
+      permission: needed?.permission ?? 'the permission this call needs',
+      alternatives: needed?.alternatives.length ? ` (or ${needed.alternatives.join(' or ')})` : '',
+    });
+  }
   if (facts.status === 429) {
     return new SyncError(entraErrors.Throttled, { ...base, retryAfterSeconds: facts.retryAfterSeconds ?? 'unknown', maxRetryWaitSeconds: call.maxRetryWaitSeconds });
   }

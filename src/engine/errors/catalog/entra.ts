@@ -14,11 +14,20 @@ export const entraErrors = {
     category: 'nonServiceFailure',
     remedy: 'credentials',
   },
+  SignInNotCompleted: {
+    code: 'SignInNotCompleted',
+    remedy: 'none',
+    reason: 'The device code sign-in to tenant {tenantId} with application {clientId} did not complete: {detail}',
+    recommendedAction:
+      'Run again and enter the new code at the page shown, signing in with an account of this tenant. Sign-in with a device code needs "Allow public client flows" on the app registration and admin consent for its delegated Microsoft Graph permissions.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code',
+    category: 'nonServiceFailure',
+  },
   AuthorizationDenied: {
     code: 'AuthorizationDenied',
-    reason: 'Microsoft Graph refused {method} {path}: the application lacks a permission the call needs ({graphMessage}).',
+    reason: 'Microsoft Graph refused {method} {path}: the token lacks the Microsoft Graph permission {permission} ({graphMessage}).',
     recommendedAction:
-      'Grant the application permissions User.ReadWrite.All, Group.ReadWrite.All (or Directory.ReadWrite.All) and Domain.Read.All, with admin consent, then retry.',
+      'Grant {permission}{alternatives} to the app registration {clientId} (an application permission for a client secret or certificate, a delegated permission for device code sign-in), give admin consent, then retry. A preview (staging mode) needs only the read permissions the README lists.',
     documentationUrl: 'https://learn.microsoft.com/graph/permissions-reference',
     category: 'nonServiceFailure',
     remedy: 'none',

@@ -11,6 +11,13 @@ export const syncErrors = {
     category: 'nonServiceFailure',
     remedy: 'credentials',
   },
+  SecretSourceNotConfigured: {
+    code: 'SecretSourceNotConfigured',
+    remedy: 'credentials',
+    reason: 'No {secret} is available: the configuration names no environment variable for it ({setting}) and no terminal is attached to ask for it.',
+    recommendedAction: 'Set {setting} to the name of an environment variable that holds it (never the secret itself), or run the command in a terminal to be asked. In VS Code, use "Set Credentials...".',
+    category: 'nonServiceFailure',
+  },
   StateLocked: {
     code: 'StateLocked',
     reason: 'Another sync of this object is running: {holder} holds the lock {lockFile} ({heldSeconds} s so far).',
