@@ -3,8 +3,9 @@
 import { scopeErrors, SyncError } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
 import { getValues } from '../model/attributes';
-import { cloudMailNickname, evaluateInbound, evaluateOutbound, type EvaluationContext, type FlowedAttribute } from '../rules';
+import { cloudMailNickname, evaluateInbound, evaluateOutbound, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
+import type { AdConnectorSpaceObject, MetaverseObject } from '../spaces/state-store';
 import { valuesText } from '../spaces/value-text';
 import type { AttributeRow } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
@@ -73,18 +74,41 @@ function applyUpnSuffixRule(facts: SyncFacts, desired: Record<string, AttributeV
   notes.userPrincipalName = `The UPN suffix '${suffix}' is not a verified domain of the tenant, so Microsoft Entra ID uses the initial domain: ${moera} (on-premises UPN ${upn}). Verify the domain to keep the on-premises UPN.`;
 }
 
+/** Does any flow of the rule set read the clock (Now())? Then two evaluations may differ. */
+const readsClock = new WeakMap<RuleSet, boolean>();
+function ruleSetReadsClock(ruleSet: RuleSet): boolean {
+  let reads = readsClock.get(ruleSet);
+  if (reads === undefined) {
+    reads = ruleSet.rules.some((rule) => rule.flows.some((flow) => flow.type === 'Expression' && /\bnow\s*\(/i.test(flow.expression ?? '')));
+    readsClock.set(ruleSet, reads);
+  }
+  return reads;
+}
+
+type Inbound = { ctx: EvaluationContext; cs: AdConnectorSpaceObject; previousMv: MetaverseObject | undefined; inbound: ReturnType<typeof evaluateInbound> };
+/**
+ * Step 8 evaluates the inbound rules (to project the export identity) and step 9 evaluates them
+ * again over the same connector space and metaverse object: the second reuses the first, unless
+ * an input changed or a rule reads the clock (its result could differ by the time between).
+ */
+const inboundMemo = new WeakMap<SyncFacts, Inbound>();
+
 /** The inbound rules over the AD connector space, joined to the stored metaverse object if any. */
-function inboundOf(deps: SyncDependencies, facts: SyncFacts) {
-  const ctx = evaluationContext(facts, deps.clock.now());
+function inboundOf(deps: SyncDependencies, facts: SyncFacts): Inbound {
   const cs = facts.next!.adConnectorSpace!;
   const previousMv = facts.stored?.metaverse;
+  const memo = inboundMemo.get(facts);
+  if (memo && memo.cs === cs && memo.previousMv === previousMv) return memo;
+  const ctx = evaluationContext(facts, deps.clock.now());
   const inbound = evaluateInbound(
     deps.ruleSet,
     facts.connector!.name,
     { dn: facts.dn.toString(), objectType: cs.objectType, attributes: cs.attributes },
     { ...ctx, ...(previousMv ? { existingTarget: previousMv.attributes } : {}) },
   );
-  return { ctx, cs, previousMv, inbound };
+  const result = { ctx, cs, previousMv, inbound };
+  if (!ruleSetReadsClock(deps.ruleSet)) inboundMemo.set(facts, result);
+  return result;
 }
 
 /**

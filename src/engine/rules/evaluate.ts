@@ -65,6 +65,20 @@ function partition(rules: SyncRule[], attributes: Attributes, direction: 'inboun
 }
 
 const byPrecedence = (a: SyncRule, b: SyncRule) => a.precedence - b.precedence;
+
+/**
+ * The candidate rules of one direction, connector and source object type, in precedence order:
+ * the same for every object of that type, so chosen once per rule set (a batch evaluates
+ * thousands of objects against it). Keyed by the rules array, which a rule set never changes.
+ */
+const candidateCache = new WeakMap<SyncRule[], Map<string, SyncRule[]>>();
+function candidatesOf(rules: SyncRule[], key: string, choose: (r: SyncRule) => boolean): SyncRule[] {
+  let byKey = candidateCache.get(rules);
+  if (!byKey) candidateCache.set(rules, (byKey = new Map()));
+  let chosen = byKey.get(key);
+  if (!chosen) byKey.set(key, (chosen = rules.filter(choose).sort(byPrecedence)));
+  return chosen;
+}
 const applied = (r: SyncRule): AppliedRule => ({ name: r.name, linkType: r.linkType, precedence: r.precedence });
 
 export function evaluateInbound(
@@ -73,9 +87,8 @@ export function evaluateInbound(
   cs: { dn: string; objectType: string; attributes: Attributes },
   context: EvaluationContext,
 ): InboundResult {
-  const candidates = ruleSet.rules
-    .filter((r) => r.direction === 'inbound' && same(r.sourceObjectType, cs.objectType) && ruleMatchesConnector(ruleSet, r, connector))
-    .sort(byPrecedence);
+  const candidates = candidatesOf(ruleSet.rules, `inbound\u0000${ruleSet.entraConnector.toLowerCase()}\u0000${connector.toLowerCase()}\u0000${cs.objectType.toLowerCase()}`, (r) =>
+    r.direction === 'inbound' && same(r.sourceObjectType, cs.objectType) && ruleMatchesConnector(ruleSet, r, connector));
   const lookup = indexAttributes(cs.attributes);
   const { inScope, outOfScopeRules } = partition(candidates, cs.attributes, 'inbound', context, lookup);
   const provision = inScope.some((r) => r.linkType === 'Provision');
@@ -90,9 +103,8 @@ export function evaluateInbound(
 }
 
 export function evaluateOutbound(ruleSet: RuleSet, mv: { objectType: string; attributes: Attributes; dn?: string }, context: EvaluationContext): OutboundResult {
-  const candidates = ruleSet.rules
-    .filter((r) => r.direction === 'outbound' && r.connectorKind === 'entra' && same(r.sourceObjectType, mv.objectType))
-    .sort(byPrecedence);
+  const candidates = candidatesOf(ruleSet.rules, `outbound\u0000${mv.objectType.toLowerCase()}`, (r) =>
+    r.direction === 'outbound' && r.connectorKind === 'entra' && same(r.sourceObjectType, mv.objectType));
   const lookup = indexAttributes(mv.attributes);
   const { inScope, outOfScopeRules } = partition(candidates, mv.attributes, 'outbound', context, lookup);
   const provision = inScope.some((r) => r.linkType === 'Provision');

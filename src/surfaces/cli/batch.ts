@@ -29,12 +29,40 @@ function describe(error: SyncError): string {
   return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
 }
 
-/** Writes one JSON line, waiting when stdout is full (a slow reader must not grow memory). */
+/**
+ * JSON lines on stdout, gathered and written once per turn of the event loop (or per 64 KiB)
+ * rather than one write per object: a write to a pipe is a system call, and one per object
+ * cost a tenth of a batch's CPU. Waits when stdout is full (a slow reader must not grow memory).
+ */
+const FLUSH_BYTES = 64 * 1024;
+let pendingLines: string[] = [];
+let pendingBytes = 0;
+let flushScheduled = false;
+let drained: Promise<void> = Promise.resolve();
+
+function flushLines(): Promise<void> {
+  if (pendingLines.length) {
+    const chunk = pendingLines.join('');
+    pendingLines = [];
+    pendingBytes = 0;
+    if (!process.stdout.write(chunk)) drained = new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+  }
+  return drained;
+}
+
 function writeLine(value: unknown): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.stdout.write(`${JSON.stringify(value)}\n`)) resolve();
-    else process.stdout.once('drain', () => resolve());
-  });
+  const line = `${JSON.stringify(value)}\n`;
+  pendingLines.push(line);
+  pendingBytes += line.length;
+  if (pendingBytes >= FLUSH_BYTES) return flushLines();
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      void flushLines();
+    });
+  }
+  return drained;
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -186,6 +214,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     const label = args.export ? 'export' : 'staging';
     const run = passOptions(label, !args.export, true, true);
     const pass = await session.runBatch(prepared, run.options);
+    await flushLines();
     run.progress.stop();
     process.stderr.write(summaryLines(args.export ? 'Export batch' : 'Staging batch', pass));
     for (const failure of pass.reportFailures.slice(0, 1)) process.stderr.write(`Some object reports were not written: ${describe(failure)}`);
@@ -208,6 +237,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     if (pass.tally.byStatus.failure > 0) return 1;
     return reportFailed ? AFTER_RUN_FAILURE : 0;
   } finally {
+    await flushLines();
     interrupt.dispose();
     progressRef.stop();
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -291,6 +321,7 @@ async function runWhatIf(
     entries.push(entry);
     await writeLine(entry);
   }
+  await flushLines();
   const totals = whatIfTotals(entries, threshold);
   const o = totals.byOutcome;
   const lines = [
