@@ -81,7 +81,8 @@ export interface Emulator {
   faults(spec: FaultSpec | FaultSpec[]): void;
   clearFaults(): void;
   /** Every request the emulator received (method, path), control API excluded. */
-  requestLog(): { method: string; path: string; status: number }[];
+  /** Every request received; a $batch also says how many requests it carried (`innerRequests`). */
+  requestLog(): { method: string; path: string; status: number; innerRequests?: number }[];
   setTokenLifetime(seconds: number): void;
   /** Sign tokens with a new key, so every token issued so far is rejected with 401. */
   rotateSigningKey(): void;
@@ -149,7 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const graph = new GraphService(store, () => origin);
   const throttler = new Throttler(options.throttleScale ?? 1, options.throttleTimeScale ?? 1);
   let faultList: (FaultSpec & { remaining: number })[] = [];
-  const log: { method: string; path: string; status: number }[] = [];
+  const log: { method: string; path: string; status: number; innerRequests?: number }[] = [];
 
   const takeFaults = (method: string, urlPath: string, kinds: FaultSpec['kind'][]) => {
     const hits: FaultSpec[] = [];
@@ -283,9 +284,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       socket.destroy();
       return;
     }
+    let innerRequests: number | undefined;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}, text?: string) => {
       if (log.length >= 20_000) log.splice(0, 10_000); // long demo runs: keep the recent half
-      log.push({ method, path: urlPath, status });
+      log.push({ method, path: urlPath, status, ...(innerRequests !== undefined ? { innerRequests } : {}) });
       const common = {
         'request-id': requestId,
         'client-request-id': clientRequestId,
@@ -366,6 +368,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : String(v ?? '')]));
     if (callPath === '/$batch' && method === 'POST') {
+      const carried = (body as { requests?: unknown } | undefined)?.requests;
+      if (Array.isArray(carried)) innerRequests = carried.length;
       try {
         const result = runBatch(body, claims.roles, claims.appid, requestId, clientRequestId);
         return send(result.status, result.body);

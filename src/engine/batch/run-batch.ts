@@ -26,7 +26,12 @@ export interface BatchRunRequest {
    * more after every `limit` objects Graph did not throttle, halve on an object that met a 429
    * (Retry-After). Keeps an export inside the tenant's write budget without a fixed guess.
    */
-  adaptive?: { start: number; throttled(summary: ProvisioningObjectSummary): boolean };
+  adaptive?: {
+    start: number;
+    /** The limit never falls below this (default 1): e.g. one full JSON batch of writes. */
+    floor?: number;
+    throttled(summary: ProvisioningObjectSummary): boolean;
+  };
   /** Aborted: no new object starts; those in flight finish. */
   signal?: AbortSignal;
   onStart?(dn: string, index: number): void;
@@ -54,7 +59,7 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
   let done = 0;
   let cancelled = false;
   // The in-flight limit (AIMD when adaptive; otherwise fixed at the lane count).
-  let limit = request.adaptive ? Math.min(lanes, Math.max(1, request.adaptive.start)) : lanes;
+  let limit = request.adaptive ? Math.min(lanes, Math.max(1, request.adaptive.start, request.adaptive.floor ?? 1)) : lanes;
   let active = 0;
   const waiting: (() => void)[] = [];
   const acquire = async () => {
@@ -65,11 +70,18 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
     active--;
     if (waiting.length && active < Math.floor(limit)) waiting.shift()!();
   };
-  const adapt = (summary: ProvisioningObjectSummary) => {
+  const floor = Math.min(lanes, Math.max(1, Math.floor(request.adaptive?.floor ?? 1)));
+  // One decrease per throttling event: objects already in flight when the limit was halved
+  // met the same 429s (their writes share a $batch), so they do not halve it again.
+  let startedAtDecrease = 0;
+  const adapt = (summary: ProvisioningObjectSummary, startedAs: number) => {
     if (!request.adaptive) return;
     if (request.adaptive.throttled(summary)) {
-      limit = Math.max(1, limit / 2);
       throttledObjects++;
+      if (startedAs > startedAtDecrease) {
+        limit = Math.max(floor, limit / 2);
+        startedAtDecrease = next;
+      }
     } else {
       limit = Math.min(lanes, limit + 1 / Math.max(1, Math.floor(limit)));
     }
@@ -124,7 +136,7 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
       } catch (err) {
         summary = failedSummary(deps, dn, err, request.stagingMode);
       }
-      adapt(summary);
+      adapt(summary, target.index);
       release();
       done++;
       await deliver({ index: target.index, dn, summary });

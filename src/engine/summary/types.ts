@@ -83,6 +83,8 @@ export interface GraphRequestRecord {
   requestId?: string;
   clientRequestId?: string;
   retryAfterSeconds?: number;
+  /** An inner request of a JSON batch ($batch): Graph counted and throttled it on its own. */
+  inBatch?: boolean;
 }
 
 /** One scope clause of a rule that did not hold. */

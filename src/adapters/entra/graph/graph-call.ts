@@ -64,6 +64,11 @@ export class GraphCaller {
     return this.records.map((r) => ({ ...r }));
   }
 
+  /** Record one inner answer of a JSON batch (its $batch POST is recorded by the transport). */
+  recordInner(record: GraphRequestRecord): void {
+    this.records.push(record);
+  }
+
   /** One Graph call; every failure comes back as a catalog SyncError. */
   async call<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',

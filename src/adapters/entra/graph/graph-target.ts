@@ -14,6 +14,7 @@ import { parseRetryAfter, type RetryPolicy } from './transport';
 import { GraphCaller, type CallOptions } from './graph-call';
 import { sendBatch, type BatchAnswer, type BatchItem } from './json-batch';
 import { linkPath, readChanges } from './delta';
+import { WriteBatcher } from './write-batch';
 import type { TokenSource } from '../token-source';
 
 const collection: Record<EntraObjectKind, string> = { user: '/users', group: '/groups', contact: '/contacts' };
@@ -48,6 +49,8 @@ export class GraphEntraTarget implements EntraTarget {
   private syncFeatures?: { value: SyncFeatures; at: number };
   private readonly caller: GraphCaller;
   private readonly maxRetryWaitSeconds: number;
+  /** Creates and updates of objects in flight, coalesced into $batch requests of up to 20. */
+  private readonly writes: WriteBatcher;
 
   constructor(
     private readonly entra: EntraConfig,
@@ -57,6 +60,11 @@ export class GraphEntraTarget implements EntraTarget {
   ) {
     this.caller = new GraphCaller(entra, tokens, agent, policy);
     this.maxRetryWaitSeconds = this.caller.maxRetryWaitSeconds;
+    this.writes = new WriteBatcher(this.caller);
+  }
+
+  private write<T>(method: 'POST' | 'PATCH', path: string, options: CallOptions = {}): Promise<T> {
+    return this.writes.write<T>({ method, path, body: options.body, headers: options.headers, facts: options.facts });
   }
 
   private call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
@@ -279,7 +287,7 @@ export class GraphEntraTarget implements EntraTarget {
     const { passwordProfile: _p, ...sent } = body;
     try {
       if (kind === 'group' && sourceAnchor) return await this.upsertGroup(sourceAnchor, body, sent);
-      const created = await this.call<Record<string, unknown>>('POST', collection[kind], { body, facts });
+      const created = await this.write<Record<string, unknown>>('POST', collection[kind], { body, facts });
       return this.toObject(kind, { ...sent, ...created });
     } catch (err) {
       // The answer may be lost after Graph committed the create: look before anything else.
@@ -287,7 +295,7 @@ export class GraphEntraTarget implements EntraTarget {
       if (anchor && isAmbiguous(err)) {
         const found = await this.findByImmutableId('user', anchor);
         if (found) return found;
-        const created = await this.call<Record<string, unknown>>('POST', collection[kind], { body, facts });
+        const created = await this.write<Record<string, unknown>>('POST', collection[kind], { body, facts });
         return this.toObject(kind, { ...sent, ...created });
       }
       throw await this.explainConflict(err, kind, body);
@@ -301,7 +309,7 @@ export class GraphEntraTarget implements EntraTarget {
    */
   private async upsertGroup(sourceAnchor: string, body: Record<string, unknown>, sent: Record<string, unknown>): Promise<EntraObject> {
     const path = groupByUniqueName(sourceAnchor);
-    const upsert = () => this.call<Record<string, unknown> | undefined>('PATCH', path, { body, headers: { Prefer: 'create-if-missing' }, facts: { kind: 'group' } });
+    const upsert = () => this.write<Record<string, unknown> | undefined>('PATCH', path, { body, headers: { Prefer: 'create-if-missing' }, facts: { kind: 'group' } });
     let created: Record<string, unknown> | undefined;
     try {
       created = await upsert();
@@ -347,7 +355,7 @@ export class GraphEntraTarget implements EntraTarget {
   async update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void> {
     if (kind === 'contact') this.refuseContact('An update');
     if (Object.keys(properties).length === 0) return;
-    await this.call('PATCH', `${collection[kind]}/${encodeURIComponent(id)}`, {
+    await this.write('PATCH', `${collection[kind]}/${encodeURIComponent(id)}`, {
       body: properties,
       facts: { kind, id, userPrincipalName: typeof properties.userPrincipalName === 'string' ? properties.userPrincipalName : undefined },
     });

@@ -1,0 +1,148 @@
+// Writes of objects in flight coalesced into JSON batches (the reference's section 6): each
+// write waits a short window (or until 20 are queued), then the queue goes as one POST /$batch
+// of at most 20 requests and every inner answer goes back to its own write. Graph throttles
+// each inner request on its own: an inner 429 is sent again after its Retry-After (and no write
+// goes out before it), without failing the object, while the wait budget allows; other inner
+// errors map exactly as the same request alone would (errors.ts). A lone write goes as a plain
+// request, so a single-object sync looks as before.
+import { mapGraphError, parseGraphError, type CallFacts } from './errors';
+import type { GraphCaller } from './graph-call';
+import { parseRetryAfter } from './transport';
+import type { BatchAnswer } from './json-batch';
+
+/** Graph's limit of requests in one JSON batch. */
+export const writeBatchLimit = 20;
+
+export interface WriteRequest {
+  method: 'POST' | 'PATCH' | 'DELETE';
+  /** Path under /v1.0, as for GraphCaller.call (query already in it). */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  facts?: Partial<CallFacts>;
+}
+
+interface Queued {
+  request: WriteRequest;
+  /** Seconds this write has waited for Retry-After so far. */
+  waited: number;
+  /** Sends that met a 503/504 (idempotent writes only). */
+  unavailable: number;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+const maxUnavailableAttempts = 5;
+
+function retryAfterOf(answer: BatchAnswer): number | undefined {
+  const headers = answer.headers ?? {};
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'retry-after');
+  return parseRetryAfter(key ? headers[key] : undefined);
+}
+
+export class WriteBatcher {
+  private queue: Queued[] = [];
+  private timer?: ReturnType<typeof setTimeout>;
+  /** No write leaves before this time (ms, Date.now()): the latest Retry-After Graph gave. */
+  private notBefore = 0;
+  private sequence = 0;
+
+  constructor(private readonly caller: GraphCaller, private readonly windowMs = 5) {}
+
+  /** One write; resolves with Graph's answer body, rejects with a catalog SyncError. */
+  write<T>(request: WriteRequest): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue({ request, waited: 0, unavailable: 0, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  private enqueue(item: Queued): void {
+    this.queue.push(item);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) {
+      if (this.queue.length < writeBatchLimit || Date.now() < this.notBefore) return;
+      clearTimeout(this.timer);
+    }
+    const wait = Math.max(this.queue.length >= writeBatchLimit ? 0 : this.windowMs, this.notBefore - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, wait);
+  }
+
+  private async flush(): Promise<void> {
+    if (Date.now() < this.notBefore) {
+      this.schedule();
+      return;
+    }
+    const part = this.queue.splice(0, writeBatchLimit);
+    if (this.queue.length > 0) this.schedule();
+    if (part.length === 0) return;
+    if (part.length === 1) return this.sendAlone(part[0]!);
+    await this.sendBatch(part);
+  }
+
+  private async sendAlone(item: Queued): Promise<void> {
+    const { method, path, body, headers, facts } = item.request;
+    try {
+      item.resolve(await this.caller.call(method, path, { body, headers, facts }));
+    } catch (err) {
+      item.reject(err);
+    }
+  }
+
+  private async sendBatch(part: Queued[]): Promise<void> {
+    const ids = part.map(() => String(++this.sequence));
+    const requests = part.map((q, i) => ({
+      id: ids[i]!, method: q.request.method, url: q.request.path,
+      headers: { ...(q.request.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(q.request.headers ?? {}) },
+      ...(q.request.body !== undefined ? { body: q.request.body } : {}),
+    }));
+    const started = performance.now();
+    let answers: BatchAnswer[];
+    try {
+      answers = (await this.caller.call<{ responses: BatchAnswer[] }>('POST', '/$batch', { body: { requests } })).responses ?? [];
+    } catch (err) {
+      // The batch as a whole failed (network, time-out, 5xx): whether an inner write was
+      // committed is unknown, so each write gets the error its own request would have got
+      // (a create then looks before it sends again; graph-target.ts).
+      for (const q of part) q.reject(err);
+      return;
+    }
+    const duration = Math.round(performance.now() - started);
+    const byId = new Map(answers.map((a) => [String(a.id), a]));
+    part.forEach((q, i) => {
+      const answer = byId.get(ids[i]!);
+      const { method, path } = q.request;
+      if (!answer) {
+        q.reject(mapGraphError(parseGraphError(500, { error: { code: 'generalException', message: 'The $batch answer has no response for this request.' } }), this.facts(q)));
+        return;
+      }
+      const retryAfter = retryAfterOf(answer);
+      this.caller.recordInner({ method, path, status: answer.status, durationInMilliseconds: duration, inBatch: true, ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) });
+      if (answer.status < 400) {
+        q.resolve(answer.body);
+        return;
+      }
+      // 429: not processed, any method may go again. 503/504: only an idempotent write (a
+      // POST may have been committed: the caller looks it up first), as for a lone request.
+      const retriable = answer.status === 429 || ([503, 504].includes(answer.status) && method !== 'POST' && q.unavailable + 1 < maxUnavailableAttempts);
+      const wait = retryAfter ?? (answer.status === 429 ? 1 : 2 ** q.unavailable);
+      if (retriable && q.waited + wait <= this.caller.maxRetryWaitSeconds) {
+        if (answer.status !== 429) q.unavailable++;
+        q.waited += wait;
+        this.notBefore = Math.max(this.notBefore, Date.now() + wait * 1000);
+        this.enqueue(q);
+        return;
+      }
+      q.reject(mapGraphError(parseGraphError(answer.status, answer.body, { retryAfterSeconds: retryAfter }), this.facts(q)));
+    });
+  }
+
+  private facts(q: Queued): CallFacts {
+    return { method: q.request.method, path: q.request.path, maxRetryWaitSeconds: this.caller.maxRetryWaitSeconds, ...q.request.facts };
+  }
+}
