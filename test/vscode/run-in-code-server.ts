@@ -306,9 +306,13 @@ function checkExpectations(observed: PanelObservation, expect: NonNullable<Panel
 
 function checkPanel(observed: PanelObservation, request: PanelRequest): string[] {
   const problems: string[] = [];
+  const exportButton = (): string[] =>
+    request.exportOffered !== undefined && observed.buttons.includes('Run With Export') !== request.exportOffered
+      ? [`Run With Export ${request.exportOffered ? 'missing' : 'shown'} (offered only on a staging result in a trusted workspace)`]
+      : [];
   if (request.expect) {
     if (observed.phase !== 'finished') problems.push(`phase ${observed.phase}`);
-    return [...problems, ...checkExpectations(observed, request.expect)];
+    return [...problems, ...checkExpectations(observed, request.expect), ...exportButton()];
   }
   const want = ['Steps', 'Troubleshooting & Recommendation', 'Modified Properties', 'Summary'];
   if (JSON.stringify(observed.tabTitles.map((t) => t.replace(/\s*\d+$/, '').replace(/\s*!$/, ''))) !== JSON.stringify(want)) problems.push(`tab titles ${JSON.stringify(observed.tabTitles)}`);
@@ -323,10 +327,7 @@ function checkPanel(observed: PanelObservation, request: PanelRequest): string[]
   if (request.actionsOffered === false) {
     if (observed.buttons.length > 0) problems.push(`a read-only panel shows buttons ${JSON.stringify(observed.buttons)}`);
   } else for (const b of ['Open JSON', 'Save HTML Report', 'Run Again']) if (!observed.buttons.includes(b)) problems.push(`button ${b} missing`);
-  if (request.exportOffered !== undefined && observed.buttons.includes('Run With Export') !== request.exportOffered) {
-    problems.push(`Run With Export ${request.exportOffered ? 'missing' : 'shown'} (offered only on a staging result in a trusted workspace)`);
-  }
-  return problems;
+  return [...problems, ...exportButton()];
 }
 
 export async function runSuiteInCodeServer(options: HarnessOptions): Promise<HarnessResult> {

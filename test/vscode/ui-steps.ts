@@ -397,15 +397,19 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       const inToasts = page.locator('.notifications-toasts .notification-list-item', { hasText: step.text }).first();
       const inCenter = page.locator('.notifications-center .notification-list-item', { hasText: step.text }).first();
       const until = Date.now() + (step.timeoutMs ?? 30_000);
+      const center = page.locator('.notifications-center');
+      const toggleCenter = () => page.locator('[id="status.notifications"] a, [id="status.notifications"]').first().click({ timeout: 5000 }).catch(() => undefined);
       let toast: Locator | undefined;
       while (!toast) {
         if (await inToasts.isVisible()) toast = inToasts;
         else if (await inCenter.isVisible()) toast = inCenter;
         else {
           if (Date.now() > until) throw new Error(`no notification containing "${step.text}"`);
-          if (!(await page.locator('.notifications-center').isVisible())) {
-            await page.locator('[id="status.notifications"] a, [id="status.notifications"]').first().click({ timeout: 5000 }).catch(() => undefined);
-          }
+          // While the center is open, VS Code keeps the focused entry where it is and a new
+          // notification goes in above it, scrolled out of the (virtual) list: reopening the
+          // center shows the newest first. (Toasts do not show while the center is open.)
+          if (await center.isVisible()) await toggleCenter();
+          await toggleCenter();
           await page.waitForTimeout(500);
         }
       }
@@ -421,6 +425,8 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
           }
         }
       }
+      // Leave the center closed, so the next notification shows as a toast.
+      if (await center.isVisible()) await toggleCenter();
       break;
     }
     case 'statusBar': {

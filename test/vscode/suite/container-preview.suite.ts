@@ -2,6 +2,7 @@
 // without a mouse would: the tree (arrows), its context menu (Shift+F10), the results view
 // (Tab, typing, Enter). Screenshots in the dark theme, in high contrast and at 900 px wide.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -127,6 +128,14 @@ export function defineContainerPreviewTests({ config, page, logText, logMark, lo
   });
 
   page('What If… with a proposed configuration that excludes OU=Sales lists the DELETE of the exported user and checks the deletion threshold; the state folder is untouched', async () => {
+    // The exported user: in this window VS Code refuses the modal that confirms an export
+    // (extension tests), so the engineer exports Eva Green with the CLI on the same
+    // configuration and state folder, as Entra Connect's cmdlet does without -StagingMode.
+    const exported = await exportWithCli(config, config.dns.exportUser);
+    assert.equal(exported.status, 0, `the CLI export ran: ${exported.stderr}`);
+    const exportedSummary = JSON.parse(exported.stdout) as { provisioningStatusInfo: { status: string }; targetSystem: { details: { stagingMode: string } } };
+    assert.match(exportedSummary.provisioningStatusInfo.status, /^(success|warning)$/, exported.stdout.slice(0, 2000));
+    assert.equal(exportedSummary.targetSystem.details.stagingMode, 'False', 'the CLI exported');
     const current = JSON.parse(readFileSync(config.configFile, 'utf8')) as { activeDirectory: { partitions: { exclusions: string[] }[] }[] };
     current.activeDirectory[0]!.partitions[0]!.exclusions.push(config.dns.sales);
     const proposed = path.join(config.workspace, 'proposed', 'proposed.single-object-sync.json');
@@ -147,7 +156,7 @@ export function defineContainerPreviewTests({ config, page, logText, logMark, lo
     assert.match(String(view.scope), /proposed\.single-object-sync\.json/);
     const rows = view.rows as string[][];
     const eva = rows.find((r) => r[1] === 'Eva Green');
-    assert.ok(eva, 'Eva Green (exported earlier in this suite) is compared');
+    assert.ok(eva, 'Eva Green (exported above) is compared');
     assert.equal(eva[0], 'DELETE', 'leaving scope with a cloud object: Entra Connect deletes it');
     const alice = rows.find((r) => r[1] === 'Alice Wu');
     assert.equal(alice?.[0], 'No longer created', 'leaving scope without a cloud object: simply not created');
@@ -159,6 +168,35 @@ export function defineContainerPreviewTests({ config, page, logText, logMark, lo
     await logLine('the what-if was logged', /What-if of OU=Sales,.*\d+ DELETE/, mark);
     assert.deepEqual(snapshot(), before, 'the state folder is exactly as before (both runs used copies)');
     assert.doesNotMatch(logText().slice(mark), /Sync of .* started/, 'no single sync, no export ran');
+  });
+}
+
+/**
+ * Single Object Sync's CLI exporting one object with the suite's configuration and the
+ * extension's state folder; the secrets go through environment variables, never argv.
+ */
+function exportWithCli(config: SuiteConfig, dn: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const extension = vscode.extensions.getExtension('single-object-sync.single-object-sync');
+  assert.ok(extension, 'the extension under test');
+  const loaded = JSON.parse(readFileSync(config.configFile, 'utf8')) as { activeDirectory: Record<string, unknown>[]; entra: Record<string, unknown> };
+  loaded.activeDirectory = loaded.activeDirectory.map((c) => ({ ...c, passwordEnv: 'SOS_SUITE_AD_PASSWORD' }));
+  loaded.entra = { ...loaded.entra, clientSecretEnv: 'SOS_SUITE_ENTRA_CLIENT_SECRET' };
+  const cliConfig = path.join(config.workspace, 'cli', 'single-object-sync.json');
+  mkdirSync(path.dirname(cliConfig), { recursive: true });
+  writeFileSync(cliConfig, JSON.stringify(loaded, null, 2));
+  const args = [
+    path.join(extension.extensionPath, 'dist', 'cli.js'),
+    '--config', cliConfig,
+    '--state-dir', path.join(config.workspace, '.single-object-sync', 'state'),
+    '--no-html-report',
+    '--distinguished-name', dn,
+  ];
+  const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1', SOS_SUITE_AD_PASSWORD: config.adPassword, SOS_SUITE_ENTRA_CLIENT_SECRET: config.entraClientSecret };
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { encoding: 'utf8', timeout: 120_000, env }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ status, stdout, stderr: `${stderr}${error && status === null ? ` ${error.message}` : ''}` });
+    });
   });
 }
 

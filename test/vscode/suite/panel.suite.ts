@@ -41,6 +41,7 @@ export function definePanelSuite(): void {
       assert.ok(tab, 'the panel is titled by the object, the mode and the result');
       if (before > 0) assert.equal(reportTabs().length, before + 1, 'the earlier result keeps its own panel');
       const answer = await checkpoint('panel-failure', {
+        exportOffered: false, // a failed preview offers no Run With Export
         expect: {
           selectedTab: 'troubleshooting',
           title: 'Alice Wo \u00b7 Preview \u00b7 Failure',
