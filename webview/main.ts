@@ -86,6 +86,7 @@ function header(s: PanelState): HTMLElement {
 const actionLabels: Record<PanelAction, { label: string; testId: string; secondary: boolean }> = {
   openJson: { label: 'Open JSON', testId: 'open-json', secondary: false },
   saveHtmlReport: { label: 'Save HTML Report', testId: 'save-html', secondary: true },
+  compareWithEntra: { label: 'Compare with Microsoft Entra ID', testId: 'compare-with-entra', secondary: true },
   runAgain: { label: 'Run Again', testId: 'run-again', secondary: true },
   runWithExport: { label: 'Run With Export', testId: 'run-with-export', secondary: false },
 };

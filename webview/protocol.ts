@@ -36,7 +36,7 @@ export interface ErrorView {
 export type RenderedReport = ReportModel;
 
 /** The panel's buttons; each works only when the host offered it for the result shown. */
-export type PanelAction = 'openJson' | 'saveHtmlReport' | 'runAgain' | 'runWithExport';
+export type PanelAction = 'openJson' | 'saveHtmlReport' | 'compareWithEntra' | 'runAgain' | 'runWithExport';
 
 /**
  * What the host offers for the result shown: the actions, under a one-time random id that
@@ -85,7 +85,7 @@ export type WebviewMessage =
   /** "Preview this object" on a conflicting object; the host previews it only if its own result names that DN. */
   | { type: 'previewObject'; offer: string; distinguishedName: string };
 
-export const panelActions: readonly PanelAction[] = ['openJson', 'saveHtmlReport', 'runAgain', 'runWithExport'];
+export const panelActions: readonly PanelAction[] = ['openJson', 'saveHtmlReport', 'compareWithEntra', 'runAgain', 'runWithExport'];
 
 export function isPanelAction(type: string): type is PanelAction {
   return (panelActions as readonly string[]).includes(type);

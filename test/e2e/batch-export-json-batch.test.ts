@@ -71,7 +71,8 @@ describe('batch export through JSON batching', () => {
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
-  const results = (run: Run) => run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Summary);
+  // Complete lines only: a SIGKILL can cut the last line of a pipe write short.
+  const results = (run: Run) => run.stdout.slice(0, run.stdout.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Summary);
   const throttledFailures = (run: Run) => results(run).filter((r) => ['Throttled', 'ServiceUnavailable'].includes(r.provisioningStatusInfo.errorInformation?.errorCode ?? ''));
 
   test('writes go as $batch of at most 20, inner 429s are waited out, and a killed run converges', async () => {

@@ -27,7 +27,7 @@ export function renderedReport(context: vscode.ExtensionContext, summary: Provis
 
 /** The buttons a finished result offers: Run With Export only after a preview that may be exported. */
 export function resultActions(summary: ProvisioningObjectSummary): PanelAction[] {
-  const actions: PanelAction[] = ['openJson', 'saveHtmlReport', 'runAgain'];
+  const actions: PanelAction[] = ['openJson', 'saveHtmlReport', 'compareWithEntra', 'runAgain'];
   if (exportable(summary) && vscode.workspace.isTrusted) actions.push('runWithExport');
   return actions;
 }
@@ -55,6 +55,11 @@ export class PanelActionHandler implements PanelActions {
 
   async openJson(result: OfferedResult): Promise<void> {
     if (result.summary) await this.documents.open(result.summary, jsonColumn());
+  }
+
+  /** The diff editor: the object in the tenant now against it after this export (the result's own command). */
+  async compareWithEntra(result: OfferedResult): Promise<void> {
+    if (result.summary) await vscode.commands.executeCommand('singleObjectSync.compareWithEntra', result.summary.id);
   }
 
   async saveHtmlReport(result: OfferedResult): Promise<void> {

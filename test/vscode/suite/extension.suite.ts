@@ -492,6 +492,14 @@ export function defineSuite(): void {
       const html = readFileSync(file, 'utf8');
       assert.ok(html.includes(id), 'the report is the one shown');
       assert.ok(html.includes('Troubleshooting &amp; Recommendation'), 'the standalone report has its tabs');
+
+      // Compare with Microsoft Entra ID from the panel: the diff editor of this result.
+      await checkpoint('panel-compare', { click: 'Compare with Microsoft Entra ID' });
+      const diff = await eventually('a diff editor of the result after the click', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === resultScheme && t.input.original.path.includes(id)),
+      );
+      assert.match(diff.label, /Microsoft Entra ID now/);
+      await vscode.window.tabGroups.close(diff);
     });
 
     fullPage('Run With Export asks in a modal dialog: nothing is exported without it', async () => {
@@ -510,7 +518,7 @@ export function defineSuite(): void {
     fullPage('the panel acts only on what the host offered: forged webview messages export nothing', async () => {
       // The panel shows the preview: its four buttons are the host's offer.
       const [buttons] = await ui('offered', [{ do: 'panelButtons' }]);
-      assert.deepEqual(buttons!.buttons, ['Open JSON', 'Save HTML Report', 'Run Again', 'Run With Export']);
+      assert.deepEqual(buttons!.buttons, ['Open JSON', 'Save HTML Report', 'Compare with Microsoft Entra ID', 'Run Again', 'Run With Export']);
       markResults();
       const mark = logMark();
       const [, , , nothing] = await ui('forged', [

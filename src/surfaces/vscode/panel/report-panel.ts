@@ -38,6 +38,7 @@ export interface OfferedResult {
 export interface PanelActions {
   openJson(result: OfferedResult): Promise<void>;
   saveHtmlReport(result: OfferedResult): Promise<void>;
+  compareWithEntra(result: OfferedResult): Promise<void>;
   runAgain(result: OfferedResult): Promise<void>;
   runWithExport(result: OfferedResult): Promise<void>;
 }
