@@ -492,14 +492,6 @@ export function defineSuite(): void {
       const html = readFileSync(file, 'utf8');
       assert.ok(html.includes(id), 'the report is the one shown');
       assert.ok(html.includes('Troubleshooting &amp; Recommendation'), 'the standalone report has its tabs');
-
-      // Compare with Microsoft Entra ID from the panel: the diff editor of this result.
-      await checkpoint('panel-compare', { click: 'Compare with Microsoft Entra ID' });
-      const diff = await eventually('a diff editor of the result after the click', () =>
-        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === resultScheme && t.input.original.path.includes(id)),
-      );
-      assert.match(diff.label, /Microsoft Entra ID now/);
-      await vscode.window.tabGroups.close(diff);
     });
 
     fullPage('Run With Export asks in a modal dialog: nothing is exported without it', async () => {
