@@ -21,7 +21,7 @@ export interface ContainerSuiteContext {
 
 const previewItem = 'Preview Sync of Container (Staging Mode)';
 
-export function defineContainerPreviewTests({ config, page, logText, logMark, logLine }: ContainerSuiteContext): void {
+export function defineContainerPreviewTests({ config, logText, logMark, logLine }: ContainerSuiteContext): void {
   let n = 0;
   async function ui(name: string, steps: UiStep[]): Promise<Observed[]> {
     const answer = await checkpoint(`container-${name}-${++n}`, { ui: steps });
