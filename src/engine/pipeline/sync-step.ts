@@ -58,20 +58,40 @@ function sameText(attribute: string, a: readonly AttributeValue[] | undefined, b
   return left.length === right.length && left.every((v, i) => v === right[i]);
 }
 
-/** Unverified UPN suffixes become the initial domain (MOERA), as Microsoft Entra ID does. */
+/**
+ * The characters Microsoft Entra ID allows before the @ of a UPN (A-Z a-z 0-9 ' . - _ ! # ^ ~;
+ * no accented letters). With any other, or with a suffix that is not a verified domain, the
+ * cloud UPN is the MOERA (plan-connect-userprincipalname).
+ */
+const UPN_PREFIX = /^[A-Za-z0-9'.\-_!#^~]+$/;
+
+/** Unverified UPN suffixes and UPNs with invalid characters become the initial domain (MOERA), as Microsoft Entra ID does. */
 function applyUpnSuffixRule(facts: SyncFacts, desired: Record<string, AttributeValue[] | null>, notes: Record<string, string>): void {
   const upn = desired.userPrincipalName?.[0];
   if (facts.kind !== 'user' || typeof upn !== 'string' || !facts.tenant) return;
   const at = upn.lastIndexOf('@');
   const suffix = upn.slice(at + 1).toLowerCase();
   const verified = facts.tenant.domains.some((d) => d.isVerified && d.name.toLowerCase() === suffix);
-  if (verified) return;
+  const validPrefix = at > 0 && UPN_PREFIX.test(upn.slice(0, at));
+  if (verified && validPrefix) return;
   const initial = facts.tenant.domains.find((d) => d.isInitial)?.name;
   if (!initial) return;
-  const alias = cloudMailNickname(desired) ?? upn.slice(0, at);
+  // Microsoft Entra ID recalculates the UPN only when an update of the on-premises UPN is
+  // synchronized: a joined user keeps its MOERA while the on-premises UPN stays the same.
+  const cloudUpn = facts.target ? getValues(facts.entraImported ?? {}, 'userPrincipalName')?.[0] : undefined;
+  const lastSyncedUpn = getValues(facts.stored?.metaverse?.attributes ?? {}, 'userPrincipalName')?.[0];
+  if (typeof cloudUpn === 'string' && cloudUpn.toLowerCase().endsWith(`@${initial.toLowerCase()}`) && (lastSyncedUpn === undefined || lastSyncedUpn === upn)) {
+    desired.userPrincipalName = [cloudUpn];
+    notes.userPrincipalName = `Microsoft Entra ID keeps ${cloudUpn}: the on-premises UPN ${upn} ${validPrefix ? `has a suffix ('${suffix}') that is not a verified domain` : 'has characters a UPN may not have'}, and the UPN is recalculated only when the on-premises UPN changes.`;
+    return;
+  }
+  const alias = cloudMailNickname(desired) ?? (at > 0 ? upn.slice(0, at) : upn);
   const moera = `${String(alias)}@${initial}`;
   desired.userPrincipalName = [moera];
-  notes.userPrincipalName = `The UPN suffix '${suffix}' is not a verified domain of the tenant, so Microsoft Entra ID uses the initial domain: ${moera} (on-premises UPN ${upn}). Verify the domain to keep the on-premises UPN.`;
+  const why = validPrefix
+    ? `The UPN suffix '${suffix}' is not a verified domain of the tenant, so Microsoft Entra ID uses the initial domain: ${moera} (on-premises UPN ${upn}). Verify the domain to keep the on-premises UPN.`
+    : `The on-premises UPN ${upn} has characters Microsoft Entra ID does not allow in a UPN (only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @, no accented letters), so it uses the initial domain: ${moera}. Correct the on-premises UPN (IdFix finds these) to keep it.`;
+  notes.userPrincipalName = UPN_PREFIX.test(String(alias)) ? why : `${why} The mail nickname '${String(alias)}' has such characters too, so Microsoft Entra ID will refuse this UPN (IdentityDataValidationFailed).`;
 }
 
 /** Does any flow of the rule set read the clock (Now())? Then two evaluations may differ. */
