@@ -1,6 +1,6 @@
 // Step 9: inbound rules from the AD connector space into the metaverse, outbound rules from
 // the metaverse into the Entra connector space, and the pending export, with lineage.
-import { scopeErrors, SyncError } from '../errors';
+import { entraErrors, scopeErrors, SyncError } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
 import { getValues } from '../model/attributes';
 import { cloudMailNickname, evaluateInbound, evaluateOutbound, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
@@ -192,6 +192,33 @@ function applyQuarantine(facts: SyncFacts, desired: Record<string, AttributeValu
   }
 }
 
+/**
+ * Limits Microsoft Entra ID enforces at export (tshoot-connect-sync-errors, LargeObject): a hard
+ * limit of 15 certificates in userCertificate and userSMIMECertificate, and a size limit for the
+ * whole object that, with only the mandatory attributes and mail, lets a user hold up to 332
+ * proxy addresses ("approximately 300" is the safe rule). Over a limit, Entra Connect's export
+ * of the object fails, so the export is predicted to fail and nothing is written.
+ */
+const CERTIFICATE_LIMIT = 15;
+const PROXY_ADDRESS_MAXIMUM = 332;
+const PROXY_ADDRESS_SAFE = 300;
+function applySizeLimits(facts: SyncFacts, desired: Record<string, AttributeValue[] | null>, notes: Record<string, string>): void {
+  for (const attribute of ['userCertificate', 'userSMIMECertificate']) {
+    const count = desired[attribute]?.length ?? 0;
+    if (count > CERTIFICATE_LIMIT) {
+      facts.predictedExportError ??= new SyncError(entraErrors.LargeObject, { graphMessage: `${attribute} holds ${count} certificates; the hard limit is ${CERTIFICATE_LIMIT}. Remove expired or revoked certificates in Active Directory` });
+      notes[attribute] = `${count} certificates: over Microsoft Entra ID's hard limit of ${CERTIFICATE_LIMIT} (LargeObject).`;
+    }
+  }
+  const proxies = desired.proxyAddresses?.length ?? 0;
+  if (proxies > PROXY_ADDRESS_MAXIMUM) {
+    facts.predictedExportError ??= new SyncError(entraErrors.LargeObject, { graphMessage: `proxyAddresses holds ${proxies} addresses; even an object with only the mandatory attributes and mail holds at most ${PROXY_ADDRESS_MAXIMUM}. Remove outdated addresses (SMTP, X400, X500) in Active Directory` });
+    notes.proxyAddresses = [notes.proxyAddresses, `${proxies} addresses: over the ${PROXY_ADDRESS_MAXIMUM} an object can hold (LargeObject).`].filter(Boolean).join(' ');
+  } else if (proxies > PROXY_ADDRESS_SAFE) {
+    notes.proxyAddresses = [notes.proxyAddresses, `${proxies} addresses: near the object size limit (about ${PROXY_ADDRESS_SAFE} is safe; certificates, licenses and other attributes lower the maximum of ${PROXY_ADDRESS_MAXIMUM}), so the export may fail with LargeObject.`].filter(Boolean).join(' ');
+  }
+}
+
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const { ctx, cs, previousMv, inbound } = inboundOf(deps, facts);
   const outOfScopeRules = [...inbound.outOfScopeRules];
@@ -255,6 +282,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   const notes: Record<string, string> = {};
   applyUpnSuffixRule(facts, desired, notes);
   applyQuarantine(facts, desired, notes);
+  applySizeLimits(facts, desired, notes);
   const imported = facts.entraImported ?? {};
   const pending: Record<string, AttributeValue[] | null> = {};
   for (const [name, values] of Object.entries(desired)) {

@@ -1,8 +1,11 @@
-// How Microsoft Entra ID populates userPrincipalName (Microsoft Learn, "Microsoft Entra
+// What Microsoft Entra ID does with the data it is given, as Microsoft Learn documents it.
+// How it populates userPrincipalName (Microsoft Learn, "Microsoft Entra
 // UserPrincipalName population", plan-connect-userprincipalname): invalid characters in the
 // on-premises UPN invalidate it and the MOERA (<MailNickName>@<initial domain>) is used, as for
 // an unverified suffix; the allowed characters (A-Z a-z 0-9 ' . - _ ! # ^ ~) are kept; the UPN
-// is recalculated only when the on-premises UPN changes (scenarios 1-3 of that page). The AD
+// is recalculated only when the on-premises UPN changes (scenarios 1-3 of that page). And its
+// LargeObject limits (tshoot-connect-sync-errors): at most 15 certificates in userCertificate
+// and userSMIMECertificate (which flow for mail-enabled users: mailNickname set), and an object size that holds at most 332 proxy addresses. The AD
 // side is an LDIF snapshot with these users added; Graph is the emulator.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +20,7 @@ import { startEmulator } from '../graph-emulator';
 
 const sales = 'OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
 
-interface LdifUser { cn: string; upn: string; mailNickname?: string; proxy?: string; mail?: string }
+interface LdifUser { cn: string; upn: string; mailNickname?: string; proxy?: string | string[]; mail?: string; certificates?: number }
 function ldifUser(u: LdifUser, guid: Buffer): string {
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
   return [
@@ -26,13 +29,14 @@ function ldifUser(u: LdifUser, guid: Buffer): string {
     `userPrincipalName:: ${b64(u.upn)}`, 'userAccountControl: 512', `objectGUID:: ${guid.toString('base64')}`,
     `objectSid:: ${Buffer.concat([Buffer.from('010500000000000515000000f0e0f20d29f3cc3ae021c3a4', 'hex'), randomBytes(4)]).toString('base64')}`,
     ...(u.mailNickname ? [`mailNickname: ${u.mailNickname}`] : []),
-    ...(u.proxy ? [`proxyAddresses: ${u.proxy}`] : []),
+    ...[u.proxy ?? []].flat().map((p) => `proxyAddresses: ${p}`),
+    ...Array.from({ length: u.certificates ?? 0 }, (_, i) => `userCertificate:: ${Buffer.from(`0\x82 certificate ${i} of ${u.cn}`).toString('base64')}`),
     ...(u.mail ? [`mail: ${u.mail}`] : []),
     '',
   ].join('\n');
 }
 
-describe('userPrincipalName population (plan-connect-userprincipalname)', () => {
+describe('Microsoft Entra ID data rules: UPN population and object size limits', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let dir: string;
   const guids = new Map<string, Buffer>();
@@ -123,5 +127,32 @@ describe('userPrincipalName population (plan-connect-userprincipalname)', () => 
     assert.notEqual(s3.provisioningStatusInfo.status, 'failure', JSON.stringify(s3.provisioningStatusInfo));
     assert.deepEqual(exportedUpn(s3)?.value, ['user4@contoso.onmicrosoft.com']);
     assert.ok(cloudUser('user4'), 'the cloud UPN is now user4@contoso.onmicrosoft.com');
+  });
+
+  test('LargeObject: 16 certificates in userCertificate (hard limit 15) or 333 proxy addresses fail the export, staging says so first, nothing is written', async () => {
+    const cases: [LdifUser, RegExp][] = [
+      [{ cn: 'Many Certs', upn: 'many.certs@contoso.com', mailNickname: 'many.certs', certificates: 16 }, /userCertificate holds 16 certificates; the hard limit is 15/],
+      [{ cn: 'Many Proxies', upn: 'many.proxies@contoso.com', proxy: ['SMTP:many.proxies@contoso.com', ...Array.from({ length: 332 }, (_, i) => `smtp:alias${i}@contoso.com`)] }, /proxyAddresses holds 333 addresses/],
+    ];
+    for (const [user, why] of cases) {
+      const writes = emulator.writes().length;
+      const staged = await sync([user], user.cn, true);
+      assert.equal(staged.provisioningStatusInfo.status, 'failure', JSON.stringify(staged.provisioningStatusInfo));
+      assert.equal(staged.provisioningStatusInfo.errorInformation?.errorCode, 'LargeObject');
+      assert.match(staged.provisioningStatusInfo.errorInformation?.reason ?? '', why);
+      const exported = await sync([user], user.cn, false);
+      assert.equal(exported.provisioningStatusInfo.errorInformation?.errorCode, 'LargeObject');
+      assert.equal(emulator.writes().length, writes, `${user.cn}: nothing written`);
+      assert.equal(cloudUser(user.upn.split('@')[0]!), undefined);
+    }
+  });
+
+  test('at the limits (15 certificates, 332 proxy addresses) the export goes ahead; above about 300 addresses the report warns', async () => {
+    const user: LdifUser = { cn: 'At Limits', upn: 'at.limits@contoso.com', mailNickname: 'at.limits', certificates: 15, proxy: ['SMTP:at.limits@contoso.com', ...Array.from({ length: 331 }, (_, i) => `smtp:limit${i}@contoso.com`)] };
+    const exported = await sync([user], user.cn, false);
+    assert.notEqual(exported.provisioningStatusInfo.status, 'failure', JSON.stringify(exported.provisioningStatusInfo));
+    assert.ok(cloudUser('at.limits'), 'the user was created');
+    const step9 = exported.provisioningSteps.find((s) => s.stepNumber === 10)!;
+    assert.match(step9.attributes?.find((r) => r.name === 'proxyAddresses')?.note ?? '', /332 addresses: near the object size limit/);
   });
 });
