@@ -121,12 +121,26 @@ describe('Microsoft Entra ID data rules: UPN population and object size limits',
     assert.match(kept?.note ?? '', /recalculated only when the on-premises UPN changes/);
     assert.ok(!s2.modifiedProperties.some((m) => m.displayName === 'userPrincipalName'), 'no UPN change is exported');
     assert.equal(cloudUser('user1')?.userPrincipalName, 'user1@contoso.onmicrosoft.com');
+    assert.equal((cloudUser('user1') as unknown as { mailNickname: string }).mailNickname, 'user4', 'the MailNickName follows the on-premises mailNickname');
     // Scenario 3: the on-premises UPN changes: the MOERA is recalculated from the MailNickName.
     const third = { ...second, upn: 'user5@fabrikam.example' };
     const s3 = await sync([third], cn, false);
     assert.notEqual(s3.provisioningStatusInfo.status, 'failure', JSON.stringify(s3.provisioningStatusInfo));
     assert.deepEqual(exportedUpn(s3)?.value, ['user4@contoso.onmicrosoft.com']);
     assert.ok(cloudUser('user4'), 'the cloud UPN is now user4@contoso.onmicrosoft.com');
+  });
+
+  test('with no on-premises mailNickname an update keeps the cloud MailNickName: it is neither cleared nor listed as a change', async () => {
+    const cn = 'No Nickname';
+    const user = { cn, upn: 'no.nickname@contoso.com', proxy: 'SMTP:nick.first@contoso.com' };
+    const created = await sync([user], cn, false);
+    assert.notEqual(created.provisioningStatusInfo.status, 'failure', JSON.stringify(created.provisioningStatusInfo));
+    assert.equal((cloudUser('no.nickname') as unknown as { mailNickname: string }).mailNickname, 'nick.first', 'set at first sync from the primary SMTP prefix');
+    const updated = await sync([{ ...user, proxy: 'SMTP:nick.second@contoso.com' }], cn, false);
+    assert.notEqual(updated.provisioningStatusInfo.status, 'failure', JSON.stringify(updated.provisioningStatusInfo));
+    assert.ok(!updated.modifiedProperties.some((m) => m.displayName === 'alias' || m.displayName === 'mailNickname'), JSON.stringify(updated.modifiedProperties.map((m) => m.displayName)));
+    assert.doesNotMatch(updated.provisioningStatusInfo.errorInformation?.reason ?? '', /\balias\b/, 'no "cannot be written" for the mail nickname');
+    assert.equal((cloudUser('no.nickname') as unknown as { mailNickname: string }).mailNickname, 'nick.first', 'a new primary SMTP address does not change it (scenario 4)');
   });
 
   test('LargeObject: 16 certificates in userCertificate (hard limit 15) or 333 proxy addresses fail the export, staging says so first, nothing is written', async () => {

@@ -59,6 +59,19 @@ function sameText(attribute: string, a: readonly AttributeValue[] | undefined, b
 }
 
 /**
+ * Microsoft Entra ID sets a user's MailNickName at first sync and updates it only when the
+ * on-premises mailNickname changes (plan-connect-userprincipalname): with none on-premises,
+ * the cloud value stays; it is neither cleared nor recalculated.
+ */
+function applyMailNicknameRule(facts: SyncFacts, desired: Record<string, AttributeValue[] | null>, notes: Record<string, string>): void {
+  if (facts.kind !== 'user' || !facts.target || desired.alias?.length) return;
+  const cloud = getValues(facts.entraImported ?? {}, 'alias');
+  if (!cloud?.length) return;
+  desired.alias = cloud;
+  notes.alias = `Microsoft Entra ID keeps the mail nickname ${String(cloud[0])}: it changes only when an on-premises mailNickname is synchronized, and this object has none.`;
+}
+
+/**
  * The characters Microsoft Entra ID allows before the @ of a UPN (A-Z a-z 0-9 ' . - _ ! # ^ ~;
  * no accented letters). With any other, or with a suffix that is not a verified domain, the
  * cloud UPN is the MOERA (plan-connect-userprincipalname).
@@ -280,6 +293,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     desired[name] = flow.values && flow.values.length ? flow.values : null;
   }
   const notes: Record<string, string> = {};
+  applyMailNicknameRule(facts, desired, notes);
   applyUpnSuffixRule(facts, desired, notes);
   applyQuarantine(facts, desired, notes);
   applySizeLimits(facts, desired, notes);
