@@ -20,7 +20,7 @@ import { startEmulator } from '../graph-emulator';
 
 const sales = 'OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
 
-interface LdifUser { cn: string; upn: string; mailNickname?: string; proxy?: string | string[]; mail?: string; certificates?: number }
+interface LdifUser { cn: string; upn: string; mailNickname?: string; proxy?: string | string[]; mail?: string; certificates?: number; consistencyGuid?: Buffer }
 function ldifUser(u: LdifUser, guid: Buffer): string {
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
   return [
@@ -32,6 +32,7 @@ function ldifUser(u: LdifUser, guid: Buffer): string {
     ...[u.proxy ?? []].flat().map((p) => `proxyAddresses: ${p}`),
     ...Array.from({ length: u.certificates ?? 0 }, (_, i) => `userCertificate:: ${Buffer.from(`0\x82 certificate ${i} of ${u.cn}`).toString('base64')}`),
     ...(u.mail ? [`mail: ${u.mail}`] : []),
+    ...(u.consistencyGuid ? [`mS-DS-ConsistencyGuid:: ${u.consistencyGuid.toString('base64')}`] : []),
     '',
   ].join('\n');
 }
@@ -141,6 +142,25 @@ describe('Microsoft Entra ID data rules: UPN population and object size limits',
     assert.ok(!updated.modifiedProperties.some((m) => m.displayName === 'alias' || m.displayName === 'mailNickname'), JSON.stringify(updated.modifiedProperties.map((m) => m.displayName)));
     assert.doesNotMatch(updated.provisioningStatusInfo.errorInformation?.reason ?? '', /\balias\b/, 'no "cannot be written" for the mail nickname');
     assert.equal((cloudUser('no.nickname') as unknown as { mailNickname: string }).mailNickname, 'nick.first', 'a new primary SMTP address does not change it (scenario 4)');
+  });
+
+  test('with mS-DS-ConsistencyGuid as the anchor, a user without one is anchored on objectGUID and the result says Entra Connect writes it back to AD', async () => {
+    const configFile = path.join(dir, 'single-object-sync.json');
+    const original = await readFile(configFile, 'utf8');
+    await writeFile(configFile, JSON.stringify({ ...JSON.parse(original), sourceAnchor: 'mS-DS-ConsistencyGuid' }));
+    try {
+      const consistencyGuid = randomBytes(16);
+      const users: LdifUser[] = [{ cn: 'No Guid Yet', upn: 'no.guid@contoso.com' }, { cn: 'Has Guid', upn: 'has.guid@contoso.com', consistencyGuid }];
+      const without = await sync(users, 'No Guid Yet', true);
+      const step9 = without.provisioningSteps.find((s) => s.stepNumber === 9)!;
+      assert.match(step9.details.SourceAnchorWriteBack ?? '', /writes it back to mS-DS-ConsistencyGuid/);
+      assert.equal(without.provisioningSteps.find((s) => s.stepNumber === 7)!.details.SourceAnchor, guids.get('No Guid Yet')!.toString('base64'), 'anchored on objectGUID');
+      const withGuid = await sync(users, 'Has Guid', true);
+      assert.equal(withGuid.provisioningSteps.find((s) => s.stepNumber === 9)!.details.SourceAnchorWriteBack, undefined);
+      assert.equal(withGuid.provisioningSteps.find((s) => s.stepNumber === 7)!.details.SourceAnchor, consistencyGuid.toString('base64'), 'anchored on mS-DS-ConsistencyGuid');
+    } finally {
+      await writeFile(configFile, original);
+    }
   });
 
   test('LargeObject: 16 certificates in userCertificate (hard limit 15) or 333 proxy addresses fail the export, staging says so first, nothing is written', async () => {

@@ -232,6 +232,18 @@ function applySizeLimits(facts: SyncFacts, desired: Record<string, AttributeValu
   }
 }
 
+/**
+ * With mS-DS-ConsistencyGuid as the source anchor, a user that has none is anchored on its
+ * objectGUID and Entra Connect writes that value back to mS-DS-ConsistencyGuid ("Out to AD -
+ * User ImmutableId", plan-connect-design-concepts). This tool never writes to Active Directory:
+ * say so rather than leave the attribute's state unexplained.
+ */
+function consistencyGuidWriteBack(deps: SyncDependencies, facts: SyncFacts, attributes: Attributes): string | undefined {
+  if (facts.kind !== 'user' || deps.config.sourceAnchor.toLowerCase() !== 'ms-ds-consistencyguid') return undefined;
+  if (getValues(attributes, 'mS-DS-ConsistencyGuid')?.length) return undefined;
+  return `mS-DS-ConsistencyGuid is empty, so the source anchor is the objectGUID (${facts.objectGuid ?? ''}). The Entra Connect sync service writes it back to mS-DS-ConsistencyGuid ('Out to AD - User ImmutableId'); Single Object Sync does not write to Active Directory, so the attribute stays empty until the sync service exports to AD.`;
+}
+
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const { ctx, cs, previousMv, inbound } = inboundOf(deps, facts);
   const outOfScopeRules = [...inbound.outOfScopeRules];
@@ -308,6 +320,8 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   facts.exportNotes = notes;
   facts.outboundLineage = Object.fromEntries(Object.entries(outbound.attributes).map(([k, v]) => [k, lineageOf(v)]));
   details.EntraObjectType = outbound.targetObjectType ?? facts.kind ?? '';
+  const writeBack = consistencyGuidWriteBack(deps, facts, cs.attributes);
+  if (writeBack) details.SourceAnchorWriteBack = writeBack;
   details.PendingExport = `${Object.keys(pending).length} attribute(s) to ${facts.target ? 'update' : 'add'}`;
   return { status: 'success', details, attributes: mvRows, outOfScopeRules };
 }
