@@ -269,7 +269,7 @@ async function proposedConfigurationProblem(file: string, current: Session): Pro
     return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem: `it names tenant ${proposed.config.entra.tenantId}, the current configuration ${current.config.entra.tenantId}` });
   } catch (err) {
     if (!isSyncError(err)) throw err;
-    return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem: `${err.code}: ${err.reason.replace(/\.$/, '')}` });
+    return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem: `${err.code}: ${err.reason}` });
   }
 }
 
@@ -301,7 +301,7 @@ async function runWhatIf(
     cleanups.push(() => proposed.close());
   } catch (err) {
     if (!isSyncError(err)) throw err;
-    process.stderr.write(describe(new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedPath, problem: `${err.code}: ${err.reason.replace(/\.$/, '')}` }, { cause: err })));
+    process.stderr.write(describe(new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedPath, problem: `${err.code}: ${err.reason}` }, { cause: err })));
     return USAGE;
   }
   if (proposed.config.entra.tenantId !== current.config.entra.tenantId) {
