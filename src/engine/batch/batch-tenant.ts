@@ -43,8 +43,9 @@ export interface TenantRead {
 
 /**
  * Reads the tenant's users, groups and contacts once. With change tracking, users and groups
- * come from /users/delta and /groups/delta: in full the first time, then, from the kept
- * snapshot, only what changed (deleted objects removed). Contacts are listed in full.
+ * are read in full the first time (the adapter takes the delta link, then lists in pages of
+ * 999), then, from the kept snapshot, only what changed (deleted objects removed). Contacts are
+ * listed in full.
  */
 export async function readTenantIndex(entra: EntraTarget, previous?: TenantSnapshot): Promise<TenantRead> {
   if (!entra.listAll) throw new TypeError('this tenant adapter cannot list objects');

@@ -235,20 +235,24 @@ export class GraphEntraTarget implements EntraTarget {
    * lookups select, following @odata.nextLink: one request per 999 objects.
    */
   async listAll(kind: EntraObjectKind): Promise<EntraObject[]> {
-    const out: EntraObject[] = [];
+    return (await this.listPages(kind)).objects;
+  }
+
+  private async listPages(kind: EntraObjectKind): Promise<{ objects: EntraObject[]; requests: number }> {
+    const objects: EntraObject[] = [];
     type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string };
     let page = await this.call<Page>('GET', collection[kind], { query: { $select: selectFor[kind].join(','), $top: '999' } });
-    for (;;) {
-      for (const raw of page.value ?? []) out.push(this.toObject(kind, raw));
+    for (let requests = 1; ; requests++) {
+      for (const raw of page.value ?? []) objects.push(this.toObject(kind, raw));
       const next = page['@odata.nextLink'];
-      if (!next) return out;
+      if (!next) return { objects, requests };
       page = await this.call<Page>('GET', linkPath(next));
     }
   }
 
   /** Change tracking for the batch's tenant read (see delta.ts). */
   async readChanges(kind: 'user' | 'group', deltaLink?: string): Promise<TenantChanges> {
-    return readChanges((path, headers) => this.call('GET', path, headers ? { headers } : {}), kind, selectFor[kind], (raw) => this.toObject(kind, raw), deltaLink);
+    return readChanges((path, headers) => this.call('GET', path, headers ? { headers } : {}), () => this.listPages(kind), kind, selectFor[kind], (raw) => this.toObject(kind, raw), deltaLink);
   }
 
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */

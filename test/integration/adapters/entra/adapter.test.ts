@@ -10,6 +10,7 @@ import { isSyncError, type SyncError } from '../../../../src/engine/errors';
 import type { EntraTarget } from '../../../../src/engine/ports/entra-target';
 import { clearTokenCache, createEntraTarget } from '../../../../src/adapters/entra/index';
 import { startEmulator, type Emulator } from '../../../graph-emulator/index';
+import { applyChanges, readTenantIndex } from '../../../../src/engine/batch/batch-tenant';
 
 let emu: Emulator;
 let dir: string;
@@ -239,6 +240,82 @@ describe('operations', () => {
     const err = await syncError(target().removeMembers('gs', ['u1']));
     assert.equal(err.code, 'DirSyncMastered');
     assert.deepEqual(emu.state().members.gs, ['u1']);
+  });
+});
+
+describe('tenant read for a batch', () => {
+  const bulkUsers = (count: number) => Array.from({ length: count }, (_, i) => ({ id: `bulk-${i}`, userPrincipalName: `bulk${i}@contoso.com`, displayName: `Bulk ${i}`, onPremisesImmutableId: `Anchor${i}==` }));
+
+  test('a 5,000-user tenant is read in at most 20 Graph requests: the delta links as of now, then pages of 999', async () => {
+    emu.seed({ users: bulkUsers(5000), groups: Array.from({ length: 30 }, (_, i) => ({ id: `grp-${i}`, displayName: `Group ${i}`, mailEnabled: false, securityEnabled: true, mailNickname: `g${i}` })) });
+    const since = emu.requestLog().length;
+    const t = target();
+    await t.connect();
+    const read = await readTenantIndex(t);
+    const requests = emu.requestLog().slice(since);
+    console.log(`tenant read of 5,000 users + 30 groups: ${requests.length} requests incl. token, domains and features`);
+    assert.equal(read.index.users.length, 5000);
+    assert.equal(new Set(read.index.users.map((u) => u.id)).size, 5000, 'each user once');
+    assert.equal(read.index.groups.length, 30);
+    assert.equal(read.how, 'full');
+    assert.ok(requests.length <= 20, `${requests.length} requests: ${requests.map((r) => r.path.split('?')[0]).join(', ')}`);
+    const users = requests.filter((r) => r.path.startsWith('/v1.0/users'));
+    // Graph pages a delta at 200 users (25 requests for 5,000); a list at up to 999 (6).
+    assert.match(users[0]!.path, /^\/v1\.0\/users\/delta\?(?=.*\$select=).*\$deltatoken=latest/, 'the delta link is taken first');
+    assert.equal(users.length, 1 + Math.ceil(5000 / 999), users.map((r) => r.path).join(', '));
+    assert.ok(users.slice(1).every((r) => /^\/v1\.0\/users\?/.test(r.path) && /\$top=999|\$skiptoken=/.test(r.path)));
+    assert.match(read.snapshot!.users.deltaLink, /\/users\/delta\?\$deltatoken=/);
+    assert.doesNotMatch(read.snapshot!.users.deltaLink, /latest/);
+
+    // The next read from the kept links: one request per collection when nothing changed.
+    const next = emu.requestLog().length;
+    const again = await readTenantIndex(t, read.snapshot);
+    assert.equal(again.how, 'delta');
+    assert.equal(again.index.users.length, 5000);
+    assert.equal(emu.requestLog().slice(next).filter((r) => /^\/v1\.0\/(users|groups)\/delta/.test(r.path)).length, 2);
+  });
+
+  test('a change made while the list is read, to an object the list already passed, comes in the next round', async () => {
+    emu.seed({ users: bulkUsers(1200) });
+    const t = target();
+    // The second list page waits 1.5 s; meanwhile bulk-0, on the first page, is renamed.
+    emu.faults({ kind: 'latency', latencyMs: 1500, path: '$skiptoken=', method: 'GET' });
+    const reading = t.readChanges!('user');
+    const firstPageRead = async () => {
+      for (let i = 0; i < 200; i++) {
+        if (emu.requestLog().some((r) => r.path.startsWith('/v1.0/users?') && r.path.includes('$top=999') && r.status === 200)) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.fail('the first list page never came');
+    };
+    await firstPageRead();
+    emu.seed({ users: [{ id: 'bulk-0', userPrincipalName: 'bulk0@contoso.com', displayName: 'Renamed during the read', onPremisesImmutableId: 'Anchor0==' }] });
+    const first = await reading;
+    assert.equal(first.full, true);
+    assert.equal(first.changed.find((u) => u.id === 'bulk-0')?.properties.displayName, 'Bulk 0', 'the list read bulk-0 before the change');
+    const second = await t.readChanges!('user', first.deltaLink);
+    assert.deepEqual(second.changed.map((u) => u.id), ['bulk-0'], 'the link was taken before the list, so the change is in the next round');
+    const kept = applyChanges(first.changed, second.changed, second.removed);
+    assert.equal(kept.length, 1200);
+    assert.equal(kept.find((u) => u.id === 'bulk-0')?.properties.displayName, 'Renamed during the read');
+  });
+
+  test('a kept delta link answered 410 is read in full again: the latest link, then the list', async () => {
+    emu.seed({ users: bulkUsers(3) });
+    const t = target();
+    const first = await t.readChanges!('user');
+    emu.reset(); // forgets every state token, as an expired link
+    emu.seed({ users: bulkUsers(2) });
+    const since = emu.requestLog().length;
+    const again = await t.readChanges!('user', first.deltaLink);
+    assert.equal(again.restarted, true);
+    assert.equal(again.full, true);
+    assert.deepEqual(again.changed.map((u) => u.id).sort(), ['bulk-0', 'bulk-1']);
+    const users = emu.requestLog().slice(since).filter((r) => r.path.startsWith('/v1.0/users'));
+    assert.deepEqual(users.map((r) => r.status), [410, 200, 200]);
+    assert.match(users[0]!.path, /\$deltatoken=(?!latest)/);
+    assert.match(users[1]!.path, /^\/v1\.0\/users\/delta\?.*\$deltatoken=latest/);
+    assert.match(users[2]!.path, /^\/v1\.0\/users\?.*\$top=999/);
   });
 });
 
