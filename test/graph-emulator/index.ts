@@ -378,6 +378,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (Array.isArray(carried)) innerRequests = carried.length;
       try {
         const result = runBatch(body, claims.roles, claims.appid, requestId, clientRequestId);
+        if (lostAnswer?.kind === 'reset') {
+          // Every request inside ran; the connection drops before the answer arrives.
+          log.push({ method, path: urlPath, status: 0 });
+          (req.socket as Socket).destroy();
+          return;
+        }
+        if (lostAnswer) return sendError(faultError(lostAnswer));
         return send(result.status, result.body);
       } catch (err) {
         if (err instanceof GraphHttpError) return sendError(err);

@@ -71,8 +71,8 @@ export class GraphEntraTarget implements EntraTarget {
     return this.caller.call<T>(method, path, options);
   }
 
-  private batch(items: BatchItem[]): Promise<BatchAnswer[]> {
-    return sendBatch(this.caller, items);
+  private batch(items: BatchItem[], options: { idempotent?: boolean } = {}): Promise<BatchAnswer[]> {
+    return sendBatch(this.caller, items, options);
   }
 
   planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan {
@@ -223,7 +223,7 @@ export class GraphEntraTarget implements EntraTarget {
         if (a.status === 200) keep(kind, a.body);
         else if (deniedContacts(kind, a.status)) unchecked.add(contactsNote);
         else throw mapGraphError(parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) }), {
-          method: 'GET', path: part[Number(a.id) - 1]!.url, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
+          method: 'GET', path: part[Number(a.id) - 1]!.url, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
         });
       }
     }
@@ -394,13 +394,14 @@ export class GraphEntraTarget implements EntraTarget {
 
   /** Run membership changes as one batch; answers matching `alreadyDone` count as success. */
   private async memberBatch(groupId: string, items: BatchItem[], alreadyDone: RegExp): Promise<void> {
-    const answers = await this.batch(items);
+    // Safe to repeat as a whole: a member added or removed twice answers `alreadyDone`.
+    const answers = await this.batch(items, { idempotent: true });
     for (const a of answers) {
       if (a.status >= 200 && a.status < 300) continue;
       const facts = parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) });
       if ((a.status === 400 || a.status === 404) && (alreadyDone.test(facts.message) || (a.status === 404 && items[0]?.method === 'DELETE'))) continue;
       const item = items.find((i) => i.id === a.id)!;
-      throw mapGraphError(facts, { method: item.method, path: item.url, kind: 'group', id: groupId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
+      throw mapGraphError(facts, { method: item.method, path: item.url, kind: 'group', id: groupId, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
     }
   }
 }

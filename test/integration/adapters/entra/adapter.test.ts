@@ -319,6 +319,114 @@ describe('tenant read for a batch', () => {
   });
 });
 
+describe('a $batch that fails as a whole, and an expired token inside one', () => {
+  const seedList = () => emu.seed({ groups: [{ id: 'g-mail', displayName: 'List', mailEnabled: true, securityEnabled: false, mailNickname: 'list', proxyAddresses: ['SMTP:list@contoso.com'] }] });
+  const batchPosts = (t: EntraTarget) => t.requests().filter((r) => r.path === '/v1.0/$batch').map((r) => r.status);
+
+  test('a $batch of reads answered 503 as a whole is sent again after its Retry-After', async () => {
+    seedList();
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 503, retryAfterSeconds: 2, path: '/v1.0/$batch', count: 2 });
+    const { holders } = await t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] });
+    assert.deepEqual(holders.map((o) => o.id), ['g-mail']);
+    assert.deepEqual(waits, [2000, 2000]);
+    assert.deepEqual(batchPosts(t), [503, 503, 200]);
+  });
+
+  test('a $batch of reads answered 504 without Retry-After backs off 1, 2, 4, 8 s and then ends in ServiceUnavailable', async () => {
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 504, path: '/v1.0/$batch', count: -1 });
+    const err = await syncError(t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] }));
+    emu.clearFaults();
+    assert.equal(err.code, 'ServiceUnavailable');
+    assert.deepEqual(waits, [1000, 2000, 4000, 8000]);
+    assert.deepEqual(batchPosts(t), [504, 504, 504, 504, 504], 'five attempts, then it stops');
+  });
+
+  test('a $batch of creates answered 429 as a whole is sent again after its Retry-After: each user created once', async () => {
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 3, path: '/v1.0/$batch', count: 1 });
+    await Promise.all([
+      t.create('user', { displayName: 'B One', userPrincipalName: 'b1@contoso.com', onPremisesImmutableId: 'QjE=' }),
+      t.create('user', { displayName: 'B Two', userPrincipalName: 'b2@contoso.com', onPremisesImmutableId: 'QjI=' }),
+    ]);
+    assert.deepEqual(waits, [3000]);
+    assert.deepEqual(batchPosts(t), [429, 200]);
+    assert.deepEqual(emu.state().users.map((u) => u.userPrincipalName).sort(), ['b1@contoso.com', 'b2@contoso.com']);
+  });
+
+  test('a $batch of updates answered 503 as a whole is sent again (PATCH is idempotent)', async () => {
+    emu.seed({ users: [{ id: 'p1', userPrincipalName: 'p1@contoso.com', displayName: 'P1' }, { id: 'p2', userPrincipalName: 'p2@contoso.com', displayName: 'P2' }] });
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 503, retryAfterSeconds: 1, path: '/v1.0/$batch', count: 1 });
+    await Promise.all([t.update('user', 'p1', { department: 'One' }), t.update('user', 'p2', { department: 'Two' })]);
+    assert.deepEqual(batchPosts(t), [503, 200]);
+    assert.deepEqual(waits, [1000]);
+    assert.deepEqual(emu.state().users.map((u) => u.department), ['One', 'Two']);
+  });
+
+  test('a $batch holding a create, answered 503 after Graph committed it: the update goes again, the create is looked up by its anchor, not sent twice', async () => {
+    emu.seed({ users: [{ id: 'p1', userPrincipalName: 'p1@contoso.com', displayName: 'P1' }] });
+    const t = target({}, emu.clientSecret, { sleep: async () => undefined });
+    emu.faults({ kind: 'status', status: 503, retryAfterSeconds: 1, path: '/v1.0/$batch', count: 1, afterCommit: true });
+    const [, created] = await Promise.all([
+      t.update('user', 'p1', { department: 'Again' }),
+      t.create('user', { displayName: 'C One', userPrincipalName: 'c1@contoso.com', onPremisesImmutableId: 'QzE=' }),
+    ]);
+    assert.equal(batchPosts(t)[0], 503, 'the batch was not repeated blindly: it held a create');
+    assert.equal(emu.writes().filter((w) => w.method === 'POST' && w.path.startsWith('/v1.0/users')).length, 1, 'one create reached Graph');
+    assert.equal(emu.state().users.filter((u) => u.onPremisesImmutableId === 'QzE=').length, 1);
+    assert.equal(created.properties.userPrincipalName, 'c1@contoso.com');
+    assert.ok(t.requests().some((r) => r.method === 'GET' && /onPremisesImmutableId eq 'QzE='/.test(r.path)), 'looked up by anchor first');
+    assert.equal(emu.state().users.find((u) => u.id === 'p1')!.department, 'Again');
+  });
+
+  test('an inner 401 in a $batch of reads: a new token once, and only those requests go again', async () => {
+    seedList();
+    const t = target();
+    await t.connect();
+    const tokensBefore = identityCalls().length;
+    emu.faults({ kind: 'status', status: 401, path: '/v1.0/groups?', count: 1 });
+    const { holders } = await t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] });
+    assert.deepEqual(holders.map((o) => o.id), ['g-mail']);
+    assert.equal(identityCalls().length, tokensBefore + 1, 'a new token was requested');
+    const posts = emu.requestLog().filter((r) => r.path === '/v1.0/$batch');
+    assert.deepEqual(posts.map((r) => r.innerRequests), [4, 1], 'the second $batch carries only the refused request');
+  });
+
+  test('a second inner 401 ends in AuthenticationFailed naming the application', async () => {
+    seedList();
+    const t = target();
+    emu.faults({ kind: 'status', status: 401, path: '/v1.0/groups?', count: 2 });
+    const err = await syncError(t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] }));
+    assert.equal(err.code, 'AuthenticationFailed');
+    assert.equal(err.details.clientId, emu.clientId);
+    assert.equal(identityCalls().length, 2, 'one new token, not more');
+  });
+
+  test('an inner 401 in a $batch of writes: a new token once, the write goes again and succeeds', async () => {
+    emu.seed({ users: [{ id: 'p1', userPrincipalName: 'p1@contoso.com', displayName: 'P1' }, { id: 'p2', userPrincipalName: 'p2@contoso.com', displayName: 'P2' }] });
+    const t = target();
+    emu.faults({ kind: 'status', status: 401, path: '/v1.0/users/p2', method: 'PATCH', count: 1 });
+    await Promise.all([t.update('user', 'p1', { department: 'One' }), t.update('user', 'p2', { department: 'Two' })]);
+    assert.deepEqual(emu.state().users.map((u) => u.department), ['One', 'Two']);
+    assert.equal(identityCalls().length, 2);
+    // Both writes refused twice: the second $batch carries both again, and a second 401 ends it.
+    const second = await syncError((async () => {
+      emu.faults({ kind: 'status', status: 401, path: '/v1.0/users/p', method: 'PATCH', count: 4 });
+      await Promise.all([t.update('user', 'p1', { department: 'Uno' }), t.update('user', 'p2', { department: 'Dos' })]);
+    })());
+    assert.equal(second.code, 'AuthenticationFailed');
+    assert.equal(second.details.clientId, emu.clientId);
+    assert.deepEqual(emu.requestLog().filter((r) => r.path === '/v1.0/$batch').slice(-2).map((r) => r.innerRequests), [2, 2]);
+    assert.deepEqual(emu.state().users.map((u) => u.department), ['One', 'Two'], 'nothing written by the refused requests');
+  });
+});
+
 describe('throttling, unavailability and broken connections', () => {
   test('429 with Retry-After is honoured, then the call succeeds; the wait is recorded', async () => {
     const waits: number[] = [];
