@@ -215,6 +215,12 @@ export class BatchTenant implements EntraTarget {
     return { holders: [...found.values()].map((o) => copy(o)!), unchecked: [...unchecked] };
   }
 
+  /** From memory while the tenant read is current; otherwise one round trip through the adapter. */
+  async findByImmutableIdWithValueHolders(kind: EntraObjectKind, immutableId: string, query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<{ byAnchor: EntraObject | null; valueHolders: ValueHolders }> {
+    if (!this.lookups && this.inner.findByImmutableIdWithValueHolders) return this.inner.findByImmutableIdWithValueHolders(kind, immutableId, query);
+    return { byAnchor: await this.findByImmutableId(kind, immutableId), valueHolders: await this.findValueHolders(query) };
+  }
+
   adminRoles(userId: string): Promise<AdminRoles> {
     return this.inner.adminRoles(userId);
   }

@@ -177,6 +177,27 @@ describe('operations', () => {
     assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path}`), ['POST /v1.0/$batch']);
   });
 
+  test('the anchor lookup and the value holders in one $batch: the same answers as each alone', async () => {
+    emu.seed({
+      users: [
+        { id: 'u-self', userPrincipalName: 'self@contoso.com', displayName: 'Self', onPremisesImmutableId: 'U2VsZg==', proxyAddresses: ['SMTP:self@contoso.com'] },
+        { id: 'u-other', userPrincipalName: 'other@contoso.com', displayName: 'Other', proxyAddresses: ['SMTP:other@contoso.com', 'smtp:self@contoso.mail.onmicrosoft.com'] },
+      ],
+    });
+    const t = target();
+    const query = { userPrincipalName: 'self@contoso.com', smtpAddresses: ['self@contoso.com', 'self@contoso.mail.onmicrosoft.com'] };
+    const together = await t.findByImmutableIdWithValueHolders!('user', 'U2VsZg==', query);
+    assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path}`), ['POST /v1.0/$batch'], 'one round trip');
+    assert.equal(together.byAnchor?.id, 'u-self');
+    assert.deepEqual(together.valueHolders.holders.map((o) => o.id).sort(), ['u-other', 'u-self']);
+    assert.deepEqual(together.valueHolders, await t.findValueHolders(query));
+    assert.equal((await t.findByImmutableId('user', 'U2VsZg=='))?.id, 'u-self');
+    // A group is looked up by its uniqueName: not found inside the batch is null, as alone.
+    const group = await t.findByImmutableIdWithValueHolders!('group', 'R3JvdXA=', { smtpAddresses: ['nobody@contoso.com'] });
+    assert.equal(group.byAnchor, null);
+    assert.deepEqual(group.valueHolders.holders, []);
+  });
+
   test('duplicate UPN on create is AttributeValueMustBeUnique', async () => {
     emu.seed({ users: [{ id: 'cloud-1', userPrincipalName: 'dup@contoso.com', displayName: 'Cloud' }] });
     const err = await syncError(target().create('user', { displayName: 'Dup', userPrincipalName: 'dup@contoso.com' }));
