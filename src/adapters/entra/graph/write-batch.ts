@@ -42,8 +42,6 @@ interface Queued {
 
 const maxUnavailableAttempts = 5;
 
-const retryAfterOf = innerRetryAfter;
-
 /** A failure of the whole $batch after which its writes may or may not have been committed. */
 function ambiguousStatus(err: unknown): boolean {
   if (!(err instanceof SyncError)) return false;
@@ -145,7 +143,7 @@ export class WriteBatcher {
         q.reject(mapGraphError(parseGraphError(500, { error: { code: 'generalException', message: 'The $batch answer has no response for this request.' } }), this.facts(q)));
         return;
       }
-      const retryAfter = retryAfterOf(answer);
+      const retryAfter = innerRetryAfter(answer);
       this.caller.recordInner({ method, path, status: answer.status, durationInMilliseconds: duration, inBatch: true, ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) });
       if (answer.status < 400) {
         q.resolve(answer.body);
