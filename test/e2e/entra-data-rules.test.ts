@@ -163,6 +163,36 @@ describe('Microsoft Entra ID data rules: UPN population and object size limits',
     }
   });
 
+  test('SynchronizeUpnForManagedUsers off: a licensed managed user keeps its UPN (warning UpnChangeNotSynchronized, the rest exported); unlicensed, or with the feature on, the UPN changes', async () => {
+    const licensed = { cn: 'Licensed User', upn: 'licensed.new@contoso.com', licenses: [{ skuId: 'c7df2760-2c81-4ef7-b578-5b5392b571df', disabledPlans: [] }] };
+    const unlicensed = { cn: 'Unlicensed User', upn: 'unlicensed.new@contoso.com', licenses: [] };
+    for (const u of [licensed, unlicensed]) {
+      guids.set(u.cn, randomBytes(16));
+      const old = u.upn.replace('.new@', '.old@');
+      emulator.seed({ users: [{ displayName: u.cn, userPrincipalName: old, mailNickname: old.split('@')[0], accountEnabled: true, onPremisesImmutableId: guids.get(u.cn)!.toString('base64'), assignedLicenses: u.licenses }] });
+    }
+    emulator.seed({ syncFeatures: { synchronizeUpnForManagedUsersEnabled: false } });
+    try {
+      const held = await sync([{ cn: licensed.cn, upn: licensed.upn, proxy: 'SMTP:licensed.new@contoso.com' }], licensed.cn, false);
+      assert.equal(held.provisioningStatusInfo.status, 'warning', JSON.stringify(held.provisioningStatusInfo));
+      assert.equal(held.provisioningStatusInfo.errorInformation?.errorCode, 'UpnChangeNotSynchronized');
+      assert.match(held.provisioningStatusInfo.errorInformation?.reason ?? '', /licensed\.old@contoso\.com -> licensed\.new@contoso\.com/);
+      assert.match(held.provisioningStatusInfo.errorInformation?.recommendedAction ?? '', /SynchronizeUpnForManagedUsersEnabled/);
+      assert.ok(!held.modifiedProperties.some((m) => m.displayName === 'userPrincipalName'), 'no UPN change exported');
+      assert.ok(cloudUser('licensed.old'), 'the cloud UPN stayed');
+      const step10 = held.provisioningSteps.find((st) => st.stepNumber === 10)!;
+      assert.notEqual(step10.status, 'failure', 'the export of the rest went ahead (here nothing else Graph can write differs: RedundantExport)');
+      const free = await sync([{ cn: unlicensed.cn, upn: unlicensed.upn }], unlicensed.cn, false);
+      assert.notEqual(free.provisioningStatusInfo.errorInformation?.errorCode, 'UpnChangeNotSynchronized');
+      assert.ok(cloudUser('unlicensed.new'), 'an unlicensed user\'s UPN changes');
+    } finally {
+      emulator.seed({ syncFeatures: { synchronizeUpnForManagedUsersEnabled: true } });
+    }
+    const applied = await sync([{ cn: licensed.cn, upn: licensed.upn, proxy: 'SMTP:licensed.new@contoso.com' }], licensed.cn, false);
+    assert.notEqual(applied.provisioningStatusInfo.errorInformation?.errorCode, 'UpnChangeNotSynchronized');
+    assert.ok(cloudUser('licensed.new'), 'with the feature on the UPN changes');
+  });
+
   test('LargeObject: 16 certificates in userCertificate (hard limit 15) or 333 proxy addresses fail the export, staging says so first, nothing is written', async () => {
     const cases: [LdifUser, RegExp][] = [
       [{ cn: 'Many Certs', upn: 'many.certs@contoso.com', mailNickname: 'many.certs', certificates: 16 }, /userCertificate holds 16 certificates; the hard limit is 15/],

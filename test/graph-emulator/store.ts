@@ -34,16 +34,18 @@ export interface SyncFeatures {
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
   blockSoftMatchEnabled: boolean;
   softMatchOnUpnEnabled: boolean;
+  synchronizeUpnForManagedUsersEnabled: boolean;
   quarantineUponProxyAddressesConflictEnabled: boolean;
   quarantineUponUpnConflictEnabled: boolean;
   passwordSyncEnabled: boolean;
 }
 
-/** Documented defaults: matching allowed, soft match on UPN on, duplicate attribute resiliency on. */
+/** Documented defaults: matching allowed, soft match on UPN on, UPN updates of managed users on (new directories), duplicate attribute resiliency on. */
 export const defaultSyncFeatures: SyncFeatures = {
   blockCloudObjectTakeoverThroughHardMatchEnabled: false,
   blockSoftMatchEnabled: false,
   softMatchOnUpnEnabled: true,
+  synchronizeUpnForManagedUsersEnabled: true,
   quarantineUponProxyAddressesConflictEnabled: true,
   quarantineUponUpnConflictEnabled: true,
   passwordSyncEnabled: false,

@@ -1,6 +1,6 @@
 // Step 9: inbound rules from the AD connector space into the metaverse, outbound rules from
 // the metaverse into the Entra connector space, and the pending export, with lineage.
-import { entraErrors, scopeErrors, SyncError } from '../errors';
+import { entraErrors, scopeErrors, SyncError, syncErrors } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
 import { getValues } from '../model/attributes';
 import { cloudMailNickname, evaluateInbound, evaluateOutbound, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
@@ -206,6 +206,26 @@ function applyQuarantine(facts: SyncFacts, desired: Record<string, AttributeValu
 }
 
 /**
+ * Microsoft Entra ID applies a synchronized UPN change of a licensed user in a managed domain
+ * only when the tenant's SynchronizeUpnForManagedUsers feature is on (federated users' changes
+ * are applied since March 2019; how-to-connect-syncservice-features). Otherwise the cloud UPN
+ * stays and the rest of the object is exported: the export keeps it, and the step says why.
+ */
+function holdUpnChange(facts: SyncFacts, desired: Record<string, AttributeValue[] | null>, notes: Record<string, string>): SyncError | undefined {
+  if (facts.kind !== 'user' || !facts.target || !facts.tenant || facts.tenant.syncFeatures.synchronizeUpnForManagedUsersEnabled) return undefined;
+  const wanted = desired.userPrincipalName?.[0];
+  const cloud = facts.target.properties.userPrincipalName;
+  if (typeof wanted !== 'string' || typeof cloud !== 'string' || wanted.toLowerCase() === cloud.toLowerCase()) return undefined;
+  const licenses = Array.isArray(facts.target.properties.assignedLicenses) ? facts.target.properties.assignedLicenses.length : 0;
+  if (licenses === 0) return undefined;
+  const domain = cloud.slice(cloud.lastIndexOf('@') + 1).toLowerCase();
+  if (facts.tenant.domains.find((d) => d.name.toLowerCase() === domain)?.authenticationType === 'Federated') return undefined;
+  desired.userPrincipalName = [cloud];
+  notes.userPrincipalName = `Kept: Microsoft Entra ID does not apply the change to ${wanted} for a licensed user in a managed domain while SynchronizeUpnForManagedUsers is off.`;
+  return new SyncError(syncErrors.UpnChangeNotSynchronized, { current: cloud, desired: wanted, licenses });
+}
+
+/**
  * Limits Microsoft Entra ID enforces at export (tshoot-connect-sync-errors, LargeObject): a hard
  * limit of 15 certificates in userCertificate and userSMIMECertificate, and a size limit for the
  * whole object that, with only the mandatory attributes and mail, lets a user hold up to 332
@@ -309,6 +329,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   applyUpnSuffixRule(facts, desired, notes);
   applyQuarantine(facts, desired, notes);
   applySizeLimits(facts, desired, notes);
+  const upnHeld = holdUpnChange(facts, desired, notes);
   const imported = facts.entraImported ?? {};
   const pending: Record<string, AttributeValue[] | null> = {};
   for (const [name, values] of Object.entries(desired)) {
@@ -323,5 +344,6 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   const writeBack = consistencyGuidWriteBack(deps, facts, cs.attributes);
   if (writeBack) details.SourceAnchorWriteBack = writeBack;
   details.PendingExport = `${Object.keys(pending).length} attribute(s) to ${facts.target ? 'update' : 'add'}`;
-  return { status: 'success', details, attributes: mvRows, outOfScopeRules };
+  if (upnHeld) details.UserPrincipalName = upnHeld.reason;
+  return upnHeld ? { status: 'warning', details, attributes: mvRows, outOfScopeRules, error: upnHeld } : { status: 'success', details, attributes: mvRows, outOfScopeRules };
 }

@@ -28,6 +28,8 @@ export interface SyncFeatures {
   blockSoftMatchEnabled: boolean;
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
   softMatchOnUpnEnabled: boolean;
+  /** Whether the sync service applies UPN changes of licensed users in managed domains. */
+  synchronizeUpnForManagedUsersEnabled: boolean;
   source: 'tenant' | 'defaults';
   /** Why the tenant's own values could not be read (permission, error). */
   unreadableReason?: string;
@@ -46,6 +48,8 @@ export const defaultSyncFeatures: Omit<SyncFeatures, 'source' | 'unreadableReaso
   blockSoftMatchEnabled: false,
   blockCloudObjectTakeoverThroughHardMatchEnabled: false,
   softMatchOnUpnEnabled: true,
+  // "on by default for newly created Microsoft Entra directories" (how-to-connect-syncservice-features)
+  synchronizeUpnForManagedUsersEnabled: true,
 };
 
 /** Objects holding a value; `unchecked` names what the app may not read (e.g. contacts without OrgContact.Read.All). */

@@ -264,6 +264,8 @@ export const selectFor: Record<EntraObjectKind, string[]> = {
     'id', ...new Set(Object.values(userAttributeMap).filter((m) => m.shape !== 'extension').map((m) => m.graph)), 'onPremisesExtensionAttributes',
     'proxyAddresses', 'onPremisesSecurityIdentifier', 'onPremisesUserPrincipalName', 'onPremisesSamAccountName', 'onPremisesSyncEnabled',
     'onPremisesDomainName', 'onPremisesDistinguishedName', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
+    // Licensed users in managed domains keep their UPN when SynchronizeUpnForManagedUsers is off.
+    'assignedLicenses',
   ],
   group: [
     'id', 'displayName', 'description', 'mailNickname', 'mail', 'mailEnabled', 'securityEnabled', 'groupTypes', 'proxyAddresses',

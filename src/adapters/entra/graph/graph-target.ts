@@ -124,11 +124,12 @@ export class GraphEntraTarget implements EntraTarget {
     try {
       const answer = await this.call<{ value: { features?: Record<string, unknown> }[] }>('GET', '/directory/onPremisesSynchronization');
       const features = answer.value[0]?.features ?? {};
-      const flag = (name: 'blockSoftMatchEnabled' | 'blockCloudObjectTakeoverThroughHardMatchEnabled' | 'softMatchOnUpnEnabled') => (typeof features[name] === 'boolean' ? (features[name] as boolean) : defaultSyncFeatures[name]);
+      const flag = (name: keyof typeof defaultSyncFeatures) => (typeof features[name] === 'boolean' ? (features[name] as boolean) : defaultSyncFeatures[name]);
       return {
         blockSoftMatchEnabled: flag('blockSoftMatchEnabled'),
         blockCloudObjectTakeoverThroughHardMatchEnabled: flag('blockCloudObjectTakeoverThroughHardMatchEnabled'),
         softMatchOnUpnEnabled: flag('softMatchOnUpnEnabled'),
+        synchronizeUpnForManagedUsersEnabled: flag('synchronizeUpnForManagedUsersEnabled'),
         source: 'tenant',
       };
     } catch (err) {

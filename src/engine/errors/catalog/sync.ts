@@ -59,6 +59,14 @@ export const syncErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  UpnChangeNotSynchronized: {
+    code: 'UpnChangeNotSynchronized',
+    reason: 'Microsoft Entra ID does not apply this userPrincipalName change ({current} -> {desired}): the user has {licenses} license(s) assigned, is in a managed domain, and the tenant feature SynchronizeUpnForManagedUsers is off. The rest of the object is exported.',
+    recommendedAction: 'Enable the feature (it cannot be disabled again): Update-MgDirectoryOnPremiseSynchronization -OnPremisesDirectorySynchronizationId <tenant id> -Features @{ SynchronizeUpnForManagedUsersEnabled = "true" } (permission OnPremDirectorySynchronization.ReadWrite.All). Existing UPNs stay as they are: after enabling it, change the on-premises UPN again so the next sync carries it.',
+    documentationUrl: `${learn}/how-to-connect-syncservice-features#synchronize-userprincipalname-updates`,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   ExportNotComplete: {
     code: 'ExportNotComplete',
     reason: 'The object was exported, but {count} attribute(s) cannot be written through Microsoft Graph: {attributes}.',
