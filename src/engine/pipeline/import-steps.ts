@@ -70,7 +70,7 @@ export async function importFromActiveDirectoryStep(deps: SyncDependencies, fact
 }
 
 function describeFeatures(f: SyncFeatures): string {
-  const flags = `BlockSoftMatchEnabled=${f.blockSoftMatchEnabled}, BlockCloudObjectTakeoverThroughHardMatchEnabled=${f.blockCloudObjectTakeoverThroughHardMatchEnabled}, SoftMatchOnUpnEnabled=${f.softMatchOnUpnEnabled}`;
+  const flags = `BlockSoftMatchEnabled=${f.blockSoftMatchEnabled}, BlockCloudObjectTakeoverThroughHardMatchEnabled=${f.blockCloudObjectTakeoverThroughHardMatchEnabled}, SoftMatchOnUpnEnabled=${f.softMatchOnUpnEnabled}, SynchronizeUpnForManagedUsersEnabled=${f.synchronizeUpnForManagedUsersEnabled}`;
   return f.source === 'tenant' ? `${flags} (read from the tenant)` : `${flags} (the documented defaults, assumed: ${f.unreadableReason ?? 'not read'})`;
 }
 

@@ -79,6 +79,7 @@ function syncFeatureDetails(f: SyncFeatures): Record<string, string> {
     BlockSoftMatchEnabled: String(f.blockSoftMatchEnabled),
     BlockCloudObjectTakeoverThroughHardMatchEnabled: String(f.blockCloudObjectTakeoverThroughHardMatchEnabled),
     SoftMatchOnUpnEnabled: String(f.softMatchOnUpnEnabled),
+    SynchronizeUpnForManagedUsersEnabled: String(f.synchronizeUpnForManagedUsersEnabled),
     SyncFeaturesSource: f.source === 'tenant'
       ? 'GET /directory/onPremisesSynchronization'
       : `Assumed defaults: ${f.unreadableReason ?? 'not read'}. Grant OnPremDirectorySynchronization.Read.All to read the tenant's own values.`,
