@@ -6,7 +6,7 @@
 // Least privilege: a preview with only the read permissions makes no write; an export with
 // them fails with a 403 that names the permission to grant.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,7 @@ describe('device code sign-in (CLI)', () => {
   };
 
   /** Runs the CLI; when it prints a code, `onCode` acts as the user would. */
-  const runCli = (args: string[], onCode?: (url: string, code: string) => Promise<void>): Promise<Run> =>
+  const runCli = (args: string[], onCode?: (url: string, code: string, child: ChildProcess) => Promise<void>): Promise<Run> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [cli, ...args], {
         cwd: dir,
@@ -67,7 +67,7 @@ describe('device code sign-in (CLI)', () => {
             reject(new Error(`the CLI asked for a sign-in: ${stderr}`));
             return;
           }
-          onCode(shown[1]!, shown[2]!).catch(reject);
+          onCode(shown[1]!, shown[2]!, child).catch(reject);
         }
       });
       child.on('exit', (code) => resolve({ code, stdout, stderr, argv: child.spawnargs }));
@@ -157,6 +157,25 @@ describe('device code sign-in (CLI)', () => {
     let files: string[] = [];
     try {
       files = readdirSync(stateDir);
+    } catch {
+      // no state folder at all is fine
+    }
+    assert.ok(!files.some((f) => f.startsWith('entra-token-cache-')), files.join(', '));
+  });
+
+  test('Ctrl+C while the code waits cancels the sign-in: the run ends with SignInNotCompleted (cancelled), exit 130, no token kept', async () => {
+    const config = await writeConfig('cancelled', emulator.clientId);
+    const run = await runCli(['--distinguished-name', previewed, '--staging-mode', '--no-html-report', '--config', config], async (_url, _code, child) => {
+      child.kill('SIGINT');
+    });
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /SIGINT received/);
+    const info = parseSummary(run.stdout).provisioningStatusInfo.errorInformation;
+    assert.equal(info?.errorCode, 'SignInNotCompleted', 'the wait itself was cancelled, not cut off by the grace period (that prints no result)');
+    assert.match(info?.reason ?? '', /cancelled before the code was entered/);
+    let files: string[] = [];
+    try {
+      files = readdirSync(path.join(dir, 'state-cancelled'));
     } catch {
       // no state folder at all is fine
     }

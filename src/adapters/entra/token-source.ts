@@ -9,7 +9,7 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   ConfidentialClientApplication, InteractionRequiredAuthError, PublicClientApplication,
-  type ICachePlugin, type INetworkModule, type NetworkRequestOptions, type NetworkResponse, type TokenCacheContext,
+  type DeviceCodeRequest, type ICachePlugin, type INetworkModule, type NetworkRequestOptions, type NetworkResponse, type TokenCacheContext,
 } from '@azure/msal-node';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { entraAuthMode, type DelegatedSignIn, type EntraConfig } from '../../engine/model/config';
@@ -309,20 +309,24 @@ export class TokenSource {
     }
     const listeners: ((signedIn: boolean) => void)[] = [];
     let signedIn = false;
+    // msal polls while request.cancel is false and reads it before every poll.
+    const request: DeviceCodeRequest = {
+      scopes,
+      cancel: false,
+      deviceCodeCallback: (response) => {
+        if (!response.userCode) return; // the device code endpoint refused (read below)
+        this.signIn!.showDeviceCode({
+          userCode: response.userCode,
+          verificationUri: response.verificationUri,
+          message: response.message,
+          expiresInSeconds: response.expiresIn,
+          onDone: (listener) => listeners.push(listener),
+          cancel: () => { request.cancel = true; },
+        });
+      },
+    };
     try {
-      const result = await app.acquireTokenByDeviceCode({
-        scopes,
-        deviceCodeCallback: (response) => {
-          if (!response.userCode) return; // the device code endpoint refused (read below)
-          this.signIn!.showDeviceCode({
-            userCode: response.userCode,
-            verificationUri: response.verificationUri,
-            message: response.message,
-            expiresInSeconds: response.expiresIn,
-            onDone: (listener) => listeners.push(listener),
-          });
-        },
-      });
+      const result = await app.acquireTokenByDeviceCode(request);
       signedIn = Boolean(result?.accessToken);
       return result?.accessToken;
     } catch (err) {
@@ -332,6 +336,7 @@ export class TokenSource {
       const detail = /7000218/.test(text) ? 'the app registration does not allow public client flows (AADSTS7000218): turn on "Allow public client flows" under Authentication, or use a client secret or certificate.'
         : /65001/.test(text) ? 'no one has consented to the app\'s delegated Microsoft Graph permissions (AADSTS65001): an administrator grants admin consent under API permissions.'
         : /authorization_declined/.test(text) ? 'the sign-in was declined on the verification page.'
+        : /device_code_polling_cancelled/.test(text) ? 'the sign-in was cancelled before the code was entered.'
         : /expired_token|device_code_expired|expired/i.test(text) ? 'the code expired before anyone signed in with it.'
         : /bad_verification_code/.test(text) ? 'the identity platform no longer recognizes the code.'
         : undefined;

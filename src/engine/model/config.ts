@@ -114,6 +114,8 @@ export interface DeviceCodePrompt {
   expiresInSeconds: number;
   /** Called when the sign-in ends: signedIn true, or false when declined, expired or failed (close the notification). */
   onDone(listener: (signedIn: boolean) => void): void;
+  /** Stops waiting for the user (Cancel, Ctrl+C): the sign-in ends as not completed, within one polling interval. */
+  cancel(): void;
 }
 
 /** The auth mode in use: the configured one, else certificate when a certificate file is named, else client secret. */

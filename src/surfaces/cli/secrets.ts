@@ -40,7 +40,13 @@ export function fileTokenCache(entra: EntraConfig, stateDir: string, stderr: Nod
     },
     showDeviceCode(code) {
       stderr.write(`${terminalText(code.message)}\nWaiting for the sign-in to tenant ${terminalText(entra.tenantId)} (the code expires in ${Math.round(code.expiresInSeconds / 60)} minutes; Ctrl+C cancels)...\n`);
+      // Ctrl+C stops the wait itself (the run's own handler then stops after this step).
+      const cancel = () => code.cancel();
+      process.once('SIGINT', cancel);
+      process.once('SIGTERM', cancel);
       code.onDone((signedIn) => {
+        process.off('SIGINT', cancel);
+        process.off('SIGTERM', cancel);
         if (signedIn) stderr.write('Signed in; the token is kept for the next runs (owner-only file in the state folder).\n');
       });
     },
