@@ -12,6 +12,12 @@ import { entraAuthMode } from '../../app/config/model';
 import { extensionErrors } from './error-catalog';
 import { Dn } from '../../engine/model/dn';
 import { SyncError } from '../../engine/errors/sync-error';
+
+/** Device code sign-ins waiting for the user; cancelling a run stops them (they can wait ~15 minutes). */
+const pendingSignIns = new Set<() => void>();
+export function cancelPendingSignIns(): void {
+  for (const cancel of [...pendingSignIns]) cancel();
+}
 import { log } from './log';
 
 type DirectoryEndpoint = Pick<ActiveDirectoryConnectorConfig, 'url' | 'bindDn' | 'startTls' | 'allowInsecure'>;
@@ -135,7 +141,7 @@ export class SecretStorageSecrets implements SecretsProvider {
     return entered;
   }
 
-  /** Device code sign-in: the token cache in SecretStorage, the code in a notification with "Copy & Open". */
+  /** Device code sign-in: the token cache in SecretStorage, the code in a notification with "Copy & Open" and "Cancel Sign-In". */
   delegatedSignIn(entra: EntraConfig): DelegatedSignIn {
     const key = entraTokenCacheKey(entra);
     return {
@@ -145,18 +151,27 @@ export class SecretStorageSecrets implements SecretsProvider {
       },
       showDeviceCode: (code) => {
         const copyAndOpen = vscode.l10n.t('Copy & Open');
+        const cancelSignIn = vscode.l10n.t('Cancel Sign-In');
         log().info(`Device code sign-in to tenant ${entra.tenantId}: waiting for the user at ${code.verificationUri}`);
+        const cancel = () => {
+          log().info(`Device code sign-in to tenant ${entra.tenantId} cancelled`);
+          code.cancel();
+        };
+        pendingSignIns.add(cancel);
         void vscode.window
           .showInformationMessage(
             vscode.l10n.t('Sign in to Microsoft Entra ID (tenant {0}): open {1} and enter the code {2}. The code expires in {3} minutes.', entra.tenantId, code.verificationUri, code.userCode, Math.round(code.expiresInSeconds / 60)),
             copyAndOpen,
+            cancelSignIn,
           )
           .then(async (choice) => {
+            if (choice === cancelSignIn) return cancel();
             if (choice !== copyAndOpen) return;
             await vscode.env.clipboard.writeText(code.userCode);
             await vscode.env.openExternal(vscode.Uri.parse(code.verificationUri));
           });
         code.onDone((signedIn) => {
+          pendingSignIns.delete(cancel);
           if (signedIn) {
             log().info(`Signed in to tenant ${entra.tenantId}; the token is kept in Secret Storage`);
             vscode.window.setStatusBarMessage(vscode.l10n.t('Signed in to Microsoft Entra ID'), 5000);

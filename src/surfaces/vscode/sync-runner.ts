@@ -20,6 +20,7 @@ import { renderedReport, resultActions } from './panel-actions';
 import type { ResultDocuments } from './results/result-documents';
 import type { ResultStore } from './results/result-store';
 import type { SessionHost } from './session-host';
+import { cancelPendingSignIns } from './secrets';
 import { readSettings } from './settings';
 import type { UserInterface } from './ui';
 
@@ -98,7 +99,10 @@ export class SyncRunner {
         { location: vscode.ProgressLocation.Notification, title: `${stagingMode ? vscode.l10n.t('Preview sync (staging mode)') : vscode.l10n.t('Sync')}: ${rdnOf(distinguishedName)}`, cancellable: true },
         async (progress, token) => {
           const abort = new AbortController();
-          const cancel = token.onCancellationRequested(() => abort.abort());
+          const cancel = token.onCancellationRequested(() => {
+            abort.abort();
+            cancelPendingSignIns(); // a sign-in waiting for the user would hold the run for its code's lifetime
+          });
           const onEvent = (event: SyncEvent) => {
             if (event.type === 'stepStarted') {
               firstStepMs ??= performance.now() - started;

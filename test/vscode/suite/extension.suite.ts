@@ -818,7 +818,7 @@ export function defineSuite(): void {
       assert.ok(!logText().slice(mark).includes(config.adPassword) && !logText().slice(mark).includes(config.entraClientSecret), 'no secret in the log');
     });
 
-    fullPage('device code sign-in: the notification shows the code, Copy & Open copies it, the user signs in, the preview runs; the next run signs in silently', async () => {
+    fullPage('device code sign-in: the notification shows the code; Cancel Sign-In ends the run at once; Copy & Open copies it, the user signs in, the preview runs; the next run signs in silently', async () => {
       const signInConfig = path.join(path.dirname(config.workspace), `${path.basename(config.workspace)}-device-code`, 'single-object-sync.json');
       mkdirSync(path.dirname(signInConfig), { recursive: true });
       writeFileSync(signInConfig, JSON.stringify({ ...legitimate, entra: { ...legitimate.entra, authMode: 'deviceCode', clientSecretEnv: undefined } }, null, 2));
@@ -828,6 +828,20 @@ export function defineSuite(): void {
       let runEnded = false;
       let signIn: { url: string; code: string } | undefined;
       try {
+        // First the engineer changes their mind: Cancel Sign-In in the notification ends the wait
+        // at once (it would otherwise hold the run for the code's lifetime) and the run with it.
+        markResults();
+        const cancelled = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }));
+        running = cancelled.then(() => undefined, () => undefined).then(() => { runEnded = true; });
+        const [offered] = await ui('device-code-cancel', [{ do: 'notification', text: 'Sign in to Microsoft Entra ID', button: 'Cancel Sign-In', timeoutMs: 60_000 }]);
+        assert.ok((offered!.buttons as string[]).includes('Cancel Sign-In'), JSON.stringify(offered!.buttons));
+        await cancelled.catch(() => undefined);
+        const { summary: declined } = await nextResult(config.dns.previewUser);
+        assert.equal(declined.provisioningStatusInfo.errorInformation?.errorCode, 'SignInNotCompleted', outline(declined));
+        assert.match(declined.provisioningStatusInfo.errorInformation?.reason ?? '', /cancelled before the code was entered/);
+        running = undefined;
+        runEnded = false;
+
         markResults();
         await vscode.env.clipboard.writeText('');
         const mark = logMark();

@@ -16,7 +16,7 @@ import { Dn } from '../../../engine/model/dn';
 import type { DeletionCheck } from '../../../../webview/batch/protocol';
 import { asSyncError } from '../errors';
 import { log } from '../log';
-import { SecretStorageSecrets, directoryEndpoint, entraEndpoint } from '../secrets';
+import { SecretStorageSecrets, cancelPendingSignIns, directoryEndpoint, entraEndpoint } from '../secrets';
 import type { SessionHost } from '../session-host';
 import { readSettings } from '../settings';
 import type { SyncRunner } from '../sync-runner';
@@ -197,6 +197,7 @@ export class ContainerPreview {
       cancel: () => {
         if (!abort.signal.aborted) log().info('Batch cancelled from the results view: the objects in flight finish, nothing new starts.');
         abort.abort();
+        cancelPendingSignIns();
       },
       openRow: async (row) => void (await this.runner.preview(Dn.parse(row.dn))),
     });
