@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const prepared = await world.session.prepareBatch({ kind: 'search', base: Dn.parse(base), scope: 'one' });
     const searched = performance.now();
-    const pass = await world.session.runBatch(prepared, { stagingMode: true });
+    const pass = await world.session.runBatch(prepared, { stagingMode: true, releaseScope: true });
     const seconds = (performance.now() - t0) / 1000;
     console.log(`batch staging over OU=Bulk, in process: ${prepared.dns.length} objects in ${seconds.toFixed(1)} s = ${(prepared.dns.length / seconds).toFixed(1)} objects/s ` +
       `(search ${((searched - t0) / 1000).toFixed(2)} s; ${pass.tally.byStatus.failure} failed; tenant ${pass.tenantRead}; Graph requests ${world.emulator.requestLog().length - requests0}; ` +

@@ -152,6 +152,10 @@ function fileNameFor(key: string): string {
   return /^[0-9a-fA-F-]{36}$/.test(key) ? key.toLowerCase() : Buffer.from(key).toString('base64url');
 }
 
+/** Temp files of this process: a random prefix once (a reused pid never meets an old name), then a counter. */
+const tempSalt = randomBytes(4).toString('hex');
+let tempCounter = 0;
+
 /** A lock file without a readable holder (its writer died between create and write) is abandoned after this. */
 const UNREADABLE_LOCK_GRACE_MS = 5_000;
 
@@ -235,7 +239,8 @@ export class FileStateStore implements StateStore {
     return {
       load: async () => readState(file),
       save: async (state) => {
-        const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+        // Unique within the process by a counter (no random bytes per save); 'wx' refuses any leftover.
+        const temp = `${file}.${process.pid}.${tempSalt}${(tempCounter++).toString(36)}.tmp`;
         writeFileSync(temp, JSON.stringify(mapSpaces(state, serializeAttributes as never), null, 1), { mode: OWNER_ONLY_FILE, flag: 'wx' });
         renameSync(temp, file);
       },

@@ -73,6 +73,12 @@ export interface BatchPassOptions {
   redactAttributes?: string[];
   bulkReadThreshold?: number;
   concurrency?: number;
+  /**
+   * This is the last pass over the prepared batch: its scope-search objects are handed to the
+   * pass and released as each object is synced (memory falls as the batch goes). A later pass
+   * over the same prepared batch reads each object from the directory again.
+   */
+  releaseScope?: boolean;
   /** Keep every result in `summaries` (what-if, export plans, tests); otherwise only the rows are kept. */
   keepSummaries?: boolean;
   onStart?(dn: string, index: number): void;
@@ -173,7 +179,8 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       pending = ctx.openDirectory(connector).then((source) => {
         const wrapped = new BatchDirectory(source);
         ldapBefore.set(wrapped, source.operationCount());
-        for (const { object, dn } of prepared.prefetched.get(connector.name) ?? []) wrapped.add(structuredClone(object), dn);
+        for (const { object, dn } of prepared.prefetched.get(connector.name) ?? []) wrapped.add(object, dn, options.releaseScope === true);
+        if (options.releaseScope) prepared.prefetched.delete(connector.name);
         return wrapped;
       });
       directories.set(connector.name, pending);
