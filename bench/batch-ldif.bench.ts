@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     if (inProcess) {
     const prepared = await session.prepareBatch({ kind: 'search', base: Dn.parse(`OU=Scale,${contoso}`), scope: 'one' });
     const t1 = performance.now();
-    const pass = await session.runBatch(prepared, { stagingMode: true, concurrency, releaseScope: true });
+    const pass = await session.runBatch(prepared, { stagingMode: true, ...(process.argv.includes('--concurrency') ? { concurrency } : {}), releaseScope: true });
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
