@@ -207,6 +207,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const rows: BatchReportRow[] = [];
   const summaries = new Map<string, ProvisioningObjectSummary>();
   const reportFailures: SyncError[] = [];
+  const endBatch = deps.stateStore.beginBatch?.();
   const result = await runBatch(deps, {
     targets: prepared.dns,
     stagingMode: options.stagingMode,
@@ -245,7 +246,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       rows.push(row);
       await options.onResult?.(item, row, tally);
     },
-  });
+  }).finally(() => endBatch?.());
   let readsFromSearch = 0;
   let ldapOperations = 0;
   for (const pending of directories.values()) {
