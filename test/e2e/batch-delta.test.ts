@@ -53,13 +53,20 @@ describe('batch tenant read kept with delta links', () => {
   };
   const tenantReads = (requests: { path: string }[]) => requests.filter((r) => /^\/v1\.0\/(users|groups|contacts)(\/delta)?(\?|$)/.test(r.path) && !/\$filter/.test(r.path));
 
-  test('the first batch reads everything through delta and keeps it; the next reads only the changes', async () => {
+  test('the first batch takes the delta links, lists everything and keeps it; the next reads only the changes', async () => {
     const first = await run();
     assert.equal(first.pass.tenantRead, 'bulk');
     assert.equal(first.planned(alice), 'update', 'Alice soft-matches the cloud user by UPN');
     assert.equal(first.planned(bob), 'create');
     const reads1 = tenantReads(first.requests).map((r) => r.path.split('?')[0]);
     assert.ok(reads1.includes('/v1.0/users/delta') && reads1.includes('/v1.0/groups/delta'), `the first read uses delta: ${reads1.join(', ')}`);
+    // The first read takes the delta links as of now ($deltatoken=latest: no objects), then lists
+    // each collection in pages of up to 999 (a delta page holds at most 200).
+    for (const set of ['users', 'groups']) {
+      const reads = tenantReads(first.requests).filter((r) => r.path.startsWith(`/v1.0/${set}`));
+      assert.match(reads[0]!.path, new RegExp(`^/v1\\.0/${set}/delta\\?.*\\$deltatoken=latest`), reads.map((r) => r.path).join(', '));
+      assert.match(reads[1]!.path, new RegExp(`^/v1\\.0/${set}\\?.*\\$top=999`));
+    }
     const kept = path.join(dir, 'state', 'tenant-read.json');
     assert.equal((await stat(kept)).mode & 0o777, 0o600, 'the kept tenant read is owner-only');
     assert.match(await readFile(kept, 'utf8'), /\$deltatoken=/);
@@ -87,6 +94,7 @@ describe('batch tenant read kept with delta links', () => {
     const third = await run();
     assert.equal(third.pass.tenantRead, 'bulk');
     assert.ok(third.requests.some((r) => r.status === 410 && r.path.includes('$deltatoken=')), 'the kept link was refused with 410');
+    assert.ok(third.requests.some((r) => r.status === 200 && /^\/v1\.0\/users\/delta\?.*\$deltatoken=latest/.test(r.path)), 'then a new link is taken before the full read');
     assert.ok(third.pass.notes.some((n) => /read in full again/.test(n)), third.pass.notes.join(' | '));
     assert.equal(third.planned(alice), 'update');
     assert.equal(third.planned(bob), 'create');

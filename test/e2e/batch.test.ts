@@ -129,7 +129,7 @@ describe('single-object-sync batch CLI', () => {
 
   test('hostile --ldap-filter values cannot widen the search: refused whole (exit 2), or ANDed with the base and the object types', async () => {
     const config = await writeConfig('hostile.json');
-    for (const hostile of ['*)(objectClass=*', '(sAMAccountName=alice.wu))(|(objectClass=*', '(sAMAccountName=alice.wu)(objectClass=*)', '']) {
+    for (const hostile of ['*)(objectClass=*', '(&(sAMAccountName=alice.wu)(|(objectClass=*)', '(sAMAccountName=alice.wu))(|(objectClass=*', '(sAMAccountName=alice.wu)(objectClass=*)', '']) {
       const run = await runCli(['--search-base', ou('OU=Sales'), '--ldap-filter', hostile, '--no-html-report', '--config', config], env, dir);
       assert.equal(run.code, 2, `${JSON.stringify(hostile)}: ${run.stderr}`);
       assert.match(run.stderr, /^InvalidLdapFilter: /m);
@@ -242,5 +242,20 @@ describe('single-object-sync batch CLI', () => {
     // The real state was not touched by the what-if runs: a staging run still sees the Paris objects in scope.
     const check = await runCli(['--input', await (async () => { const f = path.join(dir, 'paris.txt'); await writeFile(f, inCloud.join('\n')); return f; })(), '--no-html-report', '--config', config], env, dir);
     assert.ok(lines(check.stdout).every((r) => r.plannedProvisioningAction === 'update' && r.provisioningAction === 'other'), check.stderr);
+  });
+
+  test('--what-if-config with a file that is not a configuration, or names another tenant: exit 2 before the directory is read', async () => {
+    const config = await writeConfig('whatif-bad.json', (c) => { c.stateDir = 'state-whatif-bad'; });
+    const notJson = path.join(dir, 'not-a-config.json');
+    await writeFile(notJson, 'root:x:0:0:root:/root:/bin/bash\n');
+    const otherTenant = await writeConfig('whatif-other-tenant.json', (c) => { c.entra.tenantId = '11111111-2222-3333-4444-555555555555'; });
+    for (const [file, problem] of [[notJson, /ConfigurationNotJson/], [otherTenant, /names tenant 11111111-2222-3333-4444-555555555555/]] as const) {
+      const run = await runCli(['--search-base', ou('OU=Sales'), '--what-if-config', file, '--config', config], env, dir);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /^WhatIfConfigurationInvalid: /m);
+      assert.match(run.stderr, problem);
+      assert.doesNotMatch(run.stderr, /^Batch: /m, 'refused before the scope was searched');
+      assert.equal(run.stdout, '');
+    }
   });
 });

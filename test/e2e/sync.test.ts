@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import { anchorOf, base, modifyAd, openWorld, ou, type World } from './harness';
 import { Dn } from '../../src/engine/model/dn';
+import { raw, tokenFor } from '../graph-emulator/helpers';
 
 const step = (s: ProvisioningObjectSummary, n: number) => s.provisioningSteps.find((x) => x.stepNumber === n)!;
 const code = (s: ProvisioningObjectSummary) => s.provisioningStatusInfo.errorInformation?.errorCode;
@@ -87,6 +88,43 @@ describe('sync against live AD and the emulator', () => {
       keep('update', summary);
     } finally {
       await modifyAd(dn, 'department', ['Sales']);
+    }
+  });
+
+  test('update of an already-synced user: at most 3 Graph requests with a cached token (domains, one $batch of lookups, the PATCH)', async () => {
+    const dn = ou('CN=Alice Wu,OU=Sales');
+    await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true }); // token cached, features read
+    await modifyAd(dn, 'department', ['Sales Planning']);
+    try {
+      const since = world.emulator.requestLog().length;
+      const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: false, noHtmlReport: true });
+      assert.equal(summary.provisioningAction, 'update');
+      const graph = world.emulator.requestLog().slice(since).filter((r) => r.path.startsWith('/v1.0/'));
+      const shown = graph.map((r) => `${r.method} ${r.path.split('?')[0]}${r.innerRequests ? ` (${r.innerRequests} inside)` : ''}`).join(', ');
+      assert.ok(graph.length <= 3, `${graph.length} Graph requests: ${shown}`);
+      // Alice carries smtp:alice.wu@contoso.mail.onmicrosoft.com, which Graph cannot write to the
+      // cloud user: it is still looked up (another object may hold it), in the same $batch.
+      const lookups = graph.filter((r) => r.path === '/v1.0/$batch');
+      assert.equal(lookups.length, 1, shown);
+      assert.ok(lookups[0]!.innerRequests! >= 4, `the anchor and the holders of the UPN and addresses in one $batch: ${shown}`);
+      assert.equal(graph.filter((r) => r.method === 'PATCH').length, 1, shown);
+    } finally {
+      await modifyAd(dn, 'department', ['Sales']);
+    }
+  });
+
+  test('update: an address the cloud object cannot hold (its mail.onmicrosoft.com proxy address), held by another object, is still found and quarantined', async () => {
+    const dn = ou('CN=Alice Wu,OU=Sales');
+    world.emulator.seed({ users: [{ id: 'onms-holder', userPrincipalName: 'holder.onms@contoso.com', displayName: 'Routing Address Holder', proxyAddresses: ['SMTP:holder.onms@contoso.com', 'smtp:alice.wu@contoso.mail.onmicrosoft.com'] }] });
+    try {
+      const { summary } = await world.session.sync(Dn.parse(dn), { stagingMode: true, noHtmlReport: true });
+      assert.match(step(summary, 8).details.Match ?? '', /Hard match on onPremisesImmutableId/);
+      const duplicates = step(summary, 8).details.DuplicateValues ?? '';
+      assert.match(duplicates, /smtp:alice\.wu@contoso\.mail\.onmicrosoft\.com is held by user Routing Address Holder \(onms-holder\)/, JSON.stringify(step(summary, 8).details));
+      assert.equal(step(summary, 8).details.ValueHolders, '1', 'the matched user itself is not counted as a holder');
+    } finally {
+      const token = await tokenFor(world.emulator);
+      assert.equal((await raw(world.emulator, 'DELETE', '/v1.0/users/onms-holder', { token })).status, 204);
     }
   });
 

@@ -8,6 +8,9 @@
 // that went to deleted items (restorable), which is what DELETE does to them.
 // Page size: up to 200 objects (Graph's cap for users and groups, also without
 // `Prefer: odata.maxpagesize`, which may ask for fewer). $top is not supported.
+// `$deltatoken=latest` ("sync from now", documented for directory resources such as users and
+// groups): no objects, only a @odata.deltaLink whose baseline is the collection as it is now,
+// so a client can take the link first and then list the collection in pages of 999.
 // A state token this emulator does not know (expired, or issued before a restart) is answered
 // 410 Gone [inferred: code and message], after which a client reads everything again.
 import { createHash, randomUUID } from 'node:crypto';
@@ -15,6 +18,8 @@ import { GraphHttpError } from './graph-errors';
 import type { DirectoryObject } from './store';
 
 export const DELTA_PAGE_SIZE = 200;
+/** The documented state token that asks for a delta link only ("sync from now"). */
+export const LATEST = 'latest';
 
 type Kind = 'user' | 'group';
 
@@ -68,6 +73,11 @@ export class DeltaTracker {
     }
     let select = request.select;
     let previous: Map<string, string> | undefined;
+    if (request.deltaToken === LATEST) {
+      // Sync from now: the link's baseline is the collection as it is; no objects answered.
+      const baseline = new Map(request.objects.map((o) => [o.id, fingerprint({ ...request.project(o, select), id: o.id })]));
+      return this.page({ kind: request.kind, select, items: [], baseline, pageSize: DELTA_PAGE_SIZE }, 0);
+    }
     if (request.deltaToken !== null) {
       const token = this.tokens.get(request.deltaToken);
       if (!token || token.kind !== request.kind) throw gone();

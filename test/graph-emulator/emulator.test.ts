@@ -314,6 +314,68 @@ describe('queries', () => {
   });
 });
 
+describe('change tracking', () => {
+  test('$deltatoken=latest answers only a delta link; the next round from it answers what changed after it', async () => {
+    emu.seed({ users: [{ id: 'd1', userPrincipalName: 'd1@contoso.com', displayName: 'D One' }, { id: 'd2', userPrincipalName: 'd2@contoso.com', displayName: 'D Two' }] });
+    const latest = await raw(emu, 'GET', '/v1.0/users/delta?$deltatoken=latest&$select=displayName,userPrincipalName', { token });
+    assert.equal(latest.status, 200, JSON.stringify(latest.body));
+    assert.deepEqual(latest.body.value, [], 'sync from now: no objects');
+    assert.equal(latest.body['@odata.nextLink'], undefined);
+    const link: string = latest.body['@odata.deltaLink'];
+    assert.match(link, /\/v1\.0\/users\/delta\?\$deltatoken=/);
+    assert.doesNotMatch(link, /latest/, 'the link carries a new state token');
+
+    assert.equal((await raw(emu, 'PATCH', '/v1.0/users/d1', { token, body: { displayName: 'D One renamed' } })).status, 204);
+    assert.equal((await raw(emu, 'DELETE', '/v1.0/users/d2', { token })).status, 204);
+    const created = await raw(emu, 'POST', '/v1.0/users', { token, body: newUser('d3@contoso.com') });
+    assert.equal(created.status, 201);
+
+    const round = await raw(emu, 'GET', link.slice(emu.graphEndpoint.length), { token });
+    assert.equal(round.status, 200);
+    const byId = new Map(round.body.value.map((o: any) => [o.id, o]));
+    assert.equal(byId.size, 3, JSON.stringify(round.body.value));
+    assert.deepEqual(byId.get('d1'), { id: 'd1', displayName: 'D One renamed', userPrincipalName: 'd1@contoso.com' }, 'the $select of the latest request is kept');
+    assert.deepEqual(byId.get('d2'), { id: 'd2', '@removed': { reason: 'changed' } });
+    assert.equal((byId.get(created.body.id) as any).userPrincipalName, 'd3@contoso.com');
+    assert.match(round.body['@odata.deltaLink'], /\$deltatoken=/);
+  });
+
+  test('delta pages hold at most 200 objects; a list holds up to $top=999', async () => {
+    emu.seed({ users: Array.from({ length: 1200 }, (_, i) => ({ id: `p${i}`, userPrincipalName: `p${i}@contoso.com`, displayName: `P ${i}` })) });
+    const delta = await raw(emu, 'GET', '/v1.0/users/delta?$select=id', { token, headers: { Prefer: 'odata.maxpagesize=999' } });
+    assert.equal(delta.body.value.length, 200);
+    const list = await raw(emu, 'GET', '/v1.0/users?$top=999&$select=id', { token });
+    assert.equal(list.body.value.length, 999);
+    assert.match(list.body['@odata.nextLink'], /\$skiptoken=/);
+    assertGraphError(await raw(emu, 'GET', '/v1.0/groups?$top=1000', { token }), 400, 'Request_BadRequest', "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.");
+  });
+});
+
+describe('$batch faults', () => {
+  test('a fault on /v1.0/$batch fails the whole POST: nothing inside runs', async () => {
+    emu.faults({ kind: 'status', status: 503, retryAfterSeconds: 3, path: '/v1.0/$batch', count: 1 });
+    const body = { requests: [{ id: '1', method: 'POST', url: '/users', headers: { 'Content-Type': 'application/json' }, body: newUser('bf@contoso.com') }] };
+    const failed = await raw(emu, 'POST', '/v1.0/$batch', { token, body });
+    assertGraphError(failed, 503, 'serviceNotAvailable', /^You may repeat the request after a delay/);
+    assert.equal(failed.headers['retry-after'], '3');
+    assert.equal(emu.writes().filter((w) => w.inBatch).length, 0, 'no inner request ran');
+    const again = await raw(emu, 'POST', '/v1.0/$batch', { token, body });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.responses[0].status, 201);
+  });
+
+  test('a 401 fault on a resource path answers that item inside the batch with InvalidAuthenticationToken', async () => {
+    emu.faults({ kind: 'status', status: 401, path: '/v1.0/users', count: 1 });
+    const answer = await raw(emu, 'POST', '/v1.0/$batch', { token, body: { requests: [{ id: 'a', method: 'GET', url: '/domains' }, { id: 'b', method: 'GET', url: '/users?$select=id' }] } });
+    assert.equal(answer.status, 200);
+    const b = answer.body.responses.find((r: any) => r.id === 'b');
+    assert.equal(b.status, 401);
+    assert.equal(b.body.error.code, 'InvalidAuthenticationToken');
+    assert.equal(b.body.error.message, 'Access token has expired or is not yet valid.');
+    assert.equal(answer.body.responses.find((r: any) => r.id === 'a').status, 200);
+  });
+});
+
 describe('groups, members, contacts, domains, organization', () => {
   test('security groups are created; mail-enabled security groups are refused with the documented message', async () => {
     const ok = await raw(emu, 'POST', '/v1.0/groups', { token, body: { displayName: 'Sec', mailEnabled: false, mailNickname: 'sec', securityEnabled: true } });

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkFilter, matches, parseFilter } from './filter';
 import { errors, GraphHttpError } from './graph-errors';
-import { DeltaTracker } from './delta';
+import { DeltaTracker, LATEST } from './delta';
 import {
   endsWithProperties, groupDefaultSelect, groupFilterable, groupProperties, orgContactDefaultSelect, orgContactFilterable,
   orgContactProperties, userDefaultSelect, userFilterable, userProperties,
@@ -319,7 +319,8 @@ export class GraphService {
     if (call.query.has('$top')) throw new GraphHttpError(400, 'Request_BadRequest', "The '$top' query parameter is not supported with delta queries."); // [inferred] message
     const skipToken = call.query.get('$skiptoken');
     const deltaToken = call.query.get('$deltatoken');
-    const select = skipToken === null && deltaToken === null ? this.parseSelect(call, entity) : undefined;
+    // The initial request, or a `$deltatoken=latest` one, carries the query options the links keep.
+    const select = skipToken === null && (deltaToken === null || deltaToken === LATEST) ? this.parseSelect(call, entity) : undefined;
     const prefer = /odata\.maxpagesize=(\d+)/i.exec(call.headers.prefer ?? '');
     const page = this.delta.handle({
       kind, select, skipToken, deltaToken,

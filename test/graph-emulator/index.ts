@@ -31,7 +31,11 @@ export { DEFAULT_ENGINEER } from './identity';
 /** The next `count` matching requests answer with a status, drop the connection, or wait first. */
 export interface FaultSpec {
   kind: 'status' | 'reset' | 'latency';
-  /** For kind status: 503 (default), 429, 500, 504. */
+  /**
+   * For kind status: 503 (default), 429, 500, 504, or 401 (InvalidAuthenticationToken, "Access
+   * token has expired or is not yet valid."). With `path: '/v1.0/$batch'` the $batch POST itself
+   * answers it; a path of a Graph resource makes matching items inside a $batch answer it.
+   */
   status?: number;
   retryAfterSeconds?: number;
   latencyMs?: number;
@@ -170,6 +174,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const status = f.status ?? 503;
     if (status === 429) return errors.throttled(f.retryAfterSeconds ?? 1, { 'x-ms-throttle-information': 'ResourceUnitLimitExceeded' });
     if (status === 503) return errors.unavailable(f.retryAfterSeconds);
+    // A token that expired while the request was in flight (inside a $batch: that item only).
+    if (status === 401) return errors.unauthenticated('Access token has expired or is not yet valid.');
     return new GraphHttpError(status, status === 504 ? 'GatewayTimeout' : 'InternalServerError', 'The service encountered an internal error. Please retry the request.', undefined,
       f.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(f.retryAfterSeconds) });
   };
@@ -372,6 +378,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (Array.isArray(carried)) innerRequests = carried.length;
       try {
         const result = runBatch(body, claims.roles, claims.appid, requestId, clientRequestId);
+        if (lostAnswer?.kind === 'reset') {
+          // Every request inside ran; the connection drops before the answer arrives.
+          log.push({ method, path: urlPath, status: 0 });
+          (req.socket as Socket).destroy();
+          return;
+        }
+        if (lostAnswer) return sendError(faultError(lostAnswer));
         return send(result.status, result.body);
       } catch (err) {
         if (err instanceof GraphHttpError) return sendError(err);

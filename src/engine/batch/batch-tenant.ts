@@ -43,8 +43,9 @@ export interface TenantRead {
 
 /**
  * Reads the tenant's users, groups and contacts once. With change tracking, users and groups
- * come from /users/delta and /groups/delta: in full the first time, then, from the kept
- * snapshot, only what changed (deleted objects removed). Contacts are listed in full.
+ * are read in full the first time (the adapter takes the delta link, then lists in pages of
+ * 999), then, from the kept snapshot, only what changed (deleted objects removed). Contacts are
+ * listed in full.
  */
 export async function readTenantIndex(entra: EntraTarget, previous?: TenantSnapshot): Promise<TenantRead> {
   if (!entra.listAll) throw new TypeError('this tenant adapter cannot list objects');
@@ -216,6 +217,12 @@ export class BatchTenant implements EntraTarget {
       }
     }
     return { holders: [...found.values()].map((o) => copy(o)!), unchecked: [...unchecked] };
+  }
+
+  /** From memory while the tenant read is current; otherwise one round trip through the adapter. */
+  async findByImmutableIdWithValueHolders(kind: EntraObjectKind, immutableId: string, query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<{ byAnchor: EntraObject | null; valueHolders: ValueHolders }> {
+    if (!this.lookups && this.inner.findByImmutableIdWithValueHolders) return this.inner.findByImmutableIdWithValueHolders(kind, immutableId, query);
+    return { byAnchor: await this.findByImmutableId(kind, immutableId), valueHolders: await this.findValueHolders(query) };
   }
 
   adminRoles(userId: string): Promise<AdminRoles> {

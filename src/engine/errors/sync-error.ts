@@ -81,9 +81,12 @@ export function visibleText(text: string): string {
 }
 
 function fill(template: string, details: Record<string, unknown>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    key in details && details[key] !== undefined ? visibleText(String(details[key])) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole: string, key: string, at: number) => {
+    if (!(key in details) || details[key] === undefined) return whole;
+    const value = visibleText(String(details[key]));
+    // A value that is a sentence ("... with a backslash.") before the template's own full stop: one stop, not two.
+    return template[at + whole.length] === '.' && /[^.]\.$/.test(value) ? value.slice(0, -1) : value;
+  });
 }
 
 // E is the catalog entry a SyncError is raised with; it only types the constructor's details.

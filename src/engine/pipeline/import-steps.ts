@@ -139,9 +139,20 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
 
   // Hard match: onPremisesImmutableId (users); groups and contacts carry no anchor in Graph
   // v1.0, so the cloud anchor this tool stored after its own export joins them.
+  // The holders of the exported UPN and addresses are looked up in the same round trip (one
+  // $batch) when the adapter can: an address the cloud object can never hold (its
+  // smtp:…@<tenant>.mail.onmicrosoft.com proxy address, which Graph cannot write) must still
+  // be checked against every other object, and a separate lookup would cost an update a
+  // fourth Graph request.
   const storedId = facts.stored?.entraConnectorSpace?.id;
   let hardMatched: MatchInput['hardMatched'];
-  const byAnchor = await entra.findByImmutableId(graphKind, facts.sourceAnchor);
+  const exportedValues = graphKind !== 'contact' && (identity.userPrincipalName || identity.smtpAddresses.length)
+    ? { ...(graphKind === 'user' && identity.userPrincipalName ? { userPrincipalName: identity.userPrincipalName } : {}), smtpAddresses: identity.smtpAddresses }
+    : undefined;
+  const together = exportedValues && entra.findByImmutableIdWithValueHolders
+    ? await entra.findByImmutableIdWithValueHolders(graphKind, facts.sourceAnchor, exportedValues)
+    : undefined;
+  const byAnchor = together ? together.byAnchor : await entra.findByImmutableId(graphKind, facts.sourceAnchor);
   if (byAnchor) hardMatched = { object: byAnchor, via: 'onPremisesImmutableId' };
   else if (storedId) {
     const stored = await entra.getById(graphKind, storedId);
@@ -151,14 +162,17 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   const sidBytes = getFirst(facts.adAttributes ?? {}, 'objectSid');
   const objectSid = sidBytes instanceof Uint8Array ? sidBytesToString(sidBytes) : undefined;
   const bySecurityIdentifier = !hardMatched && objectSid && graphKind !== 'contact' ? (await entra.findBySecurityIdentifier(graphKind, objectSid)) ?? undefined : undefined;
-  // Values the matched object already holds cannot be held by another (Entra ID keeps them
-  // unique): only new values are looked up, so an unchanged update costs no extra request.
+  // Without the combined lookup: values the matched object already holds cannot be held by
+  // another (Entra ID keeps them unique), so only new values are looked up.
   const already = hardMatched ? heldBy(hardMatched.object) : new Set<string>();
   const upnToCheck = graphKind === 'user' && identity.userPrincipalName && !already.has(identity.userPrincipalName.toLowerCase()) ? identity.userPrincipalName : undefined;
   const smtpToCheck = identity.smtpAddresses.filter((a) => !already.has(a));
-  const lookup = graphKind !== 'contact' && (upnToCheck || smtpToCheck.length)
-    ? await entra.findValueHolders({ ...(upnToCheck ? { userPrincipalName: upnToCheck } : {}), smtpAddresses: smtpToCheck })
-    : { holders: [], unchecked: [] };
+  // Looked up together: the matched object itself holds its own values, and is not a holder.
+  const lookup = together
+    ? { ...together.valueHolders, holders: together.valueHolders.holders.filter((h) => !hardMatched || h.id !== hardMatched.object.id) }
+    : graphKind !== 'contact' && (upnToCheck || smtpToCheck.length)
+      ? await entra.findValueHolders({ ...(upnToCheck ? { userPrincipalName: upnToCheck } : {}), smtpAddresses: smtpToCheck })
+      : { holders: [], unchecked: [] };
   const holders = lookup.holders;
   details.ValueHolders = String(holders.length);
   if (lookup.unchecked.length) details.NotChecked = `Not checked for duplicate values: ${lookup.unchecked.join('; ')}.`;

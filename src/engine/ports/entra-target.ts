@@ -108,6 +108,13 @@ export interface EntraTarget {
    * contacts by an SMTP proxy address (primary or secondary, case-insensitive) or mail.
    */
   findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders>;
+  /**
+   * Optional: findByImmutableId and findValueHolders in one round trip (one $batch), with the
+   * answers each would give alone. Step 8 uses it so an update costs one lookup request.
+   */
+  findByImmutableIdWithValueHolders?(
+    kind: EntraObjectKind, immutableId: string, query: { userPrincipalName?: string; smtpAddresses?: string[] },
+  ): Promise<{ byAnchor: EntraObject | null; valueHolders: ValueHolders }>;
   /** The directory roles assigned to a user (admin roles block soft match). */
   adminRoles(userId: string): Promise<AdminRoles>;
   /**

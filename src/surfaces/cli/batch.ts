@@ -14,6 +14,7 @@ import { isSyncError, SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import { renderBatchReport, type BatchReportData } from '../../report/batch/batch-report';
 import { openSession, type Session } from '../../app/session';
+import { loadConfiguration } from '../../app/config';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE, OWNER_ONLY_FOLDER } from '../../adapters/io/owner-only';
 import { toolVersion } from '../../app/version';
 import type { CliArguments } from './args';
@@ -158,6 +159,14 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     stopNow: (signal, released) => `single-object-sync: stopped by ${signal} before the batch finished; the results printed so far are complete, the batch summary and report were not written.${released ? ' The state lock was released.' : ''} Run the batch again: finished objects are in the stored state.\n`,
   }, () => progressRef.stop());
   try {
+    // A proposed configuration that cannot be used is found before the directory is read.
+    if (args.whatIfConfig !== undefined) {
+      const refused = await proposedConfigurationProblem(path.resolve(args.whatIfConfig), session);
+      if (refused) {
+        process.stderr.write(describe(refused));
+        return USAGE;
+      }
+    }
     try {
       prepared = await session.prepareBatch(target);
     } catch (err) {
@@ -165,7 +174,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
       process.stderr.write(describe(err));
       return USAGE;
     }
-    process.stderr.write(terminalText(`Batch: ${prepared.dns.length} object(s) from ${prepared.scope}.\n`));
+    process.stderr.write(`${terminalText(`Batch: ${prepared.dns.length} object(s) from ${prepared.scope}.`)}\n`);
     let batchDir: string | undefined;
     if (!args.noHtmlReport) {
       try {
@@ -251,6 +260,18 @@ async function stateCopy(stateDir: string, label: string): Promise<string> {
   const exists = await stat(stateDir).then((s) => s.isDirectory(), () => false);
   if (exists) await cp(stateDir, dir, { recursive: true, force: true, filter: (src) => !src.endsWith('.lock') });
   return dir;
+}
+
+/** Why a --what-if-config file cannot be compared with the current configuration, if it cannot. */
+async function proposedConfigurationProblem(file: string, current: Session): Promise<SyncError | undefined> {
+  try {
+    const proposed = await loadConfiguration(file);
+    if (proposed.config.entra.tenantId === current.config.entra.tenantId) return undefined;
+    return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem: `it names tenant ${proposed.config.entra.tenantId}, the current configuration ${current.config.entra.tenantId}` });
+  } catch (err) {
+    if (!isSyncError(err)) throw err;
+    return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem: `${err.code}: ${err.reason}` });
+  }
 }
 
 async function runWhatIf(

@@ -193,3 +193,11 @@ describe('ObjectTypeMismatch names both kinds the right way round', () => {
     });
   }
 });
+
+test('a value that ends a sentence before the template\'s full stop leaves one stop (an ellipsis is kept)', () => {
+  const problem = (text: string) => new SyncError(directoryErrors.LdifUnreadable, { file: 'x.ldif', line: 3, problem: text }).reason;
+  assert.match(problem('the character \'<\' must be escaped with a backslash.'), /with a backslash\.$/);
+  assert.doesNotMatch(problem('the character \'<\' must be escaped with a backslash.'), /\.\.$/);
+  assert.match(problem('it ends in an ellipsis...'), /ellipsis\.\.\.\.?$/);
+  assert.match(problem('no stop'), /no stop\.$/);
+});

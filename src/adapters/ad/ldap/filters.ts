@@ -40,6 +40,8 @@ export function scopeFilter(objectClasses: readonly string[], userFilter?: strin
   const problem = (text: string) => new SyncError(batchErrors.InvalidLdapFilter, { filter: JSON.stringify(userFilter.slice(0, 200)), problem: text });
   if (userFilter.trim() === '') throw problem('it is empty');
   if (userFilter.length > MAX_USER_FILTER_LENGTH) throw problem(`it is longer than ${MAX_USER_FILTER_LENGTH} characters`);
+  const unbalanced = unbalancedParenthesis(userFilter);
+  if (unbalanced) throw problem(unbalanced);
   let parsed: Filter;
   try {
     parsed = FilterParser.parseString(userFilter.trim());
@@ -47,6 +49,22 @@ export function scopeFilter(objectClasses: readonly string[], userFilter?: strin
     throw problem((err as Error).message);
   }
   return new AndFilter({ filters: [classes, parsed] });
+}
+
+/**
+ * ldapts closes a composite filter left open ("(&(a=b)" parses as "(&(a=b))"); a directory
+ * refuses it, and so do we. Parentheses inside values are escaped (\28, \29) in RFC 4515, so
+ * every literal one is structure.
+ */
+function unbalancedParenthesis(text: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return `a closing parenthesis at character ${i + 1} has no opening one`;
+  }
+  return depth > 0 ? `${depth} parenthesis(es) opened but never closed` : undefined;
 }
 
 /**

@@ -14,7 +14,7 @@ import { findInSnapshot } from './find';
 import { entryMatches, scopeFilter } from '../ldap/filters';
 import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
-import { LdifSyntaxError, parseLdif } from './ldif';
+import { LdifSyntaxError, parseLdif, type LdifRecord } from './ldif';
 
 /** A record of the snapshot with its DN parsed. */
 interface Indexed {
@@ -186,7 +186,7 @@ export function decodeLdifFile(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
-function index(objects: DirectoryObject[]): Snapshot {
+function index(objects: LdifRecord[]): Snapshot {
   const byDn = new Map<string, Indexed>();
   const children = new Map<string, Indexed[]>();
   let rootDse: DirectoryObject | undefined;
@@ -196,7 +196,9 @@ function index(objects: DirectoryObject[]): Snapshot {
       rootDse = object;
       continue;
     }
-    const record = { object, dn: Dn.parse(object.dn) };
+    const parsed = Dn.tryParse(object.dn);
+    if (!parsed.ok) throw new LdifSyntaxError(object.line, `the distinguished name is malformed: ${parsed.error.reason.replace(/^The distinguished name is malformed /, '').replace(/\.$/, '')}`);
+    const record = { object, dn: parsed.dn };
     maxDepth = Math.max(maxDepth, record.dn.depth);
     byDn.set(record.dn.key, record);
     const parent = record.dn.parent();

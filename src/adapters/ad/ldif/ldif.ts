@@ -47,11 +47,17 @@ function decodeBase64(value: string, line: number): Uint8Array {
 }
 
 /** Parses an LDIF text into objects. Throws LdifSyntaxError with the line number. */
-export function parseLdif(text: string): DirectoryObject[] {
-  const objects: DirectoryObject[] = [];
+/** A record of the file, with the line its "dn:" is on (to name it when the DN is refused later). */
+export interface LdifRecord extends DirectoryObject {
+  readonly line: number;
+}
+
+export function parseLdif(text: string): LdifRecord[] {
+  const objects: LdifRecord[] = [];
   let current: { dn: string; attributes: Attributes; line: number } | undefined;
   const finish = (): void => {
-    if (current) objects.push({ dn: current.dn, attributes: mergeRanged(current.attributes) });
+    // The line is not enumerable: it never travels on with the object (state, JSON, comparisons).
+    if (current) objects.push(Object.defineProperty({ dn: current.dn, attributes: mergeRanged(current.attributes) }, 'line', { value: current.line, enumerable: false }) as LdifRecord);
     current = undefined;
   };
 

@@ -1,8 +1,11 @@
-// Graph's change tracking for the batch's tenant read: GET /users/delta and /groups/delta with
-// $select, following @odata.nextLink to the @odata.deltaLink. The first round (no link) is the
-// full read; a later round from the stored delta link returns only what changed, deleted
-// objects as `@removed`. A link Graph refuses with 410 Gone (expired, or the service lost the
-// state) starts a full read again.
+// Graph's change tracking for the batch's tenant read. The first read takes the delta link
+// first ("sync from now": GET /users/delta?$deltatoken=latest with $select answers only a
+// @odata.deltaLink) and then lists the collection in pages of 999 with the same $select
+// (delta pages are capped at 200 users or groups, a list page at 999: 5,000 users take 6
+// requests instead of 25). A change made while the list is read shows again in the next
+// round from that link and is applied idempotently. A later round from the stored delta link
+// returns only what changed, deleted objects as `@removed`. A link Graph refuses with 410
+// Gone (expired, or the service lost the state) starts a full read again.
 import { entraErrors, SyncError } from '../../../engine/errors';
 import type { EntraObject, TenantChanges } from '../../../engine/ports/entra-target';
 
@@ -13,6 +16,9 @@ type DeltaPage = { value?: Record<string, unknown>[]; '@odata.nextLink'?: string
 /** What the delta reader needs from the transport: one GET of a Graph path (query included). */
 export type GetPath = (path: string, headers?: Record<string, string>) => Promise<unknown>;
 
+/** The whole collection with the selected properties, and how many requests that took. */
+export type ListAll = () => Promise<{ objects: EntraObject[]; requests: number }>;
+
 /** A link Graph returned, as a path under the version segment (the client adds origin and /v1.0). */
 export function linkPath(link: string): string {
   const url = new URL(link);
@@ -21,6 +27,7 @@ export function linkPath(link: string): string {
 
 export async function readChanges(
   get: GetPath,
+  list: ListAll,
   kind: 'user' | 'group',
   select: string[],
   toObject: (raw: Record<string, unknown>) => EntraObject,
@@ -31,10 +38,22 @@ export async function readChanges(
       return await round(get, linkPath(deltaLink), toObject, false);
     } catch (err) {
       if (!(err instanceof SyncError) || Number(err.details.status) !== 410) throw err;
-      return { ...(await round(get, `${collection[kind]}/delta?$select=${select.join(',')}`, toObject, true)), restarted: true };
+      return { ...(await fullRead(get, list, kind, select, toObject)), restarted: true };
     }
   }
-  return round(get, `${collection[kind]}/delta?$select=${select.join(',')}`, toObject, true);
+  return fullRead(get, list, kind, select, toObject);
+}
+
+/** The delta link as of now, then the whole collection listed in pages of 999. */
+async function fullRead(get: GetPath, list: ListAll, kind: 'user' | 'group', select: string[], toObject: (raw: Record<string, unknown>) => EntraObject): Promise<TenantChanges> {
+  // Taken before the list: whatever changes while the list is read is in the next round.
+  const latest = await round(get, `${collection[kind]}/delta?$deltatoken=latest&$select=${select.join(',')}`, toObject, true);
+  const listed = await list();
+  // 'latest' answers no objects; should a service answer some, they are newer than the link.
+  const byId = new Map(listed.objects.map((o) => [o.id, o]));
+  for (const o of latest.changed) byId.set(o.id, o);
+  for (const id of latest.removed) byId.delete(id);
+  return { changed: [...byId.values()], removed: [], deltaLink: latest.deltaLink, requests: latest.requests + listed.requests, full: true };
 }
 
 async function round(get: GetPath, first: string, toObject: (raw: Record<string, unknown>) => EntraObject, full: boolean): Promise<TenantChanges> {

@@ -16,6 +16,8 @@ export interface CallOptions {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   facts?: Partial<CallFacts>;
+  /** Safe to send again after a 503/504 or a lost connection (default: by method; see CallState). */
+  idempotent?: boolean;
 }
 
 export class GraphCaller {
@@ -64,6 +66,18 @@ export class GraphCaller {
     return this.records.map((r) => ({ ...r }));
   }
 
+  get clientId(): string {
+    return this.entra.clientId;
+  }
+
+  /**
+   * Graph refused the token inside a $batch (an inner 401: it expired while the batch ran):
+   * the next call asks the identity platform for a new one instead of the cached one.
+   */
+  renewToken(): void {
+    this.refreshToken = true;
+  }
+
   /** Record one inner answer of a JSON batch (its $batch POST is recorded by the transport). */
   recordInner(record: GraphRequestRecord): void {
     this.records.push(record);
@@ -91,6 +105,7 @@ export class GraphCaller {
     options: CallOptions,
   ): Promise<T> {
     const state = new CallState();
+    if (options.idempotent !== undefined) state.idempotent = options.idempotent;
     this.tokenFailure = undefined;
     const query = Object.entries(options.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
     let request = this.client.api(query ? `${path}?${query}` : path).middlewareOptions([state]);

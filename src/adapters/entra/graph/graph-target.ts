@@ -71,8 +71,8 @@ export class GraphEntraTarget implements EntraTarget {
     return this.caller.call<T>(method, path, options);
   }
 
-  private batch(items: BatchItem[]): Promise<BatchAnswer[]> {
-    return sendBatch(this.caller, items);
+  private batch(items: BatchItem[], options: { idempotent?: boolean } = {}): Promise<BatchAnswer[]> {
+    return sendBatch(this.caller, items, options);
   }
 
   planExport(kind: EntraObjectKind, attributes: Record<string, AttributeValue[] | null>): ExportPlan {
@@ -142,24 +142,35 @@ export class GraphEntraTarget implements EntraTarget {
     return { kind, id: String(raw.id), properties };
   }
 
-  async findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null> {
+  /** The request that finds a user or group by its anchor (contacts carry none: undefined). */
+  private anchorLookup(kind: EntraObjectKind, immutableId: string): { path: string; query: Record<string, string> } | undefined {
     // Only users carry onPremisesImmutableId in Graph v1.0; a group this tool created carries
     // the anchor in its uniqueName (an alternate key); contacts have none.
-    if (kind === 'group') {
-      try {
-        const raw = await this.call<Record<string, unknown>>('GET', groupByUniqueName(immutableId), { query: { $select: selectFor.group.join(',') }, facts: { kind } });
-        return this.toObject('group', raw);
-      } catch (err) {
-        if (err instanceof SyncError && err.code === 'ObjectNotFound') return null;
-        throw err;
-      }
+    if (kind === 'group') return { path: groupByUniqueName(immutableId), query: { $select: selectFor.group.join(',') } };
+    if (kind !== 'user') return undefined;
+    return { path: '/users', query: { $filter: `onPremisesImmutableId eq ${odataString(immutableId)}`, $select: selectFor.user.join(',') } };
+  }
+
+  /** The object an anchor lookup answered: a list's first object (users), or the object read by key (groups). */
+  private anchorAnswer(kind: EntraObjectKind, status: number, body: unknown, path: string, retryAfter?: number): EntraObject | null {
+    if (status === 404 && kind === 'group') return null;
+    if (status >= 400) {
+      throw mapGraphError(parseGraphError(status, body, { retryAfterSeconds: retryAfter }), { method: 'GET', path, kind, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
     }
-    if (kind !== 'user') return null;
-    const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', '/users', {
-      query: { $filter: `onPremisesImmutableId eq ${odataString(immutableId)}`, $select: selectFor.user.join(',') },
-    });
-    const first = answer.value[0];
+    if (kind === 'group') return this.toObject('group', body as Record<string, unknown>);
+    const first = (body as { value?: Record<string, unknown>[] })?.value?.[0];
     return first ? this.toObject('user', first) : null;
+  }
+
+  async findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null> {
+    const lookup = this.anchorLookup(kind, immutableId);
+    if (!lookup) return null;
+    try {
+      return this.anchorAnswer(kind, 200, await this.call('GET', lookup.path, { query: lookup.query, facts: { kind } }), lookup.path);
+    } catch (err) {
+      if (kind === 'group' && err instanceof SyncError && err.code === 'ObjectNotFound') return null;
+      throw err;
+    }
   }
 
   /**
@@ -185,7 +196,8 @@ export class GraphEntraTarget implements EntraTarget {
     return first ? this.toObject(kind, first) : null;
   }
 
-  async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders> {
+  /** The lookups findValueHolders makes: the UPN among users, each 15 addresses among users, groups and contacts. */
+  private valueHolderRequests(query: { userPrincipalName?: string; smtpAddresses?: string[] }): { kind: EntraObjectKind; url: string }[] {
     const requests: { kind: EntraObjectKind; url: string }[] = [];
     const add = (kind: EntraObjectKind, filter: string) =>
       requests.push({ kind, url: `${collection[kind]}?$filter=${encodeURIComponent(filter)}&$select=${selectFor[kind].join(',')}` });
@@ -197,9 +209,33 @@ export class GraphEntraTarget implements EntraTarget {
       const mailOf = part.map((a) => `mail eq ${odataString(a)}`).join(' or ');
       for (const kind of ['user', 'group', 'contact'] as const) add(kind, `${anyOf} or ${mailOf}`);
     }
+    return requests;
+  }
+
+  async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders> {
+    return (await this.lookUp(undefined, query)).valueHolders;
+  }
+
+  /** The anchor lookup and the value-holder lookups in one $batch (more than 20 requests: several). */
+  async findByImmutableIdWithValueHolders(
+    kind: EntraObjectKind, immutableId: string, query: { userPrincipalName?: string; smtpAddresses?: string[] },
+  ): Promise<{ byAnchor: EntraObject | null; valueHolders: ValueHolders }> {
+    return this.lookUp({ kind, immutableId }, query);
+  }
+
+  private async lookUp(
+    anchor: { kind: EntraObjectKind; immutableId: string } | undefined,
+    query: { userPrincipalName?: string; smtpAddresses?: string[] },
+  ): Promise<{ byAnchor: EntraObject | null; valueHolders: ValueHolders }> {
+    const byKey = anchor ? this.anchorLookup(anchor.kind, anchor.immutableId) : undefined;
+    const anchorUrl = byKey && `${byKey.path}?${Object.entries(byKey.query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+    const requests: { kind: EntraObjectKind; url: string; anchor?: true }[] = [
+      ...(anchor && anchorUrl ? [{ kind: anchor.kind, url: anchorUrl, anchor: true as const }] : []),
+      ...this.valueHolderRequests(query),
+    ];
     const found = new Map<string, EntraObject>();
     const unchecked = new Set<string>();
-    if (requests.length === 0) return { holders: [], unchecked: [] };
+    let byAnchor: EntraObject | null = null;
     const keep = (kind: EntraObjectKind, value: unknown) => {
       for (const raw of ((value as { value?: Record<string, unknown>[] })?.value ?? [])) found.set(String(raw.id), this.toObject(kind, raw));
     };
@@ -209,6 +245,10 @@ export class GraphEntraTarget implements EntraTarget {
     for (const part of chunks(requests, batchLimit)) {
       if (part.length === 1) {
         const only = part[0]!;
+        if (only.anchor) {
+          byAnchor = await this.findByImmutableId(only.kind, anchor!.immutableId);
+          continue;
+        }
         try {
           keep(only.kind, await this.call('GET', only.url));
         } catch (err) {
@@ -219,15 +259,18 @@ export class GraphEntraTarget implements EntraTarget {
       }
       const answers = await this.batch(part.map((r, i) => ({ id: String(i + 1), method: 'GET', url: r.url })));
       for (const a of answers) {
-        const kind = part[Number(a.id) - 1]!.kind;
-        if (a.status === 200) keep(kind, a.body);
+        const request = part[Number(a.id) - 1]!;
+        const kind = request.kind;
+        const retryAfter = parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']);
+        if (request.anchor) byAnchor = this.anchorAnswer(kind, a.status, a.body, byKey!.path, retryAfter);
+        else if (a.status === 200) keep(kind, a.body);
         else if (deniedContacts(kind, a.status)) unchecked.add(contactsNote);
-        else throw mapGraphError(parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) }), {
-          method: 'GET', path: part[Number(a.id) - 1]!.url, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
+        else throw mapGraphError(parseGraphError(a.status, a.body, { retryAfterSeconds: retryAfter }), {
+          method: 'GET', path: request.url, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
         });
       }
     }
-    return { holders: [...found.values()], unchecked: [...unchecked] };
+    return { byAnchor, valueHolders: { holders: [...found.values()], unchecked: [...unchecked] } };
   }
 
   /**
@@ -235,20 +278,24 @@ export class GraphEntraTarget implements EntraTarget {
    * lookups select, following @odata.nextLink: one request per 999 objects.
    */
   async listAll(kind: EntraObjectKind): Promise<EntraObject[]> {
-    const out: EntraObject[] = [];
+    return (await this.listPages(kind)).objects;
+  }
+
+  private async listPages(kind: EntraObjectKind): Promise<{ objects: EntraObject[]; requests: number }> {
+    const objects: EntraObject[] = [];
     type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string };
     let page = await this.call<Page>('GET', collection[kind], { query: { $select: selectFor[kind].join(','), $top: '999' } });
-    for (;;) {
-      for (const raw of page.value ?? []) out.push(this.toObject(kind, raw));
+    for (let requests = 1; ; requests++) {
+      for (const raw of page.value ?? []) objects.push(this.toObject(kind, raw));
       const next = page['@odata.nextLink'];
-      if (!next) return out;
+      if (!next) return { objects, requests };
       page = await this.call<Page>('GET', linkPath(next));
     }
   }
 
   /** Change tracking for the batch's tenant read (see delta.ts). */
   async readChanges(kind: 'user' | 'group', deltaLink?: string): Promise<TenantChanges> {
-    return readChanges((path, headers) => this.call('GET', path, headers ? { headers } : {}), kind, selectFor[kind], (raw) => this.toObject(kind, raw), deltaLink);
+    return readChanges((path, headers) => this.call('GET', path, headers ? { headers } : {}), () => this.listPages(kind), kind, selectFor[kind], (raw) => this.toObject(kind, raw), deltaLink);
   }
 
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */
@@ -390,13 +437,14 @@ export class GraphEntraTarget implements EntraTarget {
 
   /** Run membership changes as one batch; answers matching `alreadyDone` count as success. */
   private async memberBatch(groupId: string, items: BatchItem[], alreadyDone: RegExp): Promise<void> {
-    const answers = await this.batch(items);
+    // Safe to repeat as a whole: a member added or removed twice answers `alreadyDone`.
+    const answers = await this.batch(items, { idempotent: true });
     for (const a of answers) {
       if (a.status >= 200 && a.status < 300) continue;
       const facts = parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) });
       if ((a.status === 400 || a.status === 404) && (alreadyDone.test(facts.message) || (a.status === 404 && items[0]?.method === 'DELETE'))) continue;
       const item = items.find((i) => i.id === a.id)!;
-      throw mapGraphError(facts, { method: item.method, path: item.url, kind: 'group', id: groupId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
+      throw mapGraphError(facts, { method: item.method, path: item.url, kind: 'group', id: groupId, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
     }
   }
 }

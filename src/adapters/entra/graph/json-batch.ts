@@ -1,6 +1,11 @@
 // JSON batching (the reference's section 6): up to 20 requests in one POST /$batch. Graph
 // throttles each request inside on its own: items answered 429 are sent again after the
 // longest Retry-After among them, while the wait budget (entra.maxRetryWaitSeconds) allows.
+// Items answered 401 (the token expired while the batch ran) are sent once more with a new
+// token; a second 401 stays, and maps to AuthenticationFailed. The $batch POST itself, when
+// Graph answers it 429, 503 or 504 as a whole, is sent again per Retry-After (or backoff 1, 2,
+// 4 ... s) a bounded number of times (transport.ts) when it is safe: for a batch of reads, and
+// for one whose writes are idempotent (the caller says so).
 import { parseRetryAfter } from './transport';
 import type { GraphCaller } from './graph-call';
 
@@ -19,30 +24,50 @@ export interface BatchAnswer {
   body?: unknown;
 }
 
+/** The Retry-After of an inner answer (header names inside a batch keep their case). */
+export function innerRetryAfter(answer: BatchAnswer): number | undefined {
+  const headers = answer.headers ?? {};
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'retry-after');
+  return parseRetryAfter(key ? headers[key] : undefined);
+}
+
 /**
  * POST /$batch, retrying items answered 429 after the longest Retry-After among them while
- * the wait budget allows (SDKs do not retry batched 429s themselves).
+ * the wait budget allows (SDKs do not retry batched 429s themselves), and items answered 401
+ * once with a new token. `idempotent`: the whole POST may be repeated after a 503/504 or a lost
+ * connection (default: only when every item is a GET).
  */
-export async function sendBatch(caller: GraphCaller, items: BatchItem[]): Promise<BatchAnswer[]> {
+export async function sendBatch(caller: GraphCaller, items: BatchItem[], options: { idempotent?: boolean } = {}): Promise<BatchAnswer[]> {
   const settled = new Map<string, BatchAnswer>();
   let pending = items;
   let waited = 0;
+  let renewed = false;
   for (;;) {
-    const result = await caller.call<{ responses: BatchAnswer[] }>('POST', '/$batch', { body: { requests: pending } });
-    const throttled: BatchAnswer[] = [];
-    for (const answer of result.responses) {
+    const idempotent = options.idempotent ?? pending.every((i) => i.method.toUpperCase() === 'GET');
+    const result = await caller.call<{ responses?: BatchAnswer[] }>('POST', '/$batch', { body: { requests: pending }, idempotent });
+    let throttled: BatchAnswer[] = [];
+    const expired: BatchAnswer[] = [];
+    for (const answer of result.responses ?? []) {
       if (answer.status === 429) throttled.push(answer);
+      else if (answer.status === 401 && !renewed) expired.push(answer);
       else settled.set(answer.id, answer);
     }
-    if (throttled.length === 0) break;
-    const wait = Math.max(...throttled.map((a) => parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) ?? 1));
-    if (waited + wait > caller.maxRetryWaitSeconds) {
-      for (const a of throttled) settled.set(a.id, a);
-      break;
+    if (expired.length > 0) {
+      renewed = true;
+      caller.renewToken();
     }
-    await caller.sleep(wait * 1000);
-    waited += wait;
-    const retry = new Set(throttled.map((a) => a.id));
+    if (throttled.length > 0) {
+      const wait = Math.max(...throttled.map((a) => innerRetryAfter(a) ?? 1));
+      if (waited + wait > caller.maxRetryWaitSeconds) {
+        for (const a of throttled) settled.set(a.id, a);
+        throttled = [];
+      } else {
+        await caller.sleep(wait * 1000);
+        waited += wait;
+      }
+    }
+    const retry = new Set([...throttled, ...expired].map((a) => a.id));
+    if (retry.size === 0) break;
     pending = pending.filter((i) => retry.has(i.id));
   }
   return items.map((i) => settled.get(i.id)!).filter(Boolean);

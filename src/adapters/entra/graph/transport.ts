@@ -16,6 +16,12 @@ export class CallState implements MiddlewareOptions {
   retryAfterSeconds?: number;
   requestId?: string;
   clientRequestId?: string;
+  /**
+   * Whether the request may be sent again after a 503/504 or a lost connection. Default: by
+   * method (GET, PATCH, PUT, DELETE). A $batch POST of reads is idempotent; one holding a
+   * create is not.
+   */
+  idempotent?: boolean;
 }
 
 export interface RetryPolicy {
@@ -75,7 +81,7 @@ class RetryAndRecord implements Middleware {
     const method = (context.options?.method ?? 'GET').toUpperCase();
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const path = displayPath(url, this.graphOrigin);
-    const idempotent = method === 'GET' || method === 'PATCH' || method === 'DELETE' || method === 'PUT';
+    const idempotent = state?.idempotent ?? (method === 'GET' || method === 'PATCH' || method === 'DELETE' || method === 'PUT');
     let waited = 0;
     let networkRetries = 0;
     for (let attempt = 1; ; attempt++) {
@@ -106,8 +112,8 @@ class RetryAndRecord implements Middleware {
         state.clientRequestId = clientRequestId;
       }
       // 429 means the request was not processed: any method may be sent again. A 503/504 may
-      // come after a create was committed, so a POST is never repeated blindly (the adapter
-      // looks the object up first).
+      // come after a create was committed, so a POST (or a $batch holding one) is never
+      // repeated blindly (the adapter looks the object up first).
       if (![429, 503, 504].includes(response.status) || (!idempotent && response.status !== 429)) return;
       // Without Retry-After: exponential backoff 1, 2, 4 ... s.
       const wait = retryAfter ?? 2 ** (attempt - 1);

@@ -3,12 +3,18 @@
 // of at most 20 requests and every inner answer goes back to its own write. Graph throttles
 // each inner request on its own: an inner 429 is sent again after its Retry-After (and no write
 // goes out before it), without failing the object, while the wait budget allows; other inner
-// errors map exactly as the same request alone would (errors.ts). A lone write goes as a plain
-// request, so a single-object sync looks as before.
+// errors map exactly as the same request alone would (errors.ts). An inner 401 (the token
+// expired while the batch ran) sends that write once more with a new token; a second 401 is
+// AuthenticationFailed. When Graph answers the $batch POST itself 429, 503 or 504, the whole
+// POST is sent again per Retry-After a bounded number of times (transport.ts) if every write
+// in it is idempotent (PATCH, DELETE); in a batch holding a create, a 503/504 sends the
+// idempotent writes again in a later batch and fails each create as ambiguous, so the adapter
+// looks the object up by its anchor before it sends the create again. A lone write goes as a
+// plain request, so a single-object sync looks as before.
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
 import type { GraphCaller } from './graph-call';
-import { parseRetryAfter } from './transport';
-import type { BatchAnswer } from './json-batch';
+import { innerRetryAfter, type BatchAnswer } from './json-batch';
+import { SyncError } from '../../../engine/errors';
 
 /** Graph's limit of requests in one JSON batch. */
 export const writeBatchLimit = 20;
@@ -28,16 +34,19 @@ interface Queued {
   waited: number;
   /** Sends that met a 503/504 (idempotent writes only). */
   unavailable: number;
+  /** Sent again with a new token after an inner 401. */
+  renewed: boolean;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
 
 const maxUnavailableAttempts = 5;
 
-function retryAfterOf(answer: BatchAnswer): number | undefined {
-  const headers = answer.headers ?? {};
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'retry-after');
-  return parseRetryAfter(key ? headers[key] : undefined);
+/** A failure of the whole $batch after which its writes may or may not have been committed. */
+function ambiguousStatus(err: unknown): boolean {
+  if (!(err instanceof SyncError)) return false;
+  if (err.code === 'TenantUnreachable' || err.code === 'GraphRequestTimedOut') return true;
+  return [500, 502, 503, 504].includes(Number(err.details.status));
 }
 
 export class WriteBatcher {
@@ -52,7 +61,7 @@ export class WriteBatcher {
   /** One write; resolves with Graph's answer body, rejects with a catalog SyncError. */
   write<T>(request: WriteRequest): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.enqueue({ request, waited: 0, unavailable: 0, resolve: resolve as (v: unknown) => void, reject });
+      this.enqueue({ request, waited: 0, unavailable: 0, renewed: false, resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
@@ -103,13 +112,26 @@ export class WriteBatcher {
     }));
     const started = performance.now();
     let answers: BatchAnswer[];
+    // Without a create inside, the whole POST may be repeated after a 503/504 (transport.ts).
+    const idempotent = part.every((q) => q.request.method !== 'POST');
     try {
-      answers = (await this.caller.call<{ responses: BatchAnswer[] }>('POST', '/$batch', { body: { requests } })).responses ?? [];
+      answers = (await this.caller.call<{ responses: BatchAnswer[] }>('POST', '/$batch', { body: { requests }, idempotent })).responses ?? [];
     } catch (err) {
       // The batch as a whole failed (network, time-out, 5xx): whether an inner write was
-      // committed is unknown, so each write gets the error its own request would have got
-      // (a create then looks before it sends again; graph-target.ts).
-      for (const q of part) q.reject(err);
+      // committed is unknown. A create gets the error its own request would have got (it then
+      // looks before it sends again; graph-target.ts); the idempotent writes of a batch that
+      // held a create go again in a later batch, with backoff, a bounded number of times.
+      const wait = err instanceof SyncError ? Number(err.details.retryAfterSeconds ?? NaN) : NaN;
+      for (const q of part) {
+        const again = !idempotent && q.request.method !== 'POST' && ambiguousStatus(err) && q.unavailable + 1 < maxUnavailableAttempts;
+        const seconds = Number.isFinite(wait) ? wait : 2 ** q.unavailable;
+        if (again && q.waited + seconds <= this.caller.maxRetryWaitSeconds) {
+          q.unavailable++;
+          q.waited += seconds;
+          this.notBefore = Math.max(this.notBefore, Date.now() + seconds * 1000);
+          this.enqueue(q);
+        } else q.reject(err);
+      }
       return;
     }
     const duration = Math.round(performance.now() - started);
@@ -121,10 +143,18 @@ export class WriteBatcher {
         q.reject(mapGraphError(parseGraphError(500, { error: { code: 'generalException', message: 'The $batch answer has no response for this request.' } }), this.facts(q)));
         return;
       }
-      const retryAfter = retryAfterOf(answer);
+      const retryAfter = innerRetryAfter(answer);
       this.caller.recordInner({ method, path, status: answer.status, durationInMilliseconds: duration, inBatch: true, ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) });
       if (answer.status < 400) {
         q.resolve(answer.body);
+        return;
+      }
+      // 401: Graph refused the token (it expired while the batch ran); the write was not
+      // processed: once more with a new token.
+      if (answer.status === 401 && !q.renewed) {
+        q.renewed = true;
+        this.caller.renewToken();
+        this.enqueue(q);
         return;
       }
       // 429: not processed, any method may go again. 503/504: only an idempotent write (a
@@ -143,6 +173,6 @@ export class WriteBatcher {
   }
 
   private facts(q: Queued): CallFacts {
-    return { method: q.request.method, path: q.request.path, maxRetryWaitSeconds: this.caller.maxRetryWaitSeconds, ...q.request.facts };
+    return { method: q.request.method, path: q.request.path, clientId: this.caller.clientId, maxRetryWaitSeconds: this.caller.maxRetryWaitSeconds, ...q.request.facts };
   }
 }

@@ -10,6 +10,7 @@ import { isSyncError, type SyncError } from '../../../../src/engine/errors';
 import type { EntraTarget } from '../../../../src/engine/ports/entra-target';
 import { clearTokenCache, createEntraTarget } from '../../../../src/adapters/entra/index';
 import { startEmulator, type Emulator } from '../../../graph-emulator/index';
+import { applyChanges, readTenantIndex } from '../../../../src/engine/batch/batch-tenant';
 
 let emu: Emulator;
 let dir: string;
@@ -176,6 +177,27 @@ describe('operations', () => {
     assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path}`), ['POST /v1.0/$batch']);
   });
 
+  test('the anchor lookup and the value holders in one $batch: the same answers as each alone', async () => {
+    emu.seed({
+      users: [
+        { id: 'u-self', userPrincipalName: 'self@contoso.com', displayName: 'Self', onPremisesImmutableId: 'U2VsZg==', proxyAddresses: ['SMTP:self@contoso.com'] },
+        { id: 'u-other', userPrincipalName: 'other@contoso.com', displayName: 'Other', proxyAddresses: ['SMTP:other@contoso.com', 'smtp:self@contoso.mail.onmicrosoft.com'] },
+      ],
+    });
+    const t = target();
+    const query = { userPrincipalName: 'self@contoso.com', smtpAddresses: ['self@contoso.com', 'self@contoso.mail.onmicrosoft.com'] };
+    const together = await t.findByImmutableIdWithValueHolders!('user', 'U2VsZg==', query);
+    assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path}`), ['POST /v1.0/$batch'], 'one round trip');
+    assert.equal(together.byAnchor?.id, 'u-self');
+    assert.deepEqual(together.valueHolders.holders.map((o) => o.id).sort(), ['u-other', 'u-self']);
+    assert.deepEqual(together.valueHolders, await t.findValueHolders(query));
+    assert.equal((await t.findByImmutableId('user', 'U2VsZg=='))?.id, 'u-self');
+    // A group is looked up by its uniqueName: not found inside the batch is null, as alone.
+    const group = await t.findByImmutableIdWithValueHolders!('group', 'R3JvdXA=', { smtpAddresses: ['nobody@contoso.com'] });
+    assert.equal(group.byAnchor, null);
+    assert.deepEqual(group.valueHolders.holders, []);
+  });
+
   test('duplicate UPN on create is AttributeValueMustBeUnique', async () => {
     emu.seed({ users: [{ id: 'cloud-1', userPrincipalName: 'dup@contoso.com', displayName: 'Cloud' }] });
     const err = await syncError(target().create('user', { displayName: 'Dup', userPrincipalName: 'dup@contoso.com' }));
@@ -239,6 +261,190 @@ describe('operations', () => {
     const err = await syncError(target().removeMembers('gs', ['u1']));
     assert.equal(err.code, 'DirSyncMastered');
     assert.deepEqual(emu.state().members.gs, ['u1']);
+  });
+});
+
+describe('tenant read for a batch', () => {
+  const bulkUsers = (count: number) => Array.from({ length: count }, (_, i) => ({ id: `bulk-${i}`, userPrincipalName: `bulk${i}@contoso.com`, displayName: `Bulk ${i}`, onPremisesImmutableId: `Anchor${i}==` }));
+
+  test('a 5,000-user tenant is read in at most 20 Graph requests: the delta links as of now, then pages of 999', async () => {
+    emu.seed({ users: bulkUsers(5000), groups: Array.from({ length: 30 }, (_, i) => ({ id: `grp-${i}`, displayName: `Group ${i}`, mailEnabled: false, securityEnabled: true, mailNickname: `g${i}` })) });
+    const since = emu.requestLog().length;
+    const t = target();
+    await t.connect();
+    const read = await readTenantIndex(t);
+    const requests = emu.requestLog().slice(since);
+    console.log(`tenant read of 5,000 users + 30 groups: ${requests.length} requests incl. token, domains and features`);
+    assert.equal(read.index.users.length, 5000);
+    assert.equal(new Set(read.index.users.map((u) => u.id)).size, 5000, 'each user once');
+    assert.equal(read.index.groups.length, 30);
+    assert.equal(read.how, 'full');
+    assert.ok(requests.length <= 20, `${requests.length} requests: ${requests.map((r) => r.path.split('?')[0]).join(', ')}`);
+    const users = requests.filter((r) => r.path.startsWith('/v1.0/users'));
+    // Graph pages a delta at 200 users (25 requests for 5,000); a list at up to 999 (6).
+    assert.match(users[0]!.path, /^\/v1\.0\/users\/delta\?(?=.*\$select=).*\$deltatoken=latest/, 'the delta link is taken first');
+    assert.equal(users.length, 1 + Math.ceil(5000 / 999), users.map((r) => r.path).join(', '));
+    assert.ok(users.slice(1).every((r) => /^\/v1\.0\/users\?/.test(r.path) && /\$top=999|\$skiptoken=/.test(r.path)));
+    assert.match(read.snapshot!.users.deltaLink, /\/users\/delta\?\$deltatoken=/);
+    assert.doesNotMatch(read.snapshot!.users.deltaLink, /latest/);
+
+    // The next read from the kept links: one request per collection when nothing changed.
+    const next = emu.requestLog().length;
+    const again = await readTenantIndex(t, read.snapshot);
+    assert.equal(again.how, 'delta');
+    assert.equal(again.index.users.length, 5000);
+    assert.equal(emu.requestLog().slice(next).filter((r) => /^\/v1\.0\/(users|groups)\/delta/.test(r.path)).length, 2);
+  });
+
+  test('a change made while the list is read, to an object the list already passed, comes in the next round', async () => {
+    emu.seed({ users: bulkUsers(1200) });
+    const t = target();
+    // The second list page waits 1.5 s; meanwhile bulk-0, on the first page, is renamed.
+    emu.faults({ kind: 'latency', latencyMs: 1500, path: '$skiptoken=', method: 'GET' });
+    const reading = t.readChanges!('user');
+    const firstPageRead = async () => {
+      for (let i = 0; i < 200; i++) {
+        if (emu.requestLog().some((r) => r.path.startsWith('/v1.0/users?') && r.path.includes('$top=999') && r.status === 200)) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.fail('the first list page never came');
+    };
+    await firstPageRead();
+    emu.seed({ users: [{ id: 'bulk-0', userPrincipalName: 'bulk0@contoso.com', displayName: 'Renamed during the read', onPremisesImmutableId: 'Anchor0==' }] });
+    const first = await reading;
+    assert.equal(first.full, true);
+    assert.equal(first.changed.find((u) => u.id === 'bulk-0')?.properties.displayName, 'Bulk 0', 'the list read bulk-0 before the change');
+    const second = await t.readChanges!('user', first.deltaLink);
+    assert.deepEqual(second.changed.map((u) => u.id), ['bulk-0'], 'the link was taken before the list, so the change is in the next round');
+    const kept = applyChanges(first.changed, second.changed, second.removed);
+    assert.equal(kept.length, 1200);
+    assert.equal(kept.find((u) => u.id === 'bulk-0')?.properties.displayName, 'Renamed during the read');
+  });
+
+  test('a kept delta link answered 410 is read in full again: the latest link, then the list', async () => {
+    emu.seed({ users: bulkUsers(3) });
+    const t = target();
+    const first = await t.readChanges!('user');
+    emu.reset(); // forgets every state token, as an expired link
+    emu.seed({ users: bulkUsers(2) });
+    const since = emu.requestLog().length;
+    const again = await t.readChanges!('user', first.deltaLink);
+    assert.equal(again.restarted, true);
+    assert.equal(again.full, true);
+    assert.deepEqual(again.changed.map((u) => u.id).sort(), ['bulk-0', 'bulk-1']);
+    const users = emu.requestLog().slice(since).filter((r) => r.path.startsWith('/v1.0/users'));
+    assert.deepEqual(users.map((r) => r.status), [410, 200, 200]);
+    assert.match(users[0]!.path, /\$deltatoken=(?!latest)/);
+    assert.match(users[1]!.path, /^\/v1\.0\/users\/delta\?.*\$deltatoken=latest/);
+    assert.match(users[2]!.path, /^\/v1\.0\/users\?.*\$top=999/);
+  });
+});
+
+describe('a $batch that fails as a whole, and an expired token inside one', () => {
+  const seedList = () => emu.seed({ groups: [{ id: 'g-mail', displayName: 'List', mailEnabled: true, securityEnabled: false, mailNickname: 'list', proxyAddresses: ['SMTP:list@contoso.com'] }] });
+  const batchPosts = (t: EntraTarget) => t.requests().filter((r) => r.path === '/v1.0/$batch').map((r) => r.status);
+
+  test('a $batch of reads answered 503 as a whole is sent again after its Retry-After', async () => {
+    seedList();
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 503, retryAfterSeconds: 2, path: '/v1.0/$batch', count: 2 });
+    const { holders } = await t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] });
+    assert.deepEqual(holders.map((o) => o.id), ['g-mail']);
+    assert.deepEqual(waits, [2000, 2000]);
+    assert.deepEqual(batchPosts(t), [503, 503, 200]);
+  });
+
+  test('a $batch of reads answered 504 without Retry-After backs off 1, 2, 4, 8 s and then ends in ServiceUnavailable', async () => {
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 504, path: '/v1.0/$batch', count: -1 });
+    const err = await syncError(t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] }));
+    emu.clearFaults();
+    assert.equal(err.code, 'ServiceUnavailable');
+    assert.deepEqual(waits, [1000, 2000, 4000, 8000]);
+    assert.deepEqual(batchPosts(t), [504, 504, 504, 504, 504], 'five attempts, then it stops');
+  });
+
+  test('a $batch of creates answered 429 as a whole is sent again after its Retry-After: each user created once', async () => {
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 3, path: '/v1.0/$batch', count: 1 });
+    await Promise.all([
+      t.create('user', { displayName: 'B One', userPrincipalName: 'b1@contoso.com', onPremisesImmutableId: 'QjE=' }),
+      t.create('user', { displayName: 'B Two', userPrincipalName: 'b2@contoso.com', onPremisesImmutableId: 'QjI=' }),
+    ]);
+    assert.deepEqual(waits, [3000]);
+    assert.deepEqual(batchPosts(t), [429, 200]);
+    assert.deepEqual(emu.state().users.map((u) => u.userPrincipalName).sort(), ['b1@contoso.com', 'b2@contoso.com']);
+  });
+
+  test('a $batch of updates answered 503 as a whole is sent again (PATCH is idempotent)', async () => {
+    emu.seed({ users: [{ id: 'p1', userPrincipalName: 'p1@contoso.com', displayName: 'P1' }, { id: 'p2', userPrincipalName: 'p2@contoso.com', displayName: 'P2' }] });
+    const waits: number[] = [];
+    const t = target({}, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 503, retryAfterSeconds: 1, path: '/v1.0/$batch', count: 1 });
+    await Promise.all([t.update('user', 'p1', { department: 'One' }), t.update('user', 'p2', { department: 'Two' })]);
+    assert.deepEqual(batchPosts(t), [503, 200]);
+    assert.deepEqual(waits, [1000]);
+    assert.deepEqual(emu.state().users.map((u) => u.department), ['One', 'Two']);
+  });
+
+  test('a $batch holding a create, answered 503 after Graph committed it: the update goes again, the create is looked up by its anchor, not sent twice', async () => {
+    emu.seed({ users: [{ id: 'p1', userPrincipalName: 'p1@contoso.com', displayName: 'P1' }] });
+    const t = target({}, emu.clientSecret, { sleep: async () => undefined });
+    emu.faults({ kind: 'status', status: 503, retryAfterSeconds: 1, path: '/v1.0/$batch', count: 1, afterCommit: true });
+    const [, created] = await Promise.all([
+      t.update('user', 'p1', { department: 'Again' }),
+      t.create('user', { displayName: 'C One', userPrincipalName: 'c1@contoso.com', onPremisesImmutableId: 'QzE=' }),
+    ]);
+    assert.equal(batchPosts(t)[0], 503, 'the batch was not repeated blindly: it held a create');
+    assert.equal(emu.writes().filter((w) => w.method === 'POST' && w.path.startsWith('/v1.0/users')).length, 1, 'one create reached Graph');
+    assert.equal(emu.state().users.filter((u) => u.onPremisesImmutableId === 'QzE=').length, 1);
+    assert.equal(created.properties.userPrincipalName, 'c1@contoso.com');
+    assert.ok(t.requests().some((r) => r.method === 'GET' && /onPremisesImmutableId eq 'QzE='/.test(r.path)), 'looked up by anchor first');
+    assert.equal(emu.state().users.find((u) => u.id === 'p1')!.department, 'Again');
+  });
+
+  test('an inner 401 in a $batch of reads: a new token once, and only those requests go again', async () => {
+    seedList();
+    const t = target();
+    await t.connect();
+    const tokensBefore = identityCalls().length;
+    emu.faults({ kind: 'status', status: 401, path: '/v1.0/groups?', count: 1 });
+    const { holders } = await t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] });
+    assert.deepEqual(holders.map((o) => o.id), ['g-mail']);
+    assert.equal(identityCalls().length, tokensBefore + 1, 'a new token was requested');
+    const posts = emu.requestLog().filter((r) => r.path === '/v1.0/$batch');
+    assert.deepEqual(posts.map((r) => r.innerRequests), [4, 1], 'the second $batch carries only the refused request');
+  });
+
+  test('a second inner 401 ends in AuthenticationFailed naming the application', async () => {
+    seedList();
+    const t = target();
+    emu.faults({ kind: 'status', status: 401, path: '/v1.0/groups?', count: 2 });
+    const err = await syncError(t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] }));
+    assert.equal(err.code, 'AuthenticationFailed');
+    assert.equal(err.details.clientId, emu.clientId);
+    assert.equal(identityCalls().length, 2, 'one new token, not more');
+  });
+
+  test('an inner 401 in a $batch of writes: a new token once, the write goes again and succeeds', async () => {
+    emu.seed({ users: [{ id: 'p1', userPrincipalName: 'p1@contoso.com', displayName: 'P1' }, { id: 'p2', userPrincipalName: 'p2@contoso.com', displayName: 'P2' }] });
+    const t = target();
+    emu.faults({ kind: 'status', status: 401, path: '/v1.0/users/p2', method: 'PATCH', count: 1 });
+    await Promise.all([t.update('user', 'p1', { department: 'One' }), t.update('user', 'p2', { department: 'Two' })]);
+    assert.deepEqual(emu.state().users.map((u) => u.department), ['One', 'Two']);
+    assert.equal(identityCalls().length, 2);
+    // Both writes refused twice: the second $batch carries both again, and a second 401 ends it.
+    const second = await syncError((async () => {
+      emu.faults({ kind: 'status', status: 401, path: '/v1.0/users/p', method: 'PATCH', count: 4 });
+      await Promise.all([t.update('user', 'p1', { department: 'Uno' }), t.update('user', 'p2', { department: 'Dos' })]);
+    })());
+    assert.equal(second.code, 'AuthenticationFailed');
+    assert.equal(second.details.clientId, emu.clientId);
+    assert.deepEqual(emu.requestLog().filter((r) => r.path === '/v1.0/$batch').slice(-2).map((r) => r.innerRequests), [2, 2]);
+    assert.deepEqual(emu.state().users.map((u) => u.department), ['One', 'Two'], 'nothing written by the refused requests');
   });
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InsufficientAccessError, InvalidCredentialsError, NoSuchObjectError, StrongAuthRequiredError, TimeLimitExceededError, UnavailableError } from 'ldapts';
 import { equalityFilter, escapeFilter, escapeFilterValue } from '../../../../src/adapters/ad';
-import { containerFilter, nonContainerFilter } from '../../../../src/adapters/ad/ldap/filters';
+import { containerFilter, nonContainerFilter, scopeFilter } from '../../../../src/adapters/ad/ldap/filters';
 import { toSyncError } from '../../../../src/adapters/ad/ldap/errors';
 import { directoryErrors } from '../../../../src/engine/errors/catalog/directory';
 import { SyncError } from '../../../../src/engine/errors/sync-error';
@@ -68,5 +68,19 @@ describe('LDAP errors become catalog errors', () => {
       assert.match(entry.documentationUrl ?? '', /^https:\/\/learn\.microsoft\.com\//, key);
       assert.ok(['failure', 'nonServiceFailure'].includes(entry.category), key);
     }
+  });
+});
+
+describe('the --ldap-filter of a batch (RFC 4515, parsed whole)', () => {
+  const classes = ['user', 'group'];
+  it('refuses a composite filter left open, which ldapts alone would close silently', () => {
+    for (const open of ['(&(objectClass=user)', '(&(a=b)(|(c=d)', '(|(cn=a)(cn=b)']) {
+      assert.throws(() => scopeFilter(classes, open), (err: unknown) => err instanceof SyncError && err.code === 'InvalidLdapFilter' && /never closed/.test(err.reason), open);
+    }
+    assert.throws(() => scopeFilter(classes, '(cn=a))(|(cn=*)'), (err: unknown) => err instanceof SyncError && err.code === 'InvalidLdapFilter');
+  });
+  it('accepts escaped parentheses in values and ANDs the filter with the object classes', () => {
+    assert.equal(scopeFilter(classes, '(cn=a\\28b\\29)').toString(), '(&(|(objectClass=user)(objectClass=group))(cn=a\\28b\\29))');
+    assert.equal(scopeFilter(classes, ' (&(department=Sales)(l=Paris)) ').toString(), '(&(|(objectClass=user)(objectClass=group))(&(department=Sales)(l=Paris)))');
   });
 });

@@ -150,6 +150,13 @@ describe('LdifDirectorySource', () => {
     const missing = new LdifDirectorySource({ file: '/nonexistent/snapshot.ldif' });
     await assert.rejects(missing.rootDse(), /LdifUnreadable/);
   });
+
+  it('names the line of a record whose distinguished name is malformed (a hostile or hand-edited snapshot)', async () => {
+    const hostile = Buffer.from('CN=<img src=x onerror=alert(1)>,DC=x').toString('base64');
+    const text = `version: 1\n\ndn: DC=x\nobjectClass: domain\n\n# a comment\ndn:: ${hostile}\nobjectClass: user\n`;
+    const source = new LdifDirectorySource({ text, name: 'hostile.ldif' });
+    await assert.rejects(source.rootDse(), (err: unknown) => err instanceof SyncError && err.code === 'LdifUnreadable' && /hostile\.ldif could not be read at line 7: the distinguished name is malformed/.test(err.reason) && !/line \?/.test(err.reason));
+  });
 });
 
 describe('the committed snapshot test/fixtures/contoso-snapshot.ldif', () => {

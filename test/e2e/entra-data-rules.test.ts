@@ -1,0 +1,192 @@
+// What Microsoft Entra ID does with the data it is given, as Microsoft Learn documents it.
+// How it populates userPrincipalName (Microsoft Learn, "Microsoft Entra
+// UserPrincipalName population", plan-connect-userprincipalname): invalid characters in the
+// on-premises UPN invalidate it and the MOERA (<MailNickName>@<initial domain>) is used, as for
+// an unverified suffix; the allowed characters (A-Z a-z 0-9 ' . - _ ! # ^ ~) are kept; the UPN
+// is recalculated only when the on-premises UPN changes (scenarios 1-3 of that page). And its
+// LargeObject limits (tshoot-connect-sync-errors): at most 15 certificates in userCertificate
+// and userSMIMECertificate (which flow for mail-enabled users: mailNickname set), and an object size that holds at most 332 proxy addresses. The AD
+// side is an LDIF snapshot with these users added; Graph is the emulator.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openSession } from '../../src/app/session';
+import { Dn } from '../../src/engine/model/dn';
+import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
+import { startEmulator } from '../graph-emulator';
+
+const sales = 'OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
+
+interface LdifUser { cn: string; upn: string; mailNickname?: string; proxy?: string | string[]; mail?: string; certificates?: number; consistencyGuid?: Buffer }
+function ldifUser(u: LdifUser, guid: Buffer): string {
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+  return [
+    '', `dn: CN=${u.cn},${sales}`, 'changetype: add', 'objectClass: top', 'objectClass: person', 'objectClass: organizationalPerson', 'objectClass: user',
+    `cn: ${u.cn}`, `displayName: ${u.cn}`, `sAMAccountName: ${u.cn.toLowerCase().replace(/\W/g, '').slice(0, 20)}`,
+    `userPrincipalName:: ${b64(u.upn)}`, 'userAccountControl: 512', `objectGUID:: ${guid.toString('base64')}`,
+    `objectSid:: ${Buffer.concat([Buffer.from('010500000000000515000000f0e0f20d29f3cc3ae021c3a4', 'hex'), randomBytes(4)]).toString('base64')}`,
+    ...(u.mailNickname ? [`mailNickname: ${u.mailNickname}`] : []),
+    ...[u.proxy ?? []].flat().map((p) => `proxyAddresses: ${p}`),
+    ...Array.from({ length: u.certificates ?? 0 }, (_, i) => `userCertificate:: ${Buffer.from(`0\x82 certificate ${i} of ${u.cn}`).toString('base64')}`),
+    ...(u.mail ? [`mail: ${u.mail}`] : []),
+    ...(u.consistencyGuid ? [`mS-DS-ConsistencyGuid:: ${u.consistencyGuid.toString('base64')}`] : []),
+    '',
+  ].join('\n');
+}
+
+describe('Microsoft Entra ID data rules: UPN population and object size limits', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let dir: string;
+  const guids = new Map<string, Buffer>();
+
+  /** Writes the snapshot plus these users and syncs one of them in a new session (the LDIF is read at open). */
+  const sync = async (users: LdifUser[], cn: string, stagingMode: boolean): Promise<ProvisioningObjectSummary> => {
+    const snapshot = await readFile(path.join(__dirname, '../fixtures/contoso-snapshot.ldif'), 'utf8');
+    const added = users.map((u) => {
+      if (!guids.has(u.cn)) guids.set(u.cn, randomBytes(16));
+      return ldifUser(u, guids.get(u.cn)!);
+    });
+    await writeFile(path.join(dir, 'snapshot.ldif'), `${snapshot.trimEnd()}\n${added.join('')}`);
+    const session = await openSession({ configPath: path.join(dir, 'single-object-sync.json'), secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
+    try {
+      const { summary } = await session.sync(Dn.parse(`CN=${cn},${sales}`), { stagingMode, noHtmlReport: true });
+      return summary;
+    } finally {
+      await session.close();
+    }
+  };
+  const exportedUpn = (summary: ProvisioningObjectSummary) => {
+    const step10 = summary.provisioningSteps.find((s) => s.stepNumber === 10)!;
+    return step10.attributes?.find((r) => r.name === 'userPrincipalName');
+  };
+  const cloudUser = (upnPrefix: string) => (emulator.state().users as unknown as { userPrincipalName: string }[]).find((u) => String(u.userPrincipalName).toLowerCase().startsWith(`${upnPrefix.toLowerCase()}@`));
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = await mkdtemp(path.join(tmpdir(), 'sos-upn-'));
+    await copyFile(path.join(__dirname, '../fixtures/contoso-snapshot.ldif'), path.join(dir, 'snapshot.ldif'));
+    const config = {
+      activeDirectory: [{
+        name: 'corp.contoso.com', ldifFile: 'snapshot.ldif',
+        partitions: [{ dn: 'DC=corp,DC=contoso,DC=com', selected: true, inclusions: ['DC=corp,DC=contoso,DC=com'], exclusions: [] }],
+        objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null,
+      }],
+      entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_E2E_CLIENT_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
+      sourceAnchor: 'objectGUID', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
+    };
+    await writeFile(path.join(dir, 'single-object-sync.json'), JSON.stringify(config));
+  });
+  after(async () => {
+    await emulator?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a space or an accented letter in the on-premises UPN invalidates it: the MOERA from the primary SMTP prefix is exported, and the report says why', async () => {
+    for (const [cn, upn, alias] of [['Upn Space', 'upn space@contoso.com', 'upn.space'], ['Jose Accent', 'josé.accent@contoso.com', 'jose.accent']] as const) {
+      const users = [{ cn, upn, proxy: `SMTP:${alias}@contoso.com` }];
+      const staged = await sync(users, cn, true);
+      const row = exportedUpn(staged);
+      assert.deepEqual(row?.value, [`${alias}@contoso.onmicrosoft.com`], `${upn}: ${JSON.stringify(row)}`);
+      assert.match(row?.note ?? '', /characters Microsoft Entra ID does not allow/);
+      const exported = await sync(users, cn, false);
+      assert.notEqual(exported.provisioningStatusInfo.status, 'failure', JSON.stringify(exported.provisioningStatusInfo));
+      assert.equal(cloudUser(alias)?.userPrincipalName, `${alias}@contoso.onmicrosoft.com`, 'Graph accepted the MOERA');
+    }
+  });
+
+  test("the allowed special characters ' . - _ ! # ^ ~ keep the on-premises UPN", async () => {
+    const upn = "o'brien.x-y_z!1#2^3~4@contoso.com";
+    const users = [{ cn: 'Allowed Chars', upn }];
+    const exported = await sync(users, 'Allowed Chars', false);
+    assert.notEqual(exported.provisioningStatusInfo.status, 'failure', JSON.stringify(exported.provisioningStatusInfo));
+    assert.deepEqual(exportedUpn(exported)?.value, [upn]);
+    assert.equal(cloudUser("o'brien.x-y_z!1#2^3~4")?.userPrincipalName, upn);
+  });
+
+  test('scenarios 1-3: the MOERA is set at first sync, kept when only mailNickname changes, recalculated when the on-premises UPN changes', async () => {
+    const cn = 'Scenario User';
+    // Scenario 1: no mailNickname; the primary SMTP prefix becomes the MailNickName, the UPN the MOERA.
+    const first = { cn, upn: 'user3@fabrikam.example', proxy: 'SMTP:user1@contoso.com', mail: 'user2@contoso.com' };
+    const s1 = await sync([first], cn, false);
+    assert.notEqual(s1.provisioningStatusInfo.status, 'failure', JSON.stringify(s1.provisioningStatusInfo));
+    assert.equal(cloudUser('user1')?.userPrincipalName, 'user1@contoso.onmicrosoft.com');
+    // Scenario 2: mailNickname set on-premises, UPN unchanged: the cloud UPN stays.
+    const second = { ...first, mailNickname: 'user4' };
+    const s2 = await sync([second], cn, false);
+    assert.notEqual(s2.provisioningStatusInfo.status, 'failure', JSON.stringify(s2.provisioningStatusInfo));
+    const kept = exportedUpn(s2);
+    assert.deepEqual(kept?.value, ['user1@contoso.onmicrosoft.com'], JSON.stringify(kept));
+    assert.match(kept?.note ?? '', /recalculated only when the on-premises UPN changes/);
+    assert.ok(!s2.modifiedProperties.some((m) => m.displayName === 'userPrincipalName'), 'no UPN change is exported');
+    assert.equal(cloudUser('user1')?.userPrincipalName, 'user1@contoso.onmicrosoft.com');
+    assert.equal((cloudUser('user1') as unknown as { mailNickname: string }).mailNickname, 'user4', 'the MailNickName follows the on-premises mailNickname');
+    // Scenario 3: the on-premises UPN changes: the MOERA is recalculated from the MailNickName.
+    const third = { ...second, upn: 'user5@fabrikam.example' };
+    const s3 = await sync([third], cn, false);
+    assert.notEqual(s3.provisioningStatusInfo.status, 'failure', JSON.stringify(s3.provisioningStatusInfo));
+    assert.deepEqual(exportedUpn(s3)?.value, ['user4@contoso.onmicrosoft.com']);
+    assert.ok(cloudUser('user4'), 'the cloud UPN is now user4@contoso.onmicrosoft.com');
+  });
+
+  test('with no on-premises mailNickname an update keeps the cloud MailNickName: it is neither cleared nor listed as a change', async () => {
+    const cn = 'No Nickname';
+    const user = { cn, upn: 'no.nickname@contoso.com', proxy: 'SMTP:nick.first@contoso.com' };
+    const created = await sync([user], cn, false);
+    assert.notEqual(created.provisioningStatusInfo.status, 'failure', JSON.stringify(created.provisioningStatusInfo));
+    assert.equal((cloudUser('no.nickname') as unknown as { mailNickname: string }).mailNickname, 'nick.first', 'set at first sync from the primary SMTP prefix');
+    const updated = await sync([{ ...user, proxy: 'SMTP:nick.second@contoso.com' }], cn, false);
+    assert.notEqual(updated.provisioningStatusInfo.status, 'failure', JSON.stringify(updated.provisioningStatusInfo));
+    assert.ok(!updated.modifiedProperties.some((m) => m.displayName === 'alias' || m.displayName === 'mailNickname'), JSON.stringify(updated.modifiedProperties.map((m) => m.displayName)));
+    assert.doesNotMatch(updated.provisioningStatusInfo.errorInformation?.reason ?? '', /\balias\b/, 'no "cannot be written" for the mail nickname');
+    assert.equal((cloudUser('no.nickname') as unknown as { mailNickname: string }).mailNickname, 'nick.first', 'a new primary SMTP address does not change it (scenario 4)');
+  });
+
+  test('with mS-DS-ConsistencyGuid as the anchor, a user without one is anchored on objectGUID and the result says Entra Connect writes it back to AD', async () => {
+    const configFile = path.join(dir, 'single-object-sync.json');
+    const original = await readFile(configFile, 'utf8');
+    await writeFile(configFile, JSON.stringify({ ...JSON.parse(original), sourceAnchor: 'mS-DS-ConsistencyGuid' }));
+    try {
+      const consistencyGuid = randomBytes(16);
+      const users: LdifUser[] = [{ cn: 'No Guid Yet', upn: 'no.guid@contoso.com' }, { cn: 'Has Guid', upn: 'has.guid@contoso.com', consistencyGuid }];
+      const without = await sync(users, 'No Guid Yet', true);
+      const step9 = without.provisioningSteps.find((s) => s.stepNumber === 9)!;
+      assert.match(step9.details.SourceAnchorWriteBack ?? '', /writes it back to mS-DS-ConsistencyGuid/);
+      assert.equal(without.provisioningSteps.find((s) => s.stepNumber === 7)!.details.SourceAnchor, guids.get('No Guid Yet')!.toString('base64'), 'anchored on objectGUID');
+      const withGuid = await sync(users, 'Has Guid', true);
+      assert.equal(withGuid.provisioningSteps.find((s) => s.stepNumber === 9)!.details.SourceAnchorWriteBack, undefined);
+      assert.equal(withGuid.provisioningSteps.find((s) => s.stepNumber === 7)!.details.SourceAnchor, consistencyGuid.toString('base64'), 'anchored on mS-DS-ConsistencyGuid');
+    } finally {
+      await writeFile(configFile, original);
+    }
+  });
+
+  test('LargeObject: 16 certificates in userCertificate (hard limit 15) or 333 proxy addresses fail the export, staging says so first, nothing is written', async () => {
+    const cases: [LdifUser, RegExp][] = [
+      [{ cn: 'Many Certs', upn: 'many.certs@contoso.com', mailNickname: 'many.certs', certificates: 16 }, /userCertificate holds 16 certificates; the hard limit is 15/],
+      [{ cn: 'Many Proxies', upn: 'many.proxies@contoso.com', proxy: ['SMTP:many.proxies@contoso.com', ...Array.from({ length: 332 }, (_, i) => `smtp:alias${i}@contoso.com`)] }, /proxyAddresses holds 333 addresses/],
+    ];
+    for (const [user, why] of cases) {
+      const writes = emulator.writes().length;
+      const staged = await sync([user], user.cn, true);
+      assert.equal(staged.provisioningStatusInfo.status, 'failure', JSON.stringify(staged.provisioningStatusInfo));
+      assert.equal(staged.provisioningStatusInfo.errorInformation?.errorCode, 'LargeObject');
+      assert.match(staged.provisioningStatusInfo.errorInformation?.reason ?? '', why);
+      const exported = await sync([user], user.cn, false);
+      assert.equal(exported.provisioningStatusInfo.errorInformation?.errorCode, 'LargeObject');
+      assert.equal(emulator.writes().length, writes, `${user.cn}: nothing written`);
+      assert.equal(cloudUser(user.upn.split('@')[0]!), undefined);
+    }
+  });
+
+  test('at the limits (15 certificates, 332 proxy addresses) the export goes ahead; above about 300 addresses the report warns', async () => {
+    const user: LdifUser = { cn: 'At Limits', upn: 'at.limits@contoso.com', mailNickname: 'at.limits', certificates: 15, proxy: ['SMTP:at.limits@contoso.com', ...Array.from({ length: 331 }, (_, i) => `smtp:limit${i}@contoso.com`)] };
+    const exported = await sync([user], user.cn, false);
+    assert.notEqual(exported.provisioningStatusInfo.status, 'failure', JSON.stringify(exported.provisioningStatusInfo));
+    assert.ok(cloudUser('at.limits'), 'the user was created');
+    const step9 = exported.provisioningSteps.find((s) => s.stepNumber === 10)!;
+    assert.match(step9.attributes?.find((r) => r.name === 'proxyAddresses')?.note ?? '', /332 addresses: near the object size limit/);
+  });
+});
