@@ -2,21 +2,36 @@
 // the Graph emulator, in one process, versus one CLI process per object. Prints figures
 // (objects/s, resident memory, Graph and LDAP requests); asserts nothing.
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Dn } from '../src/engine/model/dn';
 
 const root = path.resolve(__dirname, '..');
 
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; lines: number }> {
+/** Runs dist/cli.js; counts its JSON lines and samples its resident peak (VmHWM) and CPU time (Linux /proc). */
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; lines: number; peakMb: number; cpuSeconds: number }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let lines = 0;
-    child.stdout.on('data', (d: Buffer) => { for (const b of d) if (b === 10) lines++; });
+    let peakKb = 0;
+    let cpuTicks = 0;
+    const sample = setInterval(() => {
+      readFile(`/proc/${child.pid}/status`, 'utf8').then((s) => { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0)); }, () => undefined);
+      readFile(`/proc/${child.pid}/stat`, 'utf8').then((s) => {
+        const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
+        cpuTicks = Math.max(cpuTicks, Number(fields[11]) + Number(fields[12]));
+      }, () => undefined);
+    }, 100);
+    // Newlines counted with indexOf (memchr), not byte by byte: each JSON line is ~80 KB, and a
+    // reader slower than the CLI would block its synchronous pipe writes and be measured instead.
+    child.stdout.on('data', (d: Buffer) => { for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stderr, lines }));
+    child.on('exit', (status) => {
+      clearInterval(sample);
+      resolve({ status, stderr, lines, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100 });
+    });
   });
 }
 
@@ -37,7 +52,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const prepared = await world.session.prepareBatch({ kind: 'search', base: Dn.parse(base), scope: 'one' });
     const searched = performance.now();
-    const pass = await world.session.runBatch(prepared, { stagingMode: true });
+    const pass = await world.session.runBatch(prepared, { stagingMode: true, releaseScope: true });
     const seconds = (performance.now() - t0) / 1000;
     console.log(`batch staging over OU=Bulk, in process: ${prepared.dns.length} objects in ${seconds.toFixed(1)} s = ${(prepared.dns.length / seconds).toFixed(1)} objects/s ` +
       `(search ${((searched - t0) / 1000).toFixed(2)} s; ${pass.tally.byStatus.failure} failed; tenant ${pass.tenantRead}; Graph requests ${world.emulator.requestLog().length - requests0}; ` +
@@ -47,7 +62,8 @@ async function main(): Promise<void> {
     const c0 = performance.now();
     const cliRun = await runCli(['--search-base', base, '--scope', 'one', '--no-html-report', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli')], env);
     const cliSeconds = (performance.now() - c0) / 1000;
-    console.log(`batch CLI over OU=Bulk, one process: ${cliRun.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cliRun.lines / cliSeconds).toFixed(1)} objects/s end to end (exit ${cliRun.status})`);
+    console.log(`batch CLI over OU=Bulk, one process: ${cliRun.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cliRun.lines / cliSeconds).toFixed(1)} objects/s end to end, ` +
+      `peak resident memory ${cliRun.peakMb} MB, CPU ${cliRun.cpuSeconds.toFixed(1)} s (exit ${cliRun.status})`);
     const r0 = performance.now();
     const withReports = await runCli(['--search-base', base, '--scope', 'one', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-reports')], env);
     const reportSeconds = (performance.now() - r0) / 1000;

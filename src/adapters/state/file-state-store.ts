@@ -12,7 +12,7 @@
 // its id now belongs to another process) is taken over at once; a lock held by another host
 // is waited for and then reported with its holder, never broken.
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -81,6 +81,8 @@ function parseHolder(text: string): LockHolder | undefined {
 
 /** Lock files this process holds, so a signal handler can release them before exiting. */
 const held = new Map<string, string>();
+/** Holder files of this process's batches (see beginBatch), removed with the locks. */
+const holderFiles = new Set<string>();
 
 /**
  * Removes every lock this process holds, synchronously (for SIGINT/SIGTERM handlers, where
@@ -99,6 +101,8 @@ export function releaseHeldLocksSync(): string[] {
     }
   }
   held.clear();
+  for (const file of holderFiles) rmSync(file, { force: true });
+  holderFiles.clear();
   return released;
 }
 
@@ -152,6 +156,14 @@ function fileNameFor(key: string): string {
   return /^[0-9a-fA-F-]{36}$/.test(key) ? key.toLowerCase() : Buffer.from(key).toString('base64url');
 }
 
+/** Temp files of this process: a random prefix once (a reused pid never meets an old name), then a counter. */
+const tempSalt = randomBytes(4).toString('hex');
+let tempCounter = 0;
+
+/** A batch's holder file is replaced after this, so a lock's holder record and age stay accurate to a second. */
+const HOLDER_ROTATE_MS = 1_000;
+const HOLDER_FILE = /^\.(\d+)\.[0-9a-z]+\.holder$/;
+
 /** A lock file without a readable holder (its writer died between create and write) is abandoned after this. */
 const UNREADABLE_LOCK_GRACE_MS = 5_000;
 
@@ -159,6 +171,9 @@ export class FileStateStore implements StateStore {
   private readonly lockWaitMs: number;
   /** The folder is made (0700) once per store, not before every lock: a batch takes thousands. */
   private folderReady: Promise<void> | undefined;
+  /** Batches running over this store (beginBatch); while any runs, locks are hard links to `holder`. */
+  private batches = 0;
+  private holder: { file: string; content: string; createdAt: number } | undefined;
 
   constructor(
     private readonly directory: string,
@@ -188,6 +203,88 @@ export class FileStateStore implements StateStore {
     await rm(aside, { force: true });
   }
 
+  /**
+   * For a batch: each object's lock is taken by hard-linking a holder file of this process
+   * (link() allocates no inode; on a busy disk creating a new file per lock was the costliest
+   * call of a batch). The lock files hold the same record and are read, waited for, taken over
+   * and released exactly as before; the holder file (.<pid>.<n>.holder, replaced every second
+   * so its record and age stay current) is removed when the batch ends, and a dead process's
+   * leftover ones when the next batch begins. Returns the function that ends the batch.
+   */
+  beginBatch(): () => void {
+    if (this.batches++ === 0) this.removeDeadHolders();
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--this.batches === 0) this.dropHolder();
+    };
+  }
+
+  private removeDeadHolders(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.directory);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!HOLDER_FILE.test(name)) continue;
+      const file = path.join(this.directory, name);
+      let holder: LockHolder | undefined;
+      try {
+        holder = parseHolder(readFileSync(file, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (holder && holderAlive(holder) === false) rmSync(file, { force: true });
+    }
+  }
+
+  private dropHolder(): void {
+    if (!this.holder) return;
+    rmSync(this.holder.file, { force: true });
+    holderFiles.delete(this.holder.file);
+    this.holder = undefined;
+  }
+
+  /** The batch's current holder file (made, or replaced when older than a second). */
+  private currentHolder(): { file: string; content: string } {
+    if (this.holder && Date.now() - this.holder.createdAt < HOLDER_ROTATE_MS) return this.holder;
+    // The old name goes; the locks linked to it keep its record until released.
+    this.dropHolder();
+    const file = path.join(this.directory, `.${process.pid}.${tempSalt}${(tempCounter++).toString(36)}.holder`);
+    const content = JSON.stringify(ownHolder());
+    writeFileSync(file, content, { mode: OWNER_ONLY_FILE, flag: 'wx' });
+    holderFiles.add(file);
+    this.holder = { file, content, createdAt: Date.now() };
+    return this.holder;
+  }
+
+  /** Creates `lockFile` holding this process's record (or links it, in a batch); returns the record. EEXIST when held. */
+  private createLock(lockFile: string): string {
+    if (this.batches > 0) {
+      const holder = this.currentHolder();
+      try {
+        linkSync(holder.file, lockFile);
+        return holder.content;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw err;
+        // The holder file vanished (removed by hand) or links are not supported here: a file of its own.
+        if (code === 'ENOENT') this.holder = undefined;
+      }
+    }
+    const content = JSON.stringify(ownHolder());
+    const fd = openSync(lockFile, 'wx', OWNER_ONLY_FILE);
+    try {
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+    return content;
+  }
+
   async peek(key: string): Promise<ObjectState | undefined> {
     return Promise.resolve().then(() => readState(path.join(this.directory, `${fileNameFor(key)}.json`)));
   }
@@ -201,15 +298,10 @@ export class FileStateStore implements StateStore {
     const file = path.join(this.directory, `${fileNameFor(key)}.json`);
     const lockFile = `${file}.lock`;
     const deadline = Date.now() + this.lockWaitMs;
-    const content = JSON.stringify(ownHolder());
+    let content: string;
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       try {
-        const fd = openSync(lockFile, 'wx', OWNER_ONLY_FILE);
-        try {
-          writeSync(fd, content);
-        } finally {
-          closeSync(fd);
-        }
+        content = this.createLock(lockFile);
         held.set(lockFile, content);
         break;
       } catch (err) {
@@ -235,7 +327,8 @@ export class FileStateStore implements StateStore {
     return {
       load: async () => readState(file),
       save: async (state) => {
-        const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+        // Unique within the process by a counter (no random bytes per save); 'wx' refuses any leftover.
+        const temp = `${file}.${process.pid}.${tempSalt}${(tempCounter++).toString(36)}.tmp`;
         writeFileSync(temp, JSON.stringify(mapSpaces(state, serializeAttributes as never), null, 1), { mode: OWNER_ONLY_FILE, flag: 'wx' });
         renameSync(temp, file);
       },

@@ -26,10 +26,14 @@ import { connectorForBase, readInputFile, type BatchTarget } from './targets';
 import { loadTenantSnapshot, saveTenantSnapshot } from './tenant-cache';
 
 /**
- * Objects in flight at once in a staging batch: while one waits for its state file or a Graph
- * lookup, the others use the CPU. Staging writes nothing, so order does not matter.
+ * Objects in flight at once in a staging batch: while one waits for a directory read or a Graph
+ * lookup, the others use the CPU. Staging writes nothing, so order does not matter. When the
+ * scope search and the one tenant read answer every read, nothing waits (the state files are
+ * synchronous calls), so the objects run one at a time: objects in flight would only keep each
+ * other's garbage alive past the young generation (more GC, a larger heap).
  */
 export const DEFAULT_STAGING_CONCURRENCY = 8;
+export const STAGING_CONCURRENCY_FROM_MEMORY = 1;
 
 /**
  * An export starts with one JSON batch of objects in flight (20, EXPORT_CONCURRENCY_FLOOR) and
@@ -73,6 +77,12 @@ export interface BatchPassOptions {
   redactAttributes?: string[];
   bulkReadThreshold?: number;
   concurrency?: number;
+  /**
+   * This is the last pass over the prepared batch: its scope-search objects are handed to the
+   * pass and released as each object is synced (memory falls as the batch goes). A later pass
+   * over the same prepared batch reads each object from the directory again.
+   */
+  releaseScope?: boolean;
   /** Keep every result in `summaries` (what-if, export plans, tests); otherwise only the rows are kept. */
   keepSummaries?: boolean;
   onStart?(dn: string, index: number): void;
@@ -173,7 +183,8 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       pending = ctx.openDirectory(connector).then((source) => {
         const wrapped = new BatchDirectory(source);
         ldapBefore.set(wrapped, source.operationCount());
-        for (const { object, dn } of prepared.prefetched.get(connector.name) ?? []) wrapped.add(structuredClone(object), dn);
+        for (const { object, dn } of prepared.prefetched.get(connector.name) ?? []) wrapped.add(object, dn, options.releaseScope === true);
+        if (options.releaseScope) prepared.prefetched.delete(connector.name);
         return wrapped;
       });
       directories.set(connector.name, pending);
@@ -183,6 +194,8 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   };
 
   const deps: SyncDependencies = { ...ctx.deps, directory: directoryFor, entra: async () => tenant };
+  let prefetchedCount = 0;
+  for (const objects of prepared.prefetched.values()) prefetchedCount += objects.length;
   if (options.objectReportDir) {
     try {
       await makeOwnerOnlyDirectory(options.objectReportDir);
@@ -194,10 +207,11 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const rows: BatchReportRow[] = [];
   const summaries = new Map<string, ProvisioningObjectSummary>();
   const reportFailures: SyncError[] = [];
+  const endBatch = deps.stateStore.beginBatch?.();
   const result = await runBatch(deps, {
     targets: prepared.dns,
     stagingMode: options.stagingMode,
-    concurrency: options.concurrency ?? (options.stagingMode ? DEFAULT_STAGING_CONCURRENCY : MAX_EXPORT_CONCURRENCY),
+    concurrency: options.concurrency ?? (!options.stagingMode ? MAX_EXPORT_CONCURRENCY : index && prefetchedCount > 0 ? STAGING_CONCURRENCY_FROM_MEMORY : DEFAULT_STAGING_CONCURRENCY),
     ...(options.stagingMode ? {} : { adaptive: { start: EXPORT_CONCURRENCY_FLOOR, floor: EXPORT_CONCURRENCY_FLOOR, throttled: metThrottling } }),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onStart ? { onStart: options.onStart } : {}),
@@ -232,7 +246,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       rows.push(row);
       await options.onResult?.(item, row, tally);
     },
-  });
+  }).finally(() => endBatch?.());
   let readsFromSearch = 0;
   let ldapOperations = 0;
   for (const pending of directories.values()) {

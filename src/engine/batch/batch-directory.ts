@@ -10,7 +10,8 @@ import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDs
 
 export class BatchDirectory implements DirectorySource {
   readonly kind: DirectorySource['kind'];
-  private readonly objects = new Map<string, DirectoryObject>();
+  /** Dn key -> the object and whether this batch owns it (served as is) or shares it (served as a copy). */
+  private readonly objects = new Map<string, { object: DirectoryObject; owned: boolean }>();
   private partitionsRead: Promise<DirectoryPartition[]> | undefined;
   private readonly groupMembers = new Map<string, Promise<Set<string> | undefined>>();
   private served = 0;
@@ -19,9 +20,13 @@ export class BatchDirectory implements DirectorySource {
     this.kind = inner.kind;
   }
 
-  /** Keeps an object found by the scope search, to be served to the sync that reads it. */
-  add(object: DirectoryObject, dn: Dn): void {
-    this.objects.set(dn.key, object);
+  /**
+   * Keeps an object found by the scope search, to be served to the sync that reads it. A shared
+   * object (the prepared batch keeps it for another pass) is copied when served, so a batch holds
+   * one copy of its scope, not two; an owned one is handed over as is and then forgotten.
+   */
+  add(object: DirectoryObject, dn: Dn, owned = false): void {
+    this.objects.set(dn.key, { object, owned });
   }
 
   /** Base reads answered from the scope search (for the batch summary). */
@@ -43,12 +48,12 @@ export class BatchDirectory implements DirectorySource {
 
   async readObject(dn: Dn): Promise<ReadResult> {
     const key = dn.key;
-    const object = this.objects.get(key);
-    if (!object) return this.inner.readObject(dn);
+    const kept = this.objects.get(key);
+    if (!kept) return this.inner.readObject(dn);
     // Served once: a DN given twice is read again, as two single runs would.
     this.objects.delete(key);
     this.served++;
-    return { status: 'found', object };
+    return { status: 'found', object: kept.owned ? kept.object : structuredClone(kept.object) };
   }
 
   listChildren(dn: Dn, options: { pageSize: number; continuation?: string }): Promise<ChildPage> {

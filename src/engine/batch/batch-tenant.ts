@@ -101,6 +101,8 @@ class Lookup {
   readonly byUniqueName = new Map<string, EntraObject>();
   readonly byUpn = new Map<string, EntraObject[]>();
   readonly byAddress = new Map<string, EntraObject[]>();
+  /** Each object's position in Graph's listing, to give holders in that order without scanning the tenant. */
+  private readonly position = new Map<EntraObject, number>();
 
   constructor(readonly objects: EntraObject[]) {
     const push = (map: Map<string, EntraObject[]>, key: string | undefined, object: EntraObject) => {
@@ -109,7 +111,8 @@ class Lookup {
       if (!list) map.set(key, [object]);
       else if (list[list.length - 1] !== object) list.push(object);
     };
-    for (const object of objects) {
+    for (const [i, object] of objects.entries()) {
+      this.position.set(object, i);
       const p = object.properties;
       if (!this.byId.has(object.id)) this.byId.set(object.id, object);
       if (typeof p.onPremisesImmutableId === 'string' && !this.byImmutableId.has(p.onPremisesImmutableId)) this.byImmutableId.set(p.onPremisesImmutableId, object);
@@ -129,7 +132,8 @@ class Lookup {
   holding(addresses: string[]): EntraObject[] {
     const hit = new Set<EntraObject>();
     for (const a of addresses) for (const o of this.byAddress.get(a) ?? []) hit.add(o);
-    return this.objects.filter((o) => hit.has(o));
+    // Sorted by position, not by filtering the whole tenant: one lookup per object of a batch.
+    return [...hit].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
   }
 }
 

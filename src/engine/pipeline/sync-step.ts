@@ -118,7 +118,11 @@ function ruleSetReadsClock(ruleSet: RuleSet): boolean {
   return reads;
 }
 
-type Inbound = { ctx: EvaluationContext; cs: AdConnectorSpaceObject; previousMv: MetaverseObject | undefined; inbound: ReturnType<typeof evaluateInbound> };
+type Inbound = {
+  ctx: EvaluationContext; cs: AdConnectorSpaceObject; previousMv: MetaverseObject | undefined; inbound: ReturnType<typeof evaluateInbound>;
+  /** Step 8's outbound evaluation as for a new object (no target, nothing imported): step 9's own for such an object. */
+  outboundAsNew?: ReturnType<typeof evaluateOutbound>;
+};
 /**
  * Step 8 evaluates the inbound rules (to project the export identity) and step 9 evaluates them
  * again over the same connector space and metaverse object: the second reuses the first, unless
@@ -150,13 +154,16 @@ function inboundOf(deps: SyncDependencies, facts: SyncFacts): Inbound {
  * raw AD attributes). Evaluated as for a new object; the UPN suffix rule applied.
  */
 export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts): ExportIdentity {
-  const { ctx, inbound } = inboundOf(deps, facts);
+  const memo = inboundOf(deps, facts);
+  const { ctx, inbound } = memo;
   if (!inbound.metaverseObjectType || inbound.linkType === 'none') return { smtpAddresses: [] };
   const outbound = evaluateOutbound(
     deps.ruleSet,
     { objectType: inbound.metaverseObjectType, attributes: flowedToAttributes(inbound.attributes) },
     { ...ctx, existingTarget: {}, connectedToTarget: false },
   );
+  // Read only here (desired takes new arrays where it changes): step 9 may reuse it for a new object.
+  if (inboundMemo.get(facts) === memo) memo.outboundAsNew = outbound;
   const desired: Record<string, AttributeValue[] | null> = {};
   for (const [name, flow] of Object.entries(outbound.attributes)) desired[name] = flow.values && flow.values.length ? flow.values : null;
   applyUpnSuffixRule(facts, desired, {});
@@ -265,7 +272,8 @@ function consistencyGuidWriteBack(deps: SyncDependencies, facts: SyncFacts, attr
 }
 
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
-  const { ctx, cs, previousMv, inbound } = inboundOf(deps, facts);
+  const memo = inboundOf(deps, facts);
+  const { ctx, cs, previousMv, inbound } = memo;
   const outOfScopeRules = [...inbound.outOfScopeRules];
   const details: Record<string, string> = {
     RuleSet: deps.ruleSet.source,
@@ -300,7 +308,9 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   details.MetaverseObjectType = inbound.metaverseObjectType;
   details.Metaverse = previousMv ? 'Joined to the stored metaverse object' : inbound.linkType === 'provision' ? 'Projected a new metaverse object' : 'Joined';
 
-  const outbound = evaluateOutbound(
+  // The same inputs as step 8's projection when no cloud object was found: evaluated once.
+  const asNew = !facts.target && Object.keys(facts.entraImported ?? {}).length === 0;
+  const outbound = (asNew ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
     deps.ruleSet,
     { objectType: inbound.metaverseObjectType, attributes: mvAttributes },
     { ...ctx, existingTarget: facts.entraImported ?? {}, connectedToTarget: !!facts.target },

@@ -97,59 +97,117 @@ function mergeValues(into: AttributeValue[], more: AttributeValue[], caseInsensi
   }
 }
 
+/** One flow of an applied rule, with its lineage (the same for every object). */
+interface PlannedFlow {
+  rule: SyncRule;
+  flow: CompiledFlow;
+  lineage: Lineage;
+  /** Index of the flow's target attribute in FlowPlan.targets. */
+  target: number;
+}
+
+/** The flows of a list of applied rules in evaluation order, grouped by target attribute (lower case). */
+interface FlowPlan {
+  flows: PlannedFlow[];
+  /** Per target attribute, in first-seen order: its flows' indexes in `flows`, in precedence order. */
+  targets: number[][];
+}
+
+/**
+ * Plans per list of applied rules: a batch evaluates thousands of objects against the same few
+ * combinations of rules, so the grouping and the lineage are built once per combination.
+ * Keyed by the rules array of the rule set (never changed) and the applied rules' positions.
+ */
+const plans = new WeakMap<SyncRule, Map<string, FlowPlan>>();
+const ruleIds = new WeakMap<SyncRule, number>();
+let nextRuleId = 0;
+
+function planFor(rules: SyncRule[]): FlowPlan {
+  let key = '';
+  for (const rule of rules) {
+    let id = ruleIds.get(rule);
+    if (id === undefined) ruleIds.set(rule, (id = nextRuleId++));
+    key += `${id},`;
+  }
+  const anchor = rules[0];
+  let byKey = anchor ? plans.get(anchor) : undefined;
+  if (anchor && !byKey) plans.set(anchor, (byKey = new Map()));
+  const known = byKey?.get(key);
+  if (known) return known;
+  const plan: FlowPlan = { flows: [], targets: [] };
+  const targetIndex = new Map<string, number>();
+  for (const rule of rules) {
+    for (const flow of rule.flows) {
+      const lower = flow.target.toLowerCase();
+      let target = targetIndex.get(lower);
+      if (target === undefined) {
+        target = plan.targets.length;
+        targetIndex.set(lower, target);
+        plan.targets.push([]);
+      }
+      plan.targets[target]!.push(plan.flows.length);
+      plan.flows.push({ rule, flow, target, lineage: Object.freeze({ syncRule: rule.name, mappingType: flow.type, dataSource: flow.dataSource, precedence: rule.precedence }) });
+    }
+  }
+  byKey?.set(key, plan);
+  return plan;
+}
+
 /** Resolve every flow of the applied rules (already in precedence order) into target attributes. */
 export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context: EvaluationContext): Record<string, FlowedAttribute> {
   const source: FlowSource = flowSource.lookup ? flowSource : { ...flowSource, lookup: indexAttributes(flowSource.attributes) };
-  // target attribute (lower case) -> candidate contributions in precedence order
-  const byTarget = new Map<string, { name: string; rule: SyncRule; flow: CompiledFlow; outcome: Outcome }[]>();
-  for (const rule of rules) {
-    for (const flow of rule.flows) {
-      if (flow.applyOnce && context.existingTarget) {
-        const existing = getValues(context.existingTarget, flow.target);
-        if (existing && existing.length) continue;
-      }
-      const outcome = runFlow(rule, flow, source, context);
-      const key = flow.target.toLowerCase();
-      const list = byTarget.get(key) ?? [];
-      list.push({ name: flow.target, rule, flow, outcome });
-      byTarget.set(key, list);
+  const plan = planFor(rules);
+  // Every flow is run, in rule then flow order (an expression error of any applied flow fails
+  // the step, as before); a flow skipped by applyOnce contributes nothing (undefined).
+  const outcomes: (Outcome | undefined)[] = new Array(plan.flows.length);
+  // Targets in the order their first contributing flow ran (the order of the result's keys).
+  const order: number[] = [];
+  const seen = new Uint8Array(plan.targets.length);
+  for (let i = 0; i < plan.flows.length; i++) {
+    const { rule, flow, target } = plan.flows[i]!;
+    if (flow.applyOnce && context.existingTarget) {
+      const existing = getValues(context.existingTarget, flow.target);
+      if (existing && existing.length) continue;
+    }
+    outcomes[i] = runFlow(rule, flow, source, context);
+    if (!seen[target]) {
+      seen[target] = 1;
+      order.push(target);
     }
   }
 
   const result: Record<string, FlowedAttribute> = {};
-  const lineageOf = (c: { rule: SyncRule; flow: CompiledFlow }): Lineage => ({
-    syncRule: c.rule.name,
-    mappingType: c.flow.type,
-    dataSource: c.flow.dataSource,
-    precedence: c.rule.precedence,
-  });
-  for (const candidates of byTarget.values()) {
-    let firstNull: (typeof candidates)[number] | undefined;
+  for (const t of order) {
+    const candidates = plan.targets[t]!;
+    let firstNull: PlannedFlow | undefined;
     let decided = false;
-    for (const c of candidates) {
-      if (c.outcome.kind === 'ignore') continue;
-      if (c.outcome.kind === 'null') {
+    for (const i of candidates) {
+      const outcome = outcomes[i];
+      if (!outcome || outcome.kind === 'ignore') continue;
+      const c = plan.flows[i]!;
+      if (outcome.kind === 'null') {
         firstNull ??= c;
         continue;
       }
-      if (c.outcome.kind === 'authoritativeNull') {
-        result[c.name] = { values: null, lineage: lineageOf(c) };
+      if (outcome.kind === 'authoritativeNull') {
+        result[c.flow.target] = { values: null, lineage: c.lineage };
         decided = true;
         break;
       }
       const mergeType = c.flow.mergeType ?? 'Update';
-      const values = [...c.outcome.values];
+      const values = [...outcome.values];
       if (mergeType !== 'Update') {
-        for (const other of candidates) {
-          if (other === c || other.outcome.kind !== 'values' || (other.flow.mergeType ?? 'Update') === 'Update') continue;
-          mergeValues(values, other.outcome.values, mergeType === 'MergeCaseInsensitive');
+        for (const j of candidates) {
+          const other = outcomes[j];
+          if (j === i || !other || other.kind !== 'values' || (plan.flows[j]!.flow.mergeType ?? 'Update') === 'Update') continue;
+          mergeValues(values, other.values, mergeType === 'MergeCaseInsensitive');
         }
       }
-      result[c.name] = { values, lineage: lineageOf(c) };
+      result[c.flow.target] = { values, lineage: c.lineage };
       decided = true;
       break;
     }
-    if (!decided && firstNull) result[firstNull.name] = { values: null, lineage: lineageOf(firstNull) };
+    if (!decided && firstNull) result[firstNull.flow.target] = { values: null, lineage: firstNull.lineage };
   }
   return result;
 }

@@ -47,4 +47,9 @@ export interface StateStore {
   lock(key: string): Promise<StateLock>;
   /** Reads another object's state without locking it (writes are atomic, so it is never torn). */
   peek(key: string): Promise<ObjectState | undefined>;
+  /**
+   * Optional: many objects follow (a batch); the store may prepare cheaper locks with the same
+   * guarantees. Returns the function that ends the batch (called once, in a finally).
+   */
+  beginBatch?(): () => void;
 }

@@ -222,7 +222,8 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     }
     const label = args.export ? 'export' : 'staging';
     const run = passOptions(label, !args.export, true, true);
-    const pass = await session.runBatch(prepared, run.options);
+    // The last pass: the scope's objects are released as they are synced.
+    const pass = await session.runBatch(prepared, { ...run.options, releaseScope: true });
     await flushLines();
     run.progress.stop();
     process.stderr.write(summaryLines(args.export ? 'Export batch' : 'Staging batch', pass));

@@ -134,3 +134,78 @@ test('a state folder under /proc fails at once with the file system error (no en
   await assert.rejects(new FileStateStore('/proc/sos-state-test/state').lock(key), (err: NodeJS.ErrnoException) => ['ENOENT', 'EACCES', 'EPERM'].includes(err.code ?? ''));
   assert.ok(Date.now() - started < 2_000);
 });
+
+// ---- Batch locks (issue 14): in a batch, locks are hard links to one holder file of the process.
+
+const otherKey = '11111111-2222-3333-4444-555555555555';
+
+/** A real second process that runs a batch: locks two objects, saves one, says so, then waits (to be killed). */
+async function batchProcess(dir: string): Promise<ChildProcess> {
+  const script = path.join(dir, 'batch.ts');
+  await writeFile(script, `import { FileStateStore } from ${JSON.stringify(storeModule)};
+const store = new FileStateStore(${JSON.stringify(dir)});
+store.beginBatch();
+void (async () => {
+  const saved = await store.lock(${JSON.stringify(otherKey)});
+  await saved.save({ key: ${JSON.stringify(otherKey)}, adConnectorSpace: { connector: 'c', dn: 'CN=B', objectType: 'user', attributes: { cn: ['B'] }, importedAt: 'run 1' } });
+  await saved.release();
+  await store.lock(${JSON.stringify(key)});
+  process.stdout.write('locked\\n');
+  setInterval(() => {}, 1000);
+})();
+`);
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+    child.on('exit', (code) => reject(new Error(`batch exited ${code}`)));
+  });
+  return child;
+}
+
+test('a batch lock reads as any lock (holder named, waited for); a killed batch is taken over and its holder file removed, the saved state kept', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const child = await batchProcess(dir);
+  const lockFile = path.join(dir, `${key}.json.lock`);
+  const holder = JSON.parse(await readFile(lockFile, 'utf8')) as LockHolder;
+  assert.equal(holder.pid, child.pid);
+  assert.equal(holder.host, hostname());
+  // The lock is a link to the batch's holder file: no file of its own per object.
+  const holderFiles = (await readdir(dir)).filter((n) => n.endsWith('.holder'));
+  assert.equal(holderFiles.length, 1);
+  assert.equal((await stat(lockFile)).ino, (await stat(path.join(dir, holderFiles[0]!))).ino);
+  await assert.rejects(new FileStateStore(dir, { lockWaitMs: 200 }).lock(key), (err) =>
+    isSyncError(err) && err.code === 'StateLocked' && err.reason.includes(`process ${child.pid} on ${hostname()}`));
+
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  // The re-run: its batch removes the dead holder file, takes the dead lock over and finds what run 1 saved.
+  const store = new FileStateStore(dir, { lockWaitMs: 60_000 });
+  const end = store.beginBatch();
+  assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.holder')), []);
+  const lock = await store.lock(key);
+  assert.equal((JSON.parse(await readFile(lockFile, 'utf8')) as LockHolder).pid, process.pid);
+  await lock.save({ key, adConnectorSpace: { connector: 'c', dn: 'CN=A', objectType: 'user', attributes: { cn: ['A'] }, importedAt: 'run 2' } });
+  await lock.release();
+  const saved = await store.peek(otherKey);
+  assert.equal(saved?.adConnectorSpace?.importedAt, 'run 1');
+  end();
+  assert.deepEqual((await readdir(dir)).sort(), [`${otherKey}.json`, `${key}.json`, 'batch.ts'].sort());
+});
+
+test('in a batch, two locks of one object still exclude each other, and the holder record stays current', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  const store = new FileStateStore(dir, { lockWaitMs: 300 });
+  const end = store.beginBatch();
+  const first = await store.lock(key);
+  await assert.rejects(store.lock(key), (err) => isSyncError(err) && err.code === 'StateLocked');
+  await first.release();
+  await new Promise((r) => setTimeout(r, 1_100));
+  const later = await store.lock(key);
+  const since = Date.parse((JSON.parse(await readFile(path.join(dir, `${key}.json.lock`), 'utf8')) as LockHolder).since);
+  assert.ok(Date.now() - since < 1_000, `holder record from ${Date.now() - since} ms ago`);
+  // A signal handler removes the batch's locks and its holder file.
+  assert.deepEqual(releaseHeldLocksSync(), [path.join(dir, `${key}.json.lock`)]);
+  assert.deepEqual(await readdir(dir), []);
+  await later.release();
+  end();
+});
