@@ -30,7 +30,7 @@ type Refusal = { reason: string; kind: NotExportableKind };
 /** Attributes kept inside the sync service: Microsoft Graph has no property for them at all. */
 const informational = (kind: NotAppliedKind | undefined): boolean => kind === 'noGraphProperty';
 
-function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>): AttributeRow[] {
+function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>, empty: string[] = []): AttributeRow[] {
   const imported = facts.entraImported ?? {};
   const rows: AttributeRow[] = [];
   for (const [name, desired] of Object.entries(facts.desired ?? {})) {
@@ -43,6 +43,12 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>): Attr
     const removed = current.filter((c) => !targetText.has(valuesText(name, [c])[0]!));
     const pending = Object.prototype.hasOwnProperty.call(facts.pendingExport ?? {}, name);
     const operation = !pending ? 'none' : current.length === 0 ? 'add' : target.length === 0 ? 'delete' : 'update';
+    // An attribute the rules flow no value to and the tenant holds none of is in no export: it
+    // is counted, not listed (a user has ~100 such Exchange attributes; they were most of a result).
+    if (operation === 'none' && target.length === 0 && current.length === 0 && !facts.exportNotes?.[name]) {
+      empty.push(name);
+      continue;
+    }
     // Only a change Graph cannot make is a gap; an unchanged attribute is not.
     const why = operation === 'none' ? undefined : notExportable.get(name.toLowerCase());
     const note = [facts.exportNotes?.[name], why ? `Not exportable through Microsoft Graph: ${why.reason}` : undefined].filter(Boolean).join(' ');
@@ -108,7 +114,9 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   }
   const plan = graphKind ? entra.planExport(graphKind, toWrite) : { properties: {}, notExportable: [] };
   const notExportable = new Map<string, Refusal>(plan.notExportable.map((n) => [n.attribute.toLowerCase(), { reason: n.reason, kind: n.kind ?? 'readOnlyInGraph' }]));
-  const rows = exportRows(facts, notExportable);
+  const empty: string[] = [];
+  const rows = exportRows(facts, notExportable, empty);
+  if (empty.length) details.AttributesWithoutValue = `${empty.length} attribute(s) the outbound rules flow no value to, and that Microsoft Entra ID holds no value of: not listed (for example ${empty.slice(0, 3).join(', ')}).`;
   facts.provisioningAction = facts.target ? 'update' : 'create';
   // Modified properties: every attribute the export changes. Those Microsoft Graph cannot
   // apply are listed too, marked applied: false with the reason (never left out).
