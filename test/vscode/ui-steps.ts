@@ -407,9 +407,22 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       const input = quickInput(page).locator('.quick-input-box input');
       if (step.title) await waitVisible(quickInput(page).locator('.quick-input-title', { hasText: step.title }));
       await waitVisible(input);
+      // The dialog first fills in its start folder and lists it; a path typed before that is
+      // not listed (seen under load): wait for the start folder, and nudge the input if the
+      // typed path's folder is not listed (a space and Backspace, as a person would retype).
+      for (let i = 0; i < 100 && (await input.inputValue()) === ''; i++) await page.waitForTimeout(100);
+      await page.waitForTimeout(300);
       await input.fill(step.path);
       const name = step.path.split(/[\\/]/).pop()!;
-      await waitVisible(quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: name }), 10_000);
+      const fileRow = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: name });
+      for (let attempt = 0; attempt < 4 && !(await fileRow.first().waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)); attempt++) {
+        await input.press('End');
+        await input.press('Space');
+        await input.press('Backspace');
+      }
+      await waitVisible(fileRow, 3000).catch(() => {
+        throw new Error(`the file dialog never listed ${name} (value ${step.path})`);
+      });
       // Typing the path lists the folder but leaves ".." the active entry: move down to the file, as a person would.
       // (Only rows on screen, by their label: a row's text may hold a hidden detail of an earlier quick input.)
       const focusedNames = async () =>
