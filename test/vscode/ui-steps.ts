@@ -9,10 +9,20 @@ export type UiStep =
   | { do: 'pick'; label: string }
   /** Fill the quick input (once its title contains `title`, if given); Enter unless enter is false. Records title, prompt/validation message, password. */
   | { do: 'type'; text: string; enter?: boolean; title?: string }
+  /**
+   * VS Code's own file dialog (a quick input): type the file's full path, move down to the file
+   * (typing leaves ".." the active entry, and Enter on a folder opens that folder instead), Enter,
+   * and check the dialog closed. Records the title and the items.
+   */
+  | { do: 'openFile'; path: string; title?: string }
   /** Run a command from the Command Palette (F1) by its title. */
   | { do: 'command'; title: string }
-  /** Wait until the report panel shows a finished result whose mode badge contains `mode` and that offers `button`. */
-  | { do: 'panelWait'; mode?: string; button?: string; timeoutMs?: number }
+  /**
+   * Wait until a report panel shows a finished result whose mode badge contains `mode`, that offers
+   * `button` and names `dn`; with `fresh`, only a panel opened after this checkpoint began counts
+   * (each result has its own panel: an older one of the same object must not pass for it).
+   */
+  | { do: 'panelWait'; mode?: string; button?: string; dn?: string; fresh?: boolean; timeoutMs?: number }
   /** Record the open quick input (title, message, items, password) and press Escape. */
   | { do: 'escape' }
   /** Record and dismiss (Escape) every quick input that opens, until none has opened for `ms`. */
@@ -33,6 +43,8 @@ export type UiStep =
   | { do: 'readTree'; view?: string }
   /** Press a key (Playwright names: 'Enter', 'Control+Alt+F', 'Shift+F10') where the focus is. */
   | { do: 'key'; key: string }
+  /** The message a text editor shows over its text (e.g. "Cannot edit in read-only editor"), if one shows within `timeoutMs`. */
+  | { do: 'editorMessage'; timeoutMs?: number }
   /** Click a view's section header (collapses or expands that view, as a person does). */
   | { do: 'togglePane'; title: string }
   /** Focus a tree row (click its label, as a person selects it) without opening anything else. */
@@ -47,8 +59,13 @@ export type UiStep =
   | { do: 'keyTree'; path: { label: string; level: number }[] }
   /** Keyboard only: open the focused row's context menu (Shift+F10), move to the item (ArrowDown), Enter. Records the items. */
   | { do: 'keyMenu'; item: string }
-  /** The batch results webview: wait until its phase is one of `phases` (records what it shows). */
-  | { do: 'batchWait'; phases: string[]; minRows?: number; timeoutMs?: number }
+  /**
+   * The batch results webview: wait until its phase is one of `phases` (records what it shows).
+   * With `title` / `scope`, only a view whose title / scope line contains them counts (the newest
+   * such); the view found is the one later batch steps act on while it exists, so an older view
+   * (hidden, its context retained) is never read instead.
+   */
+  | { do: 'batchWait'; phases: string[]; minRows?: number; title?: string; scope?: string; timeoutMs?: number }
   /** The batch results webview: record what it shows (title, progress, counts, rows, focus). */
   | { do: 'batchRead' }
   /** The batch results webview, keyboard only: press each key ("type:text" types) and record the focused element after each; with `until`, repeat the keys until the focused element's data-testid is `until` (at most `max` rounds). */
@@ -149,6 +166,10 @@ async function waitForChildren(page: Page, label: string, level: number | undefi
 
 /** The panel a panelWait step found; later panel steps act on it while it is still there. */
 let lastPanelFrame: Frame | undefined;
+/** The batch results view a batchWait step found; later batch steps act on it while it is still there. */
+let lastBatchFrame: Frame | undefined;
+/** The page's frames when the current checkpoint's steps began: a `fresh` wait skips them. */
+let framesAtStart = new Set<Frame>();
 
 /** Every report webview in the page, those on screen first, newest first. */
 async function reportFramesOf(page: Page): Promise<Frame[]> {
@@ -198,6 +219,7 @@ async function reportFrameOf(page: Page): Promise<Frame | undefined> {
 
 /** The batch results view on screen: several may exist (hidden ones keep their context), the visible, newest one counts. */
 async function batchFrameOf(page: Page): Promise<Frame | undefined> {
+  if (lastBatchFrame && !lastBatchFrame.isDetached() && (await lastBatchFrame.$('#sos-batch').catch(() => null))) return lastBatchFrame;
   let fallback: Frame | undefined;
   let visible: Frame | undefined;
   for (const frame of page.frames()) {
@@ -213,6 +235,28 @@ async function batchFrameOf(page: Page): Promise<Frame | undefined> {
     }
   }
   return visible ?? fallback;
+}
+
+/** The batch view's title and scope line (a string: see readBatchScript). */
+const batchHeadingScript = `(() => {
+  const app = document.getElementById('sos-batch');
+  if (!app) return null;
+  const of = (id) => ((app.querySelector('[data-testid="' + id + '"]') || {}).textContent || '').trim();
+  return { title: of('title'), scope: of('scope') };
+})()`;
+
+/** The newest batch results view whose title and scope line contain the given text. */
+async function batchFrameMatching(page: Page, title: string | undefined, scope: string | undefined): Promise<Frame | undefined> {
+  let found: Frame | undefined;
+  for (const frame of page.frames()) {
+    try {
+      const text = (await frame.evaluate(batchHeadingScript)) as { title: string; scope: string } | null;
+      if (text && (!title || text.title.includes(title)) && (!scope || text.scope.includes(scope))) found = frame;
+    } catch {
+      // frames come and go
+    }
+  }
+  return found;
 }
 
 /**
@@ -267,6 +311,7 @@ const treeSteps = new Set<UiStep['do']>(['expand', 'collapse', 'click', 'context
 
 export async function runUiSteps(page: Page, steps: UiStep[], problems: string[]): Promise<Record<string, unknown>[]> {
   const results: Record<string, unknown>[] = [];
+  framesAtStart = new Set(page.frames());
   for (const step of steps) {
     const result: Record<string, unknown> = { do: step.do };
     results.push(result);
@@ -314,34 +359,37 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
     case 'panelWait': {
       const until = Date.now() + (step.timeoutMs ?? 60_000);
       let seen: Record<string, unknown> = {};
+      const wanted = () =>
+        seen.phase === 'finished' &&
+        (!step.mode || String(seen.mode).startsWith(step.mode)) &&
+        (!step.button || ((seen.buttons as string[] | undefined) ?? []).includes(step.button)) &&
+        (!step.dn || String(seen.dn).toLowerCase() === step.dn.toLowerCase());
       // Each result has its own panel: any report webview may be the one showing the result.
       search: while (Date.now() < until) {
         for (const frame of await reportFramesOf(page)) {
-        seen = frame
-          ? await frame
-              .evaluate(() => {
-                const app = document.getElementById('sos-app')!;
-                return {
-                  phase: app.dataset.phase ?? '',
-                  mode: (app.querySelector('[data-testid="mode"]')?.textContent ?? '').trim(),
-                  status: (app.querySelector('[data-testid="status"]')?.textContent ?? '').trim(),
-                  dn: (app.querySelector('[data-testid="dn"]')?.textContent ?? '').trim(),
-                  buttons: Array.from(app.querySelectorAll('vscode-button')).map((b) => (b.textContent ?? '').trim()),
-                };
-              })
-              .catch(() => ({}))
-          : {};
-        const buttons = (seen.buttons as string[] | undefined) ?? [];
-        if (seen.phase === 'finished' && (!step.mode || String(seen.mode).startsWith(step.mode)) && (!step.button || buttons.includes(step.button))) {
-          lastPanelFrame = frame;
-          break search;
-        }
+          if (step.fresh && framesAtStart.has(frame)) continue;
+          seen = await frame
+            .evaluate(() => {
+              const app = document.getElementById('sos-app')!;
+              return {
+                phase: app.dataset.phase ?? '',
+                mode: (app.querySelector('[data-testid="mode"]')?.textContent ?? '').trim(),
+                status: (app.querySelector('[data-testid="status"]')?.textContent ?? '').trim(),
+                dn: (app.querySelector('[data-testid="dn"]')?.textContent ?? '').trim(),
+                buttons: Array.from(app.querySelectorAll('vscode-button')).map((b) => (b.textContent ?? '').trim()),
+              };
+            })
+            .catch(() => ({}));
+          if (wanted()) {
+            lastPanelFrame = frame;
+            break search;
+          }
         }
         await page.waitForTimeout(200);
       }
       Object.assign(result, seen);
-      if (!(seen.phase === 'finished' && (!step.mode || String(seen.mode).startsWith(step.mode)) && (!step.button || ((seen.buttons as string[]) ?? []).includes(step.button)))) {
-        throw new Error(`the panel did not show a finished ${step.mode ?? ''} result offering ${step.button ?? 'its actions'}: ${JSON.stringify(seen)}`);
+      if (!wanted()) {
+        throw new Error(`no ${step.fresh ? 'new ' : ''}panel showed a finished ${step.mode ?? ''} result${step.dn ? ` of ${step.dn}` : ''} offering ${step.button ?? 'its actions'}: ${JSON.stringify(seen)}`);
       }
       break;
     }
@@ -353,6 +401,45 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       await page.waitForTimeout(250); // validation runs after input
       Object.assign(result, await readQuickInput(page));
       if (step.enter !== false) await input.press('Enter');
+      break;
+    }
+    case 'openFile': {
+      const input = quickInput(page).locator('.quick-input-box input');
+      if (step.title) await waitVisible(quickInput(page).locator('.quick-input-title', { hasText: step.title }));
+      await waitVisible(input);
+      // The dialog first fills in its start folder and lists it; a path typed before that is
+      // not listed (seen under load): wait for the start folder, and nudge the input if the
+      // typed path's folder is not listed (a space and Backspace, as a person would retype).
+      for (let i = 0; i < 100 && (await input.inputValue()) === ''; i++) await page.waitForTimeout(100);
+      await page.waitForTimeout(300);
+      await input.fill(step.path);
+      const name = step.path.split(/[\\/]/).pop()!;
+      const fileRow = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: name });
+      for (let attempt = 0; attempt < 4 && !(await fileRow.first().waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)); attempt++) {
+        await input.press('End');
+        await input.press('Space');
+        await input.press('Backspace');
+      }
+      await waitVisible(fileRow, 3000).catch(() => {
+        throw new Error(`the file dialog never listed ${name} (value ${step.path})`);
+      });
+      // Typing the path lists the folder but leaves ".." the active entry: move down to the file, as a person would.
+      // (Only rows on screen, by their label: a row's text may hold a hidden detail of an earlier quick input.)
+      const focusedNames = async () =>
+        quickInput(page)
+          .locator('.quick-input-list .monaco-list-row.focused')
+          .evaluateAll((rows) => rows.filter((r) => r.getClientRects().length > 0).map((r) => (r.querySelector('.label-name')?.textContent ?? r.getAttribute('aria-label') ?? '').trim()));
+      const onFile = async () => (await focusedNames()).some((t) => t.includes(name));
+      for (let n = 0; n < 30 && !(await onFile()); n++) {
+        await input.press('ArrowDown');
+        await page.waitForTimeout(100);
+      }
+      if (!(await onFile())) throw new Error(`the file dialog never highlighted ${name} (at ${JSON.stringify(await focusedNames())})`);
+      Object.assign(result, await readQuickInput(page));
+      await input.press('Enter');
+      await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 }).catch(async () => {
+        throw new Error(`the file dialog stayed open after Enter on ${step.path}: ${JSON.stringify(await readQuickInput(page))}`);
+      });
       break;
     }
     case 'escape': {
@@ -501,6 +588,12 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       await page.keyboard.press(step.key);
       await page.waitForTimeout(300);
       break;
+    case 'editorMessage': {
+      const message = page.locator('.monaco-editor-overlaymessage').filter({ hasText: /\S/ }).first();
+      const shown = await message.waitFor({ state: 'visible', timeout: step.timeoutMs ?? 3000 }).then(() => true, () => false);
+      result.text = shown ? ((await message.textContent().catch(() => '')) ?? '').trim() : '';
+      break;
+    }
     case 'togglePane': {
       // The title itself: the header's middle may be one of the view's action buttons.
       await page.locator('.pane-header', { hasText: step.title }).first().locator('.title').first().click();
@@ -591,12 +684,17 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       const until = Date.now() + (step.timeoutMs ?? 120_000);
       let seen: Record<string, unknown> = {};
       const done = () => step.phases.includes(String(seen.phase)) && ((seen.rows as unknown[] | undefined)?.length ?? 0) >= (step.minRows ?? 0);
+      // A matched view is polled alone once found (one frame keeps up with a fast run).
+      const matched = step.title !== undefined || step.scope !== undefined;
+      let frame: Frame | undefined;
       while (Date.now() < until) {
-        const frame = await batchFrameOf(page);
+        if (matched) frame = frame && !frame.isDetached() ? frame : await batchFrameMatching(page, step.title, step.scope);
+        else frame = await batchFrameOf(page);
         seen = frame ? await readBatch(frame).catch(() => ({})) : {};
         if (done()) break;
-        await page.waitForTimeout(200);
+        await page.waitForTimeout(100);
       }
+      if (frame && done()) lastBatchFrame = frame;
       Object.assign(result, seen);
       if (!done()) throw new Error(`the batch view did not reach ${step.phases.join('/')}: ${JSON.stringify({ ...seen, rows: (seen.rows as unknown[] | undefined)?.length })}`);
       break;

@@ -13,7 +13,8 @@ import * as vscode from 'vscode';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
 import type { TreeRow, UiStep } from '../ui-steps';
 import { checkpoint, eventually, readSuiteConfig, recordMetric } from './support';
-import { defineContainerPreviewTests } from './container-preview.suite';
+import { defineContainerPreviewTests, exportWithCli } from './container-preview.suite';
+import { Tenant } from './tenant';
 import { secretSeen, startTraps, type Traps } from './traps';
 
 const extensionId = 'single-object-sync.single-object-sync';
@@ -758,6 +759,62 @@ export function defineSuite(): void {
       const doc = await vscode.workspace.openTextDocument(input.modified);
       assert.equal(doc.isUntitled, false);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
+    fullPage('Compare with Microsoft Entra ID in the panel: after a cloud edit of an exported user, the diff editor shows the tenant now against the object after this export, both read-only', async () => {
+      // Eva Green is in the tenant (the What If test exported her with the CLI; exported here if not).
+      const tenant = new Tenant({ ...(legitimate.entra as { authorityHost: string; graphEndpoint: string; tenantId: string; clientId: string; caFile: string }), clientSecret: config.entraClientSecret });
+      const upn = 'eva.green@contoso.com';
+      if (!(await tenant.userByUpn(upn, []))) assert.equal((await exportWithCli(config, config.dns.exportUser)).status, 0, 'Eva Green exported with the CLI');
+      const cloud = await tenant.userByUpn(upn, ['department']);
+      assert.ok(cloud, `${upn} is in the tenant`);
+      // An administrator changes her department in the cloud; Active Directory still says Sales.
+      const edited = 'Marketing (edited in the cloud)';
+      await tenant.graph('PATCH', `/users/${String(cloud.id)}`, { department: edited });
+      let diff: vscode.Tab | undefined;
+      try {
+        markResults();
+        await vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.exportUser, { stagingMode: true });
+        const { summary } = await nextResult(config.dns.exportUser);
+        const department = summary.modifiedProperties.find((p) => lower(p.displayName) === 'department');
+        assert.ok(department, `the preview plans to write department back: ${JSON.stringify(summary.modifiedProperties.map((p) => p.displayName))}`);
+        assert.equal(department.oldValue, edited, 'the old value is the tenant\'s');
+        assert.equal(department.newValue, 'Sales', 'the new value is Active Directory\'s');
+        // The click, in the panel of this preview (a real click in Chromium).
+        const [, clicked] = await ui('compare-click', [
+          { do: 'panelWait', mode: 'staging', dn: config.dns.exportUser, button: 'Compare with Microsoft Entra ID', timeoutMs: 60_000 },
+          { do: 'panelClick', button: 'Compare with Microsoft Entra ID' },
+        ]);
+        assert.ok(clicked);
+        diff = await eventually('the diff editor of this result', () =>
+          vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === resultScheme && t.input.original.path.includes(summary.id)),
+        );
+        const input = diff.input as vscode.TabInputTextDiff;
+        assert.match(diff.label, /Eva Green: Microsoft Entra ID now ↔ after this export/);
+        assert.equal(input.modified.scheme, resultScheme);
+        const [left, right] = await Promise.all([vscode.workspace.openTextDocument(input.original), vscode.workspace.openTextDocument(input.modified)]);
+        const tenantNow = JSON.parse(left.getText()) as Record<string, unknown>;
+        const afterExport = JSON.parse(right.getText()) as Record<string, unknown>;
+        assert.equal(tenantNow.id, cloud.id, 'the left side is the tenant object');
+        assert.equal(tenantNow.department, edited, 'left: the tenant now, with the cloud edit');
+        assert.equal(afterExport.department, 'Sales', 'right: after this export, Active Directory\'s value');
+        assert.equal(afterExport.displayName, tenantNow.displayName, 'what does not change reads the same on both sides');
+        for (const document of [left, right]) {
+          assert.equal(document.isUntitled, false, 'not an Untitled-N document');
+          assert.equal(document.languageId, 'json');
+        }
+        // Both sides are read-only: typing into the diff editor (its right side has the focus) changes nothing.
+        const texts = [left.getText(), right.getText()];
+        await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+        const [, refused] = await ui('compare-diff', [{ do: 'key', key: 'x' }, { do: 'editorMessage' }]);
+        assert.match(String(refused!.text), /read-only/i, `the editor refused the key (${String(refused!.text)})`);
+        assert.deepEqual([left.getText(), right.getText()], texts, 'typing changed neither side');
+        assert.ok(!left.isDirty && !right.isDirty, 'nothing to save');
+      } finally {
+        // Close the diff editor again: later tests read the editor layout (the panel beside the JSON).
+        if (diff) await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === resultScheme));
+        await tenant.graph('PATCH', `/users/${String(cloud.id)}`, { department: cloud.department ?? 'Sales' });
+      }
     });
 
     fullPage('the JSON opens on request by default: no document after a run, Open JSON in the panel opens the read-only one', async () => {
