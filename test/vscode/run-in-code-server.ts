@@ -582,7 +582,10 @@ async function finishedPanel(page: Page, timeoutMs: number, dn?: string): Promis
   while (Date.now() < deadline) {
     const frame = await reportFrame(page, undefined, dn);
     observation = frame ? await observePanel(frame).catch(() => undefined) : undefined;
-    if (observation?.phase === 'finished' && observation.tabTitles.length === 4 && observation.stepRows.length > 0) return observation;
+    // With a DN, only that object's panel will do: after a reload another restored panel may
+    // come up first, and reportFrame falls back to whichever is on screen.
+    const wanted = !dn || observation?.dn.toLowerCase() === dn.toLowerCase();
+    if (wanted && observation?.phase === 'finished' && observation.tabTitles.length === 4 && observation.stepRows.length > 0) return observation;
     await new Promise((r) => setTimeout(r, 200));
   }
   return observation;
