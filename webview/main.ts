@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { reportView } from '../src/report/browser/model';
 import { initReport } from '../src/report/browser/report-script';
 import { toDom } from '../src/report/browser/view';
-import { emptyPanelState, reduce, type HostMessage, type PanelAction, type PanelState, type StepView, type WebviewMessage } from './protocol';
+import { emptyPanelState, reduce, type HostMessage, type PanelAction, type PanelState, type PanelStrings, type WebviewMessage } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -41,14 +41,12 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node 
   return node;
 }
 
-const statusText: Record<StepView['status'], string> = {
-  pending: 'Pending',
-  running: 'Running',
-  success: 'Success',
-  warning: 'Warning',
-  failure: 'Failure',
-  skipped: 'Skipped',
-};
+// The host's localized words ('strings', sent first on every 'ready'); nothing is drawn before.
+let words: PanelStrings | undefined;
+
+function fill(template: string, ...values: string[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, i: string) => values[Number(i)] ?? whole);
+}
 
 function button(label: string, message: WebviewMessage, testId: string, secondary = false): HTMLElement {
   const b = el('vscode-button', { 'data-testid': testId, ...(secondary ? { secondary: '' } : {}) }, label);
@@ -62,50 +60,50 @@ function leafName(dn: string): string {
   return match ? match[1]!.replace(/\\(.)/g, '$1') : dn;
 }
 
-function header(s: PanelState): HTMLElement {
+function header(s: PanelState, w: PanelStrings): HTMLElement {
   const run = s.run;
   const status = s.phase === 'finished' ? s.summary?.provisioningStatusInfo.status ?? 'success' : s.phase;
   return el(
     'header',
     { class: 'sos-panel-header' },
     // "Alice Wu · Preview · Failure" once the result is in; while it runs, the object and the mode.
-    el('h1', { 'data-testid': 'title' }, s.report?.title ?? (run ? `${leafName(run.distinguishedName)} \u00b7 ${run.stagingMode ? 'Preview' : 'Sync'} \u00b7 ${s.phase === 'failed' ? 'Failed' : 'Running'}` : 'Single Object Sync')),
-    el('div', { class: 'sos-panel-dn', 'data-testid': 'dn' }, run?.distinguishedName ?? 'No sync has run yet.'),
+    el('h1', { 'data-testid': 'title' }, s.report?.title ?? (run ? fill(w.runningTitle, leafName(run.distinguishedName), run.stagingMode ? w.preview : w.sync, s.phase === 'failed' ? w.failed : w.running) : w.appTitle)),
+    el('div', { class: 'sos-panel-dn', 'data-testid': 'dn' }, run?.distinguishedName ?? w.noRunYet),
     run
       ? el(
           'div',
           { class: 'sos-panel-meta' },
-          el('vscode-badge', { variant: 'default', 'data-testid': 'mode' }, run.stagingMode ? 'staging mode: nothing exported' : 'export'),
+          el('vscode-badge', { variant: 'default', 'data-testid': 'mode' }, run.stagingMode ? w.stagingBadge : w.exportBadge),
           ' ',
-          el('span', { class: `sos-panel-status sos-panel-status-${status}`, 'data-testid': 'status' }, status),
+          el('span', { class: `sos-panel-status sos-panel-status-${status}`, 'data-testid': 'status' }, status in w.status ? w.status[status as keyof PanelStrings['status']] : status),
         )
       : null,
   );
 }
 
-const actionLabels: Record<PanelAction, { label: string; testId: string; secondary: boolean }> = {
-  openJson: { label: 'Open JSON', testId: 'open-json', secondary: false },
-  saveHtmlReport: { label: 'Save HTML Report', testId: 'save-html', secondary: true },
-  compareWithEntra: { label: 'Compare with Microsoft Entra ID', testId: 'compare-with-entra', secondary: true },
-  runAgain: { label: 'Run Again', testId: 'run-again', secondary: true },
-  runWithExport: { label: 'Run With Export', testId: 'run-with-export', secondary: false },
+const actionButtons: Record<PanelAction, { testId: string; secondary: boolean }> = {
+  openJson: { testId: 'open-json', secondary: false },
+  saveHtmlReport: { testId: 'save-html', secondary: true },
+  compareWithEntra: { testId: 'compare-with-entra', secondary: true },
+  runAgain: { testId: 'run-again', secondary: true },
+  runWithExport: { testId: 'run-with-export', secondary: false },
 };
 
 /** The buttons are exactly the host's offer for the result shown; each click names the offer. */
-function toolbar(s: PanelState): HTMLElement {
+function toolbar(s: PanelState, w: PanelStrings): HTMLElement {
   const bar = el('div', { class: 'sos-panel-toolbar', role: 'toolbar' });
   for (const action of s.offer?.actions ?? []) {
-    const { label, testId, secondary } = actionLabels[action];
-    bar.append(button(label, { type: action, offer: s.offer!.id }, testId, secondary));
+    const { testId, secondary } = actionButtons[action];
+    bar.append(button(w.actions[action], { type: action, offer: s.offer!.id }, testId, secondary));
   }
   if (s.restored && (s.phase === 'finished' || s.phase === 'failed')) {
-    bar.append(el('span', { class: 'sos-panel-saved', 'data-testid': 'restored-note' }, 'Restored after a window reload: read-only. Run the sync again from the Active Directory tree to act on it.'));
+    bar.append(el('span', { class: 'sos-panel-saved', 'data-testid': 'restored-note' }, w.restoredNote));
   }
-  if (s.savedReportPath) bar.append(el('span', { class: 'sos-panel-saved', 'data-testid': 'saved-path' }, `Saved: ${s.savedReportPath}`));
+  if (s.savedReportPath) bar.append(el('span', { class: 'sos-panel-saved', 'data-testid': 'saved-path' }, fill(w.saved, s.savedReportPath)));
   return bar;
 }
 
-function liveSteps(s: PanelState): HTMLElement {
+function liveSteps(s: PanelState, w: PanelStrings): HTMLElement {
   const list = el('ol', { class: 'sos-live-steps', 'aria-live': 'polite', 'data-testid': 'live-steps' });
   for (const step of s.steps) {
     const duration = step.durationInMilliseconds === undefined ? '' : ` (${Math.round(step.durationInMilliseconds)} ms)`;
@@ -115,7 +113,7 @@ function liveSteps(s: PanelState): HTMLElement {
         { class: `sos-live-step sos-live-step-${step.status}`, 'data-step': String(step.stepNumber) },
         step.status === 'running' ? el('vscode-progress-ring', { class: 'sos-live-ring' }) : null,
         // After a run that stopped, a step that never started did not run; it is not still pending.
-        el('span', { class: 'sos-live-step-status' }, s.phase === 'failed' && step.status === 'pending' ? 'Not run' : statusText[step.status]),
+        el('span', { class: 'sos-live-step-status' }, s.phase === 'failed' && step.status === 'pending' ? w.notRun : w.status[step.status]),
         ' ',
         el('span', { class: 'sos-live-step-name' }, step.name),
         duration,
@@ -125,17 +123,17 @@ function liveSteps(s: PanelState): HTMLElement {
   return list;
 }
 
-function errorBox(s: PanelState): HTMLElement | null {
+function errorBox(s: PanelState, w: PanelStrings): HTMLElement | null {
   if (!s.error) return null;
   const box = el(
     'section',
     { class: 'sos-panel-error', role: 'alert', 'data-testid': 'error' },
     el('h2', {}, s.error.code),
     el('p', {}, s.error.reason),
-    el('p', {}, el('strong', {}, 'Recommended action: '), s.error.recommendedAction),
+    el('p', {}, el('strong', {}, w.recommendedAction), s.error.recommendedAction),
   );
   if (s.error.documentationUrl && /^https:\/\//.test(s.error.documentationUrl)) {
-    box.append(el('p', {}, el('a', { href: s.error.documentationUrl }, 'Documentation')));
+    box.append(el('p', {}, el('a', { href: s.error.documentationUrl }, w.documentation)));
   }
   return box;
 }
@@ -156,10 +154,12 @@ function reportTabs(s: PanelState): HTMLElement | null {
 let shown: { model: PanelState['report']; node: HTMLElement } | undefined;
 
 function render(): void {
+  const w = words;
+  if (!w) return;
   const reused = state.report && shown?.model === state.report ? shown.node : undefined;
   const report = reused ?? (state.report ? reportTabs(state) : null);
   shown = report ? { model: state.report, node: report } : undefined;
-  const children: (HTMLElement | null)[] = [el('div', { class: 'sos-panel-top' }, header(state), toolbar(state)), errorBox(state), report ?? liveSteps(state)];
+  const children: (HTMLElement | null)[] = [el('div', { class: 'sos-panel-top' }, header(state, w), toolbar(state, w)), errorBox(state, w), report ?? liveSteps(state, w)];
   app.replaceChildren(...children.filter((c): c is HTMLElement => c !== null));
   app.dataset.phase = state.phase;
   if (reused) return;
@@ -187,6 +187,11 @@ function render(): void {
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
+  if (message.type === 'strings') {
+    words = message.strings;
+    render();
+    return;
+  }
   state = reduce(state, message);
   vscode.setState(state);
   render();

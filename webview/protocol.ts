@@ -67,6 +67,31 @@ export interface PanelState {
 
 export const emptyPanelState: PanelState = { steps: [], phase: 'idle' };
 
+/**
+ * The panel's own words, localized in the host (vscode.l10n, the extension's l10n bundle) and
+ * sent first on every 'ready'; the report inside the panel is the report's (as the HTML file).
+ */
+export interface PanelStrings {
+  appTitle: string;
+  noRunYet: string;
+  /** {0} the object, {1} Preview or Sync, {2} Running or Failed. */
+  runningTitle: string;
+  preview: string;
+  sync: string;
+  running: string;
+  failed: string;
+  stagingBadge: string;
+  exportBadge: string;
+  status: Record<StepView['status'], string>;
+  notRun: string;
+  recommendedAction: string;
+  documentation: string;
+  actions: Record<PanelAction, string>;
+  restoredNote: string;
+  /** {0} the path. */
+  saved: string;
+}
+
 /** Host -> webview. */
 export type HostMessage =
   | { type: 'runStarted'; run: RunInfo; steps: StepView[] }
@@ -75,7 +100,8 @@ export type HostMessage =
   | { type: 'runFinished'; summary: ProvisioningObjectSummary; report: RenderedReport; offer: PanelOffer }
   | { type: 'runFailed'; error: ErrorView; offer: PanelOffer }
   | { type: 'reportSaved'; path: string }
-  | { type: 'restore'; state: PanelState };
+  | { type: 'restore'; state: PanelState }
+  | { type: 'strings'; strings: PanelStrings };
 
 /** Webview -> host. An action names the offer it answers. */
 export type WebviewMessage =
@@ -147,6 +173,8 @@ export function reduce(state: PanelState, message: HostMessage): PanelState {
       };
     case 'reportSaved':
       return { ...state, savedReportPath: message.path };
+    case 'strings':
+      return state; // the words are not state: the host sends them again after a reload
   }
 }
 

@@ -26,6 +26,7 @@ import {
   type RenderedReport,
   type WebviewMessage,
 } from '../../../../webview/protocol';
+import { panelStrings } from './strings';
 import { log } from '../log';
 
 /** The result a panel action acts on: the host's own record of the run it showed. */
@@ -149,7 +150,8 @@ export class ReportPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        // A fresh webview (or one restored from its own state) gets the host's full state.
+        // A fresh webview (or one restored from its own state) gets its words, then the host's full state.
+        void this.panel.webview.postMessage({ type: 'strings', strings: panelStrings() } satisfies HostMessage);
         void this.panel.webview.postMessage({ type: 'restore', state: this.state } satisfies HostMessage);
         for (const resolve of this.readyWaiters.splice(0)) resolve();
         return;
