@@ -75,7 +75,7 @@ function header(s: PanelState, w: PanelStrings): HTMLElement {
           { class: 'sos-panel-meta' },
           el('vscode-badge', { variant: 'default', 'data-testid': 'mode' }, run.stagingMode ? w.stagingBadge : w.exportBadge),
           ' ',
-          el('span', { class: `sos-panel-status sos-panel-status-${status}`, 'data-testid': 'status' }, status in w.status ? w.status[status as keyof PanelStrings['status']] : status),
+          el('span', { class: `sos-panel-status sos-panel-status-${status}`, 'data-testid': 'status', 'data-status': status }, status in w.status ? w.status[status as keyof PanelStrings['status']] : status),
         )
       : null,
   );

@@ -247,7 +247,7 @@ async function observePanel(frame: Frame): Promise<PanelObservation> {
       tabTitles: headers,
       panelTexts,
       phase: app.dataset.phase,
-      status: (app.querySelector('[data-testid="status"]')?.textContent ?? '').trim(),
+      status: app.querySelector('[data-testid="status"]')?.getAttribute('data-status') ?? '',
       dn: (app.querySelector('[data-testid="dn"]')?.textContent ?? '').trim(),
       buttons: Array.from(app.querySelectorAll('vscode-button')).map((b) => (b.textContent ?? '').trim()),
       csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',

@@ -15,6 +15,8 @@ export type UiStep =
    * and check the dialog closed. Records the title and the items.
    */
   | { do: 'openFile'; path: string; title?: string }
+  /** VS Code's own save dialog: record the suggested path, type `path`, press Enter; it must close. */
+  | { do: 'saveFile'; path: string; title?: string }
   /** Run a command from the Command Palette (F1) by its title. */
   | { do: 'command'; title: string }
   /**
@@ -374,7 +376,7 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
               return {
                 phase: app.dataset.phase ?? '',
                 mode: (app.querySelector('[data-testid="mode"]')?.textContent ?? '').trim(),
-                status: (app.querySelector('[data-testid="status"]')?.textContent ?? '').trim(),
+                status: app.querySelector('[data-testid="status"]')?.getAttribute('data-status') ?? '',
                 dn: (app.querySelector('[data-testid="dn"]')?.textContent ?? '').trim(),
                 buttons: Array.from(app.querySelectorAll('vscode-button')).map((b) => (b.textContent ?? '').trim()),
               };
@@ -401,6 +403,20 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       await page.waitForTimeout(250); // validation runs after input
       Object.assign(result, await readQuickInput(page));
       if (step.enter !== false) await input.press('Enter');
+      break;
+    }
+    case 'saveFile': {
+      const input = quickInput(page).locator('.quick-input-box input');
+      if (step.title) await waitVisible(quickInput(page).locator('.quick-input-title', { hasText: step.title }));
+      await waitVisible(input);
+      for (let i = 0; i < 100 && (await input.inputValue()) === ''; i++) await page.waitForTimeout(100);
+      result.suggested = await input.inputValue();
+      await input.fill(step.path);
+      await page.waitForTimeout(300);
+      await input.press('Enter');
+      await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {
+        throw new Error(`the save dialog stayed open after Enter on ${step.path}`);
+      });
       break;
     }
     case 'openFile': {

@@ -6,6 +6,7 @@
 // quick picks, input boxes, modal dialogs, the report webview), and reads what a person can
 // read: the editors, the panel, the clipboard, the log file and the files written.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
@@ -732,6 +733,22 @@ export function defineSuite(): void {
       await eventually('the deleted results gone from the state folder', () => (readdirSync(resultsDir).some((f) => evaFiles.includes(f)) ? undefined : true));
       const [after] = await ui('recent-after', [{ do: 'readTree', view: 'Recent Results' }]);
       assert.ok(!after!.rows!.some((r) => r.label === eva.sourceIdentity.displayName), 'the row is gone');
+      // Save Support Bundle... from the row's menu, through VS Code's save dialog, as a person does:
+      // one zip named like the report, with the JSON, the HTML report and the configuration, no secret.
+      const bundle = path.join(path.dirname(resultsDir), `support-${Date.now()}.zip`);
+      const bundleMark = logMark();
+      const [, saved] = await ui('recent-support-bundle', [
+        { do: 'context', label: alice.sourceIdentity.displayName, level: 1, item: 'Save Support Bundle...' },
+        { do: 'saveFile', title: 'Save Support Bundle', path: bundle },
+      ]);
+      assert.match(String(saved!.suggested), /ADSyncSingleObjectSyncResult-\d{8}-\d{6}(-\d+)?\.zip$/, 'the suggested name is the report\'s, as a zip');
+      await eventually('the bundle written', () => (existsSync(bundle) ? true : undefined));
+      const entries = execFileSync('unzip', ['-Z1', bundle], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      assert.ok(entries.some((e) => /^ADSyncSingleObjectSyncResult-.*\.json$/.test(e)) && entries.some((e) => /^ADSyncSingleObjectSyncResult-.*\.htm$/.test(e)) && entries.includes('single-object-sync.redacted.json'), entries.join(', '));
+      const contents = execFileSync('unzip', ['-p', bundle], { maxBuffer: 64 * 1024 * 1024 }).toString('latin1');
+      assert.ok(contents.includes(alice.sourceIdentity.details.distinguishedName ?? '\u0000'), 'the bundle holds the result');
+      for (const secret of [config.adPassword, config.entraClientSecret]) assert.ok(!contents.includes(secret), 'no secret in the bundle');
+      await logLine('the bundle in the log', /Support bundle saved to /, bundleMark);
       // A click shows that run in the report panel again.
       await ui('recent-open', [{ do: 'click', label: alice.sourceIdentity.displayName, level: 1 }]);
       assert.deepEqual((await checkpoint('panel-recent', { distinguishedName: config.dns.previewUser, exportOffered: true })).problems, []);
