@@ -1,0 +1,150 @@
+// What Microsoft Entra ID does with the values an export brings, as Microsoft Learn documents it,
+// applied to the desired export of step 9 (and to step 8's export identity): the MOERA for an
+// unverified suffix or invalid UPN characters (and keeping it until the on-premises UPN changes),
+// the MailNickName kept, duplicate attribute resiliency, UPN changes held for licensed managed
+// users without SynchronizeUpnForManagedUsers, the LargeObject limits, and the
+// mS-DS-ConsistencyGuid write-back Entra Connect would make.
+import { entraErrors, SyncError, syncErrors } from '../errors';
+import type { Attributes, AttributeValue } from '../model/attributes';
+import { getValues } from '../model/attributes';
+import { cloudMailNickname } from '../rules';
+import type { SyncDependencies, SyncFacts } from './context';
+import { describeQuarantine } from './matching';
+
+/** The export as step 9 builds it: attribute -> values, null to clear. */
+export type DesiredExport = Record<string, AttributeValue[] | null>;
+
+/**
+ * Microsoft Entra ID sets a user's MailNickName at first sync and updates it only when the
+ * on-premises mailNickname changes (plan-connect-userprincipalname): with none on-premises,
+ * the cloud value stays; it is neither cleared nor recalculated.
+ */
+export function applyMailNicknameRule(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>): void {
+  if (facts.kind !== 'user' || !facts.target || desired.alias?.length) return;
+  const cloud = getValues(facts.entraImported ?? {}, 'alias');
+  if (!cloud?.length) return;
+  desired.alias = cloud;
+  notes.alias = `Microsoft Entra ID keeps the mail nickname ${String(cloud[0])}: it changes only when an on-premises mailNickname is synchronized, and this object has none.`;
+}
+
+/**
+ * The characters Microsoft Entra ID allows before the @ of a UPN (A-Z a-z 0-9 ' . - _ ! # ^ ~;
+ * no accented letters). With any other, or with a suffix that is not a verified domain, the
+ * cloud UPN is the MOERA (plan-connect-userprincipalname).
+ */
+const UPN_PREFIX = /^[A-Za-z0-9'.\-_!#^~]+$/;
+
+/** Unverified UPN suffixes and UPNs with invalid characters become the initial domain (MOERA), as Microsoft Entra ID does. */
+export function applyUpnSuffixRule(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>): void {
+  const upn = desired.userPrincipalName?.[0];
+  if (facts.kind !== 'user' || typeof upn !== 'string' || !facts.tenant) return;
+  const at = upn.lastIndexOf('@');
+  const suffix = upn.slice(at + 1).toLowerCase();
+  const verified = facts.tenant.domains.some((d) => d.isVerified && d.name.toLowerCase() === suffix);
+  const validPrefix = at > 0 && UPN_PREFIX.test(upn.slice(0, at));
+  if (verified && validPrefix) return;
+  const initial = facts.tenant.domains.find((d) => d.isInitial)?.name;
+  if (!initial) return;
+  // Microsoft Entra ID recalculates the UPN only when an update of the on-premises UPN is
+  // synchronized: a joined user keeps its MOERA while the on-premises UPN stays the same.
+  const cloudUpn = facts.target ? getValues(facts.entraImported ?? {}, 'userPrincipalName')?.[0] : undefined;
+  const lastSyncedUpn = getValues(facts.stored?.metaverse?.attributes ?? {}, 'userPrincipalName')?.[0];
+  if (typeof cloudUpn === 'string' && cloudUpn.toLowerCase().endsWith(`@${initial.toLowerCase()}`) && (lastSyncedUpn === undefined || lastSyncedUpn === upn)) {
+    desired.userPrincipalName = [cloudUpn];
+    notes.userPrincipalName = `Microsoft Entra ID keeps ${cloudUpn}: the on-premises UPN ${upn} ${validPrefix ? `has a suffix ('${suffix}') that is not a verified domain` : 'has characters a UPN may not have'}, and the UPN is recalculated only when the on-premises UPN changes.`;
+    return;
+  }
+  const alias = cloudMailNickname(desired) ?? (at > 0 ? upn.slice(0, at) : upn);
+  const moera = `${String(alias)}@${initial}`;
+  desired.userPrincipalName = [moera];
+  const why = validPrefix
+    ? `The UPN suffix '${suffix}' is not a verified domain of the tenant, so Microsoft Entra ID uses the initial domain: ${moera} (on-premises UPN ${upn}). Verify the domain to keep the on-premises UPN.`
+    : `The on-premises UPN ${upn} has characters Microsoft Entra ID does not allow in a UPN (only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @, no accented letters), so it uses the initial domain: ${moera}. Correct the on-premises UPN (IdFix finds these) to keep it.`;
+  notes.userPrincipalName = UPN_PREFIX.test(String(alias)) ? why : `${why} The mail nickname '${String(alias)}' has such characters too, so Microsoft Entra ID will refuse this UPN (IdentityDataValidationFailed).`;
+}
+
+/**
+ * Duplicate attribute resiliency, applied to the export so the tenant ends where Entra ID
+ * would put it: the UPN placeholder on a create (an update keeps the current UPN), the
+ * duplicate SMTP addresses left out (and mail, when it is one of them).
+ */
+export function applyQuarantine(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>): void {
+  const current = facts.entraImported ?? {};
+  for (const q of facts.quarantine ?? []) {
+    if (q.attribute === 'userPrincipalName') {
+      const keep = getValues(current, 'userPrincipalName');
+      desired.userPrincipalName = facts.target && keep?.length ? keep : q.placeholder ? [q.placeholder] : desired.userPrincipalName ?? null;
+      notes.userPrincipalName = `Quarantined by duplicate attribute resiliency: ${describeQuarantine(q)}.`;
+      continue;
+    }
+    const address = q.value.toLowerCase();
+    const proxies = desired.proxyAddresses?.filter((p) => !(typeof p === 'string' && /^smtp:/i.test(p) && p.slice(5).toLowerCase() === address));
+    if (desired.proxyAddresses) desired.proxyAddresses = proxies?.length ? proxies : null;
+    notes.proxyAddresses = [notes.proxyAddresses, `Quarantined by duplicate attribute resiliency: ${describeQuarantine(q)}.`].filter(Boolean).join(' ');
+    const mail = desired.mail?.[0];
+    if (typeof mail === 'string' && mail.toLowerCase() === address) {
+      const keep = getValues(current, 'mail');
+      desired.mail = facts.target && keep?.length ? keep : null;
+      notes.mail = `Not written: ${mail} is held by ${q.holder.kind} ${q.holder.displayName} (${q.holder.id}) and quarantined with the proxy address.`;
+    }
+  }
+}
+
+/**
+ * Microsoft Entra ID applies a synchronized UPN change of a licensed user in a managed domain
+ * only when the tenant's SynchronizeUpnForManagedUsers feature is on (federated users' changes
+ * are applied since March 2019; how-to-connect-syncservice-features). Otherwise the cloud UPN
+ * stays and the rest of the object is exported: the export keeps it, and the step says why.
+ */
+export function holdUpnChange(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>): SyncError | undefined {
+  if (facts.kind !== 'user' || !facts.target || !facts.tenant || facts.tenant.syncFeatures.synchronizeUpnForManagedUsersEnabled) return undefined;
+  const wanted = desired.userPrincipalName?.[0];
+  const cloud = facts.target.properties.userPrincipalName;
+  if (typeof wanted !== 'string' || typeof cloud !== 'string' || wanted.toLowerCase() === cloud.toLowerCase()) return undefined;
+  const licenses = Array.isArray(facts.target.properties.assignedLicenses) ? facts.target.properties.assignedLicenses.length : 0;
+  if (licenses === 0) return undefined;
+  const domain = cloud.slice(cloud.lastIndexOf('@') + 1).toLowerCase();
+  if (facts.tenant.domains.find((d) => d.name.toLowerCase() === domain)?.authenticationType === 'Federated') return undefined;
+  desired.userPrincipalName = [cloud];
+  notes.userPrincipalName = `Kept: Microsoft Entra ID does not apply the change to ${wanted} for a licensed user in a managed domain while SynchronizeUpnForManagedUsers is off.`;
+  return new SyncError(syncErrors.UpnChangeNotSynchronized, { current: cloud, desired: wanted, licenses });
+}
+
+/**
+ * Limits Microsoft Entra ID enforces at export (tshoot-connect-sync-errors, LargeObject): a hard
+ * limit of 15 certificates in userCertificate and userSMIMECertificate, and a size limit for the
+ * whole object that, with only the mandatory attributes and mail, lets a user hold up to 332
+ * proxy addresses ("approximately 300" is the safe rule). Over a limit, Entra Connect's export
+ * of the object fails, so the export is predicted to fail and nothing is written.
+ */
+const CERTIFICATE_LIMIT = 15;
+const PROXY_ADDRESS_MAXIMUM = 332;
+const PROXY_ADDRESS_SAFE = 300;
+export function applySizeLimits(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>): void {
+  for (const attribute of ['userCertificate', 'userSMIMECertificate']) {
+    const count = desired[attribute]?.length ?? 0;
+    if (count > CERTIFICATE_LIMIT) {
+      facts.predictedExportError ??= new SyncError(entraErrors.LargeObject, { graphMessage: `${attribute} holds ${count} certificates; the hard limit is ${CERTIFICATE_LIMIT}. Remove expired or revoked certificates in Active Directory` });
+      notes[attribute] = `${count} certificates: over Microsoft Entra ID's hard limit of ${CERTIFICATE_LIMIT} (LargeObject).`;
+    }
+  }
+  const proxies = desired.proxyAddresses?.length ?? 0;
+  if (proxies > PROXY_ADDRESS_MAXIMUM) {
+    facts.predictedExportError ??= new SyncError(entraErrors.LargeObject, { graphMessage: `proxyAddresses holds ${proxies} addresses; even an object with only the mandatory attributes and mail holds at most ${PROXY_ADDRESS_MAXIMUM}. Remove outdated addresses (SMTP, X400, X500) in Active Directory` });
+    notes.proxyAddresses = [notes.proxyAddresses, `${proxies} addresses: over the ${PROXY_ADDRESS_MAXIMUM} an object can hold (LargeObject).`].filter(Boolean).join(' ');
+  } else if (proxies > PROXY_ADDRESS_SAFE) {
+    notes.proxyAddresses = [notes.proxyAddresses, `${proxies} addresses: near the object size limit (about ${PROXY_ADDRESS_SAFE} is safe; certificates, licenses and other attributes lower the maximum of ${PROXY_ADDRESS_MAXIMUM}), so the export may fail with LargeObject.`].filter(Boolean).join(' ');
+  }
+}
+
+/**
+ * With mS-DS-ConsistencyGuid as the source anchor, a user that has none is anchored on its
+ * objectGUID and Entra Connect writes that value back to mS-DS-ConsistencyGuid ("Out to AD -
+ * User ImmutableId", plan-connect-design-concepts). This tool never writes to Active Directory:
+ * say so rather than leave the attribute's state unexplained.
+ */
+export function consistencyGuidWriteBack(deps: SyncDependencies, facts: SyncFacts, attributes: Attributes): string | undefined {
+  if (facts.kind !== 'user' || deps.config.sourceAnchor.toLowerCase() !== 'ms-ds-consistencyguid') return undefined;
+  if (getValues(attributes, 'mS-DS-ConsistencyGuid')?.length) return undefined;
+  return `mS-DS-ConsistencyGuid is empty, so the source anchor is the objectGUID (${facts.objectGuid ?? ''}). The Entra Connect sync service writes it back to mS-DS-ConsistencyGuid ('Out to AD - User ImmutableId'); Single Object Sync does not write to Active Directory, so the attribute stays empty until the sync service exports to AD.`;
+}
