@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildReportModel } from '../../src/report';
 import { reportStyles } from '../../src/report/styles';
-import type { HostMessage, PanelState } from '../../webview/protocol';
+import type { HostMessage, PanelState, PanelStrings } from '../../webview/protocol';
 import { contrast } from '../unit/report/wcag';
 import { launchChromium } from './chromium';
 import { artifactDir, loadFixture } from './summaries';
@@ -28,8 +28,18 @@ const themes = {
 } as const;
 type Theme = keyof typeof themes;
 
+/** The words the host sends first (src/surfaces/vscode/panel/strings.ts, English as shipped). */
+const words: PanelStrings = {
+  appTitle: 'Single Object Sync', noRunYet: 'No sync has run yet.', runningTitle: '{0} \u00b7 {1} \u00b7 {2}', preview: 'Preview', sync: 'Sync',
+  running: 'Running', failed: 'Failed', stagingBadge: 'staging mode: nothing exported', exportBadge: 'export',
+  status: { pending: 'Pending', running: 'Running', success: 'Success', warning: 'Warning', failure: 'Failure', skipped: 'Skipped' },
+  notRun: 'Not run', recommendedAction: 'Recommended action: ', documentation: 'Documentation',
+  actions: { openJson: 'Open JSON', saveHtmlReport: 'Save HTML Report', compareWithEntra: 'Compare with Microsoft Entra ID', runAgain: 'Run Again', runWithExport: 'Run With Export' },
+  restoredNote: 'Restored after a window reload: read-only. Run the sync again from the Active Directory tree to act on it.', saved: 'Saved: {0}',
+};
+
 /** A page shaped like the panel's webview: its CSP, styles, a stand-in for acquireVsCodeApi, and dist/webview.js. */
-async function openPanel(theme: Theme, width: number, message: HostMessage): Promise<{ page: Page; problems: string[] }> {
+async function openPanel(theme: Theme, width: number, message: HostMessage, strings: PanelStrings = words): Promise<{ page: Page; problems: string[] }> {
   const nonce = 'cGFuZWwtdGVzdC1ub25jZQ';
   const vars = Object.entries(themes[theme].vars).map(([k, v]) => `${k}: ${v};`).join(' ');
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -51,7 +61,8 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), ge
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.goto(pathToFileURL(file).href);
   await page.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'ready'));
-  await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
+  // As the host does on 'ready': the words first, then the state.
+  for (const m of [{ type: 'strings', strings } satisfies HostMessage, message]) await page.evaluate((m) => window.postMessage(m, '*'), m as unknown as Record<string, unknown>);
   await page.waitForSelector('.sos-report [role="tab"]');
   return { page, problems };
 }
@@ -171,3 +182,19 @@ for (const [theme, width] of [['light', 900], ['dark', 900], ['high-contrast', 9
     await page.context().close();
   });
 }
+
+test('the panel speaks the words the host sends (a translation through the l10n bundle): buttons, badge and status', async () => {
+  const german: PanelStrings = {
+    ...words, stagingBadge: 'Stagingmodus: nichts exportiert', exportBadge: 'Export',
+    status: { ...words.status, failure: 'Fehler' },
+    actions: { ...words.actions, openJson: 'JSON öffnen', saveHtmlReport: 'HTML-Bericht speichern', runAgain: 'Erneut ausführen' },
+  };
+  const { page, problems } = await openPanel('light', 1200, finished('failure-not-unique'), german);
+  const buttons = await page.locator('.sos-panel-toolbar vscode-button').allInnerTexts();
+  assert.deepEqual(buttons.map((b) => b.trim()), ['JSON öffnen', 'HTML-Bericht speichern', 'Erneut ausführen']);
+  assert.equal((await page.locator('[data-testid="status"]').innerText()).trim(), 'Fehler');
+  assert.equal(await page.getAttribute('[data-testid="status"]', 'data-status'), 'failure', 'the machine value stays for the theme colour and for tests');
+  assert.equal((await page.locator('[data-testid="mode"]').innerText()).trim(), 'Export');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
