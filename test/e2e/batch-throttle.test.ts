@@ -59,7 +59,7 @@ describe('batch export inside the write budget', () => {
     const throttled = emulator.requestLog().filter((r) => r.status === 429);
     assert.ok(throttled.length > 0, 'the export met the budget (real 429s)');
     const throttledFailures = results.filter((r) => ['Throttled', 'ServiceUnavailable'].includes(r.provisioningStatusInfo.errorInformation?.errorCode ?? ''));
-    assert.equal(throttledFailures.length, 0, `objects failed by throttling:\n${first.stderr}`);
+    assert.equal(throttledFailures.length, 0, `objects failed by throttling: ${JSON.stringify(throttledFailures.map((r) => r.provisioningStatusInfo.errorInformation))}\n${first.stderr}`);
     assert.match(first.stderr, /Exporting \d+ object\(s\)\. Export plan \(from a staging pass\): \d+ create\(s\) and \d+ update\(s\)/, 'the export says how many writes it will make first');
     assert.match(first.stderr, /Export concurrency \(adaptive\): up to \d+ object\(s\) in flight, \d+ at the end; [1-9]\d* object\(s\) met a 429/);
     assert.ok(results.some((r) => r.exported), 'objects were exported');

@@ -118,7 +118,11 @@ class RetryAndRecord implements Middleware {
       // Without Retry-After: exponential backoff 1, 2, 4 ... s.
       const wait = retryAfter ?? 2 ** (attempt - 1);
       if (state) state.retryAfterSeconds = wait;
-      if (attempt >= this.policy.maxAttempts || waited + wait > this.policy.maxRetryWaitSeconds) return;
+      // A 429 is waited out as long as the wait budget allows (many objects in flight can meet
+      // more than a handful in a row); a 503/504 gets maxAttempts. The 10x cap only stops a
+      // service that keeps answering Retry-After: 0.
+      const attempts = response.status === 429 ? this.policy.maxAttempts * 10 : this.policy.maxAttempts;
+      if (attempt >= attempts || waited + wait > this.policy.maxRetryWaitSeconds) return;
       await response.arrayBuffer().catch(() => undefined);
       await this.policy.sleep(wait * 1000);
       waited += wait;

@@ -491,6 +491,16 @@ describe('throttling, unavailability and broken connections', () => {
     emu.clearFaults();
   });
 
+  test('a run of 429s longer than the attempts a 503 gets is waited out while the wait budget lasts (many objects in flight meet more than a handful)', async () => {
+    const waits: number[] = [];
+    const t = target({ maxRetryWaitSeconds: 60 }, emu.clientSecret, { sleep: async (ms) => void waits.push(ms) });
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 1, path: '/v1.0/domains', count: 8 });
+    await t.connect();
+    assert.deepEqual(waits, Array(8).fill(1000), 'eight Retry-After waits, then the answer');
+    assert.deepEqual(t.requests().filter((r) => r.path.startsWith('/v1.0/domains')).map((r) => r.status), [...Array(8).fill(429), 200]);
+    emu.clearFaults();
+  });
+
   test('the real wait happens when no sleep is injected (Retry-After: 1)', async () => {
     const t = target();
     emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 1, path: '/v1.0/domains' });
