@@ -409,7 +409,9 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
       const input = quickInput(page).locator('.quick-input-box input');
       if (step.title) await waitVisible(quickInput(page).locator('.quick-input-title', { hasText: step.title }));
       await waitVisible(input);
-      for (let i = 0; i < 100 && (await input.inputValue()) === ''; i++) await page.waitForTimeout(100);
+      // The dialog fills in its folder first and the suggested file name after it (seen: a run
+      // read the folder alone): wait for a name with an extension.
+      for (let i = 0; i < 100 && !/\.[a-z0-9]+$/i.test(await input.inputValue()); i++) await page.waitForTimeout(100);
       result.suggested = await input.inputValue();
       await input.fill(step.path);
       await page.waitForTimeout(300);

@@ -741,7 +741,7 @@ export function defineSuite(): void {
         { do: 'context', label: alice.sourceIdentity.displayName, level: 1, item: 'Save Support Bundle...' },
         { do: 'saveFile', title: 'Save Support Bundle', path: bundle },
       ]);
-      assert.match(String(saved!.suggested), /ADSyncSingleObjectSyncResult-\d{8}-\d{6}(-\d+)?\.zip$/, 'the suggested name is the report\'s, as a zip');
+      assert.match(String(saved!.suggested), /ADSyncSingleObjectSyncResult-\d{8}-\d{6}(-\d+)?\.zip$/, `the suggested name is the report's, as a zip (${String(saved!.suggested)})`);
       await eventually('the bundle written', () => (existsSync(bundle) ? true : undefined));
       const entries = execFileSync('unzip', ['-Z1', bundle], { encoding: 'utf8' }).split('\n').filter(Boolean);
       assert.ok(entries.some((e) => /^ADSyncSingleObjectSyncResult-.*\.json$/.test(e)) && entries.some((e) => /^ADSyncSingleObjectSyncResult-.*\.htm$/.test(e)) && entries.includes('single-object-sync.redacted.json'), entries.join(', '));
