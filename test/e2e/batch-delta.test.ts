@@ -4,12 +4,13 @@
 // side is the bundled LDIF snapshot, so no live directory is needed.
 import assert from 'node:assert/strict';
 import { Dn } from '../../src/engine/model/dn';
-import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openSession, type Session } from '../../src/app/session';
 import { startEmulator } from '../graph-emulator';
+import { writeSnapshotConfiguration } from './harness';
 
 const sales = 'OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
 const alice = `CN=Alice Wu,${sales}`;
@@ -25,17 +26,7 @@ describe('batch tenant read kept with delta links', () => {
   before(async () => {
     emulator = await startEmulator({ seed: { users: [cloudAlice] } });
     dir = await mkdtemp(path.join(tmpdir(), 'sos-batch-delta-'));
-    await copyFile(path.join(__dirname, '../fixtures/contoso-snapshot.ldif'), path.join(dir, 'snapshot.ldif'));
-    const config = {
-      activeDirectory: [{
-        name: 'corp.contoso.com', ldifFile: 'snapshot.ldif',
-        partitions: [{ dn: 'DC=corp,DC=contoso,DC=com', selected: true, inclusions: ['DC=corp,DC=contoso,DC=com'], exclusions: [] }],
-        objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null,
-      }],
-      entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_E2E_CLIENT_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
-      sourceAnchor: 'objectGUID', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
-    };
-    await writeFile(path.join(dir, 'single-object-sync.json'), JSON.stringify(config));
+    await writeSnapshotConfiguration(dir, emulator, 'SOS_E2E_CLIENT_SECRET');
     session = await openSession({ configPath: path.join(dir, 'single-object-sync.json'), secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
   });
   after(async () => {

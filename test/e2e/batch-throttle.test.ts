@@ -5,11 +5,12 @@
 // writes nothing twice. The AD side is the bundled LDIF snapshot.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../graph-emulator';
+import { writeSnapshotConfiguration } from './harness';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
 const contoso = 'OU=Contoso,DC=corp,DC=contoso,DC=com';
@@ -23,16 +24,7 @@ describe('batch export inside the write budget', () => {
   before(async () => {
     emulator = await startEmulator({ throttleScale: 0.005, throttleTimeScale: 0.01 });
     dir = await mkdtemp(path.join(tmpdir(), 'sos-batch-throttle-'));
-    await copyFile(path.join(__dirname, '../fixtures/contoso-snapshot.ldif'), path.join(dir, 'snapshot.ldif'));
-    await writeFile(path.join(dir, 'single-object-sync.json'), JSON.stringify({
-      activeDirectory: [{
-        name: 'corp.contoso.com', ldifFile: 'snapshot.ldif',
-        partitions: [{ dn: 'DC=corp,DC=contoso,DC=com', selected: true, inclusions: ['DC=corp,DC=contoso,DC=com'], exclusions: [`OU=Excluded,${contoso}`] }],
-        objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null,
-      }],
-      entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_CLIENT_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
-      sourceAnchor: 'objectGUID', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
-    }));
+    await writeSnapshotConfiguration(dir, emulator, 'SOS_CLIENT_SECRET', [`OU=Excluded,${contoso}`]);
   });
   after(async () => {
     await emulator?.close();

@@ -9,7 +9,7 @@
 // side is an LDIF snapshot with these users added; Graph is the emulator.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,6 +17,7 @@ import { openSession } from '../../src/app/session';
 import { Dn } from '../../src/engine/model/dn';
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import { startEmulator } from '../graph-emulator';
+import { writeSnapshotConfiguration } from './harness';
 
 const sales = 'OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
 
@@ -67,17 +68,7 @@ describe('Microsoft Entra ID data rules: UPN population and object size limits',
   before(async () => {
     emulator = await startEmulator();
     dir = await mkdtemp(path.join(tmpdir(), 'sos-upn-'));
-    await copyFile(path.join(__dirname, '../fixtures/contoso-snapshot.ldif'), path.join(dir, 'snapshot.ldif'));
-    const config = {
-      activeDirectory: [{
-        name: 'corp.contoso.com', ldifFile: 'snapshot.ldif',
-        partitions: [{ dn: 'DC=corp,DC=contoso,DC=com', selected: true, inclusions: ['DC=corp,DC=contoso,DC=com'], exclusions: [] }],
-        objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null,
-      }],
-      entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_E2E_CLIENT_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
-      sourceAnchor: 'objectGUID', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
-    };
-    await writeFile(path.join(dir, 'single-object-sync.json'), JSON.stringify(config));
+    await writeSnapshotConfiguration(dir, emulator, 'SOS_E2E_CLIENT_SECRET');
   });
   after(async () => {
     await emulator?.close();

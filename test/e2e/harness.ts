@@ -1,6 +1,6 @@
 // End-to-end harness: the live Samba AD (started by scripts/test.mjs for `uses-samba`
 // files), the Graph emulator in-process, a config file in a temp folder, and a session.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'ldapts';
@@ -172,3 +172,23 @@ export async function openWorld(
     },
   };
 }
+
+/**
+ * Writes a configuration over a copy of the bundled LDIF snapshot (no live directory) and the
+ * emulator's tenant into `dir`; returns its path. `secretEnv` names the client secret variable.
+ */
+export async function writeSnapshotConfiguration(dir: string, emulator: Emulator, secretEnv: string, exclusions: string[] = []): Promise<string> {
+  await copyFile(path.join(__dirname, '../fixtures/contoso-snapshot.ldif'), path.join(dir, 'snapshot.ldif'));
+  const file = path.join(dir, 'single-object-sync.json');
+  await writeFile(file, JSON.stringify({
+    activeDirectory: [{
+      name: 'corp.contoso.com', ldifFile: 'snapshot.ldif',
+      partitions: [{ dn: base, selected: true, inclusions: [base], exclusions }],
+      objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null,
+    }],
+    entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: secretEnv, authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
+    sourceAnchor: 'objectGUID', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
+  }));
+  return file;
+}
+

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import type { CheckpointAnswer, Metrics, MochaResult, SuiteConfig } from './suite/support';
-import { runUiSteps, type UiStep } from './ui-steps';
+import { frameOnScreen, reportFramesOf, runUiSteps, type UiStep } from './ui-steps';
 
 export interface HarnessOptions {
   /** The extension folder (package.json + dist/), or undefined when a .vsix was installed. */
@@ -120,46 +120,18 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The frame of the report webview (a nested iframe of the workbench), if it is showing. */
 /**
  * The report webview's frame. Each result has its own panel, so several may exist: the one
  * titled `title` (or showing `dn`) if asked, else the newest on screen (a hidden panel's
  * frame may linger; frames are listed in the order they were created).
  */
-/** Every report webview in the page, those on screen first, newest first. */
-async function reportFrames(page: Page): Promise<Frame[]> {
-  const on: Frame[] = [];
-  const off: Frame[] = [];
-  for (const frame of [...page.frames()].reverse()) {
-    try {
-      if (!(await frame.$('#sos-app'))) continue;
-      let visible = true;
-      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
-        const element = await f.frameElement();
-        const box = await element.boundingBox();
-        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
-      }
-      (visible ? on : off).push(frame);
-    } catch {
-      // Frames come and go while the workbench lays out.
-    }
-  }
-  return [...on, ...off];
-}
-
 async function reportFrame(page: Page, title?: string, dn?: string): Promise<Frame | undefined> {
   const found: { frame: Frame; visible: boolean; title: string }[] = []; // newest first
   if (dn) title = `dn:${dn}`;
   for (const frame of page.frames()) {
     try {
       if (!(await frame.$('#sos-app'))) continue;
-      // The content frame sits inside VS Code's host frame: both must be on screen.
-      let visible = true;
-      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
-        const element = await f.frameElement();
-        const box = await element.boundingBox();
-        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
-      }
+      const visible = await frameOnScreen(page, frame);
       const shown = await frame.evaluate(() => (document.querySelector('[data-testid="title"]')?.textContent ?? '').trim());
       const shownDn = await frame.evaluate(() => (document.querySelector('[data-testid="dn"]')?.textContent ?? '').trim());
       found.unshift({ frame, visible, title: dn && shownDn.toLowerCase() === dn.toLowerCase() ? `dn:${dn}` : shown });
@@ -491,7 +463,7 @@ async function answerCheckpoint(page: Page, name: string, request: PanelRequest,
         (!request.expect?.title || o.title === request.expect.title) &&
         (!request.distinguishedName || o.dn.toLowerCase() === request.distinguishedName.toLowerCase());
       search: for (let i = 0; i < 100; i++) {
-        for (const candidate of await reportFrames(page)) {
+        for (const candidate of await reportFramesOf(page)) {
           const seen = await observePanel(candidate).catch(() => undefined);
           if (!observation || wanted(seen)) {
             frame = candidate;

@@ -173,20 +173,24 @@ let lastBatchFrame: Frame | undefined;
 /** The page's frames when the current checkpoint's steps began: a `fresh` wait skips them. */
 let framesAtStart = new Set<Frame>();
 
+/** Is a webview's content frame on screen? It sits inside VS Code's host frame: every frame up to the page must be. */
+export async function frameOnScreen(page: Page, frame: Frame): Promise<boolean> {
+  for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
+    const element = await f.frameElement();
+    const box = await element.boundingBox();
+    if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) return false;
+  }
+  return true;
+}
+
 /** Every report webview in the page, those on screen first, newest first. */
-async function reportFramesOf(page: Page): Promise<Frame[]> {
+export async function reportFramesOf(page: Page): Promise<Frame[]> {
   const on: Frame[] = [];
   const off: Frame[] = [];
   for (const frame of [...page.frames()].reverse()) {
     try {
       if (!(await frame.$('#sos-app'))) continue;
-      let visible = true;
-      for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
-        const element = await f.frameElement();
-        const box = await element.boundingBox();
-        if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) visible = false;
-      }
-      (visible ? on : off).push(frame);
+      ((await frameOnScreen(page, frame)) ? on : off).push(frame);
     } catch {
       // frames come and go
     }
