@@ -43,11 +43,12 @@ function generate(count: number): { ldif: string; tenantUsers: Record<string, un
 }
 
 /** Runs dist/cli.js; counts its JSON lines and samples its resident memory (Linux /proc). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; lines: number; peakMb: number; cpuSeconds: number }> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; lines: number; bytes: number; peakMb: number; cpuSeconds: number }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...(process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter(Boolean), process.env.BENCH_CLI ?? path.join(root, 'dist/cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let lines = 0;
+    let bytes = 0;
     let peakKb = 0;
     let cpuTicks = 0;
     // The last sample before exit: resident peak (VmHWM) and CPU time (utime + stime, in ticks of 1/100 s).
@@ -60,11 +61,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status
     }, 100);
     // Newlines counted with indexOf (memchr), not byte by byte: each JSON line is ~80 KB, and a
     // reader slower than the CLI would block its synchronous pipe writes and be measured instead.
-    child.stdout.on('data', (d: Buffer) => { for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
+    child.stdout.on('data', (d: Buffer) => { bytes += d.length; for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (status) => {
       clearInterval(sample);
-      resolve({ status, stderr, lines, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100 });
+      resolve({ status, stderr, lines, bytes, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100 });
     });
   });
 }
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     const c0 = performance.now();
     const cli = await runCli(['--search-base', `OU=Scale,${contoso}`, '--scope', 'one', '--no-html-report', '--config', configPath, '--state-dir', path.join(dir, 'state-cli')], { ...process.env, SOS_BENCH_SECRET: emulator.clientSecret });
     const cliSeconds = (performance.now() - c0) / 1000;
-    console.log(`the same scope through the CLI, one process: ${cli.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cli.lines / cliSeconds).toFixed(0)} objects/s end to end, peak resident memory ${cli.peakMb} MB, CPU ${cli.cpuSeconds.toFixed(1)} s = ${(cli.lines / Math.max(0.01, cli.cpuSeconds)).toFixed(0)} objects per CPU second (exit ${cli.status})`);
+    console.log(`the same scope through the CLI, one process: ${cli.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cli.lines / cliSeconds).toFixed(0)} objects/s end to end, peak resident memory ${cli.peakMb} MB, CPU ${cli.cpuSeconds.toFixed(1)} s = ${(cli.lines / Math.max(0.01, cli.cpuSeconds)).toFixed(0)} objects per CPU second, JSON Lines ${(cli.bytes / 1048576).toFixed(0)} MB = ${(cli.bytes / Math.max(1, cli.lines) / 1024).toFixed(1)} KB per object (exit ${cli.status})`);
   } finally {
     await session.close();
     await emulator.close();
