@@ -20,6 +20,7 @@ import { SyncError, syncErrors } from '../../engine/errors';
 import type { Attributes, AttributeValue } from '../../engine/model/attributes';
 import type { ObjectState, StateLock, StateStore } from '../../engine/spaces/state-store';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../io/owner-only';
+import { StateWriter, type WriteFailure } from './state-writer';
 
 interface Options {
   /** How long a second sync of the same object waits for the first (default 30 s). */
@@ -174,6 +175,11 @@ export class FileStateStore implements StateStore {
   /** Batches running over this store (beginBatch); while any runs, locks are hard links to `holder`. */
   private batches = 0;
   private holder: { file: string; content: string; createdAt: number } | undefined;
+  /** Batches that defer their writes (beginBatch({ deferWrites })) and their shared writer thread. */
+  private deferring = 0;
+  private writer: StateWriter | undefined;
+  /** States queued on the writer and not yet in their files: peek() answers with them. */
+  private readonly pendingStates = new Map<string, ObjectState>();
 
   constructor(
     private readonly directory: string,
@@ -211,13 +217,24 @@ export class FileStateStore implements StateStore {
    * so its record and age stay current) is removed when the batch ends, and a dead process's
    * leftover ones when the next batch begins. Returns the function that ends the batch.
    */
-  beginBatch(): () => void {
+  beginBatch(options: { deferWrites?: boolean } = {}): () => Promise<void> {
     if (this.batches++ === 0) this.removeDeadHolders();
+    const defers = options.deferWrites === true;
+    if (defers && this.deferring++ === 0) this.writer = new StateWriter();
     let ended = false;
-    return () => {
+    return async () => {
       if (ended) return;
       ended = true;
+      let failures: WriteFailure[] = [];
+      if (defers && --this.deferring === 0 && this.writer) {
+        const writer = this.writer;
+        this.writer = undefined;
+        failures = await writer.close();
+      }
       if (--this.batches === 0) this.dropHolder();
+      if (failures.length) {
+        throw new SyncError(syncErrors.StateNotSaved, { count: failures.length, stateDir: this.directory, cause: `${failures[0]!.file}: ${failures[0]!.message}` });
+      }
     };
   }
 
@@ -286,7 +303,10 @@ export class FileStateStore implements StateStore {
   }
 
   async peek(key: string): Promise<ObjectState | undefined> {
-    return Promise.resolve().then(() => readState(path.join(this.directory, `${fileNameFor(key)}.json`)));
+    const file = path.join(this.directory, `${fileNameFor(key)}.json`);
+    const pending = this.pendingStates.get(file);
+    if (pending) return pending;
+    return Promise.resolve().then(() => readState(file));
   }
 
   async lock(key: string): Promise<StateLock> {
@@ -324,17 +344,35 @@ export class FileStateStore implements StateStore {
       }
     }
     let released = false;
+    // A deferring batch's lock saves and releases on the writer thread, in order: the lock is
+    // let go only after the state is in its file.
+    const writer = this.writer;
     return {
-      load: async () => readState(file),
+      load: async () => this.pendingStates.get(file) ?? readState(file),
       save: async (state) => {
         // Unique within the process by a counter (no random bytes per save); 'wx' refuses any leftover.
         const temp = `${file}.${process.pid}.${tempSalt}${(tempCounter++).toString(36)}.tmp`;
-        writeFileSync(temp, JSON.stringify(mapSpaces(state, serializeAttributes as never), null, 1), { mode: OWNER_ONLY_FILE, flag: 'wx' });
+        const content = JSON.stringify(mapSpaces(state, serializeAttributes as never), null, 1);
+        if (writer) {
+          this.pendingStates.set(file, state);
+          writer.enqueue({ op: 'save', temp, file, content, mode: OWNER_ONLY_FILE }, () => {
+            if (this.pendingStates.get(file) === state) this.pendingStates.delete(file);
+          });
+          return;
+        }
+        writeFileSync(temp, content, { mode: OWNER_ONLY_FILE, flag: 'wx' });
         renameSync(temp, file);
       },
       release: async () => {
         if (released) return;
         released = true;
+        if (writer) {
+          // Held until the writer let it go, so a signal handler still releases it meanwhile.
+          writer.enqueue({ op: 'release', lockFile, content }, () => {
+            if (held.get(lockFile) === content) held.delete(lockFile);
+          });
+          return;
+        }
         held.delete(lockFile);
         // Only our own lock: never remove one another process took over meanwhile.
         let current: string | undefined;

@@ -207,7 +207,9 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const rows: BatchReportRow[] = [];
   const summaries = new Map<string, ProvisioningObjectSummary>();
   const reportFailures: SyncError[] = [];
-  const endBatch = deps.stateStore.beginBatch?.();
+  // A staging batch's state files are written behind it, on another thread (nothing reads them
+  // back before the batch ends but peek(), which the store answers from its queue).
+  const endBatch = deps.stateStore.beginBatch?.({ deferWrites: options.stagingMode });
   const result = await runBatch(deps, {
     targets: prepared.dns,
     stagingMode: options.stagingMode,
@@ -246,7 +248,14 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       rows.push(row);
       await options.onResult?.(item, row, tally);
     },
-  }).finally(() => endBatch?.());
+  }).finally(async () => {
+    try {
+      await endBatch?.();
+    } catch (err) {
+      if (!isSyncError(err)) throw err;
+      notes.push(`${err.code}: ${err.reason} ${err.recommendedAction}`);
+    }
+  });
   let readsFromSearch = 0;
   let ldapOperations = 0;
   for (const pending of directories.values()) {

@@ -49,7 +49,10 @@ export interface StateStore {
   peek(key: string): Promise<ObjectState | undefined>;
   /**
    * Optional: many objects follow (a batch); the store may prepare cheaper locks with the same
-   * guarantees. Returns the function that ends the batch (called once, in a finally).
+   * guarantees. With `deferWrites` (a staging batch) saves may complete after save() returns,
+   * in order, each lock released after its state is written. Returns the function that ends the
+   * batch (called once, in a finally): it waits for the deferred writes and throws StateNotSaved
+   * when any failed.
    */
-  beginBatch?(): () => void;
+  beginBatch?(options?: { deferWrites?: boolean }): () => Promise<void> | void;
 }

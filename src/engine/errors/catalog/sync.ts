@@ -32,6 +32,13 @@ export const syncErrors = {
     category: 'failure',
     remedy: 'none',
   },
+  StateNotSaved: {
+    code: 'StateNotSaved',
+    reason: 'The stored state of {count} object(s) of this batch could not be written to {stateDir}: {cause}.',
+    recommendedAction: 'The results shown stand; those objects are imported afresh on their next run. Free space on that file system or correct the folder\'s permissions, then run the batch again.',
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   ObjectNotExportableThroughGraph: {
     code: 'ObjectNotExportableThroughGraph',
     reason: 'Microsoft Graph v1.0 cannot write {kind} objects ({detail}); the pending export is shown but was not written.',

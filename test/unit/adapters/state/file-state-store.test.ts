@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -188,7 +188,7 @@ test('a batch lock reads as any lock (holder named, waited for); a killed batch 
   await lock.release();
   const saved = await store.peek(otherKey);
   assert.equal(saved?.adConnectorSpace?.importedAt, 'run 1');
-  end();
+  await end();
   assert.deepEqual((await readdir(dir)).sort(), [`${otherKey}.json`, `${key}.json`, 'batch.ts'].sort());
 });
 
@@ -207,5 +207,53 @@ test('in a batch, two locks of one object still exclude each other, and the hold
   assert.deepEqual(releaseHeldLocksSync(), [path.join(dir, `${key}.json.lock`)]);
   assert.deepEqual(await readdir(dir), []);
   await later.release();
-  end();
+  await end();
+});
+
+/** A state with one binary value, as the sync saves it. */
+const stateOf = (k: string, importedAt: string) => ({
+  key: k,
+  adConnectorSpace: { connector: 'c', dn: `CN=${k}`, objectType: 'user', attributes: { objectGUID: [new Uint8Array([9, 8, 7])], cn: [k] }, importedAt },
+});
+
+test('a staging batch writes its states behind it: each is read back (peek, load) at once, in its file when the batch ends, every lock released', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const store = new FileStateStore(dir, { lockWaitMs: 5_000 });
+  const end = store.beginBatch({ deferWrites: true });
+  const keys = Array.from({ length: 200 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
+  for (const k of keys) {
+    const lock = await store.lock(k);
+    await lock.save(stateOf(k, 'batch'));
+    await lock.release();
+  }
+  // Before the writer caught up, the queue answers: another object's sync sees the new state.
+  assert.equal((await store.peek(keys[199]!))?.adConnectorSpace?.importedAt, 'batch');
+  // A second lock of an object waits for the writer to let the first go, then loads what it saved.
+  const again = await store.lock(keys[0]!);
+  assert.deepEqual((await again.load())?.adConnectorSpace?.attributes.objectGUID, [new Uint8Array([9, 8, 7])]);
+  await again.release();
+  await end();
+  const names = (await readdir(dir)).sort();
+  assert.deepEqual(names, keys.map((k) => `${k}.json`).sort(), 'one file per object; no lock, temp or holder file left');
+  const fresh = new FileStateStore(dir);
+  for (const k of [keys[0]!, keys[123]!]) assert.equal((await fresh.peek(k))?.adConnectorSpace?.dn, `CN=${k}`);
+  assert.equal((await stat(path.join(dir, names[0]!))).mode & 0o777, 0o600);
+});
+
+test('a staging batch whose state folder vanished ends with StateNotSaved naming how many, and leaves its locks released', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const stateDir = path.join(dir, 'state');
+  const store = new FileStateStore(stateDir);
+  const end = store.beginBatch({ deferWrites: true });
+  const locks = [await store.lock(key), await store.lock(otherKey)];
+  await rm(stateDir, { recursive: true, force: true });
+  for (const [i, lock] of locks.entries()) {
+    await lock.save(stateOf(i ? otherKey : key, 'lost'));
+    await lock.release();
+  }
+  await assert.rejects(end(), (err) => isSyncError(err) && err.code === 'StateNotSaved' && err.reason.includes('2 object(s)') && err.reason.includes(stateDir));
+  assert.deepEqual(releaseHeldLocksSync(), [], 'the writer released both locks (nothing left for a signal handler)');
+  assert.equal(existsSync(stateDir), false, 'nothing recreated the folder');
 });
