@@ -6,11 +6,11 @@ import { reportViewType } from '../../../webview/protocol';
 import { registerCommands } from './commands';
 import { ConnectionStatus } from './connection-status';
 import { log } from './log';
-import { ReportPanel } from './panel/report-panel';
+import { ReportPanel } from './panel/host';
 import { SessionHost } from './session-host';
 import { TOKEN_CACHE_KEY_PREFIX } from './secrets';
 import { settingsSection } from './settings';
-import { PanelActionHandler } from './panel-actions';
+import { PanelActionHandler } from './panel/actions';
 import { EntraComparison } from './results/compare';
 import { RecentResultsProvider } from './results/recent-results-view';
 import { ResultDocuments, resultScheme } from './results/result-documents';
@@ -32,9 +32,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const documents = new ResultDocuments(store, (kind, summary) => comparison.content(kind, summary));
   const recent = new RecentResultsProvider(store);
   const recentView = vscode.window.createTreeView('singleObjectSync.recentResults', { treeDataProvider: recent, canSelectMany: true });
-  const runner = new SyncRunner(context, sessions, ui, store, documents);
-  const actions = new PanelActionHandler(context, sessions, ui, runner, documents);
-  runner.panelActions = actions;
+  // The panel's buttons run syncs, and every sync opens a panel with those buttons: the
+  // actions reach the runner through an accessor, read at a click (after activation).
+  const actions = new PanelActionHandler(context, sessions, ui, documents, (): SyncRunner => runner);
+  const runner = new SyncRunner(context, sessions, ui, store, documents, actions);
   const containerPreview = new ContainerPreview(context, sessions, runner, ui);
 
   context.subscriptions.push(
