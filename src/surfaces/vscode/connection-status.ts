@@ -1,7 +1,8 @@
 // "Test Connection" and the status bar: one item for the directory, one for the tenant. The
 // test binds to every directory connector (a fresh session, so a fresh bind), gets a token
 // for the tenant and makes one Graph read (GET /domains, through the adapter's connect()).
-// Each item shows the last result (state and tooltip); clicking either runs the test again.
+// Each item shows the last result (state and tooltip); clicking either runs the test again
+// (the command is registered with the others, commands/configuration.ts).
 import * as vscode from 'vscode';
 import { entraAuthMode } from '../../app/config/model';
 import { asSyncError } from './errors';
@@ -24,11 +25,7 @@ export class ConnectionStatus implements vscode.Disposable {
     for (const item of [this.directoryItem, this.tenantItem]) item.command = testConnectionCommand;
     this.show(this.directoryItem, 'directory', { kind: 'unknown' });
     this.show(this.tenantItem, 'tenant', { kind: 'unknown' });
-    this.disposables.push(
-      this.directoryItem,
-      this.tenantItem,
-      vscode.commands.registerCommand(testConnectionCommand, () => this.test()),
-    );
+    this.disposables.push(this.directoryItem, this.tenantItem);
   }
 
   private show(item: vscode.StatusBarItem, side: 'directory' | 'tenant', state: State): void {

@@ -1,19 +1,38 @@
 // Owns the one open Session (src/app/session.ts): opened on first use, reused by the tree and
-// the commands, closed when the configuration file, the settings or the credentials change.
+// the commands, closed when the configuration file, the settings, the workspace's trust or the
+// credentials change (it watches for those itself).
 // The engine is loaded with a dynamic import so activation does no LDAP, Graph or rules work.
 import * as vscode from 'vscode';
 import type { Session } from '../../app/session';
 import { configurationPath } from './config-file';
 import { log } from './log';
-import { SecretStorageSecrets } from './secrets';
+import { SecretStorageSecrets, TOKEN_CACHE_KEY_PREFIX } from './secrets';
+import { settingsSection } from './settings';
 
 export class SessionHost implements vscode.Disposable {
   private current?: { path: string; session: Promise<Session>; secrets: SecretStorageSecrets };
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after the session was dropped (configuration or credentials changed). */
   readonly onDidReset = this.changed.event;
+  private readonly watchers: vscode.Disposable[];
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.watchers = [
+      // The configuration file or a setting changed: drop the session (the tree redraws on the reset).
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(settingsSection)) void this.reset();
+      }),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.fileName.endsWith('.json') && /single-object-sync/i.test(document.fileName)) void this.reset();
+      }),
+      // Trust changes which configuration may be read: reopen from the right one.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reset()),
+      // A changed credential reopens the session; a delegated token cache written mid-run does not.
+      context.secrets.onDidChange((event) => {
+        if (!event.key.startsWith(TOKEN_CACHE_KEY_PREFIX)) void this.reset();
+      }),
+    ];
+  }
 
   /** True once a session was opened (or is opening); activation must leave this false. */
   get isOpen(): boolean {
@@ -63,6 +82,7 @@ export class SessionHost implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const watcher of this.watchers) watcher.dispose();
     void this.reset(false);
     this.changed.dispose();
   }

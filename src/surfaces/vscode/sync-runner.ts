@@ -4,7 +4,8 @@
 //
 // Exports: export() runs a preview first (or takes the preview the user is looking at) and
 // asks in a modal naming the tenant and the changes (export-guard.ts); execute() is private,
-// so nothing reaches stagingMode: false without that confirmation.
+// so nothing reaches stagingMode: false without that confirmation. What the panel's buttons
+// do is the panel's action handler (panel/actions.ts), given to the runner for the panels it opens.
 import * as vscode from 'vscode';
 import { SyncError } from '../../engine/errors/sync-error';
 import { extensionErrors } from './error-catalog';
@@ -12,22 +13,20 @@ import { syncErrors } from '../../engine/errors/catalog/sync';
 import { Dn } from '../../engine/model/dn';
 import { STEPS } from '../../engine/pipeline/steps';
 import type { ProvisioningObjectSummary, SyncEvent } from '../../engine/summary/types';
-import { asSyncError, remedyFor } from './errors';
+import { asSyncError } from './errors';
 import { confirmExport, exportable } from './export-guard';
 import { log } from './log';
-import { ReportPanel, type PanelActions } from './panel/report-panel';
-import { renderedReport, resultActions } from './panel-actions';
+import { jsonColumn, ReportPanel, type PanelActions } from './panel/host';
+import { renderedReport, resultActions } from './panel/actions';
 import type { ResultDocuments } from './results/result-documents';
 import type { ResultStore } from './results/result-store';
 import type { SessionHost } from './session-host';
 import { cancelPendingSignIns } from './secrets';
 import { readSettings } from './settings';
-import type { UserInterface } from './ui';
+import { showSyncError, type UserInterface } from './ui';
 
 export class SyncRunner {
   private running = false;
-  /** The panel's action handler (panel-actions.ts), set once at activation. */
-  panelActions!: PanelActions;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -35,6 +34,8 @@ export class SyncRunner {
     private readonly ui: UserInterface,
     private readonly store: ResultStore,
     private readonly documents: ResultDocuments,
+    /** What the buttons of the panels this runner opens do (panel/actions.ts). */
+    private readonly panelActions: PanelActions,
   ) {}
 
   /** A preview sync (staging mode): every step, nothing exported. */
@@ -158,19 +159,9 @@ export class SyncRunner {
     }
   }
 
-  async showError(error: SyncError): Promise<void> {
-    const remedy = remedyFor(error);
-    const showLog = vscode.l10n.t('Show Log');
-    const choice = await this.ui.error(`${error.reason} ${error.recommendedAction}`, ...(remedy ? [remedy.title] : []), showLog);
-    if (choice === showLog) log().show(true);
-    else if (remedy && choice === remedy.title) await vscode.commands.executeCommand(remedy.command);
+  private showError(error: SyncError): Promise<void> {
+    return showSyncError(this.ui, error);
   }
-}
-
-/** The column for a result's JSON: not the panel's. */
-export function jsonColumn(): vscode.ViewColumn {
-  const panelColumn = ReportPanel.active()?.panel.viewColumn;
-  return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
 }
 
 function rdnOf(dn: string): string {

@@ -639,6 +639,20 @@ export function defineSuite(): void {
       assert.doesNotMatch(logText().slice(mark), /started/, 'no run started');
     });
 
+    fullPage('item commands act only on the tree\'s own nodes: a made-up node passed through executeCommand syncs and copies nothing', async () => {
+      // Shaped exactly like the tree's object node, but not one the tree created.
+      const madeUp = { kind: 'object', connectorName: config.connectorName, entry: { dn: config.dns.previewUser, name: 'made up', objectClass: 'user' } };
+      const mark = logMark();
+      for (const command of ['singleObjectSync.syncObject', 'singleObjectSync.previewSync']) {
+        const [shown] = await commandWithUi(`made-up-node-${command}`, () => vscode.commands.executeCommand(command, madeUp), [{ do: 'escape' }]);
+        assert.match(String(shown!.title), /Sync Object by Distinguished Name/, `${command} asked for a DN instead of taking the node`);
+      }
+      await vscode.env.clipboard.writeText('');
+      await vscode.commands.executeCommand('singleObjectSync.copyDistinguishedName', madeUp);
+      assert.equal(await vscode.env.clipboard.readText(), '', 'Copy Distinguished Name copied nothing');
+      assert.doesNotMatch(logText().slice(mark), /started/, 'no run started');
+    });
+
     fullPage('Copy Distinguished Name puts the DN on the clipboard', async () => {
       await vscode.env.clipboard.writeText('');
       await contextAction('copy-dn', config.dns.previewUser, 'Copy Distinguished Name');

@@ -1,6 +1,7 @@
 // Past results, kept in the state folder of the configuration in use (<stateDir>/results,
 // one owner-only JSON file per run), so they survive a window reload and the CLI's state
 // folder holds them too. Bounded: the newest maxKept files stay; older ones are deleted.
+// A new configuration is another state folder: other results (a change, for the view).
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -32,8 +33,11 @@ export class ResultStore implements vscode.Disposable {
   private readonly cache = new Map<string, ProvisioningObjectSummary>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly sessionReset: vscode.Disposable;
 
-  constructor(private readonly sessions: SessionHost) {}
+  constructor(private readonly sessions: SessionHost) {
+    this.sessionReset = sessions.onDidReset(() => this.changed.fire());
+  }
 
   private async folder(): Promise<string> {
     const session = await this.sessions.session();
@@ -114,6 +118,7 @@ export class ResultStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.sessionReset.dispose();
     this.changed.dispose();
   }
 }

@@ -1,4 +1,4 @@
-// The report panel: a webview beside the editor showing the steps live while a sync runs,
+// The report panel's host: a webview beside the editor showing the steps live while a sync runs,
 // then the report's four tabs. Strict CSP (default-src 'none', nonce scripts and styles,
 // no 'unsafe-inline'); resources only from the extension's media/ and dist/. The host keeps
 // the same PanelState as the webview (both apply protocol.reduce) for display.
@@ -186,6 +186,12 @@ export class ReportPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+/** The column for a result's JSON: not the panel's. */
+export function jsonColumn(): vscode.ViewColumn {
+  const panelColumn = ReportPanel.active()?.panel.viewColumn;
+  return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
 }
 
 function isPanelState(value: unknown): value is PanelState {

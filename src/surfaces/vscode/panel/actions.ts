@@ -1,21 +1,27 @@
-// What the report panel's buttons do (the panel checks each message against its offer first),
-// and how a kept result is shown again in the panel (Recent Results).
+// The panel's action handler: what the report panel's buttons do (the host, host.ts, checks
+// each message against its offer first), and how a kept result is shown again in the panel
+// (Recent Results). The buttons that run a sync reach the SyncRunner through an accessor
+// given at construction: the runner shows its runs in panels with these actions, so the two
+// are built one after the other and neither is patched afterwards.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ProvisioningObjectSummary } from '../../engine/summary/types';
-import { writeReport } from '../../app/report-file';
-import { buildReportModel } from '../../report';
-import { Dn } from '../../engine/model/dn';
-import type { PanelAction, RenderedReport } from '../../../webview/protocol';
-import { asSyncError } from './errors';
-import { exportable } from './export-guard';
-import { log } from './log';
-import { ReportPanel, type OfferedResult, type PanelActions } from './panel/report-panel';
-import type { ResultDocuments } from './results/result-documents';
-import type { SessionHost } from './session-host';
-import { readSettings } from './settings';
-import { jsonColumn, type SyncRunner } from './sync-runner';
-import type { UserInterface } from './ui';
+import type { ProvisioningObjectSummary } from '../../../engine/summary/types';
+import { writeReport } from '../../../app/report-file';
+import { buildReportModel } from '../../../report';
+import { Dn } from '../../../engine/model/dn';
+import type { PanelAction, RenderedReport } from '../../../../webview/protocol';
+import { asSyncError } from '../errors';
+import { exportable } from '../export-guard';
+import { log } from '../log';
+import { jsonColumn, ReportPanel, type OfferedResult, type PanelActions } from './host';
+import type { ResultDocuments } from '../results/result-documents';
+import type { SessionHost } from '../session-host';
+import { readSettings } from '../settings';
+import type { SyncRunner } from '../sync-runner';
+import { showSyncError, type UserInterface } from '../ui';
+
+/** What the panel's run buttons need of the SyncRunner. */
+export type SyncRuns = Pick<SyncRunner, 'preview' | 'export'>;
 
 export function toolVersion(context: vscode.ExtensionContext): string {
   return String((context.extension.packageJSON as { version?: unknown }).version ?? '');
@@ -37,8 +43,9 @@ export class PanelActionHandler implements PanelActions {
     private readonly context: vscode.ExtensionContext,
     private readonly sessions: SessionHost,
     private readonly ui: UserInterface,
-    private readonly runner: SyncRunner,
     private readonly documents: ResultDocuments,
+    /** The runner, built after this handler (it opens its panels with it); read at a click. */
+    private readonly runs: () => SyncRuns,
   ) {}
 
   /** Shows a kept result in the panel again, with the same buttons as when it finished. */
@@ -71,7 +78,7 @@ export class PanelActionHandler implements PanelActions {
       ReportPanel.active()?.post({ type: 'reportSaved', path: file });
       void this.revealReport(file);
     } catch (error) {
-      await this.runner.showError(asSyncError(error));
+      await showSyncError(this.ui, asSyncError(error));
     }
   }
 
@@ -87,13 +94,13 @@ export class PanelActionHandler implements PanelActions {
 
   /** The same run again; after an export it previews again and asks again (never a silent re-export). */
   async runAgain(result: OfferedResult): Promise<void> {
-    if (result.stagingMode) await this.runner.preview(Dn.parse(result.distinguishedName));
-    else await this.runner.export(Dn.parse(result.distinguishedName), 'the report panel');
+    if (result.stagingMode) await this.runs().preview(Dn.parse(result.distinguishedName));
+    else await this.runs().export(Dn.parse(result.distinguishedName), 'the report panel');
   }
 
   /** The export of the preview shown, confirmed with that preview's changes. */
   async runWithExport(result: OfferedResult): Promise<void> {
-    await this.runner.export(Dn.parse(result.distinguishedName), 'the report panel', result.summary);
+    await this.runs().export(Dn.parse(result.distinguishedName), 'the report panel', result.summary);
   }
 }
 
