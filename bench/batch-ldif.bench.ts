@@ -113,11 +113,21 @@ async function main(): Promise<void> {
       `(read + search ${((t1 - t0) / 1000).toFixed(1)} s; ${JSON.stringify(pass.tally.byAction)}; failed ${pass.tally.byStatus.failure}; tenant ${pass.tenantRead}; ` +
       `Graph requests ${emulator.requestLog().length - requests0}; peak resident memory ${Math.round(peakRss / 1048576)} MB incl. the emulator and its tenant)`);
     }
-    // The CLI end to end (the bundle in dist/, as shipped), no HTML reports.
-    const c0 = performance.now();
-    const cli = await runCli(['--search-base', `OU=Scale,${contoso}`, '--scope', 'one', '--no-html-report', '--config', configPath, '--state-dir', path.join(dir, 'state-cli')], { ...process.env, SOS_BENCH_SECRET: emulator.clientSecret });
-    const cliSeconds = (performance.now() - c0) / 1000;
-    console.log(`the same scope through the CLI, one process: ${cli.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cli.lines / cliSeconds).toFixed(0)} objects/s end to end, peak resident memory ${cli.peakMb} MB, CPU ${cli.cpuSeconds.toFixed(1)} s = ${(cli.lines / Math.max(0.01, cli.cpuSeconds)).toFixed(0)} objects per CPU second, main thread CPU ${cli.mainThreadCpuSeconds.toFixed(1)} s, JSON Lines ${(cli.bytes / 1048576).toFixed(0)} MB = ${(cli.bytes / Math.max(1, cli.lines) / 1024).toFixed(1)} KB per object (exit ${cli.status})`);
+    // The CLI end to end (the bundle in dist/, as shipped), no HTML reports; with --compare-workers
+    // also on one and on two worker threads, in this run (a ratio, not two figures from two runs).
+    const variants: Array<{ label: string; args: string[] }> = [{ label: 'the same scope through the CLI, one process', args: [] }];
+    if (process.argv.includes('--compare-workers')) variants.push({ label: '  --workers 1', args: ['--workers', '1'] }, { label: '  --workers 2', args: ['--workers', '2'] });
+    const rates = new Map<string, number>();
+    for (const [i, variant] of variants.entries()) {
+      const c0 = performance.now();
+      const cli = await runCli(['--search-base', `OU=Scale,${contoso}`, '--scope', 'one', '--no-html-report', '--config', configPath, '--state-dir', path.join(dir, `state-cli-${i}`), ...variant.args, ...(process.env.BENCH_CLI_ARGS?.split(' ').filter(Boolean) ?? [])], { ...process.env, SOS_BENCH_SECRET: emulator.clientSecret });
+      const cliSeconds = (performance.now() - c0) / 1000;
+      rates.set(variant.label, cli.lines / cliSeconds);
+      console.log(`${variant.label}: ${cli.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cli.lines / cliSeconds).toFixed(0)} objects/s end to end, peak resident memory ${cli.peakMb} MB, CPU ${cli.cpuSeconds.toFixed(1)} s = ${(cli.lines / Math.max(0.01, cli.cpuSeconds)).toFixed(0)} objects per CPU second, main thread CPU ${cli.mainThreadCpuSeconds.toFixed(1)} s, JSON Lines ${(cli.bytes / 1048576).toFixed(0)} MB = ${(cli.bytes / Math.max(1, cli.lines) / 1024).toFixed(1)} KB per object (exit ${cli.status})`);
+      const phases = /^ {2}time: .*$/m.exec(cli.stderr)?.[0].trim();
+      if (phases) console.log(`    the CLI's own ${phases}`);
+    }
+    if (rates.size === 3) console.log(`  two worker threads / the main thread alone: ${(rates.get('  --workers 2')! / rates.get('  --workers 1')!).toFixed(2)} x objects/s`);
   } finally {
     await session.close();
     await emulator.close();

@@ -40,6 +40,8 @@ if ((await readFile(reportScriptFile, 'utf8').catch(() => '')) !== reportScriptM
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/surfaces/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [splitSession] }),
   esbuild.build({ ...common, entryPoints: ['src/app/session.ts'], outfile: 'dist/session.js', platform: 'node', format: 'cjs', target: 'node20' }),
+  // The batch worker thread's script, found beside dist/cli.js and dist/session.js (src/app/batch/parallel/).
+  esbuild.build({ ...common, entryPoints: ['src/app/batch/parallel/worker.ts'], outfile: 'dist/batch-worker.js', platform: 'node', format: 'cjs', target: 'node20' }),
   esbuild.build({ ...common, entryPoints: ['src/surfaces/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' }),
   esbuild.build({ ...common, entryPoints: ['webview/batch/main.ts'], outfile: 'dist/batch-webview.js', platform: 'browser', format: 'iife', target: 'es2022' }),

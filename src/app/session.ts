@@ -166,7 +166,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     ...(options.initiator ? { initiator: options.initiator } : {}),
   };
 
-  const batchContext = { config, deps, openDirectory, openEntra, toolVersion, stateDir };
+  const batchContext = { config, configPath: loaded.configPath, deps, openDirectory, openEntra, toolVersion, stateDir, ...(options.initiator ? { initiator: options.initiator } : {}) };
 
   return {
     config,

@@ -48,13 +48,14 @@ describe('the CLI as shipped: npm pack, npm install -g, run', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  test('the tarball holds only what runs: the CLI bundle, the configuration and output schemas, README and LICENSE', () => {
+  test('the tarball holds only what runs: the CLI bundle and its batch worker, the configuration and output schemas, README and LICENSE', () => {
     const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     assert.equal(list.status, 0);
     const files = list.stdout.trim().split('\n').sort();
     assert.deepEqual(files, [
       'package/LICENSE',
       'package/README.md',
+      'package/dist/batch-worker.js',
       'package/dist/cli.js',
       'package/package.json',
       'package/schemas/provisioning-object-summary.schema.json',
@@ -110,6 +111,20 @@ describe('the CLI as shipped: npm pack, npm install -g, run', () => {
       assert.ok(report && existsSync(report), 'the HTML report was written');
       assert.equal(emulator.writes().length, 0, 'staging mode writes nothing to the tenant');
       assert.ok(!run.stdout.includes(emulator.clientSecret) && !run.stderr.includes(emulator.clientSecret));
+
+      // A staging batch over the whole domain on two worker threads (the shipped worker script).
+      const batch = await runAsync(bin, ['--search-base', base, '--bulk-read-threshold', '1', '--workers', '2', '--no-html-report', '--config', config], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret },
+      });
+      assert.equal(batch.status, 1, batch.stderr); // some fixture objects fail by design
+      assert.match(batch.stderr, /on 2 worker threads/);
+      const lines = batch.stdout.trim().split('\n').map((l) => JSON.parse(l) as { provisioningStatusInfo: { errorInformation: { errorCode: string } | null } });
+      const count = Number(/Batch: (\d+) object\(s\)/.exec(batch.stderr)?.[1]);
+      assert.ok(count > 10, batch.stderr);
+      assert.equal(lines.length, count);
+      assert.ok(lines.every((l) => l.provisioningStatusInfo.errorInformation?.errorCode !== 'UnexpectedError'), 'no object failed for the worker threads');
+      assert.equal(emulator.writes().length, 0);
     } finally {
       await emulator.close();
     }

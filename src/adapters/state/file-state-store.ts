@@ -12,7 +12,7 @@
 // its id now belongs to another process) is taken over at once; a lock held by another host
 // is waited for and then reported with its holder, never broken.
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -137,6 +137,9 @@ function mapSpaces(state: ObjectState, map: (a: never) => unknown): unknown {
 }
 
 function readState(file: string): ObjectState | undefined {
+  // Most objects of a first batch have no state yet: asked without an exception (building the
+  // ENOENT error and its stack cost more than the read).
+  if (!statSync(file, { throwIfNoEntry: false })) return undefined;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

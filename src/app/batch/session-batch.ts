@@ -2,13 +2,11 @@
 // a threshold, staging only), then the ten steps per object over those shared reads, each
 // object's report written beside the batch report. Everything that can be refused (the search
 // base, the filter, the input file) is refused in prepareBatch, before any write.
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
 import { BatchDirectory } from '../../engine/batch/batch-directory';
 import { BatchTenant, readTenantIndex, type TenantIndex } from '../../engine/batch/batch-tenant';
-import { metThrottling, runBatch, type BatchItem } from '../../engine/batch/run-batch';
-import { addToTally, emptyTally, plannedAction, type BatchTally } from '../../engine/batch/tally';
+import { failedSummary, metThrottling, runBatch } from '../../engine/batch/run-batch';
+import { addToTally, emptyTally, tallyFacts, type BatchTally } from '../../engine/batch/tally';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../errors';
@@ -19,9 +17,12 @@ import type { SyncDependencies } from '../../engine/pipeline/context';
 import type { DirectorySource } from '../../engine/ports/directory-source';
 import type { EntraTarget } from '../../engine/ports/entra-target';
 import type { ProvisioningObjectSummary } from '../../engine/summary/types';
-import { redactSummary, renderReport } from '../../report';
 import type { BatchReportRow } from '../../report/batch/batch-report';
-import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
+import { makeOwnerOnlyDirectory } from '../../adapters/io/owner-only';
+import { objectResult } from './object-result';
+import { reviveError, serializeError } from './parallel/errors';
+import { runParallelPass } from './parallel/parallel-pass';
+import type { WorkItem, WorkResult } from './parallel/protocol';
 import { connectorForBase, readInputFile, type BatchTarget } from './targets';
 import { loadTenantSnapshot, saveTenantSnapshot } from './tenant-cache';
 
@@ -51,12 +52,14 @@ export const DEFAULT_BULK_READ_THRESHOLD = 200;
 
 export interface BatchContext {
   config: SingleObjectSyncConfig;
+  /** The configuration file (worker threads load the same rules from it). */
+  configPath: string;
+  stateDir: string;
+  initiator?: { id: string; displayName: string };
   deps: SyncDependencies;
   openDirectory(connector: ActiveDirectoryConnectorConfig): Promise<DirectorySource>;
   openEntra(): Promise<EntraTarget>;
   toolVersion: string;
-  /** Where the tenant read is kept between batches (tenant-cache.ts); none: read in full each time. */
-  stateDir?: string;
 }
 
 export interface PreparedBatch {
@@ -78,6 +81,11 @@ export interface BatchPassOptions {
   bulkReadThreshold?: number;
   concurrency?: number;
   /**
+   * Worker threads for a staging pass served from memory (the scope search and the one tenant
+   * read answer every read): the objects are shared out among them. 1 or none: this thread.
+   */
+  workers?: number;
+  /**
    * This is the last pass over the prepared batch: its scope-search objects are handed to the
    * pass and released as each object is synced (memory falls as the batch goes). A later pass
    * over the same prepared batch reads each object from the directory again.
@@ -87,7 +95,18 @@ export interface BatchPassOptions {
   keepSummaries?: boolean;
   onStart?(dn: string, index: number): void;
   /** After each object, with the counts so far. */
-  onResult?(item: BatchItem, row: BatchReportRow, tally: BatchTally): Promise<void> | void;
+  onResult?(item: PassItem, row: BatchReportRow, tally: BatchTally): Promise<void> | void;
+}
+
+/** One object's result as a pass delivers it. */
+export interface PassItem {
+  /** 1-based position in the batch. */
+  index: number;
+  dn: string;
+  /** The provisioningObjectSummary as one JSON line (without the newline). */
+  json(): string;
+  /** The summary itself, when it is at hand (always with keepSummaries; not from worker threads). */
+  summary?: ProvisioningObjectSummary;
 }
 
 export interface BatchPassResult {
@@ -109,9 +128,13 @@ export interface BatchPassResult {
   concurrency?: { peak: number; final: number; throttledObjects: number };
   /** bulk: read in full once; delta: the kept read brought up to date; per-object: a lookup per object. */
   tenantRead: 'bulk' | 'delta' | 'per-object';
+  /** How long the one tenant read took (0 without one). */
+  tenantReadInMilliseconds: number;
   notes: string[];
   /** Per-object report files that could not be written. */
   reportFailures: SyncError[];
+  /** Worker threads the objects were shared among (1: this thread). */
+  workers: number;
 }
 
 /** Resolves and reads the scope. Throws SyncError (a usage error) before anything is written. */
@@ -140,8 +163,6 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget): Prom
   return { target, scope, dns: objects.map((o) => o.dn), prefetched: new Map([[connector.name, objects]]) };
 }
 
-const pad = (n: number) => String(n).padStart(5, '0');
-
 /** Runs the ten steps for every object of a prepared batch, once. */
 export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult> {
   const notes: string[] = [];
@@ -151,6 +172,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const threshold = options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
   let index: TenantIndex | undefined;
   let tenantRead: BatchPassResult['tenantRead'] = 'per-object';
+  const readStarted = performance.now();
   if (options.stagingMode && prepared.dns.length >= threshold && inner.listAll) {
     const cacheKey = { tenantId: ctx.config.entra.tenantId, graphEndpoint: ctx.config.entra.graphEndpoint ?? 'https://graph.microsoft.com', toolVersion: ctx.toolVersion };
     try {
@@ -171,18 +193,22 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       notes.push(`The tenant could not be read at once (${isSyncError(err) ? `${err.code}: ${err.reason}` : String(err)}); each object was looked up on its own.`);
     }
   }
+  const tenantReadInMilliseconds = index ? performance.now() - readStarted : 0;
   const tenant = new BatchTenant(inner, index);
   if (index) notes.push(`Tenant read once: ${index.users.length} users, ${index.groups.length} groups${index.contacts ? `, ${index.contacts.length} contacts` : ' (contacts not readable)'}; objects matched in memory.`);
   else if (!options.stagingMode) notes.push('Export: every object is looked up in Microsoft Entra ID just before it is written.');
 
   const directories = new Map<string, Promise<BatchDirectory>>();
   const ldapBefore = new Map<BatchDirectory, number>();
+  // On worker threads the scope's objects go to the workers; this thread's directory only answers their other reads.
+  let scopeToWorkers = false;
   const directoryFor = (connector: ActiveDirectoryConnectorConfig) => {
     let pending = directories.get(connector.name);
     if (!pending) {
       pending = ctx.openDirectory(connector).then((source) => {
         const wrapped = new BatchDirectory(source);
         ldapBefore.set(wrapped, source.operationCount());
+        if (scopeToWorkers) return wrapped;
         for (const { object, dn } of prepared.prefetched.get(connector.name) ?? []) wrapped.add(object, dn, options.releaseScope === true);
         if (options.releaseScope) prepared.prefetched.delete(connector.name);
         return wrapped;
@@ -207,55 +233,93 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const rows: BatchReportRow[] = [];
   const summaries = new Map<string, ProvisioningObjectSummary>();
   const reportFailures: SyncError[] = [];
-  // A staging batch's state files are written behind it, on another thread (nothing reads them
-  // back before the batch ends but peek(), which the store answers from its queue).
-  const endBatch = deps.stateStore.beginBatch?.({ deferWrites: options.stagingMode });
-  const result = await runBatch(deps, {
-    targets: prepared.dns,
-    stagingMode: options.stagingMode,
-    concurrency: options.concurrency ?? (!options.stagingMode ? MAX_EXPORT_CONCURRENCY : index && prefetchedCount > 0 ? STAGING_CONCURRENCY_FROM_MEMORY : DEFAULT_STAGING_CONCURRENCY),
-    ...(options.stagingMode ? {} : { adaptive: { start: EXPORT_CONCURRENCY_FLOOR, floor: EXPORT_CONCURRENCY_FLOOR, throttled: metThrottling } }),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onStart ? { onStart: options.onStart } : {}),
-    onResult: async (item) => {
-      addToTally(tally, item.summary);
-      if (options.keepSummaries) summaries.set(item.dn, item.summary);
-      const shown = options.redactAttributes?.length ? redactSummary(item.summary, options.redactAttributes) : item.summary;
-      let reportHref: string | undefined;
-      if (options.objectReportDir) {
-        const name = `${pad(item.index)}.htm`;
-        try {
-          const html = renderReport(item.summary, { toolVersion: ctx.toolVersion, redactAttributes: options.redactAttributes ?? ctx.config.redactAttributes ?? [] });
-          await writeFile(path.join(options.objectReportDir, name), html, { encoding: 'utf8', mode: OWNER_ONLY_FILE });
-          reportHref = `objects/${name}`;
-        } catch (err) {
-          reportFailures.push(isSyncError(err) ? err : new SyncError(appErrors.ReportFolderNotWritable, { reportDir: options.objectReportDir, cause: (err as Error).message }, { cause: err }));
-        }
+  const resultOptions = {
+    toolVersion: ctx.toolVersion, configuredRedactions: ctx.config.redactAttributes ?? [],
+    ...(options.objectReportDir ? { objectReportDir: options.objectReportDir } : {}),
+    ...(options.redactAttributes?.length ? { redactAttributes: options.redactAttributes } : {}),
+  };
+  const record = async (item: PassItem, tallied: Parameters<typeof addToTally>[1], row: BatchReportRow, reportFailure?: SyncError) => {
+    addToTally(tally, tallied);
+    if (reportFailure) reportFailures.push(reportFailure);
+    rows.push(row);
+    await options.onResult?.(item, row, tally);
+  };
+
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const scope = new Map<string, { connector: string; object: DirectoryObject }>();
+  for (const [connector, objects] of prepared.prefetched) for (const { object, dn } of objects) scope.set(dn.key, { connector, object });
+  // Every object from the scope search, the tenant read once, nothing kept: the steps are CPU alone.
+  const parallel = options.stagingMode && index !== undefined && workers > 1 && !options.keepSummaries && prepared.dns.length > 1 && prepared.dns.every((dn) => scope.has(dn.key));
+  let result: { done: number; cancelled: boolean; durationInMilliseconds: number; concurrency?: BatchPassResult['concurrency'] };
+  if (parallel) {
+    scopeToWorkers = true;
+    if (options.releaseScope) prepared.prefetched.clear();
+    const started = performance.now();
+    const items = (function* (): Generator<WorkItem> {
+      for (const [i, dn] of prepared.dns.entries()) {
+        const kept = scope.get(dn.key)!;
+        // Handed over (copied by the message): this thread keeps the object only for a later pass.
+        if (options.releaseScope) scope.delete(dn.key);
+        yield { index: i + 1, dn: dn.toString(), connector: kept.connector, object: kept.object };
       }
-      const info = shown.provisioningStatusInfo;
-      const row: BatchReportRow = {
-        index: item.index,
-        dn: item.dn,
-        displayName: shown.sourceIdentity.displayName,
-        objectClass: shown.sourceIdentity.identityType,
-        status: info.status,
-        action: plannedAction(shown),
-        ...(info.errorInformation ? { errorCode: info.errorInformation.errorCode, reason: info.errorInformation.reason } : {}),
-        modified: shown.modifiedProperties.length,
-        durationInMilliseconds: shown.durationInMilliseconds,
-        ...(reportHref ? { reportHref } : {}),
-      };
-      rows.push(row);
-      await options.onResult?.(item, row, tally);
-    },
-  }).finally(async () => {
-    try {
-      await endBatch?.();
-    } catch (err) {
-      if (!isSyncError(err)) throw err;
-      notes.push(`${err.code}: ${err.reason} ${err.recommendedAction}`);
-    }
-  });
+    })();
+    const passed = await runParallelPass({
+      workers,
+      total: prepared.dns.length,
+      items,
+      init: {
+        configPath: ctx.configPath, configText: JSON.stringify(ctx.config), stateDir: ctx.stateDir, toolVersion: ctx.toolVersion, index: index!,
+        connectors: [...new Set([...scope.values()].map((v) => v.connector))].map((name) => ({ name, kind: ctx.config.activeDirectory.find((c) => c.name === name)?.ldifFile ? 'ldif' as const : 'ldap' as const })),
+        ...(ctx.initiator ? { initiator: ctx.initiator } : {}),
+        ...(options.objectReportDir ? { objectReportDir: options.objectReportDir } : {}),
+        ...(options.redactAttributes?.length ? { redactAttributes: options.redactAttributes } : {}),
+      },
+      directory: (name) => {
+        const connector = ctx.config.activeDirectory.find((c) => c.name === name);
+        if (!connector) return Promise.reject(new TypeError(`no connector named ${name}`));
+        return directoryFor(connector);
+      },
+      tenant,
+      inner,
+      ...(options.signal ? { signal: options.signal } : {}),
+      failed: async (item, error) => {
+        const summary = failedSummary(deps, item.dn, error, true);
+        const { row, reportFailure } = await objectResult(item.index, item.dn, summary, resultOptions);
+        return { index: item.index, dn: item.dn, json: JSON.stringify(summary), row, tally: tallyFacts(summary), ...(reportFailure ? { reportFailure: serializeError(reportFailure) } : {}) };
+      },
+      onResult: (done: WorkResult) => record(
+        { index: done.index, dn: done.dn, json: () => done.json }, done.tally, done.row,
+        done.reportFailure ? reviveError(done.reportFailure) as SyncError : undefined,
+      ),
+    });
+    for (const err of passed.stateNotSaved) notes.push(`${err.code}: ${err.reason} ${err.recommendedAction}`);
+    result = { done: passed.done, cancelled: passed.cancelled, durationInMilliseconds: performance.now() - started };
+  } else {
+    scope.clear();
+    // A staging batch's state files are written behind it, on another thread (nothing reads them
+    // back before the batch ends but peek(), which the store answers from its queue).
+    const endBatch = deps.stateStore.beginBatch?.({ deferWrites: options.stagingMode });
+    result = await runBatch(deps, {
+      targets: prepared.dns,
+      stagingMode: options.stagingMode,
+      concurrency: options.concurrency ?? (!options.stagingMode ? MAX_EXPORT_CONCURRENCY : index && prefetchedCount > 0 ? STAGING_CONCURRENCY_FROM_MEMORY : DEFAULT_STAGING_CONCURRENCY),
+      ...(options.stagingMode ? {} : { adaptive: { start: EXPORT_CONCURRENCY_FLOOR, floor: EXPORT_CONCURRENCY_FLOOR, throttled: metThrottling } }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onStart ? { onStart: options.onStart } : {}),
+      onResult: async (item) => {
+        if (options.keepSummaries) summaries.set(item.dn, item.summary);
+        const { row, reportFailure } = await objectResult(item.index, item.dn, item.summary, resultOptions);
+        await record({ index: item.index, dn: item.dn, json: () => JSON.stringify(item.summary), summary: item.summary }, item.summary, row, reportFailure);
+      },
+    }).finally(async () => {
+      try {
+        await endBatch?.();
+      } catch (err) {
+        if (!isSyncError(err)) throw err;
+        notes.push(`${err.code}: ${err.reason} ${err.recommendedAction}`);
+      }
+    });
+  }
   let readsFromSearch = 0;
   let ldapOperations = 0;
   for (const pending of directories.values()) {
@@ -278,8 +342,10 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     readsFromSearch,
     lookupsFromTenantRead: tenant.answeredLocally(),
     tenantRead,
+    tenantReadInMilliseconds,
     ...(result.concurrency ? { concurrency: result.concurrency } : {}),
     notes,
     reportFailures,
+    workers: parallel ? workers : 1,
   };
 }

@@ -13,15 +13,25 @@ export function emptyTally(): BatchTally {
   return { objects: 0, byStatus: { success: 0, warning: 0, failure: 0, skipped: 0 }, byAction: {}, byErrorCode: {} };
 }
 
-export function addToTally(tally: BatchTally, summary: ProvisioningObjectSummary): void {
-  tally.objects++;
-  const status = summary.provisioningStatusInfo.status;
-  tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
-  // A preview performs nothing (provisioningAction other): count what the export would do.
-  const action = plannedAction(summary);
-  tally.byAction[action] = (tally.byAction[action] ?? 0) + 1;
+/** What the tally counts of one result (small enough to cross a thread boundary). */
+export interface TallyFacts {
+  status: ProvisioningResult;
+  action: string;
+  errorCode?: string;
+}
+
+export function tallyFacts(summary: ProvisioningObjectSummary): TallyFacts {
   const code = summary.provisioningStatusInfo.errorInformation?.errorCode;
-  if (code) tally.byErrorCode[code] = (tally.byErrorCode[code] ?? 0) + 1;
+  // A preview performs nothing (provisioningAction other): count what the export would do.
+  return { status: summary.provisioningStatusInfo.status, action: plannedAction(summary), ...(code ? { errorCode: code } : {}) };
+}
+
+export function addToTally(tally: BatchTally, summary: ProvisioningObjectSummary | TallyFacts): void {
+  const facts = 'provisioningStatusInfo' in summary ? tallyFacts(summary) : summary;
+  tally.objects++;
+  tally.byStatus[facts.status] = (tally.byStatus[facts.status] ?? 0) + 1;
+  tally.byAction[facts.action] = (tally.byAction[facts.action] ?? 0) + 1;
+  if (facts.errorCode) tally.byErrorCode[facts.errorCode] = (tally.byErrorCode[facts.errorCode] ?? 0) + 1;
 }
 
 /** What the export does or would do: plannedProvisioningAction (a preview's provisioningAction is other). */

@@ -113,6 +113,17 @@ export class SyncError<E extends CatalogEntry = CatalogEntry> extends Error {
     this.details = details;
   }
 
+  /**
+   * A SyncError raised elsewhere (another thread), rebuilt from its fields as they were: its
+   * texts are already filled, so nothing is filled again (a value holding "{reason}" stays so).
+   */
+  static revive(fields: Omit<CatalogEntry, 'documentationUrl'> & { documentationUrl?: string | undefined; details: Record<string, unknown> }): SyncError {
+    const error = new Error(`${fields.code}: ${fields.reason}`);
+    Object.setPrototypeOf(error, SyncError.prototype);
+    const { code, reason, recommendedAction, documentationUrl, category, remedy, details } = fields;
+    return Object.assign(error, { name: 'SyncError', code, reason, recommendedAction, documentationUrl, category, remedy, details }) as unknown as SyncError;
+  }
+
   toInfo(): SyncErrorInfo {
     const extra = Object.entries(this.details)
       .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')

@@ -22,6 +22,7 @@ export interface CliArguments {
   whatIfConfig?: string;
   deletionThreshold?: number;
   bulkReadThreshold?: number;
+  workers?: number;
   help: boolean;
   version: boolean;
 }
@@ -74,6 +75,9 @@ Many objects (one process, one connection, one token, shared tenant reads):
   --deletion-threshold N   The threshold to check (default 500, Entra Connect's default).
   --bulk-read-threshold N  From this many objects a staging batch reads the tenant's users and
                            groups once (pages of 999) instead of looking up each (default 200).
+  --workers N              Threads that share a staging batch read from memory (the scope
+                           search and the one tenant read): default one per CPU core but one,
+                           at most 4, none on two cores; 1 runs every object on the main thread.
   A batch prints one JSON result (a provisioningObjectSummary) per line on stdout, progress
   and a summary on stderr, and writes one HTML batch report linking each object's report.
   --version                Print the version.
@@ -114,6 +118,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
         'what-if-config': { type: 'string' },
         'deletion-threshold': { type: 'string' },
         'bulk-read-threshold': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -154,13 +159,16 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (deletionThreshold !== undefined) args.deletionThreshold = deletionThreshold;
   const bulkReadThreshold = count('bulk-read-threshold', v['bulk-read-threshold'], 1);
   if (bulkReadThreshold !== undefined) args.bulkReadThreshold = bulkReadThreshold;
+  const workers = count('workers', v.workers, 1);
+  if (workers !== undefined && workers > 16) throw new UsageError(`--workers must be at most 16, not ${workers}.`);
+  if (workers !== undefined) args.workers = workers;
   if (args.help || args.version || args.validateConfig) return args;
 
   const batch = args.searchBase !== undefined || args.input !== undefined;
   if (args.searchBase !== undefined && args.input !== undefined) throw new UsageError('Give --search-base or --input, not both.');
   if (batch && args.distinguishedName !== undefined) throw new UsageError('--distinguished-name is for one object; a batch takes --search-base or --input.');
   if (!batch) {
-    const batchOnly = [['--scope', args.scope], ['--ldap-filter', args.ldapFilter], ['--export', args.export || undefined], ['--what-if-config', args.whatIfConfig], ['--deletion-threshold', args.deletionThreshold], ['--bulk-read-threshold', args.bulkReadThreshold]]
+    const batchOnly = [['--scope', args.scope], ['--ldap-filter', args.ldapFilter], ['--export', args.export || undefined], ['--what-if-config', args.whatIfConfig], ['--deletion-threshold', args.deletionThreshold], ['--bulk-read-threshold', args.bulkReadThreshold], ['--workers', args.workers]]
       .filter(([, value]) => value !== undefined).map(([name]) => name);
     if (batchOnly.length) throw new UsageError(`${batchOnly.join(', ')} need --search-base or --input.`);
     if (!args.distinguishedName) throw new UsageError('--distinguished-name is required (or use --search-base, --input or --validate-config).');

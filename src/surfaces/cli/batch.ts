@@ -2,7 +2,7 @@
 // on stdout (one provisioningObjectSummary per object, or one comparison per object for
 // --what-if-config), progress and the batch summary on stderr, one HTML batch report.
 import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
 import type { BatchTarget } from '../../app/batch/targets';
@@ -51,8 +51,8 @@ function flushLines(): Promise<void> {
   return drained;
 }
 
-function writeLine(value: unknown): Promise<void> {
-  const line = `${JSON.stringify(value)}\n`;
+function writeLine(value: unknown, json = JSON.stringify(value)): Promise<void> {
+  const line = `${json}\n`;
   pendingLines.push(line);
   pendingBytes += line.length;
   if (pendingBytes >= FLUSH_BYTES) return flushLines();
@@ -64,6 +64,17 @@ function writeLine(value: unknown): Promise<void> {
     });
   }
   return drained;
+}
+
+/**
+ * Worker threads for a staging batch read from memory: one per core but one (the main thread
+ * writes the JSON lines and answers the workers), at most four; on two cores, none. Measured on
+ * two cores (LDIF 5,000 users): two workers ran the steps 16% faster than the main thread alone
+ * but took 18% more CPU and 70-160 MB more memory, so there the main thread runs them itself.
+ */
+function defaultWorkers(): number {
+  const cores = availableParallelism();
+  return cores <= 2 ? 1 : Math.min(4, cores - 1);
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -110,7 +121,7 @@ async function open(args: CliArguments, configPath: string, stateDir?: string): 
   return session;
 }
 
-function summaryLines(label: string, pass: BatchPassResult): string {
+function summaryLines(label: string, pass: BatchPassResult, scopeReadInMilliseconds?: number): string {
   const t = pass.tally;
   const seconds = pass.durationInMilliseconds / 1000;
   const list = (counts: Record<string, number>) => Object.entries(counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
@@ -120,6 +131,7 @@ function summaryLines(label: string, pass: BatchPassResult): string {
     `  by action (planned: what the export does or would do): ${list(t.byAction)}`,
     `  by error code: ${list(t.byErrorCode)}`,
     `  Graph requests: ${pass.graphRequests} (tenant: ${pass.tenantRead === 'bulk' ? `read once, ${pass.lookupsFromTenantRead} lookups answered from it` : pass.tenantRead === 'delta' ? `kept read updated with delta links, ${pass.lookupsFromTenantRead} lookups answered from it` : 'looked up per object'}); LDAP operations: ${pass.ldapOperations} (${pass.readsFromSearch} reads answered by the scope search)`,
+    `  time: ${scopeReadInMilliseconds !== undefined ? `scope read ${(scopeReadInMilliseconds / 1000).toFixed(1)} s, ` : ''}${pass.tenantReadInMilliseconds ? `tenant read ${(pass.tenantReadInMilliseconds / 1000).toFixed(1)} s, ` : ''}the ten steps ${(pass.durationInMilliseconds / 1000).toFixed(1)} s${pass.workers > 1 ? ` on ${pass.workers} worker threads` : ''}`,
     ...(pass.concurrency ? [`  Export concurrency (adaptive): up to ${pass.concurrency.peak} object(s) in flight, ${pass.concurrency.final} at the end; ${pass.concurrency.throttledObjects} object(s) met a 429 and waited out its Retry-After`] : []),
     ...pass.notes.map((n) => `  ${n}`),
   ].map(terminalText).join('\n') + '\n';
@@ -167,6 +179,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
         return USAGE;
       }
     }
+    const scopeReadStarted = performance.now();
     try {
       prepared = await session.prepareBatch(target);
     } catch (err) {
@@ -174,6 +187,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
       process.stderr.write(describe(err));
       return USAGE;
     }
+    const scopeReadInMilliseconds = performance.now() - scopeReadStarted;
     process.stderr.write(`${terminalText(`Batch: ${prepared.dns.length} object(s) from ${prepared.scope}.`)}\n`);
     let batchDir: string | undefined;
     if (!args.noHtmlReport) {
@@ -195,8 +209,9 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
         ...(reports && batchDir ? { objectReportDir: path.join(batchDir, 'objects') } : {}),
         ...(args.redact.length ? { redactAttributes: args.redact } : {}),
         ...(args.bulkReadThreshold !== undefined ? { bulkReadThreshold: args.bulkReadThreshold } : {}),
+        workers: args.workers ?? defaultWorkers(),
         onResult: async (item, _row, tally) => {
-          if (json) await writeLine(item.summary);
+          if (json) await writeLine(undefined, item.json());
           progress.update(++done, tally);
         },
       };
@@ -226,7 +241,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     const pass = await session.runBatch(prepared, { ...run.options, releaseScope: true });
     await flushLines();
     run.progress.stop();
-    process.stderr.write(summaryLines(args.export ? 'Export batch' : 'Staging batch', pass));
+    process.stderr.write(summaryLines(args.export ? 'Export batch' : 'Staging batch', pass, scopeReadInMilliseconds));
     for (const failure of pass.reportFailures.slice(0, 1)) process.stderr.write(`Some object reports were not written: ${describe(failure)}`);
     let reportFailed = pass.reportFailures.length > 0;
     if (batchDir) {

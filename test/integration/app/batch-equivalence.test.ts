@@ -4,7 +4,7 @@
 // tenant read is forced with bulkReadThreshold 1); each in its own empty state folder, against
 // the same emulator tenant. Everything but ids, times and the Graph request records must match.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
@@ -81,6 +81,44 @@ describe('batch results equal single runs (uses-samba)', () => {
     assert.equal(pass.readsFromSearch, prepared.dns.length, 'every base read was answered by the search');
     const single = await singleRuns(prepared.dns.map(String), 'state-search-single');
     for (const dn of prepared.dns.map(String)) assert.deepEqual(comparable(pass.summaries.get(dn)!), comparable(single.get(dn)!), dn);
+  });
+
+  test('an OU subtree shared among worker threads equals single runs, delivered in input order; a cancel stops it cleanly', async () => {
+    const batch = await session('state-workers');
+    const prepared = await batch.prepareBatch({ kind: 'search', base: Dn.parse(ou('OU=Sales')), scope: 'subtree' });
+    assert.ok(prepared.dns.length >= 10, `${prepared.dns.length} objects`);
+    const delivered: ProvisioningObjectSummary[] = [];
+    const order: number[] = [];
+    const pass = await batch.runBatch(prepared, {
+      stagingMode: true, bulkReadThreshold: 1, workers: 2,
+      onResult: (item) => {
+        order.push(item.index);
+        delivered.push(JSON.parse(item.json()) as ProvisioningObjectSummary);
+      },
+    });
+    assert.equal(pass.workers, 2, 'the pass ran on two worker threads');
+    assert.equal(pass.done, prepared.dns.length);
+    assert.deepEqual(order, prepared.dns.map((_, i) => i + 1), 'results come in input order');
+    assert.equal(pass.rows.length, prepared.dns.length);
+    assert.equal(pass.tally.objects, prepared.dns.length);
+    const single = await singleRuns(prepared.dns.map(String), 'state-workers-single');
+    for (const [i, dn] of prepared.dns.map(String).entries()) assert.deepEqual(comparable(delivered[i]!), comparable(single.get(dn)!), `${dn}: ${JSON.stringify(delivered[i]!.provisioningStatusInfo.errorInformation)}`);
+    // The workers stored the same objects' states as the single runs, and left no lock or temp file.
+    const stateFiles = async (name: string) => (await readdir(path.join(world.dir, name))).filter((f) => !f.startsWith('tenant')).sort();
+    const stored = await stateFiles('state-workers');
+    assert.ok(stored.length >= 5, `${stored.length} state files`);
+    assert.deepEqual(stored, await stateFiles('state-workers-single'));
+    assert.ok(stored.every((f) => f.endsWith('.json')), stored.join(', '));
+
+    // Cancelled after the first result: no new object starts; what ran is delivered, the rest is counted as not done.
+    const controller = new AbortController();
+    const cancelled = await (await session('state-workers-cancel')).runBatch(prepared, {
+      stagingMode: true, bulkReadThreshold: 1, workers: 2, signal: controller.signal,
+      onResult: () => controller.abort(),
+    });
+    assert.equal(cancelled.cancelled, true);
+    assert.ok(cancelled.done >= 1 && cancelled.done < prepared.dns.length, `${cancelled.done} of ${prepared.dns.length} done`);
+    assert.equal(cancelled.rows.length, cancelled.done);
   });
 
   test('the Big Group (2,000 members, more than one ranged window) from the search equals its base read', async () => {

@@ -13,6 +13,7 @@ test('batch options parse', () => {
   const w = parseCliArguments(['--input', 'dns.txt', '--what-if-config', 'p.json', '--deletion-threshold', '10']);
   assert.equal(w.input, 'dns.txt');
   assert.equal(w.deletionThreshold, 10);
+  assert.equal(parseCliArguments(['--search-base', 'OU=A,DC=x', '--workers', '3']).workers, 3);
 });
 
 test('contradictions and batch-only options without a batch are usage errors', () => {
@@ -28,6 +29,9 @@ test('contradictions and batch-only options without a batch are usage errors', (
     ['--search-base', 'OU=A,DC=x', '--deletion-threshold', '5'],
     ['--search-base', 'OU=A,DC=x', '--what-if-config', 'p.json', '--deletion-threshold', '-1'],
     ['--search-base', 'OU=A,DC=x', '--output', 'o.json'],
+    ['--distinguished-name', 'CN=b,DC=x', '--workers', '2'],
+    ['--search-base', 'OU=A,DC=x', '--workers', '0'],
+    ['--search-base', 'OU=A,DC=x', '--workers', '100000'],
     [],
   ];
   for (const argv of refused) assert.throws(() => parseCliArguments(argv), UsageError, argv.join(' '));

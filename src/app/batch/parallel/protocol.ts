@@ -1,0 +1,66 @@
+// The messages between a batch pass and its worker threads (parallel-pass.ts, worker.ts).
+// Everything crosses as structured clones: plain data, no classes (a Dn travels as its text,
+// an error as its fields).
+import type { DirectoryObject } from '../../../engine/model/directory-object';
+import type { TenantIndex } from '../../../engine/batch/batch-tenant';
+import type { BatchReportRow } from '../../../report/batch/batch-report';
+import type { TallyFacts } from '../../../engine/batch/tally';
+import type { GraphRequestRecord } from '../../../engine/summary/types';
+import type { SerializedError } from './errors';
+
+export interface WorkerInit {
+  configPath: string;
+  /** The configuration the pass runs under, to refuse a file that changed since (JSON text). */
+  configText: string;
+  stateDir: string;
+  toolVersion: string;
+  initiator?: { id: string; displayName: string };
+  index: TenantIndex;
+  /** The connectors whose objects the pass serves, with their source kind. */
+  connectors: Array<{ name: string; kind: 'ldap' | 'ldif' }>;
+  objectReportDir?: string;
+  /** --redact: rows and reports; absent, reports redact the configuration's attributes. */
+  redactAttributes?: string[];
+}
+
+export interface WorkItem {
+  index: number;
+  /** The DN as text (Dn.toString()). */
+  dn: string;
+  /** The scope search's object and its connector, served to the sync that reads it. */
+  connector: string;
+  object: DirectoryObject;
+}
+
+export interface WorkResult {
+  index: number;
+  dn: string;
+  /** The provisioningObjectSummary as one JSON line (no newline). */
+  json: string;
+  row: BatchReportRow;
+  tally: TallyFacts;
+  reportFailure?: SerializedError;
+}
+
+/** A port call the worker cannot answer from memory: the pass's own directory or tenant answers it. */
+export interface PortCall {
+  type: 'call';
+  id: number;
+  port: 'directory' | 'entra';
+  connector?: string;
+  method: string;
+  args: unknown[];
+}
+
+export type ToWorker =
+  | { type: 'run'; items: WorkItem[] }
+  | { type: 'reply'; id: number; value?: unknown; error?: SerializedError; requests: GraphRequestRecord[] }
+  | { type: 'cancel' }
+  | { type: 'end' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | PortCall
+  | { type: 'results'; results: WorkResult[]; skipped: number[] }
+  | { type: 'ended'; stateNotSaved?: SerializedError }
+  | { type: 'fatal'; error: SerializedError };
