@@ -53,10 +53,13 @@ const stub = () => new Proxy(function () {}, {
   get: (_t, key) => (key === 'then' ? undefined : key === Symbol.toPrimitive ? () => '' : stub()),
   apply: () => stub(),
   construct: () => stub(),
+  // Activation sets properties on what it creates (a status bar item's text, name, command).
+  set: () => true,
 });
 // Named keys: the bundle copies the module's own properties (esbuild's __toESM).
 const vscode = {};
 for (const key of ['EventEmitter', 'Uri', 'window', 'workspace', 'commands', 'env', 'extensions', 'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'MarkdownString', 'ViewColumn', 'ProgressLocation', 'ConfigurationTarget', 'Disposable', 'l10n']) vscode[key] = stub();
+vscode.StatusBarAlignment = { Left: 1, Right: 2 };
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
 const t0 = performance.now();
