@@ -7,7 +7,7 @@ import { Dn } from '../src/engine/model/dn';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { phaseTimes, runCli } from './support/cli-run';
 import { openSession } from '../src/app/session';
 import { startEmulator } from '../test/graph-emulator';
 
@@ -40,40 +40,6 @@ function generate(count: number): { ldif: string; tenantUsers: Record<string, un
     }
   }
   return { ldif: parts.join('\n'), tenantUsers };
-}
-
-/** Runs dist/cli.js; counts its JSON lines and samples its resident memory (Linux /proc). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; lines: number; bytes: number; peakMb: number; cpuSeconds: number; mainThreadCpuSeconds: number }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter(Boolean), process.env.BENCH_CLI ?? path.join(root, 'dist/cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let lines = 0;
-    let bytes = 0;
-    let peakKb = 0;
-    let cpuTicks = 0;
-    let mainTicks = 0;
-    // The last sample before exit: resident peak (VmHWM) and CPU time (utime + stime, in ticks of 1/100 s).
-    const sample = setInterval(() => {
-      readFile(`/proc/${child.pid}/status`, 'utf8').then((s) => { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0)); }, () => undefined);
-      readFile(`/proc/${child.pid}/stat`, 'utf8').then((s) => {
-        const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
-        cpuTicks = Math.max(cpuTicks, Number(fields[11]) + Number(fields[12]));
-      }, () => undefined);
-      // The main thread alone (its task id is the process id): what a machine shared with other work slows least.
-      readFile(`/proc/${child.pid}/task/${child.pid}/stat`, 'utf8').then((s) => {
-        const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
-        mainTicks = Math.max(mainTicks, Number(fields[11]) + Number(fields[12]));
-      }, () => undefined);
-    }, 100);
-    // Newlines counted with indexOf (memchr), not byte by byte: each JSON line is ~80 KB, and a
-    // reader slower than the CLI would block its synchronous pipe writes and be measured instead.
-    child.stdout.on('data', (d: Buffer) => { bytes += d.length; for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => {
-      clearInterval(sample);
-      resolve({ status, stderr, lines, bytes, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100, mainThreadCpuSeconds: mainTicks / 100 });
-    });
-  });
 }
 
 async function main(): Promise<void> {
@@ -124,7 +90,7 @@ async function main(): Promise<void> {
       const cliSeconds = (performance.now() - c0) / 1000;
       rates.set(variant.label, cli.lines / cliSeconds);
       console.log(`${variant.label}: ${cli.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cli.lines / cliSeconds).toFixed(0)} objects/s end to end, peak resident memory ${cli.peakMb} MB, CPU ${cli.cpuSeconds.toFixed(1)} s = ${(cli.lines / Math.max(0.01, cli.cpuSeconds)).toFixed(0)} objects per CPU second, main thread CPU ${cli.mainThreadCpuSeconds.toFixed(1)} s, JSON Lines ${(cli.bytes / 1048576).toFixed(0)} MB = ${(cli.bytes / Math.max(1, cli.lines) / 1024).toFixed(1)} KB per object (exit ${cli.status})`);
-      const phases = /^ {2}time: .*$/m.exec(cli.stderr)?.[0].trim();
+      const phases = phaseTimes(cli);
       if (phases) console.log(`    the CLI's own ${phases}`);
     }
     if (rates.size === 3) console.log(`  two worker threads / the main thread alone: ${(rates.get('  --workers 2')! / rates.get('  --workers 1')!).toFixed(2)} x objects/s`);

@@ -1,39 +1,13 @@
 // npm run bench:batch: a staging batch over OU=Bulk (5,000 users) in the live Samba AD against
 // the Graph emulator, in one process, versus one CLI process per object. Prints figures
 // (objects/s, resident memory, Graph and LDAP requests); asserts nothing.
-import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Dn } from '../src/engine/model/dn';
+import { phaseTimes, runCli } from './support/cli-run';
 
 const root = path.resolve(__dirname, '..');
-
-/** Runs dist/cli.js; counts its JSON lines and samples its resident peak (VmHWM) and CPU time (Linux /proc). */
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; lines: number; peakMb: number; cpuSeconds: number }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let lines = 0;
-    let peakKb = 0;
-    let cpuTicks = 0;
-    const sample = setInterval(() => {
-      readFile(`/proc/${child.pid}/status`, 'utf8').then((s) => { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0)); }, () => undefined);
-      readFile(`/proc/${child.pid}/stat`, 'utf8').then((s) => {
-        const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
-        cpuTicks = Math.max(cpuTicks, Number(fields[11]) + Number(fields[12]));
-      }, () => undefined);
-    }, 100);
-    // Newlines counted with indexOf (memchr), not byte by byte: each JSON line is ~80 KB, and a
-    // reader slower than the CLI would block its synchronous pipe writes and be measured instead.
-    child.stdout.on('data', (d: Buffer) => { for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => {
-      clearInterval(sample);
-      resolve({ status, stderr, lines, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100 });
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const samba = await import(pathToFileURL(path.join(root, 'test/setup/samba.mjs')).href);
@@ -63,7 +37,13 @@ async function main(): Promise<void> {
     const cliRun = await runCli(['--search-base', base, '--scope', 'one', '--no-html-report', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli')], env);
     const cliSeconds = (performance.now() - c0) / 1000;
     console.log(`batch CLI over OU=Bulk, one process: ${cliRun.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cliRun.lines / cliSeconds).toFixed(1)} objects/s end to end, ` +
-      `peak resident memory ${cliRun.peakMb} MB, CPU ${cliRun.cpuSeconds.toFixed(1)} s (exit ${cliRun.status})`);
+      `peak resident memory ${cliRun.peakMb} MB, CPU ${cliRun.cpuSeconds.toFixed(1)} s, main thread ${cliRun.mainThreadCpuSeconds.toFixed(1)} s (exit ${cliRun.status})`);
+    console.log(`  the CLI's own ${phaseTimes(cliRun) ?? 'time: (not printed)'}`);
+    // The same on two worker threads, in this run (the default on two cores is none).
+    const w0 = performance.now();
+    const workersRun = await runCli(['--search-base', base, '--scope', 'one', '--no-html-report', '--workers', '2', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-workers')], env);
+    const workersSeconds = (performance.now() - w0) / 1000;
+    console.log(`  --workers 2: ${(workersRun.lines / workersSeconds).toFixed(1)} objects/s (${workersSeconds.toFixed(1)} s, ${(cliSeconds / workersSeconds).toFixed(2)} x), peak resident memory ${workersRun.peakMb} MB, CPU ${workersRun.cpuSeconds.toFixed(1)} s; ${phaseTimes(workersRun) ?? ''}`);
     const r0 = performance.now();
     const withReports = await runCli(['--search-base', base, '--scope', 'one', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-reports')], env);
     const reportSeconds = (performance.now() - r0) / 1000;

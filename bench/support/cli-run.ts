@@ -1,0 +1,59 @@
+// Running the shipped CLI (dist/cli.js) from a benchmark: its JSON lines counted, its resident
+// peak and CPU time (the whole process and the main thread alone) sampled from Linux /proc.
+// BENCH_CLI picks another bundle (an A/B against a build of another commit); BENCH_CLI_NODE_ARGS
+// passes flags to its node (--cpu-prof ...).
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+export interface CliRun {
+  status: number | null;
+  stderr: string;
+  lines: number;
+  bytes: number;
+  peakMb: number;
+  cpuSeconds: number;
+  mainThreadCpuSeconds: number;
+}
+
+/** Runs dist/cli.js; counts its JSON lines and samples its resident memory (Linux /proc). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...(process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter(Boolean), process.env.BENCH_CLI ?? path.join(root, 'dist/cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let lines = 0;
+    let bytes = 0;
+    let peakKb = 0;
+    let cpuTicks = 0;
+    let mainTicks = 0;
+    // The last sample before exit: resident peak (VmHWM) and CPU time (utime + stime, in ticks of 1/100 s).
+    const sample = setInterval(() => {
+      readFile(`/proc/${child.pid}/status`, 'utf8').then((s) => { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0)); }, () => undefined);
+      readFile(`/proc/${child.pid}/stat`, 'utf8').then((s) => {
+        const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
+        cpuTicks = Math.max(cpuTicks, Number(fields[11]) + Number(fields[12]));
+      }, () => undefined);
+      // The main thread alone (its task id is the process id): what a machine shared with other work slows least.
+      readFile(`/proc/${child.pid}/task/${child.pid}/stat`, 'utf8').then((s) => {
+        const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
+        mainTicks = Math.max(mainTicks, Number(fields[11]) + Number(fields[12]));
+      }, () => undefined);
+    }, 100);
+    // Newlines counted with indexOf (memchr), not byte by byte: each JSON line is ~80 KB, and a
+    // reader slower than the CLI would block its synchronous pipe writes and be measured instead.
+    child.stdout.on('data', (d: Buffer) => { bytes += d.length; for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => {
+      clearInterval(sample);
+      resolve({ status, stderr, lines, bytes, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100, mainThreadCpuSeconds: mainTicks / 100 });
+    });
+  });
+}
+
+
+/** The CLI's own phase times from its batch summary ("time: scope read ..."), if printed. */
+export function phaseTimes(run: CliRun): string | undefined {
+  return /^ {2}time: .*$/m.exec(run.stderr)?.[0].trim();
+}
