@@ -59,7 +59,7 @@ export interface Session {
   readonly stateDir: string;
   readonly reportDir: string;
   /** Batch: resolves and reads the scope or the input file; SyncError before anything is written. */
-  prepareBatch(target: BatchTarget): Promise<PreparedBatch>;
+  prepareBatch(target: BatchTarget, options?: { bulkReadThreshold?: number }): Promise<PreparedBatch>;
   /** Batch: the ten steps for every prepared object over this session's connections and tenant reads. */
   runBatch(prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult>;
   /** The object in the tenant now (Compare with Microsoft Entra ID); null when it does not exist. */
@@ -174,7 +174,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     ruleSet: loaded.ruleSet,
     stateDir,
     reportDir,
-    prepareBatch: (target) => prepareBatch(batchContext, target),
+    prepareBatch: (target, prepareOptions) => prepareBatch(batchContext, target, prepareOptions),
     runBatch: (prepared, runOptions) => runBatchPass(batchContext, prepared, runOptions),
     entraObject: async (kind, id) => (await openEntra()).getById(kind, id),
     async prepare(prepareOptions = {}) {

@@ -90,4 +90,24 @@ describe('batch tenant read kept with delta links', () => {
     assert.equal(third.planned(alice), 'update');
     assert.equal(third.planned(bob), 'create');
   });
+
+  test('a batch that needs the tenant read starts it while the scope is read; its pass takes it and counts its requests, a later pass reads again', async () => {
+    const since = emulator.requestLog().length;
+    const prepared = await session.prepareBatch({ kind: 'search', base: Dn.parse(sales), scope: 'one' }, { bulkReadThreshold: 1 });
+    assert.ok(prepared.tenantRead, 'the read was started by the scope search');
+    await prepared.tenantRead;
+    const beforePass = tenantReads(emulator.requestLog().slice(since));
+    assert.ok(beforePass.length >= 2, `the tenant was read before the pass began: ${beforePass.map((r) => r.path).join(', ')}`);
+    const first = await session.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 1, keepSummaries: true });
+    assert.equal(first.tenantRead, 'delta');
+    assert.equal(tenantReads(emulator.requestLog().slice(since)).length, beforePass.length, 'the pass read nothing more');
+    assert.ok(first.graphRequests >= beforePass.length, `the pass counts the read's ${beforePass.length} requests (${first.graphRequests})`);
+    assert.equal(first.summaries.get(alice)?.plannedProvisioningAction, 'update');
+    const again = emulator.requestLog().length;
+    const second = await session.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 1, keepSummaries: true });
+    assert.equal(second.tenantRead, 'delta');
+    assert.ok(tenantReads(emulator.requestLog().slice(again)).length >= 2, 'the second pass read the tenant again');
+    // Below the threshold nothing is started.
+    assert.equal((await session.prepareBatch({ kind: 'search', base: Dn.parse(sales), scope: 'one' })).tenantRead, undefined);
+  });
 });

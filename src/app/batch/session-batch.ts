@@ -70,6 +70,49 @@ export interface PreparedBatch {
   dns: Dn[];
   /** Objects read by the scope search (with their parsed DNs), per connector name. */
   prefetched: Map<string, Array<{ object: DirectoryObject; dn: Dn }>>;
+  /**
+   * The tenant read, started while the scope was still being read once it held enough objects
+   * for one (the first staging pass takes it); with the Graph request count when it started.
+   */
+  tenantRead?: Promise<{ outcome: TenantReadOutcome; httpRequestsBefore: number } | undefined>;
+}
+
+/** What one tenant read gave a pass: the index (none: per-object lookups), how, the notes, how long. */
+interface TenantReadOutcome {
+  index?: TenantIndex;
+  how: BatchPassResult['tenantRead'];
+  notes: string[];
+  milliseconds: number;
+}
+
+const httpRequestCount = (entra: EntraTarget) => entra.requests().filter((r) => !r.inBatch).length;
+
+/**
+ * Reads the tenant's users, groups and contacts once (or brings the kept read up to date with its
+ * delta links) and keeps it in the state folder. Never throws: a failure is a note, and the
+ * pass looks each object up on its own.
+ */
+async function readTenantOnce(ctx: BatchContext, inner: EntraTarget): Promise<TenantReadOutcome> {
+  const started = performance.now();
+  const notes: string[] = [];
+  const cacheKey = { tenantId: ctx.config.entra.tenantId, graphEndpoint: ctx.config.entra.graphEndpoint ?? 'https://graph.microsoft.com', toolVersion: ctx.toolVersion };
+  try {
+    const kept = ctx.stateDir ? await loadTenantSnapshot(ctx.stateDir, cacheKey) : undefined;
+    const read = await readTenantIndex(inner, kept);
+    if (read.how === 'delta') notes.push(`Tenant read from the state folder and brought up to date with Graph's delta links: ${read.changed} changed, ${read.removed} deleted since the last batch.`);
+    if (read.restarted) notes.push('The kept delta link was refused by Microsoft Graph (expired): the tenant was read in full again.');
+    if (read.snapshot && ctx.stateDir) {
+      try {
+        await saveTenantSnapshot(ctx.stateDir, cacheKey, read.snapshot);
+      } catch (err) {
+        notes.push(`The tenant read could not be kept in the state folder (${(err as Error).message}); the next batch reads it in full.`);
+      }
+    }
+    return { index: read.index, how: read.how === 'delta' ? 'delta' : 'bulk', notes, milliseconds: performance.now() - started };
+  } catch (err) {
+    notes.push(`The tenant could not be read at once (${isSyncError(err) ? `${err.code}: ${err.reason}` : String(err)}); each object was looked up on its own.`);
+    return { how: 'per-object', notes, milliseconds: 0 };
+  }
 }
 
 export interface BatchPassOptions {
@@ -138,10 +181,26 @@ export interface BatchPassResult {
 }
 
 /** Resolves and reads the scope. Throws SyncError (a usage error) before anything is written. */
-export async function prepareBatch(ctx: BatchContext, target: BatchTarget): Promise<PreparedBatch> {
+export async function prepareBatch(ctx: BatchContext, target: BatchTarget, options: { bulkReadThreshold?: number } = {}): Promise<PreparedBatch> {
+  const threshold = options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
+  // The tenant read starts as soon as the batch is known to need it, while the directory is
+  // still being read (a tenant read over the internet can take longer than the scope search).
+  let tenantRead: PreparedBatch['tenantRead'];
+  const startTenantRead = () => {
+    tenantRead ??= ctx.openEntra().then(async (inner) => {
+      const httpRequestsBefore = httpRequestCount(inner);
+      return { outcome: await readTenantOnce(ctx, inner), httpRequestsBefore };
+    }, () => undefined); // the pass opens the tenant again and reports why it cannot
+  };
+  // A refused batch does not leave a read running behind it.
+  const refuse = async (err: unknown): Promise<never> => {
+    await tenantRead;
+    throw err;
+  };
   if (target.kind === 'file') {
     const dns = await readInputFile(target.file);
-    return { target, scope: `input file ${target.file}`, dns, prefetched: new Map() };
+    if (dns.length >= threshold) startTenantRead();
+    return { target, scope: `input file ${target.file}`, dns, prefetched: new Map(), ...(tenantRead ? { tenantRead } : {}) };
   }
   const connector = connectorForBase(ctx.config, target.base);
   const directory = await ctx.openDirectory(connector);
@@ -154,46 +213,39 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget): Prom
       scope: target.scope,
       objectClasses: connector.objectTypes ?? ['user', 'inetOrgPerson', 'group', 'contact'],
       ...(target.ldapFilter !== undefined ? { ldapFilter: target.ldapFilter } : {}),
-    })) objects.push({ object, dn: Dn.parse(object.dn) });
+    })) {
+      objects.push({ object, dn: Dn.parse(object.dn) });
+      if (objects.length === threshold) startTenantRead();
+    }
   } catch (err) {
-    if (isSyncError(err) && err.code === directoryErrors.NoSuchObject.code) throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base.toString(), connector: connector.name }, { cause: err });
-    throw err;
+    if (isSyncError(err) && err.code === directoryErrors.NoSuchObject.code) return refuse(new SyncError(batchErrors.SearchBaseNotFound, { base: target.base.toString(), connector: connector.name }, { cause: err }));
+    return refuse(err);
   }
   if (objects.length === 0) throw new SyncError(batchErrors.BatchScopeEmpty, { what: `no object of the types ${(connector.objectTypes ?? []).join(', ')} matches ${scope}` });
-  return { target, scope, dns: objects.map((o) => o.dn), prefetched: new Map([[connector.name, objects]]) };
+  return { target, scope, dns: objects.map((o) => o.dn), prefetched: new Map([[connector.name, objects]]), ...(tenantRead ? { tenantRead } : {}) };
 }
 
 /** Runs the ten steps for every object of a prepared batch, once. */
 export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult> {
   const notes: string[] = [];
   const inner = await ctx.openEntra();
-  const httpRequests = () => inner.requests().filter((r) => !r.inBatch).length;
-  const requestsBefore = httpRequests();
+  const httpRequests = () => httpRequestCount(inner);
   const threshold = options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
   let index: TenantIndex | undefined;
   let tenantRead: BatchPassResult['tenantRead'] = 'per-object';
-  const readStarted = performance.now();
+  let tenantReadInMilliseconds = 0;
+  let requestsBefore = httpRequests();
   if (options.stagingMode && prepared.dns.length >= threshold && inner.listAll) {
-    const cacheKey = { tenantId: ctx.config.entra.tenantId, graphEndpoint: ctx.config.entra.graphEndpoint ?? 'https://graph.microsoft.com', toolVersion: ctx.toolVersion };
-    try {
-      const kept = ctx.stateDir ? await loadTenantSnapshot(ctx.stateDir, cacheKey) : undefined;
-      const read = await readTenantIndex(inner, kept);
-      index = read.index;
-      tenantRead = read.how === 'delta' ? 'delta' : 'bulk';
-      if (read.how === 'delta') notes.push(`Tenant read from the state folder and brought up to date with Graph's delta links: ${read.changed} changed, ${read.removed} deleted since the last batch.`);
-      if (read.restarted) notes.push('The kept delta link was refused by Microsoft Graph (expired): the tenant was read in full again.');
-      if (read.snapshot && ctx.stateDir) {
-        try {
-          await saveTenantSnapshot(ctx.stateDir, cacheKey, read.snapshot);
-        } catch (err) {
-          notes.push(`The tenant read could not be kept in the state folder (${(err as Error).message}); the next batch reads it in full.`);
-        }
-      }
-    } catch (err) {
-      notes.push(`The tenant could not be read at once (${isSyncError(err) ? `${err.code}: ${err.reason}` : String(err)}); each object was looked up on its own.`);
-    }
+    // The read the scope search started, taken once; a later pass reads again (from the kept delta links).
+    const started = await prepared.tenantRead;
+    delete prepared.tenantRead;
+    if (started) requestsBefore = Math.min(requestsBefore, started.httpRequestsBefore);
+    const read = started?.outcome ?? await readTenantOnce(ctx, inner);
+    index = read.index;
+    tenantRead = read.how;
+    tenantReadInMilliseconds = read.milliseconds;
+    notes.push(...read.notes);
   }
-  const tenantReadInMilliseconds = index ? performance.now() - readStarted : 0;
   const tenant = new BatchTenant(inner, index);
   if (index) notes.push(`Tenant read once: ${index.users.length} users, ${index.groups.length} groups${index.contacts ? `, ${index.contacts.length} contacts` : ' (contacts not readable)'}; objects matched in memory.`);
   else if (!options.stagingMode) notes.push('Export: every object is looked up in Microsoft Entra ID just before it is written.');

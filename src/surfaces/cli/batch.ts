@@ -181,7 +181,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     }
     const scopeReadStarted = performance.now();
     try {
-      prepared = await session.prepareBatch(target);
+      prepared = await session.prepareBatch(target, args.bulkReadThreshold !== undefined ? { bulkReadThreshold: args.bulkReadThreshold } : {});
     } catch (err) {
       if (!isSyncError(err)) throw err;
       process.stderr.write(describe(err));
