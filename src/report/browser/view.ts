@@ -37,14 +37,20 @@ export type Interpolation = View | string | number | boolean | null | undefined 
 // eslint-disable-next-line no-control-regex
 export const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
+const HAS_INVISIBLE = new RegExp(INVISIBLE.source);
+
 export function showInvisible(text: string): string {
+  // Most text has none: a test (no callback, no new string) first.
+  if (!HAS_INVISIBLE.test(text)) return text;
   return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for element content and for double- or single-quoted attribute values. */
+const HAS_SPECIAL = /[&<>"']/;
 export function escapeHtml(text: string): string {
+  if (!HAS_SPECIAL.test(text)) return text;
   return text.replace(/[&<>"']/g, (c) => entities[c]!);
 }
 
@@ -196,19 +202,29 @@ export function textContent(nodes: readonly ViewNode[]): string {
 
 /** The nodes as HTML: every text and attribute value escaped. */
 export function toHtml(nodes: readonly ViewNode[]): string {
-  let out = '';
+  // One list of parts joined once (a report is thousands of nodes deep and wide).
+  const parts: string[] = [];
+  writeHtml(nodes, parts);
+  return parts.join('');
+}
+
+function writeHtml(nodes: readonly ViewNode[], parts: string[]): void {
   for (const node of nodes) {
     if (typeof node === 'string') {
-      out += escapeHtml(node);
+      parts.push(escapeHtml(node));
       continue;
     }
-    out += `<${node.tag}`;
-    for (const [name, value] of Object.entries(node.attrs)) out += value === '' && booleanAttrs.has(name) ? ` ${name}` : ` ${name}="${escapeHtml(value)}"`;
-    out += '>';
+    parts.push('<', node.tag);
+    for (const name in node.attrs) {
+      const value = node.attrs[name]!;
+      if (value === '' && booleanAttrs.has(name)) parts.push(' ', name);
+      else parts.push(' ', name, '="', escapeHtml(value), '"');
+    }
+    parts.push('>');
     if (voidTags.has(node.tag)) continue;
-    out += `${toHtml(node.children)}</${node.tag}>`;
+    writeHtml(node.children, parts);
+    parts.push('</', node.tag, '>');
   }
-  return out;
 }
 const booleanAttrs = new Set(['open', 'hidden', 'checked', 'disabled']);
 
