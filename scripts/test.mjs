@@ -6,7 +6,8 @@
 //   npm test -- test/unit/ad      only test files under these path prefixes
 //   SOS_KEEP_SERVICES=1 npm test  leave started services running (faster reruns)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { countTap } from './tap-count.mjs';
@@ -73,6 +74,9 @@ for (const name of serviceOrder) {
 
 // One file per run, so two runs on one machine never read each other's counts.
 const tapFile = path.join(stateDir, `results-${process.pid}.tap`);
+// The tests' temporary folders (os.tmpdir()) go into one folder of this run, removed after it:
+// a test that forgets its own leaves nothing behind on the machine.
+const runTmp = mkdtempSync(path.join(tmpdir(), 'sos-test-run-'));
 const code = testFiles.length === 0 ? 0 : await run(
   process.execPath,
   [
@@ -83,8 +87,9 @@ const code = testFiles.length === 0 ? 0 : await run(
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...testFiles,
   ],
-  { env },
+  { env: { ...env, TMPDIR: runTmp } },
 );
+rmSync(runTmp, { recursive: true, force: true });
 
 for (const { name, handle } of started.reverse()) {
   if (process.env.SOS_KEEP_SERVICES) break;
