@@ -119,6 +119,16 @@ describe('batch results equal single runs (uses-samba)', () => {
     assert.equal(cancelled.cancelled, true);
     assert.ok(cancelled.done >= 1 && cancelled.done < prepared.dns.length, `${cancelled.done} of ${prepared.dns.length} done`);
     assert.equal(cancelled.rows.length, cancelled.done);
+
+    // A result the caller cannot take (its output closed) ends the pass with that error, as on one thread.
+    let taken = 0;
+    await assert.rejects((await session('state-workers-closed')).runBatch(prepared, {
+      stagingMode: true, bulkReadThreshold: 1, workers: 2,
+      onResult: () => {
+        if (++taken === 2) throw new Error('stdout closed');
+      },
+    }), /stdout closed/);
+    assert.equal(taken, 2, 'nothing was delivered after the failure');
   });
 
   test('the Big Group (2,000 members, more than one ranged window) from the search equals its base read', async () => {

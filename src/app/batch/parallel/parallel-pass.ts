@@ -93,22 +93,29 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
   let exhausted = false;
   const stateNotSaved: SyncError[] = [];
   let delivering: Promise<void> = Promise.resolve();
+  // A result the caller could not take (stdout closed, a report folder gone): nothing more is
+  // handed out, the workers skip the rest, and the pass ends with that error, as on one thread.
+  let deliveryFailed: { error: unknown } | undefined;
+  const stopped = () => request.signal?.aborted === true || deliveryFailed !== undefined;
   const deliver = () => {
     delivering = delivering.then(async () => {
-      for (let out = finished.get(nextOut); out; out = finished.get(nextOut)) {
+      for (let out = finished.get(nextOut); out && !deliveryFailed; out = finished.get(nextOut)) {
         finished.delete(nextOut);
         nextOut++;
         if (out === 'skipped') continue;
         done++;
         await request.onResult(out);
       }
+    }).catch((error: unknown) => {
+      deliveryFailed ??= { error };
+      for (const lane of lanes) if (lane.alive) lane.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
     });
     return delivering;
   };
 
   const take = (): WorkItem[] => {
     const chunk: WorkItem[] = [];
-    while (!exhausted && chunk.length < chunkSize && !request.signal?.aborted) {
+    while (!exhausted && chunk.length < chunkSize && !stopped()) {
       const next = request.items.next();
       if (next.done) exhausted = true;
       else chunk.push(next.value);
@@ -121,7 +128,7 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
   let settle!: () => void;
   const allDone = new Promise<void>((resolve) => (settle = resolve));
   const checkDone = () => {
-    if (lanes.every((l) => !l.alive || l.outstanding.length === 0) && (exhausted || request.signal?.aborted || lanes.every((l) => !l.alive))) settle();
+    if (lanes.every((l) => !l.alive || l.outstanding.length === 0) && (exhausted || stopped() || lanes.every((l) => !l.alive))) settle();
   };
   const feed = (lane: Lane) => {
     while (lane.alive && lane.outstanding.length < AHEAD) {
@@ -202,6 +209,7 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
     request.signal?.removeEventListener('abort', onAbort);
     await Promise.all(lanes.map((l) => l.worker.terminate()));
   }
+  if (deliveryFailed) throw deliveryFailed.error;
   return { done, cancelled: request.signal?.aborted === true && done < request.total, stateNotSaved };
 }
 
