@@ -13,6 +13,7 @@ import type { DirectoryObject } from '../../../engine/model/directory-object';
 import { Dn } from '../../../engine/model/dn';
 import type { ChildPage, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
 import { findInSnapshot } from './find';
+import { ANR_ATTRIBUTES, readFindQuery } from '../find-query';
 import { entryMatches, scopeFilter } from '../ldap/filters';
 import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
@@ -178,7 +179,7 @@ export class LdifDirectorySource implements DirectorySource {
   async findObjects(text: string, options: { base: Dn; limit: number }): Promise<FoundObject[]> {
     const snap = await this.load();
     this.operations++;
-    return findInSnapshot(records(snap), text, options);
+    return findInSnapshot(records(snap, findCandidates(snap, text)), text, options);
   }
 
   async isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {
@@ -196,9 +197,10 @@ function objectAt(snap: Snapshot, record: number): DirectoryObject {
   return parseLdifSpan(snap.text, { start: snap.spans[k]!, end: snap.spans[k + 1]!, line: snap.spans[k + 2]! })!.object;
 }
 
-/** The snapshot's objects in file order, each parsed when it is reached (its DN when asked). */
-function* records(snap: Snapshot): Generator<{ object: DirectoryObject; readonly dn: Dn }> {
+/** The snapshot's objects in file order, each parsed when it is reached (its DN when asked); `candidate` skips records unparsed. */
+function* records(snap: Snapshot, candidate: (record: number) => boolean = () => true): Generator<{ object: DirectoryObject; readonly dn: Dn }> {
   for (const record of snap.byDn.values()) {
+    if (!candidate(record)) continue;
     const object = objectAt(snap, record);
     let dn: Dn | undefined;
     yield {
@@ -208,6 +210,38 @@ function* records(snap: Snapshot): Generator<{ object: DirectoryObject; readonly
       },
     };
   }
+}
+
+/** Attributes whose text Find Object compares (find.ts), lower-case. */
+const FIND_TEXT_ATTRIBUTES = new Set(['userprincipalname', 'mail', 'samaccountname', ...ANR_ATTRIBUTES.map((a) => a.toLowerCase())]);
+
+/**
+ * Records that can match a Find Object text without parsing them all: every value compared
+ * holds each word of the text (prefix, equality, "given sn"), so a record whose text does not
+ * hold every word (ignoring case) cannot match, unless a compared value is hidden from a plain
+ * look: base64 ("name::") or folded over lines. A DN is looked up; GUIDs and SIDs (bytes) are
+ * compared on every record.
+ */
+function findCandidates(snap: Snapshot, text: string): (record: number) => boolean {
+  const query = readFindQuery(text);
+  if (!query) return () => false;
+  if (query.kind === 'dn') {
+    const wanted = snap.byDn.get(query.dn.key);
+    return (record) => record === wanted;
+  }
+  if (query.kind !== 'text') return () => true;
+  const words = query.text.toLowerCase().split(/\s+/).filter(Boolean);
+  return (record) => {
+    const k = record * 3;
+    const span = snap.text.slice(snap.spans[k]!, snap.spans[k + 1]!);
+    if (span.includes('\n ')) return true;
+    for (let at = span.indexOf('::'); at >= 0; at = span.indexOf('::', at + 2)) {
+      const name = span.slice(span.lastIndexOf('\n', at) + 1, at).replace(/;.*$/, '').toLowerCase();
+      if (FIND_TEXT_ATTRIBUTES.has(name)) return true;
+    }
+    const lower = span.toLowerCase();
+    return words.every((w) => lower.includes(w));
+  };
 }
 
 /** Is the record with this Dn key in the scope (the base itself included in a subtree)? */
