@@ -2,16 +2,25 @@
 // are served from memory (each once, exactly as the search returned it: the same attributes a
 // base read returns); the partitions are read once; a filtering group's members are read once.
 // Anything else goes to the connector's own source, so an object the search did not return is
-// read exactly as a single run reads it.
+// read exactly as a single run reads it. Over an LDIF snapshot the search's objects are not
+// kept: the snapshot parses a record when it is read, as fast as a copy is made, so the batch
+// holds one object at a time instead of its whole scope.
 import { getValues } from '../model/attributes';
 import type { DirectoryObject } from '../model/directory-object';
 import { Dn } from '../model/dn';
 import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../ports/directory-source';
 
+const REREAD = 'reread' as const;
+
 export class BatchDirectory implements DirectorySource {
   readonly kind: DirectorySource['kind'];
-  /** Dn key -> the object and whether this batch owns it (served as is) or shares it (served as a copy). */
-  private readonly objects = new Map<string, { object: DirectoryObject; owned: boolean }>();
+  /**
+   * Dn key -> the object and whether this batch owns it (served as is) or shares it (served as a
+   * copy); REREAD: found by the search, read from the snapshot when asked.
+   */
+  private readonly objects = new Map<string, { object: DirectoryObject; owned: boolean } | typeof REREAD>();
+  /** Reads of search objects made again in the source: not counted as directory operations. */
+  private rereads = 0;
   private partitionsRead: Promise<DirectoryPartition[]> | undefined;
   private readonly groupMembers = new Map<string, Promise<Set<string> | undefined>>();
   private served = 0;
@@ -26,7 +35,7 @@ export class BatchDirectory implements DirectorySource {
    * one copy of its scope, not two; an owned one is handed over as is and then forgotten.
    */
   add(object: DirectoryObject, dn: Dn, owned = false): void {
-    this.objects.set(dn.key, { object, owned });
+    this.objects.set(dn.key, this.inner.kind === 'ldif' ? REREAD : { object, owned });
   }
 
   /** Base reads answered from the scope search (for the batch summary). */
@@ -53,6 +62,10 @@ export class BatchDirectory implements DirectorySource {
     // Served once: a DN given twice is read again, as two single runs would.
     this.objects.delete(key);
     this.served++;
+    if (kept === REREAD) {
+      this.rereads++;
+      return this.inner.readObject(dn);
+    }
     return { status: 'found', object: kept.owned ? kept.object : structuredClone(kept.object) };
   }
 
@@ -94,7 +107,7 @@ export class BatchDirectory implements DirectorySource {
   }
 
   operationCount(): number {
-    return this.inner.operationCount();
+    return this.inner.operationCount() - this.rereads;
   }
 
   /** The connector's source belongs to the session, which closes it. */

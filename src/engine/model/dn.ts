@@ -264,6 +264,28 @@ function normalizeRdn(rdn: Rdn): string {
     .join('+');
 }
 
+/**
+ * Ancestor RDNs parsed before, by their text, shared (frozen) between DNs: the 50,000 DNs of one
+ * OU hold its ancestors once, not 50,000 times (a DN of six RDNs: 2.7 KB -> 0.7 KB). An RDN's
+ * parse depends only on its text. Bounded: emptied when full; long RDNs are not kept.
+ */
+const sharedRdns = new Map<string, { rdn: Rdn; key: string }>();
+const SHARED_RDNS_MAX = 4096;
+const SHARED_RDN_LONGEST = 256;
+
+function sharedAncestorRdn(rdn: Rdn): { rdn: Rdn; key: string } | undefined {
+  if (rdn.source.length > SHARED_RDN_LONGEST) return undefined;
+  let shared = sharedRdns.get(rdn.source);
+  if (!shared) {
+    if (sharedRdns.size >= SHARED_RDNS_MAX) sharedRdns.clear();
+    for (const ava of rdn.avas) Object.freeze(ava);
+    Object.freeze(rdn.avas);
+    shared = { rdn: Object.freeze(rdn), key: normalizeRdn(rdn) };
+    sharedRdns.set(rdn.source, shared);
+  }
+  return shared;
+}
+
 /** A parsed distinguished name. Immutable; compare with equals/isWithin, never as text. */
 export class Dn {
   private constructor(
@@ -278,7 +300,14 @@ export class Dn {
   /** Parses a DN. Throws MalformedDistinguishedName (with the position of the problem). "" is the root. */
   static parse(text: string): Dn {
     const rdns = parseRdns(text);
-    return new Dn(rdns, rdns.map(normalizeRdn));
+    const keys = new Array<string>(rdns.length);
+    for (let k = 0; k < rdns.length; k++) {
+      const rdn = rdns[k]!;
+      const shared = k > 0 ? sharedAncestorRdn(rdn) : undefined;
+      if (shared) rdns[k] = shared.rdn;
+      keys[k] = shared ? shared.key : normalizeRdn(rdn);
+    }
+    return new Dn(rdns, keys);
   }
 
   /** Like parse but returns the error instead of throwing (for input validation). */

@@ -19,8 +19,8 @@ export function findInSnapshot(objects: Iterable<{ object: DirectoryObject; dn: 
     if (found.length >= options.limit) break;
     const classes = (getValues(object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
     if (!classes.some((c) => findable.has(c))) continue;
-    if (!dn.isWithin(options.base)) continue;
-    if (matches(object, dn, query)) found.push(toFoundObject(object.dn, object.attributes));
+    // The comparison before the scope: an object's DN is parsed only when it matches.
+    if (matches(object, dn, query) && dn.isWithin(options.base)) found.push(toFoundObject(object.dn, object.attributes));
   }
   return found;
 }

@@ -2,7 +2,9 @@
 // Same answers as the LDAP source for the objects the file holds: base reads, containers-
 // first paged listings with a continuation, direct membership, RootDSE and partitions
 // (from a RootDSE record `dn:` and crossRef records when present, else derived from the DNs).
-// Each record's DN is parsed once, when the snapshot is indexed.
+// The snapshot is checked whole when it is loaded (an error names its line), but what is kept
+// is the text and where each record is in it: a record is parsed again each time it is read,
+// so a 50,000-object snapshot holds its text and an index, not 50,000 parsed objects.
 import { describeReadError, READ_LIMITS, readFileBounded } from '../../io/read-bounded';
 import { directoryErrors } from '../../../engine/errors/catalog/directory';
 import { SyncError } from '../../../engine/errors/sync-error';
@@ -11,22 +13,35 @@ import type { DirectoryObject } from '../../../engine/model/directory-object';
 import { Dn } from '../../../engine/model/dn';
 import type { ChildPage, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
 import { findInSnapshot } from './find';
+import { ANR_ATTRIBUTES, readFindQuery } from '../find-query';
 import { entryMatches, scopeFilter } from '../ldap/filters';
 import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
-import { LdifSyntaxError, parseLdif, type LdifRecord } from './ldif';
+import { ldifSpans, LdifSyntaxError, parseLdifSpan } from './ldif';
 
-/** A record of the snapshot with its DN parsed. */
-interface Indexed {
-  object: DirectoryObject;
-  dn: Dn;
-}
+/** Record flags, one byte per record. */
+const CONTAINER = 1;
+const CROSS_REF = 2;
 
+/**
+ * The index of a snapshot: records are numbered in file order and known by where they are in
+ * the text; nothing parsed is kept but the RootDSE and a few DNs.
+ */
 interface Snapshot {
-  /** Dn key -> record, in file order. */
-  byDn: Map<string, Indexed>;
-  /** Dn key of the parent -> children in file order, containers first. */
-  children: Map<string, Indexed[]>;
+  text: string;
+  /** Record number -> start, end and first line of its span in the text (3 numbers a record). */
+  spans: Uint32Array;
+  flags: Uint8Array;
+  /** Dn key -> record number, in file order (a DN given twice: the last record, at the first one's place). */
+  byDn: Map<string, number>;
+  /** Dn key of the parent -> children record numbers in file order, containers first. */
+  children: Map<string, number[]>;
+  /** Record number -> the number of its parent's DN in `containers` (the parent need not be in the file). */
+  parentOf: Int32Array;
+  /** The DNs records have as parent or ancestor: Dn key -> number; number -> its own parent's number (-1: none). */
+  containers: { ids: Map<string, number>; parents: number[] };
+  /** Records whose DN is made of DC= RDNs only, with their DN (deriveDomain). */
+  dcOnly: Map<number, Dn>;
   rootDse: DirectoryObject | undefined;
   /** The most RDNs any object of the snapshot has: no deeper ancestor can exist. */
   maxDepth: number;
@@ -50,7 +65,7 @@ export class LdifDirectorySource implements DirectorySource {
         throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: 0, problem: describeReadError(err) }, { cause: err });
       }
       try {
-        return index(parseLdif(text));
+        return index(text);
       } catch (err) {
         if (err instanceof LdifSyntaxError) throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: err.line, problem: err.problem }, { cause: err });
         if (err instanceof SyncError) throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: '?', problem: err.reason }, { cause: err });
@@ -86,13 +101,13 @@ export class LdifDirectorySource implements DirectorySource {
     const snap = await this.load();
     this.operations++;
     const out: DirectoryPartition[] = [];
-    for (const { object } of snap.byDn.values()) {
-      const classes = (getValues(object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
-      if (!classes.includes('crossref')) continue;
-      if ((Number(getFirst(object.attributes, 'systemFlags') ?? 0) & 2) === 0) continue;
-      const dn = getFirst(object.attributes, 'nCName');
-      const dnsRoot = getFirst(object.attributes, 'dnsRoot');
-      const netbios = getFirst(object.attributes, 'nETBIOSName');
+    for (const record of snap.byDn.values()) {
+      if ((snap.flags[record]! & CROSS_REF) === 0) continue;
+      const { attributes } = objectAt(snap, record);
+      if ((Number(getFirst(attributes, 'systemFlags') ?? 0) & 2) === 0) continue;
+      const dn = getFirst(attributes, 'nCName');
+      const dnsRoot = getFirst(attributes, 'dnsRoot');
+      const netbios = getFirst(attributes, 'nETBIOSName');
       if (typeof dn === 'string' && typeof dnsRoot === 'string') out.push({ dn: Dn.parse(dn), dnsRoot, ...(typeof netbios === 'string' ? { netbiosName: netbios } : {}) });
     }
     if (out.length > 0) return out;
@@ -107,12 +122,13 @@ export class LdifDirectorySource implements DirectorySource {
     const snap = await this.load();
     this.operations++;
     const found = snap.byDn.get(dn.key);
-    if (found) return { status: 'found', object: structuredClone(found.object) };
+    // Parsed from the text for this read: the caller owns the object.
+    if (found !== undefined) return { status: 'found', object: objectAt(snap, found) };
     // The closest existing ancestor, as LDAP's matchedDN: only ancestors no deeper than the
     // snapshot's deepest object (a 5,000-RDN DN must not cost 5,000 lookups).
     for (let depth = Math.min(dn.depth - 1, snap.maxDepth); depth >= 1; depth--) {
       const ancestor = snap.byDn.get(dn.ancestorAtDepth(depth).key);
-      if (ancestor) return { status: 'notFound', matchedDn: ancestor.object.dn };
+      if (ancestor !== undefined) return { status: 'notFound', matchedDn: objectAt(snap, ancestor).dn };
     }
     return { status: 'notFound' };
   }
@@ -130,7 +146,10 @@ export class LdifDirectorySource implements DirectorySource {
     }
     const pageSize = Math.max(1, options.pageSize);
     const slice = all.slice(offset, offset + pageSize);
-    const children = slice.map(({ object }) => toDirectoryChild(object.dn, object.attributes));
+    const children = slice.map((record) => {
+      const object = objectAt(snap, record);
+      return toDirectoryChild(object.dn, object.attributes);
+    });
     const next = offset + slice.length;
     return next < all.length ? { children, continuation: encodeContinuation({ key: 'ldif', phase: 0, returned: next, dn: dn.toString() }) } : { children };
   }
@@ -141,11 +160,13 @@ export class LdifDirectorySource implements DirectorySource {
     const snap = await this.load();
     this.operations++;
     if (!snap.byDn.has(search.base.key)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base.toString(), matchedDn: '(none)', didYouMean: '' });
-    for (const { object, dn } of snap.byDn.values()) {
-      const inScope = search.scope === 'one' ? dn.parent()?.equals(search.base) === true : dn.isWithin(search.base);
-      if (!inScope) continue;
+    // Which records are in scope is known from the index; only those are parsed.
+    const inScope = scopeTest(snap, search.base, search.scope);
+    for (const [key, record] of snap.byDn) {
+      if (!inScope(key, record)) continue;
+      const object = objectAt(snap, record);
       if (!entryMatches(filter, asFilterInput(object))) continue;
-      yield structuredClone(object);
+      yield object;
     }
   }
 
@@ -154,20 +175,93 @@ export class LdifDirectorySource implements DirectorySource {
     return (snap.children.get(dn.key) ?? []).length;
   }
 
-  /** Find Object, over the snapshot in memory (find.ts). */
+  /** Find Object, over the snapshot's records, each parsed as it is compared (find.ts). */
   async findObjects(text: string, options: { base: Dn; limit: number }): Promise<FoundObject[]> {
     const snap = await this.load();
     this.operations++;
-    return findInSnapshot(snap.byDn.values(), text, options);
+    return findInSnapshot(records(snap, findCandidates(snap, text)), text, options);
   }
 
   async isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {
     const snap = await this.load();
     this.operations++;
     const group = snap.byDn.get(groupDn.key);
-    if (!group) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn.toString(), matchedDn: '(none)', didYouMean: '' });
-    return (getValues(group.object.attributes, 'member') ?? []).some((v) => typeof v === 'string' && memberDn.isNamedBy(v));
+    if (group === undefined) throw new SyncError(directoryErrors.NoSuchObject, { dn: groupDn.toString(), matchedDn: '(none)', didYouMean: '' });
+    return (getValues(objectAt(snap, group).attributes, 'member') ?? []).some((v) => typeof v === 'string' && memberDn.isNamedBy(v));
   }
+}
+
+/** A record parsed from its span (it parsed when the snapshot was loaded, so it parses again). */
+function objectAt(snap: Snapshot, record: number): DirectoryObject {
+  const k = record * 3;
+  return parseLdifSpan(snap.text, { start: snap.spans[k]!, end: snap.spans[k + 1]!, line: snap.spans[k + 2]! })!.object;
+}
+
+/** The snapshot's objects in file order, each parsed when it is reached (its DN when asked); `candidate` skips records unparsed. */
+function* records(snap: Snapshot, candidate: (record: number) => boolean = () => true): Generator<{ object: DirectoryObject; readonly dn: Dn }> {
+  for (const record of snap.byDn.values()) {
+    if (!candidate(record)) continue;
+    const object = objectAt(snap, record);
+    let dn: Dn | undefined;
+    yield {
+      object,
+      get dn() {
+        return (dn ??= Dn.parse(object.dn));
+      },
+    };
+  }
+}
+
+/** Attributes whose text Find Object compares (find.ts), lower-case. */
+const FIND_TEXT_ATTRIBUTES = new Set(['userprincipalname', 'mail', 'samaccountname', ...ANR_ATTRIBUTES.map((a) => a.toLowerCase())]);
+
+/**
+ * Records that can match a Find Object text without parsing them all: every value compared
+ * holds each word of the text (prefix, equality, "given sn"), so a record whose text does not
+ * hold every word (ignoring case) cannot match, unless a compared value is hidden from a plain
+ * look: base64 ("name::") or folded over lines. A DN is looked up; GUIDs and SIDs (bytes) are
+ * compared on every record.
+ */
+function findCandidates(snap: Snapshot, text: string): (record: number) => boolean {
+  const query = readFindQuery(text);
+  if (!query) return () => false;
+  if (query.kind === 'dn') {
+    const wanted = snap.byDn.get(query.dn.key);
+    return (record) => record === wanted;
+  }
+  if (query.kind !== 'text') return () => true;
+  const words = query.text.toLowerCase().split(/\s+/).filter(Boolean);
+  return (record) => {
+    const k = record * 3;
+    const span = snap.text.slice(snap.spans[k]!, snap.spans[k + 1]!);
+    if (span.includes('\n ')) return true;
+    for (let at = span.indexOf('::'); at >= 0; at = span.indexOf('::', at + 2)) {
+      const name = span.slice(span.lastIndexOf('\n', at) + 1, at).replace(/;.*$/, '').toLowerCase();
+      if (FIND_TEXT_ATTRIBUTES.has(name)) return true;
+    }
+    const lower = span.toLowerCase();
+    return words.every((w) => lower.includes(w));
+  };
+}
+
+/** Is the record with this Dn key in the scope (the base itself included in a subtree)? */
+function scopeTest(snap: Snapshot, base: Dn, scope: ScopeSearch['scope']): (key: string, record: number) => boolean {
+  const baseId = snap.containers.ids.get(base.key);
+  if (scope === 'one') return (_key, record) => baseId !== undefined && snap.parentOf[record] === baseId;
+  // Per container: 1 below the base (or the base), 2 not, 0 not known yet.
+  const below = new Uint8Array(snap.containers.parents.length);
+  const isBelow = (id: number): boolean => {
+    const path: number[] = [];
+    let at = id;
+    while (at >= 0 && below[at] === 0 && at !== baseId) {
+      path.push(at);
+      at = snap.containers.parents[at]!;
+    }
+    const answer = at === baseId || (at >= 0 && below[at] === 1) ? 1 : 2;
+    for (const p of path) below[p] = answer;
+    return answer === 1;
+  };
+  return (key, record) => key === base.key || (baseId !== undefined && isBelow(snap.parentOf[record]!));
 }
 
 /** Attribute values as ldapts filters compare them (text; bytes as latin1, as on the wire). */
@@ -186,45 +280,80 @@ export function decodeLdifFile(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
-function index(objects: LdifRecord[]): Snapshot {
-  const byDn = new Map<string, Indexed>();
-  const children = new Map<string, Indexed[]>();
+/** Parses every record once (any error names its line) and keeps where each one is. */
+function index(text: string): Snapshot {
+  const spans: number[] = [];
+  const flags: number[] = [];
+  const parentOf: number[] = [];
+  const byDn = new Map<string, number>();
+  const children = new Map<string, number[]>();
+  const containers = { ids: new Map<string, number>(), parents: [] as number[] };
+  const dcOnly = new Map<number, Dn>();
   let rootDse: DirectoryObject | undefined;
   let maxDepth = 0;
-  for (const object of objects) {
+  /** The container number of a DN, its ancestors numbered too (walking up only to one already known). */
+  const containerId = (dn: Dn): number => {
+    const unknown: Dn[] = [];
+    let id = -1;
+    for (let at: Dn | undefined = dn; at !== undefined; at = at.parent()) {
+      const known = containers.ids.get(at.key);
+      if (known !== undefined) {
+        id = known;
+        break;
+      }
+      unknown.push(at);
+    }
+    for (let k = unknown.length - 1; k >= 0; k--) {
+      const next = containers.parents.length;
+      containers.ids.set(unknown[k]!.key, next);
+      containers.parents.push(id);
+      id = next;
+    }
+    return id;
+  };
+  for (const span of ldifSpans(text)) {
+    const parsedRecord = parseLdifSpan(text, span);
+    if (!parsedRecord) continue;
+    const { object, line } = parsedRecord;
     if (object.dn.trim() === '') {
       rootDse = object;
       continue;
     }
     const parsed = Dn.tryParse(object.dn);
-    if (!parsed.ok) throw new LdifSyntaxError(object.line, `the distinguished name is malformed: ${parsed.error.reason.replace(/^The distinguished name is malformed /, '').replace(/\.$/, '')}`);
-    const record = { object, dn: parsed.dn };
-    maxDepth = Math.max(maxDepth, record.dn.depth);
-    byDn.set(record.dn.key, record);
-    const parent = record.dn.parent();
+    if (!parsed.ok) throw new LdifSyntaxError(line, `the distinguished name is malformed: ${parsed.error.reason.replace(/^The distinguished name is malformed /, '').replace(/\.$/, '')}`);
+    const dn = parsed.dn;
+    const record = flags.length;
+    spans.push(span.start, span.end, span.line);
+    const classes = (getValues(object.attributes, 'objectClass') ?? []).map(String);
+    flags.push((isContainerClass(classes) ? CONTAINER : 0) | (classes.some((c) => c.toLowerCase() === 'crossref') ? CROSS_REF : 0));
+    if (dn.rdns.every((rdn) => rdn.avas.length === 1 && rdn.avas[0]!.type.toLowerCase() === 'dc')) dcOnly.set(record, dn);
+    maxDepth = Math.max(maxDepth, dn.depth);
+    byDn.set(dn.key, record);
+    const parent = dn.parent();
+    parentOf.push(parent === undefined ? -1 : containerId(parent));
     if (parent === undefined) continue;
-    const list = children.get(parent.key) ?? [];
-    list.push(record);
-    children.set(parent.key, list);
+    const list = children.get(parent.key);
+    if (list) list.push(record);
+    else children.set(parent.key, [record]);
   }
   for (const [key, list] of children) {
-    const isContainer = (r: Indexed) => isContainerClass((getValues(r.object.attributes, 'objectClass') ?? []).map(String));
+    const isContainer = (r: number) => (flags[r]! & CONTAINER) !== 0;
     children.set(key, [...list.filter(isContainer), ...list.filter((r) => !isContainer(r))]);
   }
-  return { byDn, children, rootDse, maxDepth };
+  return { text, spans: Uint32Array.from(spans), flags: Uint8Array.from(flags), byDn, children, parentOf: Int32Array.from(parentOf), containers, dcOnly, rootDse, maxDepth };
 }
 
 /** The domain object (a DN made of DC= RDNs only), else the DC= suffix of the first object. */
 function deriveDomain(snap: Snapshot): Dn | undefined {
-  let best: Indexed | undefined;
+  let best: Dn | undefined;
   for (const record of snap.byDn.values()) {
-    const dcOnly = record.dn.rdns.every((rdn) => rdn.avas.length === 1 && rdn.avas[0]!.type.toLowerCase() === 'dc');
-    if (dcOnly && (!best || record.dn.depth < best.dn.depth)) best = record;
+    const dn = snap.dcOnly.get(record);
+    if (dn && (!best || dn.depth < best.depth)) best = dn;
   }
-  if (best) return best.dn;
-  const first = snap.byDn.values().next().value as Indexed | undefined;
-  if (!first) return undefined;
-  let suffix: Dn | undefined = first.dn;
+  if (best) return best;
+  const first = snap.byDn.values().next().value as number | undefined;
+  if (first === undefined) return undefined;
+  let suffix: Dn | undefined = Dn.parse(objectAt(snap, first).dn);
   while (suffix && suffix.rdns[0]?.avas[0]?.type.toLowerCase() !== 'dc') suffix = suffix.parent();
   return suffix;
 }

@@ -19,54 +19,80 @@ export class LdifSyntaxError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-interface PhysicalLine {
-  text: string;
-  /** 1-based line number in the file where this logical line starts. */
-  line: number;
-}
-
-/** Unfolds continuation lines (a line starting with one space continues the previous one). */
-function logicalLines(text: string): PhysicalLine[] {
-  const out: PhysicalLine[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  lines.forEach((raw, index) => {
-    if (raw.startsWith(' ') && out.length > 0 && out[out.length - 1]!.text !== '') {
-      const last = out[out.length - 1]!;
-      if (!last.text.startsWith('#')) last.text += raw.slice(1);
-      return;
-    }
-    out.push({ text: raw, line: index + 1 });
-  });
-  return out;
-}
-
 function decodeBase64(value: string, line: number): Uint8Array {
   const clean = value.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) throw new LdifSyntaxError(line, 'the base64 value is malformed');
   return new Uint8Array(Buffer.from(clean, 'base64'));
 }
 
-/** Parses an LDIF text into objects. Throws LdifSyntaxError with the line number. */
 /** A record of the file, with the line its "dn:" is on (to name it when the DN is refused later). */
 export interface LdifRecord extends DirectoryObject {
   readonly line: number;
 }
 
+/**
+ * Where a record is in an LDIF text: a run of non-empty lines from `start` to `end` (offsets in
+ * the text; records are separated by empty lines) whose first line is line number `line`.
+ * A span holds one record, or only comments and a "version:" line.
+ */
+export interface LdifSpan {
+  start: number;
+  end: number;
+  line: number;
+}
+
+/**
+ * The spans of an LDIF text, found with indexOf alone (no parsing, nothing kept): a snapshot
+ * can be indexed by where its records are and each record parsed when it is needed.
+ */
+export function* ldifSpans(text: string): Generator<LdifSpan> {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  let start = -1;
+  let startLine = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', pos);
+    let end = nl < 0 ? text.length : nl;
+    // "\r\n" ends a line as "\n" does; a "\r" of the last, unterminated line stays in it.
+    if (nl >= 0 && end > pos && text.charCodeAt(end - 1) === 13) end--;
+    if (end === pos) {
+      if (start >= 0) yield { start, end: pos, line: startLine };
+      start = -1;
+    } else if (start < 0) {
+      start = pos;
+      startLine = line;
+    }
+    if (nl < 0) break;
+    pos = nl + 1;
+    line++;
+  }
+  if (start >= 0) yield { start, end: text.length, line: startLine };
+}
+
+/** Parses an LDIF text into objects. Throws LdifSyntaxError with the line number. */
 export function parseLdif(text: string): LdifRecord[] {
   const objects: LdifRecord[] = [];
-  let current: { dn: string; attributes: Attributes; line: number } | undefined;
-  const finish = (): void => {
+  for (const span of ldifSpans(text)) {
+    const record = parseLdifSpan(text, span);
     // The line is not enumerable: it never travels on with the object (state, JSON, comparisons).
-    if (current) objects.push(Object.defineProperty({ dn: current.dn, attributes: mergeRanged(current.attributes) }, 'line', { value: current.line, enumerable: false }) as LdifRecord);
-    current = undefined;
-  };
+    if (record) objects.push(Object.defineProperty(record.object, 'line', { value: record.line, enumerable: false }) as LdifRecord);
+  }
+  return objects;
+}
 
-  for (const { text: l, line } of logicalLines(text)) {
-    if (l === '') {
-      finish();
-      continue;
-    }
-    if (l.startsWith('#')) continue;
+/**
+ * The record of one span (undefined when the span holds only comments and "version:"), with
+ * the line its "dn:" is on. Throws LdifSyntaxError with the line number. Each call builds a
+ * new object: the caller owns it.
+ */
+export function parseLdifSpan(text: string, span: LdifSpan): { object: DirectoryObject; line: number } | undefined {
+  let current: { dn: string; attributes: Attributes; line: number } | undefined;
+  /** Lower-case name -> the spelling first seen in this record. */
+  const keys = new Map<string, string>();
+  let ranged = false;
+
+  const take = (l: string, line: number): void => {
+    if (l.startsWith('#')) return;
     // ':<' before '::?': otherwise "name:< file:///x" reads as the text "< file:///x".
     const m = /^([A-Za-z0-9][A-Za-z0-9.-]*(?:;[A-Za-z0-9=*.-]+)*)(:<|::?)(.*)$/.exec(l);
     if (!m) throw new LdifSyntaxError(line, `expected "attribute: value", found "${l.slice(0, 40)}"`);
@@ -77,7 +103,7 @@ export function parseLdif(text: string): LdifRecord[] {
     const bytes = separator === '::' ? decodeBase64(valueText, line) : undefined;
 
     if (!current) {
-      if (name.toLowerCase() === 'version') continue;
+      if (name.toLowerCase() === 'version') return;
       if (name.toLowerCase() !== 'dn') throw new LdifSyntaxError(line, `a record must start with "dn:", found "${name}:"`);
       let dn: string;
       try {
@@ -86,12 +112,12 @@ export function parseLdif(text: string): LdifRecord[] {
         throw new LdifSyntaxError(line, 'the base64 dn is not UTF-8');
       }
       current = { dn, attributes: {}, line };
-      continue;
+      return;
     }
     const lower = name.toLowerCase();
     if (lower === 'changetype') {
       if (valueText.trim().toLowerCase() !== 'add') throw new LdifSyntaxError(line, `only "changetype: add" records can be read, found "${valueText.trim()}"`);
-      continue;
+      return;
     }
     if (lower === 'dn') throw new LdifSyntaxError(line, 'a second "dn:" without an empty line before it');
     let value: AttributeValue;
@@ -103,11 +129,40 @@ export function parseLdif(text: string): LdifRecord[] {
         value = bytes; // not text: keep the bytes
       }
     } else value = valueText;
-    const key = Object.keys(current.attributes).find((k) => k.toLowerCase() === lower) ?? name;
-    (current.attributes[key] ??= []).push(value);
+    const key = keys.get(lower);
+    // A one-value array literal, not [] + push: push gives an empty array room for 16 values.
+    if (key === undefined) {
+      keys.set(lower, name);
+      current.attributes[name] = [value];
+      if (lower.includes(';range=')) ranged = true;
+    } else current.attributes[key]!.push(value);
+  };
+
+  // Logical lines: a line starting with one space continues the previous one (dropped when
+  // that one is a comment).
+  let logical: string | undefined;
+  let logicalLine = 0;
+  let line = span.line;
+  for (let pos = span.start; pos < span.end; line++) {
+    const nl = text.indexOf('\n', pos);
+    const terminated = nl >= 0 && nl < span.end;
+    let end = terminated ? nl : span.end;
+    if (terminated && end > pos && text.charCodeAt(end - 1) === 13) end--;
+    if (text.charCodeAt(pos) === 32 && logical !== undefined) {
+      if (!logical.startsWith('#')) logical += text.slice(pos + 1, end);
+    } else {
+      if (logical !== undefined) take(logical, logicalLine);
+      logical = text.slice(pos, end);
+      logicalLine = line;
+    }
+    pos = terminated ? nl + 1 : span.end;
   }
-  finish();
-  return objects;
+  if (logical !== undefined) take(logical, logicalLine);
+  if (!current) return undefined;
+  const attributes = ranged ? mergeRanged(current.attributes) : current.attributes;
+  // Arrays that grew past one value by push have room for 16 more: keep only what they hold.
+  for (const name of Object.keys(attributes)) if (attributes[name]!.length > 1) attributes[name] = attributes[name]!.slice();
+  return { object: { dn: current.dn, attributes }, line: current.line };
 }
 
 /** `member;range=0-1499` + `member;range=1500-*` -> `member`. */
@@ -116,7 +171,8 @@ function mergeRanged(attributes: Attributes): Attributes {
   for (const [key, values] of Object.entries(attributes)) {
     const name = parseRangedName(key)?.name ?? key;
     const existing = Object.keys(out).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
-    (out[existing] ??= []).push(...values);
+    const held = out[existing];
+    out[existing] = held ? [...held, ...values] : values;
   }
   return out;
 }

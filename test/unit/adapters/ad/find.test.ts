@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findFilter } from '../../../../src/adapters/ad/ldap/find';
 import { findInSnapshot } from '../../../../src/adapters/ad/ldif/find';
+import { LdifDirectorySource } from '../../../../src/adapters/ad/ldif/ldif-source';
+import { toLdif } from '../../../../src/adapters/ad/ldif/ldif';
 import { readFindQuery } from '../../../../src/engine/model/find-query';
 import { guidStringToBytes, sidStringToBytes } from '../../../../src/engine/model/ad-codecs';
 import type { DirectoryObject } from '../../../../src/engine/model/directory-object';
@@ -80,5 +82,23 @@ describe('Find Object', () => {
     assert.equal(found!.objectGuid, guid);
     assert.deepEqual(findInSnapshot(snapshot, 'a', { base: Dn.parse(`OU=Elsewhere,${base}`), limit: 10 }), []);
     assert.equal(findInSnapshot(snapshot, 'contoso.com', { base: Dn.parse(base), limit: 1 }).length <= 1, true);
+  });
+
+  it('answers the same over an LDIF snapshot, where records are parsed only when their text can match (base64 and folded values included)', async () => {
+    // Carla's names are base64 (non-ASCII) and her display name is folded over lines: a plain
+    // look at the text does not show them, so her record is always parsed.
+    const carla = user('Carla', { displayName: [`Carla Ñúñez ${'x'.repeat(80)}`], givenName: ['Carla'], sn: ['Ñúñez'], sAMAccountName: ['cnunez'] });
+    const text = toLdif([{ dn: base, attributes: { objectClass: ['top', 'domainDNS'] } }, ou, alice, bob, carla]);
+    assert.match(text, /^sn:: /m);
+    assert.match(text, /^displayName:: .*\n /m, 'the display name is folded');
+    const source = new LdifDirectorySource({ text, name: 'find.ldif' });
+    const names = async (query: string, under = base) => (await source.findObjects(query, { base: Dn.parse(under), limit: 10 })).map((f) => f.name);
+    const eager = [...snapshot, { object: carla, dn: Dn.parse(carla.dn) }];
+    for (const query of ['ali', 'WU', 'alice w', 'wu ali', 'alice.wu@contoso.com', 'bstone', guid, sid, `cn=bob stone,ou=sales,${base.toLowerCase()}`, 'alp', 'zz', 'ñúñ', 'carla ñ', 'ÑÚÑEZ CARLA', 'cnunez', 'carla ñúñez xxx']) {
+      assert.deepEqual(await names(query), findInSnapshot(eager, query, { base: Dn.parse(base), limit: 10 }).map((f) => f.name), query);
+    }
+    assert.deepEqual(await names('ñúñ'), ['Carla']);
+    assert.deepEqual(await names('carla ñúñez xxx'), ['Carla'], 'a prefix of the folded display name');
+    assert.deepEqual(await names('a', `OU=Elsewhere,${base}`), []);
   });
 });

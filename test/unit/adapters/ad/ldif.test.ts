@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { LdifDirectorySource, parseLdif, toLdif } from '../../../../src/adapters/ad';
+import { ldifSpans, parseLdifSpan } from '../../../../src/adapters/ad/ldif/ldif';
+import type { DirectoryObject } from '../../../../src/engine/model/directory-object';
 import { SyncError } from '../../../../src/engine/errors/sync-error';
 import { guidBytesToString } from '../../../../src/engine/model/ad-codecs';
 import { getValues } from '../../../../src/engine/model/attributes';
@@ -180,5 +182,91 @@ describe('the committed snapshot test/fixtures/contoso-snapshot.ldif', () => {
       assert.equal((await source.readObject(Dn.parse(`${dn},OU=Contoso,DC=corp,DC=contoso,DC=com`))).status, 'found', dn);
     }
     assert.ok(readFileSync(file, 'utf8').includes('objectSid:: '));
+  });
+});
+
+describe('records parsed on demand (the snapshot keeps its text and where each record is)', () => {
+  const file = path.join(__dirname, '..', '..', '..', 'fixtures', 'contoso-snapshot.ldif');
+  const plain = (o: DirectoryObject) => ({ dn: o.dn, attributes: o.attributes });
+  const all = async (source: LdifDirectorySource, base: string, scope: 'one' | 'subtree') => {
+    const out: DirectoryObject[] = [];
+    for await (const o of source.searchObjects({ base: Dn.parse(base), scope, objectClasses: ['user', 'group', 'contact', 'inetOrgPerson'] })) out.push(o);
+    return out;
+  };
+
+  it('splits a text into the spans of its records (CRLF, a byte-order mark, no newline at the end), each parsing as the whole text does', () => {
+    const text = '\uFEFFversion: 1\r\n\r\ndn: CN=a,DC=x\r\ncn: a\r\n  b\r\n\r\n\r\n# only a comment\r\n\r\ndn: CN=c,DC=x\r\nsn: c';
+    const spans = [...ldifSpans(text)];
+    assert.deepEqual(spans.map((s) => s.line), [1, 3, 8, 10]);
+    const parsed = spans.map((s) => parseLdifSpan(text, s)).filter((r) => r !== undefined);
+    assert.deepEqual(parsed.map((r) => r.line), [3, 10]);
+    assert.deepEqual(parsed.map((r) => r.object), parseLdif(text).map(plain));
+    assert.deepEqual(getValues(parsed[0]!.object.attributes, 'cn'), ['a b']);
+    assert.deepEqual(getValues(parsed[1]!.object.attributes, 'sn'), ['c']);
+  });
+
+  it('reads every record of the committed snapshot as the eager parse gives it, each read a new object', async () => {
+    const text = readFileSync(file, 'utf8');
+    const source = new LdifDirectorySource({ file });
+    const records = parseLdif(text).filter((r) => r.dn.trim() !== '');
+    assert.ok(records.length > 40);
+    for (const record of records) {
+      const read = await source.readObject(Dn.parse(record.dn));
+      assert.equal(read.status, 'found', record.dn);
+      assert.deepEqual(read.status === 'found' && read.object, plain(record), record.dn);
+      assert.equal(read.status === 'found' && Object.getOwnPropertyNames(read.object).includes('line'), false, 'the line does not travel with the object');
+    }
+    const carol = Dn.parse('CN=Carol Diaz,OU=Engineering,OU=Contoso,DC=corp,DC=contoso,DC=com');
+    const first = await source.readObject(carol);
+    if (first.status === 'found') first.object.attributes.displayName = ['changed by the caller'];
+    const second = await source.readObject(carol);
+    assert.notDeepEqual(second.status === 'found' && getValues(second.object.attributes, 'displayName'), ['changed by the caller']);
+  });
+
+  it('searches a scope in file order, the base included in a subtree, as the records of the file say', async () => {
+    const text = readFileSync(file, 'utf8');
+    const source = new LdifDirectorySource({ file });
+    const base = Dn.parse('OU=Contoso,DC=corp,DC=contoso,DC=com');
+    const wanted = (scope: 'one' | 'subtree') =>
+      parseLdif(text)
+        .filter((r) => r.dn.trim() !== '')
+        .filter((r) => (scope === 'one' ? Dn.parse(r.dn).parent()?.equals(base) === true : Dn.parse(r.dn).isWithin(base)))
+        .filter((r) => (getValues(r.attributes, 'objectClass') ?? []).some((c) => ['user', 'group', 'contact', 'inetorgperson'].includes(String(c).toLowerCase())))
+        .map(plain);
+    const subtree = await all(source, base.toString(), 'subtree');
+    assert.ok(subtree.length > 20);
+    assert.deepEqual(subtree, wanted('subtree'));
+    assert.deepEqual(await all(source, base.toString(), 'one'), wanted('one'));
+  });
+
+  it("finds objects below a parent that is not in the file, and reads a DN given twice as its last record at the first one's place", async () => {
+    const text = [
+      'dn: DC=x', 'objectClass: domainDNS', '',
+      'dn: CN=dup,DC=x', 'objectClass: user', 'cn: first', '',
+      'dn: CN=orphan,OU=Missing,DC=x', 'objectClass: user', '',
+      'dn: CN=other,DC=x', 'objectClass: user', '',
+      'dn: cn=DUP,dc=X', 'objectClass: user', 'cn: second', '',
+    ].join('\n');
+    const source = new LdifDirectorySource({ text, name: 'edge.ldif' });
+    assert.deepEqual((await all(source, 'DC=x', 'subtree')).map((o) => [o.dn, getValues(o.attributes, 'cn')]), [
+      ['cn=DUP,dc=X', ['second']],
+      ['CN=orphan,OU=Missing,DC=x', undefined],
+      ['CN=other,DC=x', undefined],
+    ]);
+    assert.deepEqual((await all(source, 'DC=x', 'one')).map((o) => o.dn), ['cn=DUP,dc=X', 'CN=other,DC=x']);
+    await assert.rejects(all(source, 'OU=Missing,DC=x', 'subtree'), /NoSuchObject/);
+  });
+
+  it('names the line of a problem in a record far into a large snapshot', async () => {
+    const records: string[] = ['version: 1', ''];
+    for (let i = 0; i < 3000; i++) records.push(`dn: CN=u${i},DC=x`, 'objectClass: user', `description: user ${i}`, ' folded', '');
+    // Record 2500 (0-based) starts at line 3 + 2500 * 5; its third line is broken.
+    records[2 + 2500 * 5 + 2] = 'no colon on this line';
+    const source = new LdifDirectorySource({ text: records.join('\n'), name: 'large.ldif' });
+    await assert.rejects(source.rootDse(), (err: unknown) => err instanceof SyncError && err.code === 'LdifUnreadable' && /large\.ldif could not be read at line 12505: expected "attribute: value"/.test(err.reason));
+    const badDn = [...records];
+    badDn[2 + 2500 * 5 + 2] = 'description: fine';
+    badDn[2 + 2999 * 5] = 'dn: CN=a,,DC=x';
+    await assert.rejects(new LdifDirectorySource({ text: badDn.join('\n'), name: 'large.ldif' }).rootDse(), (err: unknown) => err instanceof SyncError && /at line 14998: the distinguished name is malformed/.test(err.reason));
   });
 });

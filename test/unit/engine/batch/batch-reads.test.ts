@@ -29,10 +29,13 @@ test('address holders come back in the order of the tenant listing, whatever ord
   assert.equal(again.holders[0]!.properties.mail, 'zed@contoso.com');
 });
 
-function source(reads: string[]): DirectorySource {
+function source(reads: string[], kind: 'ldap' | 'ldif' = 'ldap'): DirectorySource {
   return {
-    kind: 'ldap',
-    readObject: async (dn: Dn) => { reads.push(dn.toString()); return ({ status: 'notFound' }); },
+    kind,
+    readObject: async (dn: Dn) => {
+      reads.push(dn.toString());
+      return kind === 'ldif' ? { status: 'found', object: { dn: dn.toString(), attributes: { cn: ['from the snapshot'] } } } : { status: 'notFound' };
+    },
     operationCount: () => reads.length,
   } as unknown as DirectorySource;
 }
@@ -54,4 +57,21 @@ test('scope objects are served once: a shared one as a copy, an owned one as is;
   assert.deepEqual(reads, []);
   await directory.readObject(Dn.parse('CN=b,DC=x'));
   assert.deepEqual(reads, ['CN=b,DC=x']);
+});
+
+test('over an LDIF snapshot the scope objects are not kept: each is read from the snapshot when synced, still counted as served by the search, not as a directory operation', async () => {
+  const reads: string[] = [];
+  const directory = new BatchDirectory(source(reads, 'ldif'));
+  const searched: DirectoryObject = { dn: 'CN=a,DC=x', attributes: { cn: ['from the search'] } };
+  directory.add(searched, Dn.parse(searched.dn), true);
+  const before = directory.operationCount();
+  const a = await directory.readObject(Dn.parse('CN=a,DC=x'));
+  assert.deepEqual(a, { status: 'found', object: { dn: 'CN=a,DC=x', attributes: { cn: ['from the snapshot'] } } });
+  assert.deepEqual(reads, ['CN=a,DC=x']);
+  assert.equal(directory.servedFromSearch(), 1);
+  assert.equal(directory.operationCount() - before, 0);
+  // Served once: a second read of the same DN is a directory operation, as in a single run.
+  await directory.readObject(Dn.parse('CN=a,DC=x'));
+  assert.equal(directory.servedFromSearch(), 1);
+  assert.equal(directory.operationCount() - before, 1);
 });

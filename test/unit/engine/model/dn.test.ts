@@ -191,6 +191,22 @@ describe('containment, parent, depth', () => {
   it('the RDN value, unescaped', () => {
     assert.equal(Dn.parse('CN=Smith\\, John,OU=EMEA').rdnValue, 'Smith, John');
   });
+
+  it('DNs that share ancestors (parsed once, kept for the next DNs) stay exactly what their own text says, and cannot be changed through another DN', () => {
+    const first = Dn.parse('CN=a,OU=Sales, DC=corp');
+    const second = Dn.parse('cn=b,ou=SALES,dc=corp');
+    assert.deepEqual(values(second), [[['cn', 'b']], [['ou', 'SALES']], [['dc', 'corp']]], 'the spelling of its own text');
+    assert.equal(second.toString(), 'cn=b,ou=SALES,dc=corp');
+    assert.ok(second.parent()!.equals(first.parent()!));
+    assert.throws(() => {
+      (first.rdns[1]!.avas[0] as { value: string }).value = 'Changed';
+    }, TypeError);
+    assert.equal(Dn.parse('CN=c,OU=Sales,DC=corp').parent()?.toString(), 'OU=Sales,DC=corp');
+    // More distinct ancestors than are kept: still right after the kept ones are let go.
+    for (let k = 0; k < 5000; k++) assert.equal(Dn.parse(`CN=u,OU=Unit ${k},OU=Sales,DC=corp`).parent()!.rdnValue, `Unit ${k}`);
+    assert.deepEqual(values(Dn.parse('CN=x,CN=a+SN=b,DC=corp').parent()!), [[['CN', 'a'], ['SN', 'b']], [['DC', 'corp']]], 'a multi-valued ancestor');
+    assert.equal(Dn.parse('CN=x,OU=Sales\\ ,DC=corp').parent()!.rdnValue, 'Sales ', 'an escaped trailing space is another RDN than none');
+  });
 });
 
 describe('toString round-trips; one escape (RFC 4514 section 2.4)', () => {
