@@ -25,8 +25,16 @@ export class BatchDirectory implements DirectorySource {
   private readonly groupMembers = new Map<string, Promise<Set<string> | undefined>>();
   private served = 0;
 
-  constructor(private readonly inner: DirectorySource) {
+  /** Search objects re-read from the source instead of kept (an LDIF snapshot, unless told otherwise). */
+  private readonly rereadSearchObjects: boolean;
+
+  /**
+   * `keepSearchObjects`: keep the objects given to add() whatever the source (a batch worker
+   * thread holds the objects it was sent; its source is the pass's, across threads).
+   */
+  constructor(private readonly inner: DirectorySource, options: { keepSearchObjects?: boolean } = {}) {
     this.kind = inner.kind;
+    this.rereadSearchObjects = inner.kind === 'ldif' && options.keepSearchObjects !== true;
   }
 
   /**
@@ -35,7 +43,7 @@ export class BatchDirectory implements DirectorySource {
    * one copy of its scope, not two; an owned one is handed over as is and then forgotten.
    */
   add(object: DirectoryObject, dn: Dn, owned = false): void {
-    this.objects.set(dn.key, this.inner.kind === 'ldif' ? REREAD : { object, owned });
+    this.objects.set(dn.key, this.rereadSearchObjects ? REREAD : { object, owned });
   }
 
   /** Base reads answered from the scope search (for the batch summary). */

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   if (JSON.stringify(loaded.config) !== init.configText) {
     throw new SyncError(configErrors.ConfigurationInvalid, { file: loaded.configPath, count: 1, summary: 'the file changed while the batch ran; run the batch again' });
   }
-  const connectors = new Map(init.connectors.map((c) => [c.name, new BatchDirectory(directoryProxy(c.name, c.kind))]));
+  const connectors = new Map(init.connectors.map((c) => [c.name, new BatchDirectory(directoryProxy(c.name, c.kind), { keepSearchObjects: true })]));
   const tenant = new BatchTenant(tenantProxy(), init.index);
   const stateStore = new FileStateStore(init.stateDir);
   const deps: SyncDependencies = {
