@@ -18,7 +18,11 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
-/** N users under OU=Scale (an LDIF fragment), and for every second one the tenant's twin. */
+/**
+ * N users under OU=Scale (an LDIF fragment); for every second one the tenant's twin, and as many
+ * cloud-only users again, so the tenant holds N users as issue 14's figure says (half the scope
+ * matches one of them, half is new).
+ */
 function generate(count: number): { ldif: string; tenantUsers: Record<string, unknown>[] } {
   const parts: string[] = [`dn: OU=Scale,${contoso}\nchangetype: add\nobjectClass: top\nobjectClass: organizationalUnit\nou: Scale\nobjectGUID:: ${randomBytes(16).toString('base64')}\n`];
   const tenantUsers: Record<string, unknown>[] = [];
@@ -38,6 +42,10 @@ function generate(count: number): { ldif: string; tenantUsers: Record<string, un
         mail: `scale${n}@contoso.com`, onPremisesImmutableId: guid.toString('base64'), department: 'Scale',
       });
     }
+  }
+  for (let i = 1; tenantUsers.length < count; i++) {
+    const n = String(i).padStart(6, '0');
+    tenantUsers.push({ displayName: `Cloud User ${n}`, userPrincipalName: `cloud${n}@contoso.com`, mailNickname: `cloud${n}`, accountEnabled: true, mail: `cloud${n}@contoso.com`, department: 'Cloud' });
   }
   return { ldif: parts.join('\n'), tenantUsers };
 }

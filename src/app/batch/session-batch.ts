@@ -246,7 +246,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     tenantReadInMilliseconds = read.milliseconds;
     notes.push(...read.notes);
   }
-  const tenant = new BatchTenant(inner, index);
+  let tenant = new BatchTenant(inner, index);
   if (index) notes.push(`Tenant read once: ${index.users.length} users, ${index.groups.length} groups${index.contacts ? `, ${index.contacts.length} contacts` : ' (contacts not readable)'}; objects matched in memory.`);
   else if (!options.stagingMode) notes.push('Export: every object is looked up in Microsoft Entra ID just before it is written.');
 
@@ -302,6 +302,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const scope = candidate ? scopeByKey(prepared) : new Map<string, { connector: string; object: DirectoryObject }>();
   const parallel = candidate && prepared.dns.every((dn) => scope.has(dn.key));
   let result: { done: number; cancelled: boolean; durationInMilliseconds: number; concurrency?: BatchPassResult['concurrency'] };
+  let lookupsInWorkers = 0;
   if (parallel) {
     scopeToWorkers = true;
     if (options.releaseScope) prepared.prefetched.clear();
@@ -314,12 +315,18 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
         yield { index: i + 1, dn: dn.toString(), connector: kept.connector, object: kept.object };
       }
     })();
+    // The lookups run in the workers, each with its copy of the tenant read: this thread's tenant
+    // answers only their other calls, and its copy of the read goes once they have theirs.
+    await tenant.close();
+    tenant = new BatchTenant(inner);
+    const workerIndex = index!;
+    index = undefined;
     const passed = await runParallelPass({
       workers,
       total: prepared.dns.length,
       items,
       init: {
-        configPath: ctx.configPath, configText: JSON.stringify(ctx.config), stateDir: ctx.stateDir, toolVersion: ctx.toolVersion, index: index!,
+        configPath: ctx.configPath, configText: JSON.stringify(ctx.config), stateDir: ctx.stateDir, toolVersion: ctx.toolVersion, index: workerIndex,
         connectors: [...new Set([...scope.values()].map((v) => v.connector))].map((name) => ({ name, kind: ctx.config.activeDirectory.find((c) => c.name === name)?.ldifFile ? 'ldif' as const : 'ldap' as const })),
         ...(ctx.initiator ? { initiator: ctx.initiator } : {}),
         ...(options.objectReportDir ? { objectReportDir: options.objectReportDir } : {}),
@@ -344,6 +351,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       ),
     });
     for (const err of passed.stateNotSaved) notes.push(`${err.code}: ${err.reason} ${err.recommendedAction}`);
+    lookupsInWorkers = passed.answeredLocally;
     result = { done: passed.done, cancelled: passed.cancelled, durationInMilliseconds: performance.now() - started };
   } else {
     scope.clear();
@@ -353,7 +361,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     result = await runBatch(deps, {
       targets: prepared.dns,
       stagingMode: options.stagingMode,
-      concurrency: options.concurrency ?? (!options.stagingMode ? MAX_EXPORT_CONCURRENCY : index && prefetchedCount > 0 ? STAGING_CONCURRENCY_FROM_MEMORY : DEFAULT_STAGING_CONCURRENCY),
+      concurrency: options.concurrency ?? (!options.stagingMode ? MAX_EXPORT_CONCURRENCY : tenant.indexed && prefetchedCount > 0 ? STAGING_CONCURRENCY_FROM_MEMORY : DEFAULT_STAGING_CONCURRENCY),
       ...(options.stagingMode ? {} : { adaptive: { start: EXPORT_CONCURRENCY_FLOOR, floor: EXPORT_CONCURRENCY_FLOOR, throttled: metThrottling } }),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onStart ? { onStart: options.onStart } : {}),
@@ -391,7 +399,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     graphRequests: httpRequests() - requestsBefore,
     ldapOperations,
     readsFromSearch,
-    lookupsFromTenantRead: tenant.answeredLocally(),
+    lookupsFromTenantRead: tenant.answeredLocally() + lookupsInWorkers,
     tenantRead,
     tenantReadInMilliseconds,
     ...(result.concurrency ? { concurrency: result.concurrency } : {}),

@@ -97,6 +97,7 @@ describe('batch results equal single runs (uses-samba)', () => {
       },
     });
     assert.equal(pass.workers, 2, 'the pass ran on two worker threads');
+    assert.ok(pass.lookupsFromTenantRead >= prepared.dns.length / 2, `the workers' lookups answered from the tenant read are counted (${pass.lookupsFromTenantRead})`);
     assert.equal(pass.done, prepared.dns.length);
     assert.deepEqual(order, prepared.dns.map((_, i) => i + 1), 'results come in input order');
     assert.equal(pass.rows.length, prepared.dns.length);

@@ -45,6 +45,8 @@ export interface ParallelPassResult {
   cancelled: boolean;
   /** StateNotSaved from the workers' state stores. */
   stateNotSaved: SyncError[];
+  /** Lookups the workers answered from their copy of the tenant read. */
+  answeredLocally: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
   let done = 0;
   let exhausted = false;
   const stateNotSaved: SyncError[] = [];
+  let answeredLocally = 0;
   let delivering: Promise<void> = Promise.resolve();
   // A result the caller could not take (stdout closed, a report folder gone): nothing more is
   // handed out, the workers skip the rest, and the pass ends with that error, as on one thread.
@@ -188,6 +191,7 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
           break;
         case 'ended':
           if (message.stateNotSaved) stateNotSaved.push(reviveError(message.stateNotSaved) as SyncError);
+          answeredLocally += message.answeredLocally;
           lane.alive = false;
           endedResolve();
           break;
@@ -200,6 +204,8 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
     worker.on('exit', (code) => void die(new Error(`the batch worker thread stopped (exit code ${code})`)));
   }
 
+  // Each worker has its copy of the tenant read now: this thread keeps none.
+  (request as { init?: WorkerInit }).init = undefined;
   try {
     await allDone;
     await deliver();
@@ -210,7 +216,7 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
     await Promise.all(lanes.map((l) => l.worker.terminate()));
   }
   if (deliveryFailed) throw deliveryFailed.error;
-  return { done, cancelled: request.signal?.aborted === true && done < request.total, stateNotSaved };
+  return { done, cancelled: request.signal?.aborted === true && done < request.total, stateNotSaved, answeredLocally };
 }
 
 export type { SerializedError };

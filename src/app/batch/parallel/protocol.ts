@@ -62,5 +62,5 @@ export type FromWorker =
   | { type: 'ready' }
   | PortCall
   | { type: 'results'; results: WorkResult[]; skipped: number[] }
-  | { type: 'ended'; stateNotSaved?: SerializedError }
+  | { type: 'ended'; stateNotSaved?: SerializedError; answeredLocally: number }
   | { type: 'fatal'; error: SerializedError };

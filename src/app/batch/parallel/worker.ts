@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   } catch (err) {
     stateNotSaved = serializeError(err);
   }
-  send({ type: 'ended', ...(stateNotSaved ? { stateNotSaved } : {}) });
+  send({ type: 'ended', answeredLocally: tenant.answeredLocally(), ...(stateNotSaved ? { stateNotSaved } : {}) });
 }
 
 main().catch((err: unknown) => send({ type: 'fatal', error: serializeError(err) }));
