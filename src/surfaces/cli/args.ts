@@ -77,8 +77,8 @@ Many objects (one process, one connection, one token, shared tenant reads):
                            groups once (pages of 999) instead of looking up each (default 200).
   --workers N              Threads that share a staging batch read from memory (the scope
                            search and the one tenant read): default one per CPU core but one,
-                           at most 4; on two cores two when object reports are written, else
-                           none. 1 runs every object on the main thread.
+                           at most 4; on two cores two when object reports are written or for
+                           10,000 objects and more, else none. 1: every object on the main thread.
   A batch prints one JSON result (a provisioningObjectSummary) per line on stdout, progress
   and a summary on stderr, and writes one HTML batch report linking each object's report.
   --version                Print the version.
