@@ -1,15 +1,10 @@
 // A SyncError across a thread boundary: its fields travel, and it is raised again as the same
 // SyncError (code, reason, recommended action, category, remedy, plain details) on the other side.
-import { isSyncError, SyncError, type ErrorCategory, type Remedy } from '../../../engine/errors/sync-error';
+import { isSyncError, SyncError, type CatalogEntry } from '../../../engine/errors/sync-error';
 
-export interface SerializedError {
+/** The entry's fields with its texts filled, the plain details, and whether it was a SyncError at all. */
+export interface SerializedError extends CatalogEntry {
   syncError: boolean;
-  code: string;
-  reason: string;
-  recommendedAction: string;
-  documentationUrl?: string;
-  category: ErrorCategory;
-  remedy: Remedy;
   details: Record<string, unknown>;
   /** A plain Error's message (syncError false). */
   message: string;
