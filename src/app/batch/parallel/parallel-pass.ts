@@ -12,7 +12,7 @@ import type { SyncError } from '../../../engine/errors/sync-error';
 import type { ChildPage, DirectoryPartition } from '../../../engine/ports/directory-source';
 import type { EntraTarget } from '../../../engine/ports/entra-target';
 import { Dn } from '../../../engine/model/dn';
-import { reviveError, serializeError, type SerializedError } from './errors';
+import { reviveError, serializeError } from './errors';
 import type { FromWorker, PortCall, ToWorker, WorkerInit, WorkItem, WorkResult } from './protocol';
 
 /**
@@ -218,5 +218,3 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
   if (deliveryFailed) throw deliveryFailed.error;
   return { done, cancelled: request.signal?.aborted === true && done < request.total, stateNotSaved, answeredLocally };
 }
-
-export type { SerializedError };

@@ -30,14 +30,14 @@ const init = workerData as WorkerInit;
 const send = (message: FromWorker) => port.postMessage(message);
 
 let nextCall = 0;
-const calls = new Map<number, { resolve(value: unknown): void; reject(err: Error): void; requests: GraphRequestRecord[] }>();
+const calls = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
 /** Graph requests the pass made for this worker's calls (per object: see requests()). */
 const graphRequests: GraphRequestRecord[] = [];
 
 function call<T>(portName: 'directory' | 'entra', method: string, args: unknown[], connector?: string): Promise<T> {
   const id = ++nextCall;
   return new Promise<T>((resolve, reject) => {
-    calls.set(id, { resolve: resolve as (value: unknown) => void, reject, requests: graphRequests });
+    calls.set(id, { resolve: resolve as (value: unknown) => void, reject });
     send({ type: 'call', id, port: portName, method, args, ...(connector !== undefined ? { connector } : {}) });
   });
 }
@@ -92,7 +92,7 @@ port.on('message', (message: ToWorker) => {
     const pending = calls.get(message.id);
     if (!pending) return;
     calls.delete(message.id);
-    pending.requests.push(...message.requests);
+    graphRequests.push(...message.requests);
     if (message.error) pending.reject(reviveError(message.error));
     else pending.resolve(message.value);
   } else if (message.type === 'run') {
