@@ -275,7 +275,8 @@ export class GraphService {
     return items.filter((o) => matches(tree, o));
   }
 
-  private page(call: GraphCall, path: string, items: Record<string, unknown>[], context: string): GraphResult {
+  /** One page of a list; `shape` projects only that page's objects (a page of 999 from 50,000 costs 999 projections, not 50,000). */
+  private page<T>(call: GraphCall, path: string, items: T[], context: string, shape: (item: T) => Record<string, unknown>): GraphResult {
     const topRaw = call.query.get('$top');
     const top = topRaw === null ? 100 : Number(topRaw);
     if (!Number.isInteger(top) || top < 1 || top > 999) throw errors.badPageSize(topRaw ?? '');
@@ -290,7 +291,7 @@ export class GraphService {
       }
       if (!Number.isInteger(offset) || offset < 0) throw errors.badSkipToken();
     }
-    const slice = items.slice(offset, offset + top);
+    const slice = items.slice(offset, offset + top).map(shape);
     const body: Record<string, unknown> = { '@odata.context': context };
     if (call.query.get('$count') === 'true' && this.advanced(call)) body['@odata.count'] = items.length;
     if (offset + top < items.length) {
@@ -307,9 +308,9 @@ export class GraphService {
     need(call, this.readPermission(kind));
     const entity = entities[kind];
     const select = this.parseSelect(call, entity);
-    const items = this.filtered(call, kind, this.collection(kind)).map((o) => project(entity, o, select));
+    const items = this.filtered(call, kind, this.collection(kind));
     const context = `${this.origin()}/v1.0/$metadata#${entity.set}${select ? `(${select.join(',')})` : ''}`;
-    return this.page(call, `/${entity.set}`, items, context);
+    return this.page(call, `/${entity.set}`, items, context, (o) => project(entity, o, select));
   }
 
   /** GET /users/delta, /groups/delta: see delta.ts. */
@@ -537,7 +538,7 @@ export class GraphService {
       const names = select?.filter((n) => n in entity.declared || n === 'id');
       return [{ '@odata.type': entity.odataType, ...project(entity, found.object, names ?? ['id', 'displayName']) }];
     });
-    return this.page(call, `/groups/${group.id}/members`, items, `${this.origin()}/v1.0/$metadata#directoryObjects`);
+    return this.page(call, `/groups/${group.id}/members`, items, `${this.origin()}/v1.0/$metadata#directoryObjects`, (item) => item);
   }
 
   private addMemberRef(call: GraphCall, key: string): GraphResult {

@@ -146,11 +146,15 @@ export class Store {
       s.contacts = [];
       s.members = {};
     }
+    // Positions by id, per list: a seed of 50,000 users is one pass, not a scan per user.
+    const positions = new Map<DirectoryObject[], Map<string, number>>();
     const upsert = (list: DirectoryObject[], o: SeedObject): DirectoryObject => {
       const obj = { ...o, id: o.id ?? randomUUID() } as DirectoryObject;
-      const at = list.findIndex((x) => x.id === obj.id);
-      if (at >= 0) list[at] = obj;
-      else list.push(obj);
+      let at = positions.get(list);
+      if (!at) positions.set(list, (at = new Map(list.map((x, i) => [x.id, i]))));
+      const i = at.get(obj.id);
+      if (i !== undefined) list[i] = obj;
+      else at.set(obj.id, list.push(obj) - 1);
       return obj;
     };
     for (const u of doc.users ?? []) upsert(s.users, { createdDateTime: new Date().toISOString(), ...u });
