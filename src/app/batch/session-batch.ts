@@ -4,7 +4,7 @@
 // base, the filter, the input file) is refused in prepareBatch, before any write.
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
 import { BatchDirectory } from '../../engine/batch/batch-directory';
-import { BatchTenant, readTenantIndex, type TenantIndex } from '../../engine/batch/batch-tenant';
+import { BatchTenant, packTenantIndex, readTenantIndex, type PackedTenantIndex, type TenantIndex } from '../../engine/batch/batch-tenant';
 import { failedSummary, metThrottling, runBatch } from '../../engine/batch/run-batch';
 import { addToTally, emptyTally, tallyFacts, type BatchTally } from '../../engine/batch/tally';
 import { batchErrors } from '../../engine/errors/catalog/batch';
@@ -68,8 +68,12 @@ export interface PreparedBatch {
   scope: string;
   /** Parsed where they entered: the input file's lines or the scope search's entries. */
   dns: Dn[];
-  /** Objects read by the scope search (with their parsed DNs), per connector name. */
-  prefetched: Map<string, Array<{ object: DirectoryObject; dn: Dn }>>;
+  /**
+   * Objects read by the scope search (with their parsed DNs), per connector name. No object: the
+   * source holds it in memory (an LDIF snapshot keeps its text) and it is parsed again when
+   * synced, so a 50,000-object scope is not held twice.
+   */
+  prefetched: Map<string, Array<{ object?: DirectoryObject; dn: Dn }>>;
   /**
    * The tenant read, started while the scope was still being read once it held enough objects
    * for one (the first staging pass takes it); with the Graph request count when it started.
@@ -205,7 +209,8 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget, optio
   const connector = connectorForBase(ctx.config, target.base);
   const directory = await ctx.openDirectory(connector);
   const scope = `${target.base} (${target.scope === 'one' ? 'one level' : 'subtree'}${target.ldapFilter !== undefined ? `, filter ${target.ldapFilter}` : ''})`;
-  const objects: Array<{ object: DirectoryObject; dn: Dn }> = [];
+  const objects: Array<{ object?: DirectoryObject; dn: Dn }> = [];
+  const keepObjects = directory.kind !== 'ldif';
   if (!directory.searchObjects) throw new SyncError(batchErrors.SearchBaseNotFound, { base: target.base.toString(), connector: connector.name });
   try {
     for await (const object of directory.searchObjects({
@@ -214,7 +219,7 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget, optio
       objectClasses: connector.objectTypes ?? ['user', 'inetOrgPerson', 'group', 'contact'],
       ...(target.ldapFilter !== undefined ? { ldapFilter: target.ldapFilter } : {}),
     })) {
-      objects.push({ object, dn: Dn.parse(object.dn) });
+      objects.push(keepObjects ? { object, dn: Dn.parse(object.dn) } : { dn: Dn.parse(object.dn) });
       if (objects.length === threshold) startTenantRead();
     }
   } catch (err) {
@@ -231,23 +236,20 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const inner = await ctx.openEntra();
   const httpRequests = () => httpRequestCount(inner);
   const threshold = options.bulkReadThreshold ?? DEFAULT_BULK_READ_THRESHOLD;
-  let index: TenantIndex | undefined;
+  let index: PackedTenantIndex | undefined;
   let tenantRead: BatchPassResult['tenantRead'] = 'per-object';
   let tenantReadInMilliseconds = 0;
   let requestsBefore = httpRequests();
   if (options.stagingMode && prepared.dns.length >= threshold && inner.listAll) {
-    // The read the scope search started, taken once; a later pass reads again (from the kept delta links).
-    const started = await prepared.tenantRead;
-    delete prepared.tenantRead;
-    if (started) requestsBefore = Math.min(requestsBefore, started.httpRequestsBefore);
-    const read = started?.outcome ?? await readTenantOnce(ctx, inner);
+    const read = await takeTenantRead(ctx, inner, prepared);
+    if (read.httpRequestsBefore !== undefined) requestsBefore = Math.min(requestsBefore, read.httpRequestsBefore);
     index = read.index;
     tenantRead = read.how;
     tenantReadInMilliseconds = read.milliseconds;
     notes.push(...read.notes);
   }
   let tenant = new BatchTenant(inner, index);
-  if (index) notes.push(`Tenant read once: ${index.users.length} users, ${index.groups.length} groups${index.contacts ? `, ${index.contacts.length} contacts` : ' (contacts not readable)'}; objects matched in memory.`);
+  if (index) notes.push(`Tenant read once: ${index.users.count} users, ${index.groups.count} groups${index.contacts ? `, ${index.contacts.count} contacts` : ' (contacts not readable)'}; objects matched in memory.`);
   else if (!options.stagingMode) notes.push('Export: every object is looked up in Microsoft Entra ID just before it is written.');
 
   const directories = new Map<string, Promise<BatchDirectory>>();
@@ -260,8 +262,8 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       pending = ctx.openDirectory(connector).then((source) => {
         const wrapped = new BatchDirectory(source);
         ldapBefore.set(wrapped, source.operationCount());
-        if (scopeToWorkers) return wrapped;
-        for (const { object, dn } of prepared.prefetched.get(connector.name) ?? []) wrapped.add(object, dn, options.releaseScope === true);
+        // Objects the workers are sent are theirs; those the source holds (no object) are read here for them.
+        for (const { object, dn } of prepared.prefetched.get(connector.name) ?? []) if (!scopeToWorkers || !object) wrapped.add(object, dn, options.releaseScope === true);
         if (options.releaseScope) prepared.prefetched.delete(connector.name);
         return wrapped;
       });
@@ -299,12 +301,15 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   // Every object from the scope search, the tenant read once, nothing kept: the steps are CPU alone.
   const candidate = options.stagingMode && index !== undefined && workers > 1 && !options.keepSummaries && prepared.dns.length > 1;
-  const scope = candidate ? scopeByKey(prepared) : new Map<string, { connector: string; object: DirectoryObject }>();
+  const scope = candidate ? scopeByKey(prepared) : new Map<string, { connector: string; object?: DirectoryObject }>();
   const parallel = candidate && prepared.dns.every((dn) => scope.has(dn.key));
   let result: { done: number; cancelled: boolean; durationInMilliseconds: number; concurrency?: BatchPassResult['concurrency'] };
   let lookupsInWorkers = 0;
   if (parallel) {
     scopeToWorkers = true;
+    const connectorNames = [...new Set([...scope.values()].map((v) => v.connector))];
+    // Open now: objects the source holds are read by this thread's directory as the workers need them.
+    await Promise.all(connectorNames.map((name) => directoryFor(ctx.config.activeDirectory.find((c) => c.name === name)!)));
     if (options.releaseScope) prepared.prefetched.clear();
     const started = performance.now();
     const items = (function* (): Generator<WorkItem> {
@@ -312,11 +317,11 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
         const kept = scope.get(dn.key)!;
         // Handed over (copied by the message): this thread keeps the object only for a later pass.
         if (options.releaseScope) scope.delete(dn.key);
-        yield { index: i + 1, dn: dn.toString(), connector: kept.connector, object: kept.object };
+        yield { index: i + 1, dn: dn.toString(), connector: kept.connector, ...(kept.object ? { object: kept.object } : {}) };
       }
     })();
-    // The lookups run in the workers, each with its copy of the tenant read: this thread's tenant
-    // answers only their other calls, and its copy of the read goes once they have theirs.
+    // The lookups run in the workers, over the packed tenant read they share: this thread's
+    // tenant answers only their other calls.
     await tenant.close();
     tenant = new BatchTenant(inner);
     const workerIndex = index!;
@@ -327,7 +332,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       items,
       init: {
         configPath: ctx.configPath, configText: JSON.stringify(ctx.config), stateDir: ctx.stateDir, toolVersion: ctx.toolVersion, index: workerIndex,
-        connectors: [...new Set([...scope.values()].map((v) => v.connector))].map((name) => ({ name, kind: ctx.config.activeDirectory.find((c) => c.name === name)?.ldifFile ? 'ldif' as const : 'ldap' as const })),
+        connectors: connectorNames.map((name) => ({ name, kind: ctx.config.activeDirectory.find((c) => c.name === name)?.ldifFile ? 'ldif' as const : 'ldap' as const })),
         ...(ctx.initiator ? { initiator: ctx.initiator } : {}),
         ...(options.objectReportDir ? { objectReportDir: options.objectReportDir } : {}),
         ...(options.redactAttributes?.length ? { redactAttributes: options.redactAttributes } : {}),
@@ -409,6 +414,18 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   };
 }
 
+/**
+ * The read the scope search started, taken once (a later pass reads again, from the kept delta
+ * links), packed for the pass: a function of its own, so the objects as read are not held by
+ * runBatchPass's suspended frame once packed.
+ */
+async function takeTenantRead(ctx: BatchContext, inner: EntraTarget, prepared: PreparedBatch): Promise<Omit<TenantReadOutcome, 'index'> & { index?: PackedTenantIndex; httpRequestsBefore?: number }> {
+  const started = await prepared.tenantRead;
+  delete prepared.tenantRead;
+  const { index, ...read } = started?.outcome ?? await readTenantOnce(ctx, inner);
+  return { ...read, ...(index ? { index: packTenantIndex(index) } : {}), ...(started ? { httpRequestsBefore: started.httpRequestsBefore } : {}) };
+}
+
 // The two walks over the scope's objects are functions of their own, not loops in the async
 // runBatchPass: its suspended frame would keep the last array walked (a connector's whole scope)
 // alive for the whole pass, and releaseScope would free nothing (found in a heap snapshot).
@@ -418,8 +435,8 @@ function countPrefetched(prepared: PreparedBatch): number {
   return n;
 }
 
-function scopeByKey(prepared: PreparedBatch): Map<string, { connector: string; object: DirectoryObject }> {
-  const scope = new Map<string, { connector: string; object: DirectoryObject }>();
+function scopeByKey(prepared: PreparedBatch): Map<string, { connector: string; object?: DirectoryObject }> {
+  const scope = new Map<string, { connector: string; object?: DirectoryObject }>();
   for (const [connector, objects] of prepared.prefetched) for (const { object, dn } of objects) scope.set(dn.key, { connector, object });
   return scope;
 }

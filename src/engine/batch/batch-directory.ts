@@ -40,10 +40,11 @@ export class BatchDirectory implements DirectorySource {
   /**
    * Keeps an object found by the scope search, to be served to the sync that reads it. A shared
    * object (the prepared batch keeps it for another pass) is copied when served, so a batch holds
-   * one copy of its scope, not two; an owned one is handed over as is and then forgotten.
+   * one copy of its scope, not two; an owned one is handed over as is and then forgotten. No
+   * object: the search did not keep it (its source holds it), it is read again when asked.
    */
-  add(object: DirectoryObject, dn: Dn, owned = false): void {
-    this.objects.set(dn.key, this.rereadSearchObjects ? REREAD : { object, owned });
+  add(object: DirectoryObject | undefined, dn: Dn, owned = false): void {
+    this.objects.set(dn.key, this.rereadSearchObjects || !object ? REREAD : { object, owned });
   }
 
   /** Base reads answered from the scope search (for the batch summary). */

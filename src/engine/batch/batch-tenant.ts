@@ -1,7 +1,8 @@
 // The tenant for one batch run. The tenant reads of step 2 (token, verified domains, the
 // directory synchronization features) happen once for the whole batch. Above a threshold the
 // tenant's users, groups and contacts are read once (pages of 999, the properties the lookups
-// select) and the lookups of step 8 are answered from memory with Graph's own comparison rules
+// select), packed (packed-objects.ts: one copy in shared memory for the pass and its worker
+// threads) and the lookups of step 8 are answered from it with Graph's own comparison rules
 // (onPremisesImmutableId exactly; UPN, mail, proxy addresses and SIDs ignoring case), in the
 // order Graph answers them. After the first write the in-memory copy is stale, so every
 // lookup goes to Graph again: matching stays correct before it is fast.
@@ -10,6 +11,7 @@ import { entraErrors } from '../errors/catalog/entra';
 import type { AttributeValue, Attributes } from '../model/attributes';
 import { groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type TenantInfo, type ValueHolders } from '../ports/entra-target';
 import type { GraphRequestRecord } from '../summary/types';
+import { packObjects, PackedLookup, type PackedObjects } from './packed-objects';
 
 /** Graph's orClauseLimit in findValueHolders: addresses are looked up 15 at a time. */
 const ADDRESSES_PER_QUERY = 15;
@@ -92,61 +94,29 @@ export function applyChanges(kept: EntraObject[], changed: EntraObject[], remove
   return [...byId.values()];
 }
 
-const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
+/** The tenant read packed once for a pass and its worker threads (packed-objects.ts). */
+export interface PackedTenantIndex {
+  users: PackedObjects;
+  groups: PackedObjects;
+  /** undefined: the application may not read contacts. */
+  contacts: PackedObjects | undefined;
+}
 
-class Lookup {
-  readonly byId = new Map<string, EntraObject>();
-  readonly byImmutableId = new Map<string, EntraObject>();
-  readonly bySid = new Map<string, EntraObject>();
-  readonly byUniqueName = new Map<string, EntraObject>();
-  readonly byUpn = new Map<string, EntraObject[]>();
-  readonly byAddress = new Map<string, EntraObject[]>();
-  /** Each object's position in Graph's listing, to give holders in that order without scanning the tenant. */
-  private readonly position = new Map<EntraObject, number>();
-
-  constructor(readonly objects: EntraObject[]) {
-    const push = (map: Map<string, EntraObject[]>, key: string | undefined, object: EntraObject) => {
-      if (key === undefined) return;
-      const list = map.get(key);
-      if (!list) map.set(key, [object]);
-      else if (list[list.length - 1] !== object) list.push(object);
-    };
-    for (const [i, object] of objects.entries()) {
-      this.position.set(object, i);
-      const p = object.properties;
-      if (!this.byId.has(object.id)) this.byId.set(object.id, object);
-      if (typeof p.onPremisesImmutableId === 'string' && !this.byImmutableId.has(p.onPremisesImmutableId)) this.byImmutableId.set(p.onPremisesImmutableId, object);
-      const sid = lower(p.onPremisesSecurityIdentifier);
-      if (sid !== undefined && !this.bySid.has(sid)) this.bySid.set(sid, object);
-      if (typeof p.uniqueName === 'string' && !this.byUniqueName.has(p.uniqueName)) this.byUniqueName.set(p.uniqueName, object);
-      push(this.byUpn, lower(p.userPrincipalName), object);
-      push(this.byAddress, lower(p.mail), object);
-      for (const proxy of Array.isArray(p.proxyAddresses) ? p.proxyAddresses : []) {
-        const text = lower(proxy);
-        if (text?.startsWith('smtp:')) push(this.byAddress, text.slice(5), object);
-      }
-    }
-  }
-
-  /** Objects holding any of these (lowercased) addresses, in the order Graph lists them. */
-  holding(addresses: string[]): EntraObject[] {
-    const hit = new Set<EntraObject>();
-    for (const a of addresses) for (const o of this.byAddress.get(a) ?? []) hit.add(o);
-    // Sorted by position, not by filtering the whole tenant: one lookup per object of a batch.
-    return [...hit].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
-  }
+export function packTenantIndex(index: TenantIndex): PackedTenantIndex {
+  return { users: packObjects(index.users), groups: packObjects(index.groups), contacts: index.contacts ? packObjects(index.contacts) : undefined };
 }
 
 export class BatchTenant implements EntraTarget {
   private connected: Promise<TenantInfo> | undefined;
-  private lookups: Record<EntraObjectKind, Lookup | undefined> | undefined;
+  private lookups: Record<EntraObjectKind, PackedLookup | undefined> | undefined;
   private contactsReadable = true;
   private localAnswers = 0;
 
-  constructor(private readonly inner: EntraTarget, index?: TenantIndex) {
+  constructor(private readonly inner: EntraTarget, index?: TenantIndex | PackedTenantIndex) {
     if (index) {
-      this.lookups = { user: new Lookup(index.users), group: new Lookup(index.groups), contact: index.contacts ? new Lookup(index.contacts) : undefined };
-      this.contactsReadable = index.contacts !== undefined;
+      const packed = Array.isArray(index.users) ? packTenantIndex(index as TenantIndex) : index as PackedTenantIndex;
+      this.lookups = { user: new PackedLookup(packed.users), group: new PackedLookup(packed.groups), contact: packed.contacts ? new PackedLookup(packed.contacts) : undefined };
+      this.contactsReadable = packed.contacts !== undefined;
     }
   }
 
@@ -181,23 +151,23 @@ export class BatchTenant implements EntraTarget {
     if (!this.lookups) return this.inner.findByImmutableId(kind, immutableId);
     this.localAnswers++;
     // A group this tool created carries its anchor in its uniqueName (see the adapter).
-    if (kind === 'group') return copy(this.lookups.group?.byUniqueName.get(groupUniqueName(immutableId)));
+    if (kind === 'group') return this.lookups.group?.first('uniqueName', groupUniqueName(immutableId)) ?? null;
     if (kind !== 'user') return null;
-    return copy(this.lookups.user?.byImmutableId.get(immutableId));
+    return this.lookups.user?.first('immutableId', immutableId) ?? null;
   }
 
   async getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null> {
     const lookup = this.lookups?.[kind];
     if (!lookup) return this.inner.getById(kind, id);
     this.localAnswers++;
-    return copy(lookup.byId.get(id));
+    return lookup.first('id', id);
   }
 
   async findBySecurityIdentifier(kind: 'user' | 'group', sid: string): Promise<EntraObject | null> {
     const lookup = this.lookups?.[kind];
     if (!lookup) return this.inner.findBySecurityIdentifier(kind, sid);
     this.localAnswers++;
-    return copy(lookup.bySid.get(sid.toLowerCase()));
+    return lookup.first('sid', sid.toLowerCase());
   }
 
   async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders> {
@@ -206,7 +176,7 @@ export class BatchTenant implements EntraTarget {
     const found = new Map<string, EntraObject>();
     const unchecked = new Set<string>();
     const keep = (objects: EntraObject[]) => { for (const o of objects) if (!found.has(o.id)) found.set(o.id, o); };
-    if (query.userPrincipalName) keep(this.lookups.user?.byUpn.get(query.userPrincipalName.toLowerCase()) ?? []);
+    if (query.userPrincipalName) keep((this.lookups.user?.all('upn', query.userPrincipalName.toLowerCase()) ?? []).map(([, o]) => o));
     const addresses = [...new Set((query.smtpAddresses ?? []).filter(Boolean).map((a) => a.toLowerCase()))];
     for (let i = 0; i < addresses.length; i += ADDRESSES_PER_QUERY) {
       const part = addresses.slice(i, i + ADDRESSES_PER_QUERY);
@@ -216,7 +186,7 @@ export class BatchTenant implements EntraTarget {
         else if (lookup) keep(lookup.holding(part));
       }
     }
-    return { holders: [...found.values()].map((o) => copy(o)!), unchecked: [...unchecked] };
+    return { holders: [...found.values()], unchecked: [...unchecked] };
   }
 
   /** From memory while the tenant read is current; otherwise one round trip through the adapter. */
@@ -260,9 +230,4 @@ export class BatchTenant implements EntraTarget {
   async close(): Promise<void> {
     this.lookups = undefined;
   }
-}
-
-/** Each sync gets its own copy, as each Graph answer is a new object. */
-function copy(object: EntraObject | undefined): EntraObject | null {
-  return object ? { kind: object.kind, id: object.id, properties: structuredClone(object.properties) } : null;
 }

@@ -87,6 +87,23 @@ async function answer(request: ParallelPassRequest, call: PortCall): Promise<unk
   return method.apply(request.tenant, call.args);
 }
 
+/**
+ * Reads the objects a chunk was not given (the source holds them: an LDIF snapshot parses a
+ * record when it is read), so this thread never holds the whole scope parsed. A read that
+ * fails leaves the object out: the worker's sync reads it through the pass and reports why.
+ */
+async function withObjects(request: ParallelPassRequest, chunk: WorkItem[]): Promise<void> {
+  for (const item of chunk) {
+    if (item.object) continue;
+    try {
+      const read = await (await request.directory(item.connector)).readObject(Dn.parse(item.dn));
+      if (read.status === 'found') item.object = read.object;
+    } catch {
+      // the sync meets the same failure and says so in its own result
+    }
+  }
+}
+
 export async function runParallelPass(request: ParallelPassRequest): Promise<ParallelPassResult> {
   const chunkSize = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(request.total / (request.workers * AHEAD * 2))));
   const finished = new Map<number, WorkResult | 'skipped'>();
@@ -126,7 +143,7 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
     return chunk;
   };
 
-  interface Lane { worker: Worker; outstanding: WorkItem[][]; alive: boolean; ended: Promise<void> }
+  interface Lane { worker: Worker; outstanding: WorkItem[][]; alive: boolean; ended: Promise<void>; posting: Promise<void> }
   const lanes: Lane[] = [];
   let settle!: () => void;
   const allDone = new Promise<void>((resolve) => (settle = resolve));
@@ -138,7 +155,11 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
       const chunk = take();
       if (!chunk.length) break;
       lane.outstanding.push(chunk);
-      lane.worker.postMessage({ type: 'run', items: chunk } satisfies ToWorker);
+      // Chunks reach a worker in the order they were taken (its results are matched in that order).
+      lane.posting = lane.posting.then(async () => {
+        await withObjects(request, chunk);
+        if (lane.alive) lane.worker.postMessage({ type: 'run', items: chunk } satisfies ToWorker);
+      });
     }
   };
   const failChunk = async (chunk: WorkItem[], error: Error) => {
@@ -153,7 +174,7 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
   for (let i = 0; i < request.workers; i++) {
     const worker = startWorker(request.init);
     let endedResolve!: () => void;
-    const lane: Lane = { worker, outstanding: [], alive: true, ended: new Promise<void>((resolve) => (endedResolve = resolve)) };
+    const lane: Lane = { worker, outstanding: [], alive: true, ended: new Promise<void>((resolve) => (endedResolve = resolve)), posting: Promise.resolve() };
     lanes.push(lane);
     const die = async (error: Error) => {
       if (!lane.alive) return;
@@ -204,7 +225,7 @@ export async function runParallelPass(request: ParallelPassRequest): Promise<Par
     worker.on('exit', (code) => void die(new Error(`the batch worker thread stopped (exit code ${code})`)));
   }
 
-  // Each worker has its copy of the tenant read now: this thread keeps none.
+  // The workers hold the packed tenant read (shared memory): this thread's reference goes.
   (request as { init?: WorkerInit }).init = undefined;
   try {
     await allDone;

@@ -2,7 +2,7 @@
 // Everything crosses as structured clones: plain data, no classes (a Dn travels as its text,
 // an error as its fields).
 import type { DirectoryObject } from '../../../engine/model/directory-object';
-import type { TenantIndex } from '../../../engine/batch/batch-tenant';
+import type { PackedTenantIndex } from '../../../engine/batch/batch-tenant';
 import type { BatchReportRow } from '../../../report/batch/batch-report';
 import type { TallyFacts } from '../../../engine/batch/tally';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
@@ -15,7 +15,8 @@ export interface WorkerInit {
   stateDir: string;
   toolVersion: string;
   initiator?: { id: string; displayName: string };
-  index: TenantIndex;
+  /** The tenant read, packed in shared memory: every worker reads the pass's one copy. */
+  index: PackedTenantIndex;
   /** The connectors whose objects the pass serves, with their source kind. */
   connectors: Array<{ name: string; kind: 'ldap' | 'ldif' }>;
   objectReportDir?: string;
@@ -27,9 +28,13 @@ export interface WorkItem {
   index: number;
   /** The DN as text (Dn.toString()). */
   dn: string;
-  /** The scope search's object and its connector, served to the sync that reads it. */
+  /**
+   * The scope search's object and its connector, served to the sync that reads it. Objects the
+   * source holds in memory (an LDIF snapshot) are read by the pass as their chunk is handed out;
+   * none: the source no longer has it, and the sync reads (and reports) that itself.
+   */
   connector: string;
-  object: DirectoryObject;
+  object?: DirectoryObject;
 }
 
 export interface WorkResult {

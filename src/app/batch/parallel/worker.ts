@@ -153,7 +153,7 @@ async function main(): Promise<void> {
         continue;
       }
       const dn = Dn.parse(item.dn);
-      connectors.get(item.connector)?.add(item.object, dn, true);
+      if (item.object) connectors.get(item.connector)?.add(item.object, dn, true);
       let summary;
       try {
         summary = await runSync(deps, { distinguishedName: dn, stagingMode: true });
