@@ -308,8 +308,9 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
   if (parallel) {
     scopeToWorkers = true;
     const connectorNames = [...new Set([...scope.values()].map((v) => v.connector))];
-    // Open now: objects the source holds are read by this thread's directory as the workers need them.
-    await Promise.all(connectorNames.map((name) => directoryFor(ctx.config.activeDirectory.find((c) => c.name === name)!)));
+    // Open now: objects the source holds are read by this thread's directory as the workers need
+    // them. One that cannot open now is opened again when asked, and each object says why it failed.
+    await Promise.all(connectorNames.map((name) => directoryFor(ctx.config.activeDirectory.find((c) => c.name === name)!).catch(() => undefined)));
     if (options.releaseScope) prepared.prefetched.clear();
     const started = performance.now();
     const items = (function* (): Generator<WorkItem> {

@@ -48,14 +48,18 @@ function keysOf(object: EntraObject, name: KeyName): string[] {
 
 const KEYS: KeyName[] = ['id', 'immutableId', 'sid', 'uniqueName', 'upn', 'address'];
 
-/** FNV-1a over the UTF-16 code units, never 0 (0 marks an empty slot's hash too). */
+/** FNV-1a over the UTF-16 code units, its bits mixed (murmur3's finalizer) so the low bits that pick a slot spread. */
 function hash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h | 1;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
 }
 
 /** Shared memory where the runtime has it (Node.js), ordinary memory otherwise. */
