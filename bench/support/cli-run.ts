@@ -3,6 +3,7 @@
 // BENCH_CLI picks another bundle (an A/B against a build of another commit); BENCH_CLI_NODE_ARGS
 // passes flags to its node (--cpu-prof ...).
 import { spawn } from 'node:child_process';
+import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -56,4 +57,45 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
 /** The CLI's own phase times from its batch summary ("time: scope read ..."), if printed. */
 export function phaseTimes(run: CliRun): string | undefined {
   return /^ {2}time: .*$/m.exec(run.stderr)?.[0].trim();
+}
+
+/**
+ * The file system's metadata latency where a run writes its state: the median of 500 link()
+ * calls (a batch takes each object's lock with one). This machine's disk varies about tenfold
+ * (0.04 to 0.4 ms), and a batch makes a few such calls per object, so the figure goes beside
+ * the throughput it explains.
+ */
+export function metadataLatency(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const source = path.join(dir, '.bench-link-source');
+  writeFileSync(source, 'x');
+  const times: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const target = path.join(dir, `.bench-link-${i}`);
+    const t0 = performance.now();
+    linkSync(source, target);
+    times.push(performance.now() - t0);
+  }
+  for (let i = 0; i < 500; i++) rmSync(path.join(dir, `.bench-link-${i}`), { force: true });
+  rmSync(source, { force: true });
+  times.sort((a, b) => a - b);
+  return `file-system metadata: link() median ${times[250]!.toFixed(3)} ms, p90 ${times[450]!.toFixed(3)} ms`;
+}
+
+/**
+ * The machine's speed for this process's kind of work right now: the median of 7 timings of a
+ * fixed JSON round trip (a 30 KB document, 100 times). Two-core cloud machines vary by half
+ * within an hour, so a figure is read beside it, and A/B runs interleaved.
+ */
+export function cpuReference(): string {
+  const rows = Array.from({ length: 120 }, (_, i) => ({ name: `attribute${i}`, oldValue: `old value ${i}`, newValue: `new value ${i}`, syncRule: 'In from AD - User Common', mappingType: 'Direct' }));
+  const document = JSON.stringify({ steps: Array.from({ length: 2 }, () => ({ rows })) });
+  const times: number[] = [];
+  for (let run = 0; run < 7; run++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 300; i++) JSON.stringify(JSON.parse(document));
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return `CPU reference (JSON round trip of ${Math.round(document.length / 1024)} KB x 300): median ${times[3]!.toFixed(0)} ms`;
 }
