@@ -84,7 +84,7 @@ export function metadataLatency(dir: string): string {
 
 /**
  * The machine's speed for this process's kind of work right now: the median of 7 timings of a
- * fixed JSON round trip (a 30 KB document, 100 times). Two-core cloud machines vary by half
+ * fixed JSON round trip (a 32 KB document, 300 times). Two-core cloud machines vary by half
  * within an hour, so a figure is read beside it, and A/B runs interleaved.
  */
 export function cpuReference(): string {

@@ -88,14 +88,9 @@ function table(entries: Array<[string, number]>): { slots: Int32Array; hashes: I
 export function packObjects(objects: readonly EntraObject[]): PackedObjects {
   const encoder = new TextEncoder();
   const texts = objects.map((o) => JSON.stringify({ kind: o.kind, id: o.id, properties: o.properties }));
-  let total = 0;
   const offsets = new Int32Array(buffer((objects.length + 1) * 4));
-  for (const [i, t] of texts.entries()) {
-    offsets[i] = total;
-    // An upper bound first (3 bytes per UTF-16 unit), the exact length after encoding.
-    total += t.length * 3;
-  }
-  const scratch = new Uint8Array(total);
+  // Encoded into an upper bound first (3 bytes per UTF-16 unit), then copied at its exact length.
+  const scratch = new Uint8Array(texts.reduce((sum, t) => sum + t.length * 3, 0));
   let at = 0;
   for (const [i, t] of texts.entries()) {
     offsets[i] = at;
