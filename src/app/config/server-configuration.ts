@@ -205,7 +205,7 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     const target = str(m.dest);
     const mergeType = mergeTypes[str(m.valueMergeType).toLowerCase()] ?? 'Update';
     const attrs = typeof m.src === 'object' && m.src !== null ? list(m.src.attr).map(str) : [];
-    const applyOnce = ['true', '1'].includes(str(m.executeOnce ?? m['execute-once']).toLowerCase());
+    const applyOnce = ['true', '1'].includes(str(m['@execute-once'] ?? m.executeOnce).toLowerCase());
     const base = { target, mergeType, ...(applyOnce ? { applyOnce } : {}) };
     if (m.expression !== undefined && str(m.expression) !== '') {
       const at = positionIn(xml, m, 'expression', true);

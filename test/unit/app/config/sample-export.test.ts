@@ -59,6 +59,14 @@ test('every expression in the sample export parses, and matches the XML text', {
   assert.equal(rs.rules.reduce((n, r) => n + r.flows.filter((f) => f.compiled).length, 0), 391);
 });
 
+test('execute-once mappings load as apply-once flows, and only those', { skip }, async () => {
+  // <mapping execute-once="true"> in "In from AD - Computer Join": cloudCreated and
+  // registeredOwnerReference are set when the metaverse object is first joined, never after.
+  const exported = await loadServerConfiguration(sample);
+  const applyOnce = exported.rules.flatMap((r) => r.flows.filter((f) => f.applyOnce).map((f) => `${r.name}: ${f.target}`)).sort();
+  assert.deepEqual(applyOnce, ['In from AD - Computer Join: cloudCreated', 'In from AD - Computer Join: registeredOwnerReference']);
+});
+
 test('a user through the sample rules: provisioned to Entra with the objectGUID anchor', { skip }, async () => {
   const exported = await loadServerConfiguration(sample);
   const rs = createRuleSet('serverConfiguration', exported.rules, { entraConnector: 'contoso.onmicrosoft.com - AAD' });

@@ -1,0 +1,90 @@
+// "Apply once" outbound flows (execute-once="true" mappings in an Entra Connect server
+// configuration) set an attribute only while the cloud object has no value for it. Step 8
+// projects the export identity from the outbound rules as for a new object, and step 9 may
+// reuse that evaluation; it must not once the cloud object holds an apply-once attribute, or
+// step 9 would plan to overwrite the value Entra Connect leaves alone.
+import assert from 'node:assert/strict';
+import { copyFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openSession, type Session } from '../../../src/app/session';
+import { Dn } from '../../../src/engine/model/dn';
+import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
+import { startEmulator } from '../../graph-emulator';
+
+const fixtures = path.resolve(__dirname, '../../fixtures');
+const domain = 'DC=corp,DC=contoso,DC=com';
+const eva = `CN=Eva Green,OU=Sales,OU=Contoso,${domain}`;
+/** Eva's objectGUID in the snapshot, base64: her sourceAnchor. */
+const evaAnchor = 'TXjxy/+4x0Sfu+dY2ZsCyg==';
+
+/** The sample export, with every outbound mapping to these attributes marked execute-once. */
+async function exportWithApplyOnce(dir: string, attributes: string[]): Promise<string> {
+  const folder = path.join(dir, `export-${attributes.join('-') || 'as-is'}`);
+  await cp(path.join(fixtures, 'entra-connect-server-config-contoso'), folder, { recursive: true });
+  const rules = path.join(folder, 'SynchronizationRules');
+  let marked = 0;
+  for (const file of await readdir(rules)) {
+    const xml = await readFile(path.join(rules, file), 'utf8');
+    if (!xml.includes('<direction>Outbound</direction>')) continue;
+    let changed = xml;
+    for (const attribute of attributes) {
+      changed = changed.replace(new RegExp(`<mapping>(\\s*<dest>${attribute}</dest>)`, 'g'), (_all, rest: string) => {
+        marked++;
+        return `<mapping execute-once="true">${rest}`;
+      });
+    }
+    if (changed !== xml) await writeFile(path.join(rules, file), changed);
+  }
+  assert.ok(marked >= attributes.length, `${marked} mappings marked`);
+  return folder;
+}
+
+describe('an apply-once outbound flow against a cloud object that already holds the attribute', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let dir: string;
+  const sessions: Session[] = [];
+  /** A session over the LDIF snapshot with rules from the export; the sample's AD connector is "contoso.com". */
+  const stage = async (applyOnce: string[]): Promise<ProvisioningObjectSummary> => {
+    const serverConfiguration = await exportWithApplyOnce(dir, applyOnce);
+    const configPath = path.join(dir, `config-${applyOnce.join('-') || 'as-is'}.json`);
+    await writeFile(configPath, JSON.stringify({
+      activeDirectory: [{ name: 'contoso.com', ldifFile: 'snapshot.ldif', partitions: [{ dn: domain, selected: true, inclusions: [domain], exclusions: [] }], objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null }],
+      entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_TEST_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
+      sourceAnchor: 'objectGUID', rules: { serverConfiguration }, stateDir: `state-${applyOnce.join('-')}`, reportDir: 'reports',
+    }));
+    const session = await openSession({ configPath, secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
+    sessions.push(session);
+    return (await session.sync(Dn.parse(eva), { stagingMode: true, noHtmlReport: true })).summary;
+  };
+  const planned = (summary: ProvisioningObjectSummary) => new Map(summary.modifiedProperties.map((p) => [p.displayName, p]));
+
+  before(async () => {
+    // The cloud user Entra Connect created for Eva; her department was changed in the cloud since.
+    emulator = await startEmulator({
+      seed: { users: [{ displayName: 'Eva Green', userPrincipalName: 'eva.green@contoso.com', mailNickname: 'eva.green', accountEnabled: true, onPremisesImmutableId: evaAnchor, onPremisesSyncEnabled: true, department: 'Cloud Sales' }] },
+    });
+    dir = await mkdtemp(path.join(tmpdir(), 'sos-apply-once-'));
+    await copyFile(path.join(fixtures, 'contoso-snapshot.ldif'), path.join(dir, 'snapshot.ldif'));
+  });
+  after(async () => {
+    for (const s of sessions) await s.close();
+    await emulator?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the held value is kept; without apply once it is overwritten; an attribute the cloud lacks is still set', async () => {
+    const plain = await stage([]);
+    assert.match(plain.provisioningSteps[7]?.details.Match ?? '', /^Hard match/, JSON.stringify(plain.provisioningSteps[7]?.details));
+    assert.equal(planned(plain).get('department')?.newValue, 'Sales', 'without apply once, AD\'s department replaces the cloud\'s');
+
+    const once = await stage(['department', 'company']);
+    assert.notEqual(once.provisioningStatusInfo.status, 'failure', JSON.stringify(once.provisioningStatusInfo));
+    assert.match(once.provisioningSteps[7]?.details.Match ?? '', /^Hard match/);
+    const changes = planned(once);
+    assert.equal(changes.has('department'), false, `department, held by the cloud object, is not planned: ${JSON.stringify(changes.get('department'))}`);
+    assert.equal(changes.get('company')?.newValue, 'Contoso', `company, which the cloud object lacks, is planned: ${JSON.stringify([...changes.keys()])}`);
+    assert.deepEqual(emulator.writes(), [], 'staging wrote nothing');
+  });
+});
