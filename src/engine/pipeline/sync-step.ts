@@ -137,6 +137,17 @@ export function exportIdentityOf(desired: Record<string, AttributeValue[] | null
   };
 }
 
+/**
+ * Would the outbound rules give step 8's projection (evaluated as for a new object) again, now
+ * that the cloud object is read? The cloud object enters the evaluation in two places only: an
+ * "apply once" flow skips an attribute it already holds, and being connected lets Join rules
+ * apply without a Provision rule. Neither applies here, so the result is the same: reused.
+ */
+function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, existing: Attributes, connected: boolean): boolean {
+  if (connected && !projected.provision) return false;
+  return !projected.rules.some((rule) => rule.flows.some((flow) => flow.applyOnce && (getValues(existing, flow.target)?.length ?? 0) > 0));
+}
+
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const memo = inboundOf(deps, facts);
   const { ctx, cs, previousMv, inbound } = memo;
@@ -174,12 +185,11 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   details.MetaverseObjectType = inbound.metaverseObjectType;
   details.Metaverse = previousMv ? 'Joined to the stored metaverse object' : inbound.linkType === 'provision' ? 'Projected a new metaverse object' : 'Joined';
 
-  // The same inputs as step 8's projection when no cloud object was found: evaluated once.
-  const asNew = !facts.target && Object.keys(facts.entraImported ?? {}).length === 0;
-  const outbound = (asNew ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
+  const existing = facts.entraImported ?? {};
+  const outbound = (memo.outboundAsNew && sameAsProjected(memo.outboundAsNew, existing, !!facts.target) ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
     deps.ruleSet,
     { objectType: inbound.metaverseObjectType, attributes: mvAttributes },
-    { ...ctx, existingTarget: facts.entraImported ?? {}, connectedToTarget: !!facts.target },
+    { ...ctx, existingTarget: existing, connectedToTarget: !!facts.target },
   );
   outOfScopeRules.push(...outbound.outOfScopeRules);
   details.OutboundRulesApplied = outbound.appliedRules.map((r) => r.name).join('; ') || '(none)';
