@@ -1,6 +1,6 @@
 // The expression language: compile once (syntax, unknown functions and arity are checked
 // here, at load time), evaluate many times.
-import { evaluate, type ExpressionContext, type ExpressionOrigin } from './evaluator';
+import { compileNode, run, type ExpressionContext, type ExpressionOrigin } from './evaluator';
 import { parseExpression, referencedAttributes } from './parser';
 import type { Expr } from './ast';
 import type { Value } from './values';
@@ -15,11 +15,12 @@ export interface CompiledExpression {
 
 export function compileExpression(text: string): CompiledExpression {
   const ast = parseExpression(text);
+  const compiled = compileNode(ast);
   return {
     text,
     ast,
     attributes: [...referencedAttributes(ast)],
-    evaluate: (context, origin) => evaluate(ast, context, origin, text),
+    evaluate: (context, origin) => run(compiled, context, origin, text),
   };
 }
 
