@@ -3,6 +3,7 @@
 import type { Entry } from 'ldapts';
 import type { AttributeValue, Attributes } from '../../engine/model/attributes';
 import { isBinaryAttribute } from './binary-attributes';
+import { entriesOf } from '../../engine/model/records';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -16,7 +17,7 @@ function toValue(name: string, raw: unknown): AttributeValue {
 
 export function entryToAttributes(entry: Entry): Attributes {
   const attributes: Attributes = {};
-  for (const [name, raw] of Object.entries(entry)) {
+  for (const [name, raw] of entriesOf(entry)) {
     if (name === 'dn') continue;
     const list = Array.isArray(raw) ? raw : [raw];
     if (list.length === 0) continue;

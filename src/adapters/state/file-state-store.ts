@@ -21,6 +21,7 @@ import type { Attributes, AttributeValue } from '../../engine/model/attributes';
 import type { ObjectState, StateLock, StateStore } from '../../engine/spaces/state-store';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../io/owner-only';
 import { StateWriter, type WriteFailure } from './state-writer';
+import { entriesOf } from '../../engine/model/records';
 
 interface Options {
   /** How long a second sync of the same object waits for the first (default 30 s). */
@@ -111,7 +112,7 @@ type Serialized = string | number | boolean | { $binary: string };
 
 function serializeAttributes(attributes: Attributes): Record<string, Serialized[]> {
   const out: Record<string, Serialized[]> = {};
-  for (const [name, values] of Object.entries(attributes)) {
+  for (const [name, values] of entriesOf(attributes)) {
     out[name] = values.map((v) => (v instanceof Uint8Array ? { $binary: Buffer.from(v).toString('base64') } : v));
   }
   return out;
@@ -119,7 +120,7 @@ function serializeAttributes(attributes: Attributes): Record<string, Serialized[
 
 function deserializeAttributes(raw: Record<string, Serialized[]>): Attributes {
   const out: Attributes = {};
-  for (const [name, values] of Object.entries(raw)) {
+  for (const [name, values] of entriesOf(raw)) {
     out[name] = values.map((v): AttributeValue =>
       typeof v === 'object' && v !== null ? new Uint8Array(Buffer.from(v.$binary, 'base64')) : v,
     );

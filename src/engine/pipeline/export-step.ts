@@ -15,6 +15,7 @@ import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
 import { describeQuarantine } from './matching';
 import { asSyncError, type StepOutcome } from './step-runner';
+import { entriesOf } from '../model/records';
 
 /** Members resolved per sync; larger groups are reported as partially resolved, never silently. */
 const MEMBER_RESOLUTION_LIMIT = 250;
@@ -33,7 +34,7 @@ const informational = (kind: NotAppliedKind | undefined): boolean => kind === 'n
 function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>, empty: string[] = []): AttributeRow[] {
   const imported = facts.entraImported ?? {};
   const rows: AttributeRow[] = [];
-  for (const [name, desired] of Object.entries(facts.desired ?? {})) {
+  for (const [name, desired] of entriesOf(facts.desired ?? {})) {
     const current = getValues(imported, name) ?? [];
     const target = desired ?? [];
     // Compared as text once per value (300 proxyAddresses must not cost 90,000 conversions).
@@ -105,7 +106,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   const details: Record<string, string> = {};
   const graphKind: EntraObjectKind | undefined = kind === 'device' ? undefined : kind;
   // A new object has nothing to clear: only values go into a create.
-  const toWrite = facts.target ? pending : Object.fromEntries(Object.entries(facts.desired ?? {}).filter(([, v]) => v !== null));
+  const toWrite = facts.target ? pending : Object.fromEntries(entriesOf(facts.desired ?? {}).filter(([, v]) => v !== null));
   if (!facts.target && kind === 'user' && !toWrite.alias?.length) {
     // Graph requires mailNickname on create. Documented order: on-premises mailNickname,
     // primary SMTP prefix, mail prefix, UPN prefix.
@@ -204,7 +205,7 @@ async function write(
   // From here on the object exists in the tenant: record it first, so a failure in the
   // membership writes is reported as a partial export and the next run joins this object.
   const written = { ...(facts.entraImported ?? {}) };
-  for (const [name, values] of Object.entries(facts.target ? pending : (facts.desired ?? {}))) {
+  for (const [name, values] of entriesOf(facts.target ? pending : (facts.desired ?? {}))) {
     if (notExportable.has(name.toLowerCase())) continue;
     if (values && values.length) written[name] = values;
     else delete written[name];

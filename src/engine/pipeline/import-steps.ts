@@ -10,13 +10,14 @@ import type { SyncDependencies, SyncFacts } from './context';
 import { decideMatch, describeQuarantine, duplicateValues, type MatchInput } from './matching';
 import type { StepOutcome } from './step-runner';
 import { projectExportIdentity } from './sync-step';
+import { entriesOf } from '../model/records';
 
 /** Operational attributes that change on every read or say nothing about the object. */
 const NOT_IMPORTED = new Set(['dscorepropagationdata', 'usncreated', 'instancetype', 'objectcategory', 'replpropertymetadata']);
 
 export function connectorSpaceAttributes(attributes: Attributes): Attributes {
   const out: Attributes = {};
-  for (const [name, values] of Object.entries(attributes)) if (!NOT_IMPORTED.has(name.toLowerCase())) out[name] = values;
+  for (const [name, values] of entriesOf(attributes)) if (!NOT_IMPORTED.has(name.toLowerCase())) out[name] = values;
   return out;
 }
 

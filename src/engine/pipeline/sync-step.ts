@@ -12,6 +12,7 @@ import type { SyncDependencies, SyncFacts } from './context';
 import { applyMailNicknameRule, applyQuarantine, applySizeLimits, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
 import type { StepOutcome } from './step-runner';
+import { entriesOf } from '../model/records';
 
 /** Engine-internal connector attributes that are never exported as Graph properties. */
 const NOT_EXPORTED = new Set(['dn', 'objectclass']);
@@ -44,7 +45,7 @@ export function evaluationContext(facts: SyncFacts, now: Date): EvaluationContex
 
 function flowedToAttributes(flows: Record<string, FlowedAttribute>): Attributes {
   const out: Attributes = {};
-  for (const [name, flow] of Object.entries(flows)) if (flow.values && flow.values.length) out[name] = flow.values;
+  for (const [name, flow] of entriesOf(flows)) if (flow.values && flow.values.length) out[name] = flow.values;
   return out;
 }
 
@@ -117,7 +118,7 @@ export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts):
   // Read only here (desired takes new arrays where it changes): step 9 may reuse it for a new object.
   if (inboundMemo.get(facts) === memo) memo.outboundAsNew = outbound;
   const desired: Record<string, AttributeValue[] | null> = {};
-  for (const [name, flow] of Object.entries(outbound.attributes)) desired[name] = flow.values && flow.values.length ? flow.values : null;
+  for (const [name, flow] of entriesOf(outbound.attributes)) desired[name] = flow.values && flow.values.length ? flow.values : null;
   applyUpnSuffixRule(facts, desired, {});
   return exportIdentityOf(desired);
 }
@@ -206,7 +207,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   }
 
   const desired: Record<string, AttributeValue[] | null> = {};
-  for (const [name, flow] of Object.entries(outbound.attributes)) {
+  for (const [name, flow] of entriesOf(outbound.attributes)) {
     if (NOT_EXPORTED.has(name.toLowerCase())) continue;
     desired[name] = flow.values && flow.values.length ? flow.values : null;
   }
@@ -218,14 +219,16 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   const upnHeld = holdUpnChange(facts, desired, notes);
   const imported = facts.entraImported ?? {};
   const pending: Record<string, AttributeValue[] | null> = {};
-  for (const [name, values] of Object.entries(desired)) {
+  for (const [name, values] of entriesOf(desired)) {
     const current = getValues(imported, name);
     if (values === null ? current?.length : !sameText(name, values, current)) pending[name] = values;
   }
   facts.desired = desired;
   facts.pendingExport = pending;
   facts.exportNotes = notes;
-  facts.outboundLineage = Object.fromEntries(Object.entries(outbound.attributes).map(([k, v]) => [k, lineageOf(v)]));
+  const lineage: Record<string, Partial<AttributeRow>> = {};
+  for (const [name, flow] of entriesOf(outbound.attributes)) lineage[name] = lineageOf(flow);
+  facts.outboundLineage = lineage;
   details.EntraObjectType = outbound.targetObjectType ?? facts.kind ?? '';
   const writeBack = consistencyGuidWriteBack(deps, facts, cs.attributes);
   if (writeBack) details.SourceAnchorWriteBack = writeBack;

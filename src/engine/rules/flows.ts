@@ -10,7 +10,7 @@ import { getValues } from '../model/attributes';
 import { SyncError, isSyncError } from '../errors/sync-error';
 import { rulesErrors } from '../errors/catalog/rules';
 import { AuthoritativeNull, IgnoreThisFlow, isMarker, type Value } from '../expressions';
-import type { CompiledFlow, MappingType, SyncRule } from './model';
+import type { CompiledFlow, MappingType, MergeType, SyncRule } from './model';
 import type { EvaluationContext } from './context';
 import { indexAttributes, valueText } from './values';
 
@@ -104,6 +104,11 @@ interface PlannedFlow {
   lineage: Lineage;
   /** Index of the flow's target attribute in FlowPlan.targets. */
   target: number;
+  // The flow's fields read per object, copied here: flows of different types have different
+  // shapes, and reading an absent applyOnce from each cost more than running a Direct flow.
+  targetName: string;
+  applyOnce: boolean;
+  mergeType: MergeType;
 }
 
 /** The flows of a list of applied rules in evaluation order, grouped by target attribute (lower case). */
@@ -146,7 +151,10 @@ function planFor(rules: SyncRule[]): FlowPlan {
         plan.targets.push([]);
       }
       plan.targets[target]!.push(plan.flows.length);
-      plan.flows.push({ rule, flow, target, lineage: Object.freeze({ syncRule: rule.name, mappingType: flow.type, dataSource: flow.dataSource, precedence: rule.precedence }) });
+      plan.flows.push({
+        rule, flow, target, targetName: flow.target, applyOnce: flow.applyOnce === true, mergeType: flow.mergeType ?? 'Update',
+        lineage: Object.freeze({ syncRule: rule.name, mappingType: flow.type, dataSource: flow.dataSource, precedence: rule.precedence }),
+      });
     }
   }
   byKey?.set(key, plan);
@@ -164,8 +172,8 @@ export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context:
   const order: number[] = [];
   const seen = new Uint8Array(plan.targets.length);
   for (let i = 0; i < plan.flows.length; i++) {
-    const { rule, flow, target } = plan.flows[i]!;
-    if (flow.applyOnce && context.existingTarget) {
+    const { rule, flow, target, applyOnce } = plan.flows[i]!;
+    if (applyOnce && context.existingTarget) {
       const existing = getValues(context.existingTarget, flow.target);
       if (existing && existing.length) continue;
     }
@@ -190,24 +198,24 @@ export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context:
         continue;
       }
       if (outcome.kind === 'authoritativeNull') {
-        result[c.flow.target] = { values: null, lineage: c.lineage };
+        result[c.targetName] = { values: null, lineage: c.lineage };
         decided = true;
         break;
       }
-      const mergeType = c.flow.mergeType ?? 'Update';
+      const mergeType = c.mergeType;
       const values = [...outcome.values];
       if (mergeType !== 'Update') {
         for (const j of candidates) {
           const other = outcomes[j];
-          if (j === i || !other || other.kind !== 'values' || (plan.flows[j]!.flow.mergeType ?? 'Update') === 'Update') continue;
+          if (j === i || !other || other.kind !== 'values' || plan.flows[j]!.mergeType === 'Update') continue;
           mergeValues(values, other.values, mergeType === 'MergeCaseInsensitive');
         }
       }
-      result[c.flow.target] = { values, lineage: c.lineage };
+      result[c.targetName] = { values, lineage: c.lineage };
       decided = true;
       break;
     }
-    if (!decided && firstNull) result[firstNull.flow.target] = { values: null, lineage: firstNull.lineage };
+    if (!decided && firstNull) result[firstNull.targetName] = { values: null, lineage: firstNull.lineage };
   }
   return result;
 }

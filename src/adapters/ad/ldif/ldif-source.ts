@@ -18,6 +18,7 @@ import { entryMatches, scopeFilter } from '../ldap/filters';
 import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
 import { ldifSpans, LdifSyntaxError, parseLdifSpan } from './ldif';
+import { entriesOf } from '../../../engine/model/records';
 
 /** Record flags, one byte per record. */
 const CONTAINER = 1;
@@ -267,7 +268,7 @@ function scopeTest(snap: Snapshot, base: Dn, scope: ScopeSearch['scope']): (key:
 /** Attribute values as ldapts filters compare them (text; bytes as latin1, as on the wire). */
 function asFilterInput(object: DirectoryObject): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(object.attributes)) {
+  for (const [name, values] of entriesOf(object.attributes)) {
     out[name] = (values ?? []).map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v)));
   }
   return out;

@@ -6,6 +6,7 @@ import type { DirectoryObject } from '../../../engine/model/directory-object';
 import type { RootDse } from '../../../engine/ports/directory-source';
 import { isBinaryAttribute } from '../binary-attributes';
 import { parseRangedName } from '../entry-values';
+import { entriesOf } from '../../../engine/model/records';
 
 export class LdifSyntaxError extends Error {
   constructor(
@@ -168,7 +169,7 @@ export function parseLdifSpan(text: string, span: LdifSpan): { object: Directory
 /** `member;range=0-1499` + `member;range=1500-*` -> `member`. */
 function mergeRanged(attributes: Attributes): Attributes {
   const out: Attributes = {};
-  for (const [key, values] of Object.entries(attributes)) {
+  for (const [key, values] of entriesOf(attributes)) {
     const name = parseRangedName(key)?.name ?? key;
     const existing = Object.keys(out).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
     const held = out[existing];
@@ -208,7 +209,7 @@ function attributeLine(name: string, value: AttributeValue): string {
 export function toLdif(objects: DirectoryObject[], header: string[] = []): string {
   const blocks = objects.map((object) => {
     const lines = [attributeLine('dn', object.dn), 'changetype: add'];
-    for (const [name, values] of Object.entries(object.attributes)) for (const v of values) lines.push(attributeLine(name, v));
+    for (const [name, values] of entriesOf(object.attributes)) for (const v of values) lines.push(attributeLine(name, v));
     return lines.join('\n');
   });
   return [...header.map((h) => `# ${h}`), 'version: 1', '', blocks.join('\n\n'), ''].join('\n');

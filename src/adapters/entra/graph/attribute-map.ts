@@ -3,6 +3,7 @@
 // write. Pure: used by planExport / toConnectorSpace and by tests.
 import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
 import type { EntraObject, EntraObjectKind, ExportPlan } from '../../../engine/ports/entra-target';
+import { entriesOf } from '../../../engine/model/records';
 
 type Shape = 'string' | 'boolean' | 'stringList' | 'firstOfList' | 'anchor' | 'extension';
 
@@ -163,7 +164,7 @@ export function planExport(kind: EntraObjectKind, attributes: Record<string, Att
   const properties: Record<string, unknown> = {};
   const refused: NotExportable[] = [];
   const map = mapFor(kind);
-  for (const [attribute, values] of Object.entries(attributes)) {
+  for (const [attribute, values] of entriesOf(attributes)) {
     if (engineOnlyAttributes.has(attribute)) continue;
     if (kind === 'group' && membershipAttributes.has(attribute)) continue;
     const found = kind === 'contact' ? undefined : findMapping(map, attribute);
@@ -220,7 +221,7 @@ export function toConnectorSpace(object: EntraObject): Attributes {
   const p = object.properties;
   const prefix = object.kind === 'user' ? 'User' : object.kind === 'group' ? 'Group' : 'Contact';
   put('cloudAnchor', `${prefix}_${object.id}`);
-  for (const [attribute, mapping] of Object.entries(mapFor(object.kind))) {
+  for (const [attribute, mapping] of entriesOf(mapFor(object.kind))) {
     if (mapping.shape === 'extension') {
       const bag = p.onPremisesExtensionAttributes as Record<string, unknown> | null | undefined;
       put(attribute, bag?.[mapping.graph]);

@@ -1,0 +1,13 @@
+// Object.entries for the records a sync builds per object (attributes, flows, desired values).
+// Those have a hundred keys or more, added by name at run time, so V8 keeps them as hash
+// tables, and its Object.entries takes a slow path on them: 40 us for 130 keys, against 10 us
+// through Object.keys (and 0.46 against 0.12 us for four keys), measured on Node 20. The
+// pairs and their order are the same: own enumerable string keys, in insertion order.
+
+/** The [key, value] pairs of a record, as Object.entries gives them. */
+export function entriesOf<T>(record: Readonly<Record<string, T>>): [string, T][] {
+  const keys = Object.keys(record);
+  const out = new Array<[string, T]>(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = [keys[i]!, record[keys[i]!]!];
+  return out;
+}
