@@ -9,8 +9,43 @@ export type Attributes = Record<string, AttributeValue[]>;
 
 export function findAttributeKey(attributes: Attributes, name: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(attributes, name)) return name;
-  const lower = name.toLowerCase();
-  return Object.keys(attributes).find((key) => key.toLowerCase() === lower);
+  const lower = lowerCaseName(name);
+  return Object.keys(attributes).find((key) => lowerCaseName(key) === lower);
+}
+
+/**
+ * getValues for many names over one record that does not change meanwhile: the same answers,
+ * with the case-insensitive index built once (on the first name not spelled as stored) instead
+ * of a scan of every key per name.
+ */
+export function attributeLookup(attributes: Attributes): (name: string) => AttributeValue[] | undefined {
+  let byLowerName: Map<string, string> | undefined;
+  return (name) => {
+    if (Object.prototype.hasOwnProperty.call(attributes, name)) return attributes[name];
+    if (!byLowerName) {
+      byLowerName = new Map();
+      for (const key of Object.keys(attributes)) {
+        const lower = lowerCaseName(key);
+        if (!byLowerName.has(lower)) byLowerName.set(lower, key);
+      }
+    }
+    const key = byLowerName.get(lowerCaseName(name));
+    return key === undefined ? undefined : attributes[key];
+  };
+}
+
+/**
+ * Attribute names in lower case, remembered: a sync reads the same few hundred names for every
+ * object, and lower-casing each read allocated a string. Bounded, as names from data may vary.
+ */
+const lowered = new Map<string, string>();
+export function lowerCaseName(name: string): string {
+  let lower = lowered.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowered.size < 10_000) lowered.set(name, lower);
+  }
+  return lower;
 }
 
 /** Values of an attribute, or undefined when it is absent. */

@@ -3,7 +3,7 @@
 // nothing. A re-run with nothing changed exports nothing and says so (RedundantExport).
 import { SyncError, syncErrors } from '../errors';
 import type { AttributeValue } from '../model/attributes';
-import { getValues } from '../model/attributes';
+import { attributeLookup, getValues } from '../model/attributes';
 import { Dn } from '../model/dn';
 import { guidBytesToString } from '../model/ad-codecs';
 import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
@@ -32,27 +32,29 @@ type Refusal = { reason: string; kind: NotExportableKind };
 const informational = (kind: NotAppliedKind | undefined): boolean => kind === 'noGraphProperty';
 
 function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>, empty: string[] = []): AttributeRow[] {
-  const imported = facts.entraImported ?? {};
+  const imported = attributeLookup(facts.entraImported ?? {});
+  const notes = new Map(entriesOf(facts.exportNotes ?? {}));
+  const pendingExport = facts.pendingExport ?? {};
   const rows: AttributeRow[] = [];
   for (const [name, desired] of entriesOf(facts.desired ?? {})) {
-    const current = getValues(imported, name) ?? [];
+    const current = imported(name) ?? [];
     const target = desired ?? [];
     // Compared as text once per value (300 proxyAddresses must not cost 90,000 conversions).
     const currentText = new Set(valuesText(name, current));
     const targetText = new Set(valuesText(name, target));
     const added = target.filter((v) => !currentText.has(valuesText(name, [v])[0]!));
     const removed = current.filter((c) => !targetText.has(valuesText(name, [c])[0]!));
-    const pending = Object.prototype.hasOwnProperty.call(facts.pendingExport ?? {}, name);
+    const pending = Object.prototype.hasOwnProperty.call(pendingExport, name);
     const operation = !pending ? 'none' : current.length === 0 ? 'add' : target.length === 0 ? 'delete' : 'update';
     // An attribute the rules flow no value to and the tenant holds none of is in no export: it
     // is counted, not listed (a user has ~100 such Exchange attributes; they were most of a result).
-    if (operation === 'none' && target.length === 0 && current.length === 0 && !facts.exportNotes?.[name]) {
+    if (operation === 'none' && target.length === 0 && current.length === 0 && !notes.get(name)) {
       empty.push(name);
       continue;
     }
     // Only a change Graph cannot make is a gap; an unchanged attribute is not.
     const why = operation === 'none' ? undefined : notExportable.get(name.toLowerCase());
-    const note = [facts.exportNotes?.[name], why ? `Not exportable through Microsoft Graph: ${why.reason}` : undefined].filter(Boolean).join(' ');
+    const note = [notes.get(name), why ? `Not exportable through Microsoft Graph: ${why.reason}` : undefined].filter(Boolean).join(' ');
     rows.push({
       name,
       isMultiValued: isMultiValued(name, target.length ? target : current),

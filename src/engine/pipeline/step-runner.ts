@@ -44,8 +44,7 @@ function listText(values: string[]): string {
 }
 
 /** The attribute info rows as details entries, for consumers of the plain Graph shape. */
-function attributeDetails(rows: AttributeRow[]): Record<string, string> {
-  const out: Record<string, string> = {};
+function addAttributeDetails(out: Record<string, string>, rows: AttributeRow[]): void {
   for (const row of rows) {
     const parts = [`operation=${row.operation}`, `value=${listText(row.value)}`];
     if (row.valueAdd.length) parts.push(`add=${listText(row.valueAdd)}`);
@@ -54,7 +53,6 @@ function attributeDetails(rows: AttributeRow[]): Record<string, string> {
     if (row.exportable === false) parts.push('exportable=false');
     out[`${ATTRIBUTE_DETAIL_PREFIX}${row.name}`] = parts.join(' | ');
   }
-  return out;
 }
 
 export class StepRunner {
@@ -86,9 +84,9 @@ export class StepRunner {
    */
   async run(number: number, body: () => Promise<StepOutcome>, onFailure?: () => Partial<StepOutcome>): Promise<boolean> {
     const definition = stepDefinition(number);
-    const started = this.clock.now();
+    const startDateTime = this.clock.now().toISOString();
     const t0 = this.clock.monotonic();
-    this.emit({ type: 'stepStarted', stepNumber: number, name: definition.name, startDateTime: started.toISOString() });
+    this.emit({ type: 'stepStarted', stepNumber: number, name: definition.name, startDateTime });
     const blocker = definition.dependsOn.find((n) => !['success', 'warning'].includes(this.statusOf(n) ?? ''));
     let outcome: StepOutcome;
     if (blocker !== undefined) {
@@ -113,11 +111,11 @@ export class StepRunner {
       details: { ...(details ?? {}) },
       provisioningStepType: definition.type,
       stepNumber: number,
-      startDateTime: started.toISOString(),
+      startDateTime,
       durationInMilliseconds: Math.round((this.clock.monotonic() - t0) * 100) / 100,
       ...rest,
     };
-    if (step.attributes?.length) Object.assign(step.details, attributeDetails(step.attributes));
+    if (step.attributes?.length) addAttributeDetails(step.details, step.attributes);
     if (error) {
       const holders = conflicts?.length ? conflicts : conflictFromDetails(error);
       step.errorInformation = { ...errorInfo(error), ...(holders.length ? { conflictingObjects: holders } : {}) };

@@ -2,7 +2,7 @@
 // the metaverse into the Entra connector space, and the pending export, with lineage.
 import { scopeErrors, SyncError } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
-import { getValues } from '../model/attributes';
+import { attributeLookup, getValues, lowerCaseName } from '../model/attributes';
 import { evaluateInbound, evaluateOutbound, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { AdConnectorSpaceObject, MetaverseObject } from '../spaces/state-store';
@@ -207,8 +207,10 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   }
 
   const desired: Record<string, AttributeValue[] | null> = {};
+  const lineage: Record<string, Partial<AttributeRow>> = {};
   for (const [name, flow] of entriesOf(outbound.attributes)) {
-    if (NOT_EXPORTED.has(name.toLowerCase())) continue;
+    lineage[name] = lineageOf(flow);
+    if (NOT_EXPORTED.has(lowerCaseName(name))) continue;
     desired[name] = flow.values && flow.values.length ? flow.values : null;
   }
   const notes: Record<string, string> = {};
@@ -217,17 +219,15 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   applyQuarantine(facts, desired, notes);
   applySizeLimits(facts, desired, notes);
   const upnHeld = holdUpnChange(facts, desired, notes);
-  const imported = facts.entraImported ?? {};
+  const imported = attributeLookup(facts.entraImported ?? {});
   const pending: Record<string, AttributeValue[] | null> = {};
   for (const [name, values] of entriesOf(desired)) {
-    const current = getValues(imported, name);
+    const current = imported(name);
     if (values === null ? current?.length : !sameText(name, values, current)) pending[name] = values;
   }
   facts.desired = desired;
   facts.pendingExport = pending;
   facts.exportNotes = notes;
-  const lineage: Record<string, Partial<AttributeRow>> = {};
-  for (const [name, flow] of entriesOf(outbound.attributes)) lineage[name] = lineageOf(flow);
   facts.outboundLineage = lineage;
   details.EntraObjectType = outbound.targetObjectType ?? facts.kind ?? '';
   const writeBack = consistencyGuidWriteBack(deps, facts, cs.attributes);
