@@ -7,7 +7,7 @@ import { Dn } from '../src/engine/model/dn';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cpuReference, metadataLatency, phaseTimes, runCli } from './support/cli-run';
+import { cpuReference, metadataLatency, parallelCapacity, phaseTimes, runCli } from './support/cli-run';
 import { openSession } from '../src/app/session';
 import { startEmulator } from '../test/graph-emulator';
 
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const variants: Array<{ label: string; args: string[] }> = [{ label: 'the same scope through the CLI, one process', args: [] }];
     if (process.argv.includes('--compare-workers')) variants.push({ label: '  --workers 1', args: ['--workers', '1'] }, { label: '  --workers 2', args: ['--workers', '2'] });
     const rates = new Map<string, number>();
-    console.log(`  before the CLI runs, ${metadataLatency(path.join(dir, 'latency'))}; ${cpuReference()}`);
+    console.log(`  before the CLI runs, ${metadataLatency(path.join(dir, 'latency'))}; ${cpuReference()}; ${await parallelCapacity()}`);
     for (const [i, variant] of variants.entries()) {
       const c0 = performance.now();
       const cli = await runCli(['--search-base', `OU=Scale,${contoso}`, '--scope', 'one', '--no-html-report', '--config', configPath, '--state-dir', path.join(dir, `state-cli-${i}`), ...variant.args, ...(process.env.BENCH_CLI_ARGS?.split(' ').filter(Boolean) ?? [])], { ...process.env, SOS_BENCH_SECRET: emulator.clientSecret });
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       const phases = phaseTimes(cli);
       if (phases) console.log(`    the CLI's own ${phases}`);
     }
-    console.log(`  after them, ${metadataLatency(path.join(dir, 'latency'))}; ${cpuReference()}`);
+    console.log(`  after them, ${metadataLatency(path.join(dir, 'latency'))}; ${cpuReference()}; ${await parallelCapacity()}`);
     if (rates.size === 3) console.log(`  two worker threads / the main thread alone: ${(rates.get('  --workers 2')! / rates.get('  --workers 1')!).toFixed(2)} x objects/s`);
   } finally {
     await session.close();

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Dn } from '../src/engine/model/dn';
-import { cpuReference, metadataLatency, phaseTimes, runCli } from './support/cli-run';
+import { cpuReference, metadataLatency, parallelCapacity, phaseTimes, runCli } from './support/cli-run';
 
 const root = path.resolve(__dirname, '..');
 
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       `LDAP operations ${pass.ldapOperations}; resident memory +${Math.round((process.memoryUsage().rss - rss0) / 1048576)} MB, ${Math.round(process.memoryUsage().rss / 1048576)} MB total incl. emulator)`);
 
     // The CLI end to end, one process for the whole OU (no HTML reports: 5,000 files measure the disk).
-    console.log(`  before the CLI runs, ${metadataLatency(path.join(world.dir, 'latency'))}; ${cpuReference()}`);
+    console.log(`  before the CLI runs, ${metadataLatency(path.join(world.dir, 'latency'))}; ${cpuReference()}; ${await parallelCapacity()}`);
     const c0 = performance.now();
     const cliRun = await runCli(['--search-base', base, '--scope', 'one', '--no-html-report', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli')], env);
     const cliSeconds = (performance.now() - c0) / 1000;
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const reportSeconds = (performance.now() - r0) / 1000;
     console.log(`batch CLI over OU=Bulk with the 5,000 object reports and the batch report: ${(withReports.lines / reportSeconds).toFixed(1)} objects/s (${reportSeconds.toFixed(1)} s)`);
 
-    console.log(`  after them, ${metadataLatency(path.join(world.dir, 'latency'))}; ${cpuReference()}`);
+    console.log(`  after them, ${metadataLatency(path.join(world.dir, 'latency'))}; ${cpuReference()}; ${await parallelCapacity()}`);
     // Today's way: one CLI process per object, over the first 30 objects.
     const sample = prepared.dns.slice(0, 30).map(String);
     const p0 = performance.now();

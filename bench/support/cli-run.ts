@@ -99,3 +99,33 @@ export function cpuReference(): string {
   times.sort((a, b) => a - b);
   return `CPU reference (JSON round trip of ${Math.round(document.length / 1024)} KB x 300): median ${times[3]!.toFixed(0)} ms`;
 }
+
+/**
+ * What two threads get from this machine's cores: the same fixed JSON round trip on one thread,
+ * then on two at once, as the work two threads do together over one thread's (2.00 x: two real
+ * cores). The worker figures (--workers 2) are read beside it: a two-vCPU cloud machine may
+ * give two busy threads far less than two cores.
+ */
+export async function parallelCapacity(): Promise<string> {
+  const { Worker } = await import('node:worker_threads');
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    const rows = Array.from({ length: 120 }, (_, i) => ({ name: 'attribute' + i, oldValue: 'old value ' + i, newValue: 'new value ' + i }));
+    const document = JSON.stringify({ steps: [{ rows }, { rows }] });
+    const t0 = performance.now();
+    for (let i = 0; i < 600; i++) JSON.stringify(JSON.parse(document));
+    parentPort.postMessage(performance.now() - t0);`;
+  const timed = (threads: number) => Promise.all(Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
+    const worker = new Worker(code, { eval: true });
+    worker.once('message', (ms: number) => { resolve(ms); void worker.terminate(); });
+    worker.once('error', reject);
+  })));
+  const ratios: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const [one] = await timed(1);
+    const two = await timed(2);
+    ratios.push((2 * one!) / Math.max(...two));
+  }
+  ratios.sort((a, b) => a - b);
+  return `two threads at once do ${ratios[1]!.toFixed(2)} x the work of one (2.00 x: two free cores)`;
+}

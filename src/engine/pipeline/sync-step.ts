@@ -75,7 +75,13 @@ type Inbound = {
   ctx: EvaluationContext; cs: AdConnectorSpaceObject; previousMv: MetaverseObject | undefined; inbound: ReturnType<typeof evaluateInbound>;
   /** Step 8's outbound evaluation as for a new object (no target, nothing imported): step 9's own for such an object. */
   outboundAsNew?: ReturnType<typeof evaluateOutbound>;
+  /** The metaverse attributes the inbound flows give, built once for steps 8 and 9. */
+  metaverseAttributes?: Attributes;
 };
+
+function metaverseAttributesOf(memo: Inbound): Attributes {
+  return (memo.metaverseAttributes ??= flowedToAttributes(memo.inbound.attributes));
+}
 /**
  * Step 8 evaluates the inbound rules (to project the export identity) and step 9 evaluates them
  * again over the same connector space and metaverse object: the second reuses the first, unless
@@ -112,7 +118,7 @@ export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts):
   if (!inbound.metaverseObjectType || inbound.linkType === 'none') return { smtpAddresses: [] };
   const outbound = evaluateOutbound(
     deps.ruleSet,
-    { objectType: inbound.metaverseObjectType, attributes: flowedToAttributes(inbound.attributes) },
+    { objectType: inbound.metaverseObjectType, attributes: metaverseAttributesOf(memo) },
     { ...ctx, existingTarget: {}, connectedToTarget: false },
   );
   // Read only here (desired takes new arrays where it changes): step 9 may reuse it for a new object.
@@ -180,7 +186,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
       outOfScopeRules,
     };
   }
-  const mvAttributes = flowedToAttributes(inbound.attributes);
+  const mvAttributes = metaverseAttributesOf(memo);
   const mvRows = diffAttributes(previousMv?.attributes, mvAttributes).map((c) => changeToRow(c, lineageOf(inbound.attributes[c.name])));
   facts.next!.metaverse = { objectType: inbound.metaverseObjectType, attributes: mvAttributes, syncedAt: deps.clock.now().toISOString() };
   details.MetaverseObjectType = inbound.metaverseObjectType;
