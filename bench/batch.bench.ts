@@ -1,6 +1,7 @@
 // npm run bench:batch: a staging batch over OU=Bulk (5,000 users) in the live Samba AD against
-// the Graph emulator, in one process, versus one CLI process per object. Prints figures
-// (objects/s, resident memory, Graph and LDAP requests); asserts nothing.
+// the Graph emulator, in one process, versus one CLI process per object (`-- --cli-only`: the
+// CLI runs alone). Prints figures (objects/s, resident memory, Graph and LDAP requests);
+// asserts nothing.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,15 +21,17 @@ async function main(): Promise<void> {
     const env = { ...process.env, SOS_E2E_CLIENT_SECRET: world.emulator.clientSecret };
     const configPath = path.join(world.dir, 'single-object-sync.json');
 
+    // --cli-only: the CLI runs alone (one process, then two worker threads), for quick A/B runs.
+    const cliOnly = process.argv.includes('--cli-only');
     // In process: the session API (prepare = one paged search; run = ten steps per object).
     const requests0 = world.emulator.requestLog().length;
     const rss0 = process.memoryUsage().rss;
     const t0 = performance.now();
     const prepared = await world.session.prepareBatch({ kind: 'search', base: Dn.parse(base), scope: 'one' });
     const searched = performance.now();
-    const pass = await world.session.runBatch(prepared, { stagingMode: true, releaseScope: true });
+    const pass = cliOnly ? undefined : await world.session.runBatch(prepared, { stagingMode: true, releaseScope: true });
     const seconds = (performance.now() - t0) / 1000;
-    console.log(`batch staging over OU=Bulk, in process: ${prepared.dns.length} objects in ${seconds.toFixed(1)} s = ${(prepared.dns.length / seconds).toFixed(1)} objects/s ` +
+    if (pass) console.log(`batch staging over OU=Bulk, in process: ${prepared.dns.length} objects in ${seconds.toFixed(1)} s = ${(prepared.dns.length / seconds).toFixed(1)} objects/s ` +
       `(search ${((searched - t0) / 1000).toFixed(2)} s; ${pass.tally.byStatus.failure} failed; tenant ${pass.tenantRead}; Graph requests ${world.emulator.requestLog().length - requests0}; ` +
       `LDAP operations ${pass.ldapOperations}; resident memory +${Math.round((process.memoryUsage().rss - rss0) / 1048576)} MB, ${Math.round(process.memoryUsage().rss / 1048576)} MB total incl. emulator)`);
 
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
     const workersRun = await runCli(['--search-base', base, '--scope', 'one', '--no-html-report', '--workers', '2', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-workers')], env);
     const workersSeconds = (performance.now() - w0) / 1000;
     console.log(`  --workers 2: ${(workersRun.lines / workersSeconds).toFixed(1)} objects/s (${workersSeconds.toFixed(1)} s, ${(cliSeconds / workersSeconds).toFixed(2)} x), peak resident memory ${workersRun.peakMb} MB, CPU ${workersRun.cpuSeconds.toFixed(1)} s; ${phaseTimes(workersRun) ?? ''}`);
+    if (cliOnly) return;
     const r0 = performance.now();
     const withReports = await runCli(['--search-base', base, '--scope', 'one', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-reports')], env);
     const reportSeconds = (performance.now() - r0) / 1000;

@@ -43,6 +43,20 @@ function listText(values: string[]): string {
   return values.length > MAX_VALUES_IN_DETAILS ? `${shown}; ... (${values.length} values)` : shown;
 }
 
+/**
+ * "Attribute:<name>", one string per name: a key built afresh for each row had to be hashed and
+ * looked up in V8's string table on every store (2% of a batch). Bounded, as names come from data.
+ */
+const detailKeys = new Map<string, string>();
+function detailKey(name: string): string {
+  let key = detailKeys.get(name);
+  if (key === undefined) {
+    key = `${ATTRIBUTE_DETAIL_PREFIX}${name}`;
+    if (detailKeys.size < 10_000) detailKeys.set(name, key);
+  }
+  return key;
+}
+
 /** The attribute info rows as details entries, for consumers of the plain Graph shape. */
 function addAttributeDetails(out: Record<string, string>, rows: AttributeRow[]): void {
   for (const row of rows) {
@@ -51,7 +65,7 @@ function addAttributeDetails(out: Record<string, string>, rows: AttributeRow[]):
     if (row.valueDelete.length) parts.push(`delete=${listText(row.valueDelete)}`);
     if (row.syncRule) parts.push(`syncRule=${row.syncRule}`, `mappingType=${row.mappingType ?? ''}`, `dataSource=${row.dataSource ?? ''}`);
     if (row.exportable === false) parts.push('exportable=false');
-    out[`${ATTRIBUTE_DETAIL_PREFIX}${row.name}`] = parts.join(' | ');
+    out[detailKey(row.name)] = parts.join(' | ');
   }
 }
 
