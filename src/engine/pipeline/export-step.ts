@@ -123,9 +123,10 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   facts.provisioningAction = facts.target ? 'update' : 'create';
   // Modified properties: every attribute the export changes. Those Microsoft Graph cannot
   // apply are listed too, marked applied: false with the reason (never left out).
+  const imported = attributeLookup(facts.entraImported ?? {});
   facts.modified = rows
     .filter((r) => r.operation !== 'none')
-    .map((r) => modifiedProperty(facts, r, notExportable.get(r.name.toLowerCase())));
+    .map((r) => modifiedProperty(facts, imported, r, notExportable.get(r.name.toLowerCase())));
   const finish = (outcome: StepOutcome): StepOutcome => ({ ...outcome, attributes: rows, graphRequests: entra.requests().slice(before) });
   const changedButRefused = rows.filter((r) => r.operation !== 'none' && r.exportable === false);
   // Attributes Graph exposes but cannot write make the export incomplete (a warning);
@@ -286,7 +287,8 @@ function alreadySynced(
   }
   facts.provisioningAction = 'update';
   // Nothing here is applied through Microsoft Graph: the update is Entra Connect's to make.
-  facts.modified = pendingRows.map((r) => modifiedProperty(facts, r, {
+  const imported = attributeLookup(facts.entraImported ?? {});
+  facts.modified = pendingRows.map((r) => modifiedProperty(facts, imported, r, {
     kind: 'ownedByEntraConnect',
     reason: 'Pending for Entra Connect: only the Entra Connect server can write this object (onPremisesSyncEnabled is true).',
   }));
@@ -302,10 +304,11 @@ function alreadySynced(
 }
 
 /** One Modified Properties entry for an export row: old -> new, and whether Graph applies it. */
-function modifiedProperty(facts: SyncFacts, row: AttributeRow, refused: { reason: string; kind: NotAppliedKind } | undefined): ModifiedProperty {
+/** A row's modified property; `imported` reads the cloud object's values (one lookup for all rows). */
+function modifiedProperty(facts: SyncFacts, imported: (name: string) => AttributeValue[] | undefined, row: AttributeRow, refused: { reason: string; kind: NotAppliedKind } | undefined): ModifiedProperty {
   const base = {
     displayName: row.name,
-    oldValue: text(row.name, getValues(facts.entraImported ?? {}, row.name)),
+    oldValue: text(row.name, imported(row.name)),
     newValue: text(row.name, facts.desired?.[row.name]),
   };
   if (!refused) return { ...base, applied: true };
