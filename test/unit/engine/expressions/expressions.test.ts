@@ -162,6 +162,9 @@ const table: [string, Value][] = [
   ['Select($item, [otherTelephone], "+" & $item)', ['+1', '+2', '+1']],
   ['Where($item, [proxyAddresses], Left($item, 5) = "SMTP:")', ['SMTP:Jane.Doe@contoso.com']],
   ['With($n, Count([proxyAddresses]), $n * 2)', 6],
+  // a lambda inside a lambda sees the outer variable; the inner one shadows a same-named outer one
+  ['Select($item, [otherTelephone], With($p, "+", $p & $item))', ['+1', '+2', '+1']],
+  ['With($n, 2, With($n, 3, $n) * $n)', 6],
   // program flow
   ['IIF([userAccountControl] = 514, "disabled", "enabled")', 'disabled'],
   ['Switch(False, "a", True, "b")', 'b'],
@@ -285,4 +288,6 @@ test('expressions and the AD codecs decode GUIDs, SIDs and generalized time the 
   const fromLanguage = run(`FormatDateTime(CDate("${withOffset}"),"yyyy-MM-ddTHH:mm:ss")`);
   assert.equal(fromLanguage, codecs.generalizedTimeToIso(withOffset).slice(0, 19));
   assert.throws(() => run('StringFromSid(CGuid("00000000-0000-0000-0000-000000000000"))'), /SID/);
+  // A variable is bound only inside its lambda's body.
+  assert.throws(() => run('With($n, 1, $n) & $n'), /\$n is not bound/);
 });
