@@ -306,13 +306,11 @@ function alreadySynced(
 /** One Modified Properties entry for an export row: old -> new, and whether Graph applies it. */
 /** A row's modified property; `imported` reads the cloud object's values (one lookup for all rows). */
 function modifiedProperty(facts: SyncFacts, imported: (name: string) => AttributeValue[] | undefined, row: AttributeRow, refused: { reason: string; kind: NotAppliedKind } | undefined): ModifiedProperty {
-  const base = {
-    displayName: row.name,
-    oldValue: text(row.name, imported(row.name)),
-    newValue: text(row.name, facts.desired?.[row.name]),
-  };
-  if (!refused) return { ...base, applied: true };
-  return { ...base, applied: false, notAppliedKind: refused.kind, notAppliedReason: refused.reason, informational: informational(refused.kind) };
+  const displayName = row.name;
+  const oldValue = text(row.name, imported(row.name));
+  const newValue = text(row.name, facts.desired?.[row.name]);
+  if (!refused) return { displayName, oldValue, newValue, applied: true };
+  return { displayName, oldValue, newValue, applied: false, notAppliedKind: refused.kind, notAppliedReason: refused.reason, informational: informational(refused.kind) };
 }
 
 const quote = (value: string | null): string => (value === null ? '(none)' : `'${value.replace(/\n/g, ', ')}'`);
