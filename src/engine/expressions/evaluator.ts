@@ -99,7 +99,7 @@ class LazyArgs implements FunctionArgs {
 
 const compiledNodes = new WeakMap<Expr, CompiledNode>();
 
-/** The closure of a node, compiled once per node (lambda bodies are compiled when first run). */
+/** The closure of a node, compiled once per node (with its arguments, lambda bodies included: Scope.evaluate finds them here). */
 export function compileNode(node: Expr): CompiledNode {
   let compiled = compiledNodes.get(node);
   if (!compiled) {

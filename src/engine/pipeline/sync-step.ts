@@ -73,7 +73,7 @@ function ruleSetReadsClock(ruleSet: RuleSet): boolean {
 
 type Inbound = {
   ctx: EvaluationContext; cs: AdConnectorSpaceObject; previousMv: MetaverseObject | undefined; inbound: ReturnType<typeof evaluateInbound>;
-  /** Step 8's outbound evaluation as for a new object (no target, nothing imported): step 9's own for such an object. */
+  /** Step 8's outbound evaluation as for a new object: step 9's own too when the cloud object cannot change it (sameAsProjected). */
   outboundAsNew?: ReturnType<typeof evaluateOutbound>;
   /** The metaverse attributes the inbound flows give, built once for steps 8 and 9. */
   metaverseAttributes?: Attributes;
@@ -121,7 +121,7 @@ export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts):
     { objectType: inbound.metaverseObjectType, attributes: metaverseAttributesOf(memo) },
     { ...ctx, existingTarget: {}, connectedToTarget: false },
   );
-  // Read only here (desired takes new arrays where it changes): step 9 may reuse it for a new object.
+  // Read only here (desired takes new arrays where it changes): step 9 may reuse it (sameAsProjected).
   if (inboundMemo.get(facts) === memo) memo.outboundAsNew = outbound;
   const desired: Record<string, AttributeValue[] | null> = {};
   for (const [name, flow] of entriesOf(outbound.attributes)) desired[name] = flow.values && flow.values.length ? flow.values : null;
