@@ -3,15 +3,13 @@
 //      the built-in set: XML read + compile of every expression, in a fresh process state;
 //   2. compile the built-in rule set (62 rules, 393 expressions);
 //   3. evaluate the full inbound + outbound user rule set for one object (target <= 2 ms).
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readFileSync, readdirSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { loadServerConfiguration, parseSyncRule } from '../src/app/config/server-configuration';
 import type { ConfigProblem } from '../src/app/config/problems';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { buildSync } from 'esbuild';
 import { builtinRuleDefinitions, createRuleSet, BUILTIN_ENTRA_CONNECTOR } from '../src/engine/rules';
 
 const median = (xs: number[]) => {
