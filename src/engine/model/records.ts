@@ -11,3 +11,13 @@ export function entriesOf<T>(record: Readonly<Record<string, T>>): [string, T][]
   for (let i = 0; i < keys.length; i++) out[i] = [keys[i]!, record[keys[i]!]!];
   return out;
 }
+
+/**
+ * A record keyed by attribute name, for the hundred-odd attributes of one object: without a
+ * prototype, so V8 keeps every such record in one dictionary map from the start. Built key by
+ * key, records of different objects took different maps (fast, then dictionary past ~128 keys),
+ * and code reading them was optimized and thrown away again and again ("wrong map").
+ */
+export function attributeRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}

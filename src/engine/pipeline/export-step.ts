@@ -31,37 +31,55 @@ type Refusal = { reason: string; kind: NotExportableKind };
 /** Attributes kept inside the sync service: Microsoft Graph has no property for them at all. */
 const informational = (kind: NotAppliedKind | undefined): boolean => kind === 'noGraphProperty';
 
+const NO_VALUES: readonly AttributeValue[] = [];
+
 function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>, empty: string[] = []): AttributeRow[] {
   const imported = attributeLookup(facts.entraImported ?? {});
   const notes = new Map(entriesOf(facts.exportNotes ?? {}));
   const pendingExport = facts.pendingExport ?? {};
   const rows: AttributeRow[] = [];
   for (const [name, desired] of entriesOf(facts.desired ?? {})) {
-    const current = imported(name) ?? [];
-    const target = desired ?? [];
-    // Compared as text once per value (300 proxyAddresses must not cost 90,000 conversions).
-    const currentText = new Set(valuesText(name, current));
-    const targetText = new Set(valuesText(name, target));
-    const added = target.filter((v) => !currentText.has(valuesText(name, [v])[0]!));
-    const removed = current.filter((c) => !targetText.has(valuesText(name, [c])[0]!));
+    const current = imported(name) ?? NO_VALUES;
+    const target = desired ?? NO_VALUES;
     const pending = Object.prototype.hasOwnProperty.call(pendingExport, name);
     const operation = !pending ? 'none' : current.length === 0 ? 'add' : target.length === 0 ? 'delete' : 'update';
+    const known = notes.get(name);
     // An attribute the rules flow no value to and the tenant holds none of is in no export: it
     // is counted, not listed (a user has ~100 such Exchange attributes; they were most of a result).
-    if (operation === 'none' && target.length === 0 && current.length === 0 && !notes.get(name)) {
+    if (operation === 'none' && target.length === 0 && current.length === 0 && !known) {
       empty.push(name);
       continue;
     }
+    // Compared as text once per value (300 proxyAddresses must not cost 90,000 conversions).
+    const targetText = valuesText(name, target);
+    let valueAdd: string[];
+    let valueDelete: string[];
+    if (current.length === 0) {
+      valueAdd = [...targetText];
+      valueDelete = [];
+    } else {
+      const currentText = valuesText(name, current);
+      if (target.length === 0) {
+        valueAdd = [];
+        valueDelete = currentText;
+      } else {
+        const inCurrent = new Set(currentText);
+        const inTarget = new Set(targetText);
+        valueAdd = targetText.filter((t) => !inCurrent.has(t));
+        valueDelete = currentText.filter((t) => !inTarget.has(t));
+      }
+    }
     // Only a change Graph cannot make is a gap; an unchanged attribute is not.
     const why = operation === 'none' ? undefined : notExportable.get(name.toLowerCase());
-    const note = [notes.get(name), why ? `Not exportable through Microsoft Graph: ${why.reason}` : undefined].filter(Boolean).join(' ');
+    const refusal = why ? `Not exportable through Microsoft Graph: ${why.reason}` : undefined;
+    const note = known && refusal ? `${known} ${refusal}` : known || refusal;
     rows.push({
       name,
       isMultiValued: isMultiValued(name, target.length ? target : current),
       type: attributeType(name, target.length ? target : current),
-      value: valuesText(name, target),
-      valueAdd: valuesText(name, added),
-      valueDelete: valuesText(name, removed),
+      value: targetText,
+      valueAdd,
+      valueDelete,
       operation,
       ...(facts.outboundLineage?.[name] ?? {}),
       exportable: !why,

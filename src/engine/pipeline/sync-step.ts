@@ -12,7 +12,7 @@ import type { SyncDependencies, SyncFacts } from './context';
 import { applyMailNicknameRule, applyQuarantine, applySizeLimits, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
 import type { StepOutcome } from './step-runner';
-import { entriesOf } from '../model/records';
+import { attributeRecord, entriesOf } from '../model/records';
 
 /** Engine-internal connector attributes that are never exported as Graph properties. */
 const NOT_EXPORTED = new Set(['dn', 'objectclass']);
@@ -49,12 +49,19 @@ function flowedToAttributes(flows: Record<string, FlowedAttribute>): Attributes 
   return out;
 }
 
-function lineageOf(flow: FlowedAttribute | undefined): Partial<AttributeRow> {
-  if (!flow) return {};
-  return { syncRule: flow.lineage.syncRule, mappingType: flow.lineage.mappingType, dataSource: flow.lineage.dataSource };
+/** A flow's lineage as row fields: one object per rule flow (read only), not one per attribute of every object. */
+const lineageRows = new WeakMap<FlowedAttribute['lineage'], Readonly<Partial<AttributeRow>>>();
+const NO_LINEAGE: Readonly<Partial<AttributeRow>> = Object.freeze({});
+function lineageOf(flow: FlowedAttribute | undefined): Readonly<Partial<AttributeRow>> {
+  if (!flow) return NO_LINEAGE;
+  let row = lineageRows.get(flow.lineage);
+  if (!row) lineageRows.set(flow.lineage, (row = Object.freeze({ syncRule: flow.lineage.syncRule, mappingType: flow.lineage.mappingType, dataSource: flow.lineage.dataSource })));
+  return row;
 }
 
 function sameText(attribute: string, a: readonly AttributeValue[] | undefined, b: readonly AttributeValue[] | undefined): boolean {
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  if (!a?.length) return true;
   const left = valuesText(attribute, a).sort();
   const right = valuesText(attribute, b).sort();
   return left.length === right.length && left.every((v, i) => v === right[i]);
@@ -123,7 +130,7 @@ export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts):
   );
   // Read only here (desired takes new arrays where it changes): step 9 may reuse it (sameAsProjected).
   if (inboundMemo.get(facts) === memo) memo.outboundAsNew = outbound;
-  const desired: Record<string, AttributeValue[] | null> = {};
+  const desired = attributeRecord<AttributeValue[] | null>();
   for (const [name, flow] of entriesOf(outbound.attributes)) desired[name] = flow.values && flow.values.length ? flow.values : null;
   applyUpnSuffixRule(facts, desired, {});
   return exportIdentityOf(desired);
@@ -213,7 +220,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   }
 
   const desired: Record<string, AttributeValue[] | null> = {};
-  const lineage: Record<string, Partial<AttributeRow>> = {};
+  const lineage: Record<string, Readonly<Partial<AttributeRow>>> = {};
   for (const [name, flow] of entriesOf(outbound.attributes)) {
     lineage[name] = lineageOf(flow);
     if (NOT_EXPORTED.has(lowerCaseName(name))) continue;

@@ -9,7 +9,7 @@ import type { AttributeValue, Attributes } from '../model/attributes';
 import { getValues } from '../model/attributes';
 import { SyncError, isSyncError } from '../errors/sync-error';
 import { rulesErrors } from '../errors/catalog/rules';
-import { AuthoritativeNull, IgnoreThisFlow, isMarker, type Value } from '../expressions';
+import { AuthoritativeNull, IgnoreThisFlow, isMarker, type ExpressionContext, type ExpressionOrigin, type Value } from '../expressions';
 import type { CompiledFlow, MappingType, MergeType, SyncRule } from './model';
 import type { EvaluationContext } from './context';
 import { indexAttributes, valueText } from './values';
@@ -34,7 +34,12 @@ export interface FlowSource {
   lookup?: (name: string) => AttributeValue[] | undefined;
 }
 
-type Outcome = { kind: 'values'; values: AttributeValue[] } | { kind: 'null' } | { kind: 'authoritativeNull' } | { kind: 'ignore' };
+type Outcome = { kind: 'values'; values: readonly AttributeValue[] } | { kind: 'null' } | { kind: 'authoritativeNull' } | { kind: 'ignore' };
+
+// The outcomes without values, shared: a user's ~130 flows are mostly NULL (an absent source).
+const NULL_OUTCOME: Outcome = Object.freeze({ kind: 'null' });
+const AUTHORITATIVE_NULL_OUTCOME: Outcome = Object.freeze({ kind: 'authoritativeNull' });
+const IGNORE_OUTCOME: Outcome = Object.freeze({ kind: 'ignore' });
 
 function constantValue(text: string): AttributeValue {
   const lower = text.trim().toLowerCase();
@@ -44,11 +49,13 @@ function constantValue(text: string): AttributeValue {
 }
 
 function outcomeOf(value: Value): Outcome {
-  if (value === AuthoritativeNull) return { kind: 'authoritativeNull' };
-  if (value === IgnoreThisFlow) return { kind: 'ignore' };
-  if (value === null || isMarker(value)) return { kind: 'null' };
-  const list = (Array.isArray(value) ? value : [value]).map((v) => (v instanceof Date ? v.toISOString() : v));
-  return list.length === 0 ? { kind: 'null' } : { kind: 'values', values: list };
+  if (value === AuthoritativeNull) return AUTHORITATIVE_NULL_OUTCOME;
+  if (value === IgnoreThisFlow) return IGNORE_OUTCOME;
+  if (value === null || isMarker(value)) return NULL_OUTCOME;
+  if (!Array.isArray(value)) return { kind: 'values', values: [value instanceof Date ? value.toISOString() : value as AttributeValue] };
+  if (value.length === 0) return NULL_OUTCOME;
+  // Read only (computeFlows copies what it keeps): a list without dates is used as it is.
+  return { kind: 'values', values: value.some((v) => v instanceof Date) ? value.map((v) => (v instanceof Date ? v.toISOString() : v)) : value as AttributeValue[] };
 }
 
 /** Source attribute values; "dn" is the object's distinguished name unless the object has a dn attribute. */
@@ -59,20 +66,23 @@ export function sourceValues(source: FlowSource, name: string): AttributeValue[]
   return undefined;
 }
 
-export function runFlow(rule: SyncRule, flow: CompiledFlow, source: FlowSource, context: EvaluationContext): Outcome {
+/** What a flow's expression reads: the source's attributes, the rule parameters, the clock (one per evaluation). */
+function expressionContext(source: FlowSource, context: EvaluationContext): ExpressionContext {
+  return { attribute: (name) => sourceValues(source, name), parameter: (name) => context.parameters[name], now: context.now };
+}
+
+/** A flow's outcome; its values are read only (the source's own arrays for a Direct flow). */
+export function runFlow(rule: SyncRule, flow: CompiledFlow, source: FlowSource, context: EvaluationContext, expressions?: ExpressionContext, origin?: ExpressionOrigin): Outcome {
   switch (flow.type) {
     case 'Constant':
       return { kind: 'values', values: [constantValue(flow.value ?? '')] };
     case 'Direct': {
       const values = sourceValues(source, flow.source![0]!);
-      return values && values.length ? { kind: 'values', values: [...values] } : { kind: 'null' };
+      return values && values.length ? { kind: 'values', values } : NULL_OUTCOME;
     }
     case 'Expression': {
       try {
-        const value = flow.compiled!.evaluate(
-          { attribute: (name) => sourceValues(source, name), parameter: (name) => context.parameters[name], now: context.now },
-          { syncRule: rule.name, attribute: flow.target },
-        );
+        const value = flow.compiled!.evaluate(expressions ?? expressionContext(source, context), origin ?? { syncRule: rule.name, attribute: flow.target });
         return outcomeOf(value);
       } catch (err) {
         if (isSyncError(err) && err.code === rulesErrors.ExpressionError.code) {
@@ -85,7 +95,7 @@ export function runFlow(rule: SyncRule, flow: CompiledFlow, source: FlowSource, 
   }
 }
 
-function mergeValues(into: AttributeValue[], more: AttributeValue[], caseInsensitive: boolean): void {
+function mergeValues(into: AttributeValue[], more: readonly AttributeValue[], caseInsensitive: boolean): void {
   const key = (v: AttributeValue) => (caseInsensitive && typeof v === 'string' ? `s:${v.toLowerCase()}` : `${typeof v}:${valueText(v)}`);
   const seen = new Set(into.map(key));
   for (const v of more) {
@@ -109,6 +119,8 @@ interface PlannedFlow {
   targetName: string;
   applyOnce: boolean;
   mergeType: MergeType;
+  /** Where an expression error is said to come from. */
+  origin: ExpressionOrigin;
 }
 
 /** The flows of a list of applied rules in evaluation order, grouped by target attribute (lower case). */
@@ -152,7 +164,7 @@ function planFor(rules: SyncRule[]): FlowPlan {
       }
       plan.targets[target]!.push(plan.flows.length);
       plan.flows.push({
-        rule, flow, target, targetName: flow.target, applyOnce: flow.applyOnce === true, mergeType: flow.mergeType ?? 'Update',
+        rule, flow, target, targetName: flow.target, applyOnce: flow.applyOnce === true, mergeType: flow.mergeType ?? 'Update', origin: { syncRule: rule.name, attribute: flow.target },
         lineage: Object.freeze({ syncRule: rule.name, mappingType: flow.type, dataSource: flow.dataSource, precedence: rule.precedence }),
       });
     }
@@ -171,13 +183,14 @@ export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context:
   // Targets in the order their first contributing flow ran (the order of the result's keys).
   const order: number[] = [];
   const seen = new Uint8Array(plan.targets.length);
+  const expressions = expressionContext(source, context);
   for (let i = 0; i < plan.flows.length; i++) {
-    const { rule, flow, target, applyOnce } = plan.flows[i]!;
+    const { rule, flow, target, applyOnce, origin } = plan.flows[i]!;
     if (applyOnce && context.existingTarget) {
       const existing = getValues(context.existingTarget, flow.target);
       if (existing && existing.length) continue;
     }
-    outcomes[i] = runFlow(rule, flow, source, context);
+    outcomes[i] = runFlow(rule, flow, source, context, expressions, origin);
     if (!seen[target]) {
       seen[target] = 1;
       order.push(target);

@@ -36,32 +36,41 @@ function equalsLoose(actual: string, expected: string): boolean {
   return actual.toLowerCase() === expected.toLowerCase();
 }
 
+/** Does any non-empty value, as text, pass the test? (No array of texts: most clauses test one value or none.) */
+function anyText(values: AttributeValue[] | undefined, test: (actual: string) => boolean): boolean {
+  if (!values) return false;
+  for (const value of values) {
+    const text = valueText(value);
+    if (text !== '' && test(text)) return true;
+  }
+  return false;
+}
+
 export function clauseHolds(clause: ScopeClause, values: AttributeValue[] | undefined, context: EvaluationContext): boolean {
-  const expected = substituteParameters(clause.value, context.parameters);
-  const texts = (values ?? []).map(valueText).filter((t) => t !== '');
-  const present = texts.length > 0;
-  const any = (test: (actual: string) => boolean) => texts.some(test);
-  const lower = expected.toLowerCase();
+  const expected = clause.value.includes('%') ? substituteParameters(clause.value, context.parameters) : clause.value;
   const numeric = (test: (a: number, b: number) => boolean) => {
     const b = asNumber(expected);
-    return b !== undefined && any((t) => {
+    return b !== undefined && anyText(values, (t) => {
       const a = asNumber(t);
       return a !== undefined && test(a, b);
     });
   };
   const bits = () => {
     const mask = asBigInt(expected);
-    return mask !== undefined && any((t) => {
+    return mask !== undefined && anyText(values, (t) => {
       const v = asBigInt(t);
       return v !== undefined && (v & mask) === mask;
     });
   };
-  const list = () => expected.split(';').map((s) => s.trim()).filter(Boolean);
+  const inList = (t: string) => expected.split(';').some((s) => {
+    const item = s.trim();
+    return item !== '' && equalsLoose(t, item);
+  });
   switch (clause.operator) {
     case 'EQUAL':
-      return any((t) => equalsLoose(t, expected));
+      return anyText(values, (t) => equalsLoose(t, expected));
     case 'NOTEQUAL':
-      return !any((t) => equalsLoose(t, expected));
+      return !anyText(values, (t) => equalsLoose(t, expected));
     case 'LESSTHAN':
       return numeric((a, b) => a < b);
     case 'LESSTHAN_OR_EQUAL':
@@ -71,25 +80,25 @@ export function clauseHolds(clause: ScopeClause, values: AttributeValue[] | unde
     case 'GREATERTHAN_OR_EQUAL':
       return numeric((a, b) => a >= b);
     case 'CONTAINS':
-      return any((t) => t.toLowerCase().includes(lower));
+      return anyText(values, (t) => t.toLowerCase().includes(expected.toLowerCase()));
     case 'NOTCONTAINS':
-      return !any((t) => t.toLowerCase().includes(lower));
+      return !anyText(values, (t) => t.toLowerCase().includes(expected.toLowerCase()));
     case 'STARTSWITH':
-      return any((t) => t.toLowerCase().startsWith(lower));
+      return anyText(values, (t) => t.toLowerCase().startsWith(expected.toLowerCase()));
     case 'NOTSTARTSWITH':
-      return !any((t) => t.toLowerCase().startsWith(lower));
+      return !anyText(values, (t) => t.toLowerCase().startsWith(expected.toLowerCase()));
     case 'ENDSWITH':
-      return any((t) => t.toLowerCase().endsWith(lower));
+      return anyText(values, (t) => t.toLowerCase().endsWith(expected.toLowerCase()));
     case 'NOTENDSWITH':
-      return !any((t) => t.toLowerCase().endsWith(lower));
+      return !anyText(values, (t) => t.toLowerCase().endsWith(expected.toLowerCase()));
     case 'ISNULL':
-      return !present;
+      return !anyText(values, () => true);
     case 'ISNOTNULL':
-      return present;
+      return anyText(values, () => true);
     case 'ISIN':
-      return any((t) => list().some((v) => equalsLoose(t, v)));
+      return anyText(values, inList);
     case 'ISNOTIN':
-      return !any((t) => list().some((v) => equalsLoose(t, v)));
+      return !anyText(values, inList);
     case 'ISBITSET':
       return bits();
     case 'ISNOTBITSET':
@@ -102,13 +111,16 @@ export function clauseHolds(clause: ScopeClause, values: AttributeValue[] | unde
   }
 }
 
+/** In scope: one shared result (read only), as most rules are for most objects. */
+const IN_SCOPE: ScopeResult = Object.freeze({ inScope: true, failedClauses: Object.freeze([]) as unknown as FailedScopeClause[] });
+
 export function evaluateScope(rule: SyncRule, attributes: Attributes, context: EvaluationContext, lookup?: (name: string) => AttributeValue[] | undefined): ScopeResult {
-  if (rule.scope.length === 0) return { inScope: true, failedClauses: [] };
+  if (rule.scope.length === 0) return IN_SCOPE;
   const valuesOf = lookup ?? ((name: string) => getValues(attributes, name));
   const failedClauses: FailedScopeClause[] = [];
   for (const group of rule.scope) {
     const failed = group.find((clause) => !clauseHolds(clause, valuesOf(clause.attribute), context));
-    if (!failed) return { inScope: true, failedClauses: [] };
+    if (!failed) return IN_SCOPE;
     const actual = valuesOf(failed.attribute);
     failedClauses.push({
       attribute: failed.attribute,

@@ -43,18 +43,23 @@ let drained: Promise<void> = Promise.resolve();
 
 function flushLines(): Promise<void> {
   if (pendingLines.length) {
-    const chunk = pendingLines.join('');
+    const chunks = pendingLines;
     pendingLines = [];
     pendingBytes = 0;
-    if (!process.stdout.write(chunk)) drained = new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+    // Corked, the lines go out in one writev, each encoded where it lies: joined, every line
+    // (~35 KB) was copied once more first.
+    process.stdout.cork();
+    let room = true;
+    for (const chunk of chunks) room = process.stdout.write(chunk);
+    process.stdout.uncork();
+    if (!room) drained = new Promise((resolve) => process.stdout.once('drain', () => resolve()));
   }
   return drained;
 }
 
 function writeLine(value: unknown, json = JSON.stringify(value)): Promise<void> {
-  const line = `${json}\n`;
-  pendingLines.push(line);
-  pendingBytes += line.length;
+  pendingLines.push(json, '\n');
+  pendingBytes += json.length + 1;
   if (pendingBytes >= FLUSH_BYTES) return flushLines();
   if (!flushScheduled) {
     flushScheduled = true;
