@@ -94,6 +94,15 @@ const operatorCases: [ScopeOperator, string, string[] | undefined, boolean][] = 
   ['ISBITNOTSET', '2', ['514'], false],
   ['ISBITNOTSET', '&H2', ['512'], true],
   ['EQUAL', '%Connector.ID%', ['{c1}'], true],
+  // Multi-valued: a clause holds when any value passes it (NOT... when none does); empty values do not count.
+  ['CONTAINS', 'sales', ['OU=HR,DC=x', 'OU=Sales,DC=x'], true],
+  ['NOTCONTAINS', 'sales', ['OU=HR,DC=x', 'OU=Sales,DC=x'], false],
+  ['EQUAL', 'b', ['', 'B'], true],
+  ['ISNOTNULL', '', ['', ''], false],
+  ['ISIN', 'a; ;b', ['', 'b'], true],
+  ['ISIN', 'a;b', [' '], false],
+  ['GREATERTHAN', '5', ['x', '7'], true],
+  ['ISBITSET', '2', [true], false],
 ];
 for (const [operator, value, actual, expected] of operatorCases) {
   test(`scope ${operator} "${value}" on ${JSON.stringify(actual)} is ${expected}`, () => {
