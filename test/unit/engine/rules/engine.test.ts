@@ -102,7 +102,7 @@ const operatorCases: [ScopeOperator, string, string[] | undefined, boolean][] = 
   ['ISIN', 'a; ;b', ['', 'b'], true],
   ['ISIN', 'a;b', [' '], false],
   ['GREATERTHAN', '5', ['x', '7'], true],
-  ['ISBITSET', '2', [true], false],
+  ['ISBITSET', '2', ['x'], false],
 ];
 for (const [operator, value, actual, expected] of operatorCases) {
   test(`scope ${operator} "${value}" on ${JSON.stringify(actual)} is ${expected}`, () => {
