@@ -19,6 +19,7 @@ import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE, OWNER_ONLY_FOLDER } from '../.
 import { toolVersion } from '../../app/version';
 import type { CliArguments } from './args';
 import { batchProgress } from './batch-progress';
+import { boundHeapGrowth } from './heap-growth';
 import { interruptOnSignals } from './interrupt';
 import { terminalText } from './progress';
 import { environmentSecrets } from './secrets';
@@ -152,6 +153,7 @@ function reportData(mode: BatchReportData['mode'], prepared: PreparedBatch, pass
 }
 
 export async function runBatchCli(args: CliArguments): Promise<number> {
+  boundHeapGrowth();
   // A malformed search base is a usage error found before any connection.
   let target: BatchTarget;
   try {
