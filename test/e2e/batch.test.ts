@@ -5,6 +5,7 @@
 // delete when an OU leaves the sync scope.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -249,13 +250,51 @@ describe('single-object-sync batch CLI', () => {
     const notJson = path.join(dir, 'not-a-config.json');
     await writeFile(notJson, 'root:x:0:0:root:/root:/bin/bash\n');
     const otherTenant = await writeConfig('whatif-other-tenant.json', (c) => { c.entra.tenantId = '11111111-2222-3333-4444-555555555555'; });
-    for (const [file, problem] of [[notJson, /ConfigurationNotJson/], [otherTenant, /names tenant 11111111-2222-3333-4444-555555555555/]] as const) {
+    for (const [file, problem] of [[notJson, /ConfigurationNotJson/], [otherTenant, /entra\.tenantId is "11111111-2222-3333-4444-555555555555"/]] as const) {
       const run = await runCli(['--search-base', ou('OU=Sales'), '--what-if-config', file, '--config', config], env, dir);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /^WhatIfConfigurationInvalid: /m);
       assert.match(run.stderr, problem);
       assert.doesNotMatch(run.stderr, /^Batch: /m, 'refused before the scope was searched');
       assert.equal(run.stdout, '');
+    }
+  });
+
+  test('--what-if-config naming another authority, LDAP server or secret variable: exit 2, and nothing connects to it', async () => {
+    // A proposed file from a pull request keeps the tenant id but sends the credentials elsewhere.
+    const connections = { authority: 0, ldap: 0 };
+    const listen = (kind: keyof typeof connections) => new Promise<Server>((resolve) => {
+      const server = createServer((socket) => { connections[kind]++; socket.destroy(); });
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+    const authority = await listen('authority');
+    const ldap = await listen('ldap');
+    const port = (s: Server) => (s.address() as AddressInfo).port;
+    try {
+      const config = await writeConfig('whatif-redirect.json', (c) => { c.stateDir = 'state-whatif-redirect'; });
+      const exclude = (c: Record<string, any>) => c.activeDirectory[0].partitions[0].exclusions.push(ou('OU=Paris,OU=EMEA,OU=Sales'));
+      const otherSecret = 'the-value-of-another-secret';
+      const cases: [string, (c: Record<string, any>) => void, RegExp][] = [
+        ['authority', (c) => { c.entra.authorityHost = `https://127.0.0.1:${port(authority)}`; }, new RegExp(`entra\\.authorityHost is "https://127\\.0\\.0\\.1:${port(authority)}"`)],
+        ['ldap', (c) => { c.activeDirectory[0].url = `ldaps://127.0.0.1:${port(ldap)}`; }, new RegExp(`activeDirectory "[^"]+"\\.url is "ldaps://127\\.0\\.0\\.1:${port(ldap)}"`)],
+        ['client secret variable', (c) => { c.entra.clientSecretEnv = 'SOS_OTHER_SECRET'; }, /entra\.clientSecretEnv is "SOS_OTHER_SECRET", the current configuration's "SOS_CLIENT_SECRET"/],
+        ['password variable', (c) => { c.activeDirectory[0].passwordEnv = 'SOS_OTHER_SECRET'; }, /\.passwordEnv is "SOS_OTHER_SECRET"/],
+        ['CA', (c) => { c.entra.caFile = path.join(dir, 'not-the-emulator-ca.pem'); }, /entra\.caFile is /],
+      ];
+      for (const [label, redirect, problem] of cases) {
+        const proposed = await writeConfig(`whatif-redirect-${label.replace(/ /g, '-')}.json`, (c) => { c.stateDir = 'state-whatif-redirect'; exclude(c); redirect(c); });
+        const run = await runCli(['--search-base', ou('OU=Sales'), '--what-if-config', proposed, '--config', config], { ...env, SOS_OTHER_SECRET: otherSecret }, dir);
+        assert.equal(run.code, 2, `${label}: ${run.stderr}`);
+        assert.match(run.stderr, /^WhatIfConfigurationInvalid: .*connect or sign in differently/m, label);
+        assert.match(run.stderr, problem, label);
+        assert.doesNotMatch(run.stderr, /^Batch: /m, `${label}: refused before the scope was searched`);
+        assert.equal(run.stdout, '', label);
+        for (const secret of [otherSecret, env.SOS_AD_PASSWORD!, env.SOS_CLIENT_SECRET!]) assert.ok(!run.stderr.includes(secret), `${label}: no secret on stderr`);
+      }
+      assert.deepEqual(connections, { authority: 0, ldap: 0 }, 'nothing connected to the proposed endpoints');
+    } finally {
+      authority.close();
+      ldap.close();
     }
   });
 });

@@ -14,7 +14,7 @@ import { isSyncError, SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import { renderBatchReport, type BatchReportData } from '../../report/batch/batch-report';
 import { openSession, type Session } from '../../app/session';
-import { loadConfiguration } from '../../app/config';
+import { proposedConfigurationProblem, proposedConnectionProblem } from '../../app/batch/proposed-configuration';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE, OWNER_ONLY_FOLDER } from '../../adapters/io/owner-only';
 import { toolVersion } from '../../app/version';
 import type { CliArguments } from './args';
@@ -112,7 +112,11 @@ function targetOf(args: CliArguments): BatchTarget {
   return { kind: 'search', base: Dn.parse(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
 }
 
-async function open(args: CliArguments, configPath: string, stateDir?: string): Promise<Session> {
+/**
+ * Opens a session and checks it can run (binds, gets a token, makes its folders). `vet` sees the
+ * loaded configuration before anything connects with it.
+ */
+async function open(args: CliArguments, configPath: string, stateDir?: string, vet?: (session: Session) => SyncError | undefined): Promise<Session> {
   const session = await openSession({
     configPath: path.resolve(configPath),
     secrets: environmentSecrets,
@@ -121,6 +125,8 @@ async function open(args: CliArguments, configPath: string, stateDir?: string): 
     initiator: { id: process.env.USER ?? '', displayName: process.env.USER ?? 'single-object-sync' },
   });
   try {
+    const refused = vet?.(session);
+    if (refused) throw refused;
     await session.prepare({ noHtmlReport: args.noHtmlReport });
   } catch (err) {
     await session.close();
@@ -182,7 +188,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
   try {
     // A proposed configuration that cannot be used is found before the directory is read.
     if (args.whatIfConfig !== undefined) {
-      const refused = await proposedConfigurationProblem(path.resolve(args.whatIfConfig), session);
+      const refused = await proposedConfigurationProblem(path.resolve(args.whatIfConfig), session.config);
       if (refused) {
         process.stderr.write(describe(refused));
         return USAGE;
@@ -286,18 +292,6 @@ async function stateCopy(stateDir: string, label: string): Promise<string> {
   return dir;
 }
 
-/** Why a --what-if-config file cannot be compared with the current configuration, if it cannot. */
-async function proposedConfigurationProblem(file: string, current: Session): Promise<SyncError | undefined> {
-  try {
-    const proposed = await loadConfiguration(file);
-    if (proposed.config.entra.tenantId === current.config.entra.tenantId) return undefined;
-    return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem: `it names tenant ${proposed.config.entra.tenantId}, the current configuration ${current.config.entra.tenantId}` });
-  } catch (err) {
-    if (!isSyncError(err)) throw err;
-    return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem: `${err.code}: ${err.reason}` });
-  }
-}
-
 async function runWhatIf(
   args: CliArguments,
   session: Session,
@@ -321,16 +315,14 @@ async function runWhatIf(
     process.stderr.write(describe(err));
     return USAGE;
   }
+  // Checked again on the file as opened (it may have changed since the first check), before it connects.
+  const vet = (s: Session) => proposedConnectionProblem(proposedPath, current.config, s.config);
   try {
-    proposed = await open(args, proposedPath, copies[1]);
+    proposed = await open(args, proposedPath, copies[1], vet);
     cleanups.push(() => proposed.close());
   } catch (err) {
     if (!isSyncError(err)) throw err;
-    process.stderr.write(describe(new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedPath, problem: `${err.code}: ${err.reason}` }, { cause: err })));
-    return USAGE;
-  }
-  if (proposed.config.entra.tenantId !== current.config.entra.tenantId) {
-    process.stderr.write(describe(new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedPath, problem: `it names tenant ${proposed.config.entra.tenantId}, the current configuration ${current.config.entra.tenantId}` })));
+    process.stderr.write(describe(err.code === batchErrors.WhatIfConfigurationInvalid.code ? err : new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedPath, problem: `${err.code}: ${err.reason}` }, { cause: err })));
     return USAGE;
   }
   const pass = async (s: Session, label: string, reports: boolean) => {

@@ -10,8 +10,8 @@ import * as vscode from 'vscode';
 import type { ActiveDirectoryConnectorConfig, DelegatedSignIn, EntraConfig, SecretsProvider, SingleObjectSyncConfig } from '../../app/config/model';
 import { entraAuthMode } from '../../app/config/model';
 import { extensionErrors } from './error-catalog';
-import { Dn } from '../../engine/model/dn';
 import { SyncError } from '../../engine/errors/sync-error';
+import { bindDnKey, directoryEndpoint, directoryTransport, entraEndpoint, httpsOrigin, ldapOrigin, type DirectoryEndpoint, type EntraEndpoint } from '../../app/config/endpoints';
 
 /** Device code sign-ins waiting for the user; cancelling a run stops them (they can wait ~15 minutes). */
 const pendingSignIns = new Set<() => void>();
@@ -20,55 +20,19 @@ export function cancelPendingSignIns(): void {
 }
 import { log } from './log';
 
-type DirectoryEndpoint = Pick<ActiveDirectoryConnectorConfig, 'url' | 'bindDn' | 'startTls' | 'allowInsecure'>;
-type EntraEndpoint = Pick<EntraConfig, 'authorityHost' | 'tenantId' | 'clientId' | 'graphEndpoint'>;
-
-/** scheme://host:port with the default port written out, or the text as given when it does not parse. */
-function origin(url: string | null | undefined, defaults: Record<string, string>): string {
-  const text = (url ?? '').trim();
-  try {
-    const parsed = new URL(text);
-    const scheme = parsed.protocol.replace(/:$/, '').toLowerCase();
-    return `${scheme}://${parsed.hostname.toLowerCase()}:${parsed.port || defaults[scheme] || ''}`;
-  } catch {
-    return text.toLowerCase();
-  }
-}
-
-/** How the password crosses the network: ldaps, StartTLS, or in clear (allowInsecure). */
-function transport(connector: DirectoryEndpoint): string {
-  if (/^ldaps:/i.test(connector.url ?? '')) return 'tls';
-  return connector.startTls ? 'starttls' : connector.allowInsecure ? 'plaintext' : 'none';
-}
-
-/** What a bind password is bound to; shown to the user when it is asked for. */
-export function directoryEndpoint(connector: DirectoryEndpoint): string {
-  return `${origin(connector.url, { ldap: '389', ldaps: '636' })} (${transport(connector)}) as ${connector.bindDn ?? ''}`;
-}
-
-export function entraEndpoint(entra: EntraEndpoint): string {
-  return `${origin(entra.authorityHost, { https: '443' })}/${entra.tenantId.trim().toLowerCase()} app ${entra.clientId.trim().toLowerCase()} for ${origin(entra.graphEndpoint, { https: '443' })}`;
-}
-
-/** The bind DN as AD compares it (the Dn key); a DN that does not parse keys by its trimmed, lower-cased text. */
-function bindDnKey(bindDn: string): string {
-  const parsed = Dn.tryParse(bindDn.trim());
-  return parsed.ok ? parsed.dn.key : bindDn.trim().toLowerCase();
-}
-
 export function directorySecretKey(connector: DirectoryEndpoint): string {
-  return `singleObjectSync.ad.v2|${origin(connector.url, { ldap: '389', ldaps: '636' })}|${transport(connector)}|${bindDnKey(connector.bindDn ?? '')}`;
+  return `singleObjectSync.ad.v2|${ldapOrigin(connector.url)}|${directoryTransport(connector)}|${bindDnKey(connector.bindDn ?? '')}`;
 }
 
 export function entraSecretKey(entra: EntraEndpoint): string {
-  return `singleObjectSync.entra.v2|${origin(entra.authorityHost, { https: '443' })}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${origin(entra.graphEndpoint, { https: '443' })}`;
+  return `singleObjectSync.entra.v2|${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${httpsOrigin(entra.graphEndpoint)}`;
 }
 
 /** Keys of delegated token caches start with this (not credentials the user typed). */
 export const TOKEN_CACHE_KEY_PREFIX = 'singleObjectSync.entraTokenCache.v1|';
 
 export function entraTokenCacheKey(entra: EntraEndpoint): string {
-  return `${TOKEN_CACHE_KEY_PREFIX}${origin(entra.authorityHost, { https: '443' })}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}`;
+  return `${TOKEN_CACHE_KEY_PREFIX}${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}`;
 }
 
 export interface SecretPrompt {
@@ -116,10 +80,10 @@ export class SecretStorageSecrets implements SecretsProvider {
     const key = directorySecretKey(connector);
     const stored = await this.storage.get(key);
     if (stored) return stored;
-    const inClear = transport(connector) === 'plaintext' ? ` ${vscode.l10n.t('Warning: this connection is not encrypted (allowInsecure), so the password would cross the network in clear.')}` : '';
+    const inClear = directoryTransport(connector) === 'plaintext' ? ` ${vscode.l10n.t('Warning: this connection is not encrypted (allowInsecure), so the password would cross the network in clear.')}` : '';
     const entered = await this.askAndStore(key, {
       title: vscode.l10n.t('Password of {0}', connector.bindDn ?? ''),
-      prompt: vscode.l10n.t('Enter the password of {0} on {1}. It is kept in VS Code Secret Storage and sent only to this server and account.', connector.bindDn ?? '', origin(connector.url, { ldap: '389', ldaps: '636' })) + inClear,
+      prompt: vscode.l10n.t('Enter the password of {0} on {1}. It is kept in VS Code Secret Storage and sent only to this server and account.', connector.bindDn ?? '', ldapOrigin(connector.url)) + inClear,
     }, vscode.l10n.t('Password of {0} stored.', connector.bindDn ?? ''));
     if (entered === undefined) {
       throw new SyncError(extensionErrors.CredentialNotEntered, { secret: vscode.l10n.t('password of {0}', connector.bindDn ?? connector.name), endpoint: directoryEndpoint(connector) });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { UiStep } from '../ui-steps';
 import { checkpoint, type SuiteConfig } from './support';
+import { startTraps } from './traps';
 
 type Observed = Record<string, any>;
 
@@ -178,6 +179,33 @@ export function defineContainerPreviewTests({ config, page, logText, logMark, lo
     await logLine('the what-if was logged', /What-if of OU=Sales,.*\d+ DELETE/, mark);
     assert.deepEqual(snapshot(), before, 'the state folder is exactly as before (both runs used copies)');
     assert.doesNotMatch(logText().slice(mark), /Sync of .* started/, 'no single sync, no export ran');
+  });
+
+  page('What If… with a proposed file that sends the credentials elsewhere (same tenant, another authority, CA and LDAP server) is refused before any prompt or connection, in a trusted workspace too', async () => {
+    const traps = await startTraps(path.join(config.workspace, '.traps-what-if'));
+    try {
+      const hostile = JSON.parse(readFileSync(config.configFile, 'utf8')) as { activeDirectory: Record<string, unknown>[]; entra: Record<string, unknown> };
+      hostile.activeDirectory[0] = { ...hostile.activeDirectory[0], url: traps.ldapUrl, allowInsecure: true, tls: undefined };
+      hostile.entra = { ...hostile.entra, authorityHost: traps.authorityHost, caFile: traps.caFile };
+      const proposed = path.join(config.workspace, 'proposed', 'redirecting.single-object-sync.json');
+      mkdirSync(path.dirname(proposed), { recursive: true });
+      writeFileSync(proposed, JSON.stringify(hostile, null, 2));
+      const running = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.whatIfConfiguration', config.dns.sales));
+      const steps = await ui('what-if-redirect', [
+        { do: 'openFile', path: proposed, title: 'Choose the proposed configuration file' },
+        { do: 'batchWait', phases: ['failed'], title: 'What If', timeoutMs: 60_000 },
+        { do: 'expectNothing', ms: 1500 },
+      ]);
+      await running;
+      const view = steps[1]!;
+      assert.match(String(view.error), /WhatIfConfigurationInvalid/, `the view names the refusal (${String(view.error)})`);
+      assert.match(String(view.error), /entra\.authorityHost is "https:\/\/(127\.0\.0\.1|localhost):\d+"/);
+      assert.match(String(view.error), /activeDirectory "[^"]+"\.url is "ldap:\/\/(127\.0\.0\.1|localhost):\d+"/);
+      assert.deepEqual(traps.requests, [], 'no request reached the proposed authority');
+      assert.deepEqual(traps.ldapConnections, [], 'no connection reached the proposed LDAP server');
+    } finally {
+      await traps.close();
+    }
   });
 }
 

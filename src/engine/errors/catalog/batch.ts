@@ -48,7 +48,7 @@ export const batchErrors = {
   WhatIfConfigurationInvalid: {
     code: 'WhatIfConfigurationInvalid',
     reason: 'The proposed configuration {file} cannot be compared with the current one: {problem}.',
-    recommendedAction: 'Fix the proposed file (single-object-sync --validate-config --config <file> names every problem); it must use the same tenant as the current configuration.',
+    recommendedAction: 'Fix the proposed file (single-object-sync --validate-config --config <file> names every problem). It may change OU, group and attribute filtering, the sync rules or the server-configuration export, not how the tool connects: keep the tenant, app, authority, Graph endpoint, credential settings and CA files of the current configuration, and for each LDAP connector its URL, transport, bind DN, password variable and CA.',
     category: 'nonServiceFailure',
     remedy: 'configuration',
   },

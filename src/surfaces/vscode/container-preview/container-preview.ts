@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Session } from '../../../app/session';
+import { proposedConnectionProblem } from '../../../app/batch/proposed-configuration';
 import type { BatchPassResult, PreparedBatch } from '../../../app/batch/session-batch';
 import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../../engine/batch/what-if';
 import { batchErrors } from '../../../engine/errors/catalog/batch';
@@ -16,7 +17,7 @@ import { Dn } from '../../../engine/model/dn';
 import type { DeletionCheck } from '../../../../webview/batch/protocol';
 import { asSyncError } from '../errors';
 import { log } from '../log';
-import { SecretStorageSecrets, cancelPendingSignIns, directoryEndpoint, entraEndpoint } from '../secrets';
+import { SecretStorageSecrets, cancelPendingSignIns } from '../secrets';
 import type { SessionHost } from '../session-host';
 import { readSettings } from '../settings';
 import type { SyncRunner } from '../sync-runner';
@@ -31,17 +32,6 @@ async function stateCopy(stateDir: string, label: string): Promise<string> {
   const exists = await stat(stateDir).then((s) => s.isDirectory(), () => false);
   if (exists) await cp(stateDir, dir, { recursive: true, force: true, filter: (src) => !src.endsWith('.lock') });
   return dir;
-}
-
-/**
- * In an untrusted workspace the proposed file may not send a stored credential anywhere new:
- * every endpoint it names must be one the current configuration names. (Secrets are bound to
- * their endpoints anyway; this says so before anything runs.)
- */
-export function endpointsNotInCurrent(current: Session['config'], proposed: Session['config']): string[] {
-  const known = new Set([...current.activeDirectory.map((c) => directoryEndpoint(c)), entraEndpoint(current.entra)]);
-  const named = [...proposed.activeDirectory.filter((c) => !c.ldifFile).map((c) => directoryEndpoint(c)), entraEndpoint(proposed.entra)];
-  return named.filter((e) => !known.has(e));
 }
 
 export class ContainerPreview {
@@ -107,26 +97,24 @@ export class ContainerPreview {
       cleanups.push(async () => {
         for (const c of copies) await rm(c, { recursive: true, force: true });
       });
-      const openAt = async (configPath: string, stateDir: string) => {
+      // `vet` sees a loaded configuration before it asks for a secret or connects.
+      const openAt = async (configPath: string, stateDir: string, vet?: (s: Session) => SyncError | undefined) => {
         const s = await openSession({ configPath, secrets, stateDir });
         cleanups.push(() => s.close());
+        const refused = vet?.(s);
+        if (refused) throw refused;
         await s.prepare({ noHtmlReport: true });
         return s;
       };
       const current = await openAt(host.configPath, copies[0]!);
       let proposed: Session;
       try {
-        proposed = await openAt(proposedFile, copies[1]!);
+        // A what-if changes filtering and rules: a proposed file naming another endpoint, CA or credential is refused, trusted workspace or not.
+        proposed = await openAt(proposedFile, copies[1]!, (s) => proposedConnectionProblem(proposedFile, current.config, s.config));
       } catch (err) {
         const e = asSyncError(err);
+        if (e.code === batchErrors.WhatIfConfigurationInvalid.code) throw e;
         throw new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedFile, problem: `${e.code}: ${e.reason}` }, { cause: err });
-      }
-      if (proposed.config.entra.tenantId.trim().toLowerCase() !== current.config.entra.tenantId.trim().toLowerCase()) {
-        throw new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedFile, problem: `it names tenant ${proposed.config.entra.tenantId}, the current configuration ${current.config.entra.tenantId}` });
-      }
-      if (!vscode.workspace.isTrusted) {
-        const foreign = endpointsNotInCurrent(current.config, proposed.config);
-        if (foreign.length) throw new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedFile, problem: `in an untrusted workspace it may only name the endpoints of the current configuration, not ${foreign.join('; ')}` });
       }
       const prepared = await current.prepareBatch({ kind: 'search', base: Dn.parse(base), scope: 'subtree' });
       panel.post({ type: 'init', strings: batchStrings(), run: { ...run, scope: prepared.scope } });

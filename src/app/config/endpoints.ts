@@ -1,0 +1,101 @@
+// Where a configuration sends credentials, and whether a second configuration sends them
+// anywhere else. A bind password goes to an LDAP URL over a transport as a bind DN, checked
+// against a CA; the client secret or certificate to an authority host for a tenant and app, the
+// token to a Graph endpoint. VS Code binds stored secrets to these endpoints; a what-if's
+// proposed configuration may change filtering and rules, never any of them.
+import { Dn } from '../../engine/model/dn';
+import { entraAuthMode, type ActiveDirectoryConnectorConfig, type EntraConfig, type SingleObjectSyncConfig } from './model';
+
+export type DirectoryEndpoint = Pick<ActiveDirectoryConnectorConfig, 'url' | 'bindDn' | 'startTls' | 'allowInsecure'>;
+export type EntraEndpoint = Pick<EntraConfig, 'authorityHost' | 'tenantId' | 'clientId' | 'graphEndpoint'>;
+
+const LDAP_PORTS = { ldap: '389', ldaps: '636' };
+const HTTPS_PORTS = { https: '443' };
+
+/** scheme://host:port with the default port written out, or the text as given when it does not parse. */
+export function endpointOrigin(url: string | null | undefined, defaults: Record<string, string>): string {
+  const text = (url ?? '').trim();
+  try {
+    const parsed = new URL(text);
+    const scheme = parsed.protocol.replace(/:$/, '').toLowerCase();
+    return `${scheme}://${parsed.hostname.toLowerCase()}:${parsed.port || defaults[scheme] || ''}`;
+  } catch {
+    return text.toLowerCase();
+  }
+}
+
+export const ldapOrigin = (url: string | null | undefined): string => endpointOrigin(url, LDAP_PORTS);
+export const httpsOrigin = (url: string | null | undefined): string => endpointOrigin(url, HTTPS_PORTS);
+
+/** How the password crosses the network: ldaps, StartTLS, or in clear (allowInsecure). */
+export function directoryTransport(connector: DirectoryEndpoint): string {
+  if (/^ldaps:/i.test(connector.url ?? '')) return 'tls';
+  return connector.startTls ? 'starttls' : connector.allowInsecure ? 'plaintext' : 'none';
+}
+
+/** The bind DN as AD compares it (the Dn key); a DN that does not parse keys by its trimmed, lower-cased text. */
+export function bindDnKey(bindDn: string): string {
+  const parsed = Dn.tryParse(bindDn.trim());
+  return parsed.ok ? parsed.dn.key : bindDn.trim().toLowerCase();
+}
+
+/** What a bind password is bound to; shown to the user when it is asked for. */
+export function directoryEndpoint(connector: DirectoryEndpoint): string {
+  return `${ldapOrigin(connector.url)} (${directoryTransport(connector)}) as ${connector.bindDn ?? ''}`;
+}
+
+export function entraEndpoint(entra: EntraEndpoint): string {
+  return `${httpsOrigin(entra.authorityHost)}/${entra.tenantId.trim().toLowerCase()} app ${entra.clientId.trim().toLowerCase()} for ${httpsOrigin(entra.graphEndpoint)}`;
+}
+
+type Setting = [name: string, current: string, proposed: string];
+
+const text = (value: string | null | undefined): string => (value ?? '').trim();
+const lower = (value: string | null | undefined): string => text(value).toLowerCase();
+
+function entraSettings(a: EntraConfig, b: EntraConfig): Setting[] {
+  return [
+    ['entra.tenantId', lower(a.tenantId), lower(b.tenantId)],
+    ['entra.clientId', lower(a.clientId), lower(b.clientId)],
+    ['entra.authorityHost', httpsOrigin(a.authorityHost), httpsOrigin(b.authorityHost)],
+    ['entra.graphEndpoint', httpsOrigin(a.graphEndpoint), httpsOrigin(b.graphEndpoint)],
+    ['entra.authMode', entraAuthMode(a), entraAuthMode(b)],
+    ['entra.clientSecretEnv', text(a.clientSecretEnv), text(b.clientSecretEnv)],
+    ['entra.certificateFile', text(a.certificateFile), text(b.certificateFile)],
+    ['entra.certificateThumbprint', lower(a.certificateThumbprint), lower(b.certificateThumbprint)],
+    ['entra.caFile', text(a.caFile), text(b.caFile)],
+  ];
+}
+
+function directorySettings(at: string, a: ActiveDirectoryConnectorConfig, b: ActiveDirectoryConnectorConfig): Setting[] {
+  return [
+    [`${at}.url`, ldapOrigin(a.url), ldapOrigin(b.url)],
+    [`${at} transport (ldaps, startTls, allowInsecure)`, directoryTransport(a), directoryTransport(b)],
+    [`${at}.bindDn`, bindDnKey(a.bindDn ?? ''), bindDnKey(b.bindDn ?? '')],
+    [`${at}.passwordEnv`, text(a.passwordEnv), text(b.passwordEnv)],
+    [`${at}.tls.caFile`, text(a.tls?.caFile), text(b.tls?.caFile)],
+    [`${at}.tls.serverName`, lower(a.tls?.serverName), lower(b.tls?.serverName)],
+  ];
+}
+
+/**
+ * Every way the proposed configuration would send a credential somewhere the current one does
+ * not, or take it from somewhere else: the tenant's sign-in and Graph settings, and each LDAP
+ * connector's (matched by name). An LDIF connector holds no credential and may change.
+ * Empty when the two connect alike.
+ */
+export function connectionChanges(current: SingleObjectSyncConfig, proposed: SingleObjectSyncConfig): string[] {
+  const settings = entraSettings(current.entra, proposed.entra);
+  const changes: string[] = [];
+  for (const connector of proposed.activeDirectory) {
+    if (connector.ldifFile && !connector.url) continue;
+    const at = `activeDirectory "${connector.name}"`;
+    const same = current.activeDirectory.find((c) => lower(c.name) === lower(connector.name));
+    if (!same) changes.push(`${at} connects to ${directoryEndpoint(connector)}, a connector the current configuration does not have`);
+    else settings.push(...directorySettings(at, same, connector));
+  }
+  for (const [name, a, b] of settings) {
+    if (a !== b) changes.push(`${name} is ${b ? `"${b}"` : 'not set'}, the current configuration's ${a ? `"${a}"` : 'not set'}`);
+  }
+  return changes;
+}

@@ -1,0 +1,111 @@
+// A what-if's proposed configuration may change filtering and rules, not where credentials go:
+// connectionChanges names every setting that routes a credential (the authority, tenant, app,
+// Graph endpoint, credential source and CA of Entra ID; each LDAP connector's URL, transport,
+// bind DN, password variable and CA), ignores what only filters or tunes, and compares
+// endpoints as they are reached (default ports, case, DN spacing).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseConfiguration } from '../../../../src/app/config';
+import { connectionChanges } from '../../../../src/app/config/endpoints';
+
+const base = () => ({
+  activeDirectory: [
+    {
+      name: 'corp.contoso.com', url: 'ldaps://dc1.corp.contoso.com', bindDn: 'CN=MSOL_sync,CN=Users,DC=corp,DC=contoso,DC=com', passwordEnv: 'SOS_AD_PASSWORD',
+      tls: { caFile: '/etc/sos/contoso-ca.pem' },
+      partitions: [{ dn: 'DC=corp,DC=contoso,DC=com', selected: true, inclusions: ['DC=corp,DC=contoso,DC=com'], exclusions: [] as string[] }],
+      objectTypes: ['user', 'group', 'contact'],
+    },
+    { name: 'lab.fabrikam.com', ldifFile: '/srv/snapshots/fabrikam.ldif', partitions: [{ dn: 'DC=lab,DC=fabrikam,DC=com' }] },
+  ],
+  entra: { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', clientId: '0b5b8f8e-1111-2222-3333-444455556666', clientSecretEnv: 'SOS_CLIENT_SECRET' } as Record<string, unknown>,
+  rules: 'builtin' as unknown,
+  sourceAnchor: 'mS-DS-ConsistencyGuid',
+});
+
+type Raw = ReturnType<typeof base>;
+const load = (raw: Raw) => parseConfiguration(raw, '/etc/sos/single-object-sync.json').config;
+const changed = (edit: (raw: Raw) => void): string[] => {
+  const proposed = base();
+  edit(proposed);
+  return connectionChanges(load(base()), load(proposed));
+};
+
+test('filtering, rules, the state folder and time-outs may change: no connection change', () => {
+  assert.deepEqual(changed((r) => {
+    (r.activeDirectory[0]!.partitions[0] as { exclusions: string[] }).exclusions.push('OU=Paris,DC=corp,DC=contoso,DC=com');
+    r.activeDirectory[0]!.objectTypes = ['user'];
+    (r.activeDirectory[0] as Record<string, unknown>).groupFilteringGroupDn = 'CN=Pilot,OU=Groups,DC=corp,DC=contoso,DC=com';
+    (r.activeDirectory[0] as Record<string, unknown>).operationTimeoutMs = 5000;
+    r.rules = { serverConfiguration: '/srv/exports/proposed' };
+    r.sourceAnchor = 'objectGUID';
+    r.entra.maxRetryWaitSeconds = 30;
+  }), []);
+});
+
+test('an LDIF connector holds no credential: its file may change, and a connector may be removed', () => {
+  assert.deepEqual(changed((r) => { r.activeDirectory[1]!.ldifFile = '/srv/snapshots/fabrikam-2.ldif'; }), []);
+  assert.deepEqual(changed((r) => { r.activeDirectory.splice(1, 1); }), []);
+});
+
+test('endpoints compare as they are reached: default ports, case, a trailing slash, DN spacing', () => {
+  assert.deepEqual(changed((r) => {
+    r.activeDirectory[0]!.url = 'LDAPS://DC1.corp.contoso.com:636/';
+    r.activeDirectory[0]!.bindDn = 'cn=MSOL_sync, cn=Users, dc=corp, dc=contoso, dc=com';
+    r.entra.authorityHost = 'https://LOGIN.microsoftonline.com:443/';
+    r.entra.graphEndpoint = 'https://graph.microsoft.com/';
+    r.entra.tenantId = '72F988BF-86F1-41AF-91AB-2D7CD011DB47';
+  }), []);
+});
+
+test('every setting that routes the Entra credential is named when it changes', () => {
+  const cases: [string, (r: Raw) => void][] = [
+    ['entra.authorityHost', (r) => { r.entra.authorityHost = 'https://login.attacker.example'; }],
+    ['entra.graphEndpoint', (r) => { r.entra.graphEndpoint = 'https://graph.attacker.example'; }],
+    ['entra.tenantId', (r) => { r.entra.tenantId = '11111111-2222-3333-4444-555555555555'; }],
+    ['entra.clientId', (r) => { r.entra.clientId = '99999999-2222-3333-4444-555555555555'; }],
+    ['entra.clientSecretEnv', (r) => { r.entra.clientSecretEnv = 'AWS_SECRET_ACCESS_KEY'; }],
+    ['entra.caFile', (r) => { r.entra.caFile = '/tmp/attacker-ca.pem'; }],
+    ['entra.certificateFile', (r) => { r.entra.certificateFile = '/home/me/other-app.pem'; }],
+    ['entra.authMode', (r) => { r.entra.authMode = 'deviceCode'; }],
+  ];
+  for (const [setting, edit] of cases) {
+    const changes = changed(edit);
+    assert.equal(changes.length >= 1, true, setting);
+    assert.ok(changes.some((c) => c.startsWith(`${setting} is `)), `${setting}: ${JSON.stringify(changes)}`);
+  }
+  // The value proposed and the current one are both shown, so the engineer sees where it would go.
+  assert.deepEqual(changed((r) => { r.entra.authorityHost = 'https://login.attacker.example'; }),
+    ['entra.authorityHost is "https://login.attacker.example:443", the current configuration\'s "https://login.microsoftonline.com:443"']);
+});
+
+test('every setting that routes an LDAP bind password is named when it changes', () => {
+  const cases: [string, (r: Raw) => void][] = [
+    ['.url', (r) => { r.activeDirectory[0]!.url = 'ldaps://dc.attacker.example'; }],
+    [' transport', (r) => { r.activeDirectory[0]!.url = 'ldap://dc1.corp.contoso.com:636'; (r.activeDirectory[0] as Record<string, unknown>).allowInsecure = true; }],
+    ['.bindDn', (r) => { r.activeDirectory[0]!.bindDn = 'CN=Administrator,CN=Users,DC=corp,DC=contoso,DC=com'; }],
+    ['.passwordEnv', (r) => { r.activeDirectory[0]!.passwordEnv = 'GITHUB_TOKEN'; }],
+    ['.tls.caFile', (r) => { r.activeDirectory[0]!.tls = { caFile: '/tmp/attacker-ca.pem' }; }],
+    ['.tls.serverName', (r) => { r.activeDirectory[0]!.tls = { caFile: '/etc/sos/contoso-ca.pem', serverName: 'dc.attacker.example' } as never; }],
+  ];
+  for (const [setting, edit] of cases) {
+    const changes = changed(edit);
+    assert.ok(changes.some((c) => c.startsWith(`activeDirectory "corp.contoso.com"${setting}`)), `${setting}: ${JSON.stringify(changes)}`);
+  }
+});
+
+test('a new LDAP connector, or an LDIF connector turned into LDAP, is a new place for a password', () => {
+  const added = changed((r) => {
+    r.activeDirectory.push({ name: 'evil.example', url: 'ldap://dc.attacker.example', bindDn: 'CN=x', passwordEnv: 'SOS_AD_PASSWORD', partitions: [{ dn: 'DC=evil,DC=example' }] } as never);
+  });
+  assert.equal(added.length, 1);
+  assert.match(added[0]!, /^activeDirectory "evil.example" connects to ldap:\/\/dc.attacker.example:389 .*a connector the current configuration does not have$/);
+  const turned = changed((r) => {
+    Object.assign(r.activeDirectory[1]!, { ldifFile: undefined, url: 'ldaps://dc.attacker.example', bindDn: 'CN=x', passwordEnv: 'SOS_AD_PASSWORD' });
+  });
+  assert.ok(turned.some((c) => c.startsWith('activeDirectory "lab.fabrikam.com".url is "ldaps://dc.attacker.example:636"')), JSON.stringify(turned));
+});
+
+test('connectors are matched by name, whatever their order', () => {
+  assert.deepEqual(changed((r) => { r.activeDirectory.reverse(); }), []);
+});
