@@ -1,6 +1,6 @@
 // LDAP search filters (RFC 4515). Every value from outside (a DN, a name typed by a user, an
 // AD value) goes through ldapts's filter objects or escapeFilter, never string concatenation.
-import { AndFilter, EqualityFilter, Filter, FilterParser, NotFilter, OrFilter, PresenceFilter, escapeFilter } from 'ldapts';
+import { AndFilter, ApproximateFilter, EqualityFilter, ExtensibleFilter, Filter, FilterParser, GreaterThanEqualsFilter, LessThanEqualsFilter, NotFilter, OrFilter, SubstringFilter, escapeFilter } from 'ldapts';
 import { batchErrors } from '../../../engine/errors/catalog/batch';
 import { SyncError } from '../../../engine/errors/sync-error';
 
@@ -44,11 +44,53 @@ export function scopeFilter(objectClasses: readonly string[], userFilter?: strin
   if (unbalanced) throw problem(unbalanced);
   let parsed: Filter;
   try {
-    parsed = FilterParser.parseString(userFilter.trim());
+    parsed = FilterParser.parseString(asciiFilterText(userFilter.trim()));
   } catch (err) {
     throw problem((err as Error).message);
   }
+  decodeAssertionValues(parsed);
   return new AndFilter({ filters: [classes, parsed] });
+}
+
+/**
+ * Every non-ASCII character as its UTF-8 octets escaped (\XX). ldapts unescapes \XX into one
+ * character per octet, so after this every assertion value is a string of octets, whichever way
+ * the user wrote it: "Müller" and "M\c3\bcller" (RFC 4515) mean the same.
+ */
+function asciiFilterText(text: string): string {
+  return text.replace(/[^\p{ASCII}]+/gu, (run) => [...Buffer.from(run, 'utf8')].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join(''));
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/** Octets as text when they are UTF-8 (what the directory compares strings in), else as bytes (objectGUID, objectSid). */
+function decodeOctets(octets: string): string | Buffer {
+  const bytes = Buffer.from(octets, 'latin1');
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return bytes;
+  }
+}
+
+/** The parsed filter's octet strings decoded (decodeOctets), so they go on the wire as the octets the user gave. */
+function decodeAssertionValues(filter: Filter): void {
+  if (filter instanceof AndFilter || filter instanceof OrFilter) {
+    for (const f of filter.filters) decodeAssertionValues(f);
+  } else if (filter instanceof NotFilter) {
+    decodeAssertionValues(filter.filter);
+  } else if (filter instanceof EqualityFilter) {
+    filter.value = decodeOctets(filter.value as string);
+  } else if (filter instanceof SubstringFilter) {
+    const text = (octets: string) => { const v = decodeOctets(octets); return typeof v === 'string' ? v : octets; };
+    filter.initial = text(filter.initial);
+    filter.any = filter.any.map(text);
+    filter.final = text(filter.final);
+  } else if (filter instanceof ApproximateFilter || filter instanceof GreaterThanEqualsFilter || filter instanceof LessThanEqualsFilter || filter instanceof ExtensibleFilter) {
+    const v = decodeOctets(filter.value);
+    // Only an equality writes bytes; the others carry text (a value that is not UTF-8 stays octets).
+    if (typeof v === 'string') filter.value = v;
+  }
 }
 
 /**
@@ -65,20 +107,4 @@ function unbalancedParenthesis(text: string): string | undefined {
     else if (c === ')' && --depth < 0) return `a closing parenthesis at character ${i + 1} has no opening one`;
   }
   return depth > 0 ? `${depth} parenthesis(es) opened but never closed` : undefined;
-}
-
-/**
- * Does an entry match a filter, with multi-valued attributes as LDAP compares them (a leaf
- * holds when any value does; names ignore case)? For LDIF snapshots, which have no server.
- */
-export function entryMatches(filter: Filter, attributes: Record<string, readonly string[]>): boolean {
-  if (filter instanceof AndFilter) return filter.filters.every((f) => entryMatches(f, attributes));
-  if (filter instanceof OrFilter) return filter.filters.some((f) => entryMatches(f, attributes));
-  if (filter instanceof NotFilter) return !entryMatches(filter.filter, attributes);
-  const attribute = (filter as unknown as { attribute?: string }).attribute;
-  if (!attribute) return false;
-  const key = Object.keys(attributes).find((k) => k.toLowerCase() === attribute.toLowerCase());
-  const values = key === undefined ? [] : (attributes[key] ?? []);
-  if (filter instanceof PresenceFilter) return values.length > 0;
-  return values.some((value) => filter.matches({ [attribute]: value }, false));
 }

@@ -14,11 +14,11 @@ import { Dn } from '../../../engine/model/dn';
 import type { ChildPage, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
 import { findInSnapshot } from './find';
 import { ANR_ATTRIBUTES, readFindQuery } from '../find-query';
-import { entryMatches, scopeFilter } from '../ldap/filters';
+import { scopeFilter } from '../ldap/filters';
+import { adFilterMatches, checkAdFilter, type LinkResolver } from './ad-filter';
 import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
 import { ldifSpans, LdifSyntaxError, parseLdifSpan } from './ldif';
-import { entriesOf } from '../../../engine/model/records';
 
 /** Record flags, one byte per record. */
 const CONTAINER = 1;
@@ -158,15 +158,17 @@ export class LdifDirectorySource implements DirectorySource {
   /** The snapshot's objects of a scope, in file order, filtered as the LDAP search would be. */
   async *searchObjects(search: ScopeSearch): AsyncGenerator<DirectoryObject> {
     const filter = scopeFilter(search.objectClasses, search.ldapFilter);
+    checkAdFilter(filter);
     const snap = await this.load();
     this.operations++;
     if (!snap.byDn.has(search.base.key)) throw new SyncError(directoryErrors.NoSuchObject, { dn: search.base.toString(), matchedDn: '(none)', didYouMean: '' });
     // Which records are in scope is known from the index; only those are parsed.
     const inScope = scopeTest(snap, search.base, search.scope);
+    const links = linkResolver(snap);
     for (const [key, record] of snap.byDn) {
       if (!inScope(key, record)) continue;
       const object = objectAt(snap, record);
-      if (!entryMatches(filter, asFilterInput(object))) continue;
+      if (!adFilterMatches(filter, object, links)) continue;
       yield object;
     }
   }
@@ -193,6 +195,41 @@ export class LdifDirectorySource implements DirectorySource {
 }
 
 /** A record parsed from its span (it parsed when the snapshot was loaded, so it parses again). */
+/** memberOf of each member, from the groups' member values: built once per snapshot, when a filter first needs it. */
+const backLinks = new WeakMap<Snapshot, Map<string, string[]>>();
+
+function memberOfIndex(snap: Snapshot): Map<string, string[]> {
+  let index = backLinks.get(snap);
+  if (!index) {
+    index = new Map();
+    for (const record of snap.byDn.values()) {
+      const group = objectAt(snap, record);
+      const members = getValues(group.attributes, 'member');
+      if (!members) continue;
+      for (const member of members) {
+        const parsed = typeof member === 'string' ? Dn.tryParse(member) : undefined;
+        if (!parsed?.ok) continue;
+        const list = index.get(parsed.dn.key);
+        if (list) list.push(group.dn);
+        else index.set(parsed.dn.key, [group.dn]);
+      }
+    }
+    backLinks.set(snap, index);
+  }
+  return index;
+}
+
+/** The links a filter follows (ad-filter.ts): an object's DN values, memberOf completed from the groups' member. */
+function linkResolver(snap: Snapshot): LinkResolver {
+  return (key, attribute) => {
+    const record = snap.byDn.get(key);
+    const stored = record === undefined ? [] : (getValues(objectAt(snap, record).attributes, attribute) ?? []).map(String);
+    if (attribute.toLowerCase() !== 'memberof') return stored;
+    const derived = memberOfIndex(snap).get(key) ?? [];
+    return derived.length ? [...new Set([...stored, ...derived])] : stored;
+  };
+}
+
 function objectAt(snap: Snapshot, record: number): DirectoryObject {
   const k = record * 3;
   return parseLdifSpan(snap.text, { start: snap.spans[k]!, end: snap.spans[k + 1]!, line: snap.spans[k + 2]! })!.object;
@@ -263,15 +300,6 @@ function scopeTest(snap: Snapshot, base: Dn, scope: ScopeSearch['scope']): (key:
     return answer === 1;
   };
   return (key, record) => key === base.key || (baseId !== undefined && isBelow(snap.parentOf[record]!));
-}
-
-/** Attribute values as ldapts filters compare them (text; bytes as latin1, as on the wire). */
-function asFilterInput(object: DirectoryObject): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [name, values] of entriesOf(object.attributes)) {
-    out[name] = (values ?? []).map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v)));
-  }
-  return out;
 }
 
 /** UTF-8, or UTF-16 with a byte-order mark (what `ldifde -u` writes). */

@@ -11,6 +11,7 @@ import type { DirectoryObject } from '../../../../src/engine/model/directory-obj
 import type { DirectorySource } from '../../../../src/engine/ports/directory-source';
 import { base, contoso, fx, ldapsOptions, releaseSamba } from './samba-env';
 import { Dn } from '../../../../src/engine/model/dn';
+import { sidBytesToString } from '../../../../src/engine/model/ad-codecs';
 
 const named = [
   'CN=Alice Wu,OU=Sales', 'CN=Bob Stone,OU=Sales', 'CN=Carol Diaz,OU=Engineering', 'CN=Dave Kim,OU=Engineering',
@@ -137,6 +138,65 @@ describe('the committed snapshot matches the live fixtures', () => {
         queue.push(...page.children.map((c) => c.dn.toString()));
       }
       assert.ok(compared >= 45, `compared ${compared} objects`);
+    } finally {
+      await ldap.close();
+    }
+  });
+});
+
+describe('a batch --ldap-filter selects the same objects from the snapshot as from the directory', () => {
+  // The OUs the committed snapshot holds whole (OU=Bulk's 5,000 users are not in it).
+  const bases = ['OU=Sales', 'OU=Engineering', 'OU=Groups', 'OU=Contacts', 'OU=Excluded'].map(fx);
+  const classes = ['user', 'inetOrgPerson', 'group', 'contact'];
+  const select = async (source: DirectorySource, ldapFilter: string): Promise<string[]> => {
+    const out: string[] = [];
+    for (const b of bases) {
+      for await (const o of source.searchObjects!({ base: Dn.parse(b), scope: 'subtree', objectClasses: classes, ldapFilter })) out.push(Dn.parse(o.dn).key);
+    }
+    return out.sort();
+  };
+
+  it('for the filters an engineer writes: bits of userAccountControl and groupType, objectCategory, nesting, case, ordering, non-ASCII', async () => {
+    const snapshot = new LdifDirectorySource({ file: path.join(__dirname, '..', '..', '..', 'fixtures', 'contoso-snapshot.ldif') });
+    const ldap = new LdapDirectorySource(await ldapsOptions());
+    try {
+      const filters = [
+        '(userAccountControl:1.2.840.113556.1.4.803:=2)',
+        '(!(userAccountControl:1.2.840.113556.1.4.803:=2))',
+        '(userAccountControl:1.2.840.113556.1.4.804:=65538)',
+        '(groupType:1.2.840.113556.1.4.803:=2147483648)',
+        '(objectCategory=person)',
+        '(objectCategory=group)',
+        '(&(objectCategory=person)(objectClass=contact))',
+        `(memberOf=${fx('CN=Pilot Group,OU=Groups')})`,
+        `(memberOf:1.2.840.113556.1.4.1941:=${fx('CN=Pilot Group,OU=Groups')})`,
+        `(member:1.2.840.113556.1.4.1941:=${fx('CN=Pilot Nested,OU=Engineering')})`,
+        `(manager=${fx('CN=Carol Diaz,OU=Engineering').toLowerCase()})`,
+        '(department=ENGINEERING)',
+        '(cn>=M)',
+        '(&(cn<=F)(!(cn<=C)))',
+        '(sn=Ñúñez)',
+        '(sn=\\c3\\91\\c3\\ba\\c3\\b1ez)',
+        '(|(mail=*)(proxyAddresses=smtp:*))',
+      ];
+      for (const filter of filters) {
+        const live = await select(ldap, filter);
+        assert.deepEqual(await select(snapshot, filter), live, filter);
+      }
+      // What a directory answers is not empty for the filters that ought to select something.
+      assert.ok((await select(ldap, filters[0]!)).length >= 2, 'disabled accounts exist in the fixtures');
+      assert.ok((await select(ldap, filters[8]!)).length >= 2, 'Pilot Group has a direct and a nested member');
+      assert.equal((await select(ldap, '(sn=\\c3\\91\\c3\\ba\\c3\\b1ez)')).length, 1, 'the escaped UTF-8 form finds Zoë Ñúñez in the directory');
+      // objectSid in its S-1-... form, and objectGUID as escaped bytes: each source with its own values.
+      for (const source of [snapshot, ldap]) {
+        const alice = await source.readObject(Dn.parse(fx('CN=Alice Wu,OU=Sales')));
+        assert.equal(alice.status, 'found');
+        if (alice.status !== 'found') continue;
+        const sid = sidBytesToString(alice.object.attributes.objectSid![0] as Uint8Array);
+        const guid = [...(alice.object.attributes.objectGUID![0] as Uint8Array)].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+        assert.deepEqual(await select(source, `(objectSid=${sid})`), [Dn.parse(fx('CN=Alice Wu,OU=Sales')).key], `${source.kind}: objectSid=${sid}`);
+        assert.deepEqual(await select(source, `(objectGUID=${guid})`), [Dn.parse(fx('CN=Alice Wu,OU=Sales')).key], `${source.kind}: objectGUID as bytes`);
+      }
     } finally {
       await ldap.close();
     }
