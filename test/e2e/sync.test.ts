@@ -3,6 +3,8 @@
 // step that decided, what Graph received.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
@@ -384,6 +386,39 @@ describe('rules from a real Entra Connect server configuration export', () => {
       const upn = step(summary, 10).attributes?.find((r) => r.name === 'userPrincipalName');
       assert.ok(upn?.syncRule?.startsWith('Out to AAD - User'), JSON.stringify(upn));
       assert.deepEqual(world.emulator.writes(), []);
+    } finally {
+      await world.close();
+    }
+  });
+
+  test('each connector synchronizes only the attributes of its inclusion list, and the result names what a rule would have flowed', async () => {
+    // A customer's export: the AD connector does not select department; the Microsoft Entra
+    // connector does not select title (Microsoft Entra app and attribute filtering).
+    const dir = await mkdtemp(path.join(tmpdir(), 'sos-inclusion-'));
+    const sample = path.resolve(__dirname, '../fixtures/entra-connect-server-config-contoso');
+    await cp(sample, dir, { recursive: true });
+    const connectors = path.join(dir, 'Connectors');
+    for (const file of await readdir(connectors)) {
+      const text = await readFile(path.join(connectors, file), 'utf8');
+      const edited = text.replace(/<attribute-inclusion>[\s\S]*?<\/attribute-inclusion>/, (list) => list.replace(/\s*<attribute>(department|title)<\/attribute>/g, (line, name: string) => (
+        (name === 'department') === /<name>contoso\.com<\/name>/.test(text) ? '' : line)));
+      assert.notEqual(edited, text, `${file} lost an attribute`);
+      await writeFile(path.join(connectors, file), edited);
+    }
+    const world = await openWorld({ config: { rules: { serverConfiguration: dir } }, connector: { name: 'contoso.com' } });
+    try {
+      const { summary } = await world.session.sync(Dn.parse(ou('CN=Alice Wu,OU=Sales')), { stagingMode: true, noHtmlReport: true });
+      const imported = step(summary, 7);
+      assert.equal(imported.status, 'success', JSON.stringify(imported));
+      assert.ok(!imported.attributes?.some((r) => r.name.toLowerCase() === 'department'), 'department is not in the AD connector space');
+      assert.ok(imported.attributes?.some((r) => r.name === 'title'), 'title is');
+      assert.match(imported.details.NotSelectedInConnector ?? '', /^department \(read by [^)]*"In from AD - User Common"[^)]*\): .*Select Attributes/);
+      assert.match(imported.details.AttributeInclusion ?? '', /synchronizes 131 attribute/);
+      const exported = step(summary, 10).attributes ?? [];
+      assert.ok(!exported.some((r) => r.name === 'department'), 'no department to export: the rules saw it empty');
+      assert.ok(!exported.some((r) => r.name === 'title'), 'title is not exported: the Entra connector does not select it');
+      assert.ok(exported.some((r) => r.name === 'displayName'), 'the rest is exported');
+      assert.match(step(summary, 9).details.NotSelectedInEntraConnector ?? '', /^title \(from "Out to AAD - User [^"]+"\): .*not export it/);
     } finally {
       await world.close();
     }

@@ -30,6 +30,7 @@ export async function buildRuleSet(config: SingleObjectSyncConfig, file: string,
     const ruleSet = createRuleSet('serverConfiguration', exported.rules, {
       entraConnector,
       globalSettings: exported.globalSettings,
+      selectedAttributes: Object.fromEntries(exported.connectors.map((c) => [c.name, c.attributeInclusion])),
       onProblem: (p) => {
         const problem = ruleProblem(exported, p);
         problems.push(problem);

@@ -11,13 +11,60 @@ import { decideMatch, describeQuarantine, duplicateValues, type MatchInput } fro
 import type { StepOutcome } from './step-runner';
 import { projectExportIdentity } from './sync-step';
 import { entriesOf } from '../model/records';
+import { ruleMatchesConnector, selectedAttributesOf, type RuleSet } from '../rules';
 
 /** Operational attributes that change on every read or say nothing about the object. */
 const NOT_IMPORTED = new Set(['dscorepropagationdata', 'usncreated', 'instancetype', 'objectcategory', 'replpropertymetadata']);
 
-export function connectorSpaceAttributes(attributes: Attributes): Attributes {
+/** On every connector space object whatever the connector selects: its anchor, type and name. */
+const ALWAYS_IMPORTED = new Set(['objectguid', 'objectclass', 'distinguishedname']);
+
+/**
+ * The attributes the connector space holds: the connector's attribute inclusion list when it has
+ * one ("select the attributes to synchronize", from the server-configuration export), the
+ * configured sourceAnchor attribute always.
+ */
+export function connectorSpaceAttributes(attributes: Attributes, selected?: ReadonlySet<string>, sourceAnchor?: string): Attributes {
   const out: Attributes = {};
-  for (const [name, values] of entriesOf(attributes)) if (!NOT_IMPORTED.has(name.toLowerCase())) out[name] = values;
+  const anchor = sourceAnchor?.toLowerCase();
+  for (const [name, values] of entriesOf(attributes)) {
+    const lower = name.toLowerCase();
+    if (NOT_IMPORTED.has(lower)) continue;
+    if (selected && !selected.has(lower) && !ALWAYS_IMPORTED.has(lower) && lower !== anchor) continue;
+    out[name] = values;
+  }
+  return out;
+}
+
+/** What the connector's inbound rules for an object type read (flow sources, scope and join attributes), lower case; per rule set. */
+const readByRules = new WeakMap<RuleSet, Map<string, Map<string, string[]>>>();
+function attributesReadByRules(ruleSet: RuleSet, connector: string, objectType: string): Map<string, string[]> {
+  let byConnector = readByRules.get(ruleSet);
+  if (!byConnector) readByRules.set(ruleSet, (byConnector = new Map()));
+  const key = `${connector}\n${objectType}`.toLowerCase();
+  let read = byConnector.get(key);
+  if (!read) {
+    read = new Map();
+    for (const rule of ruleSet.rules) {
+      if (rule.direction !== 'inbound' || rule.disabled || !ruleMatchesConnector(ruleSet, rule, connector)) continue;
+      if (rule.sourceObjectType.toLowerCase() !== objectType.toLowerCase()) continue;
+      const names = [...rule.flows.flatMap((f) => f.source ?? []), ...rule.scope.flat().map((c) => c.attribute), ...rule.join.flat().map((c) => c.source)];
+      for (const name of new Set(names.map((n) => n.toLowerCase()))) read.set(name, [...(read.get(name) ?? []), rule.name]);
+    }
+    byConnector.set(key, read);
+  }
+  return read;
+}
+
+/** The object's attributes a sync rule reads that the connector does not select: Entra Connect's rules see them empty. */
+function readButNotSelected(ruleSet: RuleSet, connector: string, objectType: string, attributes: Attributes, imported: Attributes): string[] {
+  const read = attributesReadByRules(ruleSet, connector, objectType);
+  const out: string[] = [];
+  for (const name of Object.keys(attributes)) {
+    if (Object.prototype.hasOwnProperty.call(imported, name)) continue;
+    const rules = read.get(name.toLowerCase());
+    if (rules) out.push(`${name} (read by ${rules.slice(0, 3).map((r) => `"${r}"`).join(', ')}${rules.length > 3 ? ` and ${rules.length - 3} more` : ''})`);
+  }
   return out;
 }
 
@@ -34,7 +81,9 @@ export function computeSourceAnchor(attributes: Attributes, choice: string, kind
 }
 
 export async function importFromActiveDirectoryStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
-  const attributes = connectorSpaceAttributes(facts.adAttributes!);
+  const selected = selectedAttributesOf(deps.ruleSet, facts.connector!.name);
+  const attributes = connectorSpaceAttributes(facts.adAttributes!, selected, deps.config.sourceAnchor);
+  const notSelected = selected ? readButNotSelected(deps.ruleSet, facts.connector!.name, facts.objectClass!, facts.adAttributes!, attributes) : [];
   const guidBytes = getFirst(attributes, 'objectGUID');
   const dn = facts.dn.toString();
   facts.objectGuid = guidBytes instanceof Uint8Array ? guidBytesToString(guidBytes) : dn;
@@ -65,6 +114,8 @@ export async function importFromActiveDirectoryStep(deps: SyncDependencies, fact
       ...(renamed ? { PreviousDistinguishedName: previous.dn } : {}),
       AttributesChanged: String(changed.length),
       ...(facts.sourceAnchor ? { SourceAnchor: facts.sourceAnchor } : {}),
+      ...(selected ? { AttributeInclusion: `The connector synchronizes ${selected.size} attribute(s) (its attribute inclusion list); the connector space holds only those.` } : {}),
+      ...(notSelected.length ? { NotSelectedInConnector: `${notSelected.join('; ')}: the object has a value, a sync rule reads it, but the connector does not select it, so Entra Connect's rules see it empty. Select it in the connector's attributes (Synchronization Service Manager, connector Properties, Select Attributes) if it should flow.` } : {}),
     },
     attributes: changes.map((c) => changeToRow(c)),
   };

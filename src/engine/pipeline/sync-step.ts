@@ -3,7 +3,7 @@
 import { scopeErrors, SyncError } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
 import { attributeLookup, getValues, lowerCaseName } from '../model/attributes';
-import { evaluateInbound, evaluateOutbound, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
+import { evaluateInbound, evaluateOutbound, selectedAttributesOf, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { AdConnectorSpaceObject, MetaverseObject } from '../spaces/state-store';
 import { valuesText } from '../spaces/value-text';
@@ -131,7 +131,11 @@ export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts):
   // Read only here (desired takes new arrays where it changes): step 9 may reuse it (sameAsProjected).
   if (inboundMemo.get(facts) === memo) memo.outboundAsNew = outbound;
   const desired = attributeRecord<AttributeValue[] | null>();
-  for (const [name, flow] of entriesOf(outbound.attributes)) desired[name] = flow.values && flow.values.length ? flow.values : null;
+  const entraSelected = selectedAttributesOf(deps.ruleSet, deps.ruleSet.entraConnector);
+  for (const [name, flow] of entriesOf(outbound.attributes)) {
+    if (entraSelected && !entraSelected.has(lowerCaseName(name))) continue; // not exported: it cannot match or conflict
+    desired[name] = flow.values && flow.values.length ? flow.values : null;
+  }
   applyUpnSuffixRule(facts, desired, {});
   return exportIdentityOf(desired);
 }
@@ -221,10 +225,19 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
 
   const desired: Record<string, AttributeValue[] | null> = {};
   const lineage: Record<string, Readonly<Partial<AttributeRow>>> = {};
+  const entraSelected = selectedAttributesOf(deps.ruleSet, deps.ruleSet.entraConnector);
+  const notSelected: string[] = [];
   for (const [name, flow] of entriesOf(outbound.attributes)) {
     lineage[name] = lineageOf(flow);
     if (NOT_EXPORTED.has(lowerCaseName(name))) continue;
+    if (entraSelected && !entraSelected.has(lowerCaseName(name))) {
+      if (flow.values?.length) notSelected.push(`${name} (from "${flow.lineage.syncRule}")`);
+      continue;
+    }
     desired[name] = flow.values && flow.values.length ? flow.values : null;
+  }
+  if (notSelected.length) {
+    details.NotSelectedInEntraConnector = `${notSelected.join('; ')}: a rule flows a value, but the Microsoft Entra connector does not select the attribute (its attribute inclusion list: Microsoft Entra app and attribute filtering), so Entra Connect does not export it.`;
   }
   const notes: Record<string, string> = {};
   applyMailNicknameRule(facts, desired, notes);

@@ -5,7 +5,7 @@ import { builtinRuleDefinitions, type BuiltinOptions } from './builtin';
 
 export * from './model';
 export { compileRule, type RuleProblem } from './compile';
-export { createRuleSet, countRules, BUILTIN_ENTRA_CONNECTOR, type RuleSet } from './rule-set';
+export { createRuleSet, countRules, selectedAttributesOf, BUILTIN_ENTRA_CONNECTOR, type RuleSet } from './rule-set';
 export type { EvaluationContext } from './context';
 export { evaluateScope, clauseHolds, substituteParameters, type ScopeResult } from './scope';
 export { computeFlows, sourceValues, type FlowedAttribute, type Lineage, type FlowSource } from './flows';
