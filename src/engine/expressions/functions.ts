@@ -22,6 +22,7 @@ import { guidBytesToString, guidStringToBytes, sidBytesToString } from '../model
 import { formatDateTime, fromFileTime, parseDate, toFileTime, dateAdd } from './dates';
 import { escapeDnValue } from '../model/dn';
 import { dnComponents } from './dn';
+import { certificateParts } from './certificate-der';
 
 export interface FunctionArgs {
   readonly length: number;
@@ -116,8 +117,41 @@ function certificate(v: Scalar): X509Certificate {
 /** "CN=a\nO=b" (Node's multi-line form) as "CN=a, O=b". */
 const certName = (text: string) => text.split('\n').filter(Boolean).join(', ');
 const keyAlgorithmOids: Record<string, string> = { rsa: '1.2.840.113549.1.1.1', ec: '1.2.840.10045.2.1', dsa: '1.2.840.10040.4.1', ed25519: '1.3.101.112', 'rsa-pss': '1.2.840.113549.1.1.10' };
-const certFn = (f: (c: X509Certificate) => Scalar): FunctionDef => ({ min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => f(certificate(v))) });
+const certFn = (f: (c: X509Certificate) => Scalar | null): FunctionDef => ({ min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => f(certificate(v))) });
 const thumbprint = (c: X509Certificate) => c.fingerprint.replace(/:/g, '').toUpperCase();
+const partsOf = (c: X509Certificate) => asEvaluation(() => certificateParts(new Uint8Array(c.raw)));
+
+/** "CN=a\nO=b" (Node's form of a name) as attribute -> first value. */
+function nameFields(name: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of name.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0 && !out.has(line.slice(0, at).toUpperCase())) out.set(line.slice(0, at).toUpperCase(), line.slice(at + 1));
+  }
+  return out;
+}
+
+/**
+ * CertNameInfo: X509Certificate2.GetNameInfo, for the subject or (includesIssuerName) the issuer:
+ * SimpleName (CN, else OU, O, E, else the first DNS name), EmailName (E, else the first rfc822
+ * alternative name), UpnName (the UPN alternative name), DnsName (the first DNS alternative name,
+ * else CN), DnsFromAlternativeName, UrlName. Null when the certificate has none.
+ */
+function certNameInfo(c: X509Certificate, type: string, issuer: boolean): string | null {
+  const fields = nameFields(issuer ? c.issuer : c.subject);
+  const parts = partsOf(c);
+  const alt = issuer ? parts.issuerAlternativeNames : parts.subjectAlternativeNames;
+  const first = (...candidates: (string | undefined)[]) => candidates.find((v) => v !== undefined && v !== '') ?? null;
+  switch (type.toLowerCase()) {
+    case 'simplename': return first(fields.get('CN'), fields.get('OU'), fields.get('O'), fields.get('EMAILADDRESS'), fields.get('E'), alt.email[0], alt.dns[0]);
+    case 'emailname': return first(fields.get('EMAILADDRESS'), fields.get('E'), alt.email[0]);
+    case 'upnname': return first(alt.upn[0]);
+    case 'dnsname': return first(alt.dns[0], fields.get('CN'));
+    case 'dnsfromalternativename': return first(alt.dns[0]);
+    case 'urlname': return first(alt.uri[0]);
+    default: throw new EvaluationProblem(`CertNameInfo: "${type}" is not an X509NameType (SimpleName, EmailName, UpnName, DnsName, DnsFromAlternativeName, UrlName)`);
+  }
+}
 
 const library: Record<string, FunctionDef> = {
   // Certificates (userCertificate of devices)
@@ -132,6 +166,49 @@ const library: Record<string, FunctionDef> = {
   CertSerialNumber: certFn((c) => c.serialNumber.toUpperCase()),
   CertKeyAlgorithm: certFn((c) => keyAlgorithmOids[c.publicKey.asymmetricKeyType ?? ''] ?? String(c.publicKey.asymmetricKeyType)),
   CertFormat: certFn(() => 'X509'),
+  CertVersion: certFn((c) => partsOf(c).version),
+  CertSignatureAlgorithmOid: certFn((c) => partsOf(c).signatureAlgorithmOid),
+  CertPublicKeyOid: certFn((c) => partsOf(c).publicKeyOid),
+  // [inferred] the parameters' own OID where they are one (an EC curve), else the key algorithm's, as .NET's EncodedParameters.Oid.
+  CertPublicKeyParametersOid: certFn((c) => partsOf(c).publicKeyParametersOid ?? partsOf(c).publicKeyOid),
+  CertKeyAlgorithmParams: certFn((c) => partsOf(c).publicKeyParameters || null),
+  // [inferred] .NET gives no friendly name, and no OID for a distinguished name, to a certificate read from its bytes.
+  CertFriendlyName: certFn(() => null),
+  CertIssuerOid: certFn(() => null),
+  CertSubjectNameOid: certFn(() => null),
+  CertExtensionOids: {
+    min: 1,
+    max: 1,
+    impl: (a) => {
+      const v = single(a.value(0));
+      if (v === null) return null;
+      const critical = partsOf(certificate(v)).extensions.filter((e) => e.critical).map((e) => e.oid);
+      return critical.length ? critical : null;
+    },
+  },
+  CertNameInfo: {
+    min: 3,
+    max: 3,
+    impl: (a) => {
+      const type = text(a.value(1)) ?? '';
+      const issuer = truthy(a.value(2));
+      return perValue(a.value(0), (v) => certNameInfo(certificate(v), type, issuer));
+    },
+  },
+  IsCert: {
+    min: 1,
+    max: 1,
+    impl: (a) => {
+      const v = single(a.value(0));
+      if (v === null || !(v instanceof Uint8Array || typeof v === 'string')) return false;
+      try {
+        partsOf(certificate(v));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
 
   // Conversion
   CBool: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => toBoolean(v)) },
