@@ -5,6 +5,8 @@ import { open } from 'node:fs/promises';
 /** Size limits of the files the tool reads (bytes). */
 export const READ_LIMITS = {
   configuration: 16 * 1024 * 1024,
+  /** One XML file of a Get-ADSyncServerConfiguration export (a connector with its schema is a few MB). */
+  serverConfigurationFile: 64 * 1024 * 1024,
   ldif: 256 * 1024 * 1024,
   pem: 1024 * 1024,
 } as const;

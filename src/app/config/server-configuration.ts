@@ -3,7 +3,9 @@
 // parameters), SynchronizationRules/*.xml and GlobalSettings/MV.xml (global settings). Where a
 // rule's expressions and scope operators are comes from the parser (each element's start in
 // the file), for problems that name a line and column.
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { decodeText } from '../../adapters/io/decode-text';
+import { READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { PartitionConfig } from './model';
@@ -260,6 +262,11 @@ async function xmlFiles(folder: string): Promise<string[]> {
   }
 }
 
+/** One file of the export: bounded (a folder may hold anything), UTF-8 or UTF-16 with its byte-order mark. */
+async function readExportFile(file: string): Promise<string> {
+  return decodeText(await readFileBounded(file, READ_LIMITS.serverConfigurationFile));
+}
+
 export async function loadServerConfiguration(folder: string): Promise<ServerConfiguration> {
   try {
     await readdir(folder);
@@ -270,7 +277,7 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   const connectors: ExportedConnector[] = [];
   for (const file of await xmlFiles(path.join(folder, 'Connectors'))) {
     try {
-      connectors.push(parseConnector(await readFile(file, 'utf8'), file));
+      connectors.push(parseConnector(await readExportFile(file), file));
     } catch (err) {
       problems.push({ file, message: `connector cannot be read: ${(err as Error).message}`, severity: 'error' });
     }
@@ -286,7 +293,7 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   for (const file of ruleFileList) {
     let parsed: ReturnType<typeof parseSyncRule>;
     try {
-      parsed = parseSyncRule(await readFile(file, 'utf8'), file, problems);
+      parsed = parseSyncRule(await readExportFile(file), file, problems);
     } catch (err) {
       problems.push({ file, message: `rule cannot be read: ${(err as Error).message}`, severity: 'error' });
       continue;
@@ -308,7 +315,7 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   let globalSettings: Record<string, string> = {};
   const mvFile = path.join(folder, 'GlobalSettings', 'MV.xml');
   try {
-    globalSettings = parseGlobalSettings(await readFile(mvFile, 'utf8'));
+    globalSettings = parseGlobalSettings(await readExportFile(mvFile));
   } catch (err) {
     problems.push({ file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'warning' });
   }

@@ -6,6 +6,7 @@
 // is the text and where each record is in it: a record is parsed again each time it is read,
 // so a 50,000-object snapshot holds its text and an index, not 50,000 parsed objects.
 import { describeReadError, READ_LIMITS, readFileBounded } from '../../io/read-bounded';
+import { decodeText } from '../../io/decode-text';
 import { directoryErrors } from '../../../engine/errors/catalog/directory';
 import { SyncError } from '../../../engine/errors/sync-error';
 import { getFirst, getValues } from '../../../engine/model/attributes';
@@ -61,7 +62,7 @@ export class LdifDirectorySource implements DirectorySource {
       const name = 'file' in this.input ? this.input.file : (this.input.name ?? '(text)');
       let text: string;
       try {
-        text = 'file' in this.input ? decodeLdifFile(await readFileBounded(this.input.file, READ_LIMITS.ldif)) : this.input.text;
+        text = 'file' in this.input ? decodeText(await readFileBounded(this.input.file, READ_LIMITS.ldif)) : this.input.text;
       } catch (err) {
         throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: 0, problem: describeReadError(err) }, { cause: err });
       }
@@ -300,13 +301,6 @@ function scopeTest(snap: Snapshot, base: Dn, scope: ScopeSearch['scope']): (key:
     return answer === 1;
   };
   return (key, record) => key === base.key || (baseId !== undefined && isBelow(snap.parentOf[record]!));
-}
-
-/** UTF-8, or UTF-16 with a byte-order mark (what `ldifde -u` writes). */
-export function decodeLdifFile(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /** Parses every record once (any error names its line) and keeps where each one is. */

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadServerConfiguration } from '../../../../src/app/config';
 import { createRuleSet, countRules, evaluateInbound, evaluateOutbound } from '../../../../src/engine/rules';
@@ -76,4 +77,31 @@ test('a user through the sample rules: provisioned to Entra with the objectGUID 
   assert.equal(outbound.provision, true);
   assert.deepEqual(outbound.attributes.userPrincipalName?.values, ['jane.doe@contoso.com']);
   assert.equal(outbound.attributes.sourceAnchor?.lineage.syncRule, 'Out to AAD - User Join');
+});
+
+test('the export loads the same when its files were saved again as UTF-16 or UTF-8 with a byte-order mark and CRLF', { skip }, async () => {
+  // Notepad's "Unicode" and Windows PowerShell's Out-File write UTF-16LE with a byte-order mark.
+  const copy = await mkdtemp(path.join(tmpdir(), 'sos-export-encodings-'));
+  await cp(sample, copy, { recursive: true });
+  const files = [
+    ...(await readdir(path.join(copy, 'SynchronizationRules'))).map((f) => path.join(copy, 'SynchronizationRules', f)),
+    ...(await readdir(path.join(copy, 'Connectors'))).map((f) => path.join(copy, 'Connectors', f)),
+    path.join(copy, 'GlobalSettings', 'MV.xml'),
+  ];
+  for (const [i, file] of files.entries()) {
+    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').replace(/\r?\n/g, '\r\n');
+    const bytes = i % 3 === 0 ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+      : i % 3 === 1 ? Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])
+        : Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    await writeFile(file, bytes);
+  }
+  const original = await loadServerConfiguration(sample);
+  const saved = await loadServerConfiguration(copy);
+  assert.deepEqual(saved.problems, []);
+  const comparable = (c: typeof original) => ({
+    rules: c.rules.map((r) => JSON.stringify(r)).sort(),
+    connectors: c.connectors.map(({ file: _file, ...rest }) => JSON.stringify(rest)).sort(),
+    globalSettings: c.globalSettings,
+  });
+  assert.deepEqual(comparable(saved), comparable(original));
 });
