@@ -189,7 +189,9 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
   const direction = str(r.direction).toLowerCase();
   if (direction !== 'inbound' && direction !== 'outbound') problem('direction', `rule "${name}": direction "${str(r.direction)}" is neither Inbound nor Outbound`, 'error', 'direction');
   const linkType = str(r.linkType);
-  if (linkType !== 'Join' && linkType !== 'Provision') problem('linkType', `rule "${name}": link type "${linkType}" is neither Join nor Provision`, 'error', 'linkType');
+  // StickyJoin (the Synchronization Rules Editor's third link type) joins as Join does; what it
+  // changes is that a joined object stays joined when it leaves the rule's scope. [inferred]
+  if (linkType !== 'Join' && linkType !== 'Provision' && linkType !== 'StickyJoin') problem('linkType', `rule "${name}": link type "${linkType}" is neither Join, StickyJoin nor Provision`, 'error', 'linkType');
 
   const positions: RulePositions = { expressions: new Map(), operators: [] };
   const scope: ScopeClause[][] = list(r.synchronizationCriteria?.conditions).map((group) => {

@@ -105,3 +105,21 @@ test('the export loads the same when its files were saved again as UTF-16 or UTF
   });
   assert.deepEqual(comparable(saved), comparable(original));
 });
+
+test('a rule with the StickyJoin link type (the Synchronization Rules Editor offers it) loads and joins as Join does', { skip }, async () => {
+  const copy = await mkdtemp(path.join(tmpdir(), 'sos-export-sticky-'));
+  await cp(sample, copy, { recursive: true });
+  const folder = path.join(copy, 'SynchronizationRules');
+  let edited = '';
+  for (const file of await readdir(folder)) {
+    const xml = await readFile(path.join(folder, file), 'utf8');
+    if (!xml.includes('<name>In from AD - User Join</name>')) continue;
+    await writeFile(path.join(folder, file), xml.replace('<linkType>Provision</linkType>', '<linkType>StickyJoin</linkType>').replace('<linkType>Join</linkType>', '<linkType>StickyJoin</linkType>'));
+    edited = file;
+  }
+  assert.ok(edited, 'the sample has "In from AD - User Join"');
+  const exported = await loadServerConfiguration(copy);
+  assert.deepEqual(exported.problems, []);
+  const rule = exported.rules.find((r) => r.name === 'In from AD - User Join');
+  assert.equal(rule?.linkType, 'Join');
+});
