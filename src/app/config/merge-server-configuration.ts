@@ -15,7 +15,7 @@ export function applyServerConfiguration(config: SingleObjectSyncConfig, exporte
     const match = exported?.connectors.find((c) => c.kind === 'activeDirectory' && c.name.toLowerCase() === String(connector.name).toLowerCase());
     if (exported && !match) {
       const names = exported.connectors.filter((c) => c.kind === 'activeDirectory').map((c) => c.name);
-      problems.push({ file, path: `$.activeDirectory[${i}].name`, message: `no AD connector named "${connector.name}" in the server configuration (it has: ${names.join(', ') || 'none'}); the connector's scope comes from this file only`, severity: 'warning', ...(positions?.values.get(`/activeDirectory/${i}/name`) ?? {}) });
+      problems.push({ file, path: `$.activeDirectory[${i}].name`, message: `no AD connector named "${connector.name}" in the server configuration (it has: ${names.join(', ') || 'none'}): none of its rules apply to this connector, and its scope comes from this file only. Name the connector as in the export`, severity: 'warning', ...(positions?.values.get(`/activeDirectory/${i}/name`) ?? {}) });
     }
     if (match) {
       if (connector.partitions === undefined) connector.partitions = match.partitions.map(({ dn, selected, inclusions, exclusions }) => ({ dn, selected, inclusions, exclusions }));

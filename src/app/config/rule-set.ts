@@ -13,6 +13,27 @@ function ruleProblem(exported: ServerConfiguration | undefined, problem: RulePro
   return { file, path: `${problem.rule}: ${problem.location}`, message: problem.error.reason, severity: 'error' };
 }
 
+/**
+ * Rules bind to a connector by name. When the export has one AD connector and the configuration
+ * one, named differently (the export's is the forest's name, ours the engineer's choice), the
+ * export's rules, scope and attribute list are for ours: binding them by name alone would leave
+ * every object with no inbound rule. Said as a warning, with how to make it explicit.
+ */
+function bindSingleConnector(config: SingleObjectSyncConfig, exported: ServerConfiguration, file: string, problems: ConfigProblem[], positions?: PositionedJson): void {
+  const exportedAd = exported.connectors.filter((c) => c.kind === 'activeDirectory');
+  const configured = config.activeDirectory;
+  if (exportedAd.length !== 1 || configured.length !== 1) return;
+  const from = exportedAd[0]!.name;
+  const to = String(configured[0]!.name ?? '');
+  if (!to || from.toLowerCase() === to.toLowerCase()) return;
+  exportedAd[0]!.name = to;
+  for (const rule of exported.rules) if (rule.connector === from) rule.connector = to;
+  problems.push({
+    file, path: '$.activeDirectory[0].name', severity: 'warning', ...(positions?.values.get('/activeDirectory/0/name') ?? {}),
+    message: `the server configuration's only AD connector is "${from}": its rules, scope and attribute list apply to "${to}", the only AD connector here (name it "${from}" to make that explicit)`,
+  });
+}
+
 export async function buildRuleSet(config: SingleObjectSyncConfig, file: string, problems: ConfigProblem[], positions?: PositionedJson): Promise<{ ruleSet: RuleSet; exported?: ServerConfiguration }> {
   if (typeof config.rules === 'object' && config.rules) {
     let exported: ServerConfiguration;
@@ -26,6 +47,7 @@ export async function buildRuleSet(config: SingleObjectSyncConfig, file: string,
       throw err;
     }
     problems.push(...exported.problems);
+    bindSingleConnector(config, exported, file, problems, positions);
     const entraConnector = exported.connectors.find((c) => c.kind === 'entra')?.name ?? BUILTIN_ENTRA_CONNECTOR;
     const ruleSet = createRuleSet('serverConfiguration', exported.rules, {
       entraConnector,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspectConfiguration, loadConfiguration, loadServerConfiguration, parseConfiguration } from '../../../../src/app/config';
 import { SyncError } from '../../../../src/engine/errors/sync-error';
+import { ruleMatchesConnector } from '../../../../src/engine/rules';
 
 const fixture = path.resolve(__dirname, '../../../fixtures/server-config-small');
 
@@ -239,4 +240,28 @@ test('the contract example of the issue is a valid configuration', () => {
   assert.deepEqual(problems, []);
   assert.equal(config.activeDirectory[0]!.tls?.caFile, '/work/ca.pem');
   assert.equal('$schema' in config, false);
+});
+
+test('the export\'s only AD connector binds to the only configured one when their names differ: its rules, scope and attributes apply, with a warning', async () => {
+  const file = await writeConfig({ ...base(), activeDirectory: [{ name: 'corp.fabrikam.com', url: 'ldaps://dc1.fabrikam.com:636' }], rules: { serverConfiguration: fixture } });
+  const loaded = await loadConfiguration(file);
+  assert.deepEqual(loaded.problems.map((p) => [p.path, p.severity]), [['$.activeDirectory[0].name', 'warning']]);
+  assert.match(loaded.problems[0]!.message, /only AD connector is "fabrikam\.com": its rules, scope and attribute list apply to "corp\.fabrikam\.com"/);
+  const inbound = loaded.ruleSet.rules.filter((r) => r.direction === 'inbound' && r.connectorKind === 'activeDirectory');
+  assert.ok(inbound.length > 0);
+  assert.ok(inbound.every((r) => ruleMatchesConnector(loaded.ruleSet, r, 'corp.fabrikam.com')), 'the export\'s AD rules apply to the configured connector');
+  assert.equal(loaded.config.activeDirectory[0]!.partitions[0]!.dn, 'DC=fabrikam,DC=com', 'its scope comes from the export');
+  assert.equal(loaded.config.activeDirectory[0]!.groupFilteringGroupDn, 'CN=Sync Pilot,OU=Groups,DC=fabrikam,DC=com');
+});
+
+test('with two configured AD connectors, one the export does not name is told that none of the export\'s rules apply to it', async () => {
+  const file = await writeConfig({
+    ...base(),
+    activeDirectory: [{ name: 'fabrikam.com', url: 'ldaps://dc1.fabrikam.com:636' }, { name: 'contoso.com', url: 'ldaps://dc1.contoso.com:636', partitions: [{ dn: 'DC=contoso,DC=com' }] }],
+    rules: { serverConfiguration: fixture },
+  });
+  const loaded = await loadConfiguration(file);
+  assert.deepEqual(loaded.problems.map((p) => p.path), ['$.activeDirectory[1].name']);
+  assert.match(loaded.problems[0]!.message, /no AD connector named "contoso\.com" .*none of its rules apply to this connector/);
+  assert.ok(!loaded.ruleSet.rules.some((r) => r.direction === 'inbound' && ruleMatchesConnector(loaded.ruleSet, r, 'contoso.com')));
 });
