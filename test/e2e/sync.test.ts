@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import { anchorOf, base, modifyAd, openWorld, ou, type World } from './harness';
 import { Dn } from '../../src/engine/model/dn';
+import { compareRuns } from '../../src/engine/batch/what-if';
 import { raw, tokenFor } from '../graph-emulator/helpers';
 
 const step = (s: ProvisioningObjectSummary, n: number) => s.provisioningSteps.find((x) => x.stepNumber === n)!;
@@ -419,6 +420,21 @@ describe('rules from a real Entra Connect server configuration export', () => {
       assert.ok(!exported.some((r) => r.name === 'title'), 'title is not exported: the Entra connector does not select it');
       assert.ok(exported.some((r) => r.name === 'displayName'), 'the rest is exported');
       assert.match(step(summary, 9).details.NotSelectedInEntraConnector ?? '', /^title \(from "Out to AAD - User [^"]+"\): .*not export it/);
+
+      // As a what-if against the unmodified export: department is removed from the cloud object
+      // (the AD connector no longer imports it, so nothing contributes it), title is only no
+      // longer synchronized (the Entra connector stops exporting it; the cloud value stays).
+      const current = await openWorld({ config: { rules: { serverConfiguration: sample } }, connector: { name: 'contoso.com' } });
+      try {
+        const before = (await current.session.sync(Dn.parse(ou('CN=Alice Wu,OU=Sales')), { stagingMode: true, noHtmlReport: true })).summary;
+        const entry = compareRuns(ou('CN=Alice Wu,OU=Sales'), before, summary);
+        assert.equal(entry.outcome, 'attribute-changes', entry.explanation);
+        assert.deepEqual(entry.changes.find((c) => c.attribute === 'department'), { attribute: 'department', current: 'Sales', proposed: null });
+        assert.deepEqual(entry.changes.find((c) => c.attribute === 'title'), { attribute: 'title', current: 'Account Manager', proposed: null, noLongerSynchronized: true });
+        assert.match(entry.explanation, /No longer synchronized .*leaves their cloud values as they are\): title\.$/);
+      } finally {
+        await current.close();
+      }
     } finally {
       await world.close();
     }

@@ -24,6 +24,11 @@ export interface AttributeDifference {
   attribute: string;
   current: string | null;
   proposed: string | null;
+  /**
+   * The proposed Microsoft Entra connector does not select the attribute: Entra Connect stops
+   * exporting it and leaves the cloud value as it is (proposed is then null, and not a removal).
+   */
+  noLongerSynchronized?: true;
 }
 
 export interface WhatIfEntry {
@@ -58,6 +63,12 @@ function side(summary: ProvisioningObjectSummary): WhatIfEntry['current'] {
 }
 
 /** The values exported (Export step rows), one text per attribute. */
+/** The attributes step 9 names as flowed but not selected by the Microsoft Entra connector (NotSelectedInEntraConnector). */
+function notSelectedInEntraConnector(summary: ProvisioningObjectSummary): Set<string> {
+  const text = summary.provisioningSteps.find((s) => s.stepNumber === 9)?.details?.NotSelectedInEntraConnector ?? '';
+  return new Set([...text.matchAll(/(?:^|; )([^\s;(]+) \(from "/g)].map((m) => m[1]!));
+}
+
 function exportedValues(summary: ProvisioningObjectSummary): Map<string, string> {
   const rows = summary.provisioningSteps.find((s) => s.stepNumber === 10)?.attributes ?? [];
   return new Map(rows.map((r) => [r.name, r.value.join('\n')]));
@@ -107,11 +118,15 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
   const before = exportedValues(current);
   const after = exportedValues(proposed);
   const names = [...new Set([...before.keys(), ...after.keys()])].sort((x, y) => x.localeCompare(y));
-  const changes = names
+  const deselected = notSelectedInEntraConnector(proposed);
+  const changes: AttributeDifference[] = names
     .filter((n) => (before.get(n) ?? null) !== (after.get(n) ?? null))
-    .map((n) => ({ attribute: n, current: before.get(n) ?? null, proposed: after.get(n) ?? null }));
+    .map((n) => ({ attribute: n, current: before.get(n) ?? null, proposed: after.get(n) ?? null, ...(!after.has(n) && deselected.has(n) ? { noLongerSynchronized: true as const } : {}) }));
   if (changes.length === 0) return { ...base, outcome: 'unchanged', explanation: 'In sync scope under both configurations; the same values are exported.' };
-  return { ...base, changes, outcome: 'attribute-changes', explanation: `In sync scope under both; ${changes.length} exported attribute(s) change: ${changes.map((c) => c.attribute).join(', ')}.` };
+  const released = changes.filter((c) => c.noLongerSynchronized).map((c) => c.attribute);
+  const explanation = `In sync scope under both; ${changes.length} exported attribute(s) change: ${changes.map((c) => c.attribute).join(', ')}.`
+    + (released.length ? ` No longer synchronized (the proposed Microsoft Entra connector does not select them; Entra Connect leaves their cloud values as they are): ${released.join(', ')}.` : '');
+  return { ...base, changes, outcome: 'attribute-changes', explanation };
 }
 
 export interface WhatIfTotals {
