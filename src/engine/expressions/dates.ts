@@ -32,56 +32,77 @@ export function parseDate(text: string): Date {
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-/** .NET custom format specifiers (UTC): yyyy yy MM M dd d HH H hh h mm m ss s fff ff f tt, 'quoted'. */
-export function formatDateTime(date: Date, format: string): string {
-  if (Number.isNaN(date.getTime())) throw new EvaluationProblem('invalid date');
-  const tokens: [RegExp, (d: Date) => string][] = [
-    [/^yyyy/, (d) => pad(d.getUTCFullYear(), 4)],
-    [/^yy/, (d) => pad(d.getUTCFullYear() % 100, 2)],
-    [/^MM/, (d) => pad(d.getUTCMonth() + 1, 2)],
-    [/^M/, (d) => String(d.getUTCMonth() + 1)],
-    [/^dd/, (d) => pad(d.getUTCDate(), 2)],
-    [/^d/, (d) => String(d.getUTCDate())],
-    [/^HH/, (d) => pad(d.getUTCHours(), 2)],
-    [/^H/, (d) => String(d.getUTCHours())],
-    [/^hh/, (d) => pad(d.getUTCHours() % 12 || 12, 2)],
-    [/^h/, (d) => String(d.getUTCHours() % 12 || 12)],
-    [/^mm/, (d) => pad(d.getUTCMinutes(), 2)],
-    [/^m/, (d) => String(d.getUTCMinutes())],
-    [/^ss/, (d) => pad(d.getUTCSeconds(), 2)],
-    [/^s/, (d) => String(d.getUTCSeconds())],
-    [/^fff/, (d) => pad(d.getUTCMilliseconds(), 3)],
-    [/^ff/, (d) => pad(Math.floor(d.getUTCMilliseconds() / 10), 2)],
-    [/^f/, (d) => String(Math.floor(d.getUTCMilliseconds() / 100))],
-    [/^tt/, (d) => (d.getUTCHours() < 12 ? 'AM' : 'PM')],
-  ];
-  let out = '';
+type DateToken = { kind: 'field'; text: string } | { kind: 'literal'; text: string };
+
+const FIELD = /^(yyyy|yy|MM|M|dd|d|HH|H|hh|h|mm|m|ss|s|fff|ff|f|tt)/;
+
+function tokenizeFormat(format: string): DateToken[] {
+  const out: DateToken[] = [];
   let rest = format;
-  outer: while (rest.length > 0) {
+  while (rest.length > 0) {
     if (rest[0] === "'" || rest[0] === '"') {
       const end = rest.indexOf(rest[0], 1);
-      const literal = end < 0 ? rest.slice(1) : rest.slice(1, end);
-      out += literal;
+      out.push({ kind: 'literal', text: end < 0 ? rest.slice(1) : rest.slice(1, end) });
       rest = end < 0 ? '' : rest.slice(end + 1);
-      continue;
-    }
-    if (rest[0] === '\\' && rest.length > 1) {
-      out += rest[1];
+    } else if (rest[0] === '\\' && rest.length > 1) {
+      out.push({ kind: 'literal', text: rest[1]! });
       rest = rest.slice(2);
-      continue;
+    } else {
+      const m = FIELD.exec(rest);
+      out.push(m ? { kind: 'field', text: m[0] } : { kind: 'literal', text: rest[0]! });
+      rest = rest.slice(m ? m[0].length : 1);
     }
-    for (const [pattern, render] of tokens) {
-      const m = pattern.exec(rest);
-      if (m) {
-        out += render(date);
-        rest = rest.slice(m[0].length);
-        continue outer;
-      }
-    }
-    out += rest[0];
-    rest = rest.slice(1);
   }
   return out;
+}
+
+/**
+ * Is a lowercase m/mm the minute? The functions reference documents both
+ * FormatDateTime(CDate("12/25/2007"),"yyyy-mm-dd") = "2007-12-25" and
+ * "yyyyMMddHHmmss.0Z" = "20140905081453.0Z": m is the minute after an hour or before a second
+ * (the rule of the Format function it links to), and the month otherwise.
+ */
+function isMinute(tokens: DateToken[], at: number): boolean {
+  const fieldNear = (step: number): string | undefined => {
+    for (let i = at + step; i >= 0 && i < tokens.length; i += step) if (tokens[i]!.kind === 'field') return tokens[i]!.text;
+    return undefined;
+  };
+  const before = fieldNear(-1);
+  const after = fieldNear(1);
+  return (before !== undefined && /^[Hh]{1,2}$/.test(before)) || (after !== undefined && /^s{1,2}$/.test(after));
+}
+
+/** .NET custom format specifiers (UTC): yyyy yy MM M dd d HH H hh h mm m ss s fff ff f tt, 'quoted'; m as isMinute says. */
+export function formatDateTime(date: Date, format: string): string {
+  if (Number.isNaN(date.getTime())) throw new EvaluationProblem('invalid date');
+  const render: Record<string, (d: Date) => string> = {
+    yyyy: (d) => pad(d.getUTCFullYear(), 4),
+    yy: (d) => pad(d.getUTCFullYear() % 100, 2),
+    MM: (d) => pad(d.getUTCMonth() + 1, 2),
+    M: (d) => String(d.getUTCMonth() + 1),
+    dd: (d) => pad(d.getUTCDate(), 2),
+    d: (d) => String(d.getUTCDate()),
+    HH: (d) => pad(d.getUTCHours(), 2),
+    H: (d) => String(d.getUTCHours()),
+    hh: (d) => pad(d.getUTCHours() % 12 || 12, 2),
+    h: (d) => String(d.getUTCHours() % 12 || 12),
+    mm: (d) => pad(d.getUTCMinutes(), 2),
+    m: (d) => String(d.getUTCMinutes()),
+    ss: (d) => pad(d.getUTCSeconds(), 2),
+    s: (d) => String(d.getUTCSeconds()),
+    fff: (d) => pad(d.getUTCMilliseconds(), 3),
+    ff: (d) => pad(Math.floor(d.getUTCMilliseconds() / 10), 2),
+    f: (d) => String(Math.floor(d.getUTCMilliseconds() / 100)),
+    tt: (d) => (d.getUTCHours() < 12 ? 'AM' : 'PM'),
+  };
+  const tokens = tokenizeFormat(format);
+  return tokens
+    .map((t, i) => {
+      if (t.kind === 'literal') return t.text;
+      const field = (t.text === 'mm' || t.text === 'm') && !isMinute(tokens, i) ? t.text.toUpperCase() : t.text;
+      return render[field]!(date);
+    })
+    .join('');
 }
 
 /** VBA DateAdd intervals: yyyy q m y d w ww h n s. */

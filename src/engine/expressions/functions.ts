@@ -62,9 +62,10 @@ const bytesOf = (v: Scalar): Uint8Array => {
   if (typeof v === 'string') return Buffer.from(v, 'utf16le');
   return Buffer.from(toText(v), 'utf16le');
 };
+/** Contains' CaseInsensitive, or InStr's vbTextCompare (1); CaseSensitive and vbBinaryCompare (0) compare exactly. */
 const caseInsensitive = (v: Value): boolean => {
-  const s = text(v);
-  return s !== null && s.toLowerCase() === 'caseinsensitive';
+  const s = text(v)?.trim().toLowerCase();
+  return s === 'caseinsensitive' || s === 'vbtextcompare' || s === '1';
 };
 /** A per-value text function of one argument. */
 const textFn = (f: (s: string) => Scalar | null): FunctionDef => ({

@@ -11,6 +11,13 @@ import { SyncError } from '../errors/sync-error';
 import { rulesErrors } from '../errors/catalog/rules';
 import { functionSignature } from './functions';
 
+/**
+ * The enumerations the functions reference writes without quotes: ConvertFromBase64(s, UTF8),
+ * InStr(s, t, 1, vbTextCompare), Contains([proxyAddresses], "smtp:", CaseInsensitive). Each is
+ * its name as text (VB names are case-insensitive); the functions read them so.
+ */
+const ENUM_CONSTANTS = new Map(['UTF8', 'Unicode', 'ASCII', 'vbTextCompare', 'vbBinaryCompare', 'CaseInsensitive', 'CaseSensitive'].map((name) => [name.toLowerCase(), name]));
+
 const logical = new Set(['&&', '||']);
 const comparison = new Set(['=', '<>', '<', '<=', '>', '>=']);
 const operand = new Set(['&', '+', '-', '*', '/']);
@@ -92,6 +99,8 @@ export function parseExpression(source: string): Expr {
         if (token.text === 'NULL' || token.text === 'Null' || token.text === 'null') return { kind: 'null', column: token.column };
         if (token.text === 'AuthoritativeNull') return { kind: 'authoritativeNull', column: token.column };
         if (token.text === 'IgnoreThisFlow') return { kind: 'ignoreThisFlow', column: token.column };
+        const constant = ENUM_CONSTANTS.get(word);
+        if (constant !== undefined) return { kind: 'string', value: constant, column: token.column };
         throw syntaxError(source, token.column, `unknown word "${token.text}" (attributes are written [name], parameters %name%, strings "text")`);
       }
       default:

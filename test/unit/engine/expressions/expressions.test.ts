@@ -291,3 +291,22 @@ test('expressions and the AD codecs decode GUIDs, SIDs and generalized time the 
   // A variable is bound only inside its lambda's body.
   assert.throws(() => run('With($n, 1, $n) & $n'), /\$n is not bound/);
 });
+
+test('the functions reference\'s own examples: unquoted enumerations and FormatDateTime\'s "yyyy-mm-dd"', () => {
+  // Each example as the reference writes it, with the result it states.
+  const run = (text: string) => compileExpression(text).evaluate({ attribute: () => undefined, parameter: () => undefined, now: new Date() });
+  assert.equal(run('ConvertFromBase64("SGVsbG8gd29ybGQh", UTF8)'), 'Hello world!');
+  assert.equal(run('ConvertFromBase64("SABlAGwAbABvACAAdwBvAHIAbABkACEA")'), 'Hello world!');
+  assert.equal(run('InStr("repEated","e",3,vbBinaryCompare)'), 7);
+  assert.equal(run('InStr("repEated","e",3,vbTextCompare)'), 4, 'text compare finds the capital E');
+  assert.equal(run('InStrRev("abbcdbbbef","bb")'), 7);
+  assert.equal(run('Contains(Split("smtp:a@contoso.com,SMTP:b@contoso.com", ","), "smtp:b", CaseInsensitive)'), 2);
+  assert.equal(run('Contains(Split("smtp:a@contoso.com,SMTP:b@contoso.com", ","), "smtp:b", CaseSensitive)'), 0);
+  assert.equal(run('FormatDateTime(CDate("12/25/2007"),"yyyy-mm-dd")'), '2007-12-25');
+  assert.equal(run('FormatDateTime(DateFromNum(130543784930000000),"yyyyMMddHHmmss.0Z")'), '20140905081453.0Z');
+  assert.equal(run('FormatDateTime(CDate("2014-09-05 08:14:53"),"HH:mm:ss")'), '08:14:53', 'm after an hour is the minute');
+  assert.equal(run('FormatDateTime(CDate("2014-09-05 08:14:53"),"mm:ss")'), '14:53', 'm before a second is the minute');
+  assert.equal(run('FormatDateTime(CDate("2014-09-05 08:14:53"),"dd/mm/yyyy")'), '05/09/2014');
+  assert.equal(run('DateAdd("m", 3, CDate("2001-01-01"))')?.valueOf(), new Date('2001-04-01T00:00:00Z').valueOf());
+  assert.equal(run('NumFromDate(CDate("2012-01-01 23:00:00"))'), 129699324000000000);
+});
