@@ -503,9 +503,16 @@ const library: Record<string, FunctionDef> = {
   },
   LCase: textFn((s) => s.toLowerCase()),
   UCase: textFn((s) => s.toUpperCase()),
-  Left: textFnN(2, 2, (s, [n]) => s.slice(0, Math.max(0, num(n ?? null, 'Left length')))),
-  Right: textFnN(2, 2, (s, [n]) => { const k = Math.max(0, num(n ?? null, 'Right length')); return k === 0 ? '' : s.slice(-k); }),
-  Mid: textFnN(3, 3, (s, [start, len]) => { const st = num(start ?? null, 'Mid start'); return s.substr(Math.max(0, st - 1), Math.max(0, num(len ?? null, 'Mid length'))); }),
+  // The reference's remarks: numChars < 0 returns the input string; for Mid, so does a start
+  // below 1 or past the end.
+  Left: textFnN(2, 2, (s, [n]) => { const k = num(n ?? null, 'Left length'); return k < 0 ? s : s.slice(0, k); }),
+  Right: textFnN(2, 2, (s, [n]) => { const k = num(n ?? null, 'Right length'); return k < 0 ? s : k === 0 ? '' : s.slice(-k); }),
+  // Mid(string, start) without a length (the reference's own example for the primary SMTP address) returns the rest.
+  Mid: textFnN(2, 3, (s, [start, len]) => {
+    const st = num(start ?? null, 'Mid start');
+    const k = len === undefined ? s.length : num(len, 'Mid length');
+    return k < 0 || st <= 0 || st > s.length ? s : s.substr(st - 1, k);
+  }),
   Len: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => (v instanceof Uint8Array ? v.length : toText(v).length)) ?? 0 },
   LTrim: textFn((s) => s.replace(/^\s+/, '')),
   RTrim: textFn((s) => s.replace(/\s+$/, '')),

@@ -310,3 +310,21 @@ test('the functions reference\'s own examples: unquoted enumerations and FormatD
   assert.equal(run('DateAdd("m", 3, CDate("2001-01-01"))')?.valueOf(), new Date('2001-04-01T00:00:00Z').valueOf());
   assert.equal(run('NumFromDate(CDate("2012-01-01 23:00:00"))'), 129699324000000000);
 });
+
+test('Left, Right and Mid follow the reference\'s remarks on their edges, and Mid takes the example\'s two arguments', () => {
+  const proxies = ['smtp:jd@contoso.com', 'SMTP:john.doe@contoso.com'];
+  const run = (text: string) => compileExpression(text).evaluate({ attribute: (n) => (n === 'proxyAddresses' ? proxies : undefined), parameter: () => undefined, now: new Date() });
+  assert.equal(run('Left("John Doe", -1)'), 'John Doe', 'numChars < 0: the input string');
+  assert.equal(run('Left("John Doe", 0)'), '');
+  assert.equal(run('Left("Jo", 5)'), 'Jo');
+  assert.equal(run('Right("John Doe", -1)'), 'John Doe');
+  assert.equal(run('Right("John Doe", 0)'), '');
+  assert.equal(run('Mid("John Doe", 3, 5)'), 'hn Do');
+  assert.equal(run('Mid("John Doe", 6, 999)'), 'Doe');
+  assert.equal(run('Mid("John Doe", 2, -1)'), 'John Doe', 'numChars < 0');
+  assert.equal(run('Mid("John Doe", 0, 2)'), 'John Doe', 'start <= 0');
+  assert.equal(run('Mid("John Doe", 20, 2)'), 'John Doe', 'start past the end');
+  assert.equal(run('Mid("John Doe", 2, 0)'), '');
+  // "Returns the primary email address."
+  assert.equal(run('Mid(Item([proxyAddresses],Contains([proxyAddresses], "SMTP:")),6)'), 'john.doe@contoso.com');
+});
