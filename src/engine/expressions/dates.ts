@@ -72,37 +72,45 @@ function isMinute(tokens: DateToken[], at: number): boolean {
   return (before !== undefined && /^[Hh]{1,2}$/.test(before)) || (after !== undefined && /^s{1,2}$/.test(after));
 }
 
+const RENDER: Record<string, (d: Date) => string> = {
+  yyyy: (d) => pad(d.getUTCFullYear(), 4),
+  yy: (d) => pad(d.getUTCFullYear() % 100, 2),
+  MM: (d) => pad(d.getUTCMonth() + 1, 2),
+  M: (d) => String(d.getUTCMonth() + 1),
+  dd: (d) => pad(d.getUTCDate(), 2),
+  d: (d) => String(d.getUTCDate()),
+  HH: (d) => pad(d.getUTCHours(), 2),
+  H: (d) => String(d.getUTCHours()),
+  hh: (d) => pad(d.getUTCHours() % 12 || 12, 2),
+  h: (d) => String(d.getUTCHours() % 12 || 12),
+  mm: (d) => pad(d.getUTCMinutes(), 2),
+  m: (d) => String(d.getUTCMinutes()),
+  ss: (d) => pad(d.getUTCSeconds(), 2),
+  s: (d) => String(d.getUTCSeconds()),
+  fff: (d) => pad(d.getUTCMilliseconds(), 3),
+  ff: (d) => pad(Math.floor(d.getUTCMilliseconds() / 10), 2),
+  f: (d) => String(Math.floor(d.getUTCMilliseconds() / 100)),
+  tt: (d) => (d.getUTCHours() < 12 ? 'AM' : 'PM'),
+};
+
+/** A format as literal texts and renderers, m resolved: made once per format text (rules use a few, per object). */
+const compiledFormats = new Map<string, (string | ((d: Date) => string))[]>();
+function compileFormat(format: string): (string | ((d: Date) => string))[] {
+  let parts = compiledFormats.get(format);
+  if (!parts) {
+    const tokens = tokenizeFormat(format);
+    parts = tokens.map((t, i) => (t.kind === 'literal' ? t.text : RENDER[(t.text === 'mm' || t.text === 'm') && !isMinute(tokens, i) ? t.text.toUpperCase() : t.text]!));
+    if (compiledFormats.size < 1000) compiledFormats.set(format, parts);
+  }
+  return parts;
+}
+
 /** .NET custom format specifiers (UTC): yyyy yy MM M dd d HH H hh h mm m ss s fff ff f tt, 'quoted'; m as isMinute says. */
 export function formatDateTime(date: Date, format: string): string {
   if (Number.isNaN(date.getTime())) throw new EvaluationProblem('invalid date');
-  const render: Record<string, (d: Date) => string> = {
-    yyyy: (d) => pad(d.getUTCFullYear(), 4),
-    yy: (d) => pad(d.getUTCFullYear() % 100, 2),
-    MM: (d) => pad(d.getUTCMonth() + 1, 2),
-    M: (d) => String(d.getUTCMonth() + 1),
-    dd: (d) => pad(d.getUTCDate(), 2),
-    d: (d) => String(d.getUTCDate()),
-    HH: (d) => pad(d.getUTCHours(), 2),
-    H: (d) => String(d.getUTCHours()),
-    hh: (d) => pad(d.getUTCHours() % 12 || 12, 2),
-    h: (d) => String(d.getUTCHours() % 12 || 12),
-    mm: (d) => pad(d.getUTCMinutes(), 2),
-    m: (d) => String(d.getUTCMinutes()),
-    ss: (d) => pad(d.getUTCSeconds(), 2),
-    s: (d) => String(d.getUTCSeconds()),
-    fff: (d) => pad(d.getUTCMilliseconds(), 3),
-    ff: (d) => pad(Math.floor(d.getUTCMilliseconds() / 10), 2),
-    f: (d) => String(Math.floor(d.getUTCMilliseconds() / 100)),
-    tt: (d) => (d.getUTCHours() < 12 ? 'AM' : 'PM'),
-  };
-  const tokens = tokenizeFormat(format);
-  return tokens
-    .map((t, i) => {
-      if (t.kind === 'literal') return t.text;
-      const field = (t.text === 'mm' || t.text === 'm') && !isMinute(tokens, i) ? t.text.toUpperCase() : t.text;
-      return render[field]!(date);
-    })
-    .join('');
+  let out = '';
+  for (const part of compileFormat(format)) out += typeof part === 'string' ? part : part(date);
+  return out;
 }
 
 /** VBA DateAdd intervals: yyyy q m y d w ww h n s. */
