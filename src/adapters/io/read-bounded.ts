@@ -31,8 +31,11 @@ export async function readFileBounded(file: string, limit: number): Promise<Buff
     if (info.isFile() && info.size > limit) throw new FileTooLargeError(file, limit);
     const chunks: Buffer[] = [];
     let total = 0;
+    // A regular file's size is known: one read of size + 1 bytes (the + 1 sees a file that grew);
+    // a device or pipe is read in 1 MiB chunks.
+    const first = info.isFile() ? info.size + 1 : 1024 * 1024;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(total === 0 ? first : 1024 * 1024, limit + 1 - total));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;
