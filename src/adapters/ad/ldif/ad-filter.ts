@@ -71,8 +71,8 @@ function evaluate(filter: Filter, object: { dn: string; attributes: Attributes }
   const values = valuesOf(object, attribute, links);
   if (filter instanceof PresenceFilter) return values.length > 0;
   if (filter instanceof EqualityFilter || filter instanceof ApproximateFilter) {
-    const asserted = filter.value as string | Buffer;
-    return values.some((v) => equal(attribute, v, asserted));
+    const assertion = assertionOf(filter, attribute);
+    return values.some((v) => equal(assertion, v));
   }
   if (filter instanceof SubstringFilter) return values.some((v) => typeof v === 'string' && substring(v, filter));
   if (filter instanceof GreaterThanEqualsFilter) return values.some((v) => { const c = order(attribute, v, filter.value); return c !== undefined && c >= 0; });
@@ -112,31 +112,63 @@ function dnKey(text: string): string | undefined {
   return parsed.ok ? parsed.dn.key : undefined;
 }
 
-function equal(attribute: string, value: AttributeValue, asserted: string | Buffer): boolean {
+/** An equality's assertion, read once per filter (the same filter is matched against every object of the scope). */
+interface Assertion {
+  name: string;
+  raw: string | Buffer;
+  text: string;
+  lower: string;
+  /** The value's integers compare as numbers (asIntegers), when the assertion is one. */
+  integer?: RegExp;
+  /** "(objectCategory=person)": the defaultObjectCategory's CN wanted. */
+  category?: string;
+  /** The assertion as a DN key (computed when a value looks like a DN), null when it is not one. */
+  dnKey?: string | null;
+}
+
+const assertions = new WeakMap<Filter, Assertion>();
+function assertionOf(filter: EqualityFilter | ApproximateFilter, attribute: string): Assertion {
+  let assertion = assertions.get(filter);
+  if (!assertion) {
+    const raw = filter.value as string | Buffer;
+    const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+    const name = attribute.toLowerCase();
+    const integer = INTEGER_ATTRIBUTES.has(name) ? INTEGER : CANONICAL_INTEGER;
+    assertion = {
+      name, raw, text, lower: text.toLowerCase(),
+      ...(integer.test(text) ? { integer } : {}),
+      ...(name === 'objectcategory' && !text.includes('=') ? { category: DEFAULT_CATEGORY[text.toLowerCase()] ?? text.toLowerCase() } : {}),
+    };
+    assertions.set(filter, assertion);
+  }
+  return assertion;
+}
+
+function equal(a: Assertion, value: AttributeValue): boolean {
   if (value instanceof Uint8Array) {
-    if (typeof asserted === 'string' && attribute.toLowerCase() === 'objectsid' && /^S-\d/i.test(asserted)) {
+    if (typeof a.raw === 'string' && a.name === 'objectsid' && /^S-\d/i.test(a.raw)) {
       try {
-        return sidBytesToString(value).toUpperCase() === asserted.toUpperCase();
+        return sidBytesToString(value).toUpperCase() === a.raw.toUpperCase();
       } catch {
         return false;
       }
     }
-    const bytes = typeof asserted === 'string' ? Buffer.from(asserted, 'utf8') : asserted;
+    const bytes = typeof a.raw === 'string' ? Buffer.from(a.raw, 'utf8') : a.raw;
     return Buffer.compare(Buffer.from(value), bytes) === 0;
   }
   const text = String(value);
-  const a = typeof asserted === 'string' ? asserted : asserted.toString('utf8');
-  if (attribute.toLowerCase() === 'objectcategory' && !a.includes('=')) {
+  if (a.category !== undefined) {
     // "(objectCategory=contact)": the class's defaultObjectCategory, here its CN.
-    const wanted = DEFAULT_CATEGORY[a.toLowerCase()] ?? a.toLowerCase();
     const cn = /^cn=((?:[^,\\]|\\.)*)/i.exec(text)?.[1]?.toLowerCase();
-    return cn !== undefined && (cn === wanted || cn.replace(/-/g, '') === wanted.replace(/-/g, ''));
+    return cn !== undefined && (cn === a.category || cn.replace(/-/g, '') === a.category.replace(/-/g, ''));
   }
-  if (asIntegers(attribute, text, a)) return BigInt(text) === BigInt(a);
-  const valueKey = dnKey(text);
-  const assertedKey = valueKey === undefined ? undefined : dnKey(a);
-  if (valueKey !== undefined && assertedKey !== undefined) return valueKey === assertedKey;
-  return text.toLowerCase() === a.toLowerCase();
+  if (a.integer?.test(text)) return BigInt(text) === BigInt(a.text);
+  if (text.includes('=')) {
+    const valueKey = dnKey(text);
+    if (a.dnKey === undefined) a.dnKey = dnKey(a.text) ?? null;
+    if (valueKey !== undefined && a.dnKey !== null) return valueKey === a.dnKey;
+  }
+  return text.toLowerCase() === a.lower;
 }
 
 function substring(value: string, filter: SubstringFilter): boolean {
@@ -210,7 +242,10 @@ function extensible(filter: ExtensibleFilter, object: { dn: string; attributes: 
     return false;
   }
   // [RFC 4511] 4.5.1.7.7: without a rule, the type's equality.
-  if (!rule) return values.some((v) => equal(filter.matchType, v, filter.value));
+  if (!rule) {
+    const assertion = assertionOf(new EqualityFilter({ attribute: filter.matchType, value: filter.value }), filter.matchType);
+    return values.some((v) => equal(assertion, v));
+  }
   throw unsupportedRule(filter);
 }
 
