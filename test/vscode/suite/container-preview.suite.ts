@@ -193,7 +193,8 @@ export function defineContainerPreviewTests({ config, page, logText, logMark, lo
       const running = Promise.resolve(vscode.commands.executeCommand('singleObjectSync.whatIfConfiguration', config.dns.sales));
       const steps = await ui('what-if-redirect', [
         { do: 'openFile', path: proposed, title: 'Choose the proposed configuration file' },
-        { do: 'batchWait', phases: ['failed'], title: 'What If', timeoutMs: 60_000 },
+        // The scope line names the proposed file: the previous test's What If view may still be open.
+        { do: 'batchWait', phases: ['failed'], title: 'What If', scope: 'redirecting.single-object-sync.json', timeoutMs: 60_000 },
         { do: 'expectNothing', ms: 1500 },
       ]);
       await running;
