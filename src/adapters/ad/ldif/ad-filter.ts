@@ -18,11 +18,13 @@ const BIT_OR = '1.2.840.113556.1.4.804';
 const TRANSITIVE_EVAL = '1.2.840.113556.1.4.1941';
 const DN_WITH_DATA = '1.2.840.113556.1.4.2253';
 
-/**
- * The DN values of `attribute` on the object named by `dnKey` (member, manager, ...), for
- * TRANSITIVE_EVAL; for memberOf, its stored values and every group whose member names it.
- */
-export type LinkResolver = (dnKey: string, attribute: string) => readonly string[];
+/** The snapshot's links, for memberOf and TRANSITIVE_EVAL. */
+export interface LinkResolver {
+  /** The DN values of `attribute` on the object named by `dnKey` (member, manager, ...); memberOf completed by backLinks. */
+  linked(dnKey: string, attribute: string): readonly string[];
+  /** The groups whose member names the object: memberOf even when the export left it out (ldifde -o memberOf). */
+  backLinks(dnKey: string): readonly string[];
+}
 
 type Truth = boolean | undefined; // undefined: the clause is Undefined ([RFC 4511] 4.5.1.7)
 
@@ -84,11 +86,13 @@ function valuesOf(object: { dn: string; attributes: Attributes }, attribute: str
   const name = attribute.toLowerCase();
   if (name === 'distinguishedname' && !getValues(object.attributes, attribute)) return [object.dn];
   // memberOf is the back link of member: a snapshot written without it (ldifde -o memberOf) still has it.
+  const stored = getValues(object.attributes, attribute) ?? [];
   if (name === 'memberof') {
     const own = dnKey(object.dn);
-    return own === undefined ? getValues(object.attributes, attribute) ?? [] : links(own, attribute);
+    const derived = own === undefined ? [] : links.backLinks(own);
+    return derived.length ? [...new Set([...stored.map(String), ...derived])] : stored;
   }
-  return getValues(object.attributes, attribute) ?? [];
+  return stored;
 }
 
 const INTEGER = /^-?\d+$/;
@@ -102,8 +106,11 @@ const INTEGER_ATTRIBUTES = new Set([
 ]);
 
 /** Compare as integers: an Integer attribute, or two values written as integers are (no leading zeros: "007" is text). */
-const asIntegers = (attribute: string, a: string, b: string): boolean =>
-  INTEGER_ATTRIBUTES.has(attribute.toLowerCase()) ? INTEGER.test(a) && INTEGER.test(b) : CANONICAL_INTEGER.test(a) && CANONICAL_INTEGER.test(b);
+const integerPattern = (name: string): RegExp => (INTEGER_ATTRIBUTES.has(name.toLowerCase()) ? INTEGER : CANONICAL_INTEGER);
+const asIntegers = (attribute: string, a: string, b: string): boolean => {
+  const pattern = integerPattern(attribute);
+  return pattern.test(a) && pattern.test(b);
+};
 const GENERALIZED_TIME = /^(\d{14})(?:\.(\d+))?Z$/i;
 
 function dnKey(text: string): string | undefined {
@@ -127,13 +134,13 @@ interface Assertion {
 }
 
 const assertions = new WeakMap<Filter, Assertion>();
-function assertionOf(filter: EqualityFilter | ApproximateFilter, attribute: string): Assertion {
+function assertionOf(filter: EqualityFilter | ApproximateFilter | ExtensibleFilter, attribute: string): Assertion {
   let assertion = assertions.get(filter);
   if (!assertion) {
     const raw = filter.value as string | Buffer;
     const text = typeof raw === 'string' ? raw : raw.toString('utf8');
     const name = attribute.toLowerCase();
-    const integer = INTEGER_ATTRIBUTES.has(name) ? INTEGER : CANONICAL_INTEGER;
+    const integer = integerPattern(name);
     assertion = {
       name, raw, text, lower: text.toLowerCase(),
       ...(integer.test(text) ? { integer } : {}),
@@ -234,7 +241,7 @@ function extensible(filter: ExtensibleFilter, object: { dn: string; attributes: 
       if (key === target) return true;
       if (seen.has(key)) continue;
       seen.add(key);
-      for (const next of links(key, filter.matchType)) {
+      for (const next of links.linked(key, filter.matchType)) {
         const k = dnKey(next);
         if (k !== undefined && !seen.has(k)) queue.push(k);
       }
@@ -243,7 +250,7 @@ function extensible(filter: ExtensibleFilter, object: { dn: string; attributes: 
   }
   // [RFC 4511] 4.5.1.7.7: without a rule, the type's equality.
   if (!rule) {
-    const assertion = assertionOf(new EqualityFilter({ attribute: filter.matchType, value: filter.value }), filter.matchType);
+    const assertion = assertionOf(filter, filter.matchType);
     return values.some((v) => equal(assertion, v));
   }
   throw unsupportedRule(filter);

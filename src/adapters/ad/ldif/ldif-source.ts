@@ -222,12 +222,16 @@ function memberOfIndex(snap: Snapshot): Map<string, string[]> {
 
 /** The links a filter follows (ad-filter.ts): an object's DN values, memberOf completed from the groups' member. */
 function linkResolver(snap: Snapshot): LinkResolver {
-  return (key, attribute) => {
-    const record = snap.byDn.get(key);
-    const stored = record === undefined ? [] : (getValues(objectAt(snap, record).attributes, attribute) ?? []).map(String);
-    if (attribute.toLowerCase() !== 'memberof') return stored;
-    const derived = memberOfIndex(snap).get(key) ?? [];
-    return derived.length ? [...new Set([...stored, ...derived])] : stored;
+  const backLinks = (key: string): readonly string[] => memberOfIndex(snap).get(key) ?? [];
+  return {
+    backLinks,
+    linked: (key, attribute) => {
+      const record = snap.byDn.get(key);
+      const stored = record === undefined ? [] : (getValues(objectAt(snap, record).attributes, attribute) ?? []).map(String);
+      if (attribute.toLowerCase() !== 'memberof') return stored;
+      const derived = backLinks(key);
+      return derived.length ? [...new Set([...stored, ...derived])] : stored;
+    },
   };
 }
 
