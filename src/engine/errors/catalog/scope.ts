@@ -95,7 +95,7 @@ export const scopeErrors = {
   CloudFiltered: {
     code: 'CloudFiltered',
     reason: "The metaverse attribute cloudFiltered is True (set by rule '{rule}'), so no outbound rule provisions the object to Microsoft Entra ID.",
-    recommendedAction: 'The object is filtered by design (critical system object, system mailbox, or adminDescription filter). Change the attribute that the rule tests if the object should sync.',
+    recommendedAction: "If the object should sync, change the attribute value that rule '{rule}' tests (its scope and its cloudFiltered flow are in the Sync step), or the rule. The out-of-box Join rules filter by design critical system objects, system mailboxes, the sync service accounts (AAD_, MSOL_), replication conflicts (CNF:) and adminDescription User_ or Group_; a custom rule (attribute-based filtering) filters what its scope selects.",
     documentationUrl: `${learn}/how-to-connect-sync-configure-filtering#attribute-based-filtering`,
     category: 'nonServiceFailure',
     remedy: 'none',
