@@ -11,7 +11,7 @@
 // - how-to-connect-fix-default-rules: a modified default rule is a copy with the same name
 //   next to the disabled original; the copy is what applies.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -92,8 +92,6 @@ describe('customizations of the rules that Microsoft documents, in a server-conf
     await cp(path.join(fixtures, 'entra-connect-server-config-contoso'), folder, { recursive: true });
     const rulesDir = path.join(folder, 'SynchronizationRules');
     await rm(rulesDir, { recursive: true });
-    await cp(path.join(fixtures, 'entra-connect-server-config-contoso', 'Connectors'), path.join(folder, 'Connectors'), { recursive: true });
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(rulesDir);
     for (const [file, xml] of edit(sampleRules)) await writeFile(path.join(rulesDir, file), xml);
     const configPath = path.join(dir, `config-${n}.json`);
