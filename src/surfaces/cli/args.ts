@@ -101,6 +101,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     parsed = parseArgs({
       args: normalized,
       allowPositionals: false,
+      tokens: true,
       options: {
         'distinguished-name': { type: 'string' },
         'staging-mode': { type: 'boolean', default: false },
@@ -126,6 +127,14 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
+  }
+  // parseArgs keeps the last of a repeated option: two DNs or two configurations would run
+  // one of them silently (PowerShell refuses a parameter given twice, so does this).
+  const given = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option' || token.name === 'redact' || token.value === undefined) continue;
+    if (given.has(token.name)) throw new UsageError(`--${token.name} is given more than once; give it once.`);
+    given.add(token.name);
   }
   const v = parsed.values;
   const args: CliArguments = {

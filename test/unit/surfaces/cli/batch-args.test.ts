@@ -36,3 +36,17 @@ test('contradictions and batch-only options without a batch are usage errors', (
   ];
   for (const argv of refused) assert.throws(() => parseCliArguments(argv), UsageError, argv.join(' '));
 });
+
+test('an option that takes a value, given twice, is refused rather than one of the values dropped', () => {
+  for (const argv of [
+    ['--distinguished-name', 'CN=a,DC=x', '--distinguished-name', 'CN=b,DC=x'],
+    ['-DistinguishedName', 'CN=a,DC=x', '--distinguished-name', 'CN=b,DC=x'],
+    ['--distinguished-name', 'CN=a,DC=x', '--config', 'one.json', '--config=two.json'],
+    ['--search-base', 'OU=A,DC=x', '--ldap-filter', '(l=Paris)', '--ldap-filter', '(l=Oslo)'],
+  ]) {
+    assert.throws(() => parseCliArguments(argv), (err: Error) => err instanceof UsageError && /^--[a-z-]+ is given more than once/.test(err.message), argv.join(' '));
+  }
+  // --redact takes several (also comma-separated); a repeated switch changes nothing.
+  assert.deepEqual(parseCliArguments(['--distinguished-name', 'CN=a,DC=x', '--redact', 'mail', '--redact', 'sn,title']).redact, ['mail', 'sn', 'title']);
+  assert.equal(parseCliArguments(['--distinguished-name', 'CN=a,DC=x', '--staging-mode', '--staging-mode']).stagingMode, true);
+});
