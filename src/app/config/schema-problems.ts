@@ -50,6 +50,10 @@ function schemaProblems(errors: ErrorObject[], file: string, positions?: Positio
           '^[A-Za-z_][A-Za-z0-9_]*$': 'must be the NAME of an environment variable (letters, digits, _), never the secret itself',
           '=': 'must be a distinguished name (e.g. DC=corp,DC=contoso,DC=com)',
           '^[0-9A-Fa-f]{40}$': 'must be a SHA-1 thumbprint (40 hex digits)',
+          // Both go into the sign-in URL: a / ? # or .. there would send the request to another endpoint.
+          '^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$': 'must be the tenant ID (a GUID) or a verified domain name of the tenant (e.g. contoso.onmicrosoft.com)',
+          '^[A-Za-z0-9][A-Za-z0-9-]*$': 'must be the application (client) ID of the app registration (a GUID)',
+          '^[A-Za-z][A-Za-z0-9-]*$': 'must be the LDAP name of an attribute (letters, digits and -), e.g. mS-DS-ConsistencyGuid or objectGUID',
         };
         add(e.instancePath, hints[(e.params as { pattern: string }).pattern] ?? `must match ${(e.params as { pattern: string }).pattern}`);
         break;

@@ -10,6 +10,9 @@ interface Writable {
   write(text: string): unknown;
 }
 
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const field = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
+
 export async function runValidateConfig(argv: { config: string }, io: { stdout: Writable; stderr: Writable }): Promise<number> {
   const configPath = path.resolve(argv.config);
   let loaded;
@@ -32,9 +35,11 @@ export async function runValidateConfig(argv: { config: string }, io: { stdout: 
       out.push(`  connector ${c.name} (${c.kind}): ${c.partitions.length} partition(s)${partitions ? ` [${partitions}]` : ''}, ${c.runProfiles.length} run profile(s)`);
     }
   }
-  for (const c of config.activeDirectory) {
-    const partitions = (c.partitions ?? []).map((p) => `${p.dn}${p.selected ? '' : ' (not selected)'} +${p.inclusions.length}/-${p.exclusions.length}`).join(', ');
-    out.push(`AD connector ${c.name}: ${c.url ?? c.ldifFile ?? '(no source)'}; partitions: ${partitions || 'none'}; object types: ${(c.objectTypes ?? []).join(', ')}${c.groupFilteringGroupDn ? `; group filtering: ${c.groupFilteringGroupDn}` : ''}`);
+  // The summary reads the file as it is: with schema errors (listed below) any field may be of another type.
+  for (const c of listOf(config.activeDirectory)) {
+    const partitions = listOf(field(c, 'partitions')).map((p) => `${String(field(p, 'dn'))}${field(p, 'selected') ? '' : ' (not selected)'} +${listOf(field(p, 'inclusions')).length}/-${listOf(field(p, 'exclusions')).length}`).join(', ');
+    const groupFilter = field(c, 'groupFilteringGroupDn');
+    out.push(`AD connector ${String(field(c, 'name') ?? '(unnamed)')}: ${String(field(c, 'url') ?? field(c, 'ldifFile') ?? '(no source)')}; partitions: ${partitions || 'none'}; object types: ${listOf(field(c, 'objectTypes')).map(String).join(', ')}${groupFilter ? `; group filtering: ${String(groupFilter)}` : ''}`);
   }
   const counts = countRules(ruleSet);
   out.push(`Sync rules: ${ruleSet.rules.length} (${ruleSet.rules.filter((r) => r.disabled).length} disabled)`);

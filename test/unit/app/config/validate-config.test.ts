@@ -59,3 +59,41 @@ test('a file that is not JSON: exit 2 with the error code', async () => {
   assert.equal(code, 2);
   assert.match(stderr, /^ConfigurationNotJson: /m);
 });
+
+test('fields of the wrong type are listed as problems (exit 2), never an unexpected error while summarizing the file', async () => {
+  const ad = { name: 'corp', ldifFile: 'x.ldif', partitions: [{ dn: 'DC=corp,DC=com' }] };
+  const cases: [string, unknown, RegExp][] = [
+    ['partitions as a text', { ...valid, activeDirectory: [{ ...ad, partitions: 'DC=corp,DC=com' }], rules: 'builtin' }, /\$\.activeDirectory\[0\]\.partitions: error: must be of type array/],
+    ['objectTypes as a text', { ...valid, activeDirectory: [{ ...ad, objectTypes: 'user' }], rules: 'builtin' }, /\$\.activeDirectory\[0\]\.objectTypes: error: must be of type array/],
+    ['a partition that is a number', { ...valid, activeDirectory: [{ ...ad, partitions: [5] }], rules: 'builtin' }, /\$\.activeDirectory\[0\]\.partitions\[0\]: error: must be of type object/],
+    ['inclusions as a text', { ...valid, activeDirectory: [{ ...ad, partitions: [{ dn: 'DC=corp,DC=com', inclusions: 'OU=A,DC=corp,DC=com' }] }], rules: 'builtin' }, /inclusions: error: must be of type array/],
+    ['a connector that is a number', { ...valid, activeDirectory: [5], rules: 'builtin' }, /\$\.activeDirectory\[0\]: error: must be of type object/],
+  ];
+  for (const [label, config, problem] of cases) {
+    const { code, stdout, stderr } = await run(config);
+    assert.equal(code, 2, `${label}: ${stdout}${stderr}`);
+    assert.match(stderr, problem, label);
+    assert.match(stdout, /Configuration does not load/, label);
+  }
+});
+
+test('the tenant and client ids and the source anchor must have their shape: they go into the sign-in URL and the LDAP search', async () => {
+  const ad = { name: 'corp', ldifFile: 'x.ldif', partitions: [{ dn: 'DC=corp,DC=com' }] };
+  const cases: [string, unknown, RegExp][] = [
+    ['a tenant id that climbs the authority path', { ...valid, activeDirectory: [ad], rules: 'builtin', entra: { ...valid.entra, tenantId: '../../evil' } }, /\$\.entra\.tenantId: error: must be the tenant ID \(a GUID\) or a verified domain name/],
+    ['a tenant id with a query', { ...valid, activeDirectory: [ad], rules: 'builtin', entra: { ...valid.entra, tenantId: 'contoso.com?x=1' } }, /\$\.entra\.tenantId: error/],
+    ['a client id with a slash', { ...valid, activeDirectory: [ad], rules: 'builtin', entra: { ...valid.entra, clientId: 'a/b' } }, /\$\.entra\.clientId: error: must be the application \(client\) ID/],
+    ['a source anchor with a NUL', { ...valid, activeDirectory: [ad], rules: 'builtin', sourceAnchor: 'objectGUID\u0000' }, /\$\.sourceAnchor: error: must be the LDAP name of an attribute/],
+    ['a source anchor that is a filter', { ...valid, activeDirectory: [ad], rules: 'builtin', sourceAnchor: 'objectGUID)(cn=*' }, /\$\.sourceAnchor: error/],
+  ];
+  for (const [label, config, problem] of cases) {
+    const { code, stderr } = await run(config);
+    assert.equal(code, 2, label);
+    assert.match(stderr, problem, label);
+  }
+  // What real configurations hold stays valid: a GUID, a verified domain name, the usual anchors.
+  for (const [tenantId, sourceAnchor] of [['72f988bf-86f1-41af-91ab-2d7cd011db47', 'mS-DS-ConsistencyGuid'], ['contoso.onmicrosoft.com', 'objectGUID'], ['contoso.com', 'employeeID']]) {
+    const { code, stderr } = await run({ ...valid, activeDirectory: [ad], rules: 'builtin', sourceAnchor, entra: { ...valid.entra, tenantId, clientId: '3f9a1c7e-52b4-4e0d-8c6a-9d2e7f4b1a30' } });
+    assert.equal(code, 0, `${tenantId} ${sourceAnchor}: ${stderr}`);
+  }
+});
