@@ -172,14 +172,16 @@ describe('single-object-sync batch CLI', () => {
     assert.equal((await runCli(['--search-base', ou('OU=Sales'), '--export', '--staging-mode', '--config', config], env, dir)).code, 2);
   });
 
-  test('--input FILE: one DN a line; a missing object is one failed line, the others run', async () => {
+  test('--input FILE: one DN a line; a missing object is one failed line, the others run; an object named twice runs once', async () => {
     const config = await writeConfig('input.json');
     const input = path.join(dir, 'dns.txt');
     const dns = [ou('CN=Eva Green,OU=Sales'), ou('CN=Missing Person,OU=Sales'), ou('CN=Smith\\, John,OU=EMEA,OU=Sales')];
-    await writeFile(input, `# three objects\n${dns.join('\r\n')}\n\n`);
+    // Line 5 names Eva again, in another case and with spaces after the commas.
+    await writeFile(input, `# three objects\n${dns.join('\r\n')}\n${dns[0]!.toLowerCase().replace(/,/g, ', ')}\n\n`);
     const run = await runCli(['--input', input, '--no-html-report', '--config', config], env, dir);
     const results = lines(run.stdout);
     assert.deepEqual(results.map((r) => r.sourceIdentity.details.distinguishedName), dns);
+    assert.match(run.stderr, /^Batch: 3 object\(s\) from input file .*dns\.txt \(1 line\(s\) name an object an earlier line names, synced once: line\(s\) 5\)\.$/m);
     assert.equal(results[1]!.provisioningStatusInfo.status, 'failure');
     assert.notEqual(results[2]!.provisioningStatusInfo.status, 'failure');
     assert.equal(run.code, 1);

@@ -23,7 +23,7 @@ import { objectResult } from './object-result';
 import { reviveError, serializeError } from './parallel/errors';
 import { runParallelPass } from './parallel/parallel-pass';
 import type { WorkItem, WorkResult } from './parallel/protocol';
-import { connectorForBase, readInputFile, type BatchTarget } from './targets';
+import { connectorForBase, describeInputFile, readInputFile, type BatchTarget } from './targets';
 import { loadTenantSnapshot, saveTenantSnapshot } from './tenant-cache';
 
 /**
@@ -202,9 +202,9 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget, optio
     throw err;
   };
   if (target.kind === 'file') {
-    const dns = await readInputFile(target.file);
-    if (dns.length >= threshold) startTenantRead();
-    return { target, scope: `input file ${target.file}`, dns, prefetched: new Map(), ...(tenantRead ? { tenantRead } : {}) };
+    const input = await readInputFile(target.file);
+    if (input.dns.length >= threshold) startTenantRead();
+    return { target, scope: describeInputFile(target.file, input), dns: input.dns, prefetched: new Map(), ...(tenantRead ? { tenantRead } : {}) };
   }
   const connector = connectorForBase(ctx.config, target.base);
   const directory = await ctx.openDirectory(connector);

@@ -14,8 +14,18 @@ export type BatchTarget =
 /** The most an --input file may hold (about 100,000 long DNs). */
 export const INPUT_FILE_LIMIT = 32 * 1024 * 1024;
 
-/** One DN a line; empty lines and lines starting with # are ignored; every line must parse. */
-export async function readInputFile(file: string): Promise<Dn[]> {
+export interface InputFile {
+  /** Each object once, in the order of its first line. */
+  dns: Dn[];
+  /** Lines (1-based) that name an object an earlier line names (the same DN in another case or spelling). */
+  repeatedLines: number[];
+}
+
+/**
+ * One DN a line; empty lines and lines starting with # are ignored; every line must parse. An
+ * object named twice is synced once: twice would write it twice and count it twice.
+ */
+export async function readInputFile(file: string): Promise<InputFile> {
   let text: string;
   try {
     const bytes = await readFileBounded(file, INPUT_FILE_LIMIT);
@@ -25,6 +35,8 @@ export async function readInputFile(file: string): Promise<Dn[]> {
     throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem }, { cause: err });
   }
   const dns: Dn[] = [];
+  const seen = new Set<string>();
+  const repeatedLines: number[] = [];
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   for (const [k, raw] of lines.entries()) {
     // A DN may end in an escaped space (CN=Name\ ), so only the line break is cut off.
@@ -35,10 +47,23 @@ export async function readInputFile(file: string): Promise<Dn[]> {
       const why = parsed.ok ? 'the distinguished name is empty' : parsed.error.reason;
       throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} is not a distinguished name (${why})` }, parsed.ok ? undefined : { cause: parsed.error });
     }
+    if (seen.has(parsed.dn.key)) {
+      repeatedLines.push(k + 1);
+      continue;
+    }
+    seen.add(parsed.dn.key);
     dns.push(parsed.dn);
   }
   if (dns.length === 0) throw new SyncError(batchErrors.BatchScopeEmpty, { what: `${file} holds no distinguished name` });
-  return dns;
+  return { dns, repeatedLines };
+}
+
+/** The input file in words: its path, and the lines skipped because they repeat an object. */
+export function describeInputFile(file: string, input: InputFile): string {
+  const { repeatedLines: repeated } = input;
+  if (!repeated.length) return `input file ${file}`;
+  const shown = repeated.length > 10 ? `${repeated.slice(0, 10).join(', ')} and ${repeated.length - 10} more` : repeated.join(', ');
+  return `input file ${file} (${repeated.length} line(s) name an object an earlier line names, synced once: line(s) ${shown})`;
 }
 
 /** The connector whose configured partition holds the search base. */
