@@ -5,6 +5,7 @@ import path from 'node:path';
 import { inspectConfiguration, formatProblem } from '../../app/config';
 import { isSyncError } from '../../engine/errors/sync-error';
 import { countRules } from '../../engine/rules';
+import { terminalText } from './progress';
 
 interface Writable {
   write(text: string): unknown;
@@ -20,7 +21,7 @@ export async function runValidateConfig(argv: { config: string }, io: { stdout: 
     loaded = await inspectConfiguration(configPath);
   } catch (err) {
     if (isSyncError(err)) {
-      io.stderr.write(`${err.code}: ${err.reason}\nRecommended action: ${err.recommendedAction}\n`);
+      io.stderr.write(`${terminalText(`${err.code}: ${err.reason}`)}\nRecommended action: ${terminalText(err.recommendedAction)}\n`);
       return 2;
     }
     throw err;
@@ -50,11 +51,12 @@ export async function runValidateConfig(argv: { config: string }, io: { stdout: 
   }
   const expressions = ruleSet.rules.reduce((n, r) => n + r.flows.filter((f) => f.type === 'Expression').length, 0);
   out.push(`Expressions parsed: ${expressions}`);
-  io.stdout.write(`${out.join('\n')}\n`);
+  // Names come from the file and the export (a repository may hold either): never terminal controls.
+  io.stdout.write(`${out.map(terminalText).join('\n')}\n`);
 
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
-  for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
+  for (const p of problems) io.stderr.write(`${terminalText(formatProblem(p))}\n`);
   io.stdout.write(errors.length ? `Configuration does not load: ${errors.length} error(s), ${warnings.length} warning(s).\n` : `Configuration is valid${warnings.length ? ` (${warnings.length} warning(s))` : ''}.\n`);
   return errors.length ? 2 : 0;
 }

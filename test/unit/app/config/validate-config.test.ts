@@ -97,3 +97,11 @@ test('the tenant and client ids and the source anchor must have their shape: the
     assert.equal(code, 0, `${tenantId} ${sourceAnchor}: ${stderr}`);
   }
 });
+
+test('names from the file reach the terminal as text: control characters are shown escaped, never interpreted', async () => {
+  const { code, stdout, stderr } = await run({ ...valid, activeDirectory: [{ name: 'corp\u001b[2J\u001b]0;pwned\u0007', ldifFile: 'x\u001b[31m.ldif', partitions: [{ dn: 'DC=corp,DC=com' }], colour: 'blue' }], rules: 'builtin' });
+  assert.equal(code, 2);
+  // eslint-disable-next-line no-control-regex
+  assert.ok(!/[\u0000-\u0009\u000b-\u001f]/.test(stdout + stderr), JSON.stringify(stdout + stderr));
+  assert.match(stdout, /AD connector corp\\u001b\[2J\\u001b\]0;pwned\\u0007: \S*x\\u001b\[31m\.ldif;/);
+});
