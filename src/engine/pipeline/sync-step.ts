@@ -7,7 +7,7 @@ import { evaluateInbound, evaluateOutbound, selectedAttributesOf, type Evaluatio
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { AdConnectorSpaceObject, MetaverseObject } from '../spaces/state-store';
 import { valuesText } from '../spaces/value-text';
-import type { AttributeRow } from '../summary/types';
+import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { applyMailNicknameRule, applyQuarantine, applySizeLimits, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
@@ -166,6 +166,19 @@ function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, existin
   return !projected.rules.some((rule) => rule.flows.some((flow) => flow.applyOnce && (getValues(existing, flow.target)?.length ?? 0) > 0));
 }
 
+/** msExchRecipientTypeDetails 2: a linked mailbox (the rules keep its sourceAnchor NULL). */
+function isLinkedMailbox(attributes: Attributes): boolean {
+  return getValues(attributes, 'msExchRecipientTypeDetails')?.some((v) => String(v).trim() === '2') ?? false;
+}
+
+/** The clauses that kept each provisioning rule of the direction out of scope, for the reason. */
+function failedProvisioning(deps: SyncDependencies, outOfScope: readonly OutOfScopeRule[]): string {
+  const provisioning = outOfScope.filter((r) => deps.ruleSet.rules.some((rule) => rule.name === r.ruleName && rule.linkType === 'Provision'));
+  return provisioning
+    .map((r) => `${r.ruleName}: ${r.disabled ? 'disabled' : r.failedClauses.map((c) => `${c.attribute} ${c.operator} ${c.value} (actual: ${c.actual ?? 'absent'})`).join(' and ')}`)
+    .join('; ') || 'no provisioning rule for this object type';
+}
+
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const memo = inboundOf(deps, facts);
   const { ctx, cs, previousMv, inbound } = memo;
@@ -185,10 +198,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     };
   }
   if (inbound.linkType === 'join' && !previousMv) {
-    const provisioning = inbound.outOfScopeRules.filter((r) => deps.ruleSet.rules.some((rule) => rule.name === r.ruleName && rule.linkType === 'Provision'));
-    const failed = provisioning
-      .map((r) => `${r.ruleName}: ${r.disabled ? 'disabled' : r.failedClauses.map((c) => `${c.attribute} ${c.operator} ${c.value} (actual: ${c.actual ?? 'absent'})`).join(' and ')}`)
-      .join('; ') || 'no provisioning rule for this object type';
+    const failed = failedProvisioning(deps, inbound.outOfScopeRules);
     return {
       status: 'skipped',
       outOfScope: true,
@@ -216,7 +226,9 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     const filtered = cloudFilteredFlow?.values?.some((v) => v === true || String(v).toLowerCase() === 'true');
     const error = filtered
       ? new SyncError(scopeErrors.CloudFiltered, { rule: cloudFilteredFlow!.lineage.syncRule })
-      : new SyncError(scopeErrors.NoOutboundRuleInScope, { objectType: inbound.metaverseObjectType });
+      : isLinkedMailbox(cs.attributes) && !mvAttributes.sourceAnchor?.length
+        ? new SyncError(scopeErrors.LinkedMailbox, {})
+        : new SyncError(scopeErrors.NoOutboundRuleInScope, { objectType: inbound.metaverseObjectType, failed: failedProvisioning(deps, outbound.outOfScopeRules) });
     facts.notProvisionedReason = error.reason;
     details.PendingExport = 'None: no outbound rule to Microsoft Entra ID is in scope.';
     if (facts.target) details.ExistingCloudObject = `${facts.target.id} would be deleted by the sync service; Single Object Sync exports adds and updates only.`;

@@ -170,6 +170,10 @@ describe('customizations of the rules that Microsoft documents, in a server-conf
     const filtered = runs.get(fab)!;
     assert.equal(filtered.provisioningStatusInfo.errorInformation?.errorCode, 'NoOutboundRuleInScope', JSON.stringify(filtered.provisioningStatusInfo));
     assert.equal(filtered.plannedProvisioningAction, 'other');
+    // The reason names the clause that failed: the original disabled, the copy's mail clause.
+    const reason = filtered.provisioningStatusInfo.errorInformation?.reason ?? '';
+    assert.match(reason, /Out to AAD - User Join: mail ENDSWITH @contoso\.com \(actual: fab\.rikam@fabrikam\.example\)/);
+    assert.match(reason, /Out to AAD - User Join: disabled/);
     const outOfScope = step(filtered, 9).outOfScopeRules ?? [];
     assert.ok(outOfScope.some((r) => r.ruleName === 'Out to AAD - User Join' && !r.disabled && r.failedClauses.some((c) => c.attribute === 'mail')), JSON.stringify(outOfScope));
   });

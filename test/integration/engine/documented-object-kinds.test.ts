@@ -1,0 +1,147 @@
+// The kinds of user Microsoft documents as filtered or changed by the out-of-box rules, each
+// built from an ordinary user of the LDIF snapshot with the one attribute that makes it that
+// kind, and the verdict the documentation gives:
+// - concept-azure-ad-connect-sync-default-configuration: not synchronized are
+//   IsPresent([isCriticalSystemObject]), no sAMAccountName, AAD_ and MSOL_ service accounts,
+//   SUPPORT_388945a0, SystemMailbox{ and CAS_{ mailboxes, msExchRecipientTypeDetails in
+//   &H21C07000, replication conflicts (\0ACNF: in the RDN), adminDescription User_.
+// - concept-azure-ad-connect-sync-user-and-contacts: disabled accounts are synchronized; "users
+//   with a linked mailbox ... will never provision an account to Microsoft Entra ID".
+// - plan-connect-userprincipalname: an unverified or invalid UPN becomes the MOERA
+//   (<mailNickname>@<initial domain>); a missing one is built from sAMAccountName.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openSession, type Session } from '../../../src/app/session';
+import { Dn } from '../../../src/engine/model/dn';
+import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
+import { startEmulator } from '../../graph-emulator';
+
+const fixtures = path.resolve(__dirname, '../../fixtures');
+const domain = 'DC=corp,DC=contoso,DC=com';
+const ou = 'OU=Sales,OU=Contoso';
+
+/** Alice Wu's entry as another user: name, mail and sAMAccountName from `nick`, a new objectGUID and SID, no group. */
+function userLike(alice: string, cn: string, nick: string, rid: number, edit: (entry: string) => string): string {
+  const sid = Buffer.from('AQUAAAAAAAUVAAAA8ODyDSnzzDrgIcOkbSEAAA==', 'base64');
+  sid.writeUInt32LE(rid, 24);
+  const entry = alice.split(`CN=Alice Wu,${ou}`).join(`CN=${cn},${ou}`)
+    .replace(/^cn: .*$/m, `cn: ${cn}`).replace(/^name: .*$/m, `name: ${cn}`)
+    .split('alice.wu').join(nick)
+    .replace(/^objectGUID:: .*$/m, `objectGUID:: ${randomBytes(16).toString('base64')}`)
+    .replace(/^objectSid:: .*$/m, `objectSid:: ${sid.toString('base64')}`)
+    .replace(/^memberOf: .*\n/gm, '');
+  const edited = edit(entry);
+  assert.notEqual(edited, entry, `${cn} is changed`);
+  return edited;
+}
+
+const withAttribute = (line: string) => (entry: string) => entry.replace(/^mail: /m, `${line}\nmail: `);
+const replacing = (attribute: string, line: string) => (entry: string) => entry.replace(new RegExp(`^${attribute}: .*\\n`, 'm'), line ? `${line}\n` : '');
+
+// [label, cn, nick, edit]
+const kinds: Array<[string, string, string, (entry: string) => string]> = [
+  ['an MSOL_ service account', 'Msol Account', 'msol.account', replacing('sAMAccountName', 'sAMAccountName: MSOL_4f8c2a1e9b3d')],
+  ['an AAD_ service account', 'Aad Account', 'aad.account', replacing('sAMAccountName', 'sAMAccountName: AAD_4f8c2a1e9b3d')],
+  ['SUPPORT_388945a0', 'Support Account', 'support.account', replacing('sAMAccountName', 'sAMAccountName: SUPPORT_388945a0')],
+  ['a SystemMailbox{', 'System Mailbox', 'system.mailbox', withAttribute('mailNickname: SystemMailbox{1f05a927-3be2-4fb9-aa03-b59fe3b56f4c}')],
+  ['a CAS_{ mailbox', 'Cas Mailbox', 'cas.mailbox', withAttribute('mailNickname: CAS_{9a2f7c1e}')],
+  ['a replication conflict (CNF:)', 'Conflict\\0ACNF:5d3b1e2a-8c4f-4b6e-9a7d-2f1c3e5b7a90', 'conflict.user', (e) => e.replace(/^displayName: .*$/m, 'displayName: Conflict')],
+  ['a discovery mailbox (msExchRecipientTypeDetails in &H21C07000)', 'Discovery Mailbox', 'discovery.mailbox', withAttribute('msExchRecipientTypeDetails: 536870912')],
+  ['a user without sAMAccountName', 'No Account Name', 'no.account.name', replacing('sAMAccountName', '')],
+];
+
+describe('the kinds of user the out-of-box rules filter or change, as Microsoft documents them', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let dir: string;
+  let session: Session;
+  const runs = new Map<string, ProvisioningObjectSummary>();
+  const dnOf = (cn: string) => `CN=${cn},${ou},${domain}`;
+  const stage = async (cn: string) => {
+    const summary = (await session.sync(Dn.parse(dnOf(cn)), { stagingMode: true, noHtmlReport: true })).summary;
+    runs.set(cn, summary);
+    return summary;
+  };
+  const planned = (summary: ProvisioningObjectSummary, attribute: string) => summary.modifiedProperties.find((p) => p.displayName === attribute)?.newValue;
+
+  before(async () => {
+    emulator = await startEmulator({ seed: { users: [] } });
+    dir = await mkdtemp(path.join(tmpdir(), 'sos-object-kinds-'));
+    const ldif = await readFile(path.join(fixtures, 'contoso-snapshot.ldif'), 'utf8');
+    const start = ldif.indexOf(`dn: CN=Alice Wu,${ou},`);
+    const alice = ldif.slice(start, ldif.indexOf('\n\n', start) + 1);
+    const extra: Array<[string, string, (entry: string) => string]> = [
+      ...kinds.map(([, cn, nick, edit]) => [cn, nick, edit] as [string, string, (entry: string) => string]),
+      ['Critical Object', 'critical.object', withAttribute('isCriticalSystemObject: TRUE')],
+      ['Migrated User', 'migrated.user', withAttribute('adminDescription: User_migrated')],
+      ['Linked Mailbox', 'linked.mailbox', withAttribute('msExchRecipientTypeDetails: 2')],
+      ['Room Mailbox', 'room.mailbox', withAttribute('msExchRecipientTypeDetails: 16')],
+      ['Disabled User', 'disabled.user', replacing('userAccountControl', 'userAccountControl: 514')],
+      ['Spaced Upn', 'spaced.upn', replacing('userPrincipalName', 'userPrincipalName: spaced upn@contoso.com')],
+      ['Unverified Upn', 'unverified.upn', replacing('userPrincipalName', 'userPrincipalName: unverified.upn@fabrikam.example')],
+      ['No Upn', 'no.upn', replacing('userPrincipalName', '')],
+    ];
+    const entries = extra.map(([cn, nick, edit], i) => userLike(alice, cn, nick, 60001 + i, edit));
+    await writeFile(path.join(dir, 'snapshot.ldif'), `${ldif.trimEnd()}\n\n${entries.join('\n')}`);
+    const configPath = path.join(dir, 'single-object-sync.json');
+    await writeFile(configPath, JSON.stringify({
+      activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif', partitions: [{ dn: domain, selected: true, inclusions: [domain], exclusions: [] }], objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null }],
+      entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_TEST_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
+      sourceAnchor: 'mS-DS-ConsistencyGuid', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
+    }));
+    session = await openSession({ configPath, secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
+  });
+  after(async () => {
+    await session?.close();
+    await emulator?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('filtered by In from AD - User Join (cloudFiltered): service accounts, system and CAS mailboxes, conflicts, recipient types of the mask, no sAMAccountName', async () => {
+    for (const [label, cn] of kinds) {
+      const summary = await stage(cn);
+      const info = summary.provisioningStatusInfo;
+      assert.equal(info.errorInformation?.errorCode, 'CloudFiltered', `${label}: ${JSON.stringify(info)}`);
+      assert.equal(info.status, 'skipped', label);
+      assert.match(info.errorInformation?.reason ?? '', /'In from AD - User Join'/, label);
+      assert.equal(summary.plannedProvisioningAction, 'other', `${label}: nothing would be created`);
+    }
+  });
+
+  test('critical system objects and adminDescription User_ are out of the provisioning rule\'s scope, the failing clause named', async () => {
+    for (const [cn, clause] of [['Critical Object', /isCriticalSystemObject NOTEQUAL TRUE \(actual: TRUE\)/i], ['Migrated User', /adminDescription NOTSTARTSWITH User_ \(actual: User_migrated\)/]] as const) {
+      const info = (await stage(cn)).provisioningStatusInfo;
+      assert.equal(info.errorInformation?.errorCode, 'NotProjectedToMetaverse', `${cn}: ${JSON.stringify(info)}`);
+      assert.match(info.errorInformation?.reason ?? '', clause, cn);
+    }
+  });
+
+  test('a linked mailbox never provisions by itself, and the verdict says so; a room mailbox (outside the mask) syncs', async () => {
+    const linked = (await stage('Linked Mailbox')).provisioningStatusInfo;
+    assert.equal(linked.status, 'skipped');
+    assert.equal(linked.errorInformation?.errorCode, 'LinkedMailbox', JSON.stringify(linked));
+    assert.match(linked.errorInformation?.reason ?? '', /linked mailbox \(msExchRecipientTypeDetails = 2\)/);
+    assert.match(linked.errorInformation?.recommendedAction ?? '', /account forest/);
+    const room = await stage('Room Mailbox');
+    assert.equal(room.provisioningStatusInfo.status, 'success', JSON.stringify(room.provisioningStatusInfo));
+    assert.equal(room.plannedProvisioningAction, 'create');
+  });
+
+  test('a disabled account is synchronized, disabled', async () => {
+    const summary = await stage('Disabled User');
+    assert.equal(summary.plannedProvisioningAction, 'create', JSON.stringify(summary.provisioningStatusInfo));
+    assert.equal(String(planned(summary, 'accountEnabled')), 'false');
+  });
+
+  test('an invalid, unverified or missing UPN: the cloud UPN is the MOERA, mailNickname @ the initial domain', async () => {
+    const moeras: Array<[string, string]> = [['Spaced Upn', 'spaced.upn@contoso.onmicrosoft.com'], ['Unverified Upn', 'unverified.upn@contoso.onmicrosoft.com'], ['No Upn', 'no.upn@contoso.onmicrosoft.com']];
+    for (const [cn, moera] of moeras) {
+      const summary = await stage(cn);
+      assert.equal(summary.plannedProvisioningAction, 'create', `${cn}: ${JSON.stringify(summary.provisioningStatusInfo)}`);
+      assert.equal(String(planned(summary, 'userPrincipalName')).toLowerCase(), moera, cn);
+    }
+  });
+});
