@@ -171,12 +171,17 @@ function isLinkedMailbox(attributes: Attributes): boolean {
   return getValues(attributes, 'msExchRecipientTypeDetails')?.some((v) => String(v).trim() === '2') ?? false;
 }
 
-/** The clauses that kept each provisioning rule of the direction out of scope, for the reason. */
-function failedProvisioning(deps: SyncDependencies, outOfScope: readonly OutOfScopeRule[]): string {
-  const provisioning = outOfScope.filter((r) => deps.ruleSet.rules.some((rule) => rule.name === r.ruleName && rule.linkType === 'Provision'));
-  return provisioning
+/** The clauses that kept each rule of interest out of scope (or that it is disabled), for a reason. */
+function failedClauses(deps: SyncDependencies, outOfScope: readonly OutOfScopeRule[], ofInterest: (rule: RuleSet['rules'][number]) => boolean, none = 'no rule for this object type'): string {
+  return outOfScope
+    .filter((r) => deps.ruleSet.rules.some((rule) => rule.name === r.ruleName && ofInterest(rule)))
     .map((r) => `${r.ruleName}: ${r.disabled ? 'disabled' : r.failedClauses.map((c) => `${c.attribute} ${c.operator} ${c.value} (actual: ${c.actual ?? 'absent'})`).join(' and ')}`)
-    .join('; ') || 'no provisioning rule for this object type';
+    .join('; ') || none;
+}
+
+/** The clauses that kept each provisioning rule out of scope. */
+function failedProvisioning(deps: SyncDependencies, outOfScope: readonly OutOfScopeRule[]): string {
+  return failedClauses(deps, outOfScope, (rule) => rule.linkType === 'Provision', 'no provisioning rule for this object type');
 }
 
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
@@ -192,7 +197,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     return {
       status: 'skipped',
       outOfScope: true,
-      error: new SyncError(scopeErrors.NoInboundRuleInScope, { objectType: cs.objectType }),
+      error: new SyncError(scopeErrors.NoInboundRuleInScope, { objectType: cs.objectType, failed: failedClauses(deps, inbound.outOfScopeRules, (rule) => rule.direction === 'inbound' && rule.sourceObjectType.toLowerCase() === cs.objectType.toLowerCase()) }),
       details,
       outOfScopeRules,
     };

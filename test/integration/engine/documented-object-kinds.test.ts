@@ -9,6 +9,11 @@
 //   with a linked mailbox ... will never provision an account to Microsoft Entra ID".
 // - plan-connect-userprincipalname: an unverified or invalid UPN becomes the MOERA
 //   (<mailNickname>@<initial domain>); a missing one is built from sAMAccountName.
+// - Groups (the same pages): built-in (critical) groups and adminDescription Group_ are not
+//   synchronized, nor MSOL_AD_Sync_RichCoexistence or role groups (&H40000000); a distribution
+//   group must be mail-enabled: with no proxyAddresses a mail value, with proxyAddresses an SMTP
+//   address in either case ({X500, smtp:…} is mail-enabled, {X500} is not); a security group
+//   needs no mail.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -39,6 +44,21 @@ function userLike(alice: string, cn: string, nick: string, rid: number, edit: (e
   return edited;
 }
 
+/** The All Staff distribution group as another group: name, mail and sAMAccountName from `nick`, new ids, no members. */
+function groupLike(allStaff: string, cn: string, nick: string, rid: number, edit: (entry: string) => string): string {
+  const sid = Buffer.from('AQUAAAAAAAUVAAAA8ODyDSnzzDrgIcOkjiEAAA==', 'base64');
+  sid.writeUInt32LE(rid, 24);
+  const entry = allStaff.split('CN=All Staff,').join(`CN=${cn},`)
+    .replace(/^cn: .*$/m, `cn: ${cn}`).replace(/^name: .*$/m, `name: ${cn}`)
+    .split('all.staff').join(nick).replace(/^sAMAccountName: .*$/m, `sAMAccountName: ${nick}`)
+    .replace(/^objectGUID:: .*$/m, `objectGUID:: ${randomBytes(16).toString('base64')}`)
+    .replace(/^objectSid:: .*$/m, `objectSid:: ${sid.toString('base64')}`)
+    .replace(/^member:: ?.*\n( .*\n)*/gm, '').replace(/^member: .*\n/gm, '');
+  return edit(entry);
+}
+const securityGroup = (entry: string) => entry.replace(/^groupType: .*$/m, 'groupType: -2147483646');
+const withoutMail = (entry: string) => entry.replace(/^mail: .*\n/m, '').replace(/^proxyAddresses: .*\n/gm, '');
+
 const withAttribute = (line: string) => (entry: string) => entry.replace(/^mail: /m, `${line}\nmail: `);
 const replacing = (attribute: string, line: string) => (entry: string) => entry.replace(new RegExp(`^${attribute}: .*\\n`, 'm'), line ? `${line}\n` : '');
 
@@ -54,7 +74,22 @@ const kinds: Array<[string, string, string, (entry: string) => string]> = [
   ['a user without sAMAccountName', 'No Account Name', 'no.account.name', replacing('sAMAccountName', '')],
 ];
 
-describe('the kinds of user the out-of-box rules filter or change, as Microsoft documents them', () => {
+const groupsOu = 'OU=Groups,OU=Contoso';
+// [label, cn, nick, edit, expected: error code or 'create', what the reason names]
+const groups: Array<[string, string, string, (entry: string) => string, string, RegExp?]> = [
+  ['a built-in (critical) group', 'Builtin Like', 'builtin.like', (e) => withoutMail(securityGroup(e)).replace(/^groupType: .*$/m, '$&\nisCriticalSystemObject: TRUE'), 'NoInboundRuleInScope', /In from AD - Group Join: isCriticalSystemObject NOTEQUAL True \(actual: TRUE\)/i],
+  ['adminDescription Group_', 'Migrated Group', 'migrated.group', (e) => securityGroup(e).replace(/^groupType: .*$/m, '$&\nadminDescription: Group_migrated'), 'NoInboundRuleInScope', /adminDescription NOTSTARTSWITH Group_ \(actual: Group_migrated\)/],
+  ['MSOL_AD_Sync_RichCoexistence', 'MSOL_AD_Sync_RichCoexistence', 'MSOL_AD_Sync_RichCoexistence', (e) => withoutMail(securityGroup(e)), 'CloudFiltered', /'In from AD - Group Join'/],
+  ['a role group (&H40000000)', 'Role Group', 'role.group', (e) => securityGroup(e).replace(/^mail: /m, 'msExchRecipientTypeDetails: 1073741824\nmail: '), 'CloudFiltered', /'In from AD - Group Join'/],
+  ['a distribution group that is not mail-enabled', 'Unmailed Distribution', 'unmailed.distribution', withoutMail, 'NoOutboundRuleInScope', /Out to AAD - Group Join: .*mailEnabled EQUAL True \(actual: False\)/],
+  ['a distribution group with an smtp: (lower-case) and an X500 address', 'Lower Smtp Distribution', 'lower.smtp.distribution', (e) => e.replace(/^mail: .*\n/m, '').replace(/^proxyAddresses: SMTP:(.*)$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=lsd\nproxyAddresses: smtp:$1'), 'create'],
+  ['a security group without mail', 'Plain Security', 'plain.security', (e) => withoutMail(securityGroup(e)), 'create'],
+  // "If the group's proxyAddress attribute is non-empty, it must contain at least one SMTP proxy address value."
+  ['a distribution group with only an X500 address (and mail)', 'X500 Distribution', 'x500.distribution', (e) => e.replace(/^proxyAddresses: .*$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=x500d'), 'NoOutboundRuleInScope', /mailEnabled EQUAL True \(actual: False\)/],
+  ['a distribution group with mail and no proxyAddresses', 'Mail Only Distribution', 'mail.only.distribution', (e) => e.replace(/^proxyAddresses: .*\n/gm, ''), 'create'],
+];
+
+describe('the kinds of user and group the out-of-box rules filter or change, as Microsoft documents them', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let dir: string;
   let session: Session;
@@ -85,6 +120,9 @@ describe('the kinds of user the out-of-box rules filter or change, as Microsoft 
       ['No Upn', 'no.upn', replacing('userPrincipalName', '')],
     ];
     const entries = extra.map(([cn, nick, edit], i) => userLike(alice, cn, nick, 60001 + i, edit));
+    const groupStart = ldif.indexOf(`dn: CN=All Staff,${groupsOu},`);
+    const allStaff = ldif.slice(groupStart, ldif.indexOf('\n\n', groupStart) + 1);
+    entries.push(...groups.map(([, cn, nick, edit], i) => groupLike(allStaff, cn, nick, 61001 + i, edit)));
     await writeFile(path.join(dir, 'snapshot.ldif'), `${ldif.trimEnd()}\n\n${entries.join('\n')}`);
     const configPath = path.join(dir, 'single-object-sync.json');
     await writeFile(configPath, JSON.stringify({
@@ -142,6 +180,20 @@ describe('the kinds of user the out-of-box rules filter or change, as Microsoft 
       const summary = await stage(cn);
       assert.equal(summary.plannedProvisioningAction, 'create', `${cn}: ${JSON.stringify(summary.provisioningStatusInfo)}`);
       assert.equal(String(planned(summary, 'userPrincipalName')).toLowerCase(), moera, cn);
+    }
+  });
+
+  test('groups: built-in, Group_, RichCoexistence and role groups are kept out, a distribution group must be mail-enabled, a security group need not be', async () => {
+    for (const [label, cn, , , expected, named] of groups) {
+      const summary = (await session.sync(Dn.parse(`CN=${cn},${groupsOu},${domain}`), { stagingMode: true, noHtmlReport: true })).summary;
+      const info = summary.provisioningStatusInfo;
+      if (expected === 'create') {
+        assert.equal(summary.plannedProvisioningAction, 'create', `${label}: ${JSON.stringify(info)}`);
+        continue;
+      }
+      assert.equal(info.errorInformation?.errorCode, expected, `${label}: ${JSON.stringify(info)}`);
+      assert.equal(summary.plannedProvisioningAction, 'other', label);
+      if (named) assert.match(info.errorInformation?.reason ?? '', named, label);
     }
   });
 });

@@ -78,7 +78,7 @@ export const scopeErrors = {
   },
   NoInboundRuleInScope: {
     code: 'NoInboundRuleInScope',
-    reason: "No inbound synchronization rule that provisions or joins object type '{objectType}' is in scope; the object does not reach the metaverse.",
+    reason: "No inbound synchronization rule that provisions or joins object type '{objectType}' is in scope ({failed}); the object does not reach the metaverse.",
     recommendedAction: "See the out-of-scope rules and the clause that failed in the Sync step; fix the attribute that the clause checks (for example isCriticalSystemObject or adminDescription).",
     documentationUrl: `${learn}/concept-azure-ad-connect-sync-declarative-provisioning`,
     category: 'nonServiceFailure',

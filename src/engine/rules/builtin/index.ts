@@ -2,7 +2,8 @@
 // export, see out-of-box-rules.ts), brought to the current build's source anchor handling:
 // users and inetOrgPersons anchor on mS-DS-ConsistencyGuid when present, else objectGUID
 // (base64), join on sourceAnchorBinary, and keep NULL for linked mailboxes
-// (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID.
+// (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group is
+// mail-enabled as Microsoft's groups page says (GROUP_MAIL_ENABLED_EXPRESSION).
 import type { FlowDefinition, RuleDefinition } from '../model';
 import { outOfBoxRules } from './out-of-box-rules';
 
@@ -25,6 +26,17 @@ export function userSourceAnchorBinaryFlow(anchor: string): FlowDefinition {
     : { target: 'sourceAnchorBinary', type: 'Expression', expression: `IIF(IsPresent([${anchor}]),[${anchor}],[objectGUID])`, mergeType: 'Update' };
 }
 
+/**
+ * Whether a group is mail-enabled, as Microsoft documents it ("To synchronize an Active Directory
+ * group to Microsoft Entra ID as a mail-enabled group", concept-azure-ad-connect-sync-user-and-
+ * contacts): with no proxyAddresses, mail must have a value; with proxyAddresses, one of them must
+ * be an SMTP address, in either case ({X500:…, smtp:…} is mail-enabled, {X500:…} is not). The
+ * exported rule finds "SMTP:" with Contains' case-sensitive default and takes mail beside
+ * X500-only addresses; a customer's export keeps its own rule.
+ */
+export const GROUP_MAIL_ENABLED_EXPRESSION =
+  'IIF(IsPresent([proxyAddresses]) = True, IIF((Contains([proxyAddresses], "SMTP:", CaseInsensitive) > 0) && (InStr(Item([proxyAddresses], Contains([proxyAddresses], "SMTP:", CaseInsensitive)), "@") > 0), True, False), IIF(IsPresent([mail]) = True && (InStr([mail], "@") > 0), True, False))';
+
 const userJoinRules = new Set(['In from AD - User Join', 'In from AD - InetOrgPerson Join']);
 const userAnchorRules = new Set(['In from AD - User AccountEnabled', 'In from AD - InetOrgPerson AccountEnabled', 'In from AD - User Common', 'In from AD - InetOrgPerson Common']);
 
@@ -36,6 +48,9 @@ export function builtinRuleDefinitions(options: BuiltinOptions = {}): RuleDefini
         ? [[{ source: 'objectGUID', target: 'sourceAnchorBinary' }]]
         : [[{ source: anchor, target: 'sourceAnchorBinary' }], [{ source: 'objectGUID', target: 'sourceAnchorBinary' }]];
       return { ...rule, join, flows: [...rule.flows.filter((f) => f.target !== 'sourceAnchorBinary'), userSourceAnchorBinaryFlow(anchor)] };
+    }
+    if (rule.name === 'In from AD - Group Join') {
+      return { ...rule, flows: rule.flows.map((f) => (f.target === 'mailEnabled' ? { ...f, expression: GROUP_MAIL_ENABLED_EXPRESSION } : f)) };
     }
     if (userAnchorRules.has(rule.name)) {
       return {
