@@ -11,9 +11,8 @@
 //   (<mailNickname>@<initial domain>); a missing one is built from sAMAccountName.
 // - Groups (the same pages): built-in (critical) groups and adminDescription Group_ are not
 //   synchronized, nor MSOL_AD_Sync_RichCoexistence or role groups (&H40000000); a distribution
-//   group must be mail-enabled: with no proxyAddresses a mail value, with proxyAddresses an SMTP
-//   address in either case ({X500, smtp:…} is mail-enabled, {X500} is not); a security group
-//   needs no mail.
+//   group must be mail-enabled: an SMTP proxy address in either case ({X500, smtp:…} is
+//   mail-enabled, {X500} is not) or a mail value; a security group needs no mail.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -84,8 +83,9 @@ const groups: Array<[string, string, string, (entry: string) => string, string, 
   ['a distribution group that is not mail-enabled', 'Unmailed Distribution', 'unmailed.distribution', withoutMail, 'NoOutboundRuleInScope', /Out to AAD - Group Join: .*mailEnabled EQUAL True \(actual: False\)/],
   ['a distribution group with an smtp: (lower-case) and an X500 address', 'Lower Smtp Distribution', 'lower.smtp.distribution', (e) => e.replace(/^mail: .*\n/m, '').replace(/^proxyAddresses: SMTP:(.*)$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=lsd\nproxyAddresses: smtp:$1'), 'create'],
   ['a security group without mail', 'Plain Security', 'plain.security', (e) => withoutMail(securityGroup(e)), 'create'],
-  // "If the group's proxyAddress attribute is non-empty, it must contain at least one SMTP proxy address value."
-  ['a distribution group with only an X500 address (and mail)', 'X500 Distribution', 'x500.distribution', (e) => e.replace(/^proxyAddresses: .*$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=x500d'), 'NoOutboundRuleInScope', /mailEnabled EQUAL True \(actual: False\)/],
+  // {X500:…} alone is not mail-enabled; a mail value with an @ is (the rule's second clause).
+  ['a distribution group with only an X500 address', 'X500 Distribution', 'x500.distribution', (e) => e.replace(/^mail: .*\n/m, '').replace(/^proxyAddresses: .*$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=x500d'), 'NoOutboundRuleInScope', /mailEnabled EQUAL True \(actual: False\)/],
+  ['a distribution group with an X500 address and mail', 'X500 Mail Distribution', 'x500.mail.distribution', (e) => e.replace(/^proxyAddresses: .*$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=x500md'), 'create'],
   ['a distribution group with mail and no proxyAddresses', 'Mail Only Distribution', 'mail.only.distribution', (e) => e.replace(/^proxyAddresses: .*\n/gm, ''), 'create'],
 ];
 

@@ -2,8 +2,8 @@
 // export, see out-of-box-rules.ts), brought to the current build's source anchor handling:
 // users and inetOrgPersons anchor on mS-DS-ConsistencyGuid when present, else objectGUID
 // (base64), join on sourceAnchorBinary, and keep NULL for linked mailboxes
-// (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group is
-// mail-enabled as Microsoft's groups page says (GROUP_MAIL_ENABLED_EXPRESSION).
+// (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group's SMTP
+// address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION).
 import type { FlowDefinition, RuleDefinition } from '../model';
 import { outOfBoxRules } from './out-of-box-rules';
 
@@ -27,15 +27,14 @@ export function userSourceAnchorBinaryFlow(anchor: string): FlowDefinition {
 }
 
 /**
- * Whether a group is mail-enabled, as Microsoft documents it ("To synchronize an Active Directory
- * group to Microsoft Entra ID as a mail-enabled group", concept-azure-ad-connect-sync-user-and-
- * contacts): with no proxyAddresses, mail must have a value; with proxyAddresses, one of them must
- * be an SMTP address, in either case ({X500:…, smtp:…} is mail-enabled, {X500:…} is not). The
- * exported rule finds "SMTP:" with Contains' case-sensitive default and takes mail beside
- * X500-only addresses; a customer's export keeps its own rule.
+ * Whether a group is mail-enabled: the exported rule's expression (an SMTP address with an @ in
+ * proxyAddresses, or a mail value with an @), with the SMTP address found in either case. Microsoft's
+ * groups page (concept-azure-ad-connect-sync-user-and-contacts) says {X500:…, smtp:…} is
+ * mail-enabled; the exported expression finds "SMTP:" with Contains, whose default the functions
+ * reference says is case-sensitive. A customer's export keeps its own expression.
  */
 export const GROUP_MAIL_ENABLED_EXPRESSION =
-  'IIF(IsPresent([proxyAddresses]) = True, IIF((Contains([proxyAddresses], "SMTP:", CaseInsensitive) > 0) && (InStr(Item([proxyAddresses], Contains([proxyAddresses], "SMTP:", CaseInsensitive)), "@") > 0), True, False), IIF(IsPresent([mail]) = True && (InStr([mail], "@") > 0), True, False))';
+  'IIF(( (IsPresent([proxyAddresses]) = True) && (Contains([proxyAddresses], "SMTP:", CaseInsensitive) > 0) && (InStr(Item([proxyAddresses], Contains([proxyAddresses], "SMTP:", CaseInsensitive)), "@") > 0)) ||  (IsPresent([mail]) = True && (InStr([mail], "@") > 0)), True, False)';
 
 const userJoinRules = new Set(['In from AD - User Join', 'In from AD - InetOrgPerson Join']);
 const userAnchorRules = new Set(['In from AD - User AccountEnabled', 'In from AD - InetOrgPerson AccountEnabled', 'In from AD - User Common', 'In from AD - InetOrgPerson Common']);
