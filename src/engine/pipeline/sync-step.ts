@@ -180,8 +180,8 @@ function failedClauses(deps: SyncDependencies, outOfScope: readonly OutOfScopeRu
 }
 
 /** The clauses that kept each provisioning rule out of scope. */
-function failedProvisioning(deps: SyncDependencies, outOfScope: readonly OutOfScopeRule[]): string {
-  return failedClauses(deps, outOfScope, (rule) => rule.linkType === 'Provision', 'no provisioning rule for this object type');
+function failedProvisioning(deps: SyncDependencies, outOfScope: readonly OutOfScopeRule[], none = 'no provisioning rule for this object type'): string {
+  return failedClauses(deps, outOfScope, (rule) => rule.linkType === 'Provision', none);
 }
 
 export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
@@ -203,7 +203,8 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     };
   }
   if (inbound.linkType === 'join' && !previousMv) {
-    const failed = failedProvisioning(deps, inbound.outOfScopeRules);
+    const unprojectable = inbound.unprojectable.map((r) => `${r.ruleName}: in scope, but none of its join attributes has a value (${r.joinAttributes.join(', ')})`);
+    const failed = [...unprojectable, failedProvisioning(deps, inbound.outOfScopeRules, '')].filter(Boolean).join('; ') || 'no provisioning rule for this object type';
     return {
       status: 'skipped',
       outOfScope: true,

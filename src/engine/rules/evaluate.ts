@@ -26,6 +26,8 @@ export interface InboundResult {
   attributes: Record<string, FlowedAttribute>;
   /** The applied rules themselves (for join evaluation with findJoin). */
   rules: SyncRule[];
+  /** Provision rules in scope that cannot project: none of their join attributes has a value. */
+  unprojectable: Array<{ ruleName: string; joinAttributes: string[] }>;
 }
 
 export interface OutboundResult {
@@ -91,7 +93,8 @@ export function evaluateInbound(
     r.direction === 'inbound' && same(r.sourceObjectType, cs.objectType) && ruleMatchesConnector(ruleSet, r, connector));
   const lookup = indexAttributes(cs.attributes);
   const { inScope, outOfScopeRules } = partition(candidates, cs.attributes, 'inbound', context, lookup);
-  const provision = inScope.some((r) => r.linkType === 'Provision');
+  const unprojectable = inScope.filter((r) => r.linkType === 'Provision' && !canProject(r, lookup));
+  const provision = inScope.some((r) => r.linkType === 'Provision' && !unprojectable.includes(r));
   return {
     appliedRules: inScope.map(applied),
     outOfScopeRules,
@@ -99,7 +102,18 @@ export function evaluateInbound(
     metaverseObjectType: inScope.find((r) => r.targetObjectType !== '*')?.targetObjectType ?? null,
     attributes: computeFlows(inScope, { dn: cs.dn, attributes: cs.attributes, lookup }, context),
     rules: inScope,
+    unprojectable: unprojectable.map((r) => ({ ruleName: r.name, joinAttributes: [...new Set(r.join.flat().map((c) => c.source))] })),
   };
+}
+
+/**
+ * A Provision rule projects a new metaverse object "if at least one attribute in the join
+ * criteria is present (has a value)" (Understanding the default configuration, Join rules): a
+ * contact without mail is not projected by "In from AD - Contact Join". No join criteria: it projects.
+ */
+function canProject(rule: SyncRule, lookup: (name: string) => AttributeValue[] | undefined): boolean {
+  if (!rule.join.length) return true;
+  return rule.join.some((group) => group.some((condition) => (lookup(condition.source)?.length ?? 0) > 0));
 }
 
 export function evaluateOutbound(ruleSet: RuleSet, mv: { objectType: string; attributes: Attributes; dn?: string }, context: EvaluationContext): OutboundResult {

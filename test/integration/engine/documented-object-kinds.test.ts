@@ -13,6 +13,8 @@
 //   synchronized, nor MSOL_AD_Sync_RichCoexistence or role groups (&H40000000); a distribution
 //   group must be mail-enabled: an SMTP proxy address in either case ({X500, smtp:…} is
 //   mail-enabled, {X500} is not) or a mail value; a security group needs no mail.
+// - Contacts: "Must have mail attribute value": In from AD - Contact Join joins on mail, and a
+//   Provision rule projects "if at least one attribute in the join criteria is present".
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -74,6 +76,7 @@ const kinds: Array<[string, string, string, (entry: string) => string]> = [
 ];
 
 const groupsOu = 'OU=Groups,OU=Contoso';
+const contactsOu = 'OU=Contacts,OU=Contoso';
 // [label, cn, nick, edit, expected: error code or 'create', what the reason names]
 const groups: Array<[string, string, string, (entry: string) => string, string, RegExp?]> = [
   ['a built-in (critical) group', 'Builtin Like', 'builtin.like', (e) => withoutMail(securityGroup(e)).replace(/^groupType: .*$/m, '$&\nisCriticalSystemObject: TRUE'), 'NoInboundRuleInScope', /In from AD - Group Join: isCriticalSystemObject NOTEQUAL True \(actual: TRUE\)/i],
@@ -89,7 +92,7 @@ const groups: Array<[string, string, string, (entry: string) => string, string, 
   ['a distribution group with mail and no proxyAddresses', 'Mail Only Distribution', 'mail.only.distribution', (e) => e.replace(/^proxyAddresses: .*\n/gm, ''), 'create'],
 ];
 
-describe('the kinds of user and group the out-of-box rules filter or change, as Microsoft documents them', () => {
+describe('the kinds of user, group and contact the out-of-box rules filter or change, as Microsoft documents them', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let dir: string;
   let session: Session;
@@ -123,6 +126,12 @@ describe('the kinds of user and group the out-of-box rules filter or change, as 
     const groupStart = ldif.indexOf(`dn: CN=All Staff,${groupsOu},`);
     const allStaff = ldif.slice(groupStart, ldif.indexOf('\n\n', groupStart) + 1);
     entries.push(...groups.map(([, cn, nick, edit], i) => groupLike(allStaff, cn, nick, 61001 + i, edit)));
+    const contactStart = ldif.indexOf(`dn: CN=Ext Partner,${contactsOu},`);
+    const extPartner = ldif.slice(contactStart, ldif.indexOf('\n\n', contactStart) + 1);
+    const contact = (cn: string, edit: (entry: string) => string) => edit(extPartner.split('CN=Ext Partner,').join(`CN=${cn},`)
+      .replace(/^cn: .*$/m, `cn: ${cn}`).replace(/^name: .*$/m, `name: ${cn}`).split('ext.partner').join(cn.toLowerCase().replace(/ /g, '.'))
+      .replace(/^objectGUID:: .*$/m, `objectGUID:: ${randomBytes(16).toString('base64')}`));
+    entries.push(contact('Mailless Contact', (e) => e.replace(/^mail: .*\n/m, '')), contact('Mailed Contact', (e) => e));
     await writeFile(path.join(dir, 'snapshot.ldif'), `${ldif.trimEnd()}\n\n${entries.join('\n')}`);
     const configPath = path.join(dir, 'single-object-sync.json');
     await writeFile(configPath, JSON.stringify({
@@ -181,6 +190,15 @@ describe('the kinds of user and group the out-of-box rules filter or change, as 
       assert.equal(summary.plannedProvisioningAction, 'create', `${cn}: ${JSON.stringify(summary.provisioningStatusInfo)}`);
       assert.equal(String(planned(summary, 'userPrincipalName')).toLowerCase(), moera, cn);
     }
+  });
+
+  test('a contact without mail is not projected (its Provision rule joins on mail, which has no value); with mail it is', async () => {
+    const mailless = (await session.sync(Dn.parse(`CN=Mailless Contact,${contactsOu},${domain}`), { stagingMode: true, noHtmlReport: true })).summary;
+    assert.equal(mailless.provisioningStatusInfo.errorInformation?.errorCode, 'NotProjectedToMetaverse', JSON.stringify(mailless.provisioningStatusInfo));
+    assert.match(mailless.provisioningStatusInfo.errorInformation?.reason ?? '', /In from AD - Contact Join: in scope, but none of its join attributes has a value \(mail\)/);
+    const mailed = (await session.sync(Dn.parse(`CN=Mailed Contact,${contactsOu},${domain}`), { stagingMode: true, noHtmlReport: true })).summary;
+    assert.equal(mailed.provisioningSteps[8]?.details.Link, 'provision', JSON.stringify(mailed.provisioningSteps[8]?.details));
+    assert.equal(mailed.provisioningSteps[8]?.details.OutboundRulesApplied?.startsWith('Out to AAD - Contact Join'), true);
   });
 
   test('groups: built-in, Group_, RichCoexistence and role groups are kept out, a distribution group must be mail-enabled, a security group need not be', async () => {

@@ -86,7 +86,7 @@ export const scopeErrors = {
   },
   NotProjectedToMetaverse: {
     code: 'NotProjectedToMetaverse',
-    reason: "No inbound rule that provisions (projects) object type '{objectType}' into the metaverse is in scope ({failed}), and no metaverse object exists to join: the object stays a disconnector and does not reach Microsoft Entra ID.",
+    reason: "No inbound rule projects object type '{objectType}' into the metaverse ({failed}), and no metaverse object exists to join: the object stays a disconnector and does not reach Microsoft Entra ID.",
     recommendedAction: 'Fix the attribute that the failing scope clause tests (see the out-of-scope rules in the Sync step), or deliberately leave the object filtered.',
     documentationUrl: `${learn}/how-to-connect-sync-configure-filtering#attribute-based-filtering`,
     category: 'nonServiceFailure',
