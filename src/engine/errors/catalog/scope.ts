@@ -102,7 +102,7 @@ export const scopeErrors = {
   },
   NoOutboundRuleInScope: {
     code: 'NoOutboundRuleInScope',
-    reason: 'No outbound synchronization rule to Microsoft Entra ID that provisions is in scope for the metaverse object ({objectType}): {failed}.',
+    reason: 'No outbound synchronization rule that provisions to Microsoft Entra ID is in scope for the metaverse object ({objectType}): {failed}.',
     recommendedAction: 'Fix the attribute that the failing scope clause tests (the out-of-scope rules are listed in the Sync step), or deliberately leave the object filtered.',
     documentationUrl: `${learn}/concept-azure-ad-connect-sync-declarative-provisioning`,
     category: 'nonServiceFailure',
