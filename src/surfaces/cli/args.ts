@@ -91,8 +91,9 @@ hidden prompt when a terminal is attached.
 Exit codes: 0 success, skipped or warning (a batch: no object failed); 1 the sync failed (a
 batch: at least one object failed; --what-if-config: an object could not be evaluated or the
 deletes exceed the threshold); 2 bad usage, configuration
-or input (nothing was written); 3 the sync ran (JSON on stdout) but writing the report or
---output file failed; 130/143 interrupted by SIGINT/SIGTERM (the state lock is released).`;
+or input (nothing was written); 3 the sync ran but writing the report, the --output file or
+standard output failed; 130/143 interrupted by SIGINT/SIGTERM (the state lock is released);
+141 a batch's reader left (| head): it stopped after the objects in flight.`;
 
 export function parseCliArguments(argv: readonly string[]): CliArguments {
   const normalized = argv.map((a) => POWERSHELL_SPELLINGS[a.toLowerCase()] ?? a);

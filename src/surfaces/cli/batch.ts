@@ -20,9 +20,10 @@ import { toolVersion } from '../../app/version';
 import type { CliArguments } from './args';
 import { batchProgress } from './batch-progress';
 import { boundHeapGrowth } from './heap-growth';
-import { interruptOnSignals } from './interrupt';
+import { interruptOnSignals, type StopCause } from './interrupt';
 import { terminalText } from './progress';
 import { environmentSecrets } from './secrets';
+import { describeFailure, onStdoutFailure, readerLeft, stdoutDrained, stdoutFailure, writeStdout } from './stdout';
 
 const USAGE = 2;
 const AFTER_RUN_FAILURE = 3;
@@ -31,10 +32,18 @@ function describe(error: SyncError): string {
   return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
 }
 
+/** Why the batch stopped early, as its closing lines say it. */
+function stoppedBy(cause: StopCause): string {
+  if (cause === 'EPIPE') return 'standard output was closed by its reader (EPIPE)';
+  if (cause === 'output') return `standard output could not be written (${terminalText(describeFailure(stdoutFailure()!))})`;
+  return `interrupted by ${cause}`;
+}
+
 /**
  * JSON lines on stdout, gathered and written once per turn of the event loop (or per 64 KiB)
  * rather than one write per object: a write to a pipe is a system call, and one per object
  * cost a tenth of a batch's CPU. Waits when stdout is full (a slow reader must not grow memory).
+ * Once stdout has failed (stdout.ts) the lines are dropped: the batch is stopping.
  */
 const FLUSH_BYTES = 64 * 1024;
 let pendingLines: string[] = [];
@@ -49,11 +58,7 @@ function flushLines(): Promise<void> {
     pendingBytes = 0;
     // Corked, the lines go out in one writev, each encoded where it lies: joined, every line
     // (~35 KB) was copied once more first.
-    process.stdout.cork();
-    let room = true;
-    for (const chunk of chunks) room = process.stdout.write(chunk);
-    process.stdout.uncork();
-    if (!room) drained = new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+    if (!writeStdout(...chunks)) drained = stdoutDrained();
   }
   return drained;
 }
@@ -182,9 +187,13 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
   const cleanups: (() => Promise<void>)[] = [() => session.close()];
   const progressRef: { stop: () => void } = { stop: () => undefined };
   const interrupt = interruptOnSignals({
-    first: (signal) => `\nsingle-object-sync: ${signal} received: stopping after the objects in flight (send it again to stop at once).\n`,
-    stopNow: (signal, released) => `single-object-sync: stopped by ${signal} before the batch finished; the results printed so far are complete, the batch summary and report were not written.${released ? ' The state lock was released.' : ''} Run the batch again: finished objects are in the stored state.\n`,
+    first: (cause) => cause === 'EPIPE' || cause === 'output'
+      ? `\nsingle-object-sync: ${stoppedBy(cause)}: stopping after the objects in flight; their results are not printed (the batch report and the state have them).\n`
+      : `\nsingle-object-sync: ${cause} received: stopping after the objects in flight (send it again to stop at once).\n`,
+    stopNow: (cause, released) => `single-object-sync: stopped (${stoppedBy(cause)}) before the batch finished; the results printed so far are complete, the batch summary and report were not written.${released ? ' The state lock was released.' : ''} Run the batch again: finished objects are in the stored state.\n`,
   }, () => progressRef.stop());
+  // The reader leaving (`| head`) or the output failing (a full disk) stops the batch as Ctrl+C does.
+  onStdoutFailure((err) => interrupt.stop(readerLeft(err) ? 'EPIPE' : 'output'));
   try {
     // A proposed configuration that cannot be used is found before the directory is read.
     if (args.whatIfConfig !== undefined) {
@@ -271,7 +280,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     }
     const interrupted = interrupt.exitCode();
     if (interrupted !== undefined) {
-      process.stderr.write(`single-object-sync: interrupted by ${interrupt.received()}: ${pass.done} object(s) done, ${pass.notDone} not done (not started). Run the batch again to finish.\n`);
+      process.stderr.write(`single-object-sync: ${stoppedBy(interrupt.received()!)}: ${pass.done} object(s) done, ${pass.notDone} not done (not started). Run the batch again to finish.\n`);
       return interrupted;
     }
     if (pass.tally.byStatus.failure > 0) return 1;
@@ -345,7 +354,7 @@ async function runWhatIf(
   process.stderr.write(summaryLines('Current configuration (staging)', before));
   const after = interrupt.signal.aborted ? undefined : await pass(proposed, 'proposed configuration', true);
   if (!after) {
-    process.stderr.write(`single-object-sync: interrupted by ${interrupt.received()}: the proposed configuration was not run; nothing to compare. Nothing was written.\n`);
+    process.stderr.write(`single-object-sync: ${stoppedBy(interrupt.received()!)}: the proposed configuration was not run; nothing to compare. Nothing was written.\n`);
     return interrupt.exitCode() ?? 1;
   }
   process.stderr.write(summaryLines('Proposed configuration (staging)', after));
@@ -384,7 +393,7 @@ async function runWhatIf(
   }
   const interrupted = interrupt.exitCode();
   if (interrupted !== undefined) {
-    process.stderr.write(`single-object-sync: interrupted by ${interrupt.received()}: ${entries.length} object(s) compared, ${prepared.dns.length - entries.length} not.\n`);
+    process.stderr.write(`single-object-sync: ${stoppedBy(interrupt.received()!)}: ${entries.length} object(s) compared, ${prepared.dns.length - entries.length} not.\n`);
     return interrupted;
   }
   return totals.exceedsThreshold || o.undetermined > 0 ? 1 : 0;

@@ -14,6 +14,7 @@ import { runBatchCli } from './batch';
 import { interruptOnSignals } from './interrupt';
 import { progressPrinter, terminalText } from './progress';
 import { environmentSecrets } from './secrets';
+import { describeFailure, guardStdout, readerLeft, stdoutFailure, writeStdoutAndWait } from './stdout';
 import { runValidateConfig } from './validate-config';
 
 function describe(error: SyncError): string {
@@ -21,6 +22,8 @@ function describe(error: SyncError): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that leaves (`| head`) or a full disk must not crash the run with a stack trace.
+  guardStdout();
   let args: CliArguments;
   try {
     args = parseCliArguments(argv);
@@ -109,14 +112,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       const summary = resultOfFailure(err);
       if (!summary || !isSyncError(err)) throw err;
       progress.stop();
-      printResult(summary, args, undefined);
+      await printResult(summary, args, undefined);
       const output = args.output ? await writeOutput(args.output, summary) : undefined;
       process.stderr.write(`The sync finished (result on stdout), but then ${describe(err)}`);
       if (output) process.stderr.write(`and ${describe(output)}`);
       return interrupt.exitCode() ?? EXIT_AFTER_SYNC_FAILURE;
     }
     progress.stop();
-    const written = printResult(outcome.summary, args, outcome.reportPath);
+    const written = await printResult(outcome.summary, args, outcome.reportPath);
     const afterwards = args.output ? await writeOutput(args.output, outcome.summary) : undefined;
     const interrupted = interrupt.exitCode();
     if (interrupted !== undefined) {
@@ -125,6 +128,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (afterwards) {
       process.stderr.write(`The sync finished (result on stdout), but then ${describe(afterwards)}`);
+      return EXIT_AFTER_SYNC_FAILURE;
+    }
+    // A reader that left early chose to; a failing output (a full disk) lost the result: say so.
+    const notPrinted = stdoutFailure();
+    if (notPrinted && !readerLeft(notPrinted)) {
+      process.stderr.write(`The sync finished, but its result could not be written to standard output (${terminalText(describeFailure(notPrinted))}).` +
+        `${args.output ? ' The --output file has it.' : ' Run it again with --output FILE to keep the result in a file.'}\n`);
       return EXIT_AFTER_SYNC_FAILURE;
     }
     return written.status === 'failure' ? 1 : 0;
@@ -138,8 +148,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Exit code when the sync ran but writing its report or --output file failed afterwards. */
 export const EXIT_AFTER_SYNC_FAILURE = 3;
 
-function printResult(summary: ProvisioningObjectSummary, args: CliArguments, reportPath: string | undefined): { status: string } {
-  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+async function printResult(summary: ProvisioningObjectSummary, args: CliArguments, reportPath: string | undefined): Promise<{ status: string }> {
+  await writeStdoutAndWait(`${JSON.stringify(summary, null, 2)}\n`);
   // The closing line is written from the redacted copy when --redact is given.
   const shown = args.redact.length ? redactSummary(summary, args.redact) : summary;
   const status = shown.provisioningStatusInfo;
