@@ -17,7 +17,7 @@ import type { ProvisioningObjectSummary, SyncEvent } from '../engine/summary/typ
 import { writeReport } from './report-file';
 import { appErrors } from './errors';
 import { FileStateStore } from '../adapters/state/file-state-store';
-import { makeOwnerOnlyDirectory } from '../adapters/io/owner-only';
+import { makeWritableOwnerOnlyDirectory } from '../adapters/io/owner-only';
 import { toolVersion } from './version';
 import { prepareBatch, runBatchPass, type BatchPassOptions, type BatchPassResult, type PreparedBatch } from './batch/session-batch';
 import type { BatchTarget } from './batch/targets';
@@ -195,7 +195,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       if (!prepareOptions.noHtmlReport) folders.push([reportDir, 'reportDir']);
       for (const [folder, setting] of folders) {
         try {
-          await makeOwnerOnlyDirectory(folder);
+          await makeWritableOwnerOnlyDirectory(folder);
         } catch (err) {
           if (setting === 'stateDir') throw new SyncError(configErrors.StateFolderNotWritable, { stateDir: folder, cause: (err as Error).message }, { cause: err });
           throw new SyncError(appErrors.ReportFolderNotWritable, { reportDir: folder, cause: (err as Error).message }, { cause: err });

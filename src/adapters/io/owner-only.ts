@@ -1,7 +1,8 @@
 // Files the tool writes hold directory data (state, reports, JSON results): owner-only, 0600
 // files in 0700 folders. Folders are created level by level, because Node's recursive
 // mkdir never returns under /proc (it retries ENOENT forever); here every failure surfaces.
-import { mkdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const OWNER_ONLY_FILE = 0o600;
@@ -31,4 +32,16 @@ export async function makeOwnerOnlyDirectory(dir: string): Promise<void> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
+}
+
+/**
+ * Creates `dir` like makeOwnerOnlyDirectory and proves a file can be created in it (one probe
+ * file, written and removed): a folder that exists is not yet one that takes files (/proc/self,
+ * a read-only mount), and a run should learn that before its first object, not at its lock.
+ */
+export async function makeWritableOwnerOnlyDirectory(dir: string): Promise<void> {
+  await makeOwnerOnlyDirectory(dir);
+  const probe = path.join(dir, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await writeFile(probe, '', { mode: OWNER_ONLY_FILE, flag: 'wx' });
+  await rm(probe, { force: true });
 }

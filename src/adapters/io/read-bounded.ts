@@ -1,6 +1,10 @@
 // Reading a file the configuration names, with a size limit: a path such as /dev/zero or a
-// runaway export must end in a clear error, not in gigabytes of memory.
-import { open } from 'node:fs/promises';
+// runaway export must end in a clear error, not in gigabytes of memory. A named pipe is opened
+// without waiting for a writer: open() of a FIFO would wait forever (a FIFO planted where the
+// tool reads would hang it, in VS Code a thread of the extension host's file pool each time).
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Size limits of the files the tool reads (bytes). */
 export const READ_LIMITS = {
@@ -22,9 +26,26 @@ export function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
 }
 
-/** Reads at most `limit` bytes; a longer (or endless) file throws FileTooLargeError; a folder throws EISDIR. */
-export async function readFileBounded(file: string, limit: number): Promise<Buffer> {
-  const handle = await open(file, 'r');
+/** How long a named pipe's writer may stay silent before the read gives up (process substitution answers at once). */
+export const PIPE_SILENCE_MS = 30_000;
+
+export class PipeSilentError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(readonly file: string, readonly silenceMs: number) {
+    super(`the named pipe sent nothing for ${silenceMs / 1000} s`);
+  }
+}
+
+/**
+ * Reads at most `limit` bytes; a longer (or endless) file throws FileTooLargeError; a folder
+ * throws EISDIR. A named pipe without a writer reads as empty; one whose writer stays silent for
+ * `pipeSilenceMs` throws PipeSilentError.
+ */
+export async function readFileBounded(file: string, limit: number, options: { pipeSilenceMs?: number } = {}): Promise<Buffer> {
+  const pipe = (await stat(file).catch(() => undefined))?.isFIFO() ?? false;
+  const handle = await open(file, pipe ? constants.O_RDONLY | constants.O_NONBLOCK : 'r');
+  const silenceMs = options.pipeSilenceMs ?? PIPE_SILENCE_MS;
+  let heardAt = Date.now();
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw Object.assign(new Error(`${file} is a folder, not a file`), { code: 'EISDIR' });
@@ -36,7 +57,17 @@ export async function readFileBounded(file: string, limit: number): Promise<Buff
     const first = info.isFile() ? info.size + 1 : 1024 * 1024;
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(total === 0 ? first : 1024 * 1024, limit + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(chunk, 0, chunk.length, null));
+      } catch (err) {
+        // A pipe opened without waiting: EAGAIN means its writer is there but has sent nothing yet.
+        if (!pipe || (err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        if (Date.now() - heardAt > silenceMs) throw new PipeSilentError(file, silenceMs);
+        await delay(10);
+        continue;
+      }
+      heardAt = Date.now();
       if (bytesRead === 0) break;
       total += bytesRead;
       if (total > limit) throw new FileTooLargeError(file, limit);

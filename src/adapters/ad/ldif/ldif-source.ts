@@ -66,13 +66,18 @@ export class LdifDirectorySource implements DirectorySource {
       } catch (err) {
         throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: 0, problem: describeReadError(err) }, { cause: err });
       }
+      let snapshot: Snapshot;
       try {
-        return index(text);
+        snapshot = index(text);
       } catch (err) {
         if (err instanceof LdifSyntaxError) throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: err.line, problem: err.problem }, { cause: err });
         if (err instanceof SyncError) throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: '?', problem: err.reason }, { cause: err });
         throw err;
       }
+      // No entry at all (an empty file, a named pipe nobody wrote to) is no directory: said here,
+      // not later as a partition the directory does not list.
+      if (snapshot.byDn.size === 0 && !snapshot.rootDse) throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: 1, problem: 'it holds no entry (an empty file, or a pipe nothing was written to)' });
+      return snapshot;
     })();
     return this.snapshot;
   }

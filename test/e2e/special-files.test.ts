@@ -1,0 +1,87 @@
+// Files that are not ordinary files, where the CLI reads and writes (dist/cli.js against the
+// bundled LDIF snapshot and the Graph emulator): a named pipe (mkfifo) nobody writes to, planted
+// as the configuration or the LDIF snapshot, ends in a named error at once (open() alone would
+// wait forever); a pipe with a writer (`--input <(cmd)`) is read; a state folder that exists but
+// takes no files (/proc/self) is refused before the first object, not at its lock.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startEmulator } from '../graph-emulator';
+import { writeSnapshotConfiguration } from './harness';
+
+const cli = path.resolve(__dirname, '../../dist/cli.js');
+const alice = 'CN=Alice Wu,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
+
+describe('special files on the CLI', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let dir: string;
+  let config: string;
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = await mkdtemp(path.join(tmpdir(), 'sos-special-files-'));
+    config = await writeSnapshotConfiguration(dir, emulator, 'SOS_CLIENT_SECRET');
+  });
+  after(async () => {
+    await emulator?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The CLI through bash (for process substitution), bounded: a hang fails the test instead of stalling it. */
+  function run(command: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+    const t0 = Date.now();
+    const child = spawn('bash', ['-c', `exec timeout 60 ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} ${command}`], {
+      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 })));
+  }
+  const fifo = (name: string) => {
+    const file = path.join(dir, name);
+    assert.equal(spawnSync('mkfifo', [file]).status, 0);
+    return file;
+  };
+
+  test('a configuration that is a named pipe with no writer: ConfigurationNotJson at once, exit 2', async () => {
+    fifo('planted.json');
+    const r = await run(`--config planted.json --distinguished-name '${alice}' --staging-mode`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^Configuration\w+: .*planted\.json/m);
+    assert.ok(r.ms < 30_000, `${r.ms} ms`);
+  });
+
+  test('an LDIF snapshot that is a named pipe with no writer: a named error at once, exit 2, nothing written', async () => {
+    fifo('planted.ldif');
+    const json = JSON.parse(await readFile(config, 'utf8')) as { activeDirectory: { ldifFile: string }[]; stateDir: string };
+    json.activeDirectory[0]!.ldifFile = 'planted.ldif';
+    json.stateDir = 'state-planted';
+    await writeFile(path.join(dir, 'planted-ldif.json'), JSON.stringify(json));
+    const r = await run(`--config planted-ldif.json --distinguished-name '${alice}' --staging-mode`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^LdifUnreadable: .*planted\.ldif.*holds no entry/m);
+    assert.ok(r.ms < 30_000, `${r.ms} ms`);
+    assert.equal(existsSync(path.join(dir, 'state-planted')), false, 'no state folder was made');
+  });
+
+  test('--input <(cmd), a pipe with a writer, is read: one JSON line for its one DN, exit 0', async () => {
+    const r = await run(`--config single-object-sync.json --no-html-report --input <(sleep 0.3; printf '%s\\n' '${alice}')`);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { sourceIdentity: { details: { distinguishedName: string } } });
+    assert.deepEqual(lines.map((l) => l.sourceIdentity.details.distinguishedName), [alice]);
+  });
+
+  test('--state-dir /proc/self (a folder that takes no file): StateFolderNotWritable before the first step, exit 2', async () => {
+    const r = await run(`--config single-object-sync.json --distinguished-name '${alice}' --staging-mode --state-dir /proc/self`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^StateFolderNotWritable: .*\/proc\/self/m);
+    assert.doesNotMatch(r.stderr, /UnexpectedError|\[FAIL\]/);
+    assert.equal(r.stdout, '', 'no result: nothing ran');
+  });
+});
