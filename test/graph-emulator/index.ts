@@ -28,9 +28,9 @@ export const PREVIEW_PERMISSIONS = [
 ];
 export { DEFAULT_ENGINEER } from './identity';
 
-/** The next `count` matching requests answer with a status, drop the connection, or wait first. */
+/** The next `count` matching requests answer with a status, drop the connection, wait first, or answer a body of the test's choosing. */
 export interface FaultSpec {
-  kind: 'status' | 'reset' | 'latency';
+  kind: 'status' | 'reset' | 'latency' | 'body';
   /**
    * For kind status: 503 (default), 429, 500, 504, or 401 (InvalidAuthenticationToken, "Access
    * token has expired or is not yet valid."). With `path: '/v1.0/$batch'` the $batch POST itself
@@ -49,6 +49,8 @@ export interface FaultSpec {
    * then answer with the status or drop the connection: a lost answer.
    */
   afterCommit?: boolean;
+  /** For kind body: the JSON a 200 answer carries instead of Graph's (a faulty or hostile service). */
+  body?: unknown;
 }
 
 export interface EmulatorOptions {
@@ -279,7 +281,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const requestId = newRequestId();
     const clientRequestId = (req.headers['client-request-id'] as string | undefined) ?? requestId;
     for (const f of takeFaults(method, urlPath, ['latency'])) await sleep(f.latencyMs ?? 0);
-    const [taken] = takeFaults(method, urlPath, ['status', 'reset']);
+    const [taken] = takeFaults(method, urlPath, ['status', 'reset', 'body']);
     const lostAnswer = taken?.afterCommit && url.pathname.startsWith('/v1.0/') ? taken : undefined;
     const fault = lostAnswer ? undefined : taken;
     if (fault?.kind === 'reset') {
@@ -367,6 +369,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (method !== 'GET' && callPath !== '/$batch') store.recordWrite({ method, path: urlPath, status: 401, appId: null, errorCode: err.code, errorMessage: err.message, body, inBatch: false });
       return sendError(err);
     }
+    if (fault?.kind === 'body') return send(200, fault.body);
     if (fault) {
       const err = faultError(fault);
       if (method !== 'GET') store.recordWrite({ method, path: urlPath, status: err.status, appId: claims.appid, errorCode: err.code, errorMessage: err.message, body, inBatch: false });

@@ -25,6 +25,23 @@ export function linkPath(link: string): string {
   return `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`;
 }
 
+/** More pages than any tenant's object quota fills at 200 a page: a listing past it is a service fault. */
+export const MAX_PAGES = 25_000;
+
+/**
+ * The path of the next page a listing follows, refused when Graph's answer would page forever:
+ * a link that comes back a second time, or more pages than any tenant holds. Graph answers are
+ * untrusted; only the path is kept, so a link naming another host never takes the token there.
+ */
+export function nextPagePath(link: string, followed: Set<string>): string {
+  const path = linkPath(link);
+  const refuse = (why: string) => new SyncError(entraErrors.GraphRequestFailed, { status: 200, graphCode: '', method: 'GET', path, graphMessage: `${why}: the listing would never end` });
+  if (followed.has(path)) throw refuse('a page link came back a second time');
+  if (followed.size >= MAX_PAGES) throw refuse(`more than ${MAX_PAGES} pages`);
+  followed.add(path);
+  return path;
+}
+
 export async function readChanges(
   get: GetPath,
   list: ListAll,
@@ -62,6 +79,7 @@ async function round(get: GetPath, first: string, toObject: (raw: Record<string,
   let requests = 0;
   // Graph caps a delta page at 200 users or groups; ask for the most it gives.
   const headers = { Prefer: 'odata.maxpagesize=200' };
+  const followed = new Set<string>([first]);
   for (let path: string | undefined = first; path;) {
     const page = (await get(path, headers)) as DeltaPage;
     requests++;
@@ -72,7 +90,7 @@ async function round(get: GetPath, first: string, toObject: (raw: Record<string,
     if (page['@odata.deltaLink']) return { changed, removed, deltaLink: page['@odata.deltaLink'], requests, full };
     const next = page['@odata.nextLink'];
     if (!next) throw new SyncError(entraErrors.GraphRequestFailed, { status: 200, graphCode: '', method: 'GET', path, graphMessage: 'a delta page had neither @odata.nextLink nor @odata.deltaLink' });
-    path = linkPath(next);
+    path = nextPagePath(next, followed);
   }
   throw new Error('unreachable');
 }

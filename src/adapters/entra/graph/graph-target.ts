@@ -13,7 +13,7 @@ import { mapGraphError, parseGraphError, conflictOf } from './errors';
 import { parseRetryAfter, type RetryPolicy } from './transport';
 import { GraphCaller, type CallOptions } from './graph-call';
 import { sendBatch, type BatchAnswer, type BatchItem } from './json-batch';
-import { linkPath, readChanges } from './delta';
+import { nextPagePath, readChanges } from './delta';
 import { WriteBatcher } from './write-batch';
 import type { TokenSource } from '../token-source';
 
@@ -286,11 +286,12 @@ export class GraphEntraTarget implements EntraTarget {
     const objects: EntraObject[] = [];
     type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string };
     let page = await this.call<Page>('GET', collection[kind], { query: { $select: selectFor[kind].join(','), $top: '999' } });
+    const followed = new Set<string>();
     for (let requests = 1; ; requests++) {
       for (const raw of page.value ?? []) objects.push(this.toObject(kind, raw));
       const next = page['@odata.nextLink'];
       if (!next) return { objects, requests };
-      page = await this.call<Page>('GET', linkPath(next));
+      page = await this.call<Page>('GET', nextPagePath(next, followed));
     }
   }
 
