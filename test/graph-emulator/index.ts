@@ -188,11 +188,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let errorCode: string | undefined;
     let errorMessage: string | undefined;
     try {
-      const [fault] = inBatch ? takeFaults(call.method, urlPath, ['status']) : [];
-      if (fault) throw faultError(fault);
+      const [fault] = inBatch ? takeFaults(call.method, urlPath, ['status', 'body']) : [];
+      if (fault && fault.kind !== 'body') throw faultError(fault);
       const decision = throttler.check(appId, store.state.tenantId, store.state.users.length, call.method, call.path, call.query);
       if (decision.throttled) throw errors.throttled(decision.retryAfterSeconds ?? 1, decision.headers);
-      result = graph.handle(call);
+      result = fault ? { status: 200, body: fault.body } : graph.handle(call);
       result.headers = { ...decision.headers, ...(result.headers ?? {}) };
     } catch (err) {
       if (!(err instanceof GraphHttpError)) throw err;

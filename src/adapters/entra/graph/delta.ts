@@ -8,10 +8,9 @@
 // Gone (expired, or the service lost the state) starts a full read again.
 import { entraErrors, SyncError } from '../../../engine/errors';
 import type { EntraObject, TenantChanges } from '../../../engine/ports/entra-target';
+import { pageAnswer } from './answers';
 
 const collection = { user: '/users', group: '/groups' } as const;
-
-type DeltaPage = { value?: Record<string, unknown>[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
 
 /** What the delta reader needs from the transport: one GET of a Graph path (query included). */
 export type GetPath = (path: string, headers?: Record<string, string>) => Promise<unknown>;
@@ -81,14 +80,14 @@ async function round(get: GetPath, first: string, toObject: (raw: Record<string,
   const headers = { Prefer: 'odata.maxpagesize=200' };
   const followed = new Set<string>([first]);
   for (let path: string | undefined = first; path;) {
-    const page = (await get(path, headers)) as DeltaPage;
+    const page = pageAnswer(await get(path, headers), 'GET', path);
     requests++;
-    for (const raw of page.value ?? []) {
-      if (raw['@removed'] !== undefined) removed.push(String(raw.id));
+    for (const raw of page.items) {
+      if (raw['@removed'] !== undefined) removed.push(raw.id as string);
       else changed.push(toObject(raw));
     }
-    if (page['@odata.deltaLink']) return { changed, removed, deltaLink: page['@odata.deltaLink'], requests, full };
-    const next = page['@odata.nextLink'];
+    if (page.deltaLink) return { changed, removed, deltaLink: page.deltaLink, requests, full };
+    const next = page.nextLink;
     if (!next) throw new SyncError(entraErrors.GraphRequestFailed, { status: 200, graphCode: '', method: 'GET', path, graphMessage: 'a delta page had neither @odata.nextLink nor @odata.deltaLink' });
     path = nextPagePath(next, followed);
   }

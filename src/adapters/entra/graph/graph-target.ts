@@ -13,6 +13,7 @@ import { mapGraphError, parseGraphError, conflictOf } from './errors';
 import { parseRetryAfter, type RetryPolicy } from './transport';
 import { GraphCaller, type CallOptions } from './graph-call';
 import { sendBatch, type BatchAnswer, type BatchItem } from './json-batch';
+import { collectionAnswer, entityAnswer, pageAnswer } from './answers';
 import { nextPagePath, readChanges } from './delta';
 import { WriteBatcher } from './write-batch';
 import type { TokenSource } from '../token-source';
@@ -96,11 +97,11 @@ export class GraphEntraTarget implements EntraTarget {
   }
 
   async connect(): Promise<TenantInfo> {
-    const answer = await this.call<{ value: { id: string; isVerified: boolean; isInitial: boolean; authenticationType: string }[] }>('GET', '/domains');
+    const domains = collectionAnswer(await this.call('GET', '/domains'), 'GET', '/domains');
     return {
       tenantId: this.entra.tenantId,
-      domains: answer.value.map((d) => ({
-        name: d.id, isVerified: d.isVerified, isInitial: d.isInitial,
+      domains: domains.map((d) => ({
+        name: d.id as string, isVerified: d.isVerified === true, isInitial: d.isInitial === true,
         authenticationType: d.authenticationType === 'Federated' ? 'Federated' : 'Managed',
       })),
       syncFeatures: await this.readSyncFeatures(),
@@ -122,8 +123,9 @@ export class GraphEntraTarget implements EntraTarget {
 
   private async fetchSyncFeatures(): Promise<SyncFeatures> {
     try {
-      const answer = await this.call<{ value: { features?: Record<string, unknown> }[] }>('GET', '/directory/onPremisesSynchronization');
-      const features = answer.value[0]?.features ?? {};
+      const path = '/directory/onPremisesSynchronization';
+      const [setting] = collectionAnswer(await this.call('GET', path), 'GET', path, false);
+      const features = (typeof setting?.features === 'object' && setting.features !== null ? setting.features : {}) as Record<string, unknown>;
       const flag = (name: keyof typeof defaultSyncFeatures) => (typeof features[name] === 'boolean' ? (features[name] as boolean) : defaultSyncFeatures[name]);
       return {
         blockSoftMatchEnabled: flag('blockSoftMatchEnabled'),
@@ -158,8 +160,8 @@ export class GraphEntraTarget implements EntraTarget {
     if (status >= 400) {
       throw mapGraphError(parseGraphError(status, body, { retryAfterSeconds: retryAfter }), { method: 'GET', path, kind, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
     }
-    if (kind === 'group') return this.toObject('group', body as Record<string, unknown>);
-    const first = (body as { value?: Record<string, unknown>[] })?.value?.[0];
+    if (kind === 'group') return this.toObject('group', entityAnswer(body, 'GET', path));
+    const [first] = collectionAnswer(body, 'GET', path);
     return first ? this.toObject('user', first) : null;
   }
 
@@ -181,8 +183,9 @@ export class GraphEntraTarget implements EntraTarget {
    */
   async getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null> {
     try {
-      const raw = await this.call<Record<string, unknown>>('GET', `${collection[kind]}/${encodeURIComponent(id)}`, { query: { $select: selectFor[kind].join(',') }, facts: { kind, id } });
-      return this.toObject(kind, raw);
+      const path = `${collection[kind]}/${encodeURIComponent(id)}`;
+      const raw = await this.call('GET', path, { query: { $select: selectFor[kind].join(',') }, facts: { kind, id } });
+      return this.toObject(kind, entityAnswer(raw, 'GET', path));
     } catch (err) {
       if (err instanceof SyncError && err.code === 'ObjectNotFound') return null;
       throw err;
@@ -190,10 +193,10 @@ export class GraphEntraTarget implements EntraTarget {
   }
 
   async findBySecurityIdentifier(kind: 'user' | 'group', sid: string): Promise<EntraObject | null> {
-    const answer = await this.call<{ value: Record<string, unknown>[] }>('GET', collection[kind], {
+    const answer = await this.call('GET', collection[kind], {
       query: { $filter: `onPremisesSecurityIdentifier eq ${odataString(sid)}`, $select: selectFor[kind].join(',') },
     });
-    const first = answer.value[0];
+    const [first] = collectionAnswer(answer, 'GET', collection[kind]);
     return first ? this.toObject(kind, first) : null;
   }
 
@@ -237,8 +240,8 @@ export class GraphEntraTarget implements EntraTarget {
     const found = new Map<string, EntraObject>();
     const unchecked = new Set<string>();
     let byAnchor: EntraObject | null = null;
-    const keep = (kind: EntraObjectKind, value: unknown) => {
-      for (const raw of ((value as { value?: Record<string, unknown>[] })?.value ?? [])) found.set(String(raw.id), this.toObject(kind, raw));
+    const keep = (kind: EntraObjectKind, value: unknown, url: string) => {
+      for (const raw of collectionAnswer(value, 'GET', url)) found.set(raw.id as string, this.toObject(kind, raw));
     };
     // Contacts need OrgContact.Read.All (or Directory.Read.All): without it, say so and go on.
     const deniedContacts = (kind: EntraObjectKind, status: number) => kind === 'contact' && status === 403;
@@ -251,7 +254,7 @@ export class GraphEntraTarget implements EntraTarget {
           continue;
         }
         try {
-          keep(only.kind, await this.call('GET', only.url));
+          keep(only.kind, await this.call('GET', only.url), only.url);
         } catch (err) {
           if (!(err instanceof SyncError && deniedContacts(only.kind, Number(err.details.status)))) throw err;
           unchecked.add(contactsNote);
@@ -264,7 +267,7 @@ export class GraphEntraTarget implements EntraTarget {
         const kind = request.kind;
         const retryAfter = parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']);
         if (request.anchor) byAnchor = this.anchorAnswer(kind, a.status, a.body, byKey!.path, retryAfter);
-        else if (a.status === 200) keep(kind, a.body);
+        else if (a.status === 200) keep(kind, a.body, request.url);
         else if (deniedContacts(kind, a.status)) unchecked.add(contactsNote);
         else throw mapGraphError(parseGraphError(a.status, a.body, { retryAfterSeconds: retryAfter }), {
           method: 'GET', path: request.url, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
@@ -284,14 +287,14 @@ export class GraphEntraTarget implements EntraTarget {
 
   private async listPages(kind: EntraObjectKind): Promise<{ objects: EntraObject[]; requests: number }> {
     const objects: EntraObject[] = [];
-    type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string };
-    let page = await this.call<Page>('GET', collection[kind], { query: { $select: selectFor[kind].join(','), $top: '999' } });
+    let path: string = collection[kind];
+    let page = pageAnswer(await this.call('GET', path, { query: { $select: selectFor[kind].join(','), $top: '999' } }), 'GET', path);
     const followed = new Set<string>();
     for (let requests = 1; ; requests++) {
-      for (const raw of page.value ?? []) objects.push(this.toObject(kind, raw));
-      const next = page['@odata.nextLink'];
-      if (!next) return { objects, requests };
-      page = await this.call<Page>('GET', nextPagePath(next, followed));
+      for (const raw of page.items) objects.push(this.toObject(kind, raw));
+      if (!page.nextLink) return { objects, requests };
+      path = nextPagePath(page.nextLink, followed);
+      page = pageAnswer(await this.call('GET', path), 'GET', path);
     }
   }
 
@@ -303,10 +306,13 @@ export class GraphEntraTarget implements EntraTarget {
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */
   async adminRoles(userId: string): Promise<AdminRoles> {
     try {
-      const answer = await this.call<{ value: { roleDefinitionId?: string; roleDefinition?: { displayName?: string } }[] }>('GET', '/roleManagement/directory/roleAssignments', {
-        query: { $filter: `principalId eq ${odataString(userId)}`, $expand: 'roleDefinition' },
-      });
-      return { roles: answer.value.map((a) => a.roleDefinition?.displayName ?? a.roleDefinitionId ?? 'directory role') };
+      const path = '/roleManagement/directory/roleAssignments';
+      const answer = await this.call('GET', path, { query: { $filter: `principalId eq ${odataString(userId)}`, $expand: 'roleDefinition' } });
+      const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      return {
+        roles: collectionAnswer(answer, 'GET', path, false).map((a) =>
+          text((a.roleDefinition as Record<string, unknown> | null | undefined)?.displayName) ?? text(a.roleDefinitionId) ?? 'directory role'),
+      };
     } catch (err) {
       if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'GraphRequestFailed')) throw err;
       return { unreadableReason: `${err.code}: ${err.reason}` };
@@ -336,16 +342,16 @@ export class GraphEntraTarget implements EntraTarget {
     const { passwordProfile: _p, ...sent } = body;
     try {
       if (kind === 'group' && sourceAnchor) return await this.upsertGroup(sourceAnchor, body, sent);
-      const created = await this.write<Record<string, unknown>>('POST', collection[kind], { body, facts });
-      return this.toObject(kind, { ...sent, ...created });
+      const created = await this.write('POST', collection[kind], { body, facts });
+      return this.toObject(kind, { ...sent, ...entityAnswer(created, 'POST', collection[kind]) });
     } catch (err) {
       // The answer may be lost after Graph committed the create: look before anything else.
       const anchor = kind === 'user' ? (typeof body.onPremisesImmutableId === 'string' ? body.onPremisesImmutableId : undefined) : undefined;
       if (anchor && isAmbiguous(err)) {
         const found = await this.findByImmutableId('user', anchor);
         if (found) return found;
-        const created = await this.write<Record<string, unknown>>('POST', collection[kind], { body, facts });
-        return this.toObject(kind, { ...sent, ...created });
+        const created = await this.write('POST', collection[kind], { body, facts });
+        return this.toObject(kind, { ...sent, ...entityAnswer(created, 'POST', collection[kind]) });
       }
       throw await this.explainConflict(err, kind, body);
     }

@@ -6,6 +6,7 @@
 // Graph answers it 429, 503 or 504 as a whole, is sent again per Retry-After (or backoff 1, 2,
 // 4 ... s) a bounded number of times (transport.ts) when it is safe: for a batch of reads, and
 // for one whose writes are idempotent (the caller says so).
+import { batchResponses, malformed } from './answers';
 import { parseRetryAfter } from './transport';
 import type { GraphCaller } from './graph-call';
 
@@ -44,10 +45,10 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
   let renewed = false;
   for (;;) {
     const idempotent = options.idempotent ?? pending.every((i) => i.method.toUpperCase() === 'GET');
-    const result = await caller.call<{ responses?: BatchAnswer[] }>('POST', '/$batch', { body: { requests: pending }, idempotent });
+    const responses = batchResponses<BatchAnswer>(await caller.call('POST', '/$batch', { body: { requests: pending }, idempotent }));
     let throttled: BatchAnswer[] = [];
     const expired: BatchAnswer[] = [];
-    for (const answer of result.responses ?? []) {
+    for (const answer of responses) {
       if (answer.status === 429) throttled.push(answer);
       else if (answer.status === 401 && !renewed) expired.push(answer);
       else settled.set(answer.id, answer);
@@ -70,5 +71,8 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
     if (retry.size === 0) break;
     pending = pending.filter((i) => retry.has(i.id));
   }
-  return items.map((i) => settled.get(i.id)!).filter(Boolean);
+  // A request Graph did not answer is not "nothing found": say which, decide nothing from it.
+  const unanswered = items.filter((i) => !settled.has(i.id)).map((i) => i.id);
+  if (unanswered.length) throw malformed('POST', '/$batch', `no response for request ${unanswered.join(', ')}`);
+  return items.map((i) => settled.get(i.id)!);
 }

@@ -15,6 +15,7 @@ import { mapGraphError, parseGraphError, type CallFacts } from './errors';
 import type { GraphCaller } from './graph-call';
 import { innerRetryAfter, type BatchAnswer } from './json-batch';
 import { SyncError } from '../../../engine/errors';
+import { batchResponses } from './answers';
 
 /** Graph's limit of requests in one JSON batch. */
 export const writeBatchLimit = 20;
@@ -115,7 +116,7 @@ export class WriteBatcher {
     // Without a create inside, the whole POST may be repeated after a 503/504 (transport.ts).
     const idempotent = part.every((q) => q.request.method !== 'POST');
     try {
-      answers = (await this.caller.call<{ responses: BatchAnswer[] }>('POST', '/$batch', { body: { requests }, idempotent })).responses ?? [];
+      answers = batchResponses<BatchAnswer>(await this.caller.call('POST', '/$batch', { body: { requests }, idempotent }));
     } catch (err) {
       // The batch as a whole failed (network, time-out, 5xx): whether an inner write was
       // committed is unknown. A create gets the error its own request would have got (it then
