@@ -38,9 +38,9 @@ describe('hostile Graph answers', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** A staging batch that reads the tenant once (threshold 1), bounded by `timeout` so a loop fails the test. */
-  function batch(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn('timeout', ['60', process.execPath, cli, '--search-base', contoso, '--bulk-read-threshold', '1', '--no-html-report'], {
+  /** The CLI bounded by `timeout`, so a loop fails the test instead of stalling it. */
+  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn('timeout', ['60', process.execPath, cli, ...args, '--no-html-report'], {
       cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -49,6 +49,10 @@ describe('hostile Graph answers', () => {
     child.stderr.on('data', (d) => (stderr += d));
     return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
   }
+  /** A staging batch that reads the tenant once (threshold 1). */
+  const batch = () => runCli(['--search-base', contoso, '--bulk-read-threshold', '1']);
+  /** One object, staging: the user lookups of step 8 meet the hostile answers. */
+  const syncAlice = () => runCli(['--distinguished-name', `CN=Alice Wu,OU=Sales,${contoso}`, '--staging-mode']);
 
   function assertEndedAndStayedHome(run: { code: number | null; stdout: string; stderr: string }, loopPath: string): void {
     assert.notEqual(run.code, 124, 'the batch did not end: the page loop ran until the time-out');
@@ -72,18 +76,6 @@ describe('hostile Graph answers', () => {
     emulator.faults({ kind: 'body', path: '/users/delta', count: -1, body: { value: [], '@odata.nextLink': loop } });
     assertEndedAndStayedHome(await batch(), '$skiptoken=again');
   });
-
-  /** One object, staging: the user lookups of step 8 meet the hostile answers. */
-  function syncAlice(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn('timeout', ['60', process.execPath, cli, '--distinguished-name', `CN=Alice Wu,OU=Sales,${contoso}`, '--staging-mode', '--no-html-report'], {
-      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  }
 
   const shapes: { name: string; path: string; body: unknown; step: number; what: RegExp }[] = [
     { name: 'user lookups whose "value" is text', path: '/users?', body: { value: 'no list' }, step: 8, what: /"value" is not a list/ },
