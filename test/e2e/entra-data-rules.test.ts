@@ -97,6 +97,30 @@ describe('Microsoft Entra ID data rules: UPN population and object size limits',
     assert.equal(cloudUser("o'brien.x-y_z!1#2^3~4")?.userPrincipalName, upn);
   });
 
+  // The username policy (concept-sspr-policy, "applies to both on-premises accounts that are
+  // synchronized and cloud-only accounts"): at most 64 characters before the @, 48 after, 113 in
+  // all; no period immediately before the @. A UPN that breaks it "doesn't follow the required
+  // format": IdentityDataValidationFailed (tshoot-connect-sync-errors). Not the MOERA: that is
+  // documented for invalid characters and unverified suffixes only.
+  test('a UPN of 64 characters before the @ is kept; one of 65, or with a period just before the @, is IdentityDataValidationFailed in staging and at export, and nothing is written', async () => {
+    const sixtyFour = `${'a'.repeat(60)}.b64`;
+    const fine = await sync([{ cn: 'Upn Long Fine', upn: `${sixtyFour}@contoso.com` }], 'Upn Long Fine', false);
+    assert.notEqual(fine.provisioningStatusInfo.status, 'failure', JSON.stringify(fine.provisioningStatusInfo));
+    assert.ok(cloudUser(sixtyFour), 'Graph took the 64-character prefix');
+    for (const [cn, upn] of [['Upn Long Refused', `${'c'.repeat(61)}.d65@contoso.com`], ['Upn Dot End', 'dot.end.@contoso.com']] as const) {
+      const users = [{ cn, upn, proxy: `SMTP:${cn.toLowerCase().replace(/ /g, '.')}@contoso.com` }];
+      for (const stagingMode of [true, false]) {
+        const summary = await sync(users, cn, stagingMode);
+        const error = summary.provisioningStatusInfo.errorInformation;
+        assert.equal(summary.provisioningStatusInfo.status, 'failure', `${upn}, staging ${stagingMode}: ${JSON.stringify(summary.provisioningStatusInfo)}`);
+        assert.equal(error?.errorCode, 'IdentityDataValidationFailed');
+        assert.match(error?.reason ?? '', upn.startsWith('dot') ? /period just before the @/ : /65 characters before the @; at most 64/);
+        assert.equal(summary.provisioningSteps.find((s) => s.stepNumber === 10)?.status, 'failure');
+      }
+      assert.equal(cloudUser(upn.slice(0, upn.lastIndexOf('@'))), undefined, `${upn}: nothing was created`);
+    }
+  });
+
   test('scenarios 1-3: the MOERA is set at first sync, kept when only mailNickname changes, recalculated when the on-premises UPN changes', async () => {
     const cn = 'Scenario User';
     // Scenario 1: no mailNickname; the primary SMTP prefix becomes the MailNickName, the UPN the MOERA.

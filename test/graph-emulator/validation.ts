@@ -58,7 +58,8 @@ function checkUpn(upn: string, store: Store): { federated: boolean } {
   const at = upn.lastIndexOf('@');
   const local = upn.slice(0, at);
   const domainName = upn.slice(at + 1);
-  if (at <= 0 || !upnLocalPart.test(local) || local.startsWith('.') || local.endsWith('.') || local.length > 64) {
+  // The username policy (concept-sspr-policy): at most 64 characters before the @, 48 after, 113 in all.
+  if (at <= 0 || !upnLocalPart.test(local) || local.startsWith('.') || local.endsWith('.') || local.length > 64 || domainName.length > 48 || upn.length > 113) {
     throw errors.invalidValue('userPrincipalName', 'User');
   }
   const domain = store.domain(domainName);

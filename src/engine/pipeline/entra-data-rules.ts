@@ -64,6 +64,35 @@ export function applyUpnSuffixRule(facts: SyncFacts, desired: DesiredExport, not
 }
 
 /**
+ * The username policy for synchronized and cloud-only accounts alike (concept-sspr-policy): at
+ * most 64 characters before the @, 48 after, 113 in all, and no period just before the @; the
+ * prefix in the allowed characters. Checked on the UPN Entra ID would get (after the MOERA and
+ * the quarantine placeholder): a UPN that "doesn't follow the required format" is refused with
+ * IdentityDataValidationFailed (tshoot-connect-sync-errors), so the export is predicted to fail.
+ */
+export function applyUpnFormatRule(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>): void {
+  const upn = desired.userPrincipalName?.[0];
+  if (facts.kind !== 'user' || typeof upn !== 'string') return;
+  const at = upn.lastIndexOf('@');
+  const prefix = at >= 0 ? upn.slice(0, at) : upn;
+  const suffix = at >= 0 ? upn.slice(at + 1) : '';
+  const problems = [
+    ...(at <= 0 || !suffix ? ['it is not prefix@domain'] : []),
+    ...(prefix.length > 64 ? [`${prefix.length} characters before the @; at most 64`] : []),
+    ...(suffix.length > 48 ? [`${suffix.length} characters after the @; at most 48`] : []),
+    ...(upn.length > 113 ? [`${upn.length} characters in all; at most 113`] : []),
+    ...(prefix.endsWith('.') ? ['a period just before the @'] : []),
+    ...(prefix && !UPN_PREFIX.test(prefix) ? ["characters other than A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @"] : []),
+  ];
+  if (!problems.length) return;
+  const shown = upn.length > 120 ? `${upn.slice(0, 60)}…${upn.slice(-40)}` : upn;
+  facts.predictedExportError ??= new SyncError(entraErrors.IdentityDataValidationFailed, {
+    graphMessage: `userPrincipalName ${shown} does not follow the required format (${problems.join('; ')}). Microsoft Entra ID refuses it; correct the on-premises UPN (IdFix finds these)`,
+  });
+  notes.userPrincipalName = [notes.userPrincipalName, `Refused by Microsoft Entra ID (IdentityDataValidationFailed): ${problems.join('; ')}.`].filter(Boolean).join(' ');
+}
+
+/**
  * Duplicate attribute resiliency, applied to the export so the tenant ends where Entra ID
  * would put it: the UPN placeholder on a create (an update keeps the current UPN), the
  * duplicate SMTP addresses left out (and mail, when it is one of them).

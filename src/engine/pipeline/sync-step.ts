@@ -9,7 +9,7 @@ import type { AdConnectorSpaceObject, MetaverseObject } from '../spaces/state-st
 import { valuesText } from '../spaces/value-text';
 import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
-import { applyMailNicknameRule, applyQuarantine, applySizeLimits, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
+import { applyMailNicknameRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
 import type { StepOutcome } from './step-runner';
 import { attributeRecord, entriesOf } from '../model/records';
@@ -261,6 +261,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   applyMailNicknameRule(facts, desired, notes);
   applyUpnSuffixRule(facts, desired, notes);
   applyQuarantine(facts, desired, notes);
+  applyUpnFormatRule(facts, desired, notes);
   applySizeLimits(facts, desired, notes);
   const upnHeld = holdUpnChange(facts, desired, notes);
   const imported = attributeLookup(facts.entraImported ?? {});
