@@ -1,5 +1,6 @@
 // Steps 7 and 8: import the object from AD into the AD connector space, and its counterpart
 // from Microsoft Entra ID into the Entra connector space (hard match, then soft match).
+import { directoryErrors, SyncError } from '../errors';
 import type { Attributes } from '../model/attributes';
 import { getFirst } from '../model/attributes';
 import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
@@ -86,6 +87,12 @@ export async function importFromActiveDirectoryStep(deps: SyncDependencies, fact
   const notSelected = selected ? readButNotSelected(deps.ruleSet, facts.connector!.name, facts.objectClass!, facts.adAttributes!, attributes) : [];
   const guidBytes = getFirst(attributes, 'objectGUID');
   const dn = facts.dn.toString();
+  // objectGUID keys the connector space and anchors the object: 16 bytes in every directory
+  // Entra Connect reads. Anything else (damaged data, text in a snapshot) is refused by name.
+  if (guidBytes !== undefined && !(guidBytes instanceof Uint8Array && guidBytes.length === 16)) {
+    const problem = guidBytes instanceof Uint8Array ? `${guidBytes.length} bytes, not the 16 of a GUID` : 'text, not the 16 bytes of a GUID';
+    throw new SyncError(directoryErrors.MalformedDirectoryValue, { attribute: 'objectGUID', problem });
+  }
   facts.objectGuid = guidBytes instanceof Uint8Array ? guidBytesToString(guidBytes) : dn;
   facts.sourceAnchor = computeSourceAnchor(attributes, deps.config.sourceAnchor, facts.kind);
   facts.lock = await deps.stateStore.lock(facts.objectGuid);

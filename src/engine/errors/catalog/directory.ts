@@ -189,6 +189,15 @@ export const directoryErrors = {
     category: 'nonServiceFailure',
     remedy: 'configuration',
   },
+  MalformedDirectoryValue: {
+    code: 'MalformedDirectoryValue',
+    reason: "The object's {attribute} is not what Active Directory stores: {problem}.",
+    recommendedAction:
+      'Read the object with Get-ADObject or ldp.exe and compare. In an LDIF snapshot a binary value is base64 (attribute:: value), as ldifde and ldapsearch write it; export the snapshot again rather than editing it. Nothing was kept in the state or written.',
+    documentationUrl: ldifDoc,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   LdifUnreadable: {
     code: 'LdifUnreadable',
     reason: 'The LDIF snapshot {file} could not be read at line {line}: {problem}.',
