@@ -8,6 +8,8 @@
 // - An answer of the wrong shape (a `value` that is no list, an object without an id, no JSON
 //   object, a $batch without its responses) must not read as "no such object" (a staging run
 //   would plan a create, an export would write a duplicate): GraphRequestFailed, naming it.
+// - An answer larger than any the tool asks for (64 MiB) is not read into memory: the read
+//   stops there, once, by name.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -102,4 +104,17 @@ describe('hostile Graph answers', () => {
       assert.notEqual(summary.plannedProvisioningAction, 'create', 'nothing is planned from a malformed answer');
     });
   }
+
+  test('an answer of 70 MB is read no further than 64 MiB and not asked again: step 2 fails with GraphRequestFailed naming the limit', async () => {
+    emulator.faults({ kind: 'body', path: '/v1.0/domains', count: -1, body: { value: [], padding: 'x'.repeat(70 * 1024 * 1024) } });
+    const domainReads = () => emulator.requestLog().filter((r) => r.path.startsWith('/v1.0/domains')).length;
+    const before = domainReads();
+    const run = await syncAlice();
+    assert.equal(run.code, 1, run.stderr);
+    const summary = JSON.parse(run.stdout) as { provisioningStatusInfo: { errorInformation?: { errorCode: string; reason: string } }; provisioningSteps: { stepNumber: number; status: string }[] };
+    assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'GraphRequestFailed', run.stderr);
+    assert.match(summary.provisioningStatusInfo.errorInformation?.reason ?? '', /larger than 64 MiB/);
+    assert.equal(summary.provisioningSteps.find((s) => s.stepNumber === 2)?.status, 'failure');
+    assert.equal(domainReads() - before, 1, 'asked once: a body past the limit is not retried');
+  });
 });

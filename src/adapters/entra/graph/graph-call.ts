@@ -7,7 +7,7 @@ import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
-import { CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
+import { AnswerTooLarge, CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
 import { describeNetworkError } from '../tls';
 import type { TokenSource } from '../token-source';
 
@@ -125,6 +125,10 @@ export class GraphCaller {
   private toSyncError(err: unknown, state: CallState, facts: CallFacts): SyncError {
     if (this.tokenFailure instanceof SyncError) return this.tokenFailure;
     if (err instanceof SyncError) return err;
+    if (state.networkError instanceof AnswerTooLarge) {
+      const t = state.networkError;
+      return new SyncError(entraErrors.GraphRequestFailed, { status: t.status, graphCode: '', method: t.method, path: t.path, graphMessage: t.message }, { cause: err });
+    }
     if (state.networkError instanceof RequestTimedOut) {
       const t = state.networkError;
       return new SyncError(entraErrors.GraphRequestTimedOut, { method: t.method, path: t.path, timeoutSeconds: t.timeoutMs / 1000 }, { cause: err });

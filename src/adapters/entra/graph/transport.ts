@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AuthenticationHandler, Client, type AuthenticationProvider, type Context, type Middleware, type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
-import { fetch as undiciFetch, type Agent } from 'undici';
+import { fetch as undiciFetch, type Agent, type Response as UndiciResponse } from 'undici';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 
 /** Per-call facts the retry middleware leaves for the error mapping. */
@@ -42,6 +42,52 @@ export class RequestTimedOut extends Error {
   constructor(readonly method: string, readonly path: string, readonly timeoutMs: number) {
     super(`Microsoft Graph did not answer ${method} ${path} within ${timeoutMs / 1000} s (entra.requestTimeoutSeconds)`);
   }
+}
+
+/**
+ * The most a Graph answer may hold. The largest the tool asks for (a page of 999 users with the
+ * selected properties) is a few MB; an endless or huge body (a faulty service, a proxy in the
+ * way) ends here instead of in memory.
+ */
+export const ANSWER_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export class AnswerTooLarge extends Error {
+  override name = 'AnswerTooLarge';
+  readonly code = 'AnswerTooLarge';
+  constructor(readonly method: string, readonly path: string, readonly status: number, readonly limit: number) {
+    super(`the answer is larger than ${limit / 1024 / 1024} MiB, far more than any answer the tool asks for; it was not read further`);
+  }
+}
+
+/** The body, read up to `limit` bytes (AnswerTooLarge past it, with the stream cancelled). */
+async function readAnswer(response: UndiciResponse, limit: number, method: string, path: string): Promise<ArrayBuffer> {
+  const tooLarge = () => new AnswerTooLarge(method, path, response.status, limit);
+  if (Number(response.headers.get('content-length') ?? 0) > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return new ArrayBuffer(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = value as Uint8Array;
+    total += chunk.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out.buffer;
 }
 
 function headerOf(headers: unknown, name: string): string | undefined {
@@ -93,7 +139,8 @@ class RetryAndRecord implements Middleware {
         await this.next!.execute(context);
       } catch (err) {
         this.records.push({ method, path, status: 0, durationInMilliseconds: Math.round(performance.now() - started), clientRequestId });
-        if (idempotent && networkRetries < this.policy.networkRetries) {
+        // A body past the limit comes again the same way: not retried.
+        if (!(err instanceof AnswerTooLarge) && idempotent && networkRetries < this.policy.networkRetries) {
           networkRetries++;
           continue;
         }
@@ -150,8 +197,9 @@ class UndiciTransport implements Middleware {
       });
       // Buffer the body inside the chain, so a connection dropped mid-body is seen (and
       // retried) here rather than later by the response handler.
-      body = await response.arrayBuffer();
+      body = await readAnswer(response, ANSWER_LIMIT_BYTES, method, displayPath(url, this.graphOrigin));
     } catch (err) {
+      if (err instanceof AnswerTooLarge) throw err;
       if (signal.aborted) throw new RequestTimedOut(method, displayPath(url, this.graphOrigin), this.timeoutMs);
       throw err;
     }
