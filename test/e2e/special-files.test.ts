@@ -77,6 +77,13 @@ describe('special files on the CLI', () => {
     assert.deepEqual(lines.map((l) => l.sourceIdentity.details.distinguishedName), [alice]);
   });
 
+  test('--input - reads the distinguished names from standard input: one JSON line for its one DN, exit 0', async () => {
+    const r = await run(`--config single-object-sync.json --no-html-report --input - <<< '${alice}'`);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { sourceIdentity: { details: { distinguishedName: string } } });
+    assert.deepEqual(lines.map((l) => l.sourceIdentity.details.distinguishedName), [alice]);
+  });
+
   test('--state-dir /proc/self (a folder that takes no file): StateFolderNotWritable before the first step, exit 2', async () => {
     const r = await run(`--config single-object-sync.json --distinguished-name '${alice}' --staging-mode --state-dir /proc/self`);
     assert.equal(r.code, 2, r.stderr);

@@ -63,7 +63,8 @@ Many objects (one process, one connection, one token, shared tenant reads):
                            object types) under DN, read in one paged search.
   --scope one|subtree      one: direct children only; subtree (default): the whole tree.
   --ldap-filter FILTER     An RFC 4515 filter that narrows the search, e.g. (department=Sales).
-  --input FILE             One distinguished name a line instead (# comments allowed).
+  --input FILE             One distinguished name a line instead (# comments allowed; -
+                           reads them from standard input).
   --export                 Export the batch to Microsoft Entra ID. Without it a batch runs in
                            staging mode. Before writing, a staging pass says how many objects
                            and writes the export will make.

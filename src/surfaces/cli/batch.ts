@@ -113,7 +113,8 @@ async function newBatchFolder(reportDir: string): Promise<string> {
 
 /** The batch's target; the search base is parsed here, where it enters (MalformedDistinguishedName). */
 function targetOf(args: CliArguments): BatchTarget {
-  if (args.input !== undefined) return { kind: 'file', file: path.resolve(args.input) };
+  // `--input -` reads standard input, as Unix tools do (`Get-Content dns.txt | ... --input -`).
+  if (args.input !== undefined) return { kind: 'file', file: args.input === '-' ? '/dev/stdin' : path.resolve(args.input) };
   return { kind: 'search', base: Dn.parse(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
 }
 
