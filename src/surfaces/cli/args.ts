@@ -139,6 +139,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     given.add(token.name);
   }
   const v = parsed.values;
+  // An empty --redact (an unset variable) would mask nothing and say nothing: refused.
+  if ((v.redact ?? []).some((r) => !r.split(',').some((name) => name.trim()))) {
+    throw new UsageError('--redact needs attribute names (--redact mail,telephoneNumber): an empty value would mask nothing.');
+  }
   const args: CliArguments = {
     stagingMode: v['staging-mode'] ?? false,
     noHtmlReport: v['no-html-report'] ?? false,

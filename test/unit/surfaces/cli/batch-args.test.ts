@@ -32,6 +32,9 @@ test('contradictions and batch-only options without a batch are usage errors', (
     ['--distinguished-name', 'CN=b,DC=x', '--workers', '2'],
     ['--search-base', 'OU=A,DC=x', '--workers', '0'],
     ['--search-base', 'OU=A,DC=x', '--workers', '100000'],
+    // An empty --redact (an unset variable: --redact "$SECRET_ATTRS") would mask nothing, silently.
+    ['--search-base', 'OU=A,DC=x', '--redact', ''],
+    ['--distinguished-name', 'CN=b,DC=x', '--redact', 'mail', '--redact', ' , '],
     [],
   ];
   for (const argv of refused) assert.throws(() => parseCliArguments(argv), UsageError, argv.join(' '));
