@@ -3,7 +3,7 @@
 // pass parses each object again as its chunk is handed out; the workers match against the one
 // packed tenant read they share. Results, order and the counts of reads must not change.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -76,5 +76,17 @@ describe('a staging batch over an LDIF snapshot on worker threads', () => {
     assert.equal(one.pass.readsFromSearch, count);
     assert.ok(two.pass.ldapOperations <= one.pass.ldapOperations + 2, `${two.pass.ldapOperations} operations on workers, ${one.pass.ldapOperations} on one thread`);
     assert.ok(two.pass.lookupsFromTenantRead >= count, `${two.pass.lookupsFromTenantRead} lookups from the tenant read`);
+    // The workers save the states behind them (each on its writer thread): the same files as one
+    // thread wrote, each whole, and no lock, temp or holder file left behind.
+    const files = async (name: string) => (await readdir(path.join(dir, name))).filter((f) => !f.startsWith('tenant')).sort();
+    const written = await files('state-two');
+    assert.deepEqual(written, await files('state-one'));
+    assert.ok(written.length >= count / 2, `${written.length} state files for ${count} objects`);
+    assert.deepEqual(written.filter((f) => !/^[0-9a-f-]{36}\.json$/.test(f)), [], 'only object state files');
+    for (const f of written) {
+      const state = JSON.parse(await readFile(path.join(dir, 'state-two', f), 'utf8')) as { key: string; adConnectorSpace?: { dn: string } };
+      assert.equal(`${state.key}.json`, f);
+      assert.ok(state.adConnectorSpace?.dn, f);
+    }
   });
 });
