@@ -57,11 +57,31 @@ export class DeltaTracker {
   /** $skiptoken -> the round being paged and the offset of the next page. */
   private readonly pages = new Map<string, { round: Round; offset: number }>();
   /** $deltatoken -> what the collection looked like when the link was issued. */
-  private readonly tokens = new Map<string, { kind: Kind; select: string[] | undefined; baseline: Map<string, string> }>();
+  private readonly tokens = new Map<string, { kind: Kind; select: string[] | undefined; baseline: Map<string, string> | (() => Map<string, string>) }>();
+
+  /** `latest` tokens whose baseline is not taken yet (see settle). */
+  private readonly unsettled = new Set<string>();
 
   reset(): void {
     this.pages.clear();
     this.tokens.clear();
+    this.unsettled.clear();
+  }
+
+  /**
+   * Takes the baselines of the `latest` tokens issued since the last change: called before
+   * anything changes the directory (a write, a seed), so each is the collection as it was
+   * when its link was issued.
+   */
+  settle(): void {
+    for (const token of this.unsettled) this.baselineOf(token);
+  }
+
+  private baselineOf(token: string): Map<string, string> {
+    const entry = this.tokens.get(token)!;
+    if (typeof entry.baseline === 'function') entry.baseline = entry.baseline();
+    this.unsettled.delete(token);
+    return entry.baseline;
   }
 
   handle(request: DeltaRequest): DeltaPage {
@@ -74,15 +94,21 @@ export class DeltaTracker {
     let select = request.select;
     let previous: Map<string, string> | undefined;
     if (request.deltaToken === LATEST) {
-      // Sync from now: the link's baseline is the collection as it is; no objects answered.
-      const baseline = new Map(request.objects.map((o) => [o.id, fingerprint({ ...request.project(o, select), id: o.id })]));
-      return this.page({ kind: request.kind, select, items: [], baseline, pageSize: DELTA_PAGE_SIZE }, 0);
+      // Sync from now: the link's baseline is the collection as it is; no objects answered. It
+      // is taken when something could change it (settle), not now: Graph answers this at once,
+      // and fingerprinting 50,000 users here held up a client's tenant read by seconds.
+      const { objects, project } = request;
+      const deltaToken = randomUUID();
+      const baseline = () => new Map(objects.map((o) => [o.id, fingerprint({ ...project(o, select), id: o.id })]));
+      this.tokens.set(deltaToken, { kind: request.kind, select, baseline });
+      this.unsettled.add(deltaToken);
+      return { value: [], deltaToken };
     }
     if (request.deltaToken !== null) {
       const token = this.tokens.get(request.deltaToken);
       if (!token || token.kind !== request.kind) throw gone();
       select = token.select;
-      previous = token.baseline;
+      previous = this.baselineOf(request.deltaToken);
     }
     const baseline = new Map<string, string>();
     const items: Record<string, unknown>[] = [];

@@ -340,6 +340,21 @@ describe('change tracking', () => {
     assert.match(round.body['@odata.deltaLink'], /\$deltatoken=/);
   });
 
+  test('the baseline of a latest link is the directory when it was issued: changes in a $batch or a seed after it are answered, those before it are not', async () => {
+    emu.seed({ users: [{ id: 'e1', userPrincipalName: 'e1@contoso.com', displayName: 'E One' }, { id: 'e2', userPrincipalName: 'e2@contoso.com', displayName: 'E Two' }] });
+    const first = await raw(emu, 'GET', '/v1.0/users/delta?$deltatoken=latest&$select=displayName', { token });
+    // Two links in a row, nothing changed between them; then a change inside a $batch.
+    const second = await raw(emu, 'GET', '/v1.0/users/delta?$deltatoken=latest&$select=displayName', { token });
+    const batch = await raw(emu, 'POST', '/v1.0/$batch', { token, body: { requests: [{ id: '1', method: 'PATCH', url: '/users/e1', headers: { 'Content-Type': 'application/json' }, body: { displayName: 'E One renamed' } }] } });
+    assert.equal(batch.body.responses[0].status, 204, JSON.stringify(batch.body));
+    const third = await raw(emu, 'GET', '/v1.0/users/delta?$deltatoken=latest&$select=displayName', { token });
+    emu.seed({ users: [{ id: 'e3', userPrincipalName: 'e3@contoso.com', displayName: 'E Three' }] });
+    const ids = async (link: string) => (await raw(emu, 'GET', link.slice(emu.graphEndpoint.length), { token })).body.value.map((o: { id: string }) => o.id).sort();
+    assert.deepEqual(await ids(first.body['@odata.deltaLink']), ['e1', 'e3']);
+    assert.deepEqual(await ids(second.body['@odata.deltaLink']), ['e1', 'e3']);
+    assert.deepEqual(await ids(third.body['@odata.deltaLink']), ['e3'], 'the rename came before this link');
+  });
+
   test('delta pages hold at most 200 objects; a list holds up to $top=999', async () => {
     emu.seed({ users: Array.from({ length: 1200 }, (_, i) => ({ id: `p${i}`, userPrincipalName: `p${i}@contoso.com`, displayName: `P ${i}` })) });
     const delta = await raw(emu, 'GET', '/v1.0/users/delta?$select=id', { token, headers: { Prefer: 'odata.maxpagesize=999' } });

@@ -184,6 +184,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   /** One Graph call after authentication: throttling, item faults, the handler, the write log. */
   const runGraph = (call: GraphCall, appId: string, urlPath: string, inBatch: boolean, requestId: string, clientRequestId: string): GraphResult => {
+    // A `latest` delta link's baseline is the directory before this request changes it.
+    if (call.method !== 'GET') graph.delta.settle();
     let result: GraphResult;
     let errorCode: string | undefined;
     let errorMessage: string | undefined;
@@ -438,7 +440,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     caFile: pki.caFile,
     caPem: pki.caPem,
     certificate: { pem: appCert.certPem, keyPem: appCert.keyPem, thumbprint: appCert.thumbprint, thumbprintSha256: appCert.thumbprintSha256 },
-    seed: (doc) => store.seed(doc),
+    seed: (doc) => {
+      graph.delta.settle();
+      store.seed(doc);
+    },
     reset: () => {
       store.reset();
       graph.delta.reset();
