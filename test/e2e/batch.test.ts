@@ -187,9 +187,11 @@ describe('single-object-sync batch CLI', () => {
     assert.equal(run.code, 1);
     const bad = path.join(dir, 'bad.txt');
     await writeFile(bad, `${dns[0]}\nnot a dn\n`);
-    const refused = await runCli(['--input', bad, '--config', config], env, dir);
+    // Read before anything connects: bad input changes nothing, not even an empty state folder.
+    const refused = await runCli(['--input', bad, '--config', config, '--state-dir', 'state-refused-input'], env, dir);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /^BatchInputUnreadable: .*line 2/m);
+    assert.equal(existsSync(path.join(dir, 'state-refused-input')), false, 'no state folder was made');
   });
 
   test('--export writes after saying how many writes it will make; a rerun converges without duplicates', async () => {

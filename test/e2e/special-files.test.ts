@@ -84,6 +84,36 @@ describe('special files on the CLI', () => {
     assert.deepEqual(lines.map((l) => l.sourceIdentity.details.distinguishedName), [alice]);
   });
 
+  test('--input - when standard input is a socket (how Node.js, a VS Code task or a test runner pipes into a child): read to its end, an object named twice synced once, exit 0', async () => {
+    const bob = 'CN=Bob Stone,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
+    // stdio 'pipe' from Node.js is a socket pair, not a pipe: /dev/stdin cannot be opened on it (ENXIO).
+    const child = spawn(process.execPath, [cli, '--config', 'single-object-sync.json', '--no-html-report', '--input', '-'], {
+      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Written in two parts with a pause: the CLI waits for the end of its input, not for the first chunk.
+    child.stdin.write(`# two objects, one of them twice\n${alice}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.stdin.end(`${bob}\n${alice.toLowerCase()}\n`);
+    const code = await exited;
+    assert.equal(code, 0, stderr);
+    const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { sourceIdentity: { details: { distinguishedName: string } } });
+    assert.deepEqual(lines.map((l) => l.sourceIdentity.details.distinguishedName), [alice, bob]);
+    assert.match(stderr, /input file \(standard input\) \(1 line\(s\) name an object an earlier line names, synced once: line\(s\) 4\)/);
+  });
+
+  test('--input - fed without end (`yes | ... --input -`): BatchInputUnreadable at the 32 MiB bound, exit 2, nothing written', async () => {
+    const r = await run(`--config single-object-sync.json --no-html-report --state-dir state-endless --input - < <(yes '${alice}')`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^BatchInputUnreadable: The input file \(standard input\) cannot be used: the file is larger than 32 MiB/m);
+    assert.equal(r.stdout, '');
+    assert.equal(existsSync(path.join(dir, 'state-endless')), false, 'no state folder was made');
+  });
+
   test('--state-dir /proc/self (a folder that takes no file): StateFolderNotWritable before the first step, exit 2', async () => {
     const r = await run(`--config single-object-sync.json --distinguished-name '${alice}' --staging-mode --state-dir /proc/self`);
     assert.equal(r.code, 2, r.stderr);

@@ -79,6 +79,26 @@ export async function readFileBounded(file: string, limit: number, options: { pi
   }
 }
 
+/**
+ * Reads a stream to its end, at most `limit` bytes (more throws FileTooLargeError and stops
+ * reading). For standard input: opening /dev/stdin fails (ENXIO) when fd 0 is a socket, which is
+ * what a parent Node.js process, and so a VS Code task or a test runner, gives its child as a pipe.
+ */
+export async function readStreamBounded(stream: NodeJS.ReadableStream & { destroy?: () => void }, name: string, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    if (total > limit) {
+      stream.destroy?.();
+      throw new FileTooLargeError(name, limit);
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total);
+}
+
 /** "no such file", "permission denied", or the error's own message. */
 export function describeReadError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;

@@ -202,7 +202,7 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget, optio
     throw err;
   };
   if (target.kind === 'file') {
-    const input = await readInputFile(target.file);
+    const input = target.input ?? await readInputFile(target.file);
     if (input.dns.length >= threshold) startTenantRead();
     return { target, scope: describeInputFile(target.file, input), dns: input.dns, prefetched: new Map(), ...(tenantRead ? { tenantRead } : {}) };
   }

@@ -1,7 +1,7 @@
 // What a batch runs over: a scope (search base, one level or subtree, an optional LDAP filter)
 // or a file of distinguished names. Both are checked before anything is read or written.
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
-import { describeReadError, readFileBounded } from '../../adapters/io/read-bounded';
+import { describeReadError, readFileBounded, readStreamBounded } from '../../adapters/io/read-bounded';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { SyncError } from '../../engine/errors/sync-error';
 import { partitionNames } from '../../engine/scope/partition-names';
@@ -9,7 +9,16 @@ import { Dn } from '../../engine/model/dn';
 
 export type BatchTarget =
   | { kind: 'search'; base: Dn; scope: 'one' | 'subtree'; ldapFilter?: string }
-  | { kind: 'file'; file: string };
+  /** `input`: the file already read (the CLI reads it before it connects, so bad input changes nothing). */
+  | { kind: 'file'; file: string; input?: InputFile };
+
+/** The input file name that means standard input (`--input -`, as Unix tools take it). */
+export const STANDARD_INPUT = '-';
+
+/** How the input file is named in messages. */
+export function inputFileName(file: string): string {
+  return file === STANDARD_INPUT ? '(standard input)' : file;
+}
 
 /** The most an --input file may hold (about 100,000 long DNs). */
 export const INPUT_FILE_LIMIT = 32 * 1024 * 1024;
@@ -25,10 +34,13 @@ export interface InputFile {
  * One DN a line; empty lines and lines starting with # are ignored; every line must parse. An
  * object named twice is synced once: twice would write it twice and count it twice.
  */
-export async function readInputFile(file: string): Promise<InputFile> {
+export async function readInputFile(source: string): Promise<InputFile> {
+  const file = inputFileName(source);
   let text: string;
   try {
-    const bytes = await readFileBounded(file, INPUT_FILE_LIMIT);
+    const bytes = source === STANDARD_INPUT
+      ? await readStreamBounded(process.stdin, 'standard input', INPUT_FILE_LIMIT)
+      : await readFileBounded(source, INPUT_FILE_LIMIT);
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
     const problem = err instanceof TypeError ? 'it is not UTF-8 text' : describeReadError(err);
@@ -61,9 +73,10 @@ export async function readInputFile(file: string): Promise<InputFile> {
 /** The input file in words: its path, and the lines skipped because they repeat an object. */
 export function describeInputFile(file: string, input: InputFile): string {
   const { repeatedLines: repeated } = input;
-  if (!repeated.length) return `input file ${file}`;
+  const name = inputFileName(file);
+  if (!repeated.length) return `input file ${name}`;
   const shown = repeated.length > 10 ? `${repeated.slice(0, 10).join(', ')} and ${repeated.length - 10} more` : repeated.join(', ');
-  return `input file ${file} (${repeated.length} line(s) name an object an earlier line names, synced once: line(s) ${shown})`;
+  return `input file ${name} (${repeated.length} line(s) name an object an earlier line names, synced once: line(s) ${shown})`;
 }
 
 /** The connector whose configured partition holds the search base. */

@@ -5,7 +5,7 @@ import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
-import type { BatchTarget } from '../../app/batch/targets';
+import { readInputFile, STANDARD_INPUT, type BatchTarget } from '../../app/batch/targets';
 import { planWrites } from '../../engine/batch/tally';
 import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
 import { batchErrors } from '../../engine/errors/catalog/batch';
@@ -111,10 +111,16 @@ async function newBatchFolder(reportDir: string): Promise<string> {
   throw new Error(`${base} and 999 numbered variants already exist`);
 }
 
-/** The batch's target; the search base is parsed here, where it enters (MalformedDistinguishedName). */
-function targetOf(args: CliArguments): BatchTarget {
-  // `--input -` reads standard input, as Unix tools do (`Get-Content dns.txt | ... --input -`).
-  if (args.input !== undefined) return { kind: 'file', file: args.input === '-' ? '/dev/stdin' : path.resolve(args.input) };
+/**
+ * The batch's target; the search base is parsed here, where it enters (MalformedDistinguishedName),
+ * and an input file is read here, before anything connects or a folder is made.
+ */
+async function targetOf(args: CliArguments): Promise<BatchTarget> {
+  if (args.input !== undefined) {
+    // `--input -` reads standard input, as Unix tools do (`Get-Content dns.txt | ... --input -`).
+    const file = args.input === STANDARD_INPUT ? STANDARD_INPUT : path.resolve(args.input);
+    return { kind: 'file', file, input: await readInputFile(file) };
+  }
   return { kind: 'search', base: Dn.parse(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
 }
 
@@ -166,10 +172,10 @@ function reportData(mode: BatchReportData['mode'], prepared: PreparedBatch, pass
 
 export async function runBatchCli(args: CliArguments): Promise<number> {
   boundHeapGrowth();
-  // A malformed search base is a usage error found before any connection.
+  // A malformed search base or input file is a usage error found before any connection.
   let target: BatchTarget;
   try {
-    target = targetOf(args);
+    target = await targetOf(args);
     if (target.kind === 'search' && target.base.isRoot) throw new SyncError(batchErrors.SearchBaseNotFound, { base: '(empty)', connector: '(none)' });
   } catch (err) {
     if (!isSyncError(err)) throw err;
