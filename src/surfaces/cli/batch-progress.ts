@@ -29,7 +29,9 @@ export function batchProgress(stream: NodeJS.WriteStream, total: number, label: 
         if (now - lastDraw < 100 && done < total) return;
         lastDraw = now;
         drawn = true;
-        stream.write(`\r\x1b[2K${progressText(done, total, now - t0, tally, label)}`.slice(0, (stream.columns ?? 160) + 5));
+        // Cut to the terminal's width (a wrapped line would not redraw in place); a terminal that
+        // reports no width (0: a pseudo-terminal nobody sized, as in CI) gets the whole line.
+        stream.write(`\r\x1b[2K${progressText(done, total, now - t0, tally, label)}`.slice(0, (stream.columns || 160) + 5));
       } else if (done >= Math.ceil((nextPlain * total) / 10) || done === total) {
         while (nextPlain <= 10 && done >= Math.ceil((nextPlain * total) / 10)) nextPlain++;
         stream.write(`${progressText(done, total, now - t0, tally, label)}\n`);

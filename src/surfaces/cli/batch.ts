@@ -119,6 +119,8 @@ async function targetOf(args: CliArguments): Promise<BatchTarget> {
   if (args.input !== undefined) {
     // `--input -` reads standard input, as Unix tools do (`Get-Content dns.txt | ... --input -`).
     const file = args.input === STANDARD_INPUT ? STANDARD_INPUT : path.resolve(args.input);
+    // On a terminal the read waits for typing: say so, or it looks like a hang.
+    if (file === STANDARD_INPUT && process.stdin.isTTY) process.stderr.write('Reading distinguished names from the terminal, one a line; end with Ctrl+D.\n');
     return { kind: 'file', file, input: await readInputFile(file) };
   }
   return { kind: 'search', base: Dn.parse(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
@@ -242,7 +244,13 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
         ...(args.bulkReadThreshold !== undefined ? { bulkReadThreshold: args.bulkReadThreshold } : {}),
         workers: args.workers ?? defaultWorkers(reports && batchDir !== undefined, prepared.dns.length),
         onResult: async (item, _row, tally) => {
-          if (json) await writeLine(undefined, item.json());
+          if (json && process.stdout.isTTY) {
+            // Results and progress on one terminal: the progress line is cleared and the result
+            // printed at once, so the next progress line is drawn below it, not on the result.
+            progress.stop();
+            await writeLine(undefined, item.json());
+            await flushLines();
+          } else if (json) await writeLine(undefined, item.json());
           progress.update(++done, tally);
         },
       };

@@ -1,0 +1,122 @@
+// The batch CLI on a terminal, as a person runs it: dist/cli.js inside a real pseudo-terminal
+// (util-linux `script`, part of every Debian system) against the bundled LDIF snapshot and the
+// Graph emulator. On a terminal the progress is one line redrawn in place (rate, ETA, counts),
+// cleared before each result printed to the same terminal and cut to its width; a terminal that
+// reports no width (a pseudo-terminal nobody sized, as in CI) gets the whole line. Off a terminal
+// the progress is plain lines. `--input -` on a terminal says it waits for typing and reads
+// until Ctrl+D.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startEmulator } from '../graph-emulator';
+import { writeSnapshotConfiguration } from './harness';
+
+const cli = path.resolve(__dirname, '../../dist/cli.js');
+const contoso = 'OU=Contoso,DC=corp,DC=contoso,DC=com';
+const alice = `CN=Alice Wu,OU=Sales,${contoso}`;
+const CLEAR = '\r\x1b[2K';
+const progressLine = /^staging (\d+)\/(\d+) \((\d+)%\) \d+\.\d objects\/s, ETA (?:\d+ s|\d+ min \d+ s|-) - success \d+, warning \d+, failure \d+, skipped \d+$/;
+
+interface Run { code: number | null; output: string }
+
+describe('the batch CLI on a terminal', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = await mkdtemp(path.join(tmpdir(), 'sos-cli-terminal-'));
+    await writeSnapshotConfiguration(dir, emulator, 'SOS_CLIENT_SECRET');
+    env = { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret };
+  });
+  after(async () => {
+    await emulator?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The CLI in a pseudo-terminal (stdout and stderr both on it); `typed` is sent as keystrokes. */
+  function inTerminal(args: string, options: { columns?: number; typed?: string[] } = {}): Promise<Run> {
+    const command = `${options.columns ? `stty cols ${options.columns}; ` : ''}exec timeout 60 ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --config single-object-sync.json --no-html-report ${args}`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    // Keystrokes once the CLI waits for them (the hint is printed before the read starts).
+    const typed = [...(options.typed ?? [])];
+    const typeNext = setInterval(() => {
+      if (typed.length && output.includes('end with Ctrl+D')) child.stdin.write(typed.shift()!);
+    }, 50);
+    return new Promise((resolve) => child.on('exit', (code) => {
+      clearInterval(typeNext);
+      child.stdin.end();
+      resolve({ code, output });
+    }));
+  }
+
+  /** Results (JSON lines) and progress lines drawn, from what the terminal received. */
+  function screen(output: string) {
+    const results: { sourceIdentity: { details: { distinguishedName: string } } }[] = [];
+    const drawn: string[] = [];
+    for (const row of output.split('\r\n')) {
+      // A row is: optional progress draws (each CLEAR + text), then optionally a result.
+      const parts = row.split(CLEAR);
+      for (const [i, part] of parts.entries()) {
+        if (part.startsWith('{')) {
+          assert.equal(i, parts.length - 1, 'a result is the last thing on its row');
+          results.push(JSON.parse(part));
+        } else if (part.startsWith('staging ')) drawn.push(part);
+        else if (i > 0) assert.ok(part === '' || /^[A-Z]/.test(part), `only progress, results or closing lines after a clear: ${JSON.stringify(part.slice(0, 80))}`);
+      }
+    }
+    return { results, drawn };
+  }
+
+  test('a pseudo-terminal that reports no width: the whole progress line, redrawn in place, cleared before each result', async () => {
+    const r = await inTerminal(`--search-base ${contoso}`);
+    assert.equal(r.code, 1, r.output.slice(-2000)); // one object of the scope fails by design (exit 1)
+    const { results, drawn } = screen(r.output);
+    const total = results.length;
+    assert.ok(total > 10, `${total} results`);
+    // Never drawn on a result's row: a result's row starts empty or with a clear, never with progress text.
+    assert.doesNotMatch(r.output, /skipped \d+\{/);
+    assert.ok(drawn.length >= 1, 'a progress line was drawn');
+    for (const line of drawn) assert.match(line, progressLine);
+    assert.match(drawn.at(-1)!, new RegExp(`^staging ${total}/${total} \\(100%\\) .*ETA 0 s - success`));
+    assert.match(r.output, new RegExp(`${CLEAR.replace('[', '\\[')}Staging batch: ${total} object\\(s\\) done`), 'the summary starts on a cleared line');
+  });
+
+  test('a terminal 60 columns wide: each progress line is cut to 60 characters, so it redraws in place', async () => {
+    const r = await inTerminal(`--search-base ${contoso}`, { columns: 60 });
+    assert.equal(r.code, 1, r.output.slice(-2000));
+    const { drawn } = screen(r.output);
+    assert.ok(drawn.length >= 1);
+    for (const line of drawn) {
+      assert.ok(line.length <= 60, `${line.length}: ${line}`);
+      assert.match(line, /^staging \d+\/\d+ \(\d+%\) \d+\.\d objects\/s, ETA/);
+    }
+  });
+
+  test('off a terminal: plain progress lines at each tenth of the batch, no control characters', async () => {
+    const child = spawn(process.execPath, [cli, '--config', 'single-object-sync.json', '--no-html-report', '--search-base', contoso], { cwd: dir, env });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    assert.equal(await new Promise((resolve) => child.on('exit', resolve)), 1, stderr);
+    assert.ok(!stderr.includes('\r') && !stderr.includes('\x1b'), 'no carriage return or escape sequence');
+    const lines = stderr.split('\n').filter((l) => l.startsWith('staging '));
+    assert.ok(lines.length >= 2 && lines.length <= 10, `${lines.length} progress lines`);
+    for (const line of lines) assert.match(line, progressLine);
+    assert.match(lines.at(-1)!, /\(100%\).*ETA 0 s/);
+  });
+
+  test('--input - on a terminal: says it waits for typing, reads the typed names until Ctrl+D, exit 0', async () => {
+    const r = await inTerminal('--input -', { typed: [`${alice}\r`, '\x04'] });
+    assert.equal(r.code, 0, r.output.slice(-2000));
+    assert.match(r.output, /^Reading distinguished names from the terminal, one a line; end with Ctrl\+D\./m);
+    const { results } = screen(r.output.slice(r.output.indexOf('Batch: ')));
+    assert.deepEqual(results.map((x) => x.sourceIdentity.details.distinguishedName), [alice]);
+  });
+});
