@@ -38,18 +38,25 @@ describe('the batch CLI on a terminal', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** The CLI in a pseudo-terminal (stdout and stderr both on it); `typed` is sent as keystrokes. */
-  function inTerminal(args: string, options: { columns?: number; typed?: string[] } = {}): Promise<Run> {
-    const command = `${options.columns ? `stty cols ${options.columns}; ` : ''}exec timeout 60 ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --config single-object-sync.json --no-html-report ${args}`;
+  /**
+   * The CLI in a pseudo-terminal (stdout and stderr both on it), in its foreground process group
+   * as a shell runs it (so Ctrl+C reaches it); `typed` is sent as keystrokes once the terminal
+   * shows `typeWhen`.
+   */
+  function inTerminal(args: string, options: { columns?: number; typed?: string[]; typeWhen?: RegExp } = {}): Promise<Run> {
+    // Not under timeout(1): it relays a terminal's SIGINT, so one Ctrl+C would arrive twice.
+    const command = `${options.columns ? `stty cols ${options.columns}; ` : ''}exec ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --config single-object-sync.json --no-html-report ${args}`;
     const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'inherit'] });
+    // A hang fails the test instead of stalling the suite (script hangs up its terminal when killed).
+    const bound = setTimeout(() => child.kill(), 60_000);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
-    // Keystrokes once the CLI waits for them (the hint is printed before the read starts).
     const typed = [...(options.typed ?? [])];
     const typeNext = setInterval(() => {
-      if (typed.length && output.includes('end with Ctrl+D')) child.stdin.write(typed.shift()!);
+      if (typed.length && (options.typeWhen ?? /$/).test(output)) child.stdin.write(typed.shift()!);
     }, 50);
     return new Promise((resolve) => child.on('exit', (code) => {
+      clearTimeout(bound);
       clearInterval(typeNext);
       child.stdin.end();
       resolve({ code, output });
@@ -60,7 +67,8 @@ describe('the batch CLI on a terminal', () => {
   function screen(output: string) {
     const results: { sourceIdentity: { details: { distinguishedName: string } } }[] = [];
     const drawn: string[] = [];
-    for (const row of output.split('\r\n')) {
+    // ^C is the terminal echoing a typed Ctrl+C, wherever the cursor was.
+    for (const row of output.replaceAll('^C', '').split('\r\n')) {
       // A row is: optional progress draws (each CLEAR + text), then optionally a result.
       const parts = row.split(CLEAR);
       for (const [i, part] of parts.entries()) {
@@ -113,10 +121,28 @@ describe('the batch CLI on a terminal', () => {
   });
 
   test('--input - on a terminal: says it waits for typing, reads the typed names until Ctrl+D, exit 0', async () => {
-    const r = await inTerminal('--input -', { typed: [`${alice}\r`, '\x04'] });
+    // Typed once the CLI waits for them (the hint is printed before the read starts).
+    const r = await inTerminal('--input -', { typed: [`${alice}\r`, '\x04'], typeWhen: /end with Ctrl\+D/ });
     assert.equal(r.code, 0, r.output.slice(-2000));
     assert.match(r.output, /^Reading distinguished names from the terminal, one a line; end with Ctrl\+D\./m);
     const { results } = screen(r.output.slice(r.output.indexOf('Batch: ')));
     assert.deepEqual(results.map((x) => x.sourceIdentity.details.distinguishedName), [alice]);
+  });
+
+  test('Ctrl+C typed on the terminal: the batch stops after the objects in flight, says what was and was not done, exit 130', async () => {
+    // Every user lookup answers after 150 ms, so objects are still to do when the key is pressed.
+    emulator.faults({ kind: 'latency', latencyMs: 150, path: '/users', count: -1 });
+    try {
+      const r = await inTerminal(`--search-base ${contoso} --bulk-read-threshold 100000`, { typed: ['\x03'], typeWhen: /staging [1-9]\d*\/\d+/ });
+      assert.equal(r.code, 130, r.output.slice(-2000));
+      assert.match(r.output, /SIGINT received: stopping after the objects in flight/);
+      const summary = /Staging batch: (\d+) object\(s\) done, (\d+) NOT done \(cancelled\)/.exec(r.output);
+      assert.ok(summary, r.output.slice(-2000));
+      const { results } = screen(r.output);
+      assert.equal(Number(summary[1]), results.length, 'each object done printed its result, whole');
+      assert.ok(Number(summary[2]) > 0);
+    } finally {
+      emulator.clearFaults();
+    }
   });
 });
