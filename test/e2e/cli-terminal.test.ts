@@ -43,17 +43,23 @@ describe('the batch CLI on a terminal', () => {
    * as a shell runs it (so Ctrl+C reaches it); `typed` is sent as keystrokes once the terminal
    * shows `typeWhen`.
    */
-  function inTerminal(args: string, options: { columns?: number; typed?: string[]; typeWhen?: RegExp } = {}): Promise<Run> {
+  function inTerminal(args: string, options: { columns?: number; typed?: { when: RegExp; keys: string }[]; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
     // Not under timeout(1): it relays a terminal's SIGINT, so one Ctrl+C would arrive twice.
     const command = `${options.columns ? `stty cols ${options.columns}; ` : ''}exec ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --config single-object-sync.json --no-html-report ${args}`;
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: options.env ?? env, stdio: ['pipe', 'pipe', 'inherit'] });
     // A hang fails the test instead of stalling the suite (script hangs up its terminal when killed).
     const bound = setTimeout(() => child.kill(), 60_000);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
+    // Each keystroke once the terminal shows what it answers (counted from the previous one's point).
     const typed = [...(options.typed ?? [])];
+    let seen = 0;
     const typeNext = setInterval(() => {
-      if (typed.length && (options.typeWhen ?? /$/).test(output)) child.stdin.write(typed.shift()!);
+      const next = typed[0];
+      const match = next && next.when.exec(output.slice(seen));
+      if (!next || !match) return;
+      seen += match.index + match[0].length;
+      child.stdin.write(typed.shift()!.keys);
     }, 50);
     return new Promise((resolve) => child.on('exit', (code) => {
       clearTimeout(bound);
@@ -122,9 +128,25 @@ describe('the batch CLI on a terminal', () => {
 
   test('--input - on a terminal: says it waits for typing, reads the typed names until Ctrl+D, exit 0', async () => {
     // Typed once the CLI waits for them (the hint is printed before the read starts).
-    const r = await inTerminal('--input -', { typed: [`${alice}\r`, '\x04'], typeWhen: /end with Ctrl\+D/ });
+    const r = await inTerminal('--input -', { typed: [{ when: /end with Ctrl\+D/, keys: `${alice}\r` }, { when: /Alice Wu/, keys: '\x04' }] });
     assert.equal(r.code, 0, r.output.slice(-2000));
     assert.match(r.output, /^Reading distinguished names from the terminal, one a line; end with Ctrl\+D\./m);
+    const { results } = screen(r.output.slice(r.output.indexOf('Batch: ')));
+    assert.deepEqual(results.map((x) => x.sourceIdentity.details.distinguishedName), [alice]);
+  });
+
+  test('--input - on a terminal, then the hidden prompt for the client secret: both read from the terminal, the secret never echoed, exit 0', async () => {
+    const secret = emulator.clientSecret;
+    const r = await inTerminal('--input -', {
+      env: { PATH: process.env.PATH }, // no secret in the environment: the CLI asks for it
+      typed: [
+        { when: /end with Ctrl\+D/, keys: `${alice}\r` },
+        { when: /Alice Wu/, keys: '\x04' },
+        { when: /Client secret for application [^:]+: /, keys: `${secret}\r` },
+      ],
+    });
+    assert.equal(r.code, 0, r.output.slice(-2000));
+    assert.ok(!r.output.includes(secret), 'the secret typed at the prompt is not echoed');
     const { results } = screen(r.output.slice(r.output.indexOf('Batch: ')));
     assert.deepEqual(results.map((x) => x.sourceIdentity.details.distinguishedName), [alice]);
   });
@@ -133,7 +155,7 @@ describe('the batch CLI on a terminal', () => {
     // Every user lookup answers after 150 ms, so objects are still to do when the key is pressed.
     emulator.faults({ kind: 'latency', latencyMs: 150, path: '/users', count: -1 });
     try {
-      const r = await inTerminal(`--search-base ${contoso} --bulk-read-threshold 100000`, { typed: ['\x03'], typeWhen: /staging [1-9]\d*\/\d+/ });
+      const r = await inTerminal(`--search-base ${contoso} --bulk-read-threshold 100000`, { typed: [{ when: /staging [1-9]\d*\/\d+/, keys: '\x03' }] });
       assert.equal(r.code, 130, r.output.slice(-2000));
       assert.match(r.output, /SIGINT received: stopping after the objects in flight/);
       const summary = /Staging batch: (\d+) object\(s\) done, (\d+) NOT done \(cancelled\)/.exec(r.output);

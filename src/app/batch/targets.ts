@@ -1,5 +1,6 @@
 // What a batch runs over: a scope (search base, one level or subtree, an optional LDAP filter)
 // or a file of distinguished names. Both are checked before anything is read or written.
+import { isatty } from 'node:tty';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
 import { describeReadError, readFileBounded, readStreamBounded } from '../../adapters/io/read-bounded';
 import { batchErrors } from '../../engine/errors/catalog/batch';
@@ -38,9 +39,13 @@ export async function readInputFile(source: string): Promise<InputFile> {
   const file = inputFileName(source);
   let text: string;
   try {
-    const bytes = source === STANDARD_INPUT
-      ? await readStreamBounded(process.stdin, 'standard input', INPUT_FILE_LIMIT)
-      : await readFileBounded(source, INPUT_FILE_LIMIT);
+    const bytes = source !== STANDARD_INPUT
+      ? await readFileBounded(source, INPUT_FILE_LIMIT)
+      // A terminal is read through its own descriptor until Ctrl+D, which leaves process.stdin
+      // untouched for a hidden secret prompt after it (an ended stream cannot prompt).
+      : isatty(0)
+        ? await readFileBounded('/dev/stdin', INPUT_FILE_LIMIT)
+        : await readStreamBounded(process.stdin, 'standard input', INPUT_FILE_LIMIT);
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
     const problem = err instanceof TypeError ? 'it is not UTF-8 text' : describeReadError(err);
