@@ -1,10 +1,11 @@
-// The batch CLI on a terminal, as a person runs it: dist/cli.js inside a real pseudo-terminal
+// The CLI on a terminal, as a person runs it: dist/cli.js inside a real pseudo-terminal
 // (util-linux `script`, part of every Debian system) against the bundled LDIF snapshot and the
-// Graph emulator. On a terminal the progress is one line redrawn in place (rate, ETA, counts),
-// cleared before each result printed to the same terminal and cut to its width; a terminal that
-// reports no width (a pseudo-terminal nobody sized, as in CI) gets the whole line. Off a terminal
-// the progress is plain lines. `--input -` on a terminal says it waits for typing and reads
-// until Ctrl+D.
+// Graph emulator. A batch's progress is one line redrawn in place (rate, ETA, counts), cleared
+// before each result printed to the same terminal and cut to its width; a terminal that reports
+// no width (a pseudo-terminal nobody sized, as in CI) gets the whole line. Off a terminal the
+// progress is plain lines. `--input -` on a terminal says it waits for typing, reads until
+// Ctrl+D, and the hidden secret prompt still works after it. Ctrl+C typed stops a batch cleanly.
+// One object shows its running step beside a spinner.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,7 +23,7 @@ const progressLine = /^staging (\d+)\/(\d+) \((\d+)%\) \d+\.\d objects\/s, ETA (
 
 interface Run { code: number | null; output: string }
 
-describe('the batch CLI on a terminal', () => {
+describe('the CLI on a terminal', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let dir: string;
   let env: NodeJS.ProcessEnv;
@@ -149,6 +150,20 @@ describe('the batch CLI on a terminal', () => {
     assert.ok(!r.output.includes(secret), 'the secret typed at the prompt is not echoed');
     const { results } = screen(r.output.slice(r.output.indexOf('Batch: ')));
     assert.deepEqual(results.map((x) => x.sourceIdentity.details.distinguishedName), [alice]);
+  });
+
+  test('one object on a terminal that reports no width: the running step is shown whole beside a spinner, then one line per step', async () => {
+    // The domains answer after 400 ms, so step 2 runs long enough for the spinner to turn.
+    emulator.faults({ kind: 'latency', latencyMs: 400, path: '/domains', count: -1 });
+    try {
+      const r = await inTerminal(`--distinguished-name '${alice}' --staging-mode`);
+      assert.equal(r.code, 0, r.output.slice(-2000));
+      const step2 = "Determine if Object's (target) Domain (Microsoft Entra Connector and Partition) in sync scope";
+      assert.ok(r.output.includes(`[2/10] ${step2}\r`), 'a spinner frame names the whole step');
+      for (let n = 1; n <= 10; n++) assert.match(r.output, new RegExp(`\\[(ok  |skip)\\] +${n}\\. `), `the line of step ${n}`);
+    } finally {
+      emulator.clearFaults();
+    }
   });
 
   test('Ctrl+C typed on the terminal: the batch stops after the objects in flight, says what was and was not done, exit 130', async () => {

@@ -30,7 +30,7 @@ export function progressPrinter(stream: NodeJS.WriteStream, options: { reasons?:
       if (event.type === 'stepStarted' && stream.isTTY) {
         clear();
         timer = setInterval(() => {
-          stream.write(`\r${FRAMES[frame++ % FRAMES.length]} [${event.stepNumber}/10] ${event.name}`.slice(0, (stream.columns ?? 120) - 1));
+          stream.write(`\r${FRAMES[frame++ % FRAMES.length]} [${event.stepNumber}/10] ${event.name}`.slice(0, (stream.columns || 120) - 1)); // 0: a terminal that reports no width
         }, 80);
       } else if (event.type === 'stepFinished') {
         clear();
