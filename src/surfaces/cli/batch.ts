@@ -4,6 +4,7 @@
 import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { isatty } from 'node:tty';
 import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
 import { readInputFile, STANDARD_INPUT, type BatchTarget } from '../../app/batch/targets';
 import { planWrites } from '../../engine/batch/tally';
@@ -120,7 +121,7 @@ async function targetOf(args: CliArguments): Promise<BatchTarget> {
     // `--input -` reads standard input, as Unix tools do (`Get-Content dns.txt | ... --input -`).
     const file = args.input === STANDARD_INPUT ? STANDARD_INPUT : path.resolve(args.input);
     // On a terminal the read waits for typing: say so, or it looks like a hang.
-    if (file === STANDARD_INPUT && process.stdin.isTTY) process.stderr.write('Reading distinguished names from the terminal, one a line; end with Ctrl+D.\n');
+    if (file === STANDARD_INPUT && isatty(0)) process.stderr.write('Reading distinguished names from the terminal, one a line; end with Ctrl+D.\n');
     return { kind: 'file', file, input: await readInputFile(file) };
   }
   return { kind: 'search', base: Dn.parse(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
