@@ -114,6 +114,25 @@ describe('special files on the CLI', () => {
     assert.equal(existsSync(path.join(dir, 'state-endless')), false, 'no state folder was made');
   });
 
+  test('--input written by Windows PowerShell (`>`: UTF-16LE with a byte-order mark, CRLF line ends) is read: an accented DN arrives intact, exit 0', async () => {
+    const zoe = 'CN=Zoë Ñúñez,OU=Paris,OU=EMEA,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
+    const file = path.join(dir, 'dns-utf16.txt');
+    await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${alice}\r\n${zoe}\r\n`, 'utf16le')]));
+    const r = await run(`--config single-object-sync.json --no-html-report --input dns-utf16.txt`);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { sourceIdentity: { details: { distinguishedName: string } } });
+    assert.deepEqual(lines.map((l) => l.sourceIdentity.details.distinguishedName), [alice, zoe]);
+  });
+
+  test('--input in neither UTF-8 nor UTF-16 with a mark (Latin-1 bytes): BatchInputUnreadable names the encodings, exit 2, nothing written', async () => {
+    await writeFile(path.join(dir, 'dns-latin1.txt'), Buffer.from('CN=Zoë Ñúñez,OU=Paris,OU=EMEA,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com\n', 'latin1'));
+    const r = await run(`--config single-object-sync.json --no-html-report --state-dir state-latin1 --input dns-latin1.txt`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^BatchInputUnreadable: .*dns-latin1\.txt cannot be used: it is neither UTF-8 text nor UTF-16 text with a byte-order mark/m);
+    assert.equal(r.stdout, '');
+    assert.equal(existsSync(path.join(dir, 'state-latin1')), false, 'no state folder was made');
+  });
+
   test('--state-dir /proc/self (a folder that takes no file): StateFolderNotWritable before the first step, exit 2', async () => {
     const r = await run(`--config single-object-sync.json --distinguished-name '${alice}' --staging-mode --state-dir /proc/self`);
     assert.equal(r.code, 2, r.stderr);

@@ -2,6 +2,7 @@
 // or a file of distinguished names. Both are checked before anything is read or written.
 import { isatty } from 'node:tty';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
+import { decodeText } from '../../adapters/io/decode-text';
 import { describeReadError, readFileBounded, readStreamBounded } from '../../adapters/io/read-bounded';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { SyncError } from '../../engine/errors/sync-error';
@@ -46,9 +47,10 @@ export async function readInputFile(source: string): Promise<InputFile> {
       : isatty(0)
         ? await readFileBounded('/dev/stdin', INPUT_FILE_LIMIT)
         : await readStreamBounded(process.stdin, 'standard input', INPUT_FILE_LIMIT);
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // UTF-16 with a byte-order mark too: Windows PowerShell's `>` and Out-File write it.
+    text = decodeText(bytes, { fatal: true });
   } catch (err) {
-    const problem = err instanceof TypeError ? 'it is not UTF-8 text' : describeReadError(err);
+    const problem = err instanceof TypeError ? 'it is neither UTF-8 text nor UTF-16 text with a byte-order mark' : describeReadError(err);
     throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem }, { cause: err });
   }
   const dns: Dn[] = [];

@@ -34,7 +34,7 @@ export const batchErrors = {
   BatchInputUnreadable: {
     code: 'BatchInputUnreadable',
     reason: 'The input file {file} cannot be used: {problem}.',
-    recommendedAction: 'Give a text file (UTF-8) with one distinguished name per line; empty lines and lines starting with # are ignored. Nothing was read from the directory or written.',
+    recommendedAction: 'Give a text file (UTF-8, or UTF-16 with a byte-order mark as Windows PowerShell writes it) with one distinguished name per line; empty lines and lines starting with # are ignored. Nothing was read from the directory or written.',
     category: 'nonServiceFailure',
     remedy: 'none',
   },
