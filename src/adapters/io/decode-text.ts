@@ -7,7 +7,14 @@
  */
 export function decodeText(bytes: Uint8Array, options: { fatal?: boolean } = {}): string {
   const fatal = options.fatal ?? false;
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le', { fatal }).decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be', { fatal }).decode(bytes.subarray(2));
+  const utf16 = utf16Mark(bytes);
+  if (utf16) return new TextDecoder(utf16, { fatal }).decode(bytes.subarray(2));
   return new TextDecoder('utf-8', { fatal }).decode(bytes);
+}
+
+/** The UTF-16 encoding that the bytes' byte-order mark names, if they start with one. */
+export function utf16Mark(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return undefined;
 }

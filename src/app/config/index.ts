@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { SingleObjectSyncConfig } from './model';
 import { formatProblem, type ConfigProblem } from './problems';
+import { decodeText, utf16Mark } from '../../adapters/io/decode-text';
 import { describeReadError, READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
 import { parseJsonWithPositions, JsonSyntaxError, type PositionedJson } from './json-positions';
 import { applyServerConfiguration } from './merge-server-configuration';
@@ -54,7 +55,10 @@ export async function inspectConfiguration(configPath: string): Promise<LoadedCo
   const file = path.resolve(configPath);
   let text: string;
   try {
-    text = (await readFileBounded(file, READ_LIMITS.configuration)).toString('utf8');
+    const bytes = await readFileBounded(file, READ_LIMITS.configuration);
+    // UTF-16 with a byte-order mark too (Windows PowerShell's `ConvertTo-Json > file` writes it).
+    // UTF-8 keeps its mark, which the positions count as a column, as an editor shows it.
+    text = utf16Mark(bytes) ? decodeText(bytes) : bytes.toString('utf8');
   } catch (err) {
     throw new SyncError(configErrors.ConfigurationNotFound, { file, cause: describeReadError(err) });
   }

@@ -3,6 +3,7 @@
 // configuration, all with the redaction setting applied and no secret in them.
 import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
+import { decodeText } from '../../../adapters/io/decode-text';
 import { reportFileName } from '../../../app/report-file';
 import type { ProvisioningObjectSummary } from '../../../engine/summary/types';
 import { renderReport } from '../../../report/document';
@@ -43,7 +44,8 @@ export async function supportBundle(summary: ProvisioningObjectSummary, options:
   if (options.configPath) {
     let configuration: unknown;
     try {
-      configuration = redactConfiguration(JSON.parse(await readFile(options.configPath, 'utf8')), options.redactAttributes);
+      // As the tool reads it: UTF-8 with or without a byte-order mark, or UTF-16 with one.
+      configuration = redactConfiguration(JSON.parse(decodeText(await readFile(options.configPath))), options.redactAttributes);
     } catch (error) {
       configuration = { note: `The configuration could not be read: ${error instanceof Error ? error.message : String(error)}` };
     }

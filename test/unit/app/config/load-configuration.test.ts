@@ -109,6 +109,27 @@ test('invalid JSON is ConfigurationNotJson with line and column; a missing file 
   assert.equal(missing.code, 'ConfigurationNotFound');
 });
 
+test('a configuration saved by Windows PowerShell (UTF-16LE or BE with a byte-order mark, CRLF) loads as the UTF-8 one does; a syntax error keeps its line and column', async () => {
+  const config = base();
+  config.activeDirectory[0]!.partitions = [{ dn: 'DC=fabrikam,DC=com', exclusions: ['OU=Zoë Ñúñez,DC=fabrikam,DC=com'] } as never];
+  const json = JSON.stringify(config, null, 2).replace(/\n/g, '\r\n');
+  const file = await writeConfig(null, json);
+  const utf8 = await loadConfiguration(file);
+  for (const encoding of ['utf16le', 'utf16be'] as const) {
+    const le = Buffer.from(json, 'utf16le');
+    await writeFile(file, Buffer.concat([Buffer.from(encoding === 'utf16le' ? [0xff, 0xfe] : [0xfe, 0xff]), encoding === 'utf16le' ? le : le.swap16()]));
+    const loaded = await loadConfiguration(file);
+    assert.deepEqual(loaded.config, utf8.config, encoding);
+    assert.ok(JSON.stringify(loaded.config).includes('OU=Zoë Ñúñez'), 'accented text intact');
+  }
+  const broken = await writeConfig(null);
+  await writeFile(broken, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{\r\n  "activeDirectory": [\r\n    { "name": "x", }\r\n  ]\r\n}', 'utf16le')]));
+  const err = await rejection(loadConfiguration(broken));
+  assert.equal(err.code, 'ConfigurationNotJson');
+  assert.equal(err.details.line, 3);
+  assert.equal(err.details.column, 20);
+});
+
 test('parseConfiguration validates an object without reading files', () => {
   const { config, problems } = parseConfiguration({ ...base(), extra: true }, '/etc/sos/single-object-sync.json');
   assert.equal(config.stateDir, '/etc/sos/.single-object-sync/state');

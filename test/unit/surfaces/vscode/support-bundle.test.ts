@@ -46,6 +46,26 @@ describe('Save Support Bundle', () => {
     assert.ok(readFileSync(path.join(out, `${stem}.htm`), 'utf8').includes('Troubleshooting &amp; Recommendation'), 'the standalone report');
   });
 
+  it('reads the configuration as the tool does: with a UTF-8 byte-order mark, or UTF-16 as Windows PowerShell saves it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sos-bundle-'));
+    const config = { entra: { tenantId: 't', clientId: 'c', clientSecret: 'x' }, note: 'Zoë' };
+    const text = JSON.stringify(config, null, 2).replace(/\n/g, '\r\n');
+    const summary: ProvisioningObjectSummary = structuredClone(loadFixture('create-success'));
+    for (const [label, bytes] of [
+      ['UTF-8 with a mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
+      ['UTF-16LE with a mark', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ] as const) {
+      const configPath = path.join(dir, 'single-object-sync.json');
+      writeFileSync(configPath, bytes);
+      const zip = path.join(dir, `${label.replace(/\W/g, '')}.zip`);
+      writeFileSync(zip, await supportBundle(summary, { configPath, redactAttributes: [], toolVersion: '0.0.0' }));
+      const out = path.join(dir, `out-${label.replace(/\W/g, '')}`);
+      execFileSync('unzip', ['-q', zip, '-d', out]);
+      const redacted = JSON.parse(readFileSync(path.join(out, 'single-object-sync.redacted.json'), 'utf8')) as typeof config;
+      assert.deepEqual(redacted, { ...config, entra: { ...config.entra, clientSecret: '[removed]' } }, label);
+    }
+  });
+
   it('removes secret-named values at any depth but keeps booleans and env names', () => {
     assert.deepEqual(redactConfiguration({ a: { b: [{ token: 'x', tokenEnv: 'T', secretFlag: true }] } }, []), { a: { b: [{ token: '[removed]', tokenEnv: 'T', secretFlag: true }] } });
   });
