@@ -4,6 +4,7 @@
 import { createDirectorySource } from '../adapters/ad';
 import { loadConfiguration } from './config';
 import { entraAuthMode, type ActiveDirectoryConnectorConfig, type SecretsProvider, type SingleObjectSyncConfig } from './config/model';
+import { utf16Mark } from '../adapters/io/decode-text';
 import { describeReadError, READ_LIMITS, readFileBounded } from '../adapters/io/read-bounded';
 import { createEntraTarget } from '../adapters/entra';
 import { configErrors, entraErrors, SyncError, syncErrors } from '../engine/errors';
@@ -99,7 +100,11 @@ async function checkConfiguredFile(file: string | null | undefined, setting: str
 async function checkPem(file: string | null | undefined, setting: string): Promise<void> {
   const bytes = await checkConfiguredFile(file, setting, READ_LIMITS.pem);
   if (bytes && !bytes.toString('latin1').includes('-----BEGIN ')) {
-    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file: file ?? '(none)', setting, cause: 'it holds no PEM block (-----BEGIN ...)' });
+    // Windows PowerShell's Out-File and `>` write UTF-16, which no TLS library reads as PEM.
+    const cause = utf16Mark(bytes)
+      ? 'it is UTF-16 text (as Windows PowerShell\'s Out-File writes it), and PEM is ASCII: save it again as ASCII (Out-File -Encoding ascii, or Set-Content)'
+      : 'it holds no PEM block (-----BEGIN ...)';
+    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file: file ?? '(none)', setting, cause });
   }
 }
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -92,6 +92,13 @@ describe('bad input, interrupts and failures after the sync (CLI)', () => {
     await expectUsage(await world((c) => { c.activeDirectory = [ldifConnector('missing.ldif')]; }), ['--distinguished-name', dn], /^ConfiguredFileUnreadable: .*missing\.ldif.*activeDirectory\[0\]\.ldifFile.*no such file/m);
     await expectUsage(await world((c) => { c.activeDirectory[0].tls.caFile = 'nope.pem'; }), ['--distinguished-name', dn], /^ConfiguredFileUnreadable: .*tls\.caFile/m);
     await expectUsage(await world((c) => { c.entra.caFile = 'nope.pem'; }), ['--distinguished-name', dn], /^ConfiguredFileUnreadable: .*entra\.caFile/m);
+  });
+
+  test('a CA file saved as UTF-16 (Windows PowerShell\'s Out-File) is ConfiguredFileUnreadable that says so and how to save it, exit 2', async () => {
+    const w = await world((c) => { c.entra.caFile = 'ca-utf16.pem'; });
+    const pem = await readFile(emulator.caFile, 'utf8');
+    await writeFile(path.join(w.dir, 'ca-utf16.pem'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pem, 'utf16le')]));
+    await expectUsage(w, ['--distinguished-name', dn], /^ConfiguredFileUnreadable: .*ca-utf16\.pem.*entra\.caFile.*UTF-16 text .*save it again as ASCII/m);
   });
 
   test('LDIF syntax errors and ":<" URL values are LdifUnreadable with the line, exit 2', async () => {
