@@ -133,6 +133,14 @@ describe('special files on the CLI', () => {
     assert.equal(existsSync(path.join(dir, 'state-latin1')), false, 'no state folder was made');
   });
 
+  test('--input that is a CSV from Export-Csv: BatchInputUnreadable at its header line, with how to write the names alone, exit 2', async () => {
+    await writeFile(path.join(dir, 'users.csv'), `#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\n"DistinguishedName"\r\n"${alice}"\r\n`);
+    const r = await run(`--config single-object-sync.json --no-html-report --state-dir state-csv --input users.csv`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^BatchInputUnreadable: .*users\.csv cannot be used: line 2 is not a distinguished name \(.*\); it looks like a CSV or a table; write the names alone, for example \(Import-Csv users\.csv\)\.DistinguishedName \| Out-File -Encoding utf8 dns\.txt\./m);
+    assert.equal(existsSync(path.join(dir, 'state-csv')), false, 'no state folder was made');
+  });
+
   test('--state-dir /proc/self (a folder that takes no file): StateFolderNotWritable before the first step, exit 2', async () => {
     const r = await run(`--config single-object-sync.json --distinguished-name '${alice}' --staging-mode --state-dir /proc/self`);
     assert.equal(r.code, 2, r.stderr);

@@ -22,6 +22,10 @@ export function inputFileName(file: string): string {
   return file === STANDARD_INPUT ? '(standard input)' : file;
 }
 
+/** A line of a CSV (Export-Csv quotes each value) or of a table (Format-Table's header and rule), not a bare name. */
+const TABLE_LINE = /^("|distinguishedName\b|-{3,})/i;
+const TABLE_HINT = 'it looks like a CSV or a table; write the names alone, for example (Import-Csv users.csv).DistinguishedName | Out-File -Encoding utf8 dns.txt';
+
 /** The most an --input file may hold (about 100,000 long DNs). */
 export const INPUT_FILE_LIMIT = 32 * 1024 * 1024;
 
@@ -50,7 +54,9 @@ export async function readInputFile(source: string): Promise<InputFile> {
     // UTF-16 with a byte-order mark too: Windows PowerShell's `>` and Out-File write it.
     text = decodeText(bytes, { fatal: true });
   } catch (err) {
-    const problem = err instanceof TypeError ? 'it is neither UTF-8 text nor UTF-16 text with a byte-order mark' : describeReadError(err);
+    const problem = err instanceof TypeError
+      ? 'it is neither UTF-8 text nor UTF-16 text with a byte-order mark (Windows PowerShell\'s Set-Content writes the ANSI code page: use Out-File -Encoding utf8)'
+      : describeReadError(err);
     throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem }, { cause: err });
   }
   const dns: Dn[] = [];
@@ -64,7 +70,8 @@ export async function readInputFile(source: string): Promise<InputFile> {
     const parsed = Dn.tryParse(line);
     if (!parsed.ok || parsed.dn.isRoot) {
       const why = parsed.ok ? 'the distinguished name is empty' : parsed.error.reason;
-      throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} is not a distinguished name (${why})` }, parsed.ok ? undefined : { cause: parsed.error });
+      const table = TABLE_LINE.test(line) ? `; ${TABLE_HINT}` : '';
+      throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} is not a distinguished name (${why})${table}` }, parsed.ok ? undefined : { cause: parsed.error });
     }
     if (seen.has(parsed.dn.key)) {
       repeatedLines.push(k + 1);
