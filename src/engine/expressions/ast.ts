@@ -3,7 +3,8 @@
 export type BinaryOperator = '&' | '&&' | '||' | '=' | '<>' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/';
 
 export type Expr =
-  | { kind: 'string'; value: string; column: number }
+  /** monikerValue: the literal with \n \r \t decoded, for Replace only (see lexer.ts). */
+  | { kind: 'string'; value: string; monikerValue?: string; column: number }
   | { kind: 'number'; value: number; column: number }
   | { kind: 'boolean'; value: boolean; column: number }
   | { kind: 'null'; column: number }

@@ -84,6 +84,30 @@ const textFnN = (min: number, max: number, f: (s: string, rest: Value[]) => Scal
   },
 });
 
+/**
+ * Replace's OldValue or NewValue. "The function recognizes the following special monikers: \n, \r, \t"
+ * (functions reference): a literal written as the argument reads them; a computed value (attribute,
+ * parameter, concatenation) is data and is taken as it is.
+ */
+function replaceArgument(a: FunctionArgs, index: number): string | null {
+  const expr = a.expr(index);
+  if (expr.kind === 'string' && expr.monikerValue !== undefined) return expr.monikerValue;
+  return text(a.value(index));
+}
+
+/** An RDN's attribute type: a descriptor or a numeric OID (RFC 4514 section 3), spaces around tolerated. */
+const attributeType = /^\s*(?:[A-Za-z][A-Za-z0-9-]*|(?:oid\.)?[0-9]+(?:\.[0-9]+)*)\s*$/i;
+/**
+ * "Takes one component of a DN and escapes it so it can be represented in LDAP"; the reference's example is
+ * EscapeDNComponent("cn=" & [displayName]), so the type before the first "=" stays and only the value after
+ * it is escaped (RFC 4514). Text that does not start with a type is all value.
+ */
+function escapeDnComponent(s: string): string {
+  const at = s.indexOf('=');
+  if (at > 0 && attributeType.test(s.slice(0, at))) return s.slice(0, at + 1) + escapeDnValue(s.slice(at + 1));
+  return escapeDnValue(s);
+}
+
 /** The model's codecs (one GUID and SID layout for the whole engine), failing as the language does. */
 function asEvaluation<T>(convert: () => T): T {
   try {
@@ -311,7 +335,7 @@ const library: Record<string, FunctionDef> = {
       });
     },
   },
-  EscapeDNComponent: textFn((s) => escapeDnValue(s)),
+  EscapeDNComponent: textFn(escapeDnComponent),
 
   // Evaluation
   IsBitSet: {
@@ -520,7 +544,18 @@ const library: Record<string, FunctionDef> = {
   PadLeft: textFnN(2, 3, (s, [len, pad]) => s.padStart(num(len ?? null, 'PadLeft length'), (pad && text(pad)) || ' ')),
   PadRight: textFnN(2, 3, (s, [len, pad]) => s.padEnd(num(len ?? null, 'PadRight length'), (pad && text(pad)) || ' ')),
   PCase: textFnN(1, 2, (s) => s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase())),
-  Replace: textFnN(3, 3, (s, [oldV, newV]) => { const o = text(oldV ?? null); return o ? s.split(o).join(text(newV ?? null) ?? '') : s; }),
+  Replace: {
+    min: 3,
+    max: 3,
+    impl: (a) => {
+      const oldValue = replaceArgument(a, 1);
+      const newValue = replaceArgument(a, 2) ?? '';
+      return perValue(a.value(0), (v) => {
+        const s = toText(v);
+        return oldValue ? s.split(oldValue).join(newValue) : s;
+      });
+    },
+  },
   ReplaceChars: textFnN(2, 2, (s, [table]) => {
     // "a:b,c:d" replaces each character a with b and c with d.
     const map = new Map<string, string>();

@@ -9,11 +9,18 @@ export interface Token {
   text: string;
   /** Decoded value for string and number tokens. */
   value?: string | number;
+  /**
+   * A string literal as Replace reads it, set only when it differs from value: the reference
+   * gives Replace (and no other function) the monikers \n, \r and \t.
+   */
+  monikerValue?: string;
   column: number;
 }
 
 const twoCharOperators = ['&&', '||', '<>', '<=', '>='];
 const oneCharOperators = ['&', '=', '<', '>', '+', '-', '*', '/', '!'];
+/** Replace's "special monikers" (functions reference, Replace remarks). */
+const replaceMonikers = new Map([['n', '\n'], ['r', '\r'], ['t', '\t']]);
 
 export function syntaxError(expression: string, column: number, problem: string): SyncError {
   return new SyncError(rulesErrors.ExpressionSyntaxError, { column, problem, expression });
@@ -30,24 +37,35 @@ export function tokenize(source: string): Token[] {
       continue;
     }
     if (ch === '"') {
-      // Backslash escapes \" and \\ (the out-of-box rules search for "\\0ACNF:").
+      // Backslash escapes \" and \\ (the out-of-box rules search for "\\0ACNF:"). Other functions
+      // see \n, \r and \t as written; monikers decodes them for Replace, after \\ so "\\n" stays \ + n.
       let value = '';
+      let monikers = '';
       let j = i + 1;
       for (;;) {
         if (j >= source.length) throw syntaxError(source, column, 'unterminated string literal');
         const c = source[j]!;
-        if (c === '\\' && (source[j + 1] === '"' || source[j + 1] === '\\')) {
-          value += source[j + 1];
+        const escaped = source[j + 1];
+        if (c === '\\' && (escaped === '"' || escaped === '\\')) {
+          value += escaped;
+          monikers += escaped;
+          j += 2;
+        } else if (c === '\\' && escaped !== undefined && replaceMonikers.has(escaped)) {
+          value += c + escaped;
+          monikers += replaceMonikers.get(escaped)!;
           j += 2;
         } else if (c === '"') {
           j++;
           break;
         } else {
           value += c;
+          monikers += c;
           j++;
         }
       }
-      tokens.push({ kind: 'string', text: source.slice(i, j), value, column });
+      const token: Token = { kind: 'string', text: source.slice(i, j), value, column };
+      if (monikers !== value) token.monikerValue = monikers;
+      tokens.push(token);
       i = j;
       continue;
     }

@@ -76,6 +76,7 @@ export function parseExpression(source: string): Expr {
     const token = next();
     switch (token.kind) {
       case 'string':
+        if (token.monikerValue !== undefined) return { kind: 'string', value: token.value as string, monikerValue: token.monikerValue, column: token.column };
         return { kind: 'string', value: token.value as string, column: token.column };
       case 'number':
         return { kind: 'number', value: token.value as number, column: token.column };

@@ -328,3 +328,56 @@ test('Left, Right and Mid follow the reference\'s remarks on their edges, and Mi
   // "Returns the primary email address."
   assert.equal(run('Mid(Item([proxyAddresses],Contains([proxyAddresses], "SMTP:")),6)'), 'john.doe@contoso.com');
 });
+
+// Functions reference, Replace: "The function recognizes the following special monikers: \n – New Line,
+// \r – Carriage Return, \t – Tab".
+test('Replace([address],"\\r\\n",", ") "Replaces CRLF with a comma and space, and could lead to "One Microsoft Way, Redmond, WA, USA""', () => {
+  const values: Record<string, AttributeValue[]> = {
+    address: ['One Microsoft Way\r\nRedmond, WA\r\nUSA'],
+    addresses: ['One Microsoft Way\r\nRedmond', 'Main St\r\nSeattle'],
+    path: ['dir\\new\nline'],
+  };
+  const run = (text: string) => compileExpression(text).evaluate({ attribute: (n) => getValues(values, n), parameter: () => undefined, now });
+  assert.equal(run('Replace([address],"\\r\\n",", ")'), 'One Microsoft Way, Redmond, WA, USA');
+  // Text functions apply per value.
+  assert.deepEqual(run('Replace([addresses],"\\r\\n",", ")'), ['One Microsoft Way, Redmond', 'Main St, Seattle']);
+  // The monikers work in NewValue too, and \t is a tab.
+  assert.equal(run('Replace("a-b", "-", "\\t")'), 'a\tb');
+  assert.equal(run('Replace([address], "\\r\\n", "\\n")'), 'One Microsoft Way\nRedmond, WA\nUSA');
+  // An escaped backslash is a backslash: "\\n" finds backslash + n, not the new line.
+  assert.equal(run('Replace([path],"\\\\n","|")'), 'dir|ew\nline');
+  assert.equal(run('Replace([path],"\\n","|")'), 'dir\\new|line');
+});
+
+test('the monikers are Replace\'s: other functions, and a computed Replace argument, see backslash + letter as written', () => {
+  // The reference states the monikers for Replace only (ReplaceChars' remarks list none).
+  assert.equal(run('Len("\\r\\n")'), 4);
+  assert.equal(run('"a\\tb"'), 'a\\tb');
+  assert.equal(run('ReplaceChars("a\\tb", "t:T")'), 'a\\Tb');
+  // A computed value is data, not expression text: "\\" & "n" is backslash + n.
+  assert.equal(run('Replace("x\\\\ny", "\\\\" & "n", "+")'), 'x+y');
+});
+
+// Functions reference, EscapeDNComponent: "takes one component of a DN and escapes it so it can be represented
+// in LDAP", example EscapeDNComponent("cn=" & [displayName]) & "," & %ForestLDAP%.
+test('EscapeDNComponent("cn=" & [displayName]) keeps the "cn=" and escapes the value (RFC 4514)', () => {
+  const values: Record<string, AttributeValue[]> = { displayName: ['Doe, Jane <HR>'], rdns: ['cn=Smith, John+Jr', 'ou=R&D; Labs'] };
+  const run = (text: string) => compileExpression(text).evaluate({ attribute: (n) => getValues(values, n), parameter: (n) => parameters[n], now });
+  const dn = run('EscapeDNComponent("cn=" & [displayName]) & "," & %Forest.LDAP%');
+  assert.equal(dn, 'cn=Doe\\, Jane \\<HR\\>,DC=contoso,DC=com');
+  // "Makes sure the object can be created in an LDAP directory": the result is a DN whose first RDN is the name.
+  assert.equal(run(`DNComponent("${String(dn).replace(/\\/g, '\\\\')}", 1)`), 'Doe\\, Jane \\<HR\\>');
+  assert.equal(run('EscapeDNComponent("cn=Smith, John+Jr")'), 'cn=Smith\\, John\\+Jr');
+  // RFC 4514 2.4: " + , ; < > \ anywhere, a leading space or #, a trailing space, NUL; a later "=" is value.
+  assert.equal(run('EscapeDNComponent("CN=# a\\"b;c\\\\d ")'), 'CN=\\# a\\"b\\;c\\\\d\\ ');
+  assert.equal(run('EscapeDNComponent("cn= x")'), 'cn=\\ x');
+  assert.equal(run('EscapeDNComponent("cn=a=b")'), 'cn=a\\=b');
+  assert.equal(run('EscapeDNComponent("2.5.4.3=a,b")'), '2.5.4.3=a\\,b');
+  assert.equal(run('EscapeDNComponent("cn=a" & ConvertFromUTF8Hex("00"))'), 'cn=a\\00');
+  // Per value on a multi-valued input.
+  assert.deepEqual(run('EscapeDNComponent([rdns])'), ['cn=Smith\\, John\\+Jr', 'ou=R&D\\; Labs']);
+  // Without an attribute type before the "=", the whole text is the value.
+  assert.equal(run('EscapeDNComponent("Doe, Jane")'), 'Doe\\, Jane');
+  assert.equal(run('EscapeDNComponent("Doe, Jane=x")'), 'Doe\\, Jane\\=x');
+  assert.equal(run('EscapeDNComponent("=x")'), '\\=x');
+});
