@@ -1,14 +1,14 @@
 // Steps 7 and 8: import the object from AD into the AD connector space, and its counterpart
 // from Microsoft Entra ID into the Entra connector space (hard match, then soft match).
-import { directoryErrors, SyncError } from '../errors';
+import { directoryErrors, isSyncError, rulesErrors, SyncError } from '../errors';
 import type { Attributes } from '../model/attributes';
-import { getFirst } from '../model/attributes';
+import { getFirst, getValues } from '../model/attributes';
 import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
 import { defaultSyncFeatures, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
 import type { TenantProvisioningError } from '../summary/types';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { SyncDependencies, SyncFacts } from './context';
-import { decideMatch, describeQuarantine, duplicateValues, type MatchInput } from './matching';
+import { decideMatch, describeQuarantine, duplicateValues, type ExportIdentity, type MatchInput } from './matching';
 import type { StepOutcome } from './step-runner';
 import { projectExportIdentity } from './sync-step';
 import { entriesOf } from '../model/records';
@@ -175,6 +175,35 @@ export function tenantProvisioningErrors(object: EntraObject): TenantProvisionin
   return out;
 }
 
+/**
+ * The Microsoft Entra connector's cloudMastered, which the "In from AAD" rules' scope reads: False
+ * for an object mastered on premises (synchronized by Entra Connect, or the one this tool's own
+ * earlier export joined, kept in its connector space), True for a cloud object.
+ */
+function withCloudMastered(attributes: Attributes, target: EntraObject, storedId: string | undefined): Attributes {
+  if (getValues(attributes, 'cloudMastered') !== undefined) return attributes;
+  const onPremises = target.properties.onPremisesSyncEnabled === true || (storedId !== undefined && storedId === target.id);
+  return { ...attributes, cloudMastered: [!onPremises] };
+}
+
+/** Rule errors raised while evaluating the rules (Error(), a failing function): the Sync step's to report. */
+const RULE_EVALUATION_ERRORS: ReadonlySet<string> = new Set([rulesErrors.ExpressionError.code, rulesErrors.ExpressionEvaluationFailed.code]);
+
+/**
+ * The values the rules would export, for matching. A sync rule that fails here (an Error() such as
+ * "AccountName is not present") fails step 9, which evaluates the same rules, as in Entra Connect,
+ * where sync rules run in the synchronization, not in the import: step 8 matches on the anchor alone.
+ */
+function exportIdentityOrNone(deps: SyncDependencies, facts: SyncFacts, details: Record<string, string>): ExportIdentity {
+  try {
+    return projectExportIdentity(deps, facts);
+  } catch (err) {
+    if (!isSyncError(err) || !RULE_EVALUATION_ERRORS.has(err.code)) throw err;
+    details.ExportIdentity = `Not projected: a sync rule failed (${err.reason}); step 9 reports it.`;
+    return { smtpAddresses: [] };
+  }
+}
+
 export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
   const entra = facts.entra!;
   const before = entra.requests().length;
@@ -191,7 +220,7 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   const graphKind: EntraObjectKind = kind;
   const features: SyncFeatures = facts.tenant?.syncFeatures ?? { ...defaultSyncFeatures, source: 'defaults', unreadableReason: 'not read' };
   details.SyncFeatures = describeFeatures(features);
-  const identity = projectExportIdentity(deps, facts);
+  const identity = exportIdentityOrNone(deps, facts, details);
   facts.exportIdentity = identity;
   if (identity.userPrincipalName) details.ExportedUserPrincipalName = identity.userPrincipalName;
   if (identity.primarySmtp) details.ExportedPrimarySmtpAddress = identity.primarySmtp;
@@ -291,7 +320,7 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   if (duplicates.error && !facts.predictedExportError) facts.predictedExportError = duplicates.error;
   if (duplicates.quarantined.length) details.DuplicateValues = duplicates.quarantined.map(describeQuarantine).join('; ');
   facts.target = target ?? undefined;
-  const imported = target ? entra.toConnectorSpace(target) : {};
+  const imported = target ? withCloudMastered(entra.toConnectorSpace(target), target, storedId) : {};
   facts.entraImported = imported;
   const previous = facts.stored?.entraConnectorSpace;
   const changes = diffAttributes(previous?.attributes, imported);

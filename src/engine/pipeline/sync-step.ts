@@ -7,6 +7,7 @@ import { evaluateInbound, evaluateOutbound, selectedAttributesOf, type Evaluatio
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { AdConnectorSpaceObject, MetaverseObject } from '../spaces/state-store';
 import { valuesText } from '../spaces/value-text';
+import { Dn } from '../model/dn';
 import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { applyMailNicknameRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
@@ -21,13 +22,24 @@ function ldapFromFqdn(fqdn: string): string {
   return fqdn.split('.').filter(Boolean).map((label) => `DC=${label}`).join(',');
 }
 
+function dnKey(text: string): string {
+  try {
+    return Dn.parse(text).key;
+  } catch {
+    return text.trim().toLowerCase();
+  }
+}
+
 export function evaluationContext(facts: SyncFacts, now: Date): EvaluationContext {
   const partition = facts.directoryPartition;
   const connector = facts.connector!;
   const domainFqdn = partition?.dnsRoot ?? '';
   const forestFqdn = /\./.test(connector.name) ? connector.name : domainFqdn;
   const netbios = partition?.netbiosName ?? '';
-  const memberOf = new Set((getValues(facts.adAttributes ?? {}, 'memberOf') ?? []).map((v) => String(v).toLowerCase()));
+  // Compared as DNs, not as text: a group DN typed into a rule's ISMEMBEROF clause may space or
+  // escape its RDNs differently from AD's memberOf. Built when a clause first asks.
+  let memberOf: Set<string> | undefined;
+  const isMemberOf = (groupDn: string) => (memberOf ??= new Set((getValues(facts.adAttributes ?? {}, 'memberOf') ?? []).map((v) => dnKey(String(v))))).has(dnKey(groupDn));
   return {
     parameters: {
       'Domain.FQDN': domainFqdn,
@@ -38,7 +50,7 @@ export function evaluationContext(facts: SyncFacts, now: Date): EvaluationContex
       'Forest.LDAP': ldapFromFqdn(forestFqdn),
       ...(connector.parameters ?? {}),
     },
-    isMemberOf: (groupDn) => memberOf.has(groupDn.toLowerCase()),
+    isMemberOf,
     now,
   };
 }
@@ -166,6 +178,39 @@ function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, existin
   return !projected.rules.some((rule) => rule.flows.some((flow) => flow.applyOnce && (getValues(existing, flow.target)?.length ?? 0) > 0));
 }
 
+/**
+ * The "In from AAD" rules over the joined cloud object (the Entra connector space object that
+ * step 8 imported): Entra Connect joins it to the same metaverse object, so its flows reach the
+ * metaverse too, among them cloudAnchor and cloudSourceAnchor, which the outbound rules read (the
+ * sourceAnchor guard "SourceAnchor attribute has changed.", a group's connected branch). Per
+ * attribute the lower precedence number wins, as among the AD rules; a NULL adds nothing.
+ */
+function cloudInboundOf(deps: SyncDependencies, facts: SyncFacts, memo: Inbound): { flows: Record<string, FlowedAttribute>; applied: string[] } | undefined {
+  const cs = facts.entraImported;
+  if (!facts.target || !facts.kind || !cs) return undefined;
+  const cloud = evaluateInbound(
+    deps.ruleSet,
+    deps.ruleSet.entraConnector,
+    { dn: '', objectType: facts.kind, attributes: cs },
+    { ...memo.ctx, ...(memo.previousMv ? { existingTarget: memo.previousMv.attributes } : {}) },
+  );
+  const fromAd = attributeLookupOf(memo.inbound.attributes);
+  const flows: Record<string, FlowedAttribute> = {};
+  for (const [name, flow] of entriesOf(cloud.attributes)) {
+    if (!flow.values?.length) continue;
+    const ad = fromAd(name);
+    if (ad?.values?.length && ad.lineage.precedence < flow.lineage.precedence) continue;
+    flows[name] = flow;
+  }
+  return Object.keys(flows).length ? { flows, applied: cloud.appliedRules.map((r) => r.name) } : undefined;
+}
+
+function attributeLookupOf(flows: Record<string, FlowedAttribute>): (name: string) => FlowedAttribute | undefined {
+  const byLowerName = new Map<string, FlowedAttribute>();
+  for (const [name, flow] of entriesOf(flows)) byLowerName.set(lowerCaseName(name), flow);
+  return (name) => byLowerName.get(lowerCaseName(name));
+}
+
 /** msExchRecipientTypeDetails 2: a linked mailbox (the rules keep its sourceAnchor NULL). */
 function isLinkedMailbox(attributes: Attributes): boolean {
   return getValues(attributes, 'msExchRecipientTypeDetails')?.some((v) => String(v).trim() === '2') ?? false;
@@ -175,7 +220,9 @@ function isLinkedMailbox(attributes: Attributes): boolean {
 function failedClauses(deps: SyncDependencies, outOfScope: readonly OutOfScopeRule[], ofInterest: (rule: RuleSet['rules'][number]) => boolean, none = 'no rule for this object type'): string {
   return outOfScope
     .filter((r) => deps.ruleSet.rules.some((rule) => rule.name === r.ruleName && ofInterest(rule)))
-    .map((r) => `${r.ruleName}: ${r.disabled ? 'disabled' : r.failedClauses.map((c) => `${c.attribute} ${c.operator} ${c.value} (actual: ${c.actual ?? 'absent'})`).join(' and ')}`)
+    // One failed clause per scope group, and the groups are alternatives (OR): a rule applies when
+    // any group holds. The same clause failing in several groups is named once.
+    .map((r) => `${r.ruleName}: ${r.disabled ? 'disabled' : [...new Set(r.failedClauses.map((c) => `${c.attribute} ${c.operator} ${c.value} (actual: ${c.actual ?? 'absent'})`))].join(' or ')}`)
     .join('; ') || none;
 }
 
@@ -213,14 +260,18 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
       outOfScopeRules,
     };
   }
-  const mvAttributes = metaverseAttributesOf(memo);
-  const mvRows = diffAttributes(previousMv?.attributes, mvAttributes).map((c) => changeToRow(c, lineageOf(inbound.attributes[c.name])));
+  const cloudInbound = cloudInboundOf(deps, facts, memo);
+  const mvFlows = cloudInbound ? { ...inbound.attributes, ...cloudInbound.flows } : inbound.attributes;
+  const mvAttributes = cloudInbound ? { ...metaverseAttributesOf(memo), ...flowedToAttributes(cloudInbound.flows) } : metaverseAttributesOf(memo);
+  if (cloudInbound) details.CloudInboundRulesApplied = cloudInbound.applied.join('; ');
+  const mvRows = diffAttributes(previousMv?.attributes, mvAttributes).map((c) => changeToRow(c, lineageOf(mvFlows[c.name])));
   facts.next!.metaverse = { objectType: inbound.metaverseObjectType, attributes: mvAttributes, syncedAt: deps.clock.now().toISOString() };
   details.MetaverseObjectType = inbound.metaverseObjectType;
   details.Metaverse = previousMv ? 'Joined to the stored metaverse object' : inbound.linkType === 'provision' ? 'Projected a new metaverse object' : 'Joined';
 
   const existing = facts.entraImported ?? {};
-  const outbound = (memo.outboundAsNew && sameAsProjected(memo.outboundAsNew, existing, !!facts.target) ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
+  // Step 8's projection saw the AD side only: with cloud flows in the metaverse, evaluated again.
+  const outbound = (memo.outboundAsNew && !cloudInbound && sameAsProjected(memo.outboundAsNew, existing, !!facts.target) ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
     deps.ruleSet,
     { objectType: inbound.metaverseObjectType, attributes: mvAttributes },
     { ...ctx, existingTarget: existing, connectedToTarget: !!facts.target },

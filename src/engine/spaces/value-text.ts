@@ -3,11 +3,15 @@
 import type { AttributeValue } from '../model/attributes';
 import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
 
+const SID_ATTRIBUTES = new Set(['objectsid', 'sidhistory', 'onpremisesecurityidentifier', 'onpremisessecurityidentifier']);
+
 export function valueText(attribute: string, value: AttributeValue): string {
   if (value instanceof Uint8Array) {
     const lower = attribute.toLowerCase();
     if ((lower === 'objectguid' || lower === 'ms-ds-consistencyguid') && value.length === 16) return guidBytesToString(value);
-    if ((lower === 'objectsid' || lower === 'sidhistory') && value.length >= 8) return sidBytesToString(value);
+    // The Microsoft Entra connector's onPremiseSecurityIdentifier is objectSid flowed as it is:
+    // Graph answers it in the S-1-… form, so it is compared and shown in that form.
+    if (SID_ATTRIBUTES.has(lower) && value.length >= 8) return sidBytesToString(value);
     return bytesToBase64(value);
   }
   return String(value);

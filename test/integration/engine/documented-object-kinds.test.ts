@@ -83,7 +83,8 @@ const groups: Array<[string, string, string, (entry: string) => string, string, 
   ['adminDescription Group_', 'Migrated Group', 'migrated.group', (e) => securityGroup(e).replace(/^groupType: .*$/m, '$&\nadminDescription: Group_migrated'), 'NoInboundRuleInScope', /adminDescription NOTSTARTSWITH Group_ \(actual: Group_migrated\)/],
   ['MSOL_AD_Sync_RichCoexistence', 'MSOL_AD_Sync_RichCoexistence', 'MSOL_AD_Sync_RichCoexistence', (e) => withoutMail(securityGroup(e)), 'CloudFiltered', /'In from AD - Group Join'/],
   ['a role group (&H40000000)', 'Role Group', 'role.group', (e) => securityGroup(e).replace(/^mail: /m, 'msExchRecipientTypeDetails: 1073741824\nmail: '), 'CloudFiltered', /'In from AD - Group Join'/],
-  ['a distribution group that is not mail-enabled', 'Unmailed Distribution', 'unmailed.distribution', withoutMail, 'NoOutboundRuleInScope', /Out to AAD - Group Join: .*mailEnabled EQUAL True \(actual: False\)/],
+  // The rule's four scope groups are alternatives (OR); each failed clause is named once.
+  ['a distribution group that is not mail-enabled', 'Unmailed Distribution', 'unmailed.distribution', withoutMail, 'NoOutboundRuleInScope', /Out to AAD - Group Join: securityEnabled EQUAL True \(actual: False\) or mailEnabled EQUAL True \(actual: False\)(;|\.|$)/],
   ['a distribution group with an smtp: (lower-case) and an X500 address', 'Lower Smtp Distribution', 'lower.smtp.distribution', (e) => e.replace(/^mail: .*\n/m, '').replace(/^proxyAddresses: SMTP:(.*)$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=lsd\nproxyAddresses: smtp:$1'), 'create'],
   ['a security group without mail', 'Plain Security', 'plain.security', (e) => withoutMail(securityGroup(e)), 'create'],
   // {X500:…} alone is not mail-enabled; a mail value with an @ is (the rule's second clause).

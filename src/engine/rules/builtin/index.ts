@@ -3,7 +3,8 @@
 // users and inetOrgPersons anchor on mS-DS-ConsistencyGuid when present, else objectGUID
 // (base64), join on sourceAnchorBinary, and keep NULL for linked mailboxes
 // (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group's SMTP
-// address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION).
+// address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION). Groups sync up to 250,000
+// members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from.
 import type { FlowDefinition, RuleDefinition } from '../model';
 import { outOfBoxRules } from './out-of-box-rules';
 
@@ -36,6 +37,23 @@ export function userSourceAnchorBinaryFlow(anchor: string): FlowDefinition {
 export const GROUP_MAIL_ENABLED_EXPRESSION =
   'IIF(( (IsPresent([proxyAddresses]) = True) && (Contains([proxyAddresses], "SMTP:", CaseInsensitive) > 0) && (InStr(Item([proxyAddresses], Contains([proxyAddresses], "SMTP:", CaseInsensitive)), "@") > 0)) ||  (IsPresent([mail]) = True && (InStr([mail], "@") > 0)), True, False)';
 
+/**
+ * "Groups need fewer than 250k members": the limit since Entra Connect moved to the V2 endpoint
+ * (how-to-connect-sync-endpoint-api-v2). The exported rule set predates it and says 50,000 in
+ * the scope of "Out to AAD - Group Join" and in its member flow's Error(); a customer's export
+ * keeps its own numbers.
+ */
+export const GROUP_MEMBER_LIMIT = 250_000;
+const OLD_GROUP_MEMBER_LIMIT = '50000';
+
+function withGroupMemberLimit(rule: RuleDefinition): RuleDefinition {
+  return {
+    ...rule,
+    scope: rule.scope.map((group) => group.map((clause) => (clause.attribute === 'memberCount' && clause.value === OLD_GROUP_MEMBER_LIMIT ? { ...clause, value: String(GROUP_MEMBER_LIMIT) } : clause))),
+    flows: rule.flows.map((f) => (f.target === 'member' && f.expression?.includes(OLD_GROUP_MEMBER_LIMIT) ? { ...f, expression: f.expression.replace(`> ${OLD_GROUP_MEMBER_LIMIT}`, `> ${GROUP_MEMBER_LIMIT}`) } : f)),
+  };
+}
+
 const userJoinRules = new Set(['In from AD - User Join', 'In from AD - InetOrgPerson Join']);
 const userAnchorRules = new Set(['In from AD - User AccountEnabled', 'In from AD - InetOrgPerson AccountEnabled', 'In from AD - User Common', 'In from AD - InetOrgPerson Common']);
 
@@ -51,6 +69,7 @@ export function builtinRuleDefinitions(options: BuiltinOptions = {}): RuleDefini
     if (rule.name === 'In from AD - Group Join') {
       return { ...rule, flows: rule.flows.map((f) => (f.target === 'mailEnabled' ? { ...f, expression: GROUP_MAIL_ENABLED_EXPRESSION } : f)) };
     }
+    if (rule.name === 'Out to AAD - Group Join') return withGroupMemberLimit(rule);
     if (userAnchorRules.has(rule.name)) {
       return {
         ...rule,

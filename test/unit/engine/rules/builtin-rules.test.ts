@@ -226,3 +226,18 @@ test('join: the user joins a metaverse object on sourceAnchorBinary (Consistency
   assert.equal(fallback.status === 'joined' && fallback.group, 1);
   assert.equal(findJoin(result.rules, user(), [{ id: 'x', attributes: { sourceAnchorBinary: [consistencyGuid] } }]).status, 'noMatch');
 });
+
+test('groups sync up to 250,000 members ("Groups need fewer than 250k members"), not the exported build\'s 50,000', () => {
+  const mvOf = (memberCount: number, extra: Record<string, unknown[]> = {}) => ({ ...toMetaverse(inbound(group()).attributes), memberCount: [memberCount], ...extra });
+  const outbound = (mv: ReturnType<typeof mvOf>, connectedToTarget = false) => evaluateOutbound(rules, { objectType: 'group', attributes: mv as never }, { ...context, connectedToTarget });
+  assert.equal(outbound(mvOf(60_000)).provision, true, 'a new group of 60,000 members is created');
+  assert.equal(outbound(mvOf(249_999)).provision, true);
+  const tooLarge = outbound(mvOf(250_000));
+  assert.equal(tooLarge.provision, false, 'a new group of 250,000 is not');
+  assert.match(JSON.stringify(tooLarge.outOfScopeRules.find((r) => r.ruleName === 'Out to AAD - Group Join')), /"memberCount","operator":"LESSTHAN","value":"250000"/);
+  // Connected (cloudAnchor from the cloud object): in scope, and the member flow refuses above the limit.
+  const connected = { cloudAnchor: ['Group_abc'] };
+  assert.equal(outbound(mvOf(250_000, connected), true).provision, true);
+  assert.throws(() => outbound(mvOf(250_001, connected), true), (err: unknown) => err instanceof SyncError && err.reason === 'Maximum Group member count exceeded');
+  assert.doesNotThrow(() => outbound(mvOf(60_000, connected), true));
+});
