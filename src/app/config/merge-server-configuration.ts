@@ -2,6 +2,10 @@
 // of the export takes partitions, objectTypes and groupFilteringGroupDn from the export unless
 // the JSON sets them (the JSON wins, field by field); parameters are merged key by key (the
 // JSON wins). Then what is still missing is a problem, and the defaults fill the rest.
+// sourceAnchor likewise comes from the export's global setting
+// Microsoft.SynchronizationOption.AnchorAttribute unless the JSON sets it; set and different,
+// the JSON's stays and a warning names both.
+import path from 'node:path';
 import type { SingleObjectSyncConfig } from './model';
 import type { PositionedJson } from './json-positions';
 import type { ConfigProblem } from './problems';
@@ -9,8 +13,43 @@ import type { ServerConfiguration } from './server-configuration';
 
 export const defaultObjectTypes = ['user', 'inetOrgPerson', 'group', 'contact', 'computer'];
 
+/** The global setting (GlobalSettings/MV.xml) that names the server's source anchor attribute. */
+export const ANCHOR_SETTING = 'Microsoft.SynchronizationOption.AnchorAttribute';
+/** The attribute names LDAP compares without case, as the schema spells them. */
+const canonicalAnchors = new Map(['mS-DS-ConsistencyGuid', 'objectGUID'].map((n) => [n.toLowerCase(), n]));
+
+/**
+ * The export's anchor attribute becomes sourceAnchor when the JSON does not set it (parsing has
+ * filled the default by then, so whether the JSON set it is read from the JSON text's
+ * positions). Without positions there is no telling, and the configuration's value stays.
+ */
+function applyAnchor(config: SingleObjectSyncConfig, exported: ServerConfiguration, file: string, problems: ConfigProblem[], positions?: PositionedJson): void {
+  const raw = exported.globalSettings[ANCHOR_SETTING]?.trim();
+  if (!raw) return; // older servers do not have it: the JSON's value or the default stands
+  const mvFile = path.join(exported.folder, 'GlobalSettings', 'MV.xml');
+  // The same shape the schema asks of the JSON's sourceAnchor: it names an attribute in a search.
+  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(raw)) {
+    problems.push({ file: mvFile, path: ANCHOR_SETTING, severity: 'error', message: `the anchor attribute "${raw}" is not the LDAP name of an attribute: correct the global setting in the export, or set "sourceAnchor" in ${path.basename(file)}` });
+    return;
+  }
+  const anchor = canonicalAnchors.get(raw.toLowerCase()) ?? raw;
+  if (!positions) return;
+  const setInJson = positions.values.has('/sourceAnchor');
+  if (!setInJson) {
+    config.sourceAnchor = anchor;
+    return;
+  }
+  if (String(config.sourceAnchor).toLowerCase() !== anchor.toLowerCase()) {
+    problems.push({
+      file, path: '$.sourceAnchor', severity: 'warning', ...(positions.values.get('/sourceAnchor') ?? {}),
+      message: `"sourceAnchor" is "${config.sourceAnchor}" but the server configuration's anchor attribute (${ANCHOR_SETTING} in ${mvFile}) is "${anchor}": this run matches and creates cloud objects by ${config.sourceAnchor}, the server by ${anchor}. Remove "sourceAnchor" to use the server's, or keep it to try the change of anchor`,
+    });
+  }
+}
+
 /** Fill connector scope from the export (JSON wins field by field) and check what is still missing. */
 export function applyServerConfiguration(config: SingleObjectSyncConfig, exported: ServerConfiguration | undefined, file: string, problems: ConfigProblem[], positions?: PositionedJson): void {
+  if (exported) applyAnchor(config, exported, file, problems, positions);
   config.activeDirectory.forEach((connector, i) => {
     const match = exported?.connectors.find((c) => c.kind === 'activeDirectory' && c.name.toLowerCase() === String(connector.name).toLowerCase());
     if (exported && !match) {

@@ -6,6 +6,8 @@ export interface ConfigProblem {
   line?: number;
   column?: number;
   message: string;
+  /** The problem's name, for problems that have one (e.g. ServerConfigurationFileNotWellFormed); the message starts with it. */
+  code?: string;
   severity: 'error' | 'warning';
 }
 

@@ -6,11 +6,29 @@ import type { PositionedJson } from './json-positions';
 import type { ConfigProblem } from './problems';
 import { loadServerConfiguration, type ServerConfiguration } from './server-configuration';
 import { SyncError } from '../../engine/errors/sync-error';
-import { builtinRuleSet, createRuleSet, BUILTIN_ENTRA_CONNECTOR, type RuleSet, type RuleProblem } from '../../engine/rules';
+import { builtinRuleSet, compileRule, createRuleSet, BUILTIN_ENTRA_CONNECTOR, type RuleSet, type RuleProblem } from '../../engine/rules';
+import type { RuleDefinition } from '../../engine/rules/model';
 
-function ruleProblem(exported: ServerConfiguration | undefined, problem: RuleProblem): ConfigProblem {
-  const file = exported?.ruleFiles.get(problem.rule) ?? '(built-in rules)';
-  return { file, path: `${problem.rule}: ${problem.location}`, message: problem.error.reason, severity: 'error' };
+/** A rule's compile problem at its own file, element, line and column. */
+function ruleProblem(exported: ServerConfiguration, rule: RuleDefinition, p: RuleProblem): ConfigProblem {
+  const file = exported.ruleFiles.get(rule) ?? '(built-in rules)';
+  const problem: ConfigProblem = { file, path: `${p.rule}: ${p.location}`, message: p.error.reason, severity: 'error' };
+  if (!file.toLowerCase().endsWith('.xml')) return problem;
+  const positions = exported.rulePositions.get(rule);
+  // Point at the text of the mapping's <expression>, and the column inside it.
+  const target = /^flows\[(.+)\]\.expression$/.exec(p.location)?.[1];
+  if (target) {
+    problem.path = `${p.rule}: mapping[${target}]/expression`;
+    const at = positions?.expressions.get(target);
+    if (at) Object.assign(problem, { line: at.line, column: at.column + (p.column ?? 1) - 1 });
+  }
+  const scope = /^scope\[(\d+)\]\[(\d+)\]$/.exec(p.location);
+  if (scope) {
+    problem.path = `${p.rule}: synchronizationCriteria/conditions[${Number(scope[1]) + 1}]/scope[${Number(scope[2]) + 1}]/csOperator`;
+    const at = positions?.operators[Number(scope[1])]?.[Number(scope[2])];
+    if (at) Object.assign(problem, { line: at.line, column: at.column });
+  }
+  return problem;
 }
 
 /**
@@ -49,29 +67,19 @@ export async function buildRuleSet(config: SingleObjectSyncConfig, file: string,
     problems.push(...exported.problems);
     bindSingleConnector(config, exported, file, problems, positions);
     const entraConnector = exported.connectors.find((c) => c.kind === 'entra')?.name ?? BUILTIN_ENTRA_CONNECTOR;
+    // A problem names its rule only by name, and a multi-forest export has the same names once per
+    // AD connector: when the set has problems, each rule is compiled again alone, so each problem
+    // is told at its own rule's file (a second compile only on this failing path).
+    let broken = false;
     const ruleSet = createRuleSet('serverConfiguration', exported.rules, {
       entraConnector,
       globalSettings: exported.globalSettings,
       selectedAttributes: Object.fromEntries(exported.connectors.map((c) => [c.name, c.attributeInclusion])),
-      onProblem: (p) => {
-        const problem = ruleProblem(exported, p);
-        problems.push(problem);
-        const positions = exported.rulePositions.get(p.rule);
-        // Point at the text of the mapping's <expression>, and the column inside it.
-        const target = /^flows\[(.+)\]\.expression$/.exec(p.location)?.[1];
-        if (target && problem.file.toLowerCase().endsWith('.xml')) {
-          problem.path = `${p.rule}: mapping[${target}]/expression`;
-          const at = positions?.expressions.get(target);
-          if (at) Object.assign(problem, { line: at.line, column: at.column + (p.column ?? 1) - 1 });
-        }
-        const scope = /^scope\[(\d+)\]\[(\d+)\]$/.exec(p.location);
-        if (scope && problem.file.toLowerCase().endsWith('.xml')) {
-          problem.path = `${p.rule}: synchronizationCriteria/conditions[${Number(scope[1]) + 1}]/scope[${Number(scope[2]) + 1}]/csOperator`;
-          const at = positions?.operators[Number(scope[1])]?.[Number(scope[2])];
-          if (at) Object.assign(problem, { line: at.line, column: at.column });
-        }
+      onProblem: () => {
+        broken = true;
       },
     });
+    if (broken) for (const rule of exported.rules) compileRule(rule, (p) => problems.push(ruleProblem(exported, rule, p)));
     return { ruleSet, exported };
   }
   try {

@@ -2,12 +2,13 @@
 // partitions, object-class filter, container inclusions/exclusions, run profiles and global
 // parameters), SynchronizationRules/*.xml and GlobalSettings/MV.xml (global settings). Where a
 // rule's expressions and scope operators are comes from the parser (each element's start in
-// the file), for problems that name a line and column.
+// the file), for problems that name a line and column. Every file is checked to be well-formed
+// XML first: fast-xml-parser's parse is lenient (a cut-short file parses as a smaller rule).
 import { readdir } from 'node:fs/promises';
 import { decodeText } from '../../adapters/io/decode-text';
 import { READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
 import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { PartitionConfig } from './model';
 import type { ConfigProblem } from './problems';
 import { SyncError } from '../../engine/errors/sync-error';
@@ -61,12 +62,72 @@ export interface ServerConfiguration {
   folder: string;
   connectors: ExportedConnector[];
   rules: RuleDefinition[];
-  /** Where each rule came from, for problem positions: rule name -> file. */
-  ruleFiles: Map<string, string>;
-  /** Where each rule's expressions and scope operators are in its file: rule name -> positions. */
-  rulePositions: Map<string, RulePositions>;
+  /**
+   * Where each rule came from, for problem positions: rule (an object of `rules`) -> file. Keyed
+   * by the rule, not its name: a multi-forest server has the out-of-box rules once per AD
+   * connector, with the same names.
+   */
+  ruleFiles: Map<RuleDefinition, string>;
+  /** Where each rule's expressions and scope operators are in its file: rule (an object of `rules`) -> positions. */
+  rulePositions: Map<RuleDefinition, RulePositions>;
   globalSettings: Record<string, string>;
   problems: ConfigProblem[];
+}
+
+/** The problem code of an export file that is not well-formed XML (ConfigProblem.code). */
+export const NOT_WELL_FORMED = 'ServerConfigurationFileNotWellFormed';
+
+/** An export file that is not well-formed XML, with where (1-based line and column). */
+export class NotWellFormedXml extends Error {
+  constructor(readonly reason: string, readonly line?: number, readonly column?: number) {
+    super(`not well-formed XML${line !== undefined ? ` (line ${line}${column !== undefined ? `, column ${column}` : ''})` : ''}: ${reason}`);
+  }
+}
+
+const xmlEntities = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+/** XML 1.0's Char production: what a character reference may name. */
+const xmlChar = (cp: number) => cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+
+/**
+ * Why the text is not well-formed XML, or undefined when it is. XMLValidator checks the tags,
+ * attributes and the syntax of references; what it lets through and XML forbids is checked
+ * here: a named entity XML does not predefine and the file does not declare (&nbsp; is HTML),
+ * and a character reference to a character XML 1.0 does not allow (&#0;).
+ */
+export function notWellFormed(xml: string): NotWellFormedXml | undefined {
+  const result = XMLValidator.validate(xml);
+  if (result !== true) {
+    const { msg, line, col } = result.err;
+    if (/^Start tag expected/.test(msg)) return new NotWellFormedXml('the file holds no XML element (it is empty or not XML)', 1, 1);
+    // Elements still open at the end: the validator lists them; the position is the file's end.
+    const open = /^Invalid '(\[.*\])' found\.$/s.exec(msg)?.[1];
+    if (open) {
+      const names = (JSON.parse(open) as string[]).reverse().map((n) => `</${n}>`).join(', ');
+      const end = lineOf(xml, xml.trimEnd().length);
+      return new NotWellFormedXml(`the file ends before ${names}: it is cut short or an element is not closed`, end.line, end.column);
+    }
+    return new NotWellFormedXml(msg.replace(/\.$/, ''), line, col);
+  }
+  const declared = new Set([...xml.matchAll(/<!ENTITY\s+([^\s%>]+)/g)].map((m) => m[1]));
+  for (const m of xml.matchAll(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|&(#[xX][0-9a-fA-F]+|#[0-9]+|[^\s&;<]+);/g)) {
+    const ref = m[1];
+    if (ref === undefined) continue; // a comment or CDATA section: its text is not markup
+    const at = lineOf(xml, m.index);
+    if (ref.startsWith('#')) {
+      const cp = /^#[xX]/.test(ref) ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      if (!xmlChar(cp)) return new NotWellFormedXml(`&${ref}; refers to a character XML does not allow`, at.line, at.column);
+    } else if (!xmlEntities.has(ref) && !declared.has(ref)) {
+      return new NotWellFormedXml(`&${ref}; is not an XML entity (XML has &amp; &lt; &gt; &quot; &apos; and character references such as &#233;)`, at.line, at.column);
+    }
+  }
+  return undefined;
+}
+
+/** Parse an export file, refusing one that is not well-formed XML. */
+function parseXml(xml: string): Node {
+  const problem = notWellFormed(xml);
+  if (problem) throw problem;
+  return parser.parse(xml) as Node;
 }
 
 const arrays = new Set(['attribute', 'mapping', 'attr', 'conditions', 'condition', 'scope', 'partition', 'object-class', 'inclusion', 'exclusion', 'parameter', 'run-configuration', 'step']);
@@ -79,6 +140,9 @@ const parser = new XMLParser({
   isArray: (name) => arrays.has(name),
   // Each element object carries its start and end in the text (XMLParser.getMetaDataSymbol()).
   captureMetaData: true,
+  // Character references (&#xD;&#xA;, &#233;) are XML and decode; the option's name says HTML
+  // because it also knows HTML's names (&nbsp;), which notWellFormed refuses before parsing.
+  htmlEntities: true,
 });
 const metaData = XMLParser.getMetaDataSymbol() as unknown as string;
 
@@ -112,10 +176,12 @@ function lineOf(text: string, index: number): Position {
 }
 
 /** Drop the DSML schema (most of a connector file) before parsing: nothing here needs it. */
-function withoutSchema(xml: string): string {
+function withoutSchema(xml: string, instead: (schema: string) => string = () => ''): string {
   const start = xml.indexOf('<schema>');
   const end = xml.lastIndexOf('</schema>');
-  return start >= 0 && end > start ? xml.slice(0, start) + xml.slice(end + '</schema>'.length) : xml;
+  if (start < 0 || end <= start) return xml;
+  const after = end + '</schema>'.length;
+  return xml.slice(0, start) + instead(xml.slice(start, after)) + xml.slice(after);
 }
 
 function parameterMap(nodes: unknown): Record<string, string> {
@@ -128,6 +194,10 @@ function parameterMap(nodes: unknown): Record<string, string> {
 }
 
 export function parseConnector(xml: string, file: string): ExportedConnector {
+  // The DSML schema (most of a connector file, and never read) is checked as blank space: the
+  // check of the rest keeps its lines and columns, at a tenth of the cost.
+  const problem = notWellFormed(withoutSchema(xml, (schema) => schema.split('\n').map((line) => ' '.repeat(line.length)).join('\n')));
+  if (problem) throw problem;
   const doc = parser.parse(withoutSchema(xml)) as Node;
   const ma = doc['ma-data'] as Node | undefined;
   if (!ma) throw new Error('no <ma-data> element');
@@ -175,7 +245,7 @@ const mergeTypes: Record<string, MergeType> = { update: 'Update', merge: 'Merge'
 
 /** A rule as the project's RuleDefinition (connector stays the export's connector id until resolved), and where its parts are. */
 export function parseSyncRule(xml: string, file: string, problems: ConfigProblem[]): { rule: RuleDefinition; positions: RulePositions } | null {
-  const doc = parser.parse(xml) as Node;
+  const doc = parseXml(xml);
   const r = doc.synchronizationRule as Node | undefined;
   if (!r) {
     problems.push({ file, message: 'no <synchronizationRule> element', severity: 'error' });
@@ -243,7 +313,7 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
 }
 
 export function parseGlobalSettings(xml: string): Record<string, string> {
-  const doc = parser.parse(xml) as Node;
+  const doc = parseXml(xml);
   const settings: Record<string, string> = {};
   const walk = (node: unknown) => {
     if (!node || typeof node !== 'object') return;
@@ -269,6 +339,18 @@ async function readExportFile(file: string): Promise<string> {
   return decodeText(await readFileBounded(file, READ_LIMITS.serverConfigurationFile));
 }
 
+/** A file of the export that is not well-formed XML: a named error, and what is not used because of it. */
+function notWellFormedProblem(file: string, err: NotWellFormedXml, unused: string): ConfigProblem {
+  return {
+    file,
+    code: NOT_WELL_FORMED,
+    severity: 'error',
+    ...(err.line !== undefined ? { line: err.line } : {}),
+    ...(err.column !== undefined ? { column: err.column } : {}),
+    message: `${NOT_WELL_FORMED}: ${err.message}. ${unused} is not used, and the configuration does not load: correct the file, or export the configuration again with Get-ADSyncServerConfiguration and copy the whole folder`,
+  };
+}
+
 export async function loadServerConfiguration(folder: string): Promise<ServerConfiguration> {
   try {
     await readdir(folder);
@@ -277,19 +359,24 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   }
   const problems: ConfigProblem[] = [];
   const connectors: ExportedConnector[] = [];
+  // Connectors whose file cannot be used, by the id in the file's name (Connector_{id}.xml): their
+  // rules are not also told to name a connector the export lacks.
+  const unusable = new Set<string>();
   for (const file of await xmlFiles(path.join(folder, 'Connectors'))) {
     try {
       connectors.push(parseConnector(await readExportFile(file), file));
     } catch (err) {
-      problems.push({ file, message: `connector cannot be read: ${(err as Error).message}`, severity: 'error' });
+      const id = /\{([0-9a-f-]{36})\}\.xml$/i.exec(file)?.[1];
+      if (id) unusable.add(normalizeId(id));
+      problems.push(err instanceof NotWellFormedXml ? notWellFormedProblem(file, err, 'The connector (and its scope, attributes and rules)') : { file, message: `connector cannot be read: ${(err as Error).message}`, severity: 'error' });
     }
   }
-  if (connectors.length === 0) problems.push({ file: path.join(folder, 'Connectors'), message: 'no connector (Connectors/*.xml) found in the export', severity: 'error' });
+  if (connectors.length === 0 && unusable.size === 0) problems.push({ file: path.join(folder, 'Connectors'), message: 'no connector (Connectors/*.xml) found in the export', severity: 'error' });
 
   const byId = new Map(connectors.map((c) => [c.id, c]));
   const rules: RuleDefinition[] = [];
-  const ruleFiles = new Map<string, string>();
-  const rulePositions = new Map<string, RulePositions>();
+  const ruleFiles = new Map<RuleDefinition, string>();
+  const rulePositions = new Map<RuleDefinition, RulePositions>();
   const ruleFileList = await xmlFiles(path.join(folder, 'SynchronizationRules'));
   if (ruleFileList.length === 0) problems.push({ file: path.join(folder, 'SynchronizationRules'), message: 'no synchronization rule (SynchronizationRules/*.xml) found in the export', severity: 'error' });
   for (const file of ruleFileList) {
@@ -297,29 +384,39 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
     try {
       parsed = parseSyncRule(await readExportFile(file), file, problems);
     } catch (err) {
-      problems.push({ file, message: `rule cannot be read: ${(err as Error).message}`, severity: 'error' });
+      problems.push(err instanceof NotWellFormedXml ? notWellFormedProblem(file, err, 'The rule in this file') : { file, message: `rule cannot be read: ${(err as Error).message}`, severity: 'error' });
       continue;
     }
     if (!parsed) continue;
     const { rule } = parsed;
-    rulePositions.set(rule.name, parsed.positions);
+    rulePositions.set(rule, parsed.positions);
     const connector = byId.get(rule.connector);
     if (connector) {
       rule.connector = connector.name;
       rule.connectorKind = connector.kind === 'entra' ? 'entra' : 'activeDirectory';
-    } else {
+    } else if (!unusable.has(rule.connector)) {
       problems.push({ file, path: 'connector', message: `rule "${rule.name}" names connector {${rule.connector}}, which is not in the export; the rule never applies`, severity: 'warning' });
     }
     rules.push(rule);
-    ruleFiles.set(rule.name, file);
+    ruleFiles.set(rule, file);
   }
 
   let globalSettings: Record<string, string> = {};
   const mvFile = path.join(folder, 'GlobalSettings', 'MV.xml');
+  let mvText: string | undefined;
   try {
-    globalSettings = parseGlobalSettings(await readExportFile(mvFile));
+    mvText = await readExportFile(mvFile);
   } catch (err) {
+    // Older exports may lack it: the settings it holds then keep their defaults.
     problems.push({ file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'warning' });
+  }
+  if (mvText !== undefined) {
+    try {
+      globalSettings = parseGlobalSettings(mvText);
+    } catch (err) {
+      // A damaged file is not a missing one: group filtering and the anchor attribute come from it.
+      problems.push(err instanceof NotWellFormedXml ? notWellFormedProblem(mvFile, err, 'The global settings (group filtering, anchor attribute)') : { file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'error' });
+    }
   }
   return { folder, connectors, rules, ruleFiles, rulePositions, globalSettings, problems };
 }
