@@ -45,8 +45,10 @@ function schemaProblems(errors: ErrorObject[], file: string, positions?: Positio
         break;
       case 'pattern': {
         const hints: Record<string, string> = {
-          '^ldaps?://': 'must start with ldaps:// or ldap://',
-          '^https://': 'must be an https:// URL',
+          // No user name or password before an @: it would be shown wherever the URL is (results,
+          // reports, errors); credentials come from passwordEnv, clientSecretEnv or certificateFile.
+          '^ldaps?://[^/?#@]+([/?#].*)?$': 'must be an ldaps:// or ldap:// URL of the domain controller, with no user name or password in it (the bind password comes from "passwordEnv")',
+          '^https://[^/?#@]+([/?#].*)?$': 'must be an https:// URL with no user name or password in it (the credential comes from "clientSecretEnv" or "certificateFile")',
           '^[A-Za-z_][A-Za-z0-9_]*$': 'must be the NAME of an environment variable (letters, digits, _), never the secret itself',
           '=': 'must be a distinguished name (e.g. DC=corp,DC=contoso,DC=com)',
           '^[0-9A-Fa-f]{40}$': 'must be a SHA-1 thumbprint (40 hex digits)',

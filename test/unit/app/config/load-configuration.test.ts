@@ -100,6 +100,32 @@ test('rules must be "builtin" or { serverConfiguration }; a connector needs url 
   assert.ok(messages.some((m) => m.startsWith('$.activeDirectory[0].passwordEnv must be the NAME of an environment variable')));
 });
 
+test('a user name or password written into a URL is refused, and never repeated in the problem', async () => {
+  const config = base() as Record<string, any>;
+  config.activeDirectory[0].url = 'ldaps://svc-sync:LdapS3cret@dc1.fabrikam.com:636';
+  config.entra.graphEndpoint = 'https://graph-user:GraphS3cret@graph.microsoft.com';
+  config.entra.authorityHost = 'https://auth-user:AuthS3cret@login.microsoftonline.com/';
+  const file = await writeConfig(config);
+  const { problems } = await inspectConfiguration(file);
+  const text = JSON.stringify(problems);
+  for (const secret of ['LdapS3cret', 'GraphS3cret', 'AuthS3cret', 'svc-sync', 'graph-user']) assert.ok(!text.includes(secret), `${secret} is not repeated: ${text}`);
+  const byPath = new Map(problems.map((p) => [p.path, p]));
+  assert.match(byPath.get('$.activeDirectory[0].url')?.message ?? '', /no user name or password in it .*passwordEnv/);
+  assert.match(byPath.get('$.entra.graphEndpoint')?.message ?? '', /no user name or password in it/);
+  assert.match(byPath.get('$.entra.authorityHost')?.message ?? '', /no user name or password in it/);
+  assert.equal(byPath.get('$.entra.graphEndpoint')?.severity, 'error');
+  const failure = await rejection(loadConfiguration(file));
+  assert.equal(failure.code, 'ConfigurationInvalid');
+  assert.ok(!JSON.stringify({ reason: failure.reason, action: failure.recommendedAction, details: failure.details }).includes('S3cret'));
+  // Ports, paths and an @ after the host stay allowed.
+  const fine = base() as Record<string, any>;
+  fine.activeDirectory[0].url = 'ldap://dc1.fabrikam.com:389';
+  fine.entra.graphEndpoint = 'https://graph.microsoft.com/';
+  fine.entra.authorityHost = 'https://login.microsoftonline.us/path@segment';
+  const ok = await inspectConfiguration(await writeConfig(fine));
+  assert.deepEqual(ok.problems.filter((p) => /url|graphEndpoint|authorityHost/.test(p.path ?? '')), []);
+});
+
 test('invalid JSON is ConfigurationNotJson with line and column; a missing file is ConfigurationNotFound', async () => {
   const err = await rejection(loadConfiguration(await writeConfig(null, '{\n  "activeDirectory": [\n    { "name": "x", }\n  ]\n}')));
   assert.equal(err.code, 'ConfigurationNotJson');
