@@ -35,6 +35,8 @@ describe('damaged values from the directory', () => {
   const cases = [
     { name: 'an objectGUID of 15 bytes', line: `objectGUID:: ${Buffer.alloc(15, 7).toString('base64')}`, problem: /15 bytes, not the 16 of a GUID/ },
     { name: 'an objectGUID given as text', line: 'objectGUID: not-a-guid', problem: /text, not the 16 bytes of a GUID/ },
+    // Single-valued in AD's schema: two values would leave the immutable anchor to chance.
+    { name: 'two objectGUID values', line: `objectGUID:: Z3wIyXS3sUODmBYs7gq5pA==\nobjectGUID:: ${Buffer.alloc(16, 9).toString('base64')}`, problem: /2 values; the attribute is single-valued/ },
   ];
   for (const c of cases) {
     test(`${c.name}: step 7 fails with MalformedDirectoryValue, nothing is kept or written, exit 1`, async () => {

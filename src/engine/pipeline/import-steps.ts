@@ -89,6 +89,12 @@ export async function importFromActiveDirectoryStep(deps: SyncDependencies, fact
   const dn = facts.dn.toString();
   // objectGUID keys the connector space and anchors the object: 16 bytes in every directory
   // Entra Connect reads. Anything else (damaged data, text in a snapshot) is refused by name.
+  // The anchor attributes are single-valued in AD's schema: more values (a damaged snapshot or
+  // directory) would make the object's immutable anchor a guess between them.
+  for (const name of new Set(['objectGUID', deps.config.sourceAnchor])) {
+    const count = getValues(attributes, name)?.length ?? 0;
+    if (count > 1) throw new SyncError(directoryErrors.MalformedDirectoryValue, { attribute: name, problem: `${count} values; the attribute is single-valued and anchors the object` });
+  }
   if (guidBytes !== undefined && !(guidBytes instanceof Uint8Array && guidBytes.length === 16)) {
     const problem = guidBytes instanceof Uint8Array ? `${guidBytes.length} bytes, not the 16 of a GUID` : 'text, not the 16 bytes of a GUID';
     throw new SyncError(directoryErrors.MalformedDirectoryValue, { attribute: 'objectGUID', problem });
