@@ -1,7 +1,7 @@
 // single-object-sync --search-base DN | --input FILE: many objects in one process. JSON Lines
 // on stdout (one provisioningObjectSummary per object, or one comparison per object for
 // --what-if-config), progress and the batch summary on stderr, one HTML batch report.
-import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { isatty } from 'node:tty';
@@ -10,6 +10,7 @@ import { readInputFile, STANDARD_INPUT, type BatchTarget } from '../../app/batch
 import { planWrites } from '../../engine/batch/tally';
 import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
 import { batchErrors } from '../../engine/errors/catalog/batch';
+import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../../app/errors';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
@@ -127,27 +128,86 @@ async function targetOf(args: CliArguments): Promise<BatchTarget> {
   return { kind: 'search', base: Dn.parse(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
 }
 
+interface OpenOptions {
+  /** The state folder instead of the configuration's (a what-if's temporary copy). */
+  stateDir?: string;
+  /** Sees the loaded configuration before anything connects with it. */
+  vet?: (session: Session) => SyncError | undefined;
+  /** The report folder is neither made nor probed (a what-if's sessions write no report of their own). */
+  noReportFolder?: boolean;
+  /** Gets each folder the checks are about to make (they did not exist), for removeMadeFolders. */
+  made?: string[];
+}
+
 /**
  * Opens a session and checks it can run (binds, gets a token, makes its folders). `vet` sees the
  * loaded configuration before anything connects with it.
  */
-async function open(args: CliArguments, configPath: string, stateDir?: string, vet?: (session: Session) => SyncError | undefined): Promise<Session> {
+async function open(args: CliArguments, configPath: string, options: OpenOptions = {}): Promise<Session> {
   const session = await openSession({
     configPath: path.resolve(configPath),
     secrets: environmentSecrets,
-    ...(stateDir ? { stateDir } : args.stateDir ? { stateDir: path.resolve(args.stateDir) } : {}),
+    ...(options.stateDir ? { stateDir: options.stateDir } : args.stateDir ? { stateDir: path.resolve(args.stateDir) } : {}),
     ...(args.reportDir ? { reportDir: path.resolve(args.reportDir) } : {}),
     initiator: { id: process.env.USER ?? '', displayName: process.env.USER ?? 'single-object-sync' },
   });
+  const noHtmlReport = args.noHtmlReport || options.noReportFolder === true;
   try {
-    const refused = vet?.(session);
+    const refused = options.vet?.(session);
     if (refused) throw refused;
-    await session.prepare({ noHtmlReport: args.noHtmlReport });
+    options.made?.push(...await missingFolders([session.stateDir, ...(noHtmlReport ? [] : [session.reportDir])]));
+    await session.prepare({ noHtmlReport });
   } catch (err) {
     await session.close();
     throw err;
   }
   return session;
+}
+
+/**
+ * The folders that do not exist among `dirs` and their parents (up to the first that exists),
+ * deepest first: what making `dirs` creates. session.prepare() makes and probes the state and
+ * report folders before the batch's search base, filter and proposed configuration are known to
+ * be usable; a batch refused after it removes them again (removeMadeFolders), so that bad input
+ * leaves no folder it did not find.
+ */
+async function missingFolders(dirs: string[]): Promise<string[]> {
+  const missing = new Set<string>();
+  for (const dir of dirs) {
+    for (let current = path.resolve(dir); ;) {
+      const exists = await stat(current).then(() => true, (err: NodeJS.ErrnoException) => err.code !== 'ENOENT');
+      if (exists) break;
+      missing.add(current);
+      const parent = path.dirname(current);
+      if (parent === current) break;
+      current = parent;
+    }
+  }
+  // A folder's path is longer than its parent's: children are removed first.
+  return [...missing].sort((a, b) => b.length - a.length);
+}
+
+/** Removes the folders `missingFolders` listed, each only while it is empty (rmdir): a file written into one keeps it. */
+async function removeMadeFolders(folders: string[]): Promise<void> {
+  for (const folder of folders) await rmdir(folder).catch(() => undefined);
+}
+
+/**
+ * WhatIfConfigurationInvalid for an error met while opening the proposed configuration (its LDIF
+ * snapshot read, its CA files checked). The proposed file often comes from someone else and its
+ * ldifFile may name any file on this machine: an LDIF syntax error, which quotes the line it
+ * stopped at, is said without the file's content.
+ */
+function proposedOpenProblem(file: string, err: SyncError): SyncError {
+  if (err.code === batchErrors.WhatIfConfigurationInvalid.code) return err;
+  let problem = `${err.code}: ${err.reason}`;
+  if (err.code === directoryErrors.LdifUnreadable.code) {
+    const { file: ldif, line, problem: why } = err.details;
+    // Line 0 is a read error (missing, a folder, too large), an empty file holds no entry: no content in either.
+    const quotesContent = !(line === 0 || (typeof why === 'string' && why.startsWith('it holds no entry')));
+    if (quotesContent) problem = `${err.code}: its LDIF snapshot ${String(ldif)} is not an LDIF export this tool can read (stopped at line ${String(line)}; the line is not repeated here, as a proposed configuration may name any file)`;
+  }
+  return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem }, { cause: err });
 }
 
 function summaryLines(label: string, pass: BatchPassResult, scopeReadInMilliseconds?: number): string {
@@ -187,13 +247,23 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
   }
   let session: Session;
   let prepared: PreparedBatch;
+  // The state and report folders the checks make: a refusal (exit 2) removes them again.
+  const made: string[] = [];
   try {
-    session = await open(args, args.config);
+    session = await open(args, args.config, { made });
   } catch (err) {
     if (!isSyncError(err)) throw err;
     process.stderr.write(describe(err));
+    await removeMadeFolders(made);
     return USAGE;
   }
+  let refused = false;
+  /** Exit 2: says why; the folders made for the batch are removed once the sessions are closed. */
+  const refuse = (err: SyncError): number => {
+    process.stderr.write(describe(err));
+    refused = true;
+    return USAGE;
+  };
   const cleanups: (() => Promise<void>)[] = [() => session.close()];
   const progressRef: { stop: () => void } = { stop: () => undefined };
   const interrupt = interruptOnSignals({
@@ -205,21 +275,20 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
   // The reader leaving (`| head`) or the output failing (a full disk) stops the batch as Ctrl+C does.
   onStdoutFailure((err) => interrupt.stop(readerLeft(err) ? 'EPIPE' : 'output'));
   try {
-    // A proposed configuration that cannot be used is found before the directory is read.
+    // A proposed configuration that cannot be used, its LDIF snapshot included, is found before
+    // the directory is searched.
+    let whatIf: WhatIfSessions | undefined;
     if (args.whatIfConfig !== undefined) {
-      const refused = await proposedConfigurationProblem(path.resolve(args.whatIfConfig), session.config);
-      if (refused) {
-        process.stderr.write(describe(refused));
-        return USAGE;
-      }
+      const opened = await openWhatIf(args, session, cleanups);
+      if (isSyncError(opened)) return refuse(opened);
+      whatIf = opened;
     }
     const scopeReadStarted = performance.now();
     try {
       prepared = await session.prepareBatch(target, args.bulkReadThreshold !== undefined ? { bulkReadThreshold: args.bulkReadThreshold } : {});
     } catch (err) {
       if (!isSyncError(err)) throw err;
-      process.stderr.write(describe(err));
-      return USAGE;
+      return refuse(err);
     }
     const scopeReadInMilliseconds = performance.now() - scopeReadStarted;
     process.stderr.write(`${terminalText(`Batch: ${prepared.dns.length} object(s) from ${prepared.scope}.`)}\n`);
@@ -228,8 +297,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
       try {
         batchDir = await newBatchFolder(session.reportDir);
       } catch (err) {
-        process.stderr.write(describe(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: session.reportDir, cause: (err as Error).message }, { cause: err })));
-        return USAGE;
+        return refuse(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: session.reportDir, cause: (err as Error).message }, { cause: err }));
       }
     }
     /** Options of one pass: progress on stderr, JSON lines on stdout when `json`. */
@@ -258,7 +326,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
       return { options, progress };
     };
 
-    if (args.whatIfConfig !== undefined) return await runWhatIf(args, session, prepared, batchDir, interrupt, progressRef, cleanups);
+    if (whatIf) return await runWhatIf(args, whatIf, prepared, batchDir, interrupt, progressRef);
 
     let exportPlanNote: string | undefined;
     if (args.export) {
@@ -306,6 +374,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     interrupt.dispose();
     progressRef.stop();
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (refused) await removeMadeFolders(made);
   }
 }
 
@@ -317,39 +386,57 @@ async function stateCopy(stateDir: string, label: string): Promise<string> {
   return dir;
 }
 
-async function runWhatIf(
-  args: CliArguments,
-  session: Session,
-  prepared: PreparedBatch,
-  batchDir: string | undefined,
-  interrupt: ReturnType<typeof interruptOnSignals>,
-  progressRef: { stop: () => void },
-  cleanups: (() => Promise<void>)[],
-): Promise<number> {
-  const threshold = args.deletionThreshold ?? DEFAULT_DELETION_THRESHOLD;
+interface WhatIfSessions {
+  /** The proposed configuration's path, as the report names it. */
+  proposedPath: string;
+  /** The current and the proposed configuration, each on its own temporary copy of the state folder. */
+  current: Session;
+  proposed: Session;
+}
+
+/**
+ * Checks the proposed configuration and opens both what-if sessions, before the directory is
+ * searched: the proposed file loads (schema, rules, server-configuration export), would connect
+ * and sign in as the current one does, and its files (LDIF snapshot, CA files) are read. A
+ * problem is WhatIfConfigurationInvalid, returned; the caller refuses the batch.
+ */
+async function openWhatIf(args: CliArguments, session: Session, cleanups: (() => Promise<void>)[]): Promise<WhatIfSessions | SyncError> {
   const proposedPath = path.resolve(args.whatIfConfig!);
-  const copies = [await stateCopy(session.stateDir, 'current'), await stateCopy(session.stateDir, 'proposed')];
+  const refused = await proposedConfigurationProblem(proposedPath, session.config);
+  if (refused) return refused;
+  const copies: string[] = [];
   cleanups.push(async () => { for (const c of copies) await rm(c, { recursive: true, force: true }); });
+  copies.push(await stateCopy(session.stateDir, 'current'));
+  copies.push(await stateCopy(session.stateDir, 'proposed'));
   let current: Session;
-  let proposed: Session;
   try {
-    current = await open(args, args.config, copies[0]);
+    current = await open(args, args.config, { stateDir: copies[0]!, noReportFolder: true });
     cleanups.push(() => current.close());
   } catch (err) {
     if (!isSyncError(err)) throw err;
-    process.stderr.write(describe(err));
-    return USAGE;
+    return err;
   }
   // Checked again on the file as opened (it may have changed since the first check), before it connects.
   const vet = (s: Session) => proposedConnectionProblem(proposedPath, current.config, s.config);
   try {
-    proposed = await open(args, proposedPath, copies[1], vet);
+    const proposed = await open(args, proposedPath, { stateDir: copies[1]!, vet, noReportFolder: true });
     cleanups.push(() => proposed.close());
+    return { proposedPath, current, proposed };
   } catch (err) {
     if (!isSyncError(err)) throw err;
-    process.stderr.write(describe(err.code === batchErrors.WhatIfConfigurationInvalid.code ? err : new SyncError(batchErrors.WhatIfConfigurationInvalid, { file: proposedPath, problem: `${err.code}: ${err.reason}` }, { cause: err })));
-    return USAGE;
+    return proposedOpenProblem(proposedPath, err);
   }
+}
+
+async function runWhatIf(
+  args: CliArguments,
+  { proposedPath, current, proposed }: WhatIfSessions,
+  prepared: PreparedBatch,
+  batchDir: string | undefined,
+  interrupt: ReturnType<typeof interruptOnSignals>,
+  progressRef: { stop: () => void },
+): Promise<number> {
+  const threshold = args.deletionThreshold ?? DEFAULT_DELETION_THRESHOLD;
   const pass = async (s: Session, label: string, reports: boolean) => {
     const progress = batchProgress(process.stderr, prepared.dns.length, label);
     progressRef.stop = () => progress.stop();
