@@ -15,6 +15,7 @@ import { fetch as undiciFetch, type Agent } from 'undici';
 import { entraAuthMode, type DelegatedSignIn, type EntraConfig } from '../../engine/model/config';
 import { SyncError, entraErrors } from '../../engine/errors';
 import { createAgent, describeNetworkError, readCa } from './tls';
+import { throttledWait } from './graph/retry';
 
 /** Default time-out of one token-endpoint or Graph call (entra.requestTimeoutSeconds). */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -372,7 +373,7 @@ export class TokenSource {
         const path = new URL(failure.url).pathname;
         if (failure.status === 429) {
           throw new SyncError(entraErrors.Throttled, {
-            service: 'The Microsoft identity platform', method: 'POST', path, retryAfterSeconds: failure.retryAfterSeconds ?? 'unknown', maxRetryWaitSeconds: this.entra.maxRetryWaitSeconds ?? 60,
+            service: 'The Microsoft identity platform', method: 'POST', path, ...throttledWait(failure.retryAfterSeconds), maxRetryWaitSeconds: this.entra.maxRetryWaitSeconds ?? 60,
           }, { cause: err });
         }
         throw new SyncError(entraErrors.IdentityPlatformUnavailable, {

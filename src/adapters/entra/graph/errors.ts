@@ -2,6 +2,7 @@
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { EntraObjectKind } from '../../../engine/ports/entra-target';
 import { permissionFor } from '../permissions';
+import { throttledWait } from './retry';
 
 export interface GraphErrorFacts {
   status: number;
@@ -72,7 +73,7 @@ export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncErro
     });
   }
   if (facts.status === 429) {
-    return new SyncError(entraErrors.Throttled, { ...base, retryAfterSeconds: facts.retryAfterSeconds ?? 'unknown', maxRetryWaitSeconds: call.maxRetryWaitSeconds });
+    return new SyncError(entraErrors.Throttled, { ...base, ...throttledWait(facts.retryAfterSeconds), maxRetryWaitSeconds: call.maxRetryWaitSeconds });
   }
   if (facts.status >= 500) return new SyncError(entraErrors.ServiceUnavailable, { ...base, retryAfterSeconds: facts.retryAfterSeconds });
   if (facts.status === 413 || /too large|exceeds the maximum/i.test(m)) return new SyncError(entraErrors.LargeObject, base);

@@ -9,6 +9,7 @@ import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
 import { AnswerTooLarge, CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
 import { describeNetworkError } from '../tls';
+import type { RetryLimits } from './retry';
 import type { TokenSource } from '../token-source';
 
 export interface CallOptions {
@@ -28,6 +29,7 @@ export class GraphCaller {
   private refreshToken = false;
   readonly maxRetryWaitSeconds: number;
   readonly sleep: (ms: number) => Promise<void>;
+  readonly retryLimits: RetryLimits;
 
   constructor(
     private readonly entra: EntraConfig,
@@ -35,8 +37,10 @@ export class GraphCaller {
     agent: Agent,
     policy: Partial<RetryPolicy> = {},
   ) {
-    this.maxRetryWaitSeconds = entra.maxRetryWaitSeconds ?? 60;
+    this.maxRetryWaitSeconds = policy.maxRetryWaitSeconds ?? entra.maxRetryWaitSeconds ?? 60;
     this.sleep = policy.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    // The batches retry their inner answers within the same limits as the transport.
+    this.retryLimits = { maxAttempts: policy.maxAttempts ?? 5, maxRetryWaitSeconds: this.maxRetryWaitSeconds };
     this.client = createGraphClient({
       graphEndpoint: entra.graphEndpoint,
       agent,
@@ -52,10 +56,9 @@ export class GraphCaller {
         }
       },
       policy: {
-        maxRetryWaitSeconds: this.maxRetryWaitSeconds,
-        maxAttempts: 5,
         networkRetries: 1,
         ...policy,
+        ...this.retryLimits,
         sleep: this.sleep,
       },
     });

@@ -1,6 +1,7 @@
 // JSON batching (the reference's section 6): up to 20 requests in one POST /$batch. Graph
 // throttles each request inside on its own: items answered 429 are sent again after the
-// longest Retry-After among them, while the wait budget (entra.maxRetryWaitSeconds) allows.
+// longest Retry-After among them (below 1 s: backoff 1, 2, 4 ... s), within the attempts and
+// the wait budget (entra.maxRetryWaitSeconds) a lone request gets (retry.ts).
 // Items answered 401 (the token expired while the batch ran) are sent once more with a new
 // token; a second 401 stays, and maps to AuthenticationFailed. The $batch POST itself, when
 // Graph answers it 429, 503 or 504 as a whole, is sent again per Retry-After (or backoff 1, 2,
@@ -8,6 +9,7 @@
 // for one whose writes are idempotent (the caller says so).
 import { batchResponses, malformed } from './answers';
 import { parseRetryAfter } from './transport';
+import { mayRetry, retryWaitSeconds } from './retry';
 import type { GraphCaller } from './graph-call';
 
 export interface BatchItem {
@@ -33,15 +35,17 @@ export function innerRetryAfter(answer: BatchAnswer): number | undefined {
 }
 
 /**
- * POST /$batch, retrying items answered 429 after the longest Retry-After among them while
- * the wait budget allows (SDKs do not retry batched 429s themselves), and items answered 401
- * once with a new token. `idempotent`: the whole POST may be repeated after a 503/504 or a lost
+ * POST /$batch, retrying items answered 429 after the longest Retry-After among them, within
+ * the retry limits of retry.ts (SDKs do not retry batched 429s themselves), and items answered
+ * 401 once with a new token. `idempotent`: the whole POST may be repeated after a 503/504 or a lost
  * connection (default: only when every item is a GET).
  */
 export async function sendBatch(caller: GraphCaller, items: BatchItem[], options: { idempotent?: boolean } = {}): Promise<BatchAnswer[]> {
   const settled = new Map<string, BatchAnswer>();
   let pending = items;
   let waited = 0;
+  /** Sends in which some item met a 429 (the attempt count for the retry limits). */
+  let throttledRounds = 0;
   let renewed = false;
   for (;;) {
     const idempotent = options.idempotent ?? pending.every((i) => i.method.toUpperCase() === 'GET');
@@ -58,8 +62,11 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
       caller.renewToken();
     }
     if (throttled.length > 0) {
-      const wait = Math.max(...throttled.map((a) => innerRetryAfter(a) ?? 1));
-      if (waited + wait > caller.maxRetryWaitSeconds) {
+      throttledRounds++;
+      // Bounded as a lone request's 429 is (retry.ts): a Retry-After of 0 or a past date must
+      // not send the batch again at once, endlessly.
+      const wait = Math.max(...throttled.map((a) => retryWaitSeconds(innerRetryAfter(a), throttledRounds)));
+      if (!mayRetry(caller.retryLimits, 429, throttledRounds, waited, wait)) {
         for (const a of throttled) settled.set(a.id, a);
         throttled = [];
       } else {

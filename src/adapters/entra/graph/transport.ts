@@ -7,6 +7,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { fetch as undiciFetch, type Agent, type Response as UndiciResponse } from 'undici';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
+import { mayRetry, retryWaitSeconds } from './retry';
 
 /** Per-call facts the retry middleware leaves for the error mapping. */
 export class CallState implements MiddlewareOptions {
@@ -162,14 +163,13 @@ class RetryAndRecord implements Middleware {
       // come after a create was committed, so a POST (or a $batch holding one) is never
       // repeated blindly (the adapter looks the object up first).
       if (![429, 503, 504].includes(response.status) || (!idempotent && response.status !== 429)) return;
-      // Without Retry-After: exponential backoff 1, 2, 4 ... s.
-      const wait = retryAfter ?? 2 ** (attempt - 1);
-      if (state) state.retryAfterSeconds = wait;
-      // A 429 is waited out as long as the wait budget allows (many objects in flight can meet
-      // more than a handful in a row); a 503/504 gets maxAttempts. The 10x cap only stops a
-      // service that keeps answering Retry-After: 0.
-      const attempts = response.status === 429 ? this.policy.maxAttempts * 10 : this.policy.maxAttempts;
-      if (attempt >= attempts || waited + wait > this.policy.maxRetryWaitSeconds) return;
+      // Retry-After of 1 s or more, else (none, 0, negative, past) backoff 1, 2, 4 ... s; a
+      // 503/504 gets maxAttempts, a 429 ten times as many, all within the wait budget (retry.ts,
+      // shared with the batches).
+      const wait = retryWaitSeconds(retryAfter, attempt);
+      // What the service asked for (an error says so), not the backoff chosen without it.
+      if (state) state.retryAfterSeconds = retryAfter;
+      if (!mayRetry(this.policy, response.status, attempt, waited, wait)) return;
       await response.arrayBuffer().catch(() => undefined);
       await this.policy.sleep(wait * 1000);
       waited += wait;

@@ -2,8 +2,10 @@
 // write waits a short window (or until 20 are queued), then the queue goes as one POST /$batch
 // of at most 20 requests and every inner answer goes back to its own write. Graph throttles
 // each inner request on its own: an inner 429 is sent again after its Retry-After (and no write
-// goes out before it), without failing the object, while the wait budget allows; other inner
-// errors map exactly as the same request alone would (errors.ts). An inner 401 (the token
+// goes out before it), without failing the object, within the attempts and wait budget of a
+// lone request (retry.ts; a Retry-After below 1 s backs off 1, 2, 4 ... s); past them that
+// object alone is Throttled. Other inner errors map exactly as the same request alone would
+// (errors.ts). An inner 401 (the token
 // expired while the batch ran) sends that write once more with a new token; a second 401 is
 // AuthenticationFailed. When Graph answers the $batch POST itself 429, 503 or 504, the whole
 // POST is sent again per Retry-After a bounded number of times (transport.ts) if every write
@@ -16,6 +18,7 @@ import type { GraphCaller } from './graph-call';
 import { innerRetryAfter, type BatchAnswer } from './json-batch';
 import { SyncError } from '../../../engine/errors';
 import { batchResponses } from './answers';
+import { mayRetry, retryWaitSeconds } from './retry';
 
 /** Graph's limit of requests in one JSON batch. */
 export const writeBatchLimit = 20;
@@ -35,13 +38,13 @@ interface Queued {
   waited: number;
   /** Sends that met a 503/504 (idempotent writes only). */
   unavailable: number;
+  /** Sends answered 429 inside a batch. */
+  throttled: number;
   /** Sent again with a new token after an inner 401. */
   renewed: boolean;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
-
-const maxUnavailableAttempts = 5;
 
 /** A failure of the whole $batch after which its writes may or may not have been committed. */
 function ambiguousStatus(err: unknown): boolean {
@@ -62,7 +65,7 @@ export class WriteBatcher {
   /** One write; resolves with Graph's answer body, rejects with a catalog SyncError. */
   write<T>(request: WriteRequest): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.enqueue({ request, waited: 0, unavailable: 0, renewed: false, resolve: resolve as (v: unknown) => void, reject });
+      this.enqueue({ request, waited: 0, unavailable: 0, throttled: 0, renewed: false, resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
@@ -122,11 +125,11 @@ export class WriteBatcher {
       // committed is unknown. A create gets the error its own request would have got (it then
       // looks before it sends again; graph-target.ts); the idempotent writes of a batch that
       // held a create go again in a later batch, with backoff, a bounded number of times.
-      const wait = err instanceof SyncError ? Number(err.details.retryAfterSeconds ?? NaN) : NaN;
+      const retryAfter = err instanceof SyncError ? Number(err.details.retryAfterSeconds ?? NaN) : NaN;
       for (const q of part) {
-        const again = !idempotent && q.request.method !== 'POST' && ambiguousStatus(err) && q.unavailable + 1 < maxUnavailableAttempts;
-        const seconds = Number.isFinite(wait) ? wait : 2 ** q.unavailable;
-        if (again && q.waited + seconds <= this.caller.maxRetryWaitSeconds) {
+        const seconds = retryWaitSeconds(Number.isFinite(retryAfter) ? retryAfter : undefined, q.unavailable + 1);
+        const again = !idempotent && q.request.method !== 'POST' && ambiguousStatus(err) && mayRetry(this.caller.retryLimits, 503, q.unavailable + 1, q.waited, seconds);
+        if (again) {
           q.unavailable++;
           q.waited += seconds;
           this.notBefore = Math.max(this.notBefore, Date.now() + seconds * 1000);
@@ -159,11 +162,15 @@ export class WriteBatcher {
         return;
       }
       // 429: not processed, any method may go again. 503/504: only an idempotent write (a
-      // POST may have been committed: the caller looks it up first), as for a lone request.
-      const retriable = answer.status === 429 || ([503, 504].includes(answer.status) && method !== 'POST' && q.unavailable + 1 < maxUnavailableAttempts);
-      const wait = retryAfter ?? (answer.status === 429 ? 1 : 2 ** q.unavailable);
-      if (retriable && q.waited + wait <= this.caller.maxRetryWaitSeconds) {
-        if (answer.status !== 429) q.unavailable++;
+      // POST may have been committed: the caller looks it up first). Both within the attempts
+      // and wait budget of a lone request (retry.ts), so a Retry-After of 0 cannot loop.
+      const throttled = answer.status === 429;
+      const retriable = throttled || ([503, 504].includes(answer.status) && method !== 'POST');
+      const attempt = (throttled ? q.throttled : q.unavailable) + 1;
+      const wait = retryWaitSeconds(retryAfter, attempt);
+      if (retriable && mayRetry(this.caller.retryLimits, answer.status, attempt, q.waited, wait)) {
+        if (throttled) q.throttled++;
+        else q.unavailable++;
         q.waited += wait;
         this.notBefore = Math.max(this.notBefore, Date.now() + wait * 1000);
         this.enqueue(q);

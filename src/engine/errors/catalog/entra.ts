@@ -60,8 +60,8 @@ export const entraErrors = {
   },
   Throttled: {
     code: 'Throttled',
-    reason: '{service} throttled {method} {path} and asked to wait {retryAfterSeconds} s; the retries this run allows (at most {maxRetryWaitSeconds} s of waiting in all) are used up.',
-    recommendedAction: 'Wait at least {retryAfterSeconds} seconds and run the sync again, or raise entra.maxRetryWaitSeconds.',
+    reason: '{service} throttled {method} {path} and {asked}; the retries this run allows (at most {maxRetryWaitSeconds} s of waiting in all) are used up.',
+    recommendedAction: 'Wait at least {waitSeconds} seconds and run the sync again, or raise entra.maxRetryWaitSeconds.',
     documentationUrl: 'https://learn.microsoft.com/graph/throttling',
     category: 'failure',
     remedy: 'none',
