@@ -133,6 +133,18 @@ describe('special files on the CLI', () => {
     assert.equal(existsSync(path.join(dir, 'state-latin1')), false, 'no state folder was made');
   });
 
+  test('a --distinguished-name or --search-base in Latin-1 bytes (a terminal or script in another encoding): MalformedDistinguishedName names the position, exit 2, nothing made', async () => {
+    // printf writes the byte 0xE9 (é in Latin-1), which is not UTF-8: Node would read it as U+FFFD.
+    const latin1 = `"$(printf 'CN=Zo\\xe9 Nunez,OU=Paris,OU=EMEA,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com')"`;
+    for (const [flag, state] of [['--distinguished-name', 'state-arg-dn'], ['--search-base', 'state-arg-base']] as const) {
+      const r = await run(`--config single-object-sync.json --no-html-report --staging-mode --state-dir ${state} ${flag} ${latin1}`);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^MalformedDistinguishedName: The distinguished name is malformed at character 6: it holds bytes that are not UTF-8 text/m, flag);
+      assert.equal(r.stdout, '');
+      assert.equal(existsSync(path.join(dir, state)), false, `${flag}: no state folder was made`);
+    }
+  });
+
   test('--input that is a CSV from Export-Csv: BatchInputUnreadable at its header line, with how to write the names alone, exit 2', async () => {
     await writeFile(path.join(dir, 'users.csv'), `#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\n"DistinguishedName"\r\n"${alice}"\r\n`);
     const r = await run(`--config single-object-sync.json --no-html-report --state-dir state-csv --input users.csv`);

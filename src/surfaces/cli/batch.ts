@@ -13,7 +13,6 @@ import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../../app/errors';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
-import { Dn } from '../../engine/model/dn';
 import { renderBatchReport, type BatchReportData } from '../../report/batch/batch-report';
 import { openSession, type Session } from '../../app/session';
 import { proposedConfigurationProblem, proposedConnectionProblem } from '../../app/batch/proposed-configuration';
@@ -26,6 +25,7 @@ import { interruptOnSignals, type StopCause } from './interrupt';
 import { terminalText } from './progress';
 import { environmentSecrets } from './secrets';
 import { describeFailure, onStdoutFailure, readerLeft, stdoutDrained, stdoutFailure, writeStdout } from './stdout';
+import { parseDnArgument } from './dn-argument';
 
 const USAGE = 2;
 const AFTER_RUN_FAILURE = 3;
@@ -125,7 +125,7 @@ async function targetOf(args: CliArguments): Promise<BatchTarget> {
     if (file === STANDARD_INPUT && isatty(0)) process.stderr.write('Reading distinguished names from the terminal, one a line; end with Ctrl+D.\n');
     return { kind: 'file', file, input: await readInputFile(file) };
   }
-  return { kind: 'search', base: Dn.parse(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
+  return { kind: 'search', base: parseDnArgument(args.searchBase!), scope: args.scope ?? 'subtree', ...(args.ldapFilter !== undefined ? { ldapFilter: args.ldapFilter } : {}) };
 }
 
 interface OpenOptions {

@@ -16,6 +16,7 @@ import { progressPrinter, terminalText } from './progress';
 import { environmentSecrets } from './secrets';
 import { describeFailure, guardStdout, readerLeft, stdoutFailure, writeStdoutAndWait } from './stdout';
 import { runValidateConfig } from './validate-config';
+import { parseDnArgument } from './dn-argument';
 
 function describe(error: SyncError): string {
   return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // before any connection is made.
   let distinguishedName: Dn;
   try {
-    distinguishedName = Dn.parse(args.distinguishedName!);
+    distinguishedName = parseDnArgument(args.distinguishedName!);
     if (distinguishedName.isRoot) {
       throw new SyncError(directoryErrors.MalformedDistinguishedName, { position: 1, problem: 'the distinguished name is empty', dn: args.distinguishedName });
     }
