@@ -74,6 +74,24 @@ function exportedValues(summary: ProvisioningObjectSummary): Map<string, string>
   return new Map(rows.map((r) => [r.name, r.value.join('\n')]));
 }
 
+/** Object kinds whose cloud object this tool can look up in Microsoft Graph (by anchor, SID or its own export). */
+const FINDABLE_KINDS = new Set(['user', 'group']);
+
+/**
+ * What step 8 of a run found in Microsoft Entra ID for the object:
+ * - joined: the object Entra Connect synchronizes (hard match: anchor, SID, or this tool's own
+ *   export). Filtered, Entra Connect deletes it.
+ * - candidate: a cloud-managed object it would soft-match; not synchronized yet, so filtering it
+ *   deletes nothing (the soft match just never happens).
+ * - none: nothing found, for a kind that can be looked up.
+ * - unknown: a kind Microsoft Graph gives no anchor to find by (contacts, devices), nothing found.
+ */
+function cloudStateOf(summary: ProvisioningObjectSummary): 'joined' | 'candidate' | 'none' | 'unknown' {
+  // A planned create matched nothing (the id of an exported one is the object it created).
+  if (summary.targetIdentity.id && plannedAction(summary) !== 'create') return summary.targetIdentity.details.match === 'soft' ? 'candidate' : 'joined';
+  return FINDABLE_KINDS.has(summary.targetIdentity.identityType) ? 'none' : 'unknown';
+}
+
 function cloudObjectOf(summary: ProvisioningObjectSummary): WhatIfEntry['cloudObject'] | undefined {
   const id = summary.targetIdentity.id;
   if (!id) return undefined;
@@ -91,7 +109,8 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
     return { ...base, outcome: 'undetermined', explanation: `Could not be evaluated: ${a.scope === 'error' ? `current configuration ${why(a)}` : `proposed configuration ${why(b)}`}.` };
   }
   if (a.scope === 'out' && b.scope === 'in') {
-    const existing = plannedAction(proposed) === 'update';
+    // A cloud object found: joined (hard or soft match), whatever the export would change.
+    const existing = cloudStateOf(proposed) === 'joined' || cloudStateOf(proposed) === 'candidate';
     const cloud = existing ? cloudObjectOf(proposed) : undefined;
     return {
       ...base,
@@ -103,16 +122,17 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
     };
   }
   if (a.scope === 'in' && b.scope === 'out') {
-    const existing = plannedAction(current) === 'update';
-    const cloud = existing ? cloudObjectOf(current) : undefined;
-    return {
-      ...base,
-      outcome: existing ? 'delete' : 'no-longer-created',
-      ...(cloud ? { cloudObject: cloud } : {}),
-      explanation: existing
-        ? `Leaves sync scope (${why(b)}): Entra Connect DELETES the cloud object ${cloud?.userPrincipalName || cloud?.id || ''} from Microsoft Entra ID.`
-        : `Leaves sync scope (${why(b)}): it has no cloud object yet, so it is simply no longer created.`,
-    };
+    const state = cloudStateOf(current);
+    const cloud = state === 'joined' || state === 'candidate' ? cloudObjectOf(current) : undefined;
+    const named = cloud?.userPrincipalName || cloud?.id || '';
+    const outcome: WhatIfOutcome = state === 'joined' ? 'delete' : state === 'unknown' ? 'undetermined' : 'no-longer-created';
+    const explanation = {
+      joined: `Leaves sync scope (${why(b)}): Entra Connect DELETES the cloud object ${named} from Microsoft Entra ID.`,
+      candidate: `Leaves sync scope (${why(b)}): it is not synchronized yet, so nothing is deleted; the cloud object ${named} it would soft-match stays as it is.`,
+      none: `Leaves sync scope (${why(b)}): it has no cloud object yet, so it is simply no longer created.`,
+      unknown: `Leaves sync scope (${why(b)}): if Entra Connect synchronizes it, it DELETES its cloud ${current.targetIdentity.identityType || 'object'}; Microsoft Graph gives this kind no anchor to find it by, so whether one exists is not known. Count it as a possible delete.`,
+    }[state];
+    return { ...base, outcome, ...(cloud ? { cloudObject: cloud } : {}), explanation };
   }
   if (a.scope === 'out' && b.scope === 'out') return { ...base, outcome: 'unchanged', explanation: 'Out of sync scope under both configurations.' };
   const before = exportedValues(current);
@@ -136,11 +156,31 @@ export interface WhatIfTotals {
   threshold: number;
   /** More deletes than the threshold: Entra Connect stops the export. */
   exceedsThreshold: boolean;
+  /**
+   * Not exceeded by the deletes known, but it would be if the undetermined objects (each a
+   * possible delete) were deletes: the count is a lower bound, and the verdict says so.
+   */
+  mayExceedThreshold: boolean;
 }
 
 export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAULT_DELETION_THRESHOLD): WhatIfTotals {
   const byOutcome: Record<WhatIfOutcome, number> = { create: 0, join: 0, delete: 0, 'no-longer-created': 0, 'attribute-changes': 0, unchanged: 0, undetermined: 0 };
   for (const e of entries) byOutcome[e.outcome]++;
   // The documented behaviour: the export stops when the deletions in one run exceed the threshold.
-  return { objects: entries.length, byOutcome, deletes: byOutcome.delete, threshold, exceedsThreshold: byOutcome.delete > threshold };
+  const exceedsThreshold = byOutcome.delete > threshold;
+  return { objects: entries.length, byOutcome, deletes: byOutcome.delete, threshold, exceedsThreshold, mayExceedThreshold: !exceedsThreshold && byOutcome.delete + byOutcome.undetermined > threshold };
+}
+
+/**
+ * The deletion threshold's verdict in words, when not exceeded: objects that could not be
+ * evaluated may each be a delete, so with any of them the count is a lower bound.
+ */
+export function deletionVerdict(t: WhatIfTotals): string {
+  const within = `Entra Connect's export deletion threshold of ${t.threshold} (Enable-ADSyncExportDeletionThreshold)`;
+  const undetermined = t.byOutcome.undetermined;
+  if (undetermined === 0) return `Deletion threshold: ${t.deletes} delete(s), within ${within}; the export would not be stopped.`;
+  const known = `Deletion threshold: ${t.deletes} delete(s) known, and ${undetermined} object(s) undetermined, each a possible delete`;
+  return t.mayExceedThreshold
+    ? `${known}: up to ${t.deletes + undetermined} deletes, which would exceed ${within} and stop the export. Resolve the undetermined objects (listed with their reasons) before you rely on this verdict.`
+    : `${known}: within ${within} even if every one were a delete; the export would not be stopped.`;
 }

@@ -4,7 +4,7 @@
 // goes through the escaping html`` template (AD data is untrusted); the Content-Security-
 // Policy allows only this page's own style and script, by hash.
 import type { BatchTally } from '../../engine/batch/tally';
-import type { WhatIfEntry, WhatIfTotals } from '../../engine/batch/what-if';
+import { deletionVerdict, type WhatIfEntry, type WhatIfTotals } from '../../engine/batch/what-if';
 import { html, join, type SafeHtml } from '../html';
 import { batchReportScript } from './batch-script';
 import { batchReportStyles } from './batch-styles';
@@ -71,7 +71,9 @@ function whatIfSection(whatIf: NonNullable<BatchReportData['whatIf']>): SafeHtml
   const t = whatIf.totals;
   const verdict = t.exceedsThreshold
     ? html`<div class="sos-alert" id="sos-whatif-threshold"><strong>${t.deletes} deletes exceed Entra Connect's export deletion threshold of ${t.threshold}.</strong> Entra Connect would stop the export and delete nothing until an administrator acts. If the deletes are intended, run Disable-ADSyncExportDeletionThreshold on the Entra Connect server, run the export, then Enable-ADSyncExportDeletionThreshold -DeletionThreshold ${t.threshold}; if not, fix the proposed filtering first.</div>`
-    : html`<div class="sos-ok" id="sos-whatif-threshold">${t.deletes} delete(s): within Entra Connect's export deletion threshold of ${t.threshold} (the export would not be stopped). Deletes are still deletes: check every object listed below.</div>`;
+    : t.byOutcome.undetermined > 0
+      ? html`<div class="${t.mayExceedThreshold ? 'sos-alert' : 'sos-warn'}" id="sos-whatif-threshold">${deletionVerdict(t)}</div>`
+      : html`<div class="sos-ok" id="sos-whatif-threshold">${t.deletes} delete(s): within Entra Connect's export deletion threshold of ${t.threshold} (the export would not be stopped). Deletes are still deletes: check every object listed below.</div>`;
   const changed = whatIf.entries.filter((e) => e.outcome !== 'unchanged');
   const rows = join(changed.map((e) => html`<tr data-outcome="${e.outcome}"><td${e.outcome === 'delete' ? html` class="sos-delete"` : ''}>${e.outcome === 'delete' ? 'DELETE' : e.outcome}</td><td>${e.displayName}</td><td class="sos-dn">${e.dn}</td><td>${e.explanation}</td><td>${e.changes.length ? html`<pre>${e.changes.map((c) => `${c.attribute}: ${c.current ?? '(none)'} -> ${c.noLongerSynchronized ? '(no longer synchronized; the cloud value stays)' : c.proposed ?? '(none)'}`).join('\n')}</pre>` : ''}</td></tr>`));
   return html`<section id="sos-whatif"><h2>What the proposed configuration would do</h2>

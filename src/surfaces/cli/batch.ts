@@ -8,7 +8,7 @@ import { isatty } from 'node:tty';
 import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
 import { readInputFile, STANDARD_INPUT, type BatchTarget } from '../../app/batch/targets';
 import { planWrites } from '../../engine/batch/tally';
-import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
+import { compareRuns, DEFAULT_DELETION_THRESHOLD, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../../app/errors';
@@ -483,7 +483,7 @@ async function runWhatIf(
   if (totals.exceedsThreshold) {
     process.stderr.write(describe(new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold })));
   } else {
-    process.stderr.write(`Deletion threshold: ${totals.deletes} delete(s), within Entra Connect's export deletion threshold of ${threshold} (Enable-ADSyncExportDeletionThreshold); the export would not be stopped.\n`);
+    process.stderr.write(`${deletionVerdict(totals)}\n`);
   }
   if (batchDir) {
     const file = path.join(batchDir, 'index.htm');

@@ -1,7 +1,7 @@
 // What-if classification from two staging results, and the deletion threshold.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareRuns, scopeState, whatIfTotals } from '../../../src/engine/batch/what-if';
+import { compareRuns, deletionVerdict, scopeState, whatIfTotals } from '../../../src/engine/batch/what-if';
 import { plannedWrite } from '../../../src/engine/batch/tally';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
 import { createSuccess, outOfScopeOu, updateSuccess } from '../../fixtures/summaries/build';
@@ -36,6 +36,51 @@ test('leaving scope with a cloud object is a delete; without one it is not', () 
   assert.equal(compareRuns('CN=x', out, staged(createSuccess())).outcome, 'create');
   assert.equal(compareRuns('CN=x', out, staged(updateSuccess())).outcome, 'join');
   assert.equal(compareRuns('CN=x', out, out).outcome, 'unchanged');
+});
+
+/** What step 8 found: the cloud object's match ('hard' joined, 'soft' a candidate), or no id at all. */
+function found(summary: ProvisioningObjectSummary, match: 'hard' | 'soft' | undefined, kind = 'user'): ProvisioningObjectSummary {
+  const copy = structuredClone(summary);
+  copy.targetIdentity = { ...copy.targetIdentity, identityType: kind, ...(match ? {} : { id: '' }), details: { ...copy.targetIdentity.details, ...(match ? { match } : {}) } };
+  return copy;
+}
+
+test('a synchronized object with nothing to export (Entra Connect keeps it up to date) is still deleted when it leaves scope', () => {
+  // The steady state: joined by anchor, no pending change, so the planned action is "other".
+  const upToDate = found(staged(updateSuccess()), 'hard');
+  upToDate.plannedProvisioningAction = 'other';
+  const entry = compareRuns('CN=x', upToDate, outOfScope());
+  assert.equal(entry.outcome, 'delete', entry.explanation);
+  assert.equal(entry.cloudObject?.id, upToDate.targetIdentity.id);
+  assert.equal(whatIfTotals([entry]).deletes, 1);
+  // Newly in scope and already matching its cloud object: a join, not a create.
+  assert.equal(compareRuns('CN=x', outOfScope(), upToDate).outcome, 'join');
+});
+
+test('a cloud-managed object the object would only soft-match is not deleted when the object leaves scope: the soft match never happens', () => {
+  const candidate = found(staged(updateSuccess()), 'soft');
+  const entry = compareRuns('CN=x', candidate, outOfScope());
+  assert.equal(entry.outcome, 'no-longer-created', entry.explanation);
+  assert.match(entry.explanation, /not synchronized yet, so nothing is deleted; the cloud object .* it would soft-match stays as it is/);
+  assert.equal(whatIfTotals([entry]).deletes, 0);
+});
+
+test('a contact (Graph gives contacts no anchor to find by) leaving scope is undetermined, a possible delete, and the threshold verdict says the count is a lower bound', () => {
+  const contact = found(staged(createSuccess()), undefined, 'contact');
+  const entry = compareRuns('CN=x', contact, outOfScope());
+  assert.equal(entry.outcome, 'undetermined');
+  assert.match(entry.explanation, /DELETES its cloud contact; .*whether one exists is not known/);
+  const del = compareRuns('CN=y', found(staged(updateSuccess()), 'hard'), outOfScope());
+  const totals = whatIfTotals([del, entry, entry], 2);
+  assert.equal(totals.exceedsThreshold, false, 'one known delete');
+  assert.equal(totals.mayExceedThreshold, true, 'three if both undetermined ones are deletes');
+  assert.match(deletionVerdict(totals), /1 delete\(s\) known, and 2 object\(s\) undetermined, each a possible delete: up to 3 deletes, which would exceed .* threshold of 2/);
+  const within = whatIfTotals([del, entry], 5);
+  assert.equal(within.mayExceedThreshold, false);
+  assert.match(deletionVerdict(within), /within .* threshold of 5 .*even if every one were a delete/);
+  assert.match(deletionVerdict(whatIfTotals([del], 5)), /^Deletion threshold: 1 delete\(s\), within .*; the export would not be stopped\.$/);
+  // A user that was never created is not a possible delete.
+  assert.equal(compareRuns('CN=z', found(staged(createSuccess()), undefined), outOfScope()).outcome, 'no-longer-created');
 });
 
 test('attribute changes list the exported values that differ', () => {

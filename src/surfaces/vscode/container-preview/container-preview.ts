@@ -154,9 +154,11 @@ export class ContainerPreview {
               const e = new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold: totals.threshold });
               return `${e.reason} ${e.recommendedAction}`;
             })()
-          : totals.deletes > 0
-            ? vscode.l10n.t('Entra Connect would delete these {0} cloud object(s) at the next export; check each one listed as DELETE before you apply the proposed configuration.', totals.deletes)
-            : vscode.l10n.t('No cloud object would be deleted.'),
+          : totals.byOutcome.undetermined > 0
+            ? vscode.l10n.t('{0} cloud object(s) would be deleted, and {1} object(s) could not be evaluated: each may be a delete ({2}). Resolve them before you rely on this preview.', totals.deletes, totals.byOutcome.undetermined, totals.mayExceedThreshold ? vscode.l10n.t('together they would exceed the threshold of {0}', totals.threshold) : vscode.l10n.t('within the threshold of {0} even so', totals.threshold))
+            : totals.deletes > 0
+              ? vscode.l10n.t('Entra Connect would delete these {0} cloud object(s) at the next export; check each one listed as DELETE before you apply the proposed configuration.', totals.deletes)
+              : vscode.l10n.t('No cloud object would be deleted.'),
       };
       const notes = [...this.notes(before), ...(after ? this.notes(after) : []), vscode.l10n.t('Both runs staged copies of the state folder; nothing was written to Active Directory, Microsoft Entra ID or the state folder.')];
       if (!after) notes.unshift(vscode.l10n.t('Cancelled during the current configuration: the proposed configuration was not run, so nothing could be compared.'));

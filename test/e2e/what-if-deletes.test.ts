@@ -1,0 +1,90 @@
+// What a filtering change deletes, as Microsoft documents it ("Newly filtered objects are deleted
+// in Entra", accidental-delete threshold 500): the CLI's --what-if-config over the bundled LDIF
+// snapshot and the Graph emulator, with a proposed configuration that excludes two OUs.
+// - Jack Hill: the user Entra Connect synchronizes, up to date (nothing to export): DELETED.
+// - Iris Chen: only a cloud-managed user she would soft-match: not synchronized yet, so nothing
+//   is deleted; the cloud user stays.
+// - Ext Partner: a contact; Microsoft Graph gives contacts no anchor to find by, so whether Entra
+//   Connect synchronizes one is unknown: undetermined, a possible delete, and the threshold
+//   verdict says the count is a lower bound.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startEmulator } from '../graph-emulator';
+import { writeSnapshotConfiguration } from './harness';
+
+const cli = path.resolve(__dirname, '../../dist/cli.js');
+const domain = 'DC=corp,DC=contoso,DC=com';
+const paris = `OU=Paris,OU=EMEA,OU=Sales,OU=Contoso,${domain}`;
+const contacts = `OU=Contacts,OU=Contoso,${domain}`;
+
+function run(dir: string, secret: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: secret }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('what-if: which filtered objects Entra Connect would delete', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let dir: string;
+
+  before(async () => {
+    const ldif = await readFile(path.resolve(__dirname, '../fixtures/contoso-snapshot.ldif'), 'utf8');
+    const jack = ldif.slice(ldif.indexOf("dn: CN=Jack Hill,OU=Paris,"));
+    const guid = /^objectGUID:: (.*)$/m.exec(jack)![1]!;
+    const sid = Buffer.from(/^objectSid:: (.*)$/m.exec(jack)![1]!, 'base64');
+    const sidText = `S-${sid[0]}-${sid.readUIntBE(2, 6)}-${Array.from({ length: sid[1]! }, (_, i) => sid.readUInt32LE(8 + 4 * i)).join('-')}`;
+    emulator = await startEmulator({
+      seed: {
+        users: [
+          // As Entra Connect keeps him: every value it would export, so nothing is pending.
+          {
+            userPrincipalName: 'jack.hill@contoso.com', displayName: 'Jack Hill', mailNickname: 'jack.hill', accountEnabled: true, onPremisesImmutableId: guid, onPremisesSyncEnabled: true,
+            city: 'Paris', companyName: 'Contoso', department: 'Ventes', givenName: 'Jack', surname: 'Hill', mail: 'jack.hill@contoso.com',
+            proxyAddresses: ['SMTP:jack.hill@contoso.com', 'smtp:jack.hill@contoso.mail.onmicrosoft.com'], onPremisesSecurityIdentifier: sidText, onPremisesSamAccountName: 'jack.hill', onPremisesDomainName: 'corp.contoso.com',
+          },
+          // Cloud-managed, no anchor: Iris would soft-match it on her UPN.
+          { userPrincipalName: 'iris.chen@contoso.com', displayName: 'Iris Chen (cloud)', mailNickname: 'iris.chen', accountEnabled: true },
+        ],
+      },
+    });
+    dir = await mkdtemp(path.join(tmpdir(), 'sos-what-if-deletes-'));
+    const file = await writeSnapshotConfiguration(dir, emulator, 'SOS_CLIENT_SECRET');
+    const config = JSON.parse(await readFile(file, 'utf8')) as { activeDirectory: { partitions: { exclusions: string[] }[] }[] };
+    config.activeDirectory[0]!.partitions[0]!.exclusions = [paris, contacts];
+    await writeFile(path.join(dir, 'proposed.json'), JSON.stringify(config));
+  });
+  after(async () => {
+    await emulator?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the synchronized user is a DELETE, the soft-match candidate is not, the contact is undetermined; the threshold verdict counts it as possible', async () => {
+    const filter = '(|(cn=Jack Hill)(cn=Iris Chen)(cn=Ext Partner))';
+    // Precondition: under the current configuration Jack has nothing to export (the steady state).
+    const staged = await run(dir, emulator.clientSecret, ['--search-base', `OU=Contoso,${domain}`, '--ldap-filter', '(cn=Jack Hill)', '--no-html-report', '--state-dir', 'state-staged']);
+    const jack = JSON.parse(staged.stdout.trim()) as { plannedProvisioningAction: string; targetIdentity: { details: { match: string } } };
+    assert.equal(jack.plannedProvisioningAction, 'other', staged.stderr);
+    assert.equal(jack.targetIdentity.details.match, 'hard');
+
+    const r = await run(dir, emulator.clientSecret, ['--search-base', `OU=Contoso,${domain}`, '--ldap-filter', filter, '--what-if-config', 'proposed.json', '--deletion-threshold', '1', '--state-dir', 'state']);
+    const entries = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { dn: string; outcome: string; explanation: string; cloudObject?: { userPrincipalName?: string } });
+    const byName = new Map(entries.map((e) => [/^CN=([^,]+)/.exec(e.dn)![1], e]));
+    assert.equal(byName.get('Jack Hill')?.outcome, 'delete', r.stderr);
+    assert.equal(byName.get('Jack Hill')?.cloudObject?.userPrincipalName, 'jack.hill@contoso.com');
+    assert.equal(byName.get('Iris Chen')?.outcome, 'no-longer-created', byName.get('Iris Chen')?.explanation);
+    assert.match(byName.get('Iris Chen')!.explanation, /not synchronized yet, so nothing is deleted/);
+    assert.equal(byName.get('Ext Partner')?.outcome, 'undetermined', byName.get('Ext Partner')?.explanation);
+    assert.match(r.stderr, /1 leaving scope with a cloud object \(DELETED by Entra Connect\)/);
+    assert.match(r.stderr, /Deletion threshold: 1 delete\(s\) known, and 1 object\(s\) undetermined, each a possible delete: up to 2 deletes, which would exceed Entra Connect's export deletion threshold of 1/);
+    assert.doesNotMatch(r.stderr, /the export would not be stopped/);
+    assert.equal(r.code, 1, 'an undetermined object is exit 1');
+    assert.deepEqual(emulator.writes(), [], 'a what-if writes nothing');
+  });
+});
