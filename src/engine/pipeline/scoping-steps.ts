@@ -1,7 +1,7 @@
 // Steps 1-6: is the object in sync scope, decided as Entra Connect decides it.
 import { directoryErrors, isSyncError, scopeErrors, SyncError } from '../errors';
 import { getValues } from '../model/attributes';
-import { containerScopeInPartition } from '../scope/container-scope';
+import { containerScope, containerScopeInPartition, type ContainerScope } from '../scope/container-scope';
 import { Dn } from '../model/dn';
 import { entraKindOf, isDynamicDistributionGroup, objectTypeInScope, structuralClass } from '../scope/object-type-scope';
 import { findPartition } from '../scope/partition-scope';
@@ -150,11 +150,22 @@ export async function objectTypeStep(_deps: SyncDependencies, facts: SyncFacts):
 }
 
 export async function groupFilteringStep(_deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
-  const group = facts.connector!.groupFilteringGroupDn;
+  const connector = facts.connector!;
+  const group = connector.groupFilteringGroupDn;
   if (!group) return { status: 'success', details: { GroupFiltering: 'Disabled', Result: 'Group filtering is not enabled.' } };
+  const groupDn = Dn.parse(group);
+  // OU filtering is evaluated before group filtering (Microsoft, "Configure filtering"): a group
+  // that step 3 would filter is not in the connector space, so no object passes; same rules.
+  const groupScope = containerScope(connector, groupDn);
+  if (!groupScope.inScope) {
+    return outOfScope(
+      new SyncError(scopeErrors.FilteringGroupOutOfScope, { group, groupScope: groupScopeText(groupScope, connector.name), groupContainer: groupDn.parent()?.toString() ?? group }),
+      { GroupFiltering: 'Enabled', FilteringGroup: group, FilteringGroupInScope: 'false', FilteringGroupDecidingContainer: groupScope.container ?? '(none)' },
+    );
+  }
   let direct: boolean;
   try {
-    direct = await facts.directory!.isDirectMember(Dn.parse(group), facts.dn);
+    direct = await facts.directory!.isDirectMember(groupDn, facts.dn);
   } catch (err) {
     // The configured group itself is missing: a configuration problem, named as such.
     if (isSyncError(err) && err.code === directoryErrors.NoSuchObject.code) throw new SyncError(scopeErrors.FilteringGroupNotFound, { group }, { cause: err });
@@ -167,6 +178,17 @@ export async function groupFilteringStep(_deps: SyncDependencies, facts: SyncFac
     return outOfScope(new SyncError(scopeErrors.NotMemberOfFilteringGroup, { group, nested }), details);
   }
   return { status: 'success', details: { ...details, Result: 'The object is a direct member of the filtering group.' } };
+}
+
+/** Why the filtering group is out of OU/partition scope, naming the container or partition that decides. */
+function groupScopeText(scope: ContainerScope, connector: string): string {
+  switch (scope.decidedBy) {
+    case 'exclusion': return `it is in container '${scope.container}', which is excluded from syncing`;
+    case 'noInclusion': return `it is not under any included container of partition '${scope.partition?.dn}'`;
+    case 'partitionNotSelected': return `its partition '${scope.partition?.dn}' is not selected`;
+    case 'noPartition': return `it is not in any partition of connector '${connector}'`;
+    default: return scope.reason;
+  }
 }
 
 /**

@@ -68,6 +68,14 @@ export const scopeErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  FilteringGroupOutOfScope: {
+    code: 'FilteringGroupOutOfScope',
+    reason: "Group filtering is enabled, but the filtering group '{group}' is itself out of sync scope: {groupScope}. OU filtering is evaluated before group filtering, so the group is not in the connector space and no object passes group filtering.",
+    recommendedAction: "Include the group's OU ('{groupContainer}') in the connector's OU filtering (Entra Connect wizard: Domain and OU filtering), or move the filtering group to an OU that is in sync scope.",
+    documentationUrl: 'https://go.microsoft.com/fwlink/?linkid=532867',
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   FilteringGroupNotFound: {
     code: 'FilteringGroupNotFound',
     reason: "The group filtering group '{group}' cannot be read in the directory.",
