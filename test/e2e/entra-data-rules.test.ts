@@ -146,6 +146,78 @@ describe('Microsoft Entra ID data rules: UPN population and object size limits',
     assert.ok(cloudUser('user4'), 'the cloud UPN is now user4@contoso.onmicrosoft.com');
   });
 
+  // Scenario 3 of plan-connect-userprincipalname: "Update on on-premises userPrincipalName
+  // attribute triggers recalculation of MOERA"; and Entra ID "recalculates ... only in case an
+  // update to the on-premises UserPrincipalName ... is synchronized". When Entra Connect synced the
+  // user before this tool ever ran, the tenant's onPremisesUserPrincipalName is the on-premises UPN
+  // last synchronized.
+  const byName = (displayName: string) => (emulator.state().users as unknown as { displayName: string; userPrincipalName: string; mailNickname: string }[]).find((u) => u.displayName === displayName);
+  const seedSynced = (cn: string, cloud: { userPrincipalName: string; mailNickname: string; onPremisesUserPrincipalName: string }, onPremisesSyncEnabled: boolean) => {
+    guids.set(cn, randomBytes(16));
+    emulator.seed({ users: [{ displayName: cn, accountEnabled: true, onPremisesImmutableId: guids.get(cn)!.toString('base64'), onPremisesSyncEnabled, ...cloud }] });
+  };
+  const upnChange = (summary: ProvisioningObjectSummary) => summary.modifiedProperties.find((m) => m.displayName === 'userPrincipalName');
+
+  test('first run on a user Entra Connect synchronized: an on-premises UPN that differs from onPremisesUserPrincipalName recalculates the MOERA; one that does not keeps the cloud UPN', async () => {
+    seedSynced('Upn Changed Ec', { userPrincipalName: 'ec.old@contoso.onmicrosoft.com', mailNickname: 'ec.nick', onPremisesUserPrincipalName: 'ec.old@fabrikam.example' }, true);
+    seedSynced('Upn Same Ec', { userPrincipalName: 'ec.same.renamed@contoso.com', mailNickname: 'ec.same', onPremisesUserPrincipalName: 'ec.same@fabrikam.example' }, true);
+    const changed = { cn: 'Upn Changed Ec', upn: 'ec.new@fabrikam.example', mailNickname: 'ec.nick' };
+    // Twice: the second run has state of its own (committed in staging mode too) and must agree.
+    for (const run of [1, 2]) {
+      const summary = await sync([changed], changed.cn, true);
+      const row = exportedUpn(summary);
+      assert.deepEqual(row?.value, ['ec.nick@contoso.onmicrosoft.com'], `run ${run}: ${JSON.stringify(row)}`);
+      assert.equal(row?.operation, 'update');
+      assert.match(row?.note ?? '', /changed from ec\.old@fabrikam\.example/);
+      assert.deepEqual(upnChange(summary) && { oldValue: upnChange(summary)!.oldValue, newValue: upnChange(summary)!.newValue }, { oldValue: 'ec.old@contoso.onmicrosoft.com', newValue: 'ec.nick@contoso.onmicrosoft.com' });
+    }
+    const same = await sync([{ cn: 'Upn Same Ec', upn: 'ec.same@fabrikam.example', mailNickname: 'ec.same' }], 'Upn Same Ec', true);
+    const kept = exportedUpn(same);
+    assert.deepEqual(kept?.value, ['ec.same.renamed@contoso.com'], JSON.stringify(kept));
+    assert.equal(kept?.operation, 'none');
+    assert.match(kept?.note ?? '', /has not changed since it was last synchronized/);
+    assert.equal(upnChange(same), undefined, 'no UPN change is pending');
+  });
+
+  test('taking over users that keep onPremisesUserPrincipalName: the changed UPN is written as the recalculated MOERA, the unchanged one is not written', async () => {
+    seedSynced('Upn Changed Takeover', { userPrincipalName: 'to.old@contoso.onmicrosoft.com', mailNickname: 'to.nick', onPremisesUserPrincipalName: 'to.old@fabrikam.example' }, false);
+    seedSynced('Upn Same Takeover', { userPrincipalName: 'to.same.renamed@contoso.com', mailNickname: 'to.same', onPremisesUserPrincipalName: 'to.same@fabrikam.example' }, false);
+    const changed = await sync([{ cn: 'Upn Changed Takeover', upn: 'to.new@fabrikam.example', mailNickname: 'to.nick' }], 'Upn Changed Takeover', false);
+    assert.notEqual(changed.provisioningStatusInfo.status, 'failure', JSON.stringify(changed.provisioningStatusInfo));
+    assert.equal(upnChange(changed)?.newValue, 'to.nick@contoso.onmicrosoft.com');
+    assert.equal(byName('Upn Changed Takeover')?.userPrincipalName, 'to.nick@contoso.onmicrosoft.com', 'Graph holds the recalculated MOERA');
+    const same = await sync([{ cn: 'Upn Same Takeover', upn: 'to.same@fabrikam.example', mailNickname: 'to.same' }], 'Upn Same Takeover', false);
+    assert.notEqual(same.provisioningStatusInfo.status, 'failure', JSON.stringify(same.provisioningStatusInfo));
+    assert.equal(upnChange(same), undefined, JSON.stringify(same.modifiedProperties));
+    assert.equal(byName('Upn Same Takeover')?.userPrincipalName, 'to.same.renamed@contoso.com', 'the cloud UPN stays');
+  });
+
+  // "No silent gaps": the MailNickName written on a create (Graph requires one) is listed like
+  // every written value, with where it came from (the documented first-sync order).
+  test('a create with no on-premises mailNickname lists the MailNickName it writes (alias) and its source, in staging and at export', async () => {
+    const cases: [LdifUser, string, RegExp][] = [
+      [{ cn: 'Nick From Primary', upn: 'nfp.upn@fabrikam.example', proxy: ['smtp:nfp.secondary@contoso.com', 'SMTP:nfp.primary@contoso.com'], mail: 'nfp.mail@contoso.com' }, 'nfp.primary', /primary SMTP address nfp\.primary@contoso\.com/],
+      [{ cn: 'Nick From Mail', upn: 'nfm.upn@fabrikam.example', mail: 'nfm.mail@contoso.com', proxy: 'smtp:nfm.secondary@contoso.com' }, 'nfm.mail', /mail nfm\.mail@contoso\.com/],
+      [{ cn: 'Nick From Upn', upn: 'nfu.upn@fabrikam.example', proxy: 'smtp:nfu.secondary@contoso.com' }, 'nfu.upn', /on-premises UPN nfu\.upn@fabrikam\.example/],
+    ];
+    for (const [user, nickname, source] of cases) {
+      for (const stagingMode of [true, false]) {
+        const summary = await sync([user], user.cn, stagingMode);
+        assert.notEqual(summary.provisioningStatusInfo.status, 'failure', JSON.stringify(summary.provisioningStatusInfo));
+        const row = summary.provisioningSteps.find((s) => s.stepNumber === 10)!.attributes?.find((r) => r.name === 'alias');
+        assert.deepEqual(row?.value, [nickname], `${user.cn}: ${JSON.stringify(row)}`);
+        assert.equal(row?.operation, 'add');
+        assert.match(row?.dataSource ?? '', source);
+        assert.match(row?.note ?? '', /No mailNickname on-premises/);
+        const modified = summary.modifiedProperties.find((m) => m.displayName === 'alias');
+        assert.deepEqual(modified && { oldValue: modified.oldValue, newValue: modified.newValue }, { oldValue: null, newValue: nickname }, `${user.cn}, staging ${stagingMode}`);
+        if (stagingMode) continue;
+        assert.equal(byName(user.cn)?.mailNickname, nickname, 'Graph holds the reported MailNickName');
+        assert.equal(byName(user.cn)?.userPrincipalName, `${nickname}@contoso.onmicrosoft.com`);
+      }
+    }
+  });
+
   test('with no on-premises mailNickname an update keeps the cloud MailNickName: it is neither cleared nor listed as a change', async () => {
     const cn = 'No Nickname';
     const user = { cn, upn: 'no.nickname@contoso.com', proxy: 'SMTP:nick.first@contoso.com' };

@@ -28,6 +28,30 @@ export function applyMailNicknameRule(facts: SyncFacts, desired: DesiredExport, 
 }
 
 /**
+ * The MailNickName Microsoft Entra ID sets at first sync when none flows from on-premises, and
+ * what it came from (plan-connect-userprincipalname: the first present of mailNickname, primary
+ * SMTP prefix, mail prefix, UPN prefix, secondary smtp prefix), for the report to show.
+ */
+export function firstSyncMailNickname(facts: SyncFacts, desired: DesiredExport): { value: string; source: string } | undefined {
+  const value = cloudMailNickname(desired);
+  if (!value) return undefined;
+  const first = (values: AttributeValue[] | null | undefined) => (values ?? []).map(String).find((v) => v.trim() !== '');
+  const proxies = (desired.proxyAddresses ?? []).map(String);
+  const candidates: [string, string | undefined][] = [
+    ['the on-premises mailNickname', first(desired.alias)],
+    ['the primary SMTP address', proxies.find((p) => p.startsWith('SMTP:'))?.slice(5)],
+    ['mail', first(desired.mail)],
+    // The metaverse UPN is the on-premises one; the export's may already be the MOERA built from this value.
+    ['the on-premises UPN', first(getValues(facts.next?.metaverse?.attributes ?? {}, 'userPrincipalName')) ?? first(desired.userPrincipalName)],
+    ['the secondary smtp address', proxies.find((p) => p.startsWith('smtp:'))?.slice(5)],
+  ];
+  // Same order as cloudMailNickname: the first candidate that yields the value is its source.
+  const hit = candidates.find(([, v]) => v !== undefined && (v === value || v.slice(0, v.indexOf('@')) === value));
+  if (!hit) return { value, source: 'the on-premises attributes' };
+  return { value, source: hit[1] === value ? hit[0] : `the prefix of ${hit[0]} ${hit[1]}` };
+}
+
+/**
  * The characters Microsoft Entra ID allows before the @ of a UPN (A-Z a-z 0-9 ' . - _ ! # ^ ~;
  * no accented letters). With any other, or with a suffix that is not a verified domain, the
  * cloud UPN is the MOERA (plan-connect-userprincipalname).
@@ -46,12 +70,16 @@ export function applyUpnSuffixRule(facts: SyncFacts, desired: DesiredExport, not
   const initial = facts.tenant.domains.find((d) => d.isInitial)?.name;
   if (!initial) return;
   // Microsoft Entra ID recalculates the UPN only when an update of the on-premises UPN is
-  // synchronized: a joined user keeps its MOERA while the on-premises UPN stays the same.
+  // synchronized (scenarios 2 and 3): a joined user whose on-premises UPN is unchanged keeps its
+  // cloud UPN, whatever it is; one whose UPN changed gets the MOERA recalculated.
   const cloudUpn = facts.target ? getValues(facts.entraImported ?? {}, 'userPrincipalName')?.[0] : undefined;
-  const lastSyncedUpn = getValues(facts.stored?.metaverse?.attributes ?? {}, 'userPrincipalName')?.[0];
-  if (typeof cloudUpn === 'string' && cloudUpn.toLowerCase().endsWith(`@${initial.toLowerCase()}`) && (lastSyncedUpn === undefined || lastSyncedUpn === upn)) {
+  const previous = previousOnPremisesUpn(facts);
+  const unchanged = previous?.upn === upn;
+  // With no record of the last synchronized UPN, only a cloud MOERA is known to be Entra ID's own.
+  const keep = typeof cloudUpn === 'string' && (unchanged || (!previous && cloudUpn.toLowerCase().endsWith(`@${initial.toLowerCase()}`)));
+  if (keep) {
     desired.userPrincipalName = [cloudUpn];
-    notes.userPrincipalName = `Microsoft Entra ID keeps ${cloudUpn}: the on-premises UPN ${upn} ${validPrefix ? `has a suffix ('${suffix}') that is not a verified domain` : 'has characters a UPN may not have'}, and the UPN is recalculated only when the on-premises UPN changes.`;
+    notes.userPrincipalName = `Microsoft Entra ID keeps ${cloudUpn}: the on-premises UPN ${upn} ${validPrefix ? `has a suffix ('${suffix}') that is not a verified domain` : 'has characters a UPN may not have'}${unchanged ? ` and has not changed since it was last synchronized (${previous.source})` : ''}, and the UPN is recalculated only when the on-premises UPN changes.`;
     return;
   }
   const alias = cloudMailNickname(desired) ?? (at > 0 ? upn.slice(0, at) : upn);
@@ -60,7 +88,24 @@ export function applyUpnSuffixRule(facts: SyncFacts, desired: DesiredExport, not
   const why = validPrefix
     ? `The UPN suffix '${suffix}' is not a verified domain of the tenant, so Microsoft Entra ID uses the initial domain: ${moera} (on-premises UPN ${upn}). Verify the domain to keep the on-premises UPN.`
     : `The on-premises UPN ${upn} has characters Microsoft Entra ID does not allow in a UPN (only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @, no accented letters), so it uses the initial domain: ${moera}. Correct the on-premises UPN (IdFix finds these) to keep it.`;
-  notes.userPrincipalName = UPN_PREFIX.test(String(alias)) ? why : `${why} The mail nickname '${String(alias)}' has such characters too, so Microsoft Entra ID will refuse this UPN (IdentityDataValidationFailed).`;
+  const recalculated = previous && previous.upn !== upn ? ` Recalculated because the on-premises UPN changed from ${previous.upn} (${previous.source}).` : '';
+  notes.userPrincipalName = UPN_PREFIX.test(String(alias)) ? `${why}${recalculated}` : `${why}${recalculated} The mail nickname '${String(alias)}' has such characters too, so Microsoft Entra ID will refuse this UPN (IdentityDataValidationFailed).`;
+}
+
+/**
+ * The on-premises UPN last synchronized to a joined user. Microsoft Entra ID's own record is the
+ * tenant's onPremisesUserPrincipalName, which Entra Connect writes (Graph cannot): authoritative
+ * for an object Entra Connect synchronizes, and the only record when it synced the user before
+ * this tool first ran. For an object this tool writes, that value is stale: the UPN this tool
+ * last read (its state folder) comes first.
+ */
+function previousOnPremisesUpn(facts: SyncFacts): { upn: string; source: string } | undefined {
+  if (!facts.target) return undefined;
+  const stored = getValues(facts.stored?.metaverse?.attributes ?? {}, 'userPrincipalName')?.[0];
+  const tenant = getValues(facts.entraImported ?? {}, 'onPremisesUserPrincipalName')?.[0];
+  const fromState = typeof stored === 'string' ? { upn: stored, source: 'the last run of Single Object Sync' } : undefined;
+  const fromTenant = typeof tenant === 'string' && tenant ? { upn: tenant, source: 'onPremisesUserPrincipalName in Microsoft Entra ID' } : undefined;
+  return facts.alreadySynced ? fromTenant ?? fromState : fromState ?? fromTenant;
 }
 
 /**

@@ -7,12 +7,12 @@ import { attributeLookup, getValues } from '../model/attributes';
 import { Dn } from '../model/dn';
 import { guidBytesToString } from '../model/ad-codecs';
 import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
-import { cloudMailNickname } from '../rules';
 import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
 import { valuesText } from '../spaces/value-text';
 import type { AttributeRow, ConflictingObject, ModifiedProperty, NotAppliedKind, NotExportableKind } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
+import { firstSyncMailNickname } from './entra-data-rules';
 import { describeQuarantine } from './matching';
 import { asSyncError, type StepOutcome } from './step-runner';
 import { entriesOf } from '../model/records';
@@ -128,10 +128,19 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   // A new object has nothing to clear: only values go into a create.
   const toWrite = facts.target ? pending : Object.fromEntries(entriesOf(facts.desired ?? {}).filter(([, v]) => v !== null));
   if (!facts.target && kind === 'user' && !toWrite.alias?.length) {
-    // Graph requires mailNickname on create. Documented order: on-premises mailNickname,
-    // primary SMTP prefix, mail prefix, UPN prefix.
-    const alias = cloudMailNickname(facts.desired ?? {});
-    if (alias) toWrite.alias = [alias];
+    // Graph requires mailNickname on create: write the one Microsoft Entra ID would set at first
+    // sync, and report it like every written value (a row, a modified property, its source).
+    const alias = firstSyncMailNickname(facts, facts.desired ?? {});
+    if (alias) {
+      toWrite.alias = [alias.value];
+      facts.desired = { ...facts.desired, alias: [alias.value] };
+      facts.pendingExport = { ...facts.pendingExport, alias: [alias.value] };
+      facts.exportNotes = {
+        ...facts.exportNotes,
+        alias: `No mailNickname on-premises: Microsoft Entra ID sets the MailNickName at first sync from the first present of mailNickname, primary SMTP prefix, mail prefix, UPN prefix, secondary smtp prefix; here ${alias.source}. Microsoft Graph requires it to create a user, so Single Object Sync writes it.`,
+      };
+      facts.outboundLineage = { ...facts.outboundLineage, alias: { dataSource: alias.source } };
+    }
   }
   const plan = graphKind ? entra.planExport(graphKind, toWrite) : { properties: {}, notExportable: [] };
   const notExportable = new Map<string, Refusal>(plan.notExportable.map((n) => [n.attribute.toLowerCase(), { reason: n.reason, kind: n.kind ?? 'readOnlyInGraph' }]));
