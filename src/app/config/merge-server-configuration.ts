@@ -1,7 +1,8 @@
 // With "rules": {"serverConfiguration": ...}, each AD connector whose name matches a connector
 // of the export takes partitions, objectTypes and groupFilteringGroupDn from the export unless
 // the JSON sets them (the JSON wins, field by field); parameters are merged key by key (the
-// JSON wins). Then what is still missing is a problem, and the defaults fill the rest.
+// JSON wins), and the export's run profiles come along. Then what is still missing is a
+// problem, and the defaults fill the rest.
 // sourceAnchor likewise comes from the export's global setting
 // Microsoft.SynchronizationOption.AnchorAttribute unless the JSON sets it; set and different,
 // the JSON's stays and a warning names both.
@@ -64,6 +65,16 @@ export function applyServerConfiguration(config: SingleObjectSyncConfig, exporte
         connector.groupFilteringGroupDn = groupFiltering || !exported?.globalSettings['Microsoft.OptionalFeature.GroupFiltering'] ? match.groupFilteringGroupDn : null;
       }
       connector.parameters = { ...match.parameters, ...(connector.parameters ?? {}) };
+      // Run steps name partitions by the export's ids: resolved to DNs here, for step 1's check
+      // that every run profile covers the object's partition. Absent (JSON only): not checked.
+      const dnById = new Map(match.partitions.map((p) => [p.id, p.dn]));
+      connector.runProfiles = {
+        partitions: match.partitions.map((p) => p.dn),
+        profiles: match.runProfiles.map((profile) => ({
+          name: profile.name,
+          partitions: profile.steps.flatMap((step) => dnById.get(step.partitionId) ?? []),
+        })),
+      };
     }
     if (connector.partitions === undefined) {
       connector.partitions = [];

@@ -43,6 +43,24 @@ export interface ActiveDirectoryConnectorConfig {
   groupFilteringGroupDn?: string | null;
   /** Global parameters of the connector, available to expressions as %Name%. */
   parameters?: Record<string, string>;
+  /** The connector's run profiles, known only from a server-configuration export (not a JSON field). */
+  runProfiles?: ConnectorRunProfiles;
+}
+
+/** A run profile of the connector ("Full Import", "Delta Synchronization", "Export"...): the partitions its run steps name (DNs). */
+export interface ConnectorRunProfile {
+  name: string;
+  partitions: string[];
+}
+
+/**
+ * The connector's run profiles from a server-configuration export. Run steps name partitions by
+ * the export's partition ids, so only the export's partitions (`partitions`, DNs) can be checked
+ * against them; a partition only the JSON configures is not checked.
+ */
+export interface ConnectorRunProfiles {
+  partitions: string[];
+  profiles: ConnectorRunProfile[];
 }
 
 /**

@@ -4,7 +4,7 @@ import { getValues } from '../model/attributes';
 import { containerScope, containerScopeInPartition, type ContainerScope } from '../scope/container-scope';
 import { Dn } from '../model/dn';
 import { entraKindOf, isDynamicDistributionGroup, objectTypeInScope, structuralClass } from '../scope/object-type-scope';
-import { findPartition } from '../scope/partition-scope';
+import { findPartition, objectNamingContext, runProfileCoverage } from '../scope/partition-scope';
 import { partitionNames } from '../scope/partition-names';
 import type { DirectorySource } from '../ports/directory-source';
 import type { SyncFeatures } from '../ports/entra-target';
@@ -28,12 +28,35 @@ export async function sourceDomainStep(deps: SyncDependencies, facts: SyncFacts)
   facts.connector = match.connector;
   facts.partition = match.partition;
   const details = { Connector: match.connector.name, Partition: match.partition.dn, Selected: String(match.partition.selected) };
+  // Out of scope either way under an unselected partition: said without a directory call.
   if (!match.partition.selected) {
     return outOfScope(new SyncError(scopeErrors.PartitionNotSelected, { partition: match.partition.dn, connector: match.connector.name }), details);
   }
+  // The directory decides the object's domain: a configured parent must not claim an object of
+  // a child domain that no connector configures.
   facts.directory = await deps.directory(match.connector);
   const partitions = await facts.directory.partitions();
   const partitionDn = partitionNames(match.partition).dn;
+  const own = objectNamingContext(partitions, facts.dn);
+  if (own && own.dn.depth > partitionDn.depth) {
+    facts.partition = undefined;
+    return outOfScope(
+      new SyncError(scopeErrors.DomainNotConfigured, {
+        domain: own.dn.toString(), dnsRoot: own.dnsRoot, connector: match.connector.name, partitions: match.connector.partitions.map((p) => p.dn).join('; ') || 'none',
+      }),
+      { Connector: match.connector.name, Partition: own.dn.toString(), DomainDnsName: own.dnsRoot, ConfiguredPartitions: match.connector.partitions.map((p) => p.dn).join('; ') },
+    );
+  }
+  const coverage = runProfileCoverage(match.connector, partitionDn);
+  if (coverage.status === 'noRunProfiles') {
+    return outOfScope(new SyncError(scopeErrors.NoRunProfiles, { connector: match.connector.name }), { ...details, RunProfiles: '(none)' });
+  }
+  if (coverage.status === 'missing') {
+    return outOfScope(
+      new SyncError(scopeErrors.PartitionNotInRunProfile, { partition: match.partition.dn, profile: coverage.profiles[0]!, connector: match.connector.name, profiles: coverage.profiles.join('; ') }),
+      { ...details, RunProfilesWithoutPartition: coverage.profiles.join('; ') },
+    );
+  }
   facts.directoryPartition = partitions.find((p) => p.dn.equals(partitionDn));
   if (!facts.directoryPartition) {
     return {
@@ -48,6 +71,7 @@ export async function sourceDomainStep(deps: SyncDependencies, facts: SyncFacts)
       ...details,
       DomainDnsName: facts.directoryPartition.dnsRoot,
       ...(facts.directoryPartition.netbiosName ? { DomainNetBiosName: facts.directoryPartition.netbiosName } : {}),
+      ...(coverage.status === 'covered' ? { RunProfiles: 'Every run profile has a run step for the partition.' } : {}),
       Result: 'The domain is in sync scope.',
     },
   };
