@@ -9,6 +9,29 @@ import type { ProvisioningObjectSummary } from '../summary/types';
 /** Entra Connect's default export deletion threshold (Enable-ADSyncExportDeletionThreshold). */
 export const DEFAULT_DELETION_THRESHOLD = 500;
 
+/** The threshold a what-if checks, and where it comes from. */
+export interface DeletionThreshold {
+  threshold: number;
+  /** The server does not stop an export for deletes (Disable-ADSyncExportDeletionThreshold). */
+  disabled?: true;
+  source: string;
+}
+
+/**
+ * The deletion threshold to check: --deletion-threshold when given, else the server's own, which
+ * a server-configuration export carries in its global settings (what
+ * Enable/Disable-ADSyncExportDeletionThreshold set: Microsoft.OptionalFeature.ExportDeletionThreshold
+ * and ...ExportDeletionThresholdValue), else Entra Connect's default of 500.
+ */
+export function deletionThresholdOf(settings: Readonly<Record<string, string>> = {}, explicit?: number): DeletionThreshold {
+  if (explicit !== undefined) return { threshold: explicit, source: '--deletion-threshold' };
+  const enabled = settings['Microsoft.OptionalFeature.ExportDeletionThreshold']?.trim().toLowerCase();
+  if (enabled === 'false') return { threshold: DEFAULT_DELETION_THRESHOLD, disabled: true, source: 'the server configuration (Microsoft.OptionalFeature.ExportDeletionThreshold is False)' };
+  const value = settings['Microsoft.OptionalFeature.ExportDeletionThresholdValue']?.trim() ?? '';
+  if (/^\d+$/.test(value)) return { threshold: Number(value), source: 'the server configuration (Microsoft.OptionalFeature.ExportDeletionThresholdValue)' };
+  return { threshold: DEFAULT_DELETION_THRESHOLD, source: "Entra Connect's default" };
+}
+
 export type ScopeState = 'in' | 'out' | 'error';
 
 export type WhatIfOutcome =
@@ -161,14 +184,20 @@ export interface WhatIfTotals {
    * possible delete) were deletes: the count is a lower bound, and the verdict says so.
    */
   mayExceedThreshold: boolean;
+  /** The server does not stop an export for deletes: nothing is exceeded, every delete is exported. */
+  thresholdDisabled?: true;
 }
 
-export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAULT_DELETION_THRESHOLD): WhatIfTotals {
+export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAULT_DELETION_THRESHOLD, disabled = false): WhatIfTotals {
   const byOutcome: Record<WhatIfOutcome, number> = { create: 0, join: 0, delete: 0, 'no-longer-created': 0, 'attribute-changes': 0, unchanged: 0, undetermined: 0 };
   for (const e of entries) byOutcome[e.outcome]++;
   // The documented behaviour: the export stops when the deletions in one run exceed the threshold.
-  const exceedsThreshold = byOutcome.delete > threshold;
-  return { objects: entries.length, byOutcome, deletes: byOutcome.delete, threshold, exceedsThreshold, mayExceedThreshold: !exceedsThreshold && byOutcome.delete + byOutcome.undetermined > threshold };
+  const exceedsThreshold = !disabled && byOutcome.delete > threshold;
+  return {
+    objects: entries.length, byOutcome, deletes: byOutcome.delete, threshold, exceedsThreshold,
+    mayExceedThreshold: !disabled && !exceedsThreshold && byOutcome.delete + byOutcome.undetermined > threshold,
+    ...(disabled ? { thresholdDisabled: true as const } : {}),
+  };
 }
 
 /**
@@ -176,6 +205,9 @@ export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAUL
  * evaluated may each be a delete, so with any of them the count is a lower bound.
  */
 export function deletionVerdict(t: WhatIfTotals): string {
+  if (t.thresholdDisabled) {
+    return `Deletion threshold: disabled on the server (Microsoft.OptionalFeature.ExportDeletionThreshold is False), so Entra Connect would export all ${t.deletes} delete(s) without stopping${t.byOutcome.undetermined ? `, and up to ${t.byOutcome.undetermined} more among the undetermined objects` : ''}. Check every object listed as DELETE.`;
+  }
   const within = `Entra Connect's export deletion threshold of ${t.threshold} (Enable-ADSyncExportDeletionThreshold)`;
   const undetermined = t.byOutcome.undetermined;
   if (undetermined === 0) return `Deletion threshold: ${t.deletes} delete(s), within ${within}; the export would not be stopped.`;

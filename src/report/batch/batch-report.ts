@@ -71,7 +71,7 @@ function whatIfSection(whatIf: NonNullable<BatchReportData['whatIf']>): SafeHtml
   const t = whatIf.totals;
   const verdict = t.exceedsThreshold
     ? html`<div class="sos-alert" id="sos-whatif-threshold"><strong>${t.deletes} deletes exceed Entra Connect's export deletion threshold of ${t.threshold}.</strong> Entra Connect would stop the export and delete nothing until an administrator acts. If the deletes are intended, run Disable-ADSyncExportDeletionThreshold on the Entra Connect server, run the export, then Enable-ADSyncExportDeletionThreshold -DeletionThreshold ${t.threshold}; if not, fix the proposed filtering first.</div>`
-    : t.byOutcome.undetermined > 0
+    : t.byOutcome.undetermined > 0 || t.thresholdDisabled
       ? html`<div class="${t.mayExceedThreshold ? 'sos-alert' : 'sos-warn'}" id="sos-whatif-threshold">${deletionVerdict(t)}</div>`
       : html`<div class="sos-ok" id="sos-whatif-threshold">${t.deletes} delete(s): within Entra Connect's export deletion threshold of ${t.threshold} (the export would not be stopped). Deletes are still deletes: check every object listed below.</div>`;
   const changed = whatIf.entries.filter((e) => e.outcome !== 'unchanged');

@@ -8,7 +8,7 @@ import { isatty } from 'node:tty';
 import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
 import { readInputFile, STANDARD_INPUT, type BatchTarget } from '../../app/batch/targets';
 import { planWrites } from '../../engine/batch/tally';
-import { compareRuns, DEFAULT_DELETION_THRESHOLD, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
+import { compareRuns, deletionThresholdOf, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../../app/errors';
@@ -436,7 +436,8 @@ async function runWhatIf(
   interrupt: ReturnType<typeof interruptOnSignals>,
   progressRef: { stop: () => void },
 ): Promise<number> {
-  const threshold = args.deletionThreshold ?? DEFAULT_DELETION_THRESHOLD;
+  // The server's own threshold when its configuration export is loaded, unless one is given.
+  const { threshold, disabled } = deletionThresholdOf(current.ruleSet.globalSettings, args.deletionThreshold);
   const pass = async (s: Session, label: string, reports: boolean) => {
     const progress = batchProgress(process.stderr, prepared.dns.length, label);
     progressRef.stop = () => progress.stop();
@@ -472,7 +473,7 @@ async function runWhatIf(
     await writeLine(entry);
   }
   await flushLines();
-  const totals = whatIfTotals(entries, threshold);
+  const totals = whatIfTotals(entries, threshold, disabled === true);
   const o = totals.byOutcome;
   const lines = [
     `What-if: ${entries.length} object(s) compared: ${o.create} newly in scope (create), ${o.join} newly in scope (join an existing cloud object), ${o.delete} leaving scope with a cloud object (DELETED by Entra Connect), ${o['no-longer-created']} leaving scope without a cloud object, ${o['attribute-changes']} with attribute changes, ${o.unchanged} unchanged, ${o.undetermined} undetermined.`,

@@ -1,7 +1,7 @@
 // What-if classification from two staging results, and the deletion threshold.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareRuns, deletionVerdict, scopeState, whatIfTotals } from '../../../src/engine/batch/what-if';
+import { compareRuns, deletionThresholdOf, deletionVerdict, scopeState, whatIfTotals } from '../../../src/engine/batch/what-if';
 import { plannedWrite } from '../../../src/engine/batch/tally';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
 import { createSuccess, outOfScopeOu, updateSuccess } from '../../fixtures/summaries/build';
@@ -102,4 +102,22 @@ test('the threshold trips only above it (Entra Connect default 500)', () => {
 test('planned writes: creates and changed updates; nothing for out-of-scope', () => {
   assert.equal(plannedWrite(staged(createSuccess())), 'create');
   assert.equal(plannedWrite(outOfScope()), 'none');
+});
+
+test('the threshold checked is --deletion-threshold, else the server\'s own from its configuration export (Enable/Disable-ADSyncExportDeletionThreshold), else 500', () => {
+  const sample = { 'Microsoft.OptionalFeature.ExportDeletionThreshold': 'True', 'Microsoft.OptionalFeature.ExportDeletionThresholdValue': '500' };
+  assert.deepEqual(deletionThresholdOf({}), { threshold: 500, source: "Entra Connect's default" });
+  assert.equal(deletionThresholdOf(sample).threshold, 500);
+  assert.equal(deletionThresholdOf({ ...sample, 'Microsoft.OptionalFeature.ExportDeletionThresholdValue': '50' }).threshold, 50);
+  assert.equal(deletionThresholdOf({ ...sample, 'Microsoft.OptionalFeature.ExportDeletionThresholdValue': '50' }, 7).threshold, 7, 'the flag wins');
+  assert.equal(deletionThresholdOf({ ...sample, 'Microsoft.OptionalFeature.ExportDeletionThresholdValue': 'many' }).threshold, 500, 'not a number: the default');
+  const off = deletionThresholdOf({ ...sample, 'Microsoft.OptionalFeature.ExportDeletionThreshold': 'False' });
+  assert.equal(off.disabled, true);
+  // Disabled on the server: nothing stops the export, and the verdict says every delete goes out.
+  const del = compareRuns('CN=x', staged(updateSuccess()), outOfScope());
+  const totals = whatIfTotals(Array(600).fill(del), off.threshold, true);
+  assert.equal(totals.exceedsThreshold, false);
+  assert.equal(totals.mayExceedThreshold, false);
+  assert.match(deletionVerdict(totals), /disabled on the server .*Entra Connect would export all 600 delete\(s\) without stopping/);
+  assert.equal(whatIfTotals(Array(600).fill(del), 500).exceedsThreshold, true, 'enabled: 600 exceed 500');
 });

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Session } from '../../../app/session';
 import { proposedConnectionProblem } from '../../../app/batch/proposed-configuration';
 import type { BatchPassResult, PreparedBatch } from '../../../app/batch/session-batch';
-import { compareRuns, DEFAULT_DELETION_THRESHOLD, whatIfTotals, type WhatIfEntry } from '../../../engine/batch/what-if';
+import { compareRuns, deletionThresholdOf, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../../engine/batch/what-if';
 import { batchErrors } from '../../../engine/errors/catalog/batch';
 import { SyncError } from '../../../engine/errors/sync-error';
 import { Dn } from '../../../engine/model/dn';
@@ -142,14 +142,18 @@ export class ContainerPreview {
           if (a && b) entries.push(compareRuns(dn, a, b));
         }
       }
-      const totals = whatIfTotals(entries, DEFAULT_DELETION_THRESHOLD);
+      // The server's own threshold when its configuration export is loaded.
+      const threshold = deletionThresholdOf(current.ruleSet.globalSettings);
+      const totals = whatIfTotals(entries, threshold.threshold, threshold.disabled === true);
       const rows = entries.map((e, i) => whatIfRowView(i + 1, e));
       panel.progress({ done: entries.length, total: prepared.dns.length, elapsedMs: performance.now() - started, passIndex: 2, passes: 2 }, rows);
       const deletion: DeletionCheck = {
         deletes: totals.deletes,
         threshold: totals.threshold,
         exceedsThreshold: totals.exceedsThreshold,
-        advice: totals.exceedsThreshold
+        advice: totals.thresholdDisabled
+          ? deletionVerdict(totals)
+          : totals.exceedsThreshold
           ? (() => {
               const e = new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold: totals.threshold });
               return `${e.reason} ${e.recommendedAction}`;
