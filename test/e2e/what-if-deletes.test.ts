@@ -46,7 +46,7 @@ describe('what-if: which filtered objects Entra Connect would delete', () => {
           // As Entra Connect keeps him: every value it would export, so nothing is pending.
           {
             userPrincipalName: 'jack.hill@contoso.com', displayName: 'Jack Hill', mailNickname: 'jack.hill', accountEnabled: true, onPremisesImmutableId: guid, onPremisesSyncEnabled: true,
-            city: 'Paris', companyName: 'Contoso', department: 'Ventes', givenName: 'Jack', surname: 'Hill', mail: 'jack.hill@contoso.com',
+            city: 'Paris', companyName: 'Contoso', department: 'Ventes', givenName: 'Jack', surname: 'Hill', mail: 'jack.hill@contoso.com', onPremisesUserPrincipalName: 'jack.hill@contoso.com',
             proxyAddresses: ['SMTP:jack.hill@contoso.com', 'smtp:jack.hill@contoso.mail.onmicrosoft.com'], onPremisesSecurityIdentifier: sidText, onPremisesSamAccountName: 'jack.hill', onPremisesDomainName: 'corp.contoso.com',
           },
           // Cloud-managed, no anchor: Iris would soft-match it on her UPN.

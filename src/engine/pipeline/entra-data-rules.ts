@@ -52,6 +52,21 @@ export function firstSyncMailNickname(facts: SyncFacts, desired: DesiredExport):
 }
 
 /**
+ * onPremisesUserPrincipalName: "the on-premises userPrincipalName synchronized from the
+ * on-premises directory" (Graph, user resource). The out-of-box rules flow it from a metaverse
+ * attribute no inbound rule fills, so the flow gives no value; Microsoft Entra ID records the
+ * on-premises UPN there itself (also when it substitutes the MOERA for the UPN). The export holds
+ * the on-premises UPN, so an object Entra Connect keeps up to date shows no pending clear.
+ */
+export function applyOnPremisesUpnRule(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>): void {
+  if (facts.kind !== 'user' || !('onPremisesUserPrincipalName' in desired) || desired.onPremisesUserPrincipalName?.length) return;
+  const onPremises = getValues(facts.next?.metaverse?.attributes ?? {}, 'userPrincipalName')?.[0];
+  if (typeof onPremises !== 'string' || !onPremises) return;
+  desired.onPremisesUserPrincipalName = [onPremises];
+  notes.onPremisesUserPrincipalName = `Microsoft Entra ID records the on-premises UPN ${onPremises} (no rule flows a value; the metaverse UPN is the on-premises one).`;
+}
+
+/**
  * The characters Microsoft Entra ID allows before the @ of a UPN (A-Z a-z 0-9 ' . - _ ! # ^ ~;
  * no accented letters). With any other, or with a suffix that is not a verified domain, the
  * cloud UPN is the MOERA (plan-connect-userprincipalname).

@@ -10,7 +10,7 @@ import { valuesText } from '../spaces/value-text';
 import { Dn } from '../model/dn';
 import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
-import { applyMailNicknameRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
+import { applyMailNicknameRule, applyOnPremisesUpnRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
 import type { StepOutcome } from './step-runner';
 import { attributeRecord, entriesOf } from '../model/records';
@@ -310,6 +310,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   }
   const notes: Record<string, string> = {};
   applyMailNicknameRule(facts, desired, notes);
+  applyOnPremisesUpnRule(facts, desired, notes);
   applyUpnSuffixRule(facts, desired, notes);
   applyQuarantine(facts, desired, notes);
   applyUpnFormatRule(facts, desired, notes);

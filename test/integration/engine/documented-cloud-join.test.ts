@@ -11,7 +11,8 @@
 // - An Error() in an inbound rule ("AccountName is not present" in "In from AD - User
 //   AccountEnabled") is raised by the synchronization, step 9, not by the import from Entra ID.
 // - An object Entra Connect already synchronizes holds onPremisesSecurityIdentifier as the SID
-//   text; it is the objectSid the rules flow, not a pending change.
+//   text; it is the objectSid the rules flow, not a pending change. Its onPremisesUserPrincipalName
+//   is the on-premises UPN Entra ID records, not a value to clear (no inbound rule fills it).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -95,7 +96,7 @@ describe('joined objects, the anchor guard, large groups and inbound rule errors
     const anchor = step(await sync(`CN=Synced Sid,${ou},${domain}`, true), 8).details.SourceAnchor!;
     await emulator.close();
     emulator = await startEmulator({
-      seed: { users: [{ displayName: 'Synced Sid', userPrincipalName: 'synced.sid@contoso.com', mailNickname: 'synced.sid', accountEnabled: true, onPremisesSyncEnabled: true, onPremisesImmutableId: anchor, onPremisesSecurityIdentifier: syncedSid }] },
+      seed: { users: [{ displayName: 'Synced Sid', userPrincipalName: 'synced.sid@contoso.com', onPremisesUserPrincipalName: 'synced.sid@contoso.com', mailNickname: 'synced.sid', accountEnabled: true, onPremisesSyncEnabled: true, onPremisesImmutableId: anchor, onPremisesSecurityIdentifier: syncedSid }] },
     });
     const config = JSON.parse(await readFile(path.join(dir, 'single-object-sync.json'), 'utf8'));
     Object.assign(config.entra, { tenantId: emulator.tenantId, clientId: emulator.clientId, authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile });
@@ -160,8 +161,9 @@ describe('joined objects, the anchor guard, large groups and inbound rule errors
     assert.equal(step(summary, 9).status, 'failure');
   });
 
-  test('a user Entra Connect synchronizes: its SID is the one the rules flow, not a pending change', async () => {
+  test('a user Entra Connect synchronizes: its SID and its onPremisesUserPrincipalName (Entra ID records the on-premises UPN) are not pending changes', async () => {
     const summary = await sync(`CN=Synced Sid,${ou},${domain}`, true);
+    assert.ok(!summary.modifiedProperties.some((p) => p.displayName === 'onPremisesUserPrincipalName'), JSON.stringify(summary.modifiedProperties));
     assert.match(step(summary, 8).details.Match ?? '', /Hard match on onPremisesImmutableId/, JSON.stringify(step(summary, 8).details));
     assert.ok(!summary.modifiedProperties.some((p) => p.displayName === 'onPremiseSecurityIdentifier'), JSON.stringify(summary.modifiedProperties));
     const row = step(summary, 10).attributes?.find((r) => r.name === 'onPremiseSecurityIdentifier');
