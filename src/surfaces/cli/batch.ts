@@ -476,7 +476,7 @@ async function runWhatIf(
   const totals = whatIfTotals(entries, threshold, disabled === true);
   const o = totals.byOutcome;
   const lines = [
-    `What-if: ${entries.length} object(s) compared: ${o.create} newly in scope (create), ${o.join} newly in scope (join an existing cloud object), ${o.delete} leaving scope with a cloud object (DELETED by Entra Connect), ${o['no-longer-created']} leaving scope without a cloud object, ${o['attribute-changes']} with attribute changes, ${o.unchanged} unchanged, ${o.undetermined} undetermined.`,
+    `What-if: ${entries.length} object(s) compared: ${o.create} newly in scope (create), ${o.join} newly in scope (join an existing cloud object), ${o.delete} leaving scope with a cloud object (DELETED by Entra Connect), ${o['no-longer-created']} leaving scope not synchronized yet (no cloud object, or one a soft match would take over, which stays), ${o['attribute-changes']} with attribute changes, ${o.unchanged} unchanged, ${o.undetermined} undetermined.`,
     ...entries.filter((e) => e.outcome === 'delete').slice(0, 50).map((e) => `  DELETE ${e.dn}: ${e.explanation}`),
     ...(o.delete > 50 ? [`  ... and ${o.delete - 50} more deletes (all are in the JSON lines and the report)`] : []),
   ];
