@@ -13,6 +13,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sidBytesToString } from '../../src/engine/model/ad-codecs';
 import { startEmulator } from '../graph-emulator';
 import { writeSnapshotConfiguration } from './harness';
 
@@ -38,8 +39,7 @@ describe('what-if: which filtered objects Entra Connect would delete', () => {
     const ldif = await readFile(path.resolve(__dirname, '../fixtures/contoso-snapshot.ldif'), 'utf8');
     const jack = ldif.slice(ldif.indexOf("dn: CN=Jack Hill,OU=Paris,"));
     const guid = /^objectGUID:: (.*)$/m.exec(jack)![1]!;
-    const sid = Buffer.from(/^objectSid:: (.*)$/m.exec(jack)![1]!, 'base64');
-    const sidText = `S-${sid[0]}-${sid.readUIntBE(2, 6)}-${Array.from({ length: sid[1]! }, (_, i) => sid.readUInt32LE(8 + 4 * i)).join('-')}`;
+    const sidText = sidBytesToString(Buffer.from(/^objectSid:: (.*)$/m.exec(jack)![1]!, 'base64'));
     emulator = await startEmulator({
       seed: {
         users: [

@@ -22,12 +22,10 @@ function ldapFromFqdn(fqdn: string): string {
   return fqdn.split('.').filter(Boolean).map((label) => `DC=${label}`).join(',');
 }
 
+/** A DN's normalized key; text that is no DN compares as itself, without case. */
 function dnKey(text: string): string {
-  try {
-    return Dn.parse(text).key;
-  } catch {
-    return text.trim().toLowerCase();
-  }
+  const parsed = Dn.tryParse(text);
+  return parsed.ok ? parsed.dn.key : text.trim().toLowerCase();
 }
 
 export function evaluationContext(facts: SyncFacts, now: Date): EvaluationContext {
