@@ -1,9 +1,9 @@
 // Running the shipped CLI (dist/cli.js) from a benchmark: its JSON lines counted, its resident
 // peak and CPU time (the whole process and the main thread alone) sampled from Linux /proc.
 // BENCH_CLI picks another bundle (an A/B against a build of another commit); BENCH_CLI_NODE_ARGS
-// passes flags to its node (--cpu-prof ...).
+// passes flags to its node (--cpu-prof ...); BENCH_CLI_STDOUT keeps its JSON Lines in that file.
 import { spawn } from 'node:child_process';
-import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -44,10 +44,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
     }, 100);
     // Newlines counted with indexOf (memchr), not byte by byte: each JSON line is ~80 KB, and a
     // reader slower than the CLI would block its synchronous pipe writes and be measured instead.
-    child.stdout.on('data', (d: Buffer) => { bytes += d.length; for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
+    const keep = process.env.BENCH_CLI_STDOUT ? createWriteStream(process.env.BENCH_CLI_STDOUT) : undefined;
+    child.stdout.on('data', (d: Buffer) => { keep?.write(d); bytes += d.length; for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (status) => {
       clearInterval(sample);
+      keep?.end();
       resolve({ status, stderr, lines, bytes, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100, mainThreadCpuSeconds: mainTicks / 100 });
     });
   });
