@@ -218,7 +218,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       try {
         const reportPath = await writeReport(summary, reportDir, {
           toolVersion,
-          redactAttributes: runOptions.redactAttributes ?? config.redactAttributes ?? [],
+          // Redaction only grows: the run's names add to the configuration's.
+          redactAttributes: [...(config.redactAttributes ?? []), ...(runOptions.redactAttributes ?? [])],
         });
         return { summary, reportPath };
       } catch (err) {

@@ -15,7 +15,7 @@ export interface ObjectResultOptions {
   toolVersion: string;
   /** Folder for the per-object reports (made by the pass); none: no reports. */
   objectReportDir?: string;
-  /** Attributes redacted in the rows and reports (--redact); the configuration's apply to reports without it. */
+  /** Attributes redacted in the rows and reports (--redact); the configuration's are redacted in the reports too. */
   redactAttributes?: string[];
   configuredRedactions: string[];
 }
@@ -29,7 +29,7 @@ export async function objectResult(index: number, dn: string, summary: Provision
   if (options.objectReportDir) {
     const name = `${pad(index)}.htm`;
     try {
-      const html = renderReport(summary, { toolVersion: options.toolVersion, redactAttributes: options.redactAttributes ?? options.configuredRedactions });
+      const html = renderReport(summary, { toolVersion: options.toolVersion, redactAttributes: [...options.configuredRedactions, ...(options.redactAttributes ?? [])] });
       await writeFile(path.join(options.objectReportDir, name), html, { encoding: 'utf8', mode: OWNER_ONLY_FILE });
       reportHref = `objects/${name}`;
     } catch (err) {

@@ -1,13 +1,20 @@
 // Where a configuration sends credentials, and whether a second configuration sends them
 // anywhere else. A bind password goes to an LDAP URL over a transport as a bind DN, checked
 // against a CA; the client secret or certificate to an authority host for a tenant and app, the
-// token to a Graph endpoint. VS Code binds stored secrets to these endpoints; a what-if's
-// proposed configuration may change filtering and rules, never any of them.
+// token to a Graph endpoint. VS Code binds stored secrets to these endpoints and to the
+// certificate authority that vouches for them (a CA file replaces the system's roots, so
+// whoever holds that CA's key can stand in for the server); a what-if's proposed
+// configuration may change filtering and rules, never any of them.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Dn } from '../../engine/model/dn';
 import { entraAuthMode, type ActiveDirectoryConnectorConfig, type EntraConfig, type SingleObjectSyncConfig } from './model';
 
-export type DirectoryEndpoint = Pick<ActiveDirectoryConnectorConfig, 'url' | 'bindDn' | 'startTls' | 'allowInsecure'>;
-export type EntraEndpoint = Pick<EntraConfig, 'authorityHost' | 'tenantId' | 'clientId' | 'graphEndpoint'>;
+export type DirectoryEndpoint = Pick<ActiveDirectoryConnectorConfig, 'url' | 'bindDn' | 'startTls' | 'allowInsecure' | 'tls'>;
+export type EntraEndpoint = Pick<EntraConfig, 'authorityHost' | 'tenantId' | 'clientId' | 'graphEndpoint' | 'caFile'>;
+
+const text = (value: string | null | undefined): string => (value ?? '').trim();
+const lower = (value: string | null | undefined): string => text(value).toLowerCase();
 
 const LDAP_PORTS = { ldap: '389', ldaps: '636' };
 const HTTPS_PORTS = { https: '443' };
@@ -33,6 +40,28 @@ export function directoryTransport(connector: DirectoryEndpoint): string {
   return connector.startTls ? 'starttls' : connector.allowInsecure ? 'plaintext' : 'none';
 }
 
+/**
+ * Which certificate authority a connection trusts, by content: "system" (the machine's roots)
+ * or the SHA-256 of the CA file. By content, not path: a repository can change the file a
+ * configuration names without changing the configuration.
+ */
+export function trustAnchorKey(caFile: string | null | undefined): string {
+  const file = text(caFile);
+  if (!file) return 'system';
+  try {
+    return `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+  } catch {
+    // Unreadable now: the connection will fail too; a later readable file is another key.
+    return `unreadable:${file}`;
+  }
+}
+
+/** The trust as the user reads it in a prompt: the CA file by path, or the system's roots. */
+function trustText(caFile: string | null | undefined, serverName?: string | null): string {
+  const ca = text(caFile) ? `CA file ${text(caFile)}` : 'system CAs';
+  return text(serverName) ? `${ca}, server name ${text(serverName)}` : ca;
+}
+
 /** The bind DN as AD compares it (the Dn key); a DN that does not parse keys by its trimmed, lower-cased text. */
 export function bindDnKey(bindDn: string): string {
   const parsed = Dn.tryParse(bindDn.trim());
@@ -41,17 +70,22 @@ export function bindDnKey(bindDn: string): string {
 
 /** What a bind password is bound to; shown to the user when it is asked for. */
 export function directoryEndpoint(connector: DirectoryEndpoint): string {
-  return `${ldapOrigin(connector.url)} (${directoryTransport(connector)}) as ${connector.bindDn ?? ''}`;
+  return `${directoryServer(connector)} as ${connector.bindDn ?? ''}`;
+}
+
+/** The server a bind password goes to: origin, transport and, over TLS, the CA it is checked against. */
+export function directoryServer(connector: DirectoryEndpoint): string {
+  const transport = directoryTransport(connector);
+  const trust = transport === 'tls' || transport === 'starttls' ? `, ${trustText(connector.tls?.caFile, connector.tls?.serverName)}` : '';
+  return `${ldapOrigin(connector.url)} (${transport}${trust})`;
 }
 
 export function entraEndpoint(entra: EntraEndpoint): string {
-  return `${httpsOrigin(entra.authorityHost)}/${entra.tenantId.trim().toLowerCase()} app ${entra.clientId.trim().toLowerCase()} for ${httpsOrigin(entra.graphEndpoint)}`;
+  return `${httpsOrigin(entra.authorityHost)}/${entra.tenantId.trim().toLowerCase()} app ${entra.clientId.trim().toLowerCase()} for ${httpsOrigin(entra.graphEndpoint)} (${trustText(entra.caFile)})`;
 }
 
 type Setting = [name: string, current: string, proposed: string];
 
-const text = (value: string | null | undefined): string => (value ?? '').trim();
-const lower = (value: string | null | undefined): string => text(value).toLowerCase();
 
 function entraSettings(a: EntraConfig, b: EntraConfig): Setting[] {
   return [
@@ -98,4 +132,33 @@ export function connectionChanges(current: SingleObjectSyncConfig, proposed: Sin
     if (a !== b) changes.push(`${name} is ${b ? `"${b}"` : 'not set'}, the current configuration's ${a ? `"${a}"` : 'not set'}`);
   }
   return changes;
+}
+
+/** Hosts of Microsoft's sign-in pages, public and national clouds (microsoft.com/devicelogin, login.microsoftonline.us, ...). */
+const MICROSOFT_SIGN_IN_HOSTS = /(^|\.)(microsoft\.com|microsoftonline\.com|microsoftonline\.us|microsoftonline\.cn|chinacloudapi\.cn)$/i;
+
+/**
+ * Where a device code sign-in sends the user, as the authority answered it. The authority is
+ * named by the configuration, which a repository may supply, so the page is opened only over
+ * https and only on a Microsoft sign-in host or the configured authority's own host (named
+ * then, so the user sees whose page it is). Anything else is refused, never opened.
+ */
+export function deviceCodePage(verificationUri: string, authorityHost: string | null | undefined): { ok: true; url: string; host: string; microsoft: boolean } | { ok: false; reason: string } {
+  let url: URL;
+  try {
+    url = new URL(verificationUri);
+  } catch {
+    return { ok: false, reason: `the sign-in page it named is not an address (${verificationUri.slice(0, 200)})` };
+  }
+  if (url.protocol !== 'https:' || url.username || url.password) return { ok: false, reason: `the sign-in page it named is not a plain https address (${url.protocol}//${url.host})` };
+  const host = url.hostname.toLowerCase();
+  if (MICROSOFT_SIGN_IN_HOSTS.test(host)) return { ok: true, url: url.href, host, microsoft: true };
+  let authority = '';
+  try {
+    authority = new URL(text(authorityHost)).hostname.toLowerCase();
+  } catch {
+    // No authority host configured: Microsoft's, matched above.
+  }
+  if (authority && host === authority) return { ok: true, url: url.href, host, microsoft: false };
+  return { ok: false, reason: `the sign-in page it named (${host}) is neither a Microsoft sign-in host nor the configured authority host${authority ? ` (${authority})` : ''}` };
 }

@@ -1,7 +1,9 @@
 // Credentials live in VS Code's SecretStorage only (never settings, the configuration file,
 // logs or reports). Each secret is bound to the exact endpoint it was entered for: the
-// client secret to (authority host, tenant id, client id, Graph endpoint), the bind password
-// to (LDAP URL with its transport, bind DN). A configuration that names another endpoint
+// client secret to (authority host, tenant id, client id, Graph endpoint, the CA trusted for
+// them), the bind password to (LDAP URL with its transport, bind DN, the CA and server name
+// its certificate is checked against). A configuration that names another endpoint, or trusts
+// another CA (which could vouch for a server standing in for the real one),
 // finds no stored secret and the user is asked again, so a changed (or hostile) configuration
 // never receives a secret entered for somewhere else. Delegated sign-in (device code) keeps
 // msal's token cache in SecretStorage too, under a key of its own (a cache write is not a
@@ -11,7 +13,7 @@ import type { ActiveDirectoryConnectorConfig, DelegatedSignIn, EntraConfig, Secr
 import { entraAuthMode } from '../../app/config/model';
 import { extensionErrors } from './error-catalog';
 import { SyncError } from '../../engine/errors/sync-error';
-import { bindDnKey, directoryEndpoint, directoryTransport, entraEndpoint, httpsOrigin, ldapOrigin, type DirectoryEndpoint, type EntraEndpoint } from '../../app/config/endpoints';
+import { bindDnKey, deviceCodePage, directoryEndpoint, directoryServer, directoryTransport, entraEndpoint, httpsOrigin, ldapOrigin, trustAnchorKey, type DirectoryEndpoint, type EntraEndpoint } from '../../app/config/endpoints';
 
 /** Device code sign-ins waiting for the user; cancelling a run stops them (they can wait ~15 minutes). */
 const pendingSignIns = new Set<() => void>();
@@ -20,19 +22,21 @@ export function cancelPendingSignIns(): void {
 }
 import { log } from './log';
 
+// v3: the trusted CA joined the keys; a secret stored under v2 is asked for once more.
 export function directorySecretKey(connector: DirectoryEndpoint): string {
-  return `singleObjectSync.ad.v2|${ldapOrigin(connector.url)}|${directoryTransport(connector)}|${bindDnKey(connector.bindDn ?? '')}`;
+  return `singleObjectSync.ad.v3|${ldapOrigin(connector.url)}|${directoryTransport(connector)}|${bindDnKey(connector.bindDn ?? '')}|${trustAnchorKey(connector.tls?.caFile)}|${(connector.tls?.serverName ?? '').trim().toLowerCase()}`;
 }
 
 export function entraSecretKey(entra: EntraEndpoint): string {
-  return `singleObjectSync.entra.v2|${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${httpsOrigin(entra.graphEndpoint)}`;
+  return `singleObjectSync.entra.v3|${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${httpsOrigin(entra.graphEndpoint)}|${trustAnchorKey(entra.caFile)}`;
 }
 
 /** Keys of delegated token caches start with this (not credentials the user typed). */
-export const TOKEN_CACHE_KEY_PREFIX = 'singleObjectSync.entraTokenCache.v1|';
+export const TOKEN_CACHE_KEY_PREFIX = 'singleObjectSync.entraTokenCache.v2|';
 
+/** A delegated token is sent to the Graph endpoint, so its cache is bound to it and to the CA too. */
 export function entraTokenCacheKey(entra: EntraEndpoint): string {
-  return `${TOKEN_CACHE_KEY_PREFIX}${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}`;
+  return `${TOKEN_CACHE_KEY_PREFIX}${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${httpsOrigin(entra.graphEndpoint)}|${trustAnchorKey(entra.caFile)}`;
 }
 
 export interface SecretPrompt {
@@ -83,7 +87,7 @@ export class SecretStorageSecrets implements SecretsProvider {
     const inClear = directoryTransport(connector) === 'plaintext' ? ` ${vscode.l10n.t('Warning: this connection is not encrypted (allowInsecure), so the password would cross the network in clear.')}` : '';
     const entered = await this.askAndStore(key, {
       title: vscode.l10n.t('Password of {0}', connector.bindDn ?? ''),
-      prompt: vscode.l10n.t('Enter the password of {0} on {1}. It is kept in VS Code Secret Storage and sent only to this server and account.', connector.bindDn ?? '', ldapOrigin(connector.url)) + inClear,
+      prompt: vscode.l10n.t('Enter the password of {0} on {1}. It is kept in VS Code Secret Storage and sent only to this server and account.', connector.bindDn ?? '', directoryServer(connector)) + inClear,
     }, vscode.l10n.t('Password of {0} stored.', connector.bindDn ?? ''));
     if (entered === undefined) {
       throw new SyncError(extensionErrors.CredentialNotEntered, { secret: vscode.l10n.t('password of {0}', connector.bindDn ?? connector.name), endpoint: directoryEndpoint(connector) });
@@ -121,10 +125,19 @@ export class SecretStorageSecrets implements SecretsProvider {
           log().info(`Device code sign-in to tenant ${entra.tenantId} cancelled`);
           code.cancel();
         };
+        // The authority (named by the configuration) chose the page: never open one it has no business naming.
+        const page = deviceCodePage(code.verificationUri, entra.authorityHost);
+        if (!page.ok) {
+          log().warn(`Device code sign-in to tenant ${entra.tenantId} refused: ${page.reason}`);
+          code.cancel();
+          void vscode.window.showErrorMessage(vscode.l10n.t('Sign-in to Microsoft Entra ID refused: {0}. Nothing was opened. Check entra.authorityHost in the configuration file.', page.reason));
+          return;
+        }
         pendingSignIns.add(cancel);
+        const whose = page.microsoft ? '' : ` ${vscode.l10n.t('The page is at {0}, the authority host the configuration names, not a Microsoft address: sign in only if you trust this configuration.', page.host)}`;
         void vscode.window
           .showInformationMessage(
-            vscode.l10n.t('Sign in to Microsoft Entra ID (tenant {0}): open {1} and enter the code {2}. The code expires in {3} minutes.', entra.tenantId, code.verificationUri, code.userCode, Math.round(code.expiresInSeconds / 60)),
+            vscode.l10n.t('Sign in to Microsoft Entra ID (tenant {0}): open {1} and enter the code {2}. The code expires in {3} minutes.', entra.tenantId, page.url, code.userCode, Math.round(code.expiresInSeconds / 60)) + whose,
             copyAndOpen,
             cancelSignIn,
           )
@@ -132,7 +145,7 @@ export class SecretStorageSecrets implements SecretsProvider {
             if (choice === cancelSignIn) return cancel();
             if (choice !== copyAndOpen) return;
             await vscode.env.clipboard.writeText(code.userCode);
-            await vscode.env.openExternal(vscode.Uri.parse(code.verificationUri));
+            await vscode.env.openExternal(vscode.Uri.parse(page.url));
           });
         code.onDone((signedIn) => {
           pendingSignIns.delete(cancel);

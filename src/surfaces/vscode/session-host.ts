@@ -7,7 +7,7 @@ import type { Session } from '../../app/session';
 import { configurationPath } from './config-file';
 import { log } from './log';
 import { SecretStorageSecrets, TOKEN_CACHE_KEY_PREFIX } from './secrets';
-import { settingsSection } from './settings';
+import { setConfiguredRedactions, settingsSection } from './settings';
 
 export class SessionHost implements vscode.Disposable {
   private current?: { path: string; session: Promise<Session>; secrets: SecretStorageSecrets };
@@ -50,7 +50,10 @@ export class SessionHost implements vscode.Disposable {
       const opening = import('../../app/session').then(({ openSession }) => openSession({ configPath: path, secrets }));
       this.current = { path, session: opening, secrets };
       opening.then(
-        () => log().info(`Configuration loaded from ${path}`),
+        (session) => {
+          setConfiguredRedactions(session.config.redactAttributes);
+          log().info(`Configuration loaded from ${path}`);
+        },
         (error: unknown) => {
           log().warn(`Configuration ${path} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
           // A failed open is not cached: the next call retries (after the user fixed the file).

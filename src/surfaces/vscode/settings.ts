@@ -23,6 +23,30 @@ export function readSettings(): ExtensionSettings {
     reportFolder: (c.get<string>('reportFolder', '') ?? '').trim(),
     treePageSize: Number.isInteger(pageSize) ? Math.min(Math.max(pageSize, 10), 1000) : 200,
     openJsonAfterRun: c.get<boolean>('openJsonAfterRun', false) === true,
-    redactAttributes: (c.get<string[]>('redactAttributes', []) ?? []).filter((a) => typeof a === 'string' && a.trim() !== ''),
+    redactAttributes: redactionsOf(c),
   };
+}
+
+/** The configuration file's redactAttributes, set by the session host when it loads the file. */
+let configuredRedactions: readonly string[] = [];
+export function setConfiguredRedactions(names: readonly string[] | undefined): void {
+  configuredRedactions = names ?? [];
+}
+
+/**
+ * Redaction only grows: the user's list, the workspace's and the folder's, and the
+ * configuration file's, together. A workspace value alone would replace the user's list, so
+ * a repository could show what the user chose to hide (even in Restricted Mode: the setting
+ * is not a restricted one, as hiding more is harmless).
+ */
+function redactionsOf(c: vscode.WorkspaceConfiguration): string[] {
+  const levels = c.inspect<unknown>('redactAttributes');
+  const names = new Map<string, string>();
+  for (const list of [levels?.globalValue, levels?.workspaceValue, levels?.workspaceFolderValue, configuredRedactions]) {
+    if (!Array.isArray(list)) continue;
+    for (const name of list) {
+      if (typeof name === 'string' && name.trim() !== '' && !names.has(name.trim().toLowerCase())) names.set(name.trim().toLowerCase(), name.trim());
+    }
+  }
+  return [...names.values()];
 }

@@ -27,6 +27,8 @@ import { showSyncError, type UserInterface } from './ui';
 
 export class SyncRunner {
   private running = false;
+  /** The previews this runner ran, in this window: the only ones Run With Export may confirm with. */
+  private readonly previewsRun = new WeakSet<ProvisioningObjectSummary>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -55,7 +57,9 @@ export class SyncRunner {
       void this.showError(error);
       return undefined;
     }
-    const sameObject = basis !== undefined && dn.isNamedBy(basis.sourceIdentity.details.distinguishedName ?? '');
+    // Only a preview this runner made may stand for the export: a summary read back from disk
+    // (the state folder may be a repository's) is previewed again instead.
+    const sameObject = basis !== undefined && this.previewsRun.has(basis) && dn.isNamedBy(basis.sourceIdentity.details.distinguishedName ?? '');
     const preview = sameObject && exportable(basis) ? basis : await this.execute(dn, true);
     if (!preview) return undefined;
     if (!exportable(preview)) {
@@ -137,11 +141,12 @@ export class SyncRunner {
       );
       const totalMs = performance.now() - started;
       log().info(`${mode} of ${distinguishedName} finished: ${summary.provisioningStatusInfo.status} in ${Math.round(totalMs)} ms (first step shown after ${Math.round(firstStepMs ?? totalMs)} ms)`);
+      if (stagingMode) this.previewsRun.add(summary);
       await this.store.save(summary);
       // The JSON (by setting) first, in the column that is not the panel's; the panel is then
       // revealed beside it, never under it.
       if (readSettings().openJsonAfterRun) await this.documents.open(summary, jsonColumn());
-      panel.finished({ distinguishedName, stagingMode, summary }, renderedReport(this.context, summary), resultActions(summary));
+      panel.finished({ distinguishedName, stagingMode, summary }, renderedReport(this.context, summary), resultActions(summary, true));
       panel.panel.reveal(vscode.ViewColumn.Beside, true);
       return summary;
     } catch (error) {

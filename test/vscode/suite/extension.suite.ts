@@ -565,7 +565,7 @@ export function defineSuite(): void {
       assert.deepEqual((await checkpoint('panel-export', { distinguishedName: config.dns.exportUser, exportOffered: true })).problems, []);
     });
 
-    fullPage('a configuration that changes an endpoint gets no stored secret: the user is asked, and the servers it names receive nothing', async () => {
+    fullPage('a configuration that changes an endpoint, or the CA trusted for it, gets no stored secret: the user is asked, and the servers it names receive nothing', async () => {
       traps ??= await startTraps(path.join(config.workspace, '.traps'));
       const t = traps;
       const settings = vscode.workspace.getConfiguration('singleObjectSync');
@@ -575,6 +575,9 @@ export function defineSuite(): void {
         { name: 'authority', change: { entra: { authorityHost: t.authorityHost, caFile: t.caFile } }, asks: new RegExp(`Client secret of app.*${escape(t.authorityHost.replace('https://', ''))}`, 's') },
         { name: 'tenant', change: { entra: { tenantId: '11111111-2222-4333-8444-555555555555' } }, asks: /Client secret of app.*11111111-2222-4333-8444-555555555555/s },
         { name: 'client', change: { entra: { clientId: '66666666-7777-4888-9999-000000000000' } }, asks: /Client secret of app 66666666-7777-4888-9999-000000000000/ },
+        // The same servers, another CA: whoever holds that CA's key could stand in for them.
+        { name: 'ad-ca', change: { ad: { tls: { ...(legitimate.activeDirectory[0]!.tls as Record<string, unknown>), caFile: t.caFile } } }, asks: /Password of .*CA file .*hostile-ca\.pem/s },
+        { name: 'entra-ca', change: { entra: { caFile: t.caFile } }, asks: /Client secret of app.*CA file .*hostile-ca\.pem/s },
       ];
       // The tree stays closed: only the sync asks for the secret.
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
@@ -739,6 +742,13 @@ export function defineSuite(): void {
       assert.ok(aliceRow, `Alice's run is listed (${rows.map((r) => r.label).join(', ')})`);
       assert.match(aliceRow.description, /^Preview · \d{2}:\d{2}:\d{2}$/, 'mode and time');
       assert.match(aliceRow.icon, /codicon-(pass|warning|error|circle-slash)/, 'a status icon');
+      // A click shows the kept preview again, but never offers to export from it: the state
+      // folder may be a repository's, so its changes must not be what an export is confirmed with.
+      const [, reopened] = await ui('recent-reopen', [
+        { do: 'click', label: alice.sourceIdentity.displayName, level: 1 },
+        { do: 'panelWait', mode: 'staging', dn: config.dns.previewUser, button: 'Run Again', fresh: true, timeoutMs: 30_000 },
+      ]);
+      assert.ok(!(reopened!.buttons as string[]).includes('Run With Export'), `a kept result offers no Run With Export (${String(reopened!.buttons)})`);
       // Delete the export user's preview: its file goes, its row goes.
       const eva = jsonResults().filter((r) => lower(r.summary.sourceIdentity.details.distinguishedName ?? '') === lower(config.dns.exportUser)).at(-1)!.summary;
       const evaFiles = readdirSync(resultsDir).filter((f) => JSON.parse(readFileSync(path.join(resultsDir, f), 'utf8')).sourceIdentity?.displayName === eva.sourceIdentity.displayName);

@@ -31,10 +31,15 @@ export function renderedReport(context: vscode.ExtensionContext, summary: Provis
   return buildReportModel(summary, { redactAttributes: readSettings().redactAttributes, toolVersion: toolVersion(context) });
 }
 
-/** The buttons a finished result offers: Run With Export only after a preview that may be exported. */
-export function resultActions(summary: ProvisioningObjectSummary): PanelAction[] {
+/**
+ * The buttons a finished result offers: Run With Export only after a preview that may be
+ * exported and that this window ran just now. A kept result (Recent Results) is read from the
+ * state folder, which a repository can fill: its changes must never be what an export is
+ * confirmed with (Run Again previews anew, and asks with what it finds).
+ */
+export function resultActions(summary: ProvisioningObjectSummary, ranNow: boolean): PanelAction[] {
   const actions: PanelAction[] = ['openJson', 'saveHtmlReport', 'compareWithEntra', 'runAgain'];
-  if (exportable(summary) && vscode.workspace.isTrusted) actions.push('runWithExport');
+  if (ranNow && exportable(summary) && vscode.workspace.isTrusted) actions.push('runWithExport');
   return actions;
 }
 
@@ -57,7 +62,7 @@ export class PanelActionHandler implements PanelActions {
       run: { distinguishedName, stagingMode: summary.stagingMode, startDateTime: summary.activityDateTime, exportAllowed: vscode.workspace.isTrusted },
       steps: summary.provisioningSteps.map((s) => ({ stepNumber: s.stepNumber, name: s.name, status: s.status, durationInMilliseconds: s.durationInMilliseconds })),
     });
-    panel.finished({ distinguishedName, stagingMode: summary.stagingMode, summary }, renderedReport(this.context, summary), resultActions(summary));
+    panel.finished({ distinguishedName, stagingMode: summary.stagingMode, summary }, renderedReport(this.context, summary), resultActions(summary, false));
   }
 
   async openJson(result: OfferedResult): Promise<void> {

@@ -109,3 +109,51 @@ test('a new LDAP connector, or an LDIF connector turned into LDAP, is a new plac
 test('connectors are matched by name, whatever their order', () => {
   assert.deepEqual(changed((r) => { r.activeDirectory.reverse(); }), []);
 });
+
+test('a stored secret is bound to the CA it was entered with, by the file\'s content: another CA file, or the same file changed, is another trust', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { trustAnchorKey, directoryServer, entraEndpoint } = await import('../../../../src/app/config/endpoints');
+  const dir = mkdtempSync(path.join(tmpdir(), 'sos-trust-'));
+  const ca = path.join(dir, 'ca.pem');
+  const copy = path.join(dir, 'copy-of-ca.pem');
+  const other = path.join(dir, 'other-ca.pem');
+  writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIBcontoso\n-----END CERTIFICATE-----\n');
+  writeFileSync(copy, '-----BEGIN CERTIFICATE-----\nMIIBcontoso\n-----END CERTIFICATE-----\n');
+  writeFileSync(other, '-----BEGIN CERTIFICATE-----\nMIIBattacker\n-----END CERTIFICATE-----\n');
+  const before = trustAnchorKey(ca);
+  assert.equal(trustAnchorKey(copy), before, 'the same CA under another path is the same trust');
+  assert.notEqual(trustAnchorKey(other), before, 'another CA file is another trust');
+  assert.equal(trustAnchorKey(undefined), 'system');
+  assert.notEqual(trustAnchorKey(ca), trustAnchorKey(undefined), 'a CA file is not the system roots');
+  writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIBattacker\n-----END CERTIFICATE-----\n');
+  assert.notEqual(trustAnchorKey(ca), before, 'the same path with new content is another trust');
+  assert.match(trustAnchorKey(path.join(dir, 'missing.pem')), /^unreadable:/);
+  // The user is shown what the secret will be trusted with.
+  assert.match(directoryServer({ url: 'ldaps://dc1.corp.contoso.com', bindDn: 'CN=x', tls: { caFile: ca, serverName: 'DC1.corp.contoso.com' } }), /ldaps:\/\/dc1\.corp\.contoso\.com:636 \(tls, CA file .*ca\.pem, server name DC1\.corp\.contoso\.com\)/);
+  assert.match(directoryServer({ url: 'ldap://dc1', bindDn: 'CN=x', allowInsecure: true }), /\(plaintext\)$/);
+  assert.match(entraEndpoint({ authorityHost: 'https://login.microsoftonline.com', tenantId: 't', clientId: 'c', graphEndpoint: 'https://graph.microsoft.com' }), /\(system CAs\)$/);
+});
+
+test('a device code sign-in page is opened only over https, on a Microsoft sign-in host or the configured authority\'s own host', async () => {
+  const { deviceCodePage } = await import('../../../../src/app/config/endpoints');
+  const microsoft = deviceCodePage('https://microsoft.com/devicelogin', undefined);
+  assert.deepEqual(microsoft.ok && [microsoft.host, microsoft.microsoft], ['microsoft.com', true]);
+  assert.equal(deviceCodePage('https://login.microsoftonline.us/common/oauth2/deviceauth', 'https://login.microsoftonline.us').ok, true);
+  const own = deviceCodePage('https://127.0.0.1:8443/devicelogin', 'https://127.0.0.1:8443');
+  assert.deepEqual(own.ok && [own.host, own.microsoft], ['127.0.0.1', false], 'the configured authority\'s page, named as not Microsoft\'s');
+  for (const [uri, authority] of [
+    ['https://login.attacker.example/devicelogin', 'https://login.microsoftonline.com'],
+    ['https://microsoft.com.attacker.example/devicelogin', undefined],
+    ['http://microsoft.com/devicelogin', undefined],
+    ['command:workbench.action.terminal.new', undefined],
+    ['file:///etc/passwd', undefined],
+    ['https://user:pass@microsoft.com/devicelogin', undefined],
+    ['not a url', undefined],
+  ] as const) {
+    const page = deviceCodePage(uri, authority);
+    assert.equal(page.ok, false, `${uri} is refused`);
+    assert.ok(!page.ok && page.reason.length > 10);
+  }
+});
