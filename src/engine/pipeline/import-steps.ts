@@ -4,7 +4,7 @@ import { directoryErrors, isSyncError, rulesErrors, SyncError } from '../errors'
 import type { Attributes } from '../model/attributes';
 import { getFirst, getValues } from '../model/attributes';
 import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
-import { defaultSyncFeatures, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
+import { defaultSyncFeatures, groupUniqueName, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
 import type { TenantProvisioningError } from '../summary/types';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { SyncDependencies, SyncFacts } from './context';
@@ -250,7 +250,18 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   if (byAnchor) hardMatched = { object: byAnchor, via: 'onPremisesImmutableId' };
   else if (storedId) {
     const stored = await entra.getById(graphKind, storedId);
-    if (stored) hardMatched = { object: stored, via: 'cloudAnchor' };
+    // The state folder is trusted no further than the tenant confirms it: it may be a
+    // repository's, and a forged link would otherwise hand this object a cloud-managed one
+    // (skipping the takeover and admin checks a match by anchor or by value gets). A link to
+    // an object that does not carry this object's anchor is left to the matching below. A user
+    // may carry the anchor it had when it was imported last (the AD anchor changed since: step
+    // 9's guard, "SourceAnchor attribute has changed.", then stops the sync, as in Entra Connect).
+    const lastAnchor = getFirst(facts.stored?.entraConnectorSpace?.attributes ?? {}, 'sourceAnchor');
+    const anchors = [facts.sourceAnchor, ...(graphKind === 'user' && typeof lastAnchor === 'string' ? [lastAnchor] : [])];
+    if (stored && anchors.some((anchor) => carriesAnchor(stored, anchor))) hardMatched = { object: stored, via: 'cloudAnchor' };
+    else if (stored) {
+      details.StoredLinkNotUsed = `The state folder links this object to ${stored.kind} ${stored.id} (${String(stored.properties.displayName ?? '')}), which does not carry its source anchor ${facts.sourceAnchor}; the link is not used, and the object is matched as Microsoft Entra ID would match it.`;
+    }
   }
   // An object Entra Connect synchronized carries this object's SID (groups have nothing else).
   const sidBytes = getFirst(facts.adAttributes ?? {}, 'objectSid');
@@ -334,7 +345,8 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
     kind: graphKind,
     ...(target ? { id: target.id } : {}),
     attributes: imported,
-    ...(previous?.exportedMemberIds && target ? { exportedMemberIds: previous.exportedMemberIds } : {}),
+    // The members exported before belong to the cloud object they were exported to, not to another one matched now.
+    ...(previous?.exportedMemberIds && target && previous.id === target.id ? { exportedMemberIds: previous.exportedMemberIds } : {}),
     importedAt: deps.clock.now().toISOString(),
   };
   if (target) {
@@ -342,4 +354,14 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
     if (facts.alreadySynced) details.OnPremisesSyncEnabled = 'True';
   }
   return finish({ status: 'success', details, attributes: changes.map((c) => changeToRow(c)) });
+}
+
+/**
+ * Does the cloud object carry this AD object's source anchor: a user its onPremisesImmutableId,
+ * a group the uniqueName this tool gives the groups it creates? (Contacts carry none in Graph.)
+ */
+function carriesAnchor(object: EntraObject, sourceAnchor: string): boolean {
+  if (object.kind === 'user') return object.properties.onPremisesImmutableId === sourceAnchor;
+  if (object.kind === 'group') return object.properties.uniqueName === groupUniqueName(sourceAnchor);
+  return false;
 }
