@@ -296,6 +296,32 @@ describe('queries', () => {
     assert.equal(counted.body, 7);
   });
 
+  test('advanced queries need both ConsistencyLevel: eventual and $count=true; $search and /$count need only the header', async () => {
+    const eventual = { ConsistencyLevel: 'eventual' };
+    const aqMessage = /^Operator 'endsWith' is not supported because the required parameters might be missing\. Try adding \$count=true query parameter and ConsistencyLevel:eventual header\./;
+    // Either half alone is not an advanced query (reference section 3: "needs both").
+    assertGraphError(await raw(emu, 'GET', "/v1.0/users?$filter=endsWith(mail,'3@contoso.com')", { token, headers: eventual }), 400, 'Request_UnsupportedQuery', aqMessage);
+    assertGraphError(await raw(emu, 'GET', "/v1.0/users?$filter=endsWith(mail,'3@contoso.com')&$count=true", { token }), 400, 'Request_UnsupportedQuery', aqMessage);
+    assertGraphError(await raw(emu, 'GET', "/v1.0/users?$filter=onPremisesSamAccountName eq 'user2'", { token, headers: eventual }), 400, 'Request_UnsupportedQuery',
+      "Unsupported or invalid query filter clause specified for property 'onPremisesSamAccountName' of resource 'User'.");
+    assert.equal((await raw(emu, 'GET', "/v1.0/users?$filter=displayName ne 'User 1'", { token, headers: eventual })).status, 400, 'ne needs $count=true too');
+    assert.equal((await raw(emu, 'GET', "/v1.0/users?$filter=startsWith(displayName,'User')&$orderby=displayName", { token, headers: eventual })).status, 400,
+      '$filter with $orderby needs $count=true too');
+    assert.equal('@odata.count' in (await values('$select=id', eventual)), false, 'no @odata.count without $count=true');
+    // Both: the same queries answer.
+    assert.deepEqual((await values("$filter=onPremisesSamAccountName eq 'user2'&$count=true", eventual)).value.map((u: any) => u.id), ['u2']);
+    assert.equal((await values("$filter=displayName ne 'User 1'&$count=true", eventual))['@odata.count'], 6);
+    assert.equal((await values("$filter=startsWith(displayName,'User')&$orderby=displayName&$count=true", eventual)).value.length, 7);
+    // $search: its documented error names only the header.
+    assertGraphError(await raw(emu, 'GET', '/v1.0/users?$search="displayName:User"', { token }), 400, 'Request_UnsupportedQuery',
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+    assert.equal((await raw(emu, 'GET', '/v1.0/users?$search="displayName:User"', { token, headers: eventual })).status, 200);
+    // The /$count segment: the header alone, its filter included.
+    const counted = await raw(emu, 'GET', "/v1.0/users/$count?$filter=endsWith(mail,'3@contoso.com')", { token, headers: eventual });
+    assert.equal(counted.status, 200, JSON.stringify(counted.body));
+    assert.equal(counted.body, 1);
+  });
+
   test('paging follows @odata.nextLink with a $skiptoken; $top is bounded to 1..999', async () => {
     const seen: string[] = [];
     let next: string | undefined = `/v1.0/users?$top=3&$select=id`;
@@ -472,6 +498,18 @@ describe('$batch', () => {
     assert.equal(noType.status, 400);
   });
 
+  test('an item url must be relative ("/users"): an absolute url, or one without the leading slash, fails the whole batch with 400', async () => {
+    const create = { id: '1', method: 'POST', url: '/users', headers: { 'Content-Type': 'application/json' }, body: newUser('rel@contoso.com') };
+    for (const url of [`${emu.graphEndpoint}/v1.0/users?$select=id`, 'https://graph.microsoft.com/v1.0/users?$select=id', 'users?$select=id']) {
+      const answer = await raw(emu, 'POST', '/v1.0/$batch', { token, body: { requests: [create, { id: '2', method: 'GET', url }] } });
+      assertGraphError(answer, 400, 'BadRequest', 'Invalid batch payload format.');
+    }
+    assert.equal(emu.writes().length, 0, 'nothing inside ran');
+    const relative = await raw(emu, 'POST', '/v1.0/$batch', { token, body: { requests: [create, { id: '2', method: 'GET', url: '/users?$select=id' }] } });
+    assert.equal(relative.status, 200);
+    assert.deepEqual(relative.body.responses.map((r: any) => r.status).sort(), [200, 201]);
+  });
+
   test('a throttled batch item answers 429 with its own Retry-After inside a 200 batch', async () => {
     emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 7, path: '/users/', count: 1 });
     const answer = await raw(emu, 'POST', '/v1.0/$batch', {
@@ -538,6 +576,21 @@ describe('throttling and faults', () => {
     assert.equal((await raw(emu, 'GET', '/v1.0/users', { token })).status, 200, 'other paths are not affected');
     assert.equal((await raw(emu, 'GET', '/v1.0/domains', { token })).status, 503);
     assert.equal((await raw(emu, 'GET', '/v1.0/domains', { token })).status, 200);
+  });
+
+  test('a 429 fault carries x-ms-throttle-scope and x-ms-throttle-information as Graph\'s 429 does, alone and inside a $batch', async () => {
+    const scope = `Tenant_Application/ReadWrite/${emu.clientId}/${emu.tenantId}`;
+    emu.faults({ kind: 'status', status: 429, retryAfterSeconds: 4, path: '/v1.0/domains', count: 2 });
+    const alone = await raw(emu, 'GET', '/v1.0/domains', { token });
+    assertGraphError(alone, 429, 'TooManyRequests', 'Please retry again later.');
+    assert.equal(alone.headers['retry-after'], '4');
+    assert.equal(alone.headers['x-ms-throttle-scope'], scope);
+    assert.equal(alone.headers['x-ms-throttle-information'], 'ResourceUnitLimitExceeded');
+    const batch = await raw(emu, 'POST', '/v1.0/$batch', { token, body: { requests: [{ id: 'd', method: 'GET', url: '/domains' }] } });
+    const inner = batch.body.responses[0];
+    assert.equal(inner.status, 429);
+    assert.equal(inner.headers['x-ms-throttle-scope'], scope);
+    assert.equal(inner.headers['x-ms-throttle-information'], 'ResourceUnitLimitExceeded');
   });
 
   test('faults: a reset drops the connection mid-response', async () => {

@@ -247,8 +247,18 @@ export class GraphService {
     return found;
   }
 
-  private advanced(call: GraphCall): boolean {
+  /** The `ConsistencyLevel: eventual` header: alone it unlocks $search and the /$count segment. */
+  private eventual(call: GraphCall): boolean {
     return call.headers.consistencylevel?.toLowerCase() === 'eventual';
+  }
+
+  /**
+   * Advanced queries on a list ($filter operators and properties marked 'advanced', $filter
+   * with $orderby, @odata.count) need both the header and `$count=true` (reference section 3:
+   * "Try adding $count=true query parameter and ConsistencyLevel:eventual header").
+   */
+  private advanced(call: GraphCall): boolean {
+    return this.eventual(call) && call.query.get('$count') === 'true';
   }
 
   private parseSelect(call: GraphCall, entity: Entity): string[] | undefined {
@@ -263,10 +273,11 @@ export class GraphService {
     return kind === 'user' ? permissions.readUsers : kind === 'group' ? permissions.readGroups : permissions.readContacts;
   }
 
-  private filtered(call: GraphCall, kind: 'user' | 'group' | 'contact', items: DirectoryObject[]): DirectoryObject[] {
+  /** `counting`: the /$count segment, where the header alone makes the query advanced. */
+  private filtered(call: GraphCall, kind: 'user' | 'group' | 'contact', items: DirectoryObject[], counting = false): DirectoryObject[] {
     const entity = entities[kind];
-    const advanced = this.advanced(call);
-    if (call.query.has('$search') && !advanced) throw errors.searchNeedsHeader();
+    const advanced = counting ? this.eventual(call) : this.advanced(call);
+    if (call.query.has('$search') && !this.eventual(call)) throw errors.searchNeedsHeader();
     if (call.query.has('$orderby') && call.query.has('$filter') && !advanced) throw errors.advancedQueryRequired('orderby');
     const raw = call.query.get('$filter');
     if (raw === null) return items;
@@ -293,7 +304,7 @@ export class GraphService {
     }
     const slice = items.slice(offset, offset + top).map(shape);
     const body: Record<string, unknown> = { '@odata.context': context };
-    if (call.query.get('$count') === 'true' && this.advanced(call)) body['@odata.count'] = items.length;
+    if (this.advanced(call)) body['@odata.count'] = items.length;
     if (offset + top < items.length) {
       const next = new URLSearchParams(call.query);
       next.set('$skiptoken', Buffer.from(JSON.stringify({ offset: offset + top })).toString('base64url'));
@@ -338,8 +349,8 @@ export class GraphService {
 
   private count(call: GraphCall, kind: 'user' | 'group' | 'contact'): GraphResult {
     need(call, this.readPermission(kind));
-    if (!this.advanced(call)) throw errors.countNotSupported();
-    return { status: 200, text: String(this.filtered(call, kind, this.collection(kind)).length), headers: { 'Content-Type': 'text/plain' } };
+    if (!this.eventual(call)) throw errors.countNotSupported();
+    return { status: 200, text: String(this.filtered(call, kind, this.collection(kind), true).length), headers: { 'Content-Type': 'text/plain' } };
   }
 
   private get(call: GraphCall, kind: 'user' | 'group' | 'contact', key: string): GraphResult {

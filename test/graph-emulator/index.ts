@@ -172,9 +172,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return hits;
   };
 
-  const faultError = (f: FaultSpec): GraphHttpError => {
+  const faultError = (f: FaultSpec, appId: string): GraphHttpError => {
     const status = f.status ?? 503;
-    if (status === 429) return errors.throttled(f.retryAfterSeconds ?? 1, { 'x-ms-throttle-information': 'ResourceUnitLimitExceeded' });
+    // A 429 carries the throttling headers Graph sends with it (reference section 5), as the token bucket's do.
+    if (status === 429) {
+      return errors.throttled(f.retryAfterSeconds ?? 1, {
+        'x-ms-throttle-scope': `Tenant_Application/ReadWrite/${appId}/${store.state.tenantId}`, 'x-ms-throttle-information': 'ResourceUnitLimitExceeded',
+      });
+    }
     if (status === 503) return errors.unavailable(f.retryAfterSeconds);
     // A token that expired while the request was in flight (inside a $batch: that item only).
     if (status === 401) return errors.unauthenticated('Access token has expired or is not yet valid.');
@@ -191,7 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let errorMessage: string | undefined;
     try {
       const [fault] = inBatch ? takeFaults(call.method, urlPath, ['status', 'body']) : [];
-      if (fault && fault.kind !== 'body') throw faultError(fault);
+      if (fault && fault.kind !== 'body') throw faultError(fault, appId);
       const decision = throttler.check(appId, store.state.tenantId, store.state.users.length, call.method, call.path, call.query);
       if (decision.throttled) throw errors.throttled(decision.retryAfterSeconds ?? 1, decision.headers);
       result = fault ? { status: 200, body: fault.body } : graph.handle(call);
@@ -220,6 +225,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!id || ids.has(id)) throw new GraphHttpError(400, 'BadRequest', 'Batch request contains duplicate or missing request ids.');
       ids.add(id);
       if (typeof item.url !== 'string' || typeof item.method !== 'string') throw new GraphHttpError(400, 'BadRequest', 'Invalid batch payload format.');
+      // An item's url is relative to the version ("/users", reference section 6). An absolute
+      // one fails the whole batch with this answer (microsoft-graph-docs-contrib issue #8576);
+      // one without the leading '/' is refused alike [inferred].
+      if (!item.url.startsWith('/')) throw new GraphHttpError(400, 'BadRequest', 'Invalid batch payload format.');
       const hasType = Object.keys(item.headers ?? {}).some((h) => h.toLowerCase() === 'content-type');
       if (item.body !== undefined && !hasType) throw new GraphHttpError(400, 'BadRequest', `Write request id : ${item.id} does not contain Content-Type header or body.`);
     }
@@ -236,7 +245,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (failedDependency) {
           result = { status: 424, body: errorBody(new GraphHttpError(424, 'FailedDependency', 'The request was not executed because a request it depends on failed.'), requestId, clientRequestId) };
         } else {
-          const url = new URL(item.url.replace(/^\/?(v1\.0\/)?/, ''), `${origin}/v1.0/`);
+          const url = new URL(item.url.replace(/^\/(v1\.0\/)?/, ''), `${origin}/v1.0/`);
           const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
           const callPath = url.pathname.replace(/^\/v1\.0/, '');
           result = runGraph({ method: item.method.toUpperCase(), path: callPath, query: url.searchParams, headers, body: item.body, roles }, appId, `/v1.0${callPath}${url.search}`, true, requestId, clientRequestId);
@@ -373,7 +382,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (fault?.kind === 'body') return send(200, fault.body);
     if (fault) {
-      const err = faultError(fault);
+      const err = faultError(fault, claims.appid);
       if (method !== 'GET') store.recordWrite({ method, path: urlPath, status: err.status, appId: claims.appid, errorCode: err.code, errorMessage: err.message, body, inBatch: false });
       return sendError(err);
     }
@@ -389,7 +398,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           (req.socket as Socket).destroy();
           return;
         }
-        if (lostAnswer) return sendError(faultError(lostAnswer));
+        if (lostAnswer) return sendError(faultError(lostAnswer, claims.appid));
         return send(result.status, result.body);
       } catch (err) {
         if (err instanceof GraphHttpError) return sendError(err);
@@ -403,7 +412,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       (req.socket as Socket).destroy();
       return;
     }
-    if (lostAnswer) return sendError(faultError(lostAnswer));
+    if (lostAnswer) return sendError(faultError(lostAnswer, claims.appid));
     return send(result.status, result.body, result.headers, result.text);
   };
 

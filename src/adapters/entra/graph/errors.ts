@@ -2,9 +2,9 @@
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { EntraObjectKind } from '../../../engine/ports/entra-target';
 import { permissionFor } from '../permissions';
-import { throttledWait } from './retry';
+import { throttledWait, type ThrottleFacts } from './retry';
 
-export interface GraphErrorFacts {
+export interface GraphErrorFacts extends ThrottleFacts {
   status: number;
   code: string;
   message: string;
@@ -22,10 +22,20 @@ export interface CallFacts {
   userPrincipalName?: string;
   clientId?: string;
   maxRetryWaitSeconds: number;
+  /**
+   * What a 404 is about when Graph's message names no object (a membership change: the group
+   * or one of the members); the object the message names wins.
+   */
+  notFound?: string;
+}
+
+/** The object a 404 names: Graph's "Resource '<id>' does not exist or ..." (reference section 4). */
+export function missingResource(message: string): string | undefined {
+  return /Resource '([^']+)' does not exist/i.exec(message)?.[1];
 }
 
 /** Parse Graph's `{"error":{...}}` body (string or object). */
-export function parseGraphError(status: number, body: unknown, headers?: { requestId?: string; retryAfterSeconds?: number }): GraphErrorFacts {
+export function parseGraphError(status: number, body: unknown, headers?: { requestId?: string; retryAfterSeconds?: number } & ThrottleFacts): GraphErrorFacts {
   let parsed: unknown = body;
   if (typeof body === 'string') {
     try {
@@ -44,6 +54,9 @@ export function parseGraphError(status: number, body: unknown, headers?: { reque
     requestId: headers?.requestId ?? (typeof inner['request-id'] === 'string' ? inner['request-id'] : undefined),
     clientRequestId: typeof inner['client-request-id'] === 'string' ? inner['client-request-id'] : undefined,
     retryAfterSeconds: headers?.retryAfterSeconds,
+    ...(headers?.throttleScope ? { throttleScope: headers.throttleScope } : {}),
+    ...(headers?.throttleInformation ? { throttleInformation: headers.throttleInformation } : {}),
+    ...(headers?.throttleLimitPercentage !== undefined ? { throttleLimitPercentage: headers.throttleLimitPercentage } : {}),
   };
 }
 
@@ -73,7 +86,7 @@ export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncErro
     });
   }
   if (facts.status === 429) {
-    return new SyncError(entraErrors.Throttled, { ...base, ...throttledWait(facts.retryAfterSeconds), maxRetryWaitSeconds: call.maxRetryWaitSeconds });
+    return new SyncError(entraErrors.Throttled, { ...base, ...throttledWait(facts.retryAfterSeconds, facts), maxRetryWaitSeconds: call.maxRetryWaitSeconds });
   }
   if (facts.status >= 500) return new SyncError(entraErrors.ServiceUnavailable, { ...base, retryAfterSeconds: facts.retryAfterSeconds });
   if (facts.status === 413 || /too large|exceeds the maximum/i.test(m)) return new SyncError(entraErrors.LargeObject, base);
@@ -81,7 +94,9 @@ export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncErro
   if (/domain portion of the userPrincipalName/i.test(m)) {
     return new SyncError(entraErrors.UnverifiedDomain, { ...base, userPrincipalName: call.userPrincipalName ?? '(the exported UPN)' });
   }
-  if (/SourceAnchor is a required property|federated/i.test(m)) return new SyncError(entraErrors.FederatedDomainRequiresSourceAnchor, base);
+  // Only the sentence Graph documents: any other message that mentions "federated" (e.g. a
+  // refused anchor change) maps by its kind below, not as a missing anchor on create.
+  if (/SourceAnchor is a required property for creation of a federated user/i.test(m)) return new SyncError(entraErrors.FederatedDomainRequiresSourceAnchor, base);
   if (/is read-only and cannot be set/i.test(m)) {
     const property = /Property '([^']+)'/.exec(m)?.[1] ?? 'A property';
     return new SyncError(entraErrors.NotWritableThroughGraph, { ...base, what: `The property ${property}`, detail: m });
@@ -97,7 +112,10 @@ export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncErro
       ...(holder ? { conflictingKind: holder[1]!.toLowerCase(), conflictingId: holder[2] } : {}),
     });
   }
-  if (facts.status === 404) return new SyncError(entraErrors.ObjectNotFound, { ...base, id: call.id ?? call.path });
+  if (facts.status === 404) {
+    // The object Graph names (a missing member, not the group the request was sent to).
+    return new SyncError(entraErrors.ObjectNotFound, { ...base, id: missingResource(m) ?? call.notFound ?? call.id ?? call.path });
+  }
   if (facts.status === 400 && (facts.code === 'Request_BadRequest' || /Invalid value|required but is empty|password complexity|Invalid property/i.test(m))) {
     return new SyncError(entraErrors.IdentityDataValidationFailed, base);
   }

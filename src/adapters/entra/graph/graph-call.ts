@@ -9,7 +9,7 @@ import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
 import { AnswerTooLarge, CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
 import { describeNetworkError } from '../tls';
-import type { RetryLimits } from './retry';
+import { throttleFacts, type RetryLimits } from './retry';
 import type { TokenSource } from '../token-source';
 
 export interface CallOptions {
@@ -141,7 +141,8 @@ export class GraphCaller {
     }
     if (err instanceof GraphError && err.statusCode > 0) {
       const retryAfter = parseRetryAfter(err.headers?.get('retry-after')) ?? state.retryAfterSeconds;
-      const graphFacts = parseGraphError(err.statusCode, err.body, { requestId: err.headers?.get('request-id') ?? state.requestId, retryAfterSeconds: retryAfter });
+      const quota = err.headers ? throttleFacts((name) => err.headers?.get(name)) : state.throttle;
+      const graphFacts = parseGraphError(err.statusCode, err.body, { requestId: err.headers?.get('request-id') ?? state.requestId, retryAfterSeconds: retryAfter, ...quota });
       return mapGraphError(graphFacts, facts);
     }
     return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(err) }, { cause: err });

@@ -9,10 +9,10 @@ import type { AttributeValue, Attributes } from '../../../engine/model/attribute
 import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
-import { mapGraphError, parseGraphError, conflictOf } from './errors';
-import { parseRetryAfter, type RetryPolicy } from './transport';
+import { mapGraphError, parseGraphError, conflictOf, missingResource } from './errors';
+import type { RetryPolicy } from './transport';
 import { GraphCaller, type CallOptions } from './graph-call';
-import { sendBatch, type BatchAnswer, type BatchItem } from './json-batch';
+import { innerErrorHeaders, sendBatch, type BatchAnswer, type BatchItem } from './json-batch';
 import { collectionAnswer, entityAnswer, pageAnswer } from './answers';
 import { nextPagePath, readChanges } from './delta';
 import { WriteBatcher } from './write-batch';
@@ -155,10 +155,10 @@ export class GraphEntraTarget implements EntraTarget {
   }
 
   /** The object an anchor lookup answered: a list's first object (users), or the object read by key (groups). */
-  private anchorAnswer(kind: EntraObjectKind, status: number, body: unknown, path: string, retryAfter?: number): EntraObject | null {
+  private anchorAnswer(kind: EntraObjectKind, status: number, body: unknown, path: string, headers?: Parameters<typeof parseGraphError>[2]): EntraObject | null {
     if (status === 404 && kind === 'group') return null;
     if (status >= 400) {
-      throw mapGraphError(parseGraphError(status, body, { retryAfterSeconds: retryAfter }), { method: 'GET', path, kind, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
+      throw mapGraphError(parseGraphError(status, body, headers), { method: 'GET', path, kind, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
     }
     if (kind === 'group') return this.toObject('group', entityAnswer(body, 'GET', path));
     const [first] = collectionAnswer(body, 'GET', path);
@@ -265,11 +265,11 @@ export class GraphEntraTarget implements EntraTarget {
       for (const a of answers) {
         const request = part[Number(a.id) - 1]!;
         const kind = request.kind;
-        const retryAfter = parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']);
-        if (request.anchor) byAnchor = this.anchorAnswer(kind, a.status, a.body, byKey!.path, retryAfter);
+        const headers = innerErrorHeaders(a);
+        if (request.anchor) byAnchor = this.anchorAnswer(kind, a.status, a.body, byKey!.path, headers);
         else if (a.status === 200) keep(kind, a.body, request.url);
         else if (deniedContacts(kind, a.status)) unchecked.add(contactsNote);
-        else throw mapGraphError(parseGraphError(a.status, a.body, { retryAfterSeconds: retryAfter }), {
+        else throw mapGraphError(parseGraphError(a.status, a.body, headers), {
           method: 'GET', path: request.url, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
         });
       }
@@ -424,14 +424,17 @@ export class GraphEntraTarget implements EntraTarget {
     const path = `/groups/${encodeURIComponent(groupId)}`;
     for (const part of chunks([...new Set(memberIds)], batchLimit)) {
       try {
-        await this.call('PATCH', path, { body: { 'members@odata.bind': part.map((id) => this.bindUrl(id)) }, facts: { kind: 'group', id: groupId } });
+        // A 404 is about the object Graph names (a member that does not exist, reference
+        // section 2); when it names none, it may be the group or any member of this request.
+        const notFound = `${groupId} (the group) or one of the members ${part.join(', ')}`;
+        await this.call('PATCH', path, { body: { 'members@odata.bind': part.map((id) => this.bindUrl(id)) }, facts: { kind: 'group', id: groupId, notFound } });
       } catch (err) {
         // All-or-nothing: when some are members already, add the rest one by one in a batch.
         if (!(err instanceof SyncError) || !/already exist/i.test(String(err.details.graphMessage ?? ''))) throw err;
         await this.memberBatch(groupId, part.map((id, i) => ({
           id: String(i + 1), method: 'POST', url: `${path}/members/$ref`,
           headers: { 'Content-Type': 'application/json' }, body: { '@odata.id': this.bindUrl(id) },
-        })), /already exist/i);
+        })), part, /already exist/i);
       }
     }
   }
@@ -439,20 +442,41 @@ export class GraphEntraTarget implements EntraTarget {
   async removeMembers(groupId: string, memberIds: string[]): Promise<void> {
     const path = `/groups/${encodeURIComponent(groupId)}`;
     for (const part of chunks([...new Set(memberIds)], batchLimit)) {
-      await this.memberBatch(groupId, part.map((id, i) => ({ id: String(i + 1), method: 'DELETE', url: `${path}/members/${encodeURIComponent(id)}/$ref` })), /do not exist|does not exist/i);
+      await this.memberBatch(groupId, part.map((id, i) => ({ id: String(i + 1), method: 'DELETE', url: `${path}/members/${encodeURIComponent(id)}/$ref` })), part, /do not exist/i);
     }
   }
 
-  /** Run membership changes as one batch; answers matching `alreadyDone` count as success. */
-  private async memberBatch(groupId: string, items: BatchItem[], alreadyDone: RegExp): Promise<void> {
+  /**
+   * Run membership changes as one batch (item i+1 is about `memberIds[i]`); a 400 matching
+   * `alreadyDone` counts as success. A 404 on a removal means "not a member" (reference section
+   * 2: "or sometimes 404") only when it is not the group that is missing: the group Graph names,
+   * or, when it names nothing, a group one GET cannot find, fails the removal.
+   */
+  private async memberBatch(groupId: string, items: BatchItem[], memberIds: string[], alreadyDone: RegExp): Promise<void> {
     // Safe to repeat as a whole: a member added or removed twice answers `alreadyDone`.
     const answers = await this.batch(items, { idempotent: true });
+    let groupExists: boolean | undefined;
     for (const a of answers) {
       if (a.status >= 200 && a.status < 300) continue;
-      const facts = parseGraphError(a.status, a.body, { retryAfterSeconds: parseRetryAfter(a.headers?.['Retry-After'] ?? a.headers?.['retry-after']) });
-      if ((a.status === 400 || a.status === 404) && (alreadyDone.test(facts.message) || (a.status === 404 && items[0]?.method === 'DELETE'))) continue;
       const item = items.find((i) => i.id === a.id)!;
-      throw mapGraphError(facts, { method: item.method, path: item.url, kind: 'group', id: groupId, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
+      const memberId = memberIds[Number(a.id) - 1] ?? 'unknown';
+      const facts = parseGraphError(a.status, a.body, innerErrorHeaders(a));
+      if (a.status === 400 && alreadyDone.test(facts.message)) continue;
+      const named = missingResource(facts.message)?.toLowerCase();
+      if (a.status === 404 && item.method === 'DELETE' && named !== groupId.toLowerCase()) {
+        if (named === memberId.toLowerCase()) continue;
+        groupExists ??= (await this.getById('group', groupId)) !== null;
+        if (groupExists) continue;
+        throw new SyncError(entraErrors.ObjectNotFound, {
+          ...(facts.requestId ? { requestId: facts.requestId } : {}),
+          service: 'Microsoft Graph', method: item.method, path: item.url, status: a.status, graphCode: facts.code,
+          id: groupId, graphMessage: `the group cannot be read (GET answered 404) after ${item.method} ${item.url} answered 404: ${facts.message}`,
+        });
+      }
+      throw mapGraphError(facts, {
+        method: item.method, path: item.url, kind: 'group', id: groupId, notFound: `${groupId} (the group) or the member ${memberId}`,
+        clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds,
+      });
     }
   }
 }

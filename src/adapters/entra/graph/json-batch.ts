@@ -1,7 +1,8 @@
 // JSON batching (the reference's section 6): up to 20 requests in one POST /$batch. Graph
-// throttles each request inside on its own: items answered 429 are sent again after the
-// longest Retry-After among them (below 1 s: backoff 1, 2, 4 ... s), within the attempts and
-// the wait budget (entra.maxRetryWaitSeconds) a lone request gets (retry.ts).
+// answers each request inside on its own: items answered 429, and items answered 503/504 whose
+// request is idempotent (a GET, or the caller says so), are sent again after the longest wait
+// among them (Retry-After, below 1 s: backoff 1, 2, 4 ... s), within the attempts and the wait
+// budget (entra.maxRetryWaitSeconds) a lone request gets (retry.ts, shared with write-batch.ts).
 // Items answered 401 (the token expired while the batch ran) are sent once more with a new
 // token; a second 401 stays, and maps to AuthenticationFailed. The $batch POST itself, when
 // Graph answers it 429, 503 or 504 as a whole, is sent again per Retry-After (or backoff 1, 2,
@@ -9,7 +10,7 @@
 // for one whose writes are idempotent (the caller says so).
 import { batchResponses, malformed } from './answers';
 import { parseRetryAfter } from './transport';
-import { mayRetry, retryWaitSeconds } from './retry';
+import { idempotentMethod, innerRetryWait, throttleFacts, type InnerAttempts, type ThrottleFacts } from './retry';
 import type { GraphCaller } from './graph-call';
 
 export interface BatchItem {
@@ -27,56 +28,71 @@ export interface BatchAnswer {
   body?: unknown;
 }
 
-/** The Retry-After of an inner answer (header names inside a batch keep their case). */
-export function innerRetryAfter(answer: BatchAnswer): number | undefined {
+/** A header of an inner answer, by name in any case (header names inside a batch keep their case). */
+function innerHeader(answer: BatchAnswer, name: string): string | undefined {
   const headers = answer.headers ?? {};
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'retry-after');
-  return parseRetryAfter(key ? headers[key] : undefined);
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key ? headers[key] : undefined;
+}
+
+/** The Retry-After of an inner answer. */
+export function innerRetryAfter(answer: BatchAnswer): number | undefined {
+  return parseRetryAfter(innerHeader(answer, 'retry-after'));
+}
+
+/** What parseGraphError takes from an inner answer's headers: Retry-After and the throttling headers. */
+export function innerErrorHeaders(answer: BatchAnswer): { retryAfterSeconds?: number } & ThrottleFacts {
+  const retryAfter = innerRetryAfter(answer);
+  return { ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}), ...throttleFacts((name) => innerHeader(answer, name)) };
 }
 
 /**
- * POST /$batch, retrying items answered 429 after the longest Retry-After among them, within
- * the retry limits of retry.ts (SDKs do not retry batched 429s themselves), and items answered
- * 401 once with a new token. `idempotent`: the whole POST may be repeated after a 503/504 or a lost
- * connection (default: only when every item is a GET).
+ * POST /$batch, sending again the items answered 429 (any item) or 503/504 (an idempotent
+ * item: a GET, or every item when the caller says `idempotent`) after the longest wait among
+ * them, within the retry limits of retry.ts (SDKs do not retry batched answers themselves),
+ * and items answered 401 once with a new token. `idempotent`: the whole POST may be repeated
+ * after a 503/504 or a lost connection (default: only when every item is a GET).
  */
 export async function sendBatch(caller: GraphCaller, items: BatchItem[], options: { idempotent?: boolean } = {}): Promise<BatchAnswer[]> {
   const settled = new Map<string, BatchAnswer>();
-  let pending = items;
+  const attempts = new Map<string, InnerAttempts>(items.map((i) => [i.id, { throttled: 0, unavailable: 0 }]));
+  // The items of a send wait together: the budget counts the time actually waited.
   let waited = 0;
-  /** Sends in which some item met a 429 (the attempt count for the retry limits). */
-  let throttledRounds = 0;
+  let pending = items;
   let renewed = false;
   for (;;) {
     const idempotent = options.idempotent ?? pending.every((i) => i.method.toUpperCase() === 'GET');
     const responses = batchResponses<BatchAnswer>(await caller.call('POST', '/$batch', { body: { requests: pending }, idempotent }));
-    let throttled: BatchAnswer[] = [];
-    const expired: BatchAnswer[] = [];
+    const again = new Set<string>();
+    let wait = 0;
+    let expired = false;
     for (const answer of responses) {
-      if (answer.status === 429) throttled.push(answer);
-      else if (answer.status === 401 && !renewed) expired.push(answer);
-      else settled.set(answer.id, answer);
+      const item = pending.find((i) => i.id === answer.id);
+      if (answer.status === 401 && !renewed) {
+        expired = true;
+        again.add(answer.id);
+        continue;
+      }
+      // A 503/504 may follow a processed request: only an idempotent one goes again.
+      const itemIdempotent = options.idempotent === true || (item !== undefined && idempotentMethod(item.method));
+      const seconds = item && innerRetryWait(caller.retryLimits, attempts.get(item.id)!, answer.status, innerRetryAfter(answer), itemIdempotent, waited);
+      if (seconds === undefined) {
+        settled.set(answer.id, answer);
+        continue;
+      }
+      again.add(answer.id);
+      wait = Math.max(wait, seconds);
     }
-    if (expired.length > 0) {
+    if (expired) {
       renewed = true;
       caller.renewToken();
     }
-    if (throttled.length > 0) {
-      throttledRounds++;
-      // Bounded as a lone request's 429 is (retry.ts): a Retry-After of 0 or a past date must
-      // not send the batch again at once, endlessly.
-      const wait = Math.max(...throttled.map((a) => retryWaitSeconds(innerRetryAfter(a), throttledRounds)));
-      if (!mayRetry(caller.retryLimits, 429, throttledRounds, waited, wait)) {
-        for (const a of throttled) settled.set(a.id, a);
-        throttled = [];
-      } else {
-        await caller.sleep(wait * 1000);
-        waited += wait;
-      }
+    if (again.size === 0) break;
+    if (wait > 0) {
+      await caller.sleep(wait * 1000);
+      waited += wait;
     }
-    const retry = new Set([...throttled, ...expired].map((a) => a.id));
-    if (retry.size === 0) break;
-    pending = pending.filter((i) => retry.has(i.id));
+    pending = pending.filter((i) => again.has(i.id));
   }
   // A request Graph did not answer is not "nothing found": say which, decide nothing from it.
   const unanswered = items.filter((i) => !settled.has(i.id)).map((i) => i.id);

@@ -37,15 +37,81 @@ export function mayRetry(limits: RetryLimits, status: number, attempt: number, w
   return attempt < attempts && waited + wait <= limits.maxRetryWaitSeconds;
 }
 
+/** Whether a method may be sent again after a 503/504: it may have been processed (GET, PUT, PATCH, DELETE). */
+export function idempotentMethod(method: string): boolean {
+  return ['GET', 'PUT', 'PATCH', 'DELETE'].includes(method.toUpperCase());
+}
+
+/** What one request inside a JSON batch has met so far (its own attempt counts). */
+export interface InnerAttempts {
+  /** Sends answered 429. */
+  throttled: number;
+  /** Sends answered 503/504. */
+  unavailable: number;
+}
+
+/**
+ * Whether an inner answer of a $batch goes again, and after how many seconds (undefined: it
+ * stays as answered). Graph answers each item on its own, so an item is bounded exactly as a
+ * lone request: a 429 was not processed (any method goes again); a 503/504 goes again only
+ * when `idempotent` (a create may have been committed). Counts the attempt when it goes again.
+ */
+export function innerRetryWait(
+  limits: RetryLimits, attempts: InnerAttempts, status: number, retryAfter: number | undefined, idempotent: boolean, waited: number,
+): number | undefined {
+  const throttled = status === 429;
+  if (!throttled && !((status === 503 || status === 504) && idempotent)) return undefined;
+  const attempt = (throttled ? attempts.throttled : attempts.unavailable) + 1;
+  const wait = retryWaitSeconds(retryAfter, attempt);
+  if (!mayRetry(limits, status, attempt, waited, wait)) return undefined;
+  if (throttled) attempts.throttled = attempt;
+  else attempts.unavailable = attempt;
+  return wait;
+}
+
+/** Graph's throttling headers on a 429 (reference section 5): which quota was hit, and where. */
+export interface ThrottleFacts {
+  /** x-ms-throttle-scope, e.g. Tenant_Application/ReadWrite/{appId}/{tenantId}. */
+  throttleScope?: string;
+  /** x-ms-throttle-information, e.g. ResourceUnitLimitExceeded, WriteLimitExceeded. */
+  throttleInformation?: string;
+  /** x-ms-throttle-limit-percentage (0.8-1.8), sent above 80% of the limit. */
+  throttleLimitPercentage?: number;
+}
+
+/** The throttling headers of an answer, those present only (`get` reads one header by name). */
+export function throttleFacts(get: (name: string) => string | null | undefined): ThrottleFacts {
+  const scope = get('x-ms-throttle-scope');
+  const information = get('x-ms-throttle-information');
+  const percentage = Number(get('x-ms-throttle-limit-percentage') ?? NaN);
+  return {
+    ...(scope ? { throttleScope: scope } : {}),
+    ...(information ? { throttleInformation: information } : {}),
+    ...(Number.isFinite(percentage) ? { throttleLimitPercentage: percentage } : {}),
+  };
+}
+
 /**
  * Entra Connect's guidance when import from or export to Microsoft Entra ID is throttled: "Please
  * retry after 5 minutes" (Single Object Sync's page). Said when the service gave no usable wait.
  */
 export const THROTTLED_GUIDANCE_SECONDS = 300;
 
-/** The Throttled error's wait details: what the service asked for, or that it asked for nothing usable. */
-export function throttledWait(retryAfter: number | undefined): { retryAfterSeconds: number | string; asked: string; waitSeconds: number } {
+/**
+ * The Throttled error's wait details: what the service asked for, or that it asked for nothing
+ * usable; with Graph's throttling headers, which quota was hit (so a user can tell a write
+ * quota from the resource units, and this app from the whole tenant).
+ */
+export function throttledWait(retryAfter: number | undefined, quota: ThrottleFacts = {}): { retryAfterSeconds: number | string; asked: string; waitSeconds: number } & ThrottleFacts {
+  const { throttleScope, throttleInformation, throttleLimitPercentage } = quota;
+  const named = [throttleInformation, throttleScope && `scope ${throttleScope}`].filter(Boolean).join(', ');
+  const which = named ? ` (${named})` : '';
+  const facts: ThrottleFacts = {
+    ...(throttleScope ? { throttleScope } : {}),
+    ...(throttleInformation ? { throttleInformation } : {}),
+    ...(throttleLimitPercentage !== undefined ? { throttleLimitPercentage } : {}),
+  };
   return retryAfter !== undefined && retryAfter >= minRetryAfterSeconds
-    ? { retryAfterSeconds: retryAfter, asked: `asked to wait ${retryAfter} s`, waitSeconds: retryAfter }
-    : { retryAfterSeconds: 'none', asked: 'gave no usable Retry-After', waitSeconds: THROTTLED_GUIDANCE_SECONDS };
+    ? { retryAfterSeconds: retryAfter, asked: `asked to wait ${retryAfter} s${which}`, waitSeconds: retryAfter, ...facts }
+    : { retryAfterSeconds: 'none', asked: `gave no usable Retry-After${which}`, waitSeconds: THROTTLED_GUIDANCE_SECONDS, ...facts };
 }

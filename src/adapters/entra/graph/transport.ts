@@ -7,7 +7,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { fetch as undiciFetch, type Agent, type Response as UndiciResponse } from 'undici';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
-import { mayRetry, retryWaitSeconds } from './retry';
+import { idempotentMethod, mayRetry, retryWaitSeconds, throttleFacts, type ThrottleFacts } from './retry';
 
 /** Per-call facts the retry middleware leaves for the error mapping. */
 export class CallState implements MiddlewareOptions {
@@ -17,6 +17,8 @@ export class CallState implements MiddlewareOptions {
   retryAfterSeconds?: number;
   requestId?: string;
   clientRequestId?: string;
+  /** Graph's throttling headers of the last answer (which quota, how close to it), when sent. */
+  throttle?: ThrottleFacts;
   /**
    * Whether the request may be sent again after a 503/504 or a lost connection. Default: by
    * method (GET, PATCH, PUT, DELETE). A $batch POST of reads is idempotent; one holding a
@@ -128,7 +130,7 @@ class RetryAndRecord implements Middleware {
     const method = (context.options?.method ?? 'GET').toUpperCase();
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const path = displayPath(url, this.graphOrigin);
-    const idempotent = state?.idempotent ?? (method === 'GET' || method === 'PATCH' || method === 'DELETE' || method === 'PUT');
+    const idempotent = state?.idempotent ?? idempotentMethod(method);
     let waited = 0;
     let networkRetries = 0;
     for (let attempt = 1; ; attempt++) {
@@ -158,6 +160,7 @@ class RetryAndRecord implements Middleware {
       if (state) {
         state.requestId = requestId;
         state.clientRequestId = clientRequestId;
+        state.throttle = throttleFacts((name) => headerOf(response.headers, name));
       }
       // 429 means the request was not processed: any method may be sent again. A 503/504 may
       // come after a create was committed, so a POST (or a $batch holding one) is never

@@ -15,10 +15,10 @@
 // plain request, so a single-object sync looks as before.
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
 import type { GraphCaller } from './graph-call';
-import { innerRetryAfter, type BatchAnswer } from './json-batch';
+import { innerErrorHeaders, innerRetryAfter, type BatchAnswer } from './json-batch';
 import { SyncError } from '../../../engine/errors';
 import { batchResponses } from './answers';
-import { mayRetry, retryWaitSeconds } from './retry';
+import { innerRetryWait, mayRetry, retryWaitSeconds, type InnerAttempts } from './retry';
 
 /** Graph's limit of requests in one JSON batch. */
 export const writeBatchLimit = 20;
@@ -32,14 +32,10 @@ export interface WriteRequest {
   facts?: Partial<CallFacts>;
 }
 
-interface Queued {
+interface Queued extends InnerAttempts {
   request: WriteRequest;
   /** Seconds this write has waited for Retry-After so far. */
   waited: number;
-  /** Sends that met a 503/504 (idempotent writes only). */
-  unavailable: number;
-  /** Sends answered 429 inside a batch. */
-  throttled: number;
   /** Sent again with a new token after an inner 401. */
   renewed: boolean;
   resolve(value: unknown): void;
@@ -164,19 +160,14 @@ export class WriteBatcher {
       // 429: not processed, any method may go again. 503/504: only an idempotent write (a
       // POST may have been committed: the caller looks it up first). Both within the attempts
       // and wait budget of a lone request (retry.ts), so a Retry-After of 0 cannot loop.
-      const throttled = answer.status === 429;
-      const retriable = throttled || ([503, 504].includes(answer.status) && method !== 'POST');
-      const attempt = (throttled ? q.throttled : q.unavailable) + 1;
-      const wait = retryWaitSeconds(retryAfter, attempt);
-      if (retriable && mayRetry(this.caller.retryLimits, answer.status, attempt, q.waited, wait)) {
-        if (throttled) q.throttled++;
-        else q.unavailable++;
+      const wait = innerRetryWait(this.caller.retryLimits, q, answer.status, retryAfter, method !== 'POST', q.waited);
+      if (wait !== undefined) {
         q.waited += wait;
         this.notBefore = Math.max(this.notBefore, Date.now() + wait * 1000);
         this.enqueue(q);
         return;
       }
-      q.reject(mapGraphError(parseGraphError(answer.status, answer.body, { retryAfterSeconds: retryAfter }), this.facts(q)));
+      q.reject(mapGraphError(parseGraphError(answer.status, answer.body, innerErrorHeaders(answer)), this.facts(q)));
     });
   }
 

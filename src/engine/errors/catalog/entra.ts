@@ -140,7 +140,7 @@ export const entraErrors = {
   },
   FederatedDomainRequiresSourceAnchor: {
     code: 'FederatedDomainRequiresSourceAnchor',
-    reason: 'The userPrincipalName is in a federated domain, and Microsoft Graph requires or refuses onPremisesImmutableId there: {graphMessage}',
+    reason: 'The userPrincipalName is in a federated domain, where Microsoft Graph needs onPremisesImmutableId (the source anchor) to create a user: {graphMessage}',
     recommendedAction: 'Make sure the sourceAnchor flows to onPremisesImmutableId, or move the user to a managed domain first.',
     documentationUrl: 'https://learn.microsoft.com/graph/api/resources/user',
     category: 'nonServiceFailure',

@@ -72,7 +72,8 @@ for (const { name, retryAfter } of noWait) {
       assert.equal(err.details.status, 429);
       // No usable wait from the service: said so, not "asked to wait 0 s"; the guidance is Entra Connect's 5 minutes.
       assert.equal(err.details.retryAfterSeconds, 'none');
-      assert.match(err.reason, /gave no usable Retry-After; the retries this run allows/);
+      // Which quota: the x-ms-throttle-information and -scope headers of the 429 (reference section 5).
+      assert.match(err.reason, /gave no usable Retry-After \(ResourceUnitLimitExceeded, scope Tenant_Application\/ReadWrite\/[^)]+\); the retries this run allows/);
       assert.match(err.recommendedAction, /^Wait at least 300 seconds .*maxRetryWaitSeconds/);
       assert.deepEqual(waits, backoffWithin60);
       const posts = batchPosts();
@@ -116,6 +117,7 @@ for (const { name, retryAfter } of noWait) {
         assert.equal(err.code, 'Throttled');
         assert.equal(err.details.retryAfterSeconds, 'none', 'no wait asked for is said so, not "0 s"');
         assert.equal(err.details.method, 'PATCH');
+        assert.equal(err.details.throttleInformation, 'ResourceUnitLimitExceeded', 'the quota named by the inner answer\'s headers');
       }
       // First send with all three, then p1 and p2 after 1 s and after 2 s more; a 4 s wait passes the 3 s budget.
       assert.deepEqual(batchPosts().map((p) => p.innerRequests), [3, 2, 2]);
