@@ -17,7 +17,11 @@ import { describeQuarantine } from './matching';
 import { asSyncError, type StepOutcome } from './step-runner';
 import { entriesOf } from '../model/records';
 
-/** Members resolved per sync; larger groups are reported as partially resolved, never silently. */
+/**
+ * Members looked up per run: each costs a directory read and a Graph request, and Microsoft's
+ * limit (the rule's memberCount, 250,000) is far beyond what one interactive run should spend.
+ * The members not yet exported go first, so a re-run continues where this one stopped.
+ */
 const MEMBER_RESOLUTION_LIMIT = 250;
 
 function text(attribute: string, values: readonly AttributeValue[] | null | undefined): string | null {
@@ -90,32 +94,110 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>, empty
   return rows.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-async function resolveMembers(facts: SyncFacts, deps: SyncDependencies): Promise<{ ids: string[]; unresolved: string[]; beyondLimit: number }> {
-  const memberDns = (getValues(facts.adAttributes!, 'member') ?? []).map(String);
+type MemberLookup = { status: 'found'; id: string } | { status: 'notInEntra' } | { status: 'unknown'; why: string };
+
+async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies): Promise<MemberLookup> {
+  const read = await facts.directory!.readObject(Dn.parse(dn));
+  if (read.status !== 'found') return { status: 'unknown', why: read.status === 'notFound' ? 'not found' : 'not readable' };
+  const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
+  const kind: EntraObjectKind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';
+  const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor, kind);
+  let found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
+  if (!found) {
+    // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
+    // by the cloud anchor its own connector space keeps.
+    const guid = getValues(read.object.attributes, 'objectGUID')?.[0];
+    const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidBytesToString(guid)) : undefined;
+    const storedId = stored?.entraConnectorSpace?.id;
+    if (storedId) found = await facts.entra!.getById(kind, storedId);
+  }
+  return found ? { status: 'found', id: found.id } : { status: 'notInEntra' };
+}
+
+const dnKey = (dn: string): string => {
+  const parsed = Dn.tryParse(dn);
+  return parsed.ok ? parsed.dn.key : dn.toLowerCase();
+};
+
+interface MembershipPlan {
+  add: string[];
+  remove: string[];
+  /** What the group holds after the writes: exported DNs, their ids in the same order, then ids whose member is not known. */
+  exported: { dns: string[]; ids: string[] };
+  total: number;
+  /** Each member looked up and not found in Microsoft Entra ID or not read in Active Directory, and why. */
+  notResolved: string[];
+  /** Members of the group in AD that it does not have in Microsoft Entra ID after this run, by cause. */
+  missing: { notInEntra: number; unreadable: number; notProcessed: number };
+  removalsDeferred: number;
+}
+
+/**
+ * The membership delta against the full AD member set. The Entra connector space keeps the
+ * exported members' DNs (exportedMemberDns), their ids at the same positions of
+ * exportedMemberIds (ids beyond are of members whose DN an older state did not keep). A member exported before is
+ * removed only when no current AD member maps to its id, which is known only when every
+ * current member is accounted for: looked up now, or exported before under the same DN.
+ */
+async function planMembership(facts: SyncFacts, deps: SyncDependencies, groupId: string): Promise<MembershipPlan> {
+  const stored = facts.stored?.entraConnectorSpace;
+  // Another cloud group (deleted, then created again) holds none of the members recorded for the old one.
+  const sameGroup = stored?.id === groupId;
+  const previousIds = sameGroup ? stored?.exportedMemberIds ?? [] : [];
+  const previousDns = sameGroup ? stored?.exportedMemberDns ?? [] : [];
+  const paired = previousDns.length <= previousIds.length ? previousDns.length : 0;
+  const known = new Map<string, string>();
+  for (let i = 0; i < paired; i++) known.set(dnKey(previousDns[i]!), previousIds[i]!);
+  const members = new Map<string, string>();
+  for (const dn of (getValues(facts.adAttributes!, 'member') ?? []).map(String)) {
+    const key = dnKey(dn);
+    if (!members.has(key)) members.set(key, dn);
+  }
+  const order = [...members.keys()].sort((a, b) => Number(known.has(a)) - Number(known.has(b)));
+  const looked = new Map<string, MemberLookup>();
+  for (const key of order.slice(0, MEMBER_RESOLUTION_LIMIT)) looked.set(key, await lookUpMember(members.get(key)!, facts, deps));
+
+  const dns: string[] = [];
   const ids: string[] = [];
-  const unresolved: string[] = [];
-  for (const dn of memberDns.slice(0, MEMBER_RESOLUTION_LIMIT)) {
-    const read = await facts.directory!.readObject(Dn.parse(dn));
-    if (read.status !== 'found') {
-      unresolved.push(`${dn} (${read.status === 'notFound' ? 'not found' : 'not readable'})`);
+  const notResolved: string[] = [];
+  const missing = { notInEntra: 0, unreadable: 0, notProcessed: 0 };
+  for (const [key, dn] of members) {
+    const lookup = looked.get(key);
+    const before = known.get(key);
+    if (lookup?.status === 'found') {
+      dns.push(dn);
+      ids.push(lookup.id);
       continue;
     }
-    const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
-    const kind: EntraObjectKind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';
-    const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor, kind);
-    let found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
-    if (!found) {
-      // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
-      // by the cloud anchor its own connector space keeps.
-      const guid = getValues(read.object.attributes, 'objectGUID')?.[0];
-      const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidBytesToString(guid)) : undefined;
-      const storedId = stored?.entraConnectorSpace?.id;
-      if (storedId) found = await facts.entra!.getById(kind, storedId);
+    if (lookup?.status === 'notInEntra') {
+      notResolved.push(`${dn} (not yet in Microsoft Entra ID)`);
+      missing.notInEntra++;
+      continue;
     }
-    if (found) ids.push(found.id);
-    else unresolved.push(`${dn} (not yet in Microsoft Entra ID)`);
+    if (lookup) notResolved.push(`${dn} (${lookup.why})`);
+    if (before) {
+      // Exported before and still a member: kept as it is (not looked up, or unreadable now).
+      dns.push(dn);
+      ids.push(before);
+    } else if (lookup) missing.unreadable++;
+    else missing.notProcessed++;
   }
-  return { ids, unresolved, beyondLimit: Math.max(0, memberDns.length - MEMBER_RESOLUTION_LIMIT) };
+  const current = new Set(ids);
+  const previous = new Set(previousIds);
+  const candidates = [...previous].filter((id) => !current.has(id));
+  // A member neither looked up nor exported before may be one of these under a new DN.
+  const accountedForAll = missing.unreadable + missing.notProcessed === 0;
+  const remove = accountedForAll ? candidates : [];
+  const kept = accountedForAll ? [] : candidates;
+  return {
+    add: [...current].filter((id) => !previous.has(id)),
+    remove,
+    exported: { dns, ids: [...ids, ...kept] },
+    total: members.size,
+    notResolved,
+    missing,
+    removalsDeferred: kept.length,
+  };
 }
 
 export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagingMode: boolean): Promise<StepOutcome> {
@@ -142,7 +224,11 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
       facts.outboundLineage = { ...facts.outboundLineage, alias: { dataSource: alias.source } };
     }
   }
-  const plan = graphKind ? entra.planExport(graphKind, toWrite) : { properties: {}, notExportable: [] };
+  const refusal = objectRefusal(facts, graphKind);
+  // An object Graph cannot write at all: every attribute is refused with the reason, none looks exportable.
+  const plan = refusal
+    ? { properties: {}, notExportable: Object.keys(toWrite).map((attribute) => ({ attribute, reason: `Microsoft Graph v1.0 cannot write ${refusal.kind} objects: ${refusal.detail}.`, kind: 'readOnlyObject' as const })) }
+    : entra.planExport(graphKind!, toWrite);
   const notExportable = new Map<string, Refusal>(plan.notExportable.map((n) => [n.attribute.toLowerCase(), { reason: n.reason, kind: n.kind ?? 'readOnlyInGraph' }]));
   const empty: string[] = [];
   const rows = exportRows(facts, notExportable, empty);
@@ -175,13 +261,14 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     facts.notPerformed = true;
     return finish(alreadySynced(facts, graphKind, rows, plan.notExportable, details, stagingMode));
   }
-  if (!graphKind || graphKind === 'contact') {
-    facts.provisioningAction = 'other';
-    const detail = graphKind === 'contact'
-      ? 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0'
-      : `object class '${facts.objectClass}' has no writable Microsoft Graph counterpart`;
+  if (!graphKind || graphKind === 'contact' || refusal) {
+    // A group keeps the action Entra Connect would take (plannedProvisioningAction); this run performs none.
+    if (graphKind === 'group') facts.notPerformed = true;
+    else facts.provisioningAction = 'other';
+    const why = graphKind === 'contact' ? { kind: 'contact', detail: 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0' } : refusal!;
     if (stagingMode) details.SkipReason = 'StagingMode';
-    return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, { kind: graphKind ?? facts.objectClass ?? 'directory', detail }) });
+    details.Result = `${stagingMode ? 'Staging mode: nothing was exported. ' : 'Nothing was exported: '}Microsoft Graph v1.0 cannot write this object.`;
+    return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, why) });
   }
   const quarantined = facts.quarantine?.length ? quarantineWarning(facts, graphKind ?? 'user') : undefined;
   if (stagingMode) {
@@ -206,6 +293,41 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     }
     return finish({ status: 'failure', details, error: asSyncError(err) });
   }
+}
+
+/**
+ * Why Microsoft Graph v1.0 cannot write this object at all, or undefined. Graph creates only
+ * security groups (mailEnabled false, securityEnabled true) and Microsoft 365 groups, and
+ * refuses every write to a mail-enabled security group or distribution list. A contact is
+ * refused by planExport itself (orgContact is read-only).
+ */
+function objectRefusal(facts: SyncFacts, graphKind: EntraObjectKind | undefined): { kind: string; detail: string } | undefined {
+  if (!graphKind) return { kind: facts.objectClass ?? 'directory', detail: `object class '${facts.objectClass}' has no writable Microsoft Graph counterpart` };
+  // Entra Connect's object: compared, never written here (alreadySynced).
+  if (graphKind !== 'group' || facts.alreadySynced) return undefined;
+  const manage = 'Entra Connect or Exchange Online manages it';
+  if (facts.target) {
+    const p = facts.target.properties;
+    const unified = Array.isArray(p.groupTypes) && p.groupTypes.includes('Unified');
+    if (!unified && (p.mailEnabled === true || p.securityEnabled === false)) {
+      const kind = p.securityEnabled === false ? 'distribution list' : 'mail-enabled security group';
+      return { kind, detail: `the matched group ${facts.target.id} is a ${kind} in Microsoft Entra ID; ${manage}` };
+    }
+    // An existing security group keeps being updated: its mail attributes are refused one by one.
+    return undefined;
+  }
+  const desired = facts.desired ?? {};
+  const securityEnabled = desired.securityEnabled?.[0];
+  if (securityEnabled !== undefined && String(securityEnabled).toLowerCase() !== 'true') {
+    return { kind: 'distribution group', detail: `securityEnabled is false: Graph creates only security groups and Microsoft 365 groups; ${manage}` };
+  }
+  // mailEnabled as "In from AD - Group Join" computes it: an SMTP proxy address or a mail with an @.
+  const mailEnabled = getValues(facts.next?.metaverse?.attributes ?? {}, 'mailEnabled')?.[0];
+  const mail = desired.mail?.[0];
+  if (String(mailEnabled).toLowerCase() === 'true' || (mail !== undefined && String(mail).includes('@'))) {
+    return { kind: 'mail-enabled security group', detail: `the group is mail-enabled (a mail or SMTP address): Graph creates security groups only with mailEnabled false; ${manage}` };
+  }
+  return undefined;
 }
 
 async function write(
@@ -243,25 +365,27 @@ async function write(
   facts.next!.entraConnectorSpace = { ...facts.next!.entraConnectorSpace!, ...(id ? { id } : {}), attributes: written };
   facts.objectWritten = !facts.target || writable > 0;
   let membershipWrites = 0;
+  let membership: SyncError | undefined;
   if (graphKind === 'group' && id) {
-    const members = await resolveMembers(facts, deps);
-    const previous = facts.stored?.entraConnectorSpace?.exportedMemberIds ?? [];
-    const add = members.ids.filter((m) => !previous.includes(m));
-    const remove = previous.filter((m) => !members.ids.includes(m));
-    if (add.length) {
-      await entra.addMembers(id, add);
+    const members = await planMembership(facts, deps, id);
+    if (members.add.length) {
+      await entra.addMembers(id, members.add);
       facts.exported = true;
     }
-    if (remove.length) {
-      await entra.removeMembers(id, remove);
+    if (members.remove.length) {
+      await entra.removeMembers(id, members.remove);
       facts.exported = true;
     }
-    membershipWrites = add.length + remove.length;
-    details.MembersAdded = String(add.length);
-    details.MembersRemoved = String(remove.length);
-    if (members.unresolved.length) details.MembersNotResolved = members.unresolved.join('; ');
-    if (members.beyondLimit) details.MembersBeyondResolutionLimit = `${members.beyondLimit} member(s) beyond the first ${MEMBER_RESOLUTION_LIMIT} were not resolved in this run.`;
-    facts.next!.entraConnectorSpace!.exportedMemberIds = members.ids;
+    membershipWrites = members.add.length + members.remove.length;
+    details.MembersAdded = String(members.add.length);
+    details.MembersRemoved = String(members.remove.length);
+    if (members.notResolved.length) details.MembersNotResolved = members.notResolved.join('; ');
+    if (members.missing.notProcessed) details.MembersNotProcessed = `${members.missing.notProcessed} member(s) were not looked up in this run (at most ${MEMBER_RESOLUTION_LIMIT} per run, those not yet exported first); a re-run continues with them.`;
+    if (members.removalsDeferred) details.MembersRemovalDeferred = `${members.removalsDeferred} member(s) exported earlier were kept: whether they are still members in Active Directory is known only once every member has been looked up.`;
+    const connectorSpace = facts.next!.entraConnectorSpace!;
+    connectorSpace.exportedMemberDns = members.exported.dns;
+    connectorSpace.exportedMemberIds = members.exported.ids;
+    membership = membershipNotComplete(members);
   }
 
   if (facts.target && !writable && !membershipWrites) {
@@ -271,7 +395,12 @@ async function write(
       ? 'Nothing that Microsoft Graph can write has changed; the attributes listed as not exportable remain different.'
       : 'The state of the object in both the source and target systems already match.';
     // Skipped, not a warning: the first export already warned, and the rows still list them.
-    return finish({ status: 'skipped', details });
+    // Members still missing are not: a re-run or a sync of the member can add them.
+    return finish(membership ? { status: 'warning', details, error: membership } : { status: 'skipped', details });
+  }
+  if (membership) {
+    if (blocked.length) details.AlsoReported = `${syncErrors.ExportNotComplete.code}: ${notComplete(blocked).reason}`;
+    return finish({ status: 'warning', details, error: membership });
   }
   if (blocked.length) return finish({ status: 'warning', details, error: notComplete(blocked) });
   return finish({ status: 'success', details });
@@ -368,6 +497,19 @@ function quarantineWarning(facts: SyncFacts, kind: EntraObjectKind): SyncError {
     valueCountSuffix: list.length > 1 ? `s (${list.length})` : '',
     conflictingObjects: list.map((q) => `${q.holder.kind === 'user' ? 'User' : q.holder.kind === 'group' ? 'Group' : 'Contact'}_${q.holder.id}`).join(', '),
   });
+}
+
+/** Members that are in the group in Active Directory but not in Microsoft Entra ID after this run: a warning naming why. */
+function membershipNotComplete(members: MembershipPlan): SyncError | undefined {
+  const { notInEntra, unreadable, notProcessed } = members.missing;
+  const count = notInEntra + unreadable + notProcessed;
+  if (count === 0) return undefined;
+  const why = [
+    notInEntra ? `${notInEntra} not yet in Microsoft Entra ID` : '',
+    unreadable ? `${unreadable} could not be read in Active Directory` : '',
+    notProcessed ? `${notProcessed} not looked up in this run (at most ${MEMBER_RESOLUTION_LIMIT} per run)` : '',
+  ].filter(Boolean).join('; ');
+  return new SyncError(syncErrors.MembershipNotComplete, { count, total: members.total, why, limit: MEMBER_RESOLUTION_LIMIT });
 }
 
 function notComplete(attributes: string[]): SyncError {

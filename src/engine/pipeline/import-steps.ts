@@ -346,7 +346,7 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
     ...(target ? { id: target.id } : {}),
     attributes: imported,
     // The members exported before belong to the cloud object they were exported to, not to another one matched now.
-    ...(previous?.exportedMemberIds && target && previous.id === target.id ? { exportedMemberIds: previous.exportedMemberIds } : {}),
+    ...(previous?.exportedMemberIds && target && previous.id === target.id ? { exportedMemberIds: previous.exportedMemberIds, ...(previous.exportedMemberDns ? { exportedMemberDns: previous.exportedMemberDns } : {}) } : {}),
     importedAt: deps.clock.now().toISOString(),
   };
   if (target) {

@@ -24,6 +24,8 @@ export interface EntraConnectorSpaceObject {
   attributes: Attributes;
   /** Entra object ids of the members this tool exported (groups), for membership deltas. */
   exportedMemberIds?: string[];
+  /** Their AD DNs, at the same positions (ids beyond are of members an older state kept no DN of). */
+  exportedMemberDns?: string[];
   importedAt: string;
 }
 

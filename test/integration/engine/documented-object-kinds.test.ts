@@ -13,6 +13,12 @@
 //   synchronized, nor MSOL_AD_Sync_RichCoexistence or role groups (&H40000000); a distribution
 //   group must be mail-enabled: an SMTP proxy address in either case ({X500, smtp:…} is
 //   mail-enabled, {X500} is not) or a mail value; a security group needs no mail.
+// - Microsoft Graph v1.0 (group-post-groups, resources/group): only Microsoft 365 groups and
+//   security groups (mailEnabled false, securityEnabled true) can be created; mail-enabled
+//   security groups and distribution lists cannot. Those are Entra Connect's or Exchange
+//   Online's to write, so the Export step refuses them before any request.
+// - Computers need userCertificate (Out to AAD - Device Join); Graph v1.0 has no write path
+//   for a synchronized device, so every attribute of its export is refused, none applied.
 // - Contacts: "Must have mail attribute value": In from AD - Contact Join joins on mail, and a
 //   Provision rule projects "if at least one attribute in the join criteria is present".
 import assert from 'node:assert/strict';
@@ -91,7 +97,11 @@ const groups: Array<[string, string, string, (entry: string) => string, string, 
   ['a distribution group with only an X500 address', 'X500 Distribution', 'x500.distribution', (e) => e.replace(/^mail: .*\n/m, '').replace(/^proxyAddresses: .*$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=x500d'), 'NoOutboundRuleInScope', /mailEnabled EQUAL True \(actual: False\)/],
   ['a distribution group with an X500 address and mail', 'X500 Mail Distribution', 'x500.mail.distribution', (e) => e.replace(/^proxyAddresses: .*$/m, 'proxyAddresses: X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=x500md'), 'create'],
   ['a distribution group with mail and no proxyAddresses', 'Mail Only Distribution', 'mail.only.distribution', (e) => e.replace(/^proxyAddresses: .*\n/gm, ''), 'create'],
+  // In scope of the rules (Entra Connect creates them), though Graph cannot: see the export test below.
+  ['a mail-enabled security group (alias with a dot)', 'Mail Security', 'mail.security', (e) => securityGroup(e).replace(/^mail: /m, 'mailNickname: mail.security\nmail: '), 'create'],
+  ['a mail-enabled security group (plain alias)', 'Mail Security Plain', 'mailsecurityplain', (e) => securityGroup(e).replace(/^mail: /m, 'mailNickname: mailsecurityplain\nmail: '), 'create'],
 ];
+const computersOu = 'OU=Computers,OU=Contoso';
 
 describe('the kinds of user, group and contact the out-of-box rules filter or change, as Microsoft documents them', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -133,10 +143,16 @@ describe('the kinds of user, group and contact the out-of-box rules filter or ch
       .replace(/^cn: .*$/m, `cn: ${cn}`).replace(/^name: .*$/m, `name: ${cn}`).split('ext.partner').join(cn.toLowerCase().replace(/ /g, '.'))
       .replace(/^objectGUID:: .*$/m, `objectGUID:: ${randomBytes(16).toString('base64')}`));
     entries.push(contact('Mailless Contact', (e) => e.replace(/^mail: .*\n/m, '')), contact('Mailed Contact', (e) => e));
+    const ws001Start = ldif.indexOf(`dn: CN=WS001,${computersOu},`);
+    const ws001 = ldif.slice(ws001Start, ldif.indexOf('\n\n', ws001Start) + 1);
+    // Any value makes the device in scope (userCertificate ISNOTNULL); this one is not a real certificate.
+    entries.push(ws001.split('CN=WS001,').join('CN=WS200,').replace(/^cn: .*$/m, 'cn: WS200').replace(/^name: .*$/m, 'name: WS200')
+      .replace(/^sAMAccountName: .*$/m, 'sAMAccountName: WS200$').replace(/^objectGUID:: .*$/m, `objectGUID:: ${randomBytes(16).toString('base64')}`)
+      .replace(/^operatingSystem: .*$/m, `$&\noperatingSystemVersion: 10.0 (22631)\nuserCertificate:: ${Buffer.from('3082010a0282010100c0ffee', 'hex').toString('base64')}`));
     await writeFile(path.join(dir, 'snapshot.ldif'), `${ldif.trimEnd()}\n\n${entries.join('\n')}`);
     const configPath = path.join(dir, 'single-object-sync.json');
     await writeFile(configPath, JSON.stringify({
-      activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif', partitions: [{ dn: domain, selected: true, inclusions: [domain], exclusions: [] }], objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null }],
+      activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif', partitions: [{ dn: domain, selected: true, inclusions: [domain], exclusions: [] }], objectTypes: ['user', 'inetOrgPerson', 'group', 'contact', 'computer'], groupFilteringGroupDn: null }],
       entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_TEST_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
       sourceAnchor: 'mS-DS-ConsistencyGuid', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
     }));
@@ -214,5 +230,63 @@ describe('the kinds of user, group and contact the out-of-box rules filter or ch
       assert.equal(summary.plannedProvisioningAction, 'other', label);
       if (named) assert.match(info.errorInformation?.reason ?? '', named, label);
     }
+  });
+
+  test('a distribution group and a mail-enabled security group: Graph v1.0 creates neither, so step 10 refuses them before any request, in staging and in export', async () => {
+    for (const cn of ['Mail Only Distribution', 'Mail Security', 'Mail Security Plain']) {
+      const dn = Dn.parse(`CN=${cn},${groupsOu},${domain}`);
+      const writes = emulator.writes().length;
+      for (const stagingMode of [true, false]) {
+        const summary = (await session.sync(dn, { stagingMode, noHtmlReport: true })).summary;
+        const label = `${cn} (${stagingMode ? 'staging' : 'export'})`;
+        const info = summary.provisioningStatusInfo;
+        assert.equal(info.status, 'failure', `${label}: ${JSON.stringify(info)}`);
+        assert.equal(info.errorInformation?.errorCode, 'ObjectNotExportableThroughGraph', label);
+        assert.match(info.errorInformation?.reason ?? '', cn.startsWith('Mail Security') ? /mail-enabled security group/ : /distribution group/, label);
+        assert.match(info.errorInformation?.recommendedAction ?? '', /Entra Connect/, label);
+        // Entra Connect would create it; this run performs nothing.
+        assert.equal(summary.plannedProvisioningAction, 'create', label);
+        assert.equal(summary.provisioningAction, 'other', label);
+        assert.equal(summary.exported, false, label);
+        const rows = summary.provisioningSteps[9]?.attributes ?? [];
+        assert.ok(rows.some((r) => r.name === 'mail'), `${label}: the pending export is shown`);
+        for (const row of rows.filter((r) => r.operation !== 'none')) {
+          assert.equal(row.exportable, false, `${label}: ${row.name}`);
+          assert.equal(row.notExportableKind, 'readOnlyObject', `${label}: ${row.name}`);
+        }
+        assert.ok(summary.modifiedProperties.length > 0, label);
+        for (const property of summary.modifiedProperties) assert.equal(property.applied, false, `${label}: ${property.displayName}`);
+      }
+      assert.equal(emulator.writes().length, writes, `${cn}: Microsoft Graph received no write`);
+      assert.equal(emulator.state().groups.some((g) => g.displayName === cn), false, cn);
+    }
+  });
+
+  test('a security group without mail is still created through Graph', async () => {
+    const summary = (await session.sync(Dn.parse(`CN=Plain Security,${groupsOu},${domain}`), { stagingMode: false, noHtmlReport: true })).summary;
+    assert.notEqual(summary.provisioningStatusInfo.status, 'failure', JSON.stringify(summary.provisioningStatusInfo));
+    assert.equal(summary.provisioningAction, 'create');
+    const created = emulator.state().groups.find((g) => g.displayName === 'Plain Security');
+    assert.equal(created?.securityEnabled, true);
+    assert.equal(created?.mailEnabled, false);
+  });
+
+  test('a device: no Graph write path, so every export row is not exportable and no modified property is applied', async () => {
+    const writes = emulator.writes().length;
+    const summary = (await session.sync(Dn.parse(`CN=WS200,${computersOu},${domain}`), { stagingMode: false, noHtmlReport: true })).summary;
+    assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'ObjectNotExportableThroughGraph', JSON.stringify(summary.provisioningStatusInfo));
+    const rows = summary.provisioningSteps[9]?.attributes ?? [];
+    assert.ok(rows.some((r) => r.name === 'userCertificate'), 'the certificate is in the export');
+    for (const row of rows) {
+      assert.equal(row.exportable, false, row.name);
+      assert.equal(row.notExportableKind, 'readOnlyObject', row.name);
+      assert.match(row.note ?? '', /Not exportable through Microsoft Graph: .*computer/, row.name);
+    }
+    assert.ok(summary.modifiedProperties.length > 0);
+    for (const property of summary.modifiedProperties) {
+      assert.equal(property.applied, false, property.displayName);
+      assert.equal(property.notAppliedKind, 'readOnlyObject', property.displayName);
+    }
+    assert.equal(emulator.writes().length, writes, 'Microsoft Graph received no write');
   });
 });

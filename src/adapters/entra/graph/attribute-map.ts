@@ -131,6 +131,17 @@ function notExportable(kind: EntraObjectKind, attribute: string): NotExportable 
   return { attribute, reason: `Microsoft Graph v1.0 has no writable ${kind} property for the connector attribute ${attribute}.`, kind: 'noGraphProperty' };
 }
 
+// Graph v1.0 writes security groups and Microsoft 365 groups only (mailEnabled false, securityEnabled true for the first).
+const distributionGroupReason = 'Microsoft Graph v1.0 cannot set securityEnabled to false: it writes only security groups and Microsoft 365 groups, so a distribution group is written by Entra Connect or Exchange Online.';
+
+/** POST/PATCH /groups refuse a mailNickname outside these rules (400): predicted, so the rest of the object is still written. */
+function invalidGroupMailNickname(value: string): string | undefined {
+  if (value.length > 64) return `The group mailNickname '${value}' is longer than the 64 characters Microsoft Graph accepts.`;
+  // eslint-disable-next-line no-control-regex -- ASCII 0-127 is the documented range
+  const bad = [...new Set(value.match(/[@()\\[\]";:.<>,\s]|[^\x00-\x7f]/g) ?? [])];
+  return bad.length ? `The group mailNickname '${value}' contains ${bad.map((c) => `'${c}'`).join(', ')}, which Microsoft Graph does not accept in a group mailNickname.` : undefined;
+}
+
 function mapFor(kind: EntraObjectKind): Record<string, Mapping> {
   return kind === 'user' ? userAttributeMap : kind === 'group' ? groupAttributeMap : {};
 }
@@ -181,12 +192,16 @@ export function planExport(kind: EntraObjectKind, attributes: Record<string, Att
     const first = cleared ? undefined : values[0];
     switch (mapping.shape) {
       case 'string':
-      case 'anchor':
-        properties[mapping.graph] = first === undefined ? null : text(first);
+      case 'anchor': {
+        const invalid = kind === 'group' && mapping.graph === 'mailNickname' && first !== undefined ? invalidGroupMailNickname(text(first)) : undefined;
+        if (invalid) refused.push({ attribute, reason: invalid, kind: 'invalidValue' });
+        else properties[mapping.graph] = first === undefined ? null : text(first);
         break;
+      }
       case 'boolean': {
         const b = first === undefined ? null : toBoolean(first);
         if (b === undefined) refused.push({ attribute, reason: `The value '${text(first!)}' is not a boolean.`, kind: 'invalidValue' });
+        else if (kind === 'group' && mapping.graph === 'securityEnabled' && b === false) refused.push({ attribute, reason: distributionGroupReason, kind: 'readOnlyInGraph' });
         else properties[mapping.graph] = b;
         break;
       }

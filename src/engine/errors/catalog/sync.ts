@@ -82,6 +82,14 @@ export const syncErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  MembershipNotComplete: {
+    code: 'MembershipNotComplete',
+    reason: 'The group\'s membership was exported in part: {count} of its {total} member(s) in Active Directory are not members in Microsoft Entra ID after this run ({why}).',
+    recommendedAction: 'Run the sync again: each run looks up at most {limit} members, those not yet exported first, and continues where the last one stopped. A member not in Microsoft Entra ID is added once it is synchronized; one that cannot be read needs read access for the connector account. Members are removed only when they have left the group in Active Directory.',
+    documentationUrl: 'https://learn.microsoft.com/graph/api/group-post-members',
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   UnexpectedError: {
     code: 'UnexpectedError',
     reason: 'An unexpected error stopped the step: {message}.',

@@ -71,6 +71,21 @@ test('groups: members are left to addMembers; mail, proxyAddresses and sourceAnc
   for (const p of Object.keys(plan.properties)) assert.ok(p in groupProperties && groupWritable.has(p));
 });
 
+test('groups: Graph v1.0 writes only security groups, and a mailNickname within its documented characters; both refused before the write', () => {
+  // POST /groups: mailNickname at most 64 ASCII characters, none of @ () \ [] " ; : . <> , or space;
+  // only security groups (securityEnabled true) and Microsoft 365 groups can be written.
+  const distribution = planExport('group', { displayName: ['All Staff'], securityEnabled: [false], alias: ['all.staff'] });
+  assert.deepEqual(distribution.properties, { displayName: 'All Staff' });
+  const kinds = Object.fromEntries(distribution.notExportable.map((n) => [n.attribute, n.kind]));
+  assert.deepEqual(kinds, { securityEnabled: 'readOnlyInGraph', alias: 'invalidValue' });
+  assert.match(distribution.notExportable.find((n) => n.attribute === 'securityEnabled')!.reason, /security groups and Microsoft 365 groups/);
+  assert.match(distribution.notExportable.find((n) => n.attribute === 'alias')!.reason, /'\.'/);
+  for (const bad of ['a b', 'a@b', 'a(b)', 'a;b', 'ä', 'x'.repeat(65)]) {
+    assert.equal(planExport('group', { alias: [bad] }).notExportable[0]?.kind, 'invalidValue', bad);
+  }
+  assert.deepEqual(planExport('group', { alias: ['Sales-Team_01'], securityEnabled: ['True'] }).properties, { mailNickname: 'Sales-Team_01', securityEnabled: true });
+});
+
 test('contacts: nothing is exportable, because orgContact is read-only in Graph', () => {
   const plan = planExport('contact', { displayName: ['C'], mail: ['c@x.example'] });
   assert.deepEqual(plan.properties, {});
