@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ProvisioningObjectSummary } from '../../engine/summary/types';
 import { log } from './log';
+import { oneLine } from './plain-text';
 import type { UserInterface } from './ui';
 
 export const confirmExportAction = (): string => vscode.l10n.t('Sync and Export');
@@ -17,7 +18,7 @@ export function exportable(summary: ProvisioningObjectSummary): boolean {
 /** "Update: 3 attributes (displayName, mail, title)"; "Create: 12 attributes"; "No attribute changes". */
 export function changeSummary(summary: ProvisioningObjectSummary): string {
   const applied = summary.modifiedProperties.filter((p) => p.applied);
-  const names = applied.map((p) => p.displayName);
+  const names = applied.map((p) => oneLine(p.displayName));
   const shown = names.length > 6 ? `${names.slice(0, 6).join(', ')}, …` : names.join(', ');
   const action = summary.plannedProvisioningAction;
   if (applied.length === 0) return vscode.l10n.t('No attribute changes (the export only confirms the object).');
@@ -28,13 +29,14 @@ export function changeSummary(summary: ProvisioningObjectSummary): string {
 
 /** Asks; true only when the user chose "Sync and Export". */
 export async function confirmExport(ui: UserInterface, preview: ProvisioningObjectSummary, origin: string): Promise<boolean> {
-  const name = preview.sourceIdentity.displayName || preview.sourceIdentity.details.distinguishedName || '';
-  const tenant = preview.targetSystem.details.tenantId ?? preview.tenantId;
+  // AD text on one line, its invisible characters shown: it cannot add lines to the question.
+  const name = oneLine(preview.sourceIdentity.displayName || preview.sourceIdentity.details.distinguishedName || '');
+  const tenant = oneLine(preview.targetSystem.details.tenantId ?? preview.tenantId);
   const notApplied = preview.modifiedProperties.filter((p) => !p.applied && !p.informational).length;
   const detail = [
     changeSummary(preview),
     notApplied ? vscode.l10n.t('{0} more cannot be written through Microsoft Graph and stay as they are.', notApplied) : '',
-    vscode.l10n.t('Distinguished name: {0}', preview.sourceIdentity.details.distinguishedName ?? ''),
+    vscode.l10n.t('Distinguished name: {0}', oneLine(preview.sourceIdentity.details.distinguishedName ?? '')),
     vscode.l10n.t('From the preview of {0}. The export writes these changes to the tenant through Microsoft Graph.', preview.activityDateTime),
   ]
     .filter(Boolean)

@@ -7,6 +7,7 @@ import { partitionNames } from '../../engine/scope/partition-names';
 import type { FoundObject } from '../../engine/ports/directory-source';
 import { asSyncError } from './errors';
 import { log } from './log';
+import { quickPickText } from './plain-text';
 import type { SessionHost } from './session-host';
 
 export const findDebounceMs = 250;
@@ -44,9 +45,10 @@ function toItem(connectorName: string, found: FoundObject): FoundItem {
   const kind = found.objectClass.map((c) => c.toLowerCase());
   const icon = kind.includes('computer') ? 'vm' : kind.includes('group') ? 'organization' : kind.includes('contact') ? 'mention' : 'person';
   return {
-    label: `$(${found.disabled ? 'circle-slash' : icon}) ${found.displayName || found.name}`,
-    description: [found.userPrincipalName ?? found.mail ?? found.sAMAccountName, found.disabled ? vscode.l10n.t('disabled') : undefined].filter(Boolean).join(' · '),
-    detail: container,
+    // The icon is ours; the AD text is shown as text (no $(icon) of its own, no line breaks).
+    label: `$(${found.disabled ? 'circle-slash' : icon}) ${quickPickText(found.displayName || found.name)}`,
+    description: quickPickText([found.userPrincipalName ?? found.mail ?? found.sAMAccountName, found.disabled ? vscode.l10n.t('disabled') : undefined].filter(Boolean).join(' · ')),
+    detail: quickPickText(container),
     // The DN and account names are matched by the quick pick's own filter as well.
     alwaysShow: true,
     connectorName,
