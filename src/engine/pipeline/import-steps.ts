@@ -240,7 +240,8 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   // fourth Graph request.
   const storedId = facts.stored?.entraConnectorSpace?.id;
   let hardMatched: MatchInput['hardMatched'];
-  const exportedValues = graphKind !== 'contact' && (identity.userPrincipalName || identity.smtpAddresses.length)
+  // Contacts too: they match on their SMTP address, and their addresses are unique in Entra ID.
+  const exportedValues = identity.userPrincipalName || identity.smtpAddresses.length
     ? { ...(graphKind === 'user' && identity.userPrincipalName ? { userPrincipalName: identity.userPrincipalName } : {}), smtpAddresses: identity.smtpAddresses }
     : undefined;
   const together = exportedValues && entra.findByImmutableIdWithValueHolders
@@ -275,7 +276,7 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   // Looked up together: the matched object itself holds its own values, and is not a holder.
   const lookup = together
     ? { ...together.valueHolders, holders: together.valueHolders.holders.filter((h) => !hardMatched || h.id !== hardMatched.object.id) }
-    : graphKind !== 'contact' && (upnToCheck || smtpToCheck.length)
+    : upnToCheck || smtpToCheck.length
       ? await entra.findValueHolders({ ...(upnToCheck ? { userPrincipalName: upnToCheck } : {}), smtpAddresses: smtpToCheck })
       : { holders: [], unchecked: [] };
   const holders = lookup.holders;
@@ -307,7 +308,9 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
         ? `Hard match on onPremisesImmutableId = ${facts.sourceAnchor}`
         : decision.via === 'cloudAnchor'
           ? `Joined by the cloud anchor kept in the connector space (${decision.target.id})`
-          : `Joined by onPremisesSecurityIdentifier = ${objectSid} (the object Entra Connect synchronized)`;
+          : decision.via === 'syncedContactAddress'
+            ? `Joined by the primary SMTP address SMTP:${identity.primarySmtp ?? identity.mail} (the contact Entra Connect synchronized; contacts carry no anchor in Microsoft Graph)`
+            : `Joined by onPremisesSecurityIdentifier = ${objectSid} (the object Entra Connect synchronized)`;
       break;
     case 'soft':
       target = decision.target;

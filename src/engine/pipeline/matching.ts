@@ -46,7 +46,7 @@ export interface Quarantine {
 
 export type MatchDecision =
   | { kind: 'none' }
-  | { kind: 'hard'; target: EntraObject; via: 'onPremisesImmutableId' | 'cloudAnchor' | 'onPremisesSecurityIdentifier' }
+  | { kind: 'hard'; target: EntraObject; via: 'onPremisesImmutableId' | 'cloudAnchor' | 'onPremisesSecurityIdentifier' | 'syncedContactAddress' }
   | { kind: 'soft'; target: EntraObject; via: 'userPrincipalName' | 'proxyAddresses' }
   /** A conflict Entra ID reports at export; `candidate` is what step 8 found. */
   | { kind: 'conflict'; candidate: EntraObject; error: SyncError };
@@ -122,7 +122,7 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
     }
     return { kind: 'hard', target: bySid, via: 'onPremisesSecurityIdentifier' };
   }
-  if (kind === 'contact') return { kind: 'none' };
+  if (kind === 'contact') return contactMatch(input);
   // Soft-match candidates by the exported values.
   const upn = lower(identity.userPrincipalName);
   const primary = lower(identity.primarySmtp);
@@ -158,6 +158,32 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
       }
     }
     return { kind: 'soft', target: object, via };
+  }
+  return { kind: 'none' };
+}
+
+/**
+ * Contacts carry no anchor in Graph (orgContact has no onPremisesImmutableId): the contact Entra
+ * Connect synchronized from this AD contact is the synced contact holding its primary SMTP
+ * address (Entra ID keeps SMTP addresses unique, and "In from AD - Contact Join" joins on mail).
+ * A cloud-managed contact holding it is soft-matched on it, as Entra ID matches mail-enabled
+ * objects on the primary SMTP address; another type holding it is ObjectTypeMismatch.
+ */
+function contactMatch(input: MatchInput): MatchDecision {
+  const primary = lower(input.identity.primarySmtp ?? input.identity.mail);
+  if (!primary) return { kind: 'none' };
+  const holders = input.holders.filter((h) => primarySmtpOf(h) === primary);
+  const synced = holders.find((h) => h.kind === 'contact' && isSynced(h));
+  if (synced) return { kind: 'hard', target: synced, via: 'syncedContactAddress' };
+  if (input.features.blockSoftMatchEnabled) return { kind: 'none' };
+  const cloudContact = holders.find((h) => h.kind === 'contact' && !isSynced(h));
+  if (cloudContact) return { kind: 'soft', target: cloudContact, via: 'proxyAddresses' };
+  const other = holders.find((h) => h.kind !== 'contact' && !isSynced(h));
+  if (other) {
+    return {
+      kind: 'conflict', candidate: other,
+      error: new SyncError(entraErrors.ObjectTypeMismatch, { attribute: 'proxyAddresses', value: primary, existingKind: other.kind, kind: 'contact', id: other.id }),
+    };
   }
   return { kind: 'none' };
 }
