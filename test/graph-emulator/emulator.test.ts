@@ -451,6 +451,36 @@ describe('groups, members, contacts, domains, organization', () => {
       "One or more removed object references do not exist for the following modified properties: 'members'.");
   });
 
+  test('members: GET /groups/{id}/members pages with $top and @odata.nextLink, $select=id,displayName, 2 resource units a page', async () => {
+    const users = Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, userPrincipalName: `p${i}@contoso.com`, displayName: `P${i}` }));
+    const order = [...users.slice(0, 2).map((u) => u.id), 'inner', ...users.slice(2).map((u) => u.id)];
+    emu.seed({ users, groups: [
+      { id: 'inner', displayName: 'Inner', mailEnabled: false, securityEnabled: true, mailNickname: 'inner' },
+      { id: 'paged', displayName: 'Paged', mailEnabled: false, securityEnabled: true, mailNickname: 'paged', members: order },
+    ] });
+    const seen: unknown[][] = [];
+    let url: string | undefined = '/v1.0/groups/paged/members?$select=id,displayName&$top=25';
+    const sizes: number[] = [];
+    while (url) {
+      const page = await raw(emu, 'GET', url, { token });
+      assert.equal(page.status, 200);
+      assert.equal(page.headers['x-ms-resource-unit'], '2', 'groups/{id}/members costs 3, $select -1');
+      for (const m of page.body.value) seen.push([m['@odata.type'], m.id, m.displayName]);
+      sizes.push(page.body.value.length);
+      const next: string | undefined = page.body['@odata.nextLink'];
+      if (next) assert.match(next, /\/v1\.0\/groups\/paged\/members\?.*\$skiptoken=/);
+      url = next ? new URL(next).pathname + new URL(next).search : undefined;
+    }
+    assert.deepEqual(sizes, [25, 6]);
+    assert.deepEqual(seen.map((m) => m[1]), order, 'every member once, in order, across the pages');
+    assert.deepEqual(seen[2], ['#microsoft.graph.group', 'inner', 'Inner']);
+    assert.deepEqual(seen[0], ['#microsoft.graph.user', 'p0', 'P0']);
+    // $top below 20 costs one unit less; Graph's page size bounds: 1-999.
+    assert.equal((await raw(emu, 'GET', '/v1.0/groups/paged/members?$select=id&$top=4', { token })).headers['x-ms-resource-unit'], '1');
+    assert.equal((await raw(emu, 'GET', '/v1.0/groups/paged/members?$top=1000', { token })).status, 400);
+    assert.equal((await raw(emu, 'GET', '/v1.0/groups/nope/members', { token })).status, 404);
+  });
+
   test('org contacts are read-only: writes answer 405', async () => {
     emu.seed({ contacts: [{ id: 'c1', displayName: 'Contact', mail: 'c@partner.example', proxyAddresses: ['SMTP:c@partner.example'] }] });
     assert.equal((await raw(emu, 'GET', '/v1.0/contacts/c1', { token })).body.mail, 'c@partner.example');

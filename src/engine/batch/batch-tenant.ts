@@ -9,7 +9,7 @@
 import { SyncError } from '../errors/sync-error';
 import { entraErrors } from '../errors/catalog/entra';
 import type { AttributeValue, Attributes } from '../model/attributes';
-import { groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type TenantInfo, type ValueHolders } from '../ports/entra-target';
+import { groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type TenantInfo, type ValueHolders } from '../ports/entra-target';
 import type { GraphRequestRecord } from '../summary/types';
 import { packObjects, PackedLookup, type PackedObjects } from './packed-objects';
 
@@ -211,6 +211,11 @@ export class BatchTenant implements EntraTarget {
   async addMembers(groupId: string, memberIds: string[]): Promise<void> {
     this.lookups = undefined;
     return this.inner.addMembers(groupId, memberIds);
+  }
+  /** Always from Graph: the tenant read holds no memberships. Absent when the adapter cannot list them. */
+  get listMembers(): ((groupId: string, limit: number) => Promise<GroupMembers>) | undefined {
+    const inner = this.inner;
+    return inner.listMembers ? (groupId, limit) => inner.listMembers!(groupId, limit) : undefined;
   }
   async removeMembers(groupId: string, memberIds: string[]): Promise<void> {
     this.lookups = undefined;

@@ -5,7 +5,7 @@ import { SyncError, syncErrors } from '../errors';
 import type { AttributeValue } from '../model/attributes';
 import { attributeLookup, getValues } from '../model/attributes';
 import { Dn } from '../model/dn';
-import { guidBytesToString } from '../model/ad-codecs';
+import { guidBytesToString, sidBytesToString } from '../model/ad-codecs';
 import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
 import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
 import { valuesText } from '../spaces/value-text';
@@ -111,6 +111,11 @@ async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies
     const storedId = stored?.entraConnectorSpace?.id;
     if (storedId) found = await facts.entra!.getById(kind, storedId);
   }
+  if (!found && kind === 'group') {
+    // A member group Entra Connect synchronized: found, like the group itself in step 8, by its SID.
+    const sid = getValues(read.object.attributes, 'objectSid')?.[0];
+    if (sid instanceof Uint8Array) found = await facts.entra!.findBySecurityIdentifier('group', sidBytesToString(sid));
+  }
   return found ? { status: 'found', id: found.id } : { status: 'notInEntra' };
 }
 
@@ -118,6 +123,22 @@ const dnKey = (dn: string): string => {
   const parsed = Dn.tryParse(dn);
   return parsed.ok ? parsed.dn.key : dn.toLowerCase();
 };
+
+/**
+ * The group's AD members (by DN key, each once) and the lookups of this run: at most
+ * MEMBER_RESOLUTION_LIMIT, those not in `known` (exported before) first.
+ */
+async function lookUpMembers(facts: SyncFacts, deps: SyncDependencies, known: ReadonlyMap<string, string>): Promise<{ members: Map<string, string>; looked: Map<string, MemberLookup> }> {
+  const members = new Map<string, string>();
+  for (const dn of (getValues(facts.adAttributes!, 'member') ?? []).map(String)) {
+    const key = dnKey(dn);
+    if (!members.has(key)) members.set(key, dn);
+  }
+  const order = [...members.keys()].sort((a, b) => Number(known.has(a)) - Number(known.has(b)));
+  const looked = new Map<string, MemberLookup>();
+  for (const key of order.slice(0, MEMBER_RESOLUTION_LIMIT)) looked.set(key, await lookUpMember(members.get(key)!, facts, deps));
+  return { members, looked };
+}
 
 interface MembershipPlan {
   add: string[];
@@ -148,14 +169,7 @@ async function planMembership(facts: SyncFacts, deps: SyncDependencies, groupId:
   const paired = previousDns.length <= previousIds.length ? previousDns.length : 0;
   const known = new Map<string, string>();
   for (let i = 0; i < paired; i++) known.set(dnKey(previousDns[i]!), previousIds[i]!);
-  const members = new Map<string, string>();
-  for (const dn of (getValues(facts.adAttributes!, 'member') ?? []).map(String)) {
-    const key = dnKey(dn);
-    if (!members.has(key)) members.set(key, dn);
-  }
-  const order = [...members.keys()].sort((a, b) => Number(known.has(a)) - Number(known.has(b)));
-  const looked = new Map<string, MemberLookup>();
-  for (const key of order.slice(0, MEMBER_RESOLUTION_LIMIT)) looked.set(key, await lookUpMember(members.get(key)!, facts, deps));
+  const { members, looked } = await lookUpMembers(facts, deps, known);
 
   const dns: string[] = [];
   const ids: string[] = [];
@@ -259,7 +273,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   }
   if (facts.alreadySynced && facts.target && graphKind) {
     facts.notPerformed = true;
-    return finish(alreadySynced(facts, graphKind, rows, plan.notExportable, details, stagingMode));
+    return finish(await alreadySynced(deps, facts, graphKind, rows, plan.notExportable, details, stagingMode));
   }
   if (!graphKind || graphKind === 'contact' || refusal) {
     // A group keeps the action Entra Connect would take (plannedProvisioningAction); this run performs none.
@@ -407,27 +421,30 @@ async function write(
 }
 
 /** The object is Entra Connect's: compare, report the pending update, write nothing. */
-function alreadySynced(
+async function alreadySynced(
+  deps: SyncDependencies,
   facts: SyncFacts,
   kind: EntraObjectKind,
   rows: AttributeRow[],
   notExportable: ExportPlan['notExportable'],
   details: Record<string, string>,
   stagingMode: boolean,
-): StepOutcome {
+): Promise<StepOutcome> {
   // Only what Graph v1.0 shows can be compared; attributes kept inside the sync service (or
   // not readable through Graph) are shown for information and never make this a warning.
   const readable = new Set(facts.entra!.readableAttributes(kind).map((a) => a.toLowerCase()));
   const internal = new Set(notExportable.filter((n) => n.kind === 'noGraphProperty').map((n) => n.attribute.toLowerCase()));
   // A required property the rules leave empty (mailNickname): Entra ID keeps or derives its own value.
   const kept = new Set(notExportable.filter((n) => n.kind === 'notClearable').map((n) => n.attribute.toLowerCase()));
+  // A group's membership is compared on its own (GET /groups/{id}/members), not as a property.
+  const compared = (name: string) => readable.has(name.toLowerCase()) || (kind === 'group' && name.toLowerCase() === 'member');
   const pendingRows = rows.filter((r) => r.operation !== 'none' && readable.has(r.name.toLowerCase()) && !kept.has(r.name.toLowerCase()));
   for (const r of rows) {
     if (kept.has(r.name.toLowerCase()) && r.operation !== 'none') {
       r.note = [r.note, 'Empty on-premises; Microsoft Entra ID keeps its own value (a required property): not a pending change.'].filter(Boolean).join(' ');
       continue;
     }
-    if (r.operation === 'none' || readable.has(r.name.toLowerCase())) continue;
+    if (r.operation === 'none' || compared(r.name)) continue;
     r.note = [r.note, internal.has(r.name.toLowerCase())
       ? 'Kept inside the sync service (no Microsoft Graph property): shown for information, not compared.'
       : 'Not readable through Microsoft Graph v1.0: shown for information, not compared.'].filter(Boolean).join(' ');
@@ -435,28 +452,191 @@ function alreadySynced(
   if (stagingMode) details.SkipReason = 'StagingMode';
   details.SyncedByEntraConnect = 'True';
   const id = facts.target!.id;
-  if (pendingRows.length === 0) {
+  const powerShell = `Invoke-ADSyncSingleObjectSync -DistinguishedName "${powerShellDoubleQuoted(facts.dn.toString())}"`;
+  const membership = kind === 'group' ? await compareSyncedMembership(facts, deps, id) : undefined;
+  if (membership) reportSyncedMembership(membership, rows, details);
+  const memberPending = membership && 'add' in membership && membership.add.length + membership.remove.length > 0 ? membership : undefined;
+  if (pendingRows.length === 0 && !memberPending) {
     facts.provisioningAction = 'other';
     facts.modified = [];
+    const gaps = membership ? membershipGaps(membership) : [];
+    if (gaps.length) {
+      details.PowerShell = powerShell;
+      details.Result = 'Not written: the attributes match what Entra Connect would export; the membership could not be fully compared.';
+      return {
+        status: 'warning',
+        details,
+        error: new SyncError(syncErrors.EntraConnectMembershipNotCompared, { id, why: gaps.join('; '), powerShell, limit: MEMBER_RESOLUTION_LIMIT }),
+      };
+    }
     details.Result = 'Microsoft Entra ID already matches what Entra Connect would export; nothing to write.';
     return { status: 'success', details };
   }
   facts.provisioningAction = 'update';
   // Nothing here is applied through Microsoft Graph: the update is Entra Connect's to make.
-  const imported = attributeLookup(facts.entraImported ?? {});
-  facts.modified = pendingRows.map((r) => modifiedProperty(facts, imported, r, {
-    kind: 'ownedByEntraConnect',
+  const ownedByEntraConnect = {
+    kind: 'ownedByEntraConnect' as const,
     reason: 'Pending for Entra Connect: only the Entra Connect server can write this object (onPremisesSyncEnabled is true).',
-  }));
-  const changes = facts.modified.map((m) => `${m.displayName}: ${quote(m.oldValue)} -> ${quote(m.newValue)}`).join('; ');
-  const powerShell = `Invoke-ADSyncSingleObjectSync -DistinguishedName "${powerShellDoubleQuoted(facts.dn.toString())}"`;
+  };
+  const imported = attributeLookup(facts.entraImported ?? {});
+  facts.modified = pendingRows.map((r) => modifiedProperty(facts, imported, r, ownedByEntraConnect));
+  const changes = facts.modified.map((m) => `${m.displayName}: ${quote(m.oldValue)} -> ${quote(m.newValue)}`);
+  if (memberPending) {
+    // Old value: the cloud members Entra Connect would remove; new value: the AD members it would add.
+    facts.modified.push({
+      displayName: 'member',
+      oldValue: memberPending.remove.length ? memberPending.remove.map(cloudMemberText).join('\n') : null,
+      newValue: memberPending.add.length ? memberPending.add.map((a) => a.dn).join('\n') : null,
+      applied: false,
+      notAppliedKind: ownedByEntraConnect.kind,
+      notAppliedReason: ownedByEntraConnect.reason,
+      informational: false,
+    });
+    changes.push(membershipChangeText(memberPending));
+  } else if (membership && membershipGaps(membership).length) {
+    // No decided membership change, but the members were not all compared: said beside the attributes.
+    changes.push(`member (not counted): ${membershipGaps(membership).join('; ')}`);
+  }
   details.PowerShell = powerShell;
   details.Result = `Not written: ${facts.modified.length} attribute(s) are pending for Entra Connect, which owns this object.`;
   return {
     status: 'warning',
     details,
-    error: new SyncError(syncErrors.EntraConnectExportPending, { kind, id, count: facts.modified.length, changes, powerShell }),
+    error: new SyncError(syncErrors.EntraConnectExportPending, { kind, id, count: facts.modified.length, changes: changes.join('; '), powerShell }),
   };
+}
+
+/** Members of a group Entra Connect synchronizes read from Microsoft Entra ID at most (the first ones when it holds more). */
+const CLOUD_MEMBER_READ_LIMIT = 50_000;
+/** Members named in one result line at most; the rest are counted. */
+const NAMED_MEMBERS = 100;
+
+type SyncedMembership =
+  | {
+    /** AD members whose cloud object is not a member of the cloud group. */
+    add: { dn: string; id: string }[];
+    /** Cloud members no AD member maps to; decided only when every AD member was accounted for. */
+    remove: { id: string; displayName?: string }[];
+    /** Cloud members that match no AD member looked up, while some AD members were not accounted for. */
+    removalsUndecided: number;
+    /** AD members found in Microsoft Entra ID but not among the cloud members read, when not all were read. */
+    addsUndecided: number;
+    /** AD members looked up and not found in Microsoft Entra ID, or not read in Active Directory, and why. */
+    notResolved: string[];
+    /** AD members not looked up in this run (over MEMBER_RESOLUTION_LIMIT). */
+    notProcessed: number;
+    /** AD members that could not be read (they may be any of the unmatched cloud members). */
+    unreadable: number;
+    adCount: number;
+    cloudCount: number;
+    truncated: boolean;
+  }
+  | { notCompared: string };
+
+/**
+ * The membership Entra Connect would export for a group it synchronizes, against the cloud
+ * group's direct members: the AD members are mapped to cloud ids as for this tool's own groups
+ * (lookUpMembers, at most MEMBER_RESOLUTION_LIMIT per run), the cloud members read through
+ * the port (at most CLOUD_MEMBER_READ_LIMIT). Nothing is written.
+ */
+async function compareSyncedMembership(facts: SyncFacts, deps: SyncDependencies, groupId: string): Promise<SyncedMembership> {
+  const entra = facts.entra!;
+  if (!entra.listMembers) return { notCompared: 'this tenant adapter cannot list the members of a group' };
+  const cloud = await entra.listMembers(groupId, CLOUD_MEMBER_READ_LIMIT);
+  const { members, looked } = await lookUpMembers(facts, deps, new Map());
+  const adIds = new Map<string, string>();
+  const notResolved: string[] = [];
+  let notProcessed = 0;
+  let unreadable = 0;
+  for (const [key, dn] of members) {
+    const lookup = looked.get(key);
+    if (!lookup) notProcessed++;
+    else if (lookup.status === 'found') {
+      if (!adIds.has(lookup.id.toLowerCase())) adIds.set(lookup.id.toLowerCase(), dn);
+    } else if (lookup.status === 'notInEntra') notResolved.push(`${dn} (not in Microsoft Entra ID)`);
+    else {
+      notResolved.push(`${dn} (${lookup.why})`);
+      unreadable++;
+    }
+  }
+  const inCloud = new Set(cloud.members.map((m) => m.id.toLowerCase()));
+  const add: { dn: string; id: string }[] = [];
+  let addsUndecided = 0;
+  for (const [memberId, dn] of adIds) {
+    if (inCloud.has(memberId)) continue;
+    // Beyond the members read, the group may hold it.
+    if (cloud.truncated) addsUndecided++;
+    else add.push({ dn, id: memberId });
+  }
+  const unmatched = cloud.members.filter((m) => !adIds.has(m.id.toLowerCase()));
+  // A member not read or not looked up may be any of the unmatched cloud members.
+  const decided = unreadable + notProcessed === 0;
+  return {
+    add,
+    remove: decided ? unmatched : [],
+    removalsUndecided: decided ? 0 : unmatched.length,
+    addsUndecided,
+    notResolved,
+    notProcessed,
+    unreadable,
+    adCount: members.size,
+    cloudCount: cloud.members.length,
+    truncated: cloud.truncated,
+  };
+}
+
+const named = (items: string[]): string =>
+  items.length > NAMED_MEMBERS ? `${items.slice(0, NAMED_MEMBERS).join('; ')}; and ${items.length - NAMED_MEMBERS} more` : items.join('; ');
+
+const cloudMemberText = (m: { id: string; displayName?: string }): string => (m.displayName ? `${m.id} (${m.displayName})` : m.id);
+
+/** The membership part of the EntraConnectExportPending changes. */
+function membershipChangeText(m: Extract<SyncedMembership, { add: unknown }>): string {
+  const parts = [
+    m.add.length ? `${m.add.length} to add (${named(m.add.map((a) => a.dn))})` : '',
+    m.remove.length ? `${m.remove.length} to remove (${named(m.remove.map(cloudMemberText))})` : '',
+    ...membershipGaps(m),
+  ].filter(Boolean);
+  return `member: ${parts.join('; ')}`;
+}
+
+/** What keeps the membership from being fully compared, each with its members named. */
+function membershipGaps(m: SyncedMembership): string[] {
+  if ('notCompared' in m) return [`membership not compared: ${m.notCompared}`];
+  return [
+    m.notResolved.length ? `${m.notResolved.length} of ${m.adCount} Active Directory member(s) not resolved (${named(m.notResolved)})` : '',
+    m.notProcessed ? `${m.notProcessed} Active Directory member(s) not looked up in this run (at most ${MEMBER_RESOLUTION_LIMIT} per run)` : '',
+    m.removalsUndecided ? `whether ${m.removalsUndecided} cloud member(s) matching no Active Directory member looked up are to be removed cannot be decided in this run` : '',
+    m.truncated ? `only the first ${CLOUD_MEMBER_READ_LIMIT} cloud members were read${m.addsUndecided ? `: whether ${m.addsUndecided} Active Directory member(s) beyond them are members cannot be decided` : ''}` : '',
+  ].filter(Boolean);
+}
+
+/** The comparison in the Export step's details, and on the member row. */
+function reportSyncedMembership(m: SyncedMembership, rows: AttributeRow[], details: Record<string, string>): void {
+  const row = rows.find((r) => r.name.toLowerCase() === 'member');
+  if ('notCompared' in m) {
+    details.MembershipNotCompared = m.notCompared;
+    if (row && row.operation !== 'none') row.note = [row.note, `Membership not compared: ${m.notCompared}.`].filter(Boolean).join(' ');
+    return;
+  }
+  details.CloudMembers = m.truncated ? `${m.cloudCount} read (the group holds more; at most ${CLOUD_MEMBER_READ_LIMIT} are read)` : String(m.cloudCount);
+  details.MembersToAdd = String(m.add.length);
+  details.MembersToRemove = String(m.remove.length);
+  if (m.add.length) details.MembersToAddList = named(m.add.map((a) => a.dn));
+  if (m.remove.length) details.MembersToRemoveList = named(m.remove.map(cloudMemberText));
+  if (m.notResolved.length) details.MembersNotResolved = m.notResolved.join('; ');
+  if (m.notProcessed) details.MembersNotProcessed = `${m.notProcessed} member(s) were not looked up in this run (at most ${MEMBER_RESOLUTION_LIMIT} per run): they are not compared.`;
+  if (m.removalsUndecided) details.MembersRemovalUndecided = `${m.removalsUndecided} cloud member(s) match no Active Directory member looked up; whether Entra Connect removes them is known only once every member has been looked up and read.`;
+  if (m.addsUndecided) details.MembersAddUndecided = `${m.addsUndecided} Active Directory member(s) are not among the first ${CLOUD_MEMBER_READ_LIMIT} cloud members read: whether the group holds them cannot be decided in this run.`;
+  if (!row) return;
+  // Not fully compared and no decided change: the row keeps the export's own values and operation.
+  if (m.add.length || m.remove.length || !membershipGaps(m).length) {
+    row.valueAdd = m.add.map((a) => a.dn);
+    row.valueDelete = m.remove.map(cloudMemberText);
+    row.operation = !m.add.length && !m.remove.length ? 'none' : m.cloudCount === 0 ? 'add' : 'update';
+  }
+  const verdict = m.add.length || m.remove.length ? 'the difference is pending for Entra Connect, not written' : membershipGaps(m).length ? 'no difference among the members compared (see the Export step details)' : 'the same';
+  row.note = [row.note, `Compared with the ${m.cloudCount} member(s) of the group in Microsoft Entra ID: ${verdict}.`].filter(Boolean).join(' ');
 }
 
 /** One Modified Properties entry for an export row: old -> new, and whether Graph applies it. */

@@ -73,6 +73,13 @@ export interface ExportPlan {
   }[];
 }
 
+/** A group's direct members as Graph lists them (any object type), in Graph's order. */
+export interface GroupMembers {
+  members: { id: string; displayName?: string }[];
+  /** More members than the limit asked for: only the first ones were read. */
+  truncated: boolean;
+}
+
 /** One round of change tracking for a kind. */
 export interface TenantChanges {
   /** Objects added or changed (all of them on an initial read), with the selected properties. */
@@ -128,6 +135,13 @@ export interface EntraTarget {
   create(kind: EntraObjectKind, properties: Record<string, unknown>, sourceAnchor?: string): Promise<EntraObject>;
   update(kind: EntraObjectKind, id: string, properties: Record<string, unknown>): Promise<void>;
   addMembers(groupId: string, memberIds: string[]): Promise<void>;
+  /**
+   * Optional: the direct members of a group (GET /groups/{id}/members, ids and display names,
+   * pages of 999), at most `limit` of them; `truncated` when the group holds more. Step 10
+   * compares them for a group Entra Connect synchronizes. Without it, that membership is not
+   * compared and the result says so.
+   */
+  listMembers?(groupId: string, limit: number): Promise<GroupMembers>;
   removeMembers(groupId: string, memberIds: string[]): Promise<void>;
   /**
    * Every object of a kind, read in pages (of 999) with the same properties the lookups select.

@@ -6,7 +6,7 @@ import type { Agent } from 'undici';
 import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
-import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
+import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, missingResource } from './errors';
@@ -436,6 +436,28 @@ export class GraphEntraTarget implements EntraTarget {
           headers: { 'Content-Type': 'application/json' }, body: { '@odata.id': this.bindUrl(id) },
         })), part, /already exist/i);
       }
+    }
+  }
+
+  /**
+   * The group's direct members, GET /groups/{id}/members?$select=id,displayName&$top=999 and
+   * its @odata.nextLink pages: one request per 999 members (Graph counts 2 resource units each),
+   * stopping once `limit` are read.
+   */
+  async listMembers(groupId: string, limit: number): Promise<GroupMembers> {
+    const members: GroupMembers['members'] = [];
+    let path = `/groups/${encodeURIComponent(groupId)}/members`;
+    let page = pageAnswer(await this.call('GET', path, { query: { $select: 'id,displayName', $top: '999' }, facts: { kind: 'group', id: groupId } }), 'GET', path);
+    const followed = new Set<string>();
+    for (;;) {
+      for (const raw of page.items) {
+        if (members.length >= limit) return { members, truncated: true };
+        members.push({ id: String(raw.id), ...(typeof raw.displayName === 'string' ? { displayName: raw.displayName } : {}) });
+      }
+      if (!page.nextLink) return { members, truncated: false };
+      if (members.length >= limit) return { members, truncated: true };
+      path = nextPagePath(page.nextLink, followed);
+      page = pageAnswer(await this.call('GET', path, { facts: { kind: 'group', id: groupId } }), 'GET', path);
     }
   }
 

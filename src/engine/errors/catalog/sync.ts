@@ -56,6 +56,15 @@ export const syncErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  EntraConnectMembershipNotCompared: {
+    code: 'EntraConnectMembershipNotCompared',
+    reason:
+      'The Microsoft Entra group {id} is synchronized by Entra Connect (onPremisesSyncEnabled is true) and its attributes match what Entra Connect would export, but its membership could not be fully compared: {why}. Only the Entra Connect server can write this group; nothing was written.',
+    recommendedAction: 'A member not in Microsoft Entra ID becomes a member there once Entra Connect synchronizes it (on the Entra Connect server, run Invoke-ADSyncSingleObjectSync for that member, then {powerShell}); a member that cannot be read needs read access for the connector account. Each run looks up at most {limit} members in Microsoft Entra ID. The members are listed in the Export step.',
+    documentationUrl: `${learn}/how-to-connect-single-object-sync`,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   DuplicateAttributeQuarantined: {
     code: 'DuplicateAttributeQuarantined',
     reason:

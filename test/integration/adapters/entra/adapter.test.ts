@@ -264,6 +264,32 @@ describe('operations', () => {
   });
 });
 
+describe('the members of a group (compared for a group Entra Connect synchronizes)', () => {
+  test('listMembers reads GET /groups/{id}/members?$select=id,displayName&$top=999 and its nextLink pages; stops at the limit and says so', async () => {
+    const users = Array.from({ length: 1_500 }, (_, i) => ({ id: `lm${i}`, userPrincipalName: `lm${i}@contoso.com`, displayName: `LM${i}` }));
+    emu.seed({ users, groups: [{ id: 'big', displayName: 'Big', mailEnabled: false, securityEnabled: true, mailNickname: 'big', onPremisesSyncEnabled: true, members: users.map((u) => u.id) }] });
+    const t = target();
+    await t.connect();
+    const before = t.requests().length;
+    const all = await t.listMembers!('big', 50_000);
+    assert.equal(all.truncated, false);
+    assert.equal(all.members.length, 1_500);
+    assert.deepEqual(all.members[1_499], { id: 'lm1499', displayName: 'LM1499' });
+    const made = t.requests().slice(before);
+    assert.equal(made.length, 2, '1,500 members: two pages of at most 999');
+    assert.match(made[0]!.path, /^\/v1\.0\/groups\/big\/members\?\$select=id,displayName&\$top=999$/);
+    const first = emu.requestLog().filter((r) => r.path.startsWith('/v1.0/groups/big/members'))[0]!;
+    assert.match(decodeURIComponent(first.path), /\$select=id,displayName/);
+    assert.match(first.path, /\$top=999/);
+    const cut = await t.listMembers!('big', 1_000);
+    assert.equal(cut.truncated, true);
+    assert.equal(cut.members.length, 1_000);
+    const exact = await t.listMembers!('big', 1_500);
+    assert.equal(exact.truncated, false);
+    assert.equal((await syncError(t.listMembers!('no-such-group', 10))).code, 'ObjectNotFound');
+  });
+});
+
 describe('tenant read for a batch', () => {
   const bulkUsers = (count: number) => Array.from({ length: count }, (_, i) => ({ id: `bulk-${i}`, userPrincipalName: `bulk${i}@contoso.com`, displayName: `Bulk ${i}`, onPremisesImmutableId: `Anchor${i}==` }));
 
