@@ -51,6 +51,17 @@ function applyAnchor(config: SingleObjectSyncConfig, exported: ServerConfigurati
 /** Fill connector scope from the export (JSON wins field by field) and check what is still missing. */
 export function applyServerConfiguration(config: SingleObjectSyncConfig, exported: ServerConfiguration | undefined, file: string, problems: ConfigProblem[], positions?: PositionedJson): void {
   if (exported) applyAnchor(config, exported, file, problems, positions);
+  // Not one connector named as the export's: no rule would apply to any object, and each would
+  // be reported as having no inbound rule, which points at the object instead of the names.
+  const exportedAd = exported?.connectors.filter((c) => c.kind === 'activeDirectory').map((c) => c.name) ?? [];
+  const named = (name: unknown) => exportedAd.some((n) => n.toLowerCase() === String(name).toLowerCase());
+  if (exportedAd.length > 0 && config.activeDirectory.length > 0 && !config.activeDirectory.some((c) => named(c.name))) {
+    problems.push({
+      file, path: '$.activeDirectory[0].name', severity: 'error', ...(positions?.values.get('/activeDirectory/0/name') ?? {}),
+      message: `no AD connector here is named as one of the server configuration's (it has: ${exportedAd.join(', ')}; here: ${config.activeDirectory.map((c) => c.name).join(', ')}): none of its rules would apply, so every object would be out of scope. Name each connector as in the export`,
+    });
+    return;
+  }
   config.activeDirectory.forEach((connector, i) => {
     const match = exported?.connectors.find((c) => c.kind === 'activeDirectory' && c.name.toLowerCase() === String(connector.name).toLowerCase());
     if (exported && !match) {

@@ -12,7 +12,10 @@ import type { RuleDefinition } from '../../engine/rules/model';
 /** A rule's compile problem at its own file, element, line and column. */
 function ruleProblem(exported: ServerConfiguration, rule: RuleDefinition, p: RuleProblem): ConfigProblem {
   const file = exported.ruleFiles.get(rule) ?? '(built-in rules)';
-  const problem: ConfigProblem = { file, path: `${p.rule}: ${p.location}`, message: p.error.reason, severity: 'error' };
+  // A disabled rule is never evaluated (as in Entra Connect): its problem must not stop the others.
+  const problem: ConfigProblem = rule.disabled
+    ? { file, path: `${p.rule}: ${p.location}`, message: `${p.error.reason} (the rule is disabled, so it is not evaluated)`, severity: 'warning' }
+    : { file, path: `${p.rule}: ${p.location}`, message: p.error.reason, severity: 'error' };
   if (!file.toLowerCase().endsWith('.xml')) return problem;
   const positions = exported.rulePositions.get(rule);
   // Point at the text of the mapping's <expression>, and the column inside it.

@@ -401,6 +401,15 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
     ruleFiles.set(rule, file);
   }
 
+  // Entra Connect gives every rule its own precedence; an export where two enabled rules share
+  // one was edited by hand, and which wins here (rule order) may not be what was meant.
+  const byPrecedence = new Map<number, RuleDefinition[]>();
+  for (const rule of rules) if (!rule.disabled) byPrecedence.set(rule.precedence, [...(byPrecedence.get(rule.precedence) ?? []), rule]);
+  for (const [precedence, same] of byPrecedence) {
+    if (same.length < 2) continue;
+    problems.push({ file: ruleFiles.get(same[1]!) ?? folder, path: 'precedence', severity: 'warning', message: `rules ${same.map((r) => `"${r.name}"`).join(', ')} share precedence ${precedence}; Entra Connect gives each rule its own. Where their flows meet, the first listed wins here. Give each its own precedence` });
+  }
+
   let globalSettings: Record<string, string> = {};
   const mvFile = path.join(folder, 'GlobalSettings', 'MV.xml');
   let mvText: string | undefined;

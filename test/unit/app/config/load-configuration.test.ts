@@ -312,3 +312,45 @@ test('with two configured AD connectors, one the export does not name is told th
   assert.match(loaded.problems[0]!.message, /no AD connector named "contoso\.com" .*none of its rules apply to this connector/);
   assert.ok(!loaded.ruleSet.rules.some((r) => r.direction === 'inbound' && ruleMatchesConnector(loaded.ruleSet, r, 'contoso.com')));
 });
+
+test('a disabled rule is never evaluated (as in Entra Connect): a broken expression in it is a warning, and the configuration loads', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-export-'));
+  await cp(fixture, dir, { recursive: true });
+  const ruleFile = path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{10000000-0000-0000-0000-000000000106}.xml');
+  const xml = await readFile(ruleFile, 'utf8');
+  await writeFile(ruleFile, xml.replace('<disabled>False</disabled>', '<disabled>True</disabled>').replace('RemoveDuplicates(Trim(', 'RegexReplace(Trim('));
+  const file = await writeConfig({ ...base(), activeDirectory: [{ name: 'fabrikam.com', url: 'ldaps://dc1:636' }], rules: { serverConfiguration: dir } });
+  const loaded = await loadConfiguration(file);
+  const [problem] = loaded.problems;
+  assert.equal(loaded.problems.length, 1);
+  assert.equal(problem!.severity, 'warning');
+  assert.match(problem!.message, /unknown function RegexReplace.*the rule is disabled/);
+  // Enabled again, the same rule stops the load.
+  await writeFile(ruleFile, (await readFile(ruleFile, 'utf8')).replace('<disabled>True</disabled>', '<disabled>False</disabled>'));
+  assert.equal((await rejection(loadConfiguration(file))).code, 'ConfigurationInvalid');
+});
+
+test('a multi-forest export with no AD connector named as the configuration\'s is an error that names both lists (not every object out of scope later)', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-export-'));
+  await cp(fixture, dir, { recursive: true });
+  const connector = await readFile(path.join(dir, 'Connectors', 'Connector_{11111111-2222-3333-4444-555555555555}.xml'), 'utf8');
+  await writeFile(path.join(dir, 'Connectors', 'Connector_{22222222-2222-3333-4444-555555555555}.xml'),
+    connector.split('11111111-2222-3333-4444-555555555555').join('22222222-2222-3333-4444-555555555555').split('fabrikam.com').join('contoso.com').split('DC=fabrikam,DC=com').join('DC=contoso,DC=com'));
+  const { problems } = await inspectConfiguration(await writeConfig({ ...base(), activeDirectory: [{ name: 'corp', url: 'ldaps://dc1:636' }], rules: { serverConfiguration: dir } }));
+  const error = problems.find((p) => p.severity === 'error');
+  assert.ok(error, JSON.stringify(problems));
+  assert.equal(error.path, '$.activeDirectory[0].name');
+  assert.match(error.message, /it has: (fabrikam\.com, contoso\.com|contoso\.com, fabrikam\.com); here: corp/);
+});
+
+test('two enabled rules sharing a precedence (an export edited by hand) are named in a warning', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-export-'));
+  await cp(fixture, dir, { recursive: true });
+  const ruleFile = path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{10000000-0000-0000-0000-000000000102}.xml');
+  await writeFile(ruleFile, (await readFile(ruleFile, 'utf8')).replace('<precedence>102</precedence>', '<precedence>100</precedence>'));
+  const loaded = await loadConfiguration(await writeConfig({ ...base(), activeDirectory: [{ name: 'fabrikam.com', url: 'ldaps://dc1:636' }], rules: { serverConfiguration: dir } }));
+  const warning = loaded.problems.find((p) => p.path === 'precedence');
+  assert.ok(warning, JSON.stringify(loaded.problems));
+  assert.equal(warning.severity, 'warning');
+  assert.match(warning.message, /share precedence 100/);
+});
