@@ -69,7 +69,14 @@ export async function buildRuleSet(config: SingleObjectSyncConfig, file: string,
     }
     problems.push(...exported.problems);
     bindSingleConnector(config, exported, file, problems, positions);
-    const entraConnector = exported.connectors.find((c) => c.kind === 'entra')?.name ?? BUILTIN_ENTRA_CONNECTOR;
+    const entraConnectors = exported.connectors.filter((c) => c.kind === 'entra').map((c) => c.name);
+    const entraConnector = entraConnectors[0] ?? BUILTIN_ENTRA_CONNECTOR;
+    if (entraConnectors.length > 1) {
+      problems.push({
+        file, path: '$.rules.serverConfiguration', severity: 'warning', ...(positions?.values.get('/rules/serverConfiguration') ?? {}),
+        message: `the server configuration has ${entraConnectors.length} Microsoft Entra connectors (${entraConnectors.join(', ')}); Entra Connect synchronizes one tenant per server, and only the rules of "${entraConnector}" are used here. Export the configuration of the server that synchronizes this tenant`,
+      });
+    }
     // A problem names its rule only by name, and a multi-forest export has the same names once per
     // AD connector: when the set has problems, each rule is compiled again alone, so each problem
     // is told at its own rule's file (a second compile only on this failing path).

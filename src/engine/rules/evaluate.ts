@@ -117,8 +117,9 @@ function canProject(rule: SyncRule, lookup: (name: string) => AttributeValue[] |
 }
 
 export function evaluateOutbound(ruleSet: RuleSet, mv: { objectType: string; attributes: Attributes; dn?: string }, context: EvaluationContext): OutboundResult {
-  const candidates = candidatesOf(ruleSet.rules, `outbound\u0000${mv.objectType.toLowerCase()}`, (r) =>
-    r.direction === 'outbound' && r.connectorKind === 'entra' && same(r.sourceObjectType, mv.objectType));
+  // Only the rules of the Entra connector in use (an export may hold another tenant's connector).
+  const candidates = candidatesOf(ruleSet.rules, `outbound\u0000${ruleSet.entraConnector.toLowerCase()}\u0000${mv.objectType.toLowerCase()}`, (r) =>
+    r.direction === 'outbound' && ruleMatchesConnector(ruleSet, r, ruleSet.entraConnector) && same(r.sourceObjectType, mv.objectType));
   const lookup = indexAttributes(mv.attributes);
   const { inScope, outOfScopeRules } = partition(candidates, mv.attributes, 'outbound', context, lookup);
   const provision = inScope.some((r) => r.linkType === 'Provision');

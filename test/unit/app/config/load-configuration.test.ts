@@ -354,3 +354,23 @@ test('two enabled rules sharing a precedence (an export edited by hand) are name
   assert.equal(warning.severity, 'warning');
   assert.match(warning.message, /share precedence 100/);
 });
+
+test('an export holding a second Microsoft Entra connector (another tenant): a warning names both, and only the first one\'s outbound rules apply', async () => {
+  const { evaluateOutbound } = await import('../../../../src/engine/rules');
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-export-'));
+  await cp(fixture, dir, { recursive: true });
+  const entra = await readFile(path.join(dir, 'Connectors', 'Connector_{b891884f-051e-4a83-95af-2544101c9083}.xml'), 'utf8');
+  await writeFile(path.join(dir, 'Connectors', 'Connector_{c0000000-051e-4a83-95af-2544101c9083}.xml'),
+    entra.split('B891884F-051E-4A83-95AF-2544101C9083').join('C0000000-051E-4A83-95AF-2544101C9083').split('fabrikam.onmicrosoft.com - AAD').join('othertenant.onmicrosoft.com - AAD'));
+  const identity = await readFile(path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{10000000-0000-0000-0000-000000000124}.xml'), 'utf8');
+  await writeFile(path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{10000000-0000-0000-0000-000000000999}.xml'),
+    identity.split('10000000-0000-0000-0000-000000000124').join('10000000-0000-0000-0000-000000000999').replace('<name>Out to AAD - User Identity</name>', '<name>Out to AAD - Other Tenant Identity</name>')
+      .replace('{b891884f-051e-4a83-95af-2544101c9083}', '{c0000000-051e-4a83-95af-2544101c9083}').replace('<precedence>124</precedence>', '<precedence>50</precedence>'));
+  const loaded = await loadConfiguration(await writeConfig({ ...base(), activeDirectory: [{ name: 'fabrikam.com', url: 'ldaps://dc1:636' }], rules: { serverConfiguration: dir } }));
+  const warning = loaded.problems.find((p) => /2 Microsoft Entra connectors/.test(p.message));
+  assert.ok(warning, JSON.stringify(loaded.problems));
+  assert.match(warning.message, /only the rules of "fabrikam\.onmicrosoft\.com - AAD" are used/);
+  const outbound = evaluateOutbound(loaded.ruleSet, { objectType: 'person', attributes: { sourceObjectType: ['User'], sourceAnchor: ['AAAA'], accountEnabled: [true], cloudFiltered: [] } }, { parameters: {} });
+  assert.ok(outbound.appliedRules.some((r) => r.name === 'Out to AAD - User Identity'), JSON.stringify(outbound.appliedRules));
+  assert.ok(!outbound.appliedRules.some((r) => r.name === 'Out to AAD - Other Tenant Identity'), 'the other tenant\'s rule does not apply');
+});
