@@ -43,6 +43,8 @@ const bad = (message: string, details?: GraphErrorDetail[]) => new GraphHttpErro
 
 export const errors = {
   invalidProperty: (name: string) => bad(`Invalid property '${name}'.`),
+  /** A write naming a directory extension no app in the tenant registered for the object's type. */
+  unknownExtension: (name: string) => bad(`Property '${name}' does not exist as a declared property or extension property.`),
   readOnly: (name: string) => bad(`Property '${name}' is read-only and cannot be set.`),
   required: (name: string) => bad(`Property ${name} value is required but is empty or missing.`),
   invalidValue: (name: string, resource: string) => bad(`Invalid value specified for property '${name}' of resource '${resource}'.`),

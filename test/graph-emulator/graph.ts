@@ -265,7 +265,8 @@ export class GraphService {
     const raw = call.query.get('$select');
     if (raw === null) return undefined;
     const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const n of names) if (!(n in entity.declared)) throw errors.unknownQueryProperty(n);
+    // A registered directory extension is selectable by name (it is never returned by default).
+    for (const n of names) if (!(n in entity.declared) && !this.store.extension(n, entity.resource)) throw errors.unknownQueryProperty(n);
     return names;
   }
 
@@ -468,7 +469,7 @@ export class GraphService {
   private createGroup(call: GraphCall): GraphResult {
     need(call, permissions.createGroups);
     const body = bodyObject(call.body);
-    validateGroupCreate(body);
+    validateGroupCreate(body, this.store);
     const members = body['members@odata.bind'] === undefined ? [] : this.bindIds(body['members@odata.bind']);
     const owners = body['owners@odata.bind'] === undefined ? [] : this.bindIds(body['owners@odata.bind']);
     if (members.length + owners.length > 20) throw errors.tooManyReferences();
@@ -522,7 +523,7 @@ export class GraphService {
     const group = this.find('group', key);
     this.assertNotMastered(group);
     const props = Object.fromEntries(Object.entries(body).filter(([k]) => !k.includes('@odata')));
-    validateGroupUpdate(props, group);
+    validateGroupUpdate(props, group, this.store);
     let add: string[] = [];
     if (binding !== undefined) {
       if (Array.isArray(binding) && binding.length > 20) throw errors.tooManyReferences();

@@ -58,6 +58,18 @@ export interface SeedRoleAssignment {
   roleName: string;
 }
 
+/**
+ * A directory extension an app registered (Graph extensionProperty): users and groups then
+ * take it as a top-level property of this name in POST, PATCH and $select.
+ */
+export interface SeedExtensionProperty {
+  /** extension_<appId without dashes>_<attribute name> */
+  name: string;
+  targetObjectTypes: ('User' | 'Group')[];
+  dataType?: 'String' | 'Integer' | 'Boolean' | 'Binary' | 'DateTime' | 'LargeInteger';
+  isMultiValued?: boolean;
+}
+
 /** What POST /_emulator/seed accepts (and startEmulator({ seed })). Objects are stored as given (no validation). */
 export interface SeedDocument {
   tenantId?: string;
@@ -73,6 +85,8 @@ export interface SeedDocument {
   syncFeatures?: Partial<SyncFeatures>;
   /** Directory role assignments (admin roles block soft match to a user). */
   roleAssignments?: SeedRoleAssignment[];
+  /** Directory extensions registered in the tenant (replaces one of the same name). */
+  extensionProperties?: SeedExtensionProperty[];
 }
 
 export interface WriteRecord {
@@ -103,6 +117,7 @@ export interface TenantState {
   members: Record<string, string[]>;
   syncFeatures?: SyncFeatures;
   roleAssignments?: SeedRoleAssignment[];
+  extensionProperties?: SeedExtensionProperty[];
 }
 
 export class Store {
@@ -140,6 +155,9 @@ export class Store {
     }
     if (doc.syncFeatures) s.syncFeatures = { ...defaultSyncFeatures, ...s.syncFeatures, ...doc.syncFeatures };
     if (doc.roleAssignments) s.roleAssignments = [...(s.roleAssignments ?? []), ...doc.roleAssignments];
+    for (const e of doc.extensionProperties ?? []) {
+      s.extensionProperties = [...(s.extensionProperties ?? []).filter((x) => x.name.toLowerCase() !== e.name.toLowerCase()), e];
+    }
     if (doc.replaceObjects) {
       s.users = [];
       s.groups = [];
@@ -176,6 +194,12 @@ export class Store {
     const c = this.state.contacts.find((x) => x.id.toLowerCase() === lowerId);
     if (c) return { kind: 'contact', object: c };
     return undefined;
+  }
+
+  /** The directory extension of this name registered for users or groups, if any. */
+  extension(name: string, resource: string): SeedExtensionProperty | undefined {
+    const lower = name.toLowerCase();
+    return this.state.extensionProperties?.find((e) => e.name.toLowerCase() === lower && (e.targetObjectTypes as string[]).includes(resource));
   }
 
   domain(name: string): SeedDomain | undefined {

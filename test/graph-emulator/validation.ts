@@ -23,15 +23,37 @@ function checkType(name: string, kind: PropertyKind, value: unknown, resource: s
   if (!ok) throw errors.invalidValue(name, resource);
 }
 
+/** Directory extension property names (extension_<appId without dashes>_<name>). */
+export const directoryExtensionName = /^extension_[0-9a-f]{32}_/i;
+
+/** A directory extension: refused unless registered for the resource; its value must fit the registration. */
+function checkExtension(name: string, value: unknown, resource: string, store: Store | undefined): void {
+  const registered = store?.extension(name, resource);
+  if (!registered) throw errors.unknownExtension(name);
+  if (value === null) return;
+  const type = registered.dataType ?? 'String';
+  const fits = (v: unknown) =>
+    type === 'Boolean' ? typeof v === 'boolean'
+    : type === 'Integer' || type === 'LargeInteger' ? Number.isInteger(v)
+    : typeof v === 'string';
+  const ok = registered.isMultiValued ? Array.isArray(value) && value.every(fits) : fits(value);
+  if (!ok) throw errors.invalidValue(name, resource);
+}
+
 function checkShape(
   body: Record<string, unknown>,
   declared: Record<string, PropertyKind>,
   writable: Set<string>,
   maxLength: Record<string, number>,
   resource: string,
+  store?: Store,
 ): void {
   for (const [name, value] of Object.entries(body)) {
     if (annotations.test(name)) continue;
+    if (directoryExtensionName.test(name)) {
+      checkExtension(name, value, resource, store);
+      continue;
+    }
     const kind = declared[name];
     if (!kind) throw errors.invalidProperty(name);
     if (!writable.has(name)) throw errors.readOnly(name);
@@ -90,7 +112,7 @@ function checkUserValues(body: Record<string, unknown>): void {
 }
 
 export function validateUserCreate(body: Record<string, unknown>, store: Store): void {
-  checkShape(body, userProperties, userWritable, userMaxLength, 'User');
+  checkShape(body, userProperties, userWritable, userMaxLength, 'User', store);
   for (const name of userRequired) if (missing(body[name])) throw errors.required(name);
   checkUserValues(body);
   const profile = body.passwordProfile as Record<string, unknown>;
@@ -101,7 +123,7 @@ export function validateUserCreate(body: Record<string, unknown>, store: Store):
 }
 
 export function validateUserUpdate(body: Record<string, unknown>, existing: DirectoryObject, store: Store): void {
-  checkShape(body, userProperties, userWritable, userMaxLength, 'User');
+  checkShape(body, userProperties, userWritable, userMaxLength, 'User', store);
   checkUserValues(body);
   const upn = typeof body.userPrincipalName === 'string' ? body.userPrincipalName : String(existing.userPrincipalName);
   const { federated } = typeof body.userPrincipalName === 'string' ? checkUpn(upn, store) : { federated: store.domain(upn.split('@')[1] ?? '')?.authenticationType === 'Federated' };
@@ -110,15 +132,15 @@ export function validateUserUpdate(body: Record<string, unknown>, existing: Dire
   if (profile && typeof profile.password === 'string' && !passwordIsComplex(profile.password)) throw errors.weakPassword();
 }
 
-export function validateGroupCreate(body: Record<string, unknown>): void {
+export function validateGroupCreate(body: Record<string, unknown>, store?: Store): void {
   for (const name of Object.keys(body)) if (groupPatchOnly.has(name)) throw errors.invalidValue(name, 'Group');
-  checkShape(body, groupProperties, groupWritable, groupMaxLength, 'Group');
+  checkShape(body, groupProperties, groupWritable, groupMaxLength, 'Group', store);
   for (const name of groupRequired) if (body[name] === undefined || body[name] === null || body[name] === '') throw errors.required(name);
   checkGroupValues(body, body);
 }
 
-export function validateGroupUpdate(body: Record<string, unknown>, existing: DirectoryObject): void {
-  checkShape(body, groupProperties, groupWritable, groupMaxLength, 'Group');
+export function validateGroupUpdate(body: Record<string, unknown>, existing: DirectoryObject, store?: Store): void {
+  checkShape(body, groupProperties, groupWritable, groupMaxLength, 'Group', store);
   if ('displayName' in body && missing(body.displayName)) throw errors.invalidValue('displayName', 'Group');
   checkGroupValues(body, { ...existing, ...body });
 }

@@ -24,15 +24,34 @@ function asNumber(text: string): number | undefined {
   return undefined;
 }
 
+/** Integer text (decimal or hex) as an exact BigInt: Int64 values such as accountExpires exceed 2^53. */
 function asBigInt(text: string): bigint | undefined {
-  const n = asNumber(text);
+  const t = text.trim();
+  if (/^[-+]?\d+$/.test(t)) return BigInt(t);
+  if (/^0x[0-9a-f]+$/i.test(t) || /^&h[0-9a-f]+$/i.test(t)) return BigInt(`0x${t.slice(2)}`);
+  const n = asNumber(t);
   return n === undefined || !Number.isInteger(n) ? undefined : BigInt(n);
 }
 
-function equalsLoose(actual: string, expected: string): boolean {
+/**
+ * Numeric order of two texts (-1, 0, 1), or undefined when either is not a number. Two
+ * integers compare as BigInt: as Numbers 9223372036854775807 and 9223372036854775806 are equal.
+ */
+function compareNumbers(actual: string, expected: string): number | undefined {
+  const integer = /^\s*[-+]?\d+\s*$/;
+  if (integer.test(actual) && integer.test(expected)) {
+    const a = BigInt(actual.trim());
+    const b = BigInt(expected.trim());
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   const a = asNumber(actual);
   const b = asNumber(expected);
-  if (a !== undefined && b !== undefined) return a === b;
+  return a === undefined || b === undefined ? undefined : a < b ? -1 : a > b ? 1 : a === b ? 0 : undefined;
+}
+
+function equalsLoose(actual: string, expected: string): boolean {
+  const order = compareNumbers(actual, expected);
+  if (order !== undefined) return order === 0;
   return actual.toLowerCase() === expected.toLowerCase();
 }
 
@@ -48,13 +67,10 @@ function anyText(values: AttributeValue[] | undefined, test: (actual: string) =>
 
 export function clauseHolds(clause: ScopeClause, values: AttributeValue[] | undefined, context: EvaluationContext): boolean {
   const expected = clause.value.includes('%') ? substituteParameters(clause.value, context.parameters) : clause.value;
-  const numeric = (test: (a: number, b: number) => boolean) => {
-    const b = asNumber(expected);
-    return b !== undefined && anyText(values, (t) => {
-      const a = asNumber(t);
-      return a !== undefined && test(a, b);
-    });
-  };
+  const numeric = (test: (order: number) => boolean) => asNumber(expected) !== undefined && anyText(values, (t) => {
+    const order = compareNumbers(t, expected);
+    return order !== undefined && test(order);
+  });
   const bits = () => {
     const mask = asBigInt(expected);
     return mask !== undefined && anyText(values, (t) => {
@@ -72,13 +88,13 @@ export function clauseHolds(clause: ScopeClause, values: AttributeValue[] | unde
     case 'NOTEQUAL':
       return !anyText(values, (t) => equalsLoose(t, expected));
     case 'LESSTHAN':
-      return numeric((a, b) => a < b);
+      return numeric((o) => o < 0);
     case 'LESSTHAN_OR_EQUAL':
-      return numeric((a, b) => a <= b);
+      return numeric((o) => o <= 0);
     case 'GREATERTHAN':
-      return numeric((a, b) => a > b);
+      return numeric((o) => o > 0);
     case 'GREATERTHAN_OR_EQUAL':
-      return numeric((a, b) => a >= b);
+      return numeric((o) => o >= 0);
     case 'CONTAINS':
       return anyText(values, (t) => t.toLowerCase().includes(expected.toLowerCase()));
     case 'NOTCONTAINS':

@@ -5,7 +5,14 @@ import type { AttributeValue, Attributes } from '../../../engine/model/attribute
 import type { EntraObject, EntraObjectKind, ExportPlan } from '../../../engine/ports/entra-target';
 import { entriesOf } from '../../../engine/model/records';
 
-type Shape = 'string' | 'boolean' | 'stringList' | 'firstOfList' | 'anchor' | 'extension';
+type Shape = 'string' | 'boolean' | 'stringList' | 'firstOfList' | 'anchor' | 'extension' | 'directoryExtension';
+
+/**
+ * A directory extension (extensionProperty of an app in the tenant, e.g. Entra Connect's Tenant
+ * Schema Extension App): Graph v1.0 reads and writes it on users and groups as a top-level
+ * property of the same name; $select must name it to read it.
+ */
+export const directoryExtensionPattern = /^extension_[0-9a-f]{32}_[A-Za-z0-9_]+$/i;
 
 interface Mapping {
   /** Graph property (for 'extension': the key under onPremisesExtensionAttributes). */
@@ -149,7 +156,23 @@ function mapFor(kind: EntraObjectKind): Record<string, Mapping> {
 function findMapping(map: Record<string, Mapping>, attribute: string): [string, Mapping] | undefined {
   const lower = attribute.toLowerCase();
   const key = Object.keys(map).find((k) => k.toLowerCase() === lower);
-  return key === undefined ? undefined : [key, map[key]!];
+  if (key !== undefined) return [key, map[key]!];
+  // Users and groups only: Graph v1.0 cannot write any property of an orgContact.
+  if ((map === userAttributeMap || map === groupAttributeMap) && directoryExtensionPattern.test(attribute)) {
+    return [attribute, { graph: attribute, shape: 'directoryExtension' }];
+  }
+  return undefined;
+}
+
+/**
+ * A directory extension value as Graph takes it: the rules do not say whether the extension is
+ * multi-valued, so several values are a list and one value is a single value (numbers and
+ * booleans as JSON numbers and booleans, binary as base64); cleared is null.
+ */
+function extensionValue(values: AttributeValue[] | null): unknown {
+  if (values === null || values.length === 0) return null;
+  const one = (v: AttributeValue) => (typeof v === 'number' || typeof v === 'boolean' ? v : text(v));
+  return values.length === 1 ? one(values[0]!) : values.map(one);
 }
 
 function text(value: AttributeValue): string {
@@ -211,6 +234,9 @@ export function planExport(kind: EntraObjectKind, attributes: Record<string, Att
       case 'firstOfList':
         properties[mapping.graph] = first === undefined ? [] : [text(first)];
         break;
+      case 'directoryExtension':
+        properties[mapping.graph] = extensionValue(values);
+        break;
       case 'extension': {
         const bag = (properties.onPremisesExtensionAttributes ??= {}) as Record<string, string | null>;
         bag[mapping.graph] = first === undefined ? null : text(first);
@@ -245,6 +271,10 @@ export function toConnectorSpace(object: EntraObject): Attributes {
     } else {
       put(attribute, p[mapping.graph]);
     }
+  }
+  // Directory extensions come back only when $select named them (see GraphEntraTarget).
+  if (object.kind !== 'contact') {
+    for (const [name, value] of Object.entries(p)) if (directoryExtensionPattern.test(name)) put(name, value);
   }
   // Read-only properties still tell the engine what the tenant holds.
   put('proxyAddresses', p.proxyAddresses);

@@ -8,7 +8,7 @@ import { SyncError, entraErrors } from '../../../engine/errors';
 import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
 import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
-import { planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
+import { directoryExtensionPattern, planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, missingResource } from './errors';
 import type { RetryPolicy } from './transport';
 import { GraphCaller, type CallOptions } from './graph-call';
@@ -52,6 +52,14 @@ export class GraphEntraTarget implements EntraTarget {
   private readonly maxRetryWaitSeconds: number;
   /** Creates and updates of objects in flight, coalesced into $batch requests of up to 20. */
   private readonly writes: WriteBatcher;
+  /**
+   * Directory extensions Graph accepted in a write of this session, and those a read has
+   * selected since. The rule set is not known here, so the first read of a session cannot name
+   * them: that run writes the value again (Graph keeps it as is); later reads compare it. Only
+   * accepted names: $select of an unregistered extension would make every later read fail.
+   */
+  private readonly extensions: Record<EntraObjectKind, Set<string>> = { user: new Set(), group: new Set(), contact: new Set() };
+  private readonly selectedExtensions: Record<EntraObjectKind, Set<string>> = { user: new Set(), group: new Set(), contact: new Set() };
 
   constructor(
     private readonly entra: EntraConfig,
@@ -80,12 +88,23 @@ export class GraphEntraTarget implements EntraTarget {
     return planExport(kind, attributes);
   }
 
+  /** After Graph accepted a write: its directory extensions exist in the tenant, so reads may select them. */
+  private learnExtensions(kind: EntraObjectKind, properties: Record<string, unknown>): void {
+    for (const name of Object.keys(properties)) if (directoryExtensionPattern.test(name)) this.extensions[kind].add(name);
+  }
+
+  /** The $select of a read: the kind's properties and the directory extensions learned so far. */
+  private select(kind: EntraObjectKind): string {
+    for (const name of this.extensions[kind]) this.selectedExtensions[kind].add(name);
+    return [...selectFor[kind], ...this.extensions[kind]].join(',');
+  }
+
   toConnectorSpace(object: EntraObject): Attributes {
     return toConnectorSpace(object);
   }
 
   readableAttributes(kind: EntraObjectKind): string[] {
-    return readableAttributes(kind);
+    return [...readableAttributes(kind), ...this.selectedExtensions[kind]];
   }
 
   requests(): GraphRequestRecord[] {
@@ -149,9 +168,9 @@ export class GraphEntraTarget implements EntraTarget {
   private anchorLookup(kind: EntraObjectKind, immutableId: string): { path: string; query: Record<string, string> } | undefined {
     // Only users carry onPremisesImmutableId in Graph v1.0; a group this tool created carries
     // the anchor in its uniqueName (an alternate key); contacts have none.
-    if (kind === 'group') return { path: groupByUniqueName(immutableId), query: { $select: selectFor.group.join(',') } };
+    if (kind === 'group') return { path: groupByUniqueName(immutableId), query: { $select: this.select('group') } };
     if (kind !== 'user') return undefined;
-    return { path: '/users', query: { $filter: `onPremisesImmutableId eq ${odataString(immutableId)}`, $select: selectFor.user.join(',') } };
+    return { path: '/users', query: { $filter: `onPremisesImmutableId eq ${odataString(immutableId)}`, $select: this.select('user') } };
   }
 
   /** The object an anchor lookup answered: a list's first object (users), or the object read by key (groups). */
@@ -184,7 +203,7 @@ export class GraphEntraTarget implements EntraTarget {
   async getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null> {
     try {
       const path = `${collection[kind]}/${encodeURIComponent(id)}`;
-      const raw = await this.call('GET', path, { query: { $select: selectFor[kind].join(',') }, facts: { kind, id } });
+      const raw = await this.call('GET', path, { query: { $select: this.select(kind) }, facts: { kind, id } });
       return this.toObject(kind, entityAnswer(raw, 'GET', path));
     } catch (err) {
       if (err instanceof SyncError && err.code === 'ObjectNotFound') return null;
@@ -194,7 +213,7 @@ export class GraphEntraTarget implements EntraTarget {
 
   async findBySecurityIdentifier(kind: 'user' | 'group', sid: string): Promise<EntraObject | null> {
     const answer = await this.call('GET', collection[kind], {
-      query: { $filter: `onPremisesSecurityIdentifier eq ${odataString(sid)}`, $select: selectFor[kind].join(',') },
+      query: { $filter: `onPremisesSecurityIdentifier eq ${odataString(sid)}`, $select: this.select(kind) },
     });
     const [first] = collectionAnswer(answer, 'GET', collection[kind]);
     return first ? this.toObject(kind, first) : null;
@@ -204,7 +223,7 @@ export class GraphEntraTarget implements EntraTarget {
   private valueHolderRequests(query: { userPrincipalName?: string; smtpAddresses?: string[] }): { kind: EntraObjectKind; url: string }[] {
     const requests: { kind: EntraObjectKind; url: string }[] = [];
     const add = (kind: EntraObjectKind, filter: string) =>
-      requests.push({ kind, url: `${collection[kind]}?$filter=${encodeURIComponent(filter)}&$select=${selectFor[kind].join(',')}` });
+      requests.push({ kind, url: `${collection[kind]}?$filter=${encodeURIComponent(filter)}&$select=${this.select(kind)}` });
     if (query.userPrincipalName) add('user', `userPrincipalName eq ${odataString(query.userPrincipalName)}`);
     // Graph compares proxyAddresses case-insensitively: 'smtp:' finds primary and secondary addresses.
     const addresses = [...new Set((query.smtpAddresses ?? []).filter(Boolean).map((a) => a.toLowerCase()))];
@@ -288,7 +307,7 @@ export class GraphEntraTarget implements EntraTarget {
   private async listPages(kind: EntraObjectKind): Promise<{ objects: EntraObject[]; requests: number }> {
     const objects: EntraObject[] = [];
     let path: string = collection[kind];
-    let page = pageAnswer(await this.call('GET', path, { query: { $select: selectFor[kind].join(','), $top: '999' } }), 'GET', path);
+    let page = pageAnswer(await this.call('GET', path, { query: { $select: this.select(kind), $top: '999' } }), 'GET', path);
     const followed = new Set<string>();
     for (let requests = 1; ; requests++) {
       for (const raw of page.items) objects.push(this.toObject(kind, raw));
@@ -343,6 +362,7 @@ export class GraphEntraTarget implements EntraTarget {
     try {
       if (kind === 'group' && sourceAnchor) return await this.upsertGroup(sourceAnchor, body, sent);
       const created = await this.write('POST', collection[kind], { body, facts });
+      this.learnExtensions(kind, body);
       return this.toObject(kind, { ...sent, ...entityAnswer(created, 'POST', collection[kind]) });
     } catch (err) {
       // The answer may be lost after Graph committed the create: look before anything else.
@@ -372,6 +392,7 @@ export class GraphEntraTarget implements EntraTarget {
       if (!isAmbiguous(err)) throw err;
       created = await upsert(); // idempotent: a second upsert updates what the first created
     }
+    this.learnExtensions('group', body);
     if (created && typeof created.id === 'string') return this.toObject('group', { ...sent, ...created });
     const existing = await this.findByImmutableId('group', sourceAnchor);
     if (!existing) throw new SyncError(entraErrors.ObjectNotFound, { id: path, graphMessage: 'the upsert answered 204 but the group cannot be read back' });
@@ -414,6 +435,7 @@ export class GraphEntraTarget implements EntraTarget {
       body: properties,
       facts: { kind, id, userPrincipalName: typeof properties.userPrincipalName === 'string' ? properties.userPrincipalName : undefined },
     });
+    this.learnExtensions(kind, properties);
   }
 
   private bindUrl(id: string): string {
