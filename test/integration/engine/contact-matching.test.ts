@@ -5,29 +5,23 @@
 // what Entra Connect would do (compare, nothing written), not a failure to write a contact;
 // duplicate attribute resiliency covers a contact's SMTP addresses as it covers a user's.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { openSession, type Session } from '../../../src/app/session';
 import { Dn } from '../../../src/engine/model/dn';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
-import { startEmulator } from '../../graph-emulator';
+import { CONTOSO_DOMAIN as domain, openLdifTenant, type LdifTenant } from '../../support/ldif-tenant';
 
 const fixtures = path.resolve(__dirname, '../../fixtures');
-const domain = 'DC=corp,DC=contoso,DC=com';
 const contactsOu = `OU=Contacts,OU=Contoso,${domain}`;
 const syncedContactId = '3c3c3c3c-1111-4222-8333-444444444444';
 
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
-let dir: string;
-let session: Session;
-const sync = async (cn: string, stagingMode = true) => (await session.sync(Dn.parse(`CN=${cn},${contactsOu}`), { stagingMode, noHtmlReport: true })).summary;
+let world: LdifTenant;
+const sync = async (cn: string, stagingMode = true) => (await world.session.sync(Dn.parse(`CN=${cn},${contactsOu}`), { stagingMode, noHtmlReport: true })).summary;
 const step = (summary: ProvisioningObjectSummary, n: number) => summary.provisioningSteps.find((s) => s.stepNumber === n)!;
 const info = (summary: ProvisioningObjectSummary) => JSON.stringify(summary.provisioningStatusInfo);
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'sos-contacts-'));
   const base = await readFile(path.join(fixtures, 'contoso-snapshot.ldif'), 'utf8');
   const start = base.indexOf(`dn: CN=Ext Partner,${contactsOu}`);
   const extPartner = base.slice(start, base.indexOf('\n\n', start) + 1);
@@ -35,29 +29,16 @@ before(async () => {
   const like = (cn: string, address: string) => extPartner.split('CN=Ext Partner,').join(`CN=${cn},`).replace(/^cn: .*$/m, `cn: ${cn}`).replace(/^name: .*$/m, `name: ${cn}`)
     .replace(/^displayName: .*$/m, `displayName: ${cn}`).split('ext.partner@partner.example').join(address)
     .replace(/^objectGUID:: .*$/m, `objectGUID:: ${Buffer.from(cn.padEnd(16, '#').slice(0, 16)).toString('base64')}`);
-  await writeFile(path.join(dir, 'snapshot.ldif'), `${base.trimEnd()}\n\n${like('Taken Contact', 'taken@partner.example')}\n${like('New Contact', 'new.contact@partner.example')}`);
-  emulator = await startEmulator({
-    seed: {
-      users: [{ displayName: 'Cloud Taker', userPrincipalName: 'cloud.taker@contoso.com', mailNickname: 'cloud.taker', accountEnabled: true, mail: 'taken@partner.example', proxyAddresses: ['SMTP:taken@partner.example'] }],
-      contacts: [{ id: syncedContactId, displayName: 'Ext Partner (old name)', mail: 'ext.partner@partner.example', proxyAddresses: ['SMTP:ext.partner@partner.example'], onPremisesSyncEnabled: true, companyName: 'Partner Ltd' }],
-    },
+  world = await openLdifTenant(`${base.trimEnd()}\n\n${like('Taken Contact', 'taken@partner.example')}\n${like('New Contact', 'new.contact@partner.example')}`, {
+    users: [{ displayName: 'Cloud Taker', userPrincipalName: 'cloud.taker@contoso.com', mailNickname: 'cloud.taker', accountEnabled: true, mail: 'taken@partner.example', proxyAddresses: ['SMTP:taken@partner.example'] }],
+    contacts: [{ id: syncedContactId, displayName: 'Ext Partner (old name)', mail: 'ext.partner@partner.example', proxyAddresses: ['SMTP:ext.partner@partner.example'], onPremisesSyncEnabled: true, companyName: 'Partner Ltd' }],
   });
-  await writeFile(path.join(dir, 'single-object-sync.json'), JSON.stringify({
-    activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif', partitions: [{ dn: domain, selected: true, inclusions: [domain], exclusions: [] }], objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null }],
-    entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_TEST_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
-    sourceAnchor: 'mS-DS-ConsistencyGuid', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
-  }));
-  session = await openSession({ configPath: path.join(dir, 'single-object-sync.json'), secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
 });
 
-after(async () => {
-  await session?.close();
-  await emulator?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+after(() => world?.close());
 
 test('a contact Entra Connect synchronized is found by its primary SMTP address and compared (Entra Connect\'s object: nothing written), not refused as unwritable', async () => {
-  const writes = emulator.writes().length;
+  const writes = world.emulator.writes().length;
   for (const stagingMode of [true, false]) {
     const summary = await sync('Ext Partner', stagingMode);
     assert.match(step(summary, 8).details.Match ?? '', /primary SMTP address SMTP:ext\.partner@partner\.example .*contact Entra Connect synchronized/, JSON.stringify(step(summary, 8).details));
@@ -69,7 +50,7 @@ test('a contact Entra Connect synchronized is found by its primary SMTP address 
     assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'EntraConnectExportPending', info(summary));
     assert.match(summary.provisioningStatusInfo.errorInformation?.reason ?? '', /displayName: 'Ext Partner \(old name\)' -> 'Ext Partner'/);
   }
-  assert.equal(emulator.writes().length, writes, 'nothing written to the synced contact');
+  assert.equal(world.emulator.writes().length, writes, 'nothing written to the synced contact');
 });
 
 test('a contact whose primary SMTP address a cloud user holds: the soft match across object types is ObjectTypeMismatch, as Entra ID reports it', async () => {

@@ -14,18 +14,16 @@
 // written: Entra Connect owns these objects.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openSession, type Session } from '../../../src/app/session';
 import { sidBytesToString } from '../../../src/engine/model/ad-codecs';
 import { Dn } from '../../../src/engine/model/dn';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
-import { startEmulator, type SeedDocument } from '../../graph-emulator';
+import type { SeedDocument } from '../../graph-emulator';
+import { CONTOSO_DOMAIN as domain, openLdifTenant, type LdifTenant } from '../../support/ldif-tenant';
 
 const fixtures = path.resolve(__dirname, '../../fixtures');
-const domain = 'DC=corp,DC=contoso,DC=com';
 const ou = 'OU=Sales,OU=Contoso';
 const groupsOu = 'OU=Groups,OU=Contoso';
 
@@ -73,14 +71,11 @@ const userDn = (cn: string) => `CN=${cn},${ou},${domain}`;
 const groupDn = (cn: string) => `CN=${cn},${groupsOu},${domain}`;
 
 describe('a group Entra Connect already synchronizes: its membership is compared and the difference shown as pending for Entra Connect', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let dir: string;
-  let session: Session;
+  let world: LdifTenant;
 
-  const sync = async (dn: string, stagingMode = false) => (await session.sync(Dn.parse(dn), { stagingMode, noHtmlReport: true })).summary;
+  const sync = async (dn: string, stagingMode = false) => (await world.session.sync(Dn.parse(dn), { stagingMode, noHtmlReport: true })).summary;
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'sos-synced-group-'));
     const base = await readFile(path.join(fixtures, 'contoso-snapshot.ldif'), 'utf8');
     const alice = entryOf(base, `CN=Alice Wu,${ou}`);
     const salesTeam = entryOf(base, `CN=Sales Team,${groupsOu}`);
@@ -94,7 +89,7 @@ describe('a group Entra Connect already synchronizes: its membership is compared
       same: groupLike(salesTeam, 'EC Same', 'ECSame', 72113, [userDn('Member One'), userDn('Member Two'), groupDn('Synced Member Group')]),
       unresolved: groupLike(salesTeam, 'EC Unresolved', 'ECUnresolved', 72114, [userDn('Member One'), userDn('Not Synced')]),
     };
-    await writeFile(path.join(dir, 'snapshot.ldif'), `${base.trimEnd()}\n\n${[...users.map((u) => u.entry), memberGroup.entry, ...Object.values(groups).map((g) => g.entry)].join('\n')}`);
+    const ldif = `${base.trimEnd()}\n\n${[...users.map((u) => u.entry), memberGroup.entry, ...Object.values(groups).map((g) => g.entry)].join('\n')}`;
 
     // The tenant as Entra Connect left it: users by anchor, groups by SID, all onPremisesSyncEnabled.
     const cloudUser = (id: string, cn: string, nick: string) => ({
@@ -118,24 +113,14 @@ describe('a group Entra Connect already synchronizes: its membership is compared
         cloudGroup('g-unresolved', 'EC Unresolved', 'ECUnresolved', groups.unresolved.sid, ['u-one']),
       ],
     };
-    emulator = await startEmulator({ seed });
-    await writeFile(path.join(dir, 'single-object-sync.json'), JSON.stringify({
-      activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif', partitions: [{ dn: domain, selected: true, inclusions: [domain], exclusions: [] }], objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null }],
-      entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_TEST_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
-      sourceAnchor: 'mS-DS-ConsistencyGuid', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
-    }));
-    session = await openSession({ configPath: path.join(dir, 'single-object-sync.json'), secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
+    world = await openLdifTenant(ldif, seed);
   });
-  after(async () => {
-    await session?.close();
-    await emulator?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world?.close());
 
-  const members = (id: string) => [...(emulator.state().members[id] ?? [])];
+  const members = (id: string) => [...(world.emulator.state().members[id] ?? [])];
 
   test('AD members missing from the cloud group are pending to add (a member group found by its SID among them); nothing is written', async () => {
-    const writes = emulator.writes().length;
+    const writes = world.emulator.writes().length;
     const before = members('g-add');
     const summary = await sync(groupDn('EC Add'));
     assert.equal(summary.provisioningStatusInfo.status, 'warning', info(summary));
@@ -160,7 +145,7 @@ describe('a group Entra Connect already synchronizes: its membership is compared
     assert.ok(row && row.operation === 'update' && row.valueAdd.length === 3, JSON.stringify(row));
     assert.doesNotMatch(row.note ?? '', /not compared/);
     // Entra Connect owns the group: not one write, and the cloud membership is as it was.
-    assert.equal(emulator.writes().length, writes);
+    assert.equal(world.emulator.writes().length, writes);
     assert.deepEqual(members('g-add'), before);
     // The membership read is one GET /groups/{id}/members (one page), beside one lookup per member.
     const requests = export10.graphRequests ?? [];
@@ -169,7 +154,7 @@ describe('a group Entra Connect already synchronizes: its membership is compared
   });
 
   test('a cloud member that is not a member in AD is pending to remove, named', async () => {
-    const writes = emulator.writes().length;
+    const writes = world.emulator.writes().length;
     const summary = await sync(groupDn('EC Remove'));
     assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'EntraConnectExportPending', info(summary));
     const reason = summary.provisioningStatusInfo.errorInformation!.reason;
@@ -181,11 +166,11 @@ describe('a group Entra Connect already synchronizes: its membership is compared
     const member = summary.modifiedProperties.find((m) => m.displayName === 'member');
     assert.equal(member?.oldValue, 'u-four (Member Four)');
     assert.equal(member?.newValue, null);
-    assert.equal(emulator.writes().length, writes);
+    assert.equal(world.emulator.writes().length, writes);
   });
 
   test('the same membership (in another order, with a member group) keeps "already matches": success, nothing to write', async () => {
-    const writes = emulator.writes().length;
+    const writes = world.emulator.writes().length;
     const summary = await sync(groupDn('EC Same'));
     assert.equal(summary.provisioningStatusInfo.status, 'success', info(summary));
     const export10 = step(summary, 10);
@@ -196,7 +181,7 @@ describe('a group Entra Connect already synchronizes: its membership is compared
     assert.deepEqual(summary.modifiedProperties, []);
     const row = export10.attributes?.find((r) => r.name === 'member');
     assert.equal(row?.operation, 'none', JSON.stringify(row));
-    assert.equal(emulator.writes().length, writes);
+    assert.equal(world.emulator.writes().length, writes);
     // The README's figure: domains, the two step 8 lookups, one members page, and the lookups
     // of two users (1 each) and of the member group (its uniqueName, then its SID).
     const requests = summary.provisioningSteps.flatMap((s) => s.graphRequests ?? []);
@@ -204,7 +189,7 @@ describe('a group Entra Connect already synchronizes: its membership is compared
   });
 
   test('an AD member that is not in Microsoft Entra ID is named as not resolved, not passed over as matching', async () => {
-    const writes = emulator.writes().length;
+    const writes = world.emulator.writes().length;
     const summary = await sync(groupDn('EC Unresolved'));
     assert.equal(summary.provisioningStatusInfo.status, 'warning', info(summary));
     assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'EntraConnectMembershipNotCompared', info(summary));
@@ -215,14 +200,14 @@ describe('a group Entra Connect already synchronizes: its membership is compared
     assert.equal(export10.details.MembersToAdd, '0');
     assert.equal(export10.details.MembersToRemove, '0');
     assert.doesNotMatch(export10.details.Result!, /already matches/);
-    assert.equal(emulator.writes().length, writes);
+    assert.equal(world.emulator.writes().length, writes);
   });
 
   test('staging mode compares the same way and writes nothing', async () => {
-    const writes = emulator.writes().length;
+    const writes = world.emulator.writes().length;
     const summary = await sync(groupDn('EC Add'), true);
     assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'EntraConnectExportPending', info(summary));
     assert.equal(step(summary, 10).details.MembersToAdd, '3');
-    assert.equal(emulator.writes().length, writes);
+    assert.equal(world.emulator.writes().length, writes);
   });
 });

@@ -5,17 +5,14 @@
 // naming any other cloud object must not make this object's export update that object, add
 // members to it or remove its members.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { openSession, type Session } from '../../../src/app/session';
 import { Dn } from '../../../src/engine/model/dn';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
-import { startEmulator } from '../../graph-emulator';
+import { CONTOSO_DOMAIN as domain, openLdifTenant, type LdifTenant } from '../../support/ldif-tenant';
 
 const fixtures = path.resolve(__dirname, '../../fixtures');
-const domain = 'DC=corp,DC=contoso,DC=com';
 const salesTeam = `CN=Sales Team,OU=Groups,OU=Contoso,${domain}`;
 const alice = `CN=Alice Wu,OU=Sales,OU=Contoso,${domain}`;
 const victimGroupId = '0f1e2d3c-4b5a-4697-8877-665544332211';
@@ -24,15 +21,13 @@ const victimMemberId = '11111111-2222-4333-8444-555555555555';
 const syncedVictimId = '22222222-3333-4444-8555-666666666666';
 const syncedVictimAnchor = 'dmljdGltLWFuY2hvci0xMjM0NQ==';
 
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
-let dir: string;
-let session: Session;
-const sync = async (dn: string, stagingMode: boolean) => (await session.sync(Dn.parse(dn), { stagingMode, noHtmlReport: true })).summary;
+let world: LdifTenant;
+const sync = async (dn: string, stagingMode: boolean) => (await world.session.sync(Dn.parse(dn), { stagingMode, noHtmlReport: true })).summary;
 const step8 = (summary: ProvisioningObjectSummary) => summary.provisioningSteps.find((s) => s.stepNumber === 8)!;
 
 /** Rewrites the state file of the object named `dn`: its Entra connector space now links to `id`. */
 async function forgeLink(dn: string, link: Record<string, unknown>): Promise<void> {
-  const stateDir = path.join(dir, 'state');
+  const stateDir = path.join(world.dir, 'state');
   for (const name of await readdir(stateDir)) {
     if (!name.endsWith('.json')) continue;
     const file = path.join(stateDir, name);
@@ -46,41 +41,27 @@ async function forgeLink(dn: string, link: Record<string, unknown>): Promise<voi
 }
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'sos-forged-link-'));
-  await writeFile(path.join(dir, 'snapshot.ldif'), await readFile(path.join(fixtures, 'contoso-snapshot.ldif')));
-  emulator = await startEmulator({
-    seed: {
-      users: [
-        { id: victimMemberId, displayName: 'Tenant Admin', userPrincipalName: 'tenant.admin@contoso.com', mailNickname: 'tenant.admin', accountEnabled: true },
-        { id: victimUserId, displayName: 'Cloud Finance', userPrincipalName: 'cloud.finance@contoso.com', mailNickname: 'cloud.finance', accountEnabled: true, department: 'Finance' },
-        { id: syncedVictimId, displayName: 'Synced Victim', userPrincipalName: 'synced.victim@contoso.com', mailNickname: 'synced.victim', accountEnabled: true, department: 'Legal', onPremisesSyncEnabled: true, onPremisesImmutableId: syncedVictimAnchor },
-      ],
-      groups: [{ id: victimGroupId, displayName: 'Privileged Cloud Group', mailNickname: 'privileged', mailEnabled: false, securityEnabled: true, members: [victimMemberId] }],
-    },
+  world = await openLdifTenant(await readFile(path.join(fixtures, 'contoso-snapshot.ldif'), 'utf8'), {
+    users: [
+      { id: victimMemberId, displayName: 'Tenant Admin', userPrincipalName: 'tenant.admin@contoso.com', mailNickname: 'tenant.admin', accountEnabled: true },
+      { id: victimUserId, displayName: 'Cloud Finance', userPrincipalName: 'cloud.finance@contoso.com', mailNickname: 'cloud.finance', accountEnabled: true, department: 'Finance' },
+      { id: syncedVictimId, displayName: 'Synced Victim', userPrincipalName: 'synced.victim@contoso.com', mailNickname: 'synced.victim', accountEnabled: true, department: 'Legal', onPremisesSyncEnabled: true, onPremisesImmutableId: syncedVictimAnchor },
+    ],
+    groups: [{ id: victimGroupId, displayName: 'Privileged Cloud Group', mailNickname: 'privileged', mailEnabled: false, securityEnabled: true, members: [victimMemberId] }],
   });
-  await writeFile(path.join(dir, 'single-object-sync.json'), JSON.stringify({
-    activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif', partitions: [{ dn: domain, selected: true, inclusions: [domain], exclusions: [] }], objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'], groupFilteringGroupDn: null }],
-    entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_TEST_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
-    sourceAnchor: 'mS-DS-ConsistencyGuid', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
-  }));
-  session = await openSession({ configPath: path.join(dir, 'single-object-sync.json'), secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
 });
 
-after(async () => {
-  await session?.close();
-  await emulator?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+after(() => world?.close());
 
 test('a forged link to a cloud-only group: the export neither adds to it nor removes its members; the link is named as not used', async () => {
   await sync(salesTeam, true);
   await forgeLink(salesTeam, { kind: 'group', id: victimGroupId, exportedMemberIds: [victimMemberId] });
-  const writesBefore = emulator.writes().length;
+  const writesBefore = world.emulator.writes().length;
   const summary = await sync(salesTeam, false);
   assert.match(step8(summary).details.StoredLinkNotUsed ?? '', new RegExp(`${victimGroupId}.*does not carry its source anchor`), JSON.stringify(step8(summary).details));
   assert.notEqual(summary.targetIdentity.id, victimGroupId, 'not matched to the cloud-only group');
-  assert.deepEqual(emulator.state().members[victimGroupId], [victimMemberId], 'the cloud-only group keeps its members, and gains none');
-  const touched = emulator.writes().slice(writesBefore).filter((w) => JSON.stringify(w).includes(victimGroupId));
+  assert.deepEqual(world.emulator.state().members[victimGroupId], [victimMemberId], 'the cloud-only group keeps its members, and gains none');
+  const touched = world.emulator.writes().slice(writesBefore).filter((w) => JSON.stringify(w).includes(victimGroupId));
   assert.deepEqual(touched, [], 'no write names the cloud-only group');
 });
 
@@ -91,16 +72,16 @@ test('a forged link to a cloud-only user: no update of that user; the object is 
   assert.match(step8(summary).details.StoredLinkNotUsed ?? '', new RegExp(victimUserId));
   assert.notEqual(summary.targetIdentity.id, victimUserId);
   assert.equal(summary.plannedProvisioningAction, 'create', JSON.stringify(summary.provisioningStatusInfo));
-  const victim = emulator.state().users.find((u) => u.id === victimUserId)!;
+  const victim = world.emulator.state().users.find((u) => u.id === victimUserId)!;
   assert.equal(victim.department, 'Finance', 'the cloud-only user is unchanged');
 });
 
 test('a forged link that also forges the anchor last imported: it reaches a synced user only, and the anchor guard of "Out to AAD - User Join" stops the sync; nothing is written', async () => {
   await forgeLink(alice, { kind: 'user', id: syncedVictimId, attributes: { sourceAnchor: [syncedVictimAnchor] } });
-  const writesBefore = emulator.writes().length;
+  const writesBefore = world.emulator.writes().length;
   const summary = await sync(alice, false);
   assert.equal(summary.provisioningStatusInfo.status, 'failure', JSON.stringify(summary.provisioningStatusInfo));
   assert.equal(summary.provisioningStatusInfo.errorInformation?.reason, 'SourceAnchor attribute has changed.');
-  assert.equal(emulator.writes().length, writesBefore, 'nothing written');
-  assert.equal(emulator.state().users.find((u) => u.id === syncedVictimId)!.department, 'Legal');
+  assert.equal(world.emulator.writes().length, writesBefore, 'nothing written');
+  assert.equal(world.emulator.state().users.find((u) => u.id === syncedVictimId)!.department, 'Legal');
 });
