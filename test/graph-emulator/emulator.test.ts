@@ -266,6 +266,13 @@ describe('queries', () => {
     assert.deepEqual((await values("$filter=startsWith(userPrincipalName,'user6')")).value.map((u: any) => u.id), ['u6']);
   });
 
+  test('a filter joins at most 15 clauses with or (Graph known issues: query parameter limitations)', async () => {
+    const clauses = (n: number) => Array.from({ length: n }, (_, i) => `mail eq 'user${i}@contoso.com'`).join(' or ');
+    assert.equal((await raw(emu, 'GET', `/v1.0/users?$filter=${encodeURIComponent(clauses(15))}&$select=id`, { token })).status, 200);
+    assertGraphError(await raw(emu, 'GET', `/v1.0/users?$filter=${encodeURIComponent(clauses(16))}&$select=id`, { token }), 400, 'Request_UnsupportedQuery',
+      "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.");
+  });
+
   test('$select shapes the context and the objects; unknown properties are refused', async () => {
     const body = await values("$filter=userPrincipalName eq 'user1@contoso.com'&$select=id,onPremisesImmutableId");
     assert.match(body['@odata.context'], /#users\(id,onPremisesImmutableId\)$/);

@@ -153,8 +153,27 @@ export interface FilterRules {
   advanced: boolean;
 }
 
-/** Reject what Graph rejects: unknown or unindexed properties, advanced operators without AQ. */
+/** The clauses one chain of 'or' joins (a or b or c: 3), at this node. */
+function orClauses(node: FilterNode): number {
+  return node.op === 'or' ? orClauses(node.left) + orClauses(node.right) : 1;
+}
+
+/** Graph takes at most 15 clauses joined by 'or' (Microsoft Graph known issues: query parameter limitations). */
+function checkOrChains(node: FilterNode, parentIsOr = false): void {
+  if (node.op === 'or' && !parentIsOr && orClauses(node) > 15) throw errors.tooManyOrClauses(orClauses(node));
+  if (node.op === 'and' || node.op === 'or') {
+    checkOrChains(node.left, node.op === 'or');
+    checkOrChains(node.right, node.op === 'or');
+  } else if (node.op === 'not') checkOrChains(node.operand);
+}
+
+/** Reject what Graph rejects: unknown or unindexed properties, advanced operators without AQ, too many 'or' clauses. */
 export function checkFilter(node: FilterNode, rules: FilterRules): void {
+  checkOrChains(node);
+  checkClauses(node, rules);
+}
+
+function checkClauses(node: FilterNode, rules: FilterRules): void {
   const needAdvanced = (operator: string) => { if (!rules.advanced) throw errors.advancedQueryRequired(operator); };
   const property = (name: string) => {
     if (!(name in rules.declared)) throw errors.unknownQueryProperty(name);
@@ -162,8 +181,8 @@ export function checkFilter(node: FilterNode, rules: FilterRules): void {
     if (!support || (support === 'advanced' && !rules.advanced)) throw errors.unsupportedFilterProperty(name, rules.resource);
   };
   switch (node.op) {
-    case 'and': case 'or': checkFilter(node.left, rules); checkFilter(node.right, rules); return;
-    case 'not': needAdvanced('not'); checkFilter(node.operand, rules); return;
+    case 'and': case 'or': checkClauses(node.left, rules); checkClauses(node.right, rules); return;
+    case 'not': needAdvanced('not'); checkClauses(node.operand, rules); return;
     case 'ne': needAdvanced('ne'); property(node.property); return;
     case 'endsWith':
       property(node.property);

@@ -83,6 +83,9 @@ export const errors = {
     ),
   unknownQueryProperty: (name: string) =>
     new GraphHttpError(400, 'Request_UnsupportedQuery', `Property '${name}' does not exist as a declared property or extension property.`),
+  // [inferred] The directory's message for a filter with more than 15 clauses joined by 'or'.
+  tooManyOrClauses: (count: number) =>
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `Too many child clauses specified in search filter expression containing 'OR' operators: ${count}. Max allowed: 15.`),
   badFilter: (detail: string) => new GraphHttpError(400, 'BadRequest', `Invalid filter clause: ${detail}`),
   badPageSize: (value: string) => new GraphHttpError(400, 'Request_BadRequest', `Invalid page size specified: '${value}'. Must be between 1 and 999 inclusive.`),
   countNotSupported: () => new GraphHttpError(400, 'Request_BadRequest', '$count is not currently supported.'),

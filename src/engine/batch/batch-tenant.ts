@@ -13,7 +13,7 @@ import { groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKin
 import type { GraphRequestRecord } from '../summary/types';
 import { packObjects, PackedLookup, type PackedObjects } from './packed-objects';
 
-/** Graph's orClauseLimit in findValueHolders: addresses are looked up 15 at a time. */
+/** Addresses looked up together (in memory the grouping only bounds each lookup's work). */
 const ADDRESSES_PER_QUERY = 15;
 const CONTACTS_NOTE = 'organizational contacts (the application may not read them: grant OrgContact.Read.All or Directory.Read.All)';
 

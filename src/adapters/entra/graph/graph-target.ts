@@ -20,8 +20,12 @@ import type { TokenSource } from '../token-source';
 
 const collection: Record<EntraObjectKind, string> = { user: '/users', group: '/groups', contact: '/contacts' };
 const batchLimit = 20;
-/** Graph limits the number of `or` clauses in one directory filter. */
-const orClauseLimit = 15;
+/**
+ * Addresses per value-holder filter: Graph takes at most 15 expressions in one filter by default
+ * (Microsoft Graph known issues, query parameter limitations), and each address costs two
+ * (proxyAddresses/any and mail eq).
+ */
+const addressesPerFilter = 7;
 
 export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
@@ -219,7 +223,7 @@ export class GraphEntraTarget implements EntraTarget {
     return first ? this.toObject(kind, first) : null;
   }
 
-  /** The lookups findValueHolders makes: the UPN among users, each 15 addresses among users, groups and contacts. */
+  /** The lookups findValueHolders makes: the UPN among users, each 7 addresses among users, groups and contacts. */
   private valueHolderRequests(query: { userPrincipalName?: string; smtpAddresses?: string[] }): { kind: EntraObjectKind; url: string }[] {
     const requests: { kind: EntraObjectKind; url: string }[] = [];
     const add = (kind: EntraObjectKind, filter: string) =>
@@ -227,7 +231,7 @@ export class GraphEntraTarget implements EntraTarget {
     if (query.userPrincipalName) add('user', `userPrincipalName eq ${odataString(query.userPrincipalName)}`);
     // Graph compares proxyAddresses case-insensitively: 'smtp:' finds primary and secondary addresses.
     const addresses = [...new Set((query.smtpAddresses ?? []).filter(Boolean).map((a) => a.toLowerCase()))];
-    for (const part of chunks(addresses, orClauseLimit)) {
+    for (const part of chunks(addresses, addressesPerFilter)) {
       const anyOf = part.map((a) => `proxyAddresses/any(p:p eq ${odataString(`smtp:${a}`)})`).join(' or ');
       const mailOf = part.map((a) => `mail eq ${odataString(a)}`).join(' or ');
       for (const kind of ['user', 'group', 'contact'] as const) add(kind, `${anyOf} or ${mailOf}`);

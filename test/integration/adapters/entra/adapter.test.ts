@@ -177,6 +177,14 @@ describe('operations', () => {
     assert.deepEqual(t.requests().map((r) => `${r.method} ${r.path}`), ['POST /v1.0/$batch']);
   });
 
+  test('a user with many SMTP addresses: each filter stays within the 15 or-clauses Graph takes, and every address is checked', async () => {
+    const addresses = Array.from({ length: 10 }, (_, i) => `alias${i}@contoso.com`);
+    emu.seed({ users: [{ id: 'u-nine', userPrincipalName: 'nine@contoso.com', displayName: 'Holds alias9', proxyAddresses: ['SMTP:nine@contoso.com', 'smtp:alias9@contoso.com'] }] });
+    const t = target();
+    const { holders } = await t.findValueHolders({ smtpAddresses: addresses });
+    assert.deepEqual(holders.map((o) => o.id), ['u-nine'], 'the tenth address is looked up too');
+  });
+
   test('the anchor lookup and the value holders in one $batch: the same answers as each alone', async () => {
     emu.seed({
       users: [
