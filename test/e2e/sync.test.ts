@@ -21,9 +21,19 @@ function keep(name: string, summary: ProvisioningObjectSummary): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `real-${name}.json`), JSON.stringify(summary, null, 1));
 }
-/** Exported: success, or a warning that lists only what Graph v1.0 cannot write (proxyAddresses, ...). */
-function assertExported(summary: ProvisioningObjectSummary): void {
+/**
+ * Exported: success, or a warning that lists only what Graph v1.0 cannot write (proxyAddresses,
+ * ...); for a group with `membersPending`, a warning that names the members not in Microsoft
+ * Entra ID yet (they are added when they are synchronized, by a re-run).
+ */
+function assertExported(summary: ProvisioningObjectSummary, options: { membersPending?: boolean } = {}): void {
   const info = summary.provisioningStatusInfo;
+  if (options.membersPending) {
+    assert.equal(info.errorInformation?.errorCode, 'MembershipNotComplete', JSON.stringify(info));
+    assert.match(info.errorInformation?.reason ?? '', /not yet in Microsoft Entra ID/);
+    assert.ok(step(summary, 10).details.MembersNotResolved, 'the members are named');
+    return;
+  }
   if (info.status === 'warning') {
     assert.equal(info.errorInformation?.errorCode, 'ExportNotComplete');
     const blocked = (step(summary, 10).attributes ?? []).filter((r) => r.exportable === false && r.operation !== 'none');
@@ -222,7 +232,7 @@ describe('sync against live AD and the emulator', () => {
 
   test('group with members: created, then members added in Graph', async () => {
     const { summary } = await world.session.sync(Dn.parse(ou('CN=Sales Team,OU=Groups')), { stagingMode: false, noHtmlReport: true });
-    assertExported(summary);
+    assertExported(summary, { membersPending: true });
     assert.equal(summary.provisioningAction, 'create');
     const details = step(summary, 10).details;
     // Alice, Bob and Dup User were synced above; the others are reported, not dropped.
@@ -242,7 +252,7 @@ describe('sync against live AD and the emulator', () => {
 
   test('nested group: a member group synced earlier is resolved by its stored cloud anchor', async () => {
     const nested = await world.session.sync(Dn.parse(ou('CN=Nested Group,OU=Groups')), { stagingMode: false, noHtmlReport: true });
-    assertExported(nested.summary);
+    assertExported(nested.summary, { membersPending: true });
     await world.session.sync(Dn.parse(ou('CN=Pilot Direct,OU=Engineering')), { stagingMode: false, noHtmlReport: true });
     const { summary } = await world.session.sync(Dn.parse(ou('CN=Pilot Group,OU=Groups')), { stagingMode: false, noHtmlReport: true });
     assertExported(summary);
