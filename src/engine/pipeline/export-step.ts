@@ -4,25 +4,17 @@
 import { SyncError, syncErrors } from '../errors';
 import type { AttributeValue } from '../model/attributes';
 import { attributeLookup, getValues } from '../model/attributes';
-import { Dn } from '../model/dn';
-import { guidBytesToString, sidBytesToString } from '../model/ad-codecs';
 import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
 import { attributeType, isMultiValued } from '../spaces/attribute-syntax';
 import { valuesText } from '../spaces/value-text';
 import type { AttributeRow, ConflictingObject, ModifiedProperty, NotAppliedKind, NotExportableKind } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
-import { computeSourceAnchor } from './import-steps';
 import { firstSyncMailNickname } from './entra-data-rules';
 import { describeQuarantine } from './matching';
+import { MEMBER_RESOLUTION_LIMIT, membershipNotComplete, planMembership } from './group-membership';
+import { cloudMemberText, compareSyncedMembership, membershipChangeText, membershipGaps, reportSyncedMembership } from './synced-membership';
 import { asSyncError, type StepOutcome } from './step-runner';
 import { entriesOf } from '../model/records';
-
-/**
- * Members looked up per run: each costs a directory read and a Graph request, and Microsoft's
- * limit (the rule's memberCount, 250,000) is far beyond what one interactive run should spend.
- * The members not yet exported go first, so a re-run continues where this one stopped.
- */
-const MEMBER_RESOLUTION_LIMIT = 250;
 
 function text(attribute: string, values: readonly AttributeValue[] | null | undefined): string | null {
   if (!values || values.length === 0) return null;
@@ -92,126 +84,6 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>, empty
     });
   }
   return rows.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-type MemberLookup = { status: 'found'; id: string } | { status: 'notInEntra' } | { status: 'unknown'; why: string };
-
-async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies): Promise<MemberLookup> {
-  const read = await facts.directory!.readObject(Dn.parse(dn));
-  if (read.status !== 'found') return { status: 'unknown', why: read.status === 'notFound' ? 'not found' : 'not readable' };
-  const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
-  const kind: EntraObjectKind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';
-  const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor, kind);
-  let found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
-  if (!found) {
-    // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
-    // by the cloud anchor its own connector space keeps.
-    const guid = getValues(read.object.attributes, 'objectGUID')?.[0];
-    const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidBytesToString(guid)) : undefined;
-    const storedId = stored?.entraConnectorSpace?.id;
-    if (storedId) found = await facts.entra!.getById(kind, storedId);
-  }
-  if (!found && kind === 'group') {
-    // A member group Entra Connect synchronized: found, like the group itself in step 8, by its SID.
-    const sid = getValues(read.object.attributes, 'objectSid')?.[0];
-    if (sid instanceof Uint8Array) found = await facts.entra!.findBySecurityIdentifier('group', sidBytesToString(sid));
-  }
-  return found ? { status: 'found', id: found.id } : { status: 'notInEntra' };
-}
-
-const dnKey = (dn: string): string => {
-  const parsed = Dn.tryParse(dn);
-  return parsed.ok ? parsed.dn.key : dn.toLowerCase();
-};
-
-/**
- * The group's AD members (by DN key, each once) and the lookups of this run: at most
- * MEMBER_RESOLUTION_LIMIT, those not in `known` (exported before) first.
- */
-async function lookUpMembers(facts: SyncFacts, deps: SyncDependencies, known: ReadonlyMap<string, string>): Promise<{ members: Map<string, string>; looked: Map<string, MemberLookup> }> {
-  const members = new Map<string, string>();
-  for (const dn of (getValues(facts.adAttributes!, 'member') ?? []).map(String)) {
-    const key = dnKey(dn);
-    if (!members.has(key)) members.set(key, dn);
-  }
-  const order = [...members.keys()].sort((a, b) => Number(known.has(a)) - Number(known.has(b)));
-  const looked = new Map<string, MemberLookup>();
-  for (const key of order.slice(0, MEMBER_RESOLUTION_LIMIT)) looked.set(key, await lookUpMember(members.get(key)!, facts, deps));
-  return { members, looked };
-}
-
-interface MembershipPlan {
-  add: string[];
-  remove: string[];
-  /** What the group holds after the writes: exported DNs, their ids in the same order, then ids whose member is not known. */
-  exported: { dns: string[]; ids: string[] };
-  total: number;
-  /** Each member looked up and not found in Microsoft Entra ID or not read in Active Directory, and why. */
-  notResolved: string[];
-  /** Members of the group in AD that it does not have in Microsoft Entra ID after this run, by cause. */
-  missing: { notInEntra: number; unreadable: number; notProcessed: number };
-  removalsDeferred: number;
-}
-
-/**
- * The membership delta against the full AD member set. The Entra connector space keeps the
- * exported members' DNs (exportedMemberDns), their ids at the same positions of
- * exportedMemberIds (ids beyond are of members whose DN an older state did not keep). A member exported before is
- * removed only when no current AD member maps to its id, which is known only when every
- * current member is accounted for: looked up now, or exported before under the same DN.
- */
-async function planMembership(facts: SyncFacts, deps: SyncDependencies, groupId: string): Promise<MembershipPlan> {
-  const stored = facts.stored?.entraConnectorSpace;
-  // Another cloud group (deleted, then created again) holds none of the members recorded for the old one.
-  const sameGroup = stored?.id === groupId;
-  const previousIds = sameGroup ? stored?.exportedMemberIds ?? [] : [];
-  const previousDns = sameGroup ? stored?.exportedMemberDns ?? [] : [];
-  const paired = previousDns.length <= previousIds.length ? previousDns.length : 0;
-  const known = new Map<string, string>();
-  for (let i = 0; i < paired; i++) known.set(dnKey(previousDns[i]!), previousIds[i]!);
-  const { members, looked } = await lookUpMembers(facts, deps, known);
-
-  const dns: string[] = [];
-  const ids: string[] = [];
-  const notResolved: string[] = [];
-  const missing = { notInEntra: 0, unreadable: 0, notProcessed: 0 };
-  for (const [key, dn] of members) {
-    const lookup = looked.get(key);
-    const before = known.get(key);
-    if (lookup?.status === 'found') {
-      dns.push(dn);
-      ids.push(lookup.id);
-      continue;
-    }
-    if (lookup?.status === 'notInEntra') {
-      notResolved.push(`${dn} (not yet in Microsoft Entra ID)`);
-      missing.notInEntra++;
-      continue;
-    }
-    if (lookup) notResolved.push(`${dn} (${lookup.why})`);
-    if (before) {
-      // Exported before and still a member: kept as it is (not looked up, or unreadable now).
-      dns.push(dn);
-      ids.push(before);
-    } else if (lookup) missing.unreadable++;
-    else missing.notProcessed++;
-  }
-  const current = new Set(ids);
-  const previous = new Set(previousIds);
-  const candidates = [...previous].filter((id) => !current.has(id));
-  // A member neither looked up nor exported before may be one of these under a new DN.
-  const accountedForAll = missing.unreadable + missing.notProcessed === 0;
-  const remove = accountedForAll ? candidates : [];
-  const kept = accountedForAll ? [] : candidates;
-  return {
-    add: [...current].filter((id) => !previous.has(id)),
-    remove,
-    exported: { dns, ids: [...ids, ...kept] },
-    total: members.size,
-    notResolved,
-    missing,
-    removalsDeferred: kept.length,
-  };
 }
 
 export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagingMode: boolean): Promise<StepOutcome> {
@@ -506,139 +378,6 @@ async function alreadySynced(
   };
 }
 
-/** Members of a group Entra Connect synchronizes read from Microsoft Entra ID at most (the first ones when it holds more). */
-const CLOUD_MEMBER_READ_LIMIT = 50_000;
-/** Members named in one result line at most; the rest are counted. */
-const NAMED_MEMBERS = 100;
-
-type SyncedMembership =
-  | {
-    /** AD members whose cloud object is not a member of the cloud group. */
-    add: { dn: string; id: string }[];
-    /** Cloud members no AD member maps to; decided only when every AD member was accounted for. */
-    remove: { id: string; displayName?: string }[];
-    /** Cloud members that match no AD member looked up, while some AD members were not accounted for. */
-    removalsUndecided: number;
-    /** AD members found in Microsoft Entra ID but not among the cloud members read, when not all were read. */
-    addsUndecided: number;
-    /** AD members looked up and not found in Microsoft Entra ID, or not read in Active Directory, and why. */
-    notResolved: string[];
-    /** AD members not looked up in this run (over MEMBER_RESOLUTION_LIMIT). */
-    notProcessed: number;
-    /** AD members that could not be read (they may be any of the unmatched cloud members). */
-    unreadable: number;
-    adCount: number;
-    cloudCount: number;
-    truncated: boolean;
-  }
-  | { notCompared: string };
-
-/**
- * The membership Entra Connect would export for a group it synchronizes, against the cloud
- * group's direct members: the AD members are mapped to cloud ids as for this tool's own groups
- * (lookUpMembers, at most MEMBER_RESOLUTION_LIMIT per run), the cloud members read through
- * the port (at most CLOUD_MEMBER_READ_LIMIT). Nothing is written.
- */
-async function compareSyncedMembership(facts: SyncFacts, deps: SyncDependencies, groupId: string): Promise<SyncedMembership> {
-  const entra = facts.entra!;
-  if (!entra.listMembers) return { notCompared: 'this tenant adapter cannot list the members of a group' };
-  const cloud = await entra.listMembers(groupId, CLOUD_MEMBER_READ_LIMIT);
-  const { members, looked } = await lookUpMembers(facts, deps, new Map());
-  const adIds = new Map<string, string>();
-  const notResolved: string[] = [];
-  let notProcessed = 0;
-  let unreadable = 0;
-  for (const [key, dn] of members) {
-    const lookup = looked.get(key);
-    if (!lookup) notProcessed++;
-    else if (lookup.status === 'found') {
-      if (!adIds.has(lookup.id.toLowerCase())) adIds.set(lookup.id.toLowerCase(), dn);
-    } else if (lookup.status === 'notInEntra') notResolved.push(`${dn} (not in Microsoft Entra ID)`);
-    else {
-      notResolved.push(`${dn} (${lookup.why})`);
-      unreadable++;
-    }
-  }
-  const inCloud = new Set(cloud.members.map((m) => m.id.toLowerCase()));
-  const add: { dn: string; id: string }[] = [];
-  let addsUndecided = 0;
-  for (const [memberId, dn] of adIds) {
-    if (inCloud.has(memberId)) continue;
-    // Beyond the members read, the group may hold it.
-    if (cloud.truncated) addsUndecided++;
-    else add.push({ dn, id: memberId });
-  }
-  const unmatched = cloud.members.filter((m) => !adIds.has(m.id.toLowerCase()));
-  // A member not read or not looked up may be any of the unmatched cloud members.
-  const decided = unreadable + notProcessed === 0;
-  return {
-    add,
-    remove: decided ? unmatched : [],
-    removalsUndecided: decided ? 0 : unmatched.length,
-    addsUndecided,
-    notResolved,
-    notProcessed,
-    unreadable,
-    adCount: members.size,
-    cloudCount: cloud.members.length,
-    truncated: cloud.truncated,
-  };
-}
-
-const named = (items: string[]): string =>
-  items.length > NAMED_MEMBERS ? `${items.slice(0, NAMED_MEMBERS).join('; ')}; and ${items.length - NAMED_MEMBERS} more` : items.join('; ');
-
-const cloudMemberText = (m: { id: string; displayName?: string }): string => (m.displayName ? `${m.id} (${m.displayName})` : m.id);
-
-/** The membership part of the EntraConnectExportPending changes. */
-function membershipChangeText(m: Extract<SyncedMembership, { add: unknown }>): string {
-  const parts = [
-    m.add.length ? `${m.add.length} to add (${named(m.add.map((a) => a.dn))})` : '',
-    m.remove.length ? `${m.remove.length} to remove (${named(m.remove.map(cloudMemberText))})` : '',
-    ...membershipGaps(m),
-  ].filter(Boolean);
-  return `member: ${parts.join('; ')}`;
-}
-
-/** What keeps the membership from being fully compared, each with its members named. */
-function membershipGaps(m: SyncedMembership): string[] {
-  if ('notCompared' in m) return [`membership not compared: ${m.notCompared}`];
-  return [
-    m.notResolved.length ? `${m.notResolved.length} of ${m.adCount} Active Directory member(s) not resolved (${named(m.notResolved)})` : '',
-    m.notProcessed ? `${m.notProcessed} Active Directory member(s) not looked up in this run (at most ${MEMBER_RESOLUTION_LIMIT} per run)` : '',
-    m.removalsUndecided ? `whether ${m.removalsUndecided} cloud member(s) matching no Active Directory member looked up are to be removed cannot be decided in this run` : '',
-    m.truncated ? `only the first ${CLOUD_MEMBER_READ_LIMIT} cloud members were read${m.addsUndecided ? `: whether ${m.addsUndecided} Active Directory member(s) beyond them are members cannot be decided` : ''}` : '',
-  ].filter(Boolean);
-}
-
-/** The comparison in the Export step's details, and on the member row. */
-function reportSyncedMembership(m: SyncedMembership, rows: AttributeRow[], details: Record<string, string>): void {
-  const row = rows.find((r) => r.name.toLowerCase() === 'member');
-  if ('notCompared' in m) {
-    details.MembershipNotCompared = m.notCompared;
-    if (row && row.operation !== 'none') row.note = [row.note, `Membership not compared: ${m.notCompared}.`].filter(Boolean).join(' ');
-    return;
-  }
-  details.CloudMembers = m.truncated ? `${m.cloudCount} read (the group holds more; at most ${CLOUD_MEMBER_READ_LIMIT} are read)` : String(m.cloudCount);
-  details.MembersToAdd = String(m.add.length);
-  details.MembersToRemove = String(m.remove.length);
-  if (m.add.length) details.MembersToAddList = named(m.add.map((a) => a.dn));
-  if (m.remove.length) details.MembersToRemoveList = named(m.remove.map(cloudMemberText));
-  if (m.notResolved.length) details.MembersNotResolved = m.notResolved.join('; ');
-  if (m.notProcessed) details.MembersNotProcessed = `${m.notProcessed} member(s) were not looked up in this run (at most ${MEMBER_RESOLUTION_LIMIT} per run): they are not compared.`;
-  if (m.removalsUndecided) details.MembersRemovalUndecided = `${m.removalsUndecided} cloud member(s) match no Active Directory member looked up; whether Entra Connect removes them is known only once every member has been looked up and read.`;
-  if (m.addsUndecided) details.MembersAddUndecided = `${m.addsUndecided} Active Directory member(s) are not among the first ${CLOUD_MEMBER_READ_LIMIT} cloud members read: whether the group holds them cannot be decided in this run.`;
-  if (!row) return;
-  // Not fully compared and no decided change: the row keeps the export's own values and operation.
-  if (m.add.length || m.remove.length || !membershipGaps(m).length) {
-    row.valueAdd = m.add.map((a) => a.dn);
-    row.valueDelete = m.remove.map(cloudMemberText);
-    row.operation = !m.add.length && !m.remove.length ? 'none' : m.cloudCount === 0 ? 'add' : 'update';
-  }
-  const verdict = m.add.length || m.remove.length ? 'the difference is pending for Entra Connect, not written' : membershipGaps(m).length ? 'no difference among the members compared (see the Export step details)' : 'the same';
-  row.note = [row.note, `Compared with the ${m.cloudCount} member(s) of the group in Microsoft Entra ID: ${verdict}.`].filter(Boolean).join(' ');
-}
-
 /** One Modified Properties entry for an export row: old -> new, and whether Graph applies it. */
 /** A row's modified property; `imported` reads the cloud object's values (one lookup for all rows). */
 function modifiedProperty(facts: SyncFacts, imported: (name: string) => AttributeValue[] | undefined, row: AttributeRow, refused: { reason: string; kind: NotAppliedKind } | undefined): ModifiedProperty {
@@ -677,19 +416,6 @@ function quarantineWarning(facts: SyncFacts, kind: EntraObjectKind): SyncError {
     valueCountSuffix: list.length > 1 ? `s (${list.length})` : '',
     conflictingObjects: list.map((q) => `${q.holder.kind === 'user' ? 'User' : q.holder.kind === 'group' ? 'Group' : 'Contact'}_${q.holder.id}`).join(', '),
   });
-}
-
-/** Members that are in the group in Active Directory but not in Microsoft Entra ID after this run: a warning naming why. */
-function membershipNotComplete(members: MembershipPlan): SyncError | undefined {
-  const { notInEntra, unreadable, notProcessed } = members.missing;
-  const count = notInEntra + unreadable + notProcessed;
-  if (count === 0) return undefined;
-  const why = [
-    notInEntra ? `${notInEntra} not yet in Microsoft Entra ID` : '',
-    unreadable ? `${unreadable} could not be read in Active Directory` : '',
-    notProcessed ? `${notProcessed} not looked up in this run (at most ${MEMBER_RESOLUTION_LIMIT} per run)` : '',
-  ].filter(Boolean).join('; ');
-  return new SyncError(syncErrors.MembershipNotComplete, { count, total: members.total, why, limit: MEMBER_RESOLUTION_LIMIT });
 }
 
 function notComplete(attributes: string[]): SyncError {

@@ -1,0 +1,151 @@
+// A group's membership as this tool exports it: the AD members mapped to cloud objects (users by
+// anchor, member groups by the anchor this tool gives them, their stored cloud anchor or, for
+// a group Entra Connect synchronized, their SID), at most MEMBER_RESOLUTION_LIMIT a run, and
+// the delta against what was exported before, decided from the whole AD member set.
+import { SyncError, syncErrors } from '../errors';
+import { getValues } from '../model/attributes';
+import { Dn } from '../model/dn';
+import { guidBytesToString, sidBytesToString } from '../model/ad-codecs';
+import type { EntraObjectKind } from '../ports/entra-target';
+import type { SyncDependencies, SyncFacts } from './context';
+import { computeSourceAnchor } from './import-steps';
+
+/**
+ * Members looked up per run: each costs a directory read and a Graph request, and Microsoft's
+ * limit (the rule's memberCount, 250,000) is far beyond what one interactive run should spend.
+ * The members not yet exported go first, so a re-run continues where this one stopped.
+ */
+export const MEMBER_RESOLUTION_LIMIT = 250;
+
+type MemberLookup = { status: 'found'; id: string } | { status: 'notInEntra' } | { status: 'unknown'; why: string };
+
+async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies): Promise<MemberLookup> {
+  const read = await facts.directory!.readObject(Dn.parse(dn));
+  if (read.status !== 'found') return { status: 'unknown', why: read.status === 'notFound' ? 'not found' : 'not readable' };
+  const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
+  const kind: EntraObjectKind = classes.includes('group') ? 'group' : classes.includes('contact') ? 'contact' : 'user';
+  const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor, kind);
+  let found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
+  if (!found) {
+    // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
+    // by the cloud anchor its own connector space keeps.
+    const guid = getValues(read.object.attributes, 'objectGUID')?.[0];
+    const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidBytesToString(guid)) : undefined;
+    const storedId = stored?.entraConnectorSpace?.id;
+    if (storedId) found = await facts.entra!.getById(kind, storedId);
+  }
+  if (!found && kind === 'group') {
+    // A member group Entra Connect synchronized: found, like the group itself in step 8, by its SID.
+    const sid = getValues(read.object.attributes, 'objectSid')?.[0];
+    if (sid instanceof Uint8Array) found = await facts.entra!.findBySecurityIdentifier('group', sidBytesToString(sid));
+  }
+  return found ? { status: 'found', id: found.id } : { status: 'notInEntra' };
+}
+
+const dnKey = (dn: string): string => {
+  const parsed = Dn.tryParse(dn);
+  return parsed.ok ? parsed.dn.key : dn.toLowerCase();
+};
+
+/**
+ * The group's AD members (by DN key, each once) and the lookups of this run: at most
+ * MEMBER_RESOLUTION_LIMIT, those not in `known` (exported before) first.
+ */
+export async function lookUpMembers(facts: SyncFacts, deps: SyncDependencies, known: ReadonlyMap<string, string>): Promise<{ members: Map<string, string>; looked: Map<string, MemberLookup> }> {
+  const members = new Map<string, string>();
+  for (const dn of (getValues(facts.adAttributes!, 'member') ?? []).map(String)) {
+    const key = dnKey(dn);
+    if (!members.has(key)) members.set(key, dn);
+  }
+  const order = [...members.keys()].sort((a, b) => Number(known.has(a)) - Number(known.has(b)));
+  const looked = new Map<string, MemberLookup>();
+  for (const key of order.slice(0, MEMBER_RESOLUTION_LIMIT)) looked.set(key, await lookUpMember(members.get(key)!, facts, deps));
+  return { members, looked };
+}
+
+export interface MembershipPlan {
+  add: string[];
+  remove: string[];
+  /** What the group holds after the writes: exported DNs, their ids in the same order, then ids whose member is not known. */
+  exported: { dns: string[]; ids: string[] };
+  total: number;
+  /** Each member looked up and not found in Microsoft Entra ID or not read in Active Directory, and why. */
+  notResolved: string[];
+  /** Members of the group in AD that it does not have in Microsoft Entra ID after this run, by cause. */
+  missing: { notInEntra: number; unreadable: number; notProcessed: number };
+  removalsDeferred: number;
+}
+
+/**
+ * The membership delta against the full AD member set. The Entra connector space keeps the
+ * exported members' DNs (exportedMemberDns), their ids at the same positions of
+ * exportedMemberIds (ids beyond are of members whose DN an older state did not keep). A member exported before is
+ * removed only when no current AD member maps to its id, which is known only when every
+ * current member is accounted for: looked up now, or exported before under the same DN.
+ */
+export async function planMembership(facts: SyncFacts, deps: SyncDependencies, groupId: string): Promise<MembershipPlan> {
+  const stored = facts.stored?.entraConnectorSpace;
+  // Another cloud group (deleted, then created again) holds none of the members recorded for the old one.
+  const sameGroup = stored?.id === groupId;
+  const previousIds = sameGroup ? stored?.exportedMemberIds ?? [] : [];
+  const previousDns = sameGroup ? stored?.exportedMemberDns ?? [] : [];
+  const paired = previousDns.length <= previousIds.length ? previousDns.length : 0;
+  const known = new Map<string, string>();
+  for (let i = 0; i < paired; i++) known.set(dnKey(previousDns[i]!), previousIds[i]!);
+  const { members, looked } = await lookUpMembers(facts, deps, known);
+
+  const dns: string[] = [];
+  const ids: string[] = [];
+  const notResolved: string[] = [];
+  const missing = { notInEntra: 0, unreadable: 0, notProcessed: 0 };
+  for (const [key, dn] of members) {
+    const lookup = looked.get(key);
+    const before = known.get(key);
+    if (lookup?.status === 'found') {
+      dns.push(dn);
+      ids.push(lookup.id);
+      continue;
+    }
+    if (lookup?.status === 'notInEntra') {
+      notResolved.push(`${dn} (not yet in Microsoft Entra ID)`);
+      missing.notInEntra++;
+      continue;
+    }
+    if (lookup) notResolved.push(`${dn} (${lookup.why})`);
+    if (before) {
+      // Exported before and still a member: kept as it is (not looked up, or unreadable now).
+      dns.push(dn);
+      ids.push(before);
+    } else if (lookup) missing.unreadable++;
+    else missing.notProcessed++;
+  }
+  const current = new Set(ids);
+  const previous = new Set(previousIds);
+  const candidates = [...previous].filter((id) => !current.has(id));
+  // A member neither looked up nor exported before may be one of these under a new DN.
+  const accountedForAll = missing.unreadable + missing.notProcessed === 0;
+  const remove = accountedForAll ? candidates : [];
+  const kept = accountedForAll ? [] : candidates;
+  return {
+    add: [...current].filter((id) => !previous.has(id)),
+    remove,
+    exported: { dns, ids: [...ids, ...kept] },
+    total: members.size,
+    notResolved,
+    missing,
+    removalsDeferred: kept.length,
+  };
+}
+
+/** Members that are in the group in Active Directory but not in Microsoft Entra ID after this run: a warning naming why. */
+export function membershipNotComplete(members: MembershipPlan): SyncError | undefined {
+  const { notInEntra, unreadable, notProcessed } = members.missing;
+  const count = notInEntra + unreadable + notProcessed;
+  if (count === 0) return undefined;
+  const why = [
+    notInEntra ? `${notInEntra} not yet in Microsoft Entra ID` : '',
+    unreadable ? `${unreadable} could not be read in Active Directory` : '',
+    notProcessed ? `${notProcessed} not looked up in this run (at most ${MEMBER_RESOLUTION_LIMIT} per run)` : '',
+  ].filter(Boolean).join('; ');
+  return new SyncError(syncErrors.MembershipNotComplete, { count, total: members.total, why, limit: MEMBER_RESOLUTION_LIMIT });
+}
