@@ -354,6 +354,12 @@ export class Dn {
     return this.keys.length === other.keys.length && this.keys.every((rdn, k) => other.keys[k] === rdn);
   }
 
+  /** The key a DN-valued text compares by (as AD compares DNs); text that is no DN compares as itself, without case. */
+  static keyOf(text: string): string {
+    const parsed = Dn.tryParse(text);
+    return parsed.ok ? parsed.dn.key : text.trim().toLowerCase();
+  }
+
   /** Does a DN-valued attribute value (member, manager...) name this DN? A malformed value names nothing. */
   isNamedBy(text: string): boolean {
     const parsed = Dn.tryParse(text);

@@ -42,11 +42,6 @@ async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies
   return found ? { status: 'found', id: found.id } : { status: 'notInEntra' };
 }
 
-const dnKey = (dn: string): string => {
-  const parsed = Dn.tryParse(dn);
-  return parsed.ok ? parsed.dn.key : dn.toLowerCase();
-};
-
 /**
  * The group's AD members (by DN key, each once) and the lookups of this run: at most
  * MEMBER_RESOLUTION_LIMIT, those not in `known` (exported before) first.
@@ -54,7 +49,7 @@ const dnKey = (dn: string): string => {
 export async function lookUpMembers(facts: SyncFacts, deps: SyncDependencies, known: ReadonlyMap<string, string>): Promise<{ members: Map<string, string>; looked: Map<string, MemberLookup> }> {
   const members = new Map<string, string>();
   for (const dn of (getValues(facts.adAttributes!, 'member') ?? []).map(String)) {
-    const key = dnKey(dn);
+    const key = Dn.keyOf(dn);
     if (!members.has(key)) members.set(key, dn);
   }
   const order = [...members.keys()].sort((a, b) => Number(known.has(a)) - Number(known.has(b)));
@@ -91,7 +86,7 @@ export async function planMembership(facts: SyncFacts, deps: SyncDependencies, g
   const previousDns = sameGroup ? stored?.exportedMemberDns ?? [] : [];
   const paired = previousDns.length <= previousIds.length ? previousDns.length : 0;
   const known = new Map<string, string>();
-  for (let i = 0; i < paired; i++) known.set(dnKey(previousDns[i]!), previousIds[i]!);
+  for (let i = 0; i < paired; i++) known.set(Dn.keyOf(previousDns[i]!), previousIds[i]!);
   const { members, looked } = await lookUpMembers(facts, deps, known);
 
   const dns: string[] = [];

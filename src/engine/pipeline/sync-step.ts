@@ -22,11 +22,6 @@ function ldapFromFqdn(fqdn: string): string {
   return fqdn.split('.').filter(Boolean).map((label) => `DC=${label}`).join(',');
 }
 
-/** A DN's normalized key; text that is no DN compares as itself, without case. */
-function dnKey(text: string): string {
-  const parsed = Dn.tryParse(text);
-  return parsed.ok ? parsed.dn.key : text.trim().toLowerCase();
-}
 
 export function evaluationContext(facts: SyncFacts, now: Date): EvaluationContext {
   const partition = facts.directoryPartition;
@@ -37,7 +32,7 @@ export function evaluationContext(facts: SyncFacts, now: Date): EvaluationContex
   // Compared as DNs, not as text: a group DN typed into a rule's ISMEMBEROF clause may space or
   // escape its RDNs differently from AD's memberOf. Built when a clause first asks.
   let memberOf: Set<string> | undefined;
-  const isMemberOf = (groupDn: string) => (memberOf ??= new Set((getValues(facts.adAttributes ?? {}, 'memberOf') ?? []).map((v) => dnKey(String(v))))).has(dnKey(groupDn));
+  const isMemberOf = (groupDn: string) => (memberOf ??= new Set((getValues(facts.adAttributes ?? {}, 'memberOf') ?? []).map((v) => Dn.keyOf(String(v))))).has(Dn.keyOf(groupDn));
   return {
     parameters: {
       'Domain.FQDN': domainFqdn,
