@@ -3,8 +3,9 @@
 // BENCH_CLI picks another bundle (an A/B against a build of another commit); BENCH_CLI_NODE_ARGS
 // passes flags to its node (--cpu-prof ...); BENCH_CLI_STDOUT keeps its JSON Lines in that file.
 import { spawn } from 'node:child_process';
-import { createWriteStream, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
@@ -17,6 +18,20 @@ export interface CliRun {
   peakMb: number;
   cpuSeconds: number;
   mainThreadCpuSeconds: number;
+  /** CPU seconds of the CLI's busiest threads, highest first (main thread, workers, V8's helpers). */
+  threadCpuSeconds: number[];
+  /** CPU seconds the whole machine spent while the CLI ran (the CLI, the directory, the emulator). */
+  machineCpuSeconds: number;
+}
+
+/** The machine's busy CPU time so far, in ticks of 1/100 s (/proc/stat: all but idle and iowait). */
+function machineBusyTicks(): number {
+  try {
+    const fields = /^cpu\s+(.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1]!.split(/\s+/).map(Number);
+    return fields.reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + (value || 0)), 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** Runs dist/cli.js; counts its JSON lines and samples its resident memory (Linux /proc). */
@@ -29,6 +44,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
     let peakKb = 0;
     let cpuTicks = 0;
     let mainTicks = 0;
+    const threadTicks = new Map<string, number>();
+    const machineBefore = machineBusyTicks();
     // The last sample before exit: resident peak (VmHWM) and CPU time (utime + stime, in ticks of 1/100 s).
     const sample = setInterval(() => {
       readFile(`/proc/${child.pid}/status`, 'utf8').then((s) => { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0)); }, () => undefined);
@@ -41,6 +58,15 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
         const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
         mainTicks = Math.max(mainTicks, Number(fields[11]) + Number(fields[12]));
       }, () => undefined);
+      try {
+        for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+          const s = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
+          const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
+          threadTicks.set(tid, Math.max(threadTicks.get(tid) ?? 0, Number(fields[11]) + Number(fields[12])));
+        }
+      } catch {
+        // the process or a thread ended between the listing and the read
+      }
     }, 100);
     // Newlines counted with indexOf (memchr), not byte by byte: each JSON line is ~80 KB, and a
     // reader slower than the CLI would block its synchronous pipe writes and be measured instead.
@@ -50,7 +76,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
     child.on('exit', (status) => {
       clearInterval(sample);
       keep?.end();
-      resolve({ status, stderr, lines, bytes, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100, mainThreadCpuSeconds: mainTicks / 100 });
+      resolve({
+        status, stderr, lines, bytes, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100, mainThreadCpuSeconds: mainTicks / 100,
+        threadCpuSeconds: [...threadTicks.values()].sort((a, b) => b - a).map((t) => t / 100),
+        machineCpuSeconds: (machineBusyTicks() - machineBefore) / 100,
+      });
     });
   });
 }
@@ -130,4 +160,10 @@ export async function parallelCapacity(): Promise<string> {
   }
   ratios.sort((a, b) => a - b);
   return `two threads at once do ${ratios[1]!.toFixed(2)} x the work of one (2.00 x: two free cores)`;
+}
+
+/** Where a run's CPU went: the CLI's busiest threads and the machine as a whole (Samba, the emulator). */
+export function cpuBreakdown(run: CliRun, wallSeconds: number): string {
+  const threads = run.threadCpuSeconds.filter((t) => t >= 0.1).map((t) => t.toFixed(1)).join(', ');
+  return `CPU by thread ${threads} s; the machine was busy ${run.machineCpuSeconds.toFixed(1)} of ${(availableParallelism() * wallSeconds).toFixed(1)} core-seconds (the CLI ${run.cpuSeconds.toFixed(1)})`;
 }
