@@ -11,7 +11,7 @@
 // the lock was taken. A lock whose holder is gone (same host, the process no longer runs, or
 // its id now belongs to another process) is taken over at once; a lock held by another host
 // is waited for and then reported with its holder, never broken.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -156,9 +156,22 @@ function readState(file: string): ObjectState | undefined {
   }
 }
 
-/** Object keys are GUIDs; anything else is hashed into a safe file name. */
+/**
+ * The longest base64url name kept as it is: a file name holds at most 255 bytes, and the lock,
+ * temp and stale names add up to 38 more. A longer key is named by its SHA-256 instead.
+ */
+const MAX_ENCODED_NAME = 200;
+
+/**
+ * Object keys are GUIDs; anything else (the DN of an object that has no objectGUID, as in an LDIF
+ * snapshot or a directory other than AD) is encoded into a safe file name (base64url: no '/',
+ * no '.'), and a long one (a deep DN) hashed, or its lock could not be created (ENAMETOOLONG).
+ * 'sha256.' holds a '.', which base64url never does: the two kinds of names never meet.
+ */
 function fileNameFor(key: string): string {
-  return /^[0-9a-fA-F-]{36}$/.test(key) ? key.toLowerCase() : Buffer.from(key).toString('base64url');
+  if (/^[0-9a-fA-F-]{36}$/.test(key)) return key.toLowerCase();
+  const encoded = Buffer.from(key).toString('base64url');
+  return encoded.length <= MAX_ENCODED_NAME ? encoded : `sha256.${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /** Temp files of this process: a random prefix once (a reused pid never meets an old name), then a counter. */

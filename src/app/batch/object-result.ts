@@ -30,7 +30,8 @@ export async function objectResult(index: number, dn: string, summary: Provision
     const name = `${pad(index)}.htm`;
     try {
       const html = renderReport(summary, { toolVersion: options.toolVersion, redactAttributes: [...options.configuredRedactions, ...(options.redactAttributes ?? [])] });
-      await writeFile(path.join(options.objectReportDir, name), html, { encoding: 'utf8', mode: OWNER_ONLY_FILE });
+      // 'wx': never through a file or symbolic link already there (each object's report is written once, into a new folder).
+      await writeFile(path.join(options.objectReportDir, name), html, { encoding: 'utf8', mode: OWNER_ONLY_FILE, flag: 'wx' });
       reportHref = `objects/${name}`;
     } catch (err) {
       reportFailure = isSyncError(err) ? err : new SyncError(appErrors.ReportFolderNotWritable, { reportDir: options.objectReportDir, cause: (err as Error).message }, { cause: err });

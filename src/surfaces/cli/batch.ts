@@ -22,17 +22,14 @@ import type { CliArguments } from './args';
 import { batchProgress } from './batch-progress';
 import { boundHeapGrowth } from './heap-growth';
 import { interruptOnSignals, type StopCause } from './interrupt';
-import { terminalText } from './progress';
+import { describeError, terminalText } from './progress';
 import { environmentSecrets } from './secrets';
-import { describeFailure, onStdoutFailure, readerLeft, stdoutDrained, stdoutFailure, writeStdout } from './stdout';
+import { describeFailure, jsonWithoutControls, onStdoutFailure, readerLeft, stdoutDrained, stdoutFailure, writeStdout } from './stdout';
 import { parseDnArgument } from './dn-argument';
 
 const USAGE = 2;
 const AFTER_RUN_FAILURE = 3;
 
-function describe(error: SyncError): string {
-  return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
-}
 
 /** Why the batch stopped early, as its closing lines say it. */
 function stoppedBy(cause: StopCause): string {
@@ -65,7 +62,9 @@ function flushLines(): Promise<void> {
   return drained;
 }
 
-function writeLine(value: unknown, json = JSON.stringify(value)): Promise<void> {
+function writeLine(value: unknown, raw = JSON.stringify(value)): Promise<void> {
+  // C1 controls escaped too: the lines may go to a terminal.
+  const json = jsonWithoutControls(raw);
   pendingLines.push(json, '\n');
   pendingBytes += json.length + 1;
   if (pendingBytes >= FLUSH_BYTES) return flushLines();
@@ -242,7 +241,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     if (target.kind === 'search' && target.base.isRoot) throw new SyncError(batchErrors.SearchBaseNotFound, { base: '(empty)', connector: '(none)' });
   } catch (err) {
     if (!isSyncError(err)) throw err;
-    process.stderr.write(describe(err));
+    process.stderr.write(describeError(err));
     return USAGE;
   }
   let session: Session;
@@ -253,14 +252,14 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     session = await open(args, args.config, { made });
   } catch (err) {
     if (!isSyncError(err)) throw err;
-    process.stderr.write(describe(err));
+    process.stderr.write(describeError(err));
     await removeMadeFolders(made);
     return USAGE;
   }
   let refused = false;
   /** Exit 2: says why; the folders made for the batch are removed once the sessions are closed. */
   const refuse = (err: SyncError): number => {
-    process.stderr.write(describe(err));
+    process.stderr.write(describeError(err));
     refused = true;
     return USAGE;
   };
@@ -350,16 +349,16 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     await flushLines();
     run.progress.stop();
     process.stderr.write(summaryLines(args.export ? 'Export batch' : 'Staging batch', pass, scopeReadInMilliseconds));
-    for (const failure of pass.reportFailures.slice(0, 1)) process.stderr.write(`Some object reports were not written: ${describe(failure)}`);
+    for (const failure of pass.reportFailures.slice(0, 1)) process.stderr.write(`Some object reports were not written: ${describeError(failure)}`);
     let reportFailed = pass.reportFailures.length > 0;
     if (batchDir) {
       const file = path.join(batchDir, 'index.htm');
       try {
         await writeFile(file, renderBatchReport(reportData(args.export ? 'export' : 'staging', prepared, pass, exportPlanNote ? { notes: [exportPlanNote, ...pass.notes] } : {})), { encoding: 'utf8', mode: OWNER_ONLY_FILE, flag: 'wx' });
-        process.stderr.write(`Batch report: ${file}\n`);
+        process.stderr.write(`Batch report: ${terminalText(file)}\n`);
       } catch (err) {
         reportFailed = true;
-        process.stderr.write(describe(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
+        process.stderr.write(describeError(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
       }
     }
     const interrupted = interrupt.exitCode();
@@ -482,7 +481,7 @@ async function runWhatIf(
   ];
   process.stderr.write(`${lines.map(terminalText).join('\n')}\n`);
   if (totals.exceedsThreshold) {
-    process.stderr.write(describe(new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold })));
+    process.stderr.write(describeError(new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold })));
   } else {
     process.stderr.write(`${deletionVerdict(totals)}\n`);
   }
@@ -490,9 +489,9 @@ async function runWhatIf(
     const file = path.join(batchDir, 'index.htm');
     try {
       await writeFile(file, renderBatchReport(reportData('what-if', prepared, after, { whatIf: { proposedConfiguration: proposedPath, entries, totals } })), { encoding: 'utf8', mode: OWNER_ONLY_FILE, flag: 'wx' });
-      process.stderr.write(`Batch report: ${file}\n`);
+      process.stderr.write(`Batch report: ${terminalText(file)}\n`);
     } catch (err) {
-      process.stderr.write(describe(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
+      process.stderr.write(describeError(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));
     }
   }
   const interrupted = interrupt.exitCode();

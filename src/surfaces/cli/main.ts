@@ -12,15 +12,12 @@ import { toolVersion } from '../../app/version';
 import { HELP, parseCliArguments, UsageError, type CliArguments } from './args';
 import { runBatchCli } from './batch';
 import { interruptOnSignals } from './interrupt';
-import { progressPrinter, terminalText } from './progress';
+import { describeError, progressPrinter, terminalText } from './progress';
 import { environmentSecrets } from './secrets';
-import { describeFailure, guardStdout, readerLeft, stdoutFailure, writeStdoutAndWait } from './stdout';
+import { describeFailure, guardStdout, jsonWithoutControls, readerLeft, stdoutFailure, writeStdoutAndWait } from './stdout';
 import { runValidateConfig } from './validate-config';
 import { parseDnArgument } from './dn-argument';
 
-function describe(error: SyncError): string {
-  return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${error.documentationUrl}` : ''}\n`;
-}
 
 export async function main(argv: readonly string[]): Promise<number> {
   // A reader that leaves (`| head`) or a full disk must not crash the run with a stack trace.
@@ -30,7 +27,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     args = parseCliArguments(argv);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`single-object-sync: ${err.message}\nRun single-object-sync --help for usage.\n`);
+      // The message may quote an argument (a DN from a script's data, split by an unquoted variable).
+      process.stderr.write(`single-object-sync: ${terminalText(err.message)}\nRun single-object-sync --help for usage.\n`);
       return 2;
     }
     throw err;
@@ -56,7 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (err) {
     if (isSyncError(err)) {
-      process.stderr.write(describe(err));
+      process.stderr.write(describeError(err));
       return 2;
     }
     throw err;
@@ -73,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   } catch (err) {
     if (isSyncError(err)) {
-      process.stderr.write(describe(err));
+      process.stderr.write(describeError(err));
       return 2;
     }
     throw err;
@@ -85,7 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     await session.close();
     if (isSyncError(err)) {
-      process.stderr.write(describe(err));
+      process.stderr.write(describeError(err));
       return 2;
     }
     throw err;
@@ -115,8 +113,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       progress.stop();
       await printResult(summary, args, undefined);
       const output = args.output ? await writeOutput(args.output, summary) : undefined;
-      process.stderr.write(`The sync finished (result on stdout), but then ${describe(err)}`);
-      if (output) process.stderr.write(`and ${describe(output)}`);
+      process.stderr.write(`The sync finished (result on stdout), but then ${describeError(err)}`);
+      if (output) process.stderr.write(`and ${describeError(output)}`);
       return interrupt.exitCode() ?? EXIT_AFTER_SYNC_FAILURE;
     }
     progress.stop();
@@ -128,7 +126,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return interrupted;
     }
     if (afterwards) {
-      process.stderr.write(`The sync finished (result on stdout), but then ${describe(afterwards)}`);
+      process.stderr.write(`The sync finished (result on stdout), but then ${describeError(afterwards)}`);
       return EXIT_AFTER_SYNC_FAILURE;
     }
     // A reader that left early chose to; a failing output (a full disk) lost the result: say so.
@@ -150,18 +148,19 @@ export async function main(argv: readonly string[]): Promise<number> {
 export const EXIT_AFTER_SYNC_FAILURE = 3;
 
 async function printResult(summary: ProvisioningObjectSummary, args: CliArguments, reportPath: string | undefined): Promise<{ status: string }> {
-  await writeStdoutAndWait(`${JSON.stringify(summary, null, 2)}\n`);
+  // C1 controls escaped too (AD values; stdout is often a terminal): the same JSON.
+  await writeStdoutAndWait(`${jsonWithoutControls(JSON.stringify(summary, null, 2))}\n`);
   // The closing line is written from the redacted copy when --redact is given.
   const shown = args.redact.length ? redactSummary(summary, args.redact) : summary;
   const status = shown.provisioningStatusInfo;
   process.stderr.write(`Result: ${status.status}${status.errorInformation ? terminalText(` - ${status.errorInformation.errorCode}: ${status.errorInformation.reason}`) : ''}\n`);
-  if (reportPath) process.stderr.write(`HTML report: ${reportPath}\n`);
+  if (reportPath) process.stderr.write(`HTML report: ${terminalText(reportPath)}\n`);
   return { status: summary.provisioningStatusInfo.status };
 }
 
 async function writeOutput(file: string, summary: ProvisioningObjectSummary): Promise<SyncError | undefined> {
   try {
-    await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`, { mode: OWNER_ONLY_FILE });
+    await writeFile(file, `${jsonWithoutControls(JSON.stringify(summary, null, 2))}\n`, { mode: OWNER_ONLY_FILE });
     return undefined;
   } catch (err) {
     return new SyncError(appErrors.OutputNotWritable, { file: path.resolve(file), cause: (err as Error).message }, { cause: err });
@@ -206,7 +205,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (err: unknown) => {
-      process.stderr.write(`single-object-sync: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`single-object-sync: unexpected error: ${terminalText(err instanceof Error ? err.message : String(err))}\n`);
       process.exitCode = 1;
     },
   );

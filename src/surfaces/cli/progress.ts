@@ -1,5 +1,6 @@
 // One line per step on stderr as each finishes; a spinner only when stderr is a terminal,
 // so logs and CI output stay clean.
+import type { SyncError } from '../../engine/errors/sync-error';
 import type { SyncEvent } from '../../engine/summary/types';
 
 /**
@@ -10,6 +11,11 @@ export function terminalText(text: string): string {
   // Bidi overrides and invisible characters too: they would reorder or hide what the line says.
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An error as the CLI prints it on stderr: code and reason, the recommended action, the link. */
+export function describeError(error: SyncError): string {
+  return terminalText(`${error.code}: ${error.reason}`) + `\nRecommended action: ${terminalText(error.recommendedAction)}${error.documentationUrl ? `\nMore: ${terminalText(error.documentationUrl)}` : ''}\n`;
 }
 
 const MARK: Record<string, string> = { success: 'ok  ', warning: 'warn', failure: 'FAIL', skipped: 'skip' };

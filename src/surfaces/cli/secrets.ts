@@ -56,7 +56,9 @@ export function fileTokenCache(entra: EntraConfig, stateDir: string, stderr: Nod
 async function promptHidden(question: string): Promise<string | undefined> {
   const input = process.stdin;
   if (!input.isTTY || !process.stderr.isTTY) return undefined;
-  process.stderr.write(question);
+  // The question names the bind DN or connector from the configuration (a file that may come
+  // from anyone): no terminal control in it may rewrite the prompt.
+  process.stderr.write(terminalText(question));
   return new Promise((resolve) => {
     let value = '';
     input.setRawMode(true);

@@ -95,3 +95,18 @@ export function describeFailure(err: NodeJS.ErrnoException): string {
   const message = err.message.replace(/^writev? /, '').replace(/, writev?$/, '');
   return err.code && !message.startsWith(err.code) ? `${err.code}: ${message}` : message;
 }
+
+const RAW_CONTROLS = /[\u007f-\u009f]/g;
+const HAS_RAW_CONTROL = /[\u007f-\u009f]/;
+
+/**
+ * JSON as JSON.stringify wrote it, with DEL and the C1 controls (U+0080-U+009F) escaped as well
+ * (\u009b). JSON.stringify escapes U+0000-U+001F only, and a terminal that shows the result reads
+ * U+009B as CSI and U+009D as OSC: an AD value would drive it. Outside strings JSON is ASCII, so
+ * the escapes land in strings only and the JSON means exactly the same.
+ */
+export function jsonWithoutControls(json: string): string {
+  // Most results have none: a test (no callback, no new string) first.
+  if (!HAS_RAW_CONTROL.test(json)) return json;
+  return json.replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

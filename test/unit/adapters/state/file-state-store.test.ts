@@ -257,3 +257,28 @@ test('a staging batch whose state folder vanished ends with StateNotSaved naming
   assert.deepEqual(releaseHeldLocksSync(), [], 'the writer released both locks (nothing left for a signal handler)');
   assert.equal(existsSync(stateDir), false, 'nothing recreated the folder');
 });
+
+test('an object without objectGUID is keyed by its DN: a deep or hostile DN still gets one file inside the state folder, its name under 255 bytes', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sos-state-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  // 185 UTF-8 bytes (an ordinary deep OU path) was ENAMETOOLONG for the lock; the others are hostile.
+  const deep = 'CN=Zoë Müller-Lüdenscheidt Zweite,OU=Team Nord,CN=Zoë Müller-Lüdenscheidt,OU=Vertrieb Süd,OU=Niederlassung München,OU=Benutzer,OU=Deutschland,OU=Europa,DC=corp,DC=contoso,DC=com';
+  const keys = [deep, `${deep}x`, `CN=${'A'.repeat(5000)},DC=corp`, 'CN=../../../etc/passwd\u0000/x,DC=corp', 'CN=Short,DC=corp'];
+  for (const [i, k] of keys.entries()) {
+    const lock = await storeIn(dir).lock(k);
+    await lock.save(stateOf(k, `t${i}`));
+    await lock.release();
+  }
+  const names = await readdir(dir);
+  assert.equal(names.length, keys.length, 'one file per key; no two keys share one');
+  for (const name of names) {
+    assert.ok(Buffer.byteLength(name) <= 255 - 38, `${name} leaves room for the lock, temp and stale names`);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(name, /[/\\\u0000]|^\.\.?$/);
+  }
+  for (const [i, k] of keys.entries()) assert.equal((await storeIn(dir).peek(k))?.adConnectorSpace?.importedAt, `t${i}`);
+  // A DN that was encoded before keeps its file name (its stored state is found again).
+  assert.ok(names.includes(`${Buffer.from('CN=Short,DC=corp').toString('base64url')}.json`));
+});
+
+const storeIn = (dir: string) => new FileStateStore(dir);
