@@ -1,6 +1,6 @@
 // A group's membership as this tool exports it: the AD members mapped to cloud objects (users by
 // anchor, member groups by the anchor this tool gives them, their stored cloud anchor or, for
-// a group Entra Connect synchronized, their SID), at most MEMBER_RESOLUTION_LIMIT a run, and
+// a group Entra Connect synchronized, their SID; contacts by their primary SMTP address), at most MEMBER_RESOLUTION_LIMIT a run, and
 // the delta against what was exported before, decided from the whole AD member set.
 import { SyncError, syncErrors } from '../errors';
 import { getValues } from '../model/attributes';
@@ -9,6 +9,7 @@ import { guidBytesToString, sidBytesToString } from '../model/ad-codecs';
 import type { EntraObjectKind } from '../ports/entra-target';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
+import { contactByPrimarySmtp } from './matching';
 
 /**
  * Members looked up per run: each costs a directory read and a Graph request, and Microsoft's
@@ -39,7 +40,23 @@ async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies
     const sid = getValues(read.object.attributes, 'objectSid')?.[0];
     if (sid instanceof Uint8Array) found = await facts.entra!.findBySecurityIdentifier('group', sidBytesToString(sid));
   }
+  if (!found && kind === 'contact') {
+    // orgContact has no anchor in Graph: a member contact is found, like a contact in step 8, by
+    // its primary SMTP address (what "In from AD - Contact Join" joins on).
+    const primary = contactPrimarySmtp(read.object.attributes);
+    if (!primary) return { status: 'notInEntra' };
+    const answer = await facts.entra!.findValueHolders({ smtpAddresses: [primary] });
+    found = contactByPrimarySmtp(answer.holders, primary, facts.tenant?.syncFeatures?.blockSoftMatchEnabled === true)?.contact ?? null;
+    if (!found && answer.unchecked.length) return { status: 'unknown', why: `not looked up: ${answer.unchecked.join('; ')}` };
+  }
   return found ? { status: 'found', id: found.id } : { status: 'notInEntra' };
+}
+
+/** An AD contact's primary SMTP address: its SMTP: proxy address, else mail. */
+function contactPrimarySmtp(attributes: Parameters<typeof getValues>[0]): string | undefined {
+  const primary = (getValues(attributes, 'proxyAddresses') ?? []).map(String).find((p) => p.startsWith('SMTP:'))?.slice(5);
+  const mail = getValues(attributes, 'mail')?.[0];
+  return primary || (typeof mail === 'string' && mail.includes('@') ? mail : undefined);
 }
 
 /**

@@ -169,15 +169,26 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
  * A cloud-managed contact holding it is soft-matched on it, as Entra ID matches mail-enabled
  * objects on the primary SMTP address; another type holding it is ObjectTypeMismatch.
  */
+/**
+ * The cloud contact an AD contact with this primary SMTP address joins: one Entra Connect
+ * synchronized, else (soft match allowed) a cloud-managed one. orgContact has no anchor in Graph.
+ */
+export function contactByPrimarySmtp(holders: readonly EntraObject[], primarySmtp: string, blockSoftMatch: boolean): { contact: EntraObject; synced: boolean } | undefined {
+  const primary = primarySmtp.toLowerCase();
+  const contacts = holders.filter((h) => h.kind === 'contact' && primarySmtpOf(h) === primary);
+  const synced = contacts.find(isSynced);
+  if (synced) return { contact: synced, synced: true };
+  const cloud = blockSoftMatch ? undefined : contacts.find((h) => !isSynced(h));
+  return cloud ? { contact: cloud, synced: false } : undefined;
+}
+
 function contactMatch(input: MatchInput): MatchDecision {
   const primary = lower(input.identity.primarySmtp ?? input.identity.mail);
   if (!primary) return { kind: 'none' };
+  const joined = contactByPrimarySmtp(input.holders, primary, input.features.blockSoftMatchEnabled === true);
+  if (joined?.synced) return { kind: 'hard', target: joined.contact, via: 'syncedContactAddress' };
+  if (joined) return { kind: 'soft', target: joined.contact, via: 'proxyAddresses' };
   const holders = input.holders.filter((h) => primarySmtpOf(h) === primary);
-  const synced = holders.find((h) => h.kind === 'contact' && isSynced(h));
-  if (synced) return { kind: 'hard', target: synced, via: 'syncedContactAddress' };
-  if (input.features.blockSoftMatchEnabled) return { kind: 'none' };
-  const cloudContact = holders.find((h) => h.kind === 'contact' && !isSynced(h));
-  if (cloudContact) return { kind: 'soft', target: cloudContact, via: 'proxyAddresses' };
   const other = holders.find((h) => h.kind !== 'contact' && !isSynced(h));
   if (other) {
     return {

@@ -10,7 +10,9 @@
 // - an AD member with no object in Microsoft Entra ID is named as not resolved;
 // - the same membership keeps the "already matches" verdict.
 // Users are found by their anchor (onPremisesImmutableId); a member group Entra Connect
-// synchronized by its onPremisesSecurityIdentifier, as step 8 finds the group itself. Nothing is
+// synchronized by its onPremisesSecurityIdentifier, as step 8 finds the group itself; a member
+// contact (orgContact has no anchor in Graph) by its primary SMTP address, as step 8 finds a
+// contact ("In from AD - Contact Join" joins on mail). Nothing is
 // written: Entra Connect owns these objects.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -69,6 +71,8 @@ const step = (summary: ProvisioningObjectSummary, n: number) => summary.provisio
 const info = (summary: ProvisioningObjectSummary) => JSON.stringify(summary.provisioningStatusInfo);
 const userDn = (cn: string) => `CN=${cn},${ou},${domain}`;
 const groupDn = (cn: string) => `CN=${cn},${groupsOu},${domain}`;
+/** A contact of the snapshot (SMTP:ext.partner@partner.example), which Entra Connect synchronized as an orgContact. */
+const contactDn = `CN=Ext Partner,OU=Contacts,OU=Contoso,${domain}`;
 
 describe('a group Entra Connect already synchronizes: its membership is compared and the difference shown as pending for Entra Connect', () => {
   let world: LdifTenant;
@@ -88,6 +92,8 @@ describe('a group Entra Connect already synchronizes: its membership is compared
       remove: groupLike(salesTeam, 'EC Remove', 'ECRemove', 72112, [userDn('Member One'), userDn('Member Two')]),
       same: groupLike(salesTeam, 'EC Same', 'ECSame', 72113, [userDn('Member One'), userDn('Member Two'), groupDn('Synced Member Group')]),
       unresolved: groupLike(salesTeam, 'EC Unresolved', 'ECUnresolved', 72114, [userDn('Member One'), userDn('Not Synced')]),
+      contactSame: groupLike(salesTeam, 'EC Contact Same', 'ECContactSame', 72115, [userDn('Member One'), contactDn]),
+      contactAdd: groupLike(salesTeam, 'EC Contact Add', 'ECContactAdd', 72116, [userDn('Member One'), contactDn]),
     };
     const ldif = `${base.trimEnd()}\n\n${[...users.map((u) => u.entry), memberGroup.entry, ...Object.values(groups).map((g) => g.entry)].join('\n')}`;
 
@@ -111,6 +117,13 @@ describe('a group Entra Connect already synchronizes: its membership is compared
         cloudGroup('g-remove', 'EC Remove', 'ECRemove', groups.remove.sid, ['u-one', 'u-two', 'u-four']),
         cloudGroup('g-same', 'EC Same', 'ECSame', groups.same.sid, ['u-two', 'g-member', 'u-one']),
         cloudGroup('g-unresolved', 'EC Unresolved', 'ECUnresolved', groups.unresolved.sid, ['u-one']),
+        cloudGroup('g-contact-same', 'EC Contact Same', 'ECContactSame', groups.contactSame.sid, ['c-ext', 'u-one']),
+        cloudGroup('g-contact-add', 'EC Contact Add', 'ECContactAdd', groups.contactAdd.sid, ['u-one']),
+      ],
+      contacts: [
+        // A cloud-managed contact holding the same address in another letter case comes second: the synced one is the member.
+        { id: 'c-cloud', displayName: 'Ext Partner (cloud)', mail: 'other@partner.example', proxyAddresses: ['SMTP:other@partner.example'], onPremisesSyncEnabled: null },
+        { id: 'c-ext', displayName: 'Ext Partner', mail: 'ext.partner@partner.example', proxyAddresses: ['SMTP:Ext.Partner@partner.example'], onPremisesSyncEnabled: true },
       ],
     };
     world = await openLdifTenant(ldif, seed);
@@ -201,6 +214,26 @@ describe('a group Entra Connect already synchronizes: its membership is compared
     assert.equal(export10.details.MembersToRemove, '0');
     assert.doesNotMatch(export10.details.Result!, /already matches/);
     assert.equal(world.emulator.writes().length, writes);
+  });
+
+  test('a member contact Entra Connect synchronized is found by its primary SMTP address: the same membership keeps "already matches"', async () => {
+    const writes = world.emulator.writes().length;
+    const summary = await sync(groupDn('EC Contact Same'));
+    assert.equal(summary.provisioningStatusInfo.status, 'success', info(summary));
+    const export10 = step(summary, 10);
+    assert.match(export10.details.Result!, /already matches what Entra Connect would export; nothing to write/);
+    assert.equal(export10.details.MembersToRemove, '0', 'the cloud contact member is the AD contact, not one to remove');
+    assert.equal(export10.details.MembersNotResolved, undefined);
+    assert.deepEqual(summary.modifiedProperties, []);
+    assert.equal(world.emulator.writes().length, writes);
+  });
+
+  test('a member contact missing from the cloud group is pending to add, named by its DN', async () => {
+    const summary = await sync(groupDn('EC Contact Add'), true);
+    assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'EntraConnectExportPending', info(summary));
+    const reason = summary.provisioningStatusInfo.errorInformation!.reason;
+    assert.ok(reason.includes(`member: 1 to add (${contactDn})`), reason);
+    assert.equal(step(summary, 10).details.MembersNotResolved, undefined);
   });
 
   test('staging mode compares the same way and writes nothing', async () => {
