@@ -151,10 +151,10 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     // A group keeps the action Entra Connect would take (plannedProvisioningAction); this run performs none.
     if (graphKind === 'group') facts.notPerformed = true;
     else facts.provisioningAction = 'other';
-    const why = graphKind === 'contact' ? { kind: 'contact', detail: 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0' } : refusal!;
+    const why = graphKind === 'contact' ? { kind: 'contact', detail: 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0', documentationUrl: ORG_CONTACT_DOCS } : refusal!;
     if (stagingMode) details.SkipReason = 'StagingMode';
     details.Result = `${stagingMode ? 'Staging mode: nothing was exported. ' : 'Nothing was exported: '}Microsoft Graph v1.0 cannot write this object.`;
-    return finish({ status: 'failure', details, error: new SyncError(syncErrors.ObjectNotExportableThroughGraph, why) });
+    return finish({ status: 'failure', details, error: new SyncError({ ...syncErrors.ObjectNotExportableThroughGraph, documentationUrl: why.documentationUrl }, why) });
   }
   const quarantined = facts.quarantine?.length ? quarantineWarning(facts, graphKind ?? 'user') : undefined;
   if (stagingMode) {
@@ -187,8 +187,13 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
  * refuses every write to a mail-enabled security group or distribution list. A contact is
  * refused by planExport itself (orgContact is read-only).
  */
-function objectRefusal(facts: SyncFacts, graphKind: EntraObjectKind | undefined): { kind: string; detail: string } | undefined {
-  if (!graphKind) return { kind: facts.objectClass ?? 'directory', detail: `object class '${facts.objectClass}' has no writable Microsoft Graph counterpart` };
+/** The page that says why Graph v1.0 cannot write the object: each kind its own, not the orgContact page for all. */
+const ORG_CONTACT_DOCS = 'https://learn.microsoft.com/graph/api/resources/orgcontact';
+const CREATE_GROUP_DOCS = 'https://learn.microsoft.com/graph/api/group-post-groups';
+const DEVICE_DOCS = 'https://learn.microsoft.com/graph/api/resources/device';
+
+function objectRefusal(facts: SyncFacts, graphKind: EntraObjectKind | undefined): { kind: string; detail: string; documentationUrl: string } | undefined {
+  if (!graphKind) return { kind: facts.objectClass ?? 'directory', detail: `object class '${facts.objectClass}' has no writable Microsoft Graph counterpart`, documentationUrl: DEVICE_DOCS };
   // Entra Connect's object: compared, never written here (alreadySynced).
   if (graphKind !== 'group' || facts.alreadySynced) return undefined;
   const manage = 'Entra Connect or Exchange Online manages it';
@@ -197,7 +202,7 @@ function objectRefusal(facts: SyncFacts, graphKind: EntraObjectKind | undefined)
     const unified = Array.isArray(p.groupTypes) && p.groupTypes.includes('Unified');
     if (!unified && (p.mailEnabled === true || p.securityEnabled === false)) {
       const kind = p.securityEnabled === false ? 'distribution list' : 'mail-enabled security group';
-      return { kind, detail: `the matched group ${facts.target.id} is a ${kind} in Microsoft Entra ID; ${manage}` };
+      return { kind, detail: `the matched group ${facts.target.id} is a ${kind} in Microsoft Entra ID; ${manage}`, documentationUrl: CREATE_GROUP_DOCS };
     }
     // An existing security group keeps being updated: its mail attributes are refused one by one.
     return undefined;
@@ -205,13 +210,13 @@ function objectRefusal(facts: SyncFacts, graphKind: EntraObjectKind | undefined)
   const desired = facts.desired ?? {};
   const securityEnabled = desired.securityEnabled?.[0];
   if (securityEnabled !== undefined && String(securityEnabled).toLowerCase() !== 'true') {
-    return { kind: 'distribution group', detail: `securityEnabled is false: Graph creates only security groups and Microsoft 365 groups; ${manage}` };
+    return { kind: 'distribution group', detail: `securityEnabled is false: Graph creates only security groups and Microsoft 365 groups; ${manage}`, documentationUrl: CREATE_GROUP_DOCS };
   }
   // mailEnabled as "In from AD - Group Join" computes it: an SMTP proxy address or a mail with an @.
   const mailEnabled = getValues(facts.next?.metaverse?.attributes ?? {}, 'mailEnabled')?.[0];
   const mail = desired.mail?.[0];
   if (String(mailEnabled).toLowerCase() === 'true' || (mail !== undefined && String(mail).includes('@'))) {
-    return { kind: 'mail-enabled security group', detail: `the group is mail-enabled (a mail or SMTP address): Graph creates security groups only with mailEnabled false; ${manage}` };
+    return { kind: 'mail-enabled security group', detail: `the group is mail-enabled (a mail or SMTP address): Graph creates security groups only with mailEnabled false; ${manage}`, documentationUrl: CREATE_GROUP_DOCS };
   }
   return undefined;
 }

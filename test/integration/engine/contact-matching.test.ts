@@ -64,4 +64,5 @@ test('a new contact: nothing holds its address, no match; it stays unwritable th
   assert.equal(step(summary, 8).details.ValueHolders, '0');
   assert.equal(step(summary, 8).details.ObjectId, undefined);
   assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'ObjectNotExportableThroughGraph', info(summary));
+  assert.equal(summary.provisioningStatusInfo.errorInformation?.documentationUrl, 'https://learn.microsoft.com/graph/api/resources/orgcontact');
 });

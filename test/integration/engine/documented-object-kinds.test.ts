@@ -244,6 +244,8 @@ describe('the kinds of user, group and contact the out-of-box rules filter or ch
         assert.equal(info.errorInformation?.errorCode, 'ObjectNotExportableThroughGraph', label);
         assert.match(info.errorInformation?.reason ?? '', cn.startsWith('Mail Security') ? /mail-enabled security group/ : /distribution group/, label);
         assert.match(info.errorInformation?.recommendedAction ?? '', /Entra Connect/, label);
+        // The page that says which groups Graph creates, not the orgContact page.
+        assert.equal(info.errorInformation?.documentationUrl, 'https://learn.microsoft.com/graph/api/group-post-groups', label);
         // Entra Connect would create it; this run performs nothing.
         assert.equal(summary.plannedProvisioningAction, 'create', label);
         assert.equal(summary.provisioningAction, 'other', label);
@@ -275,6 +277,7 @@ describe('the kinds of user, group and contact the out-of-box rules filter or ch
     const writes = emulator.writes().length;
     const summary = (await session.sync(Dn.parse(`CN=WS200,${computersOu},${domain}`), { stagingMode: false, noHtmlReport: true })).summary;
     assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'ObjectNotExportableThroughGraph', JSON.stringify(summary.provisioningStatusInfo));
+    assert.equal(summary.provisioningStatusInfo.errorInformation?.documentationUrl, 'https://learn.microsoft.com/graph/api/resources/device');
     const rows = summary.provisioningSteps[9]?.attributes ?? [];
     assert.ok(rows.some((r) => r.name === 'userCertificate'), 'the certificate is in the export');
     for (const row of rows) {
