@@ -116,6 +116,9 @@ export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncErro
     // The object Graph names (a missing member, not the group the request was sent to).
     return new SyncError(entraErrors.ObjectNotFound, { ...base, id: missingResource(m) ?? call.notFound ?? call.id ?? call.path });
   }
+  // A directory extension the tenant has not registered: named, so the engineer knows what to register.
+  const extension = /Property '(extension_[0-9a-f]{32}_\w+)' does not exist as a declared property or extension property/i.exec(m)?.[1];
+  if (facts.status === 400 && extension) return new SyncError(entraErrors.DirectoryExtensionNotRegistered, { ...base, property: extension });
   if (facts.status === 400 && (facts.code === 'Request_BadRequest' || /Invalid value|required but is empty|password complexity|Invalid property/i.test(m))) {
     return new SyncError(entraErrors.IdentityDataValidationFailed, base);
   }

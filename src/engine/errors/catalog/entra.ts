@@ -156,6 +156,15 @@ export const entraErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  DirectoryExtensionNotRegistered: {
+    code: 'DirectoryExtensionNotRegistered',
+    reason: 'The rules flow a value to the directory extension {property}, which is not registered in this tenant, so Microsoft Graph refused the whole write ({method} {path}: {graphMessage}). Nothing was written.',
+    recommendedAction:
+      'Register the extension the way Entra Connect does (its wizard: Optional features > Directory extension attribute sync, which registers it on the Tenant Schema Extension App), or point the configuration at the tenant its export came from; or remove the flow to {property} from the rules.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-directory-extensions',
+    category: 'nonServiceFailure',
+    remedy: 'configuration',
+  },
   NotWritableThroughGraph: {
     code: 'NotWritableThroughGraph',
     reason: '{what} cannot be written through Microsoft Graph v1.0: {detail}',

@@ -56,6 +56,11 @@ test('the emulator and the Graph target: a registered extension is written and r
     const refused = t.planExport('user', { [unknown]: ['x'], department: ['Sales'] });
     await assert.rejects(t.update('user', created.id, refused.properties), (err: unknown) => {
       assert.ok(err instanceof SyncError);
+      // Named, with the extension to register and where, not a generic validation failure.
+      assert.equal(err.code, 'DirectoryExtensionNotRegistered');
+      assert.ok(err.reason.includes(unknown), err.reason);
+      assert.match(err.recommendedAction, /Directory extension attribute sync/);
+      assert.equal(err.remedy, 'configuration');
       assert.match(JSON.stringify(err.details), new RegExp(`Property '${unknown}' does not exist as a declared property or extension property`));
       return true;
     });
@@ -75,7 +80,7 @@ test('an extension registered for groups only is refused on a user, and later re
   try {
     // Registered for groups only: a user write naming it is refused too.
     const plan = t.planExport('user', { accountEnabled: [true], alias: ['lee'], displayName: ['Lee'], userPrincipalName: ['lee@contoso.com'], [company]: ['x'] });
-    await assert.rejects(t.create('user', plan.properties), /does not exist as a declared property or extension property|Request_BadRequest|400/);
+    await assert.rejects(t.create('user', plan.properties), (err: unknown) => err instanceof SyncError && err.code === 'DirectoryExtensionNotRegistered' && err.reason.includes(company));
     assert.equal(emu.state().users.some((u) => u.userPrincipalName === 'lee@contoso.com'), false);
     // A refused name is not selected by later reads (Graph would refuse the whole read).
     assert.equal(await t.findByImmutableId('user', 'AAAA'), null);
