@@ -3,7 +3,6 @@
 import type { Entry } from 'ldapts';
 import type { AttributeValue, Attributes } from '../../engine/model/attributes';
 import { isBinaryAttribute } from './binary-attributes';
-import { entriesOf } from '../../engine/model/records';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -17,8 +16,9 @@ function toValue(name: string, raw: unknown): AttributeValue {
 
 export function entryToAttributes(entry: Entry): Attributes {
   const attributes: Attributes = {};
-  for (const [name, raw] of entriesOf(entry)) {
+  for (const name of Object.keys(entry)) {
     if (name === 'dn') continue;
+    const raw = entry[name];
     const list = Array.isArray(raw) ? raw : [raw];
     if (list.length === 0) continue;
     attributes[name] = list.map((v) => toValue(name, v));

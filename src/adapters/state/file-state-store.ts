@@ -112,8 +112,8 @@ type Serialized = string | number | boolean | { $binary: string };
 
 function serializeAttributes(attributes: Attributes): Record<string, Serialized[]> {
   const out: Record<string, Serialized[]> = {};
-  for (const [name, values] of entriesOf(attributes)) {
-    out[name] = values.map((v) => (v instanceof Uint8Array ? { $binary: Buffer.from(v).toString('base64') } : v));
+  for (const name of Object.keys(attributes)) {
+    out[name] = attributes[name]!.map((v) => (v instanceof Uint8Array ? { $binary: Buffer.from(v).toString('base64') } : v));
   }
   return out;
 }

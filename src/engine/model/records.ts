@@ -4,7 +4,10 @@
 // through Object.keys (and 0.46 against 0.12 us for four keys), measured on Node 20. The
 // pairs and their order are the same: own enumerable string keys, in insertion order.
 
-/** The [key, value] pairs of a record, as Object.entries gives them. */
+/**
+ * The [key, value] pairs of a record, as Object.entries gives them. Loops run for every object
+ * read Object.keys and index instead: no pair per attribute, several records of a hundred keys each.
+ */
 export function entriesOf<T>(record: Readonly<Record<string, T>>): [string, T][] {
   const keys = Object.keys(record);
   const out = new Array<[string, T]>(keys.length);

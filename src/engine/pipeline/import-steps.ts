@@ -2,7 +2,7 @@
 // from Microsoft Entra ID into the Entra connector space (hard match, then soft match).
 import { directoryErrors, isSyncError, rulesErrors, SyncError } from '../errors';
 import type { Attributes } from '../model/attributes';
-import { getFirst, getValues } from '../model/attributes';
+import { getFirst, getValues, lowerCaseName } from '../model/attributes';
 import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
 import { defaultSyncFeatures, groupUniqueName, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
 import type { TenantProvisioningError } from '../summary/types';
@@ -11,7 +11,6 @@ import type { SyncDependencies, SyncFacts } from './context';
 import { decideMatch, describeQuarantine, duplicateValues, type ExportIdentity, type MatchInput } from './matching';
 import type { StepOutcome } from './step-runner';
 import { projectExportIdentity } from './sync-step';
-import { entriesOf } from '../model/records';
 import { ruleMatchesConnector, selectedAttributesOf, type RuleSet } from '../rules';
 
 /** Operational attributes that change on every read or say nothing about the object. */
@@ -28,8 +27,9 @@ const ALWAYS_IMPORTED = new Set(['objectguid', 'objectclass', 'distinguishedname
 export function connectorSpaceAttributes(attributes: Attributes, selected?: ReadonlySet<string>, sourceAnchor?: string): Attributes {
   const out: Attributes = {};
   const anchor = sourceAnchor?.toLowerCase();
-  for (const [name, values] of entriesOf(attributes)) {
-    const lower = name.toLowerCase();
+  for (const name of Object.keys(attributes)) {
+    const values = attributes[name]!;
+    const lower = lowerCaseName(name);
     if (NOT_IMPORTED.has(lower)) continue;
     if (selected && !selected.has(lower) && !ALWAYS_IMPORTED.has(lower) && lower !== anchor) continue;
     out[name] = values;

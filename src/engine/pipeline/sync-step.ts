@@ -50,7 +50,10 @@ export function evaluationContext(facts: SyncFacts, now: Date): EvaluationContex
 
 function flowedToAttributes(flows: Record<string, FlowedAttribute>): Attributes {
   const out: Attributes = {};
-  for (const [name, flow] of entriesOf(flows)) if (flow.values && flow.values.length) out[name] = flow.values;
+  for (const name of Object.keys(flows)) {
+    const { values } = flows[name]!;
+    if (values && values.length) out[name] = values;
+  }
   return out;
 }
 
@@ -137,9 +140,11 @@ export function projectExportIdentity(deps: SyncDependencies, facts: SyncFacts):
   if (inboundMemo.get(facts) === memo) memo.outboundAsNew = outbound;
   const desired = attributeRecord<AttributeValue[] | null>();
   const entraSelected = selectedAttributesOf(deps.ruleSet, deps.ruleSet.entraConnector);
-  for (const [name, flow] of entriesOf(outbound.attributes)) {
+  const flows = outbound.attributes;
+  for (const name of Object.keys(flows)) {
     if (entraSelected && !entraSelected.has(lowerCaseName(name))) continue; // not exported: it cannot match or conflict
-    desired[name] = flow.values && flow.values.length ? flow.values : null;
+    const { values } = flows[name]!;
+    desired[name] = values && values.length ? values : null;
   }
   applyUpnSuffixRule(facts, desired, {});
   return exportIdentityOf(desired);
@@ -200,7 +205,7 @@ function cloudInboundOf(deps: SyncDependencies, facts: SyncFacts, memo: Inbound)
 
 function attributeLookupOf(flows: Record<string, FlowedAttribute>): (name: string) => FlowedAttribute | undefined {
   const byLowerName = new Map<string, FlowedAttribute>();
-  for (const [name, flow] of entriesOf(flows)) byLowerName.set(lowerCaseName(name), flow);
+  for (const name of Object.keys(flows)) byLowerName.set(lowerCaseName(name), flows[name]!);
   return (name) => byLowerName.get(lowerCaseName(name));
 }
 
@@ -289,7 +294,9 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   const lineage: Record<string, Readonly<Partial<AttributeRow>>> = {};
   const entraSelected = selectedAttributesOf(deps.ruleSet, deps.ruleSet.entraConnector);
   const notSelected: string[] = [];
-  for (const [name, flow] of entriesOf(outbound.attributes)) {
+  const flows = outbound.attributes;
+  for (const name of Object.keys(flows)) {
+    const flow = flows[name]!;
     lineage[name] = lineageOf(flow);
     if (NOT_EXPORTED.has(lowerCaseName(name))) continue;
     if (entraSelected && !entraSelected.has(lowerCaseName(name))) {
@@ -311,7 +318,8 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   const upnHeld = holdUpnChange(facts, desired, notes);
   const imported = attributeLookup(facts.entraImported ?? {});
   const pending: Record<string, AttributeValue[] | null> = {};
-  for (const [name, values] of entriesOf(desired)) {
+  for (const name of Object.keys(desired)) {
+    const values = desired[name] as AttributeValue[] | null;
     const current = imported(name);
     if (values === null ? current?.length : !sameText(name, values, current)) pending[name] = values;
   }

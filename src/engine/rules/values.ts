@@ -1,6 +1,5 @@
 // Attribute values as text, for scope comparisons and the report.
 import { lowerCaseName, type AttributeValue, type Attributes } from '../model/attributes';
-import { entriesOf } from '../model/records';
 
 export function valueText(value: AttributeValue): string {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
@@ -11,6 +10,6 @@ export function valueText(value: AttributeValue): string {
 /** Case-insensitive attribute lookup built once per evaluation (most lookups are for absent attributes). */
 export function indexAttributes(attributes: Attributes): (name: string) => AttributeValue[] | undefined {
   const index = new Map<string, AttributeValue[]>();
-  for (const [key, values] of entriesOf(attributes)) index.set(lowerCaseName(key), values);
+  for (const key of Object.keys(attributes)) index.set(lowerCaseName(key), attributes[key]!);
   return (name) => index.get(lowerCaseName(name));
 }

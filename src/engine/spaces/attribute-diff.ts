@@ -1,6 +1,6 @@
 // Compares an attribute set with the previous one, value by value: the rows of an Import or
 // Sync step (operation add / update / delete / none, and per-value adds and deletes).
-import type { Attributes, AttributeValue } from '../model/attributes';
+import { lowerCaseName, type Attributes, type AttributeValue } from '../model/attributes';
 import type { AttributeRow } from '../summary/types';
 import { attributeType, isMultiValued } from './attribute-syntax';
 import { sameValue, valuesText } from './value-text';
@@ -21,11 +21,46 @@ function minus(a: readonly AttributeValue[], b: readonly AttributeValue[]): Attr
 // One collator for every sort: localeCompare with options builds a new one per comparison.
 const byNameIgnoringCase = new Intl.Collator('en', { sensitivity: 'base' });
 
+/**
+ * Each name's place in the collator's order among the names seen so far (names equal to the
+ * collator share one): a batch sorts the same few hundred names for every object, and the
+ * collator's comparisons were 1.5% of it. Comparing ranks gives every pair the collator's
+ * answer, so the sort's result is the same. Bounded, as names come from data.
+ */
+const MAX_RANKED = 1_000;
+const rankedNames: string[] = [];
+/** Per ranked name: does the collator call it equal to the one before? */
+const equalToPrevious: boolean[] = [];
+const ranks = new Map<string, number>();
+function rankOf(name: string): number | undefined {
+  const known = ranks.get(name);
+  if (known !== undefined || rankedNames.length >= MAX_RANKED) return known;
+  let lo = 0;
+  let hi = rankedNames.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byNameIgnoringCase.compare(rankedNames[mid]!, name) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  rankedNames.splice(lo, 0, name);
+  equalToPrevious.splice(lo, 0, lo > 0 && byNameIgnoringCase.compare(rankedNames[lo - 1]!, name) === 0);
+  if (lo + 1 < rankedNames.length) equalToPrevious[lo + 1] = byNameIgnoringCase.compare(name, rankedNames[lo + 1]!) === 0;
+  let rank = 0;
+  for (let i = 0; i < rankedNames.length; i++) ranks.set(rankedNames[i]!, i > 0 && !equalToPrevious[i] ? ++rank : rank);
+  return ranks.get(name);
+}
+
+function byRankOrCollator(a: AttributeChange, b: AttributeChange): number {
+  const ra = rankOf(a.name);
+  const rb = rankOf(b.name);
+  return ra !== undefined && rb !== undefined ? ra - rb : byNameIgnoringCase.compare(a.name, b.name);
+}
+
 /** Lower-cased name -> the key as stored (the first one, as findAttributeKey finds it). */
 function keysByLowerName(attributes: Attributes | undefined): Map<string, string> {
   const keys = new Map<string, string>();
   for (const name of Object.keys(attributes ?? {})) {
-    const lower = name.toLowerCase();
+    const lower = lowerCaseName(name);
     if (!keys.has(lower)) keys.set(lower, name);
   }
   return keys;
@@ -49,7 +84,7 @@ export function diffAttributes(before: Attributes | undefined, after: Attributes
         : added.length || removed.length ? 'update' : 'none';
     changes.push({ name, operation, before: oldValues, after: newValues, added, removed });
   }
-  return changes.sort((a, b) => byNameIgnoringCase.compare(a.name, b.name));
+  return changes.sort(byRankOrCollator);
 }
 
 export function changeToRow(change: AttributeChange, extra: Partial<AttributeRow> = {}): AttributeRow {

@@ -1,7 +1,7 @@
 // What the report needs to know about an attribute: its syntax and whether it is
 // multi-valued. AD's schema says so; the engine keeps the commonly synced attributes here
 // rather than reading the schema partition on every sync (one LDAP call saved).
-import type { AttributeValue } from '../model/attributes';
+import { lowerCaseName, type AttributeValue } from '../model/attributes';
 
 const MULTI_VALUED = new Set(
   [
@@ -22,11 +22,12 @@ const REFERENCE = new Set(
 const DATE_TIME = new Set(['whenChanged', 'whenCreated', 'accountExpires', 'pwdLastSet', 'lastLogonTimestamp', 'lastPasswordChangeTimestamp'].map((n) => n.toLowerCase()));
 
 export function isMultiValued(name: string, values: readonly AttributeValue[] | null | undefined): boolean {
-  return MULTI_VALUED.has(name.toLowerCase()) || (values?.length ?? 0) > 1;
+  // lowerCaseName: remembered, not a new string for each of an object's hundred rows.
+  return MULTI_VALUED.has(lowerCaseName(name)) || (values?.length ?? 0) > 1;
 }
 
 export function attributeType(name: string, values: readonly AttributeValue[] | null | undefined): string {
-  const lower = name.toLowerCase();
+  const lower = lowerCaseName(name);
   if (REFERENCE.has(lower)) return 'Reference';
   if (DATE_TIME.has(lower)) return 'DateTime';
   const first = values?.[0];

@@ -198,8 +198,9 @@ export function planExport(kind: EntraObjectKind, attributes: Record<string, Att
   const properties: Record<string, unknown> = {};
   const refused: NotExportable[] = [];
   const map = mapFor(kind);
-  for (const [attribute, values] of entriesOf(attributes)) {
+  for (const attribute of Object.keys(attributes)) {
     if (engineOnlyAttributes.has(attribute)) continue;
+    const values = attributes[attribute] as AttributeValue[] | null;
     if (kind === 'group' && membershipAttributes.has(attribute)) continue;
     const found = kind === 'contact' ? undefined : findMapping(map, attribute);
     if (!found) {
