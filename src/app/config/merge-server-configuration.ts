@@ -77,9 +77,12 @@ export function applyServerConfiguration(config: SingleObjectSyncConfig, exporte
       }
       connector.parameters = { ...match.parameters, ...(connector.parameters ?? {}) };
       // Run steps name partitions by the export's ids: resolved to DNs here, for step 1's check
-      // that every run profile covers the object's partition. Absent (JSON only): not checked.
+      // that every run profile covers the object's partition. Absent (JSON only, or a connector
+      // file without <ma-run-data>: unknown, not none): not checked.
       const dnById = new Map(match.partitions.map((p) => [p.id, p.dn]));
-      connector.runProfiles = {
+      if (!match.runProfilesExported) {
+        problems.push({ file: match.file, path: 'ma-run-data', severity: 'warning', message: `connector "${match.name}" has no <ma-run-data> in the server configuration, so its run profiles are unknown: whether they cover the object's partition is not checked. Export the configuration again to check it` });
+      } else connector.runProfiles = {
         partitions: match.partitions.map((p) => p.dn),
         profiles: match.runProfiles.map((profile) => ({
           name: profile.name,

@@ -12,6 +12,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { PartitionConfig } from './model';
 import type { ConfigProblem } from './problems';
 import { SyncError } from '../../engine/errors/sync-error';
+import { Dn } from '../../engine/model/dn';
 import { configErrors } from '../../engine/errors/catalog/config';
 import type { FlowDefinition, JoinCondition, MergeType, RuleDefinition, ScopeClause, ScopeOperator } from '../../engine/rules/model';
 
@@ -43,6 +44,12 @@ export interface ExportedConnector {
   /** Global parameters (Forest.FQDN, Connector.GroupFilteringGroupDn, ...) and Connector.ID. */
   parameters: Record<string, string>;
   runProfiles: ExportedRunProfile[];
+  /**
+   * Whether the file has <ma-run-data> at all. Without it (a connector file cut down, or written
+   * by another tool) the run profiles are unknown, not none: the check that every run profile
+   * covers the object's partition is not made. Present and empty: the connector has none.
+   */
+  runProfilesExported: boolean;
 }
 
 export interface Position {
@@ -76,11 +83,22 @@ export interface ServerConfiguration {
 
 /** The problem code of an export file that is not well-formed XML (ConfigProblem.code). */
 export const NOT_WELL_FORMED = 'ServerConfigurationFileNotWellFormed';
+/**
+ * The problem code of an export file with a document type declaration (<!DOCTYPE ...>).
+ * Get-ADSyncServerConfiguration writes none; its entities could name other files (an external
+ * entity: /etc/passwd) or expand without bound (nested entities), so such a file is refused
+ * before parsing, whatever its entities are, and nothing of it is read.
+ */
+export const HAS_DTD = 'ServerConfigurationFileHasDtd';
+/** The problem code of two rule files with the same rule id (a file copied beside its original). */
+export const DUPLICATE_RULE_ID = 'ServerConfigurationDuplicateRuleId';
+/** The problem code of a partition or container of a connector that is not a distinguished name. */
+export const CONTAINER_NOT_DN = 'ServerConfigurationContainerNotDn';
 
-/** An export file that is not well-formed XML, with where (1-based line and column). */
+/** An export file that is not well-formed XML (or has a DTD: `code`), with where (1-based line and column). */
 export class NotWellFormedXml extends Error {
-  constructor(readonly reason: string, readonly line?: number, readonly column?: number) {
-    super(`not well-formed XML${line !== undefined ? ` (line ${line}${column !== undefined ? `, column ${column}` : ''})` : ''}: ${reason}`);
+  constructor(readonly reason: string, readonly line?: number, readonly column?: number, readonly code: string = NOT_WELL_FORMED) {
+    super(`${code === HAS_DTD ? 'XML with a document type declaration' : 'not well-formed XML'}${line !== undefined ? ` (line ${line}${column !== undefined ? `, column ${column}` : ''})` : ''}: ${reason}`);
   }
 }
 
@@ -91,8 +109,8 @@ const xmlChar = (cp: number) => cp === 0x9 || cp === 0xa || cp === 0xd || (cp >=
 /**
  * Why the text is not well-formed XML, or undefined when it is. XMLValidator checks the tags,
  * attributes and the syntax of references; what it lets through and XML forbids is checked
- * here: a named entity XML does not predefine and the file does not declare (&nbsp; is HTML),
- * and a character reference to a character XML 1.0 does not allow (&#0;).
+ * here: a named entity XML does not predefine (&nbsp; is HTML; a file cannot declare one, as a
+ * DTD is refused: HAS_DTD), and a character reference to a character XML 1.0 does not allow (&#0;).
  */
 export function notWellFormed(xml: string): NotWellFormedXml | undefined {
   const result = XMLValidator.validate(xml);
@@ -108,7 +126,12 @@ export function notWellFormed(xml: string): NotWellFormedXml | undefined {
     }
     return new NotWellFormedXml(msg.replace(/\.$/, ''), line, col);
   }
-  const declared = new Set([...xml.matchAll(/<!ENTITY\s+([^\s%>]+)/g)].map((m) => m[1]));
+  // A DTD, outside comments and CDATA: refused (see HAS_DTD), entities unread and unexpanded.
+  for (const m of xml.matchAll(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<!DOCTYPE\b/gi)) {
+    if (!/^<!DOCTYPE/i.test(m[0])) continue;
+    const at = lineOf(xml, m.index);
+    return new NotWellFormedXml('the file declares a DTD (<!DOCTYPE ...>), which Get-ADSyncServerConfiguration never writes; its entities are not read or expanded', at.line, at.column, HAS_DTD);
+  }
   for (const m of xml.matchAll(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|&(#[xX][0-9a-fA-F]+|#[0-9]+|[^\s&;<]+);/g)) {
     const ref = m[1];
     if (ref === undefined) continue; // a comment or CDATA section: its text is not markup
@@ -116,7 +139,7 @@ export function notWellFormed(xml: string): NotWellFormedXml | undefined {
     if (ref.startsWith('#')) {
       const cp = /^#[xX]/.test(ref) ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
       if (!xmlChar(cp)) return new NotWellFormedXml(`&${ref}; refers to a character XML does not allow`, at.line, at.column);
-    } else if (!xmlEntities.has(ref) && !declared.has(ref)) {
+    } else if (!xmlEntities.has(ref)) {
       return new NotWellFormedXml(`&${ref}; is not an XML entity (XML has &amp; &lt; &gt; &quot; &apos; and character references such as &#233;)`, at.line, at.column);
     }
   }
@@ -238,7 +261,29 @@ export function parseConnector(xml: string, file: string): ExportedConnector {
 
   const groupFilteringGroupDn = globals['Connector.GroupFilteringGroupDn']?.trim() || null;
   const attributeInclusion = list(ma['attribute-inclusion']?.attribute).map(str).filter(Boolean);
-  return { id, name: str(ma.name), kind, category, subtype, file, partitions, objectTypes, groupFilteringGroupDn, attributeInclusion, parameters, runProfiles };
+  const runProfilesExported = ma['ma-run-data'] !== undefined;
+  return { id, name: str(ma.name), kind, category, subtype, file, partitions, objectTypes, groupFilteringGroupDn, attributeInclusion, parameters, runProfiles, runProfilesExported };
+}
+
+/**
+ * A partition or container filter entry that is not a distinguished name (e.g. a GUID) cannot be
+ * compared with an object's DN: every object's partition and OU checks would fail on it. Said
+ * at load, naming the connector file and the partition.
+ */
+function containerProblems(connector: ExportedConnector): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const partition of connector.partitions) {
+    const entries: Array<[string, string]> = [['partition', partition.dn], ...partition.inclusions.map((c): [string, string] => ['inclusion', c]), ...partition.exclusions.map((c): [string, string] => ['exclusion', c])];
+    for (const [what, text] of entries) {
+      const parsed = Dn.tryParse(text);
+      if (parsed.ok) continue;
+      problems.push({
+        file: connector.file, path: `ma-partition-data/partition[${partition.dn || partition.id}]/${what}`, severity: 'error', code: CONTAINER_NOT_DN,
+        message: `${CONTAINER_NOT_DN}: connector "${connector.name}": the ${what} "${text}" is not a distinguished name (${parsed.error.reason}); Entra Connect's partitions and OU filters name containers by DN. Correct it or export the configuration again`,
+      });
+    }
+  }
+  return problems;
 }
 
 const mergeTypes: Record<string, MergeType> = { update: 'Update', merge: 'Merge', mergecaseinsensitive: 'MergeCaseInsensitive' };
@@ -289,7 +334,9 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     if (attrs.length > 0) return { ...base, type: 'Direct', source: attrs };
     return { ...base, type: 'Constant', value: str(m.src) };
   });
-  const precedence = Number(str(r.precedence));
+  // Empty is not 0 (Number('') is): a rule without a precedence would otherwise win every flow.
+  const precedenceText = str(r.precedence).trim();
+  const precedence = precedenceText === '' ? NaN : Number(precedenceText);
   if (!Number.isFinite(precedence)) problem('precedence', `rule "${name}": precedence "${str(r.precedence)}" is not a number`, 'error', 'precedence');
   const rule: RuleDefinition = {
     name,
@@ -343,11 +390,11 @@ async function readExportFile(file: string): Promise<string> {
 function notWellFormedProblem(file: string, err: NotWellFormedXml, unused: string): ConfigProblem {
   return {
     file,
-    code: NOT_WELL_FORMED,
+    code: err.code,
     severity: 'error',
     ...(err.line !== undefined ? { line: err.line } : {}),
     ...(err.column !== undefined ? { column: err.column } : {}),
-    message: `${NOT_WELL_FORMED}: ${err.message}. ${unused} is not used, and the configuration does not load: correct the file, or export the configuration again with Get-ADSyncServerConfiguration and copy the whole folder`,
+    message: `${err.code}: ${err.message}. ${unused} is not used, and the configuration does not load: correct the file, or export the configuration again with Get-ADSyncServerConfiguration and copy the whole folder`,
   };
 }
 
@@ -371,6 +418,7 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
       problems.push(err instanceof NotWellFormedXml ? notWellFormedProblem(file, err, 'The connector (and its scope, attributes and rules)') : { file, message: `connector cannot be read: ${(err as Error).message}`, severity: 'error' });
     }
   }
+  for (const connector of connectors) if (connector.kind === 'activeDirectory') problems.push(...containerProblems(connector));
   if (connectors.length === 0 && unusable.size === 0) problems.push({ file: path.join(folder, 'Connectors'), message: 'no connector (Connectors/*.xml) found in the export', severity: 'error' });
 
   const byId = new Map(connectors.map((c) => [c.id, c]));
@@ -399,6 +447,19 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
     }
     rules.push(rule);
     ruleFiles.set(rule, file);
+  }
+
+  // Entra Connect holds one rule per id, and the export names each file by it: two files with one
+  // id are a copy beside its original (Explorer's "... - Copy.xml"), and which of them the server
+  // holds cannot be told. Both would apply here, so the configuration does not load.
+  const rulesById = new Map<string, RuleDefinition[]>();
+  for (const rule of rules) if (rule.id) rulesById.set(rule.id, [...(rulesById.get(rule.id) ?? []), rule]);
+  for (const [id, same] of rulesById) {
+    if (same.length < 2) continue;
+    problems.push({
+      file: ruleFiles.get(same[1]!) ?? folder, path: 'id', severity: 'error', code: DUPLICATE_RULE_ID,
+      message: `${DUPLICATE_RULE_ID}: rule id {${id}} is in ${same.length} files (${same.map((r) => `"${path.basename(ruleFiles.get(r) ?? '')}" ("${r.name}")`).join(', ')}); Entra Connect holds one rule per id. Remove the file that is not the server's, or export the configuration again`,
+    });
   }
 
   // Entra Connect gives every rule its own precedence; an export where two enabled rules share
