@@ -14,7 +14,7 @@ import { describeQuarantine } from './matching';
 import { MEMBER_RESOLUTION_LIMIT, membershipNotComplete, planMembership } from './group-membership';
 import { cloudMemberText, compareSyncedMembership, membershipChangeText, membershipGaps, reportSyncedMembership } from './synced-membership';
 import { asSyncError, type StepOutcome } from './step-runner';
-import { entriesOf } from '../model/records';
+import { attributeRecord, entriesOf } from '../model/records';
 
 function text(attribute: string, values: readonly AttributeValue[] | null | undefined): string | null {
   if (!values || values.length === 0) return null;
@@ -34,7 +34,9 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>, empty
   const notes = new Map(entriesOf(facts.exportNotes ?? {}));
   const pendingExport = facts.pendingExport ?? {};
   const rows: AttributeRow[] = [];
-  for (const [name, desired] of entriesOf(facts.desired ?? {})) {
+  const desiredValues = facts.desired ?? {};
+  for (const name of Object.keys(desiredValues)) {
+    const desired = desiredValues[name];
     const current = imported(name) ?? NO_VALUES;
     const target = desired ?? NO_VALUES;
     const pending = Object.prototype.hasOwnProperty.call(pendingExport, name);
@@ -86,6 +88,16 @@ function exportRows(facts: SyncFacts, notExportable: Map<string, Refusal>, empty
   return rows.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The attributes that have values, in order (no [name, values] pair per attribute). */
+function valuesOnly(desired: Record<string, AttributeValue[] | null>): Record<string, AttributeValue[] | null> {
+  const out = attributeRecord<AttributeValue[] | null>();
+  for (const name of Object.keys(desired)) {
+    const values = desired[name]!;
+    if (values !== null) out[name] = values;
+  }
+  return out;
+}
+
 export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagingMode: boolean): Promise<StepOutcome> {
   const entra = facts.entra!;
   const before = entra.requests().length;
@@ -94,7 +106,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
   const details: Record<string, string> = {};
   const graphKind: EntraObjectKind | undefined = kind === 'device' ? undefined : kind;
   // A new object has nothing to clear: only values go into a create.
-  const toWrite = facts.target ? pending : Object.fromEntries(entriesOf(facts.desired ?? {}).filter(([, v]) => v !== null));
+  const toWrite = facts.target ? pending : valuesOnly(facts.desired ?? {});
   if (!facts.target && kind === 'user' && !toWrite.alias?.length) {
     // Graph requires mailNickname on create: write the one Microsoft Entra ID would set at first
     // sync, and report it like every written value (a row, a modified property, its source).

@@ -75,12 +75,13 @@ function detailKey(name: string): string {
 /** The attribute info rows as details entries, for consumers of the plain Graph shape. */
 function addAttributeDetails(out: Record<string, string>, rows: AttributeRow[]): void {
   for (const row of rows) {
-    const parts = [`operation=${row.operation}`, `value=${listText(row.value)}`];
-    if (row.valueAdd.length) parts.push(`add=${listText(row.valueAdd)}`);
-    if (row.valueDelete.length) parts.push(`delete=${listText(row.valueDelete)}`);
-    if (row.syncRule) parts.push(`syncRule=${row.syncRule}`, `mappingType=${row.mappingType ?? ''}`, `dataSource=${row.dataSource ?? ''}`);
-    if (row.exportable === false) parts.push('exportable=false');
-    out[detailKey(row.name)] = parts.join(' | ');
+    // Appended, not a list of parts joined: one list and one join less per row.
+    let text = `operation=${row.operation} | value=${listText(row.value)}`;
+    if (row.valueAdd.length) text += ` | add=${listText(row.valueAdd)}`;
+    if (row.valueDelete.length) text += ` | delete=${listText(row.valueDelete)}`;
+    if (row.syncRule) text += ` | syncRule=${row.syncRule} | mappingType=${row.mappingType ?? ''} | dataSource=${row.dataSource ?? ''}`;
+    if (row.exportable === false) text += ' | exportable=false';
+    out[detailKey(row.name)] = text;
   }
 }
 

@@ -34,12 +34,14 @@ export interface FlowSource {
   lookup?: (name: string) => AttributeValue[] | undefined;
 }
 
-type Outcome = { kind: 'values'; values: readonly AttributeValue[] } | { kind: 'null' } | { kind: 'authoritativeNull' } | { kind: 'ignore' };
-
-// The outcomes without values, shared: a user's ~130 flows are mostly NULL (an absent source).
-const NULL_OUTCOME: Outcome = Object.freeze({ kind: 'null' });
-const AUTHORITATIVE_NULL_OUTCOME: Outcome = Object.freeze({ kind: 'authoritativeNull' });
-const IGNORE_OUTCOME: Outcome = Object.freeze({ kind: 'ignore' });
+/**
+ * A flow's outcome: its values (read only), or a marker for what it gave instead. The values
+ * themselves, not an object wrapping them: a user's ~130 flows run three times per object.
+ */
+const NULL = 0;
+const AUTHORITATIVE_NULL = 1;
+const IGNORE = 2;
+type Outcome = readonly AttributeValue[] | typeof NULL | typeof AUTHORITATIVE_NULL | typeof IGNORE;
 
 function constantValue(text: string): AttributeValue {
   const lower = text.trim().toLowerCase();
@@ -49,13 +51,13 @@ function constantValue(text: string): AttributeValue {
 }
 
 function outcomeOf(value: Value): Outcome {
-  if (value === AuthoritativeNull) return AUTHORITATIVE_NULL_OUTCOME;
-  if (value === IgnoreThisFlow) return IGNORE_OUTCOME;
-  if (value === null || isMarker(value)) return NULL_OUTCOME;
-  if (!Array.isArray(value)) return { kind: 'values', values: [value instanceof Date ? value.toISOString() : value as AttributeValue] };
-  if (value.length === 0) return NULL_OUTCOME;
+  if (value === AuthoritativeNull) return AUTHORITATIVE_NULL;
+  if (value === IgnoreThisFlow) return IGNORE;
+  if (value === null || isMarker(value)) return NULL;
+  if (!Array.isArray(value)) return [value instanceof Date ? value.toISOString() : value as AttributeValue];
+  if (value.length === 0) return NULL;
   // Read only (computeFlows copies what it keeps): a list without dates is used as it is.
-  return { kind: 'values', values: value.some((v) => v instanceof Date) ? value.map((v) => (v instanceof Date ? v.toISOString() : v)) : value as AttributeValue[] };
+  return value.some((v) => v instanceof Date) ? value.map((v) => (v instanceof Date ? v.toISOString() : v)) : value as AttributeValue[];
 }
 
 /** Source attribute values; "dn" is the object's distinguished name unless the object has a dn attribute. */
@@ -75,10 +77,10 @@ function expressionContext(source: FlowSource, context: EvaluationContext): Expr
 export function runFlow(rule: SyncRule, flow: CompiledFlow, source: FlowSource, context: EvaluationContext, expressions?: ExpressionContext, origin?: ExpressionOrigin): Outcome {
   switch (flow.type) {
     case 'Constant':
-      return { kind: 'values', values: [constantValue(flow.value ?? '')] };
+      return [constantValue(flow.value ?? '')];
     case 'Direct': {
       const values = sourceValues(source, flow.source![0]!);
-      return values && values.length ? { kind: 'values', values } : NULL_OUTCOME;
+      return values && values.length ? values : NULL;
     }
     case 'Expression': {
       try {
@@ -112,6 +114,8 @@ interface PlannedFlow {
   rule: SyncRule;
   flow: CompiledFlow;
   lineage: Lineage;
+  /** The flow's result when it decides "no value": the same for every object, read only. */
+  noValue: FlowedAttribute;
   /** Index of the flow's target attribute in FlowPlan.targets. */
   target: number;
   // The flow's fields read per object, copied here: flows of different types have different
@@ -163,9 +167,10 @@ function planFor(rules: SyncRule[]): FlowPlan {
         plan.targets.push([]);
       }
       plan.targets[target]!.push(plan.flows.length);
+      const lineage: Lineage = Object.freeze({ syncRule: rule.name, mappingType: flow.type, dataSource: flow.dataSource, precedence: rule.precedence });
       plan.flows.push({
         rule, flow, target, targetName: flow.target, applyOnce: flow.applyOnce === true, mergeType: flow.mergeType ?? 'Update', origin: { syncRule: rule.name, attribute: flow.target },
-        lineage: Object.freeze({ syncRule: rule.name, mappingType: flow.type, dataSource: flow.dataSource, precedence: rule.precedence }),
+        lineage, noValue: Object.freeze({ values: null, lineage }),
       });
     }
   }
@@ -204,31 +209,31 @@ export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context:
     let decided = false;
     for (const i of candidates) {
       const outcome = outcomes[i];
-      if (!outcome || outcome.kind === 'ignore') continue;
+      if (outcome === undefined || outcome === IGNORE) continue;
       const c = plan.flows[i]!;
-      if (outcome.kind === 'null') {
+      if (outcome === NULL) {
         firstNull ??= c;
         continue;
       }
-      if (outcome.kind === 'authoritativeNull') {
-        result[c.targetName] = { values: null, lineage: c.lineage };
+      if (outcome === AUTHORITATIVE_NULL) {
+        result[c.targetName] = c.noValue;
         decided = true;
         break;
       }
       const mergeType = c.mergeType;
-      const values = [...outcome.values];
+      const values = [...outcome];
       if (mergeType !== 'Update') {
         for (const j of candidates) {
           const other = outcomes[j];
-          if (j === i || !other || other.kind !== 'values' || plan.flows[j]!.mergeType === 'Update') continue;
-          mergeValues(values, other.values, mergeType === 'MergeCaseInsensitive');
+          if (j === i || other === undefined || typeof other === 'number' || plan.flows[j]!.mergeType === 'Update') continue;
+          mergeValues(values, other, mergeType === 'MergeCaseInsensitive');
         }
       }
       result[c.targetName] = { values, lineage: c.lineage };
       decided = true;
       break;
     }
-    if (!decided && firstNull) result[firstNull.targetName] = { values: null, lineage: firstNull.lineage };
+    if (!decided && firstNull) result[firstNull.targetName] = firstNull.noValue;
   }
   return result;
 }

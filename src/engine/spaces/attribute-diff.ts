@@ -14,8 +14,24 @@ export interface AttributeChange {
   removed: AttributeValue[];
 }
 
+const NO_VALUES: readonly AttributeValue[] = Object.freeze([]);
+
+/** The values of a not in b. Loops, not filter and some: no closure per value, and most lists are empty. */
 function minus(a: readonly AttributeValue[], b: readonly AttributeValue[]): AttributeValue[] {
-  return a.filter((x) => !b.some((y) => sameValue(x, y)));
+  if (a.length === 0) return [];
+  if (b.length === 0) return a.slice();
+  const out: AttributeValue[] = [];
+  for (const x of a) {
+    let found = false;
+    for (const y of b) {
+      if (sameValue(x, y)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) out.push(x);
+  }
+  return out;
 }
 
 // One collator for every sort: localeCompare with options builds a new one per comparison.
@@ -69,26 +85,27 @@ function keysByLowerName(attributes: Attributes | undefined): Map<string, string
 export function diffAttributes(before: Attributes | undefined, after: Attributes): AttributeChange[] {
   const oldKeys = keysByLowerName(before);
   const newKeys = keysByLowerName(after);
-  const names = new Map(newKeys);
-  for (const [lower, name] of oldKeys) if (!names.has(lower)) names.set(lower, name);
   const changes: AttributeChange[] = [];
-  for (const [lower, name] of names) {
-    const oldKey = oldKeys.get(lower);
-    const newKey = newKeys.get(lower);
+  const compare = (name: string, oldKey: string | undefined, newKey: string | undefined) => {
     const oldValues = oldKey !== undefined ? before![oldKey] : undefined;
     const newValues = newKey !== undefined ? after[newKey] : undefined;
-    const added = minus(newValues ?? [], oldValues ?? []);
-    const removed = minus(oldValues ?? [], newValues ?? []);
+    const added = minus(newValues ?? NO_VALUES, oldValues ?? NO_VALUES);
+    const removed = minus(oldValues ?? NO_VALUES, newValues ?? NO_VALUES);
     const operation = !oldValues?.length && newValues?.length ? 'add'
       : oldValues?.length && !newValues?.length ? 'delete'
         : added.length || removed.length ? 'update' : 'none';
     changes.push({ name, operation, before: oldValues, after: newValues, added, removed });
-  }
+  };
+  // The new names, then the names only the old set has (forEach: no [key, value] pair per name).
+  newKeys.forEach((name, lower) => compare(name, oldKeys.get(lower), name));
+  oldKeys.forEach((name, lower) => {
+    if (!newKeys.has(lower)) compare(name, name, undefined);
+  });
   return changes.sort(byRankOrCollator);
 }
 
 export function changeToRow(change: AttributeChange, extra: Partial<AttributeRow> = {}): AttributeRow {
-  const current = change.after ?? [];
+  const current = change.after ?? NO_VALUES;
   return {
     name: change.name,
     isMultiValued: isMultiValued(change.name, change.after ?? change.before),

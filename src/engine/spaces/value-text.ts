@@ -18,7 +18,9 @@ export function valueText(attribute: string, value: AttributeValue): string {
 }
 
 export function valuesText(attribute: string, values: readonly AttributeValue[] | null | undefined): string[] {
-  return (values ?? []).map((v) => valueText(attribute, v));
+  // Most lists of a row (its adds and deletes) are empty: no map over them.
+  if (!values || values.length === 0) return [];
+  return values.map((v) => valueText(attribute, v));
 }
 
 /** Equality as a directory compares stored values: bytes by content, the rest exactly. */

@@ -1,7 +1,7 @@
 // Entra Connect's AAD connector attribute names (as the "Out to AAD - ..." rules write
 // them) and the Microsoft Graph v1.0 properties they become; plus what Graph v1.0 cannot
 // write. Pure: used by planExport / toConnectorSpace and by tests.
-import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
+import { lowerCaseName, type AttributeValue, type Attributes } from '../../../engine/model/attributes';
 import type { EntraObject, EntraObjectKind, ExportPlan } from '../../../engine/ports/entra-target';
 import { entriesOf } from '../../../engine/model/records';
 
@@ -153,9 +153,23 @@ function mapFor(kind: EntraObjectKind): Record<string, Mapping> {
   return kind === 'user' ? userAttributeMap : kind === 'group' ? groupAttributeMap : {};
 }
 
+/**
+ * Per attribute map (constant), lower-cased name -> the first key with that name: an export plans
+ * ~100 attributes per object, and lower-casing every key of the map for each cost 1-2% of a batch.
+ */
+const keysByLowerName = new WeakMap<Record<string, Mapping>, Map<string, string>>();
+function keyOf(map: Record<string, Mapping>, attribute: string): string | undefined {
+  let keys = keysByLowerName.get(map);
+  if (!keys) {
+    keys = new Map();
+    for (const key of Object.keys(map)) if (!keys.has(key.toLowerCase())) keys.set(key.toLowerCase(), key);
+    keysByLowerName.set(map, keys);
+  }
+  return keys.get(lowerCaseName(attribute));
+}
+
 function findMapping(map: Record<string, Mapping>, attribute: string): [string, Mapping] | undefined {
-  const lower = attribute.toLowerCase();
-  const key = Object.keys(map).find((k) => k.toLowerCase() === lower);
+  const key = keyOf(map, attribute);
   if (key !== undefined) return [key, map[key]!];
   // Users and groups only: Graph v1.0 cannot write any property of an orgContact.
   if ((map === userAttributeMap || map === groupAttributeMap) && directoryExtensionPattern.test(attribute)) {
