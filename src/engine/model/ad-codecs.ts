@@ -23,6 +23,8 @@ export function base64ToBytes(text: string): Uint8Array {
 }
 
 const hex2 = (b: number): string => b.toString(16).padStart(2, '0');
+/** The 256 two-digit hex texts: a GUID is read as text several times per object of a batch. */
+const HEX2 = Array.from({ length: 256 }, (_, b) => hex2(b));
 
 // ---------- GUID ----------
 
@@ -32,9 +34,8 @@ const hex2 = (b: number): string => b.toString(16).padStart(2, '0');
  */
 export function guidBytesToString(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error(`a GUID has 16 bytes, not ${bytes.length}`);
-  const h = Array.from(bytes, hex2);
-  const field = (indexes: number[]): string => indexes.map((k) => h[k]).join('');
-  return [field([3, 2, 1, 0]), field([5, 4]), field([7, 6]), field([8, 9]), field([10, 11, 12, 13, 14, 15])].join('-');
+  const h = (k: number): string => HEX2[bytes[k]!]!;
+  return `${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
 }
 
 /** GUID string (with or without braces/dashes) -> bytes in AD's order. */
@@ -76,10 +77,10 @@ export function sidBytesToString(bytes: Uint8Array): string {
   if (bytes.length !== 8 + count * 4) throw new Error(`a SID with ${count} sub-authorities has ${8 + count * 4} bytes, not ${bytes.length}`);
   let authority = 0;
   for (let k = 2; k < 8; k++) authority = authority * 256 + bytes[k]!;
-  const parts = [`S-${revision}-${authority}`];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let k = 0; k < count; k++) parts.push(String(view.getUint32(8 + k * 4, true)));
-  return parts.join('-');
+  // Appended, no list or DataView: a SID is read as text several times per object of a batch.
+  let text = `S-${revision}-${authority}`;
+  for (let k = 8; k < bytes.length; k += 4) text += `-${(bytes[k]! | (bytes[k + 1]! << 8) | (bytes[k + 2]! << 16) | (bytes[k + 3]! << 24)) >>> 0}`;
+  return text;
 }
 
 /** "S-1-5-21-..." -> bytes. */

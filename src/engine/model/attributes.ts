@@ -29,6 +29,7 @@ export function attributeLookup(attributes: Attributes): (name: string) => Attri
         if (!byLowerName.has(lower)) byLowerName.set(lower, key);
       }
     }
+    if (byLowerName.size === 0) return undefined; // nothing to find (an object not in the tenant): no name lower-cased
     const key = byLowerName.get(lowerCaseName(name));
     return key === undefined ? undefined : attributes[key];
   };

@@ -298,8 +298,9 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   for (const name of Object.keys(flows)) {
     const flow = flows[name]!;
     lineage[name] = lineageOf(flow);
-    if (NOT_EXPORTED.has(lowerCaseName(name))) continue;
-    if (entraSelected && !entraSelected.has(lowerCaseName(name))) {
+    const lower = lowerCaseName(name);
+    if (NOT_EXPORTED.has(lower)) continue;
+    if (entraSelected && !entraSelected.has(lower)) {
       if (flow.values?.length) notSelected.push(`${name} (from "${flow.lineage.syncRule}")`);
       continue;
     }
