@@ -9,13 +9,29 @@ export const collapseAbove = 5;
 /** Single values longer than this fold behind their first characters. */
 const foldAbove = 160;
 const foldPreview = 64;
+/**
+ * Characters of one value shown at most: a value from AD can be megabytes (a blob, or hostile),
+ * and a report shows it in several cells. The JSON result keeps the whole value.
+ */
+export const showAtMost = 65_536;
+/** Characters of a value a column sorts by: enough to order any two real values. */
+const sortKeyLength = 256;
+
+/** The first `n` characters, not ending in half of a surrogate pair. */
+function head(text: string, n: number): string {
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}
 
 export function valueText(value: string, mark?: 'added' | 'removed'): View {
   const cls = mark ? `sos-v sos-${mark}` : 'sos-v';
   const sign = mark === 'added' ? view`<span class="sos-sign" title="added">+</span>` : mark === 'removed' ? view`<span class="sos-sign" title="removed">&minus;</span>` : null;
   if (value === '') return view`<span class="${cls} sos-empty">(empty string)</span>`;
   if (value.length <= foldAbove) return view`<span class="${cls}">${sign}${value}</span>`;
-  return view`<details class="sos-long"><summary><span class="${cls}">${sign}${value.slice(0, foldPreview)}&hellip;</span> <span class="sos-muted">(${value.length} characters)</span></summary><span class="${cls}">${value}</span></details>`;
+  const shown = value.length > showAtMost ? head(value, showAtMost) : value;
+  const rest = value.length - shown.length;
+  const more = rest ? view`<span class="sos-muted"> &hellip; ${rest} more characters, not shown: the JSON result holds the whole value</span>` : null;
+  return view`<details class="sos-long"><summary><span class="${cls}">${sign}${head(value, foldPreview)}&hellip;</span> <span class="sos-muted">(${value.length} characters)</span></summary><span class="${cls}">${shown}</span>${more}</details>`;
 }
 
 /** An expression or other code-like text; long ones fold like long values. */
@@ -42,5 +58,6 @@ export function valueCell(values: readonly string[], multiValued: boolean, marks
 
 /** A key that sorts a value cell sensibly: its first value. */
 export function sortKey(values: readonly string[]): string {
-  return values[0] ?? '';
+  const first = values[0] ?? '';
+  return first.length > sortKeyLength ? head(first, sortKeyLength) : first;
 }

@@ -277,3 +277,22 @@ test('bidi overrides and zero-width characters in AD values are shown escaped in
   assert.ok(!page.includes('\u202E') && !page.includes('\u200B'), 'no raw override in the page');
   assert.ok(page.includes('Invoice\\u202Efdp.exe\\u200B Zoë'));
 });
+
+test('a value of megabytes (a blob, or hostile AD data) shows its first 64 Ki characters in each cell, says how much is left out, and the report stays bounded', () => {
+  const summary = structuredClone(loadFixture('create-success'));
+  const rows = summary.provisioningSteps.flatMap((s) => s.attributes ?? []);
+  const row = rows.find((r) => r.name === 'displayName') ?? rows[0]!;
+  // 4 MB of text ending in a surrogate pair split by the cut, and a marker past the cut.
+  const huge = `${'x'.repeat(65_535)}\u{1F600}${'y'.repeat(4_000_000)}TAIL-MARKER`;
+  row.value = [huge];
+  row.valueAdd = [huge];
+  const html = renderReportBody(summary, options);
+  assert.ok(html.length < 1_000_000, `the report is ${html.length} characters`);
+  assert.doesNotMatch(html, /TAIL-MARKER/, 'what is past the cut is not in the report');
+  assert.match(html, new RegExp(`\\(${huge.length} characters\\)`), 'the value\'s length is still said');
+  assert.match(html, new RegExp(`(?:&hellip;|\u2026) ${huge.length - 65_535} more characters, not shown: the JSON result holds the whole value`));
+  assert.doesNotMatch(html, /[\ud800-\udbff](?![\udc00-\udfff])/, 'no half of a surrogate pair is left at the cut');
+  // Short values are shown whole, as before.
+  const plain = renderReportBody(loadFixture('create-success'), options);
+  assert.doesNotMatch(plain, /more characters, not shown/);
+});
