@@ -163,7 +163,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     // A group keeps the action Entra Connect would take (plannedProvisioningAction); this run performs none.
     if (graphKind === 'group') facts.notPerformed = true;
     else facts.provisioningAction = 'other';
-    const why = graphKind === 'contact' ? { kind: 'contact', detail: 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0', documentationUrl: ORG_CONTACT_DOCS } : refusal!;
+    const why = graphKind === 'contact' ? { kind: 'contact', detail: 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0', documentationUrl: syncErrors.ObjectNotExportableThroughGraph.documentationUrl } : refusal!;
     if (stagingMode) details.SkipReason = 'StagingMode';
     details.Result = `${stagingMode ? 'Staging mode: nothing was exported. ' : 'Nothing was exported: '}Microsoft Graph v1.0 cannot write this object.`;
     return finish({ status: 'failure', details, error: new SyncError({ ...syncErrors.ObjectNotExportableThroughGraph, documentationUrl: why.documentationUrl }, why) });
@@ -199,8 +199,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
  * refuses every write to a mail-enabled security group or distribution list. A contact is
  * refused by planExport itself (orgContact is read-only).
  */
-/** The page that says why Graph v1.0 cannot write the object: each kind its own, not the orgContact page for all. */
-const ORG_CONTACT_DOCS = 'https://learn.microsoft.com/graph/api/resources/orgcontact';
+/** The page that says why Graph v1.0 cannot write the object: each kind its own (the catalog's is orgContact's). */
 const CREATE_GROUP_DOCS = 'https://learn.microsoft.com/graph/api/group-post-groups';
 const DEVICE_DOCS = 'https://learn.microsoft.com/graph/api/resources/device';
 

@@ -30,7 +30,6 @@ import { parseDnArgument } from './dn-argument';
 const USAGE = 2;
 const AFTER_RUN_FAILURE = 3;
 
-
 /** Why the batch stopped early, as its closing lines say it. */
 function stoppedBy(cause: StopCause): string {
   if (cause === 'EPIPE') return 'standard output was closed by its reader (EPIPE)';

@@ -18,7 +18,6 @@ import { describeFailure, guardStdout, jsonWithoutControls, readerLeft, stdoutFa
 import { runValidateConfig } from './validate-config';
 import { parseDnArgument } from './dn-argument';
 
-
 export async function main(argv: readonly string[]): Promise<number> {
   // A reader that leaves (`| head`) or a full disk must not crash the run with a stack trace.
   guardStdout();
