@@ -51,6 +51,15 @@ export interface FaultSpec {
   afterCommit?: boolean;
   /** For kind body: the JSON a 200 answer carries instead of Graph's (a faulty or hostile service). */
   body?: unknown;
+  /**
+   * For kind body: the raw text the answer carries instead of JSON (a truncated or non-JSON body
+   * under Graph's JSON Content-Type); wins over `body`.
+   */
+  text?: string;
+  /** For kind body: the status of the answer (default 200), e.g. a 400 or 429 with a hostile error body. */
+  bodyStatus?: number;
+  /** For kind body: headers added to the answer (e.g. a hostile Retry-After). */
+  headers?: Record<string, string>;
 }
 
 export interface EmulatorOptions {
@@ -199,7 +208,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (fault && fault.kind !== 'body') throw faultError(fault, appId);
       const decision = throttler.check(appId, store.state.tenantId, store.state.users.length, call.method, call.path, call.query);
       if (decision.throttled) throw errors.throttled(decision.retryAfterSeconds ?? 1, decision.headers);
-      result = fault ? { status: 200, body: fault.body } : graph.handle(call);
+      result = fault ? { status: fault.bodyStatus ?? 200, ...(fault.text !== undefined ? { text: fault.text } : { body: fault.body }), headers: fault.headers } : graph.handle(call);
       result.headers = { ...decision.headers, ...(result.headers ?? {}) };
     } catch (err) {
       if (!(err instanceof GraphHttpError)) throw err;
@@ -327,6 +336,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     const sendError = (err: GraphHttpError, extraHeaders: Record<string, string> = {}) =>
       send(err.status, errorBody(err, requestId, clientRequestId), { ...extraHeaders, ...err.headers });
+    // A hostile answer: any status, extra headers, JSON or raw text under Graph's JSON Content-Type.
+    const sendFaultBody = (f: FaultSpec) => {
+      const status = f.bodyStatus ?? 200;
+      if (f.text === undefined) return send(status, f.body, f.headers ?? {});
+      log.push({ method, path: urlPath, status });
+      res.writeHead(status, { 'Content-Type': jsonType, 'request-id': requestId, 'client-request-id': clientRequestId, ...(f.headers ?? {}) });
+      res.end(f.text);
+    };
 
     // Identity platform (device code endpoints and the verification page: identity.ts).
     const deviceCodeMatch = /^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/.exec(url.pathname);
@@ -380,7 +397,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (method !== 'GET' && callPath !== '/$batch') store.recordWrite({ method, path: urlPath, status: 401, appId: null, errorCode: err.code, errorMessage: err.message, body, inBatch: false });
       return sendError(err);
     }
-    if (fault?.kind === 'body') return send(200, fault.body);
+    if (fault?.kind === 'body') return sendFaultBody(fault);
     if (fault) {
       const err = faultError(fault, claims.appid);
       if (method !== 'GET') store.recordWrite({ method, path: urlPath, status: err.status, appId: claims.appid, errorCode: err.code, errorMessage: err.message, body, inBatch: false });

@@ -3,7 +3,7 @@
 // directory rules (verified domain, federated source anchor, password complexity).
 import { errors } from './graph-errors';
 import {
-  groupMaxLength, groupPatchOnly, groupProperties, groupRequired, groupWritable, type PropertyKind,
+  groupCreateOnly, groupMaxLength, groupPatchOnly, groupProperties, groupRequired, groupWritable, type PropertyKind,
   userMaxLength, userProperties, userRequired, userWritable,
 } from './schema';
 import type { DirectoryObject, Store } from './store';
@@ -140,6 +140,9 @@ export function validateGroupCreate(body: Record<string, unknown>, store?: Store
 }
 
 export function validateGroupUpdate(body: Record<string, unknown>, existing: DirectoryObject, store?: Store): void {
+  // Reference section 1.2 "Only at creation: groupTypes, isAssignableToRole, resourceBehaviorOptions,
+  // resourceProvisioningOptions": a PATCH of one is refused [inferred: the read-only message].
+  for (const name of Object.keys(body)) if (groupCreateOnly.has(name)) throw errors.readOnly(name);
   checkShape(body, groupProperties, groupWritable, groupMaxLength, 'Group', store);
   if ('displayName' in body && missing(body.displayName)) throw errors.invalidValue('displayName', 'Group');
   checkGroupValues(body, { ...existing, ...body });

@@ -18,10 +18,31 @@ export type GetPath = (path: string, headers?: Record<string, string>) => Promis
 /** The whole collection with the selected properties, and how many requests that took. */
 export type ListAll = () => Promise<{ objects: EntraObject[]; requests: number }>;
 
-/** A link Graph returned, as a path under the version segment (the client adds origin and /v1.0). */
+/**
+ * A link Graph returned, as a path under the version segment (the client adds origin and /v1.0).
+ * Graph's links are absolute https URLs; anything else is refused by name. Only the path and query
+ * are kept, and any "://" in them is written "%3A//": the Graph client takes a path holding
+ * "https://" for a URL and sends the request (and the token, when the text before the first ':'
+ * names the configured host) wherever it points, e.g. for the link
+ * "x:https://graph.microsoft.com:8443/v1.0/users", whose path is the whole text after "x:".
+ */
 export function linkPath(link: string): string {
-  const url = new URL(link);
-  return `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`;
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw badLink(link, 'not an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badLink(link, `a ${url.protocol} link, not https`);
+  return `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`.replace(/:\/\//g, '%3A//');
+}
+
+function badLink(link: string, why: string): SyncError {
+  const shown = link.length > 200 ? `${link.slice(0, 200)}…` : link;
+  return new SyncError(entraErrors.GraphRequestFailed, {
+    status: 200, graphCode: '', method: 'GET', path: '(a link Microsoft Graph returned)',
+    graphMessage: `the link ${JSON.stringify(shown)} is ${why}; it was not followed`,
+  });
 }
 
 /** More pages than any tenant's object quota fills at 200 a page: a listing past it is a service fault. */
@@ -53,11 +74,24 @@ export async function readChanges(
     try {
       return await round(get, linkPath(deltaLink), toObject, false);
     } catch (err) {
-      if (!(err instanceof SyncError) || Number(err.details.status) !== 410) throw err;
+      if (!linkExpired(err)) throw err;
       return { ...(await fullRead(get, list, kind, select, toObject)), restarted: true };
     }
   }
   return fullRead(get, list, kind, select, toObject);
+}
+
+/**
+ * Graph no longer knows the state a delta link carries: 410 Gone, or, per Microsoft's "Use delta
+ * query to track changes in Microsoft Graph data": "In case the token expires, the service should
+ * respond with a 40X-series error with error codes such as `syncStateNotFound`" (any 4xx naming
+ * that code). Both mean: read everything again.
+ */
+function linkExpired(err: unknown): boolean {
+  if (!(err instanceof SyncError)) return false;
+  const status = Number(err.details.status);
+  if (status === 410) return true;
+  return status >= 400 && status < 500 && /^syncStateNotFound$/i.test(String(err.details.graphCode ?? ''));
 }
 
 /** The delta link as of now, then the whole collection listed in pages of 999. */

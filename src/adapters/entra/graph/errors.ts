@@ -34,7 +34,27 @@ export function missingResource(message: string): string | undefined {
   return /Resource '([^']+)' does not exist/i.exec(message)?.[1];
 }
 
-/** Parse Graph's `{"error":{...}}` body (string or object). */
+/**
+ * The most of one text of an error body kept (Graph's messages are a sentence or two): a hostile
+ * or broken answer of megabytes must not become a reason of megabytes on the terminal and in the
+ * report.
+ */
+export const GRAPH_TEXT_LIMIT = 2000;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A text of Graph's error body as it may be shown: control characters (a terminal escape in a
+ * hostile message) written out as \uXXXX, and at most GRAPH_TEXT_LIMIT characters.
+ */
+export function graphText(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  // eslint-disable-next-line no-control-regex
+  const visible = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visible.length <= GRAPH_TEXT_LIMIT ? visible : `${visible.slice(0, GRAPH_TEXT_LIMIT)}… (${visible.length - GRAPH_TEXT_LIMIT} more characters)`;
+}
+
+/** Parse Graph's `{"error":{...}}` body (string or object). Any shape: fields of the wrong type are left out, never a TypeError. */
 export function parseGraphError(status: number, body: unknown, headers?: { requestId?: string; retryAfterSeconds?: number } & ThrottleFacts): GraphErrorFacts {
   let parsed: unknown = body;
   if (typeof body === 'string') {
@@ -44,15 +64,22 @@ export function parseGraphError(status: number, body: unknown, headers?: { reque
       parsed = { error: { message: body } };
     }
   }
-  const root = (parsed as { error?: Record<string, unknown> } | null)?.error ?? (parsed as Record<string, unknown> | null) ?? {};
-  const inner = (root.innerError ?? root.innererror ?? {}) as Record<string, unknown>;
+  const root = isRecord(parsed) ? (isRecord(parsed.error) ? parsed.error : parsed) : {};
+  const innerRaw = root.innerError ?? root.innererror;
+  const inner = isRecord(innerRaw) ? innerRaw : {};
+  // Reference section 4: details are objects {code, target, message}; anything else is dropped.
+  const details = (Array.isArray(root.details) ? root.details : []).filter(isRecord).map((d) => ({
+    ...(typeof d.code === 'string' ? { code: graphText(d.code) } : {}),
+    ...(typeof d.target === 'string' ? { target: graphText(d.target) } : {}),
+    ...(typeof d.message === 'string' ? { message: graphText(d.message) } : {}),
+  }));
   return {
     status,
-    code: typeof root.code === 'string' ? root.code : '',
-    message: typeof root.message === 'string' ? root.message : '',
-    details: Array.isArray(root.details) ? (root.details as GraphErrorFacts['details']) : [],
-    requestId: headers?.requestId ?? (typeof inner['request-id'] === 'string' ? inner['request-id'] : undefined),
-    clientRequestId: typeof inner['client-request-id'] === 'string' ? inner['client-request-id'] : undefined,
+    code: graphText(root.code),
+    message: graphText(root.message),
+    details,
+    requestId: headers?.requestId ?? (typeof inner['request-id'] === 'string' ? graphText(inner['request-id']) : undefined),
+    clientRequestId: typeof inner['client-request-id'] === 'string' ? graphText(inner['client-request-id']) : undefined,
     retryAfterSeconds: headers?.retryAfterSeconds,
     ...(headers?.throttleScope ? { throttleScope: headers.throttleScope } : {}),
     ...(headers?.throttleInformation ? { throttleInformation: headers.throttleInformation } : {}),

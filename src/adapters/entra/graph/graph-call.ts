@@ -142,7 +142,15 @@ export class GraphCaller {
     if (err instanceof GraphError && err.statusCode > 0) {
       const retryAfter = parseRetryAfter(err.headers?.get('retry-after')) ?? state.retryAfterSeconds;
       const quota = err.headers ? throttleFacts((name) => err.headers?.get(name)) : state.throttle;
-      const graphFacts = parseGraphError(err.statusCode, err.body, { requestId: err.headers?.get('request-id') ?? state.requestId, retryAfterSeconds: retryAfter, ...quota });
+      // The answer as received when kept (a non-JSON body reads as its text, not as the client's parse error).
+      const body = state.errorStatus === err.statusCode && state.errorBody !== undefined ? state.errorBody : err.body;
+      const graphFacts = parseGraphError(err.statusCode, body, { requestId: err.headers?.get('request-id') ?? state.requestId, retryAfterSeconds: retryAfter, ...quota });
+      return mapGraphError(graphFacts, facts);
+    }
+    // Graph answered with an error the client could not make a GraphError of (its handler threw
+    // on the body's shape): the answer is mapped as any error answer, not as "could not reach".
+    if (state.errorStatus !== undefined) {
+      const graphFacts = parseGraphError(state.errorStatus, state.errorBody ?? '', { requestId: state.requestId, retryAfterSeconds: state.retryAfterSeconds, ...state.throttle });
       return mapGraphError(graphFacts, facts);
     }
     return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(err) }, { cause: err });

@@ -25,6 +25,13 @@ export class CallState implements MiddlewareOptions {
    * create is not.
    */
   idempotent?: boolean;
+  /**
+   * The status and body of the error answer the call ended with, as received: the Graph
+   * client's error handler fails on some bodies (e.g. `"innerError": null`) or keeps only a
+   * parse error of a non-JSON one; the mapping reads the answer itself (graph-call.ts).
+   */
+  errorStatus?: number;
+  errorBody?: string;
 }
 
 export interface RetryPolicy {
@@ -165,14 +172,19 @@ class RetryAndRecord implements Middleware {
       // 429 means the request was not processed: any method may be sent again. A 503/504 may
       // come after a create was committed, so a POST (or a $batch holding one) is never
       // repeated blindly (the adapter looks the object up first).
-      if (![429, 503, 504].includes(response.status) || (!idempotent && response.status !== 429)) return;
+      const keepError = async () => {
+        if (!state || response.status < 400) return;
+        state.errorStatus = response.status;
+        state.errorBody = await response.clone().text().catch(() => undefined);
+      };
+      if (![429, 503, 504].includes(response.status) || (!idempotent && response.status !== 429)) return keepError();
       // Retry-After of 1 s or more, else (none, 0, negative, past) backoff 1, 2, 4 ... s; a
       // 503/504 gets maxAttempts, a 429 ten times as many, all within the wait budget (retry.ts,
       // shared with the batches).
       const wait = retryWaitSeconds(retryAfter, attempt);
       // What the service asked for (an error says so), not the backoff chosen without it.
       if (state) state.retryAfterSeconds = retryAfter;
-      if (!mayRetry(this.policy, response.status, attempt, waited, wait)) return;
+      if (!mayRetry(this.policy, response.status, attempt, waited, wait)) return keepError();
       await response.arrayBuffer().catch(() => undefined);
       await this.policy.sleep(wait * 1000);
       waited += wait;
