@@ -86,11 +86,20 @@ export async function readTenantIndex(entra: EntraTarget, previous?: TenantSnaps
   return { index: { users, groups, contacts }, ...(snapshot ? { snapshot } : {}), how, changed, removed, restarted };
 }
 
-/** The kept objects with a delta round applied: changed ones replaced (or added), removed ones dropped. */
+/**
+ * The kept objects with a delta round applied: removed ones dropped, new ones added, changed
+ * ones updated. Graph represents an updated instance "by its id with at least the properties
+ * that have been updated" (delta-query-overview): a property it leaves out is unchanged, so the
+ * changed properties are merged over the kept ones, never put in their place (a lookup would
+ * otherwise miss the anchor, UPN or addresses a single run finds).
+ */
 export function applyChanges(kept: EntraObject[], changed: EntraObject[], removed: string[]): EntraObject[] {
   const byId = new Map(kept.map((o) => [o.id, o]));
   for (const id of removed) byId.delete(id);
-  for (const o of changed) byId.set(o.id, o);
+  for (const o of changed) {
+    const before = byId.get(o.id);
+    byId.set(o.id, before ? { ...o, properties: { ...before.properties, ...o.properties } } : o);
+  }
   return [...byId.values()];
 }
 

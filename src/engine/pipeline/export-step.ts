@@ -160,9 +160,10 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     return finish(await alreadySynced(deps, facts, graphKind, rows, plan.notExportable, details, stagingMode));
   }
   if (!graphKind || graphKind === 'contact' || refusal) {
-    // A group keeps the action Entra Connect would take (plannedProvisioningAction); this run performs none.
-    if (graphKind === 'group') facts.notPerformed = true;
-    else facts.provisioningAction = 'other';
+    // The object keeps the action Entra Connect would take (plannedProvisioningAction: it
+    // synchronizes mail-enabled contacts and devices with a userCertificate as it does groups);
+    // this run performs none.
+    facts.notPerformed = true;
     const why = graphKind === 'contact' ? { kind: 'contact', detail: 'organizational contacts (orgContact) are read-only in Microsoft Graph v1.0', documentationUrl: syncErrors.ObjectNotExportableThroughGraph.documentationUrl } : refusal!;
     if (stagingMode) details.SkipReason = 'StagingMode';
     details.Result = `${stagingMode ? 'Staging mode: nothing was exported. ' : 'Nothing was exported: '}Microsoft Graph v1.0 cannot write this object.`;

@@ -72,6 +72,8 @@ function tenantProxy(): EntraTarget {
     findValueHolders: (query) => ask('findValueHolders', query),
     findByImmutableIdWithValueHolders: (kind, immutableId, query) => ask('findByImmutableIdWithValueHolders', kind, immutableId, query),
     adminRoles: (userId) => ask('adminRoles', userId),
+    // A group Entra Connect synchronizes has its cloud members compared (step 10), as on the main thread.
+    listMembers: (groupId, limit) => ask('listMembers', groupId, limit),
     // A staging pass writes nothing: a write reaching here is a fault of the pass, said loudly.
     create: () => Promise.reject(new TypeError('a staging batch worker does not write to Microsoft Entra ID')),
     update: () => Promise.reject(new TypeError('a staging batch worker does not write to Microsoft Entra ID')),
