@@ -1,5 +1,6 @@
 // What a batch runs over: a scope (search base, one level or subtree, an optional LDAP filter)
 // or a file of distinguished names. Both are checked before anything is read or written.
+import { stat } from 'node:fs/promises';
 import { isatty } from 'node:tty';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from '../config/model';
 import { decodeText } from '../../adapters/io/decode-text';
@@ -24,7 +25,8 @@ export function inputFileName(file: string): string {
 
 /** A line of a CSV (Export-Csv quotes each value) or of a table (Format-Table's header and rule), not a bare name. */
 const TABLE_LINE = /^("|distinguishedName\b|-{3,})/i;
-const TABLE_HINT = 'it looks like a CSV or a table; write the names alone, for example (Import-Csv users.csv).DistinguishedName | Out-File -Encoding utf8 dns.txt';
+const NAMES_ALONE = 'write the names alone, for example (Import-Csv users.csv).DistinguishedName | Out-File -Encoding utf8 dns.txt';
+const TABLE_HINT = `it looks like a CSV or a table; ${NAMES_ALONE}`;
 
 /** The most an --input file may hold (about 100,000 long DNs). */
 export const INPUT_FILE_LIMIT = 32 * 1024 * 1024;
@@ -62,11 +64,17 @@ export async function readInputFile(source: string): Promise<InputFile> {
   const dns: Dn[] = [];
   const seen = new Set<string>();
   const repeatedLines: number[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  const lines = text.split('\n');
   for (const [k, raw] of lines.entries()) {
-    // A DN may end in an escaped space (CN=Name\ ), so only the line break is cut off.
-    const line = raw.replace(/\r$/, '').replace(/^[ \t]+/, '');
+    // A byte-order mark starts each file that `cat a.txt b.txt` joined (Windows PowerShell writes one).
+    const line = trimLine(raw.replace(/\r$/, '').replace(/^\uFEFF/, ''));
     if (line.trim() === '' || line.startsWith('#')) continue;
+    // A tab is a column of a table (a copy from a spreadsheet, a tab-separated export): the DN
+    // would take the next column into its last value and be looked up as another object.
+    const tab = line.indexOf('\t');
+    if (tab >= 0) {
+      throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} holds a tab at character ${tab + 1} (a column of a table or spreadsheet?); ${NAMES_ALONE}, and write a tab inside a name as \\09` });
+    }
     const parsed = Dn.tryParse(line);
     if (!parsed.ok || parsed.dn.isRoot) {
       const why = parsed.ok ? 'the distinguished name is empty' : parsed.error.reason;
@@ -80,8 +88,27 @@ export async function readInputFile(source: string): Promise<InputFile> {
     seen.add(parsed.dn.key);
     dns.push(parsed.dn);
   }
-  if (dns.length === 0) throw new SyncError(batchErrors.BatchScopeEmpty, { what: `${file} holds no distinguished name` });
+  if (dns.length === 0) {
+    const what = text.trim() === '' ? `${file} is empty${source === STANDARD_INPUT ? ' (nothing was piped in)' : await isPipe(source) ? ' (a named pipe nothing was written to)' : ''}` : `${file} holds no distinguished name (only blank lines and # comments)`;
+    throw new SyncError(batchErrors.BatchScopeEmpty, { what });
+  }
   return { dns, repeatedLines };
+}
+
+/**
+ * A line without its leading blanks and its trailing spaces and tabs (a spreadsheet's copy ends
+ * lines in tabs); a DN may end in an escaped space (CN=Name\ ), which stays.
+ */
+function trimLine(line: string): string {
+  const start = line.replace(/^[ \t]+/, '');
+  const end = start.replace(/[ \t]+$/, '');
+  if (end.length === start.length) return start;
+  const escapes = /\\*$/.exec(end)![0].length;
+  return escapes % 2 === 1 && start[end.length] === ' ' ? `${end} ` : end;
+}
+
+async function isPipe(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => undefined))?.isFIFO() ?? false;
 }
 
 /** The input file in words: its path, and the lines skipped because they repeat an object. */

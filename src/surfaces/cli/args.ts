@@ -80,6 +80,7 @@ Many objects (one process, one connection, one token, shared tenant reads):
                            search and the one tenant read): default one per CPU core but one,
                            at most 4; on two cores two when object reports are written or for
                            10,000 objects and more, else none. 1: every object on the main thread.
+                           Not with --export or --what-if-config: they run on the main thread.
   A batch prints one JSON result (a provisioningObjectSummary) per line on stdout, progress
   and a summary on stderr, and writes one HTML batch report linking each object's report.
   --version                Print the version.
@@ -95,6 +96,46 @@ deletes exceed the threshold); 2 bad usage, configuration
 or input (nothing was written); 3 the sync ran but writing the report, the --output file or
 standard output failed; 130/143 interrupted by SIGINT/SIGTERM (the state lock is released);
 141 a batch's reader left (| head): it stopped after the objects in flight.`;
+
+/** The largest --deletion-threshold, --bulk-read-threshold or --workers count that parses (nine digits). */
+const MAX_COUNT = 999_999_999;
+
+/** The options that take a value, by name (for the messages below). */
+const VALUE_OPTIONS = new Set(['distinguished-name', 'config', 'state-dir', 'report-dir', 'output', 'redact', 'search-base', 'scope', 'ldap-filter', 'input', 'what-if-config', 'deletion-threshold', 'bulk-read-threshold', 'workers']);
+const SWITCHES = new Set(['staging-mode', 'no-html-report', 'validate-config', 'export', 'help', 'version']);
+
+/**
+ * parseArgs's message in one line with the fix: its own spans lines (which the terminal output
+ * escapes into \u000a) and, for -SearchBase (a PowerShell spelling this tool does not map), names
+ * the short option -S.
+ */
+function parseErrorMessage(err: Error & { code?: string }, argv: readonly string[]): string {
+  const message = err.message.split('\n')[0]!.trim();
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const single = argv.find((a) => /^-[^-]{2,}/.test(a) && !/^-h+$/.test(a));
+    if (single !== undefined) {
+      const squeezed = single.slice(1).split('=')[0]!.replace(/-/g, '').toLowerCase();
+      const unix = [...VALUE_OPTIONS, ...SWITCHES].find((name) => name.replace(/-/g, '') === squeezed);
+      const hint = unix ? ` (did you mean --${unix}?)` : '';
+      return `Unknown option ${JSON.stringify(single)}${hint}: options take two dashes (--search-base); of the PowerShell spellings only -DistinguishedName, -StagingMode and -NoHtmlReport are taken.`;
+    }
+  }
+  const option = /^Option '(--[a-z-]+)/.exec(message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    if (/argument is ambiguous/.test(message)) {
+      const next = argv[argv.indexOf(option) + 1] ?? '';
+      return `${option} needs a value, but the next argument ${JSON.stringify(next)} starts with a dash: give the value after ${option}, or write ${option}=${next} if that is the value.`;
+    }
+    if (/argument missing/.test(message)) return `${option} needs a value (${option} ${option === '--workers' || option.endsWith('-threshold') ? 'N' : 'VALUE'}).`;
+    if (/does not take an argument/.test(message)) return `${option} is a switch and takes no value: give ${option} alone, or leave it out.`;
+  }
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const stray = /^Unexpected argument '(.*)'\. /s.exec(err.message)?.[1];
+    // Most often a value with spaces that was not quoted (--search-base OU=Sales, OU=Contoso,...).
+    if (stray !== undefined) return `Unexpected argument ${JSON.stringify(stray)}: every value follows its option, and a value that holds spaces must be quoted (--search-base "OU=Sales Team,DC=contoso,DC=com").`;
+  }
+  return /[.!?]$/.test(message) ? message : `${message}.`;
+}
 
 export function parseCliArguments(argv: readonly string[]): CliArguments {
   const normalized = argv.map((a) => POWERSHELL_SPELLINGS[a.toLowerCase()] ?? a);
@@ -128,7 +169,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
       },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(parseErrorMessage(err as Error & { code?: string }, normalized));
   }
   // parseArgs keeps the last of a repeated option: two DNs or two configurations would run
   // one of them silently (PowerShell refuses a parameter given twice, so does this).
@@ -168,7 +209,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   }
   const count = (name: string, value: string | undefined, min: number): number | undefined => {
     if (value === undefined) return undefined;
-    if (!/^\d{1,9}$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, not ${JSON.stringify(value)}.`);
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, not ${JSON.stringify(value)}.`);
+    // A number of ten digits and more is a typo or an overflow probe, not a count: said as such.
+    if (!/^\d{1,9}$/.test(value.replace(/^0+(?=\d)/, ''))) throw new UsageError(`--${name} must be at most ${MAX_COUNT}, not ${JSON.stringify(value)}.`);
     return Number(value);
   };
   const deletionThreshold = count('deletion-threshold', v['deletion-threshold'], 1);
@@ -178,7 +221,15 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   const workers = count('workers', v.workers, 1);
   if (workers !== undefined && workers > 16) throw new UsageError(`--workers must be at most 16, not ${workers}.`);
   if (workers !== undefined) args.workers = workers;
-  if (args.help || args.version || args.validateConfig) return args;
+  if (args.help || args.version) return args;
+  if (args.validateConfig) {
+    // --validate-config only loads the configuration: a DN or a batch given with it would not be
+    // synced, and exit 0 would read as "synced" in a script.
+    const runs = [['--distinguished-name', args.distinguishedName], ['--search-base', args.searchBase], ['--input', args.input], ['--what-if-config', args.whatIfConfig], ['--export', args.export || undefined], ['--output', args.output]]
+      .filter(([, value]) => value !== undefined).map(([name]) => name);
+    if (runs.length) throw new UsageError(`--validate-config only checks the configuration and runs nothing; run it without ${runs.join(', ')}, then run the sync on its own.`);
+    return args;
+  }
 
   const batch = args.searchBase !== undefined || args.input !== undefined;
   if (args.searchBase !== undefined && args.input !== undefined) throw new UsageError('Give --search-base or --input, not both.');
@@ -194,6 +245,12 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (args.export && args.stagingMode) throw new UsageError('--export and --staging-mode contradict each other (a batch stages unless --export is given).');
   if (args.whatIfConfig !== undefined && args.export) throw new UsageError('--what-if-config only compares (staging mode); it cannot be combined with --export.');
   if (args.deletionThreshold !== undefined && args.whatIfConfig === undefined) throw new UsageError('--deletion-threshold applies to --what-if-config.');
+  // Worker threads take a staging pass only (session-batch.ts): the export's passes and the
+  // what-if's (which keep every result to compare) run on the main thread, and --workers would be
+  // ignored without a word.
+  if (args.workers !== undefined && (args.export || args.whatIfConfig !== undefined)) {
+    throw new UsageError(`--workers applies to a staging batch only; ${args.export ? '--export' : '--what-if-config'} runs every object on the main thread: leave --workers out.`);
+  }
   if (args.output !== undefined) throw new UsageError('--output is for one object; a batch writes one JSON result a line on stdout (redirect it).');
   return args;
 }

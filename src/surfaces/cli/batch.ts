@@ -237,7 +237,11 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
   let target: BatchTarget;
   try {
     target = await targetOf(args);
-    if (target.kind === 'search' && target.base.isRoot) throw new SyncError(batchErrors.SearchBaseNotFound, { base: '(empty)', connector: '(none)' });
+    // An empty base (an unset variable: --search-base "$OU") is a malformed name, as an empty
+    // --distinguished-name is; the directory is not asked.
+    if (target.kind === 'search' && target.base.isRoot) {
+      throw new SyncError(directoryErrors.MalformedDistinguishedName, { position: 1, problem: 'the distinguished name is empty (give the OU or container to search, for example OU=Sales,DC=contoso,DC=com)', dn: args.searchBase });
+    }
   } catch (err) {
     if (!isSyncError(err)) throw err;
     process.stderr.write(describeError(err));
