@@ -10,6 +10,7 @@ import type { EntraObjectKind } from '../ports/entra-target';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
 import { contactByPrimarySmtp } from './matching';
+import { referenceOutOfScope } from './reference-scope';
 
 /**
  * Members looked up per run: each costs a directory read and a Graph request, and Microsoft's
@@ -18,9 +19,13 @@ import { contactByPrimarySmtp } from './matching';
  */
 export const MEMBER_RESOLUTION_LIMIT = 250;
 
-type MemberLookup = { status: 'found'; id: string } | { status: 'notInEntra' } | { status: 'unknown'; why: string };
+type MemberLookup = { status: 'found'; id: string } | { status: 'notInEntra' } | { status: 'outOfScope'; why: string } | { status: 'unknown'; why: string };
 
 async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies): Promise<MemberLookup> {
+  // A member Entra Connect does not synchronize (its domain or OU filtered out) is never exported
+  // as a member, whatever the tenant holds: decided from the configuration, before any read.
+  const outOfScope = referenceOutOfScope(deps.config.activeDirectory, dn);
+  if (outOfScope) return { status: 'outOfScope', why: outOfScope };
   const read = await facts.directory!.readObject(Dn.parse(dn));
   if (read.status !== 'found') return { status: 'unknown', why: read.status === 'notFound' ? 'not found' : 'not readable' };
   const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
@@ -50,6 +55,11 @@ async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies
     if (!found && answer.unchecked.length) return { status: 'unknown', why: `not looked up: ${answer.unchecked.join('; ')}` };
   }
   return found ? { status: 'found', id: found.id } : { status: 'notInEntra' };
+}
+
+/** How a member outside the sync scope is named among the members not resolved. */
+export function outOfScopeText(dn: string, why: string): string {
+  return `${dn} (outside the sync scope: ${why}; Entra Connect does not export it as a member)`;
 }
 
 /** An AD contact's primary SMTP address: its SMTP: proxy address, else mail. */
@@ -121,6 +131,11 @@ export async function planMembership(facts: SyncFacts, deps: SyncDependencies, g
     if (lookup?.status === 'notInEntra') {
       notResolved.push(`${dn} (not yet in Microsoft Entra ID)`);
       missing.notInEntra++;
+      continue;
+    }
+    if (lookup?.status === 'outOfScope') {
+      // Not a member Entra Connect exports (one exported before is removed): not missing either.
+      notResolved.push(outOfScopeText(dn, lookup.why));
       continue;
     }
     if (lookup) notResolved.push(`${dn} (${lookup.why})`);

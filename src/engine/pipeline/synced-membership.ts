@@ -3,7 +3,7 @@
 // the difference is Entra Connect's pending update, and what could not be compared is named.
 import type { AttributeRow } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
-import { lookUpMembers, MEMBER_RESOLUTION_LIMIT } from './group-membership';
+import { lookUpMembers, MEMBER_RESOLUTION_LIMIT, outOfScopeText } from './group-membership';
 
 /** Members of a group Entra Connect synchronizes read from Microsoft Entra ID at most (the first ones when it holds more). */
 const CLOUD_MEMBER_READ_LIMIT = 50_000;
@@ -53,6 +53,7 @@ export async function compareSyncedMembership(facts: SyncFacts, deps: SyncDepend
     else if (lookup.status === 'found') {
       if (!adIds.has(lookup.id.toLowerCase())) adIds.set(lookup.id.toLowerCase(), dn);
     } else if (lookup.status === 'notInEntra') notResolved.push(`${dn} (not in Microsoft Entra ID)`);
+    else if (lookup.status === 'outOfScope') notResolved.push(outOfScopeText(dn, lookup.why));
     else {
       notResolved.push(`${dn} (${lookup.why})`);
       unreadable++;

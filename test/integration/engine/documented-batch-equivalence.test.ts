@@ -532,6 +532,11 @@ describe('a batch gives the verdict a single run gives, and the documented one, 
       assert.equal(created.plannedProvisioningAction, 'create', info(created));
       assert.notEqual(created.provisioningStatusInfo.status, 'failure', info(created));
       assert.ok(String(planned(created, 'member')?.newValue).includes(dnOf('Synced Pending')), JSON.stringify(planned(created, 'member')));
+      // OU filtering (§4): the member in the excluded OU is not synchronized, so Entra Connect
+      // exports no reference to it; the row says why it is left out.
+      assert.ok(!String(planned(created, 'member')?.newValue).includes('Outside User'), JSON.stringify(planned(created, 'member')));
+      const memberRow = step(created, 10).attributes?.find((a) => a.name === 'member');
+      assert.match(JSON.stringify(memberRow), /1 reference\(s\) not exported: the object is outside the sync scope.*Outside User.*Excluded by container/, JSON.stringify(memberRow));
       const synced = runs.single.get(dnOf('Synced Security Group'))!;
       assert.equal(code(synced), 'EntraConnectExportPending', info(synced));
       assert.equal(synced.provisioningStatusInfo.status, 'warning');
@@ -540,7 +545,7 @@ describe('a batch gives the verdict a single run gives, and the documented one, 
       assert.ok(member, JSON.stringify(synced.modifiedProperties));
       assert.equal(member.newValue, dnOf('Soft Upn'), 'the AD member whose cloud user is not in the cloud group');
       assert.match(String(member.oldValue), new RegExp(ids.cloudOnlyMember), 'the cloud member no AD member maps to');
-      assert.match(step(synced, 10).details.MembersNotResolved ?? '', /Outside User/);
+      assert.match(step(synced, 10).details.MembersNotResolved ?? '', /Outside User[^;]*\(outside the sync scope: Excluded by container OU=Outside[^;]*; Entra Connect does not export it as a member\)/);
       assert.doesNotMatch(step(synced, 10).details.MembersNotResolved ?? '', /Member Group|Synced Contact/, 'a member group by its SID, a member contact by its address');
       assert.equal(step(synced, 10).details.MembersToRemove, '1');
     });
