@@ -2,17 +2,16 @@
 // and it may change filtering and rules only. A proposed file often comes from someone else (a
 // pull request, a colleague's draft); one that named another authority, LDAP server, CA or
 // credential variable would send the engineer's credentials there (endpoints.ts).
-import { readdir, stat } from 'node:fs/promises';
 import { loadConfiguration } from '../config';
 import { connectionChanges } from '../config/endpoints';
+import { isServerConfigurationFolder } from '../config/server-configuration';
 import type { SingleObjectSyncConfig } from '../config/model';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
 
 /** Why the proposed file cannot be compared with the current configuration, or undefined when it can. */
 export async function proposedConfigurationProblem(file: string, current: SingleObjectSyncConfig): Promise<SyncError | undefined> {
-  const exportFolder = await serverConfigurationFolder(file);
-  if (exportFolder) {
+  if (await isServerConfigurationFolder(file)) {
     return new SyncError(batchErrors.WhatIfConfigurationInvalid, {
       file,
       problem: `it is the folder of a Get-ADSyncServerConfiguration export, not a configuration file; copy the current configuration, set "rules": {"serverConfiguration": ${JSON.stringify(file)}} in the copy and give the copy`,
@@ -36,15 +35,4 @@ export function proposedConnectionProblem(file: string, current: SingleObjectSyn
     file,
     problem: `it would connect or sign in differently from the current configuration, and a what-if compares filtering and rules only: ${changes.join('; ')}`,
   });
-}
-
-/** The sub-folders a Get-ADSyncServerConfiguration export holds (Connectors, SynchronizationRules, GlobalSettings). */
-const EXPORT_FOLDERS = new Set(['connectors', 'synchronizationrules', 'globalsettings']);
-
-/** Is `file` a folder holding a server-configuration export (the usual mistake: the export given instead of a configuration naming it)? */
-async function serverConfigurationFolder(file: string): Promise<boolean> {
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isDirectory()) return false;
-  const names = await readdir(file).catch(() => [] as string[]);
-  return names.some((name) => EXPORT_FOLDERS.has(name.toLowerCase()));
 }

@@ -11,7 +11,7 @@ import { parseJsonWithPositions, JsonSyntaxError, type PositionedJson } from './
 import { applyServerConfiguration } from './merge-server-configuration';
 import { parseConfiguration } from './parse-configuration';
 import { buildRuleSet } from './rule-set';
-import type { ServerConfiguration } from './server-configuration';
+import { isServerConfigurationFolder, type ServerConfiguration } from './server-configuration';
 import { SyncError } from '../../engine/errors/sync-error';
 import { configErrors } from '../../engine/errors/catalog/config';
 import type { RuleSet } from '../../engine/rules';
@@ -60,7 +60,10 @@ export async function inspectConfiguration(configPath: string): Promise<LoadedCo
     // UTF-8 keeps its mark, which the positions count as a column, as an editor shows it.
     text = utf16Mark(bytes) ? decodeText(bytes) : bytes.toString('utf8');
   } catch (err) {
-    throw new SyncError(configErrors.ConfigurationNotFound, { file, cause: describeReadError(err) });
+    const cause = (await isServerConfigurationFolder(file))
+      ? `it is the folder of a Get-ADSyncServerConfiguration export, not a configuration file; name the folder in the configuration file instead: "rules": {"serverConfiguration": ${JSON.stringify(file)}}`
+      : describeReadError(err);
+    throw new SyncError(configErrors.ConfigurationNotFound, { file, cause });
   }
   let positioned: PositionedJson;
   try {
