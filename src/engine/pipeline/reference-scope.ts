@@ -8,10 +8,10 @@ import type { ActiveDirectoryConnectorConfig } from '../model/config';
 import { Dn } from '../model/dn';
 import { containerScope } from '../scope/container-scope';
 import { findPartition } from '../scope/partition-scope';
-import { findAttributeKey, type AttributeValue } from '../model/attributes';
+import { lowerCaseName, type AttributeValue } from '../model/attributes';
 
 /** The DN-valued attributes whose values Entra Connect resolves to connector space objects. */
-export const REFERENCE_ATTRIBUTES = ['member', 'manager'] as const;
+const REFERENCES = new Set(['member', 'manager']);
 
 /**
  * Why Entra Connect does not synchronize the object at `dn` (its domain or container is filtered
@@ -41,10 +41,11 @@ export function applyReferenceScope(
   desired: Record<string, AttributeValue[] | null | undefined>,
   notes: Record<string, string>,
 ): void {
-  for (const attribute of REFERENCE_ATTRIBUTES) {
-    const name = findAttributeKey(desired as never, attribute);
-    const values = name === undefined ? undefined : desired[name];
-    if (name === undefined || !values?.length) continue;
+  // One pass over the names (a user's record holds about a hundred, and no member).
+  for (const name of Object.keys(desired)) {
+    if (!REFERENCES.has(lowerCaseName(name))) continue;
+    const values = desired[name];
+    if (!values?.length) continue;
     const dropped: string[] = [];
     const kept = values.filter((value) => {
       const why = typeof value === 'string' ? referenceOutOfScope(connectors, value) : undefined;
