@@ -27,7 +27,7 @@ const canonicalAnchors = new Map(['mS-DS-ConsistencyGuid', 'objectGUID'].map((n)
 function applyAnchor(config: SingleObjectSyncConfig, exported: ServerConfiguration, file: string, problems: ConfigProblem[], positions?: PositionedJson): void {
   const raw = exported.globalSettings[ANCHOR_SETTING]?.trim();
   if (!raw) return; // older servers do not have it: the JSON's value or the default stands
-  const mvFile = path.join(exported.folder, 'GlobalSettings', 'MV.xml');
+  const mvFile = exported.globalSettingsFile ?? path.join(exported.folder, 'GlobalSettings', 'MV.xml');
   // The same shape the schema asks of the JSON's sourceAnchor: it names an attribute in a search.
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(raw)) {
     problems.push({ file: mvFile, path: ANCHOR_SETTING, severity: 'error', message: `the anchor attribute "${raw}" is not the LDAP name of an attribute: correct the global setting in the export, or set "sourceAnchor" in ${path.basename(file)}` });

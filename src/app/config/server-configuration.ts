@@ -78,6 +78,8 @@ export interface ServerConfiguration {
   /** Where each rule's expressions and scope operators are in its file: rule (an object of `rules`) -> positions. */
   rulePositions: Map<RuleDefinition, RulePositions>;
   globalSettings: Record<string, string>;
+  /** GlobalSettings/MV.xml as the folder spells it (MV.XML on some servers), for problems that name it. */
+  globalSettingsFile?: string;
   problems: ConfigProblem[];
 }
 
@@ -222,8 +224,11 @@ export function parseConnector(xml: string, file: string): ExportedConnector {
   const problem = notWellFormed(withoutSchema(xml, (schema) => schema.split('\n').map((line) => ' '.repeat(line.length)).join('\n')));
   if (problem) throw problem;
   const doc = parser.parse(withoutSchema(xml)) as Node;
-  const ma = doc['ma-data'] as Node | undefined;
-  if (!ma) throw new Error('no <ma-data> element');
+  // Get-ADSyncServerConfiguration writes <ma-data> as the root; the Synchronization Service
+  // Manager's "Export Connector" (and MIM's svrexport, MA-{id}.XML) wraps the same element in
+  // <saved-ma-configuration>: a connector file an engineer exported alone and put in Connectors/.
+  const ma = (doc['ma-data'] ?? (doc['saved-ma-configuration'] as Node | undefined)?.['ma-data']) as Node | undefined;
+  if (!ma || typeof ma !== 'object') throw new Error('no <ma-data> element (a connector file holds <ma-data>, alone or inside <saved-ma-configuration>)');
   const id = normalizeId(str(ma.id));
   const category = str(ma.category);
   const subtype = str(ma.subtype);
@@ -381,6 +386,20 @@ async function xmlFiles(folder: string): Promise<string[]> {
   }
 }
 
+/**
+ * `name` inside `folder` as the folder spells it. Windows compares file names without case, and
+ * the export is written and copied there: the same sync engine writes MV.xml or MV.XML (MIM's
+ * svrexport does the latter), and a folder may come back as "connectors" from an archive. Read
+ * here on a case-sensitive file system, the name as written would not be found, and the export's
+ * global settings (group filtering, anchor) would be silently lost. The exact spelling wins.
+ */
+async function entryIn(folder: string, name: string): Promise<string> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  if (names.includes(name)) return path.join(folder, name);
+  const match = names.find((n) => n.toLowerCase() === name.toLowerCase());
+  return path.join(folder, match ?? name);
+}
+
 /** One file of the export: bounded (a folder may hold anything), UTF-8 or UTF-16 with its byte-order mark. */
 async function readExportFile(file: string): Promise<string> {
   return decodeText(await readFileBounded(file, READ_LIMITS.serverConfigurationFile));
@@ -409,7 +428,8 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   // Connectors whose file cannot be used, by the id in the file's name (Connector_{id}.xml): their
   // rules are not also told to name a connector the export lacks.
   const unusable = new Set<string>();
-  for (const file of await xmlFiles(path.join(folder, 'Connectors'))) {
+  const connectorsFolder = await entryIn(folder, 'Connectors');
+  for (const file of await xmlFiles(connectorsFolder)) {
     try {
       connectors.push(parseConnector(await readExportFile(file), file));
     } catch (err) {
@@ -419,14 +439,15 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
     }
   }
   for (const connector of connectors) if (connector.kind === 'activeDirectory') problems.push(...containerProblems(connector));
-  if (connectors.length === 0 && unusable.size === 0) problems.push({ file: path.join(folder, 'Connectors'), message: 'no connector (Connectors/*.xml) found in the export', severity: 'error' });
+  if (connectors.length === 0 && unusable.size === 0) problems.push({ file: connectorsFolder, message: 'no connector (Connectors/*.xml) found in the export', severity: 'error' });
 
   const byId = new Map(connectors.map((c) => [c.id, c]));
   const rules: RuleDefinition[] = [];
   const ruleFiles = new Map<RuleDefinition, string>();
   const rulePositions = new Map<RuleDefinition, RulePositions>();
-  const ruleFileList = await xmlFiles(path.join(folder, 'SynchronizationRules'));
-  if (ruleFileList.length === 0) problems.push({ file: path.join(folder, 'SynchronizationRules'), message: 'no synchronization rule (SynchronizationRules/*.xml) found in the export', severity: 'error' });
+  const rulesFolder = await entryIn(folder, 'SynchronizationRules');
+  const ruleFileList = await xmlFiles(rulesFolder);
+  if (ruleFileList.length === 0) problems.push({ file: rulesFolder, message: 'no synchronization rule (SynchronizationRules/*.xml) found in the export', severity: 'error' });
   for (const file of ruleFileList) {
     let parsed: ReturnType<typeof parseSyncRule>;
     try {
@@ -472,7 +493,7 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   }
 
   let globalSettings: Record<string, string> = {};
-  const mvFile = path.join(folder, 'GlobalSettings', 'MV.xml');
+  const mvFile = await entryIn(await entryIn(folder, 'GlobalSettings'), 'MV.xml');
   let mvText: string | undefined;
   try {
     mvText = await readExportFile(mvFile);
@@ -488,7 +509,7 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
       problems.push(err instanceof NotWellFormedXml ? notWellFormedProblem(mvFile, err, 'The global settings (group filtering, anchor attribute)') : { file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'error' });
     }
   }
-  return { folder, connectors, rules, ruleFiles, rulePositions, globalSettings, problems };
+  return { folder, connectors, rules, ruleFiles, rulePositions, globalSettings, globalSettingsFile: mvFile, problems };
 }
 
 /** The sub-folders a Get-ADSyncServerConfiguration export holds. */
