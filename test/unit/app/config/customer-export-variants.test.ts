@@ -16,31 +16,20 @@
 // - Custom scoping filters as the Synchronization Rules Editor writes them, every operator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspectConfiguration, loadServerConfiguration } from '../../../../src/app/config';
 import { CONTAINER_NOT_DN, DUPLICATE_RULE_ID, HAS_DTD } from '../../../../src/app/config/server-configuration';
 import { createRuleSet, evaluateInbound, findJoin } from '../../../../src/engine/rules';
 import { context, objectSid, user } from '../../engine/rules/objects';
+import { copyExport, edit } from './export-copies';
 
 const sample = path.resolve(__dirname, '../../../fixtures/entra-connect-server-config-contoso');
 const AD = 'ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d';
 const adFile = `Connector_{${AD}}.xml`;
 const AAD_NAME = 'contoso.onmicrosoft.com - AAD';
 
-async function copySample(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sos-customer-export-'));
-  await cp(sample, dir, { recursive: true });
-  return dir;
-}
-
-async function edit(file: string, change: (text: string) => string): Promise<void> {
-  const before = await readFile(file, 'utf8');
-  const after = change(before);
-  assert.notEqual(after, before, `the edit changed ${path.basename(file)}`);
-  await writeFile(file, after);
-}
+const copySample = (): Promise<string> => copyExport(sample, 'sos-customer-export-');
 
 async function ruleFileOf(dir: string, name: string): Promise<string> {
   const folder = path.join(dir, 'SynchronizationRules');

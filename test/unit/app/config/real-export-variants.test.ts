@@ -16,10 +16,10 @@
 //   as written would not be found and the global settings (anchor, group filtering) silently lost.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspectConfiguration, loadServerConfiguration } from '../../../../src/app/config';
+import { copyExport, edit } from './export-copies';
 
 const sample = path.resolve(__dirname, '../../../fixtures/entra-connect-server-config-contoso');
 const AD = 'ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d';
@@ -31,17 +31,9 @@ after(async () => {
 });
 
 async function copySample(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sos-real-export-'));
+  const dir = await copyExport(sample, 'sos-real-export-');
   made.push(dir);
-  await cp(sample, dir, { recursive: true });
   return dir;
-}
-
-async function edit(file: string, change: (text: string) => string): Promise<void> {
-  const before = await readFile(file, 'utf8');
-  const after = change(before);
-  assert.notEqual(after, before, `the edit changed ${path.basename(file)}`);
-  await writeFile(file, after);
 }
 
 async function writeConfig(dir: string): Promise<string> {

@@ -6,30 +6,19 @@
 // Each test edits a copy of the project's small export in a temporary folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspectConfiguration, loadConfiguration, loadServerConfiguration } from '../../../../src/app/config';
 import { NOT_WELL_FORMED } from '../../../../src/app/config/server-configuration';
+import { copyExport as copyFolder, edit } from './export-copies';
 import { SyncError } from '../../../../src/engine/errors/sync-error';
 
 const fixture = path.resolve(__dirname, '../../../fixtures/server-config-small');
 const userJoinFile = 'SynchronizationRule_{10000000-0000-0000-0000-000000000100}.xml';
 const adConnectorFile = 'Connector_{11111111-2222-3333-4444-555555555555}.xml';
 
-async function copyExport(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sos-export-files-'));
-  await cp(fixture, dir, { recursive: true });
-  return dir;
-}
-
-async function edit(file: string, change: (text: string) => string): Promise<string> {
-  const before = await readFile(file, 'utf8');
-  const after = change(before);
-  assert.notEqual(after, before, `the edit changed ${path.basename(file)}`);
-  await writeFile(file, after);
-  return after;
-}
+const copyExport = (): Promise<string> => copyFolder(fixture, 'sos-export-files-');
 
 async function writeConfig(dir: string, extra: Record<string, unknown> = {}): Promise<string> {
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'sos-export-files-config-')), 'single-object-sync.json');
