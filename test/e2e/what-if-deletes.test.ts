@@ -84,6 +84,9 @@ describe('what-if: which filtered objects Entra Connect would delete', () => {
     assert.match(r.stderr, /1 leaving scope with a cloud object \(DELETED by Entra Connect\)/);
     assert.match(r.stderr, /Deletion threshold: 1 delete\(s\) known, and 1 object\(s\) undetermined, each a possible delete: up to 2 deletes, which would exceed Entra Connect's export deletion threshold of 1/);
     assert.doesNotMatch(r.stderr, /the export would not be stopped/);
+    // The proposed file excludes two OUs: Microsoft's "Apply and verify changes" for OU filtering.
+    assert.match(r.stderr, /Applying the proposed configuration on the Entra Connect server:\n {2}Domain or OU filtering changes \([^)]+\): Entra Connect applies them with a Full Import of the connector followed by a Delta Synchronization/);
+    assert.doesNotMatch(r.stderr, /Sync rules change/, 'the rules are the same');
     assert.equal(r.code, 1, 'an undetermined object is exit 1');
     assert.deepEqual(emulator.writes(), [], 'a what-if writes nothing');
   });

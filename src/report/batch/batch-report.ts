@@ -39,7 +39,8 @@ export interface BatchReportData {
   graphRequests: number;
   rows: BatchReportRow[];
   notes?: string[];
-  whatIf?: { proposedConfiguration: string; entries: WhatIfEntry[]; totals: WhatIfTotals };
+  /** `applying`: what to run on the Entra Connect server for the change to take effect (howToApply). */
+  whatIf?: { proposedConfiguration: string; entries: WhatIfEntry[]; totals: WhatIfTotals; applying?: string[] };
 }
 
 const contentSecurityPolicy = hashPolicy(batchReportStyles, batchReportScript);
@@ -79,6 +80,7 @@ function whatIfSection(whatIf: NonNullable<BatchReportData['whatIf']>): SafeHtml
   return html`<section id="sos-whatif"><h2>What the proposed configuration would do</h2>
 <p class="sos-muted">Proposed: <span class="sos-dn">${whatIf.proposedConfiguration}</span>. Both configurations were run in staging mode over the same objects; nothing was written.</p>
 ${verdict}
+${whatIf.applying?.length ? html`<div id="sos-whatif-applying"><h3>Applying it on the Entra Connect server</h3><ul>${whatIf.applying.map((l) => html`<li>${l}</li>`)}</ul></div>` : ''}
 <div class="sos-counts">${countTable('Outcomes', t.byOutcome)}</div>
 <table class="sos-batch" id="sos-whatif-table"><thead><tr><th>Outcome</th><th>Object</th><th>Distinguished name</th><th>Explanation</th><th>Attribute changes</th></tr></thead><tbody>${changed.length ? rows : html`<tr><td colspan="5">No object changes.</td></tr>`}</tbody></table></section>`;
 }

@@ -8,6 +8,7 @@ import { isatty } from 'node:tty';
 import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
 import { readInputFile, STANDARD_INPUT, type BatchTarget } from '../../app/batch/targets';
 import { planWrites } from '../../engine/batch/tally';
+import { configurationChanges, howToApply } from '../../engine/batch/applying-a-change';
 import { compareRuns, deletionThresholdOf, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
@@ -488,10 +489,15 @@ async function runWhatIf(
   } else {
     process.stderr.write(`${deletionVerdict(totals)}\n`);
   }
+  const applying = howToApply(configurationChanges(
+    { connectors: current.config.activeDirectory, ruleSet: current.ruleSet },
+    { connectors: proposed.config.activeDirectory, ruleSet: proposed.ruleSet },
+  ));
+  if (applying.length) process.stderr.write(`Applying the proposed configuration on the Entra Connect server:\n${applying.map((l) => `  ${terminalText(l)}`).join('\n')}\n`);
   if (batchDir) {
     const file = path.join(batchDir, 'index.htm');
     try {
-      await writeFile(file, renderBatchReport(reportData('what-if', prepared, after, { whatIf: { proposedConfiguration: proposedPath, entries, totals } })), { encoding: 'utf8', mode: OWNER_ONLY_FILE, flag: 'wx' });
+      await writeFile(file, renderBatchReport(reportData('what-if', prepared, after, { whatIf: { proposedConfiguration: proposedPath, entries, totals, applying } })), { encoding: 'utf8', mode: OWNER_ONLY_FILE, flag: 'wx' });
       process.stderr.write(`Batch report: ${terminalText(file)}\n`);
     } catch (err) {
       process.stderr.write(describeError(new SyncError(appErrors.ReportFolderNotWritable, { reportDir: batchDir, cause: (err as Error).message }, { cause: err })));

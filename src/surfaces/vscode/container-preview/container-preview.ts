@@ -11,6 +11,7 @@ import type { Session } from '../../../app/session';
 import { proposedConnectionProblem } from '../../../app/batch/proposed-configuration';
 import type { BatchPassResult, PreparedBatch } from '../../../app/batch/session-batch';
 import { compareRuns, deletionThresholdOf, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../../engine/batch/what-if';
+import { configurationChanges, howToApply } from '../../../engine/batch/applying-a-change';
 import { batchErrors } from '../../../engine/errors/catalog/batch';
 import { SyncError } from '../../../engine/errors/sync-error';
 import { Dn } from '../../../engine/model/dn';
@@ -164,7 +165,10 @@ export class ContainerPreview {
               ? vscode.l10n.t('Entra Connect would delete these {0} cloud object(s) at the next export; check each one listed as DELETE before you apply the proposed configuration.', totals.deletes)
               : vscode.l10n.t('No cloud object would be deleted.'),
       };
-      const notes = [...this.notes(before), ...(after ? this.notes(after) : []), vscode.l10n.t('Both runs staged copies of the state folder; nothing was written to Active Directory, Microsoft Entra ID or the state folder.')];
+      const applying = after
+        ? howToApply(configurationChanges({ connectors: current.config.activeDirectory, ruleSet: current.ruleSet }, { connectors: proposed.config.activeDirectory, ruleSet: proposed.ruleSet }))
+        : [];
+      const notes = [...this.notes(before), ...(after ? this.notes(after) : []), ...applying, vscode.l10n.t('Both runs staged copies of the state folder; nothing was written to Active Directory, Microsoft Entra ID or the state folder.')];
       if (!after) notes.unshift(vscode.l10n.t('Cancelled during the current configuration: the proposed configuration was not run, so nothing could be compared.'));
       panel.post({ type: 'finished', cancelled: abort.signal.aborted, notDone: prepared.dns.length - entries.length, elapsedMs: performance.now() - started, notes, ...(after ? { deletion } : {}) });
       const o = totals.byOutcome;
