@@ -77,7 +77,8 @@ export async function readInputFile(source: string): Promise<InputFile> {
     }
     const parsed = Dn.tryParse(line);
     if (!parsed.ok || parsed.dn.isRoot) {
-      const why = parsed.ok ? 'the distinguished name is empty' : parsed.error.reason;
+      // The parser's reason is a sentence; inside the parentheses it loses its full stop.
+      const why = parsed.ok ? 'the distinguished name is empty' : parsed.error.reason.replace(/\.$/, '');
       const table = TABLE_LINE.test(line) ? `; ${TABLE_HINT}` : '';
       throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} is not a distinguished name (${why})${table}` }, parsed.ok ? undefined : { cause: parsed.error });
     }

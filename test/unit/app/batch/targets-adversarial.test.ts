@@ -53,6 +53,12 @@ test('a tab inside a line (columns of a table) is BatchInputUnreadable naming th
   assert.match(r.reason, /line 2 holds a tab at character 39 \(a column of a table or spreadsheet\?\); write the names alone, .*and write a tab inside a name as \\09/);
 });
 
+test("a line that is not a DN names the line and the parser's reason, one sentence (no full stop inside the parentheses)", async () => {
+  const r = await refusal(await file(`${alice}\nCN=a,,DC=x\n`));
+  assert.equal(r.code, 'BatchInputUnreadable');
+  assert.match(r.reason, /line 2 is not a distinguished name \(The distinguished name is malformed at character 6: [^)]*found ','\)\.$/);
+});
+
 test('an empty file, a file of comments, and a named pipe nobody wrote to: BatchScopeEmpty, each said as what it is', async () => {
   assert.match((await refusal(await file(''))).reason, /input-\d+\.txt is empty\.$/);
   assert.match((await refusal(await file('\uFEFF\r\n'))).reason, /is empty\.$/);
