@@ -11,6 +11,7 @@ import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../errors';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
+import { getValues } from '../../engine/model/attributes';
 import { Dn } from '../../engine/model/dn';
 import type { DirectoryObject } from '../../engine/model/directory-object';
 import type { SyncDependencies } from '../../engine/pipeline/context';
@@ -226,8 +227,22 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget, optio
     if (isSyncError(err) && err.code === directoryErrors.NoSuchObject.code) return refuse(new SyncError(batchErrors.SearchBaseNotFound, { base: target.base.toString(), connector: connector.name }, { cause: err }));
     return refuse(err);
   }
-  if (objects.length === 0) throw new SyncError(batchErrors.BatchScopeEmpty, { what: `no object of the types ${(connector.objectTypes ?? []).join(', ')} matches ${scope}` });
+  if (objects.length === 0) {
+    throw new SyncError(batchErrors.BatchScopeEmpty, { what: `no object of the types ${(connector.objectTypes ?? []).join(', ')} matches ${scope}${target.scope === 'one' ? await baseIsAnObject(directory, target.base) : ''}` });
+  }
   return { target, scope, dns: objects.map((o) => o.dn), prefetched: new Map([[connector.name, objects]]), ...(tenantRead ? { tenantRead } : {}) };
+}
+
+/**
+ * When an empty one-level scope's base is itself an object of a synchronized kind (a user's DN
+ * given as --search-base), says so: one level lists what is under it, and a user has nothing.
+ */
+async function baseIsAnObject(directory: DirectorySource, base: Dn): Promise<string> {
+  const read = await directory.readObject(base).catch(() => undefined);
+  if (read?.status !== 'found') return '';
+  const classes = (getValues(read.object.attributes, 'objectClass') ?? []).map((c) => String(c).toLowerCase());
+  const kind = ['user', 'inetorgperson', 'group', 'contact', 'computer'].find((k) => classes.includes(k));
+  return kind ? `; the search base is itself a ${kind === 'inetorgperson' ? 'inetOrgPerson' : kind}, and --scope one lists only what is under it: give its container, or --distinguished-name for this object alone` : '';
 }
 
 /** Runs the ten steps for every object of a prepared batch, once. */

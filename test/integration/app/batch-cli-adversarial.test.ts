@@ -74,6 +74,15 @@ describe('batch options, adversarially, through the CLI', () => {
     assert.doesNotMatch(r.stderr, /\(none\)/);
   });
 
+  test('--search-base naming a user with --scope one: BatchScopeEmpty says the base is itself a user, exit 2; with a subtree it is a batch of that user', async () => {
+    const w = await world();
+    await expectRefused(w, ['--search-base', alice, '--scope', 'one'], /^BatchScopeEmpty: The batch has no objects: no object of the types .* matches .*; the search base is itself a user, and --scope one lists only what is under it: give its container, or --distinguished-name for this object alone\./m);
+    // A subtree search (the base itself included) that matches nothing says nothing of the kind.
+    const r = await run(w.dir, ['--config', w.file, '--search-base', alice, '--ldap-filter', '(cn=nobody)', '--no-html-report']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.doesNotMatch(r.stderr, /itself a user/);
+  });
+
   test('--input lines ending in tabs and spaces (a spreadsheet\'s copy) run their object: exit 0', async () => {
     const w = await world();
     await writeFile(path.join(w.dir, 'dns.txt'), `${alice}\t\t\r\n${alice} \t\n`);
