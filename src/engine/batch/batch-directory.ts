@@ -5,9 +5,9 @@
 // read exactly as a single run reads it. Over an LDIF snapshot the search's objects are not
 // kept: the snapshot parses a record when it is read, as fast as a copy is made, so the batch
 // holds one object at a time instead of its whole scope.
-import { getValues } from '../model/attributes';
 import type { DirectoryObject } from '../model/directory-object';
 import { Dn } from '../model/dn';
+import { memberKeys } from '../model/member-keys';
 import type { ChildPage, DirectoryPartition, DirectorySource, ReadResult, RootDse, ScopeSearch } from '../ports/directory-source';
 
 const REREAD = 'reread' as const;
@@ -87,7 +87,8 @@ export class BatchDirectory implements DirectorySource {
     return this.inner.searchObjects(search);
   }
 
-  async isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {
+  /** The group's direct members, read once per batch (a failed read is tried again next time). */
+  directMembers(groupDn: Dn): Promise<Set<string> | undefined> {
     const key = groupDn.key;
     let members = this.groupMembers.get(key);
     if (!members) {
@@ -95,7 +96,11 @@ export class BatchDirectory implements DirectorySource {
       this.groupMembers.set(key, members);
       members.catch(() => this.groupMembers.delete(key));
     }
-    const set = await members;
+    return members;
+  }
+
+  async isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {
+    const set = await this.directMembers(groupDn);
     // A group the batch could not read as a whole: ask the source, with its own errors.
     if (!set) return this.inner.isDirectMember(groupDn, memberDn);
     return set.has(memberDn.key);
@@ -104,15 +109,7 @@ export class BatchDirectory implements DirectorySource {
   /** The Dn keys of the group's members (parsed once per batch). */
   private async readMembers(groupDn: Dn): Promise<Set<string> | undefined> {
     const read = await this.inner.readObject(groupDn);
-    if (read.status !== 'found') return undefined;
-    const set = new Set<string>();
-    for (const value of getValues(read.object.attributes, 'member') ?? []) {
-      if (typeof value !== 'string') continue;
-      const parsed = Dn.tryParse(value);
-      // A malformed value names nothing, as in the source's own check.
-      if (parsed.ok) set.add(parsed.dn.key);
-    }
-    return set;
+    return read.status === 'found' ? memberKeys(read.object.attributes) : undefined;
   }
 
   operationCount(): number {

@@ -10,7 +10,7 @@ import type { EntraObjectKind } from '../ports/entra-target';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
 import { contactByPrimarySmtp } from './matching';
-import { referenceOutOfScope } from './reference-scope';
+import { referenceScopeOf, type ReferenceScope } from './reference-scope';
 
 /**
  * Members looked up per run: each costs a directory read and a Graph request, and Microsoft's
@@ -21,10 +21,10 @@ export const MEMBER_RESOLUTION_LIMIT = 250;
 
 type MemberLookup = { status: 'found'; id: string } | { status: 'notInEntra' } | { status: 'outOfScope'; why: string } | { status: 'unknown'; why: string };
 
-async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies): Promise<MemberLookup> {
-  // A member Entra Connect does not synchronize (its domain or OU filtered out) is never exported
-  // as a member, whatever the tenant holds: decided from the configuration, before any read.
-  const outOfScope = referenceOutOfScope(deps.config.activeDirectory, dn);
+async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies, scope: ReferenceScope): Promise<MemberLookup> {
+  // A member Entra Connect does not synchronize (its domain or OU filtered out, or not a direct
+  // member of the filtering group) is never exported as a member, whatever the tenant holds.
+  const outOfScope = scope(dn);
   if (outOfScope) return { status: 'outOfScope', why: outOfScope };
   const read = await facts.directory!.readObject(Dn.parse(dn));
   if (read.status !== 'found') return { status: 'unknown', why: read.status === 'notFound' ? 'not found' : 'not readable' };
@@ -81,7 +81,8 @@ export async function lookUpMembers(facts: SyncFacts, deps: SyncDependencies, kn
   }
   const order = [...members.keys()].sort((a, b) => Number(known.has(a)) - Number(known.has(b)));
   const looked = new Map<string, MemberLookup>();
-  for (const key of order.slice(0, MEMBER_RESOLUTION_LIMIT)) looked.set(key, await lookUpMember(members.get(key)!, facts, deps));
+  const scope = members.size ? await referenceScopeOf(deps, facts) : () => undefined;
+  for (const key of order.slice(0, MEMBER_RESOLUTION_LIMIT)) looked.set(key, await lookUpMember(members.get(key)!, facts, deps, scope));
   return { members, looked };
 }
 

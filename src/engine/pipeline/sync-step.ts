@@ -12,7 +12,7 @@ import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { applyMailNicknameRule, applyOnPremisesUpnRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
-import { applyReferenceScope } from './reference-scope';
+import { applyReferenceScope, referenceNames, referenceScopeOf } from './reference-scope';
 import type { StepOutcome } from './step-runner';
 import { attributeRecord, entriesOf } from '../model/records';
 
@@ -311,7 +311,8 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     details.NotSelectedInEntraConnector = `${notSelected.join('; ')}: a rule flows a value, but the Microsoft Entra connector does not select the attribute (its attribute inclusion list: Microsoft Entra app and attribute filtering), so Entra Connect does not export it.`;
   }
   const notes: Record<string, string> = {};
-  applyReferenceScope(deps.config.activeDirectory, desired, notes);
+  const references = referenceNames(desired);
+  if (references.length) applyReferenceScope(desired, notes, references, await referenceScopeOf(deps, facts));
   applyMailNicknameRule(facts, desired, notes);
   applyOnPremisesUpnRule(facts, desired, notes);
   applyUpnSuffixRule(facts, desired, notes);

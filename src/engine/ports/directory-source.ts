@@ -88,6 +88,11 @@ export interface DirectorySource {
   findObjects?(text: string, options: { base: Dn; limit: number }): Promise<FoundObject[]>;
   /** Is memberDn a direct member of groupDn (nested membership does not count)? */
   isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean>;
+  /**
+   * Optional: the Dn keys of a group's direct members, read once and kept (a batch's directory);
+   * undefined when the group cannot be read. Without it, a caller reads the group (readObject).
+   */
+  directMembers?(groupDn: Dn): Promise<ReadonlySet<string> | undefined>;
   /** Operations sent to the server so far (after bind), for benchmarks and the report. */
   operationCount(): number;
   close(): Promise<void>;

@@ -103,6 +103,30 @@ describe('group filtering after OU filtering: the filtering group\'s OU must be 
     assert.equal(other.provisioningStatusInfo.errorInformation?.errorCode, 'NotMemberOfFilteringGroup', info(other));
   });
 
+  test('"When you add a group as a member, only the group itself is added": the group\'s own member outside the filtering group is not exported, single run and batch alike', async () => {
+    const nestedGroup = `CN=Nested Group,${groupsOu}`;
+    const pilotNested = `CN=Pilot Nested,OU=Engineering,${contoso}`;
+    const session = await withScope('nested-members', [domain], []);
+    const single = await stage(session, nestedGroup);
+    assert.equal(step(single, 6).details.DirectMember, 'true', 'the group itself is a direct member of the filtering group');
+    assert.equal(single.plannedProvisioningAction, 'create', info(single));
+    const member = single.modifiedProperties.find((p) => p.displayName.toLowerCase() === 'member');
+    assert.ok(!String(member?.newValue ?? '').includes('Pilot Nested'), JSON.stringify(member));
+    const row = step(single, 10).attributes?.find((a) => a.name.toLowerCase() === 'member');
+    assert.ok(row, JSON.stringify(step(single, 10).attributes?.map((a) => a.name)));
+    assert.ok(JSON.stringify(row).includes(`${pilotNested} (not a direct member of the filtering group ${pilotGroup} (group-based filtering))`), JSON.stringify(row));
+    // The member itself is out of scope at step 6, which is why its reference is not exported.
+    assert.equal((await stage(session, pilotNested)).provisioningStatusInfo.errorInformation?.errorCode, 'NotMemberOfFilteringGroup');
+
+    // A batch over the groups' OU (the filtering group's members read once for the batch) agrees.
+    const batchSession = await withScope('nested-members-batch', [domain], []);
+    const prepared = await batchSession.prepareBatch({ kind: 'search', base: Dn.parse(groupsOu), scope: 'one' }, { bulkReadThreshold: 1 });
+    const pass = await batchSession.runBatch(prepared, { stagingMode: true, keepSummaries: true });
+    const batched = pass.summaries.get(nestedGroup)!;
+    assert.deepEqual(batched.modifiedProperties.find((p) => p.displayName.toLowerCase() === 'member'), member);
+    assert.deepEqual(step(batched, 10).attributes?.find((a) => a.name.toLowerCase() === 'member'), row);
+  });
+
   test('the most specific container decides for the group as for objects: an included OU inside an excluded one keeps it in scope', async () => {
     const session = await withScope('nested-inclusion', [domain, groupsOu, `OU=Engineering,${contoso}`], [contoso]);
     const member = await stage(session, pilotDirect);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ActiveDirectoryConnectorConfig } from '../../../../src/app/config/model';
 import type { AttributeValue } from '../../../../src/engine/model/attributes';
-import { applyReferenceScope, referenceOutOfScope } from '../../../../src/engine/pipeline/reference-scope';
+import { applyReferenceScope, referenceNames, referenceOutOfScope } from '../../../../src/engine/pipeline/reference-scope';
 
 const base = 'DC=corp,DC=contoso,DC=com';
 const connectors: ActiveDirectoryConnectorConfig[] = [{
@@ -35,7 +35,8 @@ test('member keeps the references in scope; a manager out of scope is exported a
     manager: [`CN=Boss,OU=Excluded,${base}`],
   };
   const notes: Record<string, string> = { manager: 'Earlier note.' };
-  applyReferenceScope(connectors, desired, notes);
+  assert.deepEqual(referenceNames(desired), ['Member', 'manager']);
+  applyReferenceScope(desired, notes, referenceNames(desired), (dn) => referenceOutOfScope(connectors, dn));
   assert.deepEqual(desired.Member, [`CN=In,OU=Sales,${base}`]);
   assert.equal(desired.manager, null);
   assert.deepEqual(desired.displayName, ['G']);
@@ -46,7 +47,7 @@ test('member keeps the references in scope; a manager out of scope is exported a
 test('nothing changes when every reference is in scope', () => {
   const desired: Record<string, AttributeValue[] | null> = { member: [`CN=A,${base}`, `CN=B,OU=Sales,${base}`] };
   const notes: Record<string, string> = {};
-  applyReferenceScope(connectors, desired, notes);
+  applyReferenceScope(desired, notes, referenceNames(desired), (dn) => referenceOutOfScope(connectors, dn));
   assert.deepEqual(desired.member, [`CN=A,${base}`, `CN=B,OU=Sales,${base}`]);
   assert.deepEqual(notes, {});
 });
