@@ -4,9 +4,9 @@
 // - Jack Hill: the user Entra Connect synchronizes, up to date (nothing to export): DELETED.
 // - Iris Chen: only a cloud-managed user she would soft-match: not synchronized yet, so nothing
 //   is deleted; the cloud user stays.
-// - Ext Partner: a contact; Microsoft Graph gives contacts no anchor to find by, so whether Entra
-//   Connect synchronizes one is unknown: undetermined, a possible delete, and the threshold
-//   verdict says the count is a lower bound.
+// - Ext Partner: a contact with no cloud contact holding its primary SMTP address (what Contact
+//   Join joins on, and what step 8 looks it up by): not synchronized, so nothing is deleted.
+// The one delete is within a threshold of 1 ("more than" the threshold stops the export).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -65,7 +65,7 @@ describe('what-if: which filtered objects Entra Connect would delete', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('the synchronized user is a DELETE, the soft-match candidate is not, the contact is undetermined; the threshold verdict counts it as possible', async () => {
+  test('the synchronized user is a DELETE, the soft-match candidate and the contact never synchronized are not; one delete is within a threshold of 1', async () => {
     const filter = '(|(cn=Jack Hill)(cn=Iris Chen)(cn=Ext Partner))';
     // Precondition: under the current configuration Jack has nothing to export (the steady state).
     const staged = await run(dir, emulator.clientSecret, ['--search-base', `OU=Contoso,${domain}`, '--ldap-filter', '(cn=Jack Hill)', '--no-html-report', '--state-dir', 'state-staged']);
@@ -80,14 +80,14 @@ describe('what-if: which filtered objects Entra Connect would delete', () => {
     assert.equal(byName.get('Jack Hill')?.cloudObject?.userPrincipalName, 'jack.hill@contoso.com');
     assert.equal(byName.get('Iris Chen')?.outcome, 'no-longer-created', byName.get('Iris Chen')?.explanation);
     assert.match(byName.get('Iris Chen')!.explanation, /not synchronized yet, so nothing is deleted/);
-    assert.equal(byName.get('Ext Partner')?.outcome, 'undetermined', byName.get('Ext Partner')?.explanation);
+    assert.equal(byName.get('Ext Partner')?.outcome, 'no-longer-created', byName.get('Ext Partner')?.explanation);
+    assert.match(byName.get('Ext Partner')!.explanation, /no cloud object yet, so it is simply no longer created/);
     assert.match(r.stderr, /1 leaving scope with a cloud object \(DELETED by Entra Connect\)/);
-    assert.match(r.stderr, /Deletion threshold: 1 delete\(s\) known, and 1 object\(s\) undetermined, each a possible delete: up to 2 deletes, which would exceed Entra Connect's export deletion threshold of 1/);
-    assert.doesNotMatch(r.stderr, /the export would not be stopped/);
+    assert.match(r.stderr, /Deletion threshold: 1 delete\(s\), within Entra Connect's export deletion threshold of 1 \(Enable-ADSyncExportDeletionThreshold\); the export would not be stopped\./);
     // The proposed file excludes two OUs: Microsoft's "Apply and verify changes" for OU filtering.
     assert.match(r.stderr, /Applying the proposed configuration on the Entra Connect server:\n {2}Domain or OU filtering changes \([^)]+\): Entra Connect applies them with a Full Import of the connector followed by a Delta Synchronization/);
     assert.doesNotMatch(r.stderr, /Sync rules change/, 'the rules are the same');
-    assert.equal(r.code, 1, 'an undetermined object is exit 1');
+    assert.equal(r.code, 0, 'within the threshold, every object evaluated');
     assert.deepEqual(emulator.writes(), [], 'a what-if writes nothing');
   });
 });

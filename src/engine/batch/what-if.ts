@@ -97,8 +97,12 @@ function exportedValues(summary: ProvisioningObjectSummary): Map<string, string>
   return new Map(rows.map((r) => [r.name, r.value.join('\n')]));
 }
 
-/** Object kinds whose cloud object this tool can look up in Microsoft Graph (by anchor, SID or its own export). */
-const FINDABLE_KINDS = new Set(['user', 'group']);
+/**
+ * Object kinds whose cloud object this tool can look up in Microsoft Graph: users and groups by
+ * anchor, SID or its own export; contacts by their primary SMTP address, which "In from AD -
+ * Contact Join" joins on and the contact Entra Connect created carries.
+ */
+const FINDABLE_KINDS = new Set(['user', 'group', 'contact']);
 
 /**
  * What step 8 of a run found in Microsoft Entra ID for the object:
@@ -107,7 +111,7 @@ const FINDABLE_KINDS = new Set(['user', 'group']);
  * - candidate: a cloud-managed object it would soft-match; not synchronized yet, so filtering it
  *   deletes nothing (the soft match just never happens).
  * - none: nothing found, for a kind that can be looked up.
- * - unknown: a kind Microsoft Graph gives no anchor to find by (contacts, devices), nothing found.
+ * - unknown: a kind Microsoft Graph gives no anchor to find by (devices), nothing found.
  */
 function cloudStateOf(summary: ProvisioningObjectSummary): 'joined' | 'candidate' | 'none' | 'unknown' {
   // A planned create matched nothing (the id of an exported one is the object it created).

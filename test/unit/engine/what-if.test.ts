@@ -65,11 +65,17 @@ test('a cloud-managed object the object would only soft-match is not deleted whe
   assert.equal(whatIfTotals([entry]).deletes, 0);
 });
 
-test('a contact (Graph gives contacts no anchor to find by) leaving scope is undetermined, a possible delete, and the threshold verdict says the count is a lower bound', () => {
-  const contact = found(staged(createSuccess()), undefined, 'contact');
-  const entry = compareRuns('CN=x', contact, outOfScope());
+test('a contact is found by its primary SMTP address as step 8 finds it (Contact Join joins on mail): none found, nothing to delete; the synced one found, a delete; a cloud-managed one, a candidate', () => {
+  assert.equal(compareRuns('CN=x', found(staged(createSuccess()), undefined, 'contact'), outOfScope()).outcome, 'no-longer-created');
+  assert.equal(compareRuns('CN=x', found(staged(updateSuccess()), 'hard', 'contact'), outOfScope()).outcome, 'delete');
+  assert.equal(compareRuns('CN=x', found(staged(updateSuccess()), 'soft', 'contact'), outOfScope()).outcome, 'no-longer-created');
+});
+
+test('a device (Graph gives devices no anchor to find by) leaving scope is undetermined, a possible delete, and the threshold verdict says the count is a lower bound', () => {
+  const device = found(staged(createSuccess()), undefined, 'device');
+  const entry = compareRuns('CN=x', device, outOfScope());
   assert.equal(entry.outcome, 'undetermined');
-  assert.match(entry.explanation, /DELETES its cloud contact; .*whether one exists is not known/);
+  assert.match(entry.explanation, /DELETES its cloud device; .*whether one exists is not known/);
   const del = compareRuns('CN=y', found(staged(updateSuccess()), 'hard'), outOfScope());
   const totals = whatIfTotals([del, entry, entry], 2);
   assert.equal(totals.exceedsThreshold, false, 'one known delete');
