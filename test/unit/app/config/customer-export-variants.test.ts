@@ -22,7 +22,7 @@ import { inspectConfiguration, loadServerConfiguration } from '../../../../src/a
 import { CONTAINER_NOT_DN, DUPLICATE_RULE_ID, HAS_DTD } from '../../../../src/app/config/server-configuration';
 import { createRuleSet, evaluateInbound, findJoin } from '../../../../src/engine/rules';
 import { context, objectSid, user } from '../../engine/rules/objects';
-import { copyExport, edit } from './export-copies';
+import { copyExport, edit, writeConfig } from './export-copies';
 
 const sample = path.resolve(__dirname, '../../../fixtures/entra-connect-server-config-contoso');
 const AD = 'ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d';
@@ -37,16 +37,6 @@ async function ruleFileOf(dir: string, name: string): Promise<string> {
     if ((await readFile(path.join(folder, file), 'utf8')).includes(`<name>${name}</name>`)) return path.join(folder, file);
   }
   throw new Error(`no rule ${name}`);
-}
-
-async function writeConfig(dir: string): Promise<string> {
-  const file = path.join(dir, 'single-object-sync.json');
-  await writeFile(file, JSON.stringify({
-    activeDirectory: [{ name: 'contoso.com', ldifFile: 'snapshot.ldif' }],
-    entra: { tenantId: 'contoso.onmicrosoft.com', clientId: '3f9a1c7e-52b4-4e0d-8c6a-9d2e7f4b1a30', clientSecretEnv: 'SOS_CLIENT_SECRET' },
-    rules: { serverConfiguration: dir },
-  }));
-  return file;
 }
 
 const errors = (problems: { severity: string }[]) => problems.filter((p) => p.severity === 'error');

@@ -20,3 +20,14 @@ export async function edit(file: string, change: (text: string) => string): Prom
   await writeFile(file, after);
   return after;
 }
+
+/** A configuration file in `dir` that loads the export copied there (its rules and connectors). */
+export async function writeConfig(dir: string): Promise<string> {
+  const file = path.join(dir, 'single-object-sync.json');
+  await writeFile(file, JSON.stringify({
+    activeDirectory: [{ name: 'contoso.com', ldifFile: 'snapshot.ldif' }],
+    entra: { tenantId: 'contoso.onmicrosoft.com', clientId: '3f9a1c7e-52b4-4e0d-8c6a-9d2e7f4b1a30', clientSecretEnv: 'SOS_CLIENT_SECRET' },
+    rules: { serverConfiguration: dir },
+  }));
+  return file;
+}

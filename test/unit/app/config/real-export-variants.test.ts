@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspectConfiguration, loadServerConfiguration } from '../../../../src/app/config';
-import { copyExport, edit } from './export-copies';
+import { copyExport, edit, writeConfig } from './export-copies';
 
 const sample = path.resolve(__dirname, '../../../fixtures/entra-connect-server-config-contoso');
 const AD = 'ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d';
@@ -34,16 +34,6 @@ async function copySample(): Promise<string> {
   const dir = await copyExport(sample, 'sos-real-export-');
   made.push(dir);
   return dir;
-}
-
-async function writeConfig(dir: string): Promise<string> {
-  const file = path.join(dir, 'single-object-sync.json');
-  await writeFile(file, JSON.stringify({
-    activeDirectory: [{ name: 'contoso.com', ldifFile: 'snapshot.ldif' }],
-    entra: { tenantId: 'contoso.onmicrosoft.com', clientId: '3f9a1c7e-52b4-4e0d-8c6a-9d2e7f4b1a30', clientSecretEnv: 'SOS_CLIENT_SECRET' },
-    rules: { serverConfiguration: dir },
-  }));
-  return file;
 }
 
 const errors = (problems: { severity: string; message: string }[]) => problems.filter((p) => p.severity === 'error').map((p) => p.message);
