@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../graph-emulator';
 import { parseSummary } from '../support/summary-schema';
-import { adEnv, base, connectorConfig, ou, type Emulator } from './harness';
+import { adEnv, base, liveConfiguration, ou, type Emulator } from './harness';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
 const snapshot = path.resolve(__dirname, '../fixtures/contoso-snapshot.ldif');
@@ -46,16 +46,7 @@ describe('bad input, interrupts and failures after the sync (CLI)', () => {
   /** A folder with its own configuration; state and reports would go into it. */
   const world = async (patch: (c: Record<string, any>) => void = () => {}) => {
     const dir = await mkdtemp(path.join(root, 'case-'));
-    const config: Record<string, any> = {
-      activeDirectory: [connectorConfig()],
-      entra: {
-        tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_CLIENT_SECRET',
-        authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile, maxRetryWaitSeconds: 2,
-      },
-      rules: 'builtin',
-      stateDir: 'state',
-      reportDir: 'reports',
-    };
+    const config = liveConfiguration(emulator);
     patch(config);
     const file = path.join(dir, 'single-object-sync.json');
     await writeFile(file, JSON.stringify(config, null, 2));

@@ -5,19 +5,17 @@
 // Retry-After: each is waited out and sent again, no object fails for throttling, and after a
 // SIGKILL halfway a re-run completes the rest without a second user for any anchor.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../graph-emulator';
+import { jsonLines, runCli, type Run } from './cli-process';
 
-const cli = path.resolve(__dirname, '../../dist/cli.js');
 const contoso = 'OU=Contoso,DC=corp,DC=contoso,DC=com';
 const count = 300;
 
-interface Run { code: number | null; stdout: string; stderr: string }
 type Summary = { provisioningStatusInfo: { status: string; errorInformation: { errorCode: string } | null }; provisioningAction: string; exported: boolean };
 
 function newUsers(n: number): string {
@@ -58,21 +56,14 @@ describe('batch export through JSON batching', () => {
   });
 
   /** Exports the OU; with `killAfterResults`, SIGKILLs the CLI once that many results are out. */
-  const exportBatch = (killAfterResults?: number) => new Promise<Run>((resolve) => {
-    const child = spawn(process.execPath, [cli, '--search-base', `OU=Export,${contoso}`, '--scope', 'one', '--export', '--no-html-report'], {
-      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
+  const exportBatch = (killAfterResults?: number) => runCli(['--search-base', `OU=Export,${contoso}`, '--scope', 'one', '--export', '--no-html-report'], {
+    cwd: dir, env: { SOS_CLIENT_SECRET: emulator.clientSecret },
+    onStdout: (stdout, child) => {
       if (killAfterResults !== undefined && stdout.split('\n').length > killAfterResults) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    },
   });
   // Complete lines only: a SIGKILL can cut the last line of a pipe write short.
-  const results = (run: Run) => run.stdout.slice(0, run.stdout.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Summary);
+  const results = (run: Run) => jsonLines<Summary>(run.stdout);
   const throttledFailures = (run: Run) => results(run).filter((r) => ['Throttled', 'ServiceUnavailable'].includes(r.provisioningStatusInfo.errorInformation?.errorCode ?? ''));
 
   test('writes go as $batch of at most 20, inner 429s are waited out, and a killed run converges', async () => {

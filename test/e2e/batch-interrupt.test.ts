@@ -3,15 +3,14 @@
 // objects are in flight). The batch stops after the objects in flight, still prints their
 // JSON lines, the summary on stderr and the HTML batch report of what was done, and exits 130.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../graph-emulator';
 import { writeSnapshotConfiguration } from './harness';
+import { runCli } from './cli-process';
 
-const cli = path.resolve(__dirname, '../../dist/cli.js');
 const contoso = 'OU=Contoso,DC=corp,DC=contoso,DC=com';
 
 describe('batch cancelled by SIGINT', () => {
@@ -31,22 +30,17 @@ describe('batch cancelled by SIGINT', () => {
   test('stops after the objects in flight, prints what was done, writes the summary and the HTML report, exits 130', async () => {
     // Every user lookup answers after 150 ms: each object takes a while, several are in flight.
     emulator.faults({ kind: 'latency', latencyMs: 150, path: '/users', count: -1 });
-    const child = spawn(process.execPath, [cli, '--search-base', contoso, '--bulk-read-threshold', '100000'], {
-      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
     let signalled = false;
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      // Interrupt once the first results are out: the batch is running, most objects are not done.
-      if (!signalled && stdout.split('\n').filter(Boolean).length >= 3) {
-        signalled = true;
-        child.kill('SIGINT');
-      }
+    const { code, stdout, stderr } = await runCli(['--search-base', contoso, '--bulk-read-threshold', '100000'], {
+      cwd: dir, env: { SOS_CLIENT_SECRET: emulator.clientSecret },
+      onStdout: (out, child) => {
+        // Interrupt once the first results are out: the batch is running, most objects are not done.
+        if (!signalled && out.split('\n').filter(Boolean).length >= 3) {
+          signalled = true;
+          child.kill('SIGINT');
+        }
+      },
     });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     emulator.clearFaults();
     assert.ok(signalled, `the batch ended before it could be interrupted: ${stderr}`);
     assert.equal(code, 130, stderr);

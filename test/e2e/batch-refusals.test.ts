@@ -6,7 +6,6 @@
 // folder they did not find; the proposed configuration, its files read, is refused before the
 // directory is searched, and a file it names is not quoted back.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,11 +13,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../graph-emulator';
 import { writeSnapshotConfiguration } from './harness';
+import { runCli } from './cli-process';
 
-const cli = path.resolve(__dirname, '../../dist/cli.js');
 const sales = 'OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
-
-interface Run { code: number | null; stdout: string; stderr: string }
 
 describe('batch refusals on the CLI: exit 2, nothing written', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -51,16 +48,7 @@ describe('batch refusals on the CLI: exit 2, nothing written', () => {
     return { dir, file, proposed };
   };
 
-  function run(dir: string, args: string[]): Promise<Run> {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  }
+  const run = (dir: string, args: string[]) => runCli(args, { cwd: dir, env: { SOS_CLIENT_SECRET: emulator.clientSecret }, timeout: 60_000 });
 
   /** Runs the batch and checks the refusal: exit 2, the named error, no result, no state or report folder. */
   const expectRefused = async (w: { dir: string; file: string }, args: string[], error: RegExp, folders = ['state', 'reports']) => {

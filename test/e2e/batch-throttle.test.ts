@@ -4,18 +4,15 @@
 // its concurrency, waits out every Retry-After, fails no object for throttling, and a re-run
 // writes nothing twice. The AD side is the bundled LDIF snapshot.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../graph-emulator';
 import { writeSnapshotConfiguration } from './harness';
+import { runCli } from './cli-process';
 
-const cli = path.resolve(__dirname, '../../dist/cli.js');
 const contoso = 'OU=Contoso,DC=corp,DC=contoso,DC=com';
-
-interface Run { code: number | null; stdout: string; stderr: string }
 
 describe('batch export inside the write budget', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -31,16 +28,7 @@ describe('batch export inside the write budget', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const exportBatch = () => new Promise<Run>((resolve) => {
-    const child = spawn(process.execPath, [cli, '--search-base', contoso, '--export', '--no-html-report'], {
-      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  const exportBatch = () => runCli(['--search-base', contoso, '--export', '--no-html-report'], { cwd: dir, env: { SOS_CLIENT_SECRET: emulator.clientSecret } });
 
   test('429s are met and waited out, no object fails for throttling, a re-run duplicates nothing', async () => {
     const first = await exportBatch();

@@ -4,7 +4,6 @@
 // hostile LDAP filters ending in exit 2 with a named error, and --what-if-config naming a
 // delete when an OU leaves the sync scope.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -16,24 +15,10 @@ import { Client } from 'ldapts';
 import type { ProvisioningObjectSummary } from '../../src/engine/summary/types';
 import type { WhatIfEntry } from '../../src/engine/batch/what-if';
 import { startEmulator } from '../graph-emulator';
-import { adEnv, connectorConfig, ou, type Emulator } from './harness';
+import { runCli, jsonLines } from './cli-process';
+import { adEnv, liveConfiguration, ou, type Emulator } from './harness';
 
-const cli = path.resolve(__dirname, '../../dist/cli.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function runCli(args: string[], env: Record<string, string | undefined>, cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const lines = <T = ProvisioningObjectSummary>(stdout: string): T[] => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+const lines = <T = ProvisioningObjectSummary>(stdout: string): T[] => jsonLines<T>(stdout);
 
 /** The DNs an independent ldapts search finds (users, inetOrgPersons, groups, contacts), lowercased. */
 async function independentSearch(base: string, scope: 'one' | 'sub'): Promise<string[]> {
@@ -54,17 +39,7 @@ describe('single-object-sync batch CLI', () => {
   let env: Record<string, string>;
 
   const writeConfig = async (name: string, patch: (c: Record<string, any>) => void = () => {}): Promise<string> => {
-    const config: Record<string, any> = {
-      activeDirectory: [connectorConfig()],
-      entra: {
-        tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_CLIENT_SECRET',
-        authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile, maxRetryWaitSeconds: 2,
-      },
-      sourceAnchor: 'mS-DS-ConsistencyGuid',
-      rules: 'builtin',
-      stateDir: 'state',
-      reportDir: 'reports',
-    };
+    const config = liveConfiguration(emulator);
     patch(config);
     const file = path.join(dir, name);
     await writeFile(file, JSON.stringify(config, null, 2));
@@ -92,10 +67,10 @@ describe('single-object-sync batch CLI', () => {
     const stateDir = path.join(dir, 'state-staging');
     const config = await writeConfig('staging.json', (c) => { c.stateDir = stateDir; });
     // One object cannot be synced: its stored connector space is corrupt (StateUnreadable).
-    const alice = lines((await runCli(['--input', await list('alice.txt', [ou('CN=Alice Wu,OU=Sales')]), '--no-html-report', '--config', config], env, dir)).stdout)[0]!;
+    const alice = lines((await runCli(['--input', await list('alice.txt', [ou('CN=Alice Wu,OU=Sales')]), '--no-html-report', '--config', config], { env, cwd: dir })).stdout)[0]!;
     await writeFile(path.join(stateDir, `${alice.sourceIdentity.id.toLowerCase()}.json`), '{ not json');
     const writes = emulator.writes().length;
-    const run = await runCli(['--search-base', ou('OU=Sales'), '--config', config], env, dir);
+    const run = await runCli(['--search-base', ou('OU=Sales'), '--config', config], { env, cwd: dir });
     const results = lines(run.stdout);
     const expected = await independentSearch(ou('OU=Sales'), 'sub');
     assert.deepEqual(results.map((r) => r.sourceIdentity.details.distinguishedName!.toLowerCase()).sort(), expected, run.stderr);
@@ -121,9 +96,9 @@ describe('single-object-sync batch CLI', () => {
 
   test('--scope one takes the direct children only; --ldap-filter narrows', async () => {
     const config = await writeConfig('scope.json');
-    const one = await runCli(['--search-base', ou('OU=Sales'), '--scope', 'one', '--no-html-report', '--config', config], env, dir);
+    const one = await runCli(['--search-base', ou('OU=Sales'), '--scope', 'one', '--no-html-report', '--config', config], { env, cwd: dir });
     assert.deepEqual(lines(one.stdout).map((r) => r.sourceIdentity.details.distinguishedName!.toLowerCase()).sort(), await independentSearch(ou('OU=Sales'), 'one'), one.stderr);
-    const filtered = await runCli(['--search-base', ou('OU=Sales'), '--ldap-filter', '(sAMAccountName=alice.wu)', '--no-html-report', '--config', config], env, dir);
+    const filtered = await runCli(['--search-base', ou('OU=Sales'), '--ldap-filter', '(sAMAccountName=alice.wu)', '--no-html-report', '--config', config], { env, cwd: dir });
     assert.equal(filtered.code, 0, filtered.stderr);
     assert.deepEqual(lines(filtered.stdout).map((r) => r.sourceIdentity.details.distinguishedName), [ou('CN=Alice Wu,OU=Sales')]);
   });
@@ -131,19 +106,19 @@ describe('single-object-sync batch CLI', () => {
   test('hostile --ldap-filter values cannot widen the search: refused whole (exit 2), or ANDed with the base and the object types', async () => {
     const config = await writeConfig('hostile.json');
     for (const hostile of ['*)(objectClass=*', '(&(sAMAccountName=alice.wu)(|(objectClass=*)', '(sAMAccountName=alice.wu))(|(objectClass=*', '(sAMAccountName=alice.wu)(objectClass=*)', '']) {
-      const run = await runCli(['--search-base', ou('OU=Sales'), '--ldap-filter', hostile, '--no-html-report', '--config', config], env, dir);
+      const run = await runCli(['--search-base', ou('OU=Sales'), '--ldap-filter', hostile, '--no-html-report', '--config', config], { env, cwd: dir });
       assert.equal(run.code, 2, `${JSON.stringify(hostile)}: ${run.stderr}`);
       assert.match(run.stderr, /^InvalidLdapFilter: /m);
       assert.match(run.stderr, /Recommended action: /);
       assert.equal(run.stdout, '');
     }
     // A filter that matches everything still returns only the objects of the configured types under the base.
-    const wide = await runCli(['--search-base', ou('OU=Sales'), '--scope', 'one', '--ldap-filter', '(|(objectClass=*)(cn=*))', '--no-html-report', '--config', config], env, dir);
+    const wide = await runCli(['--search-base', ou('OU=Sales'), '--scope', 'one', '--ldap-filter', '(|(objectClass=*)(cn=*))', '--no-html-report', '--config', config], { env, cwd: dir });
     const dns = lines(wide.stdout).map((r) => r.sourceIdentity.details.distinguishedName!.toLowerCase()).sort();
     assert.deepEqual(dns, await independentSearch(ou('OU=Sales'), 'one'));
     assert.ok(dns.every((d) => !d.startsWith('ou=')), 'no OU (not an object type) came back');
     // Escaped metacharacters are values, not syntax.
-    const escaped = await runCli(['--search-base', ou('OU=Sales'), '--ldap-filter', '(sAMAccountName=\\2a)', '--no-html-report', '--config', config], env, dir);
+    const escaped = await runCli(['--search-base', ou('OU=Sales'), '--ldap-filter', '(sAMAccountName=\\2a)', '--no-html-report', '--config', config], { env, cwd: dir });
     assert.equal(escaped.code, 2);
     assert.match(escaped.stderr, /^BatchScopeEmpty: /m);
   });
@@ -158,7 +133,7 @@ describe('single-object-sync batch CLI', () => {
       ['OU=Sales,DC=fabrikam,DC=com', /^SearchBaseOutsideConnectors: /m],
     ];
     for (const [base, error] of cases) {
-      const run = await runCli(['--search-base', base, '--config', config], env, dir);
+      const run = await runCli(['--search-base', base, '--config', config], { env, cwd: dir });
       assert.equal(run.code, 2, `${base}: ${run.stderr}`);
       assert.match(run.stderr, error);
       assert.match(run.stderr, /Recommended action: /);
@@ -167,9 +142,9 @@ describe('single-object-sync batch CLI', () => {
     assert.equal(emulator.writes().length, writes);
     assert.deepEqual(existsSync(reports) ? readdirSync(reports) : [], [], 'no batch report, no object report');
     // Usage mistakes are exit 2 too.
-    assert.equal((await runCli(['--search-base', ou('OU=Sales'), '--scope', 'deep', '--config', config], env, dir)).code, 2);
-    assert.equal((await runCli(['--search-base', ou('OU=Sales'), '--input', 'x.txt', '--config', config], env, dir)).code, 2);
-    assert.equal((await runCli(['--search-base', ou('OU=Sales'), '--export', '--staging-mode', '--config', config], env, dir)).code, 2);
+    assert.equal((await runCli(['--search-base', ou('OU=Sales'), '--scope', 'deep', '--config', config], { env, cwd: dir })).code, 2);
+    assert.equal((await runCli(['--search-base', ou('OU=Sales'), '--input', 'x.txt', '--config', config], { env, cwd: dir })).code, 2);
+    assert.equal((await runCli(['--search-base', ou('OU=Sales'), '--export', '--staging-mode', '--config', config], { env, cwd: dir })).code, 2);
   });
 
   test('--input FILE: one DN a line; a missing object is one failed line, the others run; an object named twice runs once', async () => {
@@ -178,7 +153,7 @@ describe('single-object-sync batch CLI', () => {
     const dns = [ou('CN=Eva Green,OU=Sales'), ou('CN=Missing Person,OU=Sales'), ou('CN=Smith\\, John,OU=EMEA,OU=Sales')];
     // Line 5 names Eva again, in another case and with spaces after the commas.
     await writeFile(input, `# three objects\n${dns.join('\r\n')}\n${dns[0]!.toLowerCase().replace(/,/g, ', ')}\n\n`);
-    const run = await runCli(['--input', input, '--no-html-report', '--config', config], env, dir);
+    const run = await runCli(['--input', input, '--no-html-report', '--config', config], { env, cwd: dir });
     const results = lines(run.stdout);
     assert.deepEqual(results.map((r) => r.sourceIdentity.details.distinguishedName), dns);
     assert.match(run.stderr, /^Batch: 3 object\(s\) from input file .*dns\.txt \(1 line\(s\) name an object an earlier line names, synced once: line\(s\) 5\)\.$/m);
@@ -188,7 +163,7 @@ describe('single-object-sync batch CLI', () => {
     const bad = path.join(dir, 'bad.txt');
     await writeFile(bad, `${dns[0]}\nnot a dn\n`);
     // Read before anything connects: bad input changes nothing, not even an empty state folder.
-    const refused = await runCli(['--input', bad, '--config', config, '--state-dir', 'state-refused-input'], env, dir);
+    const refused = await runCli(['--input', bad, '--config', config, '--state-dir', 'state-refused-input'], { env, cwd: dir });
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /^BatchInputUnreadable: .*line 2/m);
     assert.equal(existsSync(path.join(dir, 'state-refused-input')), false, 'no state folder was made');
@@ -198,7 +173,7 @@ describe('single-object-sync batch CLI', () => {
     const config = await writeConfig('export.json', (c) => { c.stateDir = 'state-export'; });
     const base = ou('OU=Paris,OU=EMEA,OU=Sales');
     const objects = await independentSearch(base, 'sub');
-    const first = await runCli(['--search-base', base, '--export', '--no-html-report', '--config', config], env, dir);
+    const first = await runCli(['--search-base', base, '--export', '--no-html-report', '--config', config], { env, cwd: dir });
     assert.match(first.stderr, /Export plan \(from a staging pass\): (\d+) create\(s\) and (\d+) update\(s\)/);
     const planned = /Export plan \(from a staging pass\): (\d+) create/.exec(first.stderr)!;
     assert.ok(first.stderr.indexOf('Export plan') < first.stderr.indexOf('Export batch:'), 'the plan comes first');
@@ -210,7 +185,7 @@ describe('single-object-sync batch CLI', () => {
     const upns = (emulator.state() as any).users.map((u: any) => String(u.userPrincipalName).toLowerCase());
     for (const r of created) assert.equal(upns.filter((u: string) => u === r.targetIdentity.details.userPrincipalName!.toLowerCase()).length, 1);
     const usersBefore = (emulator.state() as any).users.length;
-    const second = await runCli(['--search-base', base, '--export', '--no-html-report', '--config', config], env, dir);
+    const second = await runCli(['--search-base', base, '--export', '--no-html-report', '--config', config], { env, cwd: dir });
     const again = lines(second.stdout);
     assert.equal(again.filter((r) => r.provisioningAction === 'create').length, 0, second.stderr);
     assert.match(second.stderr, /Export plan \(from a staging pass\): 0 create\(s\)/);
@@ -221,7 +196,7 @@ describe('single-object-sync batch CLI', () => {
     const config = await writeConfig('whatif.json', (c) => { c.stateDir = 'state-whatif'; });
     const base = ou('OU=EMEA,OU=Sales');
     const paris = ou('OU=Paris,OU=EMEA,OU=Sales');
-    const exported = await runCli(['--search-base', paris, '--export', '--no-html-report', '--config', config], env, dir);
+    const exported = await runCli(['--search-base', paris, '--export', '--no-html-report', '--config', config], { env, cwd: dir });
     const inCloud = lines(exported.stdout).filter((r) => r.provisioningStatusInfo.status !== 'failure').map((r) => r.sourceIdentity.details.distinguishedName!);
     assert.ok(inCloud.length >= 3, exported.stderr);
     const proposed = await writeConfig('whatif-proposed.json', (c) => {
@@ -229,7 +204,7 @@ describe('single-object-sync batch CLI', () => {
       c.activeDirectory[0].partitions[0].exclusions.push(paris);
     });
     const writes = emulator.writes().length;
-    const run = await runCli(['--search-base', base, '--what-if-config', proposed, '--config', config], env, dir);
+    const run = await runCli(['--search-base', base, '--what-if-config', proposed, '--config', config], { env, cwd: dir });
     assert.equal(emulator.writes().length, writes, 'what-if writes nothing');
     const entries = lines<WhatIfEntry>(run.stdout);
     assert.equal(entries.length, (await independentSearch(base, 'sub')).length);
@@ -240,12 +215,12 @@ describe('single-object-sync batch CLI', () => {
     assert.equal(run.code, 0, run.stderr);
     const html = readFileSync(/Batch report: (.+)$/m.exec(run.stderr)![1]!, 'utf8');
     assert.match(html, /DELETE/);
-    const strict = await runCli(['--search-base', base, '--what-if-config', proposed, '--deletion-threshold', String(inCloud.length - 1), '--no-html-report', '--config', config], env, dir);
+    const strict = await runCli(['--search-base', base, '--what-if-config', proposed, '--deletion-threshold', String(inCloud.length - 1), '--no-html-report', '--config', config], { env, cwd: dir });
     assert.equal(strict.code, 1);
     assert.match(strict.stderr, /^DeletionThresholdExceeded: /m);
     assert.match(strict.stderr, /Disable-ADSyncExportDeletionThreshold/);
     // The real state was not touched by the what-if runs: a staging run still sees the Paris objects in scope.
-    const check = await runCli(['--input', await (async () => { const f = path.join(dir, 'paris.txt'); await writeFile(f, inCloud.join('\n')); return f; })(), '--no-html-report', '--config', config], env, dir);
+    const check = await runCli(['--input', await (async () => { const f = path.join(dir, 'paris.txt'); await writeFile(f, inCloud.join('\n')); return f; })(), '--no-html-report', '--config', config], { env, cwd: dir });
     assert.ok(lines(check.stdout).every((r) => r.plannedProvisioningAction === 'update' && r.provisioningAction === 'other'), check.stderr);
   });
 
@@ -255,7 +230,7 @@ describe('single-object-sync batch CLI', () => {
     await writeFile(notJson, 'root:x:0:0:root:/root:/bin/bash\n');
     const otherTenant = await writeConfig('whatif-other-tenant.json', (c) => { c.entra.tenantId = '11111111-2222-3333-4444-555555555555'; });
     for (const [file, problem] of [[notJson, /ConfigurationNotJson/], [otherTenant, /entra\.tenantId is "11111111-2222-3333-4444-555555555555"/]] as const) {
-      const run = await runCli(['--search-base', ou('OU=Sales'), '--what-if-config', file, '--config', config], env, dir);
+      const run = await runCli(['--search-base', ou('OU=Sales'), '--what-if-config', file, '--config', config], { env, cwd: dir });
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /^WhatIfConfigurationInvalid: /m);
       assert.match(run.stderr, problem);
@@ -287,7 +262,7 @@ describe('single-object-sync batch CLI', () => {
       ];
       for (const [label, redirect, problem] of cases) {
         const proposed = await writeConfig(`whatif-redirect-${label.replace(/ /g, '-')}.json`, (c) => { c.stateDir = 'state-whatif-redirect'; exclude(c); redirect(c); });
-        const run = await runCli(['--search-base', ou('OU=Sales'), '--what-if-config', proposed, '--config', config], { ...env, SOS_OTHER_SECRET: otherSecret }, dir);
+        const run = await runCli(['--search-base', ou('OU=Sales'), '--what-if-config', proposed, '--config', config], { env: { ...env, SOS_OTHER_SECRET: otherSecret }, cwd: dir });
         assert.equal(run.code, 2, `${label}: ${run.stderr}`);
         assert.match(run.stderr, /^WhatIfConfigurationInvalid: .*connect or sign in differently/m, label);
         assert.match(run.stderr, problem, label);

@@ -1,7 +1,6 @@
 // The CLI as a user runs it (uses-samba): dist/cli.js in a child process, JSON on stdout, a
 // line per step on stderr, exit codes 0/1/2, and bad input ending in named errors.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,26 +8,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../graph-emulator';
 import { parseSummary } from '../support/summary-schema';
-import { adEnv, connectorConfig, ou, type Emulator } from './harness';
-
-const cli = path.resolve(__dirname, '../../dist/cli.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function runCli(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: cwd ?? process.cwd(),
-      env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from './cli-process';
+import { adEnv, liveConfiguration, ou, type Emulator } from './harness';
 
 describe('single-object-sync CLI', () => {
   let emulator: Emulator;
@@ -37,17 +18,7 @@ describe('single-object-sync CLI', () => {
   let secretEnv: Record<string, string>;
 
   const writeConfig = async (name: string, patch: (c: Record<string, any>) => void): Promise<string> => {
-    const config: Record<string, any> = {
-      activeDirectory: [connectorConfig()],
-      entra: {
-        tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_CLIENT_SECRET',
-        authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile, maxRetryWaitSeconds: 2,
-      },
-      sourceAnchor: 'mS-DS-ConsistencyGuid',
-      rules: 'builtin',
-      stateDir: 'state',
-      reportDir: 'reports',
-    };
+    const config = liveConfiguration(emulator);
     patch(config);
     const file = path.join(dir, name);
     await writeFile(file, JSON.stringify(config, null, 2));
@@ -66,7 +37,7 @@ describe('single-object-sync CLI', () => {
 
   test('syncs a user: JSON on stdout, a line per step on stderr, the report path, exit 0', async () => {
     const output = path.join(dir, 'output.json');
-    const run = await runCli(['-DistinguishedName', ou('CN=Eva Green,OU=Sales'), '--config', configPath, '--output', output], secretEnv, dir);
+    const run = await runCli(['-DistinguishedName', ou('CN=Eva Green,OU=Sales'), '--config', configPath, '--output', output], { env: secretEnv, cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     const summary = parseSummary(run.stdout);
     assert.match(summary.provisioningStatusInfo.status, /^(success|warning)$/);
@@ -82,7 +53,7 @@ describe('single-object-sync CLI', () => {
 
   test('staging mode with --no-html-report: exit 0, no report, no Graph write', async () => {
     const before = emulator.writes().length;
-    const run = await runCli(['--distinguished-name', ou('CN=Frank Moss,OU=Sales'), '--staging-mode', '--no-html-report', '--config', configPath], secretEnv, dir);
+    const run = await runCli(['--distinguished-name', ou('CN=Frank Moss,OU=Sales'), '--staging-mode', '--no-html-report', '--config', configPath], { env: secretEnv, cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.doesNotMatch(run.stderr, /HTML report:/);
     assert.equal(emulator.writes().length, before);
@@ -108,13 +79,13 @@ describe('single-object-sync CLI', () => {
   test('unreadable configuration: exit 2 with a named error', async () => {
     const broken = path.join(dir, 'broken.json');
     await writeFile(broken, '{ "activeDirectory": [ ');
-    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', broken], secretEnv);
+    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', broken], { env: secretEnv });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /^Config\w+: /m);
   });
 
   test('DN outside every configured partition: exit 1 and the summary says what to do', async () => {
-    const run = await runCli(['--distinguished-name', 'CN=Someone,DC=fabrikam,DC=com', '--config', configPath, '--no-html-report'], secretEnv, dir);
+    const run = await runCli(['--distinguished-name', 'CN=Someone,DC=fabrikam,DC=com', '--config', configPath, '--no-html-report'], { env: secretEnv, cwd: dir });
     assert.equal(run.code, 1);
     const summary = parseSummary(run.stdout);
     assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'ObjectOutsideConfiguredPartitions');
@@ -125,7 +96,7 @@ describe('single-object-sync CLI', () => {
     const sub = await mkdtemp(path.join(dir, 'nosecret-'));
     const config = path.join(sub, 'single-object-sync.json');
     await writeFile(config, readFileSync(configPath, 'utf8'));
-    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config], { SOS_CLIENT_SECRET: emulator.clientSecret }, sub);
+    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config], { env: { SOS_CLIENT_SECRET: emulator.clientSecret }, cwd: sub });
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /^MissingSecret: .*SOS_AD_PASSWORD/m);
@@ -134,7 +105,7 @@ describe('single-object-sync CLI', () => {
 
   test('unreachable DC: exit 1 with a directory error, in bounded time', async () => {
     const config = await writeConfig('unreachable-dc.json', (c) => { c.activeDirectory[0].url = 'ldaps://127.0.0.1:1'; c.activeDirectory[0].connectTimeoutMs = 2000; });
-    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config, '--no-html-report'], secretEnv, dir);
+    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config, '--no-html-report'], { env: secretEnv, cwd: dir });
     assert.equal(run.code, 1);
     const summary = parseSummary(run.stdout);
     assert.equal(summary.provisioningSteps[0]!.status, 'failure');
@@ -143,7 +114,7 @@ describe('single-object-sync CLI', () => {
 
   test('unreachable tenant: exit 1, step 2 fails and nothing is exported', async () => {
     const config = await writeConfig('unreachable-tenant.json', (c) => { c.entra.authorityHost = 'https://127.0.0.1:1'; c.entra.graphEndpoint = 'https://127.0.0.1:1'; });
-    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config, '--no-html-report'], secretEnv, dir);
+    const run = await runCli(['--distinguished-name', ou('CN=Eva Green,OU=Sales'), '--config', config, '--no-html-report'], { env: secretEnv, cwd: dir });
     assert.equal(run.code, 1);
     const summary = parseSummary(run.stdout);
     assert.equal(summary.provisioningSteps[1]!.status, 'failure');
@@ -153,7 +124,7 @@ describe('single-object-sync CLI', () => {
   test('throttling past the wait bound: exit 1, Throttled with the Retry-After seen', async () => {
     emulator.faults({ kind: 'status', status: 429, retryAfterSeconds: 30, count: -1, path: '/v1.0/users' });
     try {
-      const run = await runCli(['--distinguished-name', ou('CN=Gina Park,OU=EMEA,OU=Sales'), '--config', configPath, '--no-html-report'], secretEnv, dir);
+      const run = await runCli(['--distinguished-name', ou('CN=Gina Park,OU=EMEA,OU=Sales'), '--config', configPath, '--no-html-report'], { env: secretEnv, cwd: dir });
       assert.equal(run.code, 1);
       const summary = parseSummary(run.stdout);
       const info = summary.provisioningStatusInfo.errorInformation;

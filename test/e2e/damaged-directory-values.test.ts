@@ -5,15 +5,14 @@
 // there. dist/cli.js against the bundled LDIF snapshot with Alice Wu's entry damaged; the Graph
 // emulator as the tenant.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../graph-emulator';
 import { writeSnapshotConfiguration } from './harness';
+import { runCli } from './cli-process';
 
-const cli = path.resolve(__dirname, '../../dist/cli.js');
 const alice = 'CN=Alice Wu,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
 
 describe('damaged values from the directory', () => {
@@ -45,14 +44,7 @@ describe('damaged values from the directory', () => {
       await writeFile(path.join(dir, 'snapshot.ldif'), snapshot.replace(aliceGuid, c.line));
       const state = `state-${cases.indexOf(c)}`;
       const writes = emulator.writes().length;
-      const child = spawn(process.execPath, [cli, '--distinguished-name', alice, '--no-html-report', '--state-dir', state], {
-        cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const { code, stdout, stderr } = await runCli(['--distinguished-name', alice, '--no-html-report', '--state-dir', state], { cwd: dir, env: { SOS_CLIENT_SECRET: emulator.clientSecret } });
       assert.equal(code, 1, stderr);
       const summary = JSON.parse(stdout) as { provisioningStatusInfo: { errorInformation?: { errorCode: string; reason: string } }; provisioningSteps: { stepNumber: number; status: string }[] };
       assert.equal(summary.provisioningStatusInfo.errorInformation?.errorCode, 'MalformedDirectoryValue', stderr);

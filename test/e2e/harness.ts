@@ -174,6 +174,24 @@ export async function openWorld(
 }
 
 /**
+ * The configuration the CLI tests over the live AD start from (the Samba connector, the emulator
+ * as Microsoft Entra ID, state and reports beside the file), written by each as it needs it.
+ */
+export function liveConfiguration(emulator: Emulator): Record<string, any> {
+  return {
+    activeDirectory: [connectorConfig()],
+    entra: {
+      tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_CLIENT_SECRET',
+      authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile, maxRetryWaitSeconds: 2,
+    },
+    sourceAnchor: 'mS-DS-ConsistencyGuid',
+    rules: 'builtin',
+    stateDir: 'state',
+    reportDir: 'reports',
+  };
+}
+
+/**
  * Writes a configuration over a copy of the bundled LDIF snapshot (no live directory) and the
  * emulator's tenant into `dir`; returns its path. `secretEnv` names the client secret variable.
  */

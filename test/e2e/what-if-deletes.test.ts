@@ -8,7 +8,6 @@
 //   Join joins on, and what step 8 looks it up by): not synchronized, so nothing is deleted.
 // The one delete is within a threshold of 1 ("more than" the threshold stops the export).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,20 +15,13 @@ import { after, before, describe, test } from 'node:test';
 import { sidBytesToString } from '../../src/engine/model/ad-codecs';
 import { startEmulator } from '../graph-emulator';
 import { writeSnapshotConfiguration } from './harness';
+import { runCli } from './cli-process';
 
-const cli = path.resolve(__dirname, '../../dist/cli.js');
 const domain = 'DC=corp,DC=contoso,DC=com';
 const paris = `OU=Paris,OU=EMEA,OU=Sales,OU=Contoso,${domain}`;
 const contacts = `OU=Contacts,OU=Contoso,${domain}`;
 
-function run(dir: string, secret: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: secret }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (dir: string, secret: string, args: string[]) => runCli(args, { cwd: dir, env: { SOS_CLIENT_SECRET: secret } });
 
 describe('what-if: which filtered objects Entra Connect would delete', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
