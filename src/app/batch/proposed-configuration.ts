@@ -4,7 +4,7 @@
 // credential variable would send the engineer's credentials there (endpoints.ts).
 import { loadConfiguration } from '../config';
 import { connectionChanges } from '../config/endpoints';
-import { isServerConfigurationFolder } from '../config/server-configuration';
+import { isServerConfigurationFolder } from '../config/export-folder';
 import type { SingleObjectSyncConfig } from '../config/model';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';

@@ -11,7 +11,8 @@ import { parseJsonWithPositions, JsonSyntaxError, type PositionedJson } from './
 import { applyServerConfiguration } from './merge-server-configuration';
 import { parseConfiguration } from './parse-configuration';
 import { buildRuleSet } from './rule-set';
-import { isServerConfigurationFolder, type ServerConfiguration } from './server-configuration';
+import { type ServerConfiguration } from './server-configuration';
+import { isServerConfigurationFolder, isWizardSettings, WIZARD_SETTINGS_TEXT } from './export-folder';
 import { SyncError } from '../../engine/errors/sync-error';
 import { configErrors } from '../../engine/errors/catalog/config';
 import type { RuleSet } from '../../engine/rules';
@@ -71,6 +72,10 @@ export async function inspectConfiguration(configPath: string): Promise<LoadedCo
   } catch (err) {
     if (err instanceof JsonSyntaxError) throw new SyncError(configErrors.ConfigurationNotJson, { file, line: err.position.line, column: err.position.column, problem: err.message });
     throw err;
+  }
+  if (isWizardSettings(positioned.value)) {
+    // The wizard's settings file given as the tool's configuration: not one problem per unknown key.
+    throw new SyncError(configErrors.ConfigurationNotFound, { file, cause: `it is ${WIZARD_SETTINGS_TEXT}, not a configuration of this tool; write single-object-sync.json (see the README), and for the rules of that server name a Get-ADSyncServerConfiguration export folder in it: "rules": {"serverConfiguration": "<folder>"}` });
   }
   const { config, problems } = parseConfiguration(positioned.value, file, positioned);
   const { ruleSet, exported } = await buildRuleSet(config, file, problems, positioned);

@@ -4,7 +4,7 @@
 // rule's expressions and scope operators are comes from the parser (each element's start in
 // the file), for problems that name a line and column. Every file is checked to be well-formed
 // XML first: fast-xml-parser's parse is lenient (a cut-short file parses as a smaller rule).
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { decodeText } from '../../adapters/io/decode-text';
 import { READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import type { ConfigProblem } from './problems';
 import { SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import { configErrors } from '../../engine/errors/catalog/config';
+import { exportAbove, whyNotAnExportFolder } from './export-folder';
 import type { FlowDefinition, JoinCondition, MergeType, RuleDefinition, ScopeClause, ScopeOperator } from '../../engine/rules/model';
 
 export interface ExportedPartition extends PartitionConfig {
@@ -421,7 +422,11 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   try {
     await readdir(folder);
   } catch (err) {
-    throw new SyncError(configErrors.ServerConfigurationNotFound, { folder, cause: (err as Error).message });
+    throw new SyncError(configErrors.ServerConfigurationNotFound, { folder, cause: await whyNotAnExportFolder(folder, err) }, { cause: err });
+  }
+  const above = await exportAbove(folder);
+  if (above) {
+    throw new SyncError(configErrors.ServerConfigurationNotFound, { folder, cause: `it is the ${path.basename(path.resolve(folder))} folder of the export in ${above}; name that folder, the whole export` });
   }
   const problems: ConfigProblem[] = [];
   const connectors: ExportedConnector[] = [];
@@ -512,16 +517,3 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   return { folder, connectors, rules, ruleFiles, rulePositions, globalSettings, globalSettingsFile: mvFile, problems };
 }
 
-/** The sub-folders a Get-ADSyncServerConfiguration export holds. */
-const EXPORT_FOLDERS = new Set(['connectors', 'synchronizationrules', 'globalsettings']);
-
-/**
- * Is `file` the folder of a Get-ADSyncServerConfiguration export? The usual mistake: the export
- * given where a configuration file that names it (rules.serverConfiguration) is expected.
- */
-export async function isServerConfigurationFolder(file: string): Promise<boolean> {
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isDirectory()) return false;
-  const names = await readdir(file).catch(() => [] as string[]);
-  return names.some((name) => EXPORT_FOLDERS.has(name.toLowerCase()));
-}
