@@ -9,6 +9,7 @@ import { batchErrors } from '../../engine/errors/catalog/batch';
 import { SyncError } from '../../engine/errors/sync-error';
 import { partitionNames } from '../../engine/scope/partition-names';
 import { Dn } from '../../engine/model/dn';
+import { explainNotADn } from '../../engine/model/other-object-names';
 
 export type BatchTarget =
   | { kind: 'search'; base: Dn; scope: 'one' | 'subtree'; ldapFilter?: string }
@@ -78,7 +79,7 @@ export async function readInputFile(source: string): Promise<InputFile> {
     const parsed = Dn.tryParse(line);
     if (!parsed.ok || parsed.dn.isRoot) {
       // The parser's reason is a sentence; inside the parentheses it loses its full stop.
-      const why = parsed.ok ? 'the distinguished name is empty' : parsed.error.reason.replace(/\.$/, '');
+      const why = parsed.ok ? 'the distinguished name is empty' : explainNotADn(line, parsed.error).reason.replace(/\.$/, '');
       const table = TABLE_LINE.test(line) ? `; ${TABLE_HINT}` : '';
       throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} is not a distinguished name (${why})${table}` }, parsed.ok ? undefined : { cause: parsed.error });
     }

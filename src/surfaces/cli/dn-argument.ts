@@ -1,10 +1,11 @@
 // A distinguished name given on the command line. Node decodes argv as UTF-8 and turns bytes
 // that are not UTF-8 (a Latin-1 terminal, a script saved in another encoding) into U+FFFD; such a
 // name can only end in "no such object", so it is refused where it enters, as an --input file
-// that is not UTF-8 is.
+// that is not UTF-8 is. Another name of the object (a userPrincipalName, ...) is said as such.
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
+import { explainNotADn } from '../../engine/model/other-object-names';
 
 export function parseDnArgument(text: string): Dn {
   const replaced = text.indexOf('\uFFFD');
@@ -15,5 +16,8 @@ export function parseDnArgument(text: string): Dn {
       dn: text,
     });
   }
-  return Dn.parse(text);
+  const parsed = Dn.tryParse(text);
+  // A UPN, a GUID, DOMAIN\name, an ADsPath or a canonical name is said as what it is.
+  if (!parsed.ok) throw explainNotADn(text, parsed.error);
+  return parsed.dn;
 }

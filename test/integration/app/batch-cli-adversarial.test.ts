@@ -119,4 +119,14 @@ describe('batch options, adversarially, through the CLI', () => {
     await mkdir(path.join(exportFolder, 'Connectors'), { recursive: true });
     await expectRefused(w, ['--search-base', sales, '--what-if-config', exportFolder], /^WhatIfConfigurationInvalid: .*export cannot be compared with the current one: it is the folder of a Get-ADSyncServerConfiguration export, not a configuration file; copy the current configuration, set "rules": \{"serverConfiguration": /m);
   });
+
+  test('another name of the object where a DN goes (a UPN, a canonical name, DOMAIN\\name on an --input line): said as what it is with the way to its DN, exit 2, nothing written', async () => {
+    const w = await world();
+    const upn = await expectRefused(w, ['--distinguished-name', 'alice.wu@contoso.com'], /^MalformedDistinguishedName: .*it is a userPrincipalName or a mail address; Get-ADUser -Filter "UserPrincipalName -eq 'alice\.wu@contoso\.com'" \| Select-Object DistinguishedName gives its object's distinguished name\.$/m);
+    assert.doesNotMatch(upn.stderr, /expected '='/, 'not the parser\'s character-level complaint');
+    await expectRefused(w, ['--search-base', 'corp.contoso.com/Contoso/Sales'], /^MalformedDistinguishedName: .*it is a canonical name .* for example CN=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com /m);
+    const input = path.join(w.dir, 'names.txt');
+    await writeFile(input, `${alice}\nCORP\\bob.stone\n`);
+    await expectRefused(w, ['--input', input], /^BatchInputUnreadable: .*line 2 is not a distinguished name \(.*it is a logon name \(DOMAIN\\sAMAccountName\); Get-ADUser -Identity 'bob\.stone' -Server <a domain controller of CORP>/m);
+  });
 });

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { SyncError } from '../../../engine/errors/sync-error';
 import { Dn } from '../../../engine/model/dn';
 import { readFindQuery } from '../../../engine/model/find-query';
+import { explainNotADn } from '../../../engine/model/other-object-names';
 import type { CommandFamily, Ctx } from '../ctx';
 import { extensionErrors } from '../error-catalog';
 import { findAcrossConnectors } from '../find-object';
@@ -20,7 +21,8 @@ export function validateDistinguishedName(text: string): string | undefined {
   const query = readFindQuery(trimmed);
   if (query?.kind === 'guid' || query?.kind === 'sid') return undefined;
   const parsed = Dn.tryParse(trimmed);
-  return parsed.ok ? undefined : parsed.error.reason;
+  // An ADsPath, DOMAIN\name or a canonical name is said as what it is, with the way to its DN.
+  return parsed.ok ? undefined : explainNotADn(trimmed, parsed.error).reason;
 }
 
 /** Sync Object / Preview Sync on a node of this tree; anything else asks for a DN instead. */
@@ -46,7 +48,10 @@ export const syncCommands: CommandFamily = {
       // The root DSE's empty DN parses, but it is no object to sync.
       if (dn === '') throw new SyncError(extensionErrors.MissingDistinguishedName);
       // Not a DN, UPN, GUID or SID: the parser's SyncError names the position; no directory call.
-      if (validateDistinguishedName(dn) !== undefined) Dn.parse(dn);
+      if (validateDistinguishedName(dn) !== undefined) {
+        const parsed = Dn.tryParse(dn);
+        if (!parsed.ok) throw explainNotADn(dn, parsed.error);
+      }
     } else {
       dn = await ui.input({
         title: 'Sync Object by Distinguished Name',
