@@ -3,6 +3,7 @@
 import { AndFilter, ApproximateFilter, EqualityFilter, ExtensibleFilter, Filter, FilterParser, GreaterThanEqualsFilter, LessThanEqualsFilter, NotFilter, OrFilter, SubstringFilter, escapeFilter } from 'ldapts';
 import { batchErrors } from '../../../engine/errors/catalog/batch';
 import { SyncError } from '../../../engine/errors/sync-error';
+import { filterMistake } from './filter-mistakes';
 
 export { escapeFilter };
 
@@ -46,7 +47,8 @@ export function scopeFilter(objectClasses: readonly string[], userFilter?: strin
   try {
     parsed = FilterParser.parseString(asciiFilterText(userFilter.trim()));
   } catch (err) {
-    throw problem((err as Error).message);
+    // Another tool's way of writing it is said as such, with the filter meant.
+    throw problem(filterMistake(userFilter) ?? (err as Error).message);
   }
   decodeAssertionValues(parsed);
   return new AndFilter({ filters: [classes, parsed] });
