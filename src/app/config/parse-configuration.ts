@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { ActiveDirectoryConnectorConfig, SingleObjectSyncConfig } from './model';
 import type { PositionedJson } from './json-positions';
 import type { ConfigProblem } from './problems';
-import { checkSchema } from './schema-problems';
+import { checkSchema, DN_PATTERN_PROBLEM } from './schema-problems';
+import { Dn } from '../../engine/model/dn';
+import { explainNotADn } from '../../engine/model/other-object-names';
 
 export interface ParsedConfiguration {
   /** The configuration with defaults applied and paths resolved (best effort when there are errors). */
@@ -41,6 +43,7 @@ export function parseConfiguration(json: unknown, configPath: string, positions?
     }
     return connector;
   });
+  problems.push(...dnProblems(raw, file, at, problems));
   const names = new Map<string, number>();
   connectors.forEach((c, i) => {
     const key = String(c?.name ?? '').toLowerCase();
@@ -70,4 +73,38 @@ export function parseConfiguration(json: unknown, configPath: string, positions?
   };
   delete (config as unknown as Record<string, unknown>).$schema;
   return { config, problems };
+}
+
+/**
+ * Every DN of the connectors (partitions, their inclusions and exclusions, the group-filtering
+ * group) parsed now: one the schema's "=" lets through (an ADsPath LDAP://CN=..., a stray comma)
+ * would otherwise load, and fail each sync at its scope step. Another name of an object (a
+ * canonical name, DOMAIN\\name) is said as what it is; the schema's shorter word on the same value
+ * is taken out of `schemaProblems`.
+ */
+function dnProblems(raw: Record<string, any>, file: string, at: (pointer: string) => object, schemaProblems: ConfigProblem[]): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const check = (value: unknown, pointer: string, jsonPath: string) => {
+    if (typeof value !== 'string') return;
+    const parsed = Dn.tryParse(value);
+    if (parsed.ok && !parsed.dn.isRoot) return;
+    const reason = parsed.ok ? 'the distinguished name is empty' : explainNotADn(value, parsed.error).reason.replace(/\.$/, '');
+    out.push({ file, path: jsonPath, message: `is not a distinguished name: ${reason}`, severity: 'error', ...at(pointer) });
+    for (let i = schemaProblems.length - 1; i >= 0; i--) {
+      const p = schemaProblems[i]!;
+      if (p.path === jsonPath && (p.message === DN_PATTERN_PROBLEM || p.message === 'must be of type null')) schemaProblems.splice(i, 1);
+    }
+  };
+  (Array.isArray(raw.activeDirectory) ? raw.activeDirectory : []).forEach((c: any, i: number) => {
+    if (!c || typeof c !== 'object') return;
+    check(c.groupFilteringGroupDn, `/activeDirectory/${i}/groupFilteringGroupDn`, `$.activeDirectory[${i}].groupFilteringGroupDn`);
+    (Array.isArray(c.partitions) ? c.partitions : []).forEach((p: any, j: number) => {
+      if (!p || typeof p !== 'object') return;
+      check(p.dn, `/activeDirectory/${i}/partitions/${j}/dn`, `$.activeDirectory[${i}].partitions[${j}].dn`);
+      for (const list of ['inclusions', 'exclusions'] as const) {
+        (Array.isArray(p[list]) ? p[list] : []).forEach((v: unknown, k: number) => check(v, `/activeDirectory/${i}/partitions/${j}/${list}/${k}`, `$.activeDirectory[${i}].partitions[${j}].${list}[${k}]`));
+      }
+    });
+  });
+  return out;
 }

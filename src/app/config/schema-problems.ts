@@ -5,6 +5,9 @@ import schema from '../../../schemas/single-object-sync.schema.json';
 import { pointerToPath, type PositionedJson } from './json-positions';
 import type { ConfigProblem } from './problems';
 
+/** The schema's word on a value that is no DN at all (no '='); parse-configuration.ts says more when it can. */
+export const DN_PATTERN_PROBLEM = 'must be a distinguished name (e.g. DC=corp,DC=contoso,DC=com)';
+
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(schema);
 
@@ -50,7 +53,7 @@ function schemaProblems(errors: ErrorObject[], file: string, positions?: Positio
           '^ldaps?://[^/?#@]+([/?#].*)?$': 'must be an ldaps:// or ldap:// URL of the domain controller, with no user name or password in it (the bind password comes from "passwordEnv")',
           '^https://[^/?#@]+([/?#].*)?$': 'must be an https:// URL with no user name or password in it (the credential comes from "clientSecretEnv" or "certificateFile")',
           '^[A-Za-z_][A-Za-z0-9_]*$': 'must be the NAME of an environment variable (letters, digits, _), never the secret itself',
-          '=': 'must be a distinguished name (e.g. DC=corp,DC=contoso,DC=com)',
+          '=': DN_PATTERN_PROBLEM,
           '^[0-9A-Fa-f]{40}$': 'must be a SHA-1 thumbprint (40 hex digits)',
           // Both go into the sign-in URL: a / ? # or .. there would send the request to another endpoint.
           '^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$': 'must be the tenant ID (a GUID) or a verified domain name of the tenant (e.g. contoso.onmicrosoft.com)',

@@ -1,0 +1,63 @@
+// The DNs a configuration holds (partitions, their inclusions and exclusions, the group-filtering
+// group) are parsed when it loads: one the schema's "=" lets through (an ADsPath, a stray comma)
+// loaded before and failed every sync at its scope step as "MalformedDistinguishedName ...
+// 'LDAP'", with nothing pointing at the configuration. Now each is one error at its JSON path and
+// position, another name of an object said as what it is, and the configuration does not load.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { inspectConfiguration, loadConfiguration } from '../../../../src/app/config';
+import { isSyncError } from '../../../../src/engine/errors/sync-error';
+
+const domain = 'DC=corp,DC=contoso,DC=com';
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sos-config-dns-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function write(name: string, connector: Record<string, unknown>): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, JSON.stringify({
+    activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif', ...connector }],
+    entra: { tenantId: 'contoso.onmicrosoft.com', clientId: '3f9a1c7e-52b4-4e0d-8c6a-9d2e7f4b1a30', clientSecretEnv: 'SOS_CLIENT_SECRET' },
+  }, null, 2));
+  return file;
+}
+
+test('an ADsPath, a canonical name, DOMAIN\\name and a stray comma: one error each at its path and line, said as what it is; the configuration does not load', async () => {
+  const file = await write('bad-dns.json', {
+    partitions: [{ dn: domain, inclusions: ['corp.contoso.com/Contoso', `OU=Sales,,${domain}`], exclusions: [`LDAP://dc01/OU=Excluded,${domain}`] }],
+    groupFilteringGroupDn: 'CORP\\Pilot Group',
+  });
+  const { problems } = await inspectConfiguration(file);
+  const errors = problems.filter((p) => p.severity === 'error');
+  const at = (jsonPath: string) => errors.filter((p) => p.path === jsonPath);
+  const cases: [string, RegExp][] = [
+    ['$.activeDirectory[0].partitions[0].inclusions[0]', /is not a distinguished name: .*it is a canonical name .* for example CN=Contoso,DC=corp,DC=contoso,DC=com/],
+    ['$.activeDirectory[0].partitions[0].inclusions[1]', /is not a distinguished name: The distinguished name is malformed at character \d+: /],
+    ['$.activeDirectory[0].partitions[0].exclusions[0]', /is not a distinguished name: .*it is an ADsPath; give the distinguished name OU=Excluded,DC=corp,DC=contoso,DC=com without "LDAP:\/\/dc01\/"/],
+    ['$.activeDirectory[0].groupFilteringGroupDn', /is not a distinguished name: .*it is a logon name \(DOMAIN\\sAMAccountName\)/],
+  ];
+  for (const [jsonPath, message] of cases) {
+    const found = at(jsonPath);
+    assert.equal(found.length, 1, `${jsonPath}: one problem, not the schema's as well: ${JSON.stringify(found)}`);
+    assert.match(found[0]!.message, message, jsonPath);
+    assert.ok((found[0] as { line?: number }).line! > 1, `${jsonPath}: a line in the file`);
+  }
+  assert.equal(errors.length, cases.length, JSON.stringify(errors));
+  await assert.rejects(loadConfiguration(file), (err: unknown) => isSyncError(err) && err.code === 'ConfigurationInvalid');
+});
+
+test('well-formed DNs, escapes included, load without a problem', async () => {
+  const file = await write('good-dns.json', {
+    partitions: [{ dn: domain, inclusions: [`OU=R\\2CD,${domain}`, `OU=Smith\\, John,${domain}`], exclusions: [`OU=Excluded,${domain}`] }],
+    groupFilteringGroupDn: `CN=Pilot Group,OU=Groups,${domain}`,
+  });
+  const { problems } = await inspectConfiguration(file);
+  assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+});
