@@ -44,6 +44,7 @@ export function parseConfiguration(json: unknown, configPath: string, positions?
     return connector;
   });
   problems.push(...dnProblems(raw, file, at, problems));
+  problems.push(...scopeWarnings(raw, file, at));
   const names = new Map<string, number>();
   connectors.forEach((c, i) => {
     const key = String(c?.name ?? '').toLowerCase();
@@ -103,6 +104,48 @@ function dnProblems(raw: Record<string, any>, file: string, at: (pointer: string
       check(p.dn, `/activeDirectory/${i}/partitions/${j}/dn`, `$.activeDirectory[${i}].partitions[${j}].dn`);
       for (const list of ['inclusions', 'exclusions'] as const) {
         (Array.isArray(p[list]) ? p[list] : []).forEach((v: unknown, k: number) => check(v, `/activeDirectory/${i}/partitions/${j}/${list}/${k}`, `$.activeDirectory[${i}].partitions[${j}].${list}[${k}]`));
+      }
+    });
+  });
+  return out;
+}
+
+/** The object classes an Active Directory connector of Entra Connect selects (its export's object-inclusion list). */
+const AD_CONNECTOR_CLASSES = ['user', 'inetOrgPerson', 'group', 'contact', 'computer', 'foreignSecurityPrincipal', 'msDS-Device', 'organizationalUnit', 'container', 'domainDNS'];
+
+/**
+ * What loads but can never match, said as warnings: a partition that is not a domain's naming
+ * context (Entra Connect synchronizes domain partitions; at sync time it is PartitionNotInDirectory),
+ * an inclusion or exclusion outside its partition (it never applies), an object type that is no
+ * class the connector selects (a typo such as "users": every object of the intended class out of scope).
+ */
+function scopeWarnings(raw: Record<string, any>, file: string, at: (pointer: string) => object): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const warn = (pointer: string, jsonPath: string, message: string) => out.push({ file, path: jsonPath, message, severity: 'warning', ...at(pointer) });
+  (Array.isArray(raw.activeDirectory) ? raw.activeDirectory : []).forEach((c: any, i: number) => {
+    if (!c || typeof c !== 'object') return;
+    (Array.isArray(c.objectTypes) ? c.objectTypes : []).forEach((t: unknown, k: number) => {
+      if (typeof t !== 'string' || AD_CONNECTOR_CLASSES.some((known) => known.toLowerCase() === t.toLowerCase())) return;
+      const meant = AD_CONNECTOR_CLASSES.find((known) => known.toLowerCase() === t.toLowerCase().replace(/e?s$/, ''));
+      warn(`/activeDirectory/${i}/objectTypes/${k}`, `$.activeDirectory[${i}].objectTypes[${k}]`,
+        `"${t}" is not an object class an Entra Connect AD connector selects (${AD_CONNECTOR_CLASSES.slice(0, 6).join(', ')}, ...)${meant ? `; did you mean "${meant}"?` : ''} An object is in scope at step 5 only when its class is listed`);
+    });
+    (Array.isArray(c.partitions) ? c.partitions : []).forEach((p: any, j: number) => {
+      const partition = p && typeof p === 'object' && typeof p.dn === 'string' ? Dn.tryParse(p.dn) : undefined;
+      if (!partition?.ok || partition.dn.isRoot) return;
+      const base = `$.activeDirectory[${i}].partitions[${j}]`;
+      if (p.selected !== false && partition.dn.rdns.some((r) => r.avas.some((a) => a.type.toLowerCase() !== 'dc'))) {
+        const firstDc = partition.dn.rdns.findIndex((r) => r.avas.every((a) => a.type.toLowerCase() === 'dc'));
+        const domain = firstDc >= 0 ? partition.dn.rdns.slice(firstDc).map((r) => r.source).join(',') : undefined;
+        warn(`/activeDirectory/${i}/partitions/${j}/dn`, `${base}.dn`,
+          `${p.dn} is not a domain's naming context (DC= components only): Entra Connect synchronizes domain partitions${domain ? `; to synchronize only this container, give the partition ${domain} and put ${p.dn} in its "inclusions"` : ''}`);
+      }
+      for (const list of ['inclusions', 'exclusions'] as const) {
+        (Array.isArray(p[list]) ? p[list] : []).forEach((v: unknown, k: number) => {
+          const container = typeof v === 'string' ? Dn.tryParse(v) : undefined;
+          if (!container?.ok || container.dn.isWithin(partition.dn)) return;
+          warn(`/activeDirectory/${i}/partitions/${j}/${list}/${k}`, `${base}.${list}[${k}]`, `${v} is not inside the partition ${p.dn}: it never applies${list === 'inclusions' ? ' (an object of the partition is in scope only under an inclusion that is inside it)' : ''}`);
+        });
       }
     });
   });

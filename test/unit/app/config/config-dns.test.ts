@@ -61,3 +61,27 @@ test('well-formed DNs, escapes included, load without a problem', async () => {
   const { problems } = await inspectConfiguration(file);
   assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
 });
+
+test('what loads but can never match is a warning at its path: an OU given as the partition, containers outside their partition, an object type no AD connector selects', async () => {
+  const file = await write('never-matches.json', {
+    objectTypes: ['users', 'Group', 'inetOrgPerson', 'person'],
+    partitions: [
+      { dn: `OU=Contoso,${domain}`, inclusions: ['OU=Sales,DC=fabrikam,DC=com'], exclusions: [`OU=Excluded,OU=Contoso,${domain}`] },
+      { dn: `CN=Configuration,${domain}`, selected: false },
+    ],
+  });
+  const { problems } = await inspectConfiguration(file);
+  assert.deepEqual(problems.filter((p) => p.severity === 'error'), [], 'warnings only: the configuration still loads');
+  const warnings = new Map(problems.filter((p) => p.severity === 'warning').map((p) => [p.path, p.message]));
+  assert.match(warnings.get('$.activeDirectory[0].objectTypes[0]') ?? '', /"users" is not an object class .*; did you mean "user"\?/);
+  assert.match(warnings.get('$.activeDirectory[0].objectTypes[3]') ?? '', /"person" is not an object class/);
+  assert.ok(!warnings.has('$.activeDirectory[0].objectTypes[1]'), 'a known class in another case is the class (step 5 compares without case)');
+  assert.match(warnings.get('$.activeDirectory[0].partitions[0].dn') ?? '', /is not a domain's naming context .* give the partition DC=corp,DC=contoso,DC=com and put OU=Contoso,DC=corp,DC=contoso,DC=com in its "inclusions"/);
+  assert.match(warnings.get('$.activeDirectory[0].partitions[0].inclusions[0]') ?? '', /OU=Sales,DC=fabrikam,DC=com is not inside the partition OU=Contoso,DC=corp,DC=contoso,DC=com: it never applies/);
+  assert.ok(!warnings.has('$.activeDirectory[0].partitions[0].exclusions[0]'), 'an exclusion inside its partition is fine');
+  assert.ok(!warnings.has('$.activeDirectory[0].partitions[1].dn'), 'an unselected configuration partition, as an export lists it, is not a mistake');
+  assert.equal(warnings.size, 4, JSON.stringify([...warnings]));
+  // It loads (warnings do not stop it).
+  const loaded = await loadConfiguration(file);
+  assert.equal(loaded.config.activeDirectory[0]!.objectTypes?.length, 4);
+});
