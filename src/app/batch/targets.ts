@@ -79,8 +79,10 @@ export async function readInputFile(source: string): Promise<InputFile> {
     const parsed = Dn.tryParse(line);
     if (!parsed.ok || parsed.dn.isRoot) {
       // The parser's reason is a sentence; inside the parentheses it loses its full stop.
-      const why = parsed.ok ? 'the distinguished name is empty' : explainNotADn(line, parsed.error).reason.replace(/\.$/, '');
-      const table = TABLE_LINE.test(line) ? `; ${TABLE_HINT}` : '';
+      const tableLine = TABLE_LINE.test(line);
+      // A table's header or quoted cell is said as a table; another name of an object as what it is.
+      const why = parsed.ok ? 'the distinguished name is empty' : (tableLine ? parsed.error : explainNotADn(line, parsed.error)).reason.replace(/\.$/, '');
+      const table = tableLine ? `; ${TABLE_HINT}` : '';
       throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} is not a distinguished name (${why})${table}` }, parsed.ok ? undefined : { cause: parsed.error });
     }
     if (seen.has(parsed.dn.key)) {

@@ -59,6 +59,14 @@ test("a line that is not a DN names the line and the parser's reason, one senten
   assert.match(r.reason, /line 2 is not a distinguished name \(The distinguished name is malformed at character 6: [^)]*found ','\)\.$/);
 });
 
+test('a line that is another name of an object (a UPN from a ticket) says what it is; a table header stays a table, not a sAMAccountName', async () => {
+  const upn = await refusal(await file(`${alice}\njane.doe@contoso.com\n`));
+  assert.match(upn.reason, /line 2 is not a distinguished name \(.*it is a userPrincipalName or a mail address; Get-ADUser -Filter "UserPrincipalName -eq 'jane\.doe@contoso\.com'"/);
+  const header = await refusal(await file(`DistinguishedName\n${alice}\n`));
+  assert.match(header.reason, /line 1 is not a distinguished name \(.*\); it looks like a CSV or a table; write the names alone/);
+  assert.doesNotMatch(header.reason, /sAMAccountName/, 'a column header is no account name');
+});
+
 test('an empty file, a file of comments, and a named pipe nobody wrote to: BatchScopeEmpty, each said as what it is', async () => {
   assert.match((await refusal(await file(''))).reason, /input-\d+\.txt is empty\.$/);
   assert.match((await refusal(await file('\uFEFF\r\n'))).reason, /is empty\.$/);
