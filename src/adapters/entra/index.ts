@@ -18,7 +18,7 @@ export { clearTokenCache } from './token-source';
 export function createEntraTarget(entra: EntraConfig, secret: string | undefined, policy?: Partial<RetryPolicy>, signIn?: DelegatedSignIn): EntraTarget {
   const credential = loadCredential(entra, secret, signIn);
   const tokens = tokenSourceFor(entra, credential);
-  const agent = createAgent(readCa(entra.caFile, entra.graphEndpoint));
+  const agent = createAgent(readCa(entra.caFile, entra.graphEndpoint), entra.graphEndpoint);
   const requestTimeoutMs = (entra.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;
   return new GraphEntraTarget(entra, tokens, agent, { requestTimeoutMs, ...policy });
 }

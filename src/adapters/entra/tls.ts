@@ -4,7 +4,8 @@
 // accepted. Without caFile, Node's default trust store is used.
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Agent } from 'undici';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { proxyFor, type ProxyChoice } from './proxy';
 import { SyncError, entraErrors } from '../../engine/errors';
 
 export function readCa(caFile: string | null | undefined, endpoint: string): string | undefined {
@@ -21,16 +22,41 @@ export function trustOptions(caPem: string | undefined): ConnectionOptions {
   return caPem ? { ca: [caPem], rejectUnauthorized: true } : { rejectUnauthorized: true };
 }
 
-export function createAgent(caPem: string | undefined): Agent {
-  return new Agent({
-    connect: trustOptions(caPem),
-    keepAliveTimeout: 4_000,
-    connections: 8,
-  });
+/**
+ * The dispatcher for one endpoint: direct, or through the proxy HTTPS_PROXY names for it
+ * (proxy.ts). Through a proxy the endpoint's TLS, with its trust, runs inside the tunnel.
+ */
+export function createAgent(caPem: string | undefined, endpoint: string): Dispatcher {
+  const trust = trustOptions(caPem);
+  let proxy: ProxyChoice | undefined;
+  try {
+    proxy = proxyFor(endpoint);
+  } catch (err) {
+    throw new SyncError(entraErrors.TenantUnreachable, { endpoint, detail: (err as Error).message }, { cause: err });
+  }
+  if (!proxy) return new Agent({ connect: trust, keepAliveTimeout: 4_000, connections: 8 });
+  return new ProxyAgent({ uri: proxy.uri, requestTls: trust, keepAliveTimeout: 4_000, connections: 8 });
 }
 
-/** The innermost cause's code and message, e.g. ECONNRESET or UNABLE_TO_VERIFY_LEAF_SIGNATURE. */
-export function describeNetworkError(err: unknown): string {
+/** The proxy the endpoint is reached through, as messages name it (no credentials), if any. */
+export function proxyShownFor(endpoint: string): string | undefined {
+  try {
+    return proxyFor(endpoint)?.shown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The innermost cause's code and message, e.g. ECONNRESET or UNABLE_TO_VERIFY_LEAF_SIGNATURE;
+ * with `endpoint`, the proxy it was reached through is named (without its credentials).
+ */
+export function describeNetworkError(err: unknown, endpoint?: string): string {
+  const proxy = endpoint ? proxyShownFor(endpoint) : undefined;
+  return proxy ? `${innermost(err)} (through the proxy ${proxy} that HTTPS_PROXY names)` : innermost(err);
+}
+
+function innermost(err: unknown): string {
   let e: unknown = err;
   const parts: string[] = [];
   for (let depth = 0; e && depth < 5; depth++) {

@@ -11,7 +11,7 @@ import {
   ConfidentialClientApplication, InteractionRequiredAuthError, PublicClientApplication,
   type DeviceCodeRequest, type ICachePlugin, type INetworkModule, type NetworkRequestOptions, type NetworkResponse, type TokenCacheContext,
 } from '@azure/msal-node';
-import { fetch as undiciFetch, type Agent } from 'undici';
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { entraAuthMode, type DelegatedSignIn, type EntraConfig } from '../../engine/model/config';
 import { SyncError, entraErrors } from '../../engine/errors';
 import { createAgent, describeNetworkError, readCa } from './tls';
@@ -73,7 +73,7 @@ export interface TokenNetworkPolicy {
 class PinnedNetworkClient implements INetworkModule {
   lastFailure: unknown;
   calls: { method: string; url: string; status: number; retryAfter?: string; error?: string }[] = [];
-  constructor(private readonly agent: Agent, private readonly policy: TokenNetworkPolicy) {}
+  constructor(private readonly agent: Dispatcher, private readonly policy: TokenNetworkPolicy) {}
 
   async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
     return this.send<T>('GET', url, options);
@@ -114,7 +114,7 @@ class PinnedNetworkClient implements INetworkModule {
         }
         failure = {
           status: 0,
-          detail: isTimeout(err) ? `no answer within ${this.policy.timeoutMs / 1000} s (entra.requestTimeoutSeconds)` : describeNetworkError(err),
+          detail: isTimeout(err) ? `no answer within ${this.policy.timeoutMs / 1000} s (entra.requestTimeoutSeconds)` : describeNetworkError(err, url),
         };
       }
       const wait = failure.retryAfter ?? 2 ** (attempt - 1);
@@ -267,7 +267,7 @@ export class TokenSource {
     }
     this.authority = `${host.origin}/${entra.tenantId}`;
     this.scope = graphScope(entra.graphEndpoint);
-    this.network = new PinnedNetworkClient(createAgent(readCa(entra.caFile, host.origin)), {
+    this.network = new PinnedNetworkClient(createAgent(readCa(entra.caFile, host.origin), host.origin), {
       timeoutMs: (entra.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
       budgetSeconds: entra.maxRetryWaitSeconds ?? 60,
       maxAttempts: 4,
@@ -382,7 +382,7 @@ export class TokenSource {
         }, { cause: err });
       }
       if (failure !== undefined) {
-        throw new SyncError(entraErrors.TenantUnreachable, { endpoint: this.authority, detail: describeNetworkError(failure) }, { cause: err });
+        throw new SyncError(entraErrors.TenantUnreachable, { endpoint: this.authority, detail: describeNetworkError(failure, this.authority) }, { cause: err });
       }
       const e = err as { errorCode?: unknown; errorMessage?: string; message?: string };
       const code = typeof e.errorCode === 'string' ? e.errorCode : undefined;

@@ -2,7 +2,7 @@
 // rejects the cached one with 401), the Graph client's middleware (retry, Retry-After, records:
 // transport.ts) and every failure mapped to a catalog SyncError (errors.ts).
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
-import type { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
@@ -34,7 +34,7 @@ export class GraphCaller {
   constructor(
     private readonly entra: EntraConfig,
     private readonly tokens: TokenSource,
-    agent: Agent,
+    agent: Dispatcher,
     policy: Partial<RetryPolicy> = {},
   ) {
     this.maxRetryWaitSeconds = policy.maxRetryWaitSeconds ?? entra.maxRetryWaitSeconds ?? 60;
@@ -137,7 +137,7 @@ export class GraphCaller {
       return new SyncError(entraErrors.GraphRequestTimedOut, { method: t.method, path: t.path, timeoutSeconds: t.timeoutMs / 1000 }, { cause: err });
     }
     if (state.networkError !== undefined) {
-      return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(state.networkError), method: facts.method, path: facts.path }, { cause: err });
+      return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(state.networkError, this.entra.graphEndpoint), method: facts.method, path: facts.path }, { cause: err });
     }
     if (err instanceof GraphError && err.statusCode > 0) {
       const retryAfter = parseRetryAfter(err.headers?.get('retry-after')) ?? state.retryAfterSeconds;
@@ -153,6 +153,6 @@ export class GraphCaller {
       const graphFacts = parseGraphError(state.errorStatus, state.errorBody ?? '', { requestId: state.requestId, retryAfterSeconds: state.retryAfterSeconds, ...state.throttle });
       return mapGraphError(graphFacts, facts);
     }
-    return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(err) }, { cause: err });
+    return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.entra.graphEndpoint, detail: describeNetworkError(err, this.entra.graphEndpoint) }, { cause: err });
   }
 }

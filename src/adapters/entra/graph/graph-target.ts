@@ -2,7 +2,7 @@
 // idempotent creates, updates, membership). One call: graph-call.ts; $batch: json-batch.ts;
 // change tracking: delta.ts; the HTTP pipeline: transport.ts.
 import { randomBytes } from 'node:crypto';
-import type { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
@@ -68,7 +68,7 @@ export class GraphEntraTarget implements EntraTarget {
   constructor(
     private readonly entra: EntraConfig,
     tokens: TokenSource,
-    private readonly agent: Agent,
+    private readonly agent: Dispatcher,
     policy: Partial<RetryPolicy> = {},
   ) {
     this.caller = new GraphCaller(entra, tokens, agent, policy);

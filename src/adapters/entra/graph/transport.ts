@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AuthenticationHandler, Client, type AuthenticationProvider, type Context, type Middleware, type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
-import { fetch as undiciFetch, type Agent, type Response as UndiciResponse } from 'undici';
+import { fetch as undiciFetch, type Dispatcher, type Response as UndiciResponse } from 'undici';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { idempotentMethod, mayRetry, retryWaitSeconds, throttleFacts, type ThrottleFacts } from './retry';
 
@@ -193,7 +193,7 @@ class RetryAndRecord implements Middleware {
 }
 
 class UndiciTransport implements Middleware {
-  constructor(private readonly agent: Agent, private readonly timeoutMs: number, private readonly graphOrigin: string) {}
+  constructor(private readonly agent: Dispatcher, private readonly timeoutMs: number, private readonly graphOrigin: string) {}
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const options = context.options ?? {};
@@ -227,7 +227,7 @@ class UndiciTransport implements Middleware {
 
 export function createGraphClient(opts: {
   graphEndpoint: string;
-  agent: Agent;
+  agent: Dispatcher;
   getToken: () => Promise<string>;
   records: GraphRequestRecord[];
   policy: RetryPolicy;

@@ -36,7 +36,7 @@ export const entraErrors = {
     code: 'TenantUnreachable',
     reason: 'Could not reach {endpoint}: {detail}',
     recommendedAction:
-      'Check the network path and proxy to the authority host and the Graph endpoint, and that the configured CA file (caFile) trusts their certificates. Then retry.',
+      'Check the network path to the authority host and the Graph endpoint (behind a proxy: HTTPS_PROXY names it, with its user and password in the URL if it asks for them, and NO_PROXY the hosts reached directly), and that the configured CA file (caFile) trusts their certificates. Then retry.',
     documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-prerequisites',
     category: 'failure',
     remedy: 'none',

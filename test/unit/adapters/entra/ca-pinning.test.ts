@@ -30,12 +30,12 @@ test('with a pinned CA only servers of that CA are accepted', async (t) => {
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-  const good = createAgent(caA.certPem);
+  const good = createAgent(caA.certPem, url);
   const response = await request(url, { dispatcher: good });
   assert.equal(await response.body.text(), 'ok');
   await good.close();
 
-  const other = createAgent(caB.certPem);
+  const other = createAgent(caB.certPem, url);
   await assert.rejects(request(url, { dispatcher: other }), (error: Error & { code?: string; cause?: { code?: string } }) => {
     const code = error.code ?? error.cause?.code ?? '';
     assert.match(String(code), /UNABLE_TO_VERIFY|SELF_SIGNED|CERT/, `a certificate error, got ${code} ${error.message}`);
