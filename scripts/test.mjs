@@ -51,6 +51,13 @@ const serviceOrder = ['samba', 'chromium', 'code-server'];
 const started = [];
 // The end-to-end suite keeps real sync results there; the report's browser tests render them too.
 const env = { ...process.env, SOS_TEST_STATE_DIR: stateDir, SOS_REPORT_SUMMARIES: path.join(stateDir, 'real-summaries') };
+// The Graph emulator listens on this machine's loopback: a proxy set for the machine (HTTPS_PROXY,
+// honoured by the tool as curl honours it) could not reach it, so the tests reach it directly.
+if (env.HTTPS_PROXY || env.https_proxy) {
+  const direct = [env.NO_PROXY ?? env.no_proxy, 'localhost', '127.0.0.1', '::1'].filter(Boolean).join(',');
+  env.NO_PROXY = direct;
+  env.no_proxy = direct;
+}
 const needed = (name) => {
   const marker = `uses-${name}`;
   return testFiles.some((f) => readFileSync(f, 'utf8').includes(marker));

@@ -21,8 +21,12 @@ export function bypassesProxy(noProxy: string | undefined, host: string, port: s
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
     if (entry === '*') return true;
-    const m = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\](?=:|$)/g, ''))!;
-    const [, pattern = '', entryPort] = m;
+    // [v6]:port or [v6], host:port, or a bare host or IPv6 address (more than one colon).
+    let pattern = entry;
+    let entryPort: string | undefined;
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed) [, pattern = '', entryPort] = bracketed;
+    else if (entry.split(':').length === 2) [pattern = '', entryPort] = entry.split(':');
     if (entryPort && entryPort !== port) continue;
     const domain = pattern.replace(/^\*?\./, '');
     if (name === domain || name.endsWith(`.${domain}`)) return true;

@@ -17,6 +17,8 @@ test('NO_PROXY: a host, a domain with or without its leading dot, host:port, *, 
     ['localhost, 127.0.0.1 ,GRAPH.Microsoft.com', 'graph.microsoft.com', '443', true],
     ['*', 'anything.example', '443', true],
     ['[::1]:8443', '[::1]', '8443', true],
+    ['::1', '[::1]', '443', true],
+    ['localhost,127.0.0.1,::1', '127.0.0.1', '44737', true],
     ['', 'graph.microsoft.com', '443', false],
   ];
   for (const [noProxy, host, port, bypass] of cases) assert.equal(bypassesProxy(noProxy, host, port), bypass, `${noProxy} / ${host}:${port}`);
