@@ -77,9 +77,9 @@ describe('HTTPS_PROXY: the sign-in and Graph through a corporate proxy', () => {
   });
 
   test('NO_PROXY naming the host (or with its port) reaches it directly', async () => {
-    for (const noProxy of ['127.0.0.1', `localhost,127.0.0.1:${new URL(emulator.graphEndpoint).port}`, '*']) {
+    for (const [k, noProxy] of ['127.0.0.1', `localhost,127.0.0.1:${new URL(emulator.graphEndpoint).port}`, '*'].entries()) {
       tunnels = [];
-      const run = await sync({ HTTPS_PROXY: proxyUrl(), NO_PROXY: noProxy }, `state-direct-${tunnels.length}`);
+      const run = await sync({ HTTPS_PROXY: proxyUrl(), NO_PROXY: noProxy }, `state-direct-${k}`);
       assert.equal(run.code, 0, `${noProxy}: ${run.stderr}`);
       assert.deepEqual(tunnels, [], `${noProxy}: the proxy saw nothing`);
     }
