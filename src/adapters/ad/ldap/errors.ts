@@ -128,6 +128,12 @@ export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
   if (typeof nodeCode === 'string' && CERT_ERRORS.has(nodeCode)) {
     return new SyncError(directoryErrors.CertificateVerificationFailed, { ...base, detail: `${nodeCode}: ${message}` }, { cause: err });
   }
+  // A scheme on the other kind of port fails as a reset, a protocol error or a silence (the TLS
+  // port waits for a handshake that never comes): said as the URL mix-up it is, whichever.
+  const mismatch = schemeMismatch(ctx.url, nodeCode, message);
+  if (mismatch) {
+    return new SyncError(directoryErrors.ServerUnavailable, { ...base, detail: `${typeof nodeCode === 'string' ? `${nodeCode}: ` : ''}${message}; ${mismatch}` }, { cause: err });
+  }
   if (/Connection timeout/i.test(message)) {
     return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, operation: 'the connection (TCP and TLS handshake)', timeoutMs: ctx.connectTimeoutMs ?? ctx.timeoutMs ?? 'the configured' }, { cause: err });
   }
@@ -138,4 +144,30 @@ export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
     return new SyncError(directoryErrors.ServerUnavailable, { ...base, detail: typeof nodeCode === 'string' ? `${nodeCode}: ${message}` : message }, { cause: err });
   }
   return new SyncError(directoryErrors.LdapOperationFailed, { ...base, resultCode: 'none', detail: message }, { cause: err });
+}
+
+/** The LDAPS ports: a domain controller's (636) and a global catalog's (3269); and the plain ones. */
+const TLS_PORTS = new Set(['636', '3269']);
+const PLAIN_PORTS = new Set(['389', '3268']);
+
+/**
+ * The URL's scheme and port that do not go together, when the failure says so: an ldaps:// URL
+ * whose server answered in plain text (the LDAP port 389 given as LDAPS), or an ldap:// URL on an
+ * LDAPS port (the server waits for a TLS handshake and drops the plain request).
+ */
+function schemeMismatch(url: string, nodeCode: unknown, message: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const tlsAnsweredInPlain = nodeCode === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(message);
+  if (parsed.protocol === 'ldaps:' && (tlsAnsweredInPlain || PLAIN_PORTS.has(parsed.port))) {
+    return `the server at port ${parsed.port || '636'} answered in plain text, not TLS: an ldaps:// URL needs the LDAPS port (636, or 3269 for a global catalog); port ${parsed.port || '389'} takes ldap:// with "startTls": true`;
+  }
+  if (parsed.protocol === 'ldap:' && TLS_PORTS.has(parsed.port)) {
+    return `port ${parsed.port} is an LDAPS port (it expects a TLS handshake first): use ldaps://${parsed.hostname}:${parsed.port}`;
+  }
+  return undefined;
 }

@@ -84,3 +84,28 @@ describe('the --ldap-filter of a batch (RFC 4515, parsed whole)', () => {
     assert.equal(scopeFilter(classes, ' (&(department=Sales)(l=Paris)) ').toString(), '(&(|(objectClass=user)(objectClass=group))(&(department=Sales)(l=Paris)))');
   });
 });
+
+describe('a URL whose scheme and port do not go together is said as that mix-up', () => {
+  const ctx = (url: string) => ({ url, server: 'dc1', operation: 'bind', timeoutMs: 3000 });
+  const reset = Object.assign(new Error('Client network socket disconnected before secure TLS connection was established'), { code: 'ECONNRESET' });
+  it('ldaps:// on 389 or 3268, or answered in plain text on any port: the LDAPS port, or ldap:// with startTls', () => {
+    for (const [url, err] of [['ldaps://dc1:389', reset], ['ldaps://dc1:3268', reset], ['ldaps://dc1:1636', Object.assign(new Error('ssl3_get_record:wrong version number'), { code: 'EPROTO' })]] as const) {
+      const mapped = toSyncError(err, ctx(url));
+      assert.equal(mapped.code, 'ServerUnavailable', url);
+      assert.match(mapped.reason, /an ldaps:\/\/ URL needs the LDAPS port \(636, or 3269 for a global catalog\)/, url);
+    }
+  });
+  it('ldap:// on 636 or 3269, whether it resets or waits: the ldaps:// URL', () => {
+    for (const [url, err] of [['ldap://dc1:636', reset], ['ldap://dc1:3269', new Error('Connection timeout')]] as const) {
+      const mapped = toSyncError(err, ctx(url));
+      assert.equal(mapped.code, 'ServerUnavailable', url);
+      assert.ok(mapped.reason.includes(`use ldaps://dc1:${new URL(url).port}`), mapped.reason);
+    }
+  });
+  it('a matching scheme and port keep the plain network error', () => {
+    const mapped = toSyncError(reset, ctx('ldaps://dc1:636'));
+    assert.equal(mapped.code, 'ServerUnavailable');
+    assert.doesNotMatch(mapped.reason, /LDAPS port|ldap:\/\/ with/);
+    assert.equal(toSyncError(new Error('Connection timeout'), ctx('ldap://dc1:389')).code, 'TimeLimitExceeded');
+  });
+});
