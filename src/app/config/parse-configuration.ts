@@ -62,6 +62,8 @@ export function parseConfiguration(json: unknown, configPath: string, positions?
     problems.push({ file, path: '$.entra', message: 'names no credential: set "clientSecretEnv" (environment variable name) or "certificateFile", or "authMode": "deviceCode" to sign in as yourself', severity: 'warning', ...at('/entra') });
   }
 
+  if (raw.entra) problems.push(...cloudMismatch(entra, file, at));
+
   const rules = raw.rules ?? 'builtin';
   const config: SingleObjectSyncConfig = {
     ...(raw as SingleObjectSyncConfig),
@@ -150,4 +152,33 @@ function scopeWarnings(raw: Record<string, any>, file: string, at: (pointer: str
     });
   });
   return out;
+}
+
+/**
+ * Microsoft's clouds by their sign-in and Graph hosts ("Microsoft Graph national cloud
+ * deployments"): a token from one is not valid in another.
+ */
+const CLOUDS: Array<{ name: string; signIn: string; graph: string[] }> = [
+  { name: 'the global service', signIn: 'login.microsoftonline.com', graph: ['graph.microsoft.com'] },
+  { name: 'US Government', signIn: 'login.microsoftonline.us', graph: ['graph.microsoft.us', 'dod-graph.microsoft.us'] },
+  { name: '21Vianet in China', signIn: 'login.chinacloudapi.cn', graph: ['microsoftgraph.chinacloudapi.cn'] },
+];
+
+const hostOf = (url: unknown): string | undefined => {
+  try {
+    return typeof url === 'string' ? new URL(url).hostname.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A sign-in host of one Microsoft cloud with the Graph of another (a national cloud's Graph with the default, global sign-in). */
+function cloudMismatch(entra: SingleObjectSyncConfig['entra'], file: string, at: (pointer: string) => object): ConfigProblem[] {
+  const signIn = CLOUDS.find((c) => c.signIn === hostOf(entra.authorityHost));
+  const graph = CLOUDS.find((c) => c.graph.includes(hostOf(entra.graphEndpoint) ?? ''));
+  if (!signIn || !graph || signIn === graph) return [];
+  return [{
+    file, path: '$.entra.graphEndpoint', severity: 'warning', ...at('/entra/graphEndpoint'),
+    message: `is Microsoft Graph for ${graph.name}, but "authorityHost" (${signIn.signIn}${entra.authorityHost === 'https://login.microsoftonline.com' ? ', the default' : ''}) signs in to ${signIn.name}: a token from one cloud is not valid in the other; set "authorityHost": "https://${graph.signIn}"`,
+  }];
 }

@@ -85,3 +85,24 @@ test('what loads but can never match is a warning at its path: an OU given as th
   const loaded = await loadConfiguration(file);
   assert.equal(loaded.config.activeDirectory[0]!.objectTypes?.length, 4);
 });
+
+test('a national cloud\'s Graph with the global sign-in (the default authorityHost), or the other way round: a warning naming the authority to set', async () => {
+  const write2 = async (name: string, entra: Record<string, unknown>) => {
+    const file = path.join(dir, name);
+    await writeFile(file, JSON.stringify({
+      activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif' }],
+      entra: { tenantId: 'contoso.onmicrosoft.us', clientId: '3f9a1c7e-52b4-4e0d-8c6a-9d2e7f4b1a30', clientSecretEnv: 'SOS_CLIENT_SECRET', ...entra },
+    }));
+    return (await inspectConfiguration(file)).problems.filter((p) => p.path === '$.entra.graphEndpoint');
+  };
+  const [gov] = await write2('gov.json', { graphEndpoint: 'https://graph.microsoft.us' });
+  assert.match(gov?.message ?? '', /is Microsoft Graph for US Government, but "authorityHost" \(login\.microsoftonline\.com, the default\) signs in to the global service.*set "authorityHost": "https:\/\/login\.microsoftonline\.us"/);
+  assert.equal(gov?.severity, 'warning');
+  const [china] = await write2('china.json', { authorityHost: 'https://login.microsoftonline.us', graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn' });
+  assert.match(china?.message ?? '', /21Vianet in China.*"https:\/\/login\.chinacloudapi\.cn"/);
+  for (const [name, entra] of [
+    ['dod.json', { authorityHost: 'https://login.microsoftonline.us', graphEndpoint: 'https://dod-graph.microsoft.us' }],
+    ['global.json', {}],
+    ['emulator.json', { authorityHost: 'https://127.0.0.1:8443', graphEndpoint: 'https://127.0.0.1:8443' }],
+  ] as const) assert.deepEqual(await write2(name, entra), [], `${name}: a matching pair, or hosts that are no Microsoft cloud`);
+});

@@ -120,7 +120,7 @@ test('a user name or password written into a URL is refused, and never repeated 
   // Ports, paths and an @ after the host stay allowed.
   const fine = base() as Record<string, any>;
   fine.activeDirectory[0].url = 'ldap://dc1.fabrikam.com:389';
-  fine.entra.graphEndpoint = 'https://graph.microsoft.com/';
+  fine.entra.graphEndpoint = 'https://graph.microsoft.us/';
   fine.entra.authorityHost = 'https://login.microsoftonline.us/path@segment';
   const ok = await inspectConfiguration(await writeConfig(fine));
   assert.deepEqual(ok.problems.filter((p) => /url|graphEndpoint|authorityHost/.test(p.path ?? '')), []);
