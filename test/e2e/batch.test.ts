@@ -101,6 +101,10 @@ describe('single-object-sync batch CLI', () => {
     const filtered = await runCli(['--search-base', ou('OU=Sales'), '--ldap-filter', '(sAMAccountName=alice.wu)', '--no-html-report', '--config', config], { env, cwd: dir });
     assert.equal(filtered.code, 0, filtered.stderr);
     assert.deepEqual(lines(filtered.stdout).map((r) => r.sourceIdentity.details.distinguishedName), [ou('CN=Alice Wu,OU=Sales')]);
+    // One level that misses what is deeper (one entry asked of the directory): said, with where.
+    const deeper = await runCli(['--search-base', ou('OU=Sales'), '--scope', 'one', '--ldap-filter', '(cn=Jack Hill)', '--no-html-report', '--config', config], { env, cwd: dir });
+    assert.equal(deeper.code, 2, deeper.stderr);
+    assert.ok(deeper.stderr.includes(`there are such objects deeper, in its sub-OUs (${ou('OU=Paris,OU=EMEA,OU=Sales')} holds one): --scope subtree takes them too`), deeper.stderr);
   });
 
   test('hostile --ldap-filter values cannot widen the search: refused whole (exit 2), or ANDed with the base and the object types', async () => {

@@ -228,9 +228,26 @@ export async function prepareBatch(ctx: BatchContext, target: BatchTarget, optio
     return refuse(err);
   }
   if (objects.length === 0) {
-    throw new SyncError(batchErrors.BatchScopeEmpty, { what: `no object of the types ${(connector.objectTypes ?? []).join(', ')} matches ${scope}${target.scope === 'one' ? await baseIsAnObject(directory, target.base) : ''}` });
+    const objectClasses = connector.objectTypes ?? ['user', 'inetOrgPerson', 'group', 'contact'];
+    const why = target.scope === 'one' ? (await baseIsAnObject(directory, target.base)) || (await deeperObjects(directory, { ...target, objectClasses })) : '';
+    throw new SyncError(batchErrors.BatchScopeEmpty, { what: `no object of the types ${(connector.objectTypes ?? []).join(', ')} matches ${scope}${why}` });
   }
   return { target, scope, dns: objects.map((o) => o.dn), prefetched: new Map([[connector.name, objects]]), ...(tenantRead ? { tenantRead } : {}) };
+}
+
+/**
+ * When an empty one-level scope has objects deeper down (in its sub-OUs), says so: the engineer
+ * meant the subtree. One entry is asked for, and only on this error path.
+ */
+async function deeperObjects(directory: DirectorySource, search: { base: Dn; objectClasses: string[]; ldapFilter?: string }): Promise<string> {
+  try {
+    for await (const object of directory.searchObjects!({ base: search.base, scope: 'subtree', objectClasses: search.objectClasses, pageSize: 1, ...(search.ldapFilter !== undefined ? { ldapFilter: search.ldapFilter } : {}) })) {
+      return `; there are such objects deeper, in its sub-OUs (${Dn.parse(object.dn).parent()?.toString() ?? object.dn} holds one): --scope subtree takes them too`;
+    }
+  } catch {
+    // The hint is only a hint: the scope stays empty, as said.
+  }
+  return '';
 }
 
 /**

@@ -83,6 +83,13 @@ describe('batch options, adversarially, through the CLI', () => {
     assert.doesNotMatch(r.stderr, /itself a user/);
   });
 
+  test('--scope one over an OU whose matching objects are all in its sub-OUs: BatchScopeEmpty names one and says --scope subtree takes them; with nothing deeper it says nothing of the kind', async () => {
+    const w = await world();
+    await expectRefused(w, ['--search-base', sales, '--scope', 'one', '--ldap-filter', '(cn=Jack Hill)'], /^BatchScopeEmpty: .*matches OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com \(one level, filter \(cn=Jack Hill\)\); there are such objects deeper, in its sub-OUs \(OU=Paris,OU=EMEA,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com holds one\): --scope subtree takes them too\./m);
+    const none = await expectRefused(w, ['--search-base', sales, '--scope', 'one', '--ldap-filter', '(cn=Nobody At All)'], /^BatchScopeEmpty: /m);
+    assert.doesNotMatch(none.stderr, /deeper/);
+  });
+
   test('--input lines ending in tabs and spaces (a spreadsheet\'s copy) run their object: exit 0', async () => {
     const w = await world();
     await writeFile(path.join(w.dir, 'dns.txt'), `${alice}\t\t\r\n${alice} \t\n`);
