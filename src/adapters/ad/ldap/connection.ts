@@ -35,11 +35,13 @@ export class LdapConnection {
   private readonly url: URL;
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
-  private operations = 0;
+  /** Operations sent so far, shared with the connections forked from this one (fork()). */
+  private readonly counter: { operations: number };
   private readonly connectTimeoutMs: number;
   private readonly operationTimeoutMs: number;
 
-  constructor(readonly options: LdapSourceOptions) {
+  constructor(readonly options: LdapSourceOptions, counter?: { operations: number }) {
+    this.counter = counter ?? { operations: 0 };
     try {
       this.url = new URL(options.url);
     } catch {
@@ -54,12 +56,21 @@ export class LdapConnection {
 
   /** Operations sent so far (after bind). */
   operationCount(): number {
-    return this.operations;
+    return this.counter.operations;
   }
 
   /** Counts an operation sent outside run() (a paged search's next page); -1 takes one back. */
   count(delta: 1 | -1 = 1): void {
-    this.operations += delta;
+    this.counter.operations += delta;
+  }
+
+  /**
+   * A second connection to the same domain controller with the same account and TLS, whose
+   * operations count as this one's: for a search run beside another (a domain controller
+   * answers the operations of one connection one after the other). Its caller closes it.
+   */
+  fork(): LdapConnection {
+    return new LdapConnection(this.options, this.counter);
   }
 
   /** The server-side time limit of a search, from the operation time-out. */
@@ -174,7 +185,7 @@ export class LdapConnection {
   async run<T>(operation: string, dn: Dn | string | undefined, action: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.connection();
     try {
-      this.operations++;
+      this.counter.operations++;
       return await action(client);
     } catch (err) {
       throw this.error(err, operation, dn);

@@ -2,7 +2,7 @@
 // reads with binary attributes as bytes and ranged attributes completed, one paged search over
 // a scope (batch), and direct-membership checks with ranged retrieval. Names the directory
 // returns are parsed here, where they enter.
-import { AndFilter, EqualityFilter, PresenceFilter, type Entry, type SearchResult } from 'ldapts';
+import { AndFilter, EqualityFilter, PresenceFilter, type Entry, type Filter, type SearchResult } from 'ldapts';
 import { directoryErrors } from '../../../engine/errors/catalog/directory';
 import { SyncError } from '../../../engine/errors/sync-error';
 import { getFirst, type Attributes } from '../../../engine/model/attributes';
@@ -13,6 +13,7 @@ import { explicitBufferAttributes } from '../binary-attributes';
 import { entryToAttributes, parseRangedName } from '../entry-values';
 import type { LdapConnection } from './connection';
 import { scopeFilter } from './filters';
+import { firstThenSecond, usnHalves, withHalf } from './split-search';
 
 /** AD's default MaxValRange: values of a multi-valued attribute returned per request. */
 export const RANGE_STEP = 1500;
@@ -154,31 +155,46 @@ export class LdapReads {
   /**
    * The objects of a scope, each exactly as readObject returns it (same attributes, binary ones
    * as bytes, ranged attributes such as a large group's member completed), from one paged
-   * search instead of a base read per object.
+   * search instead of a base read per object. A whole scope (no page size asked) is searched in
+   * two halves at once on two connections (split-search.ts); the order is the same each run.
    */
   async *searchObjects(search: ScopeSearch): AsyncGenerator<DirectoryObject> {
-    const base = search.base.toString();
     const filter = scopeFilter(search.objectClasses, search.ldapFilter);
-    const client = await this.ldap.connection();
+    const halves = search.pageSize === undefined ? await usnHalves(this.ldap, search.base.toString()) : undefined;
+    if (!halves) {
+      yield* this.pagedSearch(this.ldap, search, filter);
+      return;
+    }
+    const other = this.ldap.fork();
+    try {
+      yield* firstThenSecond(this.pagedSearch(this.ldap, search, withHalf(filter, halves.older)), this.pagedSearch(other, search, withHalf(filter, halves.newer)));
+    } finally {
+      await other.close();
+    }
+  }
+
+  private async *pagedSearch(ldap: LdapConnection, search: ScopeSearch, filter: Filter): AsyncGenerator<DirectoryObject> {
+    const base = search.base.toString();
+    const client = await ldap.connection();
     const iterator = client.searchPaginated(base, {
       scope: search.scope === 'one' ? 'one' : 'sub',
       filter,
       attributes: READ_ATTRIBUTES,
       explicitBufferAttributes,
       paged: { pageSize: Math.max(1, Math.min(search.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE)) },
-      timeLimit: this.ldap.timeLimitSeconds,
+      timeLimit: ldap.timeLimitSeconds,
     });
     try {
       for (;;) {
         let next: IteratorResult<SearchResult>;
-        this.ldap.count();
+        ldap.count();
         try {
           next = await iterator.next();
         } catch (err) {
-          throw this.ldap.error(err, 'search', base);
+          throw ldap.error(err, 'search', base);
         }
         if (next.done) {
-          this.ldap.count(-1); // the generator ended without a request
+          ldap.count(-1); // the generator ended without a request
           return;
         }
         for (const entry of next.value.searchEntries) {

@@ -1,0 +1,85 @@
+// firstThenSecond (src/adapters/ad/ldap/split-search.ts): a scope searched in two halves at once
+// comes out as one sequence, the first half's objects then the second's, whichever half the
+// server finishes first; stopping early or a failure in either half stops both.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { firstThenSecond } from '../../../../src/adapters/ad/ldap/split-search';
+
+/** A half that yields its items after the given delays (ms), recording whether it was stopped. */
+function half(items: Array<[string, number]>, log: string[], name: string, failAfter?: number): AsyncGenerator<string> {
+  return (async function* () {
+    try {
+      for (const [i, [item, delay]] of items.entries()) {
+        await sleep(delay);
+        if (failAfter === i) throw new Error(`${name} failed`);
+        log.push(`${name} read ${item}`);
+        yield item;
+      }
+      log.push(`${name} ended`);
+    } finally {
+      log.push(`${name} closed`);
+    }
+  })();
+}
+
+async function all(source: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const item of source) out.push(item);
+  return out;
+}
+
+describe('firstThenSecond', () => {
+  it('gives the first half, then the second, when the second ends first', async () => {
+    const log: string[] = [];
+    const out = await all(firstThenSecond(half([['a1', 20], ['a2', 20]], log, 'A'), half([['b1', 0], ['b2', 0], ['b3', 0]], log, 'B')));
+    assert.deepEqual(out, ['a1', 'a2', 'b1', 'b2', 'b3']);
+    // The second half was read while the first was still coming: at the same time, not after it.
+    assert.ok(log.indexOf('B ended') < log.indexOf('A read a1'), log.join(', '));
+  });
+
+  it('waits for the second half when the first ends first', async () => {
+    const log: string[] = [];
+    const out = await all(firstThenSecond(half([['a1', 0]], log, 'A'), half([['b1', 10], ['b2', 30]], log, 'B')));
+    assert.deepEqual(out, ['a1', 'b1', 'b2']);
+  });
+
+  it('gives the same sequence for empty halves', async () => {
+    const log: string[] = [];
+    assert.deepEqual(await all(firstThenSecond(half([], log, 'A'), half([['b1', 5]], log, 'B'))), ['b1']);
+    assert.deepEqual(await all(firstThenSecond(half([['a1', 5]], log, 'A'), half([], log, 'B'))), ['a1']);
+    assert.deepEqual(await all(firstThenSecond(half([], log, 'A'), half([], log, 'B'))), []);
+  });
+
+  it('stops both halves when the reader stops early', async () => {
+    const log: string[] = [];
+    const out: string[] = [];
+    for await (const item of firstThenSecond(half([['a1', 0], ['a2', 0], ['a3', 0]], log, 'A'), half([['b1', 5], ['b2', 5], ['b3', 5], ['b4', 5]], log, 'B'))) {
+      out.push(item);
+      if (out.length === 2) break;
+    }
+    assert.deepEqual(out, ['a1', 'a2']);
+    assert.ok(log.includes('A closed') && log.includes('B closed'), log.join(', '));
+    assert.ok(!log.includes('B read b4'), `the second half went on after the stop: ${log.join(', ')}`);
+  });
+
+  it('fails with the second half\'s failure, even while the first is still being read', async () => {
+    const log: string[] = [];
+    const out: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const item of firstThenSecond(half([['a1', 0], ['a2', 30], ['a3', 30]], log, 'A'), half([['b1', 0], ['b2', 5]], log, 'B', 1))) out.push(item);
+      })(),
+      /B failed/,
+    );
+    assert.ok(out.length < 3, `every item of the first half was given before the failure: ${out.join(', ')}`);
+    assert.ok(log.includes('A closed'), log.join(', '));
+  });
+
+  it('fails with the first half\'s failure and stops the second', async () => {
+    const log: string[] = [];
+    await assert.rejects(all(firstThenSecond(half([['a1', 0], ['a2', 5]], log, 'A', 1), half([['b1', 0], ['b2', 50], ['b3', 50]], log, 'B'))), /A failed/);
+    assert.ok(log.includes('B closed'), log.join(', '));
+    assert.ok(!log.includes('B read b3'), log.join(', '));
+  });
+});
