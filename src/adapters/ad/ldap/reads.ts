@@ -160,14 +160,15 @@ export class LdapReads {
    */
   async *searchObjects(search: ScopeSearch): AsyncGenerator<DirectoryObject> {
     const filter = scopeFilter(search.objectClasses, search.ldapFilter);
-    const halves = search.pageSize === undefined ? await usnHalves(this.ldap, search.base.toString()) : undefined;
-    if (!halves) {
+    if (search.pageSize !== undefined) {
       yield* this.pagedSearch(this.ldap, search, filter);
       return;
     }
     const other = this.ldap.fork();
     try {
-      yield* firstThenSecond(this.pagedSearch(this.ldap, search, withHalf(filter, halves.older)), this.pagedSearch(other, search, withHalf(filter, halves.newer)));
+      const halves = await usnHalves(this.ldap, other, search.base.toString());
+      if (!halves) yield* this.pagedSearch(this.ldap, search, filter);
+      else yield* firstThenSecond(this.pagedSearch(this.ldap, search, withHalf(filter, halves.older)), this.pagedSearch(other, search, withHalf(filter, halves.newer)));
     } finally {
       await other.close();
     }

@@ -4,6 +4,7 @@
 // server's (Samba's, 5,000 users over two cores: 1.05 s as one search, 0.66 s as two halves).
 // The halves are complements: an attribute the account cannot read counts as absent in a filter
 // (MS-ADTS 3.1.1.4.3), so `(!(uSNCreated<=p))` holds for it and no object falls between them.
+// Both run on one domain controller (update sequence numbers are each one's own), or not at all.
 import { AndFilter, LessThanEqualsFilter, NotFilter, PresenceFilter, type Filter } from 'ldapts';
 import { getFirst } from '../../../engine/model/attributes';
 import { entryToAttributes } from '../entry-values';
@@ -14,29 +15,62 @@ export interface SearchHalves {
   newer: Filter;
 }
 
+/** What places the middle, read from the domain controller of each connection. */
+export interface SplitFacts {
+  /** The search base's own uSNCreated, on the first connection's domain controller. */
+  baseCreated: number | undefined;
+  highestCommittedUSN: number | undefined;
+  /** dsServiceName of the domain controller each connection reached. */
+  firstServer: string | undefined;
+  secondServer: string | undefined;
+}
+
+/**
+ * The middle update sequence number, or none: the search then runs whole. Update sequence
+ * numbers are each domain controller's own, so both halves must be searched on the same one: a
+ * name that resolves to several domain controllers (the domain's own DNS name) may send the
+ * second connection elsewhere, and the halves would then miss or repeat objects.
+ */
+export function splitPoint(facts: SplitFacts): number | undefined {
+  const { baseCreated, highestCommittedUSN, firstServer, secondServer } = facts;
+  if (!firstServer || firstServer.toLowerCase() !== secondServer?.toLowerCase()) return undefined;
+  if (baseCreated === undefined || highestCommittedUSN === undefined || !(highestCommittedUSN - baseCreated >= 2)) return undefined;
+  return Math.floor((baseCreated + highestCommittedUSN) / 2);
+}
+
+async function readBase(ldap: LdapConnection, dn: string, attributes: string[]): Promise<(name: string) => string | undefined> {
+  const { searchEntries } = await ldap.run('read', dn, (c) =>
+    c.search(dn, { scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes, timeLimit: ldap.timeLimitSeconds }),
+  );
+  const read = searchEntries[0] ? entryToAttributes(searchEntries[0]) : {};
+  return (name) => {
+    const value = getFirst(read, name);
+    return typeof value === 'string' ? value : undefined;
+  };
+}
+
+const usn = (text: string | undefined): number | undefined => (text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined);
+
 /**
  * The filters of the two halves, split midway between the base's own uSNCreated and the
  * directory's highestCommittedUSN (objects created in a container come after it; one moved in
  * keeps its older number and joins the first half). Any middle keeps the halves complete; this
- * one keeps them about even. None when the numbers cannot be read: the search runs whole.
+ * one keeps them about even. Three small reads, the second connection's while it opens.
  */
-export async function usnHalves(ldap: LdapConnection, base: string): Promise<SearchHalves | undefined> {
-  const numberOf = async (dn: string, attribute: string): Promise<number> => {
-    const { searchEntries } = await ldap.run('read', dn, (c) =>
-      c.search(dn, { scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: [attribute], timeLimit: ldap.timeLimitSeconds }),
-    );
-    const value = searchEntries[0] ? getFirst(entryToAttributes(searchEntries[0]), attribute) : undefined;
-    return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
-  };
-  let created: number;
-  let highest: number;
+export async function usnHalves(first: LdapConnection, second: LdapConnection, base: string): Promise<SearchHalves | undefined> {
+  let middle: number | undefined;
   try {
-    [created, highest] = await Promise.all([numberOf(base, 'uSNCreated'), numberOf('', 'highestCommittedUSN')]);
+    const [dse, own, secondDse] = await Promise.all([
+      readBase(first, '', ['highestCommittedUSN', 'dsServiceName']),
+      readBase(first, base, ['uSNCreated']),
+      readBase(second, '', ['dsServiceName']),
+    ]);
+    middle = splitPoint({ baseCreated: usn(own('uSNCreated')), highestCommittedUSN: usn(dse('highestCommittedUSN')), firstServer: dse('dsServiceName'), secondServer: secondDse('dsServiceName') });
   } catch {
     return undefined; // the search itself meets the same failure and says why
   }
-  if (!(highest - created >= 2)) return undefined;
-  const older = new LessThanEqualsFilter({ attribute: 'uSNCreated', value: String(Math.floor((created + highest) / 2)) });
+  if (middle === undefined) return undefined;
+  const older = new LessThanEqualsFilter({ attribute: 'uSNCreated', value: String(middle) });
   return { older, newer: new NotFilter({ filter: older }) };
 }
 

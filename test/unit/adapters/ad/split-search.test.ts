@@ -1,10 +1,11 @@
-// firstThenSecond (src/adapters/ad/ldap/split-search.ts): a scope searched in two halves at once
-// comes out as one sequence, the first half's objects then the second's, whichever half the
-// server finishes first; stopping early or a failure in either half stops both.
+// src/adapters/ad/ldap/split-search.ts: where a scope is split in two (only on one domain
+// controller), and firstThenSecond: the two halves come out as one sequence, the first half's
+// objects then the second's, whichever the server finishes first; stopping early or a failure
+// in either half stops both.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { firstThenSecond } from '../../../../src/adapters/ad/ldap/split-search';
+import { firstThenSecond, splitPoint } from '../../../../src/adapters/ad/ldap/split-search';
 
 /** A half that yields its items after the given delays (ms), recording whether it was stopped. */
 function half(items: Array<[string, number]>, log: string[], name: string, failAfter?: number): AsyncGenerator<string> {
@@ -81,5 +82,28 @@ describe('firstThenSecond', () => {
     await assert.rejects(all(firstThenSecond(half([['a1', 0], ['a2', 5]], log, 'A', 1), half([['b1', 0], ['b2', 50], ['b3', 50]], log, 'B'))), /A failed/);
     assert.ok(log.includes('B closed'), log.join(', '));
     assert.ok(!log.includes('B read b3'), log.join(', '));
+  });
+});
+
+describe('splitPoint', () => {
+  const dc1 = 'CN=NTDS Settings,CN=DC1,CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration,DC=corp,DC=contoso,DC=com';
+  const dc2 = dc1.replace('CN=DC1', 'CN=DC2');
+
+  it('is midway between the base\'s uSNCreated and highestCommittedUSN, both read on one domain controller', () => {
+    assert.equal(splitPoint({ baseCreated: 4031, highestCommittedUSN: 9074, firstServer: dc1, secondServer: dc1 }), 6552);
+    assert.equal(splitPoint({ baseCreated: 4031, highestCommittedUSN: 9074, firstServer: dc1, secondServer: dc1.toUpperCase() }), 6552);
+  });
+
+  it('is none when the second connection reached another domain controller (each numbers its own updates)', () => {
+    assert.equal(splitPoint({ baseCreated: 4031, highestCommittedUSN: 9074, firstServer: dc1, secondServer: dc2 }), undefined);
+    assert.equal(splitPoint({ baseCreated: 4031, highestCommittedUSN: 9074, firstServer: dc1, secondServer: undefined }), undefined);
+    assert.equal(splitPoint({ baseCreated: 4031, highestCommittedUSN: 9074, firstServer: undefined, secondServer: undefined }), undefined);
+  });
+
+  it('is none when a number cannot be read or leaves nothing to split', () => {
+    assert.equal(splitPoint({ baseCreated: undefined, highestCommittedUSN: 9074, firstServer: dc1, secondServer: dc1 }), undefined);
+    assert.equal(splitPoint({ baseCreated: 4031, highestCommittedUSN: undefined, firstServer: dc1, secondServer: dc1 }), undefined);
+    assert.equal(splitPoint({ baseCreated: 9073, highestCommittedUSN: 9074, firstServer: dc1, secondServer: dc1 }), undefined);
+    assert.equal(splitPoint({ baseCreated: 9080, highestCommittedUSN: 9074, firstServer: dc1, secondServer: dc1 }), undefined);
   });
 });
