@@ -55,17 +55,17 @@ const usn = (text: string | undefined): number | undefined => (text !== undefine
  * The filters of the two halves, split midway between the base's own uSNCreated and the
  * directory's highestCommittedUSN (objects created in a container come after it; one moved in
  * keeps its older number and joins the first half). Any middle keeps the halves complete; this
- * one keeps them about even. Three small reads, the second connection's while it opens.
+ * one keeps them about even. The first connection binds before the second opens: a refused
+ * password is tried once, as by one search (each refusal counts toward the account's lockout).
  */
 export async function usnHalves(first: LdapConnection, second: LdapConnection, base: string): Promise<SearchHalves | undefined> {
+  await first.connection(); // its failure is the search's, said once
   let middle: number | undefined;
   try {
-    const [dse, own, secondDse] = await Promise.all([
-      readBase(first, '', ['highestCommittedUSN', 'dsServiceName']),
-      readBase(first, base, ['uSNCreated']),
-      readBase(second, '', ['dsServiceName']),
-    ]);
-    middle = splitPoint({ baseCreated: usn(own('uSNCreated')), highestCommittedUSN: usn(dse('highestCommittedUSN')), firstServer: dse('dsServiceName'), secondServer: secondDse('dsServiceName') });
+    const [dse, own] = await Promise.all([readBase(first, '', ['highestCommittedUSN', 'dsServiceName']), readBase(first, base, ['uSNCreated'])]);
+    const facts = { baseCreated: usn(own('uSNCreated')), highestCommittedUSN: usn(dse('highestCommittedUSN')), firstServer: dse('dsServiceName') };
+    if (splitPoint({ ...facts, secondServer: facts.firstServer }) === undefined) return undefined; // nothing to split: no second connection
+    middle = splitPoint({ ...facts, secondServer: (await readBase(second, '', ['dsServiceName']))('dsServiceName') });
   } catch {
     return undefined; // the search itself meets the same failure and says why
   }

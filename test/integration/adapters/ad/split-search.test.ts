@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { Attribute, Client } from 'ldapts';
 import { LdapDirectorySource } from '../../../../src/adapters/ad';
+import { SyncError } from '../../../../src/engine/errors/sync-error';
 import { sidBytesToString } from '../../../../src/engine/model/ad-codecs';
 import { getFirst } from '../../../../src/engine/model/attributes';
 import { Dn } from '../../../../src/engine/model/dn';
@@ -100,6 +102,41 @@ describe('a scope searched in two halves (live Samba)', () => {
     after(async () => {
       await remove();
       await admin.unbind();
+    });
+
+    it('a wrong password is tried once, as by one search: no second connection binds with it (each refusal counts toward lockout)', async () => {
+      // A relay in front of the domain controller counts the connections the search opens.
+      const { url } = await ldapsOptions();
+      const target = new URL(url);
+      let connections = 0;
+      const relay = createServer((client) => {
+        connections++;
+        const server = connect(Number(target.port || 636), target.hostname);
+        client.pipe(server).pipe(client);
+        client.on('error', () => server.destroy());
+        server.on('error', () => client.destroy());
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      const port = (relay.address() as AddressInfo).port;
+      try {
+        const right = new LdapDirectorySource(await ldapsOptions({ url: `ldaps://127.0.0.1:${port}` }));
+        try {
+          assert.equal((await search(right, { base: Dn.parse(ou), scope: 'one', objectClasses: ['user'] })).length, 3);
+        } finally {
+          await right.close();
+        }
+        assert.equal(connections, 2, 'the right password: two connections, one per half');
+        connections = 0;
+        const wrong = new LdapDirectorySource(await ldapsOptions({ url: `ldaps://127.0.0.1:${port}`, bindDn: reader, password: 'not-the-password-1' }));
+        try {
+          await assert.rejects(search(wrong, { base: Dn.parse(ou), scope: 'one', objectClasses: ['user'] }), (err) => err instanceof SyncError && err.code === 'InvalidCredentials');
+        } finally {
+          await wrong.close();
+        }
+        assert.equal(connections, 1, 'the refused password was tried on one connection only');
+      } finally {
+        relay.close();
+      }
     });
 
     it('is found with the others, without its uSNCreated', async () => {
