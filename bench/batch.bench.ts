@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Dn } from '../src/engine/model/dn';
-import { cpuBreakdown, cpuReference, metadataLatency, parallelCapacity, phaseTimes, runCli } from './support/cli-run';
+import { cpuBreakdown, cpuReference, metadataLatency, pacing, parallelCapacity, phaseTimes, runCli } from './support/cli-run';
 
 const root = path.resolve(__dirname, '..');
 
@@ -43,11 +43,12 @@ async function main(): Promise<void> {
     console.log(`batch CLI over OU=Bulk, one process: ${cliRun.lines} objects in ${cliSeconds.toFixed(1)} s = ${(cliRun.lines / cliSeconds).toFixed(1)} objects/s end to end, ` +
       `peak resident memory ${cliRun.peakMb} MB, CPU ${cliRun.cpuSeconds.toFixed(1)} s, main thread ${cliRun.mainThreadCpuSeconds.toFixed(1)} s (exit ${cliRun.status})`);
     console.log(`  the CLI's own ${phaseTimes(cliRun) ?? 'time: (not printed)'}; ${cpuBreakdown(cliRun, cliSeconds)}`);
+    console.log(`  ${pacing(cliRun)}`);
     // The same on two worker threads, in this run (the default on two cores is none).
     const w0 = performance.now();
     const workersRun = await runCli(['--search-base', base, '--scope', 'one', '--no-html-report', '--workers', '2', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-workers')], env);
     const workersSeconds = (performance.now() - w0) / 1000;
-    console.log(`  --workers 2: ${(workersRun.lines / workersSeconds).toFixed(1)} objects/s (${workersSeconds.toFixed(1)} s, ${(cliSeconds / workersSeconds).toFixed(2)} x), peak resident memory ${workersRun.peakMb} MB, CPU ${workersRun.cpuSeconds.toFixed(1)} s; ${phaseTimes(workersRun) ?? ''}; ${cpuBreakdown(workersRun, workersSeconds)}`);
+    console.log(`  --workers 2: ${(workersRun.lines / workersSeconds).toFixed(1)} objects/s (${workersSeconds.toFixed(1)} s, ${(cliSeconds / workersSeconds).toFixed(2)} x), peak resident memory ${workersRun.peakMb} MB, CPU ${workersRun.cpuSeconds.toFixed(1)} s; ${phaseTimes(workersRun) ?? ''}; ${cpuBreakdown(workersRun, workersSeconds)}; ${pacing(workersRun)}`);
     if (cliOnly) return;
     const r0 = performance.now();
     const withReports = await runCli(['--search-base', base, '--scope', 'one', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-reports')], env);

@@ -22,6 +22,11 @@ export interface CliRun {
   threadCpuSeconds: number[];
   /** CPU seconds the whole machine spent while the CLI ran (the CLI, the directory, the emulator). */
   machineCpuSeconds: number;
+  /** Seconds from the start to the first JSON line, and to the line halfway through (`halfwayLine`). */
+  firstLineSeconds: number;
+  halfwayLine: number;
+  halfwaySeconds: number;
+  seconds: number;
 }
 
 /** The machine's busy CPU time so far, in ticks of 1/100 s (/proc/stat: all but idle and iowait). */
@@ -71,12 +76,22 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
     // Newlines counted with indexOf (memchr), not byte by byte: each JSON line is ~80 KB, and a
     // reader slower than the CLI would block its synchronous pipe writes and be measured instead.
     const keep = process.env.BENCH_CLI_STDOUT ? createWriteStream(process.env.BENCH_CLI_STDOUT) : undefined;
-    child.stdout.on('data', (d: Buffer) => { keep?.write(d); bytes += d.length; for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
+    // When the lines arrive (every 100th): the time before the first object and the rate once warm.
+    const t0 = performance.now();
+    const arrivals: number[] = [];
+    child.stdout.on('data', (d: Buffer) => {
+      keep?.write(d);
+      bytes += d.length;
+      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) if (lines++ % 100 === 0) arrivals.push(performance.now() - t0);
+    });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (status) => {
       clearInterval(sample);
       keep?.end();
+      const seconds = (performance.now() - t0) / 1000;
       resolve({
+        // arrivals[k] is when line 100 k + 1 came.
+        firstLineSeconds: (arrivals[0] ?? 0) / 1000, halfwayLine: Math.floor(arrivals.length / 2) * 100 + 1, halfwaySeconds: (arrivals[Math.floor(arrivals.length / 2)] ?? 0) / 1000, seconds,
         status, stderr, lines, bytes, peakMb: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100, mainThreadCpuSeconds: mainTicks / 100,
         threadCpuSeconds: [...threadTicks.values()].sort((a, b) => b - a).map((t) => t / 100),
         machineCpuSeconds: (machineBusyTicks() - machineBefore) / 100,
@@ -85,6 +100,18 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
   });
 }
 
+
+/**
+ * When the objects came: the first line's delay (start, directory and tenant reads), the rate
+ * over the first and the second half of the lines (the second half is the warm rate: the JIT has
+ * compiled the hot paths by then).
+ */
+export function pacing(run: CliRun): string {
+  if (run.lines < 200) return `first line after ${run.firstLineSeconds.toFixed(2)} s`;
+  const firstHalf = (run.halfwayLine - 1) / (run.halfwaySeconds - run.firstLineSeconds);
+  const secondHalf = (run.lines - run.halfwayLine) / (run.seconds - run.halfwaySeconds);
+  return `first line after ${run.firstLineSeconds.toFixed(2)} s, then ${firstHalf.toFixed(0)} objects/s up to line ${run.halfwayLine} and ${secondHalf.toFixed(0)} objects/s after it`;
+}
 
 /** The CLI's own phase times from its batch summary ("time: scope read ..."), if printed. */
 export function phaseTimes(run: CliRun): string | undefined {
