@@ -840,8 +840,16 @@ export function defineSuite(): void {
         }
         // Both sides are read-only: typing into the diff editor (its right side has the focus) changes nothing.
         const texts = [left.getText(), right.getText()];
-        await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
-        const [, refused] = await ui('compare-diff', [{ do: 'key', key: 'x' }, { do: 'editorMessage' }]);
+        // The click came from the webview: the keyboard focus may still be in its frame, or reach
+        // the diff editor a moment later. Focus the diff's own group, and type again if no
+        // message showed (a key that went elsewhere changes nothing either: the texts are compared below).
+        const focusGroup = ['workbench.action.focusFirstEditorGroup', 'workbench.action.focusSecondEditorGroup', 'workbench.action.focusThirdEditorGroup'];
+        let refused: StepResult | undefined;
+        for (let attempt = 1; attempt <= 3 && !/read-only/i.test(String(refused?.text ?? '')); attempt++) {
+          await vscode.commands.executeCommand(focusGroup[Math.min(diff.group.viewColumn, 3) - 1]!);
+          await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+          [, refused] = await ui(`compare-diff-${attempt}`, [{ do: 'key', key: 'x' }, { do: 'editorMessage' }]);
+        }
         assert.match(String(refused!.text), /read-only/i, `the editor refused the key (${String(refused!.text)})`);
         assert.deepEqual([left.getText(), right.getText()], texts, 'typing changed neither side');
         assert.ok(!left.isDirty && !right.isDirty, 'nothing to save');
