@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Dn } from '../src/engine/model/dn';
 import { cpuBreakdown, cpuReference, metadataLatency, pacing, parallelCapacity, phaseTimes, runCli } from './support/cli-run';
+import { directoryFloor } from './support/directory-floor';
 
 const root = path.resolve(__dirname, '..');
 
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
     const workersRun = await runCli(['--search-base', base, '--scope', 'one', '--no-html-report', '--workers', '2', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-workers')], env);
     const workersSeconds = (performance.now() - w0) / 1000;
     console.log(`  --workers 2: ${(workersRun.lines / workersSeconds).toFixed(1)} objects/s (${workersSeconds.toFixed(1)} s, ${(cliSeconds / workersSeconds).toFixed(2)} x), peak resident memory ${workersRun.peakMb} MB, CPU ${workersRun.cpuSeconds.toFixed(1)} s; ${phaseTimes(workersRun) ?? ''}; ${cpuBreakdown(workersRun, workersSeconds)}; ${pacing(workersRun)}`);
+    // The floor under both: what Samba alone takes to serve the scope on this machine's cores.
+    console.log(`  ${await directoryFloor(handle.env, base).catch((err: Error) => `the directory alone: not measured (${err.message.split('\n')[0]})`)}`);
     if (cliOnly) return;
     const r0 = performance.now();
     const withReports = await runCli(['--search-base', base, '--scope', 'one', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-reports')], env);

@@ -19,8 +19,8 @@ import { firstThenSecond, usnHalves, withHalf } from './split-search';
 export const RANGE_STEP = 1500;
 /** AD's default MaxPageSize. */
 export const MAX_PAGE_SIZE = 1000;
-/** Attributes a base read always asks for besides '*' (operational or often forgotten). */
-const READ_ATTRIBUTES = ['*', 'objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid', 'uSNChanged', 'uSNCreated', 'whenChanged', 'whenCreated', 'isCriticalSystemObject', 'memberOf'];
+/** Attributes a base read always asks for besides '*' (operational or often forgotten); bench:batch asks ldapsearch for them too. */
+export const READ_ATTRIBUTES = ['*', 'objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid', 'uSNChanged', 'uSNCreated', 'whenChanged', 'whenCreated', 'isCriticalSystemObject', 'memberOf'];
 
 export class LdapReads {
   private rootDseCache: RootDse | undefined;
