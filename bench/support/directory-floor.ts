@@ -31,7 +31,8 @@ export async function directoryFloor(env: DirectoryEnv, base: string): Promise<s
   const search = async (filter: string, attributes: string[]): Promise<{ seconds: number; entries: number; text: string }> => {
     const t0 = performance.now();
     const { stdout } = await run('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', '-H', env.SOS_AD_URL, '-D', env.SOS_AD_BIND_DN, '-y', passwordFile, '-b', base, '-s', 'one', '-E', 'pr=1000/noprompt', filter, ...attributes], { env: childEnv, maxBuffer: 1 << 30 });
-    return { seconds: (performance.now() - t0) / 1000, entries: stdout.match(/^dn: /gm)?.length ?? 0, text: stdout };
+    // "dn:: " is a DN that is not ASCII, in base64.
+    return { seconds: (performance.now() - t0) / 1000, entries: stdout.match(/^dn::? /gm)?.length ?? 0, text: stdout };
   };
   try {
     const classes = scopeFilter(OBJECT_CLASSES).toString();
