@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const samba = await import(pathToFileURL(path.join(root, 'test/setup/samba.mjs')).href);
   const handle = await samba.start({ root, stateDir: path.join(root, 'test/.state') });
   Object.assign(process.env, handle.env);
-  const { openWorld, ou } = await import('../test/e2e/harness');
+  const { openWorld, ou, connectorConfig } = await import('../test/e2e/harness');
   const world = await openWorld();
   try {
     const base = ou('OU=Bulk');
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const workersSeconds = (performance.now() - w0) / 1000;
     console.log(`  --workers 2: ${(workersRun.lines / workersSeconds).toFixed(1)} objects/s (${workersSeconds.toFixed(1)} s, ${(cliSeconds / workersSeconds).toFixed(2)} x), peak resident memory ${workersRun.peakMb} MB, CPU ${workersRun.cpuSeconds.toFixed(1)} s; ${phaseTimes(workersRun) ?? ''}; ${cpuBreakdown(workersRun, workersSeconds)}; ${pacing(workersRun)}`);
     // The floor under both: what Samba alone takes to serve the scope on this machine's cores.
-    console.log(`  ${await directoryFloor(handle.env, base).catch((err: Error) => `the directory alone: not measured (${err.message.split('\n')[0]})`)}`);
+    console.log(`  ${await directoryFloor(handle.env, base, connectorConfig().objectTypes ?? []).catch((err: Error) => `the directory alone: not measured (${err.message.split('\n')[0]})`)}`);
     if (cliOnly) return;
     const r0 = performance.now();
     const withReports = await runCli(['--search-base', base, '--scope', 'one', '--config', configPath, '--state-dir', path.join(world.dir, 'state-cli-reports')], env);

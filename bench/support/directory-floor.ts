@@ -11,7 +11,6 @@ import { scopeFilter } from '../../src/adapters/ad/ldap/filters';
 import { READ_ATTRIBUTES } from '../../src/adapters/ad/ldap/reads';
 
 const run = promisify(execFile);
-const OBJECT_CLASSES = ['user', 'inetOrgPerson', 'group', 'contact'];
 
 export interface DirectoryEnv {
   SOS_AD_URL: string;
@@ -20,7 +19,8 @@ export interface DirectoryEnv {
   SOS_AD_PASSWORD: string;
 }
 
-export async function directoryFloor(env: DirectoryEnv, base: string): Promise<string> {
+/** `objectClasses`: the connector's object types, which the CLI's scope filter is made of. */
+export async function directoryFloor(env: DirectoryEnv, base: string, objectClasses: readonly string[]): Promise<string> {
   // The password goes to ldapsearch in a file (-y), never on its command line.
   const dir = mkdtempSync(path.join(tmpdir(), 'sos-floor-'));
   const passwordFile = path.join(dir, 'password');
@@ -35,7 +35,7 @@ export async function directoryFloor(env: DirectoryEnv, base: string): Promise<s
     return { seconds: (performance.now() - t0) / 1000, entries: stdout.match(/^dn::? /gm)?.length ?? 0, text: stdout };
   };
   try {
-    const classes = scopeFilter(OBJECT_CLASSES).toString();
+    const classes = scopeFilter(objectClasses).toString();
     const usns = (await search(classes, ['uSNCreated'])).text.match(/^uSNCreated: (\d+)$/gm)?.map((line) => Number(line.slice(12))).sort((a, b) => a - b) ?? [];
     const mid = usns[Math.floor(usns.length / 2) - 1] ?? 0;
     const whole: number[] = [];
