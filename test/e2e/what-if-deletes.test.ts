@@ -82,4 +82,26 @@ describe('what-if: which filtered objects Entra Connect would delete', () => {
     assert.equal(r.code, 0, 'within the threshold, every object evaluated');
     assert.deepEqual(emulator.writes(), [], 'a what-if writes nothing');
   });
+
+  test("without --deletion-threshold the tenant's accidental deletion prevention is checked (what Enable/Disable-ADSyncExportDeletionThreshold set)", async () => {
+    const args = ['--search-base', `OU=Contoso,${domain}`, '--ldap-filter', '(cn=Jack Hill)', '--what-if-config', 'proposed.json', '--no-html-report'];
+    try {
+      // Graph's default, enabledForCount 500: the one delete is within it.
+      const byDefault = await run(dir, emulator.clientSecret, [...args, '--state-dir', 'state-tenant-default']);
+      assert.match(byDefault.stderr, /^Deletion threshold checked: 500, from the tenant's accidental deletion prevention \(GET \/directory\/onPremisesSynchronization: enabledForCount\)\.$/m, byDefault.stderr);
+      assert.equal(byDefault.code, 0, byDefault.stderr);
+      // Disabled in the tenant: nothing would stop the export, and the verdict says every delete goes out.
+      emulator.seed({ accidentalDeletionPrevention: { synchronizationPreventionType: 'disabled', alertThreshold: 500 } });
+      const disabled = await run(dir, emulator.clientSecret, [...args, '--state-dir', 'state-tenant-disabled']);
+      assert.match(disabled.stderr, /Deletion threshold: disabled by the tenant's accidental deletion prevention .*Entra Connect would export all 1 delete\(s\) without stopping/, disabled.stderr);
+      // A percentage is not a count a what-if can check: said, and Entra Connect's default checked instead.
+      emulator.seed({ accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForPercentage', alertThreshold: 10 } });
+      const percent = await run(dir, emulator.clientSecret, [...args, '--state-dir', 'state-tenant-percent']);
+      assert.match(percent.stderr, /^Deletion threshold checked: 500, from Entra Connect's default\. The tenant's accidental deletion prevention is 10 percent of the synchronized objects \(enabledForPercentage\)/m, percent.stderr);
+      assert.equal(percent.code, 0, percent.stderr);
+      assert.deepEqual(emulator.writes(), [], 'a what-if writes nothing');
+    } finally {
+      emulator.seed({ accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 } });
+    }
+  });
 });

@@ -181,7 +181,7 @@ export class GraphService {
     need(call, permissions.readSyncFeatures);
     const body = {
       id: this.s.tenantId,
-      configuration: { accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 }, synchronizationInterval: 'PT30M' },
+      configuration: { accidentalDeletionPrevention: this.s.accidentalDeletionPrevention ?? { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 }, synchronizationInterval: 'PT30M' },
       features: { ...defaultSyncFeatures, ...this.s.syncFeatures },
     };
     if (id !== undefined) {

@@ -29,6 +29,12 @@ export interface SeedApp {
 export type SeedObject = Record<string, unknown> & { id?: string };
 export type SeedGroup = SeedObject & { members?: string[] };
 
+/** Graph onPremisesAccidentalDeletionPrevention: alertThreshold is a count or a percentage, by the type. */
+export interface AccidentalDeletionPrevention {
+  synchronizationPreventionType: 'disabled' | 'enabledForCount' | 'enabledForPercentage' | 'unknownFutureValue';
+  alertThreshold: number;
+}
+
 /** The tenant's directory synchronization features (Graph onPremisesDirectorySynchronizationFeature). */
 export interface SyncFeatures {
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
@@ -83,6 +89,8 @@ export interface SeedDocument {
   replaceObjects?: boolean;
   /** Changes to the tenant's sync features (GET /directory/onPremisesSynchronization). */
   syncFeatures?: Partial<SyncFeatures>;
+  /** The tenant's accidentalDeletionPrevention (onPremisesSynchronization's configuration); Graph's default is enabledForCount, 500. */
+  accidentalDeletionPrevention?: AccidentalDeletionPrevention;
   /** Directory role assignments (admin roles block soft match to a user). */
   roleAssignments?: SeedRoleAssignment[];
   /** Directory extensions registered in the tenant (replaces one of the same name). */
@@ -116,6 +124,7 @@ export interface TenantState {
   /** groupId -> member object ids. */
   members: Record<string, string[]>;
   syncFeatures?: SyncFeatures;
+  accidentalDeletionPrevention?: AccidentalDeletionPrevention;
   roleAssignments?: SeedRoleAssignment[];
   extensionProperties?: SeedExtensionProperty[];
 }
@@ -154,6 +163,7 @@ export class Store {
       s.apps.push({ secrets: [], certificates: [], ...a });
     }
     if (doc.syncFeatures) s.syncFeatures = { ...defaultSyncFeatures, ...s.syncFeatures, ...doc.syncFeatures };
+    if (doc.accidentalDeletionPrevention) s.accidentalDeletionPrevention = { ...doc.accidentalDeletionPrevention };
     if (doc.roleAssignments) s.roleAssignments = [...(s.roleAssignments ?? []), ...doc.roleAssignments];
     for (const e of doc.extensionProperties ?? []) {
       s.extensionProperties = [...(s.extensionProperties ?? []).filter((x) => x.name.toLowerCase() !== e.name.toLowerCase()), e];

@@ -39,7 +39,7 @@ test('the batch report sorts, filters, escapes and keeps its CSP', async () => {
   const html = renderBatchReport({
     toolVersion: 'test', generatedAt: new Date('2026-01-01T00:00:00Z'), mode: 'what-if', scope: 'OU=<b>Bulk</b>', tally, done: 40, notDone: 2, cancelled: true,
     durationInMilliseconds: 1234, graphRequests: 3, rows, notes: ['<script>alert(4)</script>'],
-    whatIf: { proposedConfiguration: '/tmp/<x>.json', entries: [{ ...entry, outcome: 'delete', explanation: '<script>alert(5)</script>' }], totals: whatIfTotals([{ ...entry, outcome: 'delete' }], 0), applying: ['Domain or OU filtering changes (<img src=x onerror=alert(6)>): a Full Import followed by a Delta Synchronization.'] },
+    whatIf: { proposedConfiguration: '/tmp/<x>.json', entries: [{ ...entry, outcome: 'delete', explanation: '<script>alert(5)</script>' }], totals: whatIfTotals([{ ...entry, outcome: 'delete' }], 0, false, { source: 'the tenant <img src=x onerror=alert(7)>', note: 'A note <script>alert(8)</script>.' }), applying: ['Domain or OU filtering changes (<img src=x onerror=alert(6)>): a Full Import followed by a Delta Synchronization.'] },
   });
   mkdirSync(artifactDir, { recursive: true });
   const file = path.join(artifactDir, 'batch-report.htm');
@@ -81,6 +81,8 @@ test('the batch report sorts, filters, escapes and keeps its CSP', async () => {
   assert.equal(await page.$$eval('a[href^="objects/"]', (a) => a.length), 39);
   assert.equal(await page.$$eval('img, script:not(:last-of-type)', (e) => e.length), 0);
   assert.match(await page.textContent('#sos-whatif-threshold') ?? '', /exceed Entra Connect's export deletion threshold of 0/);
+  // Where the threshold comes from, as text.
+  assert.equal(await page.textContent('#sos-whatif-threshold-source'), 'Deletion threshold checked: 0, from the tenant <img src=x onerror=alert(7)>. A note <script>alert(8)</script>.');
   // What to run on the server, as text (a connector name is data: never markup).
   assert.match(await page.textContent('#sos-whatif-applying li') ?? '', /^Domain or OU filtering changes \(<img src=x onerror=alert\(6\)>\): a Full Import followed by a Delta Synchronization\.$/);
   assert.deepEqual(problems, []);

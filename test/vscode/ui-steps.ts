@@ -284,6 +284,7 @@ const readBatchScript = `(() => {
     deletion: box('deletion').hidden ? '' : text('deletion'),
     error: box('error').hidden ? '' : text('error'),
     footer: text('footer'),
+    notes: Array.from(app.querySelectorAll('[data-testid="notes"] li')).map((li) => (li.textContent || '').trim()),
     counts: Array.from(app.querySelectorAll('[data-testid^="count-"]')).map((b) => ({ id: b.dataset.testid, text: (b.textContent || '').trim(), pressed: b.getAttribute('aria-pressed') })),
     headers: Array.from(app.querySelectorAll('th')).map((th) => ({ text: (th.textContent || '').trim(), sort: th.getAttribute('aria-sort') })),
     rows: Array.from(app.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.children).map((td) => ((td.classList.contains('name') ? td.firstElementChild : td).textContent || '').trim())),

@@ -5,6 +5,7 @@
 // export deletion threshold (500 by default).
 import { plannedAction } from './tally';
 import type { ProvisioningObjectSummary } from '../summary/types';
+import type { DeletionPrevention } from '../ports/entra-target';
 
 /** Entra Connect's default export deletion threshold (Enable-ADSyncExportDeletionThreshold). */
 export const DEFAULT_DELETION_THRESHOLD = 500;
@@ -12,24 +13,66 @@ export const DEFAULT_DELETION_THRESHOLD = 500;
 /** The threshold a what-if checks, and where it comes from. */
 export interface DeletionThreshold {
   threshold: number;
-  /** The server does not stop an export for deletes (Disable-ADSyncExportDeletionThreshold). */
+  /** The export is not stopped for deletes (Disable-ADSyncExportDeletionThreshold). */
   disabled?: true;
   source: string;
+  /** What else was found and not used (a disagreeing setting, a percentage), in a sentence. */
+  note?: string;
+}
+
+const SERVER = 'the server configuration';
+const TENANT = "the tenant's accidental deletion prevention";
+
+/** The threshold a server-configuration export carries in its global settings, if any. */
+function serverThreshold(settings: Readonly<Record<string, string>>): DeletionThreshold | undefined {
+  const enabled = settings['Microsoft.OptionalFeature.ExportDeletionThreshold']?.trim().toLowerCase();
+  if (enabled === 'false') return { threshold: DEFAULT_DELETION_THRESHOLD, disabled: true, source: `${SERVER} (Microsoft.OptionalFeature.ExportDeletionThreshold is False)` };
+  const value = settings['Microsoft.OptionalFeature.ExportDeletionThresholdValue']?.trim() ?? '';
+  if (/^\d+$/.test(value)) return { threshold: Number(value), source: `${SERVER} (Microsoft.OptionalFeature.ExportDeletionThresholdValue)` };
+  return undefined;
+}
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function describe(t: DeletionThreshold): string {
+  return t.disabled ? 'disabled' : `${t.threshold} objects`;
+}
+
+/** Is a the stricter of two thresholds (enabled before disabled, then the lower count)? */
+function stricter(a: DeletionThreshold, b: DeletionThreshold): boolean {
+  if (a.disabled !== b.disabled) return !a.disabled;
+  return a.threshold <= b.threshold;
 }
 
 /**
- * The deletion threshold to check: --deletion-threshold when given, else the server's own, which
- * a server-configuration export carries in its global settings (what
- * Enable/Disable-ADSyncExportDeletionThreshold set: Microsoft.OptionalFeature.ExportDeletionThreshold
- * and ...ExportDeletionThresholdValue), else Entra Connect's default of 500.
+ * The deletion threshold to check: --deletion-threshold when given; else the tenant's accidental
+ * deletion prevention, which Enable/Disable-ADSyncExportDeletionThreshold set (they sign in to the
+ * tenant), and the server's own, which a server-configuration export carries in its global
+ * settings (Microsoft.OptionalFeature.ExportDeletionThreshold and ...ThresholdValue): the one
+ * known, or the stricter when both are and they disagree (said in the note); else Entra
+ * Connect's default of 500. A percentage (enabledForPercentage) is not a count a what-if can
+ * check: it is named in the note and the server's threshold, or the default, is checked.
  */
-export function deletionThresholdOf(settings: Readonly<Record<string, string>> = {}, explicit?: number): DeletionThreshold {
+export function deletionThresholdOf(settings: Readonly<Record<string, string>> = {}, explicit?: number, tenant?: DeletionPrevention): DeletionThreshold {
   if (explicit !== undefined) return { threshold: explicit, source: '--deletion-threshold' };
-  const enabled = settings['Microsoft.OptionalFeature.ExportDeletionThreshold']?.trim().toLowerCase();
-  if (enabled === 'false') return { threshold: DEFAULT_DELETION_THRESHOLD, disabled: true, source: 'the server configuration (Microsoft.OptionalFeature.ExportDeletionThreshold is False)' };
-  const value = settings['Microsoft.OptionalFeature.ExportDeletionThresholdValue']?.trim() ?? '';
-  if (/^\d+$/.test(value)) return { threshold: Number(value), source: 'the server configuration (Microsoft.OptionalFeature.ExportDeletionThresholdValue)' };
-  return { threshold: DEFAULT_DELETION_THRESHOLD, source: "Entra Connect's default" };
+  const server = serverThreshold(settings);
+  const fallback = server ?? { threshold: DEFAULT_DELETION_THRESHOLD, source: "Entra Connect's default" };
+  if (!tenant) return fallback;
+  if (tenant.mode === 'enabledForPercentage') {
+    return {
+      ...fallback,
+      note: `${capitalized(TENANT)} is ${tenant.alertThreshold} percent of the synchronized objects (enabledForPercentage), which a what-if cannot turn into a number of objects: ${fallback.source}, ${describe(fallback)}, is checked instead. Compare the deletes with ${tenant.alertThreshold}% of the objects Entra Connect synchronizes.`,
+    };
+  }
+  const fromTenant: DeletionThreshold = tenant.mode === 'disabled'
+    ? { threshold: DEFAULT_DELETION_THRESHOLD, disabled: true, source: `${TENANT} (GET /directory/onPremisesSynchronization: disabled)` }
+    : { threshold: tenant.alertThreshold, source: `${TENANT} (GET /directory/onPremisesSynchronization: enabledForCount)` };
+  if (!server || (server.disabled === fromTenant.disabled && (server.disabled || server.threshold === fromTenant.threshold))) return fromTenant;
+  const [checked, other] = stricter(fromTenant, server) ? [fromTenant, server] : [server, fromTenant];
+  return {
+    ...checked,
+    note: `${capitalized(TENANT)} says ${describe(fromTenant)} and ${server.source} says ${describe(server)}: they disagree, so the stricter, ${describe(checked)}, is checked. Get-ADSyncExportDeletionThreshold on the Entra Connect server shows the one it enforces; with ${describe(other)} the verdict may differ.`,
+  };
 }
 
 export type ScopeState = 'in' | 'out' | 'error';
@@ -190,9 +233,12 @@ export interface WhatIfTotals {
   mayExceedThreshold: boolean;
   /** The server does not stop an export for deletes: nothing is exceeded, every delete is exported. */
   thresholdDisabled?: true;
+  /** Where the threshold comes from (deletionThresholdOf), and what else was found. */
+  thresholdSource?: string;
+  thresholdNote?: string;
 }
 
-export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAULT_DELETION_THRESHOLD, disabled = false): WhatIfTotals {
+export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAULT_DELETION_THRESHOLD, disabled = false, about?: Pick<DeletionThreshold, 'source' | 'note'>): WhatIfTotals {
   const byOutcome: Record<WhatIfOutcome, number> = { create: 0, join: 0, delete: 0, 'no-longer-created': 0, 'attribute-changes': 0, unchanged: 0, undetermined: 0 };
   for (const e of entries) byOutcome[e.outcome]++;
   // The documented behaviour: the export stops when the deletions in one run exceed the threshold.
@@ -201,6 +247,8 @@ export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAUL
     objects: entries.length, byOutcome, deletes: byOutcome.delete, threshold, exceedsThreshold,
     mayExceedThreshold: !disabled && !exceedsThreshold && byOutcome.delete + byOutcome.undetermined > threshold,
     ...(disabled ? { thresholdDisabled: true as const } : {}),
+    ...(about ? { thresholdSource: about.source } : {}),
+    ...(about?.note ? { thresholdNote: about.note } : {}),
   };
 }
 
@@ -210,7 +258,8 @@ export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAUL
  */
 export function deletionVerdict(t: WhatIfTotals): string {
   if (t.thresholdDisabled) {
-    return `Deletion threshold: disabled on the server (Microsoft.OptionalFeature.ExportDeletionThreshold is False), so Entra Connect would export all ${t.deletes} delete(s) without stopping${t.byOutcome.undetermined ? `, and up to ${t.byOutcome.undetermined} more among the undetermined objects` : ''}. Check every object listed as DELETE.`;
+    const where = t.thresholdSource ? `by ${t.thresholdSource}` : 'on the server (Microsoft.OptionalFeature.ExportDeletionThreshold is False)';
+    return `Deletion threshold: disabled ${where}, so Entra Connect would export all ${t.deletes} delete(s) without stopping${t.byOutcome.undetermined ? `, and up to ${t.byOutcome.undetermined} more among the undetermined objects` : ''}. Check every object listed as DELETE.`;
   }
   const within = `Entra Connect's export deletion threshold of ${t.threshold} (Enable-ADSyncExportDeletionThreshold)`;
   const undetermined = t.byOutcome.undetermined;

@@ -33,6 +33,18 @@ export interface SyncFeatures {
   source: 'tenant' | 'defaults';
   /** Why the tenant's own values could not be read (permission, error). */
   unreadableReason?: string;
+  /** The tenant's accidental deletion prevention, when it was read and is well formed. */
+  deletionPrevention?: DeletionPrevention;
+}
+
+/**
+ * Graph v1.0 onPremisesAccidentalDeletionPrevention: the tenant's protection against mass
+ * deletes, which Enable-/Disable-ADSyncExportDeletionThreshold set (they sign in to the tenant).
+ * alertThreshold is a number of objects (enabledForCount) or a percentage (enabledForPercentage).
+ */
+export interface DeletionPrevention {
+  mode: 'disabled' | 'enabledForCount' | 'enabledForPercentage';
+  alertThreshold: number;
 }
 
 /**
@@ -44,7 +56,7 @@ export function groupUniqueName(sourceAnchor: string): string {
 }
 
 /** Documented defaults: hard and soft match allowed, soft match on UPN on. */
-export const defaultSyncFeatures: Omit<SyncFeatures, 'source' | 'unreadableReason'> = {
+export const defaultSyncFeatures: Omit<SyncFeatures, 'source' | 'unreadableReason' | 'deletionPrevention'> = {
   blockSoftMatchEnabled: false,
   blockCloudObjectTakeoverThroughHardMatchEnabled: false,
   softMatchOnUpnEnabled: true,

@@ -75,11 +75,13 @@ function whatIfSection(whatIf: NonNullable<BatchReportData['whatIf']>): SafeHtml
     : t.byOutcome.undetermined > 0 || t.thresholdDisabled
       ? html`<div class="${t.mayExceedThreshold ? 'sos-alert' : 'sos-warn'}" id="sos-whatif-threshold">${deletionVerdict(t)}</div>`
       : html`<div class="sos-ok" id="sos-whatif-threshold">${t.deletes} delete(s): within Entra Connect's export deletion threshold of ${t.threshold} (the export would not be stopped). Deletes are still deletes: check every object listed below.</div>`;
+  const source = t.thresholdSource ? html`<p class="sos-muted" id="sos-whatif-threshold-source">Deletion threshold checked: ${t.thresholdDisabled ? 'disabled' : String(t.threshold)}, from ${t.thresholdSource}.${t.thresholdNote ? ` ${t.thresholdNote}` : ''}</p>` : '';
   const changed = whatIf.entries.filter((e) => e.outcome !== 'unchanged');
   const rows = join(changed.map((e) => html`<tr data-outcome="${e.outcome}"><td${e.outcome === 'delete' ? html` class="sos-delete"` : ''}>${e.outcome === 'delete' ? 'DELETE' : e.outcome}</td><td>${e.displayName}</td><td class="sos-dn">${e.dn}</td><td>${e.explanation}</td><td>${e.changes.length ? html`<pre>${e.changes.map((c) => `${c.attribute}: ${c.current ?? '(none)'} -> ${c.noLongerSynchronized ? '(no longer synchronized; the cloud value stays)' : c.proposed ?? '(none)'}`).join('\n')}</pre>` : ''}</td></tr>`));
   return html`<section id="sos-whatif"><h2>What the proposed configuration would do</h2>
 <p class="sos-muted">Proposed: <span class="sos-dn">${whatIf.proposedConfiguration}</span>. Both configurations were run in staging mode over the same objects; nothing was written.</p>
 ${verdict}
+${source}
 ${whatIf.applying?.length ? html`<div id="sos-whatif-applying"><h3>Applying it on the Entra Connect server</h3><ul>${whatIf.applying.map((l) => html`<li>${l}</li>`)}</ul></div>` : ''}
 <div class="sos-counts">${countTable('Outcomes', t.byOutcome)}</div>
 <table class="sos-batch" id="sos-whatif-table"><thead><tr><th>Outcome</th><th>Object</th><th>Distinguished name</th><th>Explanation</th><th>Attribute changes</th></tr></thead><tbody>${changed.length ? rows : html`<tr><td colspan="5">No object changes.</td></tr>`}</tbody></table></section>`;

@@ -9,7 +9,8 @@ import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app
 import { readInputFile, STANDARD_INPUT, type BatchTarget } from '../../app/batch/targets';
 import { planWrites } from '../../engine/batch/tally';
 import { configurationChanges, howToApply } from '../../engine/batch/applying-a-change';
-import { compareRuns, deletionThresholdOf, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
+import { compareRuns, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
+import { whatIfDeletionThreshold } from '../../app/batch/deletion-threshold';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../../app/errors';
@@ -439,8 +440,6 @@ async function runWhatIf(
   interrupt: ReturnType<typeof interruptOnSignals>,
   progressRef: { stop: () => void },
 ): Promise<number> {
-  // The server's own threshold when its configuration export is loaded, unless one is given.
-  const { threshold, disabled } = deletionThresholdOf(current.ruleSet.globalSettings, args.deletionThreshold);
   const pass = async (s: Session, label: string, reports: boolean) => {
     const progress = batchProgress(process.stderr, prepared.dns.length, label);
     progressRef.stop = () => progress.stop();
@@ -476,7 +475,10 @@ async function runWhatIf(
     await writeLine(entry);
   }
   await flushLines();
-  const totals = whatIfTotals(entries, threshold, disabled === true);
+  // Unless one is given: the tenant's setting and the server's own (its configuration export).
+  const checked = await whatIfDeletionThreshold(current, args.deletionThreshold);
+  const { threshold } = checked;
+  const totals = whatIfTotals(entries, threshold, checked.disabled === true, checked);
   const o = totals.byOutcome;
   const lines = [
     `What-if: ${entries.length} object(s) compared: ${o.create} newly in scope (create), ${o.join} newly in scope (join an existing cloud object), ${o.delete} leaving scope with a cloud object (DELETED by Entra Connect), ${o['no-longer-created']} leaving scope not synchronized yet (no cloud object, or one a soft match would take over, which stays), ${o['attribute-changes']} with attribute changes, ${o.unchanged} unchanged, ${o.undetermined} undetermined.`,
@@ -484,6 +486,7 @@ async function runWhatIf(
     ...(o.delete > 50 ? [`  ... and ${o.delete - 50} more deletes (all are in the JSON lines and the report)`] : []),
   ];
   process.stderr.write(`${lines.map(terminalText).join('\n')}\n`);
+  process.stderr.write(`${terminalText(`Deletion threshold checked: ${checked.disabled ? 'disabled' : checked.threshold}, from ${checked.source}.${checked.note ? ` ${checked.note}` : ''}`)}\n`);
   if (totals.exceedsThreshold) {
     process.stderr.write(describeError(new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold })));
   } else {

@@ -127,3 +127,48 @@ test('the threshold checked is --deletion-threshold, else the server\'s own from
   assert.match(deletionVerdict(totals), /disabled on the server .*Entra Connect would export all 600 delete\(s\) without stopping/);
   assert.equal(whatIfTotals(Array(600).fill(del), 500).exceedsThreshold, true, 'enabled: 600 exceed 500');
 });
+
+// Enable-/Disable-ADSyncExportDeletionThreshold sign in to the tenant and set its accidental
+// deletion prevention (Graph onPremisesAccidentalDeletionPrevention); a server-configuration
+// export carries the server's own copy. Where both are known and disagree, the stricter is checked.
+test("the tenant's accidental deletion prevention: used when read; the stricter when the server's export disagrees; a percentage named, not counted", () => {
+  const server = (value: string, enabled = 'True') => ({ 'Microsoft.OptionalFeature.ExportDeletionThreshold': enabled, 'Microsoft.OptionalFeature.ExportDeletionThresholdValue': value });
+  const count = (n: number) => ({ mode: 'enabledForCount' as const, alertThreshold: n });
+  // The tenant alone (the built-in rules carry no server settings).
+  const tenant = deletionThresholdOf({}, undefined, count(200));
+  assert.equal(tenant.threshold, 200);
+  assert.match(tenant.source, /^the tenant's accidental deletion prevention \(GET \/directory\/onPremisesSynchronization: enabledForCount\)$/);
+  assert.equal(tenant.note, undefined);
+  const off = deletionThresholdOf({}, undefined, { mode: 'disabled', alertThreshold: 0 });
+  assert.equal(off.disabled, true);
+  // Both, agreeing: no note.
+  assert.equal(deletionThresholdOf(server('200'), undefined, count(200)).note, undefined);
+  // Both, disagreeing: the lower count, and both named.
+  const lower = deletionThresholdOf(server('50'), undefined, count(200));
+  assert.equal(lower.threshold, 50);
+  assert.match(lower.source, /^the server configuration/);
+  assert.match(lower.note!, /200 objects .* 50 objects: they disagree, so the stricter, 50 objects, is checked\. Get-ADSyncExportDeletionThreshold/);
+  assert.equal(deletionThresholdOf(server('900'), undefined, count(200)).threshold, 200);
+  // Enabled beats disabled, whichever side disables it.
+  const enabledTenant = deletionThresholdOf(server('500', 'False'), undefined, count(300));
+  assert.equal(enabledTenant.disabled, undefined);
+  assert.equal(enabledTenant.threshold, 300);
+  const enabledServer = deletionThresholdOf(server('40'), undefined, { mode: 'disabled', alertThreshold: 0 });
+  assert.equal(enabledServer.disabled, undefined);
+  assert.equal(enabledServer.threshold, 40);
+  assert.match(enabledServer.note!, /says disabled and .* says 40 objects/);
+  // A percentage cannot be counted by a what-if: the server's (or the default) is checked, and the note says so.
+  const percent = deletionThresholdOf({}, undefined, { mode: 'enabledForPercentage', alertThreshold: 10 });
+  assert.equal(percent.threshold, 500);
+  assert.equal(percent.source, "Entra Connect's default");
+  assert.match(percent.note!, /10 percent of the synchronized objects \(enabledForPercentage\)/);
+  assert.equal(deletionThresholdOf(server('70'), undefined, { mode: 'enabledForPercentage', alertThreshold: 10 }).threshold, 70);
+  // The flag wins over everything, silently.
+  assert.deepEqual(deletionThresholdOf(server('50'), 9, count(200)), { threshold: 9, source: '--deletion-threshold' });
+  // The verdict names where a disabled threshold comes from.
+  const del = compareRuns('CN=x', staged(updateSuccess()), outOfScope());
+  assert.match(deletionVerdict(whatIfTotals([del], off.threshold, true, off)), /^Deletion threshold: disabled by the tenant's accidental deletion prevention \(GET \/directory\/onPremisesSynchronization: disabled\), so Entra Connect would export all 1 delete\(s\)/);
+  const totals = whatIfTotals([del, del], lower.threshold, false, lower);
+  assert.equal(totals.thresholdSource, lower.source);
+  assert.equal(totals.thresholdNote, lower.note);
+});

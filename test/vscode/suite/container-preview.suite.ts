@@ -175,6 +175,8 @@ export function defineContainerPreviewTests({ config, page, logText, logMark, lo
     assert.ok(deletes >= 1);
     assert.match(String(view.deletion), new RegExp(`${deletes} delete\\(s\\): within the export deletion threshold of 500`), `the threshold is checked (${String(view.deletion)})`);
     assert.match(String(view.deletion), /check each one listed as DELETE/);
+    // Where the threshold comes from: the tenant's accidental deletion prevention (the emulator's is Graph's default).
+    assert.ok((view.notes as string[]).some((n) => /^Deletion threshold checked: 500, from the tenant's accidental deletion prevention \(GET \/directory\/onPremisesSynchronization: enabledForCount\)\.$/.test(n)), `the notes name the threshold's source (${JSON.stringify(view.notes)})`);
     assert.ok(rows.every((r) => r[0] !== 'Create'), 'nothing newly in scope when an OU is excluded');
     await logLine('the what-if was logged', /What-if of OU=Sales,.*\d+ DELETE/, mark);
     assert.deepEqual(snapshot(), before, 'the state folder is exactly as before (both runs used copies)');

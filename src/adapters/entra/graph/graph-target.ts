@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
-import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
+import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type DeletionPrevention, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { directoryExtensionPattern, planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, missingResource } from './errors';
@@ -156,6 +156,7 @@ export class GraphEntraTarget implements EntraTarget {
         softMatchOnUpnEnabled: flag('softMatchOnUpnEnabled'),
         synchronizeUpnForManagedUsersEnabled: flag('synchronizeUpnForManagedUsersEnabled'),
         source: 'tenant',
+        ...deletionPreventionOf(setting?.configuration),
       };
     } catch (err) {
       if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'ObjectNotFound' && err.code !== 'GraphRequestFailed')) throw err;
@@ -530,3 +531,18 @@ export class GraphEntraTarget implements EntraTarget {
 }
 
 export { conflictOf };
+
+/**
+ * configuration.accidentalDeletionPrevention of the tenant's onPremisesSynchronization, when it
+ * is one of the documented modes with a whole, non-negative threshold; anything else (absent,
+ * unknownFutureValue, a malformed answer) gives nothing, and the caller falls back.
+ */
+function deletionPreventionOf(configuration: unknown): { deletionPrevention?: DeletionPrevention } {
+  const prevention = typeof configuration === 'object' && configuration !== null ? (configuration as Record<string, unknown>).accidentalDeletionPrevention : undefined;
+  if (typeof prevention !== 'object' || prevention === null) return {};
+  const { synchronizationPreventionType: mode, alertThreshold } = prevention as Record<string, unknown>;
+  if (mode !== 'disabled' && mode !== 'enabledForCount' && mode !== 'enabledForPercentage') return {};
+  if (mode === 'disabled') return { deletionPrevention: { mode, alertThreshold: typeof alertThreshold === 'number' && Number.isSafeInteger(alertThreshold) && alertThreshold >= 0 ? alertThreshold : 0 } };
+  if (typeof alertThreshold !== 'number' || !Number.isSafeInteger(alertThreshold) || alertThreshold < 0 || (mode === 'enabledForPercentage' && alertThreshold > 100)) return {};
+  return { deletionPrevention: { mode, alertThreshold } };
+}

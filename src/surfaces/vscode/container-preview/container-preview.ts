@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { Session } from '../../../app/session';
 import { proposedConnectionProblem } from '../../../app/batch/proposed-configuration';
 import type { BatchPassResult, PreparedBatch } from '../../../app/batch/session-batch';
-import { compareRuns, deletionThresholdOf, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../../engine/batch/what-if';
+import { whatIfDeletionThreshold } from '../../../app/batch/deletion-threshold';
+import { compareRuns, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../../engine/batch/what-if';
 import { configurationChanges, howToApply } from '../../../engine/batch/applying-a-change';
 import { batchErrors } from '../../../engine/errors/catalog/batch';
 import { SyncError } from '../../../engine/errors/sync-error';
@@ -143,9 +144,9 @@ export class ContainerPreview {
           if (a && b) entries.push(compareRuns(dn, a, b));
         }
       }
-      // The server's own threshold when its configuration export is loaded.
-      const threshold = deletionThresholdOf(current.ruleSet.globalSettings);
-      const totals = whatIfTotals(entries, threshold.threshold, threshold.disabled === true);
+      // The tenant's setting and the server's own (its configuration export), as the CLI checks them.
+      const threshold = await whatIfDeletionThreshold(current);
+      const totals = whatIfTotals(entries, threshold.threshold, threshold.disabled === true, threshold);
       const rows = entries.map((e, i) => whatIfRowView(i + 1, e));
       panel.progress({ done: entries.length, total: prepared.dns.length, elapsedMs: performance.now() - started, passIndex: 2, passes: 2 }, rows);
       const deletion: DeletionCheck = {
@@ -168,7 +169,8 @@ export class ContainerPreview {
       const applying = after
         ? howToApply(configurationChanges({ connectors: current.config.activeDirectory, ruleSet: current.ruleSet }, { connectors: proposed.config.activeDirectory, ruleSet: proposed.ruleSet }))
         : [];
-      const notes = [...this.notes(before), ...(after ? this.notes(after) : []), ...applying, vscode.l10n.t('Both runs staged copies of the state folder; nothing was written to Active Directory, Microsoft Entra ID or the state folder.')];
+      const thresholdNote = vscode.l10n.t('Deletion threshold checked: {0}, from {1}.', threshold.disabled ? vscode.l10n.t('disabled') : String(threshold.threshold), threshold.source) + (threshold.note ? ` ${threshold.note}` : '');
+      const notes = [...this.notes(before), ...(after ? [thresholdNote, ...this.notes(after)] : []), ...applying, vscode.l10n.t('Both runs staged copies of the state folder; nothing was written to Active Directory, Microsoft Entra ID or the state folder.')];
       if (!after) notes.unshift(vscode.l10n.t('Cancelled during the current configuration: the proposed configuration was not run, so nothing could be compared.'));
       panel.post({ type: 'finished', cancelled: abort.signal.aborted, notDone: prepared.dns.length - entries.length, elapsedMs: performance.now() - started, notes, ...(after ? { deletion } : {}) });
       const o = totals.byOutcome;

@@ -272,6 +272,37 @@ describe('operations', () => {
   });
 });
 
+describe("the tenant's accidental deletion prevention (onPremisesSynchronization configuration)", () => {
+  test('read as the tenant holds it: Graph default, disabled, a percentage', async () => {
+    assert.deepEqual((await target().connect()).syncFeatures.deletionPrevention, { mode: 'enabledForCount', alertThreshold: 500 });
+    emu.seed({ accidentalDeletionPrevention: { synchronizationPreventionType: 'disabled', alertThreshold: 500 } });
+    assert.equal((await target().connect()).syncFeatures.deletionPrevention?.mode, 'disabled');
+    emu.seed({ accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForPercentage', alertThreshold: 15 } });
+    assert.deepEqual((await target().connect()).syncFeatures.deletionPrevention, { mode: 'enabledForPercentage', alertThreshold: 15 });
+  });
+
+  test('a value that is not one of the documented modes, or a threshold that is not a whole count, is not used', async () => {
+    for (const prevention of [
+      { synchronizationPreventionType: 'unknownFutureValue', alertThreshold: 10 },
+      { synchronizationPreventionType: 'enabledForCount', alertThreshold: -1 },
+      { synchronizationPreventionType: 'enabledForCount', alertThreshold: 2.5 },
+      { synchronizationPreventionType: 'enabledForCount', alertThreshold: '100' },
+      { synchronizationPreventionType: 'enabledForPercentage', alertThreshold: 150 },
+      { synchronizationPreventionType: 'enabledForCount' },
+    ]) {
+      emu.faults({ kind: 'body', path: '/directory/onPremisesSynchronization', body: { value: [{ id: emu.tenantId, configuration: { accidentalDeletionPrevention: prevention }, features: {} }] } });
+      const features = (await target().connect()).syncFeatures;
+      assert.equal(features.source, 'tenant', JSON.stringify(prevention));
+      assert.equal(features.deletionPrevention, undefined, JSON.stringify(prevention));
+    }
+    // Without the permission: the features are assumed and no threshold is claimed from the tenant.
+    emu.faults({ kind: 'body', path: '/directory/onPremisesSynchronization', bodyStatus: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.', innerError: { date: '2026-12-06T00:00:00', 'request-id': '7c3a3b4e-0000-4000-8000-000000000000', 'client-request-id': '7c3a3b4e-0000-4000-8000-000000000001' } } } });
+    const denied = (await target().connect()).syncFeatures;
+    assert.equal(denied.source, 'defaults');
+    assert.equal(denied.deletionPrevention, undefined);
+  });
+});
+
 describe('the members of a group (compared for a group Entra Connect synchronizes)', () => {
   test('listMembers reads GET /groups/{id}/members?$select=id,displayName&$top=999 and its nextLink pages; stops at the limit and says so', async () => {
     const users = Array.from({ length: 1_500 }, (_, i) => ({ id: `lm${i}`, userPrincipalName: `lm${i}@contoso.com`, displayName: `LM${i}` }));
