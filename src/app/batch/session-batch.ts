@@ -7,6 +7,7 @@ import { BatchDirectory } from '../../engine/batch/batch-directory';
 import { BatchTenant, packTenantIndex, readTenantIndex, type PackedTenantIndex, type TenantIndex } from '../../engine/batch/batch-tenant';
 import { failedSummary, metThrottling, runBatch } from '../../engine/batch/run-batch';
 import { addToTally, emptyTally, tallyFacts, type BatchTally } from '../../engine/batch/tally';
+import { describeConflict, exportClaims, InBatchClaims, type InBatchConflict } from '../../engine/batch/in-batch-conflicts';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../errors';
@@ -50,6 +51,8 @@ export const EXPORT_CONCURRENCY_FLOOR = 20;
 
 /** Above this many objects a staging batch reads the tenant once instead of looking up each object. */
 export const DEFAULT_BULK_READ_THRESHOLD = 200;
+/** Values claimed by more than one object that the notes name one by one (all are in `conflicts`). */
+const CONFLICTS_LISTED = 20;
 
 export interface BatchContext {
   config: SingleObjectSyncConfig;
@@ -183,6 +186,11 @@ export interface BatchPassResult {
   reportFailures: SyncError[];
   /** Worker threads the objects were shared among (1: this thread). */
   workers: number;
+  /**
+   * Staging: values (a UPN, an SMTP address) that more than one object of the batch would add in
+   * Entra ID, none of them there yet: exported, all but the first are quarantined.
+   */
+  conflicts: InBatchConflict[];
 }
 
 /** Resolves and reads the scope. Throws SyncError (a usage error) before anything is written. */
@@ -323,8 +331,11 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     ...(options.objectReportDir ? { objectReportDir: options.objectReportDir } : {}),
     ...(options.redactAttributes?.length ? { redactAttributes: options.redactAttributes } : {}),
   };
-  const record = async (item: PassItem, tallied: Parameters<typeof addToTally>[1], row: BatchReportRow, reportFailure?: SyncError) => {
+  // In batch order (record is called in input order): a staging batch's objects claim values independently.
+  const claims = new InBatchClaims();
+  const record = async (item: PassItem, tallied: Parameters<typeof addToTally>[1], row: BatchReportRow, reportFailure?: SyncError, claimed?: readonly (readonly [string, string])[]) => {
     addToTally(tally, tallied);
+    if (options.stagingMode && claimed?.length) claims.add(item.dn, claimed);
     if (reportFailure) reportFailures.push(reportFailure);
     rows.push(row);
     await options.onResult?.(item, row, tally);
@@ -385,7 +396,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       },
       onResult: (done: WorkResult) => record(
         { index: done.index, dn: done.dn, json: () => done.json }, done.tally, done.row,
-        done.reportFailure ? reviveError(done.reportFailure) as SyncError : undefined,
+        done.reportFailure ? reviveError(done.reportFailure) as SyncError : undefined, done.claims,
       ),
     });
     for (const err of passed.stateNotSaved) notes.push(`${err.code}: ${err.reason} ${err.recommendedAction}`);
@@ -406,7 +417,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
       onResult: async (item) => {
         if (options.keepSummaries) summaries.set(item.dn, item.summary);
         const { row, reportFailure } = await objectResult(item.index, item.dn, item.summary, resultOptions);
-        await record({ index: item.index, dn: item.dn, json: () => JSON.stringify(item.summary), summary: item.summary }, item.summary, row, reportFailure);
+        await record({ index: item.index, dn: item.dn, json: () => JSON.stringify(item.summary), summary: item.summary }, item.summary, row, reportFailure, options.stagingMode ? exportClaims(item.summary) : undefined);
       },
     }).finally(async () => {
       try {
@@ -426,6 +437,12 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     ldapOperations += used.operationCount() - (ldapBefore.get(used) ?? 0);
   }
   rows.sort((a, b) => a.index - b.index);
+  const conflicts = claims.conflicts();
+  if (conflicts.length) {
+    const e = new SyncError(batchErrors.DuplicateValuesInBatch, { count: conflicts.length });
+    notes.push(`${e.code}: ${e.reason} ${e.recommendedAction}`, ...conflicts.slice(0, CONFLICTS_LISTED).map(describeConflict));
+    if (conflicts.length > CONFLICTS_LISTED) notes.push(`... and ${conflicts.length - CONFLICTS_LISTED} more value(s) claimed by more than one object.`);
+  }
   return {
     tally,
     rows,
@@ -444,6 +461,7 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     notes,
     reportFailures,
     workers: parallel ? workers : 1,
+    conflicts,
   };
 }
 

@@ -44,6 +44,8 @@ export interface WorkResult {
   json: string;
   row: BatchReportRow;
   tally: TallyFacts;
+  /** The unique values a staged object would add in Entra ID (exportClaims), for the batch's conflict check. */
+  claims?: [string, string][];
   reportFailure?: SerializedError;
 }
 

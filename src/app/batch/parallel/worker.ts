@@ -11,6 +11,7 @@ import { BatchDirectory } from '../../../engine/batch/batch-directory';
 import { BatchTenant } from '../../../engine/batch/batch-tenant';
 import { failedSummary } from '../../../engine/batch/run-batch';
 import { tallyFacts } from '../../../engine/batch/tally';
+import { exportClaims } from '../../../engine/batch/in-batch-conflicts';
 import { configErrors } from '../../../engine/errors/catalog/config';
 import { SyncError } from '../../../engine/errors/sync-error';
 import { Dn } from '../../../engine/model/dn';
@@ -167,7 +168,8 @@ async function main(): Promise<void> {
         ...(init.redactAttributes ? { redactAttributes: init.redactAttributes } : {}),
         ...(init.objectReportDir ? { objectReportDir: init.objectReportDir } : {}),
       });
-      results.push({ index: item.index, dn: item.dn, json: JSON.stringify(summary), row, tally: tallyFacts(summary), ...(reportFailure ? { reportFailure: serializeError(reportFailure) } : {}) });
+      const claims = exportClaims(summary);
+      results.push({ index: item.index, dn: item.dn, json: JSON.stringify(summary), row, tally: tallyFacts(summary), ...(claims.length ? { claims } : {}), ...(reportFailure ? { reportFailure: serializeError(reportFailure) } : {}) });
     }
     send({ type: 'results', results, skipped });
   }

@@ -62,4 +62,14 @@ export const batchErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  DuplicateValuesInBatch: {
+    code: 'DuplicateValuesInBatch',
+    reason:
+      '{count} value(s) would be added in Microsoft Entra ID by more than one object of this batch, and no cloud object holds them yet: each object was staged on its own, so each looks free. Exported, Entra ID keeps each value on the object exported first and quarantines it on the others (duplicate attribute resiliency: a userPrincipalName becomes <prefix><4 digits>@<initial domain>, an SMTP address is dropped), and the objects report a conflict.',
+    recommendedAction:
+      'Give each value to one object only, at its source in Active Directory (the objects are listed), then run the batch again before exporting. Which object keeps the value depends on the export order, not on this list.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-syncservice-duplicate-attribute-resiliency',
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
 } as const satisfies Record<string, CatalogEntry>;
