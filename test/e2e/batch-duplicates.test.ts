@@ -68,6 +68,30 @@ describe('a staging batch names the values more than one of its objects would ad
     });
   }
 
+  test('--export says so before writing; then Entra ID (through the tool) gives the UPN to the first exported and quarantines it on the other', async () => {
+    const r = await run(['--search-base', emea, '--scope', 'one', '--export', '--state-dir', 'state-export']);
+    assert.match(r.stderr, /^Exporting 4 object\(s\)\. Export plan \(from a staging pass\): 4 create\(s\).*; 2 value\(s\) would be added by more than one of these objects \(DuplicateValuesInBatch/m, r.stderr);
+    const users = emulator.state().users as unknown as { userPrincipalName: string; displayName: string }[];
+    const byName = new Map(users.map((u) => [u.displayName, u.userPrincipalName]));
+    const upns = [byName.get('Hugo Berg'), byName.get('Gina Park')];
+    assert.ok(upns.every(Boolean), `both were created: ${JSON.stringify(users.map((u) => u.displayName))}`);
+    assert.equal(upns.filter((u) => u!.toLowerCase() === 'hugo.berg@contoso.com').length, 1, `one of them keeps the UPN: ${upns.join(', ')}`);
+    assert.equal(upns.filter((u) => /^[^@]+\d{4}@contoso\.onmicrosoft\.com$/.test(u!)).length, 1, `the other has it quarantined: ${upns.join(', ')}`);
+    // The quarantined one is a warning that names the holder, not a failure; exported once more if Graph refused its first create.
+    type Line = { sourceIdentity: { details: { distinguishedName: string } }; provisioningStatusInfo: { status: string; errorInformation: { errorCode: string } | null }; provisioningSteps: { stepNumber: number; details: Record<string, string> }[] };
+    const results = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    const quarantined = results.filter((l) => l.provisioningStatusInfo.errorInformation?.errorCode === 'DuplicateAttributeQuarantined');
+    assert.equal(quarantined.length, 1, JSON.stringify(results.map((l) => [l.sourceIdentity.details.distinguishedName, l.provisioningStatusInfo])));
+    assert.equal(quarantined[0]!.provisioningStatusInfo.status, 'warning');
+    assert.ok(results.every((l) => l.provisioningStatusInfo.status !== 'failure'), 'no object failed');
+    const retried = results.filter((l) => l.provisioningSteps.find((step) => step.stepNumber === 10)?.details.FirstAttempt);
+    for (const l of retried) assert.match(l.provisioningSteps.find((step) => step.stepNumber === 10)!.details.FirstAttempt!, /^Microsoft Graph refused the first create with (AttributeValueMustBeUnique|InvalidSoftMatch)/);
+    assert.equal(r.code, 0, r.stderr);
+    // Run again: nothing is created twice (the quarantined user is found by its anchor).
+    const again = await run(['--search-base', emea, '--scope', 'one', '--export', '--state-dir', 'state-export']);
+    assert.equal(emulator.state().users.length, users.length, again.stderr);
+  });
+
   test('a scope without duplicates has no such note', async () => {
     const r = await run(['--search-base', paris, '--state-dir', 'state-paris']);
     assert.equal(r.code, 0, r.stderr);

@@ -157,6 +157,8 @@ export async function runBatch(deps: SyncDependencies, request: BatchRunRequest)
       try {
         // The signal is not passed on: an object in flight finishes all its steps.
         summary = await runSync(deps, { distinguishedName: target.dn, stagingMode: request.stagingMode });
+        const refused = request.stagingMode ? undefined : conflictAtWrite(summary);
+        if (refused) summary = withFirstAttempt(await runSync(deps, { distinguishedName: target.dn, stagingMode: false }), refused);
       } catch (err) {
         summary = failedSummary(deps, dn, err, request.stagingMode);
       }
@@ -178,6 +180,35 @@ function toAsyncIterator(targets: Iterable<Dn> | AsyncIterable<Dn>): AsyncIterat
   if (Symbol.asyncIterator in targets) return targets[Symbol.asyncIterator]();
   const it = targets[Symbol.iterator]();
   return { next: async () => it.next(), return: async () => it.return?.() ?? { done: true, value: undefined } };
+}
+
+/** The uniqueness conflicts Graph reports on a create that resiliency would have absorbed. */
+const CONFLICTS_AT_WRITE = new Set(['AttributeValueMustBeUnique', 'InvalidSoftMatch']);
+
+/**
+ * A create Graph refused for a userPrincipalName or SMTP address that another object took after
+ * this object's step 8 looked it up: two objects of one batch exported at once, say two users
+ * with one UPN. Entra Connect's export would meet duplicate attribute resiliency, which
+ * quarantines the value and provisions the object; Graph writes are not covered by it (they
+ * answer 400), so the object is run once more: its lookup now finds the holder, and the steps
+ * quarantine the value as they do for any holder. The refusal's code, or undefined.
+ */
+function conflictAtWrite(summary: ProvisioningObjectSummary): string | undefined {
+  const info = summary.provisioningStatusInfo;
+  const code = info.errorInformation?.errorCode;
+  if (info.status !== 'failure' || !code || !CONFLICTS_AT_WRITE.has(code) || summary.exported) return undefined;
+  const exportStep = summary.provisioningSteps.find((step) => step.stepNumber === 10);
+  const refusedWrite = (exportStep?.graphRequests ?? []).some((r) => r.status === 400 && (r.method === 'POST' || r.method === 'PATCH'));
+  return refusedWrite ? code : undefined;
+}
+
+/** The second run's result, saying in its Export step why it ran twice. */
+function withFirstAttempt(summary: ProvisioningObjectSummary, code: string): ProvisioningObjectSummary {
+  const exportStep = summary.provisioningSteps.find((step) => step.stepNumber === 10);
+  if (exportStep) {
+    exportStep.details.FirstAttempt = `Microsoft Graph refused the first create with ${code}: another object of this batch took the value after this object was looked up. Looked up and exported again, as Entra Connect's duplicate attribute resiliency would provision it.`;
+  }
+  return summary;
 }
 
 /** Did Graph throttle any request of this object (a 429, waited out or not)? */

@@ -8,6 +8,7 @@ import { isatty } from 'node:tty';
 import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
 import { readInputFile, STANDARD_INPUT, type BatchTarget } from '../../app/batch/targets';
 import { planWrites } from '../../engine/batch/tally';
+import { describeConflict } from '../../engine/batch/in-batch-conflicts';
 import { configurationChanges, howToApply } from '../../engine/batch/applying-a-change';
 import { compareRuns, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
 import { whatIfDeletionThreshold } from '../../app/batch/deletion-threshold';
@@ -340,8 +341,11 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
       plan.progress.stop();
       const writes = planWrites(planned.summaries.values());
       const failing = planned.tally.byStatus.failure;
-      exportPlanNote = `Export plan (from a staging pass): ${writes.creates} create(s) and ${writes.updates} update(s) = ${writes.creates + writes.updates} object write(s) to Microsoft Entra ID, plus group membership changes; ${writes.unchanged} object(s) have nothing to write or are out of scope${failing ? `; ${failing} fail already in staging` : ''}.`;
-      process.stderr.write(`Exporting ${prepared.dns.length} object(s). ${exportPlanNote}\n`);
+      const duplicates = planned.conflicts.length
+        ? `; ${planned.conflicts.length} value(s) would be added by more than one of these objects (DuplicateValuesInBatch: Entra ID quarantines each on all but the object exported first): ${planned.conflicts.slice(0, 3).map(describeConflict).join(' ')}${planned.conflicts.length > 3 ? ` ... and ${planned.conflicts.length - 3} more` : ''}`
+        : '';
+      exportPlanNote = `Export plan (from a staging pass): ${writes.creates} create(s) and ${writes.updates} update(s) = ${writes.creates + writes.updates} object write(s) to Microsoft Entra ID, plus group membership changes; ${writes.unchanged} object(s) have nothing to write or are out of scope${failing ? `; ${failing} fail already in staging` : ''}${duplicates}.`;
+      process.stderr.write(`${terminalText(`Exporting ${prepared.dns.length} object(s). ${exportPlanNote}`)}\n`);
       if (interrupt.signal.aborted) {
         process.stderr.write('single-object-sync: interrupted during the planning pass: nothing was exported.\n');
         return interrupt.exitCode() ?? 1;
