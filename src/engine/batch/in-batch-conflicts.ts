@@ -54,7 +54,8 @@ export class InBatchClaims {
       const claimed = this.first.get(key);
       if (!claimed) {
         this.first.set(key, { value, dn });
-      } else if (claimed.dn !== dn && !claimed.others?.includes(dn)) {
+      } else if (claimed.dn !== dn && claimed.others?.at(-1) !== dn) {
+        // Objects come in batch order, so one claiming a value again is the last one named.
         if (!claimed.others) this.conflicted++;
         (claimed.others ??= []).push(dn);
       }
@@ -76,8 +77,12 @@ export class InBatchClaims {
   }
 }
 
+/** Objects a sentence names for one value (a value shared by thousands stays one readable line). */
+const OBJECTS_NAMED = 10;
+
 /** One conflict in a sentence, for the batch summary and its report. */
 export function describeConflict(c: InBatchConflict): string {
   const what = c.attribute === 'userPrincipalName' ? `userPrincipalName ${c.value}` : `SMTP address ${c.value}`;
-  return `${what}: ${c.objects.length} objects of this batch would add it (${c.objects.join('; ')}); Entra ID keeps it on the one exported first and quarantines it on the others.`;
+  const named = c.objects.slice(0, OBJECTS_NAMED).join('; ') + (c.objects.length > OBJECTS_NAMED ? `; and ${c.objects.length - OBJECTS_NAMED} more` : '');
+  return `${what}: ${c.objects.length} objects of this batch would add it (${named}); Entra ID keeps it on the one exported first and quarantines it on the others.`;
 }

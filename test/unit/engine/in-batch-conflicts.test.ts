@@ -57,3 +57,13 @@ test('a value claimed by two or more objects is one conflict naming them in batc
   single.add('CN=B', [['upn:z@contoso.com', 'z@contoso.com']]);
   assert.deepEqual(single.conflicts(), []);
 });
+
+test('a value thousands of objects share is one line naming the first ten', () => {
+  const claims = new InBatchClaims();
+  for (let i = 1; i <= 50_000; i++) claims.add(`CN=U${i}`, [['smtp:all@contoso.com', 'all@contoso.com']]);
+  const [conflict] = claims.conflicts();
+  assert.equal(conflict!.objects.length, 50_000);
+  const line = describeConflict(conflict!);
+  assert.match(line, /^SMTP address all@contoso\.com: 50000 objects of this batch would add it \(CN=U1; CN=U2; .*; CN=U10; and 49990 more\); /);
+  assert.ok(line.length < 400, `${line.length} characters`);
+});
