@@ -206,7 +206,7 @@ function conflictAtWrite(summary: ProvisioningObjectSummary): string | undefined
 function withFirstAttempt(summary: ProvisioningObjectSummary, code: string): ProvisioningObjectSummary {
   const exportStep = summary.provisioningSteps.find((step) => step.stepNumber === 10);
   if (exportStep) {
-    exportStep.details.FirstAttempt = `Microsoft Graph refused the first create with ${code}: another object of this batch took the value after this object was looked up. Looked up and exported again, as Entra Connect's duplicate attribute resiliency would provision it.`;
+    exportStep.details.FirstAttempt = `Microsoft Graph refused the first create with ${code}: another object (of this batch, or written elsewhere meanwhile) took the value after this object was looked up. Looked up and exported again, as Entra Connect's duplicate attribute resiliency would provision it.`;
   }
   return summary;
 }
