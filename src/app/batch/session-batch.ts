@@ -331,11 +331,11 @@ export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, o
     ...(options.objectReportDir ? { objectReportDir: options.objectReportDir } : {}),
     ...(options.redactAttributes?.length ? { redactAttributes: options.redactAttributes } : {}),
   };
-  // In batch order (record is called in input order): a staging batch's objects claim values independently.
+  // In batch order (record is called in input order); only staging results claim (exportClaims).
   const claims = new InBatchClaims();
   const record = async (item: PassItem, tallied: Parameters<typeof addToTally>[1], row: BatchReportRow, reportFailure?: SyncError, claimed?: readonly (readonly [string, string])[]) => {
     addToTally(tally, tallied);
-    if (options.stagingMode && claimed?.length) claims.add(item.dn, claimed);
+    if (claimed?.length) claims.add(item.dn, claimed);
     if (reportFailure) reportFailures.push(reportFailure);
     rows.push(row);
     await options.onResult?.(item, row, tally);

@@ -542,7 +542,7 @@ function deletionPreventionOf(configuration: unknown): { deletionPrevention?: De
   if (typeof prevention !== 'object' || prevention === null) return {};
   const { synchronizationPreventionType: mode, alertThreshold } = prevention as Record<string, unknown>;
   if (mode !== 'disabled' && mode !== 'enabledForCount' && mode !== 'enabledForPercentage') return {};
-  if (mode === 'disabled') return { deletionPrevention: { mode, alertThreshold: typeof alertThreshold === 'number' && Number.isSafeInteger(alertThreshold) && alertThreshold >= 0 ? alertThreshold : 0 } };
+  if (mode === 'disabled') return { deletionPrevention: { mode, alertThreshold: 0 } }; // no threshold applies
   if (typeof alertThreshold !== 'number' || !Number.isSafeInteger(alertThreshold) || alertThreshold < 0 || (mode === 'enabledForPercentage' && alertThreshold > 100)) return {};
   return { deletionPrevention: { mode, alertThreshold } };
 }
