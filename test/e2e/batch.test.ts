@@ -228,6 +228,38 @@ describe('single-object-sync batch CLI', () => {
     assert.ok(lines(check.stdout).every((r) => r.plannedProvisioningAction === 'update' && r.provisioningAction === 'other'), check.stderr);
   });
 
+  test('--what-if-config turning group filtering on: a synced user outside the group is a DELETE, a nested member too (nesting is not resolved), the direct member stays; the run says it is an installation-time setting', async () => {
+    // Microsoft, Configure filtering (group-based): "All objects that you want to synchronize
+    // must be direct members of the group... Nested group membership isn't resolved", and the
+    // option "can only be configured on initial installation by using the installation wizard".
+    const config = await writeConfig('whatif-group.json', (c) => { c.stateDir = 'state-whatif-group'; });
+    const direct = ou('CN=Pilot Direct,OU=Engineering');
+    const nested = ou('CN=Pilot Nested,OU=Engineering');
+    const outside = ou('CN=Kara Lund,OU=Engineering');
+    const input = await list('whatif-group.txt', [direct, nested, outside]);
+    const exported = await runCli(['--input', input, '--export', '--no-html-report', '--config', config], { env, cwd: dir });
+    assert.equal(exported.code, 0, exported.stderr);
+    const proposed = await writeConfig('whatif-group-proposed.json', (c) => {
+      c.stateDir = 'state-whatif-group';
+      c.activeDirectory[0].groupFilteringGroupDn = ou('CN=Pilot Group,OU=Groups');
+    });
+    const writes = emulator.writes().length;
+    const run = await runCli(['--input', input, '--what-if-config', proposed, '--no-html-report', '--config', config], { env, cwd: dir });
+    assert.equal(emulator.writes().length, writes, 'what-if writes nothing');
+    const byDn = new Map(lines<WhatIfEntry>(run.stdout).map((e) => [e.dn.toLowerCase(), e]));
+    assert.equal(byDn.size, 3, run.stdout);
+    for (const dn of [nested, outside]) {
+      const entry = byDn.get(dn.toLowerCase())!;
+      assert.equal(entry.outcome, 'delete', JSON.stringify(entry));
+      assert.equal(entry.proposed.errorCode, 'NotMemberOfFilteringGroup', JSON.stringify(entry));
+      assert.ok(entry.cloudObject?.id, 'the cloud object to be deleted is named');
+    }
+    assert.notEqual(byDn.get(direct.toLowerCase())!.outcome, 'delete');
+    assert.equal(byDn.get(direct.toLowerCase())!.proposed.scope, 'in');
+    assert.match(run.stderr, /Group-based filtering is turned on .*only be configured on initial installation/);
+    assert.equal(run.code, 0, run.stderr);
+  });
+
   test('--what-if-config with a file that is not a configuration, or names another tenant: exit 2 before the directory is read', async () => {
     const config = await writeConfig('whatif-bad.json', (c) => { c.stateDir = 'state-whatif-bad'; });
     const notJson = path.join(dir, 'not-a-config.json');

@@ -19,6 +19,7 @@ import { openSession, type Session } from '../../../src/app/session';
 import { Dn } from '../../../src/engine/model/dn';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
 import { startEmulator } from '../../graph-emulator';
+import { inboundFilterRule } from '../../support/sync-rule-xml';
 
 const fixtures = path.resolve(__dirname, '../../fixtures');
 const domain = 'DC=corp,DC=contoso,DC=com';
@@ -33,39 +34,6 @@ type Edit = (rules: Map<string, string>) => Map<string, string>;
 function ruleNamed(rules: Map<string, string>, name: string): [string, string] {
   for (const entry of rules) if (entry[1].includes(`<name>${name}</name>`)) return entry;
   throw new Error(`no rule ${name}`);
-}
-
-/** A new inbound user → person Join rule as the editor writes it: one scope group, Constant flows, no join rules. */
-function inboundFilterRule(id: string, name: string, precedence: number, scope: [string, string, string][], flows: [string, string][]): string {
-  return `<synchronizationRule>
-  <id>{${id}}</id>
-  <internal-id>{${id}}</internal-id>
-  <version>1</version>
-  <name>${name}</name>
-  <description />
-  <immutable-tag />
-  <direction>Inbound</direction>
-  <disabled>False</disabled>
-  <connector>{ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d}</connector>
-  <sourceObjectType>user</sourceObjectType>
-  <targetObjectType>person</targetObjectType>
-  <linkType>Join</linkType>
-  <precedence>${precedence}</precedence>
-  <precedence-after>{00000000-0000-0000-0000-000000000000}</precedence-after>
-  <precedence-before>{00000000-0000-0000-0000-000000000000}</precedence-before>
-  <softDeleteExpiryInterval>00:00:00</softDeleteExpiryInterval>
-  <EnablePasswordSync>false</EnablePasswordSync>
-  <attribute-mappings>
-${flows.map(([dest, constant]) => `    <mapping>\n      <dest>${dest}</dest>\n      <src>${constant}</src>\n      <valueMergeType>Update</valueMergeType>\n    </mapping>`).join('\n')}
-  </attribute-mappings>
-  <relationshipCriteria />
-  ${scope.length ? `<synchronizationCriteria>
-    <conditions>
-${scope.map(([attribute, operator, value]) => `      <scope>\n        <csAttribute>${attribute}</csAttribute>\n        <csOperator>${operator}</csOperator>\n        <csValue>${value}</csValue>\n      </scope>`).join('\n')}
-    </conditions>
-  </synchronizationCriteria>` : '<synchronizationCriteria />'}
-</synchronizationRule>
-`;
 }
 
 /** "Edit" on a default rule: the original is disabled, a copy with the same name (and a new id, no immutable tag) is changed. */
