@@ -6,22 +6,17 @@
 // refused before anything reaches that host. Each refusal: exit 2, a named error with its
 // recommended action, no result, no state or report folder.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../../graph-emulator';
 import { writeSnapshotConfiguration } from '../../e2e/harness';
+import { runCliFromSource } from '../../support/cli-from-source';
 
-const mainTs = path.resolve(__dirname, '../../../src/surfaces/cli/main.ts');
-const tsx = pathToFileURL(require.resolve('tsx')).href;
 const alice = 'CN=Alice Wu,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
 const sales = 'OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
-
-interface Run { code: number | null; stdout: string; stderr: string }
 
 describe('batch options, adversarially, through the CLI', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -47,16 +42,7 @@ describe('batch options, adversarially, through the CLI', () => {
     return { dir, file };
   };
 
-  function run(dir: string, args: string[]): Promise<Run> {
-    const child = spawn(process.execPath, ['--import', tsx, mainTs, ...args], {
-      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  }
+  const run = (dir: string, args: string[]) => runCliFromSource(dir, args, emulator.clientSecret);
 
   const expectRefused = async (w: { dir: string; file: string }, args: string[], error: RegExp) => {
     const r = await run(w.dir, ['--config', w.file, ...args]);

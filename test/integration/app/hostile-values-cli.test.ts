@@ -4,24 +4,19 @@
 // only; the result on stdout, which is often a terminal, must carry no raw control either, and
 // still mean the exact value. The reports show it as escaped text.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../../graph-emulator';
 import { writeSnapshotConfiguration } from '../../e2e/harness';
+import { runCliFromSource } from '../../support/cli-from-source';
 
-const mainTs = path.resolve(__dirname, '../../../src/surfaces/cli/main.ts');
-const tsx = pathToFileURL(require.resolve('tsx')).href;
 const alice = 'CN=Alice Wu,OU=Sales,OU=Contoso,DC=corp,DC=contoso,DC=com';
 const hostile = 'Mgr\u009b31m\u009d0;owned\u0007\u001b[2J</script><script>alert(1)</script>\u202Eexe';
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
-
-interface Run { code: number | null; stdout: string; stderr: string }
 
 describe('a hostile AD value through the CLI', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -43,16 +38,7 @@ describe('a hostile AD value through the CLI', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  function run(args: string[]): Promise<Run> {
-    const child = spawn(process.execPath, ['--import', tsx, mainTs, '--config', config, ...args], {
-      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  }
+  const run = (args: string[]) => runCliFromSource(dir, ['--config', config, ...args], emulator.clientSecret, 120_000);
 
   const titleIn = (summary: { provisioningSteps: { attributes?: { name: string; value?: string[] }[] }[] }) =>
     summary.provisioningSteps.flatMap((s) => s.attributes ?? []).find((a) => a.name === 'title')?.value?.[0];

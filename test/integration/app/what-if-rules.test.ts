@@ -6,39 +6,25 @@
 // filters, synchronized today, is listed as a DELETE; the others are unchanged; the run says a
 // rules change is applied with a Full Synchronization, and nothing is written.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { WhatIfEntry } from '../../../src/engine/batch/what-if';
 import { startEmulator } from '../../graph-emulator';
+import { runCliFromSource } from '../../support/cli-from-source';
 import { inboundFilterRule } from '../../support/sync-rule-xml';
 
-const mainTs = path.resolve(__dirname, '../../../src/surfaces/cli/main.ts');
-const tsx = pathToFileURL(require.resolve('tsx')).href;
 const fixtures = path.resolve(__dirname, '../../fixtures');
 const domain = 'DC=corp,DC=contoso,DC=com';
 const alice = `CN=Alice Wu,OU=Sales,OU=Contoso,${domain}`;
 const mia = `CN=Mia Rossi,OU=Engineering,OU=Contoso,${domain}`; // extensionAttribute15 NoSync here
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
 describe('what-if for a sync rules change (attribute-based filtering), through the CLI', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let dir: string;
 
-  const run = (args: string[]): Promise<Run> => {
-    const child = spawn(process.execPath, ['--import', tsx, mainTs, ...args], {
-      cwd: dir, env: { PATH: process.env.PATH, SOS_CLIENT_SECRET: emulator.clientSecret }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  };
+  const run = (args: string[]) => runCliFromSource(dir, args, emulator.clientSecret);
 
   /** The snapshot configuration with the rules of a server-configuration export folder. */
   const configuration = async (name: string, rulesFolder: string): Promise<string> => {
