@@ -39,7 +39,7 @@ test('the batch report sorts, filters, escapes and keeps its CSP', async () => {
   const html = renderBatchReport({
     toolVersion: 'test', generatedAt: new Date('2026-01-01T00:00:00Z'), mode: 'what-if', scope: 'OU=<b>Bulk</b>', tally, done: 40, notDone: 2, cancelled: true,
     durationInMilliseconds: 1234, graphRequests: 3, rows, notes: ['<script>alert(4)</script>'],
-    whatIf: { proposedConfiguration: '/tmp/<x>.json', entries: [{ ...entry, outcome: 'delete', explanation: '<script>alert(5)</script>' }], totals: whatIfTotals([{ ...entry, outcome: 'delete' }], 0, false, { source: 'the tenant <img src=x onerror=alert(7)>', note: 'A note <script>alert(8)</script>.' }), applying: ['Domain or OU filtering changes (<img src=x onerror=alert(6)>): a Full Import followed by a Delta Synchronization.'] },
+    whatIf: { proposedConfiguration: '/tmp/<x>.json', entries: [{ ...entry, outcome: 'delete', explanation: '<script>alert(5)</script>' }], totals: whatIfTotals([{ ...entry, outcome: 'delete' }], { threshold: 0, source: 'the tenant <img src=x onerror=alert(7)>', note: 'A note <script>alert(8)</script>.' }), applying: ['Domain or OU filtering changes (<img src=x onerror=alert(6)>): a Full Import followed by a Delta Synchronization.'] },
   });
   mkdirSync(artifactDir, { recursive: true });
   const file = path.join(artifactDir, 'batch-report.htm');

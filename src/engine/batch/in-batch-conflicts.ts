@@ -47,7 +47,6 @@ export function exportClaims(summary: ProvisioningObjectSummary): [key: string, 
 /** Collects the claims of a batch's objects, in batch order, and the values claimed more than once. */
 export class InBatchClaims {
   private readonly first = new Map<string, { value: string; dn: string; others?: string[] }>();
-  private conflicted = 0;
 
   add(dn: string, claims: readonly (readonly [string, string])[]): void {
     for (const [key, value] of claims) {
@@ -56,14 +55,9 @@ export class InBatchClaims {
         this.first.set(key, { value, dn });
       } else if (claimed.dn !== dn && claimed.others?.at(-1) !== dn) {
         // Objects come in batch order, so one claiming a value again is the last one named.
-        if (!claimed.others) this.conflicted++;
         (claimed.others ??= []).push(dn);
       }
     }
-  }
-
-  get count(): number {
-    return this.conflicted;
   }
 
   /** The values more than one object would add, UPNs first, each with its objects in batch order. */

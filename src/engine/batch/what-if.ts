@@ -238,7 +238,10 @@ export interface WhatIfTotals {
   thresholdNote?: string;
 }
 
-export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAULT_DELETION_THRESHOLD, disabled = false, about?: Pick<DeletionThreshold, 'source' | 'note'>): WhatIfTotals {
+/** The outcomes counted, and the deletes against the threshold checked (deletionThresholdOf's, or a bare count). */
+export function whatIfTotals(entries: readonly WhatIfEntry[], checked: Pick<DeletionThreshold, 'threshold' | 'disabled'> & Partial<Pick<DeletionThreshold, 'source' | 'note'>> = { threshold: DEFAULT_DELETION_THRESHOLD }): WhatIfTotals {
+  const { threshold } = checked;
+  const disabled = checked.disabled === true;
   const byOutcome: Record<WhatIfOutcome, number> = { create: 0, join: 0, delete: 0, 'no-longer-created': 0, 'attribute-changes': 0, unchanged: 0, undetermined: 0 };
   for (const e of entries) byOutcome[e.outcome]++;
   // The documented behaviour: the export stops when the deletions in one run exceed the threshold.
@@ -247,8 +250,8 @@ export function whatIfTotals(entries: readonly WhatIfEntry[], threshold = DEFAUL
     objects: entries.length, byOutcome, deletes: byOutcome.delete, threshold, exceedsThreshold,
     mayExceedThreshold: !disabled && !exceedsThreshold && byOutcome.delete + byOutcome.undetermined > threshold,
     ...(disabled ? { thresholdDisabled: true as const } : {}),
-    ...(about ? { thresholdSource: about.source } : {}),
-    ...(about?.note ? { thresholdNote: about.note } : {}),
+    ...(checked.source ? { thresholdSource: checked.source } : {}),
+    ...(checked.note ? { thresholdNote: checked.note } : {}),
   };
 }
 

@@ -481,8 +481,7 @@ async function runWhatIf(
   await flushLines();
   // Unless one is given: the tenant's setting and the server's own (its configuration export).
   const checked = await whatIfDeletionThreshold(current, args.deletionThreshold);
-  const { threshold } = checked;
-  const totals = whatIfTotals(entries, threshold, checked.disabled === true, checked);
+  const totals = whatIfTotals(entries, checked);
   const o = totals.byOutcome;
   const lines = [
     `What-if: ${entries.length} object(s) compared: ${o.create} newly in scope (create), ${o.join} newly in scope (join an existing cloud object), ${o.delete} leaving scope with a cloud object (DELETED by Entra Connect), ${o['no-longer-created']} leaving scope not synchronized yet (no cloud object, or one a soft match would take over, which stays), ${o['attribute-changes']} with attribute changes, ${o.unchanged} unchanged, ${o.undetermined} undetermined.`,
@@ -492,7 +491,7 @@ async function runWhatIf(
   process.stderr.write(`${lines.map(terminalText).join('\n')}\n`);
   process.stderr.write(`${terminalText(`Deletion threshold checked: ${checked.disabled ? 'disabled' : checked.threshold}, from ${checked.source}.${checked.note ? ` ${checked.note}` : ''}`)}\n`);
   if (totals.exceedsThreshold) {
-    process.stderr.write(describeError(new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold })));
+    process.stderr.write(describeError(new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold: totals.threshold })));
   } else {
     process.stderr.write(`${deletionVerdict(totals)}\n`);
   }

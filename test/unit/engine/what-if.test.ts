@@ -77,14 +77,14 @@ test('a device (Graph gives devices no anchor to find by) leaving scope is undet
   assert.equal(entry.outcome, 'undetermined');
   assert.match(entry.explanation, /DELETES its cloud device; .*whether one exists is not known/);
   const del = compareRuns('CN=y', found(staged(updateSuccess()), 'hard'), outOfScope());
-  const totals = whatIfTotals([del, entry, entry], 2);
+  const totals = whatIfTotals([del, entry, entry], { threshold: 2 });
   assert.equal(totals.exceedsThreshold, false, 'one known delete');
   assert.equal(totals.mayExceedThreshold, true, 'three if both undetermined ones are deletes');
   assert.match(deletionVerdict(totals), /1 delete\(s\) known, and 2 object\(s\) undetermined, each a possible delete: up to 3 deletes, which would exceed .* threshold of 2/);
-  const within = whatIfTotals([del, entry], 5);
+  const within = whatIfTotals([del, entry], { threshold: 5 });
   assert.equal(within.mayExceedThreshold, false);
   assert.match(deletionVerdict(within), /within .* threshold of 5 .*even if every one were a delete/);
-  assert.match(deletionVerdict(whatIfTotals([del], 5)), /^Deletion threshold: 1 delete\(s\), within .*; the export would not be stopped\.$/);
+  assert.match(deletionVerdict(whatIfTotals([del], { threshold: 5 })), /^Deletion threshold: 1 delete\(s\), within .*; the export would not be stopped\.$/);
   // A user that was never created is not a possible delete.
   assert.equal(compareRuns('CN=z', found(staged(createSuccess()), undefined), outOfScope()).outcome, 'no-longer-created');
 });
@@ -102,7 +102,7 @@ test('the threshold trips only above it (Entra Connect default 500)', () => {
   const del = compareRuns('CN=x', staged(updateSuccess()), outOfScope());
   assert.equal(whatIfTotals(Array(500).fill(del)).exceedsThreshold, false);
   assert.equal(whatIfTotals(Array(501).fill(del)).exceedsThreshold, true);
-  assert.equal(whatIfTotals([del, del], 1).exceedsThreshold, true);
+  assert.equal(whatIfTotals([del, del], { threshold: 1 }).exceedsThreshold, true);
 });
 
 test('planned writes: creates and changed updates; nothing for out-of-scope', () => {
@@ -121,11 +121,11 @@ test('the threshold checked is --deletion-threshold, else the server\'s own from
   assert.equal(off.disabled, true);
   // Disabled on the server: nothing stops the export, and the verdict says every delete goes out.
   const del = compareRuns('CN=x', staged(updateSuccess()), outOfScope());
-  const totals = whatIfTotals(Array(600).fill(del), off.threshold, true);
+  const totals = whatIfTotals(Array(600).fill(del), { threshold: off.threshold, disabled: true });
   assert.equal(totals.exceedsThreshold, false);
   assert.equal(totals.mayExceedThreshold, false);
   assert.match(deletionVerdict(totals), /disabled on the server .*Entra Connect would export all 600 delete\(s\) without stopping/);
-  assert.equal(whatIfTotals(Array(600).fill(del), 500).exceedsThreshold, true, 'enabled: 600 exceed 500');
+  assert.equal(whatIfTotals(Array(600).fill(del), { threshold: 500 }).exceedsThreshold, true, 'enabled: 600 exceed 500');
 });
 
 // Enable-/Disable-ADSyncExportDeletionThreshold sign in to the tenant and set its accidental
@@ -167,8 +167,8 @@ test("the tenant's accidental deletion prevention: used when read; the stricter 
   assert.deepEqual(deletionThresholdOf(server('50'), 9, count(200)), { threshold: 9, source: '--deletion-threshold' });
   // The verdict names where a disabled threshold comes from.
   const del = compareRuns('CN=x', staged(updateSuccess()), outOfScope());
-  assert.match(deletionVerdict(whatIfTotals([del], off.threshold, true, off)), /^Deletion threshold: disabled by the tenant's accidental deletion prevention \(GET \/directory\/onPremisesSynchronization: disabled\), so Entra Connect would export all 1 delete\(s\)/);
-  const totals = whatIfTotals([del, del], lower.threshold, false, lower);
+  assert.match(deletionVerdict(whatIfTotals([del], off)), /^Deletion threshold: disabled by the tenant's accidental deletion prevention \(GET \/directory\/onPremisesSynchronization: disabled\), so Entra Connect would export all 1 delete\(s\)/);
+  const totals = whatIfTotals([del, del], lower);
   assert.equal(totals.thresholdSource, lower.source);
   assert.equal(totals.thresholdNote, lower.note);
 });

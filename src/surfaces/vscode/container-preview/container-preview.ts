@@ -146,7 +146,7 @@ export class ContainerPreview {
       }
       // The tenant's setting and the server's own (its configuration export), as the CLI checks them.
       const threshold = await whatIfDeletionThreshold(current);
-      const totals = whatIfTotals(entries, threshold.threshold, threshold.disabled === true, threshold);
+      const totals = whatIfTotals(entries, threshold);
       const rows = entries.map((e, i) => whatIfRowView(i + 1, e));
       panel.progress({ done: entries.length, total: prepared.dns.length, elapsedMs: performance.now() - started, passIndex: 2, passes: 2 }, rows);
       const deletion: DeletionCheck = {
