@@ -9,6 +9,8 @@
 //   primary SMTP address (the SMTP: value) against a cloud-managed object without an
 //   onPremisesImmutableId. Not when BlockSoftMatchEnabled is set; never to a user holding an
 //   admin role (Existing Admin Role Conflict); never across object types (ObjectTypeMismatch).
+// - An object not matched whose SMTP address, primary or not, a cloud-managed object of another
+//   type holds is ObjectTypeMismatch (the error page's example: smtp:tax@contoso.com).
 //   Groups match only when mail-enabled; non-mail-enabled groups never soft-match.
 // - Duplicate attribute resiliency (always on): a userPrincipalName or SMTP proxy address held
 //   by another object is quarantined (UPN -> <prefix><4 digits>@<initial domain>; the proxy
@@ -159,6 +161,19 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
     }
     return { kind: 'soft', target: object, via };
   }
+  // Not matched, so Entra ID would create it: any exported SMTP address (primary or not) that a
+  // cloud-managed object of another type holds is ObjectTypeMismatch (tshoot-connect-sync-errors:
+  // a cloud mail-enabled group holds tax@contoso.com, a new user has proxy address
+  // smtp:tax@contoso.com, the user's export fails). Same-type holders are left to resiliency.
+  for (const address of identity.smtpAddresses) {
+    const other = input.holders.find((h) => h.kind !== kind && !isSynced(h) && smtpOf(h).has(address));
+    if (other) {
+      return {
+        kind: 'conflict', candidate: other,
+        error: new SyncError(entraErrors.ObjectTypeMismatch, { attribute: 'proxyAddresses', value: address, existingKind: other.kind, kind, id: other.id }),
+      };
+    }
+  }
   return { kind: 'none' };
 }
 
@@ -188,13 +203,15 @@ function contactMatch(input: MatchInput): MatchDecision {
   const joined = contactByPrimarySmtp(input.holders, primary, input.features.blockSoftMatchEnabled === true);
   if (joined?.synced) return { kind: 'hard', target: joined.contact, via: 'syncedContactAddress' };
   if (joined) return { kind: 'soft', target: joined.contact, via: 'proxyAddresses' };
-  const holders = input.holders.filter((h) => primarySmtpOf(h) === primary);
-  const other = holders.find((h) => h.kind !== 'contact' && !isSynced(h));
-  if (other) {
-    return {
-      kind: 'conflict', candidate: other,
-      error: new SyncError(entraErrors.ObjectTypeMismatch, { attribute: 'proxyAddresses', value: primary, existingKind: other.kind, kind: 'contact', id: other.id }),
-    };
+  // Any exported address, primary or not, that a cloud-managed object of another type holds.
+  for (const address of new Set([primary, ...input.identity.smtpAddresses])) {
+    const other = input.holders.find((h) => h.kind !== 'contact' && !isSynced(h) && smtpOf(h).has(address));
+    if (other) {
+      return {
+        kind: 'conflict', candidate: other,
+        error: new SyncError(entraErrors.ObjectTypeMismatch, { attribute: 'proxyAddresses', value: address, existingKind: other.kind, kind: 'contact', id: other.id }),
+      };
+    }
   }
   return { kind: 'none' };
 }

@@ -144,10 +144,14 @@ const hardMatch: Entry = { cn: 'Hard Match' };
 const adminSoft: Entry = { cn: 'Admin Soft' };
 const typeClash: Entry = { cn: 'Type Clash', proxy: ['SMTP:type.clash@contoso.com'], mail: 'type.clash@contoso.com' };
 const consistencyUser: Entry = { cn: 'Consistency User', consistencyGuid: randomBytes(16) };
+// tshoot-connect-sync-errors, ObjectTypeMismatch "Example case": a cloud mail-enabled security
+// group holds tax@contoso.com; a new on-premises user gets the proxy address smtp:tax@contoso.com.
+const taxJoiner: Entry = { cn: 'Tax Joiner', proxy: ['smtp:tax@contoso.com'] };
+const taxJoinerPrimary: Entry = { cn: 'Tax Joiner Primary', proxy: ['SMTP:tax.joiner@contoso.com', 'smtp:tax@contoso.com'], mail: 'tax.joiner@contoso.com' };
 const groupConsistencyGuid = randomBytes(16);
 const moeraSoft: Entry = { cn: 'Moera Soft', upn: 'moera.soft@fabrikam.example' };
 const moeraSoftId = 'e4e4e4e4-1111-4222-8333-444444444444';
-const matching = [moeraSoft, softUpn, softSmtp, secondaryOnly, otherAnchor, hardMatch, adminSoft, typeClash, consistencyUser];
+const matching = [moeraSoft, softUpn, softSmtp, secondaryOnly, otherAnchor, hardMatch, adminSoft, typeClash, consistencyUser, taxJoiner, taxJoinerPrimary];
 
 const adminId = 'a0a0a0a0-1111-4222-8333-444444444444';
 const hardId = 'b1b1b1b1-1111-4222-8333-444444444444';
@@ -165,6 +169,7 @@ const seed = () => ({
     { id: adminId, displayName: 'Cloud Admin', userPrincipalName: 'admin.soft@contoso.com', mailNickname: 'admin.soft', accountEnabled: true },
   ],
   groups: [
+    { displayName: 'Tax', mailEnabled: true, securityEnabled: true, groupTypes: [], mailNickname: 'tax', mail: 'tax@contoso.com', proxyAddresses: ['SMTP:tax@contoso.com'] },
     { displayName: 'Type Clash Group', mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'], mailNickname: 'type.clash', mail: 'type.clash@contoso.com', proxyAddresses: ['SMTP:type.clash@contoso.com'] },
   ],
   roleAssignments: [{ principalId: adminId, roleName: 'Global Administrator' }],
@@ -337,6 +342,15 @@ describe('documented behaviour, objects in none of the fixtures', () => {
     const s = await sync(userDn(typeClash));
     assert.equal(code(s), 'ObjectTypeMismatch', info(s));
     assert.equal(s.provisioningStatusInfo.status, 'failure');
+  });
+
+  test('ObjectTypeMismatch, Microsoft\'s example case (tshoot-connect-sync-errors): a new user whose proxy address smtp:tax@contoso.com a cloud mail-enabled security group holds, primary or not', async () => {
+    for (const e of [taxJoiner, taxJoinerPrimary]) {
+      const s = await sync(userDn(e));
+      assert.equal(code(s), 'ObjectTypeMismatch', `${e.cn}: ${info(s)}`);
+      assert.equal(s.provisioningStatusInfo.status, 'failure', e.cn);
+      assert.match(s.provisioningStatusInfo.errorInformation?.additionalDetails ?? '', /value=tax@contoso\.com; existingKind=group; kind=user/, e.cn);
+    }
   });
 
   test('the tenant features (SOS 131-132): BlockCloudObjectTakeoverThroughHardMatchEnabled gives InvalidHardMatch; BlockSoftMatchEnabled stops the soft match, the UPN then quarantined', async () => {
