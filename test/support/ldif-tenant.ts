@@ -16,8 +16,11 @@ export interface LdifTenant {
   close(): Promise<void>;
 }
 
-/** Writes `ldif` as the snapshot of corp.contoso.com (every container in scope), seeds the tenant, opens the session. */
-export async function openLdifTenant(ldif: string, seed: SeedDocument): Promise<LdifTenant> {
+/**
+ * Writes `ldif` as the snapshot of corp.contoso.com (every container in scope), seeds the tenant,
+ * opens the session. `config` replaces top-level fields of the configuration (sourceAnchor, say).
+ */
+export async function openLdifTenant(ldif: string, seed: SeedDocument, config: Record<string, unknown> = {}): Promise<LdifTenant> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sos-ldif-tenant-'));
   const emulator = await startEmulator({ seed });
   try {
@@ -30,6 +33,7 @@ export async function openLdifTenant(ldif: string, seed: SeedDocument): Promise<
       }],
       entra: { tenantId: emulator.tenantId, clientId: emulator.clientId, clientSecretEnv: 'SOS_TEST_SECRET', authorityHost: emulator.authorityHost, graphEndpoint: emulator.graphEndpoint, caFile: emulator.caFile },
       sourceAnchor: 'mS-DS-ConsistencyGuid', rules: 'builtin', stateDir: 'state', reportDir: 'reports',
+      ...config,
     }));
     const session = await openSession({ configPath: path.join(dir, 'single-object-sync.json'), secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
     return {

@@ -1,6 +1,6 @@
 // Steps 7 and 8: import the object from AD into the AD connector space, and its counterpart
 // from Microsoft Entra ID into the Entra connector space (hard match, then soft match).
-import { directoryErrors, isSyncError, rulesErrors, SyncError } from '../errors';
+import { directoryErrors, isSyncError, rulesErrors, SyncError, syncErrors } from '../errors';
 import type { Attributes } from '../model/attributes';
 import { getFirst, getValues, lowerCaseName } from '../model/attributes';
 import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
@@ -70,15 +70,37 @@ function readButNotSelected(ruleSet: RuleSet, connector: string, objectType: str
 }
 
 /**
- * The sourceAnchor as Entra Connect computes it, in base64. The configured attribute
+ * The sourceAnchor as Entra Connect computes it: base64 of a binary value, a text value as it
+ * stands. The configured attribute
  * (ms-DS-ConsistencyGuid) applies to users only: groups and contacts always use objectGUID
  * (the out-of-box "In from AD - Group Join" / contact rules flow objectGUID). A user without
  * the configured attribute falls back to objectGUID, as Entra Connect does.
  */
 export function computeSourceAnchor(attributes: Attributes, choice: string, kind: string | undefined = 'user'): string | undefined {
   const preferred = kind === 'user' ? getFirst(attributes, choice) : undefined;
-  const value = preferred instanceof Uint8Array ? preferred : getFirst(attributes, 'objectGUID');
+  // A text attribute (employeeID, say) is the anchor as it stands: only a value that "isn't of
+  // type string" is base64-encoded (plan-connect-design-concepts, sourceAnchor).
+  const value = preferred instanceof Uint8Array || (isTextAnchor(choice) && typeof preferred === 'string' && preferred !== '') ? preferred : getFirst(attributes, 'objectGUID');
   return value instanceof Uint8Array ? bytesToBase64(value) : typeof value === 'string' ? value : undefined;
+}
+
+/** The binary anchors (16-byte GUIDs): a text value there is damaged data, never the anchor. */
+const isTextAnchor = (choice: string): boolean => !/^(ms-ds-consistencyguid|objectguid)$/i.test(choice);
+
+/** Characters a text sourceAnchor must not contain (plan-connect-design-concepts, sourceAnchor). */
+const ANCHOR_FORBIDDEN = /[\\!#$%&*+/=?^`{}|~<>()';:,[\]"@_]/;
+
+/**
+ * Microsoft's rules for a text sourceAnchor value: "fewer than 60 characters in length"
+ * (characters outside a-z, A-Z, 0-9 "are encoded and counted as 3 characters") and none of the
+ * special characters. Binary values are base64-encoded by Entra Connect and need no check.
+ */
+export function sourceAnchorRuleBroken(value: string): string | undefined {
+  const special = ANCHOR_FORBIDDEN.exec(value);
+  if (special) return `it contains the special character ${special[0]}`;
+  let length = 0;
+  for (const ch of value) length += /[a-zA-Z0-9]/.test(ch) ? 1 : 3;
+  return length >= 60 ? `it counts ${length} characters (each outside a-z, A-Z and 0-9 as 3), not fewer than 60` : undefined;
 }
 
 export async function importFromActiveDirectoryStep(deps: SyncDependencies, facts: SyncFacts): Promise<StepOutcome> {
@@ -101,6 +123,9 @@ export async function importFromActiveDirectoryStep(deps: SyncDependencies, fact
   }
   facts.objectGuid = guidBytes instanceof Uint8Array ? guidBytesToString(guidBytes) : dn;
   facts.sourceAnchor = computeSourceAnchor(attributes, deps.config.sourceAnchor, facts.kind);
+  const textAnchor = facts.kind === 'user' && isTextAnchor(deps.config.sourceAnchor) ? getFirst(attributes, deps.config.sourceAnchor) : undefined;
+  const broken = typeof textAnchor === 'string' && textAnchor !== '' ? sourceAnchorRuleBroken(textAnchor) : undefined;
+  if (broken) throw new SyncError(syncErrors.SourceAnchorValueInvalid, { attribute: String(deps.config.sourceAnchor), value: String(textAnchor), rule: broken });
   facts.lock = await deps.stateStore.lock(facts.objectGuid);
   facts.stored = await facts.lock.load();
   const previous = facts.stored?.adConnectorSpace;

@@ -65,6 +65,15 @@ export const syncErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  SourceAnchorValueInvalid: {
+    code: 'SourceAnchorValueInvalid',
+    reason: "The user's source anchor attribute {attribute} holds {value}, which breaks Microsoft's rule for a sourceAnchor value: {rule}.",
+    recommendedAction:
+      'Give the attribute a value that follows the rules (fewer than 60 characters, each character outside a-z, A-Z and 0-9 counting as 3; none of \\ ! # $ % & * + / = ? ^ ` { } | ~ < > ( ) \' ; : , [ ] " @ _), or choose a binary attribute such as mS-DS-ConsistencyGuid, which Entra Connect base64-encodes. Nothing was written.',
+    documentationUrl: `${learn}/plan-connect-design-concepts#sourceanchor`,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   DuplicateAttributeQuarantined: {
     code: 'DuplicateAttributeQuarantined',
     reason:
