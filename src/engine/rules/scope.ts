@@ -37,6 +37,9 @@ function asBigInt(text: string): bigint | undefined {
  * Numeric order of two texts (-1, 0, 1), or undefined when either is not a number. Two
  * integers compare as BigInt: as Numbers 9223372036854775807 and 9223372036854775806 are equal.
  */
+/** Ordinal order of two texts. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function compareNumbers(actual: string, expected: string): number | undefined {
   const integer = /^\s*[-+]?\d+\s*$/;
   if (integer.test(actual) && integer.test(expected)) {
@@ -67,9 +70,12 @@ function anyText(values: AttributeValue[] | undefined, test: (actual: string) =>
 
 export function clauseHolds(clause: ScopeClause, values: AttributeValue[] | undefined, context: EvaluationContext): boolean {
   const expected = clause.value.includes('%') ? substituteParameters(clause.value, context.parameters) : clause.value;
-  const numeric = (test: (order: number) => boolean) => asNumber(expected) !== undefined && anyText(values, (t) => {
-    const order = compareNumbers(t, expected);
-    return order !== undefined && test(order);
+  // "A string compare" (declarative provisioning, the scope operations); two numbers compare as
+  // numbers (an integer attribute such as employeeNumber against 100). Case is ignored, as for EQUAL.
+  const expectedLower = expected.toLowerCase();
+  const ordered = (test: (order: number) => boolean) => anyText(values, (t) => {
+    const order = compareNumbers(t, expected) ?? compareText(t.toLowerCase(), expectedLower);
+    return test(order);
   });
   const bits = () => {
     const mask = asBigInt(expected);
@@ -88,13 +94,13 @@ export function clauseHolds(clause: ScopeClause, values: AttributeValue[] | unde
     case 'NOTEQUAL':
       return !anyText(values, (t) => equalsLoose(t, expected));
     case 'LESSTHAN':
-      return numeric((o) => o < 0);
+      return ordered((o) => o < 0);
     case 'LESSTHAN_OR_EQUAL':
-      return numeric((o) => o <= 0);
+      return ordered((o) => o <= 0);
     case 'GREATERTHAN':
-      return numeric((o) => o > 0);
+      return ordered((o) => o > 0);
     case 'GREATERTHAN_OR_EQUAL':
-      return numeric((o) => o >= 0);
+      return ordered((o) => o >= 0);
     case 'CONTAINS':
       return anyText(values, (t) => t.toLowerCase().includes(expected.toLowerCase()));
     case 'NOTCONTAINS':

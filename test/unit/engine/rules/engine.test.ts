@@ -75,6 +75,15 @@ const operatorCases: [ScopeOperator, string, string[] | undefined, boolean][] = 
   ['LESSTHAN_OR_EQUAL', '5', ['5'], true],
   ['GREATERTHAN', '5', ['6'], true],
   ['GREATERTHAN_OR_EQUAL', '5', ['4'], false],
+  // "A string compare" (declarative provisioning, scope operations), case ignored as for EQUAL;
+  // two numbers still compare as numbers (9 < 10, where text would put "9" after "10").
+  ['LESSTHAN', 'M', ['Accounting'], true],
+  ['LESSTHAN', 'm', ['Zeta'], false],
+  ['GREATERTHAN_OR_EQUAL', '2024-01-01', ['2025-03-01'], true],
+  ['GREATERTHAN', 'sales', ['SALES'], false],
+  ['GREATERTHAN_OR_EQUAL', 'sales', ['SALES'], true],
+  ['LESSTHAN_OR_EQUAL', 'B', ['a'], true],
+  ['LESSTHAN', '10', ['9'], true],
   ['CONTAINS', 'sales', ['OU=Sales,DC=x'], true],
   ['NOTCONTAINS', 'sales', ['OU=Sales,DC=x'], false],
   ['STARTSWITH', 'User_', ['user_123'], true],
