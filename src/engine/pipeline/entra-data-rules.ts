@@ -217,12 +217,41 @@ export function applySizeLimits(facts: SyncFacts, desired: DesiredExport, notes:
       notes[attribute] = `${count} certificates: over Microsoft Entra ID's hard limit of ${CERTIFICATE_LIMIT} (LargeObject).`;
     }
   }
+  applyDirectoryExtensionLimits(facts, desired, notes);
   const proxies = desired.proxyAddresses?.length ?? 0;
   if (proxies > PROXY_ADDRESS_MAXIMUM) {
     facts.predictedExportError ??= new SyncError(entraErrors.LargeObject, { graphMessage: `proxyAddresses holds ${proxies} addresses; even an object with only the mandatory attributes and mail holds at most ${PROXY_ADDRESS_MAXIMUM}. Remove outdated addresses (SMTP, X400, X500) in Active Directory` });
     notes.proxyAddresses = [notes.proxyAddresses, `${proxies} addresses: over the ${PROXY_ADDRESS_MAXIMUM} an object can hold (LargeObject).`].filter(Boolean).join(' ');
   } else if (proxies > PROXY_ADDRESS_SAFE) {
     notes.proxyAddresses = [notes.proxyAddresses, `${proxies} addresses: near the object size limit (about ${PROXY_ADDRESS_SAFE} is safe; certificates, licenses and other attributes lower the maximum of ${PROXY_ADDRESS_MAXIMUM}), so the export may fail with LargeObject.`].filter(Boolean).join(' ');
+  }
+}
+
+/** A directory extension's metaverse/Graph name: extension_<application id without dashes>_<name>. */
+const DIRECTORY_EXTENSION = /^extension_[0-9a-f]{32}_/i;
+export const DIRECTORY_EXTENSION_LENGTH = 250;
+export const DIRECTORY_EXTENSIONS_PER_OBJECT = 100;
+
+/**
+ * how-to-connect-sync-feature-directory-extensions: "An object in Microsoft Entra ID can have up
+ * to 100 attributes for directory extensions. The maximum length is 250 characters. If an
+ * attribute value is longer, the sync engine truncates it." So a longer text value is exported
+ * cut to 250 characters (said on its row), and more than 100 is LargeObject (the count limit
+ * tshoot-connect-sync-errors lists under LargeObject).
+ */
+function applyDirectoryExtensionLimits(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>): void {
+  let count = 0;
+  for (const name of Object.keys(desired)) {
+    if (!DIRECTORY_EXTENSION.test(name)) continue;
+    const values = desired[name];
+    if (values?.length) count++;
+    if (!values?.some((v) => typeof v === 'string' && [...v].length > DIRECTORY_EXTENSION_LENGTH)) continue;
+    desired[name] = values.map((v) => (typeof v === 'string' && [...v].length > DIRECTORY_EXTENSION_LENGTH ? [...v].slice(0, DIRECTORY_EXTENSION_LENGTH).join('') : v));
+    const longest = Math.max(...values.map((v) => (typeof v === 'string' ? [...v].length : 0)));
+    notes[name] = [notes[name], `a value of ${longest} characters: the sync engine truncates a directory extension value to ${DIRECTORY_EXTENSION_LENGTH} characters, and this export does the same.`].filter(Boolean).join(' ');
+  }
+  if (count > DIRECTORY_EXTENSIONS_PER_OBJECT) {
+    facts.predictedExportError ??= new SyncError(entraErrors.LargeObject, { graphMessage: `the rules export ${count} directory extension attributes; an object holds at most ${DIRECTORY_EXTENSIONS_PER_OBJECT}. Remove directory extensions from the sync (Entra Connect wizard: Directory extension attribute sync) or clear the attributes in Active Directory` });
   }
 }
 
