@@ -3,7 +3,7 @@
 // connector matching, join groups and load-time errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clauseHolds, compileRule, createRuleSet, evaluateInbound, evaluateOutbound, findJoin, type RuleDefinition, type ScopeOperator } from '../../../../src/engine/rules';
+import { clauseHolds, compileRule, createRuleSet, evaluateInbound, evaluateOutbound, findJoin, type JoinCandidate, type RuleDefinition, type ScopeOperator } from '../../../../src/engine/rules';
 import { SyncError } from '../../../../src/engine/errors/sync-error';
 import type { EvaluationContext } from '../../../../src/engine/rules';
 
@@ -172,13 +172,17 @@ test('outbound Join rules apply only with a provisioning rule in scope or an exi
   assert.deepEqual(connected.appliedRules.map((r) => r.name), ['Join rule']);
 });
 
-test('join groups: first group with exactly one match wins; several matches are AmbiguousJoin', () => {
+test('join groups: first group with exactly one match wins; "if zero or more than one object is found, processing continues to the next group"', () => {
   const rs = set(rule('J', 10, [], { linkType: 'Provision', join: [[{ source: 'employeeID', target: 'employeeID' }], [{ source: 'mail', target: 'mail' }, { source: 'cn', target: 'cn' }]] }));
   const r = evaluateInbound(rs, 'corp', cs({ employeeID: ['42'], mail: ['A@X.COM'] }), ctx);
   const source = cs({ employeeID: ['42'], mail: ['A@X.COM'] });
   assert.deepEqual(findJoin(r.rules, source, [{ id: '1', attributes: { mail: ['a@x.com'], cn: ['a'] } }]), { status: 'joined', candidateId: '1', syncRule: 'J', group: 1, conditions: [{ source: 'mail', target: 'mail' }, { source: 'cn', target: 'cn' }] });
   assert.equal(findJoin(r.rules, source, [{ id: '1', attributes: { mail: ['a@x.com'] } }]).status, 'noMatch');
-  assert.throws(() => findJoin(r.rules, source, [{ id: '1', attributes: { employeeID: ['42'] } }, { id: '2', attributes: { employeeID: ['42'] } }]), (err: unknown) => err instanceof SyncError && err.code === 'AmbiguousJoin');
+  // Two objects share employeeID 42: the first group passes; the second finds exactly one.
+  const twins: JoinCandidate[] = [{ id: '1', attributes: { employeeID: ['42'] } }, { id: '2', attributes: { employeeID: ['42'], mail: ['a@x.com'], cn: ['a'] } }];
+  assert.deepEqual(findJoin(r.rules, source, twins), { status: 'joined', candidateId: '2', syncRule: 'J', group: 1, conditions: [{ source: 'mail', target: 'mail' }, { source: 'cn', target: 'cn' }] });
+  // No group finds exactly one: no join (the link type decides), the passed-over group named.
+  assert.deepEqual(findJoin(r.rules, source, [{ id: '1', attributes: { employeeID: ['42'] } }, { id: '2', attributes: { employeeID: ['42'] } }]), { status: 'noMatch', ambiguous: [{ syncRule: 'J', group: 0, count: 2 }] });
   const caseSensitive = set(rule('CS', 10, [], { join: [[{ source: 'sourceAnchor', target: 'sourceAnchor', caseSensitive: true }]] }));
   const rr = evaluateInbound(caseSensitive, 'corp', cs({ sourceAnchor: ['AbC='] }), ctx);
   assert.equal(findJoin(rr.rules, cs({ sourceAnchor: ['AbC='] }), [{ id: '1', attributes: { sourceAnchor: ['abc='] } }]).status, 'noMatch');
