@@ -159,6 +159,8 @@ const users: UserEntry[] = [
   // Soft match refused: a Global Administrator; a group holding the primary SMTP address.
   { cn: 'Admin Soft' },
   { cn: 'Type Clash', proxy: ['SMTP:type.clash@contoso.com'], mail: 'type.clash@contoso.com' },
+  // tshoot-connect-sync-errors' example: the clashing address is not this user's primary one.
+  { cn: 'Type Clash Secondary', proxy: ['SMTP:type.clash.secondary@contoso.com', 'smtp:type.clash@contoso.com'], mail: 'type.clash.secondary@contoso.com' },
   // A cloud-managed user carrying this user's anchor (exported before, e.g. by this tool): hard match.
   { cn: 'Hard Match', department: 'Research' },
   // In an excluded OU: out of scope (also a member of the groups below).
@@ -452,10 +454,11 @@ describe('a batch gives the verdict a single run gives, and the documented one, 
       assert.doesNotMatch(step(proxy, 8).details.DuplicateValues ?? '', /smtp:dup\.proxy@/, 'the primary address is no duplicate');
     });
 
-    test('soft match refused: an admin-role holder (Existing Admin Role Conflict), another object type (ObjectTypeMismatch) (SOS §4)', () => {
+    test('soft match refused: an admin-role holder (Existing Admin Role Conflict), another object type holding the primary or a secondary address (ObjectTypeMismatch) (SOS §4)', () => {
       assert.equal(code(of('Admin Soft')), 'ExistingAdminRoleConflict', info(of('Admin Soft')));
       assert.equal(code(of('Type Clash')), 'ObjectTypeMismatch', info(of('Type Clash')));
-      for (const cn of ['Admin Soft', 'Type Clash']) assert.equal(of(cn).provisioningStatusInfo.status, 'failure', cn);
+      assert.equal(code(of('Type Clash Secondary')), 'ObjectTypeMismatch', info(of('Type Clash Secondary')));
+      for (const cn of ['Admin Soft', 'Type Clash', 'Type Clash Secondary']) assert.equal(of(cn).provisioningStatusInfo.status, 'failure', cn);
     });
 
     test('an unverified UPN suffix becomes the MOERA <mailNickname>@<initial domain> (SOS §3)', () => {
