@@ -74,3 +74,18 @@ export async function exportAbove(folder: string): Promise<string | undefined> {
   const parent = path.dirname(path.resolve(folder));
   return (await isServerConfigurationFolder(parent)) ? parent : undefined;
 }
+
+/**
+ * The folder above an export named in its place (an archive unzipped to parent/SERVER01/Connectors...):
+ * the names of its sub-folders that are exports. None when the folder is an export itself.
+ */
+export async function exportsBelow(folder: string): Promise<string[]> {
+  if (await isServerConfigurationFolder(folder)) return [];
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
+    if (await isServerConfigurationFolder(path.join(folder, entry.name))) found.push(entry.name);
+  }
+  return found.sort();
+}

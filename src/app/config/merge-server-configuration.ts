@@ -62,6 +62,9 @@ export function applyServerConfiguration(config: SingleObjectSyncConfig, exporte
     });
     return;
   }
+  // The export named could not be read (its error is said at $.rules.serverConfiguration): the
+  // partitions it would have given are not also said to be missing from the JSON.
+  const exportUnread = !exported && typeof config.rules === 'object' && config.rules !== null;
   config.activeDirectory.forEach((connector, i) => {
     const match = exported?.connectors.find((c) => c.kind === 'activeDirectory' && c.name.toLowerCase() === String(connector.name).toLowerCase());
     if (exported && !match) {
@@ -92,7 +95,7 @@ export function applyServerConfiguration(config: SingleObjectSyncConfig, exporte
     }
     if (connector.partitions === undefined) {
       connector.partitions = [];
-      problems.push({ file, path: `$.activeDirectory[${i}]`, message: 'missing "partitions": list the domain partitions to sync (e.g. [{ "dn": "DC=corp,DC=contoso,DC=com" }])', severity: 'error', ...(positions?.values.get(`/activeDirectory/${i}`) ?? {}) });
+      if (!exportUnread) problems.push({ file, path: `$.activeDirectory[${i}]`, message: 'missing "partitions": list the domain partitions to sync (e.g. [{ "dn": "DC=corp,DC=contoso,DC=com" }])', severity: 'error', ...(positions?.values.get(`/activeDirectory/${i}`) ?? {}) });
     }
     connector.objectTypes ??= [...defaultObjectTypes];
     connector.groupFilteringGroupDn ??= null;

@@ -5,7 +5,6 @@
 // the file), for problems that name a line and column. Every file is checked to be well-formed
 // XML first: fast-xml-parser's parse is lenient (a cut-short file parses as a smaller rule).
 import { readdir } from 'node:fs/promises';
-import { decodeText } from '../../adapters/io/decode-text';
 import { READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -14,7 +13,9 @@ import type { ConfigProblem } from './problems';
 import { SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import { configErrors } from '../../engine/errors/catalog/config';
-import { exportAbove, whyNotAnExportFolder } from './export-folder';
+import { exportAbove, exportsBelow, whyNotAnExportFolder } from './export-folder';
+import { decodeExportFile, ExportFileNotText, NOT_UNICODE } from './export-text';
+import { withDocumentedGroupMailEnabled } from '../../engine/rules/builtin';
 import type { FlowDefinition, JoinCondition, MergeType, RuleDefinition, ScopeClause, ScopeOperator } from '../../engine/rules/model';
 
 export interface ExportedPartition extends PartitionConfig {
@@ -64,6 +65,8 @@ export interface RulePositions {
   expressions: Map<string, Position>;
   /** [condition group][scope clause] -> its <csOperator> element. */
   operators: Array<Array<Position | undefined>>;
+  /** The <linkType> element. */
+  linkType?: Position;
 }
 
 export interface ServerConfiguration {
@@ -97,6 +100,18 @@ export const HAS_DTD = 'ServerConfigurationFileHasDtd';
 export const DUPLICATE_RULE_ID = 'ServerConfigurationDuplicateRuleId';
 /** The problem code of a partition or container of a connector that is not a distinguished name. */
 export const CONTAINER_NOT_DN = 'ServerConfigurationContainerNotDn';
+/** The problem code of an export file whose bytes are not text in its encoding (a file saved again as Windows-1252). */
+export { NOT_UNICODE } from './export-text';
+/**
+ * The problem code (a warning) of a connector that is neither Active Directory nor Microsoft
+ * Entra (Generic SQL, Generic LDAP, ...): this tool reads only those two, so its rules are left
+ * out, named with their count.
+ */
+export const CONNECTOR_NOT_SUPPORTED = 'ServerConfigurationConnectorNotSupported';
+/** The problem code (a warning) of an enabled rule whose link type is StickyJoin, evaluated as a Join. */
+export const STICKY_JOIN = 'ServerConfigurationStickyJoin';
+/** The problem code of a Provision rule whose metaverse object type is "*" (Entra Connect allows it on Join rules only). */
+export const PROVISION_ANY_TYPE = 'ServerConfigurationProvisionAnyObjectType';
 
 /** An export file that is not well-formed XML (or has a DTD: `code`), with where (1-based line and column). */
 export class NotWellFormedXml extends Error {
@@ -292,6 +307,20 @@ function containerProblems(connector: ExportedConnector): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * A connector neither AD nor Entra (Generic SQL, Generic LDAP, ...) whose rules are left out: which,
+ * how many and why, as one warning at the connector's file.
+ */
+function notSupportedConnectorProblem(connector: ExportedConnector, rules: RuleDefinition[]): ConfigProblem {
+  const names = rules.slice(0, 5).map((r) => `"${r.name}"`).join(', ') + (rules.length > 5 ? ` and ${rules.length - 5} more` : '');
+  const flowed = [...new Set(rules.filter((r) => r.direction === 'inbound' && !r.disabled).flatMap((r) => r.flows.map((f) => f.target)))];
+  const kind = [connector.subtype, connector.category].filter(Boolean).join(', ') || 'of an unknown kind';
+  return {
+    file: connector.file, path: 'ma-data', severity: 'warning', code: CONNECTOR_NOT_SUPPORTED,
+    message: `${CONNECTOR_NOT_SUPPORTED}: connector "${connector.name}" (${kind}) is neither an Active Directory nor a Microsoft Entra connector, and this tool reads only Active Directory and Entra ID: its ${rules.length} sync rule(s) (${names}) are left out and never apply here${flowed.length ? `, so what they flow into the metaverse (${flowed.slice(0, 10).join(', ')}${flowed.length > 10 ? ', ...' : ''}) is not in the results` : ''}. Where a result depends on that connector, compare it with the server`,
+  };
+}
+
 const mergeTypes: Record<string, MergeType> = { update: 'Update', merge: 'Merge', mergecaseinsensitive: 'MergeCaseInsensitive' };
 
 /** A rule as the project's RuleDefinition (connector stays the export's connector id until resolved), and where its parts are. */
@@ -311,10 +340,21 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
   if (direction !== 'inbound' && direction !== 'outbound') problem('direction', `rule "${name}": direction "${str(r.direction)}" is neither Inbound nor Outbound`, 'error', 'direction');
   const linkType = str(r.linkType);
   // StickyJoin (the Synchronization Rules Editor's third link type) joins as Join does; what it
-  // changes is that a joined object stays joined when it leaves the rule's scope. [inferred]
+  // changes is that a joined object stays joined when it leaves the rule's scope. Evaluated here
+  // as a Join and marked (stickyJoin), said at load (STICKY_JOIN).
   if (linkType !== 'Join' && linkType !== 'Provision' && linkType !== 'StickyJoin') problem('linkType', `rule "${name}": link type "${linkType}" is neither Join, StickyJoin nor Provision`, 'error', 'linkType');
 
-  const positions: RulePositions = { expressions: new Map(), operators: [] };
+  const linkTypeAt = positionIn(xml, r, 'linkType');
+  const positions: RulePositions = { expressions: new Map(), operators: [], ...(linkTypeAt ? { linkType: linkTypeAt } : {}) };
+  // "Only Join or StickyJoin rules can use MV object type *" (the ADSync object model): the
+  // metaverse side is the target of an inbound rule and the source of an outbound one.
+  const mvElement = direction === 'outbound' ? 'sourceObjectType' : 'targetObjectType';
+  if (linkType === 'Provision' && str(r[mvElement]).trim() === '*') {
+    problems.push({
+      file, path: mvElement, severity: 'error', code: PROVISION_ANY_TYPE, ...(positionIn(xml, r, mvElement) ?? {}),
+      message: `${PROVISION_ANY_TYPE}: rule "${name}" is a Provision rule with metaverse object type "*"; Entra Connect allows "*" on Join and StickyJoin rules only (a Provision rule creates an object of one type). Name the object type or make the rule a Join rule, or export the configuration again`,
+    });
+  }
   const scope: ScopeClause[][] = list(r.synchronizationCriteria?.conditions).map((group) => {
     positions.operators.push(list(group.scope).map((s) => positionIn(xml, s, 'csOperator')));
     return list(group.scope).map((s) => ({ attribute: str(s.csAttribute), operator: str(s.csOperator).toUpperCase() as ScopeOperator, value: str(s.csValue) }));
@@ -355,6 +395,7 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     sourceObjectType: str(r.sourceObjectType),
     targetObjectType: str(r.targetObjectType),
     linkType: linkType === 'Provision' ? 'Provision' : 'Join',
+    ...(linkType === 'StickyJoin' ? { stickyJoin: true } : {}),
     precedence,
     disabled: str(r.disabled).toLowerCase() === 'true',
     enablePasswordSync: str(r.EnablePasswordSync).toLowerCase() === 'true',
@@ -401,9 +442,31 @@ async function entryIn(folder: string, name: string): Promise<string> {
   return path.join(folder, match ?? name);
 }
 
-/** One file of the export: bounded (a folder may hold anything), UTF-8 or UTF-16 with its byte-order mark. */
+/**
+ * One file of the export: bounded (a folder may hold anything), UTF-8 or UTF-16 (or the encoding
+ * its XML declaration names); bytes that do not decode are ExportFileNotText, not U+FFFD.
+ */
 async function readExportFile(file: string): Promise<string> {
-  return decodeText(await readFileBounded(file, READ_LIMITS.serverConfigurationFile));
+  return decodeExportFile(await readFileBounded(file, READ_LIMITS.serverConfigurationFile));
+}
+
+/** A file of the export whose bytes are not text: a named error at its byte offset, and what is not used because of it. */
+function notTextProblem(folder: string, file: string, err: ExportFileNotText, unused: string): ConfigProblem {
+  return {
+    file,
+    code: NOT_UNICODE,
+    severity: 'error',
+    ...(err.line !== undefined ? { line: err.line } : {}),
+    ...(err.column !== undefined ? { column: err.column } : {}),
+    message: `${NOT_UNICODE}: ${path.relative(folder, file)} cannot be read as text: ${err.reason}. ${unused} is not used, and the configuration does not load. Entra Connect writes its export as UTF-8 or UTF-16; a file saved again by Windows PowerShell 5.1 (Set-Content, or Out-File -Encoding Default) is in the ANSI code page (Windows-1252: "ü" is the byte 0xFC). Export the configuration again with Get-ADSyncServerConfiguration and copy the whole folder, or save the file as UTF-8 or UTF-16 (Set-Content -Encoding UTF8 or -Encoding Unicode)`,
+  };
+}
+
+/** The problem of a file of the export that cannot be used: not text, not well-formed XML, or else (`fallback`). */
+function unusableFileProblem(folder: string, file: string, err: unknown, unused: string, fallback: (message: string) => ConfigProblem): ConfigProblem {
+  if (err instanceof ExportFileNotText) return notTextProblem(folder, file, err, unused);
+  if (err instanceof NotWellFormedXml) return notWellFormedProblem(file, err, unused);
+  return fallback((err as Error).message);
 }
 
 /** A file of the export that is not well-formed XML: a named error, and what is not used because of it. */
@@ -428,6 +491,14 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   if (above) {
     throw new SyncError(configErrors.ServerConfigurationNotFound, { folder, cause: `it is the ${path.basename(path.resolve(folder))} folder of the export in ${above}; name that folder, the whole export` });
   }
+  // The folder an archive was unzipped into (parent/SERVER01/Connectors...): the export is below it.
+  const below = await exportsBelow(folder);
+  if (below.length === 1) {
+    throw new SyncError(configErrors.ServerConfigurationNotFound, { folder, cause: `it is not an export, but the export is in its sub-folder ${below[0]} (${path.join(path.resolve(folder), below[0]!)}); name that folder, the whole export` });
+  }
+  if (below.length > 1) {
+    throw new SyncError(configErrors.ServerConfigurationNotFound, { folder, cause: `it is not an export, but holds ${below.length} exports in its sub-folders (${below.join(', ')}); name the sub-folder of the server whose rules to replay` });
+  }
   const problems: ConfigProblem[] = [];
   const connectors: ExportedConnector[] = [];
   // Connectors whose file cannot be used, by the id in the file's name (Connector_{id}.xml): their
@@ -440,7 +511,7 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
     } catch (err) {
       const id = /\{([0-9a-f-]{36})\}\.xml$/i.exec(file)?.[1];
       if (id) unusable.add(normalizeId(id));
-      problems.push(err instanceof NotWellFormedXml ? notWellFormedProblem(file, err, 'The connector (and its scope, attributes and rules)') : { file, message: `connector cannot be read: ${(err as Error).message}`, severity: 'error' });
+      problems.push(unusableFileProblem(folder, file, err, 'The connector (and its scope, attributes and rules)', (message) => ({ file, message: `connector cannot be read: ${message}`, severity: 'error' })));
     }
   }
   for (const connector of connectors) if (connector.kind === 'activeDirectory') problems.push(...containerProblems(connector));
@@ -450,21 +521,36 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   const rules: RuleDefinition[] = [];
   const ruleFiles = new Map<RuleDefinition, string>();
   const rulePositions = new Map<RuleDefinition, RulePositions>();
+  const leftOut = new Map<ExportedConnector, RuleDefinition[]>();
   const rulesFolder = await entryIn(folder, 'SynchronizationRules');
   const ruleFileList = await xmlFiles(rulesFolder);
   if (ruleFileList.length === 0) problems.push({ file: rulesFolder, message: 'no synchronization rule (SynchronizationRules/*.xml) found in the export', severity: 'error' });
   for (const file of ruleFileList) {
     let parsed: ReturnType<typeof parseSyncRule>;
+    const ruleProblems: ConfigProblem[] = [];
     try {
-      parsed = parseSyncRule(await readExportFile(file), file, problems);
+      parsed = parseSyncRule(await readExportFile(file), file, ruleProblems);
     } catch (err) {
-      problems.push(err instanceof NotWellFormedXml ? notWellFormedProblem(file, err, 'The rule in this file') : { file, message: `rule cannot be read: ${(err as Error).message}`, severity: 'error' });
+      problems.push(...ruleProblems);
+      problems.push(unusableFileProblem(folder, file, err, 'The rule in this file', (message) => ({ file, message: `rule cannot be read: ${message}`, severity: 'error' })));
       continue;
     }
-    if (!parsed) continue;
-    const { rule } = parsed;
-    rulePositions.set(rule, parsed.positions);
+    if (!parsed) {
+      problems.push(...ruleProblems);
+      continue;
+    }
+    // The out-of-box group rule as Microsoft wrote it: its groups mail-enabled as documented (see GROUP_MAIL_ENABLED_EXPRESSION).
+    const rule = withDocumentedGroupMailEnabled(parsed.rule);
     const connector = byId.get(rule.connector);
+    if (connector?.kind === 'other') {
+      // Not an AD or Entra connector: its rules are for objects this tool never reads. Left out
+      // (what is wrong in them too: they are never evaluated), and said below, once per
+      // connector; never applied to AD objects.
+      leftOut.set(connector, [...(leftOut.get(connector) ?? []), rule]);
+      continue;
+    }
+    problems.push(...ruleProblems);
+    rulePositions.set(rule, parsed.positions);
     if (connector) {
       rule.connector = connector.name;
       rule.connectorKind = connector.kind === 'entra' ? 'entra' : 'activeDirectory';
@@ -473,6 +559,15 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
     }
     rules.push(rule);
     ruleFiles.set(rule, file);
+  }
+
+  for (const [connector, left] of leftOut) problems.push(notSupportedConnectorProblem(connector, left));
+  for (const rule of rules) {
+    if (!rule.stickyJoin || rule.disabled) continue;
+    problems.push({
+      file: ruleFiles.get(rule) ?? folder, path: 'linkType', severity: 'warning', code: STICKY_JOIN, ...(rulePositions.get(rule)?.linkType ?? {}),
+      message: `${STICKY_JOIN}: rule "${rule.name}" has the link type StickyJoin, which is evaluated here as a Join. Entra Connect keeps a StickyJoin's join after the object leaves the rule's scope; this tool evaluates one object's current state, so for an object out of the rule's scope now it shows no join by this rule, where the server may keep one. Check such an object's connectors on the server`,
+    });
   }
 
   // Entra Connect holds one rule per id, and the export names each file by it: two files with one
@@ -503,8 +598,11 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   try {
     mvText = await readExportFile(mvFile);
   } catch (err) {
-    // Older exports may lack it: the settings it holds then keep their defaults.
-    problems.push({ file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'warning' });
+    // Older exports may lack it: the settings it holds then keep their defaults. A file there
+    // that is not text is damaged, not missing.
+    problems.push(err instanceof ExportFileNotText
+      ? notTextProblem(folder, mvFile, err, 'The global settings (group filtering, anchor attribute)')
+      : { file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'warning' });
   }
   if (mvText !== undefined) {
     try {

@@ -43,6 +43,11 @@ export interface OutboundResult {
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/**
+ * Does a rule's source object type take an object of `objectType`? "*" takes every type: a Join
+ * rule may read any metaverse object type ("Only Join or StickyJoin rules can use MV object type *").
+ */
+const readsType = (rule: SyncRule, objectType: string) => rule.sourceObjectType === '*' || same(rule.sourceObjectType, objectType);
 
 /** Is the rule's connector the one named (a "*" rule matches every connector of its kind)? */
 export function ruleMatchesConnector(ruleSet: RuleSet, rule: SyncRule, connector: string): boolean {
@@ -90,7 +95,7 @@ export function evaluateInbound(
   context: EvaluationContext,
 ): InboundResult {
   const candidates = candidatesOf(ruleSet.rules, `inbound\u0000${ruleSet.entraConnector.toLowerCase()}\u0000${connector.toLowerCase()}\u0000${cs.objectType.toLowerCase()}`, (r) =>
-    r.direction === 'inbound' && same(r.sourceObjectType, cs.objectType) && ruleMatchesConnector(ruleSet, r, connector));
+    r.direction === 'inbound' && readsType(r, cs.objectType) && ruleMatchesConnector(ruleSet, r, connector));
   const lookup = indexAttributes(cs.attributes);
   const { inScope, outOfScopeRules } = partition(candidates, cs.attributes, 'inbound', context, lookup);
   const unprojectable = inScope.filter((r) => r.linkType === 'Provision' && !canProject(r, lookup));
@@ -119,13 +124,16 @@ function canProject(rule: SyncRule, lookup: (name: string) => AttributeValue[] |
 export function evaluateOutbound(ruleSet: RuleSet, mv: { objectType: string; attributes: Attributes; dn?: string }, context: EvaluationContext): OutboundResult {
   // Only the rules of the Entra connector in use (an export may hold another tenant's connector).
   const candidates = candidatesOf(ruleSet.rules, `outbound\u0000${ruleSet.entraConnector.toLowerCase()}\u0000${mv.objectType.toLowerCase()}`, (r) =>
-    r.direction === 'outbound' && ruleMatchesConnector(ruleSet, r, ruleSet.entraConnector) && same(r.sourceObjectType, mv.objectType));
+    r.direction === 'outbound' && ruleMatchesConnector(ruleSet, r, ruleSet.entraConnector) && readsType(r, mv.objectType));
   const lookup = indexAttributes(mv.attributes);
   const { inScope, outOfScopeRules } = partition(candidates, mv.attributes, 'outbound', context, lookup);
   const provision = inScope.some((r) => r.linkType === 'Provision');
   // Join rules only flow to an object that exists (provisioned now or connected before), and
   // only rules for the target object type of the provisioning rule (user, contact, group...).
-  const targetObjectType = (inScope.find((r) => r.linkType === 'Provision') ?? (context.connectedToTarget ? inScope[0] : undefined))?.targetObjectType ?? null;
+  // Connected before, the type is that of a rule for this object type: a "*" rule (any
+  // metaverse type) of higher precedence says nothing of what this object is connected to.
+  const connectedRule = context.connectedToTarget ? inScope.find((r) => r.sourceObjectType !== '*') ?? inScope[0] : undefined;
+  const targetObjectType = (inScope.find((r) => r.linkType === 'Provision') ?? connectedRule)?.targetObjectType ?? null;
   const effective = targetObjectType === null ? [] : inScope.filter((r) => same(r.targetObjectType, targetObjectType));
   return {
     appliedRules: effective.map(applied),

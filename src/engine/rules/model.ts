@@ -58,9 +58,21 @@ export interface RuleDefinition {
   /** Connector name as in the configuration, or "*" for every connector of connectorKind. */
   connector: string;
   connectorKind: ConnectorKind;
+  /**
+   * Object type the rule reads: the connector space's for inbound, the metaverse's for outbound.
+   * "*" (the metaverse side of a Join rule: "Only Join or StickyJoin rules can use MV object
+   * type *") matches every object type.
+   */
   sourceObjectType: string;
+  /** Object type the rule writes: the metaverse's for inbound ("*" on a Join rule: any), the connector space's for outbound. */
   targetObjectType: string;
   linkType: LinkType;
+  /**
+   * The export's link type is StickyJoin: evaluated as a Join (linkType 'Join'). Entra Connect
+   * keeps a StickyJoin's join after the object leaves the rule's scope; an evaluation of one
+   * object's current state cannot tell that it was joined before.
+   */
+  stickyJoin?: boolean;
   precedence: number;
   disabled?: boolean;
   enablePasswordSync?: boolean;

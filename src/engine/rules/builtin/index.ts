@@ -32,10 +32,38 @@ export function userSourceAnchorBinaryFlow(anchor: string): FlowDefinition {
  * proxyAddresses, or a mail value with an @), with the SMTP address found in either case. Microsoft's
  * groups page (concept-azure-ad-connect-sync-user-and-contacts) says {X500:…, smtp:…} is
  * mail-enabled; the exported expression finds "SMTP:" with Contains, whose default the functions
- * reference says is case-sensitive. A customer's export keeps its own expression.
+ * reference says is case-sensitive. A customer's export gets the same where its rule is the
+ * out-of-box one with Microsoft's expression (withDocumentedGroupMailEnabled); an expression the
+ * customer changed stays as written.
  */
 export const GROUP_MAIL_ENABLED_EXPRESSION =
   'IIF(( (IsPresent([proxyAddresses]) = True) && (Contains([proxyAddresses], "SMTP:", CaseInsensitive) > 0) && (InStr(Item([proxyAddresses], Contains([proxyAddresses], "SMTP:", CaseInsensitive)), "@") > 0)) ||  (IsPresent([mail]) = True && (InStr([mail], "@") > 0)), True, False)';
+
+/** The immutable tag of the out-of-box "In from AD - Group Join" rule, of any version (Microsoft.InfromADGroupJoin.003). */
+export const GROUP_JOIN_IMMUTABLE_TAG = /^Microsoft\.InfromADGroupJoin\./i;
+
+/** The out-of-box "In from AD - Group Join" rule's mailEnabled expression, as Microsoft wrote it (out-of-box-rules.ts). */
+export const OUT_OF_BOX_GROUP_MAIL_ENABLED_EXPRESSION: string = outOfBoxRules
+  .find((r) => r.name === 'In from AD - Group Join')!
+  .flows.find((f) => f.target === 'mailEnabled')!.expression!;
+
+/** An expression's text without the white space outside its string literals ("..." with \" and \\ escapes). */
+const withoutSpace = (expression: string): string => expression.replace(/"(?:\\.|[^"\\])*"|\s+/g, (m) => (m.startsWith('"') ? m : ''));
+
+/**
+ * The rule with GROUP_MAIL_ENABLED_EXPRESSION in place of its mailEnabled expression when it is
+ * the out-of-box "In from AD - Group Join" (its immutable tag, whatever its name) and that
+ * expression is Microsoft's text (white space aside); else the rule itself. A customer's export
+ * keeps a rule it has not changed as Microsoft wrote it, so its groups are told mail-enabled as
+ * the documentation says; an expression the customer changed stays as written.
+ */
+export function withDocumentedGroupMailEnabled<R extends RuleDefinition>(rule: R): R {
+  if (!rule.immutableTag || !GROUP_JOIN_IMMUTABLE_TAG.test(rule.immutableTag)) return rule;
+  const original = withoutSpace(OUT_OF_BOX_GROUP_MAIL_ENABLED_EXPRESSION);
+  const replace = (f: FlowDefinition) => f.target.toLowerCase() === 'mailenabled' && f.type === 'Expression' && withoutSpace(f.expression ?? '') === original;
+  if (!rule.flows.some(replace)) return rule;
+  return { ...rule, flows: rule.flows.map((f) => (replace(f) ? { ...f, expression: GROUP_MAIL_ENABLED_EXPRESSION } : f)) };
+}
 
 /**
  * "Groups need fewer than 250k members": the limit since Entra Connect moved to the V2 endpoint
@@ -66,9 +94,7 @@ export function builtinRuleDefinitions(options: BuiltinOptions = {}): RuleDefini
         : [[{ source: anchor, target: 'sourceAnchorBinary' }], [{ source: 'objectGUID', target: 'sourceAnchorBinary' }]];
       return { ...rule, join, flows: [...rule.flows.filter((f) => f.target !== 'sourceAnchorBinary'), userSourceAnchorBinaryFlow(anchor)] };
     }
-    if (rule.name === 'In from AD - Group Join') {
-      return { ...rule, flows: rule.flows.map((f) => (f.target === 'mailEnabled' ? { ...f, expression: GROUP_MAIL_ENABLED_EXPRESSION } : f)) };
-    }
+    if (rule.name === 'In from AD - Group Join') return withDocumentedGroupMailEnabled(rule);
     if (rule.name === 'Out to AAD - Group Join') return withGroupMemberLimit(rule);
     if (userAnchorRules.has(rule.name)) {
       return {

@@ -106,7 +106,7 @@ test('the export loads the same when its files were saved again as UTF-16 or UTF
   assert.deepEqual(comparable(saved), comparable(original));
 });
 
-test('a rule with the StickyJoin link type (the Synchronization Rules Editor offers it) loads and joins as Join does', { skip }, async () => {
+test('a rule with the StickyJoin link type (the Synchronization Rules Editor offers it) loads and joins as Join does, marked and said as a warning', { skip }, async () => {
   const copy = await mkdtemp(path.join(tmpdir(), 'sos-export-sticky-'));
   await cp(sample, copy, { recursive: true });
   const folder = path.join(copy, 'SynchronizationRules');
@@ -119,7 +119,10 @@ test('a rule with the StickyJoin link type (the Synchronization Rules Editor off
   }
   assert.ok(edited, 'the sample has "In from AD - User Join"');
   const exported = await loadServerConfiguration(copy);
-  assert.deepEqual(exported.problems, []);
+  // Evaluated as a Join, and said so (ServerConfigurationStickyJoin: the server keeps the join
+  // after the object leaves the rule's scope; one object's current state cannot show that).
+  assert.deepEqual(exported.problems.map((p) => [p.code, p.severity, path.basename(p.file)]), [['ServerConfigurationStickyJoin', 'warning', edited]]);
   const rule = exported.rules.find((r) => r.name === 'In from AD - User Join');
   assert.equal(rule?.linkType, 'Join');
+  assert.equal(rule?.stickyJoin, true);
 });
