@@ -48,7 +48,7 @@ function attributesReadByRules(ruleSet: RuleSet, connector: string, objectType: 
     read = new Map();
     for (const rule of ruleSet.rules) {
       if (rule.direction !== 'inbound' || rule.disabled || !ruleMatchesConnector(ruleSet, rule, connector)) continue;
-      if (rule.sourceObjectType.toLowerCase() !== objectType.toLowerCase()) continue;
+      if (rule.sourceObjectType !== '*' && rule.sourceObjectType.toLowerCase() !== objectType.toLowerCase()) continue;
       const names = [...rule.flows.flatMap((f) => f.source ?? []), ...rule.scope.flat().map((c) => c.attribute), ...rule.join.flat().map((c) => c.source)];
       for (const name of new Set(names.map((n) => n.toLowerCase()))) read.set(name, [...(read.get(name) ?? []), rule.name]);
     }

@@ -243,7 +243,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     return {
       status: 'skipped',
       outOfScope: true,
-      error: new SyncError(scopeErrors.NoInboundRuleInScope, { objectType: cs.objectType, failed: failedClauses(deps, inbound.outOfScopeRules, (rule) => rule.direction === 'inbound' && rule.sourceObjectType.toLowerCase() === cs.objectType.toLowerCase()) }),
+      error: new SyncError(scopeErrors.NoInboundRuleInScope, { objectType: cs.objectType, failed: failedClauses(deps, inbound.outOfScopeRules, (rule) => rule.direction === 'inbound' && (rule.sourceObjectType === '*' || rule.sourceObjectType.toLowerCase() === cs.objectType.toLowerCase())) }),
       details,
       outOfScopeRules,
     };
