@@ -34,7 +34,11 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 type DateToken = { kind: 'field'; text: string } | { kind: 'literal'; text: string };
 
-const FIELD = /^(yyyy|yy|MM|M|dd|d|HH|H|hh|h|mm|m|ss|s|fff|ff|f|tt)/;
+/** Longest first: MMMM before MMM before MM, dddd before ddd before dd. */
+const FIELD = /^(yyyy|yy|MMMM|MMM|MM|M|dddd|ddd|dd|d|HH|H|hh|h|mmmm|mmm|mm|m|ss|s|fff|ff|f|tt)/;
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function tokenizeFormat(format: string): DateToken[] {
   const out: DateToken[] = [];
@@ -72,9 +76,23 @@ function isMinute(tokens: DateToken[], at: number): boolean {
   return (before !== undefined && /^[Hh]{1,2}$/.test(before)) || (after !== undefined && /^s{1,2}$/.test(after));
 }
 
+/*
+ * Month and day names, in English (the invariant culture's): .NET's custom format strings have "MMM" (the
+ * abbreviated name of the month), "MMMM" (the full name), "ddd" (the abbreviated name of the day of the
+ * week) and "dddd" (the full name); the FORMAT function the reference links to writes the month ones
+ * "mmm" ("Displays the month as an abbreviation (for example, Jan)") and "mmmm", and its days "ddd"
+ * ("Displays the day as an abbreviation (for example, Sun)") and "dddd". Three or four m are never the
+ * minute.
+ */
 const RENDER: Record<string, (d: Date) => string> = {
   yyyy: (d) => pad(d.getUTCFullYear(), 4),
   yy: (d) => pad(d.getUTCFullYear() % 100, 2),
+  MMMM: (d) => MONTHS[d.getUTCMonth()]!,
+  MMM: (d) => MONTHS[d.getUTCMonth()]!.slice(0, 3),
+  mmmm: (d) => MONTHS[d.getUTCMonth()]!,
+  mmm: (d) => MONTHS[d.getUTCMonth()]!.slice(0, 3),
+  dddd: (d) => DAYS[d.getUTCDay()]!,
+  ddd: (d) => DAYS[d.getUTCDay()]!.slice(0, 3),
   MM: (d) => pad(d.getUTCMonth() + 1, 2),
   M: (d) => String(d.getUTCMonth() + 1),
   dd: (d) => pad(d.getUTCDate(), 2),
@@ -105,7 +123,7 @@ function compileFormat(format: string): (string | ((d: Date) => string))[] {
   return parts;
 }
 
-/** .NET custom format specifiers (UTC): yyyy yy MM M dd d HH H hh h mm m ss s fff ff f tt, 'quoted'; m as isMinute says. */
+/** .NET custom format specifiers (UTC): yyyy yy MMMM MMM MM M dddd ddd dd d HH H hh h mm m ss s fff ff f tt, 'quoted'; m as isMinute says. */
 export function formatDateTime(date: Date, format: string): string {
   if (Number.isNaN(date.getTime())) throw new EvaluationProblem('invalid date');
   let out = '';
@@ -113,31 +131,50 @@ export function formatDateTime(date: Date, format: string): string {
   return out;
 }
 
+/**
+ * Months added as VBA's DateAdd (and .NET's AddMonths) add them: "The DateAdd function won't return an
+ * invalid date. The following example adds one month to January 31: DateAdd("m", 1, "31-Jan-95"). In
+ * this case, DateAdd returns 28-Feb-95, not 31-Feb-95. If date is 31-Jan-96, it returns 29-Feb-96
+ * because 1996 is a leap year." The day is kept when the month has it, else the month's last day is
+ * taken; the time of day is kept. A fractional count is truncated.
+ */
+function addMonths(date: Date, months: number): Date {
+  const total = date.getUTCFullYear() * 12 + date.getUTCMonth() + Math.trunc(months);
+  const year = Math.floor(total / 12);
+  const month = total - year * 12;
+  const lastDay = month === 1 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!;
+  const d = new Date(date.getTime());
+  d.setUTCFullYear(year, month, Math.min(date.getUTCDate(), lastDay));
+  return d;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
 /** VBA DateAdd intervals: yyyy q m y d w ww h n s. */
 export function dateAdd(interval: string, amount: number, date: Date): Date {
-  const d = new Date(date.getTime());
   switch (interval.toLowerCase()) {
     case 'yyyy':
-      d.setUTCFullYear(d.getUTCFullYear() + amount);
-      return d;
+      return addMonths(date, 12 * Math.trunc(amount));
     case 'q':
-      d.setUTCMonth(d.getUTCMonth() + 3 * amount);
-      return d;
+      return addMonths(date, 3 * Math.trunc(amount));
     case 'm':
-      d.setUTCMonth(d.getUTCMonth() + amount);
-      return d;
+      return addMonths(date, amount);
     case 'y':
     case 'd':
     case 'w':
-      return new Date(d.getTime() + amount * 86400000);
+      return new Date(date.getTime() + amount * 86400000);
     case 'ww':
-      return new Date(d.getTime() + amount * 7 * 86400000);
+      return new Date(date.getTime() + amount * 7 * 86400000);
     case 'h':
-      return new Date(d.getTime() + amount * 3600000);
+      return new Date(date.getTime() + amount * 3600000);
     case 'n':
-      return new Date(d.getTime() + amount * 60000);
+      return new Date(date.getTime() + amount * 60000);
     case 's':
-      return new Date(d.getTime() + amount * 1000);
+      return new Date(date.getTime() + amount * 1000);
     default:
       throw new EvaluationProblem(`unknown DateAdd interval "${interval}"`);
   }

@@ -5,10 +5,11 @@ import type { AttributeValue } from '../model/attributes';
 import { SyncError } from '../errors/sync-error';
 import { rulesErrors } from '../errors/catalog/rules';
 import type { BinaryOperator, Expr } from './ast';
-import { callFunction, type FunctionArgs, type FunctionEnv } from './functions';
+import { callFunction, ReplacePatternProblem, takesWholeValue, type FunctionArgs, type FunctionEnv } from './functions';
 import {
   AuthoritativeNull,
   EvaluationProblem,
+  type FlowMarker,
   IgnoreThisFlow,
   bytesEqual,
   fromAttribute,
@@ -99,17 +100,132 @@ class LazyArgs implements FunctionArgs {
 
 const compiledNodes = new WeakMap<Expr, CompiledNode>();
 
-/** The closure of a node, compiled once per node (with its arguments, lambda bodies included: Scope.evaluate finds them here). */
+/**
+ * The closure of a region's root, compiled once per node (with its arguments, lambda bodies included:
+ * Scope.evaluate finds them here).
+ */
 export function compileNode(node: Expr): CompiledNode {
   let compiled = compiledNodes.get(node);
   if (!compiled) {
-    compiled = compileUncached(node);
+    compiled = compileRegion(node);
     compiledNodes.set(node, compiled);
   }
   return compiled;
 }
 
-function compileUncached(node: Expr): CompiledNode {
+/*
+ * Multi-valued attributes. The expressions documentation: "For multi-valued attributes, the function
+ * operates over every value and applies the same function to every value", for example
+ * IIF(InStr([proxyAddresses],"SIP:")=1,NULL,[proxyAddresses]): "Look for the SIP-address and remove it
+ * from the values". So an expression is applied per value, not only its innermost function: a region
+ * is an expression's root, or an argument a function reads whole (Count, Contains, Item, Join,
+ * IsPresent..., the lambdas of Select/Where/With: FunctionDef.whole), with everything below it down to
+ * the next such argument. A region whose evaluation reads one [attribute] with several values (outside
+ * the arguments read whole) is evaluated again once per value, that attribute standing for the value;
+ * the results are the values (NULL ones dropped). Reading two multi-valued attributes keeps the whole
+ * evaluation (the operators' and functions' own multi-valued rules). A single-valued evaluation costs
+ * a check per read and a write per region, no allocation: the per-value pass happens only after a
+ * multi-valued read (the whole evaluation is then done again, per value: its result is not used).
+ */
+
+/** An [attribute] of a region read per value: one per region and (case-insensitive) name. */
+class PerValueRead {
+  constructor(readonly name: string) {}
+}
+/** A region's evaluation read more than one multi-valued attribute. */
+const SEVERAL: unique symbol = Symbol('several');
+
+/**
+ * A region: its per-value reads, and the state of its evaluation. A region is never evaluated inside
+ * itself (a tree does not hold itself, evaluation is synchronous), so the state needs no stack.
+ */
+class Region {
+  readonly reads = new Map<string, PerValueRead>();
+  /** The multi-valued attribute this evaluation read; SEVERAL for more than one. */
+  seen: PerValueRead | typeof SEVERAL | undefined = undefined;
+  /** The read being applied per value, and the value it stands for now. */
+  lifted: PerValueRead | undefined = undefined;
+  liftedValue: Scalar = '';
+
+  read(name: string): PerValueRead {
+    const key = name.toLowerCase();
+    let read = this.reads.get(key);
+    if (!read) {
+      read = new PerValueRead(name);
+      this.reads.set(key, read);
+    }
+    return read;
+  }
+}
+
+function compileRegion(root: Expr): CompiledNode {
+  const region = new Region();
+  const whole = compileIn(root, region, true);
+  // A call at the root does the region's work in its own closure (compileIn).
+  return region.reads.size === 0 || root.kind === 'call' ? whole : perValueRegion(region, whole);
+}
+
+/** A region's evaluation, per value when it reads one multi-valued attribute. */
+function perValueRegion(region: Region, whole: CompiledNode): CompiledNode {
+  return (s) => {
+    region.seen = undefined;
+    let result: Value;
+    try {
+      result = whole(s);
+    } catch (err) {
+      if (region.seen === undefined || region.seen === SEVERAL) throw err;
+      return eachValue(s, region, whole, err);
+    }
+    if (region.seen === undefined || region.seen === SEVERAL) return result;
+    return eachValue(s, region, whole, NO_ERROR, result);
+  };
+}
+
+const NO_ERROR: unique symbol = Symbol('no error');
+
+/**
+ * The region read one multi-valued attribute: it is evaluated again per value, and that decides (the
+ * whole evaluation's result, or what it threw, stands only when the per-value one reads a second
+ * multi-valued attribute).
+ */
+function eachValue(s: Scope, region: Region, whole: CompiledNode, error: unknown, result: Value = null): Value {
+  const read = region.seen as PerValueRead;
+  const out: Scalar[] = [];
+  let marker: FlowMarker | undefined;
+  let several = false;
+  try {
+    for (const value of listOf(readAttribute(s, read.name))) {
+      region.lifted = read;
+      region.liftedValue = value;
+      region.seen = undefined;
+      const one = whole(s);
+      if (region.seen !== undefined) {
+        several = true;
+        break;
+      }
+      if (one === null) continue;
+      if (isMarker(one)) marker ??= one;
+      else if (Array.isArray(one)) for (const v of one) out.push(v);
+      else out.push(one);
+    }
+  } finally {
+    region.lifted = undefined;
+    region.seen = undefined;
+  }
+  if (several) {
+    if (error !== NO_ERROR) throw error;
+    return result;
+  }
+  // A marker only when no value came: IgnoreThisFlow or AuthoritativeNull for every value.
+  if (out.length === 0) return marker ?? null;
+  return out.length === 1 ? out[0]! : out;
+}
+
+function readAttribute(s: Scope, name: string): Value {
+  return Object.prototype.hasOwnProperty.call(s.variables, name) ? s.variables[name]! : fromAttribute(s.context.attribute(name));
+}
+
+function compileIn(node: Expr, region: Region, isRoot = false): CompiledNode {
   switch (node.kind) {
     case 'string':
     case 'number':
@@ -125,7 +241,15 @@ function compileUncached(node: Expr): CompiledNode {
       return () => IgnoreThisFlow;
     case 'attribute': {
       const name = node.name;
-      return (s) => (Object.prototype.hasOwnProperty.call(s.variables, name) ? s.variables[name]! : fromAttribute(s.context.attribute(name)));
+      // A region that is one attribute is its values.
+      if (isRoot) return (s) => readAttribute(s, name);
+      const self = region.read(name);
+      return (s) => {
+        if (region.lifted === self) return region.liftedValue;
+        const value = readAttribute(s, name);
+        if (Array.isArray(value) && value.length > 1) region.seen = region.seen === undefined || region.seen === self ? self : SEVERAL;
+        return value;
+      };
     }
     case 'variable': {
       const name = node.name;
@@ -139,7 +263,7 @@ function compileUncached(node: Expr): CompiledNode {
       return (s) => s.context.parameter(name) ?? null;
     }
     case 'unary': {
-      const operand = compileNode(node.operand);
+      const operand = compileIn(node.operand, region);
       if (node.operator === '!') return (s) => !truthy(operand(s));
       return (s) => {
         const v = single(operand(s));
@@ -147,17 +271,33 @@ function compileUncached(node: Expr): CompiledNode {
       };
     }
     case 'binary':
-      return compileBinary(node.operator, compileNode(node.left), compileNode(node.right));
+      return compileBinary(node.operator, compileIn(node.left, region), compileIn(node.right, region));
     case 'call': {
       const { name, args: exprs, column } = node;
-      const nodes = exprs.map(compileNode);
-      return (s) => {
+      // An argument read whole starts a region of its own.
+      const nodes = exprs.map((arg, i) => (takesWholeValue(name, i) ? compileNode(arg) : compileIn(arg, region)));
+      const named = (err: unknown): unknown =>
+        err instanceof EvaluationProblem && !(err instanceof ReplacePatternProblem) && !err.message.startsWith(name) ? new EvaluationProblem(`${name} (column ${column}): ${err.message}`) : err;
+      const call: CompiledNode = (s) => {
         try {
           return callFunction(name, new LazyArgs(exprs, nodes, s), s);
         } catch (err) {
-          if (err instanceof EvaluationProblem && !err.message.startsWith(name)) throw new EvaluationProblem(`${name} (column ${column}): ${err.message}`);
-          throw err;
+          throw named(err);
         }
+      };
+      if (!isRoot || region.reads.size === 0) return call;
+      // The root of a region that reads attributes per value: perValueRegion, in the call's own closure.
+      return (s) => {
+        region.seen = undefined;
+        let result: Value;
+        try {
+          result = callFunction(name, new LazyArgs(exprs, nodes, s), s);
+        } catch (err) {
+          if (region.seen === undefined || region.seen === SEVERAL) throw named(err);
+          return eachValue(s, region, call, named(err));
+        }
+        if (region.seen === undefined || region.seen === SEVERAL) return result;
+        return eachValue(s, region, call, NO_ERROR, result);
       };
     }
   }
@@ -186,6 +326,9 @@ export function run(compiled: CompiledNode, context: ExpressionContext, origin: 
   try {
     return compiled(new Scope(context, {}, context.now ?? new Date(), origin, source));
   } catch (err) {
+    if (err instanceof ReplacePatternProblem) {
+      throw new SyncError(rulesErrors.ReplaceCharsPatternInvalid, { pattern: err.pattern, problem: err.problem, syncRule: origin.syncRule ?? '(none)', attribute: origin.attribute ?? '(none)', expression: source });
+    }
     if (err instanceof EvaluationProblem) {
       throw new SyncError(rulesErrors.ExpressionEvaluationFailed, { syncRule: origin.syncRule ?? '(none)', attribute: origin.attribute ?? '(none)', problem: err.message, expression: source });
     }

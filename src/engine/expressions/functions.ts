@@ -1,6 +1,8 @@
 // The function library (Entra Connect functions reference). Names are case-sensitive.
 // Arguments are evaluated lazily so IIF/Switch only evaluate the branch they take and
-// Error() only raises when reached. Text functions apply per value on multi-valued input.
+// Error() only raises when reached. Text functions apply per value on multi-valued input;
+// the arguments a function reads whole (FunctionDef.whole) are the evaluator's boundary for
+// per-value application of a multi-valued attribute (evaluator.ts, perValueRegion).
 import { X509Certificate, createHash, randomInt, randomUUID } from 'node:crypto';
 import type { Expr } from './ast';
 import {
@@ -45,6 +47,13 @@ interface FunctionDef {
   max: number;
   /** Switch: the argument count must be even. */
   even?: boolean;
+  /**
+   * The arguments read whole, every value of a multi-valued attribute at once: the reference's
+   * mvstr/mvref/mvattr parameters ("can only work on multi-valued attributes") and the var tests
+   * (IsPresent, IsNull...). Every other argument is a per-value one: "Functions with bin, str, and
+   * ref work on both single-valued and multi-valued attributes".
+   */
+  whole?: readonly number[];
   impl(args: FunctionArgs, env: FunctionEnv): Value;
 }
 
@@ -83,6 +92,85 @@ const textFnN = (min: number, max: number, f: (s: string, rest: Value[]) => Scal
     return perValue(a.value(0), (v) => f(toText(v), rest));
   },
 });
+
+/**
+ * textFnN for the functions whose remarks say "If string is null, return empty string" (Left, Right,
+ * Mid, Word) or "If string is null, the function returns an empty string" (PadLeft, PadRight).
+ */
+const textFnOrEmpty = (min: number, max: number, f: (s: string, rest: Value[]) => Scalar | null): FunctionDef => {
+  const def = textFnN(min, max, f);
+  return { min, max, impl: (a, env) => (a.value(0) === null ? '' : def.impl(a, env)) };
+};
+
+/** ConvertFromBase64's "enum Encoding: Unicode, ASCII, UTF8" (Unicode, UTF-16LE, when absent). */
+type TextEncoding = 'unicode' | 'ascii' | 'utf8';
+function encodingOf(a: FunctionArgs, index: number): TextEncoding {
+  const name = text(a.length > index ? a.value(index) : null) ?? 'Unicode';
+  const encoding = name.trim().toLowerCase();
+  if (encoding === 'unicode' || encoding === 'ascii' || encoding === 'utf8') return encoding;
+  throw new EvaluationProblem(`"${name}" is not an Encoding (Unicode, ASCII or UTF8)`);
+}
+/**
+ * Text from bytes as .NET's Encoding.Unicode, Encoding.UTF8 and Encoding.ASCII read them. ASCII is
+ * 7-bit: "any element in bytes greater than hexadecimal 0x7F is converted to the Unicode question
+ * mark ('?')" (ASCIIEncoding.GetString).
+ */
+function decodeText(bytes: Buffer, encoding: TextEncoding): string {
+  if (encoding === 'utf8') return bytes.toString('utf8');
+  if (encoding === 'unicode') return bytes.toString('utf16le');
+  let out = '';
+  for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : '?';
+  return out;
+}
+/** Bytes of text; ASCII writes a character outside U+0000-U+007F as "?" (63), as Encoding.ASCII.GetBytes does. */
+function encodeText(s: string, encoding: TextEncoding): Buffer {
+  if (encoding === 'utf8') return Buffer.from(s, 'utf8');
+  if (encoding === 'unicode') return Buffer.from(s, 'utf16le');
+  const out: number[] = [];
+  for (const c of s) {
+    const code = c.codePointAt(0)!;
+    out.push(code < 0x80 ? code : 0x3f);
+  }
+  return Buffer.from(out);
+}
+
+/**
+ * ReplaceChars' ReplacePattern could not be parsed. Its remarks: "The source cannot be empty or longer
+ * than one character (parsing error)"; the evaluator raises it as ReplaceCharsPatternInvalid, and the
+ * parser does so at load time when the pattern is a literal.
+ */
+export class ReplacePatternProblem extends EvaluationProblem {
+  constructor(
+    readonly pattern: string,
+    readonly problem: string,
+  ) {
+    super(`ReplaceChars: the ReplacePattern "${pattern}" cannot be parsed: ${problem}`);
+  }
+}
+
+const replacePatterns = new Map<string, Map<string, string>>();
+/**
+ * A ReplacePattern as source -> target. The reference: "The format is {source1}:{target1},{source2}:{target2}",
+ * "The source must be exactly one (Unicode) character", "The source cannot be empty or longer than one
+ * character (parsing error)", "The target can be empty", "Spaces and other white characters in the
+ * ReplacePattern string are ignored". An entry without a colon names no source and is skipped, as
+ * before (the reference's own example pattern ends "ö,o"). Parsed once per pattern text.
+ */
+export function parseReplacePattern(pattern: string): Map<string, string> {
+  let map = replacePatterns.get(pattern);
+  if (map) return map;
+  map = new Map<string, string>();
+  for (const entry of pattern.replace(/\s+/gu, '').split(',')) {
+    const at = entry.indexOf(':');
+    if (at < 0) continue;
+    const source = entry.slice(0, at);
+    if (source === '') throw new ReplacePatternProblem(pattern, `the entry "${entry}" has an empty source`);
+    if ([...source].length !== 1) throw new ReplacePatternProblem(pattern, `the source "${source}" is longer than one character`);
+    map.set(source, entry.slice(at + 1));
+  }
+  if (replacePatterns.size < 1000) replacePatterns.set(pattern, map);
+  return map;
+}
 
 /**
  * Replace's OldValue or NewValue. "The function recognizes the following special monikers: \n, \r, \t"
@@ -243,18 +331,18 @@ const library: Record<string, FunctionDef> = {
     min: 1,
     max: 2,
     impl: (a) => {
-      const encoding = (text(a.length > 1 ? a.value(1) : null) ?? 'Unicode').toLowerCase();
-      return perValue(a.value(0), (v) => Buffer.from(toText(v), 'base64').toString(encoding === 'utf8' ? 'utf8' : 'utf16le'));
+      const encoding = encodingOf(a, 1);
+      return perValue(a.value(0), (v) => decodeText(Buffer.from(toText(v), 'base64'), encoding));
     },
   },
+  // The reference documents ConvertToBase64(str source) ("converts a string to a Unicode base64 string");
+  // the optional Encoding is ConvertFromBase64's, read the same way.
   ConvertToBase64: {
     min: 1,
     max: 2,
     impl: (a) => {
-      const encoding = (text(a.length > 1 ? a.value(1) : null) ?? 'Unicode').toLowerCase();
-      return perValue(a.value(0), (v) =>
-        Buffer.from(v instanceof Uint8Array ? v : Buffer.from(toText(v), encoding === 'utf8' ? 'utf8' : 'utf16le')).toString('base64'),
-      );
+      const encoding = encodingOf(a, 1);
+      return perValue(a.value(0), (v) => Buffer.from(v instanceof Uint8Array ? v : encodeText(toText(v), encoding)).toString('base64'));
     },
   },
   ConvertFromUTF8Hex: textFn((s) => {
@@ -288,6 +376,8 @@ const library: Record<string, FunctionDef> = {
   Thumbprint: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => new Uint8Array(createHash('sha1').update(bytesOf(v)).digest())) },
   StringFromGuid: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => (v instanceof Uint8Array ? guidString(v) : toText(v))) },
   StringFromSid: { min: 1, max: 1, impl: (a) => perValue(a.value(0), (v) => (v instanceof Uint8Array ? sidString(v) : toText(v))) },
+  // "str Guid()" is the reference's syntax; its function list spells it GUID: both names are taken.
+  Guid: { min: 0, max: 0, impl: () => randomUUID() },
   GUID: { min: 0, max: 0, impl: () => randomUUID() },
 
   // Date / time
@@ -352,6 +442,7 @@ const library: Record<string, FunctionDef> = {
   IsDate: {
     min: 1,
     max: 1,
+    whole: [0],
     impl: (a) => {
       const v = single(a.value(0));
       if (v === null) return false;
@@ -367,6 +458,7 @@ const library: Record<string, FunctionDef> = {
   IsEmpty: {
     min: 1,
     max: 1,
+    whole: [0],
     impl: (a) => {
       const v = a.value(0);
       if (v === null || isMarker(v)) return false;
@@ -374,11 +466,11 @@ const library: Record<string, FunctionDef> = {
     },
   },
   IsGuid: { min: 1, max: 1, impl: (a) => { const v = single(a.value(0)); return v !== null && (v instanceof Uint8Array ? v.length === 16 : isGuidText(toText(v))); } },
-  IsNull: { min: 1, max: 1, impl: (a) => { const v = a.value(0); return v === null || isMarker(v); } },
-  IsNullOrEmpty: { min: 1, max: 1, impl: (a) => { const v = a.value(0); return v === null || isMarker(v) || v === '' || (Array.isArray(v) && v.length === 0); } },
-  IsNumeric: { min: 1, max: 1, impl: (a) => { const v = single(a.value(0)); return v !== null && (typeof v === 'number' || (typeof v === 'string' && isNumericText(v))); } },
-  IsPresent: { min: 1, max: 1, impl: (a) => { const v = a.value(0); return !(v === null || isMarker(v) || v === '' || (Array.isArray(v) && v.length === 0)); } },
-  IsString: { min: 1, max: 1, impl: (a) => typeof single(a.value(0)) === 'string' },
+  IsNull: { min: 1, max: 1, whole: [0], impl: (a) => { const v = a.value(0); return v === null || isMarker(v); } },
+  IsNullOrEmpty: { min: 1, max: 1, whole: [0], impl: (a) => { const v = a.value(0); return v === null || isMarker(v) || v === '' || (Array.isArray(v) && v.length === 0); } },
+  IsNumeric: { min: 1, max: 1, whole: [0], impl: (a) => { const v = single(a.value(0)); return v !== null && (typeof v === 'number' || (typeof v === 'string' && isNumericText(v))); } },
+  IsPresent: { min: 1, max: 1, whole: [0], impl: (a) => { const v = a.value(0); return !(v === null || isMarker(v) || v === '' || (Array.isArray(v) && v.length === 0)); } },
+  IsString: { min: 1, max: 1, whole: [0], impl: (a) => typeof single(a.value(0)) === 'string' },
 
   // Math
   BitAnd: { min: 2, max: 2, impl: (a) => bitOp(a, (x, y) => x & y) },
@@ -389,6 +481,7 @@ const library: Record<string, FunctionDef> = {
   Contains: {
     min: 2,
     max: 3,
+    whole: [0],
     impl: (a) => {
       const needle = text(a.value(1));
       if (needle === null) return 0;
@@ -398,10 +491,11 @@ const library: Record<string, FunctionDef> = {
       return index + 1;
     },
   },
-  Count: { min: 1, max: 1, impl: (a) => listOf(a.value(0)).length },
+  Count: { min: 1, max: 1, whole: [0], impl: (a) => listOf(a.value(0)).length },
   Item: {
     min: 2,
     max: 2,
+    whole: [0],
     impl: (a) => {
       const values = listOf(a.value(0));
       const index = num(a.value(1), 'Item index');
@@ -413,6 +507,7 @@ const library: Record<string, FunctionDef> = {
   ItemOrNull: {
     min: 2,
     max: 2,
+    whole: [0],
     impl: (a) => {
       const index = single(a.value(1));
       return index === null ? null : (listOf(a.value(0))[toNumber(index) - 1] ?? null);
@@ -421,6 +516,7 @@ const library: Record<string, FunctionDef> = {
   Join: {
     min: 1,
     max: 2,
+    whole: [0],
     impl: (a) => {
       const values = listOf(a.value(0));
       if (values.length === 0) return null;
@@ -430,6 +526,7 @@ const library: Record<string, FunctionDef> = {
   RemoveDuplicates: {
     min: 1,
     max: 1,
+    whole: [0],
     impl: (a) => {
       const v = a.value(0);
       if (!Array.isArray(v)) return v;
@@ -475,6 +572,7 @@ const library: Record<string, FunctionDef> = {
   Select: {
     min: 3,
     max: 3,
+    whole: [0, 1, 2],
     impl: (a, env) => {
       const name = variableName(a.expr(0), 'Select');
       const out = listOf(a.value(1)).flatMap((item) => listOf(env.evaluate(a.expr(2), { [name]: item })));
@@ -484,6 +582,7 @@ const library: Record<string, FunctionDef> = {
   Where: {
     min: 3,
     max: 3,
+    whole: [0, 1, 2],
     impl: (a, env) => {
       const name = variableName(a.expr(0), 'Where');
       const out = listOf(a.value(1)).filter((item) => truthy(env.evaluate(a.expr(2), { [name]: item })));
@@ -493,6 +592,7 @@ const library: Record<string, FunctionDef> = {
   With: {
     min: 3,
     max: 3,
+    whole: [0, 1, 2],
     impl: (a, env) => {
       const name = variableName(a.expr(0), 'With');
       return env.evaluate(a.expr(2), { [name]: a.value(1) });
@@ -528,11 +628,11 @@ const library: Record<string, FunctionDef> = {
   LCase: textFn((s) => s.toLowerCase()),
   UCase: textFn((s) => s.toUpperCase()),
   // The reference's remarks: numChars < 0 returns the input string; for Mid, so does a start
-  // below 1 or past the end.
-  Left: textFnN(2, 2, (s, [n]) => { const k = num(n ?? null, 'Left length'); return k < 0 ? s : s.slice(0, k); }),
-  Right: textFnN(2, 2, (s, [n]) => { const k = num(n ?? null, 'Right length'); return k < 0 ? s : k === 0 ? '' : s.slice(-k); }),
+  // below 1 or past the end; "If string is null, return empty string" (textFnOrEmpty).
+  Left: textFnOrEmpty(2, 2, (s, [n]) => { const k = num(n ?? null, 'Left length'); return k < 0 ? s : s.slice(0, k); }),
+  Right: textFnOrEmpty(2, 2, (s, [n]) => { const k = num(n ?? null, 'Right length'); return k < 0 ? s : k === 0 ? '' : s.slice(-k); }),
   // Mid(string, start) without a length (the reference's own example for the primary SMTP address) returns the rest.
-  Mid: textFnN(2, 3, (s, [start, len]) => {
+  Mid: textFnOrEmpty(2, 3, (s, [start, len]) => {
     const st = num(start ?? null, 'Mid start');
     const k = len === undefined ? s.length : num(len, 'Mid length');
     return k < 0 || st <= 0 || st > s.length ? s : s.substr(st - 1, k);
@@ -541,9 +641,9 @@ const library: Record<string, FunctionDef> = {
   LTrim: textFn((s) => s.replace(/^\s+/, '')),
   RTrim: textFn((s) => s.replace(/\s+$/, '')),
   Trim: textFn((s) => s.trim()),
-  PadLeft: textFnN(2, 3, (s, [len, pad]) => s.padStart(num(len ?? null, 'PadLeft length'), (pad && text(pad)) || ' ')),
-  PadRight: textFnN(2, 3, (s, [len, pad]) => s.padEnd(num(len ?? null, 'PadRight length'), (pad && text(pad)) || ' ')),
-  PCase: textFnN(1, 2, (s) => s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase())),
+  PadLeft: textFnOrEmpty(2, 3, (s, [len, pad]) => s.padStart(num(len ?? null, 'PadLeft length'), (pad && text(pad)) || ' ')),
+  PadRight: textFnOrEmpty(2, 3, (s, [len, pad]) => s.padEnd(num(len ?? null, 'PadRight length'), (pad && text(pad)) || ' ')),
+  PCase: textFnN(1, 2, pcase),
   Replace: {
     min: 3,
     max: 3,
@@ -556,22 +656,37 @@ const library: Record<string, FunctionDef> = {
       });
     },
   },
-  ReplaceChars: textFnN(2, 2, (s, [table]) => {
-    // "a:b,c:d" replaces each character a with b and c with d.
-    const map = new Map<string, string>();
-    for (const pair of (text(table ?? null) ?? '').split(',')) {
-      const at = pair.indexOf(':');
-      if (at > 0) map.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return [...s].map((c) => map.get(c) ?? c).join('');
+  ReplaceChars: textFnN(2, 2, (s, [pattern]) => {
+    const map = parseReplacePattern(text(pattern ?? null) ?? '');
+    if (map.size === 0) return s;
+    let out = '';
+    for (const c of s) out += map.get(c) ?? c;
+    return out;
   }),
-  Word: textFnN(3, 3, (s, [n, delimiters]) => {
+  Word: textFnOrEmpty(3, 3, (s, [n, delimiters]) => {
     const index = num(n ?? null, 'Word number');
     const delims = text(delimiters ?? null) ?? ' ';
     const words = s.split(new RegExp(`[${delims.replace(/[\\\]^-]/g, '\\$&')}]`)).filter((w) => w !== '');
     return index < 1 ? '' : (words[index - 1] ?? '');
   }),
 };
+
+/**
+ * PCase: "converts the first character of each space delimited word in a string to upper case, and all
+ * other characters are converted to lower case", with the remark "This function does not currently
+ * provide proper casing to convert a word that is entirely uppercase, such as an acronym" (the remark of
+ * .NET's TextInfo.ToTitleCase, which converts "except for words that are entirely in uppercase, which
+ * are considered to be acronyms"; hence the reference's PCase(LCase("TEST")) = "Test"). So a word is
+ * what white space delimits ("WORLD-wide" is one word), and a word with no lower-case letter is kept
+ * as it is.
+ */
+function pcase(s: string): string {
+  return s.replace(/\S+/gu, (word) => {
+    if (!/\p{Ll}/u.test(word)) return word;
+    const head = String.fromCodePoint(word.codePointAt(0)!);
+    return head.toUpperCase() + word.slice(head.length).toLowerCase();
+  });
+}
 
 function bitOp(a: FunctionArgs, op: (x: bigint, y: bigint) => bigint): Value {
   const x = single(a.value(0));
@@ -587,6 +702,21 @@ function variableName(expr: Expr, fn: string): string {
 
 export function functionSignature(name: string): { min: number; max: number; even?: boolean } | undefined {
   return Object.prototype.hasOwnProperty.call(library, name) ? library[name] : undefined;
+}
+
+/** Does the function read this argument whole (every value at once) rather than per value? */
+export function takesWholeValue(name: string, index: number): boolean {
+  return library[name]?.whole?.includes(index) ?? false;
+}
+
+let namesByLowerCase: Map<string, string> | undefined;
+/** The library's function whose name differs from this one only in case ("did you mean"), if any. */
+export function functionNamedIgnoringCase(name: string): string | undefined {
+  if (!namesByLowerCase) {
+    namesByLowerCase = new Map();
+    for (const known of Object.keys(library)) if (!namesByLowerCase.has(known.toLowerCase())) namesByLowerCase.set(known.toLowerCase(), known);
+  }
+  return namesByLowerCase.get(name.toLowerCase());
 }
 
 export function callFunction(name: string, args: FunctionArgs, env: FunctionEnv): Value {

@@ -9,7 +9,7 @@ import type { BinaryOperator, Expr } from './ast';
 import { syntaxError, tokenize, type Token } from './lexer';
 import { SyncError } from '../errors/sync-error';
 import { rulesErrors } from '../errors/catalog/rules';
-import { functionSignature } from './functions';
+import { functionNamedIgnoringCase, functionSignature, parseReplacePattern, ReplacePatternProblem } from './functions';
 
 /**
  * The enumerations the functions reference writes without quotes: ConvertFromBase64(s, UTF8),
@@ -100,6 +100,8 @@ export function parseExpression(source: string): Expr {
         if (token.text === 'NULL' || token.text === 'Null' || token.text === 'null') return { kind: 'null', column: token.column };
         if (token.text === 'AuthoritativeNull') return { kind: 'authoritativeNull', column: token.column };
         if (token.text === 'IgnoreThisFlow') return { kind: 'ignoreThisFlow', column: token.column };
+        // "Built-in constants and literals are expressed with only their name: NULL, CRLF, IgnoreThisFlow".
+        if (token.text === 'CRLF') return { kind: 'string', value: '\r\n', column: token.column };
         const constant = ENUM_CONSTANTS.get(word);
         if (constant !== undefined) return { kind: 'string', value: constant, column: token.column };
         throw syntaxError(source, token.column, `unknown word "${token.text}" (attributes are written [name], parameters %name%, strings "text")`);
@@ -126,10 +128,22 @@ export function parseExpression(source: string): Expr {
     expect(')', '"," or ")"');
     depth--;
     const signature = functionSignature(name.text);
-    if (!signature) throw new SyncError(rulesErrors.UnknownFunction, { name: name.text, column: name.column, expression: source });
+    if (!signature) {
+      const known = functionNamedIgnoringCase(name.text);
+      throw new SyncError(rulesErrors.UnknownFunction, { name: name.text, column: name.column, suggestion: known ? ` (did you mean ${known}?)` : '', expression: source });
+    }
     if (args.length < signature.min || args.length > signature.max || (signature.even && args.length % 2 !== 0)) {
       const expected = signature.min === signature.max ? String(signature.min) : signature.max === Infinity ? `${signature.min} or more${signature.even ? ' (an even number)' : ''}` : `${signature.min} to ${signature.max}`;
       throw new SyncError(rulesErrors.WrongArgumentCount, { name: name.text, column: name.column, expected, actual: args.length, expression: source });
+    }
+    // A literal ReplacePattern is parsed now: its "parsing error" is a load-time error, as a syntax error is.
+    if (name.text === 'ReplaceChars' && args[1]?.kind === 'string') {
+      try {
+        parseReplacePattern(args[1].value);
+      } catch (err) {
+        if (err instanceof ReplacePatternProblem) throw new SyncError(rulesErrors.ReplaceCharsPatternInvalid, { pattern: err.pattern, problem: err.problem, column: args[1].column, expression: source });
+        throw err;
+      }
     }
     return { kind: 'call', name: name.text, args, column: name.column };
   };

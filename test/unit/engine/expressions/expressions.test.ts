@@ -69,7 +69,13 @@ const table: [string, Value][] = [
   ['[missing] <> "x"', true],
   ['[sAMAccountName] = "JDOE"', false],
   ['[isEnabled] = True', true],
-  ['[proxyAddresses] = "SMTP:Jane.Doe@contoso.com"', true],
+  // Expressions doc, "Multi-valued attributes": "For multi-valued attributes, the function operates over every value
+  // and applies the same function to every value", with IIF(InStr([proxyAddresses],"SIP:")=1,NULL,[proxyAddresses])
+  // "Look for the SIP-address and remove it from the values": the comparison is made per value, so over a
+  // multi-valued attribute it gives a result per value (it gave true, "any value matches", before).
+  ['[proxyAddresses] = "SMTP:Jane.Doe@contoso.com"', [false, true, false]],
+  // Values that are not one attribute's (a function's list) keep the operators' own rule: "=" holds when any value matches.
+  ['Split("a,b", ",") = "b"', true],
   ['True && False', false],
   ['True || False', true],
   ['!True', false],
@@ -102,6 +108,7 @@ const table: [string, Value][] = [
   ['Len(CBin(2,1))', 1],
   ['Len(Thumbprint("abc"))', 20],
   ['Len(GUID())', 36],
+  ['Len(Guid())', 36],
   // dates
   ['FormatDateTime(DateFromNum([pwdLastSet]),"yyyyMMddHHmmss.0Z")', '20240117212000.0Z'],
   ['CStr(FormatDateTime(DateFromNum(0),"yyyy-MM-dd"))', '1601-01-01'],
@@ -180,7 +187,8 @@ const table: [string, Value][] = [
   ['LCase("ABC")', 'abc'],
   ['UCase("abc")', 'ABC'],
   ['Left("John Doe", 3)', 'Joh'],
-  ['Left([missing], 3)', null],
+  // Functions reference, Left: "If string is null, return empty string." (it gave NULL before)
+  ['Left([missing], 3)', ''],
   ['Right("John Doe", 3)', 'Doe'],
   ['Mid("John Doe", 3, 5)', 'hn Do'],
   ['Len("John")', 4],
@@ -189,7 +197,10 @@ const table: [string, Value][] = [
   ['Trim([displayName])', 'Jane Doe'],
   ['PadLeft("7", 3, "0")', '007'],
   ['PadRight("7", 3)', '7  '],
-  ['PCase("TEST sTrInG")', 'Test String'],
+  // Functions reference, PCase: "This function does not currently provide proper casing to convert a word that is
+  // entirely uppercase, such as an acronym" (hence its example PCase(LCase("TEST")) = "Test"): "TEST" stays (it gave
+  // "Test String" before).
+  ['PCase("TEST sTrInG")', 'TEST String'],
   ['Replace("a-b-c", "-", "+")', 'a+b+c'],
   ['ReplaceChars("München", "ü:ue")', 'Muenchen'],
   ['Word("The quick brown fox", 3, " ")', 'brown'],
@@ -247,6 +258,9 @@ test('function names are case-sensitive and unknown functions fail at compile ti
   assert.equal(err.code, 'UnknownFunction');
   assert.equal(err.details.name, 'trim');
   assert.equal(err.details.column, 11);
+  // A name that is a function's but for its case says which one.
+  assert.match(err.reason, /unknown function trim at column 11 \(did you mean Trim\?\)/);
+  assert.doesNotMatch(syncErrorOf(() => compileExpression('Trimm([cn])')).reason, /did you mean/);
 });
 
 test('a wrong argument count fails at compile time', () => {

@@ -85,7 +85,8 @@ const cases: Record<string, [Attrs, Expected, string?][]> = {
   'IIF([cloudSOAExchMailbox] = True,[cloudMSExchSafeRecipientsHash],IgnoreThisFlow)': [[{ cloudSOAExchMailbox: [true], cloudMSExchSafeRecipientsHash: ['r'] }, 'r']],
   'IIF([cloudSOAExchMailbox] = True,[cloudMSExchSafeSendersHash],IgnoreThisFlow)': [[{ cloudSOAExchMailbox: ['True'], cloudMSExchSafeSendersHash: ['s'] }, 's']],
   'ImportedValue("sourceAnchor")': [[{ sourceAnchor: ['abc='] }, 'abc='], [{}, null]],
-  'Left(Trim([info]),448)': [[{ info: [` ${'i'.repeat(449)}`] }, 'i'.repeat(448)], [{}, null]],
+  // Functions reference, Left: "If string is null, return empty string." (NULL before).
+  'Left(Trim([info]),448)': [[{ info: [` ${'i'.repeat(449)}`] }, 'i'.repeat(448)], [{}, '']],
   'RemoveDuplicates(Trim(ImportedValue("proxyAddresses")))': [[user, ['SMTP:jane@contoso.com', 'smtp:jd@contoso.com']]],
   'StringFromSid([objectSid])': [[user, 'S-1-5-21-1-2-3-1000']],
   'ValueCount("member")': [[{ member: ['CN=a', 'CN=b'] }, 2], [{}, 0]],
