@@ -54,8 +54,15 @@ function outcomeOf(value: Value): Outcome {
   if (value === AuthoritativeNull) return AUTHORITATIVE_NULL;
   if (value === IgnoreThisFlow) return IGNORE;
   if (value === null || isMarker(value)) return NULL;
+  // The sync engine keeps no empty string: "" flows as no value (Left(NULL, n) is "" by the
+  // functions reference, and a user without info gets no info).
+  if (value === '') return NULL;
   if (!Array.isArray(value)) return [value instanceof Date ? value.toISOString() : value as AttributeValue];
   if (value.length === 0) return NULL;
+  if (value.includes('')) {
+    const kept = value.filter((v) => v !== '');
+    return kept.length === 0 ? NULL : outcomeOf(kept);
+  }
   // Read only (computeFlows copies what it keeps): a list without dates is used as it is.
   return value.some((v) => v instanceof Date) ? value.map((v) => (v instanceof Date ? v.toISOString() : v)) : value as AttributeValue[];
 }

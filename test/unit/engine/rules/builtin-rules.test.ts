@@ -241,3 +241,11 @@ test('groups sync up to 250,000 members ("Groups need fewer than 250k members"),
   assert.throws(() => outbound(mvOf(250_001, connected), true), (err: unknown) => err instanceof SyncError && err.reason === 'Maximum Group member count exceeded');
   assert.doesNotThrow(() => outbound(mvOf(60_000, connected), true));
 });
+
+test('no empty strings flow: a user without info gets no info (Left(Trim([info]),448) is "" for NULL, as the functions reference says); a blank department none either', () => {
+  const result = inbound(user({ department: ['   '] }, ['info']));
+  assert.ok(!result.attributes.info?.values?.length, 'no info value');
+  assert.ok(!result.attributes.department?.values?.length, 'no department value');
+  const withInfo = inbound(user({ info: [' note '] }));
+  assert.deepEqual(values(withInfo, 'info'), ['note']);
+});
