@@ -368,7 +368,12 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
   );
   const flows: FlowDefinition[] = list(r['attribute-mappings']?.mapping).map((m) => {
     const target = str(m.dest);
-    const mergeType = mergeTypes[str(m.valueMergeType).toLowerCase()] ?? 'Update';
+    const mergeText = str(m.valueMergeType).trim();
+    const mergeType = mergeTypes[mergeText.toLowerCase()] ?? 'Update';
+    // An unknown merge type is evaluated as Update, and said: never silently another meaning.
+    if (mergeText !== '' && !mergeTypes[mergeText.toLowerCase()]) {
+      problem('attribute-mappings', `rule "${name}": the flow to ${target} has the value merge type "${mergeText}", which this tool does not model (Update, Merge or MergeCaseInsensitive); it is evaluated as Update. Compare that flow's result with the server`, 'warning', 'valueMergeType');
+    }
     const attrs = typeof m.src === 'object' && m.src !== null ? list(m.src.attr).map(str) : [];
     const applyOnce = ['true', '1'].includes(str(m['@execute-once'] ?? m.executeOnce).toLowerCase());
     const base = { target, mergeType, ...(applyOnce ? { applyOnce } : {}) };

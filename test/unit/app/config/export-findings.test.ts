@@ -23,6 +23,9 @@ import { evaluateInbound, evaluateOutbound } from '../../../../src/engine/rules'
 import { GROUP_MAIL_ENABLED_EXPRESSION, OUT_OF_BOX_GROUP_MAIL_ENABLED_EXPRESSION } from '../../../../src/engine/rules/builtin';
 import { copyExport, edit } from './export-copies';
 import { context, group, toMetaverse, user } from '../../engine/rules/objects';
+import { parseSyncRule } from '../../../../src/app/config/server-configuration';
+import type { ConfigProblem } from '../../../../src/app/config/problems';
+import { inboundFilterRule } from '../../../support/sync-rule-xml';
 
 const fixtures = path.resolve(__dirname, '../../../fixtures');
 const small = path.join(fixtures, 'server-config-small');
@@ -234,4 +237,18 @@ test('a customized mailEnabled expression of "In from AD - Group Join" stays as 
   assert.equal(rule?.flows.find((f) => f.target === 'mailEnabled')?.expression, customized);
   // Its Contains finds "SMTP:" as written (case-sensitive): the lower-case address is not found.
   assert.deepEqual(evaluateInbound(ruleSet, 'contoso.com', lowerCaseSmtpGroup(), context).attributes.mailEnabled?.values, [false]);
+});
+
+test('a flow whose value merge type this tool does not model is evaluated as Update and said as a warning at its element, never silently', () => {
+  const xml = inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000001', 'Merge Probe', 50, [], [['extensionAttribute1', 'x']]).replace('<valueMergeType>Update</valueMergeType>', '<valueMergeType>Replace</valueMergeType>');
+  const problems: ConfigProblem[] = [];
+  const parsed = parseSyncRule(xml, 'SynchronizationRule_probe.xml', problems);
+  assert.equal(parsed?.rule.flows[0]?.mergeType, 'Update');
+  assert.equal(problems.length, 1, JSON.stringify(problems));
+  assert.equal(problems[0]!.severity, 'warning');
+  assert.match(problems[0]!.message, /Merge Probe.*extensionAttribute1.*"Replace".*evaluated as Update/);
+  assert.ok(problems[0]!.line, 'points at the element');
+  const plain: ConfigProblem[] = [];
+  parseSyncRule(inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000002', 'Update Probe', 51, [], [['extensionAttribute1', 'x']]), 'x.xml', plain);
+  assert.deepEqual(plain, [], 'Update, Merge and MergeCaseInsensitive are modelled: nothing said');
 });
