@@ -221,6 +221,22 @@ function eachValue(s: Scope, region: Region, whole: CompiledNode, error: unknown
   return out.length === 1 ? out[0]! : out;
 }
 
+/**
+ * A whole argument's region never sees the enclosing region's per-value substitution, so within one
+ * evaluation (one Scope) its value is the same in every per-value pass: computed once there. Without
+ * it, nested regions are evaluated (values + 1) times per level: exponential in the nesting depth.
+ */
+function memoWhileLifted(node: CompiledNode, outer: Region): CompiledNode {
+  const memo = new WeakMap<Scope, Value>();
+  return (s) => {
+    if (outer.lifted === undefined) return node(s);
+    if (memo.has(s)) return memo.get(s)!;
+    const value = node(s);
+    memo.set(s, value);
+    return value;
+  };
+}
+
 function readAttribute(s: Scope, name: string): Value {
   return Object.prototype.hasOwnProperty.call(s.variables, name) ? s.variables[name]! : fromAttribute(s.context.attribute(name));
 }
@@ -275,7 +291,7 @@ function compileIn(node: Expr, region: Region, isRoot = false): CompiledNode {
     case 'call': {
       const { name, args: exprs, column } = node;
       // An argument read whole starts a region of its own.
-      const nodes = exprs.map((arg, i) => (takesWholeValue(name, i) ? compileNode(arg) : compileIn(arg, region)));
+      const nodes = exprs.map((arg, i) => (takesWholeValue(name, i) ? memoWhileLifted(compileNode(arg), region) : compileIn(arg, region)));
       const named = (err: unknown): unknown =>
         err instanceof EvaluationProblem && !(err instanceof ReplacePatternProblem) && !err.message.startsWith(name) ? new EvaluationProblem(`${name} (column ${column}): ${err.message}`) : err;
       const call: CompiledNode = (s) => {

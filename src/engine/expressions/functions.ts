@@ -465,7 +465,7 @@ const library: Record<string, FunctionDef> = {
       return Array.isArray(v) ? v.length === 0 : v === '';
     },
   },
-  IsGuid: { min: 1, max: 1, impl: (a) => { const v = single(a.value(0)); return v !== null && (v instanceof Uint8Array ? v.length === 16 : isGuidText(toText(v))); } },
+  IsGuid: { min: 1, max: 1, whole: [0], impl: (a) => { const v = single(a.value(0)); return v !== null && (v instanceof Uint8Array ? v.length === 16 : isGuidText(toText(v))); } },
   IsNull: { min: 1, max: 1, whole: [0], impl: (a) => { const v = a.value(0); return v === null || isMarker(v); } },
   IsNullOrEmpty: { min: 1, max: 1, whole: [0], impl: (a) => { const v = a.value(0); return v === null || isMarker(v) || v === '' || (Array.isArray(v) && v.length === 0); } },
   IsNumeric: { min: 1, max: 1, whole: [0], impl: (a) => { const v = single(a.value(0)); return v !== null && (typeof v === 'number' || (typeof v === 'string' && isNumericText(v))); } },
@@ -585,7 +585,8 @@ const library: Record<string, FunctionDef> = {
     whole: [0, 1, 2],
     impl: (a, env) => {
       const name = variableName(a.expr(0), 'Where');
-      const out = listOf(a.value(1)).filter((item) => truthy(env.evaluate(a.expr(2), { [name]: item })));
+      // The condition may itself read a multi-valued attribute (applied per value): any true value keeps the item.
+      const out = listOf(a.value(1)).filter((item) => listOf(env.evaluate(a.expr(2), { [name]: item })).some(truthy));
       return out.length ? out : null;
     },
   },

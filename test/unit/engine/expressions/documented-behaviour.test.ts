@@ -210,3 +210,34 @@ test('PCase("TEsT") "Returns "Test""; PCase(LCase("TEST")) "Returns "Test""; a w
   // "space delimited word": a hyphen or an apostrophe does not start a word.
   assert.equal(run('PCase("hello WORLD-wide o\'neil")'), 'Hello World-wide O\'neil');
 });
+
+// Per-value application, checked for what it must not do: change whole-value functions' answers
+// or cost exponentially more with nesting.
+test('per value: Where keeps an item when its condition holds for any value of a multi-valued attribute it reads', () => {
+  const mv = runner({ memberOf: ['CN=A,DC=x', 'CN=B,DC=x'], proxyAddresses: ['smtp:a@x', 'SIP:a@x', 'X500:/o=x'] });
+  assert.deepEqual(mv('Where($g,[memberOf],InStr([proxyAddresses],"SIP:")>0)'), ['CN=A,DC=x', 'CN=B,DC=x']);
+  assert.equal(mv('Where($g,[memberOf],InStr([proxyAddresses],"EUM:")>0)'), null);
+});
+
+test('per value: IsGuid, like IsDate and IsNumeric ("var" in the reference), tests the whole attribute', () => {
+  assert.equal(runner({ proxyAddresses: ['smtp:a@x', 'SIP:a@x'] })('IsGuid([proxyAddresses])'), false);
+});
+
+test('per value: nested regions are not evaluated again for every value of every enclosing region (the work grows with depth, not exponentially)', () => {
+  let reads = 0;
+  const values: Record<string, AttributeValue[]> = { a: ['x1', 'x2'], objectClass: ['top', 'person', 'organizationalPerson', 'user'] };
+  const count = (text: string) => {
+    reads = 0;
+    const result = compileExpression(text).evaluate({ attribute: (n) => { reads++; return getValues(values, n); }, parameter: () => undefined, now }, {});
+    return { result, reads };
+  };
+  for (const [attribute, depth] of [['a', 14], ['objectClass', 10]] as const) {
+    let text = `[${attribute}]`;
+    for (let i = 0; i < depth; i++) text = `IIF(Len([${attribute}])>0, Count(${text}), NULL)`;
+    const { result, reads: n } = count(text);
+    const width = values[attribute]!.length;
+    assert.deepEqual(result, Array(width).fill(width));
+    // Each level reads its attribute once whole and once per value of it (plus its Count): linear in depth.
+    assert.ok(n <= depth * (width + 2) * 8, `${attribute} at depth ${depth}: ${n} attribute reads`);
+  }
+});
