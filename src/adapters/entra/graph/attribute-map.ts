@@ -228,6 +228,16 @@ export function planExport(kind: EntraObjectKind, attributes: Record<string, Att
       continue;
     }
     const first = cleared ? undefined : values[0];
+    // A single-valued property given several values (a function given a multi-valued attribute
+    // applies to every value): said, never the first one written silently.
+    if (!cleared && values.length > 1 && singleValuedShapes.has(mapping.shape)) {
+      const shown = values.slice(0, 3).map((v) => `'${text(v)}'`).join(', ') + (values.length > 3 ? ', ...' : '');
+      refused.push({
+        attribute, kind: 'invalidValue',
+        reason: `The rules give ${values.length} values (${shown}) to ${attribute}, but ${mapping.graph} holds one value; it is not written. An expression that reads a multi-valued attribute is applied to every value: choose one with Item(), or test with Contains().`,
+      });
+      continue;
+    }
     switch (mapping.shape) {
       case 'string':
       case 'anchor': {
@@ -261,6 +271,9 @@ export function planExport(kind: EntraObjectKind, attributes: Record<string, Att
   }
   return { properties, notExportable: refused };
 }
+
+/** Shapes that hold one value in Graph. */
+const singleValuedShapes: ReadonlySet<Shape> = new Set<Shape>(['string', 'anchor', 'boolean', 'extension']);
 
 /** A Graph object as Entra connector-space attributes (AAD connector names). */
 export function toConnectorSpace(object: EntraObject): Attributes {

@@ -127,3 +127,24 @@ test('planExport output is accepted by the emulator as a user creation body', as
     await emu.close();
   }
 });
+
+test('several values for a single-valued property (an expression applied to every value of a multi-valued attribute) are refused by name, not the first one written', () => {
+  const plan = planExport('user', {
+    displayName: ['Kim Ray'],
+    department: ['N', 'N', 'N', 'U'],
+    accountEnabled: [true, false],
+    extensionAttribute3: ['a', 'b'],
+    otherMails: ['a@x.com', 'b@x.com'],
+  });
+  assert.equal(plan.properties.displayName, 'Kim Ray');
+  assert.equal('department' in plan.properties, false);
+  assert.equal('accountEnabled' in plan.properties, false);
+  assert.equal((plan.properties.onPremisesExtensionAttributes as Record<string, unknown> | undefined)?.extensionAttribute3, undefined);
+  const refused = new Map(plan.notExportable.map((n) => [n.attribute, n]));
+  for (const name of ['department', 'accountEnabled', 'extensionAttribute3']) {
+    assert.equal(refused.get(name)?.kind, 'invalidValue', name);
+    assert.match(refused.get(name)!.reason, /values .* holds one value; it is not written.*Item\(\)/, name);
+  }
+  assert.match(refused.get('department')!.reason, /4 values \('N', 'N', 'N', \.\.\.\)/);
+  assert.equal(refused.has('otherMails'), false, 'a multi-valued property takes them all');
+});
