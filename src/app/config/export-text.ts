@@ -84,8 +84,14 @@ function firstUndecodable(bytes: Uint8Array, encoding: string, start: number): n
 
 /** 1-based line and column of the character after `text`. */
 function endOf(text: string): { line: number; column: number } {
-  const lines = text.split('\n');
-  return { line: lines.length, column: lines.at(-1)!.length + 1 };
+  // Counted, not split: a large file must not become a list of its lines.
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: text.length - start + 1 };
 }
 
 const hex = (n: number, digits: number) => `0x${n.toString(16).toUpperCase().padStart(digits, '0')}`;
