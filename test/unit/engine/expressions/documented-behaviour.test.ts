@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { compileExpression, type Value } from '../../../../src/engine/expressions';
 import type { AttributeValue } from '../../../../src/engine/model/attributes';
 import { getValues } from '../../../../src/engine/model/attributes';
-import { SyncError } from '../../../../src/engine/errors/sync-error';
+import { syncErrorOf } from '../../../support/sync-error-of';
 
 const now = new Date('2025-03-01T12:00:00Z');
 // The reference's ReplaceChars example pattern, ’:,Å:A,Ä:A,Ö:O,å:a,ä:a,ö,o, with its last pair written as the
@@ -17,16 +17,6 @@ function runner(values: Record<string, AttributeValue[]>) {
   return (text: string): Value => compileExpression(text).evaluate({ attribute: (n) => getValues(values, n), parameter: (n) => parameters[n], now }, { syncRule: 'R', attribute: 'a' });
 }
 const run = runner({});
-
-function syncErrorOf(fn: () => unknown): SyncError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof SyncError, `expected a SyncError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an error');
-}
 
 // 1. Expressions doc: "Built-in constants and literals are expressed with only their name: NULL, CRLF, IgnoreThisFlow"
 test('"Built-in constants and literals are expressed with only their name: NULL, CRLF, IgnoreThisFlow": CRLF is "\\r\\n"', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { compileExpression, functionNames, AuthoritativeNull, IgnoreThisFlow, type Value } from '../../../../src/engine/expressions';
 import type { AttributeValue } from '../../../../src/engine/model/attributes';
 import { getValues } from '../../../../src/engine/model/attributes';
-import { SyncError } from '../../../../src/engine/errors/sync-error';
+import { syncErrorOf } from '../../../support/sync-error-of';
 
 const guidBytes = Uint8Array.from(Buffer.from('78563412bc9af0de1234567890abcdef', 'hex'));
 // S-1-5-21-1004336348-1177238915-682003330-512
@@ -228,16 +228,6 @@ test('the reference function list is implemented', () => {
   const reference = 'CBool CDate CGuid ConvertFromBase64 ConvertToBase64 ConvertFromUTF8Hex ConvertToUTF8Hex CNum CRef CStr StringFromGuid StringFromSid DateAdd DateFromNum FormatDateTime Now NumFromDate DNComponent DNComponentRev EscapeDNComponent IsBitSet IsDate IsEmpty IsGuid IsNull IsNullOrEmpty IsNumeric IsPresent IsString BitAnd BitOr RandomNum Contains Count Item ItemOrNull Join RemoveDuplicates Split Error IIF Select Switch Where With ImportedValue InStr InStrRev LCase Left Len LTrim Mid PadLeft PadRight PCase Replace ReplaceChars Right RTrim Trim UCase Word ValueCount'.split(' ');
   assert.deepEqual(reference.filter((name) => !functionNames.includes(name)), []);
 });
-
-function syncErrorOf(fn: () => unknown): SyncError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof SyncError, `expected a SyncError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an error');
-}
 
 test('a syntax error names the column', () => {
   const err = syncErrorOf(() => compileExpression('IIF([a] = 1, "x" "y")'));
