@@ -25,6 +25,7 @@ import { formatDateTime, fromFileTime, parseDate, toFileTime, dateAdd } from './
 import { escapeDnValue } from '../model/dn';
 import { dnComponents } from './dn';
 import { certificateParts } from './certificate-der';
+import { isReferenceAttribute } from '../spaces/attribute-syntax';
 
 export interface FunctionArgs {
   readonly length: number;
@@ -487,7 +488,14 @@ const library: Record<string, FunctionDef> = {
       if (needle === null) return 0;
       const insensitive = a.length > 2 && caseInsensitive(a.value(2));
       const values = listOf(a.value(0)).map(toText);
-      const index = values.findIndex((v) => (insensitive ? v.toLowerCase().includes(needle.toLowerCase()) : v.includes(needle)));
+      // Reference: "For reference attributes, the searched string must exactly match the value".
+      const attribute = a.expr(0);
+      const whole = attribute.kind === 'attribute' && isReferenceAttribute(attribute.name);
+      const wanted = insensitive ? needle.toLowerCase() : needle;
+      const index = values.findIndex((v) => {
+        const value = insensitive ? v.toLowerCase() : v;
+        return whole ? value === wanted : value.includes(wanted);
+      });
       return index + 1;
     },
   },

@@ -26,6 +26,11 @@ export function isMultiValued(name: string, values: readonly AttributeValue[] | 
   return MULTI_VALUED.has(lowerCaseName(name)) || (values?.length ?? 0) > 1;
 }
 
+/** Active Directory's reference (DN-syntax) attributes among the commonly synced ones. */
+export function isReferenceAttribute(name: string): boolean {
+  return REFERENCE.has(lowerCaseName(name));
+}
+
 export function attributeType(name: string, values: readonly AttributeValue[] | null | undefined): string {
   const lower = lowerCaseName(name);
   if (REFERENCE.has(lower)) return 'Reference';

@@ -231,3 +231,19 @@ test('per value: nested regions are not evaluated again for every value of every
     assert.ok(n <= depth * (width + 2) * 8, `${attribute} at depth ${depth}: ${n} attribute reads`);
   }
 });
+
+// Reference, Contains: "For multi-valued string attributes, the search finds substrings in the values. For reference
+// attributes, the searched string must exactly match the value to be considered a match."
+test('Contains finds substrings in string values and only exact values in a reference attribute', () => {
+  const members = ['CN=Ann Lee,OU=Staff,DC=contoso,DC=com', 'CN=Bob Ray,OU=Staff,DC=contoso,DC=com'];
+  const groups = runner({ member: members, proxyAddresses: proxies });
+  // A part of a DN is not a match on a reference attribute...
+  assert.equal(groups('Contains([member],"CN=Bob Ray")'), 0);
+  assert.equal(groups('Contains([member],"OU=Staff,DC=contoso,DC=com")'), 0);
+  // ...the whole value is, at its index.
+  assert.equal(groups('Contains([member],"CN=Bob Ray,OU=Staff,DC=contoso,DC=com")'), 2);
+  assert.equal(groups('Contains([member],"cn=bob ray,ou=staff,dc=contoso,dc=com",CaseInsensitive)'), 2);
+  // The same text in a string attribute is a substring match.
+  assert.equal(groups('Contains([proxyAddresses],"SIP:")'), 2);
+  assert.equal(runner({ description: members })('Contains([description],"CN=Bob Ray")'), 2);
+});
