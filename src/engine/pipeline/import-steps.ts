@@ -71,18 +71,23 @@ function readButNotSelected(ruleSet: RuleSet, connector: string, objectType: str
 
 /**
  * The sourceAnchor as Entra Connect computes it: base64 of a binary value, a text value as it
- * stands. The configured attribute
- * (ms-DS-ConsistencyGuid) applies to users only: groups and contacts always use objectGUID
- * (the out-of-box "In from AD - Group Join" / contact rules flow objectGUID). A user without
- * the configured attribute falls back to objectGUID, as Entra Connect does.
+ * stands. The configured attribute applies to users only: groups and contacts always use
+ * objectGUID (the out-of-box "In from AD - Group Join" / contact rules flow objectGUID). Only
+ * mS-DS-ConsistencyGuid falls back to objectGUID when empty; any other attribute without a value
+ * gives no anchor (the out-of-box rule's template:
+ * IIF("<attribute>"="mS-DS-ConsistencyGuid", <fallback>, ConvertToBase64 or CStr of <attribute>)),
+ * and the object does not reach Microsoft Entra ID.
  */
 export function computeSourceAnchor(attributes: Attributes, choice: string, kind: string | undefined = 'user'): string | undefined {
-  const preferred = kind === 'user' ? getFirst(attributes, choice) : undefined;
+  if (kind !== 'user' || /^objectguid$/i.test(choice)) return anchorText(getFirst(attributes, 'objectGUID'));
+  const preferred = getFirst(attributes, choice);
+  if (!isTextAnchor(choice)) return anchorText(preferred instanceof Uint8Array ? preferred : getFirst(attributes, 'objectGUID'));
   // A text attribute (employeeID, say) is the anchor as it stands: only a value that "isn't of
   // type string" is base64-encoded (plan-connect-design-concepts, sourceAnchor).
-  const value = preferred instanceof Uint8Array || (isTextAnchor(choice) && typeof preferred === 'string' && preferred !== '') ? preferred : getFirst(attributes, 'objectGUID');
-  return value instanceof Uint8Array ? bytesToBase64(value) : typeof value === 'string' ? value : undefined;
+  return preferred === '' ? undefined : anchorText(preferred);
 }
+
+const anchorText = (value: unknown): string | undefined => (value instanceof Uint8Array ? bytesToBase64(value) : typeof value === 'string' ? value : undefined);
 
 /** The binary anchors (16-byte GUIDs): a text value there is damaged data, never the anchor. */
 const isTextAnchor = (choice: string): boolean => !/^(ms-ds-consistencyguid|objectguid)$/i.test(choice);

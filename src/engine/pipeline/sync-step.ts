@@ -215,6 +215,11 @@ function isLinkedMailbox(attributes: Attributes): boolean {
   return getValues(attributes, 'msExchRecipientTypeDetails')?.some((v) => String(v).trim() === '2') ?? false;
 }
 
+/** A user without a value in the configured sourceAnchor attribute, which has no objectGUID fallback (computeSourceAnchor). */
+function anchorAttributeMissing(deps: SyncDependencies, facts: SyncFacts, attributes: Attributes): boolean {
+  return facts.kind === 'user' && facts.sourceAnchor === undefined && !/^(ms-ds-consistencyguid|objectguid)$/i.test(deps.config.sourceAnchor) && !getValues(attributes, deps.config.sourceAnchor)?.length;
+}
+
 /** The clauses that kept each rule of interest out of scope (or that it is disabled), for a reason. */
 function failedClauses(deps: SyncDependencies, outOfScope: readonly OutOfScopeRule[], ofInterest: (rule: RuleSet['rules'][number]) => boolean, none = 'no rule for this object type'): string {
   return outOfScope
@@ -284,7 +289,9 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
       ? new SyncError(scopeErrors.CloudFiltered, { rule: cloudFilteredFlow!.lineage.syncRule })
       : isLinkedMailbox(cs.attributes) && !mvAttributes.sourceAnchor?.length
         ? new SyncError(scopeErrors.LinkedMailbox, {})
-        : new SyncError(scopeErrors.NoOutboundRuleInScope, { objectType: inbound.metaverseObjectType, failed: failedProvisioning(deps, outbound.outOfScopeRules) });
+        : !mvAttributes.sourceAnchor?.length && anchorAttributeMissing(deps, facts, cs.attributes)
+          ? new SyncError(scopeErrors.SourceAnchorMissing, { attribute: String(deps.config.sourceAnchor) })
+          : new SyncError(scopeErrors.NoOutboundRuleInScope, { objectType: inbound.metaverseObjectType, failed: failedProvisioning(deps, outbound.outOfScopeRules) });
     facts.notProvisionedReason = error.reason;
     details.PendingExport = 'None: no outbound rule to Microsoft Entra ID is in scope.';
     if (facts.target) details.ExistingCloudObject = `${facts.target.id} would be deleted by the sync service; Single Object Sync exports adds and updates only.`;

@@ -4,7 +4,7 @@
 // Connect Base64Encode the attribute value"; commonly used attributes include employeeID. The
 // value must have "fewer than 60 characters" (a character outside a-z, A-Z, 0-9 "encoded and
 // counted as 3 characters") and no special character of \ ! # $ % & * + / = ? ^ ` { } | ~ < > ( )
-// ' ; : , [ ] " @ _. Groups keep objectGUID (the out-of-box group rules). LDIF snapshot and the
+// ' ; : , [ ] " @ _. Only mS-DS-ConsistencyGuid falls back to objectGUID. Groups keep objectGUID (the out-of-box group rules). LDIF snapshot and the
 // Graph emulator, configured with "sourceAnchor": "employeeID"; none of these objects is in a fixture.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -68,9 +68,19 @@ describe('a text source anchor (employeeID), as Microsoft documents it', () => {
     assert.equal(step(s, 8).details.SourceAnchor, 'E20001');
   });
 
-  test('a user without the attribute falls back to objectGUID (base64); a group keeps objectGUID', async () => {
+  // "A user object must satisfy the following to be synchronized: Must have a sourceAnchor"
+  // (concept-azure-ad-connect-sync-default-configuration). The out-of-box rules fall back to
+  // objectGUID for mS-DS-ConsistencyGuid only (plan-connect-design-concepts: "If the
+  // mS-DS-ConsistencyGuid attribute isn't populated, ... objectGUID"): their template is
+  // IIF("<attribute>"="mS-DS-ConsistencyGuid", <fallback>, <the attribute>).
+  test('a user without the attribute has no sourceAnchor and is not provisioned (SourceAnchorMissing); a group keeps objectGUID', async () => {
     const none = await sync(`CN=Emp None,${ou}`);
-    assert.equal(step(none, 8).details.SourceAnchor, guidOf('Emp None').toString('base64'), info(none));
+    assert.equal(step(none, 7).details.SourceAnchor, undefined, info(none));
+    assert.equal(none.plannedProvisioningAction, 'other', info(none));
+    assert.equal(none.exported, false);
+    assert.equal(none.provisioningStatusInfo.errorInformation?.errorCode, 'SourceAnchorMissing', info(none));
+    assert.match(none.provisioningStatusInfo.errorInformation?.reason ?? '', /employeeID/);
+    assert.equal(planned(none, 'sourceAnchor'), undefined);
     const group = await sync(`CN=Emp Group,${groupsOu}`);
     assert.equal(step(group, 8).details.SourceAnchor, guidOf('Emp Group').toString('base64'), info(group));
   });

@@ -148,4 +148,12 @@ export const scopeErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  SourceAnchorMissing: {
+    code: 'SourceAnchorMissing',
+    reason: 'The user has no value in {attribute}, the attribute chosen as the sourceAnchor: the out-of-box rules fall back to objectGUID only for mS-DS-ConsistencyGuid, so the user has no sourceAnchor and "Out to AAD - User Join" (sourceAnchor ISNOTNULL) does not provision it. Entra Connect does not synchronize a user without a sourceAnchor.',
+    recommendedAction: 'Set {attribute} on the user in Active Directory (a value unique in the forest that never changes), or exclude the user from the sync scope if it should not be in Microsoft Entra ID.',
+    documentationUrl: `${learn}/plan-connect-design-concepts#sourceanchor`,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
 } as const satisfies Record<string, CatalogEntry>;

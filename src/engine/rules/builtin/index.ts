@@ -1,7 +1,7 @@
 // The built-in rule set: Entra Connect's out-of-box rules (generated from a default install's
 // export, see out-of-box-rules.ts), brought to the current build's source anchor handling:
 // users and inetOrgPersons anchor on mS-DS-ConsistencyGuid when present, else objectGUID
-// (base64), join on sourceAnchorBinary, and keep NULL for linked mailboxes
+// (base64; another configured attribute has no fallback), join on sourceAnchorBinary, and keep NULL for linked mailboxes
 // (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group's SMTP
 // address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION). Groups sync up to 250,000
 // members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from.
@@ -17,15 +17,22 @@ const asText = (attr: string) => `IIF(IsString([${attr}]),CStr([${attr}]),Conver
 
 /** The sourceAnchor expression of the user rules ("In from AD - User AccountEnabled" / "Common"). */
 export function userSourceAnchorExpression(anchor: string): string {
-  const value = anchor.toLowerCase() === 'objectguid' ? asText('objectGUID') : `IIF(IsPresent([${anchor}]),${asText(anchor)},${asText('objectGUID')})`;
+  // Only mS-DS-ConsistencyGuid falls back to objectGUID: the out-of-box template is
+  // IIF("<attribute>"="mS-DS-ConsistencyGuid", <fallback>, <the attribute as text>), so another
+  // attribute without a value gives the user no sourceAnchor.
+  const value = anchor.toLowerCase() === 'objectguid' ? asText('objectGUID') : isConsistencyGuid(anchor) ? `IIF(IsPresent([${anchor}]),${asText(anchor)},${asText('objectGUID')})` : asText(anchor);
   return `IIF(IsPresent([msExchRecipientTypeDetails]),IIF([msExchRecipientTypeDetails]=2,NULL,${value}),${value})`;
 }
 
 export function userSourceAnchorBinaryFlow(anchor: string): FlowDefinition {
   return anchor.toLowerCase() === 'objectguid'
     ? { target: 'sourceAnchorBinary', type: 'Direct', source: ['objectGUID'], mergeType: 'Update' }
-    : { target: 'sourceAnchorBinary', type: 'Expression', expression: `IIF(IsPresent([${anchor}]),[${anchor}],[objectGUID])`, mergeType: 'Update' };
+    : isConsistencyGuid(anchor)
+      ? { target: 'sourceAnchorBinary', type: 'Expression', expression: `IIF(IsPresent([${anchor}]),[${anchor}],[objectGUID])`, mergeType: 'Update' }
+      : { target: 'sourceAnchorBinary', type: 'Direct', source: [anchor], mergeType: 'Update' };
 }
+
+const isConsistencyGuid = (anchor: string): boolean => anchor.toLowerCase() === 'ms-ds-consistencyguid';
 
 /**
  * Whether a group is mail-enabled: the exported rule's expression (an SMTP address with an @ in
