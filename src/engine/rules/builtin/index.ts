@@ -4,7 +4,9 @@
 // (base64; another configured attribute has no fallback), join on sourceAnchorBinary, and keep NULL for linked mailboxes
 // (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group's SMTP
 // address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION). Groups sync up to 250,000
-// members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from.
+// members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from. Users flow
+// employeeID and employeeType, not photo (withCurrentBuildFlows); computers that are domain
+// controllers or down-level Windows are filtered (withComputerFilter).
 import type { FlowDefinition, RuleDefinition } from '../model';
 import { outOfBoxRules } from './out-of-box-rules';
 
@@ -103,12 +105,51 @@ export function builtinRuleDefinitions(options: BuiltinOptions = {}): RuleDefini
     }
     if (rule.name === 'In from AD - Group Join') return withDocumentedGroupMailEnabled(rule);
     if (rule.name === 'Out to AAD - Group Join') return withGroupMemberLimit(rule);
+    const current = withCurrentBuildFlows(rule);
     if (userAnchorRules.has(rule.name)) {
       return {
-        ...rule,
-        flows: rule.flows.map((f) => (f.target === 'sourceAnchor' ? { target: 'sourceAnchor', type: 'Expression', expression: userSourceAnchorExpression(anchor), mergeType: 'Update' } : f)),
+        ...current,
+        flows: current.flows.map((f) => (f.target === 'sourceAnchor' ? { target: 'sourceAnchor', type: 'Expression', expression: userSourceAnchorExpression(anchor), mergeType: 'Update' } : f)),
       };
     }
-    return rule;
+    if (rule.name === 'In from AD - Computer Join') return withComputerFilter(current);
+    return current;
   });
+}
+
+const direct = (target: string, source = target): FlowDefinition => ({ target, type: 'Direct', source: [source], mergeType: 'Update' });
+const commonRules = new Set(['In from AD - User Common from Exchange', 'In from AD - InetOrgPerson Common from Exchange', 'In from AD - User Common', 'In from AD - InetOrgPerson Common']);
+const employeeTypeRules = new Set(['In from AD - User Common', 'In from AD - InetOrgPerson Common']);
+
+/**
+ * The user attribute flows changed since the export's build, as the version history says:
+ * 1.1.524.0 "AD attributes employeeID and msExchBypassModerationLink are now included in the
+ * default sync rule set. AD attribute photo has been removed from default sync rule set."; 2.2.1.0
+ * "Default sync rule 'In from AD – User Common' was updated to flow the employeeType attribute"
+ * (2.0.3.0 added employeeType to the properties synced to Microsoft Entra ID). Out to Microsoft
+ * Entra ID they are the user's employeeId and employeeType.
+ */
+function withCurrentBuildFlows(rule: RuleDefinition): RuleDefinition {
+  if (commonRules.has(rule.name)) {
+    const flows = rule.flows.filter((f) => f.target !== 'photo');
+    flows.push(direct('employeeID'));
+    if (employeeTypeRules.has(rule.name)) flows.push(direct('employeeType'));
+    return { ...rule, flows };
+  }
+  if (rule.name === 'Out to AAD - User Identity') return { ...rule, flows: [...rule.flows, direct('employeeId', 'employeeID'), direct('employeeType')] };
+  return rule;
+}
+
+/**
+ * Computers Entra Connect never synchronizes, beyond those without a certificate: "Microsoft Entra
+ * Connect should never synchronize down-level Windows devices" (Windows 7 and 8.1, version 6.x;
+ * reference-connect-device-disappearance) and "Microsoft Entra Connect Sync filter out any Active
+ * Directory objects where the isCriticalSystemObject attribute is set to True" (domain controllers;
+ * how-to-connect-sync-configure-filtering). Both set cloudFiltered, as the certificate test does.
+ */
+export const COMPUTER_CLOUD_FILTERED_EXPRESSION =
+  'IIF(IsNullOrEmpty([userCertificate]) || (UCase(CStr([isCriticalSystemObject])) = "TRUE") || ((InStr(UCase([operatingSystem]),"WINDOWS") > 0) && (Left([operatingSystemVersion],2) = "6.")),True,NULL)';
+
+function withComputerFilter(rule: RuleDefinition): RuleDefinition {
+  return { ...rule, flows: rule.flows.map((f) => (f.target === 'cloudFiltered' ? { target: 'cloudFiltered', type: 'Expression', expression: COMPUTER_CLOUD_FILTERED_EXPRESSION, mergeType: 'Update' } : f)) };
 }

@@ -1,0 +1,91 @@
+// The built-in rules as the current Entra Connect build has them, where Microsoft documents a change
+// since the build the out-of-box export came from. Objects none of the fixtures hold, through the
+// LDIF snapshot and the Graph emulator (staging mode):
+// - Version history 1.1.524.0: "AD attributes employeeID and msExchBypassModerationLink are now
+//   included in the default sync rule set. AD attribute photo has been removed from default sync
+//   rule set." 2.2.1.0: "Default sync rule 'In from AD – User Common' was updated to flow the
+//   employeeType attribute."
+// - reference-connect-device-disappearance: "Microsoft Entra Connect should never synchronize
+//   down-level Windows devices."
+// - how-to-connect-sync-configure-filtering: "Microsoft Entra Cloud Sync and Microsoft Entra Connect
+//   Sync filter out any Active Directory objects where the isCriticalSystemObject attribute is set
+//   to True."
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Dn } from '../../../src/engine/model/dn';
+import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
+import { CONTOSO_DOMAIN as domain, openLdifTenant, type LdifTenant } from '../../support/ldif-tenant';
+
+const usersOu = `OU=Engineering,OU=Contoso,${domain}`;
+const computersOu = `OU=Computers,OU=Contoso,${domain}`;
+const certificate = `userCertificate:: ${Buffer.from('3082010a0282010100c0ffee', 'hex').toString('base64')}`;
+
+function entry(dn: string, lines: string[]): string {
+  return [`dn: ${dn}`, 'changetype: add', ...lines, `objectGUID:: ${randomBytes(16).toString('base64')}`, `distinguishedName: ${dn}`, ''].join('\n');
+}
+const user = (cn: string, lines: string[]) => entry(`CN=${cn},${usersOu}`, [
+  'objectClass: top', 'objectClass: person', 'objectClass: organizationalPerson', 'objectClass: user', `cn: ${cn}`,
+  `sAMAccountName: ${cn.toLowerCase().replace(/\W/g, '')}`, `userPrincipalName: ${cn.toLowerCase().replace(/\W/g, '.')}@contoso.com`, 'userAccountControl: 512', ...lines,
+]);
+const computer = (cn: string, lines: string[]) => entry(`CN=${cn},${computersOu}`, [
+  'objectClass: top', 'objectClass: person', 'objectClass: organizationalPerson', 'objectClass: user', 'objectClass: computer', `cn: ${cn}`, `name: ${cn}`,
+  `sAMAccountName: ${cn}$`, 'objectSid:: AQUAAAAAAAUVAAAA8ODyDSnzzDrgIcOkkSIAAA==', ...lines,
+]);
+
+describe('the built-in rules as the current build has them', () => {
+  let world: LdifTenant;
+  const sync = async (dn: string) => (await world.session.sync(Dn.parse(dn), { stagingMode: true, noHtmlReport: true })).summary;
+  const info = (s: ProvisioningObjectSummary) => JSON.stringify(s.provisioningStatusInfo);
+  const planned = (s: ProvisioningObjectSummary, name: string) => s.modifiedProperties.find((p) => p.displayName === name);
+  const metaverseRow = (s: ProvisioningObjectSummary, name: string) => s.provisioningSteps.find((x) => x.stepNumber === 9)!.attributes?.find((a) => a.name === name);
+  const errorCode = (s: ProvisioningObjectSummary) => s.provisioningStatusInfo.errorInformation?.errorCode;
+
+  before(async () => {
+    const base = await readFile(path.resolve(__dirname, '../../fixtures/contoso-snapshot.ldif'), 'utf8');
+    const entries = [
+      user('Emp Typed', ['employeeID: E12345', 'employeeType: Contractor', `photo:: ${Buffer.from('jpeg').toString('base64')}`]),
+      user('Emp Mailbox', ['employeeID: E777', 'mailNickname: emp.mailbox', 'mail: emp.mailbox@contoso.com', 'proxyAddresses: SMTP:emp.mailbox@contoso.com']),
+      computer('WIN7PC', ['operatingSystem: Windows 7 Enterprise', 'operatingSystemVersion: 6.1 (7601)', 'userAccountControl: 4096', certificate]),
+      computer('WIN81PC', ['operatingSystem: Windows 8.1 Pro', 'operatingSystemVersion: 6.3 (9600)', 'userAccountControl: 4096', certificate]),
+      computer('DC02', ['operatingSystem: Windows Server 2022 Datacenter', 'operatingSystemVersion: 10.0 (20348)', 'isCriticalSystemObject: TRUE', 'userAccountControl: 532480', certificate]),
+      computer('WIN10PC', ['operatingSystem: Windows 10 Enterprise', 'operatingSystemVersion: 10.0 (19045)', 'isCriticalSystemObject: FALSE', 'userAccountControl: 4096', certificate]),
+      computer('MACPC', ['operatingSystem: Mac OS X', 'operatingSystemVersion: 6.0', 'userAccountControl: 4096', certificate]),
+    ];
+    world = await openLdifTenant(`${base.trimEnd()}\n\n${entries.join('\n')}`, {}, {
+      activeDirectory: [{ name: 'corp.contoso.com', ldifFile: 'snapshot.ldif', partitions: [{ dn: domain, selected: true, inclusions: [domain], exclusions: [] }], objectTypes: ['user', 'inetOrgPerson', 'group', 'contact', 'computer'], groupFilteringGroupDn: null }],
+    });
+  });
+  after(() => world?.close());
+
+  test('employeeID and employeeType flow to the user\'s employeeId and employeeType; photo does not reach the metaverse', async () => {
+    const s = await sync(`CN=Emp Typed,${usersOu}`);
+    assert.equal(s.plannedProvisioningAction, 'create', info(s));
+    assert.equal(planned(s, 'employeeId')?.newValue, 'E12345', info(s));
+    assert.equal(planned(s, 'employeeId')?.applied, true);
+    assert.equal(planned(s, 'employeeType')?.newValue, 'Contractor');
+    assert.equal(metaverseRow(s, 'photo'), undefined);
+    // A mailbox user takes "In from AD - User Common from Exchange", which flows employeeID too.
+    const mailbox = await sync(`CN=Emp Mailbox,${usersOu}`);
+    assert.equal(planned(mailbox, 'employeeId')?.newValue, 'E777', info(mailbox));
+  });
+
+  test('down-level Windows computers (6.x) and domain controllers (isCriticalSystemObject TRUE) are filtered, not exported', async () => {
+    for (const cn of ['WIN7PC', 'WIN81PC', 'DC02']) {
+      const s = await sync(`CN=${cn},${computersOu}`);
+      assert.equal(s.provisioningStatusInfo.status, 'skipped', `${cn}: ${info(s)}`);
+      assert.equal(errorCode(s), 'CloudFiltered', cn);
+      assert.equal(s.plannedProvisioningAction, 'other', cn);
+    }
+  });
+
+  test('a Windows 10 computer (isCriticalSystemObject FALSE) and a non-Windows 6.0 still go to export', async () => {
+    for (const cn of ['WIN10PC', 'MACPC']) {
+      const s = await sync(`CN=${cn},${computersOu}`);
+      assert.notEqual(errorCode(s), 'CloudFiltered', `${cn}: ${info(s)}`);
+      assert.equal(s.plannedProvisioningAction, 'create', `${cn}: ${info(s)}`);
+    }
+  });
+});
