@@ -1,7 +1,7 @@
 // What Microsoft Entra ID does with the values an export brings, as Microsoft Learn documents it,
 // applied to the desired export of step 9 (and to step 8's export identity): the MOERA for an
 // unverified suffix or invalid UPN characters (and keeping it until the on-premises UPN changes),
-// the MailNickName kept, duplicate attribute resiliency, UPN changes held for licensed managed
+// the MailNickName kept, ProxyCalc's verified domains for mailbox users, duplicate attribute resiliency, UPN changes held for licensed managed
 // users without SynchronizeUpnForManagedUsers, the LargeObject limits, and the
 // mS-DS-ConsistencyGuid write-back Entra Connect would make.
 import { entraErrors, SyncError, syncErrors } from '../errors';
@@ -177,6 +177,45 @@ export function applyQuarantine(facts: SyncFacts, desired: DesiredExport, notes:
       notes.mail = `Not written: ${mail} is held by ${q.holder.kind} ${q.holder.displayName} (${q.holder.id}) and quarantined with the proxy address.`;
     }
   }
+}
+
+/**
+ * msExchRecipientTypeDetails of a mailbox: on-premises (user 1, linked 2, shared 4, room 16,
+ * equipment 32) or in Exchange Online (remote user 2^31, room 2^33, equipment 2^34, shared 2^35).
+ */
+const MAILBOX_TYPES = new Set(['1', '2', '4', '16', '32', '2147483648', '8589934592', '17179869184', '34359738368']);
+
+/** Why ProxyCalc applies to this user, or undefined: it is not a mailbox user. */
+function mailboxUser(facts: SyncFacts, attributes: Attributes): string | undefined {
+  const remote = getValues(attributes, 'msExchRemoteRecipientType')?.[0];
+  if (remote !== undefined && String(remote).trim() !== '') return `msExchRemoteRecipientType is set (${String(remote)})`;
+  const details = getValues(attributes, 'msExchRecipientTypeDetails')?.[0];
+  if (details !== undefined && MAILBOX_TYPES.has(String(details).trim())) return `msExchRecipientTypeDetails ${String(details).trim()} is a mailbox`;
+  const plans = facts.target?.properties.assignedPlans;
+  const exchange = Array.isArray(plans) && plans.some((p) => typeof p === 'object' && p !== null && String((p as Record<string, unknown>).service).toLowerCase() === 'exchange' && String((p as Record<string, unknown>).capabilityStatus) === 'Enabled');
+  return exchange ? 'the cloud user has an Exchange Online service plan' : undefined;
+}
+
+/**
+ * ProxyCalc (how-to-connect-syncservice-shadow-attributes): "The check for verified domains only
+ * happens for mailbox users. A mail-enabled user or contact represent a user in another Exchange
+ * organization and you can add any values in proxyAddresses to these objects. For a mailbox user,
+ * either on-premises or in Exchange Online, only values for verified domains appear." The export
+ * brings every value (Entra ID keeps them as ShadowProxyAddresses); the user's proxyAddresses in
+ * Entra ID lack the SMTP addresses of domains the tenant has not verified.
+ */
+export function applyProxyCalcRule(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>, attributes: Attributes): void {
+  const proxies = desired.proxyAddresses;
+  if (facts.kind !== 'user' || !facts.tenant || !proxies?.length) return;
+  const why = mailboxUser(facts, attributes);
+  if (!why) return;
+  const verified = new Set(facts.tenant.domains.filter((d) => d.isVerified).map((d) => d.name.toLowerCase()));
+  const unverified = (p: AttributeValue) => typeof p === 'string' && /^smtp:/i.test(p) && !verified.has(p.slice(p.lastIndexOf('@') + 1).toLowerCase());
+  const dropped = proxies.filter(unverified);
+  if (!dropped.length) return;
+  const kept = proxies.filter((p) => !unverified(p));
+  desired.proxyAddresses = kept.length ? kept : null;
+  notes.proxyAddresses = [notes.proxyAddresses, `ProxyCalc: ${dropped.map(String).join(', ')} ${dropped.length === 1 ? 'is' : 'are'} on a domain the tenant has not verified, so Microsoft Entra ID leaves ${dropped.length === 1 ? 'it' : 'them'} out of proxyAddresses for a mailbox user (${why}); Entra Connect still exports ${dropped.length === 1 ? 'it' : 'them'} (ShadowProxyAddresses). Verify the domain to have ${dropped.length === 1 ? 'it' : 'them'} appear.`].filter(Boolean).join(' ');
 }
 
 /**

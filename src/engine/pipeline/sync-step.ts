@@ -10,7 +10,7 @@ import { valuesText } from '../spaces/value-text';
 import { Dn } from '../model/dn';
 import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
-import { applyMailNicknameRule, applyOnPremisesUpnRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
+import { applyMailNicknameRule, applyOnPremisesUpnRule, applyProxyCalcRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
 import { applyReferenceScope, referenceNames, referenceScopeOf } from './reference-scope';
 import type { StepOutcome } from './step-runner';
@@ -323,6 +323,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   applyMailNicknameRule(facts, desired, notes);
   applyOnPremisesUpnRule(facts, desired, notes);
   applyUpnSuffixRule(facts, desired, notes);
+  applyProxyCalcRule(facts, desired, notes, cs.attributes);
   applyQuarantine(facts, desired, notes);
   applyUpnFormatRule(facts, desired, notes);
   applySizeLimits(facts, desired, notes);
