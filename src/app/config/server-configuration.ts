@@ -15,6 +15,7 @@ import { Dn } from '../../engine/model/dn';
 import { configErrors } from '../../engine/errors/catalog/config';
 import { exportAbove, exportsBelow, whyNotAnExportFolder } from './export-folder';
 import { decodeExportFile, ExportFileNotText, NOT_UNICODE } from './export-text';
+import { lazyLineIndex, type Position } from './line-index';
 import { withDocumentedGroupMailEnabled } from '../../engine/rules/builtin';
 import type { FlowDefinition, JoinCondition, MergeType, RuleDefinition, ScopeClause, ScopeOperator } from '../../engine/rules/model';
 
@@ -54,10 +55,7 @@ export interface ExportedConnector {
   runProfilesExported: boolean;
 }
 
-export interface Position {
-  line: number;
-  column: number;
-}
+export type { Position } from './line-index';
 
 /** Where a rule's parts are in its file (from the parser), for problem positions. */
 export interface RulePositions {
@@ -112,6 +110,15 @@ export const CONNECTOR_NOT_SUPPORTED = 'ServerConfigurationConnectorNotSupported
 export const STICKY_JOIN = 'ServerConfigurationStickyJoin';
 /** The problem code of a Provision rule whose metaverse object type is "*" (Entra Connect allows it on Join rules only). */
 export const PROVISION_ANY_TYPE = 'ServerConfigurationProvisionAnyObjectType';
+/** The problem code of an outbound rule whose metaverse object type is "*" ("MV object type * cannot be used for outbound rules."). */
+export const OUTBOUND_ANY_TYPE = 'ServerConfigurationOutboundAnyObjectType';
+/** The problem code of a rule with metaverse object type "*" and attribute flows ("Rules using MV object type * must not contain attribute flows."). */
+export const ANY_TYPE_FLOWS = 'ServerConfigurationAnyObjectTypeFlows';
+/**
+ * The problem code (a warning) of a GlobalSettings/MV.xml that holds no Microsoft.* global
+ * setting (a file of another tool, or cut down): the settings it would hold keep their defaults.
+ */
+export const NO_GLOBAL_SETTINGS = 'ServerConfigurationNoGlobalSettings';
 
 /** An export file that is not well-formed XML (or has a DTD: `code`), with where (1-based line and column). */
 export class NotWellFormedXml extends Error {
@@ -131,6 +138,8 @@ const xmlChar = (cp: number) => cp === 0x9 || cp === 0xa || cp === 0xd || (cp >=
  * DTD is refused: HAS_DTD), and a character reference to a character XML 1.0 does not allow (&#0;).
  */
 export function notWellFormed(xml: string): NotWellFormedXml | undefined {
+  // Positions are only asked for the problem found: a reference that is XML costs no line count.
+  const lineOf = lazyLineIndex(xml);
   const result = XMLValidator.validate(xml);
   if (result !== true) {
     const { msg, line, col } = result.err;
@@ -139,7 +148,7 @@ export function notWellFormed(xml: string): NotWellFormedXml | undefined {
     const open = /^Invalid '(\[.*\])' found\.$/s.exec(msg)?.[1];
     if (open) {
       const names = (JSON.parse(open) as string[]).reverse().map((n) => `</${n}>`).join(', ');
-      const end = lineOf(xml, xml.trimEnd().length);
+      const end = lineOf(xml.trimEnd().length);
       return new NotWellFormedXml(`the file ends before ${names}: it is cut short or an element is not closed`, end.line, end.column);
     }
     return new NotWellFormedXml(msg.replace(/\.$/, ''), line, col);
@@ -147,17 +156,20 @@ export function notWellFormed(xml: string): NotWellFormedXml | undefined {
   // A DTD, outside comments and CDATA: refused (see HAS_DTD), entities unread and unexpanded.
   for (const m of xml.matchAll(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<!DOCTYPE\b/gi)) {
     if (!/^<!DOCTYPE/i.test(m[0])) continue;
-    const at = lineOf(xml, m.index);
+    const at = lineOf(m.index);
     return new NotWellFormedXml('the file declares a DTD (<!DOCTYPE ...>), which Get-ADSyncServerConfiguration never writes; its entities are not read or expanded', at.line, at.column, HAS_DTD);
   }
   for (const m of xml.matchAll(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|&(#[xX][0-9a-fA-F]+|#[0-9]+|[^\s&;<]+);/g)) {
     const ref = m[1];
     if (ref === undefined) continue; // a comment or CDATA section: its text is not markup
-    const at = lineOf(xml, m.index);
     if (ref.startsWith('#')) {
       const cp = /^#[xX]/.test(ref) ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      if (!xmlChar(cp)) return new NotWellFormedXml(`&${ref}; refers to a character XML does not allow`, at.line, at.column);
+      if (!xmlChar(cp)) {
+        const at = lineOf(m.index);
+        return new NotWellFormedXml(`&${ref}; refers to a character XML does not allow`, at.line, at.column);
+      }
     } else if (!xmlEntities.has(ref)) {
+      const at = lineOf(m.index);
       return new NotWellFormedXml(`&${ref}; is not an XML entity (XML has &amp; &lt; &gt; &quot; &apos; and character references such as &#233;)`, at.line, at.column);
     }
   }
@@ -187,12 +199,20 @@ const parser = new XMLParser({
 });
 const metaData = XMLParser.getMetaDataSymbol() as unknown as string;
 
-/** Where a child element starts inside an element the parser located (its text start with `inside`). */
-function positionIn(xml: string, element: Node, tag: string, inside = false): Position | undefined {
+/**
+ * Where a child element starts inside an element the parser located (its text start with
+ * `inside`), as a line and column of the file (`lineOf`: one LineIndex per file, never a count
+ * from the file's start per position). Searched between the element's start and end only.
+ */
+function positionIn(xml: string, lineOf: (index: number) => Position, element: Node, tag: string, inside = false): Position | undefined {
   const range = element[metaData] as { startIndex?: number; endIndex?: number } | undefined;
   if (range?.startIndex === undefined) return undefined;
-  const at = xml.slice(range.startIndex, range.endIndex).indexOf(`<${tag}>`);
-  return at < 0 ? undefined : lineOf(xml, range.startIndex + at + (inside ? tag.length + 2 : 0));
+  // The element's own text: a child it lacks is not found in the elements after it, and the
+  // search costs the element's length (the mappings of a rule: the rule's length in all). Without
+  // its end (a parser that does not say it), from its start, never a copy of the rest of the file.
+  const needle = `<${tag}>`;
+  const at = range.endIndex === undefined ? xml.indexOf(needle, range.startIndex) : xml.slice(range.startIndex, range.endIndex).indexOf(needle) + range.startIndex;
+  return at < range.startIndex ? undefined : lineOf(at + (inside ? needle.length : 0));
 }
 
 type Node = Record<string, any>;
@@ -203,18 +223,6 @@ const str = (v: unknown): string => {
 };
 const list = (v: unknown): Node[] => (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v]);
 const normalizeId = (id: string) => id.trim().replace(/^\{|\}$/g, '').toLowerCase();
-
-function lineOf(text: string, index: number): Position {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < index && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return { line, column: index - last };
-}
 
 /** Drop the DSML schema (most of a connector file) before parsing: nothing here needs it. */
 function withoutSchema(xml: string, instead: (schema: string) => string = () => ''): string {
@@ -234,6 +242,31 @@ function parameterMap(nodes: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * The connector type of Entra Connect's Microsoft Entra connector, as exports write it: the
+ * category Extensible2 (an ECMA2 connector) and the subtype "Windows Azure Active Directory
+ * (Microsoft)", the ADSync object model's name for it, kept through the product's renames (a later
+ * build may write "Azure Active Directory" or "Microsoft Entra ID"): those words, as whole words.
+ */
+const ENTRA_SUBTYPE = /(?:^|[^A-Za-z0-9])(?:(?:Windows )?Azure Active Directory|Microsoft Entra(?: ID)?|Entra ID)(?![A-Za-z0-9])/i;
+/** The extension of the Microsoft Entra connector (<extension-config><filename>), for a file without a subtype. */
+const ENTRA_CONNECTOR_EXTENSION = 'microsoft.azure.activedirectory.connector.dll';
+
+/**
+ * Active Directory (category AD), Microsoft Entra (category Extensible2 and the Entra connector's
+ * subtype, or without a subtype its extension), or another connector. Told by the connector's
+ * type only: its name and its list name (<ma-listname>, "Centralized HR (Contoso)" on a Generic
+ * SQL connector) are not what it is, and a connector taken for Entra by a word in them would have
+ * its rules used in place of the real Entra connector's.
+ */
+function connectorKind(ma: Node, category: string, subtype: string): ExportedConnector['kind'] {
+  if (category.toUpperCase() === 'AD') return 'activeDirectory';
+  if (category.toLowerCase() !== 'extensible2') return 'other';
+  if (subtype.trim() !== '') return ENTRA_SUBTYPE.test(subtype) ? 'entra' : 'other';
+  const extension = str(ma['private-configuration']?.MAConfig?.['extension-config']?.filename).trim().toLowerCase();
+  return extension === ENTRA_CONNECTOR_EXTENSION ? 'entra' : 'other';
+}
+
 export function parseConnector(xml: string, file: string): ExportedConnector {
   // The DSML schema (most of a connector file, and never read) is checked as blank space: the
   // check of the rest keeps its lines and columns, at a tenth of the cost.
@@ -248,7 +281,7 @@ export function parseConnector(xml: string, file: string): ExportedConnector {
   const id = normalizeId(str(ma.id));
   const category = str(ma.category);
   const subtype = str(ma.subtype);
-  const kind = category.toUpperCase() === 'AD' ? 'activeDirectory' : /azure active directory|entra/i.test(subtype) || /azure active directory|entra/i.test(str(ma['ma-listname'])) ? 'entra' : 'other';
+  const kind = connectorKind(ma, category, subtype);
   const adma = ma['private-configuration']?.['adma-configuration'] as Node | undefined;
   const globals = parameterMap(adma?.['parameter-values']?.parameter);
   const parameters: Record<string, string> = {};
@@ -321,7 +354,12 @@ function notSupportedConnectorProblem(connector: ExportedConnector, rules: RuleD
   };
 }
 
-const mergeTypes: Record<string, MergeType> = { update: 'Update', merge: 'Merge', mergecaseinsensitive: 'MergeCaseInsensitive' };
+/**
+ * The value merge types, by their name in lower case. "The option Replace is the same as Update,
+ * but it is not used" (Microsoft Entra Connect Sync: Understanding Declarative Provisioning,
+ * Merging attribute values): Replace is Update, and nothing is said of it.
+ */
+const mergeTypes: Record<string, MergeType> = { update: 'Update', replace: 'Update', merge: 'Merge', mergecaseinsensitive: 'MergeCaseInsensitive' };
 
 /** A rule as the project's RuleDefinition (connector stays the export's connector id until resolved), and where its parts are. */
 export function parseSyncRule(xml: string, file: string, problems: ConfigProblem[]): { rule: RuleDefinition; positions: RulePositions } | null {
@@ -332,9 +370,13 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     return null;
   }
   const name = str(r.name);
-  const problem = (pathText: string, message: string, severity: 'error' | 'warning' = 'error', tag?: string) => {
-    const at = tag ? positionIn(xml, r, tag) : undefined;
-    problems.push({ file, path: pathText, message, severity, ...(at ?? {}) });
+  // One line index for the file: every position below is a binary search, not a count of lines.
+  const lineOf = lazyLineIndex(xml);
+  const at = (element: Node, tag: string, inside = false) => positionIn(xml, lineOf, element, tag, inside);
+  /** A problem at the element `tag` of `element` (the rule unless named: a mapping's own element is in that mapping). */
+  const problem = (pathText: string, message: string, severity: 'error' | 'warning' = 'error', tag?: string, element: Node = r) => {
+    const where = tag ? at(element, tag) : undefined;
+    problems.push({ file, path: pathText, message, severity, ...(where ?? {}) });
   };
   const direction = str(r.direction).toLowerCase();
   if (direction !== 'inbound' && direction !== 'outbound') problem('direction', `rule "${name}": direction "${str(r.direction)}" is neither Inbound nor Outbound`, 'error', 'direction');
@@ -344,19 +386,10 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
   // as a Join and marked (stickyJoin), said at load (STICKY_JOIN).
   if (linkType !== 'Join' && linkType !== 'Provision' && linkType !== 'StickyJoin') problem('linkType', `rule "${name}": link type "${linkType}" is neither Join, StickyJoin nor Provision`, 'error', 'linkType');
 
-  const linkTypeAt = positionIn(xml, r, 'linkType');
+  const linkTypeAt = at(r, 'linkType');
   const positions: RulePositions = { expressions: new Map(), operators: [], ...(linkTypeAt ? { linkType: linkTypeAt } : {}) };
-  // "Only Join or StickyJoin rules can use MV object type *" (the ADSync object model): the
-  // metaverse side is the target of an inbound rule and the source of an outbound one.
-  const mvElement = direction === 'outbound' ? 'sourceObjectType' : 'targetObjectType';
-  if (linkType === 'Provision' && str(r[mvElement]).trim() === '*') {
-    problems.push({
-      file, path: mvElement, severity: 'error', code: PROVISION_ANY_TYPE, ...(positionIn(xml, r, mvElement) ?? {}),
-      message: `${PROVISION_ANY_TYPE}: rule "${name}" is a Provision rule with metaverse object type "*"; Entra Connect allows "*" on Join and StickyJoin rules only (a Provision rule creates an object of one type). Name the object type or make the rule a Join rule, or export the configuration again`,
-    });
-  }
   const scope: ScopeClause[][] = list(r.synchronizationCriteria?.conditions).map((group) => {
-    positions.operators.push(list(group.scope).map((s) => positionIn(xml, s, 'csOperator')));
+    positions.operators.push(list(group.scope).map((s) => at(s, 'csOperator')));
     return list(group.scope).map((s) => ({ attribute: str(s.csAttribute), operator: str(s.csOperator).toUpperCase() as ScopeOperator, value: str(s.csValue) }));
   });
   const join: JoinCondition[][] = list(r.relationshipCriteria?.conditions).map((group) =>
@@ -370,21 +403,50 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     const target = str(m.dest);
     const mergeText = str(m.valueMergeType).trim();
     const mergeType = mergeTypes[mergeText.toLowerCase()] ?? 'Update';
-    // An unknown merge type is evaluated as Update, and said: never silently another meaning.
+    // An unknown merge type is evaluated as Update, and said (at this mapping's element): never
+    // silently another meaning.
     if (mergeText !== '' && !mergeTypes[mergeText.toLowerCase()]) {
-      problem('attribute-mappings', `rule "${name}": the flow to ${target} has the value merge type "${mergeText}", which this tool does not model (Update, Merge or MergeCaseInsensitive); it is evaluated as Update. Compare that flow's result with the server`, 'warning', 'valueMergeType');
+      problem('attribute-mappings', `rule "${name}": the flow to ${target} has the value merge type "${mergeText}", which this tool does not model (Update, Replace, Merge or MergeCaseInsensitive); it is evaluated as Update. Compare that flow's result with the server`, 'warning', 'valueMergeType', m);
     }
     const attrs = typeof m.src === 'object' && m.src !== null ? list(m.src.attr).map(str) : [];
     const applyOnce = ['true', '1'].includes(str(m['@execute-once'] ?? m.executeOnce).toLowerCase());
     const base = { target, mergeType, ...(applyOnce ? { applyOnce } : {}) };
     if (m.expression !== undefined && str(m.expression) !== '') {
-      const at = positionIn(xml, m, 'expression', true);
-      if (at && !positions.expressions.has(target)) positions.expressions.set(target, at);
+      const where = at(m, 'expression', true);
+      if (where && !positions.expressions.has(target)) positions.expressions.set(target, where);
       return { ...base, type: 'Expression', expression: str(m.expression), source: attrs };
     }
     if (attrs.length > 0) return { ...base, type: 'Direct', source: attrs };
     return { ...base, type: 'Constant', value: str(m.src) };
   });
+  // Metaverse object type "*" (any type): the ADSync object model refuses a rule that uses it
+  // other than to join. The metaverse side is the target of an inbound rule and the source of an
+  // outbound one. Each refusal is said; the configuration does not load.
+  const mvElement = direction === 'outbound' ? 'sourceObjectType' : 'targetObjectType';
+  if (str(r[mvElement]).trim() === '*') {
+    // "Only Join or StickyJoin rules can use MV object type *."
+    if (linkType === 'Provision') {
+      problems.push({
+        file, path: mvElement, severity: 'error', code: PROVISION_ANY_TYPE, ...(at(r, mvElement) ?? {}),
+        message: `${PROVISION_ANY_TYPE}: rule "${name}" is a Provision rule with metaverse object type "*"; Entra Connect allows "*" on Join and StickyJoin rules only ("Only Join or StickyJoin rules can use MV object type *.": a Provision rule creates an object of one type). Name the object type or make the rule a Join rule, or export the configuration again`,
+      });
+    }
+    // "MV object type * cannot be used for outbound rules."
+    if (direction === 'outbound') {
+      problems.push({
+        file, path: mvElement, severity: 'error', code: OUTBOUND_ANY_TYPE, ...(at(r, mvElement) ?? {}),
+        message: `${OUTBOUND_ANY_TYPE}: rule "${name}" is an outbound rule with metaverse object type "*"; Entra Connect refuses it ("MV object type * cannot be used for outbound rules."): an outbound rule reads one metaverse object type. Name the metaverse object type (person, group, contact, device), or export the configuration again`,
+      });
+    }
+    // "Rules using MV object type * must not contain attribute flows."
+    if (flows.length > 0) {
+      const targets = flows.slice(0, 5).map((f) => f.target).join(', ') + (flows.length > 5 ? `, and ${flows.length - 5} more` : '');
+      problems.push({
+        file, path: 'attribute-mappings', severity: 'error', code: ANY_TYPE_FLOWS, ...(at(r, 'attribute-mappings') ?? {}),
+        message: `${ANY_TYPE_FLOWS}: rule "${name}" has metaverse object type "*" and ${flows.length} attribute flow(s) (${targets}); Entra Connect refuses it ("Rules using MV object type * must not contain attribute flows."): a "*" rule only joins. Move the flows to a rule for one metaverse object type, or export the configuration again`,
+      });
+    }
+  }
   // Empty is not 0 (Number('') is): a rule without a precedence would otherwise win every flow.
   const precedenceText = str(r.precedence).trim();
   const precedence = precedenceText === '' ? NaN : Number(precedenceText);
@@ -424,6 +486,9 @@ export function parseGlobalSettings(xml: string): Record<string, string> {
   walk(doc);
   return settings;
 }
+
+/** What a server configuration without its global settings (GlobalSettings/MV.xml) is evaluated with. */
+const GLOBAL_DEFAULTS = 'Their defaults are assumed: the anchor attribute (Microsoft.SynchronizationOption.AnchorAttribute) is the configuration\'s "sourceAnchor", else mS-DS-ConsistencyGuid; group filtering (Microsoft.OptionalFeature.GroupFiltering) applies wherever a connector names a filtering group (Connector.GroupFilteringGroupDn); the deletion threshold (Microsoft.OptionalFeature.ExportDeletionThreshold) is Entra Connect\'s default of 500 objects. Copy GlobalSettings/MV.xml from the export Get-ADSyncServerConfiguration wrote, or set "sourceAnchor" and "groupFilteringGroupDn" in the configuration file';
 
 async function xmlFiles(folder: string): Promise<string[]> {
   try {
@@ -607,11 +672,19 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
     // that is not text is damaged, not missing.
     problems.push(err instanceof ExportFileNotText
       ? notTextProblem(folder, mvFile, err, 'The global settings (group filtering, anchor attribute)')
-      : { file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'warning' });
+      : { file: mvFile, message: `global settings cannot be read: ${(err as Error).message}. ${GLOBAL_DEFAULTS}`, severity: 'warning' });
   }
   if (mvText !== undefined) {
     try {
       globalSettings = parseGlobalSettings(mvText);
+      // Read, but without one of Entra Connect's settings (a file of another tool, or cut down):
+      // said as a missing file is, not left to defaults in silence.
+      if (!Object.keys(globalSettings).some((key) => key.startsWith('Microsoft.'))) {
+        problems.push({
+          file: mvFile, path: 'parameter-values', severity: 'warning', code: NO_GLOBAL_SETTINGS,
+          message: `${NO_GLOBAL_SETTINGS}: ${path.relative(folder, mvFile)} holds no Microsoft.* global setting (Get-ADSyncServerConfiguration writes them in its <parameter-values>; ${Object.keys(globalSettings).length === 0 ? 'it has none' : `it has only ${Object.keys(globalSettings).slice(0, 5).join(', ')}`}). ${GLOBAL_DEFAULTS}`,
+        });
+      }
     } catch (err) {
       // A damaged file is not a missing one: group filtering and the anchor attribute come from it.
       problems.push(err instanceof NotWellFormedXml ? notWellFormedProblem(mvFile, err, 'The global settings (group filtering, anchor attribute)') : { file: mvFile, message: `global settings cannot be read: ${(err as Error).message}`, severity: 'error' });

@@ -8,9 +8,15 @@
 //     byte offset, unless its XML declaration names that encoding;
 //   - the folder an archive was unzipped into, named in place of the export below it;
 //   - a connector that is neither AD nor Entra (Generic SQL): its rules left out, and said;
+//   - such a connector whose list name holds the letters "entra" ("Centralized HR"): still not
+//     the Microsoft Entra connector, which is told by its connector type;
 //   - a StickyJoin rule: evaluated as a Join, and said;
-//   - a Join rule for any metaverse object type ("*"): applies to every type;
-//   - the out-of-box group rule's mailEnabled expression: as documented, unless customized.
+//   - a Join rule for any metaverse object type ("*"), inbound with join criteria only: applies
+//     to the objects of its source type; an outbound "*" rule or a "*" rule with attribute flows
+//     is refused, as the ADSync object model refuses them;
+//   - the out-of-box group rule's mailEnabled expression: as documented, unless customized;
+//   - the value merge type Replace: Update, as documented; an unknown one is said;
+//   - a rule with thousands of mappings: its positions cost a scan of the file, not one per mapping.
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +29,7 @@ import { evaluateInbound, evaluateOutbound } from '../../../../src/engine/rules'
 import { GROUP_MAIL_ENABLED_EXPRESSION, OUT_OF_BOX_GROUP_MAIL_ENABLED_EXPRESSION } from '../../../../src/engine/rules/builtin';
 import { copyExport, edit } from './export-copies';
 import { context, group, toMetaverse, user } from '../../engine/rules/objects';
-import { parseSyncRule } from '../../../../src/app/config/server-configuration';
+import { ANY_TYPE_FLOWS, OUTBOUND_ANY_TYPE, PROVISION_ANY_TYPE, parseConnector, parseSyncRule } from '../../../../src/app/config/server-configuration';
 import type { ConfigProblem } from '../../../../src/app/config/problems';
 import { inboundFilterRule } from '../../../support/sync-rule-xml';
 
@@ -152,6 +158,55 @@ test('a Generic SQL connector: its rules are left out (not applied to AD objects
   assert.deepEqual(loaded.serverConfiguration?.connectors.map((c) => [c.name, c.kind]), [['fabrikam.com', 'activeDirectory'], ['HR Database', 'other'], ['fabrikam.onmicrosoft.com - AAD', 'entra']]);
 });
 
+const entraConnectorFile = path.join('Connectors', 'Connector_{b891884f-051e-4a83-95af-2544101c9083}.xml');
+
+test('a connector whose list name holds the letters "entra" (a Generic SQL connector listed as "Centralized HR (Contoso)") is not the Microsoft Entra connector: the real one\'s rules are used, and the other\'s left out', async () => {
+  // The sample export writes the Entra connector as its type: "<category>Extensible2</category>"
+  // and "<subtype>Windows Azure Active Directory (Microsoft)</subtype>". The HR connector's file
+  // sorts first: taken for an Entra connector, its (no) outbound rules would be used in place of
+  // "Out to AAD - ...".
+  const dir = await exportWith(sample, 'hr-connector-entra-in-list-name');
+  const { code, lines, configFile } = await validate(dir, 'contoso.com');
+  assert.equal(code, 0, lines.join('\n'));
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.ok(lines[0]!.startsWith(`${path.join(dir, 'Connectors', 'Connector_{0c000000-0000-0000-0000-000000000001}.xml')} ma-data: warning: ServerConfigurationConnectorNotSupported: connector "Contoso HR System" (Generic SQL (Microsoft), Extensible2) is neither an Active Directory nor a Microsoft Entra connector`), lines[0]);
+  assert.doesNotMatch(lines.join('\n'), /Microsoft Entra connectors/, 'no second Entra connector is said');
+
+  const loaded = await loadConfiguration(configFile);
+  assert.deepEqual(loaded.serverConfiguration?.connectors.map((c) => [c.name, c.kind]), [['Contoso HR System', 'other'], ['contoso.com', 'activeDirectory'], ['contoso.onmicrosoft.com - AAD', 'entra']]);
+  assert.equal(loaded.ruleSet.entraConnector, 'contoso.onmicrosoft.com - AAD');
+  const person = toMetaverse(evaluateInbound(loaded.ruleSet, 'contoso.com', user(), context).attributes);
+  const out = evaluateOutbound(loaded.ruleSet, { objectType: 'person', attributes: person }, context);
+  assert.equal(out.provision, true);
+  assert.equal(out.targetObjectType, 'user');
+  assert.ok(out.appliedRules.some((r) => r.name === 'Out to AAD - User Join'), JSON.stringify(out.appliedRules));
+});
+
+test('the Microsoft Entra connector is told by its connector type (category Extensible2 and the Entra subtype, or without a subtype its extension), never by letters in its list name', async () => {
+  // As the sample export writes it: <category>Extensible2</category>, <subtype>Windows Azure
+  // Active Directory (Microsoft)</subtype>, <extension-config><filename>Microsoft.Azure.ActiveDirectory.Connector.dll</filename>.
+  const real = await readFile(path.join(sample, entraConnectorFile), 'utf8');
+  const kind = (change: (xml: string) => string) => {
+    const xml = change(real);
+    return parseConnector(xml, 'Connector.xml').kind;
+  };
+  const subtype = '<subtype>Windows Azure Active Directory (Microsoft)</subtype>';
+  const listName = '<ma-listname>Windows Azure Active Directory (Microsoft)</ma-listname>';
+  const cases: Array<[string, (xml: string) => string, string]> = [
+    ['as exported', (xml) => xml, 'entra'],
+    ['another list name', (xml) => xml.replace(listName, '<ma-listname>Centralized HR (Contoso)</ma-listname>'), 'entra'],
+    ['the subtype named after Microsoft Entra ID', (xml) => xml.replace(subtype, '<subtype>Microsoft Entra ID (Microsoft)</subtype>'), 'entra'],
+    ['no subtype: its extension', (xml) => xml.replace(subtype, '<subtype />'), 'entra'],
+    ['no subtype, another extension', (xml) => xml.replace(subtype, '<subtype />').replace('<filename>Microsoft.Azure.ActiveDirectory.Connector.dll</filename>', '<filename>Contoso.Hr.Connector.dll</filename>'), 'other'],
+    ['Generic SQL listed as "Centralized HR (Contoso)"', (xml) => xml.replace(subtype, '<subtype>Generic SQL (Microsoft)</subtype>').replace(listName, '<ma-listname>Centralized HR (Contoso)</ma-listname>'), 'other'],
+    ['Generic SQL whose list name says Microsoft Entra ID', (xml) => xml.replace(subtype, '<subtype>Generic SQL (Microsoft)</subtype>').replace(listName, '<ma-listname>Microsoft Entra ID</ma-listname>'), 'other'],
+    ['a subtype with the letters "entra" in a word', (xml) => xml.replace(subtype, '<subtype>Central Entrance Control (Contoso)</subtype>'), 'other'],
+    ['the SQL Server management agent (category MSSQL)', (xml) => xml.replace('<category>Extensible2</category>', '<category>MSSQL</category>').replace(subtype, '<subtype />').replace(listName, '<ma-listname>Centralized HR (Contoso)</ma-listname>'), 'other'],
+    ['category AD', (xml) => xml.replace('<category>Extensible2</category>', '<category>AD</category>'), 'activeDirectory'],
+  ];
+  for (const [what, change, expected] of cases) assert.equal(kind(change), expected, what);
+});
+
 test('a StickyJoin rule is evaluated as a Join, marked, and said as a warning at its <linkType>; a disabled one is not said', async () => {
   const dir = await exportWith(small);
   const rules = path.join(dir, 'SynchronizationRules');
@@ -172,37 +227,93 @@ test('a StickyJoin rule is evaluated as a Join, marked, and said as a warning at
   assert.deepEqual(result.appliedRules.find((r) => r.name === 'In from AD - User AccountEnabled'), { name: 'In from AD - User AccountEnabled', linkType: 'Join', precedence: 102 });
 });
 
-test('an outbound Join rule for metaverse object type "*" applies to a user and to any other type, and does not decide what a connected group is', async () => {
-  const dir = await exportWith(sample, 'any-object-type-rule');
-  const configFile = await configFor(dir, 'contoso.com');
-  const { ruleSet, problems } = await loadConfiguration(configFile);
-  assert.deepEqual(problems, []);
-  const person = toMetaverse(evaluateInbound(ruleSet, 'contoso.com', user(), context).attributes);
-  const out = evaluateOutbound(ruleSet, { objectType: 'person', attributes: person }, context);
-  assert.equal(out.targetObjectType, 'user');
-  assert.ok(out.appliedRules.some((r) => r.name === 'Out to AAD - Any Join'), JSON.stringify(out.appliedRules));
-  assert.deepEqual(out.attributes.extensionAttribute5?.values, ['ANY-JOIN']);
+/**
+ * The ADSync object model's rules for metaverse object type "*" (any type), as its messages say
+ * them (Microsoft.IdentityManagement.PowerShell.ObjectModel.dll, which Entra Connect's
+ * Synchronization Rules Editor and New-ADSyncRule save rules through).
+ */
+const ANY_TYPE_RULES = {
+  joinOnly: 'Only Join or StickyJoin rules can use MV object type *.',
+  notOutbound: 'MV object type * cannot be used for outbound rules.',
+  noFlows: 'Rules using MV object type * must not contain attribute flows.',
+};
+const anyTypeRule = path.join('SynchronizationRules', 'SynchronizationRule_{20000000-0000-0000-0000-000000000002}.xml');
 
-  // A distribution group that is not mail-enabled, connected before: no Provision rule is in
-  // scope, and the "*" rule (precedence 50, to a user) comes first. The group's own Join rules
-  // decide the type, and the rule for users does not flow to the group.
-  const distribution = toMetaverse(evaluateInbound(ruleSet, 'contoso.com', group({ groupType: ['2'] }), context).attributes);
-  const connected = evaluateOutbound(ruleSet, { objectType: 'group', attributes: distribution }, { ...context, connectedToTarget: true });
-  assert.equal(connected.provision, false);
-  assert.equal(connected.targetObjectType, 'group');
-  assert.ok(connected.appliedRules.some((r) => r.name === 'Out to AAD - Group Identity'), JSON.stringify(connected.appliedRules));
-  assert.ok(!connected.appliedRules.some((r) => r.name === 'Out to AAD - Any Join'));
-  assert.notDeepEqual(connected.attributes.extensionAttribute5?.values, ['ANY-JOIN']);
+test('a Join rule for metaverse object type "*" (inbound, join criteria only, no attribute flows) loads and applies to the objects of its source type in its scope, deciding neither their type nor an attribute', async () => {
+  // What the object model allows: a Join ("Only Join or StickyJoin rules can use MV object type *."),
+  // inbound ("MV object type * cannot be used for outbound rules."), without flows ("Rules using MV
+  // object type * must not contain attribute flows."): a rule that only joins, as the out-of-box
+  // "In from AD - ForeignSecurityPrincipal Join User" does.
+  const dir = await exportWith(sample, 'any-object-type-rule');
+  const { ruleSet, problems } = await loadConfiguration(await configFor(dir, 'contoso.com'));
+  assert.deepEqual(problems, []);
+  const rule = ruleSet.rules.find((r) => r.name === 'In from AD - User Join Any Type');
+  assert.ok(rule);
+  assert.deepEqual([rule.direction, rule.linkType, rule.sourceObjectType, rule.targetObjectType, rule.flows], ['inbound', 'Join', 'user', '*', []]);
+  assert.deepEqual(rule.join, [[{ source: 'employeeID', target: 'employeeID' }]]);
+  assert.deepEqual(rule.scope, [[{ attribute: 'adminDescription', operator: 'STARTSWITH', value: 'User_' }]]);
+
+  // A user the provisioning rule "In from AD - User Join" leaves out (adminDescription User_...,
+  // the documented filter) joins by this rule alone, and is never projected.
+  const filtered = user({ adminDescription: ['User_HR'], employeeID: ['E1001'] });
+  const inbound = evaluateInbound(ruleSet, 'contoso.com', filtered, context);
+  assert.deepEqual(inbound.appliedRules.find((r) => r.name === rule.name), { name: rule.name, linkType: 'Join', precedence: 50 });
+  assert.ok(!inbound.appliedRules.some((r) => r.name === 'In from AD - User Join'));
+  assert.equal(inbound.linkType, 'join');
+  // It decides neither the metaverse object's type nor an attribute: the same as without it.
+  const { ruleSet: without } = await loadConfiguration(await configFor(await exportWith(sample), 'contoso.com'));
+  const baseline = evaluateInbound(without, 'contoso.com', filtered, context);
+  assert.equal(inbound.metaverseObjectType, baseline.metaverseObjectType);
+  assert.deepEqual(inbound.attributes, baseline.attributes);
+  // Out of its scope, a user is provisioned by its own rule; a group is not of its source type.
+  const provisioned = evaluateInbound(ruleSet, 'contoso.com', user({ employeeID: ['E1001'] }), context);
+  assert.equal(provisioned.linkType, 'provision');
+  assert.ok(!provisioned.appliedRules.some((r) => r.name === rule.name));
+  assert.ok(!evaluateInbound(ruleSet, 'contoso.com', group(), context).appliedRules.some((r) => r.name === rule.name));
+});
+
+test('rules that use metaverse object type "*" other than to join are refused, as the ADSync object model refuses them: outbound (ServerConfigurationOutboundAnyObjectType), with attribute flows (ServerConfigurationAnyObjectTypeFlows)', async () => {
+  const dir = await exportWith(sample, 'any-object-type-refused');
+  const outbound = path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{20000000-0000-0000-0000-000000000003}.xml');
+  const withFlow = path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{20000000-0000-0000-0000-000000000004}.xml');
+  const { code, stdout, lines, configFile } = await validate(dir, 'contoso.com');
+  assert.equal(code, 2);
+  assert.equal(lines.length, 2, lines.join('\n'));
+  // "MV object type * cannot be used for outbound rules.": at the outbound rule's metaverse side, its <sourceObjectType>.
+  assert.ok(lines[0]!.startsWith(`${outbound}:11:3 sourceObjectType: error: ${OUTBOUND_ANY_TYPE}: rule "Out to AAD - Any Join" is an outbound rule with metaverse object type "*"; Entra Connect refuses it ("${ANY_TYPE_RULES.notOutbound}")`), lines[0]);
+  assert.match(lines[0]!, /Name the metaverse object type \(person, group, contact, device\), or export the configuration again$/);
+  // "Rules using MV object type * must not contain attribute flows.": at its <attribute-mappings>, naming the flows.
+  assert.ok(lines[1]!.startsWith(`${withFlow}:19:3 attribute-mappings: error: ${ANY_TYPE_FLOWS}: rule "In from AD - User Join Any Type With Flow" has metaverse object type "*" and 1 attribute flow(s) (extensionAttribute5); Entra Connect refuses it ("${ANY_TYPE_RULES.noFlows}")`), lines[1]);
+  assert.match(lines[1]!, /Move the flows to a rule for one metaverse object type, or export the configuration again$/);
+  assert.match(stdout, /Configuration does not load: 2 error\(s\)/);
+  // A session refuses it: no "*" rule flows a value or decides an outbound object.
+  await assert.rejects(loadConfiguration(configFile), (err: unknown) => isSyncError(err) && err.code === 'ConfigurationInvalid' && String(err.details.summary).includes(ANY_TYPE_FLOWS));
+});
+
+test('an outbound Provision rule for metaverse object type "*" with flows breaks each of the three rules, and each is said', () => {
+  const xml = inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000003', 'Out to AAD - Any Provision', 53, [], [['extensionAttribute5', 'ANY']])
+    .replace('<direction>Inbound</direction>', '<direction>Outbound</direction>')
+    .replace('<sourceObjectType>user</sourceObjectType>', '<sourceObjectType>*</sourceObjectType>')
+    .replace('<targetObjectType>person</targetObjectType>', '<targetObjectType>user</targetObjectType>')
+    .replace('<linkType>Join</linkType>', '<linkType>Provision</linkType>');
+  const problems: ConfigProblem[] = [];
+  parseSyncRule(xml, 'SynchronizationRule_any.xml', problems);
+  assert.deepEqual(problems.map((p) => [p.code, p.severity, p.path]), [[PROVISION_ANY_TYPE, 'error', 'sourceObjectType'], [OUTBOUND_ANY_TYPE, 'error', 'sourceObjectType'], [ANY_TYPE_FLOWS, 'error', 'attribute-mappings']]);
+  // A rule for one metaverse type ("person") uses none of them.
+  const plain: ConfigProblem[] = [];
+  parseSyncRule(xml.replace('<sourceObjectType>*</sourceObjectType>', '<sourceObjectType>person</sourceObjectType>'), 'x.xml', plain);
+  assert.deepEqual(plain, []);
 });
 
 test('a Provision rule for metaverse object type "*" is refused (Entra Connect allows "*" on Join rules only)', async () => {
+  // "Only Join or StickyJoin rules can use MV object type *."
   const dir = await exportWith(sample, 'any-object-type-rule');
-  const file = path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{20000000-0000-0000-0000-000000000002}.xml');
+  const file = path.join(dir, anyTypeRule);
   await edit(file, (xml) => xml.replace('<linkType>Join</linkType>', '<linkType>Provision</linkType>'));
   const { code, lines } = await validate(dir, 'contoso.com');
   assert.equal(code, 2);
   assert.equal(lines.length, 1, lines.join('\n'));
-  assert.ok(lines[0]!.startsWith(`${file}:11:3 sourceObjectType: error: ServerConfigurationProvisionAnyObjectType: rule "Out to AAD - Any Join" is a Provision rule with metaverse object type "*"`), lines[0]);
+  assert.ok(lines[0]!.startsWith(`${file}:12:3 targetObjectType: error: ${PROVISION_ANY_TYPE}: rule "In from AD - User Join Any Type" is a Provision rule with metaverse object type "*"; Entra Connect allows "*" on Join and StickyJoin rules only ("${ANY_TYPE_RULES.joinOnly}"`), lines[0]);
 });
 
 const groupFile = path.join('SynchronizationRules', 'SynchronizationRule_{794ef0a3-0556-410e-96ff-b2ec8495ef39}.xml');
@@ -239,16 +350,79 @@ test('a customized mailEnabled expression of "In from AD - Group Join" stays as 
   assert.deepEqual(evaluateInbound(ruleSet, 'contoso.com', lowerCaseSmtpGroup(), context).attributes.mailEnabled?.values, [false]);
 });
 
-test('a flow whose value merge type this tool does not model is evaluated as Update and said as a warning at its element, never silently', () => {
-  const xml = inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000001', 'Merge Probe', 50, [], [['extensionAttribute1', 'x']]).replace('<valueMergeType>Update</valueMergeType>', '<valueMergeType>Replace</valueMergeType>');
+test('a flow whose value merge type this tool does not model is evaluated as Update and said as a warning at its own element, never silently', () => {
+  const xml = inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000001', 'Merge Probe', 50, [], [['extensionAttribute1', 'x'], ['extensionAttribute2', 'y']]);
+  const second = xml.lastIndexOf('<valueMergeType>Update</valueMergeType>');
+  const probe = `${xml.slice(0, second)}<valueMergeType>Overwrite</valueMergeType>${xml.slice(second + '<valueMergeType>Update</valueMergeType>'.length)}`;
   const problems: ConfigProblem[] = [];
-  const parsed = parseSyncRule(xml, 'SynchronizationRule_probe.xml', problems);
-  assert.equal(parsed?.rule.flows[0]?.mergeType, 'Update');
+  const parsed = parseSyncRule(probe, 'SynchronizationRule_probe.xml', problems);
+  assert.deepEqual(parsed?.rule.flows.map((f) => f.mergeType), ['Update', 'Update']);
   assert.equal(problems.length, 1, JSON.stringify(problems));
   assert.equal(problems[0]!.severity, 'warning');
-  assert.match(problems[0]!.message, /Merge Probe.*extensionAttribute1.*"Replace".*evaluated as Update/);
-  assert.ok(problems[0]!.line, 'points at the element');
+  assert.match(problems[0]!.message, /Merge Probe.*extensionAttribute2.*"Overwrite".*evaluated as Update/);
+  // At the second mapping's <valueMergeType>, not the rule's first one.
+  assert.deepEqual([problems[0]!.line, problems[0]!.column], [probe.slice(0, second).split('\n').length, 7]);
   const plain: ConfigProblem[] = [];
-  parseSyncRule(inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000002', 'Update Probe', 51, [], [['extensionAttribute1', 'x']]), 'x.xml', plain);
-  assert.deepEqual(plain, [], 'Update, Merge and MergeCaseInsensitive are modelled: nothing said');
+  for (const mergeType of ['Update', 'Replace', 'Merge', 'MergeCaseInsensitive']) {
+    parseSyncRule(inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000002', 'Update Probe', 51, [], [['extensionAttribute1', 'x']]).replace('<valueMergeType>Update</valueMergeType>', `<valueMergeType>${mergeType}</valueMergeType>`), 'x.xml', plain);
+  }
+  assert.deepEqual(plain, [], 'Update, Replace, Merge and MergeCaseInsensitive are modelled: nothing said');
+});
+
+test('the value merge type Replace is Update, as documented, and nothing is said of it', async () => {
+  // Microsoft Entra Connect Sync: Understanding Declarative Provisioning (Merging attribute
+  // values): "The option Replace is the same as Update, but it is not used."
+  const problems: ConfigProblem[] = [];
+  const parsed = parseSyncRule(inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000004', 'Replace Probe', 54, [], [['extensionAttribute1', 'x']]).replace('<valueMergeType>Update</valueMergeType>', '<valueMergeType>Replace</valueMergeType>'), 'SynchronizationRule_replace.xml', problems);
+  assert.deepEqual(problems, []);
+  assert.equal(parsed?.rule.flows[0]?.mergeType, 'Update');
+
+  // A rule of the sample export with its flows written as Replace loads without a word and
+  // flows what it flows as Update.
+  const dir = await exportWith(sample);
+  const accountEnabled = path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{0a1f95e3-265a-44fc-ad7c-80e267b05c06}.xml');
+  await edit(accountEnabled, (xml) => xml.replaceAll('<valueMergeType>Update</valueMergeType>', '<valueMergeType>Replace</valueMergeType>'));
+  const { code, stderr, configFile } = await validate(dir, 'contoso.com');
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
+  const { ruleSet } = await loadConfiguration(configFile);
+  const rule = ruleSet.rules.find((r) => r.name === 'In from AD - User AccountEnabled');
+  assert.ok(rule && rule.flows.length > 0 && rule.flows.every((f) => f.mergeType === 'Update'));
+  const { ruleSet: asUpdate } = await loadConfiguration(await configFor(await exportWith(sample), 'contoso.com'));
+  assert.deepEqual(evaluateInbound(ruleSet, 'contoso.com', user(), context).attributes, evaluateInbound(asUpdate, 'contoso.com', user(), context).attributes);
+});
+
+/** A rule with `mappings` expression flows and `clauses` scope clauses, as the Synchronization Rules Editor writes them. */
+function largeRule(mappings: number, clauses: number): string {
+  const flow = (i: number) => `    <mapping>\r\n      <dest>extensionAttribute${i}</dest>\r\n      <src>\r\n        <attr>department</attr>\r\n      </src>\r\n      <expression>IIF(IsPresent([department]),Trim([department]) &amp; &quot;-${i}&quot;,NULL)</expression>\r\n      <valueMergeType>Update</valueMergeType>\r\n    </mapping>`;
+  const clause = (i: number) => `      <scope>\r\n        <csAttribute>extensionAttribute${i % 15 + 1}</csAttribute>\r\n        <csOperator>NOTEQUAL</csOperator>\r\n        <csValue>x${i}</csValue>\r\n      </scope>`;
+  return inboundFilterRule('5a5a5a5a-0000-4000-8000-000000000005', 'In from AD - User Large', 55, [['department', 'ISNOTNULL', '']], [])
+    .replace(/<attribute-mappings>\n\n\s*<\/attribute-mappings>/, `<attribute-mappings>\r\n${Array.from({ length: mappings }, (_, i) => flow(i)).join('\r\n')}\r\n  </attribute-mappings>`)
+    .replace(/<conditions>\n[\s\S]*?<\/conditions>/, `<conditions>\r\n${Array.from({ length: clauses }, (_, i) => clause(i)).join('\r\n')}\r\n    </conditions>`);
+}
+
+test('a rule with thousands of mappings loads with every expression and operator at its line and column', async () => {
+  const mappings = 3000;
+  const clauses = 1000;
+  const xml = largeRule(mappings, clauses);
+  const problems: ConfigProblem[] = [];
+  const parsed = parseSyncRule(xml, 'SynchronizationRule_large.xml', problems);
+  assert.deepEqual(problems, []);
+  assert.equal(parsed?.rule.flows.length, mappings);
+  assert.equal(parsed.positions.expressions.size, mappings);
+  assert.equal(parsed.positions.operators[0]?.length, clauses);
+  // Each position is where an editor shows it (1-based, counted in characters).
+  const at = (offset: number) => {
+    const before = xml.slice(0, offset).split('\n');
+    return { line: before.length, column: before.at(-1)!.length + 1 };
+  };
+  assert.deepEqual(parsed.positions.expressions.get(`extensionAttribute${mappings - 1}`), at(xml.lastIndexOf('<expression>') + '<expression>'.length));
+  assert.deepEqual(parsed.positions.expressions.get('extensionAttribute0'), at(xml.indexOf('<expression>') + '<expression>'.length));
+  assert.deepEqual(parsed.positions.operators[0]?.[clauses - 1], at(xml.lastIndexOf('<csOperator>')));
+  // And through the loader: the rule loads from an export, its flows and positions with it.
+  const dir = await exportWith(sample);
+  await writeFile(path.join(dir, 'SynchronizationRules', 'SynchronizationRule_{5a5a5a5a-0000-4000-8000-000000000005}.xml'), xml);
+  const { ruleSet, problems: loadProblems } = await loadConfiguration(await configFor(dir, 'contoso.com'));
+  assert.deepEqual(loadProblems, []);
+  assert.equal(ruleSet.rules.find((r) => r.name === 'In from AD - User Large')?.flows.length, mappings);
 });

@@ -10,7 +10,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspectConfiguration, loadConfiguration, loadServerConfiguration } from '../../../../src/app/config';
-import { NOT_WELL_FORMED } from '../../../../src/app/config/server-configuration';
+import { NOT_WELL_FORMED, NO_GLOBAL_SETTINGS } from '../../../../src/app/config/server-configuration';
 import { copyExport as copyFolder, edit } from './export-copies';
 import { SyncError } from '../../../../src/engine/errors/sync-error';
 
@@ -115,6 +115,45 @@ test('a damaged GlobalSettings/MV.xml is an error (a missing one stays a warning
   await rm(mv);
   const missing = await loadServerConfiguration(dir);
   assert.deepEqual(missing.problems.map((p) => [p.file, p.severity]), [[mv, 'warning']]);
+});
+
+test('a GlobalSettings/MV.xml without a Microsoft.* global setting is a warning as a missing one is: it names the file and the defaults assumed', async () => {
+  // This module's README: "A missing `MV.xml` stays a warning." One that is there and holds
+  // none of the settings (a file of another tool, or cut down) leaves them to the same defaults,
+  // and is said the same way, never silently.
+  const dir = await copyExport();
+  const mv = path.join(dir, 'GlobalSettings', 'MV.xml');
+  const warned = (problems: { file: string; severity: string; message: string }[]) => problems.filter((p) => p.file === mv && p.severity === 'warning');
+  const defaults = [
+    /the anchor attribute \(Microsoft\.SynchronizationOption\.AnchorAttribute\) is the configuration's "sourceAnchor", else mS-DS-ConsistencyGuid/,
+    /group filtering \(Microsoft\.OptionalFeature\.GroupFiltering\) applies wherever a connector names a filtering group \(Connector\.GroupFilteringGroupDn\)/,
+    /the deletion threshold \(Microsoft\.OptionalFeature\.ExportDeletionThreshold\) is Entra Connect's default of 500 objects/,
+  ];
+  for (const [what, change] of [
+    ['no <parameter-values>', (xml: string) => xml.replace(/<parameter-values>[\s\S]*<\/parameter-values>/, '')],
+    ['an empty <parameter-values>', (xml: string) => xml.replace(/(<parameter-values>)[\s\S]*(<\/parameter-values>)/, '$1$2')],
+    ['only parameters of another tool', (xml: string) => xml.replace(/(<parameter-values>)[\s\S]*(<\/parameter-values>)/, '$1<parameter name="Contoso.Setting" type="string" use="global" dataType="String">1</parameter>$2')],
+  ] as const) {
+    await writeFile(mv, change(await readFile(path.join(fixture, 'GlobalSettings', 'MV.xml'), 'utf8')));
+    const exported = await loadServerConfiguration(dir);
+    assert.deepEqual(exported.problems.map((p) => [p.file, p.code, p.severity]), [[mv, NO_GLOBAL_SETTINGS, 'warning']], what);
+    const message = exported.problems[0]!.message;
+    assert.ok(message.startsWith(`${NO_GLOBAL_SETTINGS}: ${path.join('GlobalSettings', 'MV.xml')} holds no Microsoft.* global setting`), message);
+    for (const assumed of defaults) assert.match(message, assumed, what);
+    // It loads, with the defaults: the JSON's connector keeps the export's filtering group.
+    const loaded = await inspectConfiguration(await writeConfig(dir));
+    assert.deepEqual(loaded.problems.filter((p) => p.severity === 'error'), [], what);
+    assert.equal(loaded.config?.activeDirectory[0]?.groupFilteringGroupDn, 'CN=Sync Pilot,OU=Groups,DC=fabrikam,DC=com', what);
+    assert.equal(loaded.config?.sourceAnchor, 'mS-DS-ConsistencyGuid', what);
+  }
+
+  // The missing file says the same defaults.
+  await rm(mv);
+  const missing = warned((await loadServerConfiguration(dir)).problems);
+  assert.equal(missing.length, 1);
+  for (const assumed of defaults) assert.match(missing[0]!.message, assumed);
+  // The small export's own MV.xml has them: nothing said.
+  assert.deepEqual((await loadServerConfiguration(await copyExport())).problems, []);
 });
 
 test('character references decode as XML defines them; HTML-only entity names are not XML and are refused', async () => {
