@@ -223,7 +223,7 @@ function withCloudMastered(attributes: Attributes, target: EntraObject, storedId
 }
 
 /** Rule errors raised while evaluating the rules (Error(), a failing function): the Sync step's to report. */
-const RULE_EVALUATION_ERRORS: ReadonlySet<string> = new Set([rulesErrors.ExpressionError.code, rulesErrors.ExpressionEvaluationFailed.code]);
+const RULE_EVALUATION_ERRORS: ReadonlySet<string> = new Set([rulesErrors.ExpressionError.code, rulesErrors.ExpressionEvaluationFailed.code, rulesErrors.JoinRulesConflict.code, rulesErrors.MergeTypeConflict.code]);
 
 /**
  * The values the rules would export, for matching. A sync rule that fails here (an Error() such as

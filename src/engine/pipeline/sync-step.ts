@@ -3,7 +3,7 @@
 import { scopeErrors, SyncError } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
 import { attributeLookup, getValues, lowerCaseName } from '../model/attributes';
-import { evaluateInbound, evaluateOutbound, selectedAttributesOf, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
+import { assertSameMergeTypes, evaluateInbound, evaluateOutbound, selectedAttributesOf, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { AdConnectorSpaceObject, MetaverseObject } from '../spaces/state-store';
 import { valuesText } from '../spaces/value-text';
@@ -169,12 +169,14 @@ export function exportIdentityOf(desired: Record<string, AttributeValue[] | null
 /**
  * Would the outbound rules give step 8's projection (evaluated as for a new object) again, now
  * that the cloud object is read? The cloud object enters the evaluation in two places only: an
- * "apply once" flow skips an attribute it already holds, and being connected lets Join rules
+ * "apply once" flow runs only for an object being created, and being connected lets Join rules
  * apply without a Provision rule. Neither applies here, so the result is the same: reused.
  */
-function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, existing: Attributes, connected: boolean): boolean {
+function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, connected: boolean): boolean {
   if (connected && !projected.provision) return false;
-  return !projected.rules.some((rule) => rule.flows.some((flow) => flow.applyOnce && (getValues(existing, flow.target)?.length ?? 0) > 0));
+  // Step 8 evaluated as if the object were new, so its apply-once flows ran: for an object that
+  // exists they must not ("only set when the object is initially created").
+  return !(connected && projected.rules.some((rule) => rule.flows.some((flow) => flow.applyOnce)));
 }
 
 /**
@@ -193,6 +195,8 @@ function cloudInboundOf(deps: SyncDependencies, facts: SyncFacts, memo: Inbound)
     { dn: '', objectType: facts.kind, attributes: cs },
     { ...memo.ctx, ...(memo.previousMv ? { existingTarget: memo.previousMv.attributes } : {}) },
   );
+  // "You can't define Update from one Connector and Merge from another" (declarative provisioning).
+  assertSameMergeTypes([...memo.inbound.rules, ...cloud.rules]);
   const fromAd = attributeLookupOf(memo.inbound.attributes);
   const flows: Record<string, FlowedAttribute> = {};
   for (const [name, flow] of entriesOf(cloud.attributes)) {
@@ -275,7 +279,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
 
   const existing = facts.entraImported ?? {};
   // Step 8's projection saw the AD side only: with cloud flows in the metaverse, evaluated again.
-  const outbound = (memo.outboundAsNew && !cloudInbound && sameAsProjected(memo.outboundAsNew, existing, !!facts.target) ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
+  const outbound = (memo.outboundAsNew && !cloudInbound && sameAsProjected(memo.outboundAsNew, !!facts.target) ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
     deps.ruleSet,
     { objectType: inbound.metaverseObjectType, attributes: mvAttributes },
     { ...ctx, existingTarget: existing, connectedToTarget: !!facts.target },

@@ -8,6 +8,7 @@ import type { EvaluationContext } from './context';
 import type { RuleSet } from './rule-set';
 import { evaluateScope } from './scope';
 import { computeFlows, type FlowedAttribute } from './flows';
+import { assertSingleJoinRule } from './join';
 
 export interface AppliedRule {
   name: string;
@@ -98,6 +99,8 @@ export function evaluateInbound(
     r.direction === 'inbound' && readsType(r, cs.objectType) && ruleMatchesConnector(ruleSet, r, connector));
   const lookup = indexAttributes(cs.attributes);
   const { inScope, outOfScopeRules } = partition(candidates, cs.attributes, 'inbound', context, lookup);
+  // One rule with join rules in scope, or JoinRulesConflict (join.ts).
+  assertSingleJoinRule(inScope, 'inbound', connector);
   const unprojectable = inScope.filter((r) => r.linkType === 'Provision' && !canProject(r, lookup));
   const provision = inScope.some((r) => r.linkType === 'Provision' && !unprojectable.includes(r));
   return {
@@ -135,6 +138,9 @@ export function evaluateOutbound(ruleSet: RuleSet, mv: { objectType: string; att
   const connectedRule = context.connectedToTarget ? inScope.find((r) => r.sourceObjectType !== '*') ?? inScope[0] : undefined;
   const targetObjectType = (inScope.find((r) => r.linkType === 'Provision') ?? connectedRule)?.targetObjectType ?? null;
   const effective = targetObjectType === null ? [] : inScope.filter((r) => same(r.targetObjectType, targetObjectType));
+  // The rules that apply to the one connector-space object (of targetObjectType): one with join
+  // rules, or JoinRulesConflict. Rules for another object type do not join this object.
+  assertSingleJoinRule(effective, 'outbound', ruleSet.entraConnector);
   return {
     appliedRules: effective.map(applied),
     outOfScopeRules,

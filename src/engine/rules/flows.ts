@@ -5,13 +5,15 @@
 //   NULL              -> yields to lower-precedence rules; if no rule contributes, the attribute
 //                        has no value (null) and the lineage names the first rule that gave NULL
 //   IgnoreThisFlow    -> no contribution at all
+// Every flow to one attribute must have the same merge type (MergeTypeConflict otherwise), and
+// an "apply once" flow runs only while the target object is being created.
 import type { AttributeValue, Attributes } from '../model/attributes';
 import { getValues } from '../model/attributes';
 import { SyncError, isSyncError } from '../errors/sync-error';
 import { rulesErrors } from '../errors/catalog/rules';
 import { AuthoritativeNull, IgnoreThisFlow, isMarker, type ExpressionContext, type ExpressionOrigin, type Value } from '../expressions';
-import type { CompiledFlow, MappingType, MergeType, SyncRule } from './model';
-import type { EvaluationContext } from './context';
+import { mergeKindOf, type CompiledFlow, type MappingType, type SyncRule } from './model';
+import { targetIsCreated, type EvaluationContext } from './context';
 import { indexAttributes, valueText } from './values';
 
 export interface Lineage {
@@ -129,7 +131,8 @@ interface PlannedFlow {
   // shapes, and reading an absent applyOnce from each cost more than running a Direct flow.
   targetName: string;
   applyOnce: boolean;
-  mergeType: MergeType;
+  /** The flow's merge type, Replace (and none) read as Update. */
+  mergeType: 'Update' | 'Merge' | 'MergeCaseInsensitive';
   /** Where an expression error is said to come from. */
   origin: ExpressionOrigin;
 }
@@ -139,7 +142,47 @@ interface FlowPlan {
   flows: PlannedFlow[];
   /** Per target attribute, in first-seen order: its flows' indexes in `flows`, in precedence order. */
   targets: number[][];
+  /** The rules flow an attribute with different merge types: evaluating them is an error. */
+  mergeConflict?: MergeConflict;
 }
+
+/** The facts of a MergeTypeConflict (placeholders of its catalog entry and the attributes concerned). */
+interface MergeConflict {
+  direction: string;
+  /** The first attribute flowed with different merge types. */
+  attribute: string;
+  /** Its flows: "rule" (precedence n): merge type; ... */
+  syncRules: string;
+  /** Every attribute flowed with different merge types, comma-separated. */
+  attributes: string;
+}
+
+/**
+ * "When you use this option [Merge, MergeCaseInsensitive], all sync rules in scope for an object
+ * must use the same merge type. You can't define Update from one Connector and Merge from
+ * another. If you try, you receive an error." (declarative provisioning, Merging attribute
+ * values). Checked per target attribute over the flows of the rules in scope, whatever values
+ * they give. Replace is Update ("The option Replace is the same as Update"), so Update and Replace
+ * mix freely. Merge and MergeCaseInsensitive do not: they are two merge types ("must use the same
+ * merge type"), and a union that drops duplicates both exactly and regardless of case has no
+ * documented meaning, so mixing them is the same error as mixing Update and Merge.
+ */
+function mergeConflictOf(plan: FlowPlan): MergeConflict | undefined {
+  const conflicts = plan.targets.filter((indexes) => new Set(indexes.map((i) => plan.flows[i]!.mergeType)).size > 1);
+  if (!conflicts.length) return undefined;
+  const first = conflicts[0]!.map((i) => plan.flows[i]!);
+  const attribute = first[0]!.targetName;
+  const syncRules = first.map((f) => `"${f.rule.name}" (precedence ${String(f.rule.precedence)}): ${f.mergeType}`).join('; ');
+  return {
+    direction: String(first[0]!.rule.direction),
+    attribute: String(attribute),
+    syncRules,
+    attributes: conflicts.map((indexes) => plan.flows[indexes[0]!]!.targetName).join(', '),
+  };
+}
+
+/** A fresh error per evaluation: the plan, and its conflict, serve every object of a batch. */
+const mergeConflictError = (conflict: MergeConflict): SyncError => new SyncError(rulesErrors.MergeTypeConflict, { ...conflict });
 
 /**
  * Plans per list of applied rules: a batch evaluates thousands of objects against the same few
@@ -176,21 +219,44 @@ function planFor(rules: SyncRule[]): FlowPlan {
       plan.targets[target]!.push(plan.flows.length);
       const lineage: Lineage = Object.freeze({ syncRule: rule.name, mappingType: flow.type, dataSource: flow.dataSource, precedence: rule.precedence });
       plan.flows.push({
-        rule, flow, target, targetName: flow.target, applyOnce: flow.applyOnce === true, mergeType: flow.mergeType ?? 'Update', origin: { syncRule: rule.name, attribute: flow.target },
+        rule, flow, target, targetName: flow.target, applyOnce: flow.applyOnce === true, mergeType: mergeKindOf(flow.mergeType), origin: { syncRule: rule.name, attribute: flow.target },
         lineage, noValue: Object.freeze({ values: null, lineage }),
       });
     }
   }
+  const mergeConflict = mergeConflictOf(plan);
+  if (mergeConflict) plan.mergeConflict = mergeConflict;
   byKey?.set(key, plan);
   return plan;
 }
 
-/** Resolve every flow of the applied rules (already in precedence order) into target attributes. */
+/**
+ * Throws MergeTypeConflict when the rules (in precedence order) flow one attribute with different
+ * merge types. computeFlows checks the rules of one evaluation; a caller that combines the flows
+ * of several connectors into one object (the "In from AD" and "In from AAD" rules into the
+ * metaverse) can check their union with this.
+ */
+export function assertSameMergeTypes(rules: SyncRule[]): void {
+  const conflict = planFor(rules).mergeConflict;
+  if (conflict) throw mergeConflictError(conflict);
+}
+
+/**
+ * Resolve every flow of the applied rules (already in precedence order, all of one direction)
+ * into target attributes. Throws MergeTypeConflict when they flow an attribute with different
+ * merge types.
+ */
 export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context: EvaluationContext): Record<string, FlowedAttribute> {
-  const source: FlowSource = flowSource.lookup ? flowSource : { ...flowSource, lookup: indexAttributes(flowSource.attributes) };
   const plan = planFor(rules);
+  if (plan.mergeConflict) throw mergeConflictError(plan.mergeConflict);
+  const source: FlowSource = flowSource.lookup ? flowSource : { ...flowSource, lookup: indexAttributes(flowSource.attributes) };
+  // "The Apply once checkbox defines that the attribute should only be set when the object is
+  // initially created" (declarative provisioning, Transformations): not when the object exists,
+  // even if the attribute has no value there.
+  const creating = rules.length > 0 && targetIsCreated(context, rules[0]!.direction);
   // Every flow is run, in rule then flow order (an expression error of any applied flow fails
-  // the step, as before); a flow skipped by applyOnce contributes nothing (undefined).
+  // the step, as before); an apply-once flow on an existing object is not run and contributes
+  // nothing (undefined).
   const outcomes: (Outcome | undefined)[] = new Array(plan.flows.length);
   // Targets in the order their first contributing flow ran (the order of the result's keys).
   const order: number[] = [];
@@ -198,10 +264,7 @@ export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context:
   const expressions = expressionContext(source, context);
   for (let i = 0; i < plan.flows.length; i++) {
     const { rule, flow, target, applyOnce, origin } = plan.flows[i]!;
-    if (applyOnce && context.existingTarget) {
-      const existing = getValues(context.existingTarget, flow.target);
-      if (existing && existing.length) continue;
-    }
+    if (applyOnce && !creating) continue;
     outcomes[i] = runFlow(rule, flow, source, context, expressions, origin);
     if (!seen[target]) {
       seen[target] = 1;
@@ -229,10 +292,11 @@ export function computeFlows(rules: SyncRule[], flowSource: FlowSource, context:
       }
       const mergeType = c.mergeType;
       const values = [...outcome];
+      // Every flow to the attribute has this merge type (mergeConflict is thrown above otherwise).
       if (mergeType !== 'Update') {
         for (const j of candidates) {
           const other = outcomes[j];
-          if (j === i || other === undefined || typeof other === 'number' || plan.flows[j]!.mergeType === 'Update') continue;
+          if (j === i || other === undefined || typeof other === 'number') continue;
           mergeValues(values, other, mergeType === 'MergeCaseInsensitive');
         }
       }

@@ -6,7 +6,21 @@ import type { CompiledExpression } from '../expressions';
 export type RuleDirection = 'inbound' | 'outbound';
 export type LinkType = 'Join' | 'Provision';
 export type MappingType = 'Direct' | 'Constant' | 'Expression';
-export type MergeType = 'Update' | 'Merge' | 'MergeCaseInsensitive';
+/**
+ * How a flow's values combine with other rules' flows to the same attribute (declarative
+ * provisioning, Merging attribute values). Update: the rule of highest precedence wins. Merge /
+ * MergeCaseInsensitive: the values of every rule are unioned (duplicates dropped exactly, or
+ * regardless of case). Replace: "the same as Update, but it isn't used". mergeKindOf tells them apart.
+ */
+export type MergeType = 'Update' | 'Merge' | 'MergeCaseInsensitive' | 'Replace';
+
+/**
+ * The merge type as the rules engine treats it: Replace and a missing merge type are Update
+ * ("The option Replace is the same as Update"); Merge and MergeCaseInsensitive stay themselves.
+ */
+export function mergeKindOf(mergeType: MergeType | undefined): 'Update' | 'Merge' | 'MergeCaseInsensitive' {
+  return mergeType === 'Merge' || mergeType === 'MergeCaseInsensitive' ? mergeType : 'Update';
+}
 /** Which side of the sync a rule's connector is: an Active Directory forest or Entra ID. */
 export type ConnectorKind = 'activeDirectory' | 'entra';
 
@@ -44,7 +58,11 @@ export interface FlowDefinition {
   /** Expression: the text. */
   expression?: string;
   mergeType?: MergeType;
-  /** Apply once: only flows when the target attribute has no value yet. */
+  /**
+   * Apply once: "the attribute should only be set when the object is initially created"
+   * (declarative provisioning, Transformations): the flow runs only while the target object is
+   * being created (EvaluationContext.creatingTarget), never on an object that exists.
+   */
   applyOnce?: boolean;
 }
 

@@ -1,8 +1,9 @@
 // "Apply once" outbound flows (execute-once="true" mappings in an Entra Connect server
-// configuration) set an attribute only while the cloud object has no value for it. Step 8
-// projects the export identity from the outbound rules as for a new object, and step 9 may
-// reuse that evaluation; it must not once the cloud object holds an apply-once attribute, or
-// step 9 would plan to overwrite the value Entra Connect leaves alone.
+// configuration). Microsoft's declarative provisioning page: "The Apply once checkbox defines that
+// the attribute should only be set when the object is initially created." Step 8 projects the
+// export identity from the outbound rules as for a new object, and step 9 may reuse that
+// evaluation; it must not for a cloud object that exists, or step 9 would plan values Entra
+// Connect never sets on it: neither over a value the cloud object holds, nor where it has none.
 import assert from 'node:assert/strict';
 import { copyFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -74,17 +75,18 @@ describe('an apply-once outbound flow against a cloud object that already holds 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('the held value is kept; without apply once it is overwritten; an attribute the cloud lacks is still set', async () => {
+  test('on an existing cloud object an apply-once flow sets nothing: the held value is kept, an attribute it lacks stays unset; without apply once both are planned', async () => {
     const plain = await stage([]);
     assert.match(plain.provisioningSteps[7]?.details.Match ?? '', /^Hard match/, JSON.stringify(plain.provisioningSteps[7]?.details));
     assert.equal(planned(plain).get('department')?.newValue, 'Sales', 'without apply once, AD\'s department replaces the cloud\'s');
+    assert.equal(planned(plain).get('company')?.newValue, 'Contoso', 'without apply once, company is set');
 
     const once = await stage(['department', 'company']);
     assert.notEqual(once.provisioningStatusInfo.status, 'failure', JSON.stringify(once.provisioningStatusInfo));
     assert.match(once.provisioningSteps[7]?.details.Match ?? '', /^Hard match/);
     const changes = planned(once);
     assert.equal(changes.has('department'), false, `department, held by the cloud object, is not planned: ${JSON.stringify(changes.get('department'))}`);
-    assert.equal(changes.get('company')?.newValue, 'Contoso', `company, which the cloud object lacks, is planned: ${JSON.stringify([...changes.keys()])}`);
+    assert.equal(changes.has('company'), false, `company, which the cloud object lacks, is not set either (the object is not being created): ${JSON.stringify(changes.get('company'))}`);
     assert.deepEqual(emulator.writes(), [], 'staging wrote nothing');
   });
 });

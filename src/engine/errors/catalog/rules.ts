@@ -54,6 +54,32 @@ export const rulesErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  // Declarative provisioning, Join: "An object should only have one single sync rule with join
+  // rules in scope. If there are multiple sync rules where join is defined, an error occurs.
+  // Precedence isn't used to resolve join conflicts."
+  JoinRulesConflict: {
+    code: 'JoinRulesConflict',
+    reason:
+      'More than one sync rule with join rules is in scope for this object ({direction}, connector {connector}), and their join rules differ: {syncRules}. An object may have only one sync rule with join rules in scope; precedence is not used to resolve a join conflict, so the object is not synchronized.',
+    recommendedAction:
+      'Disable one of these rules, or make their scoping filters exclusive so that only one of them is in scope for an object (or give them the same join rules), in the Synchronization Rules Editor, then load the configuration again.',
+    documentationUrl: `${rulesDocs}#join`,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
+  // Declarative provisioning, Merging attribute values: "all sync rules in scope for an object
+  // must use the same merge type. You can't define Update from one Connector and Merge from
+  // another. If you try, you receive an error."
+  MergeTypeConflict: {
+    code: 'MergeTypeConflict',
+    reason:
+      'The sync rules in scope for this object ({direction}) flow the attribute {attribute} with different merge types: {syncRules}. All sync rules in scope for an object must use the same merge type for an attribute, so the object is not synchronized.',
+    recommendedAction:
+      'Give every flow to {attribute} in these rules the same merge type (all Update, all Merge or all MergeCaseInsensitive), or make the rules\' scoping filters exclusive so that they are not in scope for the same object, in the Synchronization Rules Editor, then load the configuration again.',
+    documentationUrl: `${rulesDocs}#merging-attribute-values`,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   InvalidSyncRule: {
     code: 'InvalidSyncRule',
     reason: 'The sync rule {syncRule} is invalid: {problem}.',

@@ -44,14 +44,16 @@ test('NULL yields to lower-precedence rules; AuthoritativeNull does not; IgnoreT
 test('Merge and MergeCaseInsensitive union the values of every merging flow', () => {
   const rs = set(rule('A', 10, [expr('p', 'Split("SMTP:a@x.com,smtp:b@x.com", ",")', 'MergeCaseInsensitive')]), rule('B', 20, [expr('p', 'Split("smtp:A@X.COM,smtp:c@x.com", ",")', 'MergeCaseInsensitive')]));
   assert.deepEqual(evaluateInbound(rs, 'corp', cs(), ctx).attributes.p?.values, ['SMTP:a@x.com', 'smtp:b@x.com', 'smtp:c@x.com']);
-  const exact = set(rule('A', 10, [expr('p', '"a"', 'Merge')]), rule('B', 20, [expr('p', 'Split("A,a,b", ",")', 'Merge')]), rule('C', 30, [expr('p', '"update-only"')]));
+  // An Update flow beside them is MergeTypeConflict (declarative-provisioning-conflicts.test.ts).
+  const exact = set(rule('A', 10, [expr('p', '"a"', 'Merge')]), rule('B', 20, [expr('p', 'Split("A,a,b", ",")', 'Merge')]), rule('C', 30, [expr('q', '"update-only"')]));
   assert.deepEqual(evaluateInbound(exact, 'corp', cs(), ctx).attributes.p?.values, ['a', 'A', 'b']);
 });
 
-test('apply once flows only when the target has no value yet', () => {
+test('apply once flows only when the target object is created', () => {
   const rs = set(rule('A', 10, [{ target: 'onceOnly', type: 'Constant', value: 'first', applyOnce: true }]));
   assert.deepEqual(evaluateInbound(rs, 'corp', cs(), ctx).attributes.onceOnly?.values, ['first']);
   assert.equal(evaluateInbound(rs, 'corp', cs(), { ...ctx, existingTarget: { onceOnly: ['kept'] } }).attributes.onceOnly, undefined);
+  assert.equal(evaluateInbound(rs, 'corp', cs(), { ...ctx, existingTarget: {} }).attributes.onceOnly, undefined, 'an existing object without the attribute');
 });
 
 test('Constant True/False become booleans; dn is the object DN for [dn] and Direct flows', () => {
