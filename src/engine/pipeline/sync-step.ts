@@ -3,7 +3,7 @@
 import { scopeErrors, SyncError } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
 import { attributeLookup, getValues, lowerCaseName } from '../model/attributes';
-import { assertSameMergeTypes, evaluateInbound, evaluateOutbound, selectedAttributesOf, type EvaluationContext, type FlowedAttribute, type RuleSet } from '../rules';
+import { assertSameMergeTypes, evaluateInbound, evaluateOutbound, selectedAttributesOf, type EvaluationContext, type FlowedAttribute, type RuleSet, type SyncRule } from '../rules';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import type { AdConnectorSpaceObject, MetaverseObject } from '../spaces/state-store';
 import { valuesText } from '../spaces/value-text';
@@ -96,7 +96,32 @@ type Inbound = {
 };
 
 function metaverseAttributesOf(memo: Inbound): Attributes {
-  return (memo.metaverseAttributes ??= flowedToAttributes(memo.inbound.attributes));
+  return (memo.metaverseAttributes ??= withApplyOnceKept(flowedToAttributes(memo.inbound.attributes), memo));
+}
+
+/**
+ * An apply-once flow runs only when the metaverse object is created ("the attribute should only
+ * be set when the object is initially created"): on the stored object it sets nothing, and the
+ * value it set then stays (the metaverse keeps it; only this run's flows are evaluated here).
+ */
+function withApplyOnceKept(attributes: Attributes, memo: Inbound): Attributes {
+  const stored = memo.previousMv?.attributes;
+  if (!stored) return attributes;
+  for (const rule of memo.inbound.rules) {
+    for (const target of applyOnceTargetsOf(rule)) {
+      if (Object.prototype.hasOwnProperty.call(attributes, target)) continue;
+      const kept = getValues(stored, target);
+      if (kept?.length) attributes[target] = kept;
+    }
+  }
+  return attributes;
+}
+
+const applyOnceTargets = new WeakMap<SyncRule, readonly string[]>();
+function applyOnceTargetsOf(rule: SyncRule): readonly string[] {
+  let targets = applyOnceTargets.get(rule);
+  if (!targets) applyOnceTargets.set(rule, (targets = rule.flows.filter((f) => f.applyOnce).map((f) => f.target)));
+  return targets;
 }
 /**
  * Step 8 evaluates the inbound rules (to project the export identity) and step 9 evaluates them
