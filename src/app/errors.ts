@@ -21,4 +21,20 @@ export const appErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  OutputPathUnusable: {
+    code: 'OutputPathUnusable',
+    reason: 'The JSON result could not be written to {file}: {cause}. Nothing was synchronized.',
+    recommendedAction: 'Give --output the path of a file (not a folder) in an existing folder this account may write, or leave --output out: the result is printed on stdout.',
+    documentationUrl: reportDocs,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
+  ResultTooLarge: {
+    code: 'ResultTooLarge',
+    reason: 'The result could not be written as JSON: it holds more text than one JSON document can ({cause}). The largest value is {attribute}, of {length} characters: far more than Active Directory allows that attribute, so the directory data is damaged or hostile.',
+    recommendedAction: 'Clear or correct {attribute} on the object in Active Directory, then run the sync again. The HTML report (unless --no-html-report) shows the object with long values cut.',
+    documentationUrl: reportDocs,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
 } as const satisfies Record<string, CatalogEntry>;

@@ -14,6 +14,7 @@ import { renderModifiedTab } from './tabs/modified';
 import { renderStepsTab } from './tabs/steps';
 import { renderSummaryTab } from './tabs/summary';
 import { renderTroubleshootingTab } from './tabs/troubleshooting';
+import { clipped } from './values';
 import { assertRedactionList, assertRenderableSummary } from './validate';
 
 export interface ReportOptions {
@@ -58,7 +59,8 @@ export function buildPreparedModel(safe: ProvisioningObjectSummary, options: Rep
   const dn = safe.sourceIdentity?.details?.distinguishedName;
   // An object that could not be read has its DN as display name: the title shows its RDN value.
   const given = safe.sourceIdentity?.displayName;
-  const displayName = (given && given !== dn ? given : leafName(dn)) || given || safe.id;
+  // Clipped for the title and the subject line: the Summary tab shows the whole name, folded.
+  const displayName = clipped((given && given !== dn ? given : leafName(dn)) || given || safe.id);
   const mode = staging ? 'Preview' : 'Sync';
   const tabs: TabModel[] = [
     { id: 'steps', title: titles.steps, content: renderStepsTab(safe).nodes },
@@ -70,7 +72,7 @@ export function buildPreparedModel(safe: ProvisioningObjectSummary, options: Rep
   return {
     title: `${displayName} \u00b7 ${mode} \u00b7 ${humanize(status) || 'Unknown'}`,
     displayName,
-    ...(dn ? { distinguishedName: dn } : {}),
+    ...(dn ? { distinguishedName: clipped(dn) } : {}),
     status,
     mode,
     headline: view`${badge(status)} <span>${action}</span> <span class="sos-muted">&middot; ${formatTimestamp(safe.activityDateTime)} &middot; ${formatDuration(safe.durationInMilliseconds)}</span>${staging ? view` <span class="sos-badge sos-badge-staging">Staging mode: nothing exported</span>` : null}`.nodes,

@@ -23,6 +23,22 @@ function head(text: string, n: number): string {
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
 }
 
+/**
+ * A name for a title or a heading: at most `max` characters, then an ellipsis and the length (a
+ * display name or DN from AD may be megabytes; the cells below show the value, folded).
+ */
+export function clipped(text: string, max = 1024): string {
+  // A partial result (an older or hand-edited JSON file) may lack the name: shown as it is.
+  if (typeof text !== 'string' || text.length <= max) return text;
+  return `${head(text, max)}\u2026 (${text.length} characters)`;
+}
+
+/** A value shown in full up to showAtMost characters (a DN, a detail), then how much is left out. */
+export function plainValue(value: string): View {
+  if (value.length <= showAtMost) return view`<span class="sos-v">${value}</span>`;
+  return view`<span class="sos-v">${head(value, showAtMost)}</span><span class="sos-muted"> &hellip; ${value.length - head(value, showAtMost).length} more characters, not shown: the JSON result holds the whole value</span>`;
+}
+
 export function valueText(value: string, mark?: 'added' | 'removed'): View {
   const cls = mark ? `sos-v sos-${mark}` : 'sos-v';
   const sign = mark === 'added' ? view`<span class="sos-sign" title="added">+</span>` : mark === 'removed' ? view`<span class="sos-sign" title="removed">&minus;</span>` : null;

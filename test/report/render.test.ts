@@ -278,6 +278,23 @@ test('bidi overrides and zero-width characters in AD values are shown escaped in
   assert.ok(page.includes('Invoice\\u202Efdp.exe\\u200B Zoë'));
 });
 
+test('a display name and a DN of megabytes are cut in the title, the subject line, the Summary tab and the step details: the whole page stays bounded', () => {
+  const summary = structuredClone(loadFixture('create-success'));
+  const name = `${'N'.repeat(2_000_000)}NAME-TAIL`;
+  const dn = `CN=${'D'.repeat(1_000_000)}DN-TAIL,OU=Sales,DC=contoso,DC=com`;
+  summary.sourceIdentity.displayName = name;
+  summary.targetIdentity.displayName = name;
+  summary.sourceIdentity.details.distinguishedName = dn;
+  summary.provisioningSteps[0]!.details.Hostile = name;
+  const page = renderReport(summary, options);
+  assert.ok(page.length < 1_000_000, `the report is ${page.length} characters`);
+  assert.doesNotMatch(page, /NAME-TAIL|DN-TAIL/, 'what is past the cut is not in the report');
+  const title = /<title>([^<]*)<\/title>/.exec(page)![1]!;
+  assert.ok(title.length < 1_200, `the title is ${title.length} characters`);
+  assert.match(title, new RegExp(`\\(${name.length} characters\\)`), 'the title says how long the name is');
+  assert.match(page, new RegExp(`\\(${dn.length} characters\\)`), 'the subject line says how long the DN is');
+});
+
 test('a value of megabytes (a blob, or hostile AD data) shows its first 64 Ki characters in each cell, says how much is left out, and the report stays bounded', () => {
   const summary = structuredClone(loadFixture('create-success'));
   const rows = summary.provisioningSteps.flatMap((s) => s.attributes ?? []);

@@ -3,6 +3,7 @@ import type { ProvisioningErrorInfo, ProvisioningStep } from '../../engine/summa
 import { humanize, statusClass } from '../format';
 import { safeHttpUrl } from '../html';
 import { view, type View } from '../browser/view';
+import { plainValue } from '../values';
 
 export function badge(status: string): View {
   return view`<span class="sos-badge sos-badge-${statusClass(status)}">${humanize(status) || 'Unknown'}</span>`;
@@ -43,7 +44,8 @@ export function definitionList(entries: ReadonlyArray<readonly [string, View | s
 }
 
 export function detailsList(details: Record<string, string> | undefined): View | null {
-  const entries = Object.entries(details ?? {}).map(([k, v]) => [k, view`<span class="sos-v">${String(v)}</span>`] as const);
+  // A detail may quote a value from AD: cut as in the attribute cells.
+  const entries = Object.entries(details ?? {}).map(([k, v]) => [k, plainValue(String(v))] as const);
   return definitionList(entries, true);
 }
 

@@ -4,10 +4,12 @@ import type { ProvisionedIdentity, ProvisioningObjectSummary, ProvisioningSystem
 import { formatDuration, formatTimestamp, humanize } from '../format';
 import { view, type View } from '../browser/view';
 import { badge, definitionList, detailsList } from './common';
+import { plainValue } from '../values';
 
 export interface SummaryContext { toolVersion: string; generatedAt: Date; redacted: readonly string[] }
 
-const v = (text: string | null | undefined) => (text ? view`<span class="sos-v">${text}</span>` : null);
+// A value from AD (a display name of megabytes) is cut as in the attribute cells.
+const v = (text: string | null | undefined) => (text ? plainValue(text) : null);
 
 /** Details keys shown in their own rows above; the rest follow under "More". */
 function rest(details: Record<string, string> | undefined, shown: readonly string[]): Record<string, string> {

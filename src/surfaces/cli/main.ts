@@ -1,5 +1,5 @@
 // single-object-sync: the CLI surface. Thin: parse arguments, open a session, run, print.
-import { writeFile } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { directoryErrors, isSyncError, SyncError, syncErrors } from '../../engine/errors';
 import { appErrors } from '../../app/errors';
@@ -59,6 +59,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw err;
   }
 
+  // --output is checked before anything runs: a folder or an unwritable place would otherwise be
+  // found only after an export was made.
+  const outputProblem = args.output ? await unusableOutput(args.output) : undefined;
+  if (outputProblem) {
+    process.stderr.write(describeError(outputProblem));
+    return 2;
+  }
+
   let session;
   try {
     session = await openSession({
@@ -110,7 +118,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       const summary = resultOfFailure(err);
       if (!summary || !isSyncError(err)) throw err;
       progress.stop();
-      await printResult(summary, args, undefined);
+      const printed = await printResult(summary, args, undefined);
+      if (printed.tooLarge) {
+        process.stderr.write(`The sync finished, but ${describeError(printed.tooLarge)}and ${describeError(err)}`);
+        return interrupt.exitCode() ?? EXIT_AFTER_SYNC_FAILURE;
+      }
       const output = args.output ? await writeOutput(args.output, summary) : undefined;
       process.stderr.write(`The sync finished (result on stdout), but then ${describeError(err)}`);
       if (output) process.stderr.write(`and ${describeError(output)}`);
@@ -118,6 +130,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     progress.stop();
     const written = await printResult(outcome.summary, args, outcome.reportPath);
+    if (written.tooLarge) {
+      process.stderr.write(`The sync finished, but ${describeError(written.tooLarge)}`);
+      return interrupt.exitCode() ?? EXIT_AFTER_SYNC_FAILURE;
+    }
     const afterwards = args.output ? await writeOutput(args.output, outcome.summary) : undefined;
     const interrupted = interrupt.exitCode();
     if (interrupted !== undefined) {
@@ -146,9 +162,52 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Exit code when the sync ran but writing its report or --output file failed afterwards. */
 export const EXIT_AFTER_SYNC_FAILURE = 3;
 
-async function printResult(summary: ProvisioningObjectSummary, args: CliArguments, reportPath: string | undefined): Promise<{ status: string }> {
-  // C1 controls escaped too (AD values; stdout is often a terminal): the same JSON.
-  await writeStdoutAndWait(`${jsonWithoutControls(JSON.stringify(summary, null, 2))}\n`);
+/** Why --output cannot take the result (a folder, a missing or unwritable folder), or undefined. */
+async function unusableOutput(file: string): Promise<SyncError | undefined> {
+  const target = path.resolve(file);
+  const problem = (cause: string) => new SyncError(appErrors.OutputPathUnusable, { file: target, cause });
+  const existing = await stat(target).catch(() => undefined);
+  if (existing && !existing.isFile()) return problem(existing.isDirectory() ? 'it is a folder' : 'it is not a regular file');
+  const folder = path.dirname(target);
+  const parent = await stat(folder).catch(() => undefined);
+  if (!parent?.isDirectory()) return problem(`the folder ${folder} does not exist`);
+  const writable = await access(existing ? target : folder, constants.W_OK).then(() => true, () => false);
+  return writable ? undefined : problem(`this account may not write ${existing ? 'the file' : `in ${folder}`}`);
+}
+
+/** The result as JSON, or ResultTooLarge when it holds more text than a string can (a hostile value of megabytes). */
+function resultJson(summary: ProvisioningObjectSummary): string | SyncError {
+  try {
+    // C1 controls escaped too (AD values; stdout is often a terminal): the same JSON.
+    return jsonWithoutControls(JSON.stringify(summary, null, 2));
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const largest = largestValue(summary);
+    return new SyncError(appErrors.ResultTooLarge, { cause: err.message, attribute: largest.attribute, length: String(largest.length) }, { cause: err });
+  }
+}
+
+/** The attribute with the longest value in the result's steps, for the error to name. */
+function largestValue(summary: ProvisioningObjectSummary): { attribute: string; length: number } {
+  let largest = { attribute: 'an attribute', length: 0 };
+  for (const step of summary.provisioningSteps) {
+    for (const row of step.attributes ?? []) {
+      for (const value of row.value ?? []) {
+        const length = typeof value === 'string' ? value.length : 0;
+        if (length > largest.length) largest = { attribute: row.name, length };
+      }
+    }
+  }
+  return largest;
+}
+
+async function printResult(summary: ProvisioningObjectSummary, args: CliArguments, reportPath: string | undefined): Promise<{ status: string; tooLarge?: SyncError }> {
+  const json = resultJson(summary);
+  if (json instanceof SyncError) {
+    if (reportPath) process.stderr.write(`HTML report: ${terminalText(reportPath)}\n`);
+    return { status: 'failure', tooLarge: json };
+  }
+  await writeStdoutAndWait(`${json}\n`);
   // The closing line is written from the redacted copy when --redact is given.
   const shown = args.redact.length ? redactSummary(summary, args.redact) : summary;
   const status = shown.provisioningStatusInfo;
@@ -158,8 +217,10 @@ async function printResult(summary: ProvisioningObjectSummary, args: CliArgument
 }
 
 async function writeOutput(file: string, summary: ProvisioningObjectSummary): Promise<SyncError | undefined> {
+  const json = resultJson(summary);
+  if (json instanceof SyncError) return json;
   try {
-    await writeFile(file, `${jsonWithoutControls(JSON.stringify(summary, null, 2))}\n`, { mode: OWNER_ONLY_FILE });
+    await writeFile(file, `${json}\n`, { mode: OWNER_ONLY_FILE });
     return undefined;
   } catch (err) {
     return new SyncError(appErrors.OutputNotWritable, { file: path.resolve(file), cause: (err as Error).message }, { cause: err });
