@@ -31,8 +31,8 @@ export const appErrors = {
   },
   ResultTooLarge: {
     code: 'ResultTooLarge',
-    reason: 'The result could not be written as JSON: it holds more text than one JSON document can ({cause}). The largest value is {attribute}, of {length} characters: far more than Active Directory allows that attribute, so the directory data is damaged or hostile.',
-    recommendedAction: 'Clear or correct {attribute} on the object in Active Directory, then run the sync again. The HTML report (unless --no-html-report) shows the object with long values cut.',
+    reason: 'The result could not be written as JSON: it holds more text than one JSON document can ({cause}). The attribute holding the most is {attribute}: {count} value(s), {length} characters in all; a single value of megabytes is far more than Active Directory allows most attributes, so the directory data may be damaged or hostile.',
+    recommendedAction: 'Look at {attribute} on the object in Active Directory: correct or clear a value that is damaged, or reduce the values, then run the sync again. The HTML report (unless --no-html-report) shows the object with long values cut.',
     documentationUrl: reportDocs,
     category: 'nonServiceFailure',
     remedy: 'none',

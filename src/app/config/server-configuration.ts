@@ -254,7 +254,7 @@ const ENTRA_CONNECTOR_EXTENSION = 'microsoft.azure.activedirectory.connector.dll
 
 /**
  * Active Directory (category AD), Microsoft Entra (category Extensible2 and the Entra connector's
- * subtype, or without a subtype its extension), or another connector. Told by the connector's
+ * extension, or without an extension its subtype), or another connector. Told by the connector's
  * type only: its name and its list name (<ma-listname>, "Centralized HR (Contoso)" on a Generic
  * SQL connector) are not what it is, and a connector taken for Entra by a word in them would have
  * its rules used in place of the real Entra connector's.
@@ -262,9 +262,10 @@ const ENTRA_CONNECTOR_EXTENSION = 'microsoft.azure.activedirectory.connector.dll
 function connectorKind(ma: Node, category: string, subtype: string): ExportedConnector['kind'] {
   if (category.toUpperCase() === 'AD') return 'activeDirectory';
   if (category.toLowerCase() !== 'extensible2') return 'other';
-  if (subtype.trim() !== '') return ENTRA_SUBTYPE.test(subtype) ? 'entra' : 'other';
+  // The connector's code says what it is; its subtype, a display text, only when no code is named.
   const extension = str(ma['private-configuration']?.MAConfig?.['extension-config']?.filename).trim().toLowerCase();
-  return extension === ENTRA_CONNECTOR_EXTENSION ? 'entra' : 'other';
+  if (extension !== '') return extension === ENTRA_CONNECTOR_EXTENSION ? 'entra' : 'other';
+  return ENTRA_SUBTYPE.test(subtype) ? 'entra' : 'other';
 }
 
 export function parseConnector(xml: string, file: string): ExportedConnector {

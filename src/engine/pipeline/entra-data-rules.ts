@@ -186,14 +186,11 @@ export function applyQuarantine(facts: SyncFacts, desired: DesiredExport, notes:
 const MAILBOX_TYPES = new Set(['1', '2', '4', '16', '32', '2147483648', '8589934592', '17179869184', '34359738368']);
 
 /** Why ProxyCalc applies to this user, or undefined: it is not a mailbox user. */
-function mailboxUser(facts: SyncFacts, attributes: Attributes): string | undefined {
+function mailboxUser(attributes: Attributes): string | undefined {
   const remote = getValues(attributes, 'msExchRemoteRecipientType')?.[0];
   if (remote !== undefined && String(remote).trim() !== '') return `msExchRemoteRecipientType is set (${String(remote)})`;
   const details = getValues(attributes, 'msExchRecipientTypeDetails')?.[0];
-  if (details !== undefined && MAILBOX_TYPES.has(String(details).trim())) return `msExchRecipientTypeDetails ${String(details).trim()} is a mailbox`;
-  const plans = facts.target?.properties.assignedPlans;
-  const exchange = Array.isArray(plans) && plans.some((p) => typeof p === 'object' && p !== null && String((p as Record<string, unknown>).service).toLowerCase() === 'exchange' && String((p as Record<string, unknown>).capabilityStatus) === 'Enabled');
-  return exchange ? 'the cloud user has an Exchange Online service plan' : undefined;
+  return details !== undefined && MAILBOX_TYPES.has(String(details).trim()) ? `msExchRecipientTypeDetails ${String(details).trim()} is a mailbox` : undefined;
 }
 
 /**
@@ -202,19 +199,24 @@ function mailboxUser(facts: SyncFacts, attributes: Attributes): string | undefin
  * organization and you can add any values in proxyAddresses to these objects. For a mailbox user,
  * either on-premises or in Exchange Online, only values for verified domains appear." The export
  * brings every value (Entra ID keeps them as ShadowProxyAddresses); the user's proxyAddresses in
- * Entra ID lack the SMTP addresses of domains the tenant has not verified.
+ * Entra ID lack the secondary smtp: addresses of domains the tenant has not verified (the page's
+ * example removes a secondary one). The primary SMTP: address is kept: what Exchange Online makes
+ * primary instead is not documented. The page's other trigger, an Exchange Online service plan on
+ * the cloud user, is not evaluated: the user's plans are not read from Microsoft Graph.
  */
 export function applyProxyCalcRule(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>, attributes: Attributes): void {
   const proxies = desired.proxyAddresses;
   if (facts.kind !== 'user' || !facts.tenant || !proxies?.length) return;
-  const why = mailboxUser(facts, attributes);
+  const why = mailboxUser(attributes);
   if (!why) return;
   const verified = new Set(facts.tenant.domains.filter((d) => d.isVerified).map((d) => d.name.toLowerCase()));
-  const unverified = (p: AttributeValue) => typeof p === 'string' && /^smtp:/i.test(p) && !verified.has(p.slice(p.lastIndexOf('@') + 1).toLowerCase());
+  const unverified = (p: AttributeValue) => typeof p === 'string' && p.startsWith('smtp:') && !verified.has(p.slice(p.lastIndexOf('@') + 1).toLowerCase());
   const dropped = proxies.filter(unverified);
   if (!dropped.length) return;
   const kept = proxies.filter((p) => !unverified(p));
-  desired.proxyAddresses = kept.length ? kept : null;
+  // Every address on an unverified domain and no primary: what Entra ID keeps is not documented.
+  if (!kept.length) return;
+  desired.proxyAddresses = kept;
   notes.proxyAddresses = [notes.proxyAddresses, `ProxyCalc: ${dropped.map(String).join(', ')} ${dropped.length === 1 ? 'is' : 'are'} on a domain the tenant has not verified, so Microsoft Entra ID leaves ${dropped.length === 1 ? 'it' : 'them'} out of proxyAddresses for a mailbox user (${why}); Entra Connect still exports ${dropped.length === 1 ? 'it' : 'them'} (ShadowProxyAddresses). Verify the domain to have ${dropped.length === 1 ? 'it' : 'them'} appear.`].filter(Boolean).join(' ');
 }
 

@@ -110,6 +110,8 @@ function withApplyOnceKept(attributes: Attributes, memo: Inbound): Attributes {
   for (const rule of memo.inbound.rules) {
     for (const target of applyOnceTargetsOf(rule)) {
       if (Object.prototype.hasOwnProperty.call(attributes, target)) continue;
+      // Another rule flows the attribute too: the stored value may be its, and its NULL now clears it.
+      if (memo.inbound.rules.some((other) => other.flows.some((f) => !f.applyOnce && f.target === target))) continue;
       const kept = getValues(stored, target);
       if (kept?.length) attributes[target] = kept;
     }
@@ -197,11 +199,24 @@ export function exportIdentityOf(desired: Record<string, AttributeValue[] | null
  * "apply once" flow runs only for an object being created, and being connected lets Join rules
  * apply without a Provision rule. Neither applies here, so the result is the same: reused.
  */
-function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, connected: boolean): boolean {
+function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, connected: boolean, creating: boolean): boolean {
   if (connected && !projected.provision) return false;
   // Step 8 evaluated as if the object were new, so its apply-once flows ran: for an object that
   // exists they must not ("only set when the object is initially created").
-  return !(connected && projected.rules.some((rule) => rule.flows.some((flow) => flow.applyOnce)));
+  return creating || !projected.rules.some((rule) => rule.flows.some((flow) => flow.applyOnce));
+}
+
+/**
+ * Does this sync create the Microsoft Entra connector-space object? Yes without a cloud object,
+ * and for one matched now that neither Entra Connect synchronized nor an earlier run exported (a
+ * soft match, or a hard match taking over a cloud-managed object): Entra Connect's sync engine
+ * provisions (adds) such an object, its apply-once flows run, and the service matches it on
+ * export (how-to-connect-install-existing-tenant).
+ */
+function creatingCloudObject(facts: SyncFacts): boolean {
+  if (!facts.target) return true;
+  if (facts.alreadySynced) return false;
+  return facts.stored?.entraConnectorSpace?.id !== facts.target.id;
 }
 
 /**
@@ -304,10 +319,10 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
 
   const existing = facts.entraImported ?? {};
   // Step 8's projection saw the AD side only: with cloud flows in the metaverse, evaluated again.
-  const outbound = (memo.outboundAsNew && !cloudInbound && sameAsProjected(memo.outboundAsNew, !!facts.target) ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
+  const outbound = (memo.outboundAsNew && !cloudInbound && sameAsProjected(memo.outboundAsNew, !!facts.target, creatingCloudObject(facts)) ? memo.outboundAsNew : undefined) ?? evaluateOutbound(
     deps.ruleSet,
     { objectType: inbound.metaverseObjectType, attributes: mvAttributes },
-    { ...ctx, existingTarget: existing, connectedToTarget: !!facts.target },
+    { ...ctx, existingTarget: existing, connectedToTarget: !!facts.target, creatingTarget: creatingCloudObject(facts) },
   );
   outOfScopeRules.push(...outbound.outOfScopeRules);
   details.OutboundRulesApplied = outbound.appliedRules.map((r) => r.name).join('; ') || '(none)';

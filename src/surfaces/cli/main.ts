@@ -162,12 +162,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Exit code when the sync ran but writing its report or --output file failed afterwards. */
 export const EXIT_AFTER_SYNC_FAILURE = 3;
 
-/** Why --output cannot take the result (a folder, a missing or unwritable folder), or undefined. */
+/**
+ * Why --output cannot take the result (a folder, a missing or unwritable folder), or undefined. A
+ * device or a pipe (/dev/null, /dev/stdout, a shell's >(jq ...)) takes it as a file does.
+ */
 async function unusableOutput(file: string): Promise<SyncError | undefined> {
   const target = path.resolve(file);
   const problem = (cause: string) => new SyncError(appErrors.OutputPathUnusable, { file: target, cause });
   const existing = await stat(target).catch(() => undefined);
-  if (existing && !existing.isFile()) return problem(existing.isDirectory() ? 'it is a folder' : 'it is not a regular file');
+  if (existing?.isDirectory()) return problem('it is a folder');
   const folder = path.dirname(target);
   const parent = await stat(folder).catch(() => undefined);
   if (!parent?.isDirectory()) return problem(`the folder ${folder} does not exist`);
@@ -183,19 +186,18 @@ function resultJson(summary: ProvisioningObjectSummary): string | SyncError {
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     const largest = largestValue(summary);
-    return new SyncError(appErrors.ResultTooLarge, { cause: err.message, attribute: largest.attribute, length: String(largest.length) }, { cause: err });
+    return new SyncError(appErrors.ResultTooLarge, { cause: err.message, attribute: largest.attribute, length: String(largest.length), count: String(largest.count) }, { cause: err });
   }
 }
 
-/** The attribute with the longest value in the result's steps, for the error to name. */
-function largestValue(summary: ProvisioningObjectSummary): { attribute: string; length: number } {
-  let largest = { attribute: 'an attribute', length: 0 };
+/** The attribute whose values hold the most text in the result's steps (one huge value, or a million members), for the error to name. */
+function largestValue(summary: ProvisioningObjectSummary): { attribute: string; length: number; count: number } {
+  let largest = { attribute: 'an attribute', length: 0, count: 0 };
   for (const step of summary.provisioningSteps) {
     for (const row of step.attributes ?? []) {
-      for (const value of row.value ?? []) {
-        const length = typeof value === 'string' ? value.length : 0;
-        if (length > largest.length) largest = { attribute: row.name, length };
-      }
+      let length = 0;
+      for (const value of row.value ?? []) length += typeof value === 'string' ? value.length : 0;
+      if (length > largest.length) largest = { attribute: row.name, length, count: row.value?.length ?? 0 };
     }
   }
   return largest;

@@ -47,7 +47,7 @@ describe('an apply-once outbound flow against a cloud object that already holds 
   let dir: string;
   const sessions: Session[] = [];
   /** A session over the LDIF snapshot with rules from the export; the sample's AD connector is "contoso.com". */
-  const stage = async (applyOnce: string[]): Promise<ProvisioningObjectSummary> => {
+  const stage = async (applyOnce: string[], dn = eva): Promise<ProvisioningObjectSummary> => {
     const serverConfiguration = await exportWithApplyOnce(dir, applyOnce);
     const configPath = path.join(dir, `config-${applyOnce.join('-') || 'as-is'}.json`);
     await writeFile(configPath, JSON.stringify({
@@ -57,14 +57,17 @@ describe('an apply-once outbound flow against a cloud object that already holds 
     }));
     const session = await openSession({ configPath, secrets: { directoryPassword: async () => '', entraClientSecret: async () => emulator.clientSecret } });
     sessions.push(session);
-    return (await session.sync(Dn.parse(eva), { stagingMode: true, noHtmlReport: true })).summary;
+    return (await session.sync(Dn.parse(dn), { stagingMode: true, noHtmlReport: true })).summary;
   };
   const planned = (summary: ProvisioningObjectSummary) => new Map(summary.modifiedProperties.map((p) => [p.displayName, p]));
 
   before(async () => {
     // The cloud user Entra Connect created for Eva; her department was changed in the cloud since.
     emulator = await startEmulator({
-      seed: { users: [{ displayName: 'Eva Green', userPrincipalName: 'eva.green@contoso.com', mailNickname: 'eva.green', accountEnabled: true, onPremisesImmutableId: evaAnchor, onPremisesSyncEnabled: true, department: 'Cloud Sales' }] },
+      seed: { users: [
+        // A cloud-managed user Carol soft-matches on her UPN.
+        { displayName: 'Carol Cloud', userPrincipalName: 'carol.diaz@contoso.com', mailNickname: 'carol.diaz', accountEnabled: true },
+        { displayName: 'Eva Green', userPrincipalName: 'eva.green@contoso.com', mailNickname: 'eva.green', accountEnabled: true, onPremisesImmutableId: evaAnchor, onPremisesSyncEnabled: true, department: 'Cloud Sales' }] },
     });
     dir = await mkdtemp(path.join(tmpdir(), 'sos-apply-once-'));
     await copyFile(path.join(fixtures, 'contoso-snapshot.ldif'), path.join(dir, 'snapshot.ldif'));
@@ -88,5 +91,15 @@ describe('an apply-once outbound flow against a cloud object that already holds 
     assert.equal(changes.has('department'), false, `department, held by the cloud object, is not planned: ${JSON.stringify(changes.get('department'))}`);
     assert.equal(changes.has('company'), false, `company, which the cloud object lacks, is not set either (the object is not being created): ${JSON.stringify(changes.get('company'))}`);
     assert.deepEqual(emulator.writes(), [], 'staging wrote nothing');
+  });
+
+  // "the sync engine" provisions a new object and the service matches it on export
+  // (how-to-connect-install-existing-tenant): a soft match is an object being created in the
+  // Microsoft Entra connector space, so its apply-once flows run.
+  test('on a soft-matched cloud object (created in the connector space now) an apply-once flow sets its attribute', async () => {
+    const carol = `CN=Carol Diaz,OU=Engineering,OU=Contoso,${domain}`;
+    const s = await stage(['company'], carol);
+    assert.match(s.provisioningSteps[7]?.details.Match ?? '', /^Soft match/, JSON.stringify(s.provisioningSteps[7]?.details));
+    assert.equal(planned(s).get('company')?.newValue, 'Contoso', `company is planned: ${JSON.stringify([...planned(s).keys()])}`);
   });
 });

@@ -182,7 +182,7 @@ test('a connector whose list name holds the letters "entra" (a Generic SQL conne
   assert.ok(out.appliedRules.some((r) => r.name === 'Out to AAD - User Join'), JSON.stringify(out.appliedRules));
 });
 
-test('the Microsoft Entra connector is told by its connector type (category Extensible2 and the Entra subtype, or without a subtype its extension), never by letters in its list name', async () => {
+test('the Microsoft Entra connector is told by its connector type (category Extensible2 and the Entra connector\'s extension, or without an extension its subtype), never by letters in its list name', async () => {
   // As the sample export writes it: <category>Extensible2</category>, <subtype>Windows Azure
   // Active Directory (Microsoft)</subtype>, <extension-config><filename>Microsoft.Azure.ActiveDirectory.Connector.dll</filename>.
   const real = await readFile(path.join(sample, entraConnectorFile), 'utf8');
@@ -192,15 +192,20 @@ test('the Microsoft Entra connector is told by its connector type (category Exte
   };
   const subtype = '<subtype>Windows Azure Active Directory (Microsoft)</subtype>';
   const listName = '<ma-listname>Windows Azure Active Directory (Microsoft)</ma-listname>';
+  const entraDll = '<filename>Microsoft.Azure.ActiveDirectory.Connector.dll</filename>';
+  const sqlDll = '<filename>Microsoft.IAM.Connector.GenericSql.dll</filename>';
   const cases: Array<[string, (xml: string) => string, string]> = [
     ['as exported', (xml) => xml, 'entra'],
     ['another list name', (xml) => xml.replace(listName, '<ma-listname>Centralized HR (Contoso)</ma-listname>'), 'entra'],
     ['the subtype named after Microsoft Entra ID', (xml) => xml.replace(subtype, '<subtype>Microsoft Entra ID (Microsoft)</subtype>'), 'entra'],
     ['no subtype: its extension', (xml) => xml.replace(subtype, '<subtype />'), 'entra'],
-    ['no subtype, another extension', (xml) => xml.replace(subtype, '<subtype />').replace('<filename>Microsoft.Azure.ActiveDirectory.Connector.dll</filename>', '<filename>Contoso.Hr.Connector.dll</filename>'), 'other'],
-    ['Generic SQL listed as "Centralized HR (Contoso)"', (xml) => xml.replace(subtype, '<subtype>Generic SQL (Microsoft)</subtype>').replace(listName, '<ma-listname>Centralized HR (Contoso)</ma-listname>'), 'other'],
-    ['Generic SQL whose list name says Microsoft Entra ID', (xml) => xml.replace(subtype, '<subtype>Generic SQL (Microsoft)</subtype>').replace(listName, '<ma-listname>Microsoft Entra ID</ma-listname>'), 'other'],
-    ['a subtype with the letters "entra" in a word', (xml) => xml.replace(subtype, '<subtype>Central Entrance Control (Contoso)</subtype>'), 'other'],
+    ['another subtype text, the Entra connector\'s extension', (xml) => xml.replace(subtype, '<subtype>Azure AD (Microsoft)</subtype>'), 'entra'],
+    ['no subtype, another extension', (xml) => xml.replace(subtype, '<subtype />').replace(entraDll, '<filename>Contoso.Hr.Connector.dll</filename>'), 'other'],
+    ['an Entra-sounding subtype on another extension', (xml) => xml.replace(subtype, '<subtype>Azure Active Directory Connector for Contoso HR</subtype>').replace(entraDll, '<filename>Contoso.Hr.Connector.dll</filename>'), 'other'],
+    ['no extension: the subtype', (xml) => xml.replace(entraDll, '<filename />'), 'entra'],
+    ['Generic SQL listed as "Centralized HR (Contoso)"', (xml) => xml.replace(subtype, '<subtype>Generic SQL (Microsoft)</subtype>').replace(entraDll, sqlDll).replace(listName, '<ma-listname>Centralized HR (Contoso)</ma-listname>'), 'other'],
+    ['Generic SQL whose list name says Microsoft Entra ID', (xml) => xml.replace(subtype, '<subtype>Generic SQL (Microsoft)</subtype>').replace(entraDll, sqlDll).replace(listName, '<ma-listname>Microsoft Entra ID</ma-listname>'), 'other'],
+    ['no extension, a subtype with the letters "entra" in a word', (xml) => xml.replace(subtype, '<subtype>Central Entrance Control (Contoso)</subtype>').replace(entraDll, '<filename />'), 'other'],
     ['the SQL Server management agent (category MSSQL)', (xml) => xml.replace('<category>Extensible2</category>', '<category>MSSQL</category>').replace(subtype, '<subtype />').replace(listName, '<ma-listname>Centralized HR (Contoso)</ma-listname>'), 'other'],
     ['category AD', (xml) => xml.replace('<category>Extensible2</category>', '<category>AD</category>'), 'activeDirectory'],
   ];
