@@ -32,14 +32,14 @@ const calls: Call[] = [
     name: 'Graph read (hard match)', path: '/v1.0/users?', method: 'GET', step: 8,
     expect: {
       '429 Retry-After 1': ['Throttled'], '503': ['ServiceUnavailable'], '504': ['ServiceUnavailable'],
-      'connection reset': ['TenantUnreachable'], 'time-out': ['GraphRequestTimedOut'], '401': ['AuthenticationFailed'],
+      'connection reset': ['TenantUnreachable'], 'time-out': ['GraphRequestTimedOut'], '401': ['AccessTokenRejected'],
     },
   },
   {
     name: 'Graph write (create)', path: '/v1.0/users', method: 'POST', step: 10,
     expect: {
       '429 Retry-After 1': ['Throttled'], '503': ['ServiceUnavailable'], '504': ['ServiceUnavailable'],
-      'connection reset': ['TenantUnreachable'], 'time-out': ['GraphRequestTimedOut'], '401': ['AuthenticationFailed'],
+      'connection reset': ['TenantUnreachable'], 'time-out': ['GraphRequestTimedOut'], '401': ['AccessTokenRejected'],
     },
   },
 ];

@@ -5,9 +5,15 @@ import { GraphEntraTarget } from './graph/graph-target';
 import type { RetryPolicy } from './graph/transport';
 import { createAgent, readCa } from './tls';
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS, loadCredential, tokenSourceFor } from './token-source';
+import { secretFreeErrors } from './redact';
 
 export { planExport, toConnectorSpace, userAttributeMap, groupAttributeMap } from './graph/attribute-map';
 export { clearTokenCache } from './token-source';
+/**
+ * holdSecret(value): a credential the session holds besides the client secret (the bind
+ * password) is removed from every error text of this adapter too (redact.ts).
+ */
+export { holdSecret } from './redact';
 
 /**
  * The EntraTarget for a tenant. `secret` is the client secret (undefined when
@@ -20,5 +26,6 @@ export function createEntraTarget(entra: EntraConfig, secret: string | undefined
   const tokens = tokenSourceFor(entra, credential);
   const agent = createAgent(readCa(entra.caFile, entra.graphEndpoint), entra.graphEndpoint);
   const requestTimeoutMs = (entra.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;
-  return new GraphEntraTarget(entra, tokens, agent, { requestTimeoutMs, ...policy });
+  // Every error leaves the adapter without a held secret in any of its texts (redact.ts).
+  return secretFreeErrors(new GraphEntraTarget(entra, tokens, agent, { requestTimeoutMs, ...policy }));
 }

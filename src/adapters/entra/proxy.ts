@@ -5,6 +5,7 @@
 // pinned caFile stays pinned), so the proxy never sees a secret or a token. Only the process
 // environment is read (a workspace cannot set it); the proxy's own credentials, if its URL
 // holds any, are never repeated in a message.
+import { holdSecret } from './redact';
 
 export interface ProxyChoice {
   /** The proxy URL as given (credentials included: for the Proxy-Authorization header only). */
@@ -48,5 +49,14 @@ export function proxyFor(endpoint: string, env: NodeJS.ProcessEnv = process.env)
     throw new TypeError('HTTPS_PROXY is not a URL (expected http://proxy.contoso.com:8080)');
   }
   if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') throw new TypeError(`HTTPS_PROXY must be an http:// or https:// URL (its scheme is ${proxy.protocol})`);
+  // The proxy's password, as written in the URL and decoded, is never shown (redact.ts).
+  if (proxy.password) {
+    holdSecret(proxy.password);
+    try {
+      holdSecret(decodeURIComponent(proxy.password));
+    } catch {
+      // not percent-encoded text: held as written
+    }
+  }
   return { uri: proxy.href, shown: `${proxy.protocol}//${proxy.host}` };
 }

@@ -15,7 +15,8 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { entraAuthMode, type DelegatedSignIn, type EntraConfig } from '../../engine/model/config';
 import { SyncError, entraErrors } from '../../engine/errors';
 import { createAgent, describeNetworkError, readCa } from './tls';
-import { throttledWait } from './graph/retry';
+import { retryBudgetSeconds, sleepMs, throttledWait } from './graph/retry';
+import { holdSecret, holdToken, secretFree, withoutSecrets } from './redact';
 
 /** Default time-out of one token-endpoint or Graph call (entra.requestTimeoutSeconds). */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -33,6 +34,54 @@ export class TransientTokenFailure extends Error {
   ) {
     super(detail);
   }
+}
+
+/**
+ * The token endpoint answered, but not as the identity platform answers: no JSON object (an HTML
+ * sign-in or block page of a proxy or captive portal), an error without an OAuth `error`, or a
+ * token answer without an access token. Not a refused credential, and not transient.
+ */
+export class NotAnOAuthAnswer extends Error {
+  override name = 'NotAnOAuthAnswer';
+  constructor(readonly status: number, readonly url: string, readonly detail: string) {
+    super(detail);
+  }
+}
+
+/** The most of a body quoted in an error: enough to recognize a login page, no more. */
+const QUOTED_BODY_LIMIT = 200;
+
+/** A short, single-line, secret-free excerpt of a body to quote (control characters escaped). */
+function excerpt(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const line = withoutSecrets(text).replace(/\s+/g, ' ').trim().replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return line.length <= QUOTED_BODY_LIMIT ? line : `${line.slice(0, QUOTED_BODY_LIMIT)}… (${line.length - QUOTED_BODY_LIMIT} more characters)`;
+}
+
+/**
+ * Why an answer of the token or device code endpoint is not an OAuth answer (RFC 6749 5.1 and
+ * 5.2), or undefined when it is one: a JSON object; an error (4xx/5xx) carries a string `error`;
+ * a successful token answer carries a string `access_token`.
+ */
+export function notOAuthAnswer(url: string, status: number, contentType: string | null, text: string): string | undefined {
+  let body: unknown;
+  try {
+    body = text.trim() ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  const type = excerpt(contentType?.split(';')[0]?.trim() ?? '');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    const what = type ? `a body (Content-Type ${type})` : 'a body without a Content-Type';
+    return text.trim() ? `HTTP ${status} with ${what} that is no JSON object: "${excerpt(text)}"` : `HTTP ${status} with an empty body`;
+  }
+  const fields = Object.keys(body);
+  const named = fields.length ? `its fields: ${excerpt(fields.slice(0, 10).join(', '))}${fields.length > 10 ? ', …' : ''}` : 'no fields';
+  if (status >= 400) return typeof (body as { error?: unknown }).error === 'string' ? undefined : `HTTP ${status} with a JSON body that is no OAuth error (${named})`;
+  const isToken = /\/oauth2\/v2\.0\/token$/.test(new URL(url).pathname);
+  const token = (body as { access_token?: unknown }).access_token;
+  if (isToken && status >= 200 && status < 300 && (typeof token !== 'string' || token === '')) return `HTTP ${status} with a JSON body that holds no access token (${named})`;
+  return undefined;
 }
 
 /** Failures of the connection itself that a later attempt may not meet (not TLS, DNS or a refused port). */
@@ -103,10 +152,21 @@ class PinnedNetworkClient implements INetworkModule {
           // msal does not check the device code answer: a refusal is read from here.
           ...(response.status >= 400 ? { error: oauthError(text) } : {}),
         });
-        if (response.status !== 429 && response.status < 500) return toNetworkResponse<T>(response, text);
+        if (response.status !== 429 && response.status < 500) {
+          // Not the identity platform's answer (a proxy's login page): said as such, never
+          // handed to msal, which would make it a refused credential.
+          const invalid = notOAuthAnswer(url, response.status, response.headers.get('content-type'), text);
+          if (invalid) {
+            const error = new NotAnOAuthAnswer(response.status, url, invalid);
+            this.lastFailure = error;
+            throw error;
+          }
+          return toNetworkResponse<T>(response, text);
+        }
         const retryAfter = parseRetryAfterSeconds(retryAfterHeader);
         failure = { status: response.status, ...(retryAfter !== undefined ? { retryAfter } : {}), detail: `HTTP ${response.status}${oauthError(text)}` };
       } catch (err) {
+        if (err instanceof NotAnOAuthAnswer) throw err;
         this.calls.push({ method, url, status: 0 });
         if (!isTransientNetworkError(err)) {
           this.lastFailure = err;
@@ -123,7 +183,7 @@ class PinnedNetworkClient implements INetworkModule {
         this.lastFailure = error;
         throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      await sleepMs(wait * 1000);
       waited += wait;
     }
   }
@@ -138,7 +198,8 @@ function toNetworkResponse<T>(response: { status: number; headers: { forEach(cb:
   try {
     body = text ? JSON.parse(text) : {};
   } catch {
-    body = { error: 'invalid_response', error_description: text.slice(0, 200) };
+    // notOAuthAnswer refused such bodies before; kept secret-free should one get here.
+    body = { error: 'invalid_response', error_description: excerpt(text) };
   }
   return { headers, body: body as T, status: response.status };
 }
@@ -210,7 +271,23 @@ export function loadCredential(entra: EntraConfig, secret: string | undefined, s
     };
   }
   if (!secret) throw new SyncError(entraErrors.EntraCredentialMissing, { clientId: entra.clientId });
+  // An answer that echoes it (a token endpoint's "Invalid client secret provided: '...'") never shows it.
+  holdSecret(secret);
   return { kind: 'secret', secret, fingerprint: `secret:${createHash('sha256').update(secret).digest('hex')}` };
+}
+
+/** The tokens of a serialized msal cache (refresh, access and id tokens), held for scrubbing (redact.ts). */
+function holdCachedTokens(serialized: string): void {
+  try {
+    const cache = JSON.parse(serialized) as Record<string, unknown>;
+    for (const kind of ['RefreshToken', 'AccessToken', 'IdToken']) {
+      const entries = cache[kind];
+      if (typeof entries !== 'object' || entries === null) continue;
+      for (const entry of Object.values(entries as Record<string, { secret?: unknown }>)) if (typeof entry?.secret === 'string') holdToken(entry.secret);
+    }
+  } catch {
+    // not msal's JSON: nothing to hold
+  }
 }
 
 /** The msal cache plugin over the surface's store: read before each token lookup, written after each change. */
@@ -218,10 +295,16 @@ function cachePlugin(signIn: DelegatedSignIn): ICachePlugin {
   return {
     async beforeCacheAccess(context: TokenCacheContext) {
       const stored = await signIn.loadTokenCache();
-      if (stored) context.tokenCache.deserialize(stored);
+      if (stored) {
+        context.tokenCache.deserialize(stored);
+        holdCachedTokens(stored);
+      }
     },
     async afterCacheAccess(context: TokenCacheContext) {
-      if (context.cacheHasChanged) await signIn.saveTokenCache(context.tokenCache.serialize());
+      if (!context.cacheHasChanged) return;
+      const serialized = context.tokenCache.serialize();
+      holdCachedTokens(serialized);
+      await signIn.saveTokenCache(serialized);
     },
   };
 }
@@ -269,7 +352,7 @@ export class TokenSource {
     this.scope = graphScope(entra.graphEndpoint);
     this.network = new PinnedNetworkClient(createAgent(readCa(entra.caFile, host.origin), host.origin), {
       timeoutMs: (entra.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
-      budgetSeconds: entra.maxRetryWaitSeconds ?? 60,
+      budgetSeconds: retryBudgetSeconds(entra.maxRetryWaitSeconds),
       maxAttempts: 4,
     });
     const auth = {
@@ -365,30 +448,44 @@ export class TokenSource {
         ? await this.delegatedToken(this.app, options)
         : (await this.app.acquireTokenByClientCredential({ scopes: [this.scope], ...(options.skipCache ? { skipCache: true } : {}) }))?.accessToken;
       if (!accessToken) throw new Error('the token response had no access token');
+      // A body that echoes the Authorization header never shows the token (redact.ts).
+      holdToken(accessToken);
       return accessToken;
     } catch (err) {
-      if (err instanceof SyncError) throw err;
-      const failure = this.network.lastFailure;
-      if (failure instanceof TransientTokenFailure) {
-        const path = new URL(failure.url).pathname;
-        if (failure.status === 429) {
-          throw new SyncError(entraErrors.Throttled, {
-            service: 'The Microsoft identity platform', method: 'POST', path, ...throttledWait(failure.retryAfterSeconds), maxRetryWaitSeconds: this.entra.maxRetryWaitSeconds ?? 60,
-          }, { cause: err });
-        }
-        throw new SyncError(entraErrors.IdentityPlatformUnavailable, {
-          clientId: this.entra.clientId, detail: `${failure.detail} from POST ${path}`, attempts: failure.attempts,
-          elapsedSeconds: Math.round(failure.elapsedMs / 100) / 10, endpoint: this.authority, ...(failure.status ? { status: failure.status } : {}),
+      throw secretFree(this.tokenError(err));
+    }
+  }
+
+  /** A failure of token() as a catalog SyncError (its texts are made secret-free by the caller). */
+  private tokenError(err: unknown): SyncError {
+    if (err instanceof SyncError) return err;
+    const failure = this.network.lastFailure;
+    if (failure instanceof TransientTokenFailure) {
+      const path = new URL(failure.url).pathname;
+      if (failure.status === 429) {
+        return new SyncError(entraErrors.Throttled, {
+          service: 'The Microsoft identity platform', method: 'POST', path, ...throttledWait(failure.retryAfterSeconds), maxRetryWaitSeconds: retryBudgetSeconds(this.entra.maxRetryWaitSeconds),
         }, { cause: err });
       }
-      if (failure !== undefined) {
-        throw new SyncError(entraErrors.TenantUnreachable, { endpoint: this.authority, detail: describeNetworkError(failure, this.authority) }, { cause: err });
-      }
-      const e = err as { errorCode?: unknown; errorMessage?: string; message?: string };
-      const code = typeof e.errorCode === 'string' ? e.errorCode : undefined;
-      const detail = [code, (e.errorMessage ?? e.message ?? '').split(/ Trace ID:/)[0]?.trim()].filter(Boolean).join(': ');
-      throw new SyncError(entraErrors.AuthenticationFailed, { clientId: this.entra.clientId, detail }, { cause: err });
+      return new SyncError(entraErrors.IdentityPlatformUnavailable, {
+        clientId: this.entra.clientId, detail: `${failure.detail} from POST ${path}`, attempts: failure.attempts,
+        elapsedSeconds: Math.round(failure.elapsedMs / 100) / 10, endpoint: this.authority, ...(failure.status ? { status: failure.status } : {}),
+      }, { cause: err });
     }
+    if (failure instanceof NotAnOAuthAnswer) {
+      return new SyncError(entraErrors.TokenEndpointAnswerInvalid, {
+        clientId: this.entra.clientId, endpoint: new URL(failure.url).origin, detail: `POST ${new URL(failure.url).pathname} answered ${failure.detail}`, status: failure.status,
+      }, { cause: err });
+    }
+    if (failure !== undefined) {
+      return new SyncError(entraErrors.TenantUnreachable, { endpoint: this.authority, detail: describeNetworkError(failure, this.authority) }, { cause: err });
+    }
+    // The tenant refused: msal's text is the identity platform's error_description, which may
+    // echo what was sent (the secret is removed from it, as from every text: redact.ts).
+    const e = err as { errorCode?: unknown; errorMessage?: string; message?: string };
+    const code = typeof e.errorCode === 'string' ? e.errorCode : undefined;
+    const detail = [code, withoutSecrets(e.errorMessage ?? e.message ?? '').split(/ Trace ID:/)[0]?.trim()].filter(Boolean).join(': ');
+    return new SyncError(entraErrors.AuthenticationFailed, { clientId: this.entra.clientId, detail: detail || 'no reason given' }, { cause: err });
   }
 }
 

@@ -2,6 +2,7 @@
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { EntraObjectKind } from '../../../engine/ports/entra-target';
 import { permissionFor } from '../permissions';
+import { withoutSecrets } from '../redact';
 import { throttledWait, type ThrottleFacts } from './retry';
 
 export interface GraphErrorFacts extends ThrottleFacts {
@@ -44,13 +45,15 @@ export const GRAPH_TEXT_LIMIT = 2000;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * A text of Graph's error body as it may be shown: control characters (a terminal escape in a
- * hostile message) written out as \uXXXX, and at most GRAPH_TEXT_LIMIT characters.
+ * A text of Graph's error body as it may be shown: no secret this process holds (redact.ts),
+ * control characters (a terminal escape in a hostile message) written out as \uXXXX, and at
+ * most GRAPH_TEXT_LIMIT characters.
  */
 export function graphText(value: unknown): string {
   if (typeof value !== 'string') return '';
+  // A held secret echoed back is removed first, before the cut can leave half of it (redact.ts).
   // eslint-disable-next-line no-control-regex
-  const visible = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const visible = withoutSecrets(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return visible.length <= GRAPH_TEXT_LIMIT ? visible : `${visible.slice(0, GRAPH_TEXT_LIMIT)}… (${visible.length - GRAPH_TEXT_LIMIT} more characters)`;
 }
 
@@ -102,7 +105,11 @@ export function mapGraphError(facts: GraphErrorFacts, call: CallFacts): SyncErro
     requestId: facts.requestId, clientRequestId: facts.clientRequestId,
   };
   const m = facts.message;
-  if (facts.status === 401) return new SyncError(entraErrors.AuthenticationFailed, { ...base, clientId: call.clientId ?? 'the configured application', detail: `${facts.code}: ${m}` });
+  // The identity platform issued the token (a refused credential never gets this far): Graph
+  // refusing it is about the token (audience, consent, Conditional Access), not the secret.
+  if (facts.status === 401) {
+    return new SyncError(entraErrors.AccessTokenRejected, { ...base, clientId: call.clientId ?? 'the configured application', detail: [facts.code, m].filter(Boolean).join(': ') || 'no reason given' });
+  }
   if (facts.status === 403) {
     // Graph's message never names the permission; the call does (permissions.ts).
     const needed = permissionFor(call.method, call.path);

@@ -9,7 +9,7 @@ import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
 import { AnswerTooLarge, CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
 import { describeNetworkError } from '../tls';
-import { throttleFacts, type RetryLimits } from './retry';
+import { retryBudgetSeconds, sleepMs, throttleFacts, timerMs, type RetryLimits } from './retry';
 import type { TokenSource } from '../token-source';
 
 export interface CallOptions {
@@ -37,8 +37,11 @@ export class GraphCaller {
     agent: Dispatcher,
     policy: Partial<RetryPolicy> = {},
   ) {
-    this.maxRetryWaitSeconds = policy.maxRetryWaitSeconds ?? entra.maxRetryWaitSeconds ?? 60;
-    this.sleep = policy.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    // Clamped to the documented maximum (an hour) whatever the configuration says, and every
+    // sleep to what a timer takes: a huge Retry-After is never a retry sent at once.
+    this.maxRetryWaitSeconds = retryBudgetSeconds(policy.maxRetryWaitSeconds ?? entra.maxRetryWaitSeconds);
+    const sleep = policy.sleep ?? sleepMs;
+    this.sleep = (ms) => sleep(timerMs(ms));
     // The batches retry their inner answers within the same limits as the transport.
     this.retryLimits = { maxAttempts: policy.maxAttempts ?? 5, maxRetryWaitSeconds: this.maxRetryWaitSeconds };
     this.client = createGraphClient({
@@ -96,7 +99,7 @@ export class GraphCaller {
       return await this.callOnce<T>(method, path, options);
     } catch (err) {
       // A token the tenant no longer accepts (revoked, signing key rolled): one retry with a fresh token.
-      if (!(err instanceof SyncError) || err.code !== 'AuthenticationFailed' || err.details.status !== 401) throw err;
+      if (!(err instanceof SyncError) || err.code !== 'AccessTokenRejected' || err.details.status !== 401) throw err;
       this.refreshToken = true;
       return this.callOnce<T>(method, path, options);
     }

@@ -26,6 +26,16 @@ const batchLimit = 20;
  * (proxyAddresses/any and mail eq).
  */
 const addressesPerFilter = 7;
+/**
+ * The most SMTP addresses of one object whose holders are looked up: the most proxy addresses
+ * Microsoft Entra ID lets an object hold (332 with only the mandatory attributes and mail:
+ * tshoot-connect-sync-errors, LargeObject; the engine predicts LargeObject past it in
+ * entra-data-rules.ts). An object holding more fails to export whatever the lookups find, and
+ * looking each up costs 3 Graph requests per 7 addresses (20,000 addresses: 8,571 requests in
+ * 429 $batch POSTs, throttled by the tenant's resource units). The addresses past it are named
+ * as not looked up (ValueHolders.unchecked), never dropped in silence.
+ */
+export const MAX_LOOKED_UP_ADDRESSES = 332;
 
 export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
@@ -224,20 +234,35 @@ export class GraphEntraTarget implements EntraTarget {
     return first ? this.toObject(kind, first) : null;
   }
 
-  /** The lookups findValueHolders makes: the UPN among users, each 7 addresses among users, groups and contacts. */
-  private valueHolderRequests(query: { userPrincipalName?: string; smtpAddresses?: string[] }): { kind: EntraObjectKind; url: string }[] {
+  /**
+   * The lookups findValueHolders makes: the UPN among users, each 7 addresses among users, groups
+   * and contacts; at most MAX_LOOKED_UP_ADDRESSES addresses (the UPN's first, as it is most often
+   * the primary one), `notLookedUp` saying how many more were not.
+   */
+  private valueHolderRequests(query: { userPrincipalName?: string; smtpAddresses?: string[] }): { requests: { kind: EntraObjectKind; url: string }[]; notLookedUp?: string } {
     const requests: { kind: EntraObjectKind; url: string }[] = [];
     const add = (kind: EntraObjectKind, filter: string) =>
       requests.push({ kind, url: `${collection[kind]}?$filter=${encodeURIComponent(filter)}&$select=${this.select(kind)}` });
     if (query.userPrincipalName) add('user', `userPrincipalName eq ${odataString(query.userPrincipalName)}`);
     // Graph compares proxyAddresses case-insensitively: 'smtp:' finds primary and secondary addresses.
     const addresses = [...new Set((query.smtpAddresses ?? []).filter(Boolean).map((a) => a.toLowerCase()))];
-    for (const part of chunks(addresses, addressesPerFilter)) {
+    const upn = query.userPrincipalName?.toLowerCase();
+    const upnAt = upn === undefined ? -1 : addresses.indexOf(upn);
+    if (upnAt > 0) addresses.unshift(...addresses.splice(upnAt, 1));
+    const looked = addresses.slice(0, MAX_LOOKED_UP_ADDRESSES);
+    for (const part of chunks(looked, addressesPerFilter)) {
       const anyOf = part.map((a) => `proxyAddresses/any(p:p eq ${odataString(`smtp:${a}`)})`).join(' or ');
       const mailOf = part.map((a) => `mail eq ${odataString(a)}`).join(' or ');
       for (const kind of ['user', 'group', 'contact'] as const) add(kind, `${anyOf} or ${mailOf}`);
     }
-    return requests;
+    const skipped = addresses.length - looked.length;
+    if (skipped === 0) return { requests };
+    const count = (n: number) => n.toLocaleString('en-US');
+    return {
+      requests,
+      notLookedUp: `the holders of ${count(skipped)} of the object's ${count(addresses.length)} SMTP addresses (only the first ${MAX_LOOKED_UP_ADDRESSES} were looked up: `
+        + `Microsoft Entra ID lets one object hold at most ${MAX_LOOKED_UP_ADDRESSES} proxy addresses, so its export fails with LargeObject whoever holds the others)`,
+    };
   }
 
   async findValueHolders(query: { userPrincipalName?: string; smtpAddresses?: string[] }): Promise<ValueHolders> {
@@ -257,12 +282,13 @@ export class GraphEntraTarget implements EntraTarget {
   ): Promise<{ byAnchor: EntraObject | null; valueHolders: ValueHolders }> {
     const byKey = anchor ? this.anchorLookup(anchor.kind, anchor.immutableId) : undefined;
     const anchorUrl = byKey && `${byKey.path}?${Object.entries(byKey.query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+    const valueHolders = this.valueHolderRequests(query);
     const requests: { kind: EntraObjectKind; url: string; anchor?: true }[] = [
       ...(anchor && anchorUrl ? [{ kind: anchor.kind, url: anchorUrl, anchor: true as const }] : []),
-      ...this.valueHolderRequests(query),
+      ...valueHolders.requests,
     ];
     const found = new Map<string, EntraObject>();
-    const unchecked = new Set<string>();
+    const unchecked = new Set<string>(valueHolders.notLookedUp ? [valueHolders.notLookedUp] : []);
     let byAnchor: EntraObject | null = null;
     const keep = (kind: EntraObjectKind, value: unknown, url: string) => {
       for (const raw of collectionAnswer(value, 'GET', url)) found.set(raw.id as string, this.toObject(kind, raw));

@@ -4,7 +4,7 @@
 // among them (Retry-After, below 1 s: backoff 1, 2, 4 ... s), within the attempts and the wait
 // budget (entra.maxRetryWaitSeconds) a lone request gets (retry.ts, shared with write-batch.ts).
 // Items answered 401 (the token expired while the batch ran) are sent once more with a new
-// token; a second 401 stays, and maps to AuthenticationFailed. The $batch POST itself, when
+// token; a second 401 stays, and maps to AccessTokenRejected. The $batch POST itself, when
 // Graph answers it 429, 503 or 504 as a whole, is sent again per Retry-After (or backoff 1, 2,
 // 4 ... s) a bounded number of times (transport.ts) when it is safe: for a batch of reads, and
 // for one whose writes are idempotent (the caller says so).

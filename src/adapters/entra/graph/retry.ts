@@ -23,6 +23,39 @@ export const throttledAttemptsFactor = 10;
  */
 export const minRetryAfterSeconds = 1;
 
+/**
+ * The most entra.maxRetryWaitSeconds may be (schemas/single-object-sync.schema.json says the
+ * same): one request waits at most an hour in all. A larger budget would let a hostile
+ * Retry-After hold the run for days; the adapter clamps any value it is given to this.
+ */
+export const MAX_RETRY_WAIT_SECONDS = 3600;
+
+/** entra.maxRetryWaitSeconds as the adapter applies it: default 60 s, within 0 .. MAX_RETRY_WAIT_SECONDS. */
+export function retryBudgetSeconds(configured: number | undefined): number {
+  if (configured === undefined || Number.isNaN(configured)) return 60;
+  return Math.min(Math.max(0, configured), MAX_RETRY_WAIT_SECONDS);
+}
+
+/**
+ * The longest Retry-After taken at its word: a day. Graph and the identity platform ask for
+ * seconds to minutes; a longer one (99999999999 s is 3,170 years) is no usable answer, and
+ * Throttled says so and gives Entra Connect's guidance instead of repeating it.
+ */
+export const MAX_USABLE_RETRY_AFTER_SECONDS = 86_400;
+
+/** The longest delay a Node timer takes (2^31 - 1 ms); a longer one fires at once, with a warning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A wait in ms as a timer can take it: 0 .. MAX_TIMER_MS (NaN: 0). */
+export function timerMs(ms: number): number {
+  return Number.isNaN(ms) ? 0 : Math.min(Math.max(0, ms), MAX_TIMER_MS);
+}
+
+/** Sleep `ms`, clamped for the timer (timerMs): never a TimeoutOverflowWarning and an immediate retry. */
+export function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, timerMs(ms)));
+}
+
 /** Seconds to wait after `attempt` (1 = the first send): Retry-After, else backoff 1, 2, 4 ... s. */
 export function retryWaitSeconds(retryAfter: number | undefined, attempt: number): number {
   return retryAfter !== undefined && retryAfter >= minRetryAfterSeconds ? retryAfter : 2 ** (attempt - 1);
@@ -102,7 +135,9 @@ export const THROTTLED_GUIDANCE_SECONDS = 300;
  * usable; with Graph's throttling headers, which quota was hit (so a user can tell a write
  * quota from the resource units, and this app from the whole tenant).
  */
-export function throttledWait(retryAfter: number | undefined, quota: ThrottleFacts = {}): { retryAfterSeconds: number | string; asked: string; waitSeconds: number } & ThrottleFacts {
+export function throttledWait(
+  retryAfter: number | undefined, quota: ThrottleFacts = {},
+): { retryAfterSeconds: number | string; retryAfterGiven?: number; asked: string; waitSeconds: number } & ThrottleFacts {
   const { throttleScope, throttleInformation, throttleLimitPercentage } = quota;
   const named = [throttleInformation, throttleScope && `scope ${throttleScope}`].filter(Boolean).join(', ');
   const which = named ? ` (${named})` : '';
@@ -111,6 +146,14 @@ export function throttledWait(retryAfter: number | undefined, quota: ThrottleFac
     ...(throttleInformation ? { throttleInformation } : {}),
     ...(throttleLimitPercentage !== undefined ? { throttleLimitPercentage } : {}),
   };
+  if (retryAfter !== undefined && retryAfter > MAX_USABLE_RETRY_AFTER_SECONDS) {
+    // Beyond any plausible wait: advice to wait that long would be absurd, and the budget never covers it.
+    const why = `it asked for ${retryAfter} s, more than a day: beyond any plausible wait, so not waited for`;
+    return {
+      retryAfterSeconds: 'none', retryAfterGiven: retryAfter, asked: `gave no usable Retry-After (${why}${named ? `; ${named}` : ''})`,
+      waitSeconds: THROTTLED_GUIDANCE_SECONDS, ...facts,
+    };
+  }
   return retryAfter !== undefined && retryAfter >= minRetryAfterSeconds
     ? { retryAfterSeconds: retryAfter, asked: `asked to wait ${retryAfter} s${which}`, waitSeconds: retryAfter, ...facts }
     : { retryAfterSeconds: 'none', asked: `gave no usable Retry-After${which}`, waitSeconds: THROTTLED_GUIDANCE_SECONDS, ...facts };

@@ -8,6 +8,7 @@ import {
 import { fetch as undiciFetch, type Dispatcher, type Response as UndiciResponse } from 'undici';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { idempotentMethod, mayRetry, retryWaitSeconds, throttleFacts, type ThrottleFacts } from './retry';
+import { withoutSecrets } from '../redact';
 
 /** Per-call facts the retry middleware leaves for the error mapping. */
 export class CallState implements MiddlewareOptions {
@@ -159,7 +160,9 @@ class RetryAndRecord implements Middleware {
       }
       const response = context.response!;
       const retryAfter = parseRetryAfter(headerOf(response.headers, 'retry-after'));
-      const requestId = headerOf(response.headers, 'request-id');
+      // A header of the answer, shown in the report's Graph requests: no held secret (redact.ts).
+      const rawRequestId = headerOf(response.headers, 'request-id');
+      const requestId = rawRequestId === undefined ? undefined : withoutSecrets(rawRequestId);
       this.records.push({
         method, path, status: response.status, durationInMilliseconds: Math.round(performance.now() - started),
         ...(requestId ? { requestId } : {}), clientRequestId, ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),

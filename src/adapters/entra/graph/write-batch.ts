@@ -7,7 +7,7 @@
 // object alone is Throttled. Other inner errors map exactly as the same request alone would
 // (errors.ts). An inner 401 (the token
 // expired while the batch ran) sends that write once more with a new token; a second 401 is
-// AuthenticationFailed. When Graph answers the $batch POST itself 429, 503 or 504, the whole
+// AccessTokenRejected. When Graph answers the $batch POST itself 429, 503 or 504, the whole
 // POST is sent again per Retry-After a bounded number of times (transport.ts) if every write
 // in it is idempotent (PATCH, DELETE); in a batch holding a create, a 503/504 sends the
 // idempotent writes again in a later batch and fails each create as ambiguous, so the adapter
@@ -18,7 +18,7 @@ import type { GraphCaller } from './graph-call';
 import { innerErrorHeaders, innerRetryAfter, type BatchAnswer } from './json-batch';
 import { SyncError } from '../../../engine/errors';
 import { batchResponses } from './answers';
-import { innerRetryWait, mayRetry, retryWaitSeconds, type InnerAttempts } from './retry';
+import { innerRetryWait, mayRetry, retryWaitSeconds, timerMs, type InnerAttempts } from './retry';
 
 /** Graph's limit of requests in one JSON batch. */
 export const writeBatchLimit = 20;
@@ -79,7 +79,7 @@ export class WriteBatcher {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, wait);
+    }, timerMs(wait));
   }
 
   private async flush(): Promise<void> {

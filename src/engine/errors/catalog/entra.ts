@@ -14,6 +14,24 @@ export const entraErrors = {
     category: 'nonServiceFailure',
     remedy: 'credentials',
   },
+  TokenEndpointAnswerInvalid: {
+    code: 'TokenEndpointAnswerInvalid',
+    reason: 'The token endpoint {endpoint} did not answer the token request for application {clientId} as the Microsoft identity platform answers (an OAuth token or an OAuth error): {detail}. The credentials were neither accepted nor refused; something else answered.',
+    recommendedAction:
+      'Check entra.authorityHost (the Microsoft identity platform of your cloud, such as https://login.microsoftonline.com) and the network path to it: a proxy, captive portal or TLS-inspecting gateway that answers in its place (a sign-in or block page) must let it through, or HTTPS_PROXY and NO_PROXY must route around it. Then retry; the tenant id, client id and secret need no change for this.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow',
+    category: 'failure',
+    remedy: 'configuration',
+  },
+  AccessTokenRejected: {
+    code: 'AccessTokenRejected',
+    reason: 'Microsoft Graph refused the access token the identity platform issued for application {clientId}: {method} {path} answered 401 ({detail}). The credentials were accepted (a token was issued); the token was not.',
+    recommendedAction:
+      'Check that entra.graphEndpoint and entra.authorityHost belong to the same cloud (the token is issued for the Graph endpoint as its audience), that the app registration\'s Microsoft Graph permissions are granted with admin consent, and whether a Conditional Access policy (for workload identities, or for the signed-in user) or a device in the network path rejects the token. Then retry.',
+    documentationUrl: 'https://learn.microsoft.com/graph/resolve-auth-errors',
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   SignInNotCompleted: {
     code: 'SignInNotCompleted',
     remedy: 'none',

@@ -484,12 +484,12 @@ describe('a $batch that fails as a whole, and an expired token inside one', () =
     assert.deepEqual(posts.map((r) => r.innerRequests), [4, 1], 'the second $batch carries only the refused request');
   });
 
-  test('a second inner 401 ends in AuthenticationFailed naming the application', async () => {
+  test('a second inner 401 ends in AccessTokenRejected naming the application (Graph refused a token the tenant issued)', async () => {
     seedList();
     const t = target();
     emu.faults({ kind: 'status', status: 401, path: '/v1.0/groups?', count: 2 });
     const err = await syncError(t.findValueHolders({ userPrincipalName: 'x@contoso.com', smtpAddresses: ['list@contoso.com'] }));
-    assert.equal(err.code, 'AuthenticationFailed');
+    assert.equal(err.code, 'AccessTokenRejected');
     assert.equal(err.details.clientId, emu.clientId);
     assert.equal(identityCalls().length, 2, 'one new token, not more');
   });
@@ -506,7 +506,7 @@ describe('a $batch that fails as a whole, and an expired token inside one', () =
       emu.faults({ kind: 'status', status: 401, path: '/v1.0/users/p', method: 'PATCH', count: 4 });
       await Promise.all([t.update('user', 'p1', { department: 'Uno' }), t.update('user', 'p2', { department: 'Dos' })]);
     })());
-    assert.equal(second.code, 'AuthenticationFailed');
+    assert.equal(second.code, 'AccessTokenRejected');
     assert.equal(second.details.clientId, emu.clientId);
     assert.deepEqual(emu.requestLog().filter((r) => r.path === '/v1.0/$batch').slice(-2).map((r) => r.innerRequests), [2, 2]);
     assert.deepEqual(emu.state().users.map((u) => u.department), ['One', 'Two'], 'nothing written by the refused requests');

@@ -175,11 +175,13 @@ describe('Retry-After (reference section 4: "Retry-After: 10 (docs also show the
     assert.deepEqual(sleeps, [2128]);
   });
 
-  test('a huge Retry-After is not waited: Throttled at once, carrying it', async () => {
+  test('a huge Retry-After is not waited: Throttled at once, carrying it as given but no usable wait (more than a day)', async () => {
     throttled('99999999999');
     const err = await syncError(target().getById('user', 'u1'));
     assert.equal(err.code, 'Throttled');
-    assert.equal(err.details.retryAfterSeconds, 99999999999);
+    assert.equal(err.details.retryAfterGiven, 99999999999);
+    assert.equal(err.details.retryAfterSeconds, 'none');
+    assert.equal(err.details.waitSeconds, 300);
     assert.deepEqual(sleeps, []);
   });
 
