@@ -6,7 +6,7 @@ import { loadConfiguration } from './config';
 import { entraAuthMode, type ActiveDirectoryConnectorConfig, type SecretsProvider, type SingleObjectSyncConfig } from './config/model';
 import { utf16Mark } from '../adapters/io/decode-text';
 import { describeReadError, READ_LIMITS, readFileBounded } from '../adapters/io/read-bounded';
-import { createEntraTarget } from '../adapters/entra';
+import { createEntraTarget, holdSecret } from '../adapters/entra';
 import { configErrors, entraErrors, SyncError, syncErrors } from '../engine/errors';
 import { systemClock } from '../engine/pipeline/clock';
 import type { SyncDependencies } from '../engine/pipeline/context';
@@ -18,7 +18,7 @@ import type { ProvisioningObjectSummary, SyncEvent } from '../engine/summary/typ
 import { writeReport } from './report-file';
 import { appErrors } from './errors';
 import { FileStateStore } from '../adapters/state/file-state-store';
-import { makeWritableOwnerOnlyDirectory } from '../adapters/io/owner-only';
+import { checkWritableOwnerOnlyDirectory, makeWritableOwnerOnlyDirectory, removeCreatedFolders } from '../adapters/io/owner-only';
 import { toolVersion } from './version';
 import { prepareBatch, runBatchPass, type BatchPassOptions, type BatchPassResult, type PreparedBatch } from './batch/session-batch';
 import type { BatchTarget } from './batch/targets';
@@ -127,6 +127,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
             if (!connector.passwordEnv) throw new SyncError(syncErrors.SecretSourceNotConfigured, { secret: `password for ${connector.bindDn}`, setting: 'passwordEnv' });
             throw new SyncError(syncErrors.MissingSecret, { secret: `password for ${connector.bindDn}`, variable: connector.passwordEnv });
           }
+          // A proxy or a hostile answer echoing it: removed from the Entra adapter's error texts too.
+          holdSecret(password);
         }
         return createDirectorySource(connector, password);
       })();
@@ -198,12 +200,26 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       await openEntra(); // the client secret or certificate: MissingSecret, EntraCertificateUnreadable
       const folders: [string, string][] = [[stateDir, 'stateDir']];
       if (!prepareOptions.noHtmlReport) folders.push([reportDir, 'reportDir']);
+      const refused = (folder: string, setting: string, err: unknown): SyncError => setting === 'stateDir'
+        ? new SyncError(configErrors.StateFolderNotWritable, { stateDir: folder, cause: (err as Error).message }, { cause: err })
+        : new SyncError(appErrors.ReportFolderNotWritable, { reportDir: folder, cause: (err as Error).message }, { cause: err });
+      // Every folder is checked before any is created: a refused report folder must not leave a
+      // new, empty state folder behind (a refusal changes nothing).
       for (const [folder, setting] of folders) {
         try {
-          await makeWritableOwnerOnlyDirectory(folder);
+          await checkWritableOwnerOnlyDirectory(folder);
         } catch (err) {
-          if (setting === 'stateDir') throw new SyncError(configErrors.StateFolderNotWritable, { stateDir: folder, cause: (err as Error).message }, { cause: err });
-          throw new SyncError(appErrors.ReportFolderNotWritable, { reportDir: folder, cause: (err as Error).message }, { cause: err });
+          throw refused(folder, setting, err);
+        }
+      }
+      const created: string[] = [];
+      for (const [folder, setting] of folders) {
+        try {
+          await makeWritableOwnerOnlyDirectory(folder, created);
+        } catch (err) {
+          // Refused after all (the file system changed since the check): what was made goes again.
+          await removeCreatedFolders(created);
+          throw refused(folder, setting, err);
         }
       }
     },

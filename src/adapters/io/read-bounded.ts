@@ -2,8 +2,8 @@
 // runaway export must end in a clear error, not in gigabytes of memory. A named pipe is opened
 // without waiting for a writer: open() of a FIFO would wait forever (a FIFO planted where the
 // tool reads would hang it, in VS Code a thread of the extension host's file pool each time).
-import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { lstat, open, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** Size limits of the files the tool reads (bytes). */
@@ -13,6 +13,15 @@ export const READ_LIMITS = {
   serverConfigurationFile: 64 * 1024 * 1024,
   ldif: 256 * 1024 * 1024,
   pem: 1024 * 1024,
+  /**
+   * One object's stored state (its three spaces): a group of 50,000 members is a few MB; more
+   * is no state this tool wrote (and a device or a runaway file must not fill the memory).
+   */
+  state: 256 * 1024 * 1024,
+  /** A lock or holder file of the state folder: one line naming a process. */
+  lock: 64 * 1024,
+  /** The batch's kept tenant read (tenant-read.json): JavaScript's longest string is 512 MiB. */
+  tenantCache: 512 * 1024 * 1024,
 } as const;
 
 export class FileTooLargeError extends Error {
@@ -24,6 +33,128 @@ export class FileTooLargeError extends Error {
 
 export function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
+}
+
+/** What a path is when it is not a regular file, in words. */
+export function fileKindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return info.isFile() ? 'a regular file' : 'not a regular file';
+}
+
+/** A path that had to be a regular file (one this tool wrote) and is something else. */
+export class NotRegularFileError extends Error {
+  readonly code = 'ENOTREGULAR';
+  constructor(readonly file: string, readonly kind: string) {
+    super(`it is ${kind}, not a regular file; the tool reads no other kind of file there (a link is not followed, a pipe or device not opened)`);
+  }
+}
+
+/**
+ * Opened for reading without following a link (the last component) and without waiting (a FIFO
+ * opened for reading waits for a writer; O_NONBLOCK makes it answer at once). Flags a platform
+ * lacks (Windows has neither) count as 0.
+ */
+const REGULAR_ONLY = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+
+function openRefusal(file: string, err: unknown): Error | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return undefined;
+  // O_NOFOLLOW on a link: Linux and macOS say ELOOP, FreeBSD EMLINK.
+  if (code === 'ELOOP' || code === 'EMLINK') return new NotRegularFileError(file, 'a symbolic link');
+  return err as Error;
+}
+
+/**
+ * Reads a file that must be a regular file of at most `limit` bytes, synchronously (the state
+ * store reads one small file per object; the thread pool's round trip would cost more than the
+ * read). Undefined when there is no such file. Anything else at the path, a folder, a named pipe,
+ * a device, a socket or a symbolic link (even to a regular file), throws NotRegularFileError
+ * without being read; a longer file throws FileTooLargeError. The path is looked at first
+ * (lstat: no error object is built for a missing file, the common case), then opened without
+ * following a link and without waiting, and the descriptor checked again (the path may have been
+ * swapped between the look and the open), so nothing here can block or read without end.
+ */
+export function readRegularFileSync(file: string, limit: number): Buffer | undefined {
+  const seen = lstatSync(file, { throwIfNoEntry: false });
+  if (!seen) return undefined;
+  if (!seen.isFile()) throw new NotRegularFileError(file, fileKindOf(seen));
+  if (seen.size > limit) throw new FileTooLargeError(file, limit);
+  let fd: number;
+  try {
+    fd = openSync(file, REGULAR_ONLY);
+  } catch (err) {
+    const refusal = openRefusal(file, err);
+    if (refusal) throw refusal;
+    return undefined;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new NotRegularFileError(file, fileKindOf(info));
+    if (info.size > limit) throw new FileTooLargeError(file, limit);
+    // One read of size + 1 bytes (the + 1 sees a file that grew); more room only if it did.
+    let buffer = Buffer.allocUnsafe(Math.min(info.size + 1, limit + 1));
+    let total = 0;
+    for (;;) {
+      if (total === buffer.length) {
+        if (total > limit) throw new FileTooLargeError(file, limit);
+        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+        buffer.copy(larger, 0, 0, total);
+        buffer = larger;
+      }
+      const bytesRead = readSync(fd, buffer, total, buffer.length - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    if (total > limit) throw new FileTooLargeError(file, limit);
+    return buffer.subarray(0, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** readRegularFileSync without blocking the thread: for larger files (the batch's kept tenant read). */
+export async function readRegularFile(file: string, limit: number): Promise<Buffer | undefined> {
+  const seen = await lstat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (!seen) return undefined;
+  if (!seen.isFile()) throw new NotRegularFileError(file, fileKindOf(seen));
+  if (seen.size > limit) throw new FileTooLargeError(file, limit);
+  let handle;
+  try {
+    handle = await open(file, REGULAR_ONLY);
+  } catch (err) {
+    const refusal = openRefusal(file, err);
+    if (refusal) throw refusal;
+    return undefined;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new NotRegularFileError(file, fileKindOf(info));
+    if (info.size > limit) throw new FileTooLargeError(file, limit);
+    let buffer = Buffer.allocUnsafe(Math.min(info.size + 1, limit + 1));
+    let total = 0;
+    for (;;) {
+      if (total === buffer.length) {
+        if (total > limit) throw new FileTooLargeError(file, limit);
+        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+        buffer.copy(larger, 0, 0, total);
+        buffer = larger;
+      }
+      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    if (total > limit) throw new FileTooLargeError(file, limit);
+    return buffer.subarray(0, total);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** How long a named pipe's writer may stay silent before the read gives up (process substitution answers at once). */

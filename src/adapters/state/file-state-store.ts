@@ -12,14 +12,15 @@
 // its id now belongs to another process) is taken over at once; a lock held by another host
 // is waited for and then reported with its holder, never broken.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { SyncError, syncErrors } from '../../engine/errors';
 import type { Attributes, AttributeValue } from '../../engine/model/attributes';
 import type { ObjectState, StateLock, StateStore } from '../../engine/spaces/state-store';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../io/owner-only';
+import { describeReadError, FileTooLargeError, formatBytes, NotRegularFileError, READ_LIMITS, readRegularFileSync } from '../io/read-bounded';
 import { StateWriter, type WriteFailure } from './state-writer';
 import { entriesOf } from '../../engine/model/records';
 
@@ -94,7 +95,7 @@ export function releaseHeldLocksSync(): string[] {
   const released: string[] = [];
   for (const [lockFile, content] of held) {
     try {
-      if (readFileSync(lockFile, 'utf8') === content) {
+      if (readLockText(lockFile) === content) {
         rmSync(lockFile, { force: true });
         released.push(lockFile);
       }
@@ -137,23 +138,44 @@ function mapSpaces(state: ObjectState, map: (a: never) => unknown): unknown {
   return copy;
 }
 
+/**
+ * A stored state: undefined when the object has none. The state folder may come with a
+ * repository, so its files are not trusted: only a regular file is read (bounded, opened without
+ * following a link or waiting, as readRegularFileSync does). A folder, a named pipe, a device
+ * or a link at the name (a FIFO would block the thread for good, /dev/zero fill the memory) and
+ * a file that does not parse are StateUnreadable, naming the file.
+ */
 function readState(file: string): ObjectState | undefined {
   // Most objects of a first batch have no state yet: asked without an exception (building the
   // ENOENT error and its stack cost more than the read).
-  if (!statSync(file, { throwIfNoEntry: false })) return undefined;
-  let text: string;
+  let bytes: Buffer | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readRegularFileSync(file, READ_LIMITS.state);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw new SyncError(syncErrors.StateUnreadable, { file, detail: stateReadProblem(err) }, { cause: err });
   }
+  if (bytes === undefined) return undefined;
   try {
-    const raw = JSON.parse(text) as ObjectState;
+    const raw = JSON.parse(bytes.toString('utf8')) as ObjectState;
     return mapSpaces(raw, deserializeAttributes as never) as ObjectState;
   } catch (err) {
     throw new SyncError(syncErrors.StateUnreadable, { file, detail: (err as Error).message });
   }
+}
+
+/** Why a state file could not be read, with what to do when it is not a file this tool wrote. */
+function stateReadProblem(err: unknown): string {
+  if (err instanceof NotRegularFileError) return `it is ${err.kind}, not a regular file (the only kind this tool writes there; the state folder may have come with a repository)`;
+  return describeReadError(err);
+}
+
+/**
+ * The text of a lock or holder file of the state folder: undefined when it is gone. Read as a
+ * state file is (regular files only, bounded, never waiting): a lock named by a planted FIFO or
+ * folder must end in an error, not in a thread blocked for good or a loop that never ends.
+ */
+function readLockText(file: string): string | undefined {
+  return readRegularFileSync(file, READ_LIMITS.lock)?.toString('utf8');
 }
 
 /**
@@ -217,7 +239,12 @@ export class FileStateStore implements StateStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    const moved = await readFile(aside, 'utf8').catch(() => '');
+    let moved: string | undefined;
+    try {
+      moved = readLockText(aside);
+    } catch {
+      moved = undefined;
+    }
     if (moved !== content) {
       // Someone else's fresh lock: give it back unless a third process already created one.
       await rename(aside, lockFile).catch(() => undefined);
@@ -267,7 +294,10 @@ export class FileStateStore implements StateStore {
       const file = path.join(this.directory, name);
       let holder: LockHolder | undefined;
       try {
-        holder = parseHolder(readFileSync(file, 'utf8'));
+        // A planted FIFO or folder under a holder's name is skipped, never opened.
+        const text = readLockText(file);
+        if (text === undefined) continue;
+        holder = parseHolder(text);
       } catch {
         continue;
       }
@@ -328,7 +358,7 @@ export class FileStateStore implements StateStore {
 
   async lock(key: string): Promise<StateLock> {
     if (!this.folderReady) {
-      this.folderReady = makeOwnerOnlyDirectory(this.directory);
+      this.folderReady = makeOwnerOnlyDirectory(this.directory).then(() => undefined);
       this.folderReady.catch(() => { this.folderReady = undefined; });
     }
     await this.folderReady;
@@ -343,7 +373,17 @@ export class FileStateStore implements StateStore {
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const text = await readFile(lockFile, 'utf8').catch(() => undefined);
+        let text: string | undefined;
+        try {
+          text = readLockText(lockFile);
+        } catch (readErr) {
+          // Not a lock this tool wrote (a folder, a FIFO, a link or a huge file planted in the
+          // state folder): it can never be released or taken over, so said at once by name.
+          if (readErr instanceof NotRegularFileError || readErr instanceof FileTooLargeError) {
+            throw new SyncError(syncErrors.StateLockUnusable, { lockFile, what: readErr instanceof NotRegularFileError ? readErr.kind : `larger than ${formatBytes(READ_LIMITS.lock)}` }, { cause: readErr });
+          }
+          text = undefined;
+        }
         if (text === undefined) continue; // released meanwhile
         const holder = parseHolder(text);
         const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
@@ -394,7 +434,7 @@ export class FileStateStore implements StateStore {
         // Only our own lock: never remove one another process took over meanwhile.
         let current: string | undefined;
         try {
-          current = readFileSync(lockFile, 'utf8');
+          current = readLockText(lockFile);
         } catch {
           current = undefined;
         }

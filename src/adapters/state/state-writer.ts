@@ -23,6 +23,8 @@ function writerMain(): void {
   const fs = require('node:fs') as typeof import('node:fs');
   const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
   /* eslint-enable @typescript-eslint/no-require-imports */
+  /** A lock file holds one line naming a process (READ_LIMITS.lock). */
+  const LOCK_LIMIT = 64 * 1024;
   parentPort!.on('message', (batch: Array<{ seq: number } & WriteOp>) => {
     const answers: Array<{ seq: number; failure?: { file: string; message: string } }> = [];
     for (const item of batch) {
@@ -31,11 +33,24 @@ function writerMain(): void {
           fs.writeFileSync(item.temp, item.content, { mode: item.mode, flag: 'wx' });
           fs.renameSync(item.temp, item.file);
         } else {
+          // Read as the store reads a lock (readRegularFileSync, which this code cannot import):
+          // a regular file only, bounded, opened without following a link or waiting, so a
+          // FIFO put in the lock's place cannot block this thread and the batch that waits for it.
           let current: string | undefined;
+          let fd: number | undefined;
           try {
-            current = fs.readFileSync(item.lockFile, 'utf8');
+            fd = fs.openSync(item.lockFile, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0));
+            const info = fs.fstatSync(fd);
+            if (info.isFile() && info.size <= LOCK_LIMIT) {
+              // size + 1: a file that grew since is longer than any lock this process wrote.
+              const buffer = Buffer.alloc(info.size + 1);
+              const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, 0);
+              current = buffer.toString('utf8', 0, bytesRead);
+            }
           } catch {
             current = undefined;
+          } finally {
+            if (fd !== undefined) fs.closeSync(fd);
           }
           // Only our own lock: never remove one another process took over meanwhile.
           if (current === item.content) fs.rmSync(item.lockFile, { force: true });

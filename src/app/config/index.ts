@@ -2,11 +2,12 @@
 // (json-positions.ts), checked and completed (parse-configuration.ts), its rule set built
 // (rule-set.ts, from the built-in rules or a Get-ADSyncServerConfiguration export) and the
 // export's connector scope merged in (merge-server-configuration.ts). See README.md here.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SingleObjectSyncConfig } from './model';
 import { formatProblem, type ConfigProblem } from './problems';
 import { decodeText, utf16Mark } from '../../adapters/io/decode-text';
-import { describeReadError, READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
+import { describeReadError, FileTooLargeError, formatBytes, READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
 import { parseJsonWithPositions, JsonSyntaxError, type PositionedJson } from './json-positions';
 import { applyServerConfiguration } from './merge-server-configuration';
 import { parseConfiguration } from './parse-configuration';
@@ -49,6 +50,29 @@ export async function loadConfiguration(configPath: string): Promise<LoadedConfi
 }
 
 /**
+ * Why the configuration file could not be read, each cause under its own code with its own
+ * action: ConfigurationNotFound only when there is no such file; a folder (a server-configuration
+ * export's folder said as such), a file this account may not read and a file over the limit (or
+ * an endless device) are not "create the file".
+ */
+async function configurationReadError(file: string, err: unknown): Promise<SyncError> {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  // A missing file, or a path that cannot lead to one (a file or a link loop on the way, a name too long).
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG') return new SyncError(configErrors.ConfigurationNotFound, { file, cause: describeReadError(err) }, { cause: err });
+  if (code === 'EISDIR') {
+    const cause = (await isServerConfigurationFolder(file))
+      ? `it is the folder of a Get-ADSyncServerConfiguration export, not a configuration file; name the folder in the configuration file instead: "rules": {"serverConfiguration": ${JSON.stringify(file)}}`
+      : describeReadError(err);
+    return new SyncError(configErrors.ConfigurationIsFolder, { file, cause }, { cause: err });
+  }
+  if (err instanceof FileTooLargeError) {
+    const size = await stat(file).then((s) => (s.isFile() ? `${s.size.toLocaleString('en-US')} bytes` : 'a device or a stream that does not end'), () => 'of unknown size');
+    return new SyncError(configErrors.ConfigurationTooLarge, { file, limit: formatBytes(err.limit), size }, { cause: err });
+  }
+  return new SyncError(configErrors.ConfigurationUnreadable, { file, cause: describeReadError(err) }, { cause: err });
+}
+
+/**
  * Like loadConfiguration but never throws for problems in the files: returns them all (for
  * --validate-config and the editor). Throws SyncError when the file cannot be read or is not JSON.
  */
@@ -61,10 +85,7 @@ export async function inspectConfiguration(configPath: string): Promise<LoadedCo
     // UTF-8 keeps its mark, which the positions count as a column, as an editor shows it.
     text = utf16Mark(bytes) ? decodeText(bytes) : bytes.toString('utf8');
   } catch (err) {
-    const cause = (await isServerConfigurationFolder(file))
-      ? `it is the folder of a Get-ADSyncServerConfiguration export, not a configuration file; name the folder in the configuration file instead: "rules": {"serverConfiguration": ${JSON.stringify(file)}}`
-      : describeReadError(err);
-    throw new SyncError(configErrors.ConfigurationNotFound, { file, cause });
+    throw await configurationReadError(file, err);
   }
   let positioned: PositionedJson;
   try {

@@ -238,7 +238,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     const batchOnly = [['--scope', args.scope], ['--ldap-filter', args.ldapFilter], ['--export', args.export || undefined], ['--what-if-config', args.whatIfConfig], ['--deletion-threshold', args.deletionThreshold], ['--bulk-read-threshold', args.bulkReadThreshold], ['--workers', args.workers]]
       .filter(([, value]) => value !== undefined).map(([name]) => name);
     if (batchOnly.length) throw new UsageError(`${batchOnly.join(', ')} need --search-base or --input.`);
-    if (!args.distinguishedName) throw new UsageError('--distinguished-name is required (or use --search-base, --input or --validate-config).');
+    // Only a missing option is a usage error here: an empty value (an unset variable, "$DN") is
+    // a DN, refused where the DN is parsed as MalformedDistinguishedName, as --search-base "" is.
+    if (args.distinguishedName === undefined) throw new UsageError('--distinguished-name is required (or use --search-base, --input or --validate-config).');
     return args;
   }
   if ((args.scope !== undefined || args.ldapFilter !== undefined) && args.searchBase === undefined) throw new UsageError('--scope and --ldap-filter narrow --search-base; they do not apply to --input.');

@@ -6,7 +6,7 @@
 // is the text and where each record is in it: a record is parsed again each time it is read,
 // so a 50,000-object snapshot holds its text and an index, not 50,000 parsed objects.
 import { describeReadError, READ_LIMITS, readFileBounded } from '../../io/read-bounded';
-import { decodeText } from '../../io/decode-text';
+import { decodeText, undecodableAt } from '../../io/decode-text';
 import { directoryErrors } from '../../../engine/errors/catalog/directory';
 import { SyncError } from '../../../engine/errors/sync-error';
 import { getFirst, getValues } from '../../../engine/model/attributes';
@@ -21,6 +21,25 @@ import { isContainerClass, toDirectoryChild } from '../ldap/children';
 import { decodeContinuation, encodeContinuation } from '../ldap/continuation';
 import { ldifSpans, LdifSyntaxError, parseLdifSpan } from './ldif';
 
+/**
+ * The snapshot's text. A plain value ("name: value") must be UTF-8 (LDIF gives any other bytes
+ * base64-encoded, "name:: ..."): a value written in another encoding (a Latin-1 "Caf\xe9" typed
+ * or pasted into the file) would otherwise become U+FFFD and be synced, so it is refused at its line.
+ */
+function decodeSnapshot(bytes: Buffer, name: string): string {
+  try {
+    return decodeText(bytes, { fatal: true });
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    const at = undecodableAt(bytes);
+    const where = at ? `at character ${at.column} ` : '';
+    const problem = at && at.encoding !== 'utf-8'
+      ? `the text ${where}is not ${at.encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} (half of a surrogate pair, or a last character cut in two), which would be synced as U+FFFD; export the snapshot again`
+      : `the text ${where}is not UTF-8: bytes in another encoding, such as Latin-1 or a Windows code page, which would be synced as U+FFFD; write the value as UTF-8, or base64-encoded after "::" as ldifde and ldapsearch do`;
+    throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: at?.line ?? '?', problem }, { cause: err });
+  }
+}
+
 /** Record flags, one byte per record. */
 const CONTAINER = 1;
 const CROSS_REF = 2;
@@ -34,7 +53,7 @@ interface Snapshot {
   /** Record number -> start, end and first line of its span in the text (3 numbers a record). */
   spans: Uint32Array;
   flags: Uint8Array;
-  /** Dn key -> record number, in file order (a DN given twice: the last record, at the first one's place). */
+  /** Dn key -> record number, in file order (a DN given twice is refused: LdifUnreadable naming both lines). */
   byDn: Map<string, number>;
   /** Dn key of the parent -> children record numbers in file order, containers first. */
   children: Map<string, number[]>;
@@ -61,11 +80,15 @@ export class LdifDirectorySource implements DirectorySource {
     this.snapshot ??= (async () => {
       const name = 'file' in this.input ? this.input.file : (this.input.name ?? '(text)');
       let text: string;
-      try {
-        text = 'file' in this.input ? decodeText(await readFileBounded(this.input.file, READ_LIMITS.ldif)) : this.input.text;
-      } catch (err) {
-        throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: 0, problem: describeReadError(err) }, { cause: err });
-      }
+      if ('file' in this.input) {
+        let bytes: Buffer;
+        try {
+          bytes = await readFileBounded(this.input.file, READ_LIMITS.ldif);
+        } catch (err) {
+          throw new SyncError(directoryErrors.LdifUnreadable, { file: name, line: 0, problem: describeReadError(err) }, { cause: err });
+        }
+        text = decodeSnapshot(bytes, name);
+      } else text = this.input.text;
       let snapshot: Snapshot;
       try {
         snapshot = index(text);
@@ -322,6 +345,7 @@ function index(text: string): Snapshot {
   const containers = { ids: new Map<string, number>(), parents: [] as number[] };
   const dcOnly = new Map<number, Dn>();
   let rootDse: DirectoryObject | undefined;
+  let rootDseLine = 0;
   let maxDepth = 0;
   /** The container number of a DN, its ancestors numbered too (walking up only to one already known). */
   const containerId = (dn: Dn): number => {
@@ -348,12 +372,23 @@ function index(text: string): Snapshot {
     if (!parsedRecord) continue;
     const { object, line } = parsedRecord;
     if (object.dn.trim() === '') {
+      if (rootDse) throw new LdifSyntaxError(line, `a second RootDSE entry (an empty "dn:"), after the one of line ${rootDseLine}; a snapshot holds one, so remove one of the two`);
       rootDse = object;
+      rootDseLine = line;
       continue;
     }
     const parsed = Dn.tryParse(object.dn);
     if (!parsed.ok) throw new LdifSyntaxError(line, `the distinguished name is malformed: ${parsed.error.reason.replace(/^The distinguished name is malformed /, '').replace(/\.$/, '')}`);
     const dn = parsed.dn;
+    // Every record is an entry (only "changetype: add" is read): a directory export holds each
+    // object once, so a second entry of the same DN (compared as DNs: case, spacing and escapes
+    // aside) leaves the snapshot ambiguous, and taking either one would be a silent guess.
+    const earlier = byDn.get(dn.key);
+    if (earlier !== undefined) {
+      const first = parseLdifSpan(text, { start: spans[earlier * 3]!, end: spans[earlier * 3 + 1]!, line: spans[earlier * 3 + 2]! })!.line;
+      const shown = object.dn.length > 200 ? `${object.dn.slice(0, 200)}...` : object.dn;
+      throw new LdifSyntaxError(line, `the entry ${shown} is there twice, at line ${first} and at line ${line}; a directory export holds each object once, so it is not known which one the directory holds: remove one of the two, or export the snapshot again`);
+    }
     const record = flags.length;
     spans.push(span.start, span.end, span.line);
     const classes = (getValues(object.attributes, 'objectClass') ?? []).map(String);

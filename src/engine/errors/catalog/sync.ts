@@ -25,6 +25,13 @@ export const syncErrors = {
     category: 'failure',
     remedy: 'none',
   },
+  StateLockUnusable: {
+    code: 'StateLockUnusable',
+    reason: "The lock file '{lockFile}' of this object's stored state is {what}, not a lock this tool writes: no sync can take it, release it or take it over.",
+    recommendedAction: 'Remove it (a lock is only ever a small regular file; the state folder may have come with a repository) and run the sync again. Nothing was synced for this object.',
+    category: 'failure',
+    remedy: 'none',
+  },
   StateUnreadable: {
     code: 'StateUnreadable',
     reason: "The stored connector space state '{file}' cannot be read: {detail}.",

@@ -87,5 +87,5 @@ test('--what-if-config naming a server-configuration export folder says to name 
   // Any other folder is the loader's "a folder, not a file".
   const plain = path.join(dir, 'plain');
   await mkdir(plain);
-  assert.match((await proposedConfigurationProblem(plain, {} as SingleObjectSyncConfig))!.reason, /ConfigurationNotFound: .*it is a folder, not a file/);
+  assert.match((await proposedConfigurationProblem(plain, {} as SingleObjectSyncConfig))!.reason, /ConfigurationIsFolder: .*it is a folder, not a file/);
 });

@@ -17,7 +17,8 @@ test('--config naming a server-configuration export folder says to name it in ru
     await mkdir(path.join(exportFolder, 'Connectors'));
     await assert.rejects(loadConfiguration(exportFolder), (err: unknown) => {
       assert.ok(isSyncError(err));
-      assert.equal(err.code, 'ConfigurationNotFound');
+      // A folder, not a missing file: its own code, whose action is to pass the file itself.
+      assert.equal(err.code, 'ConfigurationIsFolder');
       assert.match(err.reason, /Get-ADSyncServerConfiguration export, not a configuration file/);
       assert.ok(err.reason.includes(`"serverConfiguration": ${JSON.stringify(exportFolder)}`), err.reason);
       return true;
@@ -26,6 +27,7 @@ test('--config naming a server-configuration export folder says to name it in ru
     await mkdir(plain);
     await assert.rejects(loadConfiguration(plain), (err: unknown) => {
       assert.ok(isSyncError(err));
+      assert.equal(err.code, 'ConfigurationIsFolder');
       assert.match(err.reason, /it is a folder, not a file/);
       assert.doesNotMatch(err.reason, /serverConfiguration/);
       return true;
