@@ -3,11 +3,15 @@
 // (device code) prints the code to stderr and keeps msal's token cache in an owner-only file
 // in the state folder, so the next run signs in silently.
 import { createHash, randomUUID } from 'node:crypto';
-import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActiveDirectoryConnectorConfig, DelegatedSignIn, EntraConfig, SecretsProvider } from '../../app/config/model';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
 import { terminalText } from './progress';
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../../adapters/io/read-bounded';
+
+/** A sign-in's token cache holds a few tokens: kilobytes. */
+const TOKEN_CACHE_LIMIT = 4 * 1024 * 1024;
 
 /** One cache file per authority, tenant and app: entra-token-cache-<hash>.json in the state folder. */
 export function tokenCacheFile(entra: EntraConfig, stateDir: string): string {
@@ -20,9 +24,11 @@ export function fileTokenCache(entra: EntraConfig, stateDir: string, stderr: Nod
   return {
     async loadTokenCache() {
       try {
-        return await readFile(file, 'utf8');
+        // A cache only: a named pipe, device, link or runaway file planted at its name (the state
+        // folder may come with a repository) is no cache, never a wait or a read without end.
+        return (await readRegularFile(file, TOKEN_CACHE_LIMIT))?.toString('utf8');
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (err instanceof NotRegularFileError || err instanceof FileTooLargeError) return undefined;
         throw err;
       }
     },

@@ -2,10 +2,11 @@
 // one owner-only JSON file per run), so they survive a window reload and the CLI's state
 // folder holds them too. Bounded: the newest maxKept files stay; older ones are deleted.
 // A new configuration is another state folder: other results (a change, for the view).
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../../../adapters/io/owner-only';
+import { readRegularFile } from '../../../adapters/io/read-bounded';
 import type { ProvisioningObjectSummary } from '../../../engine/summary/types';
 import { log } from '../log';
 import type { SessionHost } from '../session-host';
@@ -129,9 +130,11 @@ function safeId(id: string): string {
 }
 
 async function readSummary(file: string): Promise<ProvisioningObjectSummary | undefined> {
-  const text = await readFile(file, 'utf8');
-  if (text.length > maxResultFileBytes) return undefined;
-  const summary = JSON.parse(text) as ProvisioningObjectSummary;
+  // The state folder may come with a workspace: a named pipe, a device or a link planted at a
+  // result's name is refused unread (never a wait, never a read without end).
+  const bytes = await readRegularFile(file, maxResultFileBytes);
+  if (!bytes) return undefined;
+  const summary = JSON.parse(bytes.toString('utf8')) as ProvisioningObjectSummary;
   return typeof summary?.id === 'string' && Array.isArray(summary.provisioningSteps) ? summary : undefined;
 }
 
