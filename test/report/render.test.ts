@@ -165,6 +165,13 @@ test('Troubleshooting says plainly when nothing failed, and names error, request
     assert.ok(panel.includes(expected), `troubleshooting shows ${expected}`);
   }
   assert.match(failed, /data-initial-tab="troubleshooting"/, 'a failed sync opens on Troubleshooting');
+  // A Retry-After of years (a hostile or broken answer) is said to be no usable wait.
+  const years = structuredClone(loadFixture('failure-not-unique'));
+  const record = years.provisioningSteps.flatMap((st) => st.graphRequests ?? []).find((r) => r.retryAfterSeconds !== undefined)!;
+  record.retryAfterSeconds = 99_999_999_999;
+  const yearsPanel = text(/id="sos-panel-troubleshooting"[\s\S]*?<\/section>/.exec(renderReportBody(years, options))![0]);
+  assert.match(yearsPanel, /99999999999 s \(more than a day: no usable wait\)/);
+  assert.doesNotMatch(panel, /no usable wait/);
   const filtered = text(/id="sos-panel-troubleshooting"[\s\S]*?<\/section>/.exec(renderReportBody(loadFixture('out-of-scope-cloud-filtered'), options))![0]);
   assert.match(filtered, /Rule clauses that put the object out of scope/);
   assert.match(filtered, /Out to AAD - User Join/);

@@ -8,6 +8,9 @@ import { view, type View } from '../browser/view';
 import { errorBox } from './common';
 import { graphRequestsTable, outOfScopeRulesTable, stepErrorBox } from './steps';
 
+/** A Retry-After beyond a day is no wait anyone should make (the Graph adapter does not wait for it either). */
+const USABLE_RETRY_AFTER_SECONDS = 86_400;
+
 interface Located<T> { step: ProvisioningStep; index: number; item: T }
 
 export function renderTroubleshootingTab(summary: ProvisioningObjectSummary): View {
@@ -43,7 +46,7 @@ ${tenantErrors.length ? view`<h3>Recorded by Microsoft Entra ID on this object</
 <table class="sos-table sos-tenant-errors"><thead><tr><th scope="col">Source</th><th scope="col">Category</th><th scope="col">Property</th><th scope="col">Value</th><th scope="col">Since</th></tr></thead>
 <tbody>${tenantErrors.map((e) => view`<tr><td>${e.source}</td><td>${e.category}${e.isResolved === true ? ' (resolved)' : ''}</td><td class="sos-v">${e.propertyCausingError ?? ''}</td><td class="sos-v">${e.value ?? ''}</td><td>${e.occurredDateTime ?? ''}</td></tr>`)}</tbody></table>` : null}
 ${relevantRules.length ? view`<h3>Rule clauses that put the object out of scope</h3>${outOfScopeRulesTable(relevantRules.map((r) => r.item))}` : null}
-${retries.length ? view`<h3>Throttling</h3><p class="sos-warn">Microsoft Graph asked to wait before retrying (Retry-After): ${retries.map((r, i) => view`${i ? ', ' : ''}<strong>${r.item.retryAfterSeconds} s</strong> on <code class="sos-v">${r.item.method} ${r.item.path}</code>`)}. Import from and export to Microsoft Entra ID are throttled; wait at least that long (Entra Connect's guidance: 5 minutes) before running the sync again.</p>` : null}
+${retries.length ? view`<h3>Throttling</h3><p class="sos-warn">Microsoft Graph asked to wait before retrying (Retry-After): ${retries.map((r, i) => view`${i ? ', ' : ''}<strong>${r.item.retryAfterSeconds} s</strong>${Number(r.item.retryAfterSeconds) > USABLE_RETRY_AFTER_SECONDS ? ' (more than a day: no usable wait)' : ''} on <code class="sos-v">${r.item.method} ${r.item.path}</code>`)}. Import from and export to Microsoft Entra ID are throttled; wait at least that long, up to a day (Entra Connect's guidance: 5 minutes), before running the sync again.</p>` : null}
 ${failedRequests.length ? view`<h3>Failed Microsoft Graph requests</h3><p>Quote the request-id and client-request-id when you open a support case.</p>${graphRequestsTable(failedRequests.map((r) => r.item))}` : null}
 ${notExportable.length ? view`<h3>Not exportable through Microsoft Graph</h3><p>${plural(notExportable.length, 'attribute')} in the export could not be written through Microsoft Graph and ${notExportable.length === 1 ? 'was' : 'were'} reported, not sent:</p>
 <ul>${notExportable.map(({ row, anchor }) => view`<li><a class="sos-rowlink" href="#${anchor}"><span class="sos-v">${row.name}</span></a>${row.note ? view` &mdash; ${row.note}` : null}</li>`)}</ul>` : null}
