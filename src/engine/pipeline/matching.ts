@@ -83,9 +83,15 @@ function primarySmtpOf(o: EntraObject): string | undefined {
   if (primary) return primary.slice(5).toLowerCase();
   return proxiesOf(o).length === 0 && typeof o.properties.mail === 'string' ? o.properties.mail.toLowerCase() : undefined;
 }
+/** A holder's SMTP addresses, made once per object read: asked per address of the object matched (a tenant may return many holders, each with many addresses). */
+const smtpSets = new WeakMap<EntraObject, Set<string>>();
 function smtpOf(o: EntraObject): Set<string> {
-  const out = new Set(proxiesOf(o).filter((p) => /^smtp:/i.test(p)).map((p) => p.slice(5).toLowerCase()));
-  if (typeof o.properties.mail === 'string') out.add(o.properties.mail.toLowerCase());
+  let out = smtpSets.get(o);
+  if (!out) {
+    out = new Set(proxiesOf(o).filter((p) => /^smtp:/i.test(p)).map((p) => p.slice(5).toLowerCase()));
+    if (typeof o.properties.mail === 'string') out.add(o.properties.mail.toLowerCase());
+    smtpSets.set(o, out);
+  }
   return out;
 }
 export const holderOf = (o: EntraObject): Holder => ({
