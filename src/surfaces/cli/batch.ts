@@ -1,8 +1,8 @@
 // single-object-sync --search-base DN | --input FILE: many objects in one process. JSON Lines
 // on stdout (one provisioningObjectSummary per object, or one comparison per object for
 // --what-if-config), progress and the batch summary on stderr, one HTML batch report.
-import { cp, mkdir, mkdtemp, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { isatty } from 'node:tty';
 import type { BatchPassOptions, BatchPassResult, PreparedBatch } from '../../app/batch/session-batch';
@@ -12,6 +12,7 @@ import { describeConflict } from '../../engine/batch/in-batch-conflicts';
 import { configurationChanges, howToApply } from '../../engine/batch/applying-a-change';
 import { compareRuns, deletionVerdict, whatIfTotals, type WhatIfEntry } from '../../engine/batch/what-if';
 import { whatIfDeletionThreshold } from '../../app/batch/deletion-threshold';
+import { copyOfStateFolder } from '../../app/batch/state-copy';
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../../app/errors';
@@ -386,13 +387,6 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
   }
 }
 
-/** A copy of the state folder, so that staging under either configuration commits nothing real. */
-async function stateCopy(stateDir: string, label: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), `sos-what-if-${label}-`));
-  const exists = await stat(stateDir).then((s) => s.isDirectory(), () => false);
-  if (exists) await cp(stateDir, dir, { recursive: true, force: true, filter: (src) => !src.endsWith('.lock') });
-  return dir;
-}
 
 interface WhatIfSessions {
   /** The proposed configuration's path, as the report names it. */
@@ -414,8 +408,8 @@ async function openWhatIf(args: CliArguments, session: Session, cleanups: (() =>
   if (refused) return refused;
   const copies: string[] = [];
   cleanups.push(async () => { for (const c of copies) await rm(c, { recursive: true, force: true }); });
-  copies.push(await stateCopy(session.stateDir, 'current'));
-  copies.push(await stateCopy(session.stateDir, 'proposed'));
+  copies.push(await copyOfStateFolder(session.stateDir, 'current'));
+  copies.push(await copyOfStateFolder(session.stateDir, 'proposed'));
   let current: Session;
   try {
     current = await open(args, args.config, { stateDir: copies[0]!, noReportFolder: true });

@@ -3,9 +3,8 @@
 // results view. Cancel stops taking new objects; the objects in flight finish and every
 // result so far stays in the view. A row opens that object's report panel through the
 // existing SyncRunner (a staging preview of the object).
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { rm } from 'node:fs/promises';
+import { copyOfStateFolder } from '../../../app/batch/state-copy';
 import * as vscode from 'vscode';
 import type { Session } from '../../../app/session';
 import { proposedConnectionProblem } from '../../../app/batch/proposed-configuration';
@@ -28,13 +27,6 @@ import { BatchResultsPanel } from './batch-panel';
 import { toRowView, whatIfRowView } from './rows';
 import { batchStrings } from './strings';
 
-/** A copy of the state folder: staging under either configuration commits nothing real (as the CLI's what-if). */
-async function stateCopy(stateDir: string, label: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), `sos-what-if-${label}-`));
-  const exists = await stat(stateDir).then((s) => s.isDirectory(), () => false);
-  if (exists) await cp(stateDir, dir, { recursive: true, force: true, filter: (src) => !src.endsWith('.lock') });
-  return dir;
-}
 
 export class ContainerPreview {
   private running: { abort: AbortController } | undefined;
@@ -95,7 +87,7 @@ export class ContainerPreview {
       const host = await this.sessions.session();
       const { openSession } = await import('../../../app/session');
       const secrets = new SecretStorageSecrets(this.context.secrets);
-      const copies = [await stateCopy(host.stateDir, 'current'), await stateCopy(host.stateDir, 'proposed')];
+      const copies = [await copyOfStateFolder(host.stateDir, 'current'), await copyOfStateFolder(host.stateDir, 'proposed')];
       cleanups.push(async () => {
         for (const c of copies) await rm(c, { recursive: true, force: true });
       });
