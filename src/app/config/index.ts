@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SingleObjectSyncConfig } from './model';
 import { formatProblem, type ConfigProblem } from './problems';
-import { decodeText, utf16Mark } from '../../adapters/io/decode-text';
+import { decodeText, undecodableAt, utf16Mark } from '../../adapters/io/decode-text';
 import { describeReadError, FileTooLargeError, formatBytes, READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
 import { parseJsonWithPositions, JsonSyntaxError, type PositionedJson } from './json-positions';
 import { applyServerConfiguration } from './merge-server-configuration';
@@ -83,8 +83,15 @@ export async function inspectConfiguration(configPath: string): Promise<LoadedCo
     const bytes = await readFileBounded(file, READ_LIMITS.configuration);
     // UTF-16 with a byte-order mark too (Windows PowerShell's `ConvertTo-Json > file` writes it).
     // UTF-8 keeps its mark, which the positions count as a column, as an editor shows it.
-    text = utf16Mark(bytes) ? decodeText(bytes) : bytes.toString('utf8');
+    text = utf16Mark(bytes) ? decodeText(bytes) : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    // JSON is UTF-8: a file saved as Latin-1 or Windows-1252 (a bind DN with an umlaut) would
+    // otherwise read U+FFFD in its place, silently, and name another object.
+    const broken = undecodableAt(bytes);
+    if (broken) {
+      throw new SyncError(configErrors.ConfigurationNotJson, { file, line: broken.line, column: broken.column, problem: `the bytes there are not ${broken.encoding === 'utf-8' ? 'UTF-8' : broken.encoding.toUpperCase()} text (saved as Latin-1 or Windows-1252?); save the file as UTF-8` });
+    }
   } catch (err) {
+    if (err instanceof SyncError) throw err;
     throw await configurationReadError(file, err);
   }
   let positioned: PositionedJson;

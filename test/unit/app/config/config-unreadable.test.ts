@@ -34,6 +34,18 @@ async function refusal(file: string): Promise<SyncError> {
 }
 
 describe('a configuration file that cannot be read', () => {
+  // RFC 8259: "JSON text exchanged between systems ... MUST be encoded using UTF-8". A file saved
+  // again as Windows-1252 would read U+FFFD in place of the umlaut and name another object.
+  test('bytes that are not UTF-8 (a bind DN saved as Windows-1252): ConfigurationNotJson at their line and column, save as UTF-8', async () => {
+    const file = path.join(dir, 'latin1.json');
+    await writeFile(file, Buffer.concat([Buffer.from('{\n  "activeDirectory": [{ "bindDn": "CN=J'), Buffer.from([0xfc]), Buffer.from('rgen,DC=contoso,DC=com" }]\n}\n')]));
+    const err = await refusal(file);
+    assert.equal(err.code, 'ConfigurationNotJson');
+    assert.match(err.reason, /\(line 2, column 40\)/);
+    assert.match(err.reason, /not UTF-8 text/);
+    assert.match(err.reason, /save the file as UTF-8/);
+  });
+
   test('no such file: ConfigurationNotFound, create it', async () => {
     const err = await refusal(path.join(dir, 'missing.json'));
     assert.equal(err.code, 'ConfigurationNotFound');
