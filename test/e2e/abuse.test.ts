@@ -118,14 +118,18 @@ describe('bad input, interrupts and failures after the sync (CLI)', () => {
     assert.ok(run.ms < 30_000, `${run.ms} ms`);
   });
 
-  test('--output into a missing folder: the JSON is still printed, OutputNotWritable named, exit 3', async () => {
+  test('--output into a missing folder is refused before the sync (OutputPathUnusable, exit 2); a write that fails after it (/dev/full) still prints the JSON, OutputNotWritable, exit 3', async () => {
     const w = await world();
-    const run = await runCli(['--distinguished-name', dn, '--config', w.file, '--no-html-report', '--output', path.join(w.dir, 'missing', 'out.json')], env, w.dir);
-    assert.equal(run.code, 3, run.stderr);
-    const summary = parseSummary(run.stdout);
+    const missing = await runCli(['--distinguished-name', dn, '--config', w.file, '--no-html-report', '--output', path.join(w.dir, 'missing', 'out.json')], env, w.dir);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.equal(missing.stdout, '');
+    assert.match(missing.stderr, /OutputPathUnusable: .*missing.* does not exist\. Nothing was synchronized\./);
+    const full = await runCli(['--distinguished-name', dn, '--config', w.file, '--no-html-report', '--staging-mode', '--output', '/dev/full'], env, w.dir);
+    assert.equal(full.code, 3, full.stderr);
+    const summary = parseSummary(full.stdout);
     assert.match(summary.provisioningStatusInfo.status, /^(success|warning)$/);
-    assert.match(run.stderr, /The sync finished \(result on stdout\), but then OutputNotWritable: .*missing/);
-    assert.doesNotMatch(run.stderr, /unexpected error/);
+    assert.match(full.stderr, /The sync finished \(result on stdout\), but then OutputNotWritable: .*\/dev\/full/);
+    assert.doesNotMatch(full.stderr, /unexpected error/);
   });
 
   test('an LDIF snapshot run still works (the size-limited reader reads real files)', async () => {

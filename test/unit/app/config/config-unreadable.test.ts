@@ -77,14 +77,28 @@ describe('a configuration file that cannot be read', () => {
   });
 
   test('no read permission, through the CLI as a user who may not read it: ConfigurationUnreadable, make it readable, exit 2', async (t) => {
-    const file = path.join(dir, 'noperm.json');
-    await writeFile(file, '{}');
-    await chmod(file, 0o000);
     const asOther = process.getuid?.() === 0;
     if (!asOther && process.platform === 'win32') return t.skip('POSIX permissions');
+    // Root reads any file: the CLI runs as nobody, from a folder nobody may enter (the test run's
+    // own temporary folder is its owner's only).
+    const other = asOther ? { uid: 65534, gid: 65534 } : {};
+    const place = asOther ? await mkdtemp('/tmp/sos-config-noperm-') : dir;
+    t.after(() => (asOther ? rm(place, { recursive: true, force: true }) : undefined));
+    await chmod(place, 0o755);
+    if (asOther) {
+      // The checkout itself must be readable by that user (a clone under /root is not): else skipped.
+      const probe = path.join(place, 'probe.ts');
+      await writeFile(probe, 'const n: number = 1; process.exit(n - 1);');
+      await chmod(probe, 0o644);
+      const status = await new Promise<number | null>((resolve) => spawn(process.execPath, ['--import', tsx, probe], { cwd: place, env: { PATH: process.env.PATH }, stdio: 'ignore', ...other }).on('close', resolve));
+      if (status !== 0) return t.skip('the checkout is not readable by another user (uid 65534)');
+    }
+    const file = path.join(place, 'noperm.json');
+    await writeFile(file, '{}');
+    await chmod(file, 0o000);
     const child = spawn(process.execPath, ['--import', tsx, mainTs, '--validate-config', '--config', file], {
-      cwd: dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL',
-      ...(asOther ? { uid: 65534, gid: 65534 } : {}),
+      cwd: place, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL',
+      ...other,
     });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
