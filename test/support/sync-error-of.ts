@@ -11,3 +11,14 @@ export function syncErrorOf(fn: () => unknown): SyncError {
   }
   assert.fail('expected an error');
 }
+
+/** The SyncError a promise rejects with (any other rejection is rethrown). */
+export async function syncErrorOfPromise(promise: Promise<unknown>): Promise<SyncError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof SyncError) return err;
+    throw err;
+  }
+  assert.fail('expected a SyncError');
+}

@@ -96,23 +96,43 @@ export function readRegularFileSync(file: string, limit: number): Buffer | undef
     if (!info.isFile()) throw new NotRegularFileError(file, fileKindOf(info));
     if (info.size > limit) throw new FileTooLargeError(file, limit);
     // One read of size + 1 bytes (the + 1 sees a file that grew); more room only if it did.
-    let buffer = Buffer.allocUnsafe(Math.min(info.size + 1, limit + 1));
-    let total = 0;
-    for (;;) {
-      if (total === buffer.length) {
-        if (total > limit) throw new FileTooLargeError(file, limit);
-        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
-        buffer.copy(larger, 0, 0, total);
-        buffer = larger;
-      }
-      const bytesRead = readSync(fd, buffer, total, buffer.length - total, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-    }
-    if (total > limit) throw new FileTooLargeError(file, limit);
-    return buffer.subarray(0, total);
+    const into = new BoundedBuffer(file, info.size, limit);
+    for (let bytesRead = -1; bytesRead !== 0; into.took(bytesRead)) bytesRead = readSync(fd, ...into.room());
+    return into.bytes();
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The buffer a bounded read fills: sized for the file as it was seen plus one byte (the one more
+ * sees a file that grew), doubled only if it did, never past limit + 1 (then FileTooLargeError).
+ */
+class BoundedBuffer {
+  private buffer: Buffer;
+  private total = 0;
+  constructor(private readonly file: string, size: number, private readonly limit: number) {
+    this.buffer = Buffer.allocUnsafe(Math.min(size + 1, limit + 1));
+  }
+
+  /** Where the next read goes: buffer, offset, length, position (null: the current one). */
+  room(): [Buffer, number, number, null] {
+    if (this.total === this.buffer.length) {
+      if (this.total > this.limit) throw new FileTooLargeError(this.file, this.limit);
+      const larger = Buffer.allocUnsafe(Math.min(this.buffer.length * 2, this.limit + 1));
+      this.buffer.copy(larger, 0, 0, this.total);
+      this.buffer = larger;
+    }
+    return [this.buffer, this.total, this.buffer.length - this.total, null];
+  }
+
+  took(bytesRead: number): void {
+    if (bytesRead > 0) this.total += bytesRead;
+  }
+
+  bytes(): Buffer {
+    if (this.total > this.limit) throw new FileTooLargeError(this.file, this.limit);
+    return this.buffer.subarray(0, this.total);
   }
 }
 
@@ -137,21 +157,9 @@ export async function readRegularFile(file: string, limit: number): Promise<Buff
     const info = await handle.stat();
     if (!info.isFile()) throw new NotRegularFileError(file, fileKindOf(info));
     if (info.size > limit) throw new FileTooLargeError(file, limit);
-    let buffer = Buffer.allocUnsafe(Math.min(info.size + 1, limit + 1));
-    let total = 0;
-    for (;;) {
-      if (total === buffer.length) {
-        if (total > limit) throw new FileTooLargeError(file, limit);
-        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
-        buffer.copy(larger, 0, 0, total);
-        buffer = larger;
-      }
-      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-    }
-    if (total > limit) throw new FileTooLargeError(file, limit);
-    return buffer.subarray(0, total);
+    const into = new BoundedBuffer(file, info.size, limit);
+    for (let bytesRead = -1; bytesRead !== 0; into.took(bytesRead)) ({ bytesRead } = await handle.read(...into.room()));
+    return into.bytes();
   } finally {
     await handle.close();
   }

@@ -11,6 +11,7 @@ import type { EntraTarget } from '../../../../src/engine/ports/entra-target';
 import { clearTokenCache, createEntraTarget } from '../../../../src/adapters/entra/index';
 import { startEmulator, type Emulator } from '../../../graph-emulator/index';
 import { applyChanges, readTenantIndex } from '../../../../src/engine/batch/batch-tenant';
+import { syncErrorOfPromise as syncError } from '../../../support/sync-error-of';
 
 let emu: Emulator;
 let dir: string;
@@ -37,15 +38,6 @@ function target(extra: Partial<EntraConfig> = {}, secret: string | undefined = e
   const t = createEntraTarget(config(extra), secret, policy);
   targets.push(t);
   return t;
-}
-async function syncError(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSyncError(err)) return err;
-    throw err;
-  }
-  assert.fail('expected a SyncError');
 }
 const identityCalls = () => emu.requestLog().filter((r) => !r.path.startsWith('/v1.0/'));
 

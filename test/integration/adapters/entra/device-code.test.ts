@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Agent, fetch } from 'undici';
 import type { DelegatedSignIn, DeviceCodePrompt, EntraConfig } from '../../../../src/app/config/model';
-import { isSyncError, type SyncError } from '../../../../src/engine/errors';
 import { createEntraTarget } from '../../../../src/adapters/entra/index';
 import { DEFAULT_ENGINEER, READ_ONLY_CLIENT_ID, startEmulator, type Emulator } from '../../../graph-emulator/index';
+import { syncErrorOfPromise as syncError } from '../../../support/sync-error-of';
 
 let emu: Emulator;
 let agent: Agent;
@@ -51,15 +51,6 @@ function surface(decision: 'approve' | 'decline' | 'ignore', store: { cache?: st
   return { signIn, shown, outcomes, store };
 }
 
-async function syncError(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSyncError(err)) return err;
-    throw err;
-  }
-  assert.fail('expected a SyncError');
-}
 
 describe('device code sign-in (adapter)', () => {
   test('the code is shown, the user signs in, Graph answers; a new target with the stored cache signs in silently', async () => {

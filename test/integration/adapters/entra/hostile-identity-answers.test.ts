@@ -12,12 +12,13 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EntraConfig } from '../../../../src/app/config/model';
-import { isSyncError, type SyncError } from '../../../../src/engine/errors';
+import { type SyncError } from '../../../../src/engine/errors';
 import type { EntraTarget } from '../../../../src/engine/ports/entra-target';
 import { clearTokenCache, createEntraTarget, holdSecret } from '../../../../src/adapters/entra/index';
 import { SECRET_MARK } from '../../../../src/adapters/entra/redact';
 import { startEmulator, type Emulator } from '../../../graph-emulator/index';
 import { startHostileFront, type HostileFront } from '../../../support/hostile-front';
+import { syncErrorOfPromise as syncError } from '../../../support/sync-error-of';
 
 let emu: Emulator;
 let front: HostileFront;
@@ -49,15 +50,6 @@ function target(extra: Partial<EntraConfig> = {}, secret = emu.clientSecret): En
   return t;
 }
 
-async function syncError(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSyncError(err)) return err;
-    throw err;
-  }
-  assert.fail('expected a SyncError');
-}
 
 /** Every text of an error a surface or a log could show: reason, action, details, additional details, stack, the cause chain. */
 function everyText(err: SyncError): string {

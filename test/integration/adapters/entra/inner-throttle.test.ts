@@ -10,6 +10,7 @@ import { isSyncError, type SyncError } from '../../../../src/engine/errors';
 import type { EntraTarget } from '../../../../src/engine/ports/entra-target';
 import { clearTokenCache, createEntraTarget } from '../../../../src/adapters/entra/index';
 import { startEmulator, type Emulator } from '../../../graph-emulator/index';
+import { syncErrorOfPromise as syncError } from '../../../support/sync-error-of';
 
 let emu: Emulator;
 const targets: EntraTarget[] = [];
@@ -34,15 +35,6 @@ function target(extra: Partial<EntraConfig> = {}, policy?: Parameters<typeof cre
   return t;
 }
 
-async function syncError(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSyncError(err)) return err;
-    throw err;
-  }
-  assert.fail('expected a SyncError');
-}
 
 const batchPosts = () => emu.requestLog().filter((r) => r.method === 'POST' && r.path === '/v1.0/$batch');
 

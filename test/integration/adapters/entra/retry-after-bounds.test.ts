@@ -9,13 +9,13 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import type { EntraConfig } from '../../../../src/app/config/model';
 import { parseConfiguration } from '../../../../src/app/config';
-import { isSyncError, type SyncError } from '../../../../src/engine/errors';
 import type { EntraTarget } from '../../../../src/engine/ports/entra-target';
 import { clearTokenCache, createEntraTarget } from '../../../../src/adapters/entra/index';
 import {
   MAX_RETRY_WAIT_SECONDS, MAX_TIMER_MS, MAX_USABLE_RETRY_AFTER_SECONDS, retryBudgetSeconds, sleepMs, throttledWait, timerMs,
 } from '../../../../src/adapters/entra/graph/retry';
 import { startEmulator, type Emulator } from '../../../graph-emulator/index';
+import { syncErrorOfPromise as syncError } from '../../../support/sync-error-of';
 
 let emu: Emulator;
 const targets: EntraTarget[] = [];
@@ -46,15 +46,6 @@ function target(extra: Partial<EntraConfig> = {}, policy?: Parameters<typeof cre
   return t;
 }
 
-async function syncError(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSyncError(err)) return err;
-    throw err;
-  }
-  assert.fail('expected a SyncError');
-}
 
 const usersGets = () => emu.requestLog().filter((r) => r.method === 'GET' && r.path.startsWith('/v1.0/users'));
 const overflow = () => warnings.filter((w) => w.name === 'TimeoutOverflowWarning');
