@@ -2,7 +2,7 @@
 // applied to the desired export of step 9 (and to step 8's export identity): the MOERA for an
 // unverified suffix or invalid UPN characters (and keeping it until the on-premises UPN changes),
 // the MailNickName kept, ProxyCalc's verified domains for mailbox users, duplicate attribute resiliency, UPN changes held for licensed managed
-// users without SynchronizeUpnForManagedUsers, the LargeObject limits, and the
+// users without SynchronizeUpnForManagedUsers, the LargeObject and ExceededAllowedLength limits, and the
 // mS-DS-ConsistencyGuid write-back Entra Connect would make.
 import { entraErrors, SyncError, syncErrors } from '../errors';
 import type { Attributes, AttributeValue } from '../model/attributes';
@@ -265,6 +265,61 @@ export function applySizeLimits(facts: SyncFacts, desired: DesiredExport, notes:
     notes.proxyAddresses = [notes.proxyAddresses, `${proxies} addresses: over the ${PROXY_ADDRESS_MAXIMUM} an object can hold (LargeObject).`].filter(Boolean).join(' ');
   } else if (proxies > PROXY_ADDRESS_SAFE) {
     notes.proxyAddresses = [notes.proxyAddresses, `${proxies} addresses: near the object size limit (about ${PROXY_ADDRESS_SAFE} is safe; certificates, licenses and other attributes lower the maximum of ${PROXY_ADDRESS_MAXIMUM}), so the export may fail with LargeObject.`].filter(Boolean).join(' ');
+  }
+}
+
+/**
+ * The maximum lengths Microsoft Entra ID's schema sets for the string properties the
+ * out-of-box rules export to users and groups (Microsoft Graph, user and group resources:
+ * "Maximum length is 64 characters", ...), keyed by the Microsoft Entra connector attribute
+ * the rules write, with the property it becomes. userPrincipalName has its own format rule
+ * (applyUpnFormatRule); contacts are not listed (orgContact is read-only in Graph, no lengths
+ * documented).
+ */
+const LENGTH_LIMITS: Record<'user' | 'group', Record<string, { property: string; maximum: number }>> = {
+  user: {
+    alias: { property: 'mailNickname', maximum: 64 },
+    city: { property: 'city', maximum: 128 },
+    company: { property: 'companyName', maximum: 64 },
+    country: { property: 'country', maximum: 128 },
+    department: { property: 'department', maximum: 64 },
+    displayname: { property: 'displayName', maximum: 256 },
+    employeeid: { property: 'employeeId', maximum: 16 },
+    givenname: { property: 'givenName', maximum: 64 },
+    mobile: { property: 'mobilePhone', maximum: 64 },
+    postalcode: { property: 'postalCode', maximum: 40 },
+    state: { property: 'state', maximum: 128 },
+    streetaddress: { property: 'streetAddress', maximum: 1024 },
+    surname: { property: 'surname', maximum: 64 },
+    title: { property: 'jobTitle', maximum: 128 },
+  },
+  group: {
+    alias: { property: 'mailNickname', maximum: 64 },
+    displayname: { property: 'displayName', maximum: 256 },
+  },
+};
+
+/**
+ * tshoot-connect-sync-errors, "LargeObject or ExceededAllowedLength": "When an attribute exceeds
+ * the allowed size limit, length limit, or count limit set by Microsoft Entra schema, the
+ * synchronization operation results in a LargeObject or ExceededAllowedLength sync error." A
+ * value longer than the schema's maximum (a rule that concatenates, a value AD's own limit did
+ * not stop) fails the export of the whole object: predicted, so a staging run shows it and an
+ * export writes nothing, as Entra Connect's export would fail.
+ */
+export function applyLengthLimits(facts: SyncFacts, desired: DesiredExport, notes: Record<string, string>, syncRuleOf: (attribute: string) => string | undefined): void {
+  if (facts.kind !== 'user' && facts.kind !== 'group') return;
+  const limits = LENGTH_LIMITS[facts.kind];
+  for (const [attribute, values] of Object.entries(desired)) {
+    const limit = limits[attribute.toLowerCase()];
+    if (!limit || !values) continue;
+    const length = Math.max(0, ...values.map((v) => (typeof v === 'string' ? [...v].length : 0)));
+    if (length <= limit.maximum) continue;
+    notes[attribute] = [notes[attribute], `${length} characters: over the ${limit.maximum} Microsoft Entra ID allows for ${limit.property} (ExceededAllowedLength).`].filter(Boolean).join(' ');
+    facts.predictedExportError ??= new SyncError(entraErrors.ExceededAllowedLength, {
+      kind: facts.kind, attribute, property: limit.property, length, maximum: limit.maximum,
+      syncRule: syncRuleOf(attribute) ?? 'the outbound rule that flows it',
+    });
   }
 }
 

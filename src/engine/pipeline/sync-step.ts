@@ -10,7 +10,7 @@ import { valuesText } from '../spaces/value-text';
 import { Dn } from '../model/dn';
 import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
-import { applyMailNicknameRule, applyOnPremisesUpnRule, applyProxyCalcRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
+import { applyLengthLimits, applyMailNicknameRule, applyOnPremisesUpnRule, applyProxyCalcRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
 import { applyReferenceScope, referenceNames, referenceScopeOf } from './reference-scope';
 import type { StepOutcome } from './step-runner';
@@ -371,6 +371,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   applyQuarantine(facts, desired, notes);
   applyUpnFormatRule(facts, desired, notes);
   applySizeLimits(facts, desired, notes);
+  applyLengthLimits(facts, desired, notes, (attribute) => lineage[attribute]?.syncRule);
   const upnHeld = holdUpnChange(facts, desired, notes);
   const imported = attributeLookup(facts.entraImported ?? {});
   const pending: Record<string, AttributeValue[] | null> = {};

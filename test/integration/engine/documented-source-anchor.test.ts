@@ -95,6 +95,13 @@ describe('a text source anchor (employeeID), as Microsoft documents it', () => {
     }
     const short = await sync(`CN=Emp Short Accents,${ou}`);
     assert.equal(short.plannedProvisioningAction, 'create', info(short));
-    assert.equal(planned(short, 'sourceAnchor'), 'é'.repeat(19));
+    assert.deepEqual(step(short, 10).attributes?.find((r) => r.name === 'sourceAnchor')?.value, ['é'.repeat(19)], 'the anchor is taken');
+    // The same 19 characters also flow to employeeId, whose maximum is 16 (Graph user resource,
+    // GRAPH 40: "employeeId [16]"; AD's employeeID holds at most 16 too): "When an attribute exceeds the
+    // allowed size limit, length limit, or count limit set by Microsoft Entra schema, the
+    // synchronization operation results in a LargeObject or ExceededAllowedLength sync error"
+    // (tshoot-connect-sync-errors). The anchor is accepted; the export fails on employeeId.
+    assert.equal(short.provisioningStatusInfo.errorInformation?.errorCode, 'ExceededAllowedLength', info(short));
+    assert.match(short.provisioningStatusInfo.errorInformation?.reason ?? '', /employeeId .* 19 characters long; Microsoft Entra ID allows at most 16/);
   });
 });

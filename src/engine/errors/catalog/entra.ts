@@ -208,6 +208,14 @@ export const entraErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  ExceededAllowedLength: {
+    code: 'ExceededAllowedLength',
+    reason: 'The {kind}\'s {attribute} ({property} in Microsoft Entra ID) would be {length} characters long; Microsoft Entra ID allows at most {maximum}. Entra Connect\'s export of this object fails with LargeObject or ExceededAllowedLength, so nothing is written.',
+    recommendedAction: 'Shorten the value in Active Directory, or change the sync rule that computes it ({syncRule}), to at most {maximum} characters, then sync again.',
+    documentationUrl: `${exportErrors}#largeobject-or-exceededallowedlength`,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   EntraCredentialMissing: {
     code: 'EntraCredentialMissing',
     reason: 'No client secret and no certificate is configured for application {clientId}.',
