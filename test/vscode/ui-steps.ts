@@ -524,6 +524,8 @@ async function runStep(page: Page, step: UiStep, result: Record<string, unknown>
         }
       }
       result.message = ((await toast.locator('.notification-list-item-message').first().textContent().catch(() => '')) ?? '').trim();
+      // What VS Code made a link of in the message (it runs command: links when clicked).
+      result.links = await toast.locator('.notification-list-item-message a').evaluateAll((as) => as.map((a) => `${(a.textContent ?? '').trim()} -> ${a.getAttribute('href') ?? a.getAttribute('data-href') ?? a.getAttribute('title') ?? ''}`));
       result.buttons = await toast.locator('.monaco-button').evaluateAll((bs) => bs.map((b) => (b.textContent ?? '').trim()));
       if (step.button) {
         await toast.locator('.monaco-button', { hasText: step.button }).first().click({ timeout: 10_000 });

@@ -6,7 +6,10 @@
 // whoever holds that CA's key can stand in for the server); a what-if's proposed
 // configuration may change filtering and rules, never any of them.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { describeReadError, fileKindOf, READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
+import { configErrors } from '../../engine/errors/catalog/config';
+import { SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import { entraAuthMode, type ActiveDirectoryConnectorConfig, type EntraConfig, type SingleObjectSyncConfig } from './model';
 
@@ -43,16 +46,23 @@ export function directoryTransport(connector: DirectoryEndpoint): string {
 /**
  * Which certificate authority a connection trusts, by content: "system" (the machine's roots)
  * or the SHA-256 of the CA file. By content, not path: a repository can change the file a
- * configuration names without changing the configuration.
+ * configuration names without changing the configuration. Read as the connection reads its CA:
+ * a regular file (a link to one is fine: /etc/ssl/certs is links) of at most 1 MiB, never
+ * waiting on a pipe; /dev/zero or a named pipe there would fill or freeze the process (in VS
+ * Code, the extension host of every extension in the window). Anything else is
+ * ConfiguredFileUnreadable, before any secret is looked up or asked for.
  */
-export function trustAnchorKey(caFile: string | null | undefined): string {
+export async function trustAnchorKey(caFile: string | null | undefined, setting: string): Promise<string> {
   const file = text(caFile);
   if (!file) return 'system';
   try {
-    return `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
-  } catch {
-    // Unreadable now: the connection will fail too; a later readable file is another key.
-    return `unreadable:${file}`;
+    const info = await stat(file);
+    if (!info.isFile()) throw new Error(`it is ${fileKindOf(info)}, not a PEM file`);
+    // Bounded and opened without waiting, should the path be swapped after the look.
+    const bytes = await readFileBounded(file, READ_LIMITS.pem);
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  } catch (error) {
+    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file, setting, cause: describeReadError(error) }, { cause: error });
   }
 }
 

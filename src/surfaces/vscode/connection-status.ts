@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { entraAuthMode } from '../../app/config/model';
 import { asSyncError } from './errors';
 import { log } from './log';
+import { linkFree } from './plain-text';
 import type { SessionHost } from './session-host';
 
 type State = { kind: 'unknown' } | { kind: 'checking' } | { kind: 'ok'; detail: string; at: Date } | { kind: 'failed'; detail: string; at: Date };
@@ -79,7 +80,7 @@ export class ConnectionStatus implements vscode.Disposable {
       const failed: State = { kind: 'failed', detail: `${e.reason} ${e.recommendedAction}`, at: new Date() };
       this.show(this.directoryItem, 'directory', failed);
       this.show(this.tenantItem, 'tenant', failed);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Test Connection: {0}', `${e.reason} ${e.recommendedAction}`));
+      void vscode.window.showErrorMessage(linkFree(vscode.l10n.t('Test Connection: {0}', `${e.reason} ${e.recommendedAction}`)));
       return;
     }
     const session = await this.sessions.session();
@@ -110,8 +111,9 @@ export class ConnectionStatus implements vscode.Disposable {
     this.show(this.tenantItem, 'tenant', tenant);
     lines.push(tenant.detail);
     log().info(`Test Connection: ${lines.join(' | ')}`);
-    if (directory.kind === 'ok' && tenant.kind === 'ok') void vscode.window.showInformationMessage(vscode.l10n.t('Connection test passed. {0}', lines.join(' ')));
-    else void vscode.window.showErrorMessage(vscode.l10n.t('Connection test failed. {0}', lines.join(' ')));
+    // The lines quote the directory (its dnsHostName) and error texts: shown as text, never as links.
+    if (directory.kind === 'ok' && tenant.kind === 'ok') void vscode.window.showInformationMessage(linkFree(vscode.l10n.t('Connection test passed. {0}', lines.join(' '))));
+    else void vscode.window.showErrorMessage(linkFree(vscode.l10n.t('Connection test failed. {0}', lines.join(' '))));
   }
 
   dispose(): void {

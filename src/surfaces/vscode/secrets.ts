@@ -21,22 +21,26 @@ export function cancelPendingSignIns(): void {
   for (const cancel of [...pendingSignIns]) cancel();
 }
 import { log } from './log';
+import { linkFree } from './plain-text';
 
-// v3: the trusted CA joined the keys; a secret stored under v2 is asked for once more.
-export function directorySecretKey(connector: DirectoryEndpoint): string {
-  return `singleObjectSync.ad.v3|${ldapOrigin(connector.url)}|${directoryTransport(connector)}|${bindDnKey(connector.bindDn ?? '')}|${trustAnchorKey(connector.tls?.caFile)}|${(connector.tls?.serverName ?? '').trim().toLowerCase()}`;
+// v3: the trusted CA joined the keys; a secret stored under v2 is asked for once more. The CA
+// file is read bounded (trustAnchorKey): one it cannot be is ConfiguredFileUnreadable, before
+// any secret is looked up or asked for.
+export async function directorySecretKey(connector: DirectoryEndpoint & Pick<ActiveDirectoryConnectorConfig, 'name'>): Promise<string> {
+  const trust = await trustAnchorKey(connector.tls?.caFile, `tls.caFile of activeDirectory "${connector.name}"`);
+  return `singleObjectSync.ad.v3|${ldapOrigin(connector.url)}|${directoryTransport(connector)}|${bindDnKey(connector.bindDn ?? '')}|${trust}|${(connector.tls?.serverName ?? '').trim().toLowerCase()}`;
 }
 
-export function entraSecretKey(entra: EntraEndpoint): string {
-  return `singleObjectSync.entra.v3|${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${httpsOrigin(entra.graphEndpoint)}|${trustAnchorKey(entra.caFile)}`;
+export async function entraSecretKey(entra: EntraEndpoint): Promise<string> {
+  return `singleObjectSync.entra.v3|${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${httpsOrigin(entra.graphEndpoint)}|${await trustAnchorKey(entra.caFile, 'entra.caFile')}`;
 }
 
 /** Keys of delegated token caches start with this (not credentials the user typed). */
 export const TOKEN_CACHE_KEY_PREFIX = 'singleObjectSync.entraTokenCache.v2|';
 
 /** A delegated token is sent to the Graph endpoint, so its cache is bound to it and to the CA too. */
-export function entraTokenCacheKey(entra: EntraEndpoint): string {
-  return `${TOKEN_CACHE_KEY_PREFIX}${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${httpsOrigin(entra.graphEndpoint)}|${trustAnchorKey(entra.caFile)}`;
+export async function entraTokenCacheKey(entra: EntraEndpoint): Promise<string> {
+  return `${TOKEN_CACHE_KEY_PREFIX}${httpsOrigin(entra.authorityHost)}|${entra.tenantId.trim().toLowerCase()}|${entra.clientId.trim().toLowerCase()}|${httpsOrigin(entra.graphEndpoint)}|${await trustAnchorKey(entra.caFile, 'entra.caFile')}`;
 }
 
 export interface SecretPrompt {
@@ -44,7 +48,8 @@ export interface SecretPrompt {
   (options: { title: string; prompt: string }): Thenable<string | undefined>;
 }
 
-export const inputBoxPrompt: SecretPrompt = ({ title, prompt }) => vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true });
+// The prompt names the endpoint from the configuration (bind DN, CA path): text, never a link.
+export const inputBoxPrompt: SecretPrompt = ({ title, prompt }) => vscode.window.showInputBox({ title, prompt: linkFree(prompt), password: true, ignoreFocusOut: true });
 
 /** A credential the configuration in use needs, and whether it is stored. */
 export interface CredentialNeed {
@@ -58,14 +63,14 @@ export interface CredentialNeed {
 /** The secrets the configuration needs typed in (LDIF sources, certificates and device code need none). */
 export async function credentialNeeds(config: SingleObjectSyncConfig, storage: vscode.SecretStorage): Promise<CredentialNeed[]> {
   const needs: Omit<CredentialNeed, 'stored'>[] = [
-    ...config.activeDirectory
+    ...(await Promise.all(config.activeDirectory
       .filter((c) => c.bindDn && !c.ldifFile)
-      .map((c) => ({
-        key: directorySecretKey(c), kind: 'directoryPassword' as const,
+      .map(async (c) => ({
+        key: await directorySecretKey(c), kind: 'directoryPassword' as const,
         label: vscode.l10n.t('Active Directory: {0}', c.name), detail: vscode.l10n.t('Password of {0}', directoryEndpoint(c)),
-      })),
+      })))),
     ...(entraAuthMode(config.entra) === 'clientSecret'
-      ? [{ key: entraSecretKey(config.entra), kind: 'clientSecret' as const, label: vscode.l10n.t('Microsoft Entra ID: client secret'), detail: vscode.l10n.t('Client secret of {0}', entraEndpoint(config.entra)) }]
+      ? [{ key: await entraSecretKey(config.entra), kind: 'clientSecret' as const, label: vscode.l10n.t('Microsoft Entra ID: client secret'), detail: vscode.l10n.t('Client secret of {0}', entraEndpoint(config.entra)) }]
       : []),
   ];
   return Promise.all(needs.map(async (n) => ({ ...n, stored: Boolean(await storage.get(n.key)) })));
@@ -81,7 +86,7 @@ export class SecretStorageSecrets implements SecretsProvider {
   ) {}
 
   async directoryPassword(connector: ActiveDirectoryConnectorConfig): Promise<string | undefined> {
-    const key = directorySecretKey(connector);
+    const key = await directorySecretKey(connector);
     const stored = await this.storage.get(key);
     if (stored) return stored;
     const inClear = directoryTransport(connector) === 'plaintext' ? ` ${vscode.l10n.t('Warning: this connection is not encrypted (allowInsecure), so the password would cross the network in clear.')}` : '';
@@ -96,7 +101,7 @@ export class SecretStorageSecrets implements SecretsProvider {
   }
 
   async entraClientSecret(entra: EntraConfig): Promise<string | undefined> {
-    const key = entraSecretKey(entra);
+    const key = await entraSecretKey(entra);
     const stored = await this.storage.get(key);
     if (stored) return stored;
     const entered = await this.askAndStore(key, {
@@ -111,11 +116,13 @@ export class SecretStorageSecrets implements SecretsProvider {
 
   /** Device code sign-in: the token cache in SecretStorage, the code in a notification with "Copy & Open" and "Cancel Sign-In". */
   delegatedSignIn(entra: EntraConfig): DelegatedSignIn {
-    const key = entraTokenCacheKey(entra);
+    // Computed when the cache is first read (the CA file is read bounded, asynchronously).
+    let key: Promise<string> | undefined;
+    const cacheKey = () => (key ??= entraTokenCacheKey(entra));
     return {
-      loadTokenCache: async () => (await this.storage.get(key)) ?? undefined,
+      loadTokenCache: async () => (await this.storage.get(await cacheKey())) ?? undefined,
       saveTokenCache: async (serialized) => {
-        await this.storage.store(key, serialized);
+        await this.storage.store(await cacheKey(), serialized);
       },
       showDeviceCode: (code) => {
         const copyAndOpen = vscode.l10n.t('Copy & Open');
@@ -130,14 +137,15 @@ export class SecretStorageSecrets implements SecretsProvider {
         if (!page.ok) {
           log().warn(`Device code sign-in to tenant ${entra.tenantId} refused: ${page.reason}`);
           code.cancel();
-          void vscode.window.showErrorMessage(vscode.l10n.t('Sign-in to Microsoft Entra ID refused: {0}. Nothing was opened. Check entra.authorityHost in the configuration file.', page.reason));
+          // The reason quotes the authority's answer: text, never a link.
+          void vscode.window.showErrorMessage(linkFree(vscode.l10n.t('Sign-in to Microsoft Entra ID refused: {0}. Nothing was opened. Check entra.authorityHost in the configuration file.', page.reason)));
           return;
         }
         pendingSignIns.add(cancel);
         const whose = page.microsoft ? '' : ` ${vscode.l10n.t('The page is at {0}, the authority host the configuration names, not a Microsoft address: sign in only if you trust this configuration.', page.host)}`;
         void vscode.window
           .showInformationMessage(
-            vscode.l10n.t('Sign in to Microsoft Entra ID (tenant {0}): open {1} and enter the code {2}. The code expires in {3} minutes.', entra.tenantId, page.url, code.userCode, Math.round(code.expiresInSeconds / 60)) + whose,
+            linkFree(vscode.l10n.t('Sign in to Microsoft Entra ID (tenant {0}): open {1} and enter the code {2}. The code expires in {3} minutes.', entra.tenantId, page.url, code.userCode, Math.round(code.expiresInSeconds / 60)) + whose),
             copyAndOpen,
             cancelSignIn,
           )

@@ -16,6 +16,7 @@ import type { ProvisioningObjectSummary, SyncEvent } from '../../engine/summary/
 import { asSyncError } from './errors';
 import { confirmExport, exportable } from './export-guard';
 import { log } from './log';
+import { linkFree } from './plain-text';
 import { jsonColumn, ReportPanel, type PanelActions } from './panel/host';
 import { renderedReport, resultActions } from './panel/actions';
 import type { ResultDocuments } from './results/result-documents';
@@ -101,7 +102,8 @@ export class SyncRunner {
     log().info(`${mode} of ${distinguishedName} started`);
     try {
       const summary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `${stagingMode ? vscode.l10n.t('Preview sync (staging mode)') : vscode.l10n.t('Sync')}: ${rdnOf(distinguishedName)}`, cancellable: true },
+        // The title is a notification's: the object's name as text, never a link.
+        { location: vscode.ProgressLocation.Notification, title: linkFree(`${stagingMode ? vscode.l10n.t('Preview sync (staging mode)') : vscode.l10n.t('Sync')}: ${rdnOf(distinguishedName)}`), cancellable: true },
         async (progress, token) => {
           const abort = new AbortController();
           const cancel = token.onCancellationRequested(() => {

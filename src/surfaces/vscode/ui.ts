@@ -1,10 +1,12 @@
 // The prompts the extension shows, in one place (VS Code's own notifications, modal
 // confirmations, input boxes and quick picks; the real-VS-Code tests answer them in the page),
-// and how a failed run's error is shown (with its remedy and the log).
+// and how a failed run's error is shown (with its remedy and the log). Notifications and input
+// boxes turn [label](command:…) into links VS Code runs: their texts pass through linkFree.
 import * as vscode from 'vscode';
 import type { SyncError } from '../../engine/errors/sync-error';
 import { remedyFor } from './errors';
 import { log } from './log';
+import { linkFree } from './plain-text';
 
 export interface UserInterface {
   info(message: string, ...actions: string[]): Thenable<string | undefined>;
@@ -17,11 +19,24 @@ export interface UserInterface {
 
 export function vscodeUserInterface(): UserInterface {
   return {
-    info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
-    error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
+    info: (message, ...actions) => vscode.window.showInformationMessage(linkFree(message), ...actions),
+    error: (message, ...actions) => vscode.window.showErrorMessage(linkFree(message), ...actions),
+    // A modal dialog shows its message and detail as plain text (no links).
     confirm: (message, detail, action) => vscode.window.showWarningMessage(message, { modal: true, detail }, action),
-    input: (options) => vscode.window.showInputBox(options),
+    input: (options) => vscode.window.showInputBox(linkFreeInput(options)),
     pick: (items, options) => vscode.window.showQuickPick(items, options),
+  };
+}
+
+/** The input box's prompt and validation messages (which may quote what was typed) as text. */
+function linkFreeInput(options: vscode.InputBoxOptions): vscode.InputBoxOptions {
+  const validate = options.validateInput;
+  const text = (message: string | vscode.InputBoxValidationMessage | null | undefined) =>
+    typeof message === 'string' ? linkFree(message) : message ? { ...message, message: linkFree(message.message) } : message;
+  return {
+    ...options,
+    ...(options.prompt !== undefined ? { prompt: linkFree(options.prompt) } : {}),
+    ...(validate ? { validateInput: async (value: string) => text(await validate(value)) } : {}),
   };
 }
 

@@ -610,6 +610,39 @@ export function defineSuite(): void {
       assert.equal(t.requests.filter((r) => r.method === 'POST').length, 0, 'no token request reached the changed authority');
     });
 
+    fullPage('a CA file that is no file (a named pipe) is refused by name before any secret is asked for, without waiting on it; the notification shows the hostile name as text, not as a link', async () => {
+      const settings = vscode.workspace.getConfiguration('singleObjectSync');
+      const dir = path.join(config.workspace, 'changed', 'pipe');
+      mkdirSync(dir, { recursive: true });
+      // A name VS Code would render as a command link in a notification, were it not escaped.
+      const fifo = path.join(dir, '[Open](command:workbench.action.files.newUntitledFile)');
+      if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+      const file = path.join(dir, 'single-object-sync.json');
+      const tls = legitimate.activeDirectory[0]!.tls as Record<string, unknown>;
+      writeFileSync(file, JSON.stringify({ ...legitimate, activeDirectory: [{ ...legitimate.activeDirectory[0], tls: { ...tls, caFile: fifo } }] }, null, 2));
+      await settings.update('configurationFile', file, vscode.ConfigurationTarget.Workspace);
+      try {
+        markResults();
+        const mark = logMark();
+        const untitled = vscode.workspace.textDocuments.filter((d) => d.isUntitled).length;
+        const [shown] = await commandWithUi('ca-named-pipe', () => vscode.commands.executeCommand('singleObjectSync.syncByDistinguishedName', config.dns.previewUser, { stagingMode: true }), [
+          { do: 'notification', text: 'named pipe (FIFO)', timeoutMs: 30_000 },
+        ]).catch(async (error: unknown) => {
+          throw new Error(`${String(error)}; log: ${logText().slice(mark)}`);
+        });
+        await logLine('the refusal', /not started: ConfiguredFileUnreadable: .*named pipe/, mark);
+        assert.ok(String(shown!.message).includes('[Open]'), `the file is named in the notification (${String(shown!.message)})`);
+        assert.ok(String(shown!.message).includes('tls.caFile'), `the setting is named (${String(shown!.message)})`);
+        assert.deepEqual(shown!.links, [], 'nothing in the message is a link');
+        assert.deepEqual(newResults().map(outline), [], 'no run started, so no result');
+        assert.equal(vscode.workspace.textDocuments.filter((d) => d.isUntitled).length, untitled, 'the command in the name did not run');
+      } finally {
+        await settings.update('configurationFile', undefined, vscode.ConfigurationTarget.Workspace);
+        // The error stays until dismissed: clear it, so the next tests' prompts are not behind it.
+        await vscode.commands.executeCommand('notifications.clearAll');
+      }
+    });
+
     // Before the by-DN preview below: the suite must end on that preview (the reload check).
     defineContainerPreviewTests({ config, page: fullPage, logText, logMark, logLine });
 

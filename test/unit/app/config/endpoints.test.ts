@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfiguration } from '../../../../src/app/config';
-import { connectionChanges } from '../../../../src/app/config/endpoints';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connectionChanges, trustAnchorKey } from '../../../../src/app/config/endpoints';
 
 const base = () => ({
   activeDirectory: [
@@ -111,10 +115,7 @@ test('connectors are matched by name, whatever their order', () => {
 });
 
 test('a stored secret is bound to the CA it was entered with, by the file\'s content: another CA file, or the same file changed, is another trust', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  const { trustAnchorKey, directoryServer, entraEndpoint } = await import('../../../../src/app/config/endpoints');
+  const { directoryServer, entraEndpoint } = await import('../../../../src/app/config/endpoints');
   const dir = mkdtempSync(path.join(tmpdir(), 'sos-trust-'));
   const ca = path.join(dir, 'ca.pem');
   const copy = path.join(dir, 'copy-of-ca.pem');
@@ -122,14 +123,16 @@ test('a stored secret is bound to the CA it was entered with, by the file\'s con
   writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIBcontoso\n-----END CERTIFICATE-----\n');
   writeFileSync(copy, '-----BEGIN CERTIFICATE-----\nMIIBcontoso\n-----END CERTIFICATE-----\n');
   writeFileSync(other, '-----BEGIN CERTIFICATE-----\nMIIBattacker\n-----END CERTIFICATE-----\n');
-  const before = trustAnchorKey(ca);
-  assert.equal(trustAnchorKey(copy), before, 'the same CA under another path is the same trust');
-  assert.notEqual(trustAnchorKey(other), before, 'another CA file is another trust');
-  assert.equal(trustAnchorKey(undefined), 'system');
-  assert.notEqual(trustAnchorKey(ca), trustAnchorKey(undefined), 'a CA file is not the system roots');
+  const before = await trustAnchorKey(ca, 'tls.caFile');
+  assert.equal(await trustAnchorKey(copy, 'tls.caFile'), before, 'the same CA under another path is the same trust');
+  assert.notEqual(await trustAnchorKey(other, 'tls.caFile'), before, 'another CA file is another trust');
+  assert.equal(await trustAnchorKey(undefined, 'tls.caFile'), 'system');
+  assert.notEqual(before, 'system', 'a CA file is not the system roots');
+  const link = path.join(dir, 'link-to-ca.pem');
+  symlinkSync(ca, link);
+  assert.equal(await trustAnchorKey(link, 'tls.caFile'), before, 'a link to the CA file is that CA (/etc/ssl/certs is links)');
   writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIBattacker\n-----END CERTIFICATE-----\n');
-  assert.notEqual(trustAnchorKey(ca), before, 'the same path with new content is another trust');
-  assert.match(trustAnchorKey(path.join(dir, 'missing.pem')), /^unreadable:/);
+  assert.notEqual(await trustAnchorKey(ca, 'tls.caFile'), before, 'the same path with new content is another trust');
   // The user is shown what the secret will be trusted with.
   assert.match(directoryServer({ url: 'ldaps://dc1.corp.contoso.com', bindDn: 'CN=x', tls: { caFile: ca, serverName: 'DC1.corp.contoso.com' } }), /ldaps:\/\/dc1\.corp\.contoso\.com:636 \(tls, CA file .*ca\.pem, server name DC1\.corp\.contoso\.com\)/);
   assert.match(directoryServer({ url: 'ldap://dc1', bindDn: 'CN=x', allowInsecure: true }), /\(plaintext\)$/);
@@ -156,4 +159,33 @@ test('a device code sign-in page is opened only over https, on a Microsoft sign-
     assert.equal(page.ok, false, `${uri} is refused`);
     assert.ok(!page.ok && page.reason.length > 10);
   }
+});
+
+// The CA file is named by the configuration, which a repository may supply; the extension reads
+// it to key the stored secret before anything else. Read as the connection reads a CA: at most
+// 1 MiB of a regular file. Anything else is ConfiguredFileUnreadable, naming the file and the
+// setting, and never fills memory (/dev/zero) or waits (a named pipe with no writer).
+test('a CA file that is missing, too large, a device, a folder or a named pipe is refused by name, unread', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sos-trust-refused-'));
+  const big = path.join(dir, 'big.pem');
+  writeFileSync(big, `-----BEGIN CERTIFICATE-----\n${'A'.repeat(2 * 1024 * 1024)}\n-----END CERTIFICATE-----\n`);
+  const device = path.join(dir, 'device.pem');
+  symlinkSync('/dev/zero', device);
+  for (const [file, why] of [[path.join(dir, 'missing.pem'), /no such file|not found|ENOENT/i], [big, /1 MiB|too large|larger/i], ['/dev/zero', /device/i], [device, /device/i], [dir, /folder|directory/i]] as const) {
+    await assert.rejects(trustAnchorKey(file, 'entra.caFile'), (error: { code?: string; message?: string }) => {
+      assert.equal(error.code, 'ConfiguredFileUnreadable', `${file}: ${error.message}`);
+      assert.ok(error.message?.includes(file) && error.message.includes('entra.caFile'), `${file}: the file and the setting are named (${error.message})`);
+      assert.match(error.message ?? '', why, `${file}: the reason`);
+      return true;
+    });
+  }
+  // A named pipe, in a child process: a read that waited for a writer would block this thread.
+  const fifo = path.join(dir, 'ca-fifo.pem');
+  execFileSync('mkfifo', [fifo]);
+  const probe = `require('./src/app/config/endpoints.ts').trustAnchorKey(process.argv[1], 'tls.caFile').then((key) => console.log(JSON.stringify({ key })), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe, fifo], { encoding: 'utf8', timeout: 15_000, cwd: path.resolve(__dirname, '../../../..') });
+  assert.equal(child.signal, null, `still waiting on the named pipe after 15 s: ${child.stderr}`);
+  const outcome = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { code?: string; message?: string };
+  assert.equal(outcome.code, 'ConfiguredFileUnreadable', child.stdout + child.stderr);
+  assert.match(outcome.message ?? '', /pipe/i);
 });

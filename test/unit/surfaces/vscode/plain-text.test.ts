@@ -3,7 +3,7 @@
 // export confirmation, reorder it with a bidi override, or show a $(check) icon).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { oneLine, quickPickText } from '../../../../src/surfaces/vscode/plain-text';
+import { linkFree, oneLine, quickPickText } from '../../../../src/surfaces/vscode/plain-text';
 
 test('line breaks and bidi controls become visible escapes; ordinary text is unchanged', () => {
   assert.equal(oneLine('Alice Wu'), 'Alice Wu');
@@ -18,4 +18,11 @@ test('a quick pick shows $(icon) in AD text as text', () => {
   assert.equal(quickPickText('$(check) Verified Admin'), '\\$(check) Verified Admin');
   assert.equal(quickPickText('Cost $(5)\nline'), 'Cost \\$(5)\\u000Aline');
   assert.equal(quickPickText('Plain $ sign'), 'Plain $ sign');
+});
+
+test('a notification shows [label](command:…) and [label](https://…) as text: "](" before a link target is escaped, nothing else', () => {
+  assert.equal(linkFree('CN=[Details](command:workbench.action.terminal.sendSequence?x),DC=corp'), 'CN=[Details]\\u0028command:workbench.action.terminal.sendSequence?x),DC=corp');
+  assert.equal(linkFree('[a](HTTPS://evil.example) [b](file:///etc/passwd) [c](Command:x)'), '[a]\\u0028HTTPS://evil.example) [b]\\u0028file:///etc/passwd) [c]\\u0028Command:x)');
+  assert.equal(linkFree('CN=Smith [Contractor] (Sales),OU=x'), 'CN=Smith [Contractor] (Sales),OU=x');
+  assert.equal(linkFree('[note](see below)'), '[note](see below)');
 });
