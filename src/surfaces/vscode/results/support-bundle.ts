@@ -1,9 +1,9 @@
 // Save Support Bundle…: one zip, named like the report (ADSyncSingleObjectSyncResult-
 // yyyyMMdd-HHmmss.zip), holding the result's JSON, the standalone HTML report and the
 // configuration, all with the redaction setting applied and no secret in them.
-import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import { decodeText } from '../../../adapters/io/decode-text';
+import { READ_LIMITS, readFileBounded } from '../../../adapters/io/read-bounded';
 import { reportFileName } from '../../../app/report-file';
 import type { ProvisioningObjectSummary } from '../../../engine/summary/types';
 import { renderReport } from '../../../report/document';
@@ -44,8 +44,9 @@ export async function supportBundle(summary: ProvisioningObjectSummary, options:
   if (options.configPath) {
     let configuration: unknown;
     try {
-      // As the tool reads it: UTF-8 with or without a byte-order mark, or UTF-16 with one.
-      configuration = redactConfiguration(JSON.parse(decodeText(await readFile(options.configPath))), options.redactAttributes);
+      // As the tool reads it: UTF-8 with or without a byte-order mark, or UTF-16 with one; bounded
+      // (the file may have been replaced by a device or a pipe since the session loaded it).
+      configuration = redactConfiguration(JSON.parse(decodeText(await readFileBounded(options.configPath, READ_LIMITS.configuration))), options.redactAttributes);
     } catch (error) {
       configuration = { note: `The configuration could not be read: ${error instanceof Error ? error.message : String(error)}` };
     }

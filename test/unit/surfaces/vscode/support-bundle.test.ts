@@ -69,4 +69,20 @@ describe('Save Support Bundle', () => {
   it('removes secret-named values at any depth but keeps booleans and env names', () => {
     assert.deepEqual(redactConfiguration({ a: { b: [{ token: 'x', tokenEnv: 'T', secretFlag: true }] } }, []), { a: { b: [{ token: '[removed]', tokenEnv: 'T', secretFlag: true }] } });
   });
+  it('a configuration path that now names a device or a file over 16 MiB gives a bundle with a note, read at most 16 MiB', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sos-bundle-device-'));
+    const summary: ProvisioningObjectSummary = structuredClone(loadFixture('create-success'));
+    const big = path.join(dir, 'big.json');
+    writeFileSync(big, `{"pad":"${'x'.repeat(17 * 1024 * 1024)}"}`);
+    for (const configPath of ['/dev/zero', big]) {
+      const before = process.memoryUsage().rss;
+      const zip = path.join(dir, `${path.basename(configPath)}.zip`);
+      writeFileSync(zip, await supportBundle(summary, { configPath, redactAttributes: [], toolVersion: '0.0.0' }));
+      assert.ok(process.memoryUsage().rss - before < 256 * 1024 * 1024, `${configPath}: not read without end`);
+      const out = path.join(dir, `out-${path.basename(configPath)}`);
+      execFileSync('unzip', ['-q', zip, '-d', out]);
+      const note = JSON.parse(readFileSync(path.join(out, 'single-object-sync.redacted.json'), 'utf8')) as { note?: string };
+      assert.match(note.note ?? '', /could not be read: .*(larger|too large|16 MiB)/i, `${configPath}: ${JSON.stringify(note)}`);
+    }
+  });
 });
