@@ -1,4 +1,4 @@
-// Change tracking: GET /users/delta and /groups/delta (Microsoft's "Use delta query to track
+// Change tracking: GET /users/delta, /groups/delta and /contacts/delta (Microsoft's "Use delta query to track
 // changes in Microsoft Graph data" and "delta query users/groups" pages). An initial request
 // (optionally with $select) returns every object in pages, each page but the last ending in
 // @odata.nextLink, the last in @odata.deltaLink. The query options of the initial request are
@@ -21,7 +21,7 @@ export const DELTA_PAGE_SIZE = 200;
 /** The documented state token that asks for a delta link only ("sync from now"). */
 export const LATEST = 'latest';
 
-type Kind = 'user' | 'group';
+type Kind = 'user' | 'group' | 'contact';
 
 interface Round {
   kind: Kind;

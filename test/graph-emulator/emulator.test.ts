@@ -107,7 +107,8 @@ describe('identity platform', () => {
     assert.equal(oidc.status, 200);
     for (const key of ['authorization_endpoint', 'token_endpoint', 'end_session_endpoint', 'issuer']) assert.ok(oidc.body[key], key);
     assert.equal(oidc.body.token_endpoint, `${emu.authorityHost}/${emu.tenantId}/oauth2/v2.0/token`);
-    const discovery = await raw(emu, 'GET', '/common/discovery/instance?api-version=1.1&authorization_endpoint=x');
+    const authorize = encodeURIComponent(`${emu.authorityHost}/${emu.tenantId}/oauth2/v2.0/authorize`);
+    const discovery = await raw(emu, 'GET', `/common/discovery/instance?api-version=1.1&authorization_endpoint=${authorize}`);
     assert.equal(discovery.status, 200);
     assert.deepEqual(discovery.body.metadata[0].aliases, [new URL(emu.authorityHost).host]);
   });

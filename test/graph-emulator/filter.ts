@@ -36,6 +36,9 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if ('(),:/'.includes(ch)) { tokens.push({ kind: 'punct', text: ch, pos: i }); i++; continue; }
+    // A DateTimeOffset literal (createdDateTime ge 2020-01-01T00:00:00Z) is compared as its text.
+    const date = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?/.exec(text.slice(i));
+    if (date && date[0].length > 4) { tokens.push({ kind: 'string', text: date[0], pos: i }); i += date[0].length; continue; }
     const m = /^[-+]?\d+(\.\d+)?/.exec(text.slice(i));
     if (m && (ch === '-' || /\d/.test(ch))) { tokens.push({ kind: 'number', text: m[0], pos: i }); i += m[0].length; continue; }
     const w = /^[A-Za-z_$@][A-Za-z0-9_.$@-]*/.exec(text.slice(i));
@@ -75,6 +78,18 @@ export function parseFilter(text: string): FilterNode {
     if (t.kind === 'word' && t.text === 'null') return null;
     return fail();
   };
+  /**
+   * A property, or a path into a complex property (onPremisesExtensionAttributes/extensionAttribute1);
+   * `proxyAddresses/any(...)` is a lambda, not a path.
+   */
+  const propertyPath = (): string => {
+    let name = word();
+    while (peek()?.text === '/' && tokens[at + 1]?.kind === 'word' && tokens[at + 2]?.text !== '(') {
+      at++;
+      name = `${name}/${word()}`;
+    }
+    return name;
+  };
   const stringLiteral = (): string => {
     const v = literal();
     if (typeof v !== 'string') fail();
@@ -88,13 +103,13 @@ export function parseFilter(text: string): FilterNode {
     if (t.kind === 'word' && t.text === 'not') { at++; return { op: 'not', operand: primary() }; }
     if (t.kind === 'word' && (t.text === 'startsWith' || t.text === 'endsWith') && tokens[at + 1]?.text === '(') {
       at += 2;
-      const property = word();
+      const property = propertyPath();
       expect(',');
       const value = stringLiteral();
       expect(')');
       return { op: t.text, property, value };
     }
-    const property = word();
+    const property = propertyPath();
     if (peek()?.text === '/') {
       at++;
       const fn = word();
@@ -176,7 +191,9 @@ export function checkFilter(node: FilterNode, rules: FilterRules): void {
 function checkClauses(node: FilterNode, rules: FilterRules): void {
   const needAdvanced = (operator: string) => { if (!rules.advanced) throw errors.advancedQueryRequired(operator); };
   const property = (name: string) => {
-    if (!(name in rules.declared)) throw errors.unknownQueryProperty(name);
+    // A path names a declared complex property first (onPremisesExtensionAttributes/extensionAttributeN).
+    const head = name.split('/')[0]!;
+    if (!(head in rules.declared)) throw errors.unknownQueryProperty(head);
     const support = rules.filterable[name];
     if (!support || (support === 'advanced' && !rules.advanced)) throw errors.unsupportedFilterProperty(name, rules.resource);
   };
@@ -201,6 +218,14 @@ function checkClauses(node: FilterNode, rules: FilterRules): void {
   }
 }
 
+/** The value of a property or of a path into a complex property. */
+function valueAt(object: Record<string, unknown>, property: string): unknown {
+  if (!property.includes('/')) return object[property];
+  let value: unknown = object;
+  for (const part of property.split('/')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  return value;
+}
+
 // Directory string comparisons ignore case; the source anchor is compared exactly.
 const exactProperties = new Set(['onPremisesImmutableId']);
 function same(property: string, actual: unknown, wanted: Literal): boolean {
@@ -217,13 +242,13 @@ export function matches(node: FilterNode, object: Record<string, unknown>): bool
     case 'and': return matches(node.left, object) && matches(node.right, object);
     case 'or': return matches(node.left, object) || matches(node.right, object);
     case 'not': return !matches(node.operand, object);
-    case 'eq': return same(node.property, object[node.property], node.value);
-    case 'ne': return !same(node.property, object[node.property], node.value);
-    case 'ge': return String(object[node.property] ?? '') >= String(node.value);
-    case 'le': return String(object[node.property] ?? '') <= String(node.value);
-    case 'in': return node.values.some((v) => same(node.property, object[node.property], v));
-    case 'startsWith': return lower(object[node.property]).startsWith(node.value.toLowerCase());
-    case 'endsWith': return lower(object[node.property]).endsWith(node.value.toLowerCase());
+    case 'eq': return same(node.property, valueAt(object, node.property), node.value);
+    case 'ne': return !same(node.property, valueAt(object, node.property), node.value);
+    case 'ge': return String(valueAt(object, node.property) ?? '') >= String(node.value);
+    case 'le': return String(valueAt(object, node.property) ?? '') <= String(node.value);
+    case 'in': return node.values.some((v) => same(node.property, valueAt(object, node.property), v));
+    case 'startsWith': return lower(valueAt(object, node.property)).startsWith(node.value.toLowerCase());
+    case 'endsWith': return lower(valueAt(object, node.property)).endsWith(node.value.toLowerCase());
     case 'any': {
       const values = object[node.property];
       if (!Array.isArray(values)) return false;

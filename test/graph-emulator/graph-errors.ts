@@ -112,6 +112,9 @@ export const errors = {
       undefined,
       retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) },
     ),
+  /** Legacy Azure AD Graph's throttling answer (reference section 4), a fault option. */
+  throttledTemporarily: (seconds: number) =>
+    new GraphHttpError(503, 'Request_ThrottledTemporarily', `Your request is throttled temporarily. Please try after ${seconds} seconds.`, undefined, { 'Retry-After': String(seconds) }),
   noRoute: (path: string) => new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${path}'.`),
   badJson: () => new GraphHttpError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
 };

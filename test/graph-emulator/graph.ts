@@ -7,7 +7,7 @@ import { errors, GraphHttpError } from './graph-errors';
 import { DeltaTracker, LATEST } from './delta';
 import {
   endsWithProperties, groupDefaultSelect, groupFilterable, groupProperties, orgContactDefaultSelect, orgContactFilterable,
-  orgContactProperties, userDefaultSelect, userFilterable, userProperties,
+  orgContactProperties, userDefaultSelect, userFilterable, userProperties, userPropertyPermissions,
 } from './schema';
 import { defaultSyncFeatures, type DirectoryObject, type Store } from './store';
 import { validateGroupCreate, validateGroupUpdate, validateUserCreate, validateUserUpdate } from './validation';
@@ -29,6 +29,13 @@ export interface GraphResult {
   text?: string;
   headers?: Record<string, string>;
 }
+
+/**
+ * The @odata.context prefix: Graph's service root as the reference quotes it (GRAPH 11, 128:
+ * "https://graph.microsoft.com/v1.0/$metadata#users"), whatever host the emulator serves on.
+ * Links a client follows (@odata.nextLink, @odata.deltaLink) stay on the emulator's origin.
+ */
+const metadata = 'https://graph.microsoft.com/v1.0/$metadata#';
 
 const read = (...extra: string[]) => ['Directory.Read.All', 'Directory.ReadWrite.All', ...extra];
 const write = (...extra: string[]) => ['Directory.ReadWrite.All', ...extra];
@@ -143,20 +150,22 @@ export class GraphService {
         need(call, permissions.readContacts);
         if (key === undefined) return this.list(call, 'contact');
         if (key === '$count') return this.count(call, 'contact');
+        // Reference section 1.3: orgContact's methods are "List, Get, delta, …".
+        if ((key === 'delta' || key === 'microsoft.graph.delta') && sub === undefined) return this.deltaRound(call, 'contact');
         return this.get(call, 'contact', key);
       case 'domains': {
         if (m !== 'GET') return this.notAllowed();
         need(call, permissions.readDomains);
         const domains = this.s.domains.map((d) => this.domainJson(d));
-        if (key === undefined) return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#domains`, value: domains } };
+        if (key === undefined) return { status: 200, body: { '@odata.context': `${metadata}domains`, value: domains } };
         const found = domains.find((d) => String(d.id).toLowerCase() === key.toLowerCase());
         if (!found) throw errors.notFound(key);
-        return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#domains/$entity`, ...found } };
+        return { status: 200, body: { '@odata.context': `${metadata}domains/$entity`, ...found } };
       }
       case 'organization':
         if (m !== 'GET') return this.notAllowed();
         need(call, permissions.readOrganization);
-        return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#organization`, value: [this.organizationJson()] } };
+        return { status: 200, body: { '@odata.context': `${metadata}organization`, value: [this.organizationJson()] } };
       case 'directory':
         if (key === 'onPremisesSynchronization' && m === 'GET') return this.syncFeatures(call, sub);
         throw errors.noRoute(key ?? 'directory');
@@ -186,9 +195,9 @@ export class GraphService {
     };
     if (id !== undefined) {
       if (id.toLowerCase() !== this.s.tenantId.toLowerCase()) throw errors.notFound(id);
-      return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#directory/onPremisesSynchronization/$entity`, ...body } };
+      return { status: 200, body: { '@odata.context': `${metadata}directory/onPremisesSynchronization/$entity`, ...body } };
     }
-    return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#directory/onPremisesSynchronization`, value: [body] } };
+    return { status: 200, body: { '@odata.context': `${metadata}directory/onPremisesSynchronization`, value: [body] } };
   }
 
   /** GET /roleManagement/directory/roleAssignments?$filter=principalId eq '…'[&$expand=roleDefinition]. */
@@ -207,7 +216,7 @@ export class GraphService {
           ...(expand ? { roleDefinition: { id: roleDefinitionId, displayName: a.roleName, isBuiltIn: true } } : {}),
         };
       });
-    return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#roleManagement/directory/roleAssignments`, value: items } };
+    return { status: 200, body: { '@odata.context': `${metadata}roleManagement/directory/roleAssignments`, value: items } };
   }
 
   private notAllowed(): never {
@@ -320,13 +329,17 @@ export class GraphService {
     need(call, this.readPermission(kind));
     const entity = entities[kind];
     const select = this.parseSelect(call, entity);
+    // Reference section 3: "$expand isn't supported together with advanced queries" [inferred: the message].
+    if (call.query.has('$expand') && this.advanced(call)) {
+      throw new GraphHttpError(400, 'Request_UnsupportedQuery', 'The $expand query option is not supported with advanced queries (ConsistencyLevel: eventual and $count=true).');
+    }
     const items = this.filtered(call, kind, this.collection(kind));
-    const context = `${this.origin()}/v1.0/$metadata#${entity.set}${select ? `(${select.join(',')})` : ''}`;
+    const context = `${metadata}${entity.set}${select ? `(${select.join(',')})` : ''}`;
     return this.page(call, `/${entity.set}`, items, context, (o) => project(entity, o, select));
   }
 
   /** GET /users/delta, /groups/delta: see delta.ts. */
-  private deltaRound(call: GraphCall, kind: 'user' | 'group'): GraphResult {
+  private deltaRound(call: GraphCall, kind: 'user' | 'group' | 'contact'): GraphResult {
     need(call, this.readPermission(kind));
     const entity = entities[kind];
     if (call.query.has('$top')) throw new GraphHttpError(400, 'Request_BadRequest', "The '$top' query parameter is not supported with delta queries."); // [inferred] message
@@ -342,7 +355,7 @@ export class GraphService {
       project: (object, names) => project(entity, object, names),
     });
     const base = `${this.origin()}/v1.0/${entity.set}/delta`;
-    const body: Record<string, unknown> = { '@odata.context': `${this.origin()}/v1.0/$metadata#${entity.set}${select ? `(${select.join(',')})` : ''}`, value: page.value };
+    const body: Record<string, unknown> = { '@odata.context': `${metadata}${entity.set}${select ? `(${select.join(',')})` : ''}`, value: page.value };
     if (page.nextToken) body['@odata.nextLink'] = `${base}?$skiptoken=${page.nextToken}`;
     if (page.deltaToken) body['@odata.deltaLink'] = `${base}?$deltatoken=${page.deltaToken}`;
     return { status: 200, body };
@@ -359,7 +372,7 @@ export class GraphService {
     const entity = entities[kind];
     const select = this.parseSelect(call, entity);
     const object = this.find(kind, key);
-    const context = `${this.origin()}/v1.0/$metadata#${entity.set}${select ? `(${select.join(',')})` : ''}/$entity`;
+    const context = `${metadata}${entity.set}${select ? `(${select.join(',')})` : ''}/$entity`;
     return { status: 200, body: { '@odata.context': context, ...project(entity, object, select) } };
   }
 
@@ -401,9 +414,15 @@ export class GraphService {
     }
   }
 
+  /** identities and employeeLeaveDateTime need their own permission besides User.ReadWrite.All (reference section 1.1). */
+  private needPropertyPermissions(call: GraphCall, body: Record<string, unknown>): void {
+    for (const [name, permission] of Object.entries(userPropertyPermissions)) if (name in body) need(call, [permission]);
+  }
+
   private createUser(call: GraphCall): GraphResult {
     need(call, permissions.writeUsers);
     const body = bodyObject(call.body);
+    this.needPropertyPermissions(call, body);
     validateUserCreate(body, this.store);
     this.assertUnique(body, undefined, new Set(Object.keys(body)));
     const { passwordProfile: _password, ...rest } = body;
@@ -414,13 +433,14 @@ export class GraphService {
     if (typeof body.mail === 'string') this.applyMail(user, body.mail);
     this.s.users.push(user);
     this.store.persist();
-    return { status: 201, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#users/$entity`, ...project(entities.user, user, undefined) } };
+    return { status: 201, body: { '@odata.context': `${metadata}users/$entity`, ...project(entities.user, user, undefined) } };
   }
 
   private updateUser(call: GraphCall, key: string): GraphResult {
     need(call, permissions.writeUsers);
     const user = this.find('user', key);
     const body = bodyObject(call.body);
+    this.needPropertyPermissions(call, body);
     this.assertNotMastered(user);
     validateUserUpdate(body, user, this.store);
     const merged = { ...user, ...body };
@@ -486,7 +506,7 @@ export class GraphService {
     this.s.groups.push(group);
     this.s.members[group.id] = members;
     this.store.persist();
-    return { status: 201, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#groups/$entity`, ...project(entities.group, group, undefined) } };
+    return { status: 201, body: { '@odata.context': `${metadata}groups/$entity`, ...project(entities.group, group, undefined) } };
   }
 
   /**
@@ -500,7 +520,7 @@ export class GraphService {
       need(call, permissions.readGroups);
       if (!existing) throw errors.notFound(`uniqueName='${uniqueName}'`);
       const select = this.parseSelect(call, entities.group);
-      return { status: 200, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#groups/$entity`, ...project(entities.group, existing, select) } };
+      return { status: 200, body: { '@odata.context': `${metadata}groups/$entity`, ...project(entities.group, existing, select) } };
     }
     if (call.method !== 'PATCH') return this.notAllowed();
     if (existing) {
@@ -550,7 +570,7 @@ export class GraphService {
       const names = select?.filter((n) => n in entity.declared || n === 'id');
       return [{ '@odata.type': entity.odataType, ...project(entity, found.object, names ?? ['id', 'displayName']) }];
     });
-    return this.page(call, `/groups/${group.id}/members`, items, `${this.origin()}/v1.0/$metadata#directoryObjects`, (item) => item);
+    return this.page(call, `/groups/${group.id}/members`, items, `${metadata}directoryObjects`, (item) => item);
   }
 
   private addMemberRef(call: GraphCall, key: string): GraphResult {

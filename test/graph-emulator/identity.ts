@@ -142,12 +142,31 @@ export class IdentityPlatform {
     };
   }
 
-  instanceDiscovery(): Record<string, unknown> {
+  /**
+   * GET /common/discovery/instance?api-version=1.1&authorization_endpoint=<authority>/oauth2/v2.0/authorize.
+   * Reference section 7: "An unknown host gets {"error":"invalid_instance",…}": an
+   * authorization_endpoint on another host than this one (or no URL at all) is refused
+   * [inferred: the status, AADSTS50049 and its text]; without the parameter, the metadata.
+   */
+  instanceDiscovery(query: URLSearchParams = new URLSearchParams()): { status: number; body: Record<string, unknown> } {
     const host = new URL(this.origin()).host;
+    const endpoint = query.get('authorization_endpoint');
+    if (endpoint !== null) {
+      let asked: string | undefined;
+      try {
+        asked = new URL(endpoint).host;
+      } catch {
+        asked = undefined;
+      }
+      if (asked?.toLowerCase() !== host.toLowerCase()) return aadError(400, 'invalid_instance', 50049, 'Unknown or invalid instance.');
+    }
     return {
-      tenant_discovery_endpoint: `${this.origin()}/{tenantid}/v2.0/.well-known/openid-configuration`,
-      'api-version': '1.1',
-      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+      status: 200,
+      body: {
+        tenant_discovery_endpoint: `${this.origin()}/{tenantid}/v2.0/.well-known/openid-configuration`,
+        'api-version': '1.1',
+        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+      },
     };
   }
 
@@ -175,7 +194,8 @@ export class IdentityPlatform {
       }
     });
     if (!scopeOk) {
-      return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      // Reference section 7: "Error (400): {"error":"invalid_scope","error_description":"AADSTS70011: …","error_codes":[70011],…}".
+      return aadError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`);
     }
     const app = this.store.state.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
     if (!app) {

@@ -38,6 +38,13 @@ export interface FaultSpec {
    */
   status?: number;
   retryAfterSeconds?: number;
+  /**
+   * For kind status 503: legacy Azure AD Graph's throttling answer instead of serviceNotAvailable
+   * (reference section 4: 503 `Request_ThrottledTemporarily` "Your request is throttled
+   * temporarily. Please try after {0} seconds.", offered as an option), {0} being
+   * retryAfterSeconds (default 5), also sent as Retry-After.
+   */
+  legacyThrottle?: boolean;
   latencyMs?: number;
   /** How many matching requests; default 1. Use -1 for every request until cleared. */
   count?: number;
@@ -189,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         'x-ms-throttle-scope': `Tenant_Application/ReadWrite/${appId}/${store.state.tenantId}`, 'x-ms-throttle-information': 'ResourceUnitLimitExceeded',
       });
     }
+    if (status === 503 && f.legacyThrottle) return errors.throttledTemporarily(f.retryAfterSeconds ?? 5);
     if (status === 503) return errors.unavailable(f.retryAfterSeconds);
     // A token that expired while the request was in flight (inside a $batch: that item only).
     if (status === 401) return errors.unauthenticated('Access token has expired or is not yet valid.');
@@ -203,18 +211,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let result: GraphResult;
     let errorCode: string | undefined;
     let errorMessage: string | undefined;
+    // Reference section 5: "Every response: x-ms-resource-unit", the refused ones included.
+    let metered: Record<string, string> = {};
     try {
       const [fault] = inBatch ? takeFaults(call.method, urlPath, ['status', 'body']) : [];
       if (fault && fault.kind !== 'body') throw faultError(fault, appId);
       const decision = throttler.check(appId, store.state.tenantId, store.state.users.length, call.method, call.path, call.query);
       if (decision.throttled) throw errors.throttled(decision.retryAfterSeconds ?? 1, decision.headers);
+      metered = decision.headers;
       result = fault ? { status: fault.bodyStatus ?? 200, ...(fault.text !== undefined ? { text: fault.text } : { body: fault.body }), headers: fault.headers } : graph.handle(call);
       result.headers = { ...decision.headers, ...(result.headers ?? {}) };
     } catch (err) {
       if (!(err instanceof GraphHttpError)) throw err;
       errorCode = err.code;
       errorMessage = err.message;
-      result = { status: err.status, body: errorBody(err, requestId, clientRequestId), headers: err.headers };
+      result = { status: err.status, body: errorBody(err, requestId, clientRequestId), headers: { ...metered, ...err.headers } };
     }
     if (call.method !== 'GET') {
       store.recordWrite({ method: call.method, path: urlPath, status: result.status, appId, errorCode, errorMessage, body: call.body, inBatch });
@@ -380,7 +391,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const doc = identity.openIdConfiguration(oidcMatch[1]!);
       return doc ? send(200, doc) : send(400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${oidcMatch[1]}' not found.` });
     }
-    if (url.pathname === '/common/discovery/instance' && method === 'GET') return send(200, identity.instanceDiscovery());
+    if (url.pathname === '/common/discovery/instance' && method === 'GET') {
+      const discovery = identity.instanceDiscovery(url.searchParams);
+      return send(discovery.status, discovery.body);
+    }
 
     // Microsoft Graph v1.0.
     if (!url.pathname.startsWith('/v1.0/')) return sendError(new GraphHttpError(400, 'BadRequest', `Invalid version: ${url.pathname.split('/')[1] ?? ''}`));

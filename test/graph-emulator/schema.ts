@@ -191,8 +191,15 @@ export const userWritable = new Set([
   'onPremisesExtensionAttributes', 'onPremisesImmutableId', 'otherMails', 'passwordPolicies', 'passwordProfile',
   'preferredDataLocation', 'preferredLanguage', 'usageLocation', 'userPrincipalName', 'userType', 'identities',
   'employeeLeaveDateTime', 'aboutMe', 'birthday', 'hireDate', 'interests', 'mySite', 'pastProjects', 'responsibilities',
-  'schools', 'skills', 'showInAddressList',
+  'schools', 'skills',
 ]);
+/** Writable, but only with a permission beyond User.ReadWrite.All (reference section 1.1). */
+export const userPropertyPermissions: Record<string, string> = {
+  identities: 'User.ManageIdentities.All',
+  employeeLeaveDateTime: 'User-LifeCycleInfo.ReadWrite.All',
+};
+/** group.visibility: "Private/Public/Hiddenmembership" (reference section 1.2). */
+export const groupVisibilities = ['Private', 'Public', 'Hiddenmembership'];
 
 export const groupWritable = new Set([
   'description', 'displayName', 'mailEnabled', 'mailNickname', 'securityEnabled', 'visibility', 'preferredDataLocation',
@@ -241,6 +248,8 @@ export const userFilterable: Record<string, 'default' | 'advanced'> = {
   givenName: 'default', surname: 'default', department: 'default', jobTitle: 'default', city: 'default', country: 'default', state: 'default',
   onPremisesSamAccountName: 'advanced', companyName: 'advanced', employeeType: 'advanced', mobilePhone: 'advanced',
   officeLocation: 'advanced', businessPhones: 'advanced', onPremisesUserPrincipalName: 'advanced', onPremisesDistinguishedName: 'advanced',
+  // Reference section 3: "onPremisesExtensionAttributes/extensionAttributeN eq" needs advanced-query parameters.
+  ...Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`onPremisesExtensionAttributes/extensionAttribute${i + 1}`, 'advanced' as const])),
 };
 export const groupFilterable: Record<string, 'default' | 'advanced'> = {
   id: 'default', mailNickname: 'default', mail: 'default', displayName: 'default', proxyAddresses: 'default',

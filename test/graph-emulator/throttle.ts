@@ -19,8 +19,14 @@ class Bucket {
     if (this.tokens >= cost) return 0;
     return (cost - this.tokens) / (this.capacity / this.windowSeconds);
   }
+  /**
+   * Spends `cost`. A refused request is spent too (reference section 5: "usage keeps accruing
+   * while the client is throttled"), so the bucket may go below empty; at most one capacity
+   * below [inferred: the reference gives no floor], so a client that keeps knocking waits at
+   * most about two windows.
+   */
   take(cost: number): void {
-    this.tokens -= cost;
+    this.tokens = Math.max(-this.capacity, this.tokens - cost);
   }
   usedFraction(): number {
     return 1 - this.tokens / this.capacity;
@@ -82,19 +88,20 @@ export class Throttler {
       checks.push({ bucket: this.bucket(`wt/${tenantId}`, 18000, 300), cost: 1, info: 'WriteLimitExceeded', scope: `Tenant/Write/${tenantId}` });
     }
     const headers: Record<string, string> = { 'x-ms-resource-unit': String(cost.units) };
-    for (const c of checks) {
-      const wait = c.bucket.wait(c.cost);
-      if (wait > 0) {
-        return {
-          throttled: true,
-          retryAfterSeconds: Math.max(1, Math.ceil(wait)),
-          headers: { ...headers, 'x-ms-throttle-scope': c.scope, 'x-ms-throttle-information': c.info },
-        };
-      }
-    }
+    const refused = checks.find((c) => c.bucket.wait(c.cost) > 0);
+    // Accepted or refused, the request is counted (usage accrues while throttled).
     for (const c of checks) c.bucket.take(c.cost);
     const used = ru.usedFraction();
     if (used >= 0.8) headers['x-ms-throttle-limit-percentage'] = Math.min(1.8, used).toFixed(1);
+    if (refused) {
+      // The seconds until every bucket holds this request's cost again, its own refusal counted.
+      const wait = Math.max(...checks.map((c) => c.bucket.wait(c.cost)));
+      return {
+        throttled: true,
+        retryAfterSeconds: Math.max(1, Math.ceil(wait)),
+        headers: { ...headers, 'x-ms-throttle-scope': refused.scope, 'x-ms-throttle-information': refused.info },
+      };
+    }
     return { throttled: false, headers };
   }
 }

@@ -3,7 +3,7 @@
 // directory rules (verified domain, federated source anchor, password complexity).
 import { errors } from './graph-errors';
 import {
-  groupCreateOnly, groupMaxLength, groupPatchOnly, groupProperties, groupRequired, groupWritable, type PropertyKind,
+  groupCreateOnly, groupMaxLength, groupPatchOnly, groupProperties, groupRequired, groupVisibilities, groupWritable, type PropertyKind,
   userMaxLength, userProperties, userRequired, userWritable,
 } from './schema';
 import type { DirectoryObject, Store } from './store';
@@ -149,6 +149,9 @@ export function validateGroupUpdate(body: Record<string, unknown>, existing: Dir
 }
 
 function checkGroupValues(body: Record<string, unknown>, merged: Record<string, unknown>): void {
+  // [inferred: the message] visibility is one of Private, Public, Hiddenmembership.
+  const visibility = body.visibility;
+  if (typeof visibility === 'string' && !groupVisibilities.some((v) => v.toLowerCase() === visibility.toLowerCase())) throw errors.invalidValue('visibility', 'Group');
   const nick = body.mailNickname;
   if (typeof nick === 'string' && (groupNicknameForbidden.test(nick) || /[^ -~]/.test(nick))) throw errors.invalidValue('mailNickname', 'Group');
   const types = (merged.groupTypes as string[] | undefined) ?? [];
