@@ -2,16 +2,16 @@
 // PINS: it replaces the trusted roots for these endpoints (the system roots and
 // NODE_EXTRA_CA_CERTS no longer count), so only certificates issued by that CA are
 // accepted. Without caFile, Node's default trust store is used.
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { proxyFor, type ProxyChoice } from './proxy';
 import { SyncError, entraErrors } from '../../engine/errors';
+import { readPemFileSync } from '../io/read-bounded';
 
 export function readCa(caFile: string | null | undefined, endpoint: string): string | undefined {
   if (!caFile) return undefined;
   try {
-    return readFileSync(caFile, 'utf8');
+    return readPemFileSync(caFile).toString('utf8');
   } catch (err) {
     throw new SyncError(entraErrors.TenantUnreachable, { endpoint, detail: `the CA file ${caFile} could not be read (${(err as Error).message})` }, { cause: err });
   }

@@ -6,7 +6,6 @@
 // One application object per credential and process: msal's in-memory cache then
 // serves every later request until the token nears expiry.
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   ConfidentialClientApplication, InteractionRequiredAuthError, PublicClientApplication,
   type DeviceCodeRequest, type ICachePlugin, type INetworkModule, type NetworkRequestOptions, type NetworkResponse, type TokenCacheContext,
@@ -15,6 +14,7 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { entraAuthMode, type DelegatedSignIn, type EntraConfig } from '../../engine/model/config';
 import { SyncError, entraErrors } from '../../engine/errors';
 import { createAgent, describeNetworkError, readCa } from './tls';
+import { readPemFileSync } from '../io/read-bounded';
 import { retryBudgetSeconds, sleepMs, throttledWait } from './graph/retry';
 import { holdSecret, holdToken, secretFree, withoutSecrets } from './redact';
 
@@ -242,7 +242,7 @@ export function loadCredential(entra: EntraConfig, secret: string | undefined, s
     if (!entra.certificateFile) throw new SyncError(entraErrors.EntraCredentialMissing, { clientId: entra.clientId });
     let pem: string;
     try {
-      pem = readFileSync(entra.certificateFile, 'utf8');
+      pem = readPemFileSync(entra.certificateFile).toString('utf8');
     } catch (err) {
       throw new SyncError(entraErrors.EntraCertificateUnreadable, { file: entra.certificateFile, detail: (err as Error).message }, { cause: err });
     }

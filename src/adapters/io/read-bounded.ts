@@ -104,6 +104,30 @@ export function readRegularFileSync(file: string, limit: number): Buffer | undef
   }
 }
 
+/** Opened for reading without waiting (a FIFO without a writer answers at once), following links. */
+const FOLLOWING_NO_WAIT = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads a PEM file a configuration names (a CA, a certificate and key): a regular file, or a
+ * link to one (/etc/ssl/certs is links), of at most READ_LIMITS.pem, synchronously (TLS options
+ * are built synchronously). Opened without waiting and checked on the descriptor, so a named
+ * pipe, a device or a folder is refused unread, whatever the path named when it was looked at:
+ * in VS Code a read that waited or never ended would freeze the extension host.
+ */
+export function readPemFileSync(file: string): Buffer {
+  const fd = openSync(file, FOLLOWING_NO_WAIT);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new Error(`it is ${fileKindOf(info)}, not a PEM file`);
+    if (info.size > READ_LIMITS.pem) throw new FileTooLargeError(file, READ_LIMITS.pem);
+    const into = new BoundedBuffer(file, info.size, READ_LIMITS.pem);
+    for (let bytesRead = -1; bytesRead !== 0; into.took(bytesRead)) bytesRead = readSync(fd, ...into.room());
+    return into.bytes();
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The buffer a bounded read fills: sized for the file as it was seen plus one byte (the one more
  * sees a file that grew), doubled only if it did, never past limit + 1 (then FileTooLargeError).

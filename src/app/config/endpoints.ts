@@ -6,8 +6,7 @@
 // whoever holds that CA's key can stand in for the server); a what-if's proposed
 // configuration may change filtering and rules, never any of them.
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { describeReadError, fileKindOf, READ_LIMITS, readFileBounded } from '../../adapters/io/read-bounded';
+import { describeReadError, readPemFileSync } from '../../adapters/io/read-bounded';
 import { configErrors } from '../../engine/errors/catalog/config';
 import { SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
@@ -56,10 +55,7 @@ export async function trustAnchorKey(caFile: string | null | undefined, setting:
   const file = text(caFile);
   if (!file) return 'system';
   try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new Error(`it is ${fileKindOf(info)}, not a PEM file`);
-    // Bounded and opened without waiting, should the path be swapped after the look.
-    const bytes = await readFileBounded(file, READ_LIMITS.pem);
+    const bytes = readPemFileSync(file);
     return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   } catch (error) {
     throw new SyncError(configErrors.ConfiguredFileUnreadable, { file, setting, cause: describeReadError(error) }, { cause: error });

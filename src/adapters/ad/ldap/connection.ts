@@ -2,7 +2,6 @@
 // StartTLS with certificate verification (a configured CA pins), simple bind, reopened with TLS
 // and bind when the DC closed it. Every operation runs through run(), which counts it and turns
 // what ldapts throws into the catalog's errors.
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
@@ -10,6 +9,7 @@ import { directoryErrors } from '../../../engine/errors/catalog/directory';
 import { SyncError } from '../../../engine/errors/sync-error';
 import type { Dn } from '../../../engine/model/dn';
 import { toSyncError } from './errors';
+import { readPemFileSync } from '../../io/read-bounded';
 
 export interface LdapSourceOptions {
   /** ldaps://host:636 or ldap://host:389. */
@@ -113,7 +113,7 @@ export class LdapConnection {
     let ca: Buffer | undefined;
     if (this.options.caFile) {
       try {
-        ca = readFileSync(this.options.caFile);
+        ca = readPemFileSync(this.options.caFile);
       } catch (err) {
         throw this.configError(`the CA file ${this.options.caFile} cannot be read (${(err as Error).message})`);
       }
