@@ -12,14 +12,15 @@
 // in it is idempotent (PATCH, DELETE); in a batch holding a create, a 503/504 sends the
 // idempotent writes again in a later batch and fails each create as ambiguous, so the adapter
 // looks the object up by its anchor before it sends the create again. Once Graph has throttled
-// a write, batches leave at a pace learned from what Graph accepts (WritePace). A lone write goes
-// as a plain request, so a single-object sync looks as before.
+// a write, batches leave at a pace learned from what Graph accepts (write-pace.ts). Until then a
+// lone write goes as a plain request, so a single-object sync looks as before.
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
 import type { GraphCaller } from './graph-call';
 import { innerErrorHeaders, innerRetryAfter, type BatchAnswer } from './json-batch';
 import { SyncError } from '../../../engine/errors';
 import { batchResponses } from './answers';
 import { innerRetryWait, mayRetry, retryWaitSeconds, timerMs, type InnerAttempts } from './retry';
+import { WritePace } from './write-pace';
 
 /** Graph's limit of requests in one JSON batch. */
 export const writeBatchLimit = 20;
@@ -50,54 +51,12 @@ function ambiguousStatus(err: unknown): boolean {
   return [500, 502, 503, 504].includes(Number(err.details.status));
 }
 
-/**
- * The pace of writes once Graph has throttled one. Graph's write quota is a token bucket that
- * counts refused requests too ("usage keeps accruing while the client is throttled"), so a
- * client that sends a full batch whenever Retry-After ends spends the bucket on refusals. After
- * the first inner 429 the batches leave at a learned rate instead: it starts at what Graph
- * accepted in the last seconds, drops by a sixth on a batch with a 429 (at most once a second)
- * and rises 3% with each batch Graph took whole (additive increase, multiplicative decrease).
- */
-class WritePace {
-  /** Writes per second; undefined until Graph throttles a write. */
-  rate?: number;
-  /** No batch leaves before this time (ms, Date.now()) while paced. */
-  nextAt = 0;
-  private lastDecrease = 0;
-  /** When Graph accepted (answered other than 429) the writes of the last seconds. */
-  private readonly accepted: number[] = [];
-
-  static readonly windowMs = 5000;
-
-  answered(at: number, acceptedCount: number, throttled: boolean): void {
-    for (let i = 0; i < acceptedCount; i++) this.accepted.push(at);
-    while (this.accepted.length > 0 && this.accepted[0]! < at - WritePace.windowMs) this.accepted.shift();
-    if (!throttled) {
-      if (this.rate !== undefined) this.rate *= 1.03;
-      return;
-    }
-    if (this.rate === undefined) {
-      this.rate = Math.max(1, this.accepted.length / (WritePace.windowMs / 1000));
-      this.lastDecrease = at;
-    } else if (at - this.lastDecrease >= 1000) {
-      this.rate = Math.max(1, this.rate * (5 / 6));
-      this.lastDecrease = at;
-    }
-  }
-
-  /** A batch of `count` writes leaves now: the next may leave when the pace allows. */
-  sent(at: number, count: number): void {
-    if (this.rate === undefined) return;
-    this.nextAt = Math.max(at, this.nextAt) + (count / this.rate) * 1000;
-  }
-}
-
 export class WriteBatcher {
   private queue: Queued[] = [];
   private timer?: ReturnType<typeof setTimeout>;
   /** No write leaves before this time (ms, Date.now()): the latest Retry-After Graph gave. */
   private notBefore = 0;
-  private readonly pace = new WritePace();
+  private readonly pace = new WritePace(writeBatchLimit);
   private sequence = 0;
 
   constructor(private readonly caller: GraphCaller, private readonly windowMs = 5) {}
@@ -121,10 +80,10 @@ export class WriteBatcher {
 
   private schedule(): void {
     if (this.timer) {
-      if (this.queue.length < writeBatchLimit || Date.now() < this.opensAt()) return;
+      if (this.queue.length < this.pace.batchSize() || Date.now() < this.opensAt()) return;
       clearTimeout(this.timer);
     }
-    const wait = Math.max(this.queue.length >= writeBatchLimit ? 0 : this.windowMs, this.opensAt() - Date.now());
+    const wait = Math.max(this.queue.length >= this.pace.batchSize() ? 0 : this.windowMs, this.opensAt() - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -136,11 +95,12 @@ export class WriteBatcher {
       this.schedule();
       return;
     }
-    const part = this.queue.splice(0, writeBatchLimit);
+    const part = this.queue.splice(0, this.pace.batchSize());
     this.pace.sent(Date.now(), part.length);
     if (this.queue.length > 0) this.schedule();
     if (part.length === 0) return;
-    if (part.length === 1) return this.sendAlone(part[0]!);
+    // Once paced, a lone write goes in a $batch too: its inner answer tells the pace what Graph took.
+    if (part.length === 1 && this.pace.writesPerSecond === undefined) return this.sendAlone(part[0]!);
     await this.sendBatch(part);
   }
 
@@ -186,8 +146,9 @@ export class WriteBatcher {
     }
     const duration = Math.round(performance.now() - started);
     const byId = new Map(answers.map((a) => [String(a.id), a]));
-    const throttled = answers.filter((a) => a.status === 429).length;
-    this.pace.answered(Date.now(), answers.length - throttled, throttled > 0);
+    const refused = answers.filter((a) => a.status === 429);
+    const longestWait = Math.max(1, ...refused.map((a) => innerRetryAfter(a) ?? 1));
+    this.pace.answered(Date.now(), answers.filter((a) => a.status < 400).length, refused.length > 0, answers.some((a) => a.status >= 500), refused.length, longestWait);
     part.forEach((q, i) => {
       const answer = byId.get(ids[i]!);
       const { method, path } = q.request;
