@@ -313,7 +313,8 @@ export function applyLengthLimits(facts: SyncFacts, desired: DesiredExport, note
   for (const [attribute, values] of Object.entries(desired)) {
     const limit = limits[attribute.toLowerCase()];
     if (!limit || !values) continue;
-    const length = Math.max(0, ...values.map((v) => (typeof v === 'string' ? [...v].length : 0)));
+    // In UTF-16 units, as .NET and Graph count a string's length (an emoji is two).
+    const length = Math.max(0, ...values.map((v) => (typeof v === 'string' ? v.length : 0)));
     if (length <= limit.maximum) continue;
     notes[attribute] = [notes[attribute], `${length} characters: over the ${limit.maximum} Microsoft Entra ID allows for ${limit.property} (ExceededAllowedLength).`].filter(Boolean).join(' ');
     facts.predictedExportError ??= new SyncError(entraErrors.ExceededAllowedLength, {

@@ -63,6 +63,10 @@ describe('values longer than Microsoft Entra ID allows: LargeObject or ExceededA
       userLdif('Long Department', ['displayName: Long Department', `department: ${x(65, 'D')}`]),
       userLdif('Long Display', [`displayName: ${x(257, 'N')}`]),
       userLdif('Long Given', ['displayName: Long Given', `givenName: ${x(65, 'G')}`]),
+      // Outside the Basic Multilingual Plane each character is two UTF-16 units, as .NET and
+      // Graph count a string's length: 40 of them are 80 (over 64), 32 are 64.
+      userLdif('Emoji Department', ['displayName: Emoji Department', `department:: ${Buffer.from('\u{1F600}'.repeat(40)).toString('base64')}`]),
+      userLdif('Emoji At Limit', ['displayName: Emoji At Limit', `department:: ${Buffer.from('\u{1F600}'.repeat(32)).toString('base64')}`]),
       groupLdif('Long Group', [`displayName: ${x(257, 'L')}`]),
       groupLdif('Group At Limit', [`displayName: ${x(256, 'L')}`]),
     ];
@@ -103,12 +107,19 @@ describe('values longer than Microsoft Entra ID allows: LargeObject or ExceededA
       ['Long Department', /department \(department in Microsoft Entra ID\) would be 65 characters long; Microsoft Entra ID allows at most 64/],
       ['Long Display', /displayName \(displayName in Microsoft Entra ID\) would be 257 characters long; Microsoft Entra ID allows at most 256/],
       ['Long Given', /givenName \(givenName in Microsoft Entra ID\) would be 65 characters long; Microsoft Entra ID allows at most 64/],
+      ['Emoji Department', /department \(department in Microsoft Entra ID\) would be 80 characters long; Microsoft Entra ID allows at most 64/],
     ];
     for (const [cn, reason] of cases) {
       const s = await sync(dnOf(cn), true);
       assert.equal(info(s).errorInformation?.errorCode, 'ExceededAllowedLength', cn);
       assert.match(info(s).errorInformation!.reason, reason, cn);
     }
+  });
+
+  test('32 characters outside the BMP (64 UTF-16 units) are within a limit of 64: created', async () => {
+    const s = await sync(dnOf('Emoji At Limit'), true);
+    assert.notEqual(info(s).status, 'failure', JSON.stringify(info(s)));
+    assert.equal(s.plannedProvisioningAction, 'create');
   });
 
   test('a group whose displayName is 257 characters fails the same way; 256 is created', async () => {

@@ -141,7 +141,11 @@ function notExportable(kind: EntraObjectKind, attribute: string): NotExportable 
 // Graph v1.0 writes security groups and Microsoft 365 groups only (mailEnabled false, securityEnabled true for the first).
 const distributionGroupReason = 'Microsoft Graph v1.0 cannot set securityEnabled to false: it writes only security groups and Microsoft 365 groups, so a distribution group is written by Entra Connect or Exchange Online.';
 
-/** POST/PATCH /groups refuse a mailNickname outside these rules (400): predicted, so the rest of the object is still written. */
+/**
+ * POST/PATCH /groups refuse a mailNickname outside these rules (400): predicted, so the rest of
+ * the object is still written. (Over 64 characters the sync step has already failed the object
+ * with ExceededAllowedLength; the check stays for a caller that plans an export without it.)
+ */
 function invalidGroupMailNickname(value: string): string | undefined {
   if (value.length > 64) return `The group mailNickname '${value}' is longer than the 64 characters Microsoft Graph accepts.`;
   // eslint-disable-next-line no-control-regex -- ASCII 0-127 is the documented range
