@@ -625,8 +625,10 @@ describe('audit: throttling (GRAPH 178-203)', () => {
     assert.equal(last.headers['x-ms-throttle-information'], 'ResourceUnitLimitExceeded');
   });
 
-  test('GRAPH 199-200: a client that waits the Retry-After of its last refused request is answered', async () => {
-    const t = new Throttler(0.001, 0.05); // 3.5 units per 0.5 s
+  test('GRAPH 199-200: a client that waits the Retry-After of its last refused request is answered (the wait counts that refusal too)', async () => {
+    // 3.5 units per 2 s: three refusals put the bucket about 3 units below empty, so the wait
+    // that counts them is 2 s or more; one computed before the last charge would be too short.
+    const t = new Throttler(0.001, 0.2);
     const statuses: boolean[] = [];
     let retryAfter = 0;
     for (let i = 0; i < 6; i++) {
@@ -636,6 +638,7 @@ describe('audit: throttling (GRAPH 178-203)', () => {
     }
     assert.deepEqual(statuses.slice(0, 3), [false, false, false]);
     assert.ok(statuses.includes(true));
+    assert.ok(retryAfter >= 2, `the last wait counts the refusals before it (${retryAfter} s)`);
     await new Promise((r) => setTimeout(r, retryAfter * 1000));
     assert.equal(get(t).throttled, false);
   });
