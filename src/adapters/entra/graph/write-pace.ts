@@ -7,7 +7,7 @@
 // when that is more (a run that starts against a bucket another run spent has accepted nothing
 // yet), at least 1 write/s; it drops by a sixth on a batch with a
 // 429 (at most once a second: the batches already sent answer the same event), and rises with
-// each batch Graph took whole (no 429, no 5xx) by 3%, or half a write per second when that is
+// each batch Graph took whole (no 429, no 5xx) by 3%, or by half a write per second when 3% is
 // less, while it is not already twice what Graph took in the last 5 s (a lull with few writes
 // must not grow it without end). A batch carries at most about one second of the pace, so a
 // slow start is many small batches, not a full batch and a long wait.
@@ -19,7 +19,7 @@ export class WritePace {
   /** No batch leaves before this time (ms, Date.now()) while paced. */
   private next = 0;
   private lastDecrease = -Infinity;
-  /** [when, how many] Graph accepted (answered other than 429), the last windowMs. */
+  /** [when, how many] Graph accepted (answered below 400), the last windowMs. */
   private readonly accepted: [number, number][] = [];
 
   constructor(private readonly batchLimit: number) {}
