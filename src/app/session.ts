@@ -6,6 +6,7 @@ import { loadConfiguration } from './config';
 import { entraAuthMode, type ActiveDirectoryConnectorConfig, type SecretsProvider, type SingleObjectSyncConfig } from './config/model';
 import { utf16Mark } from '../adapters/io/decode-text';
 import { describeReadError, READ_LIMITS, readFileBounded } from '../adapters/io/read-bounded';
+import { readConfiguredPem } from './config/endpoints';
 import { createEntraTarget, holdSecret } from '../adapters/entra';
 import { configErrors, entraErrors, SyncError, syncErrors } from '../engine/errors';
 import { systemClock } from '../engine/pipeline/clock';
@@ -98,13 +99,15 @@ async function checkConfiguredFile(file: string | null | undefined, setting: str
 }
 
 async function checkPem(file: string | null | undefined, setting: string): Promise<void> {
-  const bytes = await checkConfiguredFile(file, setting, READ_LIMITS.pem);
-  if (bytes && !bytes.toString('latin1').includes('-----BEGIN ')) {
+  if (!file) return;
+  // As the adapters and the secret keys read it: a regular file or a link to one, never a pipe.
+  const bytes = readConfiguredPem(file, setting);
+  if (!bytes.toString('latin1').includes('-----BEGIN ')) {
     // Windows PowerShell's Out-File and `>` write UTF-16, which no TLS library reads as PEM.
     const cause = utf16Mark(bytes)
       ? 'it is UTF-16 text (as Windows PowerShell\'s Out-File writes it), and PEM is ASCII: save it again as ASCII (Out-File -Encoding ascii, or Set-Content)'
       : 'it holds no PEM block (-----BEGIN ...)';
-    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file: file ?? '(none)', setting, cause });
+    throw new SyncError(configErrors.ConfiguredFileUnreadable, { file, setting, cause });
   }
 }
 

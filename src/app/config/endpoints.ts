@@ -53,10 +53,13 @@ export function directoryTransport(connector: DirectoryEndpoint): string {
  */
 export async function trustAnchorKey(caFile: string | null | undefined, setting: string): Promise<string> {
   const file = text(caFile);
-  if (!file) return 'system';
+  return file ? `sha256:${createHash('sha256').update(readConfiguredPem(file, setting)).digest('hex')}` : 'system';
+}
+
+/** A PEM file a setting names, read as the connections read it; ConfiguredFileUnreadable naming the setting otherwise. */
+export function readConfiguredPem(file: string, setting: string): Buffer {
   try {
-    const bytes = readPemFileSync(file);
-    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    return readPemFileSync(file);
   } catch (error) {
     throw new SyncError(configErrors.ConfiguredFileUnreadable, { file, setting, cause: describeReadError(error) }, { cause: error });
   }

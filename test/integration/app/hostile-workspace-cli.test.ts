@@ -186,6 +186,18 @@ describe('a hostile workspace through the CLI', () => {
       assert.doesNotMatch(r.stderr, /MalformedDistinguishedName/);
     });
 
+    test('entra.caFile naming a named pipe: ConfiguredFileUnreadable saying so, exit 2, before any connection (as the adapters and the extension refuse it)', async () => {
+      const w = await world(false);
+      const fifo = path.join(w.dir, 'ca.pem');
+      mkfifo(fifo);
+      const config = JSON.parse(await readFile(w.file, 'utf8')) as { entra: Record<string, unknown> };
+      await writeFile(w.file, JSON.stringify({ ...config, entra: { ...config.entra, caFile: fifo } }));
+      const r = await run(w, ['--distinguished-name', alice, '--staging-mode']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^ConfiguredFileUnreadable: .*ca\.pem.*entra\.caFile.*a named pipe \(FIFO\), not a PEM file/m);
+      assert.ok(!readdirSync(w.dir).includes('state'), 'nothing created');
+    });
+
     test('--report-dir /dev/null: ReportFolderNotWritable, exit 2, and no state folder created', async () => {
       const w = await world(false);
       const r = await run(w, ['--distinguished-name', alice, '--staging-mode', '--report-dir', '/dev/null']);
