@@ -7,7 +7,7 @@ import { entraAuthMode, type ActiveDirectoryConnectorConfig, type SecretsProvide
 import { utf16Mark } from '../adapters/io/decode-text';
 import { describeReadError, READ_LIMITS, readFileBounded } from '../adapters/io/read-bounded';
 import { readConfiguredPem } from './config/endpoints';
-import { createEntraTarget, holdSecret } from '../adapters/entra';
+import { createEntraTarget, holdSecret, stoppingWaitsOn } from '../adapters/entra';
 import { configErrors, entraErrors, SyncError, syncErrors } from '../engine/errors';
 import { systemClock } from '../engine/pipeline/clock';
 import type { SyncDependencies } from '../engine/pipeline/context';
@@ -227,12 +227,13 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       }
     },
     async sync(distinguishedName, runOptions) {
-      const summary = await runSync(deps, {
+      // Once stopped, no Graph request of this run waits for Retry-After (run-stop.ts).
+      const summary = await stoppingWaitsOn(runOptions.signal, () => runSync(deps, {
         distinguishedName,
         stagingMode: runOptions.stagingMode,
         ...(runOptions.onEvent ? { onEvent: runOptions.onEvent } : {}),
         ...(runOptions.signal ? { signal: runOptions.signal } : {}),
-      });
+      }));
       if (runOptions.noHtmlReport) return { summary };
       try {
         const reportPath = await writeReport(summary, reportDir, {

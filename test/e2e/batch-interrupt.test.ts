@@ -71,4 +71,36 @@ describe('batch cancelled by SIGINT', () => {
     const lockFiles = (await readdir(path.join(dir, 'state')).catch(() => [] as string[])).filter((n) => n.endsWith('.lock'));
     assert.deepEqual(lockFiles, [], 'no state lock left behind');
   });
+
+  test('an export held by Graph\'s Retry-After stops at once: the waiting writes are not sent, the summary is still written', async () => {
+    // Every create of a user is refused with a Retry-After of 50 s (within the default wait
+    // budget of 60 s, so it is waited out): the objects in flight wait, far past the 10 s grace
+    // period after Ctrl+C, unless the stop ends their waits.
+    emulator.reset();
+    emulator.faults({ kind: 'status', status: 429, retryAfterSeconds: 50, path: '/v1.0/users', method: 'POST', count: -1 });
+    let signalled = false;
+    const { code, stdout, stderr } = await runCli(['--search-base', contoso, '--export', '--no-html-report'], {
+      cwd: dir, env: { SOS_CLIENT_SECRET: emulator.clientSecret }, timeout: 120_000,
+      onStderr: (err, child) => {
+        // Once the writes have begun, Graph refuses the creates and the objects in flight wait.
+        if (signalled || !err.includes('Exporting ')) return;
+        signalled = true;
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      },
+    });
+    emulator.clearFaults();
+    assert.ok(signalled, `the batch ended before it could be interrupted: ${stderr}`);
+    assert.equal(code, 130, stderr);
+    assert.doesNotMatch(stderr, /the batch summary and report were not written/, 'stopped within the grace period');
+    const summary = /Export batch: (\d+) object\(s\) done/.exec(stderr);
+    assert.ok(summary, `the batch summary says what was done and not done:\n${stderr}`);
+    const results = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { provisioningStatusInfo: { errorInformation?: { errorCode: string; reason: string } } });
+    assert.equal(results.length, Number(summary[1]), 'every object done has its JSON line');
+    const stopped = results.filter((r) => r.provisioningStatusInfo.errorInformation?.errorCode === 'StoppedWhileWaiting');
+    assert.ok(stopped.length > 0, `the objects waiting to write say so: ${results.map((r) => r.provisioningStatusInfo.errorInformation?.errorCode).join(', ')}`);
+    assert.match(stopped[0]!.provisioningStatusInfo.errorInformation!.reason, /POST \/users waited .*: it was not sent/);
+    assert.match(stderr, /StoppedWhileWaiting/, 'the summary counts them by error code');
+    // Nothing was sent after the stop: no user was created.
+    assert.equal(emulator.state().users.filter((u) => String(u.userPrincipalName ?? '').includes('contoso')).length, 0);
+  });
 });

@@ -16,6 +16,8 @@ export interface RunOptions {
   timeout?: number;
   /** Sees stdout as it grows, to interrupt or kill the CLI at a chosen point. */
   onStdout?(stdout: string, child: ChildProcess): void;
+  /** Sees stderr as it grows (progress, the export plan), to interrupt the CLI at a chosen point. */
+  onStderr?(stderr: string, child: ChildProcess): void;
 }
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
@@ -32,7 +34,10 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
       stdout += d;
       options.onStdout?.(stdout, child);
     });
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      options.onStderr?.(stderr, child);
+    });
     // 'close', not 'exit': everything the CLI wrote before it ended has been read.
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });

@@ -9,6 +9,8 @@ import { secretFreeErrors } from './redact';
 
 export { planExport, toConnectorSpace, userAttributeMap, groupAttributeMap } from './graph/attribute-map';
 export { clearTokenCache } from './token-source';
+/** stoppingWaitsOn(signal, run): the run's stop ends every Graph wait of its calls (run-stop.ts). */
+export { stoppingWaitsOn } from './graph/run-stop';
 /**
  * holdSecret(value): a credential the session holds besides the client secret (the bind
  * password) is removed from every error text of this adapter too (redact.ts).

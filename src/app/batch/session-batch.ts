@@ -21,6 +21,7 @@ import type { EntraTarget } from '../../engine/ports/entra-target';
 import type { ProvisioningObjectSummary } from '../../engine/summary/types';
 import type { BatchReportRow } from '../../report/batch/batch-report';
 import { makeOwnerOnlyDirectory } from '../../adapters/io/owner-only';
+import { stoppingWaitsOn } from '../../adapters/entra/graph/run-stop';
 import { objectResult } from './object-result';
 import { reviveError, serializeError } from './parallel/errors';
 import { runParallelPass } from './parallel/parallel-pass';
@@ -271,7 +272,13 @@ async function baseIsAnObject(directory: DirectorySource, base: Dn): Promise<str
 }
 
 /** Runs the ten steps for every object of a prepared batch, once. */
-export async function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult> {
+export function runBatchPass(ctx: BatchContext, prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult> {
+  // Once stopped, no Graph request of the pass waits for Retry-After or the write pace: the
+  // objects in flight end at once and the summary of what was done is written.
+  return stoppingWaitsOn(options.signal, () => runPass(ctx, prepared, options));
+}
+
+async function runPass(ctx: BatchContext, prepared: PreparedBatch, options: BatchPassOptions): Promise<BatchPassResult> {
   const notes: string[] = [];
   const inner = await ctx.openEntra();
   const httpRequests = () => httpRequestCount(inner);

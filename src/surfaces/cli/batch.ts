@@ -223,7 +223,7 @@ function summaryLines(label: string, pass: BatchPassResult, scopeReadInMilliseco
     `  by error code: ${list(t.byErrorCode)}`,
     `  Graph requests: ${pass.graphRequests} (tenant: ${pass.tenantRead === 'bulk' ? `read once, ${pass.lookupsFromTenantRead} lookups answered from it` : pass.tenantRead === 'delta' ? `kept read updated with delta links, ${pass.lookupsFromTenantRead} lookups answered from it` : 'looked up per object'}); LDAP operations: ${pass.ldapOperations} (${pass.readsFromSearch} reads answered by the scope search)`,
     `  time: ${scopeReadInMilliseconds !== undefined ? `scope read ${(scopeReadInMilliseconds / 1000).toFixed(1)} s, ` : ''}${pass.tenantReadInMilliseconds ? `tenant read ${(pass.tenantReadInMilliseconds / 1000).toFixed(1)} s, ` : ''}the ten steps ${(pass.durationInMilliseconds / 1000).toFixed(1)} s${pass.workers > 1 ? ` on ${pass.workers} worker threads` : ''}`,
-    ...(pass.concurrency ? [`  Export concurrency (adaptive): up to ${pass.concurrency.peak} object(s) in flight, ${pass.concurrency.final} at the end; ${pass.concurrency.throttledObjects} object(s) met a 429 and waited out its Retry-After`] : []),
+    ...(pass.concurrency ? [`  Export concurrency (adaptive): up to ${pass.concurrency.peak} object(s) in flight, ${pass.concurrency.final} at the end; ${pass.concurrency.throttledObjects} object(s) met a 429`] : []),
     ...pass.notes.map((n) => `  ${n}`),
   ].map(terminalText).join('\n') + '\n';
 }

@@ -11,6 +11,7 @@ import { AnswerTooLarge, CallState, createGraphClient, parseRetryAfter, RequestT
 import { describeNetworkError } from '../tls';
 import { retryBudgetSeconds, sleepMs, throttleFacts, timerMs, type RetryLimits } from './retry';
 import type { TokenSource } from '../token-source';
+import { stoppedWhileWaiting } from './run-stop';
 
 export interface CallOptions {
   body?: unknown;
@@ -28,7 +29,7 @@ export class GraphCaller {
   /** Set after Graph rejected the cached token: the next call asks for a new one. */
   private refreshToken = false;
   readonly maxRetryWaitSeconds: number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly retryLimits: RetryLimits;
 
   constructor(
@@ -41,7 +42,7 @@ export class GraphCaller {
     // sleep to what a timer takes: a huge Retry-After is never a retry sent at once.
     this.maxRetryWaitSeconds = retryBudgetSeconds(policy.maxRetryWaitSeconds ?? entra.maxRetryWaitSeconds);
     const sleep = policy.sleep ?? sleepMs;
-    this.sleep = (ms) => sleep(timerMs(ms));
+    this.sleep = (ms, signal) => sleep(timerMs(ms), signal);
     // The batches retry their inner answers within the same limits as the transport.
     this.retryLimits = { maxAttempts: policy.maxAttempts ?? 5, maxRetryWaitSeconds: this.maxRetryWaitSeconds };
     this.client = createGraphClient({
@@ -131,6 +132,7 @@ export class GraphCaller {
   private toSyncError(err: unknown, state: CallState, facts: CallFacts): SyncError {
     if (this.tokenFailure instanceof SyncError) return this.tokenFailure;
     if (err instanceof SyncError) return err;
+    if (state.stoppedWaiting) return stoppedWhileWaiting(facts.method, facts.path, state.stoppedWaiting.status, state.stoppedWaiting.waitSeconds);
     if (state.networkError instanceof AnswerTooLarge) {
       const t = state.networkError;
       return new SyncError(entraErrors.GraphRequestFailed, { status: t.status, graphCode: '', method: t.method, path: t.path, graphMessage: t.message }, { cause: err });

@@ -12,6 +12,7 @@ import { batchResponses, malformed } from './answers';
 import { parseRetryAfter } from './transport';
 import { idempotentMethod, innerRetryWait, throttleFacts, type InnerAttempts, type ThrottleFacts } from './retry';
 import type { GraphCaller } from './graph-call';
+import { currentRunStop, stoppedWhileWaiting, waitUnlessStopped } from './run-stop';
 
 export interface BatchItem {
   id: string;
@@ -65,6 +66,7 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
     const responses = batchResponses<BatchAnswer>(await caller.call('POST', '/$batch', { body: { requests: pending }, idempotent }));
     const again = new Set<string>();
     let wait = 0;
+    let answeredBeforeWait = 0;
     let expired = false;
     for (const answer of responses) {
       const item = pending.find((i) => i.id === answer.id);
@@ -81,6 +83,7 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
         continue;
       }
       again.add(answer.id);
+      if (seconds >= wait) answeredBeforeWait = answer.status;
       wait = Math.max(wait, seconds);
     }
     if (expired) {
@@ -89,7 +92,8 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
     }
     if (again.size === 0) break;
     if (wait > 0) {
-      await caller.sleep(wait * 1000);
+      // A stopped run sends nothing again after a wait (run-stop.ts).
+      if (!(await waitUnlessStopped(caller.sleep, wait * 1000, currentRunStop()))) throw stoppedWhileWaiting('POST', '/$batch', answeredBeforeWait, wait);
       waited += wait;
     }
     pending = pending.filter((i) => again.has(i.id));

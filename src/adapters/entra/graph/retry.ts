@@ -1,6 +1,7 @@
 // When a Graph request answered 429, 503 or 504 goes again, and after how long: one rule for
 // the whole POST (transport.ts), the items of a batch of reads (json-batch.ts) and the writes
 // of a JSON batch (write-batch.ts), so an inner answer is bounded exactly as a lone one is.
+import { whenStopped } from './run-stop';
 
 export interface RetryLimits {
   /** Attempts for a 503/504, the first included; a 429 gets throttledAttemptsFactor times as many. */
@@ -51,9 +52,22 @@ export function timerMs(ms: number): number {
   return Number.isNaN(ms) ? 0 : Math.min(Math.max(0, ms), MAX_TIMER_MS);
 }
 
-/** Sleep `ms`, clamped for the timer (timerMs): never a TimeoutOverflowWarning and an immediate retry. */
-export function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, timerMs(ms)));
+/**
+ * Sleep `ms`, clamped for the timer (timerMs): never a TimeoutOverflowWarning and an immediate
+ * retry. A stopped run (`signal`) clears the timer, so no wait of minutes keeps the process.
+ */
+export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const forget = signal && whenStopped(signal, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    const timer = setTimeout(() => {
+      forget?.();
+      resolve();
+    }, timerMs(ms));
+  });
 }
 
 /** Seconds to wait after `attempt` (1 = the first send): Retry-After, else backoff 1, 2, 4 ... s. */

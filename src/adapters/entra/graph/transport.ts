@@ -9,6 +9,7 @@ import { fetch as undiciFetch, type Dispatcher, type Response as UndiciResponse 
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { idempotentMethod, mayRetry, retryWaitSeconds, throttleFacts, type ThrottleFacts } from './retry';
 import { withoutSecrets } from '../redact';
+import { currentRunStop, waitUnlessStopped } from './run-stop';
 
 /** Per-call facts the retry middleware leaves for the error mapping. */
 export class CallState implements MiddlewareOptions {
@@ -33,6 +34,8 @@ export class CallState implements MiddlewareOptions {
    */
   errorStatus?: number;
   errorBody?: string;
+  /** The run was stopped while this call waited to be sent again (run-stop.ts): the answer it waited after. */
+  stoppedWaiting?: { status: number; waitSeconds: number };
 }
 
 export interface RetryPolicy {
@@ -41,7 +44,8 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** Network failures retried for idempotent methods. */
   networkRetries: number;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits before a retry; `signal` (a stopped run) may end it early. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Time-out of one Graph call (answer and body), in ms; default 30 s (entra.requestTimeoutSeconds). */
   requestTimeoutMs?: number;
 }
@@ -188,8 +192,17 @@ class RetryAndRecord implements Middleware {
       // What the service asked for (an error says so), not the backoff chosen without it.
       if (state) state.retryAfterSeconds = retryAfter;
       if (!mayRetry(this.policy, response.status, attempt, waited, wait)) return keepError();
+      // A stopped run sends nothing again after a wait (run-stop.ts): the call ends with this answer.
+      const stop = currentRunStop();
+      const stopped = () => {
+        if (state) state.stoppedWaiting = { status: response.status, waitSeconds: wait };
+      };
+      if (stop?.aborted) {
+        stopped();
+        return keepError();
+      }
       await response.arrayBuffer().catch(() => undefined);
-      await this.policy.sleep(wait * 1000);
+      if (!(await waitUnlessStopped(this.policy.sleep, wait * 1000, stop))) return stopped();
       waited += wait;
     }
   }

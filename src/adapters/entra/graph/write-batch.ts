@@ -21,6 +21,7 @@ import { SyncError } from '../../../engine/errors';
 import { batchResponses } from './answers';
 import { innerRetryWait, mayRetry, retryWaitSeconds, timerMs, type InnerAttempts } from './retry';
 import { WritePace } from './write-pace';
+import { currentRunStop, stoppedWhileWaiting, whenStopped } from './run-stop';
 
 /** Graph's limit of requests in one JSON batch. */
 export const writeBatchLimit = 20;
@@ -40,6 +41,10 @@ interface Queued extends InnerAttempts {
   waited: number;
   /** Sent again with a new token after an inner 401. */
   renewed: boolean;
+  /** The stop of the run that asked for this write (run-stop.ts). */
+  stop?: AbortSignal;
+  /** The last attempt's status and the wait it asked for, when it was sent before (429, 503, 504). */
+  answered?: { status: number; waitSeconds: number };
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -58,19 +63,48 @@ export class WriteBatcher {
   private notBefore = 0;
   private readonly pace = new WritePace(writeBatchLimit);
   private sequence = 0;
+  /** The run stops this batcher listens to (one listener each). */
+  private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(private readonly caller: GraphCaller, private readonly windowMs = 5) {}
 
   /** One write; resolves with Graph's answer body, rejects with a catalog SyncError. */
   write<T>(request: WriteRequest): Promise<T> {
+    const stop = currentRunStop();
     return new Promise<T>((resolve, reject) => {
-      this.enqueue({ request, waited: 0, unavailable: 0, throttled: 0, renewed: false, resolve: resolve as (v: unknown) => void, reject });
+      const item: Queued = { request, waited: 0, unavailable: 0, throttled: 0, renewed: false, resolve: resolve as (v: unknown) => void, reject, ...(stop ? { stop } : {}) };
+      // Once stopped, the writes still held for Retry-After or the pace are not sent (run-stop.ts).
+      if (stop && !stop.aborted && !this.watched.has(stop)) {
+        this.watched.add(stop);
+        whenStopped(stop, () => this.dropStopped());
+      }
+      this.enqueue(item);
     });
   }
 
   private enqueue(item: Queued): void {
     this.queue.push(item);
+    this.dropStopped();
     this.schedule();
+  }
+
+  /**
+   * A write of a stopped run that would have to wait (Retry-After, the pace) fails as
+   * StoppedWhileWaiting instead; one that may leave now still goes, as an object in flight does.
+   */
+  private dropStopped(): void {
+    if (Date.now() >= this.opensAt()) return;
+    const kept = this.queue.filter((q) => !q.stop?.aborted);
+    if (kept.length === this.queue.length) return;
+    for (const q of this.queue) {
+      if (!q.stop?.aborted) continue;
+      q.reject(stoppedWhileWaiting(q.request.method, q.request.path, q.answered?.status, q.answered?.waitSeconds));
+    }
+    this.queue = kept;
+    if (this.queue.length === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
   }
 
   /** No batch leaves before this time: Retry-After, and the pace once Graph has throttled. */
@@ -92,6 +126,8 @@ export class WriteBatcher {
 
   private async flush(): Promise<void> {
     if (Date.now() < this.opensAt()) {
+      this.dropStopped();
+      if (this.queue.length === 0) return;
       this.schedule();
       return;
     }
@@ -138,6 +174,7 @@ export class WriteBatcher {
         if (again) {
           q.unavailable++;
           q.waited += seconds;
+          q.answered = { status: Number((err as SyncError).details.status) || 503, waitSeconds: seconds };
           this.notBefore = Math.max(this.notBefore, Date.now() + seconds * 1000);
           this.enqueue(q);
         } else q.reject(err);
@@ -176,6 +213,7 @@ export class WriteBatcher {
       const wait = innerRetryWait(this.caller.retryLimits, q, answer.status, retryAfter, method !== 'POST', q.waited);
       if (wait !== undefined) {
         q.waited += wait;
+        q.answered = { status: answer.status, waitSeconds: wait };
         this.notBefore = Math.max(this.notBefore, Date.now() + wait * 1000);
         this.enqueue(q);
         return;

@@ -84,6 +84,14 @@ export const entraErrors = {
     category: 'failure',
     remedy: 'none',
   },
+  StoppedWhileWaiting: {
+    code: 'StoppedWhileWaiting',
+    reason: 'The run was stopped while {method} {path} waited {waitedFor}: {outcome}',
+    recommendedAction: 'Run the sync again: it continues from the stored state, and an object already created in Microsoft Entra ID is found by its anchor and updated, never created twice.',
+    documentationUrl: 'https://learn.microsoft.com/graph/throttling',
+    category: 'failure',
+    remedy: 'none',
+  },
   ServiceUnavailable: {
     code: 'ServiceUnavailable',
     reason: '{service} answered {status} to {method} {path} and did not recover within the retries this run allows.',
