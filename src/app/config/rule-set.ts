@@ -12,10 +12,14 @@ import type { RuleDefinition } from '../../engine/rules/model';
 /** A rule's compile problem at its own file, element, line and column. */
 function ruleProblem(exported: ServerConfiguration, rule: RuleDefinition, p: RuleProblem): ConfigProblem {
   const file = exported.ruleFiles.get(rule) ?? '(built-in rules)';
+  // Named (the error's code, first), at its rule, with what to do: a customer's export is read
+  // where Entra Connect's own editor is not at hand.
+  const code = p.error.code;
+  const action = p.error.recommendedAction ? ` ${p.error.recommendedAction}` : '';
   // A disabled rule is never evaluated (as in Entra Connect): its problem must not stop the others.
   const problem: ConfigProblem = rule.disabled
-    ? { file, path: `${p.rule}: ${p.location}`, message: `${p.error.reason} (the rule is disabled, so it is not evaluated)`, severity: 'warning' }
-    : { file, path: `${p.rule}: ${p.location}`, message: p.error.reason, severity: 'error' };
+    ? { file, path: `${p.rule}: ${p.location}`, code, message: `${code}: rule "${p.rule}": ${p.error.reason} (the rule is disabled, so it is not evaluated)`, severity: 'warning' }
+    : { file, path: `${p.rule}: ${p.location}`, code, message: `${code}: rule "${p.rule}": ${p.error.reason}${action}`, severity: 'error' };
   if (!file.toLowerCase().endsWith('.xml')) return problem;
   const positions = exported.rulePositions.get(rule);
   // Point at the text of the mapping's <expression>, and the column inside it.

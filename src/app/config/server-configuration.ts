@@ -120,6 +120,14 @@ export const ANY_TYPE_FLOWS = 'ServerConfigurationAnyObjectTypeFlows';
  */
 export const NO_GLOBAL_SETTINGS = 'ServerConfigurationNoGlobalSettings';
 
+/**
+ * The problem code of a rule without a part every rule of Entra Connect has: its source or target
+ * object type, a mapping's target attribute (<dest>), a scoping clause's attribute, a join
+ * condition's attributes. Such a rule (an export edited by hand, or cut down) would never apply,
+ * or apply to what no server holds, without a word: it is said, and the configuration does not load.
+ */
+export const RULE_INCOMPLETE = 'ServerConfigurationRuleIncomplete';
+
 /** An export file that is not well-formed XML (or has a DTD: `code`), with where (1-based line and column). */
 export class NotWellFormedXml extends Error {
   constructor(readonly reason: string, readonly line?: number, readonly column?: number, readonly code: string = NOT_WELL_FORMED) {
@@ -222,6 +230,7 @@ const str = (v: unknown): string => {
   return String(v);
 };
 const list = (v: unknown): Node[] => (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v]);
+const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 const normalizeId = (id: string) => id.trim().replace(/^\{|\}$/g, '').toLowerCase();
 
 /** Drop the DSML schema (most of a connector file) before parsing: nothing here needs it. */
@@ -420,6 +429,30 @@ export function parseSyncRule(xml: string, file: string, problems: ConfigProblem
     if (attrs.length > 0) return { ...base, type: 'Direct', source: attrs };
     return { ...base, type: 'Constant', value: str(m.src) };
   });
+  // What every rule of the ADSync object model has; without it the rule would silently never apply
+  // (no object type, a clause or join on no attribute) or flow into nothing (no <dest>).
+  // A disabled rule is never evaluated (as in Entra Connect): its gap is said, and stops nothing.
+  const ruleDisabled = str(r.disabled).toLowerCase() === 'true';
+  const incomplete = (pathText: string, what: string, tag: string, element: Node) => problems.push({
+    file, path: pathText, severity: ruleDisabled ? 'warning' : 'error', code: RULE_INCOMPLETE, ...(at(element, tag) ?? at(r, 'name') ?? {}),
+    message: ruleDisabled
+      ? `${RULE_INCOMPLETE}: rule "${name}" has ${what} (the rule is disabled, so it is not evaluated)`
+      : `${RULE_INCOMPLETE}: rule "${name}" has ${what}; every rule Entra Connect holds has it, so this file was edited or cut short, and the rule cannot be evaluated as the server does. Correct the file, or export the configuration again with Get-ADSyncServerConfiguration`,
+  });
+  for (const element of ['sourceObjectType', 'targetObjectType'] as const) {
+    if (str(r[element]).trim() === '') incomplete(element, `no ${element} (the ${element === 'sourceObjectType' ? 'object type it reads' : 'object type it writes'})`, element, r);
+  }
+  list(r['attribute-mappings']?.mapping).forEach((m, i) => {
+    if (str(m.dest).trim() === '') incomplete(`attribute-mappings/mapping[${i + 1}]/dest`, `a mapping (the ${ordinal(i + 1)}) without a target attribute (<dest>)`, 'dest', m);
+  });
+  list(r.synchronizationCriteria?.conditions).forEach((group, g) => list(group.scope).forEach((clause, c) => {
+    if (str(clause.csAttribute).trim() === '') incomplete(`synchronizationCriteria/conditions[${g + 1}]/scope[${c + 1}]/csAttribute`, `a scoping clause (group ${g + 1}, clause ${c + 1}, operator ${str(clause.csOperator) || '(none)'}) without an attribute (<csAttribute>)`, 'csAttribute', clause);
+  }));
+  list(r.relationshipCriteria?.conditions).forEach((group, g) => list(group.condition).forEach((condition, c) => {
+    for (const side of ['csAttribute', 'ilmAttribute'] as const) {
+      if (str(condition[side]).trim() === '') incomplete(`relationshipCriteria/conditions[${g + 1}]/condition[${c + 1}]/${side}`, `a join condition (group ${g + 1}, condition ${c + 1}) without its ${side === 'csAttribute' ? 'connector space' : 'metaverse'} attribute (<${side}>)`, side, condition);
+    }
+  }));
   // Metaverse object type "*" (any type): the ADSync object model refuses a rule that uses it
   // other than to join. The metaverse side is the target of an inbound rule and the source of an
   // outbound one. Each refusal is said; the configuration does not load.

@@ -75,7 +75,10 @@ const bytesOf = (v: Scalar): Uint8Array => {
 /** Contains' CaseInsensitive, or InStr's vbTextCompare (1); CaseSensitive and vbBinaryCompare (0) compare exactly. */
 const caseInsensitive = (v: Value): boolean => {
   const s = text(v)?.trim().toLowerCase();
-  return s === 'caseinsensitive' || s === 'vbtextcompare' || s === '1';
+  if (s === 'caseinsensitive' || s === 'vbtextcompare' || s === '1') return true;
+  if (s === undefined || s === 'casesensitive' || s === 'vbbinarycompare' || s === '0') return false;
+  // Never another comparison than the one written (a literal is refused at load: parser.ts, ENUM_ARGUMENTS).
+  throw new EvaluationProblem(`"${text(v)}" is not a comparison (CaseInsensitive or vbTextCompare, CaseSensitive or vbBinaryCompare)`);
 };
 /** A per-value text function of one argument. */
 const textFn = (f: (s: string) => Scalar | null): FunctionDef => ({
@@ -418,7 +421,10 @@ const library: Record<string, FunctionDef> = {
     max: 3,
     impl: (a) => {
       const n = num(a.value(1), 'DNComponentRev component number');
-      const ignoreDc = (text(a.length > 2 ? a.value(2) : null) ?? '').toUpperCase() === 'DC';
+      const option = (text(a.length > 2 ? a.value(2) : null) ?? '').trim();
+      // "Options: DC – Ignore all components with dc", the one option there is; another is refused, not ignored.
+      if (option !== '' && option.toUpperCase() !== 'DC') throw new EvaluationProblem(`"${option}" is not an option of DNComponentRev (DC: ignore all components with dc)`);
+      const ignoreDc = option !== '';
       return perValue(a.value(0), (v) => {
         let parts = dnComponents(toText(v)) ?? [];
         if (ignoreDc) parts = parts.filter((p) => p.type.toUpperCase() !== 'DC');

@@ -156,7 +156,75 @@ export function parseExpression(source: string): Expr {
   const tree = parseLogical();
   const rest = peek();
   if (rest.kind !== 'end') throw syntaxError(source, rest.column, `unexpected ${describe(rest)} after a complete expression`);
+  checkBindings(tree, source);
   return tree;
+}
+
+/**
+ * The functions that bind a $variable: Select(var item, mvattr attribute, func function),
+ * Where(var item, mvattr attribute, exp condition), With(var variable, exp subExpression, exp
+ * complexExpression). The variable, their first argument, is bound in their last argument only.
+ */
+const BINDERS = new Set(['Select', 'Where', 'With']);
+
+/**
+ * The comparison and option enumerations a function documents, by function and argument index
+ * (compared without case; the comparison ones as caseInsensitive in functions.ts reads them): a
+ * literal outside them is a load-time error, never read silently as another option (Contains with
+ * "CaseInsensitve" comparing with case, DNComponentRev with "OU" ignoring nothing). The functions
+ * that refuse an unknown option themselves (ConvertFromBase64's Encoding, CertNameInfo's
+ * X509NameType) say so when evaluated.
+ */
+const COMPARE = ['CaseInsensitive', 'CaseSensitive', 'vbTextCompare', 'vbBinaryCompare', '0', '1'];
+const ENUM_ARGUMENTS: Record<string, { index: number; names: readonly string[] }> = {
+  Contains: { index: 2, names: COMPARE },
+  InStr: { index: 3, names: COMPARE },
+  InStrRev: { index: 3, names: COMPARE },
+  DNComponentRev: { index: 2, names: ['DC'] },
+};
+
+/**
+ * What the parse alone cannot see, checked at load time as a syntax error is, so that a rule that
+ * would fail every object fails its load instead, naming the place: a $variable used where no
+ * Select, Where or With binds it (misspelt, or outside them), a binder whose first argument is not
+ * a $variable, and a literal enumeration argument the reference does not document.
+ */
+function checkBindings(expr: Expr, source: string, bound: ReadonlySet<string> = new Set()): void {
+  switch (expr.kind) {
+    case 'variable':
+      if (!bound.has(expr.name)) {
+        const inScope = [...bound].map((name) => `$${name}`).join(', ');
+        throw syntaxError(source, expr.column, `the variable $${expr.name} is not bound: a $variable is the first argument of Select, Where or With and is used in its last argument${inScope ? ` (bound here: ${inScope})` : ''}`);
+      }
+      return;
+    case 'call': {
+      const enumeration = ENUM_ARGUMENTS[expr.name];
+      const option = enumeration ? expr.args[enumeration.index] : undefined;
+      if (enumeration && option?.kind === 'string' && !enumeration.names.some((name) => name.toLowerCase() === option.value.trim().toLowerCase())) {
+        throw syntaxError(source, option.column, `${expr.name} does not know the option "${option.value}" (the functions reference documents ${enumeration.names.filter((n) => !/^\d$/.test(n)).join(', ')})`);
+      }
+      if (!BINDERS.has(expr.name)) {
+        for (const arg of expr.args) checkBindings(arg, source, bound);
+        return;
+      }
+      const [variable, input, body] = expr.args as [Expr, Expr, Expr];
+      if (variable.kind !== 'variable' && variable.kind !== 'attribute') {
+        throw syntaxError(source, variable.column, `${expr.name} takes a $variable as its first argument (${expr.name}($item, ...))`);
+      }
+      checkBindings(input, source, bound);
+      checkBindings(body, source, new Set([...bound, variable.name]));
+      return;
+    }
+    case 'unary':
+      checkBindings(expr.operand, source, bound);
+      return;
+    case 'binary':
+      checkBindings(expr.left, source, bound);
+      checkBindings(expr.right, source, bound);
+      return;
+    default:
+      return;
+  }
 }
 
 function describe(token: Token): string {
