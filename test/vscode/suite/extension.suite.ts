@@ -614,8 +614,10 @@ export function defineSuite(): void {
       const settings = vscode.workspace.getConfiguration('singleObjectSync');
       const dir = path.join(config.workspace, 'changed', 'pipe');
       mkdirSync(dir, { recursive: true });
-      // A name VS Code would render as a command link in a notification, were it not escaped.
-      const fifo = path.join(dir, '[Open](command:workbench.action.files.newUntitledFile)');
+      // A name VS Code would render as a command link in a notification, were it not escaped,
+      // and that would add a forged entry to the log, were its line break not shown as \u000A.
+      const forged = '2026-01-01 00:00:00.000 [info] Credential stored in Secret Storage (forged)';
+      const fifo = path.join(dir, `[Open](command:workbench.action.files.newUntitledFile)\n${forged}`);
       if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
       const file = path.join(dir, 'single-object-sync.json');
       const tls = legitimate.activeDirectory[0]!.tls as Record<string, unknown>;
@@ -630,7 +632,9 @@ export function defineSuite(): void {
         ]).catch(async (error: unknown) => {
           throw new Error(`${String(error)}; log: ${logText().slice(mark)}`);
         });
-        await logLine('the refusal', /not started: ConfiguredFileUnreadable: .*named pipe/, mark);
+        const refusal = await logLine('the refusal, on one line', /not started: ConfiguredFileUnreadable: .*\\u000A2026-01-01 .*named pipe/, mark);
+        assert.ok(refusal.includes('(forged)'), `the whole name is in the one line (${refusal})`);
+        assert.doesNotMatch(logText().slice(mark), /^2026-01-01 00:00:00\.000 \[info\]/m, 'no log entry forged by the file name');
         assert.ok(String(shown!.message).includes('[Open]'), `the file is named in the notification (${String(shown!.message)})`);
         assert.ok(String(shown!.message).includes('tls.caFile'), `the setting is named (${String(shown!.message)})`);
         assert.deepEqual(shown!.links, [], 'nothing in the message is a link');
