@@ -2,13 +2,14 @@
 // StartTLS with certificate verification (a configured CA pins), simple bind, reopened with TLS
 // and bind when the DC closed it. Every operation runs through run(), which counts it and turns
 // what ldapts throws into the catalog's errors.
-import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
+import { connect as netConnect, isIP } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { Client } from 'ldapts';
 import { directoryErrors } from '../../../engine/errors/catalog/directory';
 import { SyncError } from '../../../engine/errors/sync-error';
 import type { Dn } from '../../../engine/model/dn';
 import { toSyncError } from './errors';
+import { guardSocket, unguardSocket } from './wire-guard';
 import { readPemFileSync } from '../../io/read-bounded';
 
 export interface LdapSourceOptions {
@@ -96,6 +97,15 @@ export class LdapConnection {
     return toSyncError(err, this.errorContext(operation, dn === undefined ? undefined : String(dn)));
   }
 
+  /**
+   * An answer the adapter refuses (answer-checks.ts): a DirectoryAnswerInvalid naming this
+   * server, the operation and the DN.
+   */
+  invalidAnswer(operation: string, dn: Dn | string | undefined, problem: string): SyncError {
+    const ctx = this.errorContext(operation, dn === undefined ? undefined : String(dn));
+    return new SyncError(directoryErrors.DirectoryAnswerInvalid, { url: ctx.url, server: ctx.server, operation, dn: ctx.dn || '(the RootDSE)', problem });
+  }
+
   private errorContext(operation: string, dn?: string) {
     return {
       url: this.options.url,
@@ -167,6 +177,14 @@ export class LdapConnection {
       connectTimeout: this.connectTimeoutMs,
       timeout: this.operationTimeoutMs,
       strictDN: false, // DNs are parsed by the engine's RFC 4514 parser where they enter
+      // Every socket is watched for what no domain controller sends (wire-guard.ts); StartTLS
+      // moves the watch from the plain socket to the TLS one.
+      createConnection: ((port: number, host: string) => guardSocket(netConnect(port, host))) as typeof netConnect,
+      createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => {
+        const options = args.find((a): a is ConnectionOptions => typeof a === 'object' && a !== null);
+        unguardSocket(options?.socket as Parameters<typeof unguardSocket>[0]);
+        return guardSocket(Reflect.apply(tlsConnect, undefined, args) as TLSSocket);
+      }) as typeof tlsConnect,
       ...(secure ? { tlsOptions } : {}),
     });
     try {

@@ -4,6 +4,7 @@
 import { ResultCodeError } from 'ldapts';
 import { directoryErrors } from '../../../engine/errors/catalog/directory';
 import { SyncError } from '../../../engine/errors/sync-error';
+import { WIRE_REFUSAL } from './wire-guard';
 
 export interface LdapErrorContext {
   url: string;
@@ -95,6 +96,11 @@ function bindRefused(err: Error, base: BindBase, detail: string): SyncError {
   }
 }
 
+/** "read CN=x,..." : the operation and what it was on, for a message that has no {dn} of its own. */
+function operationOn(ctx: LdapErrorContext): string {
+  return ctx.dn ? `${ctx.operation} ${ctx.dn}` : ctx.operation;
+}
+
 export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
   if (err instanceof SyncError) return err;
   const base = { url: ctx.url, server: ctx.server, bindDn: ctx.bindDn ?? '(anonymous)', operation: ctx.operation, dn: ctx.dn ?? '' };
@@ -111,9 +117,12 @@ export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
       case 50:
         return new SyncError(directoryErrors.InsufficientAccess, { ...base, resultCode: 50, detail }, { cause: err });
       case 3:
-        return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, timeoutMs: ctx.timeoutMs ?? 'the server time limit', resultCode: 3 }, { cause: err });
+        return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, operation: operationOn(ctx), timeoutMs: ctx.timeoutMs ?? 'the server time limit', resultCode: 3 }, { cause: err });
       case 4:
         return new SyncError(directoryErrors.SizeLimitExceeded, { ...base, resultCode: 4 }, { cause: err });
+      case 10:
+        // ldapts follows no referral (nor search reference): said, and never chased with the bind.
+        return new SyncError(directoryErrors.ReferralNotFollowed, { ...base, dn: base.dn || '(the RootDSE)', detail: detail || 'no detail' }, { cause: err });
       case 51:
       case 53:
         return new SyncError(directoryErrors.ServerBusy, { ...base, resultCode: err.code, detail }, { cause: err });
@@ -125,6 +134,12 @@ export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
   }
   const nodeCode = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
+  // The wire guard ended the connection (wire-guard.ts); ldapts passes its text on.
+  const refused = message.indexOf(WIRE_REFUSAL);
+  if (refused >= 0) {
+    const problem = message.slice(refused + WIRE_REFUSAL.length).split('\n')[0]!.trim();
+    return new SyncError(directoryErrors.DirectoryAnswerInvalid, { url: base.url, server: base.server, operation: base.operation, dn: base.dn || '(the RootDSE)', problem }, { cause: err });
+  }
   if (typeof nodeCode === 'string' && CERT_ERRORS.has(nodeCode)) {
     return new SyncError(directoryErrors.CertificateVerificationFailed, { ...base, detail: `${nodeCode}: ${message}` }, { cause: err });
   }
@@ -138,7 +153,7 @@ export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
     return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, operation: 'the connection (TCP and TLS handshake)', timeoutMs: ctx.connectTimeoutMs ?? ctx.timeoutMs ?? 'the configured' }, { cause: err });
   }
   if (/Operation timed out/i.test(message)) {
-    return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, timeoutMs: ctx.timeoutMs ?? 'the configured' }, { cause: err });
+    return new SyncError(directoryErrors.TimeLimitExceeded, { ...base, operation: operationOn(ctx), timeoutMs: ctx.timeoutMs ?? 'the configured' }, { cause: err });
   }
   if ((typeof nodeCode === 'string' && NETWORK_ERRORS.has(nodeCode)) || /Socket error|Connection closed|socket hang up|ECONNRESET/i.test(message)) {
     return new SyncError(directoryErrors.ServerUnavailable, { ...base, detail: typeof nodeCode === 'string' ? `${nodeCode}: ${message}` : message }, { cause: err });

@@ -9,6 +9,7 @@ import type { FoundObject } from '../../../engine/ports/directory-source';
 import { explicitBufferAttributes } from '../binary-attributes';
 import { entryToAttributes } from '../entry-values';
 import { FINDABLE_CLASSES, FOUND_ATTRIBUTES, readFindQuery, type FindQuery } from '../find-query';
+import type { SearchAnswerChecks } from './answer-checks';
 import { toDirectoryChild } from './children';
 import { equalityFilter } from './filters';
 
@@ -79,10 +80,15 @@ function safeDisabled(uac: string | number): boolean | undefined {
   }
 }
 
-/** Entries one level below dn, counted with a paged search that returns no attributes ("1.1"). */
-export async function countChildren(client: Client, dn: string, timeLimitSeconds: number): Promise<number> {
+/**
+ * Entries one level below dn, counted with a paged search that returns no attributes ("1.1");
+ * each a child of dn, once, and the pages advancing (answer-checks.ts), or the count would never end.
+ */
+export async function countChildren(client: Client, dn: string, timeLimitSeconds: number, checks: SearchAnswerChecks): Promise<number> {
   let count = 0;
   for await (const page of client.searchPaginated(dn, { scope: 'one', filter: '(objectClass=*)', attributes: ['1.1'], paged: { pageSize: 1000 }, timeLimit: timeLimitSeconds })) {
+    checks.page(page.searchEntries.length);
+    for (const entry of page.searchEntries) checks.entry(entry.dn);
     count += page.searchEntries.length;
   }
   return count;

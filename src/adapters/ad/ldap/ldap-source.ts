@@ -4,6 +4,7 @@
 import type { Dn } from '../../../engine/model/dn';
 import type { DirectoryObject } from '../../../engine/model/directory-object';
 import type { ChildPage, DirectoryPartition, DirectorySource, FoundObject, ReadResult, RootDse, ScopeSearch } from '../../../engine/ports/directory-source';
+import { SearchAnswerChecks } from './answer-checks';
 import { countChildren, findObjects } from './find';
 import { LdapConnection, type LdapSourceOptions } from './connection';
 import { ChildListings } from './listing';
@@ -55,7 +56,7 @@ export class LdapDirectorySource implements DirectorySource {
   }
 
   countChildren(dn: Dn): Promise<number> {
-    return this.ldap.run('search', dn, (client) => countChildren(client, dn.toString(), this.ldap.timeLimitSeconds));
+    return this.ldap.run('count the children of', dn, (client) => countChildren(client, dn.toString(), this.ldap.timeLimitSeconds, new SearchAnswerChecks(this.ldap, 'count the children of', dn, 'one')));
   }
 
   isDirectMember(groupDn: Dn, memberDn: Dn): Promise<boolean> {

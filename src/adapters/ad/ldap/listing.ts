@@ -9,6 +9,7 @@ import { Dn } from '../../../engine/model/dn';
 import type { ChildPage, DirectoryChild } from '../../../engine/ports/directory-source';
 import { entryToAttributes } from '../entry-values';
 import { CHILD_ATTRIBUTES, CONTAINER_CLASSES, toDirectoryChild } from './children';
+import { SearchAnswerChecks } from './answer-checks';
 import type { LdapConnection } from './connection';
 import { decodeContinuation, encodeContinuation } from './continuation';
 import { containerFilter, nonContainerFilter } from './filters';
@@ -26,6 +27,8 @@ interface Listing {
   iterator: AsyncGenerator<SearchResult> | undefined;
   buffer: Entry[];
   exhausted: boolean;
+  /** Every entry of the listing is a child of dn, once; its pages advance (answer-checks.ts). */
+  checks: SearchAnswerChecks;
 }
 
 export class ChildListings {
@@ -50,12 +53,12 @@ export class ChildListings {
       } else {
         // Another connection (or an expired listing): search again and skip what was shown.
         key = this.newListingKey();
-        listing = { client: undefined, dn, phase: token.phase, returned: 0, iterator: undefined, buffer: [], exhausted: false };
+        listing = { client: undefined, dn, phase: token.phase, returned: 0, iterator: undefined, buffer: [], exhausted: false, checks: this.checks(dn) };
         await this.skip(listing, token.returned);
       }
     } else {
       key = this.newListingKey();
-      listing = { client: undefined, dn, phase: 0, returned: 0, iterator: undefined, buffer: [], exhausted: false };
+      listing = { client: undefined, dn, phase: 0, returned: 0, iterator: undefined, buffer: [], exhausted: false, checks: this.checks(dn) };
     }
     this.listings.delete(key);
 
@@ -81,6 +84,10 @@ export class ChildListings {
   async close(): Promise<void> {
     for (const listing of this.listings.values()) await listing.iterator?.return(undefined).catch(() => undefined);
     this.listings.clear();
+  }
+
+  private checks(dn: Dn): SearchAnswerChecks {
+    return new SearchAnswerChecks(this.ldap, 'list the children of', dn, 'one');
   }
 
   private newListingKey(): string {
@@ -127,6 +134,14 @@ export class ChildListings {
         listing.iterator = undefined;
         this.ldap.count(-1); // the generator ended without a request
         continue;
+      }
+      try {
+        listing.checks.page(next.value.searchEntries.length);
+        for (const entry of next.value.searchEntries) listing.checks.entry(entry.dn);
+      } catch (err) {
+        listing.exhausted = true;
+        await listing.iterator?.return(undefined).catch(() => undefined);
+        throw err;
       }
       listing.buffer.push(...next.value.searchEntries);
     }

@@ -214,4 +214,24 @@ export const directoryErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  // A domain controller (or what answers in its place) that breaks the protocol: an answer the
+  // adapter refuses rather than use (src/adapters/ad/ldap: wire-guard.ts, answer-checks.ts).
+  DirectoryAnswerInvalid: {
+    code: 'DirectoryAnswerInvalid',
+    reason: 'The domain controller at {url} ({server}) answered {operation} {dn} with what Active Directory never sends: {problem}. The answer was not used.',
+    recommendedAction:
+      'Retry once. If it happens again, check that {url} is a domain controller of the domain, reached directly (not through a proxy, a load balancer or another LDAP server answering in its place), and look at its Directory Service event log. Nothing was kept in the state or written.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'failure',
+    remedy: 'none',
+  },
+  ReferralNotFollowed: {
+    code: 'ReferralNotFollowed',
+    reason: 'The domain controller at {url} ({server}) referred {operation} {dn} to another server (LDAP result 10, a referral: {detail}). Referrals are not followed, so the connector account and its password only ever go to {server}.',
+    recommendedAction:
+      'Give a distinguished name or search base inside a partition this domain controller holds, or point the connector ("url") at a domain controller of the domain that holds {dn}.',
+    documentationUrl: ldapErrorsDoc,
+    category: 'nonServiceFailure',
+    remedy: 'configuration',
+  },
 } as const satisfies Record<string, CatalogEntry>;
