@@ -132,8 +132,9 @@ export const UserAccountControl = {
 export type UserAccountControlFlag = keyof typeof UserAccountControl;
 
 function toUacNumber(value: number | string): number {
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n)) throw new Error(`'${value}' is not a userAccountControl value`);
+  // AD writes an INTEGER as decimal text (RFC 4517 3.3.16): '0x2', '1e1' or ' 2 ' is no value of it.
+  const n = typeof value === 'number' ? value : /^-?\d{1,10}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 32) throw new Error(`'${value}' is not a userAccountControl value`);
   return n >>> 0; // AD may return it as a signed 32-bit integer
 }
 

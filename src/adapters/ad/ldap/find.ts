@@ -3,6 +3,7 @@
 // with exact userPrincipalName, mail and sAMAccountName; a GUID or SID is matched as bytes;
 // a DN is a base read. Every value goes through ldapts's filter objects (RFC 4515 escaping).
 import { AndFilter, OrFilter, type Client, type Filter, type SearchResult } from 'ldapts';
+import { Dn } from '../../../engine/model/dn';
 import { getFirst } from '../../../engine/model/attributes';
 import { hasUacFlag } from '../../../engine/model/ad-codecs';
 import type { FoundObject } from '../../../engine/ports/directory-source';
@@ -36,7 +37,14 @@ export function findFilter(query: FindQuery): Filter {
   return new AndFilter({ filters: [classes, match] });
 }
 
-export async function findObjects(client: Client, text: string, options: { base: string; limit: number; timeLimitSeconds: number }): Promise<FoundObject[]> {
+/**
+ * Objects matching `text` (Find Object). Each entry must be the object named (a DN query) or
+ * under the base, once (answer-checks.ts): a server's other answer is refused, not shown.
+ */
+export async function findObjects(
+  client: Client, text: string,
+  options: { base: string; limit: number; timeLimitSeconds: number; checks(base: Dn, scope: 'base' | 'subtree'): SearchAnswerChecks },
+): Promise<FoundObject[]> {
   const query = readFindQuery(text);
   if (!query) return [];
   const limit = Math.max(1, Math.min(options.limit, 1000));
@@ -49,10 +57,16 @@ export async function findObjects(client: Client, text: string, options: { base:
     timeLimit: options.timeLimitSeconds,
   });
   const found: FoundObject[] = [];
+  const checks = query.kind === 'dn' ? options.checks(query.dn, 'base') : options.checks(Dn.parse(options.base), 'subtree');
   try {
     // The first page is the answer: a person refines the text rather than paging.
     const first: IteratorResult<SearchResult> = await iterator.next();
-    if (!first.done) for (const entry of first.value.searchEntries.slice(0, limit)) found.push(toFoundObject(entry.dn, entryToAttributes(entry)));
+    if (!first.done) {
+      for (const entry of first.value.searchEntries.slice(0, limit)) {
+        checks.entry(entry.dn);
+        found.push(toFoundObject(entry.dn, entryToAttributes(entry)));
+      }
+    }
   } finally {
     await iterator.return(undefined).catch(() => undefined);
   }

@@ -52,7 +52,10 @@ export class LdapDirectorySource implements DirectorySource {
 
   /** Find Object (find.ts). */
   findObjects(text: string, options: { base: Dn; limit: number }): Promise<FoundObject[]> {
-    return this.ldap.run('search', options.base, (client) => findObjects(client, text, { base: options.base.toString(), limit: options.limit, timeLimitSeconds: this.ldap.timeLimitSeconds }));
+    return this.ldap.run('search', options.base, (client) => findObjects(client, text, {
+      base: options.base.toString(), limit: options.limit, timeLimitSeconds: this.ldap.timeLimitSeconds,
+      checks: (base, scope) => new SearchAnswerChecks(this.ldap, 'find objects under', base, scope),
+    }));
   }
 
   countChildren(dn: Dn): Promise<number> {

@@ -419,3 +419,41 @@ describe('a hostile RootDSE', () => {
     assert.match(err.reason, /dnsHostName of .*\\u202e.*, which is not a DNS host name/);
   });
 });
+
+describe('Find Object', () => {
+  it('an entry outside the base, or one that is no DN, is refused by name, not shown', { timeout: 15_000 }, async () => {
+    const { source } = await serve((r, reply) => {
+      reply.entry(`CN=Admin,CN=Users,DC=fabrikam,DC=com`, userAttrs(1));
+      reply.done();
+    });
+    const err = await refusal(source.findObjects('admin', { base: Dn.parse(ou), limit: 10 }), 'DirectoryAnswerInvalid', ou, retry);
+    assert.match(err.reason, /an entry outside the search base: "CN=Admin,CN=Users,DC=fabrikam,DC=com"/);
+
+    const { source: other } = await serve((r, reply) => {
+      reply.entry('not a distinguished name', userAttrs(2));
+      reply.done();
+    });
+    const notDn = await refusal(other.findObjects('admin', { base: Dn.parse(ou), limit: 10 }), 'DirectoryAnswerInvalid', ou, retry);
+    assert.match(notDn.reason, /an entry named "not a distinguished name", which is not a distinguished name/);
+    assert.doesNotMatch(notDn.reason, /No directory call was made/);
+  });
+
+  it('a DN query answered with another object, or the same entry twice, is refused', { timeout: 15_000 }, async () => {
+    const { source } = await serve((r, reply) => {
+      reply.entry(user(2), userAttrs(2));
+      reply.done();
+    });
+    const err = await refusal(source.findObjects(user(1), { base: Dn.parse(domain), limit: 10 }), 'DirectoryAnswerInvalid', user(1), retry);
+    assert.match(err.reason, /another object than the one read/);
+
+    const { source: twice } = await serve((r, reply) => page(reply, [3, 3]));
+    const dup = await refusal(twice.findObjects('user', { base: Dn.parse(ou), limit: 10 }), 'DirectoryAnswerInvalid', ou, retry);
+    assert.match(dup.reason, /twice in one search/);
+  });
+
+  it('a well-behaved answer is shown whole', { timeout: 15_000 }, async () => {
+    const { source } = await serve((r, reply) => page(reply, [4, 5]));
+    const found = await source.findObjects('user', { base: Dn.parse(ou), limit: 10 });
+    assert.deepEqual(found.map((f) => f.dn.toString()), [user(4), user(5)]);
+  });
+});

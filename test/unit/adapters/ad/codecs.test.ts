@@ -79,6 +79,11 @@ describe('userAccountControl', () => {
     assert.equal(hasUacFlag(-2147483646, 'ACCOUNTDISABLE'), true);
     assert.throws(() => isAccountEnabled('abc'), /not a userAccountControl/);
   });
+
+  it('takes decimal text only, as AD writes an INTEGER: a hostile "0x2" is not read as disabled', () => {
+    for (const text of ['0x2', '1e1', ' 2 ', '2.0', '', '99999999999']) assert.throws(() => hasUacFlag(text, 'ACCOUNTDISABLE'), /not a userAccountControl/, JSON.stringify(text));
+    assert.equal(hasUacFlag('-2147483646', 'ACCOUNTDISABLE'), true, 'a signed 32-bit value as AD may write it');
+  });
 });
 
 describe('times', () => {
