@@ -5,7 +5,7 @@
 // token. The CLI and the adapter meet it as they would meet a TLS-inspecting proxy or a
 // mistyped authorityHost.
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -25,13 +25,21 @@ export type FrontMode =
   /** Token: 400 JSON that is no OAuth error (no "error"). */
   | 'not-oauth-error'
   /** Graph: 400 Graph error whose message echoes the Authorization header and the client secret. */
-  | 'echo-authorization';
+  | 'echo-authorization'
+  /** Token: the status in `redirectStatus` (default 307) with Location `redirectTo` + the request's path: the form (secret, assertion, refresh token) would be posted there again. */
+  | 'redirect-token'
+  /** Graph (/v1.0/...): the status in `redirectStatus` (default 307) with Location `redirectTo` + the request's path. */
+  | 'redirect-graph';
 
 export interface HostileFront {
   origin: string;
   mode: FrontMode;
   /** Requests the front answered itself (not passed through). */
   answered: number;
+  /** Where the redirect modes send the client: an origin (the request's path is appended) or a whole URL ending in '#' (used as is, without the '#'). */
+  redirectTo: string;
+  /** The status of the redirect modes' answer (301, 302, 303, 307 or 308). */
+  redirectStatus: number;
   close(): Promise<void>;
 }
 
@@ -46,7 +54,7 @@ export async function startHostileFront(emu: Emulator, secret: string, mode: Fro
   const upstream = new URL(emu.graphEndpoint);
   const agent = new Agent({ connect: { ca: [emu.caPem] } });
   let origin = '';
-  const front: HostileFront = { origin: '', mode, answered: 0, close: async () => undefined };
+  const front: HostileFront = { origin: '', mode, answered: 0, redirectTo: '', redirectStatus: 307, close: async () => undefined };
   const send = (res: ServerResponse, status: number, type: string, body: string) => {
     front.answered++;
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
@@ -63,6 +71,12 @@ export async function startHostileFront(emu: Emulator, secret: string, mode: Fro
         error_description: `AADSTS7000215: Invalid client secret provided: '${posted}'. As sent: ${encodeURIComponent(posted)}; JSON: ${JSON.stringify(posted)}; the form: ${body}`,
         error_codes: [7000215],
       }));
+    }
+    if ((token && m === 'redirect-token') || (!token && req.url?.startsWith('/v1.0/') && m === 'redirect-graph')) {
+      front.answered++;
+      const location = front.redirectTo.endsWith('#') ? front.redirectTo.slice(0, -1) : `${front.redirectTo}${req.url ?? '/'}`;
+      res.writeHead(front.redirectStatus, { Location: location, 'Content-Length': 0 });
+      return res.end();
     }
     if (token && m === 'login-page') return send(res, 200, 'text/html', `<html><title>Proxy sign-in</title><body>Sign in to continue. You asked for: ${body}</body></html>`);
     if (token && m === 'block-page') return send(res, 403, 'text/html', '<html><body>Blocked by policy: login.microsoftonline.com is not allowed</body></html>');
@@ -105,4 +119,46 @@ export async function startHostileFront(emu: Emulator, secret: string, mode: Fro
     await agent.close();
   };
   return front;
+}
+
+/** What a sink received: the request as sent, headers and body included. */
+export interface SunkRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * Another host a hostile answer points at, under the emulator's certificate (so a pinned
+ * entra.caFile would trust it): it records every request and answers 200 {} (or, for a token
+ * path, a token answer), so a client that follows a redirect there completes the call.
+ * With `plain`, it listens on http: instead.
+ */
+export async function startSink(emu: Emulator, opts: { plain?: boolean } = {}): Promise<{ origin: string; received: SunkRequest[]; close(): Promise<void> }> {
+  const pki = path.dirname(emu.caFile);
+  const received: SunkRequest[] = [];
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    readBody(req).then((body) => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body });
+      const text = /\/oauth2\/v2\.0\/token$/.test(req.url ?? '')
+        ? JSON.stringify({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: 'sink-token' })
+        : JSON.stringify({ value: [] });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+    }, () => res.end());
+  };
+  const server = opts.plain
+    ? createHttpServer(handler)
+    : createServer({ cert: readFileSync(path.join(pki, 'server.pem')), key: readFileSync(path.join(pki, 'server-key.pem')) }, handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `${opts.plain ? 'http' : 'https'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    received,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

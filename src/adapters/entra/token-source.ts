@@ -84,6 +84,25 @@ export function notOAuthAnswer(url: string, status: number, contentType: string 
   return undefined;
 }
 
+/**
+ * The words for a redirect the identity platform never answers a token or device code request
+ * with (a proxy, a captive portal or a hostile front does): where it pointed, resolved against
+ * the request (secret-free, shortened), and that it was not followed.
+ */
+export function redirectRefused(status: number, location: string | null, url: string): string {
+  let where = 'nowhere (no Location header)';
+  if (location) {
+    let resolved = location;
+    try {
+      resolved = new URL(location, url).href;
+    } catch {
+      // not a URL: quoted as given
+    }
+    where = excerpt(resolved);
+  }
+  return `HTTP ${status}, a redirect to ${where}; redirects are not followed, so no credential is sent anywhere but ${new URL(url).origin}`;
+}
+
 /** Failures of the connection itself that a later attempt may not meet (not TLS, DNS or a refused port). */
 const TRANSIENT_NETWORK_CODES = new Set([
   'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
@@ -143,9 +162,18 @@ class PinnedNetworkClient implements INetworkModule {
           ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
           dispatcher: this.agent,
           signal: AbortSignal.timeout(this.policy.timeoutMs),
+          // Never followed: fetch would post a 307/308's form (the client secret, the client
+          // assertion, a refresh token) again to wherever Location points, another host or http:.
+          redirect: 'manual',
         });
         // Read the whole body here: a connection dropped mid-body is a network failure too.
         const text = await response.text();
+        if (response.status >= 300 && response.status < 400) {
+          const error = new NotAnOAuthAnswer(response.status, url, redirectRefused(response.status, response.headers.get('location'), url));
+          this.calls.push({ method, url, status: response.status });
+          this.lastFailure = error;
+          throw error;
+        }
         const retryAfterHeader = response.headers.get('retry-after');
         this.calls.push({
           method, url, status: response.status, ...(retryAfterHeader ? { retryAfter: retryAfterHeader } : {}),

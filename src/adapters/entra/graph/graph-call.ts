@@ -7,7 +7,7 @@ import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
-import { AnswerTooLarge, CallState, createGraphClient, parseRetryAfter, RequestTimedOut, type RetryPolicy } from './transport';
+import { AnswerTooLarge, CallState, createGraphClient, parseRetryAfter, RedirectRefused, RequestTimedOut, type RetryPolicy } from './transport';
 import { describeNetworkError } from '../tls';
 import { retryBudgetSeconds, sleepMs, throttleFacts, timerMs, type RetryLimits } from './retry';
 import type { TokenSource } from '../token-source';
@@ -133,7 +133,7 @@ export class GraphCaller {
     if (this.tokenFailure instanceof SyncError) return this.tokenFailure;
     if (err instanceof SyncError) return err;
     if (state.stoppedWaiting) return stoppedWhileWaiting(facts.method, facts.path, state.stoppedWaiting.status, state.stoppedWaiting.waitSeconds);
-    if (state.networkError instanceof AnswerTooLarge) {
+    if (state.networkError instanceof AnswerTooLarge || state.networkError instanceof RedirectRefused) {
       const t = state.networkError;
       return new SyncError(entraErrors.GraphRequestFailed, { status: t.status, graphCode: '', method: t.method, path: t.path, graphMessage: t.message }, { cause: err });
     }

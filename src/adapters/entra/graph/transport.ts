@@ -74,6 +74,34 @@ export class AnswerTooLarge extends Error {
   }
 }
 
+/**
+ * Graph answered a redirect (3xx). Graph v1.0 answers none to the calls the tool makes; a proxy
+ * or a hostile front in the way does. Never followed: fetch would send the request again, its
+ * body (the object's values) included and, on the same origin, the bearer token, to wherever
+ * Location points, and the next answer would be read as Graph's.
+ */
+export class RedirectRefused extends Error {
+  override name = 'RedirectRefused';
+  readonly code = 'RedirectRefused';
+  constructor(readonly method: string, readonly path: string, readonly status: number, readonly location: string) {
+    super(`the answer is HTTP ${status}, a redirect to ${location}; redirects are not followed, so neither the request nor the token went there`);
+  }
+}
+
+/** Where a redirect points, resolved against the request, secret-free, shortened and on one line. */
+function locationShown(location: string | null, url: string): string {
+  if (!location) return 'nowhere (no Location header)';
+  let resolved = location;
+  try {
+    resolved = new URL(location, url).href;
+  } catch {
+    // not a URL: quoted as given
+  }
+  // eslint-disable-next-line no-control-regex
+  const line = withoutSecrets(resolved).replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ');
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 /** The body, read up to `limit` bytes (AnswerTooLarge past it, with the stream cancelled). */
 async function readAnswer(response: UndiciResponse, limit: number, method: string, path: string): Promise<ArrayBuffer> {
   const tooLarge = () => new AnswerTooLarge(method, path, response.status, limit);
@@ -153,9 +181,9 @@ class RetryAndRecord implements Middleware {
       try {
         await this.next!.execute(context);
       } catch (err) {
-        this.records.push({ method, path, status: 0, durationInMilliseconds: Math.round(performance.now() - started), clientRequestId });
-        // A body past the limit comes again the same way: not retried.
-        if (!(err instanceof AnswerTooLarge) && idempotent && networkRetries < this.policy.networkRetries) {
+        this.records.push({ method, path, status: err instanceof RedirectRefused ? err.status : 0, durationInMilliseconds: Math.round(performance.now() - started), clientRequestId });
+        // A body past the limit or a redirect comes again the same way: not retried.
+        if (!(err instanceof AnswerTooLarge) && !(err instanceof RedirectRefused) && idempotent && networkRetries < this.policy.networkRetries) {
           networkRetries++;
           continue;
         }
@@ -225,12 +253,17 @@ class UndiciTransport implements Middleware {
         body: (options.body as string | undefined) ?? null,
         dispatcher: this.agent,
         signal,
+        redirect: 'manual',
       });
+      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new RedirectRefused(method, displayPath(url, this.graphOrigin), response.status, locationShown(response.headers.get('location'), url));
+      }
       // Buffer the body inside the chain, so a connection dropped mid-body is seen (and
       // retried) here rather than later by the response handler.
       body = await readAnswer(response, ANSWER_LIMIT_BYTES, method, displayPath(url, this.graphOrigin));
     } catch (err) {
-      if (err instanceof AnswerTooLarge) throw err;
+      if (err instanceof AnswerTooLarge || err instanceof RedirectRefused) throw err;
       if (signal.aborted) throw new RequestTimedOut(method, displayPath(url, this.graphOrigin), this.timeoutMs);
       throw err;
     }
