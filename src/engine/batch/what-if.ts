@@ -149,17 +149,41 @@ const FINDABLE_KINDS = new Set(['user', 'group', 'contact']);
 
 /**
  * What step 8 of a run found in Microsoft Entra ID for the object:
- * - joined: the object Entra Connect synchronizes (hard match: anchor, SID, or this tool's own
- *   export). Filtered, Entra Connect deletes it.
- * - candidate: a cloud-managed object it would soft-match; not synchronized yet, so filtering it
- *   deletes nothing (the soft match just never happens).
+ * - joined: the object Entra Connect synchronizes (onPremisesSyncEnabled), or the one this tool's
+ *   own earlier export joined (its Microsoft Entra connector space says cloudMastered False).
+ *   Filtered, Entra Connect deletes it.
+ * - candidate: a cloud-managed object it would soft-match, or take over by hard match (its
+ *   onPremisesImmutableId is the object's anchor, and nothing synchronizes it yet): filtering it
+ *   deletes nothing, the match just never happens. Microsoft, "Configure filtering": "Microsoft
+ *   Entra Connect only deletes objects that it has once considered to be in scope", and "If the
+ *   system hasn't provisioned the object in Microsoft Entra ID in the past, but it gets the
+ *   Microsoft Entra object during an import step, it correctly assumes that this object was
+ *   created in Microsoft Entra ID by some other system. Microsoft Entra Connect doesn't clean up
+ *   these types of Microsoft Entra objects".
  * - none: nothing found, for a kind that can be looked up.
  * - unknown: a kind Microsoft Graph gives no anchor to find by (devices), nothing found.
  */
 function cloudStateOf(summary: ProvisioningObjectSummary): 'joined' | 'candidate' | 'none' | 'unknown' {
   // A planned create matched nothing (the id of an exported one is the object it created).
-  if (summary.targetIdentity.id && plannedAction(summary) !== 'create') return summary.targetIdentity.details.match === 'soft' ? 'candidate' : 'joined';
+  if (summary.targetIdentity.id && plannedAction(summary) !== 'create') {
+    if (summary.targetIdentity.details.match === 'soft') return 'candidate';
+    return synchronizedOnPremises(summary) ? 'joined' : 'candidate';
+  }
   return FINDABLE_KINDS.has(summary.targetIdentity.identityType) ? 'none' : 'unknown';
+}
+
+/**
+ * Is the cloud object step 8 joined mastered on premises? Synchronized by Entra Connect (step 8
+ * says OnPremisesSyncEnabled True), or not cloud-managed in the Microsoft Entra connector space
+ * step 8 imported (cloudMastered False: this tool's own earlier export). A hard match on
+ * onPremisesImmutableId to a cloud-managed object (cloudMastered True) is a takeover that has
+ * not happened: not synchronized.
+ */
+function synchronizedOnPremises(summary: ProvisioningObjectSummary): boolean {
+  const step = summary.provisioningSteps.find((s) => s.stepNumber === 8);
+  if (step?.details.OnPremisesSyncEnabled === 'True') return true;
+  const cloudMastered = step?.attributes?.find((r) => r.name === 'cloudMastered')?.value[0];
+  return String(cloudMastered ?? '').toLowerCase() !== 'true';
 }
 
 function cloudObjectOf(summary: ProvisioningObjectSummary): WhatIfEntry['cloudObject'] | undefined {
@@ -198,7 +222,7 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
     const outcome: WhatIfOutcome = state === 'joined' ? 'delete' : state === 'unknown' ? 'undetermined' : 'no-longer-created';
     const explanation = {
       joined: `Leaves sync scope (${why(b)}): Entra Connect DELETES the cloud object ${named} from Microsoft Entra ID.`,
-      candidate: `Leaves sync scope (${why(b)}): it is not synchronized yet, so nothing is deleted; the cloud object ${named} it would soft-match stays as it is.`,
+      candidate: `Leaves sync scope (${why(b)}): it is not synchronized yet, so nothing is deleted; the cloud object ${named} it would ${current.targetIdentity.details.match === 'soft' ? 'soft-match' : 'take over (hard match on its onPremisesImmutableId; it is cloud-managed)'} stays as it is.`,
       none: `Leaves sync scope (${why(b)}): it has no cloud object yet, so it is simply no longer created.`,
       unknown: `Leaves sync scope (${why(b)}): if Entra Connect synchronizes it, it DELETES its cloud ${current.targetIdentity.identityType || 'object'}; Microsoft Graph gives this kind no anchor to find it by, so whether one exists is not known. Count it as a possible delete.`,
     }[state];

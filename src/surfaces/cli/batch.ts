@@ -486,6 +486,10 @@ async function runWhatIf(
   process.stderr.write(`${terminalText(`Deletion threshold checked: ${checked.disabled ? 'disabled' : checked.threshold}, from ${checked.source}.${checked.note ? ` ${checked.note}` : ''}`)}\n`);
   if (totals.exceedsThreshold) {
     process.stderr.write(describeError(new SyncError(batchErrors.DeletionThresholdExceeded, { deletes: totals.deletes, threshold: totals.threshold })));
+    // Microsoft (prevent accidental deletes): "the export stops before deleting any object", and
+    // the alert says "As a result, no objects were exported.": the creates and updates wait too.
+    const waiting = o.create + o.join + o['attribute-changes'];
+    if (waiting) process.stderr.write(`${terminalText(`While the export is stopped Entra Connect exports nothing to Microsoft Entra ID, not only the deletes: the ${waiting} object(s) listed as newly in scope or with attribute changes wait too.`)}\n`);
   } else {
     process.stderr.write(`${deletionVerdict(totals)}\n`);
   }

@@ -55,9 +55,9 @@ export const batchErrors = {
   DeletionThresholdExceeded: {
     code: 'DeletionThresholdExceeded',
     reason:
-      'The proposed configuration would delete {deletes} object(s) from Microsoft Entra ID, more than the export deletion threshold of {threshold}: Entra Connect would stop the export ("stopped-deletion-threshold-exceeded") and delete nothing until an administrator acts.',
+      'The proposed configuration would delete {deletes} object(s) from Microsoft Entra ID, more than the export deletion threshold of {threshold}: Entra Connect would stop the export ("stopped-deletion-threshold-exceeded") before deleting any object, and export nothing else either, until an administrator acts.',
     recommendedAction:
-      'First check the objects listed as leaving scope: if the deletes are not intended, fix the proposed filtering. If they are, on the Entra Connect server run Disable-ADSyncExportDeletionThreshold, run the export (Start-ADSyncSyncCycle), then Enable-ADSyncExportDeletionThreshold -DeletionThreshold {threshold} to turn the protection back on.',
+      'First check the objects listed as leaving scope: if the deletes are not intended, fix the proposed filtering. If they are, on the Entra Connect server note the threshold (Get-ADSyncExportDeletionThreshold), run Disable-ADSyncExportDeletionThreshold, run Export on the Microsoft Entra ID connector (Synchronization Service Manager, Connectors, Run), then Enable-ADSyncExportDeletionThreshold -DeletionThreshold {threshold} (or the value noted) to turn the protection back on; raising the threshold is safer than leaving it disabled.',
     documentationUrl: deletionThresholdDoc,
     category: 'nonServiceFailure',
     remedy: 'none',
