@@ -265,7 +265,7 @@ async function write(
     if (values && values.length) written[name] = values;
     else delete written[name];
   }
-  facts.next!.entraConnectorSpace = { ...facts.next!.entraConnectorSpace!, ...(id ? { id } : {}), attributes: written };
+  facts.next!.entraConnectorSpace = { ...facts.next!.entraConnectorSpace!, ...(id ? { id, exported: true } : {}), attributes: written };
   facts.objectWritten = !facts.target || writable > 0;
   let membershipWrites = 0;
   let membership: SyncError | undefined;

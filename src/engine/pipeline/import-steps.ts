@@ -7,6 +7,7 @@ import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-
 import { defaultSyncFeatures, groupUniqueName, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
 import type { TenantProvisioningError } from '../summary/types';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
+import { exportedCloudId } from '../spaces/state-store';
 import type { SyncDependencies, SyncFacts } from './context';
 import { decideMatch, describeQuarantine, duplicateValues, type ExportIdentity, type MatchInput } from './matching';
 import type { StepOutcome } from './step-runner';
@@ -216,9 +217,9 @@ export function tenantProvisioningErrors(object: EntraObject): TenantProvisionin
  * for an object mastered on premises (synchronized by Entra Connect, or the one this tool's own
  * earlier export joined, kept in its connector space), True for a cloud object.
  */
-function withCloudMastered(attributes: Attributes, target: EntraObject, storedId: string | undefined): Attributes {
+function withCloudMastered(attributes: Attributes, target: EntraObject, exportedId: string | undefined): Attributes {
   if (getValues(attributes, 'cloudMastered') !== undefined) return attributes;
-  const onPremises = target.properties.onPremisesSyncEnabled === true || (storedId !== undefined && storedId === target.id);
+  const onPremises = target.properties.onPremisesSyncEnabled === true || (exportedId !== undefined && exportedId === target.id);
   return { ...attributes, cloudMastered: [!onPremises] };
 }
 
@@ -370,13 +371,14 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   if (duplicates.error && !facts.predictedExportError) facts.predictedExportError = duplicates.error;
   if (duplicates.quarantined.length) details.DuplicateValues = duplicates.quarantined.map(describeQuarantine).join('; ');
   facts.target = target ?? undefined;
-  const imported = target ? withCloudMastered(entra.toConnectorSpace(target), target, storedId) : {};
+  const imported = target ? withCloudMastered(entra.toConnectorSpace(target), target, exportedCloudId(facts.stored?.entraConnectorSpace)) : {};
   facts.entraImported = imported;
   const previous = facts.stored?.entraConnectorSpace;
   const changes = diffAttributes(previous?.attributes, imported);
   facts.next!.entraConnectorSpace = {
     kind: graphKind,
-    ...(target ? { id: target.id } : {}),
+    // Exported only once a run wrote to this very object (export-step.ts); matching it is not.
+    ...(target ? { id: target.id, exported: exportedCloudId(previous) === target.id } : {}),
     attributes: imported,
     // The members exported before belong to the cloud object they were exported to, not to another one matched now.
     ...(previous?.exportedMemberIds && target && previous.id === target.id ? { exportedMemberIds: previous.exportedMemberIds, ...(previous.exportedMemberDns ? { exportedMemberDns: previous.exportedMemberDns } : {}) } : {}),

@@ -15,6 +15,7 @@ import type { ExportIdentity } from './matching';
 import { applyReferenceScope, referenceNames, referenceScopeOf } from './reference-scope';
 import type { StepOutcome } from './step-runner';
 import { attributeRecord, entriesOf } from '../model/records';
+import { exportedCloudId } from '../spaces/state-store';
 
 /** Engine-internal connector attributes that are never exported as Graph properties. */
 const NOT_EXPORTED = new Set(['dn', 'objectclass']);
@@ -216,7 +217,7 @@ function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, connect
 function creatingCloudObject(facts: SyncFacts): boolean {
   if (!facts.target) return true;
   if (facts.alreadySynced) return false;
-  return facts.stored?.entraConnectorSpace?.id !== facts.target.id;
+  return exportedCloudId(facts.stored?.entraConnectorSpace) !== facts.target.id;
 }
 
 /**

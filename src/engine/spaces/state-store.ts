@@ -20,6 +20,14 @@ export interface EntraConnectorSpaceObject {
   kind: string;
   /** The Entra object id once the object exists in the tenant. */
   id?: string;
+  /**
+   * Whether a run exported to `id` (created, took over or updated it), not only matched it: a
+   * staging run imports and links the object, and Entra Connect's join happens on export (the
+   * service matches it then), so until one a matched cloud-managed object stays cloud-managed
+   * and this object still to be provisioned. Absent in a state an older version wrote: its link
+   * is taken as exported, as it was then.
+   */
+  exported?: boolean;
   /** What the tenant holds, in AAD connector attribute names. */
   attributes: Attributes;
   /** Entra object ids of the members this tool exported (groups), for membership deltas. */
@@ -27,6 +35,11 @@ export interface EntraConnectorSpaceObject {
   /** Their AD DNs, at the same positions (ids beyond are of members an older state kept no DN of). */
   exportedMemberDns?: string[];
   importedAt: string;
+}
+
+/** The cloud object a run of this tool exported to (not one a staging run only matched). */
+export function exportedCloudId(stored: EntraConnectorSpaceObject | undefined): string | undefined {
+  return stored?.id !== undefined && stored.exported !== false ? stored.id : undefined;
 }
 
 /** Everything stored for one object, keyed by its objectGUID. */
