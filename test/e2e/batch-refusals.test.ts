@@ -114,7 +114,8 @@ describe('batch refusals on the CLI: exit 2, nothing written', () => {
     // Any file on the machine, as /etc/passwd would be: its first line must not come back on stderr.
     await writeFile(path.join(w.dir, 'private.txt'), 'sekrit-name:x:0:0:the-private-value:/root:/bin/bash\n');
     const proposed = await w.proposed('other-file.json', (c) => { c.activeDirectory[0].ldifFile = 'private.txt'; });
-    const r = await expectRefused(w, ['--search-base', sales, '--what-if-config', proposed], /^WhatIfConfigurationInvalid: .*LdifUnreadable: .*private\.txt.*line 1/m);
+    // Another snapshot is another directory: refused as such, its content not echoed.
+    const r = await expectRefused(w, ['--search-base', sales, '--what-if-config', proposed], /^WhatIfConfigurationInvalid: .*reads another directory: the LDIF snapshot .*private\.txt/m);
     assert.doesNotMatch(r.stderr, /object\(s\) from/, 'refused before the scope was searched');
     assert.doesNotMatch(r.stderr, /sekrit|the-private-value|bin\/bash/, 'the file\'s content is not echoed');
   });
