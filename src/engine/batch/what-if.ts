@@ -290,9 +290,11 @@ export function deletionVerdict(t: WhatIfTotals): string {
   }
   const within = `Entra Connect's export deletion threshold of ${t.threshold} (Enable-ADSyncExportDeletionThreshold)`;
   const undetermined = t.byOutcome.undetermined;
-  if (undetermined === 0) return `Deletion threshold: ${t.deletes} delete(s), within ${within}; the export would not be stopped.`;
+  // The threshold counts the deletes of one export run, not of this scope: "the number of deletes seen within 30 minutes".
+  const margin = ` Entra Connect counts every delete of one export run, objects outside this scope and objects deleted in Active Directory too: ${Math.max(1, t.threshold - t.deletes - undetermined + 1)} more would stop it.`;
+  if (undetermined === 0) return `Deletion threshold: ${t.deletes} delete(s), within ${within}; the export would not be stopped.${margin}`;
   const known = `Deletion threshold: ${t.deletes} delete(s) known, and ${undetermined} object(s) undetermined, each a possible delete`;
   return t.mayExceedThreshold
     ? `${known}: up to ${t.deletes + undetermined} deletes, which would exceed ${within} and stop the export. Resolve the undetermined objects (listed with their reasons) before you rely on this verdict.`
-    : `${known}: within ${within} even if every one were a delete; the export would not be stopped.`;
+    : `${known}: within ${within} even if every one were a delete; the export would not be stopped.${margin}`;
 }

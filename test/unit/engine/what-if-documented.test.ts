@@ -98,7 +98,7 @@ test('500 deletes are allowed by the default threshold; 501 stop the export', ()
   assert.equal(at.threshold, 500);
   assert.equal(at.exceedsThreshold, false);
   assert.equal(at.mayExceedThreshold, false);
-  assert.match(deletionVerdict(at), /^Deletion threshold: 500 delete\(s\), within Entra Connect's export deletion threshold of 500 .*the export would not be stopped\.$/);
+  assert.match(deletionVerdict(at), /^Deletion threshold: 500 delete\(s\), within Entra Connect's export deletion threshold of 500 .*the export would not be stopped\. .*objects deleted in Active Directory too: 1 more would stop it\.$/);
   assert.equal(whatIfTotals(deletes(501), deletionThresholdOf({})).exceedsThreshold, true);
 });
 

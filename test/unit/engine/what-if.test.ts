@@ -84,7 +84,7 @@ test('a device (Graph gives devices no anchor to find by) leaving scope is undet
   const within = whatIfTotals([del, entry], { threshold: 5 });
   assert.equal(within.mayExceedThreshold, false);
   assert.match(deletionVerdict(within), /within .* threshold of 5 .*even if every one were a delete/);
-  assert.match(deletionVerdict(whatIfTotals([del], { threshold: 5 })), /^Deletion threshold: 1 delete\(s\), within .*; the export would not be stopped\.$/);
+  assert.match(deletionVerdict(whatIfTotals([del], { threshold: 5 })), /^Deletion threshold: 1 delete\(s\), within .*; the export would not be stopped\. Entra Connect counts every delete of one export run, .*: 5 more would stop it\.$/);
   // A user that was never created is not a possible delete.
   assert.equal(compareRuns('CN=z', found(staged(createSuccess()), undefined), outOfScope()).outcome, 'no-longer-created');
 });
