@@ -11,6 +11,7 @@ import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
 import { contactByPrimarySmtp } from './matching';
 import { referenceScopeOf, type ReferenceScope } from './reference-scope';
+import { exportedCloudId } from '../spaces/state-store';
 
 /**
  * Members looked up per run: each costs a directory read and a Graph request, and Microsoft's
@@ -34,10 +35,12 @@ async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies
   let found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
   if (!found) {
     // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
-    // by the cloud anchor its own connector space keeps.
+    // by the cloud anchor its own connector space keeps, once a run exported to it. A staging
+    // run's link to an object it only matched is no join (the member is still to be provisioned),
+    // and reading it made the answer depend on which member a batch happened to stage first.
     const guid = getValues(read.object.attributes, 'objectGUID')?.[0];
     const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidBytesToString(guid)) : undefined;
-    const storedId = stored?.entraConnectorSpace?.id;
+    const storedId = exportedCloudId(stored?.entraConnectorSpace);
     if (storedId) found = await facts.entra!.getById(kind, storedId);
   }
   if (!found && kind === 'group') {

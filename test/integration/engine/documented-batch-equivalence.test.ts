@@ -546,8 +546,10 @@ describe('a batch gives the verdict a single run gives, and the documented one, 
       assert.match(step(synced, 8).details.Match ?? '', /onPremisesSecurityIdentifier/);
       const member = planned(synced, 'member');
       assert.ok(member, JSON.stringify(synced.modifiedProperties));
-      assert.equal(member.newValue, dnOf('Soft Upn'), 'the AD member whose cloud user is not in the cloud group');
       assert.match(String(member.oldValue), new RegExp(ids.cloudOnlyMember), 'the cloud member no AD member maps to');
+      // Soft Upn only soft-matches a cloud-managed user: until an export takes it over it is not
+      // synchronized, whatever a staging run linked, so its reference waits (the same in every batch shape).
+      assert.match(step(synced, 10).details.MembersNotResolved ?? '', /CN=Soft Upn,[^;]*\(not in Microsoft Entra ID\)/);
       assert.match(step(synced, 10).details.MembersNotResolved ?? '', /Outside User[^;]*\(outside the sync scope: Excluded by container OU=Outside[^;]*; Entra Connect does not export it as a member\)/);
       assert.doesNotMatch(step(synced, 10).details.MembersNotResolved ?? '', /Member Group|Synced Contact/, 'a member group by its SID, a member contact by its address');
       assert.equal(step(synced, 10).details.MembersToRemove, '1');
