@@ -17,6 +17,7 @@ import { createAgent, describeNetworkError, readCa } from './tls';
 import { readPemFileSync } from '../io/read-bounded';
 import { retryBudgetSeconds, sleepMs, throttledWait } from './graph/retry';
 import { holdSecret, holdToken, secretFree, withoutSecrets } from './redact';
+import { redirectTarget } from './redirect-target';
 
 /** Default time-out of one token-endpoint or Graph call (entra.requestTimeoutSeconds). */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -90,17 +91,7 @@ export function notOAuthAnswer(url: string, status: number, contentType: string 
  * the request (secret-free, shortened), and that it was not followed.
  */
 export function redirectRefused(status: number, location: string | null, url: string): string {
-  let where = 'nowhere (no Location header)';
-  if (location) {
-    let resolved = location;
-    try {
-      resolved = new URL(location, url).href;
-    } catch {
-      // not a URL: quoted as given
-    }
-    where = excerpt(resolved);
-  }
-  return `HTTP ${status}, a redirect to ${where}; redirects are not followed, so no credential is sent anywhere but ${new URL(url).origin}`;
+  return `HTTP ${status}, a redirect to ${redirectTarget(location, url)}; redirects are not followed, so no credential is sent anywhere but ${new URL(url).origin}`;
 }
 
 /** Failures of the connection itself that a later attempt may not meet (not TLS, DNS or a refused port). */

@@ -10,6 +10,7 @@ import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { idempotentMethod, mayRetry, retryWaitSeconds, throttleFacts, type ThrottleFacts } from './retry';
 import { withoutSecrets } from '../redact';
 import { currentRunStop, waitUnlessStopped } from './run-stop';
+import { redirectTarget } from '../redirect-target';
 
 /** Per-call facts the retry middleware leaves for the error mapping. */
 export class CallState implements MiddlewareOptions {
@@ -86,20 +87,6 @@ export class RedirectRefused extends Error {
   constructor(readonly method: string, readonly path: string, readonly status: number, readonly location: string) {
     super(`the answer is HTTP ${status}, a redirect to ${location}; redirects are not followed, so neither the request nor the token went there`);
   }
-}
-
-/** Where a redirect points, resolved against the request, secret-free, shortened and on one line. */
-function locationShown(location: string | null, url: string): string {
-  if (!location) return 'nowhere (no Location header)';
-  let resolved = location;
-  try {
-    resolved = new URL(location, url).href;
-  } catch {
-    // not a URL: quoted as given
-  }
-  // eslint-disable-next-line no-control-regex
-  const line = withoutSecrets(resolved).replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ');
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 /** The body, read up to `limit` bytes (AnswerTooLarge past it, with the stream cancelled). */
@@ -257,7 +244,7 @@ class UndiciTransport implements Middleware {
       });
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
         await response.body?.cancel().catch(() => undefined);
-        throw new RedirectRefused(method, displayPath(url, this.graphOrigin), response.status, locationShown(response.headers.get('location'), url));
+        throw new RedirectRefused(method, displayPath(url, this.graphOrigin), response.status, redirectTarget(response.headers.get('location'), url));
       }
       // Buffer the body inside the chain, so a connection dropped mid-body is seen (and
       // retried) here rather than later by the response handler.
