@@ -6,7 +6,7 @@ import { SyncError, syncErrors } from '../errors';
 import { getValues } from '../model/attributes';
 import { Dn } from '../model/dn';
 import { guidBytesToString, sidBytesToString } from '../model/ad-codecs';
-import type { EntraObjectKind } from '../ports/entra-target';
+import { carriesSourceAnchor, type EntraObjectKind } from '../ports/entra-target';
 import type { SyncDependencies, SyncFacts } from './context';
 import { computeSourceAnchor } from './import-steps';
 import { contactByPrimarySmtp } from './matching';
@@ -34,14 +34,17 @@ async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies
   const anchor = computeSourceAnchor(read.object.attributes, deps.config.sourceAnchor, kind);
   let found = anchor ? await facts.entra!.findByImmutableId(kind, anchor) : null;
   if (!found) {
-    // Groups have no onPremisesImmutableId in Graph: a member group synced earlier is found
-    // by the cloud anchor its own connector space keeps, once a run exported to it. A staging
+    // A member exported earlier (in this batch, say: the tenant read predates it) is found by
+    // the cloud anchor its own connector space keeps, once a run exported to it. A staging
     // run's link to an object it only matched is no join (the member is still to be provisioned),
     // and reading it made the answer depend on which member a batch happened to stage first.
+    // The link is used only when the cloud object carries the member's anchor: the state folder
+    // may be a repository's, and a forged link would add any cloud object to this group.
     const guid = getValues(read.object.attributes, 'objectGUID')?.[0];
     const stored = guid instanceof Uint8Array ? await deps.stateStore.peek(guidBytesToString(guid)) : undefined;
     const storedId = exportedCloudId(stored?.entraConnectorSpace);
-    if (storedId) found = await facts.entra!.getById(kind, storedId);
+    const linked = storedId && anchor ? await facts.entra!.getById(kind, storedId) : null;
+    if (linked && carriesSourceAnchor(linked, anchor!)) found = linked;
   }
   if (!found && kind === 'group') {
     // A member group Entra Connect synchronized: found, like the group itself in step 8, by its SID.

@@ -4,7 +4,7 @@ import { directoryErrors, isSyncError, rulesErrors, SyncError, syncErrors } from
 import type { Attributes } from '../model/attributes';
 import { getFirst, getValues, lowerCaseName } from '../model/attributes';
 import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
-import { defaultSyncFeatures, groupUniqueName, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
+import { carriesSourceAnchor, defaultSyncFeatures, type EntraObject, type EntraObjectKind, type SyncFeatures } from '../ports/entra-target';
 import type { TenantProvisioningError } from '../summary/types';
 import { changeToRow, diffAttributes } from '../spaces/attribute-diff';
 import { exportedCloudId } from '../spaces/state-store';
@@ -290,7 +290,7 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
     // 9's guard, "SourceAnchor attribute has changed.", then stops the sync, as in Entra Connect).
     const lastAnchor = getFirst(facts.stored?.entraConnectorSpace?.attributes ?? {}, 'sourceAnchor');
     const anchors = [facts.sourceAnchor, ...(graphKind === 'user' && typeof lastAnchor === 'string' ? [lastAnchor] : [])];
-    if (stored && anchors.some((anchor) => carriesAnchor(stored, anchor))) hardMatched = { object: stored, via: 'cloudAnchor' };
+    if (stored && anchors.some((anchor) => carriesSourceAnchor(stored, anchor))) hardMatched = { object: stored, via: 'cloudAnchor' };
     else if (stored) {
       details.StoredLinkNotUsed = `The state folder links this object to ${stored.kind} ${stored.id} (${String(stored.properties.displayName ?? '')}), which does not carry its source anchor ${facts.sourceAnchor}; the link is not used, and the object is matched as Microsoft Entra ID would match it.`;
     }
@@ -389,14 +389,4 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
     if (facts.alreadySynced) details.OnPremisesSyncEnabled = 'True';
   }
   return finish({ status: 'success', details, attributes: changes.map((c) => changeToRow(c)) });
-}
-
-/**
- * Does the cloud object carry this AD object's source anchor: a user its onPremisesImmutableId,
- * a group the uniqueName this tool gives the groups it creates? (Contacts carry none in Graph.)
- */
-function carriesAnchor(object: EntraObject, sourceAnchor: string): boolean {
-  if (object.kind === 'user') return object.properties.onPremisesImmutableId === sourceAnchor;
-  if (object.kind === 'group') return object.properties.uniqueName === groupUniqueName(sourceAnchor);
-  return false;
 }

@@ -55,6 +55,17 @@ export function groupUniqueName(sourceAnchor: string): string {
   return `sos-${sourceAnchor.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
 }
 
+/**
+ * Does the cloud object carry this AD object's source anchor: a user its onPremisesImmutableId,
+ * a group the uniqueName this tool gives the groups it creates? (Contacts carry none in Graph.)
+ * What confirms a link the state folder holds: the folder may be a repository's.
+ */
+export function carriesSourceAnchor(object: EntraObject, sourceAnchor: string): boolean {
+  if (object.kind === 'user') return object.properties.onPremisesImmutableId === sourceAnchor;
+  if (object.kind === 'group') return object.properties.uniqueName === groupUniqueName(sourceAnchor);
+  return false;
+}
+
 /** Documented defaults: hard and soft match allowed, soft match on UPN on. */
 export const defaultSyncFeatures: Omit<SyncFeatures, 'source' | 'unreadableReason' | 'deletionPrevention'> = {
   blockSoftMatchEnabled: false,

@@ -85,3 +85,23 @@ test('a forged link that also forges the anchor last imported: it reaches a sync
   assert.equal(world.emulator.writes().length, writesBefore, 'nothing written');
   assert.equal(world.emulator.state().users.find((u) => u.id === syncedVictimId)!.department, 'Legal');
 });
+
+test('a forged link in a MEMBER\'s state file (marked exported, to a cloud-only user): the group\'s export does not add that user as a member', async () => {
+  const frank = `CN=Frank Moss,OU=Sales,OU=Contoso,${domain}`;
+  const team = `CN=Sales Team,OU=Groups,OU=Contoso,${domain}`;
+  await sync(frank, true);
+  await forgeLink(frank, { kind: 'user', id: victimMemberId, exported: true });
+  // The group itself is this tool's to write: exported once, so the member plan is what decides.
+  const first = await sync(team, false);
+  const groupId = first.targetIdentity.id;
+  assert.ok(groupId && groupId !== victimGroupId, JSON.stringify(first.provisioningStatusInfo));
+  const summary = await sync(team, false);
+  const members = world.emulator.state().members[groupId] ?? [];
+  assert.ok(!members.includes(victimMemberId), `the cloud-only user was added to ${team}: ${JSON.stringify(members)}`);
+  // Alice's state (the test above) links her to a synced user and forges that user's anchor as
+  // the one she was imported with last: a member is confirmed by its own anchor only.
+  assert.ok(!members.includes(syncedVictimId), `the synced user Alice's forged state names was added to ${team}: ${JSON.stringify(members)}`);
+  const touched = world.emulator.writes().filter((w) => JSON.stringify(w).includes(victimMemberId));
+  assert.deepEqual(touched, [], 'no write names the cloud-only user');
+  assert.match(JSON.stringify(summary.provisioningSteps), /Frank Moss[^"]*not yet in Microsoft Entra ID/, 'Frank is a member still to be provisioned');
+});
