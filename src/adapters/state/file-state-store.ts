@@ -11,18 +11,19 @@
 // the lock was taken. A lock whose holder is gone (same host, the process no longer runs, or
 // its id now belongs to another process) is taken over at once; a lock held by another host
 // is waited for and then reported with its holder, never broken.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { SyncError, syncErrors } from '../../engine/errors';
-import type { Attributes, AttributeValue } from '../../engine/model/attributes';
+import type { Attributes } from '../../engine/model/attributes';
 import type { ObjectState, StateLock, StateStore } from '../../engine/spaces/state-store';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE } from '../io/owner-only';
 import { describeReadError, FileTooLargeError, formatBytes, NotRegularFileError, READ_LIMITS, readRegularFileSync } from '../io/read-bounded';
 import { StateWriter, type WriteFailure } from './state-writer';
-import { entriesOf } from '../../engine/model/records';
+import { fileNameFor } from './state-file-name';
+import { decodeObjectState, StateShapeError } from './state-file-shape';
 
 interface Options {
   /** How long a second sync of the same object waits for the first (default 30 s). */
@@ -119,16 +120,6 @@ function serializeAttributes(attributes: Attributes): Record<string, Serialized[
   return out;
 }
 
-function deserializeAttributes(raw: Record<string, Serialized[]>): Attributes {
-  const out: Attributes = {};
-  for (const [name, values] of entriesOf(raw)) {
-    out[name] = values.map((v): AttributeValue =>
-      typeof v === 'object' && v !== null ? new Uint8Array(Buffer.from(v.$binary, 'base64')) : v,
-    );
-  }
-  return out;
-}
-
 function mapSpaces(state: ObjectState, map: (a: never) => unknown): unknown {
   const copy: Record<string, unknown> = { key: state.key };
   for (const space of ['adConnectorSpace', 'metaverse', 'entraConnectorSpace'] as const) {
@@ -139,13 +130,14 @@ function mapSpaces(state: ObjectState, map: (a: never) => unknown): unknown {
 }
 
 /**
- * A stored state: undefined when the object has none. The state folder may come with a
- * repository, so its files are not trusted: only a regular file is read (bounded, opened without
- * following a link or waiting, as readRegularFileSync does). A folder, a named pipe, a device
- * or a link at the name (a FIFO would block the thread for good, /dev/zero fill the memory) and
- * a file that does not parse are StateUnreadable, naming the file.
+ * The stored state of the object `key`: undefined when it has none. The state folder may come
+ * with a repository, so its files are not trusted: only a regular file is read (bounded, opened
+ * without following a link or waiting, as readRegularFileSync does). A folder, a named pipe, a
+ * device or a link at the name (a FIFO would block the thread for good, /dev/zero fill the
+ * memory), a file that does not parse and one not shaped as this tool writes (another object's
+ * key, a field of the wrong type: state-file-shape.ts) are StateUnreadable, naming the file.
  */
-function readState(file: string): ObjectState | undefined {
+function readState(file: string, key: string): ObjectState | undefined {
   // Most objects of a first batch have no state yet: asked without an exception (building the
   // ENOENT error and its stack cost more than the read).
   let bytes: Buffer | undefined;
@@ -156,10 +148,10 @@ function readState(file: string): ObjectState | undefined {
   }
   if (bytes === undefined) return undefined;
   try {
-    const raw = JSON.parse(bytes.toString('utf8')) as ObjectState;
-    return mapSpaces(raw, deserializeAttributes as never) as ObjectState;
+    return decodeObjectState(JSON.parse(bytes.toString('utf8')) as unknown, key);
   } catch (err) {
-    throw new SyncError(syncErrors.StateUnreadable, { file, detail: (err as Error).message });
+    const detail = err instanceof StateShapeError ? `${err.message} (no state file this tool writes has that; the state folder may have come with a repository)` : (err as Error).message;
+    throw new SyncError(syncErrors.StateUnreadable, { file, detail });
   }
 }
 
@@ -176,24 +168,6 @@ function stateReadProblem(err: unknown): string {
  */
 function readLockText(file: string): string | undefined {
   return readRegularFileSync(file, READ_LIMITS.lock)?.toString('utf8');
-}
-
-/**
- * The longest base64url name kept as it is: a file name holds at most 255 bytes, and the lock,
- * temp and stale names add up to 38 more. A longer key is named by its SHA-256 instead.
- */
-const MAX_ENCODED_NAME = 200;
-
-/**
- * Object keys are GUIDs; anything else (the DN of an object that has no objectGUID, as in an LDIF
- * snapshot or a directory other than AD) is encoded into a safe file name (base64url: no '/',
- * no '.'), and a long one (a deep DN) hashed, or its lock could not be created (ENAMETOOLONG).
- * 'sha256.' holds a '.', which base64url never does: the two kinds of names never meet.
- */
-function fileNameFor(key: string): string {
-  if (/^[0-9a-fA-F-]{36}$/.test(key)) return key.toLowerCase();
-  const encoded = Buffer.from(key).toString('base64url');
-  return encoded.length <= MAX_ENCODED_NAME ? encoded : `sha256.${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /** Temp files of this process: a random prefix once (a reused pid never meets an old name), then a counter. */
@@ -353,7 +327,7 @@ export class FileStateStore implements StateStore {
     const file = path.join(this.directory, `${fileNameFor(key)}.json`);
     const pending = this.pendingStates.get(file);
     if (pending) return pending;
-    return Promise.resolve().then(() => readState(file));
+    return Promise.resolve().then(() => readState(file, key));
   }
 
   async lock(key: string): Promise<StateLock> {
@@ -405,7 +379,7 @@ export class FileStateStore implements StateStore {
     // let go only after the state is in its file.
     const writer = this.writer;
     return {
-      load: async () => this.pendingStates.get(file) ?? readState(file),
+      load: async () => this.pendingStates.get(file) ?? readState(file, key),
       save: async (state) => {
         // Unique within the process by a counter (no random bytes per save); 'wx' refuses any leftover.
         const temp = `${file}.${process.pid}.${tempSalt}${(tempCounter++).toString(36)}.tmp`;
