@@ -29,7 +29,12 @@ export type FrontMode =
   /** Token: the status in `redirectStatus` (default 307) with Location `redirectTo` + the request's path: the form (secret, assertion, refresh token) would be posted there again. */
   | 'redirect-token'
   /** Graph (/v1.0/...): the status in `redirectStatus` (default 307) with Location `redirectTo` + the request's path. */
-  | 'redirect-graph';
+  | 'redirect-graph'
+  /** Token: the identity platform's answer passed through, its JSON body changed by `rewriteToken` (a 2xx answer only). */
+  | 'rewrite-token';
+
+/** What a rewrite gives back: JSON to send (an object, a list, a number, null) or, as a string, the body's raw text. */
+export type Rewrite = (body: Record<string, unknown>, url: string) => unknown;
 
 export interface HostileFront {
   origin: string;
@@ -40,6 +45,8 @@ export interface HostileFront {
   redirectTo: string;
   /** The status of the redirect modes' answer (301, 302, 303, 307 or 308). */
   redirectStatus: number;
+  /** For 'rewrite-token': the token answer to send instead of the identity platform's. */
+  rewriteToken: Rewrite;
   close(): Promise<void>;
 }
 
@@ -54,7 +61,9 @@ export async function startHostileFront(emu: Emulator, secret: string, mode: Fro
   const upstream = new URL(emu.graphEndpoint);
   const agent = new Agent({ connect: { ca: [emu.caPem] } });
   let origin = '';
-  const front: HostileFront = { origin: '', mode, answered: 0, redirectTo: '', redirectStatus: 307, close: async () => undefined };
+  const front: HostileFront = {
+    origin: '', mode, answered: 0, redirectTo: '', redirectStatus: 307, rewriteToken: (b) => b, close: async () => undefined,
+  };
   const send = (res: ServerResponse, status: number, type: string, body: string) => {
     front.answered++;
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
@@ -96,7 +105,13 @@ export async function startHostileFront(emu: Emulator, secret: string, mode: Fro
     const answer = await request(`${upstream.origin}${req.url}`, {
       method: req.method as 'GET', headers, ...(req.method === 'GET' || req.method === 'DELETE' ? {} : { body }), dispatcher: agent,
     });
-    const text = await answer.body.text();
+    let text = await answer.body.text();
+    const rewrite = token && m === 'rewrite-token' ? front.rewriteToken : undefined;
+    if (rewrite && answer.statusCode >= 200 && answer.statusCode < 300 && text) {
+      const changed = rewrite(JSON.parse(text) as Record<string, unknown>, req.url ?? '/');
+      text = typeof changed === 'string' ? changed : JSON.stringify(changed);
+      front.answered++;
+    }
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(answer.headers)) {
       if (typeof v === 'string' && !['content-length', 'connection', 'transfer-encoding', 'keep-alive'].includes(k)) out[k] = v;

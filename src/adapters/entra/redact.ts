@@ -61,13 +61,23 @@ function formsOf(secret: string): string[] {
   ];
 }
 
+/**
+ * Forms longer than this are removed by plain search, not in the pattern: a value of megabytes
+ * (a forged token, a cache kept by the surface) would make the pattern too large to compile, and
+ * every later text of the process would fail with a SyntaxError instead of being scrubbed.
+ */
+const LONG_FORM = 4096;
+let longForms: string[] = [];
+
 function pattern(): RegExp | null {
   if (compiled !== undefined) return compiled;
   const forms = new Set<string>();
   for (const secret of [...credentials, ...tokens]) for (const form of formsOf(secret)) if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
   // Longest first: a form containing another is removed whole.
   const sorted = [...forms].sort((a, b) => b.length - a.length);
-  compiled = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
+  longForms = sorted.filter((f) => f.length > LONG_FORM);
+  const short = sorted.filter((f) => f.length <= LONG_FORM);
+  compiled = short.length ? new RegExp(short.map(escapeRegExp).join('|'), 'g') : null;
   return compiled;
 }
 
@@ -81,7 +91,9 @@ const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+/g;
 export function withoutSecrets(text: string): string {
   if (text.length < MIN_SECRET_LENGTH) return text;
   const re = pattern();
-  const held = re ? text.replace(re, SECRET_MARK) : text;
+  let held = text;
+  for (const form of longForms) if (held.length >= form.length && held.includes(form)) held = held.split(form).join(SECRET_MARK);
+  if (re) held = held.replace(re, SECRET_MARK);
   return held.replace(JWT, SECRET_MARK);
 }
 

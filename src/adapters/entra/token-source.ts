@@ -10,7 +10,7 @@ import {
   ConfidentialClientApplication, InteractionRequiredAuthError, PublicClientApplication,
   type DeviceCodeRequest, type ICachePlugin, type INetworkModule, type NetworkRequestOptions, type NetworkResponse, type TokenCacheContext,
 } from '@azure/msal-node';
-import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import { fetch as undiciFetch, type Dispatcher, type Response as UndiciResponse } from 'undici';
 import { entraAuthMode, type DelegatedSignIn, type EntraConfig } from '../../engine/model/config';
 import { SyncError, entraErrors } from '../../engine/errors';
 import { createAgent, describeNetworkError, readCa } from './tls';
@@ -82,7 +82,89 @@ export function notOAuthAnswer(url: string, status: number, contentType: string 
   const isToken = /\/oauth2\/v2\.0\/token$/.test(new URL(url).pathname);
   const token = (body as { access_token?: unknown }).access_token;
   if (isToken && status >= 200 && status < 300 && (typeof token !== 'string' || token === '')) return `HTTP ${status} with a JSON body that holds no access token (${named})`;
+  if (isToken && status >= 200 && status < 300) {
+    const flaw = tokenAnswerFlaw(body as Record<string, unknown>);
+    if (flaw) return `HTTP ${status} with a token answer whose ${flaw}`;
+  }
   return undefined;
+}
+
+/**
+ * The longest access token taken (characters). The identity platform's are JWTs of 1-4 KB (a group
+ * overage claim keeps them small); every Graph request carries it in its Authorization header,
+ * and Graph's front doors refuse headers of more than a few tens of KB.
+ */
+export const MAX_ACCESS_TOKEN_LENGTH = 32 * 1024;
+
+/**
+ * The longest lifetime taken (expires_in, seconds): two days. The identity platform issues
+ * access tokens for 60 to 90 minutes, at most a day under a token lifetime policy and 28 hours
+ * for a session with continuous access evaluation. msal caches a token until expires_in has
+ * passed, so a larger value would keep one token (and a revoked grant) for good.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 2 * 24 * 3600;
+
+/** RFC 6750 2.1 b64token: the only characters a bearer token has, and none that ends a header line. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Why an access token cannot be sent as `Authorization: Bearer <token>`, or undefined. */
+export function bearerFlaw(token: string): string | undefined {
+  if (token.length > MAX_ACCESS_TOKEN_LENGTH) return `access_token is ${token.length.toLocaleString('en-US')} characters long, more than the ${MAX_ACCESS_TOKEN_LENGTH.toLocaleString('en-US')} a bearer token may have`;
+  if (!B64TOKEN.test(token)) {
+    const bad = [...new Set(token.replace(/[A-Za-z0-9\-._~+/=]/g, ''))].slice(0, 5).map((c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+    return `access_token holds characters no bearer token has (${bad.join(', ') || 'padding "=" before its end'}), which could end or change the Authorization header`;
+  }
+  return undefined;
+}
+
+/**
+ * Why a successful token answer (RFC 6749 5.1) cannot be used, or undefined: an access token
+ * that is no bearer token (bearerFlaw), a token_type other than Bearer (RFC 6749 7.1: a client
+ * must not use a token of a type it does not understand, and the tool sends only Bearer), or
+ * an expires_in that is no lifetime (missing, zero, negative, not a number, or beyond
+ * MAX_TOKEN_LIFETIME_SECONDS: msal would renew the token before every call, or keep it for good).
+ */
+function tokenAnswerFlaw(body: Record<string, unknown>): string | undefined {
+  const bearer = bearerFlaw(body.access_token as string);
+  if (bearer) return bearer;
+  const type = body.token_type;
+  if (typeof type !== 'string' || type.toLowerCase() !== 'bearer') {
+    return `token_type is ${type === undefined ? 'missing' : `${excerpt(JSON.stringify(type) ?? String(type))}`}, not Bearer (the only type the tool sends)`;
+  }
+  const lifetime = body.expires_in;
+  const seconds = typeof lifetime === 'number' ? lifetime : typeof lifetime === 'string' && /^\d{1,15}$/.test(lifetime) ? Number(lifetime) : NaN;
+  if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= MAX_TOKEN_LIFETIME_SECONDS)) {
+    const shown = lifetime === undefined ? 'missing' : excerpt(JSON.stringify(lifetime) ?? String(lifetime));
+    return `expires_in is ${shown}, not a lifetime in seconds between 1 and ${MAX_TOKEN_LIFETIME_SECONDS} (the identity platform issues access tokens for at most 28 hours)`;
+  }
+  return undefined;
+}
+
+/** The most of a token or device code endpoint's answer read: its answers are a few KB; a larger body is not read into memory. */
+export const TOKEN_ANSWER_LIMIT_BYTES = 1024 * 1024;
+
+/** The body as text, read up to `limit` bytes; undefined past it (the rest is not read). */
+async function boundedText(response: UndiciResponse, limit: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length') ?? 0) > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = value as Uint8Array;
+    total += chunk.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /**
@@ -158,7 +240,14 @@ class PinnedNetworkClient implements INetworkModule {
           redirect: 'manual',
         });
         // Read the whole body here: a connection dropped mid-body is a network failure too.
-        const text = await response.text();
+        // Bounded: a token answer of megabytes (an endless body, a forged 10 MB token) is not read on.
+        const text = await boundedText(response, TOKEN_ANSWER_LIMIT_BYTES);
+        if (text === undefined) {
+          const error = new NotAnOAuthAnswer(response.status, url, `HTTP ${response.status} with a body larger than ${TOKEN_ANSWER_LIMIT_BYTES / 1024 / 1024} MiB, far more than any answer of the identity platform; it was not read further`);
+          this.calls.push({ method, url, status: response.status });
+          this.lastFailure = error;
+          throw error;
+        }
         if (response.status >= 300 && response.status < 400) {
           const error = new NotAnOAuthAnswer(response.status, url, redirectRefused(response.status, response.headers.get('location'), url));
           this.calls.push({ method, url, status: response.status });
@@ -467,6 +556,13 @@ export class TokenSource {
         ? await this.delegatedToken(this.app, options)
         : (await this.app.acquireTokenByClientCredential({ scopes: [this.scope], ...(options.skipCache ? { skipCache: true } : {}) }))?.accessToken;
       if (!accessToken) throw new Error('the token response had no access token');
+      // A token read back from a delegated sign-in's kept cache never passed the answer check above.
+      const flaw = bearerFlaw(accessToken);
+      if (flaw) {
+        throw new SyncError(entraErrors.TokenEndpointAnswerInvalid, {
+          clientId: this.entra.clientId, endpoint: new URL(this.authority).origin, detail: `the access token msal returned is unusable: its ${flaw}`, status: 200,
+        });
+      }
       // A body that echoes the Authorization header never shows the token (redact.ts).
       holdToken(accessToken);
       return accessToken;

@@ -41,6 +41,7 @@ export function collectionAnswer(body: unknown, method: string, path: string, id
 /** A page of a listing: its items and the link to the next page, if Graph gave one as text. */
 export function pageAnswer(body: unknown, method: string, path: string): { items: Raw[]; nextLink?: string; deltaLink?: string } {
   const items = collectionAnswer(body, method, path);
+  if (items.length > MAX_PAGE_ITEMS) throw malformed(method, path, `a page of ${items.length.toLocaleString('en-US')} items, more than the ${MAX_PAGE_ITEMS} Graph puts on one`);
   const page = body as Raw;
   const link = (name: string) => {
     const v = page[name];
@@ -60,4 +61,78 @@ export function batchResponses<T>(body: unknown): T[] {
     if (!isRecord(r) || typeof r.id !== 'string' || typeof r.status !== 'number') throw malformed('POST', '/$batch', 'a response without a string id and a numeric status');
   }
   return body.responses as T[];
+}
+
+/** The most items a page of a listing holds: Graph's largest $top (999); a delta page holds at most 200. */
+export const MAX_PAGE_ITEMS = 999;
+
+/**
+ * The characters of a directory object's id: Graph's are GUIDs; the emulator's and a seeded
+ * tenant's may be short names. Never a '/', '?', '#', '%', a space or a control character, which
+ * would change the path an id is put in.
+ */
+const DIRECTORY_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+type PropertyType = 'string' | 'boolean' | 'strings' | 'objects' | 'extensionAttributes';
+
+/**
+ * The documented JSON type of each property the adapter selects on a user, group or contact
+ * (Microsoft Graph v1.0 user, group and orgContact resources); null stands for "not set". The
+ * lookups read these, so one of another type would make an object unfindable by its anchor, UPN or
+ * address (a planned create, a soft match) or be taken as something it is not.
+ */
+const propertyTypes: Record<string, PropertyType> = {
+  ...Object.fromEntries([
+    'userPrincipalName', 'onPremisesImmutableId', 'mail', 'mailNickname', 'displayName', 'uniqueName', 'description', 'givenName', 'surname',
+    'onPremisesSecurityIdentifier', 'onPremisesUserPrincipalName', 'onPremisesSamAccountName', 'onPremisesDomainName', 'onPremisesDistinguishedName',
+    'city', 'companyName', 'country', 'department', 'employeeId', 'employeeType', 'faxNumber', 'mobilePhone', 'officeLocation', 'postalCode',
+    'preferredLanguage', 'state', 'streetAddress', 'jobTitle', 'usageLocation',
+  ].map((name) => [name, 'string' as const])),
+  ...Object.fromEntries(['accountEnabled', 'securityEnabled', 'mailEnabled', 'onPremisesSyncEnabled'].map((name) => [name, 'boolean' as const])),
+  ...Object.fromEntries(['proxyAddresses', 'otherMails', 'businessPhones', 'groupTypes'].map((name) => [name, 'strings' as const])),
+  ...Object.fromEntries(['assignedLicenses', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors'].map((name) => [name, 'objects' as const])),
+  onPremisesExtensionAttributes: 'extensionAttributes',
+};
+
+/** "a number", "a list", … for a reason. */
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return typeof v === 'number' ? `a number (${v})` : `a ${typeof v}`;
+}
+
+function typeFlaw(value: unknown, type: PropertyType): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  switch (type) {
+    case 'string': return typeof value === 'string' ? undefined : `is ${jsonType(value)}, not a text`;
+    case 'boolean': return typeof value === 'boolean' ? undefined : `is ${jsonType(value)}, not true or false`;
+    case 'strings':
+    case 'objects': {
+      const what = type === 'strings' ? 'texts' : 'objects';
+      if (!Array.isArray(value)) return `is ${jsonType(value)}, not a list of ${what}`;
+      const at = value.findIndex((item) => (type === 'strings' ? typeof item !== 'string' : !isRecord(item)));
+      return at < 0 ? undefined : `holds ${jsonType(value[at])} (item ${at + 1}), not only ${what}`;
+    }
+    case 'extensionAttributes': {
+      if (!isRecord(value)) return `is ${jsonType(value)}, not an object of texts`;
+      const bad = Object.entries(value).find(([, v]) => v !== null && typeof v !== 'string');
+      return bad ? `holds ${jsonType(bad[1])} as ${JSON.stringify(bad[0].slice(0, 64))}, not a text` : undefined;
+    }
+  }
+}
+
+/**
+ * A user, group or contact as read (a list, a delta page, a lookup): an id that is a directory
+ * object's, and each selected property of its documented type (missing or null: not set).
+ */
+export function directoryObjectAnswer(kind: string, raw: Raw, method: string, path: string): Raw {
+  const id = raw.id as string;
+  if (!DIRECTORY_ID.test(id)) throw malformed(method, path, `a ${kind} whose id ${JSON.stringify(id.slice(0, 64))} is not a directory object's id`);
+  for (const [name, type] of Object.entries(propertyTypes)) {
+    const flaw = typeFlaw(raw[name], type);
+    if (flaw) throw malformed(method, path, `the ${kind} ${id}: "${name}" ${flaw}`);
+  }
+  return raw;
 }

@@ -67,7 +67,7 @@ export async function readChanges(
   list: ListAll,
   kind: 'user' | 'group',
   select: string[],
-  toObject: (raw: Record<string, unknown>) => EntraObject,
+  toObject: (raw: Record<string, unknown>, path: string) => EntraObject,
   deltaLink?: string,
 ): Promise<TenantChanges> {
   if (deltaLink) {
@@ -95,7 +95,7 @@ function linkExpired(err: unknown): boolean {
 }
 
 /** The delta link as of now, then the whole collection listed in pages of 999. */
-async function fullRead(get: GetPath, list: ListAll, kind: 'user' | 'group', select: string[], toObject: (raw: Record<string, unknown>) => EntraObject): Promise<TenantChanges> {
+async function fullRead(get: GetPath, list: ListAll, kind: 'user' | 'group', select: string[], toObject: (raw: Record<string, unknown>, path: string) => EntraObject): Promise<TenantChanges> {
   // Taken before the list: whatever changes while the list is read is in the next round.
   const latest = await round(get, `${collection[kind]}/delta?$deltatoken=latest&$select=${select.join(',')}`, toObject, true);
   const listed = await list();
@@ -106,7 +106,7 @@ async function fullRead(get: GetPath, list: ListAll, kind: 'user' | 'group', sel
   return { changed: [...byId.values()], removed: [], deltaLink: latest.deltaLink, requests: latest.requests + listed.requests, full: true };
 }
 
-async function round(get: GetPath, first: string, toObject: (raw: Record<string, unknown>) => EntraObject, full: boolean): Promise<TenantChanges> {
+async function round(get: GetPath, first: string, toObject: (raw: Record<string, unknown>, path: string) => EntraObject, full: boolean): Promise<TenantChanges> {
   const changed: EntraObject[] = [];
   const removed: string[] = [];
   let requests = 0;
@@ -118,7 +118,7 @@ async function round(get: GetPath, first: string, toObject: (raw: Record<string,
     requests++;
     for (const raw of page.items) {
       if (raw['@removed'] !== undefined) removed.push(raw.id as string);
-      else changed.push(toObject(raw));
+      else changed.push(toObject(raw, path));
     }
     if (page.deltaLink) return { changed, removed, deltaLink: page.deltaLink, requests, full };
     const next = page.nextLink;

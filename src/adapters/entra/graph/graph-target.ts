@@ -13,7 +13,7 @@ import { mapGraphError, parseGraphError, conflictOf, missingResource } from './e
 import type { RetryPolicy } from './transport';
 import { GraphCaller, type CallOptions } from './graph-call';
 import { innerErrorHeaders, sendBatch, type BatchAnswer, type BatchItem } from './json-batch';
-import { collectionAnswer, entityAnswer, pageAnswer } from './answers';
+import { collectionAnswer, directoryObjectAnswer, entityAnswer, malformed, pageAnswer } from './answers';
 import { nextPagePath, readChanges } from './delta';
 import { WriteBatcher } from './write-batch';
 import type { TokenSource } from '../token-source';
@@ -174,9 +174,28 @@ export class GraphEntraTarget implements EntraTarget {
     }
   }
 
-  private toObject(kind: EntraObjectKind, raw: Record<string, unknown>): EntraObject {
+  /**
+   * An object of Graph's answer as the engine takes it. Read from `read` (a list, a delta page, a
+   * lookup): its id and selected properties checked against their documented types first
+   * (answers.ts), so none reads as "not set" or as another value. A write's answer is the adapter's
+   * own values and the id Graph gave.
+   */
+  private toObject(kind: EntraObjectKind, raw: Record<string, unknown>, read?: { method: string; path: string }): EntraObject {
+    if (read) directoryObjectAnswer(kind, raw, read.method, read.path);
     const { '@odata.context': _c, '@odata.type': _t, ...properties } = raw;
     return { kind, id: String(raw.id), properties };
+  }
+
+  /**
+   * The object a lookup by a key answered, refused when it does not hold that key: Graph answers
+   * only objects its $filter or alternate key matched, so another one (a faulty service, a
+   * hostile front) would join this object to a cloud object it has nothing to do with.
+   */
+  private holding(object: EntraObject, property: string, expected: string, path: string): EntraObject {
+    const held = object.properties[property];
+    if (property === 'id' ? object.id.toLowerCase() === expected.toLowerCase() : typeof held === 'string' && held.toLowerCase() === expected.toLowerCase()) return object;
+    const shown = property === 'id' ? object.id : held === undefined || held === null ? 'none' : JSON.stringify(held).slice(0, 100);
+    throw malformed('GET', path, `the ${object.kind} ${object.id} it holds has ${property} ${shown}, not ${JSON.stringify(expected)} asked for`);
   }
 
   /** The request that finds a user or group by its anchor (contacts carry none: undefined). */
@@ -189,21 +208,22 @@ export class GraphEntraTarget implements EntraTarget {
   }
 
   /** The object an anchor lookup answered: a list's first object (users), or the object read by key (groups). */
-  private anchorAnswer(kind: EntraObjectKind, status: number, body: unknown, path: string, headers?: Parameters<typeof parseGraphError>[2]): EntraObject | null {
+  private anchorAnswer(kind: EntraObjectKind, immutableId: string, status: number, body: unknown, path: string, headers?: Parameters<typeof parseGraphError>[2]): EntraObject | null {
     if (status === 404 && kind === 'group') return null;
     if (status >= 400) {
       throw mapGraphError(parseGraphError(status, body, headers), { method: 'GET', path, kind, clientId: this.entra.clientId, maxRetryWaitSeconds: this.maxRetryWaitSeconds });
     }
-    if (kind === 'group') return this.toObject('group', entityAnswer(body, 'GET', path));
+    const read = { method: 'GET', path };
+    if (kind === 'group') return this.holding(this.toObject('group', entityAnswer(body, 'GET', path), read), 'uniqueName', groupUniqueName(immutableId), path);
     const [first] = collectionAnswer(body, 'GET', path);
-    return first ? this.toObject('user', first) : null;
+    return first ? this.holding(this.toObject('user', first, read), 'onPremisesImmutableId', immutableId, path) : null;
   }
 
   async findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null> {
     const lookup = this.anchorLookup(kind, immutableId);
     if (!lookup) return null;
     try {
-      return this.anchorAnswer(kind, 200, await this.call('GET', lookup.path, { query: lookup.query, facts: { kind } }), lookup.path);
+      return this.anchorAnswer(kind, immutableId, 200, await this.call('GET', lookup.path, { query: lookup.query, facts: { kind } }), lookup.path);
     } catch (err) {
       if (kind === 'group' && err instanceof SyncError && err.code === 'ObjectNotFound') return null;
       throw err;
@@ -219,7 +239,7 @@ export class GraphEntraTarget implements EntraTarget {
     try {
       const path = `${collection[kind]}/${encodeURIComponent(id)}`;
       const raw = await this.call('GET', path, { query: { $select: this.select(kind) }, facts: { kind, id } });
-      return this.toObject(kind, entityAnswer(raw, 'GET', path));
+      return this.holding(this.toObject(kind, entityAnswer(raw, 'GET', path), { method: 'GET', path }), 'id', id, path);
     } catch (err) {
       if (err instanceof SyncError && err.code === 'ObjectNotFound') return null;
       throw err;
@@ -231,7 +251,7 @@ export class GraphEntraTarget implements EntraTarget {
       query: { $filter: `onPremisesSecurityIdentifier eq ${odataString(sid)}`, $select: this.select(kind) },
     });
     const [first] = collectionAnswer(answer, 'GET', collection[kind]);
-    return first ? this.toObject(kind, first) : null;
+    return first ? this.holding(this.toObject(kind, first, { method: 'GET', path: collection[kind] }), 'onPremisesSecurityIdentifier', sid, collection[kind]) : null;
   }
 
   /**
@@ -291,7 +311,7 @@ export class GraphEntraTarget implements EntraTarget {
     const unchecked = new Set<string>(valueHolders.notLookedUp ? [valueHolders.notLookedUp] : []);
     let byAnchor: EntraObject | null = null;
     const keep = (kind: EntraObjectKind, value: unknown, url: string) => {
-      for (const raw of collectionAnswer(value, 'GET', url)) found.set(raw.id as string, this.toObject(kind, raw));
+      for (const raw of collectionAnswer(value, 'GET', url)) found.set(raw.id as string, this.toObject(kind, raw, { method: 'GET', path: url }));
     };
     // Contacts need OrgContact.Read.All (or Directory.Read.All): without it, say so and go on.
     const deniedContacts = (kind: EntraObjectKind, status: number) => kind === 'contact' && status === 403;
@@ -316,7 +336,7 @@ export class GraphEntraTarget implements EntraTarget {
         const request = part[Number(a.id) - 1]!;
         const kind = request.kind;
         const headers = innerErrorHeaders(a);
-        if (request.anchor) byAnchor = this.anchorAnswer(kind, a.status, a.body, byKey!.path, headers);
+        if (request.anchor) byAnchor = this.anchorAnswer(kind, anchor!.immutableId, a.status, a.body, byKey!.path, headers);
         else if (a.status === 200) keep(kind, a.body, request.url);
         else if (deniedContacts(kind, a.status)) unchecked.add(contactsNote);
         else throw mapGraphError(parseGraphError(a.status, a.body, headers), {
@@ -341,7 +361,7 @@ export class GraphEntraTarget implements EntraTarget {
     let page = pageAnswer(await this.call('GET', path, { query: { $select: this.select(kind), $top: '999' } }), 'GET', path);
     const followed = new Set<string>();
     for (let requests = 1; ; requests++) {
-      for (const raw of page.items) objects.push(this.toObject(kind, raw));
+      for (const raw of page.items) objects.push(this.toObject(kind, raw, { method: 'GET', path }));
       if (!page.nextLink) return { objects, requests };
       path = nextPagePath(page.nextLink, followed);
       page = pageAnswer(await this.call('GET', path), 'GET', path);
@@ -350,7 +370,7 @@ export class GraphEntraTarget implements EntraTarget {
 
   /** Change tracking for the batch's tenant read (see delta.ts). */
   async readChanges(kind: 'user' | 'group', deltaLink?: string): Promise<TenantChanges> {
-    return readChanges((path, headers) => this.call('GET', path, headers ? { headers } : {}), () => this.listPages(kind), kind, selectFor[kind], (raw) => this.toObject(kind, raw), deltaLink);
+    return readChanges((path, headers) => this.call('GET', path, headers ? { headers } : {}), () => this.listPages(kind), kind, selectFor[kind], (raw, path) => this.toObject(kind, raw, { method: 'GET', path }), deltaLink);
   }
 
   /** Active directory role assignments of a user (needs RoleManagement.Read.Directory or Directory.Read.All). */
@@ -470,7 +490,7 @@ export class GraphEntraTarget implements EntraTarget {
   }
 
   private bindUrl(id: string): string {
-    return `${new URL(this.entra.graphEndpoint).origin}/v1.0/directoryObjects/${id}`;
+    return `${new URL(this.entra.graphEndpoint).origin}/v1.0/directoryObjects/${encodeURIComponent(id)}`;
   }
 
   async addMembers(groupId: string, memberIds: string[]): Promise<void> {
