@@ -8,6 +8,7 @@ import { isSyncError, SyncError } from '../../engine/errors/sync-error';
 import type { ProvisioningObjectSummary } from '../../engine/summary/types';
 import { redactSummary, renderReport } from '../../report';
 import type { BatchReportRow } from '../../report/batch/batch-report';
+import { clipped, showAtMost } from '../../report/values';
 import { OWNER_ONLY_FILE } from '../../adapters/io/owner-only';
 import { appErrors } from '../errors';
 
@@ -41,11 +42,14 @@ export async function objectResult(index: number, dn: string, summary: Provision
   const row: BatchReportRow = {
     index,
     dn,
-    displayName: shown.sourceIdentity.displayName,
+    // Shown in a table cell (the batch report, the VS Code view): a display name of megabytes
+    // (damaged or hostile data) is cut as the object's own report cuts its title; the DN stays
+    // whole (it names the object to open), the JSON result keeps every value.
+    displayName: clipped(shown.sourceIdentity.displayName),
     objectClass: shown.sourceIdentity.identityType,
     status: info.status,
     action: plannedAction(shown),
-    ...(info.errorInformation ? { errorCode: info.errorInformation.errorCode, reason: info.errorInformation.reason } : {}),
+    ...(info.errorInformation ? { errorCode: info.errorInformation.errorCode, reason: clipped(info.errorInformation.reason, showAtMost) } : {}),
     modified: shown.modifiedProperties.length,
     durationInMilliseconds: shown.durationInMilliseconds,
     ...(reportHref ? { reportHref } : {}),

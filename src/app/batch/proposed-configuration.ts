@@ -25,8 +25,10 @@ export async function proposedConfigurationProblem(file: string, current: Single
   try {
     proposed = (await loadConfiguration(file)).config;
   } catch (err) {
-    if (!isSyncError(err)) throw err;
-    return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem: `${err.code}: ${err.reason}` }, { cause: err });
+    // The proposed file often comes from someone else: whatever its loading meets (a RangeError
+    // of a file built to exhaust the loader) refuses it by name, before anything is made.
+    const problem = isSyncError(err) ? `${err.code}: ${err.reason}` : `it could not be loaded (${(err as Error)?.message ?? String(err)})`;
+    return new SyncError(batchErrors.WhatIfConfigurationInvalid, { file, problem }, { cause: err });
   }
   return proposedConnectionProblem(file, current, proposed);
 }

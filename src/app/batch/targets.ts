@@ -26,6 +26,8 @@ export function inputFileName(file: string): string {
 
 /** A line of a CSV (Export-Csv quotes each value) or of a table (Format-Table's header and rule), not a bare name. */
 const TABLE_LINE = /^("|distinguishedName\b|-{3,})/i;
+/** A line of control, format (invisible) and space characters only. */
+const CONTROLS_ONLY = /^[\p{Cc}\p{Cf}\s]+$/u;
 const NAMES_ALONE = 'write the names alone, for example (Import-Csv users.csv).DistinguishedName | Out-File -Encoding utf8 dns.txt';
 const TABLE_HINT = `it looks like a CSV or a table; ${NAMES_ALONE}`;
 
@@ -80,11 +82,18 @@ export async function readInputFile(source: string): Promise<InputFile> {
     if (!parsed.ok || parsed.dn.isRoot) {
       // The parser's reason is a sentence; inside the parentheses it loses its full stop.
       const tableLine = TABLE_LINE.test(line);
+      // A line of control or invisible characters alone (DOS's end-of-file Ctrl+Z, a NUL) is no
+      // sAMAccountName either: said as what it is.
+      if (!parsed.ok && CONTROLS_ONLY.test(line)) {
+        throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} holds only control or invisible characters (${[...line].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).slice(0, 8).join(' ')}), not a distinguished name; remove the line${line.includes('\u001a') ? ' (U+001A, Ctrl+Z, is the end-of-file mark that old DOS and Windows tools such as copy /a append)' : ''}` }, { cause: parsed.error });
+      }
       // A table's header or quoted cell is said as a table; another name of an object as what it is.
       const why = parsed.ok ? 'the distinguished name is empty' : (tableLine ? parsed.error : explainNotADn(line, parsed.error)).reason.replace(/\.$/, '');
       const table = tableLine ? `; ${TABLE_HINT}` : '';
       throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} is not a distinguished name (${why})${table}` }, parsed.ok ? undefined : { cause: parsed.error });
     }
+    const long = overlongRdn(parsed.dn, line);
+    if (long) throw new SyncError(batchErrors.BatchInputUnreadable, { file, problem: `line ${k + 1} is not a distinguished name of Active Directory (${long.problem})` });
     if (seen.has(parsed.dn.key)) {
       repeatedLines.push(k + 1);
       continue;
@@ -97,6 +106,27 @@ export async function readInputFile(source: string): Promise<InputFile> {
     throw new SyncError(batchErrors.BatchScopeEmpty, { what });
   }
   return { dns, repeatedLines };
+}
+
+/** The most characters an RDN's value holds in Active Directory ([MS-ADTS] 3.1.1.5.1.2: "The RDN size MUST be less than 255 characters"). */
+export const RDN_VALUE_LIMIT = 255;
+
+/**
+ * An RDN longer than Active Directory allows, with its position in `text` (1-based) and why: no
+ * object has such a name, and looking for one would only be slow (a name of megabytes is
+ * compared with its would-be siblings for a "did you mean").
+ */
+export function overlongRdn(dn: Dn, text: string): { position: number; problem: string } | undefined {
+  for (const [k, rdn] of dn.rdns.entries()) {
+    const length = rdn.avas.reduce((sum, ava) => sum + ava.value.length, 0);
+    if (length <= RDN_VALUE_LIMIT) continue;
+    const at = text.indexOf(rdn.source);
+    return {
+      position: at >= 0 ? at + 1 : 1,
+      problem: `its RDN ${k + 1} holds a value of ${length} characters, and Active Directory names no object with an RDN of more than ${RDN_VALUE_LIMIT} ([MS-ADTS] 3.1.1.5.1.2 Naming Constraints)`,
+    };
+  }
+  return undefined;
 }
 
 /**

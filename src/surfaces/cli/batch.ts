@@ -18,6 +18,7 @@ import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { appErrors } from '../../app/errors';
 import { isSyncError, SyncError } from '../../engine/errors/sync-error';
 import { renderBatchReport, type BatchReportData } from '../../report/batch/batch-report';
+import { clipped, showAtMost } from '../../report/values';
 import { openSession, type Session } from '../../app/session';
 import { proposedConfigurationProblem, proposedConnectionProblem } from '../../app/batch/proposed-configuration';
 import { makeOwnerOnlyDirectory, OWNER_ONLY_FILE, OWNER_ONLY_FOLDER } from '../../adapters/io/owner-only';
@@ -229,9 +230,37 @@ function summaryLines(label: string, pass: BatchPassResult, scopeReadInMilliseco
 }
 
 function reportData(mode: BatchReportData['mode'], prepared: PreparedBatch, pass: BatchPassResult, extra: Partial<BatchReportData> = {}): BatchReportData {
-  return {
+  const data: BatchReportData = {
     toolVersion, generatedAt: new Date(), mode, scope: prepared.scope, tally: pass.tally, done: pass.done, notDone: pass.notDone,
     cancelled: pass.cancelled, durationInMilliseconds: pass.durationInMilliseconds, graphRequests: pass.graphRequests, rows: pass.rows, notes: pass.notes, ...extra,
+  };
+  return shownInReport(data);
+}
+
+/**
+ * The batch report's data with each name and value cut as the object's own report cuts them: a
+ * display name or DN at 1,024 characters (a table cell, as a title), a value, reason or
+ * explanation at 64 Ki. AD data of megabytes (damaged or hostile) would otherwise be copied
+ * whole into index.htm once per cell; the JSON lines keep every value.
+ */
+function shownInReport(data: BatchReportData): BatchReportData {
+  const name = (text: string) => clipped(text);
+  const value = (text: string) => clipped(text, showAtMost);
+  const orNull = (text: string | null) => (text === null ? null : value(text));
+  return {
+    ...data,
+    // A row's display name and reason are cut where the row is made (object-result.ts); its DN
+    // stays whole there, as it names the object to open.
+    rows: data.rows.map((r) => ({ ...r, dn: name(r.dn) })),
+    ...(data.whatIf ? {
+      whatIf: {
+        ...data.whatIf,
+        entries: data.whatIf.entries.map((e) => ({
+          ...e, dn: name(e.dn), displayName: name(e.displayName), explanation: value(e.explanation),
+          changes: e.changes.map((c) => ({ ...c, current: orNull(c.current), proposed: orNull(c.proposed) })),
+        })),
+      },
+    } : {}),
   };
 }
 
@@ -272,9 +301,14 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
   };
   const cleanups: (() => Promise<void>)[] = [() => session.close()];
   const progressRef: { stop: () => void } = { stop: () => undefined };
+  // Where the results that are not printed are kept: no batch report with --no-html-report, and a
+  // what-if commits no state (it runs on copies).
+  const keptIn = args.whatIfConfig !== undefined
+    ? (args.noHtmlReport ? 'no report was asked for: run the comparison again' : 'the batch report has them')
+    : (args.noHtmlReport ? 'the state has them' : 'the batch report and the state have them');
   const interrupt = interruptOnSignals({
     first: (cause) => cause === 'EPIPE' || cause === 'output'
-      ? `\nsingle-object-sync: ${stoppedBy(cause)}: stopping after the objects in flight; their results are not printed (the batch report and the state have them).\n`
+      ? `\nsingle-object-sync: ${stoppedBy(cause)}: stopping after the objects in flight; their results are not printed (${keptIn}).\n`
       : `\nsingle-object-sync: ${cause} received: stopping after the objects in flight (send it again to stop at once).\n`,
     stopNow: (cause, released) => `single-object-sync: stopped (${stoppedBy(cause)}) before the batch finished; the results printed so far are complete, the batch summary and report were not written.${released ? ' The state lock was released.' : ''} Run the batch again: finished objects are in the stored state.\n`,
   }, () => progressRef.stop());
@@ -383,7 +417,9 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
     interrupt.dispose();
     progressRef.stop();
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (refused) await removeMadeFolders(made);
+    // A what-if runs on copies of the state folder: one it had to make stays empty and goes
+    // (a report folder holding the batch report stays, as rmdir leaves a folder with a file).
+    if (refused || args.whatIfConfig !== undefined) await removeMadeFolders(made);
   }
 }
 

@@ -6,6 +6,7 @@ import { directoryErrors } from '../../engine/errors/catalog/directory';
 import { SyncError } from '../../engine/errors/sync-error';
 import { Dn } from '../../engine/model/dn';
 import { explainNotADn } from '../../engine/model/other-object-names';
+import { overlongRdn } from '../../app/batch/targets';
 
 export function parseDnArgument(text: string): Dn {
   const replaced = text.indexOf('\uFFFD');
@@ -19,5 +20,7 @@ export function parseDnArgument(text: string): Dn {
   const parsed = Dn.tryParse(text);
   // A UPN, a GUID, DOMAIN\name, an ADsPath or a canonical name is said as what it is.
   if (!parsed.ok) throw explainNotADn(text, parsed.error);
+  const long = overlongRdn(parsed.dn, text);
+  if (long) throw new SyncError(directoryErrors.MalformedDistinguishedName, { position: long.position, problem: long.problem, dn: text });
   return parsed.dn;
 }
