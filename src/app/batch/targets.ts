@@ -8,7 +8,7 @@ import { describeReadError, readFileBounded, readStreamBounded } from '../../ada
 import { batchErrors } from '../../engine/errors/catalog/batch';
 import { SyncError } from '../../engine/errors/sync-error';
 import { partitionNames } from '../../engine/scope/partition-names';
-import { Dn } from '../../engine/model/dn';
+import { Dn, MAX_RDN_VALUE_LENGTH } from '../../engine/model/dn';
 import { explainNotADn } from '../../engine/model/other-object-names';
 
 export type BatchTarget =
@@ -108,9 +108,6 @@ export async function readInputFile(source: string): Promise<InputFile> {
   return { dns, repeatedLines };
 }
 
-/** The most characters an RDN's value holds in Active Directory ([MS-ADTS] 3.1.1.5.1.2: "The RDN size MUST be less than 255 characters"). */
-export const RDN_VALUE_LIMIT = 255;
-
 /**
  * An RDN longer than Active Directory allows, with its position in `text` (1-based) and why: no
  * object has such a name, and looking for one would only be slow (a name of megabytes is
@@ -119,11 +116,11 @@ export const RDN_VALUE_LIMIT = 255;
 export function overlongRdn(dn: Dn, text: string): { position: number; problem: string } | undefined {
   for (const [k, rdn] of dn.rdns.entries()) {
     const length = rdn.avas.reduce((sum, ava) => sum + ava.value.length, 0);
-    if (length <= RDN_VALUE_LIMIT) continue;
+    if (length <= MAX_RDN_VALUE_LENGTH) continue;
     const at = text.indexOf(rdn.source);
     return {
       position: at >= 0 ? at + 1 : 1,
-      problem: `its RDN ${k + 1} holds a value of ${length} characters, and Active Directory names no object with an RDN of more than ${RDN_VALUE_LIMIT} ([MS-ADTS] 3.1.1.5.1.2 Naming Constraints)`,
+      problem: `its RDN ${k + 1} holds a value of ${length} characters, and Active Directory names no object with an RDN of more than ${MAX_RDN_VALUE_LENGTH} ([MS-ADTS] 3.1.1.5.1.2 Naming Constraints)`,
     };
   }
   return undefined;

@@ -122,7 +122,8 @@ export function parseJsonWithPositions(text: string): PositionedJson {
     } else if (node.type === 'array') {
       (node.children ?? []).forEach((child, index) => children.push({ node: child, pointer: `${pointer}/${index}` }));
     }
-    pending.push(...children.reverse());
+    // One push per child: spreading 300,000 of them as arguments overflows the stack.
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
   }
   return { value, values, keys };
 }

@@ -287,6 +287,12 @@ function sharedAncestorRdn(rdn: Rdn): { rdn: Rdn; key: string } | undefined {
 }
 
 /** A parsed distinguished name. Immutable; compare with equals/isWithin, never as text. */
+/**
+ * The most characters an RDN's value holds in Active Directory ([MS-ADTS] 3.1.1.5.1.2 Naming
+ * Constraints): no object has a longer name, so none is looked for or compared with.
+ */
+export const MAX_RDN_VALUE_LENGTH = 255;
+
 export class Dn {
   private constructor(
     /** The RDNs, most specific first. */

@@ -2,7 +2,7 @@
 import { directoryErrors, isSyncError, scopeErrors, SyncError } from '../errors';
 import { getValues } from '../model/attributes';
 import { containerScope, containerScopeInPartition, type ContainerScope } from '../scope/container-scope';
-import { Dn } from '../model/dn';
+import { Dn, MAX_RDN_VALUE_LENGTH } from '../model/dn';
 import { entraKindOf, isDynamicDistributionGroup, objectTypeInScope, structuralClass } from '../scope/object-type-scope';
 import { findPartition, objectNamingContext, runProfileCoverage } from '../scope/partition-scope';
 import { partitionNames } from '../scope/partition-names';
@@ -231,15 +231,20 @@ async function closestExistingParent(directory: DirectorySource, dn: Dn, partiti
 async function nearSibling(directory: DirectorySource, parent: string, dn: Dn): Promise<string | undefined> {
   const parsedParent = Dn.tryParse(parent);
   const wanted = dn.rdns[0]?.avas[0]?.value.toLowerCase();
-  if (!parsedParent.ok || wanted === undefined) return undefined;
+  // No object of AD has a longer RDN, so no sibling is near it; and the
+  // distance costs the product of the two lengths (a name of megabytes took minutes).
+  if (!parsedParent.ok || wanted === undefined || wanted.length > MAX_RDN_VALUE_LENGTH) return undefined;
   // One page is enough for a hint; a container of thousands is not searched through for it.
   const { children } = await directory.listChildren(parsedParent.dn, { pageSize: 1000 });
+  const allowed = Math.max(1, Math.floor(wanted.length / 4));
   let best: { dn: string; distance: number } | undefined;
   for (const child of children) {
-    const distance = editDistance(wanted, child.name.toLowerCase());
+    const name = child.name.toLowerCase();
+    // The distance is at least the difference in length: a sibling beyond it is not compared.
+    if (Math.abs(name.length - wanted.length) > allowed) continue;
+    const distance = editDistance(wanted, name);
     if (!best || distance < best.distance) best = { dn: child.dn.toString(), distance };
   }
-  const allowed = Math.max(1, Math.floor(wanted.length / 4));
   return best && best.distance > 0 && best.distance <= allowed ? best.dn : undefined;
 }
 

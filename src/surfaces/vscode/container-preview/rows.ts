@@ -2,6 +2,7 @@
 // what-if comparison. Pure (no vscode): unit-tested.
 import type { WhatIfEntry } from '../../../engine/batch/what-if';
 import type { BatchReportRow } from '../../../report/batch/batch-report';
+import { clipped, showAtMost } from '../../../report/values';
 import type { BatchRowView, RowStatus } from '../../../../webview/batch/protocol';
 
 export function toRowView(row: BatchReportRow): BatchRowView {
@@ -23,12 +24,14 @@ export function whatIfRowView(index: number, entry: WhatIfEntry): BatchRowView {
   return {
     index,
     dn: entry.dn,
-    displayName: entry.displayName,
+    // Cut as the batch report cuts them (a name of megabytes is damaged or hostile data); the
+    // DN stays whole: it names the object to open.
+    displayName: clipped(entry.displayName),
     status: (entry.proposed.status as RowStatus) ?? 'success',
     action: entry.outcome === 'delete' ? 'delete' : side.action,
     ...(errorCode ? { errorCode } : {}),
     outcome: entry.outcome,
-    explanation: entry.explanation,
+    explanation: clipped(entry.explanation, showAtMost),
   };
 }
 

@@ -76,3 +76,10 @@ test('a schema problem names the line and column of the bad value, or of an unkn
 });
 
 const pick = (p: { line?: number; column?: number } | undefined) => ({ line: p?.line, column: p?.column });
+
+test('an array of 300,000 items (a configuration built to exhaust the loader): positions for each, no stack overflow', () => {
+  const items = Array.from({ length: 300_000 }, (_, i) => `"OU=X${i},DC=corp,DC=contoso,DC=com"`);
+  const parsed = parseJsonWithPositions(`{"exclusions": [${items.join(',')}]}`);
+  assert.equal((parsed.value as { exclusions: string[] }).exclusions.length, 300_000);
+  assert.ok(parsed.values.has('/exclusions/299999'), 'the last item has its position');
+});

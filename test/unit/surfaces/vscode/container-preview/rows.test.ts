@@ -36,3 +36,11 @@ test('a what-if create or attribute change shows the proposed side', () => {
   const gone = whatIfRowView(3, entry({ outcome: 'no-longer-created', current: { scope: 'in', status: 'success', action: 'create' } }));
   assert.equal(gone.action, 'create', 'what the current configuration would have done');
 });
+
+test('a what-if row of megabytes (a display name of damaged or hostile AD data) is cut as the batch report cuts it; the DN stays whole', () => {
+  const dn = `CN=${'d'.repeat(2_000)},OU=Sales,DC=corp`;
+  const row = whatIfRowView(4, entry({ dn, displayName: 'N'.repeat(5_000_000), explanation: 'E'.repeat(5_000_000) }));
+  assert.equal(row.dn, dn, 'the DN names the object to open');
+  assert.match(row.displayName, /^N{1024}\u2026 \(5000000 characters\)$/);
+  assert.ok(row.explanation!.length < 70_000 && row.explanation!.endsWith('(5000000 characters)'), `explanation of ${row.explanation!.length} characters`);
+});
