@@ -149,6 +149,11 @@ export async function accessibilityStep(_deps: SyncDependencies, facts: SyncFact
       details: { Detail: result.reason },
     };
   }
+  // A deleted object is a Delete modification, which Single Object Sync does not synchronize; an
+  // LDAP read without the Show Deleted control does not even find it (a snapshot may hold it).
+  if ((getValues(result.object.attributes, 'isDeleted') ?? []).some((v) => String(v).trim().toUpperCase() === 'TRUE')) {
+    return { status: 'failure', error: new SyncError(directoryErrors.ObjectDeleted, { dn: facts.dn.toString() }), details: { IsDeleted: 'TRUE' } };
+  }
   facts.adAttributes = result.object.attributes;
   return {
     status: 'success',

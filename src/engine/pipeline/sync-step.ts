@@ -289,15 +289,9 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
     InboundRulesApplied: inbound.appliedRules.map((r) => r.name).join('; ') || '(none)',
     Link: inbound.linkType,
   };
-  if (inbound.linkType === 'none' || !inbound.metaverseObjectType) {
-    return {
-      status: 'skipped',
-      outOfScope: true,
-      error: new SyncError(scopeErrors.NoInboundRuleInScope, { objectType: cs.objectType, failed: failedClauses(deps, inbound.outOfScopeRules, (rule) => rule.direction === 'inbound' && (rule.sourceObjectType === '*' || rule.sourceObjectType.toLowerCase() === cs.objectType.toLowerCase())) }),
-      details,
-      outOfScopeRules,
-    };
-  }
+  // Checked first: a Join rule in scope whose target is any metaverse type names none ("In from AD -
+  // ForeignSecurityPrincipal Join User": "FSPs are joined to "any" (*) object in the metaverse"),
+  // and with no metaverse object to join such an object is a disconnector, not one without a rule.
   if (inbound.linkType === 'join' && !previousMv) {
     const unprojectable = inbound.unprojectable.map((r) => `${r.ruleName}: in scope, but none of its join attributes has a value (${r.joinAttributes.join(', ')})`);
     const failed = [...unprojectable, failedProvisioning(deps, inbound.outOfScopeRules, '')].filter(Boolean).join('; ') || 'no provisioning rule for this object type';
@@ -305,6 +299,15 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
       status: 'skipped',
       outOfScope: true,
       error: new SyncError(scopeErrors.NotProjectedToMetaverse, { objectType: cs.objectType, failed }),
+      details,
+      outOfScopeRules,
+    };
+  }
+  if (inbound.linkType === 'none' || !inbound.metaverseObjectType) {
+    return {
+      status: 'skipped',
+      outOfScope: true,
+      error: new SyncError(scopeErrors.NoInboundRuleInScope, { objectType: cs.objectType, failed: failedClauses(deps, inbound.outOfScopeRules, (rule) => rule.direction === 'inbound' && (rule.sourceObjectType === '*' || rule.sourceObjectType.toLowerCase() === cs.objectType.toLowerCase())) }),
       details,
       outOfScopeRules,
     };

@@ -148,6 +148,15 @@ export const directoryErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  ObjectDeleted: {
+    code: 'ObjectDeleted',
+    reason: 'The object {dn} is deleted in Active Directory (isDeleted is TRUE: a tombstone or a deleted object in the Deleted Objects container). Single Object Sync synchronizes the modifications Add and Update only, not Delete.',
+    recommendedAction:
+      'Restore the object in Active Directory (Active Directory Recycle Bin) and sync its restored distinguished name, or let the scheduled synchronization cycle process the deletion.',
+    documentationUrl: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-single-object-sync',
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   InsufficientAccess: {
     code: 'InsufficientAccess',
     reason: 'The connector account {bindDn} is not allowed to {operation} {dn}.',
