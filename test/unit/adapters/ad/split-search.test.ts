@@ -33,10 +33,26 @@ async function all(source: AsyncIterable<string>): Promise<string[]> {
 describe('firstThenSecond', () => {
   it('gives the first half, then the second, when the second ends first', async () => {
     const log: string[] = [];
-    const out = await all(firstThenSecond(half([['a1', 20], ['a2', 20]], log, 'A'), half([['b1', 0], ['b2', 0], ['b3', 0]], log, 'B')));
+    // The first half's first object comes only once the second half has ended (or after 5 s, when
+    // the halves are read one after the other): no race between timers on a loaded machine.
+    let secondEnded!: () => void;
+    const ended = new Promise<void>((resolve) => { secondEnded = resolve; });
+    const giveUp = new AbortController();
+    const first = (async function* () {
+      await Promise.race([ended, sleep(5_000, undefined, { signal: giveUp.signal }).catch(() => undefined)]);
+      giveUp.abort();
+      log.push('A read a1');
+      yield 'a1';
+      yield 'a2';
+    })();
+    const second = (async function* () {
+      yield* half([['b1', 0], ['b2', 0], ['b3', 0]], log, 'B');
+      secondEnded();
+    })();
+    const out = await all(firstThenSecond(first, second));
     assert.deepEqual(out, ['a1', 'a2', 'b1', 'b2', 'b3']);
     // The second half was read while the first was still coming: at the same time, not after it.
-    assert.ok(log.indexOf('B ended') < log.indexOf('A read a1'), log.join(', '));
+    assert.ok(log.indexOf('B ended') >= 0 && log.indexOf('B ended') < log.indexOf('A read a1'), log.join(', '));
   });
 
   it('waits for the second half when the first ends first', async () => {
