@@ -11,6 +11,7 @@ import type { SingleObjectSyncConfig } from './model';
 import type { PositionedJson } from './json-positions';
 import type { ConfigProblem } from './problems';
 import type { ServerConfiguration } from './server-configuration';
+import { Dn } from '../../engine/model/dn';
 
 export const defaultObjectTypes = ['user', 'inetOrgPerson', 'group', 'contact', 'computer'];
 
@@ -100,4 +101,37 @@ export function applyServerConfiguration(config: SingleObjectSyncConfig, exporte
     connector.objectTypes ??= [...defaultObjectTypes];
     connector.groupFilteringGroupDn ??= null;
   });
+  problems.push(...sharedPartitionProblems(config, file, positions));
+}
+
+/**
+ * A domain partition named by two AD connectors (from the JSON or the export): Entra Connect
+ * connects a forest once, with one connector, so an object of that domain has one connector, its
+ * rules and its scope. Here the first connector would take it in silence, and the other's rules
+ * and scope never apply: the configuration does not load. Partitions that only nest (a parent
+ * domain on one connector, a child domain on another) are not this: the longest one decides.
+ */
+function sharedPartitionProblems(config: SingleObjectSyncConfig, file: string, positions?: PositionedJson): ConfigProblem[] {
+  const seen = new Map<string, { connector: string; index: number }>();
+  const out: ConfigProblem[] = [];
+  config.activeDirectory.forEach((connector, i) => {
+    const own = new Set<string>();
+    for (const partition of connector.partitions ?? []) {
+      const parsed = typeof partition?.dn === 'string' ? Dn.tryParse(partition.dn) : undefined;
+      if (!parsed?.ok) continue; // said where the DN is read
+      const key = parsed.dn.key;
+      if (own.has(key)) continue;
+      own.add(key);
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, { connector: String(connector.name), index: i });
+        continue;
+      }
+      out.push({
+        file, path: `$.activeDirectory[${i}].partitions`, severity: 'error', ...(positions?.values.get(`/activeDirectory/${i}/partitions`) ?? positions?.values.get(`/activeDirectory/${i}/name`) ?? {}),
+        message: `the partition ${partition.dn} is a partition of two AD connectors, "${first.connector}" ($.activeDirectory[${first.index}]) and "${connector.name}"${typeof config.rules === 'object' && config.rules ? ' (in this file or in the server configuration)' : ''}; Entra Connect connects each forest once, so an object of that domain has one connector, and here which connector's rules and scope apply to it could not be told. Keep the partition on the connector of its forest only`,
+      });
+    }
+  });
+  return out;
 }

@@ -96,6 +96,12 @@ export const NOT_WELL_FORMED = 'ServerConfigurationFileNotWellFormed';
 export const HAS_DTD = 'ServerConfigurationFileHasDtd';
 /** The problem code of two rule files with the same rule id (a file copied beside its original). */
 export const DUPLICATE_RULE_ID = 'ServerConfigurationDuplicateRuleId';
+/**
+ * The problem code of two connector files with one connector name (compared without case, as the
+ * sync engine compares them): rules bind to a connector by name here, so both connectors' rules
+ * and attribute lists would apply to the objects of each.
+ */
+export const DUPLICATE_CONNECTOR_NAME = 'ServerConfigurationDuplicateConnectorName';
 /** The problem code of a partition or container of a connector that is not a distinguished name. */
 export const CONTAINER_NOT_DN = 'ServerConfigurationContainerNotDn';
 /** The problem code of an export file whose bytes are not text in its encoding (a file saved again as Windows-1252). */
@@ -619,6 +625,18 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
     }
   }
   for (const connector of connectors) if (connector.kind === 'activeDirectory') problems.push(...containerProblems(connector));
+  // The sync engine names each connector once (Synchronization Service Manager refuses a second
+  // connector of the same name); two files with one name are a copy edited by hand. Bound by
+  // name, each one's rules, scope and attribute list would apply to the other's objects.
+  const connectorsByName = new Map<string, ExportedConnector[]>();
+  for (const connector of connectors) connectorsByName.set(connector.name.toLowerCase(), [...(connectorsByName.get(connector.name.toLowerCase()) ?? []), connector]);
+  for (const same of connectorsByName.values()) {
+    if (same.length < 2) continue;
+    problems.push({
+      file: same[1]!.file, path: 'ma-data/name', severity: 'error', code: DUPLICATE_CONNECTOR_NAME,
+      message: `${DUPLICATE_CONNECTOR_NAME}: ${same.length} connectors are named "${same[0]!.name}" (${same.map((c) => `${path.basename(c.file)}${c.name === same[0]!.name ? '' : ` as "${c.name}"`}`).join(', ')}); the sync engine names each connector once, without case, and rules, scope and attribute lists are bound here by the connector's name, so each connector's rules would apply to the other's objects. Remove the file that is not the server's, or export the configuration again`,
+    });
+  }
   if (connectors.length === 0 && unusable.size === 0) problems.push({ file: connectorsFolder, message: 'no connector (Connectors/*.xml) found in the export', severity: 'error' });
 
   const byId = new Map(connectors.map((c) => [c.id, c]));

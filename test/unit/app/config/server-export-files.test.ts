@@ -190,7 +190,9 @@ test('with two AD connectors and the same rule names, a rule\'s problem names it
   const firstConnector = await readFile(path.join(dir, 'Connectors', adConnectorFile), 'utf8');
   await writeFile(path.join(dir, 'Connectors', `Connector_{${secondId}}.xml`), firstConnector
     .replace('{11111111-2222-3333-4444-555555555555}', `{${secondId}}`)
-    .replace('<name>fabrikam.com</name>', '<name>contoso.com</name>'));
+    .replace('<name>fabrikam.com</name>', '<name>contoso.com</name>')
+    // Its own forest: one domain on two connectors is an error of its own.
+    .replace(/DC=fabrikam,DC=com/gi, 'DC=contoso,DC=com'));
   const rules = path.join(dir, 'SynchronizationRules');
   for (const file of await readdir(rules)) {
     const xml = await readFile(path.join(rules, file), 'utf8');
