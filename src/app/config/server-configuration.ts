@@ -102,6 +102,8 @@ export const DUPLICATE_RULE_ID = 'ServerConfigurationDuplicateRuleId';
  * and attribute lists would apply to the objects of each.
  */
 export const DUPLICATE_CONNECTOR_NAME = 'ServerConfigurationDuplicateConnectorName';
+/** The problem code of two connector files with one connector id: rules name their connector by id. */
+export const DUPLICATE_CONNECTOR_ID = 'ServerConfigurationDuplicateConnectorId';
 /** The problem code of a partition or container of a connector that is not a distinguished name. */
 export const CONTAINER_NOT_DN = 'ServerConfigurationContainerNotDn';
 /** The problem code of an export file whose bytes are not text in its encoding (a file saved again as Windows-1252). */
@@ -630,6 +632,17 @@ export async function loadServerConfiguration(folder: string): Promise<ServerCon
   // name, each one's rules, scope and attribute list would apply to the other's objects.
   const connectorsByName = new Map<string, ExportedConnector[]>();
   for (const connector of connectors) connectorsByName.set(connector.name.toLowerCase(), [...(connectorsByName.get(connector.name.toLowerCase()) ?? []), connector]);
+  // A rule names its connector by id: of two files with one id (a copy beside its original, its
+  // name edited), the later would silently take every rule of the other.
+  const connectorsById = new Map<string, ExportedConnector[]>();
+  for (const connector of connectors) if (connector.id) connectorsById.set(connector.id, [...(connectorsById.get(connector.id) ?? []), connector]);
+  for (const same of connectorsById.values()) {
+    if (same.length < 2) continue;
+    problems.push({
+      file: same[1]!.file, path: 'ma-data/id', severity: 'error', code: DUPLICATE_CONNECTOR_ID,
+      message: `${DUPLICATE_CONNECTOR_ID}: connector id ${same[0]!.id} is in ${same.length} files (${same.map((c) => `${path.basename(c.file)} ("${c.name}")`).join(', ')}); Entra Connect holds one connector per id, and rules name their connector by it. Remove the file that is not the server's, or export the configuration again`,
+    });
+  }
   for (const same of connectorsByName.values()) {
     if (same.length < 2) continue;
     problems.push({

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspectConfiguration, loadServerConfiguration } from '../../../../src/app/config';
-import { DUPLICATE_CONNECTOR_NAME } from '../../../../src/app/config/server-configuration';
+import { DUPLICATE_CONNECTOR_ID, DUPLICATE_CONNECTOR_NAME } from '../../../../src/app/config/server-configuration';
 import type { ConfigProblem } from '../../../../src/app/config/problems';
 import { createRuleSet, evaluateInbound } from '../../../../src/engine/rules';
 import { context, user } from '../../engine/rules/objects';
@@ -69,6 +69,20 @@ test('two connector files with one connector name (here differing only in case):
   assert.ok(problem.message.includes(adFile) && problem.message.includes(`${path.basename(copy)} as "Contoso.COM"`), problem.message);
   const loaded = await inspectConfiguration(await writeConfig(dir, [{ name: 'contoso.com', ldifFile: 'snapshot.ldif' }]));
   assert.ok(errors(loaded.problems).some((p) => p.code === DUPLICATE_CONNECTOR_NAME));
+});
+
+test('two connector files with one connector id (a copy beside its original, its name and domain edited): ServerConfigurationDuplicateConnectorId naming both files; rules name their connector by id', async () => {
+  const dir = await copySample();
+  const xml = await readFile(path.join(dir, 'Connectors', adFile), 'utf8');
+  const copy = path.join(dir, 'Connectors', 'Connector_copy.xml');
+  await writeFile(copy, xml.replace('<name>contoso.com</name>', '<name>fabrikam.com</name>').replace(/DC=contoso,DC=com/g, 'DC=fabrikam,DC=com'));
+  const exported = await loadServerConfiguration(dir);
+  const problem = exported.problems.find((p) => p.code === DUPLICATE_CONNECTOR_ID);
+  assert.ok(problem, JSON.stringify(exported.problems));
+  assert.equal(problem.severity, 'error');
+  assert.match(problem.message, new RegExp(`connector id ${AD} is in 2 files`, 'i'));
+  assert.ok(problem.message.includes(`${adFile} ("contoso.com")`) && problem.message.includes('Connector_copy.xml ("fabrikam.com")'), problem.message);
+  assert.ok(!exported.problems.some((p) => p.code === DUPLICATE_CONNECTOR_NAME), 'the names differ');
 });
 
 test('two AD connectors of the export with their own names and domains load without a word; each takes its own scope from the export, matched without case', async () => {
