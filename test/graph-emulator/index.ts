@@ -28,9 +28,41 @@ export const PREVIEW_PERMISSIONS = [
 ];
 export { DEFAULT_ENGINEER } from './identity';
 
+/** The `METHOD url` of each request a $batch body carries (none when it is not one). */
+function innerRequestsOf(raw: string): string[] {
+  try {
+    const requests = (JSON.parse(raw) as { requests?: unknown })?.requests;
+    return Array.isArray(requests) ? requests.map((r: { method?: unknown; url?: unknown }) => `${String(r?.method ?? '').toUpperCase()} ${String(r?.url ?? '')}`) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A $batch answer damaged as FaultSpec.mangle says, after every request inside ran. */
+function mangleBatchAnswer(answer: { responses: Record<string, unknown>[] }, mangle: NonNullable<FaultSpec['mangle']>): unknown {
+  const responses = answer.responses.map((r) => ({ ...r }));
+  switch (mangle) {
+    case 'drop': responses.pop(); break;
+    case 'foreign': responses.push({ id: 'not-asked-for', status: 204, headers: {} }); break;
+    case 'duplicate':
+      if (responses[0]) responses.push({ id: responses[0].id, status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'TooManyRequests', message: 'Please retry again later.' } } });
+      break;
+    case 'noId':
+      for (const r of responses) {
+        if (r.status !== 201 || typeof r.body !== 'object' || r.body === null) continue;
+        const { id: _id, ...rest } = r.body as Record<string, unknown>;
+        r.body = rest;
+      }
+      break;
+    case 'ok': for (const r of responses) if (r.status === 201) r.status = 200; break;
+    case 'noJson': break;
+  }
+  return { responses };
+}
+
 /** The next `count` matching requests answer with a status, drop the connection, wait first, or answer a body of the test's choosing. */
 export interface FaultSpec {
-  kind: 'status' | 'reset' | 'latency' | 'body';
+  kind: 'status' | 'reset' | 'latency' | 'body' | 'mangle';
   /**
    * For kind status: 503 (default), 429, 500, 504, or 401 (InvalidAuthenticationToken, "Access
    * token has expired or is not yet valid."). With `path: '/v1.0/$batch'` the $batch POST itself
@@ -53,7 +85,9 @@ export interface FaultSpec {
   method?: string;
   /**
    * Graph only, kinds status and reset: process the request first (the write is committed),
-   * then answer with the status or drop the connection: a lost answer.
+   * then answer with the status or drop the connection: a lost answer. For a request inside a
+   * $batch (a resource path), kinds status and body: the request runs, then its inner answer
+   * is the fault's (e.g. a member reference added, then answered 400 "already exist").
    */
   afterCommit?: boolean;
   /** For kind body: the JSON a 200 answer carries instead of Graph's (a faulty or hostile service). */
@@ -67,6 +101,21 @@ export interface FaultSpec {
   bodyStatus?: number;
   /** For kind body: headers added to the answer (e.g. a hostile Retry-After). */
   headers?: Record<string, string>;
+  /**
+   * With `path: '/v1.0/$batch'`: the fault matches only a $batch POST carrying an inner request
+   * whose `METHOD url` contains this (e.g. 'POST /users', 'PATCH /groups(uniqueName='), so a
+   * test can fail the batch of writes rather than a batch of lookups.
+   */
+  holding?: string;
+  /**
+   * For kind mangle (a $batch POST only): every request inside runs (the writes are committed),
+   * then the outer 200 answer is damaged: 'drop' leaves out the last inner answer (fewer answers
+   * than requests), 'foreign' adds an answer for an id not asked for, 'duplicate' answers the
+   * first id twice (the copy 429 with Retry-After 1), 'noId' takes the `id` out of the bodies of
+   * the inner 201s, 'ok' answers the inner 201s 200, 'noJson' answers a text that is no JSON
+   * (a proxy's error page) under Graph's JSON Content-Type.
+   */
+  mangle?: 'drop' | 'foreign' | 'duplicate' | 'noId' | 'ok' | 'noJson';
 }
 
 export interface EmulatorOptions {
@@ -174,12 +223,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let faultList: (FaultSpec & { remaining: number })[] = [];
   const log: { method: string; path: string; status: number; innerRequests?: number }[] = [];
 
-  const takeFaults = (method: string, urlPath: string, kinds: FaultSpec['kind'][]) => {
+  /** `inner`: the `METHOD url` of each request a $batch POST carries, for `holding`. */
+  const takeFaults = (method: string, urlPath: string, kinds: FaultSpec['kind'][], inner: string[] = []) => {
     const hits: FaultSpec[] = [];
     for (const f of faultList) {
       if (!kinds.includes(f.kind) || f.remaining === 0) continue;
       if (f.path && !urlPath.includes(f.path)) continue;
       if (f.method && f.method.toUpperCase() !== method) continue;
+      if (f.holding && !inner.some((r) => r.includes(f.holding!))) continue;
       if (f.remaining > 0) f.remaining--;
       hits.push(f);
       if (f.kind !== 'latency') break;
@@ -215,10 +266,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let metered: Record<string, string> = {};
     try {
       const [fault] = inBatch ? takeFaults(call.method, urlPath, ['status', 'body']) : [];
-      if (fault && fault.kind !== 'body') throw faultError(fault, appId);
+      if (fault && fault.kind !== 'body' && !fault.afterCommit) throw faultError(fault, appId);
       const decision = throttler.check(appId, store.state.tenantId, store.state.users.length, call.method, call.path, call.query);
       if (decision.throttled) throw errors.throttled(decision.retryAfterSeconds ?? 1, decision.headers);
       metered = decision.headers;
+      // afterCommit inside a $batch: the request runs, then its inner answer is the fault's.
+      if (fault?.afterCommit) {
+        try {
+          graph.handle(call);
+        } catch (err) {
+          if (!(err instanceof GraphHttpError)) throw err;
+        }
+        if (fault.kind !== 'body') throw faultError(fault, appId);
+      }
       result = fault ? { status: fault.bodyStatus ?? 200, ...(fault.text !== undefined ? { text: fault.text } : { body: fault.body }), headers: fault.headers } : graph.handle(call);
       result.headers = { ...decision.headers, ...(result.headers ?? {}) };
     } catch (err) {
@@ -311,10 +371,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const urlPath = `${url.pathname}${url.search}`;
     const requestId = newRequestId();
     const clientRequestId = (req.headers['client-request-id'] as string | undefined) ?? requestId;
-    for (const f of takeFaults(method, urlPath, ['latency'])) await sleep(f.latencyMs ?? 0);
-    const [taken] = takeFaults(method, urlPath, ['status', 'reset', 'body']);
+    const inner = url.pathname === '/v1.0/$batch' ? innerRequestsOf(raw) : [];
+    for (const f of takeFaults(method, urlPath, ['latency'], inner)) await sleep(f.latencyMs ?? 0);
+    const [taken] = takeFaults(method, urlPath, ['status', 'reset', 'body', 'mangle'], inner);
+    const mangle = taken?.kind === 'mangle' && url.pathname === '/v1.0/$batch' ? taken.mangle : undefined;
     const lostAnswer = taken?.afterCommit && url.pathname.startsWith('/v1.0/') ? taken : undefined;
-    const fault = lostAnswer ? undefined : taken;
+    const fault = lostAnswer || taken?.kind === 'mangle' ? undefined : taken;
     if (fault?.kind === 'reset') {
       log.push({ method, path: urlPath, status: 0 });
       // Start an answer, then drop the connection mid-response.
@@ -430,7 +492,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           return;
         }
         if (lostAnswer) return sendError(faultError(lostAnswer, claims.appid));
-        return send(result.status, result.body);
+        if (mangle === 'noJson') return sendFaultBody({ kind: 'body', text: '<html><body>502 Bad Gateway</body></html>' });
+        return send(result.status, mangle ? mangleBatchAnswer(result.body as { responses: Record<string, unknown>[] }, mangle) : result.body);
       } catch (err) {
         if (err instanceof GraphHttpError) return sendError(err);
         throw err;

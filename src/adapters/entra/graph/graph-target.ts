@@ -41,11 +41,16 @@ export const odataString = (value: string): string => `'${value.replace(/'/g, "'
 
 const groupByUniqueName = (sourceAnchor: string): string => `/groups(uniqueName=${encodeURIComponent(odataString(groupUniqueName(sourceAnchor)))})`;
 
-/** Failures after which a write may or may not have been committed. */
+/**
+ * Failures after which a write may or may not have been committed: no answer, a 5xx, or a 2xx
+ * whose body cannot be read (a $batch answer that is no JSON or lacks responses, a 201 without
+ * the new object's id: answers.ts), for which the object may well exist.
+ */
 function isAmbiguous(err: unknown): boolean {
   if (!(err instanceof SyncError)) return false;
   if (err.code === 'TenantUnreachable' || err.code === 'GraphRequestTimedOut') return true;
-  return err.code === 'ServiceUnavailable' || (err.code === 'GraphRequestFailed' && [500, 502, 504].includes(Number(err.details.status)));
+  const status = Number(err.details.status);
+  return err.code === 'ServiceUnavailable' || (err.code === 'GraphRequestFailed' && ([500, 502, 504].includes(status) || (status >= 200 && status < 300)));
 }
 
 

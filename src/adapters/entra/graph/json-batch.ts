@@ -61,6 +61,8 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
   let waited = 0;
   let pending = items;
   let renewed = false;
+  /** Requests answered more than once in one answer: nothing is decided from either answer. */
+  const doubled = new Set<string>();
   for (;;) {
     const idempotent = options.idempotent ?? pending.every((i) => i.method.toUpperCase() === 'GET');
     const responses = batchResponses<BatchAnswer>(await caller.call('POST', '/$batch', { body: { requests: pending }, idempotent }));
@@ -68,16 +70,24 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
     let wait = 0;
     let answeredBeforeWait = 0;
     let expired = false;
+    const times = new Map<string, number>();
+    for (const answer of responses) times.set(answer.id, (times.get(answer.id) ?? 0) + 1);
     for (const answer of responses) {
       const item = pending.find((i) => i.id === answer.id);
+      // An answer for a request not asked for (or not asked again) is no answer to anything.
+      if (!item) continue;
+      if (times.get(answer.id)! > 1) {
+        doubled.add(answer.id);
+        continue;
+      }
       if (answer.status === 401 && !renewed) {
         expired = true;
         again.add(answer.id);
         continue;
       }
       // A 503/504 may follow a processed request: only an idempotent one goes again.
-      const itemIdempotent = options.idempotent === true || (item !== undefined && idempotentMethod(item.method));
-      const seconds = item && innerRetryWait(caller.retryLimits, attempts.get(item.id)!, answer.status, innerRetryAfter(answer), itemIdempotent, waited);
+      const itemIdempotent = options.idempotent === true || idempotentMethod(item.method);
+      const seconds = innerRetryWait(caller.retryLimits, attempts.get(item.id)!, answer.status, innerRetryAfter(answer), itemIdempotent, waited);
       if (seconds === undefined) {
         settled.set(answer.id, answer);
         continue;
@@ -99,6 +109,7 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
     pending = pending.filter((i) => again.has(i.id));
   }
   // A request Graph did not answer is not "nothing found": say which, decide nothing from it.
+  if (doubled.size) throw malformed('POST', '/$batch', `more than one response for request ${[...doubled].join(', ')}`);
   const unanswered = items.filter((i) => !settled.has(i.id)).map((i) => i.id);
   if (unanswered.length) throw malformed('POST', '/$batch', `no response for request ${unanswered.join(', ')}`);
   return items.map((i) => settled.get(i.id)!);

@@ -11,7 +11,9 @@
 // POST is sent again per Retry-After a bounded number of times (transport.ts) if every write
 // in it is idempotent (PATCH, DELETE); in a batch holding a create, a 503/504 sends the
 // idempotent writes again in a later batch and fails each create as ambiguous, so the adapter
-// looks the object up by its anchor before it sends the create again. Once Graph has throttled
+// looks the object up by its anchor before it sends the create again. A 200 $batch answer that
+// cannot be read (no JSON, no responses) and a request answered twice or not at all are taken
+// the same way: committed or not, unknown. Once Graph has throttled
 // a write, batches leave at a pace learned from what Graph accepts (write-pace.ts). Until then a
 // lone write goes as a plain request, so a single-object sync looks as before.
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
@@ -52,8 +54,18 @@ interface Queued extends InnerAttempts {
 /** A failure of the whole $batch after which its writes may or may not have been committed. */
 function ambiguousStatus(err: unknown): boolean {
   if (!(err instanceof SyncError)) return false;
-  if (err.code === 'TenantUnreachable' || err.code === 'GraphRequestTimedOut') return true;
+  if (err.code === 'TenantUnreachable' || err.code === 'GraphRequestTimedOut' || unreadableSuccess(err)) return true;
   return [500, 502, 503, 504].includes(Number(err.details.status));
+}
+
+/**
+ * Graph answered the $batch 2xx but the answer cannot be read (no JSON, no list of responses, a
+ * response without an id or a status): each write inside may have been committed or not. The
+ * transport never repeats it (it is no 429/503/504), so the idempotent writes go again here.
+ */
+function unreadableSuccess(err: SyncError): boolean {
+  const status = Number(err.details.status);
+  return err.code === 'GraphRequestFailed' && status >= 200 && status < 300;
 }
 
 export class WriteBatcher {
@@ -167,30 +179,40 @@ export class WriteBatcher {
       // committed is unknown. A create gets the error its own request would have got (it then
       // looks before it sends again; graph-target.ts); the idempotent writes of a batch that
       // held a create go again in a later batch, with backoff, a bounded number of times.
+      // An unreadable 2xx answer was not repeated by the transport, so even a batch of
+      // idempotent writes goes again here.
+      const repeat = err instanceof SyncError && (unreadableSuccess(err) || (!idempotent && ambiguousStatus(err)));
       const retryAfter = err instanceof SyncError ? Number(err.details.retryAfterSeconds ?? NaN) : NaN;
       for (const q of part) {
         const seconds = retryWaitSeconds(Number.isFinite(retryAfter) ? retryAfter : undefined, q.unavailable + 1);
-        const again = !idempotent && q.request.method !== 'POST' && ambiguousStatus(err) && mayRetry(this.caller.retryLimits, 503, q.unavailable + 1, q.waited, seconds);
-        if (again) {
-          q.unavailable++;
-          q.waited += seconds;
-          q.answered = { status: Number((err as SyncError).details.status) || 503, waitSeconds: seconds };
-          this.notBefore = Math.max(this.notBefore, Date.now() + seconds * 1000);
-          this.enqueue(q);
-        } else q.reject(err);
+        const status = repeat ? Number(err.details.status) : 503;
+        if (repeat && q.request.method !== 'POST' && this.again(q, seconds, [500, 502, 503, 504].includes(status) ? status : 503)) continue;
+        q.reject(err);
       }
       return;
     }
     const duration = Math.round(performance.now() - started);
-    const byId = new Map(answers.map((a) => [String(a.id), a]));
-    const refused = answers.filter((a) => a.status === 429);
+    // Graph answers each request once. An answer for an id not asked for is ignored; an id
+    // answered more than once (a 201 and a 429, say) says nothing sure about its request: it is
+    // taken as unanswered, as one left out is (a create looks before it sends again).
+    const asked = new Set(ids);
+    const seen = new Map<string, number>();
+    for (const a of answers) if (asked.has(String(a.id))) seen.set(String(a.id), (seen.get(String(a.id)) ?? 0) + 1);
+    const byId = new Map(answers.filter((a) => seen.get(String(a.id)) === 1).map((a) => [String(a.id), a]));
+    const taken = [...byId.values()];
+    const refused = taken.filter((a) => a.status === 429);
     const longestWait = Math.max(1, ...refused.map((a) => innerRetryAfter(a) ?? 1));
-    this.pace.answered(Date.now(), answers.filter((a) => a.status < 400).length, refused.length > 0, answers.some((a) => a.status >= 500), refused.length, longestWait);
+    this.pace.answered(Date.now(), taken.filter((a) => a.status < 400).length, refused.length > 0, taken.some((a) => a.status >= 500), refused.length, longestWait);
     part.forEach((q, i) => {
       const answer = byId.get(ids[i]!);
       const { method, path } = q.request;
       if (!answer) {
-        q.reject(mapGraphError(parseGraphError(500, { error: { code: 'generalException', message: 'The $batch answer has no response for this request.' } }), this.facts(q)));
+        // Committed or not, unknown: an idempotent write goes again (within the limits of a
+        // 503); a create fails as ambiguous and looks before it sends again (graph-target.ts).
+        if (method !== 'POST' && this.again(q, retryWaitSeconds(undefined, q.unavailable + 1))) return;
+        const twice = (seen.get(ids[i]!) ?? 0) > 1;
+        const message = twice ? 'The $batch answer has more than one response for this request.' : 'The $batch answer has no response for this request.';
+        q.reject(mapGraphError(parseGraphError(500, { error: { code: 'generalException', message } }), this.facts(q)));
         return;
       }
       const retryAfter = innerRetryAfter(answer);
@@ -220,6 +242,21 @@ export class WriteBatcher {
       }
       q.reject(mapGraphError(parseGraphError(answer.status, answer.body, innerErrorHeaders(answer)), this.facts(q)));
     });
+  }
+
+  /**
+   * Queue an idempotent write again after `seconds` when its attempts and wait budget for a 503
+   * allow (retry.ts); false when they do not. `status`: the answer it waits after, as a stopped
+   * run says it.
+   */
+  private again(q: Queued, seconds: number, status = 503): boolean {
+    if (!mayRetry(this.caller.retryLimits, 503, q.unavailable + 1, q.waited, seconds)) return false;
+    q.unavailable++;
+    q.waited += seconds;
+    q.answered = { status, waitSeconds: seconds };
+    this.notBefore = Math.max(this.notBefore, Date.now() + seconds * 1000);
+    this.enqueue(q);
+    return true;
   }
 
   private facts(q: Queued): CallFacts {
