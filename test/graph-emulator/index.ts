@@ -154,6 +154,8 @@ export interface Emulator {
   /** Every request the emulator received (method, path), control API excluded. */
   /** Every request received; a $batch also says how many requests it carried (`innerRequests`). */
   requestLog(): { method: string; path: string; status: number; innerRequests?: number }[];
+  /** The most Graph requests (/v1.0/...) under way at once since the last call; the count starts again. */
+  takePeakInFlight(): number;
   setTokenLifetime(seconds: number): void;
   /** Sign tokens with a new key, so every token issued so far is rejected with 401. */
   rotateSigningKey(): void;
@@ -363,10 +365,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
 
+  let inFlight = 0;
+  let peakInFlight = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname.startsWith('/_emulator/')) return control(req, res, url);
     const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname.startsWith('/v1.0/')) {
+      inFlight++;
+      peakInFlight = Math.max(peakInFlight, inFlight);
+      res.once('close', () => inFlight--);
+    }
     const raw = await readBody(req);
     const urlPath = `${url.pathname}${url.search}`;
     const requestId = newRequestId();
@@ -563,6 +572,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       faultList = [];
     },
     requestLog: () => [...log],
+    takePeakInFlight: () => {
+      const peak = peakInFlight;
+      peakInFlight = inFlight;
+      return peak;
+    },
     setTokenLifetime: (seconds) => {
       tokenLifetime = seconds;
     },

@@ -20,6 +20,9 @@ import { exportedCloudId } from '../spaces/state-store';
  */
 export const MEMBER_RESOLUTION_LIMIT = 250;
 
+/** Members looked up at once: as many as the Graph client keeps connections (8). */
+const MEMBER_LOOKUP_LANES = 8;
+
 type MemberLookup = { status: 'found'; id: string } | { status: 'notInEntra' } | { status: 'outOfScope'; why: string } | { status: 'unknown'; why: string };
 
 async function lookUpMember(dn: string, facts: SyncFacts, deps: SyncDependencies, scope: ReferenceScope): Promise<MemberLookup> {
@@ -88,7 +91,28 @@ export async function lookUpMembers(facts: SyncFacts, deps: SyncDependencies, kn
   const order = [...members.keys()].sort((a, b) => Number(known.has(a)) - Number(known.has(b)));
   const looked = new Map<string, MemberLookup>();
   const scope = members.size ? await referenceScopeOf(deps, facts) : () => undefined;
-  for (const key of order.slice(0, MEMBER_RESOLUTION_LIMIT)) looked.set(key, await lookUpMember(members.get(key)!, facts, deps, scope));
+  const keys = order.slice(0, MEMBER_RESOLUTION_LIMIT);
+  // A few at a time: each is an LDAP read and one or two Graph lookups, a round trip each, and
+  // one after the other a group of 250 members waited 250 of them. Each lookup stands alone, so
+  // the answers do not depend on the order they come in.
+  // The first failure ends the lookups as it did one at a time: no lane takes another member,
+  // and the step fails once those under way have ended (none left running behind it).
+  const answers: MemberLookup[] = new Array(keys.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (!failure && next < keys.length) {
+      const at = next++;
+      try {
+        answers[at] = await lookUpMember(members.get(keys[at]!)!, facts, deps, scope);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MEMBER_LOOKUP_LANES, keys.length) }, lane));
+  if (failure) throw failure.error;
+  keys.forEach((key, at) => looked.set(key, answers[at]!));
   return { members, looked };
 }
 
