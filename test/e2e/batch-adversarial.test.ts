@@ -115,16 +115,14 @@ describe('adversarial batch input on the CLI', () => {
     assert.ok(statSync(whatIfReport).size < 1024 * 1024, `the what-if report is ${statSync(whatIfReport).size} bytes: the 10 MB name is cut`);
   });
 
-  test('a name with an RDN longer than Active Directory allows: refused where it enters (exit 2, nothing made), not looked up for seconds', async () => {
+  test('a name with an RDN longer than Active Directory allows: refused where it enters (exit 2, nothing made), never looked up', async () => {
     const w = await world();
     const long = `CN=${'a'.repeat(1024 * 1024)},${sales}`;
     await writeFile(path.join(w.dir, 'dns.txt'), `CN=Alice Wu,${sales}\n${long}\n`);
-    const started = Date.now();
     const input = await run(w.dir, ['--config', w.file, '--input', 'dns.txt']);
     assert.equal(input.code, 2, input.stderr);
     assert.match(input.stderr, /^BatchInputUnreadable: .*line 2 is not a distinguished name of Active Directory \(its RDN 1 holds a value of 1048576 characters.*more than 255/m);
     assert.equal(input.stdout, '');
-    assert.ok(Date.now() - started < 20_000, `${Date.now() - started} ms`);
     for (const option of ['--distinguished-name', '--search-base']) {
       const arg = await run(w.dir, ['--config', w.file, option, `CN=${'b'.repeat(300)},${sales}`]);
       assert.equal(arg.code, 2, arg.stderr);

@@ -43,15 +43,12 @@ test('a value with an apostrophe is redacted in its raw, OData-quoted, URL-encod
   assert.ok(!html.includes('O&#39;Brien') && !html.includes('O&#x27;Brien') && !html.includes('Brien &amp; Partners'));
 });
 
-test('a 60 KB value is redacted without a giant regular expression, in linear time', () => {
+test('a 60 KB value is redacted without a giant regular expression (quadratic would take minutes: the test\'s time-out)', { timeout: 120_000 }, () => {
   const value = `${"x'y".repeat(20_000)}END`;
-  const started = performance.now();
   const redacted = redactSummary(planted(value), ['department']);
   const json = JSON.stringify(redacted);
   assert.deepEqual(leaks(json, value), []);
   assert.ok(!json.includes("x'yx'y") && !json.includes("x''yx''y"));
-  // Not a timing assertion on speed, a bound against a hang (quadratic would be minutes).
-  assert.ok(performance.now() - started < 20_000);
 });
 
 test('scrubText: overlapping and adjacent needles, case-insensitive, nothing else touched', () => {
