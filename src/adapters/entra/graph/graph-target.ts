@@ -220,7 +220,9 @@ export class GraphEntraTarget implements EntraTarget {
     }
     const read = { method: 'GET', path };
     if (kind === 'group') return this.holding(this.toObject('group', entityAnswer(body, 'GET', path), read), 'uniqueName', groupUniqueName(immutableId), path);
-    const [first] = collectionAnswer(body, 'GET', path);
+    const [first, second] = collectionAnswer(body, 'GET', path);
+    // Entra ID keeps onPremisesImmutableId unique in the tenant: two holders is no answer to go on.
+    if (second) throw malformed('GET', path, `two users (${String(first!.id)}, ${String(second.id)}) answered for one onPremisesImmutableId, which Microsoft Entra ID keeps unique`);
     return first ? this.holding(this.toObject('user', first, read), 'onPremisesImmutableId', immutableId, path) : null;
   }
 

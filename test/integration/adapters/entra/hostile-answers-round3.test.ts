@@ -212,6 +212,13 @@ describe('a lookup answered with an object that does not hold the key asked for'
     assertAnswerInvalid(err, /^\/users$/, /the user 00000002-1111-4222-8333-444455556666 it holds has onPremisesImmutableId none, not "QUxJQ0UtQU5DSE9S" asked for/);
   });
 
+  test('by anchor answered with two users (Entra ID keeps the anchor unique): GraphRequestFailed, neither taken', async () => {
+    emu.seed({ users: [alice, admin] });
+    emu.faults({ kind: 'body', path: 'onPremisesImmutableId', count: -1, body: { value: [alice, { ...admin, onPremisesImmutableId: alice.onPremisesImmutableId }] } });
+    const err = await syncError(graphTarget().findByImmutableId('user', alice.onPremisesImmutableId));
+    assertAnswerInvalid(err, /^\/users$/, /two users \(00000001-1111-4222-8333-444455556666, 00000002-1111-4222-8333-444455556666\) answered for one onPremisesImmutableId/);
+  });
+
   test('by anchor inside the $batch with the value-holder lookups: the same', async () => {
     emu.seed({ users: [alice, admin] });
     emu.faults({ kind: 'body', path: 'onPremisesImmutableId', count: -1, body: { value: [{ ...admin, onPremisesImmutableId: 'T1RIRVI=' }] } });
