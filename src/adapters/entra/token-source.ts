@@ -18,6 +18,7 @@ import { readPemFileSync } from '../io/read-bounded';
 import { retryBudgetSeconds, sleepMs, throttledWait } from './graph/retry';
 import { holdSecret, holdToken, secretFree, withoutSecrets } from './redact';
 import { redirectTarget } from './redirect-target';
+import { readBodyUpTo } from './bounded-body';
 
 /** Default time-out of one token-endpoint or Graph call (entra.requestTimeoutSeconds). */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -145,26 +146,7 @@ export const TOKEN_ANSWER_LIMIT_BYTES = 1024 * 1024;
 
 /** The body as text, read up to `limit` bytes; undefined past it (the rest is not read). */
 async function boundedText(response: UndiciResponse, limit: number): Promise<string | undefined> {
-  if (Number(response.headers.get('content-length') ?? 0) > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const chunk = value as Uint8Array;
-    total += chunk.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total).toString('utf8');
+  return (await readBodyUpTo(response, limit))?.toString('utf8');
 }
 
 /**

@@ -11,6 +11,7 @@ import { idempotentMethod, mayRetry, retryWaitSeconds, throttleFacts, type Throt
 import { withoutSecrets } from '../redact';
 import { currentRunStop, waitUnlessStopped } from './run-stop';
 import { redirectTarget } from '../redirect-target';
+import { readBodyUpTo } from '../bounded-body';
 
 /** Per-call facts the retry middleware leaves for the error mapping. */
 export class CallState implements MiddlewareOptions {
@@ -91,33 +92,9 @@ export class RedirectRefused extends Error {
 
 /** The body, read up to `limit` bytes (AnswerTooLarge past it, with the stream cancelled). */
 async function readAnswer(response: UndiciResponse, limit: number, method: string, path: string): Promise<ArrayBuffer> {
-  const tooLarge = () => new AnswerTooLarge(method, path, response.status, limit);
-  if (Number(response.headers.get('content-length') ?? 0) > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!response.body) return new ArrayBuffer(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const chunk = value as Uint8Array;
-    total += chunk.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out.buffer;
+  const bytes = await readBodyUpTo(response, limit);
+  if (!bytes) throw new AnswerTooLarge(method, path, response.status, limit);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
 function headerOf(headers: unknown, name: string): string | undefined {
