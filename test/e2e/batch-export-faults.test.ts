@@ -227,23 +227,34 @@ describe('batch export through JSON batching meets faulty answers', () => {
   });
 
   test('SIGKILL at several points of the export, then a re-run: the tenant a clean run leaves', { timeout: 300_000 }, async () => {
-    // Once the export has begun (its plan on stderr) and after some results are out.
-    const points: [string, RunOptions][] = [
-      ...[0, 150, 400].map((ms): [string, RunOptions] => [`${ms} ms into the writes`, {
-        onStderr: (stderr, child) => {
-          if (stderr.includes('Exporting ')) setTimeout(() => child.kill('SIGKILL'), ms);
-        },
-      }]),
-      ...[1, 12, 27, 31].map((n): [string, RunOptions] => [`after ${n} results`, {
-        onStdout: (stdout, child) => {
-          if (stdout.split('\n').length > n) child.kill('SIGKILL');
-        },
-      }]),
+    // Each point is one the CLI cannot have passed when the kill lands: a request of the export
+    // that Graph holds without an answer (run first or not), or a result line while a later
+    // request is held. No timer decides, so a fast machine kills at the same point as a slow one.
+    const killWhenHeld = (hold: FaultSpec): RunOptions & { hold: FaultSpec } => ({
+      hold, onSpawn: (child) => void emulator.whenHeld().then(() => child.kill('SIGKILL')),
+    });
+    const firstMemberWrite = { kind: 'hold', method: 'PATCH', path: '/v1.0/groups/', afterCommit: true } as const;
+    // Every member write held: the users' results come out, the groups' cannot end.
+    const killAfterResults = (n: number): RunOptions & { hold: FaultSpec } => ({
+      hold: { ...firstMemberWrite, count: -1 },
+      onStdout: (stdout, child) => {
+        if (stdout.split('\n').length > n) child.kill('SIGKILL');
+      },
+    });
+    const points: [string, RunOptions & { hold: FaultSpec }][] = [
+      ['while the first batch of creates waits, Graph has run none of it', killWhenHeld({ ...creates, kind: 'hold' })],
+      ['after Graph ran the first batch of creates, before its answer', killWhenHeld({ ...creates, kind: 'hold', afterCommit: true })],
+      ['after Graph ran the second batch of creates, before its answer', killWhenHeld({ ...creates, kind: 'hold', afterCommit: true, skip: 1 })],
+      ['after Graph added the first members of a group, before its answer', killWhenHeld(firstMemberWrite)],
+      ['after Graph added the last members of a group, before its answer', killWhenHeld({ ...firstMemberWrite, skip: 3 })],
+      ...[1, 12, 27, 30].map((n): [string, RunOptions & { hold: FaultSpec }] => [`after ${n} results, the members still to add`, killAfterResults(n)]),
     ];
-    for (const [killAfter, at] of points) {
+    for (const [killAfter, { hold, ...at }] of points) {
       const dir = await world();
+      emulator.faults(hold);
       const killed = await runCli(['--search-base', faultsOu, '--scope', 'one', '--export', '--no-html-report'], { cwd: dir, env: { SOS_CLIENT_SECRET: emulator.clientSecret }, timeout: 120_000, ...at });
-      assert.equal(killed.signal, 'SIGKILL', `killed ${killAfter}`);
+      emulator.clearFaults();
+      assert.equal(killed.signal, 'SIGKILL', `killed ${killAfter}: ${killed.stderr}`);
       const rerun = await exportOu(dir);
       assert.deepEqual(failures(rerun), [], `after a kill ${killAfter}`);
       assert.equal(rerun.code, 0, `after a kill at ${killAfter} results: ${rerun.stderr}`);

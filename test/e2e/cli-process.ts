@@ -18,6 +18,8 @@ export interface RunOptions {
   onStdout?(stdout: string, child: ChildProcess): void;
   /** Sees stderr as it grows (progress, the export plan), to interrupt the CLI at a chosen point. */
   onStderr?(stderr: string, child: ChildProcess): void;
+  /** Gets the process as soon as it starts, to kill it when something outside it happens. */
+  onSpawn?(child: ChildProcess): void;
 }
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
@@ -28,6 +30,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.timeout ? { timeout: options.timeout } : {}),
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

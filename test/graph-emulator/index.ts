@@ -60,9 +60,31 @@ function mangleBatchAnswer(answer: { responses: Record<string, unknown>[] }, man
   return { responses };
 }
 
-/** The next `count` matching requests answer with a status, drop the connection, wait first, or answer a body of the test's choosing. */
+/** Whether a `hold` fault has caught a request, and who waits for one. */
+function heldSignal() {
+  let caught = false;
+  let waiters: (() => void)[] = [];
+  return {
+    caught: () => {
+      caught = true;
+      for (const w of waiters) w();
+      waiters = [];
+    },
+    clear: () => {
+      caught = false;
+      waiters = [];
+    },
+    wait: () => new Promise<void>((resolve) => (caught ? resolve() : waiters.push(resolve))),
+  };
+}
+
+/**
+ * The next `count` matching requests answer with a status, drop the connection, wait first,
+ * answer a body of the test's choosing, or get no answer at all (`hold`: the client waits until
+ * it gives up or dies, e.g. a test's SIGKILL at a known point of an export; `whenHeld` says when).
+ */
 export interface FaultSpec {
-  kind: 'status' | 'reset' | 'latency' | 'body' | 'mangle';
+  kind: 'status' | 'reset' | 'latency' | 'body' | 'mangle' | 'hold';
   /**
    * For kind status: 503 (default), 429, 500, 504, or 401 (InvalidAuthenticationToken, "Access
    * token has expired or is not yet valid."). With `path: '/v1.0/$batch'` the $batch POST itself
@@ -80,11 +102,13 @@ export interface FaultSpec {
   latencyMs?: number;
   /** How many matching requests; default 1. Use -1 for every request until cleared. */
   count?: number;
+  /** How many matching requests pass untouched first (e.g. 1: the second batch of creates meets the fault). */
+  skip?: number;
   /** Substring of the request path (e.g. "/v1.0/users", "/oauth2/v2.0/token"). */
   path?: string;
   method?: string;
   /**
-   * Graph only, kinds status and reset: process the request first (the write is committed),
+   * Graph only, kinds status, reset and hold: process the request first (the write is committed),
    * then answer with the status or drop the connection: a lost answer. For a request inside a
    * $batch (a resource path), kinds status and body: the request runs, then its inner answer
    * is the fault's (e.g. a member reference added, then answered 400 "already exist").
@@ -151,6 +175,8 @@ export interface Emulator {
   writes(): WriteRecord[];
   faults(spec: FaultSpec | FaultSpec[]): void;
   clearFaults(): void;
+  /** Resolves once a `hold` fault has caught a request (since the last reset or clearFaults). */
+  whenHeld(): Promise<void>;
   /** Every request the emulator received (method, path), control API excluded. */
   /** Every request received; a $batch also says how many requests it carried (`innerRequests`). */
   requestLog(): { method: string; path: string; status: number; innerRequests?: number }[];
@@ -223,6 +249,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const graph = new GraphService(store, () => origin);
   const throttler = new Throttler(options.throttleScale ?? 1, options.throttleTimeScale ?? 1);
   let faultList: (FaultSpec & { remaining: number })[] = [];
+  const holds = heldSignal();
   const log: { method: string; path: string; status: number; innerRequests?: number }[] = [];
 
   /** `inner`: the `METHOD url` of each request a $batch POST carries, for `holding`. */
@@ -233,6 +260,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (f.path && !urlPath.includes(f.path)) continue;
       if (f.method && f.method.toUpperCase() !== method) continue;
       if (f.holding && !inner.some((r) => r.includes(f.holding!))) continue;
+      if (f.skip) {
+        f.skip--;
+        continue;
+      }
       if (f.remaining > 0) f.remaining--;
       hits.push(f);
       if (f.kind !== 'latency') break;
@@ -382,10 +413,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const clientRequestId = (req.headers['client-request-id'] as string | undefined) ?? requestId;
     const inner = url.pathname === '/v1.0/$batch' ? innerRequestsOf(raw) : [];
     for (const f of takeFaults(method, urlPath, ['latency'], inner)) await sleep(f.latencyMs ?? 0);
-    const [taken] = takeFaults(method, urlPath, ['status', 'reset', 'body', 'mangle'], inner);
+    const [taken] = takeFaults(method, urlPath, ['status', 'reset', 'body', 'mangle', 'hold'], inner);
     const mangle = taken?.kind === 'mangle' && url.pathname === '/v1.0/$batch' ? taken.mangle : undefined;
     const lostAnswer = taken?.afterCommit && url.pathname.startsWith('/v1.0/') ? taken : undefined;
     const fault = lostAnswer || taken?.kind === 'mangle' ? undefined : taken;
+    // No answer: the response stays open until the client closes the connection.
+    const hold = () => {
+      log.push({ method, path: urlPath, status: 0 });
+      holds.caught();
+    };
+    if (fault?.kind === 'hold') return hold();
     if (fault?.kind === 'reset') {
       log.push({ method, path: urlPath, status: 0 });
       // Start an answer, then drop the connection mid-response.
@@ -500,6 +537,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           (req.socket as Socket).destroy();
           return;
         }
+        if (lostAnswer?.kind === 'hold') return hold();
         if (lostAnswer) return sendError(faultError(lostAnswer, claims.appid));
         if (mangle === 'noJson') return sendFaultBody({ kind: 'body', text: '<html><body>502 Bad Gateway</body></html>' });
         return send(result.status, mangle ? mangleBatchAnswer(result.body as { responses: Record<string, unknown>[] }, mangle) : result.body);
@@ -515,6 +553,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       (req.socket as Socket).destroy();
       return;
     }
+    if (lostAnswer?.kind === 'hold') return hold();
     if (lostAnswer) return sendError(faultError(lostAnswer, claims.appid));
     return send(result.status, result.body, result.headers, result.text);
   };
@@ -560,6 +599,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       store.reset();
       graph.delta.reset();
       faultList = [];
+      holds.clear();
       throttler.reset();
       log.length = 0;
     },
@@ -570,7 +610,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     clearFaults: () => {
       faultList = [];
+      holds.clear();
     },
+    whenHeld: () => holds.wait(),
     requestLog: () => [...log],
     takePeakInFlight: () => {
       const peak = peakInFlight;
