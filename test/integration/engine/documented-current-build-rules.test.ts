@@ -4,7 +4,9 @@
 // - Version history 1.1.524.0: "AD attributes employeeID and msExchBypassModerationLink are now
 //   included in the default sync rule set. AD attribute photo has been removed from default sync
 //   rule set." 2.2.1.0: "Default sync rule 'In from AD – User Common' was updated to flow the
-//   employeeType attribute."
+//   employeeType attribute." A later build's own rules (User Common .008, User Common from
+//   Exchange .006, InetOrgPerson Common .007) flow employeeID in the user rules only: an
+//   inetOrgPerson's does not reach the metaverse, nor its employeeType.
 // - reference-connect-device-disappearance: "Microsoft Entra Connect should never synchronize
 //   down-level Windows devices."
 // - how-to-connect-sync-configure-filtering: "Microsoft Entra Cloud Sync and Microsoft Entra Connect
@@ -30,6 +32,10 @@ const user = (cn: string, lines: string[]) => entry(`CN=${cn},${usersOu}`, [
   'objectClass: top', 'objectClass: person', 'objectClass: organizationalPerson', 'objectClass: user', `cn: ${cn}`,
   `sAMAccountName: ${cn.toLowerCase().replace(/\W/g, '')}`, `userPrincipalName: ${cn.toLowerCase().replace(/\W/g, '.')}@contoso.com`, 'userAccountControl: 512', ...lines,
 ]);
+const inetOrgPerson = (cn: string, lines: string[]) => entry(`CN=${cn},${usersOu}`, [
+  'objectClass: top', 'objectClass: person', 'objectClass: organizationalPerson', 'objectClass: user', 'objectClass: inetOrgPerson', `cn: ${cn}`,
+  `sAMAccountName: ${cn.toLowerCase().replace(/\W/g, '')}`, `userPrincipalName: ${cn.toLowerCase().replace(/\W/g, '.')}@contoso.com`, 'userAccountControl: 512', ...lines,
+]);
 const computer = (cn: string, lines: string[]) => entry(`CN=${cn},${computersOu}`, [
   'objectClass: top', 'objectClass: person', 'objectClass: organizationalPerson', 'objectClass: user', 'objectClass: computer', `cn: ${cn}`, `name: ${cn}`,
   `sAMAccountName: ${cn}$`, 'objectSid:: AQUAAAAAAAUVAAAA8ODyDSnzzDrgIcOkkSIAAA==', ...lines,
@@ -48,6 +54,7 @@ describe('the built-in rules as the current build has them', () => {
     const entries = [
       user('Emp Typed', ['employeeID: E12345', 'employeeType: Contractor', `photo:: ${Buffer.from('jpeg').toString('base64')}`]),
       user('Emp Mailbox', ['employeeID: E777', 'mailNickname: emp.mailbox', 'mail: emp.mailbox@contoso.com', 'proxyAddresses: SMTP:emp.mailbox@contoso.com']),
+      inetOrgPerson('Emp InetOrg', ['employeeID: E555', 'employeeType: Vendor', 'department: Research']),
       computer('WIN7PC', ['operatingSystem: Windows 7 Enterprise', 'operatingSystemVersion: 6.1 (7601)', 'userAccountControl: 4096', certificate]),
       computer('WIN81PC', ['operatingSystem: Windows 8.1 Pro', 'operatingSystemVersion: 6.3 (9600)', 'userAccountControl: 4096', certificate]),
       computer('DC02', ['operatingSystem: Windows Server 2022 Datacenter', 'operatingSystemVersion: 10.0 (20348)', 'isCriticalSystemObject: TRUE', 'userAccountControl: 532480', certificate]),
@@ -70,6 +77,16 @@ describe('the built-in rules as the current build has them', () => {
     // A mailbox user takes "In from AD - User Common from Exchange", which flows employeeID too.
     const mailbox = await sync(`CN=Emp Mailbox,${usersOu}`);
     assert.equal(planned(mailbox, 'employeeId')?.newValue, 'E777', info(mailbox));
+  });
+
+  test('an inetOrgPerson is created by its own rules, without employeeId or employeeType (they flow in the user rules only)', async () => {
+    const s = await sync(`CN=Emp InetOrg,${usersOu}`);
+    assert.equal(s.plannedProvisioningAction, 'create', info(s));
+    assert.equal(planned(s, 'department')?.newValue, 'Research', 'its other attributes flow');
+    assert.equal(planned(s, 'employeeId'), undefined, JSON.stringify(planned(s, 'employeeId')));
+    assert.equal(planned(s, 'employeeType'), undefined);
+    assert.equal(metaverseRow(s, 'employeeID'), undefined);
+    assert.equal(metaverseRow(s, 'employeeType'), undefined);
   });
 
   test('down-level Windows computers (6.x) and domain controllers (isCriticalSystemObject TRUE) are filtered, not exported', async () => {

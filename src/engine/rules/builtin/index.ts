@@ -4,8 +4,8 @@
 // (base64; another configured attribute has no fallback), join on sourceAnchorBinary, and keep NULL for linked mailboxes
 // (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group's SMTP
 // address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION). Groups sync up to 250,000
-// members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from. Users flow
-// employeeID and employeeType, not photo (withCurrentBuildFlows); computers that are domain
+// members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from. Users (not
+// inetOrgPersons) flow employeeID and employeeType, and no one photo (withCurrentBuildFlows); computers that are domain
 // controllers or down-level Windows are filtered (withComputerFilter).
 import type { FlowDefinition, RuleDefinition } from '../model';
 import { outOfBoxRules } from './out-of-box-rules';
@@ -119,7 +119,11 @@ export function builtinRuleDefinitions(options: BuiltinOptions = {}): RuleDefini
 
 const direct = (target: string, source = target): FlowDefinition => ({ target, type: 'Direct', source: [source], mergeType: 'Update' });
 const commonRules = new Set(['In from AD - User Common from Exchange', 'In from AD - InetOrgPerson Common from Exchange', 'In from AD - User Common', 'In from AD - InetOrgPerson Common']);
-const employeeTypeRules = new Set(['In from AD - User Common', 'In from AD - InetOrgPerson Common']);
+// A later build's out-of-box rules (User Common .008, User Common from Exchange .006) flow
+// employeeID in the two user rules only; their InetOrgPerson twins (.007, .006) lost photo but
+// gained no employeeID. employeeType: "'In from AD – User Common'" alone, as 2.2.1.0 says.
+const employeeIdRules = new Set(['In from AD - User Common from Exchange', 'In from AD - User Common']);
+const employeeTypeRules = new Set(['In from AD - User Common']);
 
 /**
  * The user attribute flows changed since the export's build, as the version history says:
@@ -132,7 +136,7 @@ const employeeTypeRules = new Set(['In from AD - User Common', 'In from AD - Ine
 function withCurrentBuildFlows(rule: RuleDefinition): RuleDefinition {
   if (commonRules.has(rule.name)) {
     const flows = rule.flows.filter((f) => f.target !== 'photo');
-    flows.push(direct('employeeID'));
+    if (employeeIdRules.has(rule.name)) flows.push(direct('employeeID'));
     if (employeeTypeRules.has(rule.name)) flows.push(direct('employeeType'));
     return { ...rule, flows };
   }
