@@ -7,6 +7,10 @@
 //   employeeType attribute." A later build's own rules (User Common .008, User Common from
 //   Exchange .006, InetOrgPerson Common .007) flow employeeID in the user rules only: an
 //   inetOrgPerson's does not reach the metaverse, nor its employeeType.
+// - reference-connect-sync-attributes-synchronized: usageLocation "mechanical property. The user's
+//   country/region. Used for license assignment."; Exchange Online: msExchExtensionCustomAttribute1-5,
+//   msExchLitigationHoldDate. The later build's "In from AD - User Exchange" (.004) flows
+//   usageLocation from msExchUsageLocation and those Exchange attributes Direct.
 // - reference-connect-device-disappearance: "Microsoft Entra Connect should never synchronize
 //   down-level Windows devices."
 // - how-to-connect-sync-configure-filtering: "Microsoft Entra Cloud Sync and Microsoft Entra Connect
@@ -54,6 +58,8 @@ describe('the built-in rules as the current build has them', () => {
     const entries = [
       user('Emp Typed', ['employeeID: E12345', 'employeeType: Contractor', `photo:: ${Buffer.from('jpeg').toString('base64')}`]),
       user('Emp Mailbox', ['employeeID: E777', 'mailNickname: emp.mailbox', 'mail: emp.mailbox@contoso.com', 'proxyAddresses: SMTP:emp.mailbox@contoso.com']),
+      user('Mailbox Located', ['mailNickname: mailbox.located', 'mail: mailbox.located@contoso.com', 'proxyAddresses: SMTP:mailbox.located@contoso.com',
+        'msExchRecipientTypeDetails: 1', 'msExchUsageLocation: DE', 'msExchExtensionCustomAttribute1: Tier1', 'msExchLitigationHoldDate: 20260101000000.0Z']),
       inetOrgPerson('Emp InetOrg', ['employeeID: E555', 'employeeType: Vendor', 'department: Research']),
       computer('WIN7PC', ['operatingSystem: Windows 7 Enterprise', 'operatingSystemVersion: 6.1 (7601)', 'userAccountControl: 4096', certificate]),
       computer('WIN81PC', ['operatingSystem: Windows 8.1 Pro', 'operatingSystemVersion: 6.3 (9600)', 'userAccountControl: 4096', certificate]),
@@ -77,6 +83,21 @@ describe('the built-in rules as the current build has them', () => {
     // A mailbox user takes "In from AD - User Common from Exchange", which flows employeeID too.
     const mailbox = await sync(`CN=Emp Mailbox,${usersOu}`);
     assert.equal(planned(mailbox, 'employeeId')?.newValue, 'E777', info(mailbox));
+  });
+
+  test('a mailbox user: usageLocation from msExchUsageLocation is exported; its Exchange Online attributes reach the metaverse and the Entra connector, and the result says Graph cannot write them', async () => {
+    const s = await sync(`CN=Mailbox Located,${usersOu}`);
+    assert.equal(s.plannedProvisioningAction, 'create', info(s));
+    assert.equal(planned(s, 'usageLocation')?.newValue, 'DE', info(s));
+    assert.equal(planned(s, 'usageLocation')?.applied, true);
+    assert.deepEqual(metaverseRow(s, 'msExchExtensionCustomAttribute1')?.value, ['Tier1']);
+    assert.equal(metaverseRow(s, 'msExchExtensionCustomAttribute1')?.syncRule, 'In from AD - User Exchange');
+    const custom = planned(s, 'msExchExtensionCustomAttribute1');
+    assert.ok(custom, 'the Entra connector holds it');
+    assert.equal(custom.applied, false, JSON.stringify(custom));
+    assert.equal(custom.notAppliedKind, 'noGraphProperty');
+    const details = s.provisioningSteps.find((x) => x.stepNumber === 10)!.details;
+    assert.match(details.NoMicrosoftGraphProperty ?? '', /\bmsExchExtensionCustomAttribute1\b.*\bmsExchLitigationHoldDate\b/, 'the export step names them');
   });
 
   test('an inetOrgPerson is created by its own rules, without employeeId or employeeType (they flow in the user rules only)', async () => {

@@ -5,7 +5,8 @@
 // (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group's SMTP
 // address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION). Groups sync up to 250,000
 // members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from. Users (not
-// inetOrgPersons) flow employeeID and employeeType, and no one photo (withCurrentBuildFlows); computers that are domain
+// inetOrgPersons) flow employeeID and employeeType, no one photo, and mailboxes, groups and
+// contacts a later build's Exchange attributes (withCurrentBuildFlows); computers that are domain
 // controllers or down-level Windows are filtered (withComputerFilter).
 import type { FlowDefinition, RuleDefinition } from '../model';
 import { outOfBoxRules } from './out-of-box-rules';
@@ -125,6 +126,32 @@ const commonRules = new Set(['In from AD - User Common from Exchange', 'In from 
 const employeeIdRules = new Set(['In from AD - User Common from Exchange', 'In from AD - User Common']);
 const employeeTypeRules = new Set(['In from AD - User Common']);
 
+const exchangeOnlineFlows: [string, string?][] = [1, 2, 3, 4, 5].map((n): [string] => [`msExchExtensionCustomAttribute${n}`])
+  .concat([['msExchLitigationHoldDate'], ['msExchLitigationHoldOwner']]);
+const mailboxFlows: [string, string?][] = [
+  ['msExchAuditAdmin'], ['msExchAuditDelegate'], ['msExchAuditDelegateAdmin'], ['msExchAuditOwner'], ['msExchBypassAudit'],
+  ...exchangeOnlineFlows, ['msExchMailboxAuditEnable'], ['msExchMailboxAuditLogAgeLimit'], ['msExchRemoteRecipientType'],
+  ['msExchTeamMailboxExpiration'], ['msExchTeamMailboxOwners'], ['msExchTeamMailboxSharePointLinkedBy'], ['msExchTeamMailboxSharePointUrl'],
+  ['usageLocation', 'msExchUsageLocation'],
+];
+
+/**
+ * Inbound flows of the Exchange attributes the export's own outbound rules ("Out to AAD - User
+ * ExchangeOnline", "... SharePointOnline", "... Contact/Group ExchangeOnline") already send, and
+ * that reference-connect-sync-attributes-synchronized lists (msExchExtensionCustomAttribute1-5,
+ * msExchLitigationHold*, msExchAudit*, msExchTeamMailbox*, msOrg-IsOrganizational, altRecipient;
+ * usageLocation, "used for license assignment"): the export's build brought none of them into the
+ * metaverse; a later build's own rules (User Exchange .004, Group Exchange, Group Common, Contact
+ * Common .005) do, each Direct, usageLocation from msExchUsageLocation.
+ */
+const exchangeFlowsAdded: Record<string, [string, string?][]> = {
+  'In from AD - User Exchange': [['altRecipient'], ...mailboxFlows],
+  'In from AD - InetOrgPerson Exchange': mailboxFlows,
+  'In from AD - Group Exchange': [...exchangeOnlineFlows, ['msOrg-IsOrganizational']],
+  'In from AD - Group Common': [['msDS-HABSeniorityIndex']],
+  'In from AD - Contact Common': exchangeOnlineFlows,
+};
+
 /**
  * The user attribute flows changed since the export's build, as the version history says:
  * 1.1.524.0 "AD attributes employeeID and msExchBypassModerationLink are now included in the
@@ -134,6 +161,8 @@ const employeeTypeRules = new Set(['In from AD - User Common']);
  * Entra ID they are the user's employeeId and employeeType.
  */
 function withCurrentBuildFlows(rule: RuleDefinition): RuleDefinition {
+  const added = exchangeFlowsAdded[rule.name];
+  if (added) rule = { ...rule, flows: [...rule.flows, ...added.filter(([target]) => !rule.flows.some((f) => f.target === target)).map(([target, source]) => direct(target, source))] };
   if (commonRules.has(rule.name)) {
     const flows = rule.flows.filter((f) => f.target !== 'photo');
     if (employeeIdRules.has(rule.name)) flows.push(direct('employeeID'));
