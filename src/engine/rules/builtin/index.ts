@@ -144,13 +144,13 @@ const mailboxFlows: [string, string?][] = [
  * metaverse; a later build's own rules (User Exchange .004, Group Exchange, Group Common, Contact
  * Common .005) do, each Direct, usageLocation from msExchUsageLocation.
  */
-const exchangeFlowsAdded: Record<string, [string, string?][]> = {
-  'In from AD - User Exchange': [['altRecipient'], ...mailboxFlows],
-  'In from AD - InetOrgPerson Exchange': mailboxFlows,
-  'In from AD - Group Exchange': [...exchangeOnlineFlows, ['msOrg-IsOrganizational']],
-  'In from AD - Group Common': [['msDS-HABSeniorityIndex']],
-  'In from AD - Contact Common': exchangeOnlineFlows,
-};
+const exchangeFlowsAdded = new Map<string, [string, string?][]>([
+  ['In from AD - User Exchange', [['altRecipient'], ...mailboxFlows]],
+  ['In from AD - InetOrgPerson Exchange', mailboxFlows],
+  ['In from AD - Group Exchange', [...exchangeOnlineFlows, ['msOrg-IsOrganizational']]],
+  ['In from AD - Group Common', [['msDS-HABSeniorityIndex']]],
+  ['In from AD - Contact Common', exchangeOnlineFlows],
+]);
 
 /**
  * The user attribute flows changed since the export's build, as the version history says:
@@ -160,9 +160,9 @@ const exchangeFlowsAdded: Record<string, [string, string?][]> = {
  * (2.0.3.0 added employeeType to the properties synced to Microsoft Entra ID). Out to Microsoft
  * Entra ID they are the user's employeeId and employeeType.
  */
-function withCurrentBuildFlows(rule: RuleDefinition): RuleDefinition {
-  const added = exchangeFlowsAdded[rule.name];
-  if (added) rule = { ...rule, flows: [...rule.flows, ...added.filter(([target]) => !rule.flows.some((f) => f.target === target)).map(([target, source]) => direct(target, source))] };
+function withCurrentBuildFlows(exported: RuleDefinition): RuleDefinition {
+  const added = (exchangeFlowsAdded.get(exported.name) ?? []).filter(([target]) => !exported.flows.some((f) => f.target === target));
+  const rule = added.length ? { ...exported, flows: [...exported.flows, ...added.map(([target, source]) => direct(target, source))] } : exported;
   if (commonRules.has(rule.name)) {
     const flows = rule.flows.filter((f) => f.target !== 'photo');
     if (employeeIdRules.has(rule.name)) flows.push(direct('employeeID'));
