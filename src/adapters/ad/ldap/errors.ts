@@ -124,10 +124,10 @@ export function toSyncError(err: unknown, ctx: LdapErrorContext): SyncError {
         // ldapts follows no referral (nor search reference): said, and never chased with the bind.
         return new SyncError(directoryErrors.ReferralNotFollowed, { ...base, dn: base.dn || '(the RootDSE)', detail: detail || 'no detail' }, { cause: err });
       case 51:
-      case 53:
-        return new SyncError(directoryErrors.ServerBusy, { ...base, resultCode: err.code, detail }, { cause: err });
       case 52:
-        return new SyncError(directoryErrors.ServerUnavailable, { ...base, resultCode: 52, detail }, { cause: err });
+      case 53:
+        // The server answered: busy, shutting down or unwilling, not out of reach (ServerUnavailable).
+        return new SyncError(directoryErrors.ServerBusy, { ...base, resultCode: err.code, detail }, { cause: err });
       default:
         return new SyncError(directoryErrors.LdapOperationFailed, { ...base, resultCode: err.code, detail }, { cause: err });
     }
