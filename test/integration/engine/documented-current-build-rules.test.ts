@@ -4,13 +4,16 @@
 // - Version history 1.1.524.0: "AD attributes employeeID and msExchBypassModerationLink are now
 //   included in the default sync rule set. AD attribute photo has been removed from default sync
 //   rule set." 2.2.1.0: "Default sync rule 'In from AD – User Common' was updated to flow the
-//   employeeType attribute." A later build's own rules (User Common .008, User Common from
-//   Exchange .006, InetOrgPerson Common .007) flow employeeID in the user rules only: an
-//   inetOrgPerson's does not reach the metaverse, nor its employeeType.
+//   employeeType attribute." reference-connect-sync-attributes-synchronized: "In the lists above,
+//   the object type User also applies to the object type iNetOrgPerson": an inetOrgPerson's
+//   employeeID flows; employeeType, in no list, stays with "In from AD – User Common".
 // - reference-connect-sync-attributes-synchronized: usageLocation "mechanical property. The user's
 //   country/region. Used for license assignment."; Exchange Online: msExchExtensionCustomAttribute1-5,
-//   msExchLitigationHoldDate. The later build's "In from AD - User Exchange" (.004) flows
-//   usageLocation from msExchUsageLocation and those Exchange attributes Direct.
+//   msExchLitigationHoldDate; altRecipient ("Requires Microsoft Entra Connect build 1.1.552.0 or
+//   after"); a group's msExchBypassModerationLink ("Available in ... 1.1.524.0"); a contact's
+//   msRTCSIP-PrimaryUserAddress (Teams and Skype for Business Online). The later build's "In from
+//   AD - User Exchange" (.004) flows usageLocation from msExchUsageLocation and those Exchange
+//   attributes Direct.
 // - reference-connect-device-disappearance: "Microsoft Entra Connect should never synchronize
 //   down-level Windows devices."
 // - how-to-connect-sync-configure-filtering: "Microsoft Entra Cloud Sync and Microsoft Entra Connect
@@ -51,6 +54,7 @@ describe('the built-in rules as the current build has them', () => {
   const info = (s: ProvisioningObjectSummary) => JSON.stringify(s.provisioningStatusInfo);
   const planned = (s: ProvisioningObjectSummary, name: string) => s.modifiedProperties.find((p) => p.displayName === name);
   const metaverseRow = (s: ProvisioningObjectSummary, name: string) => s.provisioningSteps.find((x) => x.stepNumber === 9)!.attributes?.find((a) => a.name === name);
+  const step = (s: ProvisioningObjectSummary, n: number) => s.provisioningSteps.find((x) => x.stepNumber === n)!;
   const errorCode = (s: ProvisioningObjectSummary) => s.provisioningStatusInfo.errorInformation?.errorCode;
 
   before(async () => {
@@ -59,7 +63,14 @@ describe('the built-in rules as the current build has them', () => {
       user('Emp Typed', ['employeeID: E12345', 'employeeType: Contractor', `photo:: ${Buffer.from('jpeg').toString('base64')}`]),
       user('Emp Mailbox', ['employeeID: E777', 'mailNickname: emp.mailbox', 'mail: emp.mailbox@contoso.com', 'proxyAddresses: SMTP:emp.mailbox@contoso.com']),
       user('Mailbox Located', ['mailNickname: mailbox.located', 'mail: mailbox.located@contoso.com', 'proxyAddresses: SMTP:mailbox.located@contoso.com',
-        'msExchRecipientTypeDetails: 1', 'msExchUsageLocation: DE', 'msExchExtensionCustomAttribute1: Tier1', 'msExchLitigationHoldDate: 20260101000000.0Z']),
+        'msExchRecipientTypeDetails: 1', 'msExchUsageLocation: DE', 'msExchExtensionCustomAttribute1: Tier1', 'msExchLitigationHoldDate: 20260101000000.0Z',
+        `altRecipient: CN=Emp Mailbox,${usersOu}`]),
+      entry(`CN=Moderated List,${usersOu}`, ['objectClass: top', 'objectClass: group', 'cn: Moderated List', 'sAMAccountName: moderatedlist', 'groupType: 8',
+        'mailNickname: moderated.list', 'mail: moderated.list@contoso.com', 'proxyAddresses: SMTP:moderated.list@contoso.com', 'msExchEnableModeration: TRUE',
+        `msExchBypassModerationLink: CN=Emp Mailbox,${usersOu}`, 'objectSid:: AQUAAAAAAAUVAAAA8ODyDSnzzDrgIcOkXxsAAA==']),
+      entry(`CN=Sip Contact,${usersOu}`, ['objectClass: top', 'objectClass: person', 'objectClass: organizationalPerson', 'objectClass: contact', 'cn: Sip Contact',
+        'displayName: Sip Contact', 'mailNickname: sip.contact', 'mail: sip.contact@fabrikam.com', 'proxyAddresses: SMTP:sip.contact@fabrikam.com',
+        'targetAddress: SMTP:sip.contact@fabrikam.com', 'msRTCSIP-PrimaryUserAddress: sip:sip.contact@fabrikam.com']),
       inetOrgPerson('Emp InetOrg', ['employeeID: E555', 'employeeType: Vendor', 'department: Research']),
       computer('WIN7PC', ['operatingSystem: Windows 7 Enterprise', 'operatingSystemVersion: 6.1 (7601)', 'userAccountControl: 4096', certificate]),
       computer('WIN81PC', ['operatingSystem: Windows 8.1 Pro', 'operatingSystemVersion: 6.3 (9600)', 'userAccountControl: 4096', certificate]),
@@ -97,16 +108,32 @@ describe('the built-in rules as the current build has them', () => {
     assert.equal(custom.applied, false, JSON.stringify(custom));
     assert.equal(custom.notAppliedKind, 'noGraphProperty');
     const details = s.provisioningSteps.find((x) => x.stepNumber === 10)!.details;
-    assert.match(details.NoMicrosoftGraphProperty ?? '', /\bmsExchExtensionCustomAttribute1\b.*\bmsExchLitigationHoldDate\b/, 'the export step names them');
+    assert.match(details.NoMicrosoftGraphProperty ?? '', /\baltRecipient\b.*\bmsExchExtensionCustomAttribute1\b.*\bmsExchLitigationHoldDate\b/, 'the export step names them');
+    assert.equal(planned(s, 'altRecipient')?.notAppliedKind, 'noGraphProperty', JSON.stringify(planned(s, 'altRecipient')));
   });
 
-  test('an inetOrgPerson is created by its own rules, without employeeId or employeeType (they flow in the user rules only)', async () => {
+  test('a moderated group\'s msExchBypassModerationLink and a contact\'s msRTCSIP-PrimaryUserAddress reach the Entra connector, and the result says they are not written', async () => {
+    const group = await sync(`CN=Moderated List,${usersOu}`);
+    assert.equal(group.plannedProvisioningAction, 'create', info(group));
+    const bypass = step(group, 10).attributes?.find((a) => a.name === 'msExchBypassModerationLink');
+    assert.equal(bypass?.syncRule, 'Out to AAD - Group ExchangeOnline', JSON.stringify(step(group, 10).attributes?.map((a) => a.name)));
+    // A distribution group is no object Graph writes (readOnlyObject); the row says it is not applied either way.
+    assert.equal(planned(group, 'msExchBypassModerationLink')?.applied, false);
+    const contact = await sync(`CN=Sip Contact,${usersOu}`);
+    // Contacts are read-only in Microsoft Graph v1.0: the computed export is shown, not written.
+    assert.equal(errorCode(contact), 'ObjectNotExportableThroughGraph', info(contact));
+    const sip = step(contact, 10).attributes?.find((a) => a.name === 'msRtcSipPrimaryUserAddress');
+    assert.deepEqual(sip?.value, ['sip:sip.contact@fabrikam.com'], JSON.stringify(step(contact, 10).attributes?.map((a) => a.name)));
+    assert.equal(sip?.syncRule, 'Out to AAD - Contact LyncOnline');
+  });
+
+  test('an inetOrgPerson is created by its own rules with its employeeId; employeeType stays with "In from AD – User Common"', async () => {
     const s = await sync(`CN=Emp InetOrg,${usersOu}`);
     assert.equal(s.plannedProvisioningAction, 'create', info(s));
     assert.equal(planned(s, 'department')?.newValue, 'Research', 'its other attributes flow');
-    assert.equal(planned(s, 'employeeId'), undefined, JSON.stringify(planned(s, 'employeeId')));
+    assert.equal(planned(s, 'employeeId')?.newValue, 'E555', JSON.stringify(planned(s, 'employeeId')));
+    assert.equal(metaverseRow(s, 'employeeID')?.syncRule, 'In from AD - InetOrgPerson Common');
     assert.equal(planned(s, 'employeeType'), undefined);
-    assert.equal(metaverseRow(s, 'employeeID'), undefined);
     assert.equal(metaverseRow(s, 'employeeType'), undefined);
   });
 

@@ -4,9 +4,9 @@
 // (base64; another configured attribute has no fallback), join on sourceAnchorBinary, and keep NULL for linked mailboxes
 // (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group's SMTP
 // address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION). Groups sync up to 250,000
-// members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from. Users (not
-// inetOrgPersons) flow employeeID and employeeType, no one photo, and mailboxes, groups and
-// contacts a later build's Exchange attributes (withCurrentBuildFlows); computers that are domain
+// members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from. Users flow
+// employeeID and (not inetOrgPersons) employeeType, no one photo, and every attribute Microsoft's
+// attribute list names goes all the way (withCurrentBuildFlows); computers that are domain
 // controllers or down-level Windows are filtered (withComputerFilter).
 import type { FlowDefinition, RuleDefinition } from '../model';
 import { outOfBoxRules } from './out-of-box-rules';
@@ -120,10 +120,10 @@ export function builtinRuleDefinitions(options: BuiltinOptions = {}): RuleDefini
 
 const direct = (target: string, source = target): FlowDefinition => ({ target, type: 'Direct', source: [source], mergeType: 'Update' });
 const commonRules = new Set(['In from AD - User Common from Exchange', 'In from AD - InetOrgPerson Common from Exchange', 'In from AD - User Common', 'In from AD - InetOrgPerson Common']);
-// A later build's out-of-box rules (User Common .008, User Common from Exchange .006) flow
-// employeeID in the two user rules only; their InetOrgPerson twins (.007, .006) lost photo but
-// gained no employeeID. employeeType: "'In from AD – User Common'" alone, as 2.2.1.0 says.
-const employeeIdRules = new Set(['In from AD - User Common from Exchange', 'In from AD - User Common']);
+// employeeType: "'In from AD – User Common'" alone, as 2.2.1.0 says (the attribute list does not
+// name it, so its "User also applies to iNetOrgPerson" does not extend it). employeeID flows in
+// all four, as that list has it for users and inetOrgPersons (a later build's own InetOrgPerson
+// Common .007 lacked it; the documentation wins).
 const employeeTypeRules = new Set(['In from AD - User Common']);
 
 const exchangeOnlineFlows: [string, string?][] = [1, 2, 3, 4, 5].map((n): [string] => [`msExchExtensionCustomAttribute${n}`])
@@ -136,20 +136,26 @@ const mailboxFlows: [string, string?][] = [
 ];
 
 /**
- * Inbound flows of the Exchange attributes the export's own outbound rules ("Out to AAD - User
- * ExchangeOnline", "... SharePointOnline", "... Contact/Group ExchangeOnline") already send, and
- * that reference-connect-sync-attributes-synchronized lists (msExchExtensionCustomAttribute1-5,
- * msExchLitigationHold*, msExchAudit*, msExchTeamMailbox*, msOrg-IsOrganizational, altRecipient;
- * usageLocation, "used for license assignment"): the export's build brought none of them into the
- * metaverse; a later build's own rules (User Exchange .004, Group Exchange, Group Common, Contact
- * Common .005) do, each Direct, usageLocation from msExchUsageLocation.
+ * The attributes reference-connect-sync-attributes-synchronized lists as synchronized to
+ * Microsoft Entra ID that the export's build did not carry all the way. Inbound, those its own
+ * outbound rules ("Out to AAD - User ExchangeOnline", "... SharePointOnline", "... Contact/Group
+ * ExchangeOnline") already send (msExchExtensionCustomAttribute1-5, msExchLitigationHold*,
+ * msExchAudit*, msExchTeamMailbox*, msOrg-IsOrganizational; usageLocation, "used for license
+ * assignment"), as a later build's own rules (User Exchange .004, Group Exchange, Group Common,
+ * Contact Common .005) flow them, each Direct, usageLocation from msExchUsageLocation; and
+ * altRecipient ("Requires ... build 1.1.552.0"). Outbound (outboundFlowsAdded), those read in but
+ * sent by no rule: altRecipient, a group's msExchBypassModerationLink ("Available in ...
+ * 1.1.524.0") and a contact's msRTCSIP-* (the Teams and Skype for Business table).
  */
-const exchangeFlowsAdded = new Map<string, [string, string?][]>([
+const flowsAdded = new Map<string, [string, string?][]>([
   ['In from AD - User Exchange', [['altRecipient'], ...mailboxFlows]],
   ['In from AD - InetOrgPerson Exchange', mailboxFlows],
   ['In from AD - Group Exchange', [...exchangeOnlineFlows, ['msOrg-IsOrganizational']]],
   ['In from AD - Group Common', [['msDS-HABSeniorityIndex']]],
   ['In from AD - Contact Common', exchangeOnlineFlows],
+  ['Out to AAD - User ExchangeOnline', [['altRecipient']]],
+  ['Out to AAD - Group ExchangeOnline', [['msExchBypassModerationLink']]],
+  ['Out to AAD - Contact LyncOnline', ['DeploymentLocator', 'Line', 'OptionFlags', 'PrimaryUserAddress', 'UserEnabled'].map((n): [string, string] => [`msRtcSip${n}`, `msRTCSIP-${n}`])],
 ]);
 
 /**
@@ -161,11 +167,11 @@ const exchangeFlowsAdded = new Map<string, [string, string?][]>([
  * Entra ID they are the user's employeeId and employeeType.
  */
 function withCurrentBuildFlows(exported: RuleDefinition): RuleDefinition {
-  const added = (exchangeFlowsAdded.get(exported.name) ?? []).filter(([target]) => !exported.flows.some((f) => f.target === target));
+  const added = (flowsAdded.get(exported.name) ?? []).filter(([target]) => !exported.flows.some((f) => f.target === target));
   const rule = added.length ? { ...exported, flows: [...exported.flows, ...added.map(([target, source]) => direct(target, source))] } : exported;
   if (commonRules.has(rule.name)) {
     const flows = rule.flows.filter((f) => f.target !== 'photo');
-    if (employeeIdRules.has(rule.name)) flows.push(direct('employeeID'));
+    flows.push(direct('employeeID'));
     if (employeeTypeRules.has(rule.name)) flows.push(direct('employeeType'));
     return { ...rule, flows };
   }
