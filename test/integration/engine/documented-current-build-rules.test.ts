@@ -110,6 +110,11 @@ describe('the built-in rules as the current build has them', () => {
     const details = s.provisioningSteps.find((x) => x.stepNumber === 10)!.details;
     assert.match(details.NoMicrosoftGraphProperty ?? '', /\baltRecipient\b.*\bmsExchExtensionCustomAttribute1\b.*\bmsExchLitigationHoldDate\b/, 'the export step names them');
     assert.equal(planned(s, 'altRecipient')?.notAppliedKind, 'noGraphProperty', JSON.stringify(planned(s, 'altRecipient')));
+    // Exported: Microsoft Entra ID holds the usage location, the rest is left out by name.
+    const exported = (await world.session.sync(Dn.parse(`CN=Mailbox Located,${usersOu}`), { stagingMode: false, noHtmlReport: true })).summary;
+    assert.notEqual(exported.provisioningStatusInfo.status, 'failure', info(exported));
+    const cloud = world.emulator.state().users.find((u) => u.userPrincipalName === 'mailbox.located@contoso.com');
+    assert.equal(cloud?.usageLocation, 'DE', JSON.stringify(cloud));
   });
 
   test('a moderated group\'s msExchBypassModerationLink and a contact\'s msRTCSIP-PrimaryUserAddress reach the Entra connector, and the result says they are not written', async () => {
