@@ -37,7 +37,8 @@ describe('LDAP errors become catalog errors', () => {
     [new NoSuchObjectError('no such'), 'NoSuchObject'],
     [new InsufficientAccessError('denied'), 'InsufficientAccess'],
     [new TimeLimitExceededError('slow'), 'TimeLimitExceeded'],
-    [new UnavailableError('down'), 'ServerUnavailable'],
+    // Result 52 (unavailable) is an answer: the server is reachable, busy or shutting down.
+    [new UnavailableError('down'), 'ServerBusy'],
     [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'ServerUnavailable'],
     [Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), 'CertificateVerificationFailed'],
     [Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }), 'CertificateVerificationFailed'],
