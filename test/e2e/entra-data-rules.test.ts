@@ -5,7 +5,9 @@
 // an unverified suffix; the allowed characters (A-Z a-z 0-9 ' . - _ ! # ^ ~) are kept; the UPN
 // is recalculated only when the on-premises UPN changes (scenarios 1-3 of that page). And its
 // LargeObject limits (tshoot-connect-sync-errors): at most 15 certificates in userCertificate
-// and userSMIMECertificate (which flow for mail-enabled users: mailNickname set), and an object size that holds at most 332 proxy addresses. The AD
+// and userSMIMECertificate (which flow for mail-enabled users: mailNickname set; the out-of-box
+// rules since 1.1.524.0 export none above 15, tshoot-connect-largeobjecterror-usercertificate),
+// and an object size that holds at most 332 proxy addresses. The AD
 // side is an LDIF snapshot with these users added; Graph is the emulator.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -280,9 +282,18 @@ describe('Microsoft Entra ID data rules: UPN population and object size limits',
     assert.ok(cloudUser('licensed.new'), 'with the feature on the UPN changes');
   });
 
-  test('LargeObject: 16 certificates in userCertificate (hard limit 15) or 333 proxy addresses fail the export, staging says so first, nothing is written', async () => {
+  test('16 certificates in userCertificate (hard limit 15): the out-of-box rules export none, the user is created without them and the result says why', async () => {
+    const user: LdifUser = { cn: 'Many Certs', upn: 'many.certs@contoso.com', mailNickname: 'many.certs', certificates: 16 };
+    const staged = await sync([user], user.cn, true);
+    assert.notEqual(staged.provisioningStatusInfo.status, 'failure', JSON.stringify(staged.provisioningStatusInfo));
+    assert.match(staged.provisioningSteps.find((s) => s.stepNumber === 9)!.details.CertificatesNotExported ?? '', /userCertificate \(16 certificates\)/);
+    const exported = await sync([user], user.cn, false);
+    assert.notEqual(exported.provisioningStatusInfo.errorInformation?.errorCode, 'LargeObject', JSON.stringify(exported.provisioningStatusInfo));
+    assert.ok(cloudUser('many.certs'), 'the user was created');
+  });
+
+  test('LargeObject: 333 proxy addresses fail the export, staging says so first, nothing is written', async () => {
     const cases: [LdifUser, RegExp][] = [
-      [{ cn: 'Many Certs', upn: 'many.certs@contoso.com', mailNickname: 'many.certs', certificates: 16 }, /userCertificate holds 16 certificates; the hard limit is 15/],
       [{ cn: 'Many Proxies', upn: 'many.proxies@contoso.com', proxy: ['SMTP:many.proxies@contoso.com', ...Array.from({ length: 332 }, (_, i) => `smtp:alias${i}@contoso.com`)] }, /proxyAddresses holds 333 addresses/],
     ];
     for (const [user, why] of cases) {

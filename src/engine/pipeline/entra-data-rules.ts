@@ -269,6 +269,22 @@ export function applySizeLimits(facts: SyncFacts, desired: DesiredExport, notes:
 }
 
 /**
+ * Certificates the metaverse holds beyond Microsoft Entra ID's limit that the outbound rules do
+ * not export: the out-of-box rules since build 1.1.524.0 send AuthoritativeNull above 15
+ * (tshoot-connect-largeobjecterror-usercertificate), so the object goes out without them. Said,
+ * since no row shows an attribute that is not exported.
+ */
+export function certificatesWithheld(metaverse: Attributes, desired: DesiredExport): string | undefined {
+  const withheld: string[] = [];
+  for (const attribute of ['userCertificate', 'userSMIMECertificate']) {
+    const count = getValues(metaverse, attribute)?.length ?? 0;
+    if (count > CERTIFICATE_LIMIT && !desired[attribute]?.length) withheld.push(`${attribute} (${count} certificates)`);
+  }
+  if (!withheld.length) return undefined;
+  return `${withheld.join(', ')}: more than Microsoft Entra ID's limit of ${CERTIFICATE_LIMIT}, and the outbound rules export none of them (the out-of-box rules since build 1.1.524.0 export AuthoritativeNull above ${CERTIFICATE_LIMIT}); the object is exported without them, and Microsoft Entra ID loses any it held. Remove expired or revoked certificates in Active Directory to have them synchronized.`;
+}
+
+/**
  * The maximum lengths Microsoft Entra ID's schema sets for the string properties the
  * out-of-box rules export to users and groups (Microsoft Graph, user and group resources:
  * "Maximum length is 64 characters", ...), keyed by the Microsoft Entra connector attribute

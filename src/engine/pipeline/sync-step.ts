@@ -10,7 +10,7 @@ import { valuesText } from '../spaces/value-text';
 import { Dn } from '../model/dn';
 import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
-import { applyLengthLimits, applyMailNicknameRule, applyOnPremisesUpnRule, applyProxyCalcRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
+import { applyLengthLimits, applyMailNicknameRule, certificatesWithheld, applyOnPremisesUpnRule, applyProxyCalcRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
 import { applyReferenceScope, referenceNames, referenceScopeOf } from './reference-scope';
 import type { StepOutcome } from './step-runner';
@@ -375,6 +375,8 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   applyQuarantine(facts, desired, notes);
   applyUpnFormatRule(facts, desired, notes);
   applySizeLimits(facts, desired, notes);
+  const withheld = certificatesWithheld(mvAttributes, desired);
+  if (withheld) details.CertificatesNotExported = withheld;
   applyLengthLimits(facts, desired, notes, (attribute) => lineage[attribute]?.syncRule);
   const upnHeld = holdUpnChange(facts, desired, notes);
   const imported = attributeLookup(facts.entraImported ?? {});

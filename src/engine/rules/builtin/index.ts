@@ -159,6 +159,21 @@ const flowsAdded = new Map<string, [string, string?][]>([
 ]);
 
 /**
+ * tshoot-connect-largeobjecterror-usercertificate: "In Microsoft Entra Connect build 1.1.524.0,
+ * the out-of-box synchronization rules have been updated to not export attributes userCertificate
+ * and userSMIMECertificate if the attributes have more than 15 values", with the page's own
+ * expression: more than 15 exports AuthoritativeNull (Microsoft Entra ID's limit is 15; the object
+ * is exported without them instead of failing with LargeObject). The export's build sent them Direct.
+ */
+const certificateCapRules = new Set(['Out to AAD - User ExchangeOnline', 'Out to AAD - Contact ExchangeOnline']);
+const CERTIFICATE_ATTRIBUTES = new Set(['usercertificate', 'usersmimecertificate']);
+function withCertificateCap(flow: FlowDefinition): FlowDefinition {
+  const source = flow.source?.[0];
+  if (flow.type !== 'Direct' || !source || !CERTIFICATE_ATTRIBUTES.has(flow.target.toLowerCase())) return flow;
+  return { target: flow.target, type: 'Expression', source: [source], mergeType: flow.mergeType, expression: `IIF(IsNullOrEmpty([${source}]), NULL, IIF((Count([${source}])> 15),AuthoritativeNull,[${source}]))` };
+}
+
+/**
  * The user attribute flows changed since the export's build, as the version history says:
  * 1.1.524.0 "AD attributes employeeID and msExchBypassModerationLink are now included in the
  * default sync rule set. AD attribute photo has been removed from default sync rule set."; 2.2.1.0
@@ -168,7 +183,8 @@ const flowsAdded = new Map<string, [string, string?][]>([
  */
 function withCurrentBuildFlows(exported: RuleDefinition): RuleDefinition {
   const added = (flowsAdded.get(exported.name) ?? []).filter(([target]) => !exported.flows.some((f) => f.target === target));
-  const rule = added.length ? { ...exported, flows: [...exported.flows, ...added.map(([target, source]) => direct(target, source))] } : exported;
+  const extended = added.length ? { ...exported, flows: [...exported.flows, ...added.map(([target, source]) => direct(target, source))] } : exported;
+  const rule = certificateCapRules.has(extended.name) ? { ...extended, flows: extended.flows.map(withCertificateCap) } : extended;
   if (commonRules.has(rule.name)) {
     const flows = rule.flows.filter((f) => f.target !== 'photo');
     flows.push(direct('employeeID'));
