@@ -10,7 +10,7 @@ import { valuesText } from '../spaces/value-text';
 import { Dn } from '../model/dn';
 import type { AttributeRow, OutOfScopeRule } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
-import { applyLengthLimits, applyMailNicknameRule, certificatesWithheld, applyOnPremisesUpnRule, applyProxyCalcRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
+import { applyLengthLimits, applyMailNicknameRule, applyOnPremisesUpnRule, applyProxyCalcRule, applyQuarantine, applySizeLimits, applyUpnFormatRule, applyUpnSuffixRule, certificatesWithheld, consistencyGuidWriteBack, holdUpnChange } from './entra-data-rules';
 import type { ExportIdentity } from './matching';
 import { applyReferenceScope, referenceNames, referenceScopeOf } from './reference-scope';
 import type { StepOutcome } from './step-runner';

@@ -5,8 +5,8 @@
 // (msExchRecipientTypeDetails = 2). Other object types anchor on objectGUID. A group's SMTP
 // address counts in either case (GROUP_MAIL_ENABLED_EXPRESSION). Groups sync up to 250,000
 // members (GROUP_MEMBER_LIMIT), not the 50,000 of the build the export came from. Users flow
-// employeeID and (not inetOrgPersons) employeeType, no one photo, and every attribute Microsoft's
-// attribute list names goes all the way (withCurrentBuildFlows); computers that are domain
+// employeeID and (not inetOrgPersons) employeeType, photo flows for none, and every attribute
+// Microsoft's attribute list names goes all the way (withCurrentBuildFlows); computers that are domain
 // controllers or down-level Windows are filtered (withComputerFilter).
 import type { FlowDefinition, RuleDefinition } from '../model';
 import { outOfBoxRules } from './out-of-box-rules';
@@ -143,8 +143,8 @@ const mailboxFlows: [string, string?][] = [
  * msExchAudit*, msExchTeamMailbox*, msOrg-IsOrganizational; usageLocation, "used for license
  * assignment"), as a later build's own rules (User Exchange .004, Group Exchange, Group Common,
  * Contact Common .005) flow them, each Direct, usageLocation from msExchUsageLocation; and
- * altRecipient ("Requires ... build 1.1.552.0"). Outbound (outboundFlowsAdded), those read in but
- * sent by no rule: altRecipient, a group's msExchBypassModerationLink ("Available in ...
+ * altRecipient ("Requires ... build 1.1.552.0"). Outbound (the "Out to AAD" entries), those read
+ * in but sent by no rule: altRecipient, a group's msExchBypassModerationLink ("Available in ...
  * 1.1.524.0") and a contact's msRTCSIP-* (the Teams and Skype for Business table).
  */
 const flowsAdded = new Map<string, [string, string?][]>([
