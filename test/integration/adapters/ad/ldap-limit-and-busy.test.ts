@@ -17,6 +17,7 @@ import { SyncError } from '../../../../src/engine/errors/sync-error';
 import { Dn } from '../../../../src/engine/model/dn';
 import type { DirectoryObject } from '../../../../src/engine/model/directory-object';
 import { startHostileLdap, type HostileLdap, type SearchHandler } from '../../../support/hostile-ldap';
+import { syncErrorOfPromise } from '../../../support/sync-error-of';
 
 const domain = 'DC=corp,DC=contoso,DC=com';
 const ou = `OU=Sales,${domain}`;
@@ -43,13 +44,7 @@ async function serve(handler: SearchHandler): Promise<{ server: HostileLdap; sou
 
 /** The SyncError a promise rejects with: its code, and the result code in its details and in the summary's additionalDetails. */
 async function refusal(promise: Promise<unknown>, code: string, resultCode: number): Promise<SyncError> {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (err) {
-    error = err;
-  }
-  assert.ok(error instanceof SyncError, `expected a SyncError ${code}, got ${error === undefined ? 'success' : String((error as Error).stack ?? error)}`);
+  const error = await syncErrorOfPromise(promise);
   assert.equal(error.code, code, error.message);
   assert.equal(error.details.resultCode, resultCode, JSON.stringify(error.details));
   assert.match(error.toInfo().additionalDetails ?? '', new RegExp(`(^|; )resultCode=${resultCode}(;|$)`));
