@@ -72,6 +72,7 @@ describe('the built-in rules as the current build has them', () => {
         'displayName: Sip Contact', 'mailNickname: sip.contact', 'mail: sip.contact@fabrikam.com', 'proxyAddresses: SMTP:sip.contact@fabrikam.com',
         'targetAddress: SMTP:sip.contact@fabrikam.com', 'msRTCSIP-PrimaryUserAddress: sip:sip.contact@fabrikam.com']),
       inetOrgPerson('Emp InetOrg', ['employeeID: E555', 'employeeType: Vendor', 'department: Research']),
+      inetOrgPerson('Inet Addresses', ['mail: inet.addresses@contoso.com', 'proxyAddresses: SMTP:inet.addresses@contoso.com', 'proxyAddresses: smtp:inet.alias@contoso.com']),
       computer('WIN7PC', ['operatingSystem: Windows 7 Enterprise', 'operatingSystemVersion: 6.1 (7601)', 'userAccountControl: 4096', certificate]),
       computer('WIN81PC', ['operatingSystem: Windows 8.1 Pro', 'operatingSystemVersion: 6.3 (9600)', 'userAccountControl: 4096', certificate]),
       computer('DC02', ['operatingSystem: Windows Server 2022 Datacenter', 'operatingSystemVersion: 10.0 (20348)', 'isCriticalSystemObject: TRUE', 'userAccountControl: 532480', certificate]),
@@ -140,6 +141,14 @@ describe('the built-in rules as the current build has them', () => {
     assert.equal(metaverseRow(s, 'employeeID')?.syncRule, 'In from AD - InetOrgPerson Common');
     assert.equal(planned(s, 'employeeType'), undefined);
     assert.equal(metaverseRow(s, 'employeeType'), undefined);
+  });
+
+  test('an inetOrgPerson without a mailbox keeps its proxyAddresses, as a user does ("User also applies to the object type iNetOrgPerson"; InetOrgPerson Common .007 flows them)', async () => {
+    const s = await sync(`CN=Inet Addresses,${usersOu}`);
+    assert.equal(s.plannedProvisioningAction, 'create', info(s));
+    const row = metaverseRow(s, 'proxyAddresses');
+    assert.equal(row?.syncRule, 'In from AD - InetOrgPerson Common', JSON.stringify(row));
+    assert.deepEqual(step(s, 10).attributes?.find((a) => a.name === 'proxyAddresses')?.value, ['SMTP:inet.addresses@contoso.com', 'smtp:inet.alias@contoso.com']);
   });
 
   test('down-level Windows computers (6.x) and domain controllers (isCriticalSystemObject TRUE) are filtered, not exported', async () => {

@@ -147,15 +147,19 @@ const mailboxFlows: [string, string?][] = [
  * in but sent by no rule: altRecipient, a group's msExchBypassModerationLink ("Available in ...
  * 1.1.524.0") and a contact's msRTCSIP-* (the Teams and Skype for Business table).
  */
-const flowsAdded = new Map<string, [string, string?][]>([
-  ['In from AD - User Exchange', [['altRecipient'], ...mailboxFlows]],
-  ['In from AD - InetOrgPerson Exchange', mailboxFlows],
-  ['In from AD - Group Exchange', [...exchangeOnlineFlows, ['msOrg-IsOrganizational']]],
-  ['In from AD - Group Common', [['msDS-HABSeniorityIndex']]],
-  ['In from AD - Contact Common', exchangeOnlineFlows],
-  ['Out to AAD - User ExchangeOnline', [['altRecipient']]],
-  ['Out to AAD - Group ExchangeOnline', [['msExchBypassModerationLink']]],
-  ['Out to AAD - Contact LyncOnline', ['DeploymentLocator', 'Line', 'OptionFlags', 'PrimaryUserAddress', 'UserEnabled'].map((n): [string, string] => [`msRtcSip${n}`, `msRTCSIP-${n}`])],
+const directs = (pairs: [string, string?][]): FlowDefinition[] => pairs.map(([target, source]) => direct(target, source));
+const flowsAdded = new Map<string, FlowDefinition[]>([
+  ['In from AD - User Exchange', directs([['altRecipient'], ...mailboxFlows])],
+  ['In from AD - InetOrgPerson Exchange', directs(mailboxFlows)],
+  ['In from AD - Group Exchange', directs([...exchangeOnlineFlows, ['msOrg-IsOrganizational']])],
+  ['In from AD - Group Common', directs([['msDS-HABSeniorityIndex']])],
+  ['In from AD - Contact Common', directs(exchangeOnlineFlows)],
+  // A non-Exchange inetOrgPerson's addresses: User Common's flow, which InetOrgPerson Common
+  // lacked until the later build (.007) and the list names for users and inetOrgPersons.
+  ['In from AD - InetOrgPerson Common', [{ target: 'proxyAddresses', type: 'Expression', source: ['proxyAddresses'], mergeType: 'Update', expression: 'RemoveDuplicates(Trim(ImportedValue("proxyAddresses")))' }]],
+  ['Out to AAD - User ExchangeOnline', directs([['altRecipient']])],
+  ['Out to AAD - Group ExchangeOnline', directs([['msExchBypassModerationLink']])],
+  ['Out to AAD - Contact LyncOnline', directs(['DeploymentLocator', 'Line', 'OptionFlags', 'PrimaryUserAddress', 'UserEnabled'].map((n): [string, string] => [`msRtcSip${n}`, `msRTCSIP-${n}`]))],
 ]);
 
 /**
@@ -182,8 +186,8 @@ function withCertificateCap(flow: FlowDefinition): FlowDefinition {
  * Entra ID they are the user's employeeId and employeeType.
  */
 function withCurrentBuildFlows(exported: RuleDefinition): RuleDefinition {
-  const added = (flowsAdded.get(exported.name) ?? []).filter(([target]) => !exported.flows.some((f) => f.target === target));
-  const extended = added.length ? { ...exported, flows: [...exported.flows, ...added.map(([target, source]) => direct(target, source))] } : exported;
+  const added = (flowsAdded.get(exported.name) ?? []).filter((a) => !exported.flows.some((f) => f.target === a.target));
+  const extended = added.length ? { ...exported, flows: [...exported.flows, ...added] } : exported;
   const rule = certificateCapRules.has(extended.name) ? { ...extended, flows: extended.flows.map(withCertificateCap) } : extended;
   if (commonRules.has(rule.name)) {
     const flows = rule.flows.filter((f) => f.target !== 'photo');
