@@ -34,3 +34,32 @@ ${scope.map(([attribute, operator, value]) => `      <scope>\n        <csAttribu
 </synchronizationRule>
 `;
 }
+
+/** Any rule, written as the Synchronization Rules Editor exports it (LF; a test wanting Windows' CRLF converts). */
+export function syncRuleXml(o: { id: string; name: string; direction: 'Inbound' | 'Outbound'; connector: string; source: string; target: string; precedence: number; linkType?: string; disabled?: boolean; mappings: string; scope?: string; join?: string }): string {
+  return `<synchronizationRule>
+  <id>{${o.id}}</id>
+  <internal-id>{${o.id}}</internal-id>
+  <version>1</version>
+  <name>${o.name}</name>
+  <description />
+  <immutable-tag />
+  <direction>${o.direction}</direction>
+  <disabled>${o.disabled ? 'True' : 'False'}</disabled>
+  <connector>{${o.connector}}</connector>
+  <sourceObjectType>${o.source}</sourceObjectType>
+  <targetObjectType>${o.target}</targetObjectType>
+  <linkType>${o.linkType ?? 'Join'}</linkType>
+  <precedence>${o.precedence}</precedence>
+  <precedence-after>{00000000-0000-0000-0000-000000000000}</precedence-after>
+  <precedence-before>{00000000-0000-0000-0000-000000000000}</precedence-before>
+  <softDeleteExpiryInterval>00:00:00</softDeleteExpiryInterval>
+  <EnablePasswordSync>false</EnablePasswordSync>
+  <attribute-mappings>
+${o.mappings}
+  </attribute-mappings>
+  ${o.join ?? '<relationshipCriteria />'}
+  ${o.scope ?? '<synchronizationCriteria />'}
+</synchronizationRule>
+`;
+}

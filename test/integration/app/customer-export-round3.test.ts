@@ -19,6 +19,7 @@ import { openSession, type Session } from '../../../src/app/session';
 import { Dn } from '../../../src/engine/model/dn';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
 import { startEmulator } from '../../graph-emulator';
+import { syncRuleXml } from '../../support/sync-rule-xml';
 
 const fixtures = path.resolve(__dirname, '../../fixtures');
 const contoso = 'DC=corp,DC=contoso,DC=com';
@@ -29,33 +30,7 @@ const AAD = 'b891884f-051e-4a83-95af-2544101c9083';
 const adFile = `Connector_{${AD}}.xml`;
 
 /** A rule as the Synchronization Rules Editor exports it (CRLF, as Windows writes it). */
-function ruleXml(o: { id: string; name: string; direction: 'Inbound' | 'Outbound'; connector: string; source: string; target: string; precedence: number; mappings: string }): string {
-  return `<synchronizationRule>
-  <id>{${o.id}}</id>
-  <internal-id>{${o.id}}</internal-id>
-  <version>1</version>
-  <name>${o.name}</name>
-  <description />
-  <immutable-tag />
-  <direction>${o.direction}</direction>
-  <disabled>False</disabled>
-  <connector>{${o.connector}}</connector>
-  <sourceObjectType>${o.source}</sourceObjectType>
-  <targetObjectType>${o.target}</targetObjectType>
-  <linkType>Join</linkType>
-  <precedence>${o.precedence}</precedence>
-  <precedence-after>{00000000-0000-0000-0000-000000000000}</precedence-after>
-  <precedence-before>{00000000-0000-0000-0000-000000000000}</precedence-before>
-  <softDeleteExpiryInterval>00:00:00</softDeleteExpiryInterval>
-  <EnablePasswordSync>false</EnablePasswordSync>
-  <attribute-mappings>
-${o.mappings}
-  </attribute-mappings>
-  <relationshipCriteria />
-  <synchronizationCriteria />
-</synchronizationRule>
-`.replace(/\n/g, '\r\n');
-}
+const ruleXml = (o: Parameters<typeof syncRuleXml>[0]) => syncRuleXml(o).replace(/\n/g, '\r\n');
 const expressionMapping = (dest: string, expression: string) =>
   `    <mapping>\n      <dest>${dest}</dest>\n      <expression>${expression}</expression>\n      <valueMergeType>Update</valueMergeType>\n    </mapping>`;
 

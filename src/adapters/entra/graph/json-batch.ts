@@ -48,6 +48,19 @@ export function innerErrorHeaders(answer: BatchAnswer): { retryAfterSeconds?: nu
 }
 
 /**
+ * Graph answers each request of a $batch once. The answers of the requests asked, by id, where
+ * there is exactly one; the ids answered more than once (a 201 and a 429, say: nothing sure
+ * about the request). An answer for an id not asked for is no answer to anything.
+ */
+export function answeredOnce<T extends { id: unknown }>(answers: readonly T[], asked: ReadonlySet<string>): { once: Map<string, T>; twice: Set<string> } {
+  const count = new Map<string, number>();
+  for (const a of answers) if (asked.has(String(a.id))) count.set(String(a.id), (count.get(String(a.id)) ?? 0) + 1);
+  const once = new Map<string, T>();
+  for (const a of answers) if (count.get(String(a.id)) === 1) once.set(String(a.id), a);
+  return { once, twice: new Set([...count].filter(([, n]) => n > 1).map(([id]) => id)) };
+}
+
+/**
  * POST /$batch, sending again the items answered 429 (any item) or 503/504 (an idempotent
  * item: a GET, or every item when the caller says `idempotent`) after the longest wait among
  * them, within the retry limits of retry.ts (SDKs do not retry batched answers themselves),
@@ -70,16 +83,10 @@ export async function sendBatch(caller: GraphCaller, items: BatchItem[], options
     let wait = 0;
     let answeredBeforeWait = 0;
     let expired = false;
-    const times = new Map<string, number>();
-    for (const answer of responses) times.set(answer.id, (times.get(answer.id) ?? 0) + 1);
-    for (const answer of responses) {
-      const item = pending.find((i) => i.id === answer.id);
-      // An answer for a request not asked for (or not asked again) is no answer to anything.
-      if (!item) continue;
-      if (times.get(answer.id)! > 1) {
-        doubled.add(answer.id);
-        continue;
-      }
+    const { once, twice } = answeredOnce(responses, new Set(pending.map((i) => i.id)));
+    for (const id of twice) doubled.add(id);
+    for (const answer of once.values()) {
+      const item = pending.find((i) => i.id === answer.id)!;
       if (answer.status === 401 && !renewed) {
         expired = true;
         again.add(answer.id);

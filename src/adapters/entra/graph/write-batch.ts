@@ -18,7 +18,7 @@
 // lone write goes as a plain request, so a single-object sync looks as before.
 import { mapGraphError, parseGraphError, type CallFacts } from './errors';
 import type { GraphCaller } from './graph-call';
-import { innerErrorHeaders, innerRetryAfter, type BatchAnswer } from './json-batch';
+import { answeredOnce, innerErrorHeaders, innerRetryAfter, type BatchAnswer } from './json-batch';
 import { SyncError } from '../../../engine/errors';
 import { batchResponses } from './answers';
 import { innerRetryWait, mayRetry, retryWaitSeconds, timerMs, type InnerAttempts } from './retry';
@@ -192,13 +192,9 @@ export class WriteBatcher {
       return;
     }
     const duration = Math.round(performance.now() - started);
-    // Graph answers each request once. An answer for an id not asked for is ignored; an id
-    // answered more than once (a 201 and a 429, say) says nothing sure about its request: it is
-    // taken as unanswered, as one left out is (a create looks before it sends again).
-    const asked = new Set(ids);
-    const seen = new Map<string, number>();
-    for (const a of answers) if (asked.has(String(a.id))) seen.set(String(a.id), (seen.get(String(a.id)) ?? 0) + 1);
-    const byId = new Map(answers.filter((a) => seen.get(String(a.id)) === 1).map((a) => [String(a.id), a]));
+    // An id answered more than once is taken as unanswered, as one left out is (a create looks
+    // before it sends again).
+    const { once: byId, twice } = answeredOnce(answers, new Set(ids));
     const taken = [...byId.values()];
     const refused = taken.filter((a) => a.status === 429);
     const longestWait = Math.max(1, ...refused.map((a) => innerRetryAfter(a) ?? 1));
@@ -210,8 +206,7 @@ export class WriteBatcher {
         // Committed or not, unknown: an idempotent write goes again (within the limits of a
         // 503); a create fails as ambiguous and looks before it sends again (graph-target.ts).
         if (method !== 'POST' && this.again(q, retryWaitSeconds(undefined, q.unavailable + 1))) return;
-        const twice = (seen.get(ids[i]!) ?? 0) > 1;
-        const message = twice ? 'The $batch answer has more than one response for this request.' : 'The $batch answer has no response for this request.';
+        const message = twice.has(ids[i]!) ? 'The $batch answer has more than one response for this request.' : 'The $batch answer has no response for this request.';
         q.reject(mapGraphError(parseGraphError(500, { error: { code: 'generalException', message } }), this.facts(q)));
         return;
       }

@@ -26,6 +26,7 @@ import type { ConfigProblem } from '../../../../src/app/config/problems';
 import { createRuleSet, evaluateInbound, evaluateOutbound, findJoin } from '../../../../src/engine/rules';
 import { context, objectGuidBase64, toMetaverse, user } from '../../engine/rules/objects';
 import { copyExport, edit, writeConfig } from './export-copies';
+import { syncRuleXml as ruleXml } from '../../../support/sync-rule-xml';
 
 const sample = path.resolve(__dirname, '../../../fixtures/entra-connect-server-config-contoso');
 const AD = 'ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d';
@@ -65,35 +66,6 @@ async function cloneRule(dir: string, original: string, name: string, id: string
 
 async function disable(dir: string, name: string): Promise<void> {
   await edit(await ruleFileOf(dir, name), (xml) => xml.replace('<disabled>False</disabled>', '<disabled>True</disabled>'));
-}
-
-/** A rule written as the Synchronization Rules Editor exports it. */
-function ruleXml(o: { id: string; name: string; direction: 'Inbound' | 'Outbound'; connector: string; source: string; target: string; precedence: number; linkType?: string; disabled?: boolean; mappings: string; scope?: string; join?: string }): string {
-  return `<synchronizationRule>
-  <id>{${o.id}}</id>
-  <internal-id>{${o.id}}</internal-id>
-  <version>1</version>
-  <name>${o.name}</name>
-  <description />
-  <immutable-tag />
-  <direction>${o.direction}</direction>
-  <disabled>${o.disabled ? 'True' : 'False'}</disabled>
-  <connector>{${o.connector}}</connector>
-  <sourceObjectType>${o.source}</sourceObjectType>
-  <targetObjectType>${o.target}</targetObjectType>
-  <linkType>${o.linkType ?? 'Join'}</linkType>
-  <precedence>${o.precedence}</precedence>
-  <precedence-after>{00000000-0000-0000-0000-000000000000}</precedence-after>
-  <precedence-before>{00000000-0000-0000-0000-000000000000}</precedence-before>
-  <softDeleteExpiryInterval>00:00:00</softDeleteExpiryInterval>
-  <EnablePasswordSync>false</EnablePasswordSync>
-  <attribute-mappings>
-${o.mappings}
-  </attribute-mappings>
-  ${o.join ?? '<relationshipCriteria />'}
-  ${o.scope ?? '<synchronizationCriteria />'}
-</synchronizationRule>
-`;
 }
 
 const errors = (problems: ConfigProblem[]) => problems.filter((p) => p.severity === 'error');
