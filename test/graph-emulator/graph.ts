@@ -168,6 +168,7 @@ export class GraphService {
         return { status: 200, body: { '@odata.context': `${metadata}organization`, value: [this.organizationJson()] } };
       case 'directory':
         if (key === 'onPremisesSynchronization' && m === 'GET') return this.syncFeatures(call, sub);
+        if (key === 'deletedItems' && m === 'GET') return this.deletedItems(call, sub);
         throw errors.noRoute(key ?? 'directory');
       case 'roleManagement':
         if (key === 'directory' && sub === 'roleAssignments' && subKey === undefined && m === 'GET') return this.roleAssignments(call);
@@ -338,6 +339,31 @@ export class GraphService {
     return this.page(call, `/${entity.set}`, items, context, (o) => project(entity, o, select));
   }
 
+  /**
+   * GET /directory/deletedItems/microsoft.graph.user|group (directory-deleteditems-list): "The
+   * OData cast type is a required part of the URI"; the cast's own query parameters; "Deleted
+   * security groups are deleted permanently" (and this tenant holds no other kind), so the group
+   * cast lists none. GET /directory/deletedItems/{id}: one deleted user.
+   */
+  private deletedItems(call: GraphCall, cast: string | undefined): GraphResult {
+    if (cast === undefined) throw new GraphHttpError(400, 'Request_BadRequest', 'Resource not found for the segment \'deletedItems\'. Add an OData cast such as microsoft.graph.user.'); // [inferred] message
+    const deleted = this.s.deletedUsers ?? [];
+    const entity = entities.user;
+    if (cast === 'microsoft.graph.user' || cast === 'microsoft.graph.group') {
+      const kind = cast === 'microsoft.graph.user' ? 'user' : 'group';
+      need(call, this.readPermission(kind));
+      const select = this.parseSelect(call, entities[kind]);
+      const items = kind === 'user' ? this.filtered(call, 'user', deleted) : [];
+      const context = `${metadata}${entities[kind].set}${select ? `(${select.join(',')})` : ''}`;
+      return this.page(call, `/directory/deletedItems/${cast}`, items, context, (o) => project(entities[kind], o, select));
+    }
+    need(call, permissions.readUsers);
+    const object = deleted.find((o) => o.id.toLowerCase() === cast.toLowerCase());
+    if (!object) throw errors.notFound(cast);
+    const select = this.parseSelect(call, entity);
+    return { status: 200, body: { '@odata.context': `${metadata}directory/deletedItems/$entity`, '@odata.type': entity.odataType, ...project(entity, object, select) } };
+  }
+
   /** GET /users/delta, /groups/delta: see delta.ts. */
   private deltaRound(call: GraphCall, kind: 'user' | 'group' | 'contact'): GraphResult {
     need(call, this.readPermission(kind));
@@ -465,6 +491,8 @@ export class GraphService {
     this.assertNotMastered(object);
     const list = this.collection(kind);
     list.splice(list.indexOf(object), 1);
+    // A user goes to deleted items, restorable for 30 days; a security group is deleted permanently.
+    if (kind === 'user') (this.s.deletedUsers ??= []).push({ ...object, deletedDateTime: new Date().toISOString() });
     for (const members of Object.values(this.s.members)) {
       const at = members.indexOf(object.id);
       if (at >= 0) members.splice(at, 1);

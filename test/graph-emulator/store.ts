@@ -85,6 +85,11 @@ export interface SeedDocument {
   users?: SeedObject[];
   groups?: SeedGroup[];
   contacts?: SeedObject[];
+  /**
+   * Soft-deleted users (deleted items, restorable for 30 days), each with its deletedDateTime:
+   * GET /directory/deletedItems/microsoft.graph.user lists them, /users does not.
+   */
+  deletedUsers?: SeedObject[];
   /** Remove existing users, groups and contacts before adding these. */
   replaceObjects?: boolean;
   /** Changes to the tenant's sync features (GET /directory/onPremisesSynchronization). */
@@ -121,6 +126,8 @@ export interface TenantState {
   users: DirectoryObject[];
   groups: DirectoryObject[];
   contacts: DirectoryObject[];
+  /** Soft-deleted users: DELETE /users/{id} moves a user here. Security groups are deleted permanently. */
+  deletedUsers?: DirectoryObject[];
   /** groupId -> member object ids. */
   members: Record<string, string[]>;
   syncFeatures?: SyncFeatures;
@@ -172,6 +179,7 @@ export class Store {
       s.users = [];
       s.groups = [];
       s.contacts = [];
+      s.deletedUsers = [];
       s.members = {};
     }
     // Positions by id, per list: a seed of 50,000 users is one pass, not a scan per user.
@@ -187,6 +195,8 @@ export class Store {
     };
     for (const u of doc.users ?? []) upsert(s.users, { createdDateTime: new Date().toISOString(), ...u });
     for (const c of doc.contacts ?? []) upsert(s.contacts, c);
+    if (doc.deletedUsers?.length) s.deletedUsers ??= [];
+    for (const u of doc.deletedUsers ?? []) upsert(s.deletedUsers!, { deletedDateTime: new Date().toISOString(), ...u });
     for (const g of doc.groups ?? []) {
       const { members, ...rest } = g;
       const obj = upsert(s.groups, { groupTypes: [], proxyAddresses: [], createdDateTime: new Date().toISOString(), ...rest });

@@ -296,7 +296,7 @@ async function runPass(ctx: BatchContext, prepared: PreparedBatch, options: Batc
     notes.push(...read.notes);
   }
   let tenant = new BatchTenant(inner, index);
-  if (index) notes.push(`Tenant read once: ${index.users.count} users, ${index.groups.count} groups${index.contacts ? `, ${index.contacts.count} contacts` : ' (contacts not readable)'}; objects matched in memory.`);
+  if (index) notes.push(`Tenant read once: ${index.users.count} users, ${index.groups.count} groups${index.contacts ? `, ${index.contacts.count} contacts` : ' (contacts not readable)'}${index.deletedUsers ? `, ${index.deletedUsers.count} soft-deleted users` : ' (deleted users not readable)'}; objects matched in memory.`);
   else if (!options.stagingMode) notes.push('Export: every object is looked up in Microsoft Entra ID just before it is written.');
 
   const directories = new Map<string, Promise<BatchDirectory>>();

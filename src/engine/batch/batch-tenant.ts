@@ -9,7 +9,7 @@
 import { SyncError } from '../errors/sync-error';
 import { entraErrors } from '../errors/catalog/entra';
 import type { AttributeValue, Attributes } from '../model/attributes';
-import { groupUniqueName, type AdminRoles, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type TenantInfo, type ValueHolders } from '../ports/entra-target';
+import { groupUniqueName, type AdminRoles, type DeletedUserLookup, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type TenantInfo, type ValueHolders } from '../ports/entra-target';
 import type { GraphRequestRecord } from '../summary/types';
 import { packObjects, PackedLookup, type PackedObjects } from './packed-objects';
 
@@ -22,6 +22,8 @@ export interface TenantIndex {
   groups: EntraObject[];
   /** undefined: the application may not read contacts. */
   contacts: EntraObject[] | undefined;
+  /** Soft-deleted users (restored when an object with their anchor is exported); undefined: not read. */
+  deletedUsers?: EntraObject[];
 }
 
 /** The tenant read kept between batches: per kind, the objects and the delta link after them. */
@@ -83,7 +85,14 @@ export async function readTenantIndex(entra: EntraTarget, previous?: TenantSnaps
   } catch (err) {
     if (!(err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code)) throw err;
   }
-  return { index: { users, groups, contacts }, ...(snapshot ? { snapshot } : {}), how, changed, removed, restarted };
+  // Soft-deleted users are few and not change-tracked here: listed each time (one request for up to 999).
+  let deletedUsers: EntraObject[] | undefined;
+  try {
+    deletedUsers = entra.listDeletedUsers ? await entra.listDeletedUsers() : undefined;
+  } catch (err) {
+    if (!(err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code)) throw err;
+  }
+  return { index: { users, groups, contacts, ...(deletedUsers ? { deletedUsers } : {}) }, ...(snapshot ? { snapshot } : {}), how, changed, removed, restarted };
 }
 
 /**
@@ -109,16 +118,24 @@ export interface PackedTenantIndex {
   groups: PackedObjects;
   /** undefined: the application may not read contacts. */
   contacts: PackedObjects | undefined;
+  /** undefined: soft-deleted users were not read. */
+  deletedUsers?: PackedObjects;
 }
 
 export function packTenantIndex(index: TenantIndex): PackedTenantIndex {
-  return { users: packObjects(index.users), groups: packObjects(index.groups), contacts: index.contacts ? packObjects(index.contacts) : undefined };
+  return {
+    users: packObjects(index.users), groups: packObjects(index.groups), contacts: index.contacts ? packObjects(index.contacts) : undefined,
+    ...(index.deletedUsers ? { deletedUsers: packObjects(index.deletedUsers) } : {}),
+  };
 }
+
+const DELETED_NOT_READ = 'the batch\'s tenant read could not list deleted items (grant User.Read.All)';
 
 export class BatchTenant implements EntraTarget {
   private connected: Promise<TenantInfo> | undefined;
   private lookups: Record<EntraObjectKind, PackedLookup | undefined> | undefined;
   private contactsReadable = true;
+  private deletedUsers: PackedLookup | undefined;
   private localAnswers = 0;
 
   constructor(private readonly inner: EntraTarget, index?: TenantIndex | PackedTenantIndex) {
@@ -126,6 +143,7 @@ export class BatchTenant implements EntraTarget {
       const packed = Array.isArray(index.users) ? packTenantIndex(index as TenantIndex) : index as PackedTenantIndex;
       this.lookups = { user: new PackedLookup(packed.users), group: new PackedLookup(packed.groups), contact: packed.contacts ? new PackedLookup(packed.contacts) : undefined };
       this.contactsReadable = packed.contacts !== undefined;
+      if (packed.deletedUsers) this.deletedUsers = new PackedLookup(packed.deletedUsers);
     }
   }
 
@@ -163,6 +181,13 @@ export class BatchTenant implements EntraTarget {
     if (kind === 'group') return this.lookups.group?.first('uniqueName', groupUniqueName(immutableId)) ?? null;
     if (kind !== 'user') return null;
     return this.lookups.user?.first('immutableId', immutableId) ?? null;
+  }
+
+  async findDeletedUser(immutableId: string): Promise<DeletedUserLookup> {
+    if (!this.lookups) return this.inner.findDeletedUser ? this.inner.findDeletedUser(immutableId) : { unreadableReason: 'the Microsoft Entra target cannot read deleted items' };
+    this.localAnswers++;
+    if (!this.deletedUsers) return { unreadableReason: DELETED_NOT_READ };
+    return { user: this.deletedUsers.first('immutableId', immutableId) };
   }
 
   async getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null> {

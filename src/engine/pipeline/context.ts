@@ -37,7 +37,8 @@ export interface SyncRequest {
 export type EntraKind = 'user' | 'group' | 'contact' | 'device';
 
 /** How the target object was found in step 8. */
-export type MatchKind = 'hard' | 'soft' | 'none';
+/** restore: a soft-deleted user holds the source anchor; Microsoft Entra ID restores it. */
+export type MatchKind = 'hard' | 'soft' | 'restore' | 'none';
 
 /** Facts gathered by the steps, read by later steps and by the summary. */
 export interface SyncFacts {
@@ -58,6 +59,8 @@ export interface SyncFacts {
   next?: ObjectState;
   target?: EntraObject;
   match?: MatchKind;
+  /** The soft-deleted user Microsoft Entra ID restores on export (facts.target is that user). */
+  restoring?: { id: string; deletedDateTime?: string };
   /** The UPN and SMTP addresses the rules export (what Entra ID matches on). */
   exportIdentity?: ExportIdentity;
   /** The tenant object is synchronized by Entra Connect (onPremisesSyncEnabled): never written here. */

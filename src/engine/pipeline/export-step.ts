@@ -155,6 +155,10 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     details.Result = `${stagingMode ? 'Staging mode: nothing was exported. ' : 'Nothing was exported: '}Microsoft Entra ID refuses this export with ${facts.predictedExportError.code}.`;
     return finish({ status: 'failure', details, error: facts.predictedExportError });
   }
+  if (facts.restoring && facts.target && graphKind === 'user') {
+    facts.notPerformed = true;
+    return finish(restoredByEntraId(facts, rows, notExportable, details, stagingMode));
+  }
   if (facts.alreadySynced && facts.target && graphKind) {
     facts.notPerformed = true;
     return finish(await alreadySynced(deps, facts, graphKind, rows, plan.notExportable, details, stagingMode));
@@ -392,6 +396,46 @@ async function alreadySynced(
     status: 'warning',
     details,
     error: new SyncError(syncErrors.EntraConnectExportPending, { kind, id, count: facts.modified.length, changes: changes.join('; '), powerShell }),
+  };
+}
+
+/** How long Microsoft Entra ID keeps a deleted user before it is permanently deleted. */
+const SOFT_DELETE_DAYS = 30;
+
+/**
+ * A soft-deleted user holds the anchor: Entra Connect's export adds the object, and Microsoft
+ * Entra ID restores that user (how-to-connect-sync-recycle-bin) and applies the export to it. The
+ * changes are shown against the deleted user's values; nothing is written here (Graph's restore
+ * is not what the sync service does, and the user would be Entra Connect's again).
+ */
+function restoredByEntraId(facts: SyncFacts, rows: AttributeRow[], notExportable: Map<string, Refusal>, details: Record<string, string>, stagingMode: boolean): StepOutcome {
+  if (stagingMode) details.SkipReason = 'StagingMode';
+  // Entra Connect's export is an add: the connector space object left when the user was deleted.
+  facts.provisioningAction = 'create';
+  const target = facts.target!;
+  const deletedDateTime = facts.restoring?.deletedDateTime;
+  const pending = { kind: 'ownedByEntraConnect' as const, reason: 'Pending for Entra Connect: its export makes Microsoft Entra ID restore the soft-deleted user, then apply this value.' };
+  const imported = attributeLookup(facts.entraImported ?? {});
+  facts.modified = rows
+    .filter((r) => r.operation !== 'none')
+    .map((r) => {
+      const refused = notExportable.get(r.name.toLowerCase());
+      return modifiedProperty(facts, imported, r, refused && informational(refused.kind) ? refused : pending);
+    });
+  const changes = facts.modified.filter((m) => !m.informational).map((m) => `${m.displayName}: ${quote(m.oldValue)} -> ${quote(m.newValue)}`);
+  const purgeAt = deletedDateTime && !Number.isNaN(Date.parse(deletedDateTime)) ? new Date(Date.parse(deletedDateTime) + SOFT_DELETE_DAYS * 86_400_000).toISOString().slice(0, 10) : undefined;
+  const powerShell = `Invoke-ADSyncSingleObjectSync -DistinguishedName "${powerShellDoubleQuoted(facts.dn.toString())}"`;
+  details.RestoresDeletedUser = target.id;
+  details.PowerShell = powerShell;
+  details.Result = `Not written: Microsoft Entra ID restores the soft-deleted user ${target.id} when Entra Connect exports this object, then applies ${changes.length} attribute change(s).`;
+  return {
+    status: 'warning',
+    details,
+    error: new SyncError(syncErrors.SoftDeletedUserRestored, {
+      sourceAnchor: facts.sourceAnchor ?? '', id: target.id, userPrincipalName: String(target.properties.userPrincipalName ?? 'no userPrincipalName'),
+      deletedDateTime: deletedDateTime ?? 'at an unknown time', count: changes.length, changes: changes.join('; ') || 'none', powerShell,
+      purge: purgeAt ? ` (this one until about ${purgeAt})` : '',
+    }),
   };
 }
 

@@ -295,6 +295,14 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
       details.StoredLinkNotUsed = `The state folder links this object to ${stored.kind} ${stored.id} (${String(stored.properties.displayName ?? '')}), which does not carry its source anchor ${facts.sourceAnchor}; the link is not used, and the object is matched as Microsoft Entra ID would match it.`;
     }
   }
+  // No live user holds the anchor: a soft-deleted one may (deleted items, kept 30 days), which
+  // Microsoft Entra ID restores when Entra Connect exports this object.
+  let softDeleted: EntraObject | undefined;
+  if (!hardMatched && graphKind === 'user') {
+    const answer = entra.findDeletedUser ? await entra.findDeletedUser(facts.sourceAnchor) : { unreadableReason: 'the Microsoft Entra target cannot read deleted items' };
+    if ('user' in answer) softDeleted = answer.user ?? undefined;
+    else details.DeletedUsersNotChecked = `Soft-deleted users were not read (${answer.unreadableReason}): a deleted user holding this source anchor, which Microsoft Entra ID would restore instead of creating a new user, is not looked for.`;
+  }
   // An object Entra Connect synchronized carries this object's SID (groups have nothing else).
   const sidBytes = getFirst(facts.adAttributes ?? {}, 'objectSid');
   const objectSid = sidBytes instanceof Uint8Array ? sidBytesToString(sidBytes) : undefined;
@@ -321,6 +329,7 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
       ...(hardMatched ? { hardMatched } : {}),
       ...(storedId ? { storedCloudId: storedId } : {}),
       ...(bySecurityIdentifier ? { bySecurityIdentifier } : {}),
+      ...(softDeleted ? { softDeleted } : {}),
     },
     async (candidate) => {
       const answer = await entra.adminRoles(candidate.id);
@@ -348,6 +357,15 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
       facts.match = 'soft';
       details.Match = `Soft match on ${decision.via === 'userPrincipalName' ? `userPrincipalName = ${identity.userPrincipalName}` : `the primary SMTP address = SMTP:${identity.primarySmtp}`}; the export sets onPremisesImmutableId`;
       break;
+    case 'restore': {
+      target = decision.target;
+      facts.match = 'restore';
+      const deletedDateTime = typeof target.properties.deletedDateTime === 'string' ? target.properties.deletedDateTime : undefined;
+      facts.restoring = { id: target.id, ...(deletedDateTime ? { deletedDateTime } : {}) };
+      details.Match = `Restore: no user holds onPremisesImmutableId = ${facts.sourceAnchor}, but the soft-deleted user ${target.id} (deleted ${deletedDateTime ?? 'at an unknown time'}) does; Microsoft Entra ID restores it when this object is exported, instead of creating a new user`;
+      if (deletedDateTime) details.DeletedDateTime = deletedDateTime;
+      break;
+    }
     case 'conflict':
       facts.match = 'none';
       facts.predictedExportError = decision.error;

@@ -50,6 +50,8 @@ export type MatchDecision =
   | { kind: 'none' }
   | { kind: 'hard'; target: EntraObject; via: 'onPremisesImmutableId' | 'cloudAnchor' | 'onPremisesSecurityIdentifier' | 'syncedContactAddress' }
   | { kind: 'soft'; target: EntraObject; via: 'userPrincipalName' | 'proxyAddresses' }
+  /** A soft-deleted user holds the anchor: Microsoft Entra ID restores it instead of creating a user. */
+  | { kind: 'restore'; target: EntraObject }
   /** A conflict Entra ID reports at export; `candidate` is what step 8 found. */
   | { kind: 'conflict'; candidate: EntraObject; error: SyncError };
 
@@ -66,6 +68,8 @@ export interface MatchInput {
   storedCloudId?: string;
   /** The synced object carrying this AD object's SID (Entra Connect synced it). */
   bySecurityIdentifier?: EntraObject;
+  /** A soft-deleted user (deleted items) whose onPremisesImmutableId is this anchor. */
+  softDeleted?: EntraObject;
   /** Every object holding the exported UPN or an exported SMTP address. */
   holders: EntraObject[];
 }
@@ -129,6 +133,18 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
       };
     }
     return { kind: 'hard', target: bySid, via: 'onPremisesSecurityIdentifier' };
+  }
+  if (input.softDeleted) {
+    // No live object holds the anchor, a deleted user does: "When the recovered on-premises AD
+    // user object is synchronized to Microsoft Entra ID, Microsoft Entra ID restores the
+    // corresponding soft-deleted Microsoft Entra user object" (how-to-connect-sync-recycle-bin).
+    // Matched on the anchor, so before any soft match; taking over a deleted cloud-managed user
+    // is a hard match like any other.
+    const target = input.softDeleted;
+    if (!isSynced(target) && features.blockCloudObjectTakeoverThroughHardMatchEnabled) {
+      return { kind: 'conflict', candidate: target, error: new SyncError(entraErrors.InvalidHardMatch, { kind: target.kind, id: target.id, sourceAnchor }) };
+    }
+    return { kind: 'restore', target };
   }
   if (kind === 'contact') return contactMatch(input);
   // Soft-match candidates by the exported values.

@@ -66,7 +66,7 @@ export const STEPS: readonly StepDefinition[] = [
     name: 'Import Object from Microsoft Entra ID to Microsoft Entra Connector Space',
     // Graph's provisioningStepType for the step that finds the target (hard or soft match).
     type: 'matching',
-    description: 'Finds the object in Microsoft Entra ID by sourceAnchor (hard match), else by userPrincipalName and proxyAddresses (soft match), and imports it.',
+    description: 'Finds the object in Microsoft Entra ID by sourceAnchor (hard match; a soft-deleted user holding it is restored), else by userPrincipalName and proxyAddresses (soft match), and imports it.',
     dependsOn: [2, 7],
   },
   {

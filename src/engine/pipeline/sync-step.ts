@@ -215,7 +215,8 @@ function sameAsProjected(projected: ReturnType<typeof evaluateOutbound>, connect
  * export (how-to-connect-install-existing-tenant).
  */
 function creatingCloudObject(facts: SyncFacts): boolean {
-  if (!facts.target) return true;
+  // A soft-deleted user left the connector space when it was deleted: the export adds it again.
+  if (!facts.target || facts.restoring) return true;
   if (facts.alreadySynced) return false;
   return exportedCloudId(facts.stored?.entraConnectorSpace) !== facts.target.id;
 }

@@ -81,6 +81,9 @@ export interface ValueHolders {
   unchecked: string[];
 }
 
+/** The soft-deleted user holding a source anchor (null: none), or why deleted users could not be read. */
+export type DeletedUserLookup = { user: EntraObject | null } | { unreadableReason: string };
+
 /** Directory roles of a user, or why they could not be read. */
 export type AdminRoles = { roles: string[] } | { unreadableReason: string };
 
@@ -133,6 +136,15 @@ export interface EntraTarget {
    * anchor in Graph v1.0) by the uniqueName this tool gives them on create.
    */
   findByImmutableId(kind: EntraObjectKind, immutableId: string): Promise<EntraObject | null>;
+  /**
+   * Optional: the soft-deleted user (deleted items, restorable for 30 days) whose
+   * onPremisesImmutableId is this anchor, with its deletedDateTime. Microsoft Entra ID restores
+   * it when Entra Connect exports an object with that anchor (how-to-connect-sync-recycle-bin).
+   * Without it, soft-deleted users are not checked and the sync says so.
+   */
+  findDeletedUser?(immutableId: string): Promise<DeletedUserLookup>;
+  /** Optional: every soft-deleted user, in pages (a batch's tenant read). */
+  listDeletedUsers?(): Promise<EntraObject[]>;
   /** Read an object by its Graph id (the cloud anchor kept in the Entra connector space); null when gone. */
   getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null>;
   /** The synced user or group whose onPremisesSecurityIdentifier is this SID. */

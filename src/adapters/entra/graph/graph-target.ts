@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { EntraConfig } from '../../../engine/model/config';
 import { SyncError, entraErrors } from '../../../engine/errors';
 import type { AttributeValue, Attributes } from '../../../engine/model/attributes';
-import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type DeletionPrevention, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
+import { defaultSyncFeatures, groupUniqueName, type AdminRoles, type DeletedUserLookup, type DeletionPrevention, type EntraObject, type EntraObjectKind, type EntraTarget, type ExportPlan, type GroupMembers, type SyncFeatures, type TenantChanges, type TenantInfo, type ValueHolders } from '../../../engine/ports/entra-target';
 import type { GraphRequestRecord } from '../../../engine/summary/types';
 import { directoryExtensionPattern, planExport, readableAttributes, selectFor, toConnectorSpace } from './attribute-map';
 import { mapGraphError, parseGraphError, conflictOf, missingResource } from './errors';
@@ -20,6 +20,8 @@ import type { TokenSource } from '../token-source';
 
 const collection: Record<EntraObjectKind, string> = { user: '/users', group: '/groups', contact: '/contacts' };
 const batchLimit = 20;
+/** Soft-deleted users: the OData cast is a required part of the URI (directory-deleteditems-list). */
+const DELETED_USERS = '/directory/deletedItems/microsoft.graph.user';
 /**
  * Addresses per value-holder filter: Graph takes at most 15 expressions in one filter by default
  * (Microsoft Graph known issues, query parameter limitations), and each address costs two
@@ -235,6 +237,43 @@ export class GraphEntraTarget implements EntraTarget {
       if (kind === 'group' && err instanceof SyncError && err.code === 'ObjectNotFound') return null;
       throw err;
     }
+  }
+
+  /**
+   * The soft-deleted user holding this onPremisesImmutableId (GET /directory/deletedItems/
+   * microsoft.graph.user with the cast's $filter, directory-deleteditems-list), with its
+   * deletedDateTime. Read needs User.Read.All, as /users does: a refusal is returned as the
+   * reason, so the sync says the deleted users were not checked.
+   */
+  async findDeletedUser(immutableId: string): Promise<DeletedUserLookup> {
+    const path = DELETED_USERS;
+    try {
+      const answer = await this.call('GET', path, { query: { $filter: `onPremisesImmutableId eq ${odataString(immutableId)}`, $select: this.deletedSelect() }, facts: { kind: 'user' } });
+      const [first, second] = collectionAnswer(answer, 'GET', path);
+      if (second) throw malformed('GET', path, `two deleted users (${String(first!.id)}, ${String(second.id)}) answered for one onPremisesImmutableId`);
+      return { user: first ? this.holding(this.toObject('user', first, { method: 'GET', path }), 'onPremisesImmutableId', immutableId, path) : null };
+    } catch (err) {
+      if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'GraphRequestFailed')) throw err;
+      return { unreadableReason: `${err.code}: ${err.reason}` };
+    }
+  }
+
+  /** Every soft-deleted user, in pages of 999 (a batch's tenant read): usually one request. */
+  async listDeletedUsers(): Promise<EntraObject[]> {
+    const objects: EntraObject[] = [];
+    let path = DELETED_USERS;
+    let page = pageAnswer(await this.call('GET', path, { query: { $select: this.deletedSelect(), $top: '999' } }), 'GET', path);
+    const followed = new Set<string>();
+    for (;;) {
+      for (const raw of page.items) objects.push(this.toObject('user', raw, { method: 'GET', path }));
+      if (!page.nextLink) return objects;
+      path = nextPagePath(page.nextLink, followed);
+      page = pageAnswer(await this.call('GET', path), 'GET', path);
+    }
+  }
+
+  private deletedSelect(): string {
+    return `${this.select('user')},deletedDateTime`;
   }
 
   /**

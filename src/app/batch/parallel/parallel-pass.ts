@@ -81,7 +81,7 @@ async function answer(request: ParallelPassRequest, call: PortCall): Promise<unk
       default: throw new TypeError(`a batch worker asked the directory for ${call.method}`);
     }
   }
-  const allowed = ['connect', 'findByImmutableId', 'getById', 'findBySecurityIdentifier', 'findValueHolders', 'findByImmutableIdWithValueHolders', 'adminRoles', 'listMembers'];
+  const allowed = ['connect', 'findByImmutableId', 'getById', 'findBySecurityIdentifier', 'findDeletedUser', 'findValueHolders', 'findByImmutableIdWithValueHolders', 'adminRoles', 'listMembers'];
   if (!allowed.includes(call.method)) throw new TypeError(`a batch worker asked the tenant for ${call.method}`);
   const method = (request.tenant as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[call.method]!;
   return method.apply(request.tenant, call.args);

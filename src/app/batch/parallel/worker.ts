@@ -70,6 +70,7 @@ function tenantProxy(): EntraTarget {
     findByImmutableId: (kind, immutableId) => ask('findByImmutableId', kind, immutableId),
     getById: (kind, id) => ask('getById', kind, id),
     findBySecurityIdentifier: (kind, sid) => ask('findBySecurityIdentifier', kind, sid),
+    findDeletedUser: (immutableId) => ask('findDeletedUser', immutableId),
     findValueHolders: (query) => ask('findValueHolders', query),
     findByImmutableIdWithValueHolders: (kind, immutableId, query) => ask('findByImmutableIdWithValueHolders', kind, immutableId, query),
     adminRoles: (userId) => ask('adminRoles', userId),

@@ -63,6 +63,16 @@ export const syncErrors = {
     category: 'nonServiceFailure',
     remedy: 'none',
   },
+  SoftDeletedUserRestored: {
+    code: 'SoftDeletedUserRestored',
+    reason:
+      'No user in Microsoft Entra ID holds this object\'s source anchor {sourceAnchor}, but the soft-deleted user {id} ({userPrincipalName}, deleted {deletedDateTime}) does. When Entra Connect exports this object, Microsoft Entra ID restores that user (the same object id) instead of creating a new one, then applies {count} attribute change(s): {changes}. Single Object Sync does not restore users through Microsoft Graph; nothing was written.',
+    recommendedAction:
+      'If this is the user that was deleted (restored from the Active Directory Recycle Bin, or back in sync scope), run on the Entra Connect server: {powerShell} (or wait for the next sync cycle). If a new user is wanted instead, permanently delete the soft-deleted user first (Remove-MgDirectoryDeletedItem -DirectoryObjectId {id}). Microsoft Entra ID keeps deleted users for 30 days{purge}; after that a new user is created.',
+    documentationUrl: `${learn}/how-to-connect-sync-recycle-bin`,
+    category: 'nonServiceFailure',
+    remedy: 'none',
+  },
   EntraConnectMembershipNotCompared: {
     code: 'EntraConnectMembershipNotCompared',
     reason:
