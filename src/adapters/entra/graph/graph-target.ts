@@ -242,8 +242,9 @@ export class GraphEntraTarget implements EntraTarget {
   /**
    * The soft-deleted user holding this onPremisesImmutableId (GET /directory/deletedItems/
    * microsoft.graph.user with the cast's $filter, directory-deleteditems-list), with its
-   * deletedDateTime. Read needs User.Read.All, as /users does: a refusal is returned as the
-   * reason, so the sync says the deleted users were not checked.
+   * deletedDateTime. Read needs User.Read.All, as /users does: a refusal (403, or a 400 for a
+   * query this cloud does not support) is returned as the reason, so the sync says the deleted
+   * users were not checked. An answer that is not what Graph documents fails the lookup.
    */
   async findDeletedUser(immutableId: string): Promise<DeletedUserLookup> {
     const path = DELETED_USERS;
@@ -253,7 +254,8 @@ export class GraphEntraTarget implements EntraTarget {
       if (second) throw malformed('GET', path, `two deleted users (${String(first!.id)}, ${String(second.id)}) answered for one onPremisesImmutableId`);
       return { user: first ? this.holding(this.toObject('user', first, { method: 'GET', path }), 'onPremisesImmutableId', immutableId, path) : null };
     } catch (err) {
-      if (!(err instanceof SyncError) || (err.code !== 'AuthorizationDenied' && err.code !== 'GraphRequestFailed')) throw err;
+      const refused = err instanceof SyncError && (err.code === 'AuthorizationDenied' || (err.code === 'GraphRequestFailed' && Number(err.details.status) >= 400));
+      if (!refused) throw err;
       return { unreadableReason: `${err.code}: ${err.reason}` };
     }
   }

@@ -168,6 +168,30 @@ describe('a soft-deleted user holding the source anchor is restored, not created
     assert.deepEqual([code(again), again.targetIdentity.id], ['SoftDeletedUserRestored', id]);
   });
 
+  test('deleted items Graph refuses to read: the object is matched as before and the step says deleted users were not checked (no silent gap)', async () => {
+    world.emulator.faults({ kind: 'body', path: '/directory/deletedItems/', bodyStatus: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+    try {
+      const s = await sync('Rita Restored', true);
+      assert.notEqual(code(s), 'SoftDeletedUserRestored');
+      assert.equal(s.plannedProvisioningAction, 'create');
+      assert.match(step(s, 8).details.DeletedUsersNotChecked ?? '', /^Soft-deleted users were not read \(AuthorizationDenied: .*would restore instead of creating a new user, is not looked for/);
+    } finally {
+      world.emulator.clearFaults();
+    }
+  });
+
+  test('a hostile answer naming a deleted user with another anchor is refused, never restored to', async () => {
+    world.emulator.faults({ kind: 'body', path: '/directory/deletedItems/', body: { value: [{ id: 'deleted-vic', userPrincipalName: 'vic.other.anchor@contoso.com', onPremisesImmutableId: 'bm90IHJpdGEncw==', deletedDateTime: deletedAt }] } });
+    try {
+      const s = await sync('Rita Restored', true);
+      assert.equal(s.provisioningStatusInfo.status, 'failure');
+      assert.notEqual(s.targetIdentity.id, 'deleted-vic');
+      assert.match(s.provisioningStatusInfo.errorInformation?.reason ?? '', /deleted-vic/);
+    } finally {
+      world.emulator.clearFaults();
+    }
+  });
+
   test('a batch with the tenant read once reaches the same verdicts; the deleted users are one more request of that read', async () => {
     const dns = ['Wes Batch', 'Vic Other Anchor', 'Rita Restored'].map((n) => `CN=${n},${ou}`);
     const prepared = await world.session.prepareBatch({ kind: 'search', base: Dn.parse(ou), scope: 'one', ldapFilter: '(|(cn=Wes Batch)(cn=Vic Other Anchor)(cn=Rita Restored))' });
