@@ -202,6 +202,14 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
   if (a.scope === 'error' || b.scope === 'error') {
     return { ...base, outcome: 'undetermined', explanation: `Could not be evaluated: ${a.scope === 'error' ? `current configuration ${why(a)}` : `proposed configuration ${why(b)}`}.` };
   }
+  if (a.scope === 'out' && b.scope === 'in' && proposed.targetIdentity.details.match === 'restore') {
+    // how-to-connect-sync-recycle-bin: the soft-deleted user holding the anchor is restored.
+    const cloud = cloudObjectOf(proposed);
+    return {
+      ...base, outcome: 'join', ...(cloud ? { cloudObject: cloud } : {}),
+      explanation: `Newly in sync scope: a soft-deleted user (${cloud?.userPrincipalName || cloud?.id || ''}) holds its source anchor, so Microsoft Entra ID restores that user (the same object id) instead of creating one, and updates it.`,
+    };
+  }
   if (a.scope === 'out' && b.scope === 'in') {
     // A cloud object found: joined (hard or soft match), whatever the export would change.
     const existing = cloudStateOf(proposed) === 'joined' || cloudStateOf(proposed) === 'candidate';
@@ -221,7 +229,7 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
     const named = cloud?.userPrincipalName || cloud?.id || '';
     const outcome: WhatIfOutcome = state === 'joined' ? 'delete' : state === 'unknown' ? 'undetermined' : 'no-longer-created';
     const explanation = {
-      joined: `Leaves sync scope (${why(b)}): Entra Connect DELETES the cloud object ${named} from Microsoft Entra ID.`,
+      joined: `Leaves sync scope (${why(b)}): Entra Connect DELETES the cloud object ${named} from Microsoft Entra ID.${current.targetIdentity.identityType === 'user' ? ` A user is kept soft-deleted for 30 days: brought back into scope within them, it is restored.` : ''}`,
       candidate: `Leaves sync scope (${why(b)}): it is not synchronized yet, so nothing is deleted; the cloud object ${named} it would ${current.targetIdentity.details.match === 'soft' ? 'soft-match' : 'take over (hard match on its onPremisesImmutableId; it is cloud-managed)'} stays as it is.`,
       none: `Leaves sync scope (${why(b)}): it has no cloud object yet, so it is simply no longer created.`,
       unknown: `Leaves sync scope (${why(b)}): if Entra Connect synchronizes it, it DELETES its cloud ${current.targetIdentity.identityType || 'object'}; Microsoft Graph gives this kind no anchor to find it by, so whether one exists is not known. Count it as a possible delete.`,

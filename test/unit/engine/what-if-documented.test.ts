@@ -128,3 +128,27 @@ test('objects never synchronized that leave scope are not deletes, so they never
   assert.equal(totals.byOutcome['no-longer-created'], 600);
   assert.equal(totals.exceedsThreshold, false);
 });
+
+// how-to-connect-sync-recycle-bin: "By default, Microsoft Entra ID keeps the deleted Microsoft Entra
+// user object in soft-deleted state for 30 days" and "Microsoft Entra ID restores the corresponding
+// soft-deleted Microsoft Entra user object" when an object with its source anchor is synchronized.
+test('a user newly in scope whose anchor a soft-deleted user holds is restored (a join to that user), not created; a deleted user leaving scope can come back for 30 days', () => {
+  const restore = structuredClone(staged());
+  restore.targetIdentity = { ...restore.targetIdentity, id: 'deleted-1', identityType: 'user', details: { ...restore.targetIdentity.details, match: 'restore', userPrincipalName: 'pat@contoso.com' } };
+  restore.plannedProvisioningAction = 'create';
+  const entry = compareRuns('CN=x', outOfScope(), restore);
+  assert.equal(entry.outcome, 'join', entry.explanation);
+  assert.equal(entry.cloudObject?.id, 'deleted-1');
+  assert.match(entry.explanation, /soft-deleted user \(pat@contoso\.com\) holds its source anchor, so Microsoft Entra ID restores that user/);
+  // Created anew without one.
+  const created = structuredClone(staged());
+  created.targetIdentity = { ...created.targetIdentity, id: '', identityType: 'user', details: { ...created.targetIdentity.details, match: 'none' } };
+  created.plannedProvisioningAction = 'create';
+  assert.equal(compareRuns('CN=x', outOfScope(), created).outcome, 'create');
+
+  const user = compareRuns('CN=x', matched(staged(), 'synchronized', 'user'), outOfScope());
+  assert.match(user.explanation, /DELETES .* kept soft-deleted for 30 days/);
+  const group = compareRuns('CN=x', matched(staged(), 'synchronized', 'group'), outOfScope());
+  assert.equal(group.outcome, 'delete');
+  assert.doesNotMatch(group.explanation, /soft-deleted/, 'a security group is deleted for good');
+});
