@@ -136,6 +136,7 @@ export class BatchTenant implements EntraTarget {
   private lookups: Record<EntraObjectKind, PackedLookup | undefined> | undefined;
   private contactsReadable = true;
   private deletedUsers: PackedLookup | undefined;
+  private deletedRead: Promise<{ lookup: PackedLookup } | { unreadableReason: string }> | undefined;
   private localAnswers = 0;
 
   constructor(private readonly inner: EntraTarget, index?: TenantIndex | PackedTenantIndex) {
@@ -183,11 +184,35 @@ export class BatchTenant implements EntraTarget {
     return this.lookups.user?.first('immutableId', immutableId) ?? null;
   }
 
+  /**
+   * From the deleted users the tenant read listed; without a tenant read (an export, a small
+   * batch) they are listed once for the whole batch on first use (one request for up to 999,
+   * where a lookup per new object would cost one each). The batch restores nobody, so the list
+   * stays true while it runs.
+   */
   async findDeletedUser(immutableId: string): Promise<DeletedUserLookup> {
-    if (!this.lookups) return this.inner.findDeletedUser ? this.inner.findDeletedUser(immutableId) : { unreadableReason: 'the Microsoft Entra target cannot read deleted items' };
+    if (!this.deletedRead) {
+      const read = this.readDeletedUsers();
+      this.deletedRead = read;
+      // A passing fault (throttling) is that object's; the next one lists again.
+      read.catch(() => { if (this.deletedRead === read) this.deletedRead = undefined; });
+    }
+    const read = await this.deletedRead;
+    if ('unreadableReason' in read) return read;
     this.localAnswers++;
-    if (!this.deletedUsers) return { unreadableReason: DELETED_NOT_READ };
-    return { user: this.deletedUsers.first('immutableId', immutableId) };
+    return { user: read.lookup.first('immutableId', immutableId) };
+  }
+
+  private async readDeletedUsers(): Promise<{ lookup: PackedLookup } | { unreadableReason: string }> {
+    if (this.deletedUsers) return { lookup: this.deletedUsers };
+    if (this.lookups) return { unreadableReason: DELETED_NOT_READ };
+    if (!this.inner.listDeletedUsers) return { unreadableReason: 'the Microsoft Entra target cannot read deleted items' };
+    try {
+      return { lookup: new PackedLookup(packObjects(await this.inner.listDeletedUsers())) };
+    } catch (err) {
+      if (!(err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code)) throw err;
+      return { unreadableReason: `${err.code}: ${err.reason}` };
+    }
   }
 
   async getById(kind: EntraObjectKind, id: string): Promise<EntraObject | null> {

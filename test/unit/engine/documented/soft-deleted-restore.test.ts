@@ -206,6 +206,14 @@ describe('a soft-deleted user holding the source anchor is restored, not created
       assert.deepEqual([code(batched), batched.targetIdentity.id], [code(single), single.targetIdentity.id], dn);
     }
     assert.equal(code(pass.summaries.get(dns[0]!)!), 'SoftDeletedUserRestored');
+
+    // Below the bulk-read threshold (each object looked up on its own), the deleted users are
+    // still listed once for the batch, not looked up once per new object.
+    const from = world.emulator.requestLog().length;
+    const perObject = await world.session.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 10_000, keepSummaries: true, workers: 1 });
+    assert.equal(perObject.tenantRead, 'per-object');
+    assert.equal(world.emulator.requestLog().slice(from).filter((r) => r.path.includes('/directory/deletedItems/')).length, 1);
+    for (const dn of dns) assert.equal(code(perObject.summaries.get(dn)!), code(pass.summaries.get(dn)!), dn);
   });
 });
 
