@@ -59,13 +59,22 @@ export interface WritePlan {
   creates: number;
   updates: number;
   unchanged: number;
+  /** Changes only Entra Connect exports (an object it synchronizes, a soft-deleted user it restores): not written by this tool. */
+  forEntraConnect: number;
+}
+
+/** The Export step says the object is Entra Connect's to write: synchronized by it, or a deleted user its export restores. */
+function ownedByEntraConnect(summary: ProvisioningObjectSummary): boolean {
+  const details = summary.provisioningSteps.find((s) => s.stepNumber === 10)?.details ?? {};
+  return details.SyncedByEntraConnect === 'True' || details.RestoresDeletedUser !== undefined;
 }
 
 export function planWrites(summaries: Iterable<ProvisioningObjectSummary>): WritePlan {
-  const plan: WritePlan = { creates: 0, updates: 0, unchanged: 0 };
+  const plan: WritePlan = { creates: 0, updates: 0, unchanged: 0, forEntraConnect: 0 };
   for (const s of summaries) {
     const write = plannedWrite(s);
-    if (write === 'create') plan.creates++;
+    if (write !== 'none' && ownedByEntraConnect(s)) plan.forEntraConnect++;
+    else if (write === 'create') plan.creates++;
     else if (write === 'update') plan.updates++;
     else plan.unchanged++;
   }

@@ -379,7 +379,7 @@ export async function runBatchCli(args: CliArguments): Promise<number> {
       const duplicates = planned.conflicts.length
         ? `; ${planned.conflicts.length} value(s) would be added by more than one of these objects (DuplicateValuesInBatch: Entra ID quarantines each on all but the object exported first): ${planned.conflicts.slice(0, 3).map(describeConflict).join(' ')}${planned.conflicts.length > 3 ? ` ... and ${planned.conflicts.length - 3} more` : ''}`
         : '';
-      exportPlanNote = `Export plan (from a staging pass): ${writes.creates} create(s) and ${writes.updates} update(s) = ${writes.creates + writes.updates} object write(s) to Microsoft Entra ID, plus group membership changes; ${writes.unchanged} object(s) have nothing to write or are out of scope${failing ? `; ${failing} fail already in staging` : ''}${duplicates}.`;
+      exportPlanNote = `Export plan (from a staging pass): ${writes.creates} create(s) and ${writes.updates} update(s) = ${writes.creates + writes.updates} object write(s) to Microsoft Entra ID, plus group membership changes; ${writes.unchanged} object(s) have nothing to write or are out of scope${writes.forEntraConnect ? `; ${writes.forEntraConnect} object(s) have changes only Entra Connect exports (objects it synchronizes, soft-deleted users it restores): not written here` : ''}${failing ? `; ${failing} fail already in staging` : ''}${duplicates}.`;
       process.stderr.write(`${terminalText(`Exporting ${prepared.dns.length} object(s). ${exportPlanNote}`)}\n`);
       if (interrupt.signal.aborted) {
         process.stderr.write('single-object-sync: interrupted during the planning pass: nothing was exported.\n');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareRuns, deletionThresholdOf, deletionVerdict, scopeState, whatIfTotals } from '../../../src/engine/batch/what-if';
-import { plannedWrite } from '../../../src/engine/batch/tally';
+import { plannedWrite, planWrites } from '../../../src/engine/batch/tally';
 import type { ProvisioningObjectSummary } from '../../../src/engine/summary/types';
 import { createSuccess, outOfScopeOu, updateSuccess } from '../../fixtures/summaries/build';
 
@@ -108,6 +108,15 @@ test('the threshold trips only above it (Entra Connect default 500)', () => {
 test('planned writes: creates and changed updates; nothing for out-of-scope', () => {
   assert.equal(plannedWrite(staged(createSuccess())), 'create');
   assert.equal(plannedWrite(outOfScope()), 'none');
+});
+
+test('the export plan does not count as its own writes the changes only Entra Connect exports: an object it synchronizes, a soft-deleted user its export restores', () => {
+  const synced = staged(updateSuccess());
+  synced.provisioningSteps.find((s) => s.stepNumber === 10)!.details.SyncedByEntraConnect = 'True';
+  const restored = staged(createSuccess());
+  restored.provisioningSteps.find((s) => s.stepNumber === 10)!.details.RestoresDeletedUser = 'deleted-1';
+  assert.ok(synced.modifiedProperties.length > 0);
+  assert.deepEqual(planWrites([staged(createSuccess()), staged(updateSuccess()), synced, restored, outOfScope()]), { creates: 1, updates: 1, unchanged: 1, forEntraConnect: 2 });
 });
 
 test('the threshold checked is --deletion-threshold, else the server\'s own from its configuration export (Enable/Disable-ADSyncExportDeletionThreshold), else 500', () => {
