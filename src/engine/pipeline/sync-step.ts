@@ -394,7 +394,7 @@ export async function syncStep(deps: SyncDependencies, facts: SyncFacts): Promis
   details.EntraObjectType = outbound.targetObjectType ?? facts.kind ?? '';
   const writeBack = consistencyGuidWriteBack(deps, facts, cs.attributes);
   if (writeBack) details.SourceAnchorWriteBack = writeBack;
-  details.PendingExport = `${Object.keys(pending).length} attribute(s) to ${facts.target ? 'update' : 'add'}`;
+  details.PendingExport = `${Object.keys(pending).length} attribute(s) to ${facts.restoring ? 'add (Microsoft Entra ID restores the soft-deleted user)' : facts.target ? 'update' : 'add'}`;
   if (upnHeld) details.UserPrincipalName = upnHeld.reason;
   return upnHeld ? { status: 'warning', details, attributes: mvRows, outOfScopeRules, error: upnHeld } : { status: 'success', details, attributes: mvRows, outOfScopeRules };
 }

@@ -96,6 +96,7 @@ describe('a soft-deleted user holding the source anchor is restored, not created
     assert.equal(s.plannedProvisioningAction, 'create', "Entra Connect's export is an add (its connector space object went with the delete)");
     assert.match(step(s, 8).details.Match ?? '', /^Restore: .*soft-deleted user deleted-rita \(deleted 2026-11-20T08:15:00Z\)/);
     assert.equal(step(s, 8).details.DeletedDateTime, deletedAt);
+    assert.match(step(s, 9).details.PendingExport ?? '', /to add \(Microsoft Entra ID restores the soft-deleted user\)$/);
     const reason = s.provisioningStatusInfo.errorInformation?.reason ?? '';
     assert.match(reason, /restores that user \(the same object id\) instead of creating a new one/);
     assert.match(s.provisioningStatusInfo.errorInformation?.recommendedAction ?? '', /30 days \(this one until about 2026-12-20\)/);
