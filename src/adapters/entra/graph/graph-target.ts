@@ -262,16 +262,7 @@ export class GraphEntraTarget implements EntraTarget {
 
   /** Every soft-deleted user, in pages of 999 (a batch's tenant read): usually one request. */
   async listDeletedUsers(): Promise<EntraObject[]> {
-    const objects: EntraObject[] = [];
-    let path = DELETED_USERS;
-    let page = pageAnswer(await this.call('GET', path, { query: { $select: this.deletedSelect(), $top: '999' } }), 'GET', path);
-    const followed = new Set<string>();
-    for (;;) {
-      for (const raw of page.items) objects.push(this.toObject('user', raw, { method: 'GET', path }));
-      if (!page.nextLink) return objects;
-      path = nextPagePath(page.nextLink, followed);
-      page = pageAnswer(await this.call('GET', path), 'GET', path);
-    }
+    return (await this.pagesOf('user', DELETED_USERS, this.deletedSelect())).objects;
   }
 
   private deletedSelect(): string {
@@ -403,10 +394,15 @@ export class GraphEntraTarget implements EntraTarget {
     return (await this.listPages(kind)).objects;
   }
 
-  private async listPages(kind: EntraObjectKind): Promise<{ objects: EntraObject[]; requests: number }> {
+  private listPages(kind: EntraObjectKind): Promise<{ objects: EntraObject[]; requests: number }> {
+    return this.pagesOf(kind, collection[kind], this.select(kind));
+  }
+
+  /** A collection of a kind from `first`, pages of 999 with this $select, following @odata.nextLink. */
+  private async pagesOf(kind: EntraObjectKind, first: string, select: string): Promise<{ objects: EntraObject[]; requests: number }> {
     const objects: EntraObject[] = [];
-    let path: string = collection[kind];
-    let page = pageAnswer(await this.call('GET', path, { query: { $select: this.select(kind), $top: '999' } }), 'GET', path);
+    let path = first;
+    let page = pageAnswer(await this.call('GET', path, { query: { $select: select, $top: '999' } }), 'GET', path);
     const followed = new Set<string>();
     for (let requests = 1; ; requests++) {
       for (const raw of page.items) objects.push(this.toObject(kind, raw, { method: 'GET', path }));
