@@ -215,6 +215,16 @@ describe('a soft-deleted user holding the source anchor is restored, not created
     assert.equal(perObject.tenantRead, 'per-object');
     assert.equal(world.emulator.requestLog().slice(from).filter((r) => r.path.includes('/directory/deletedItems/')).length, 1);
     for (const dn of dns) assert.equal(code(perObject.summaries.get(dn)!), code(pass.summaries.get(dn)!), dn);
+
+    // On worker threads, which answer from the packed tenant read (the deleted users with it).
+    const onWorkers: ProvisioningObjectSummary[] = [];
+    const parallel = await world.session.runBatch(prepared, {
+      stagingMode: true, bulkReadThreshold: 1, workers: 2,
+      onResult: (item) => { onWorkers.push(JSON.parse(item.json()) as ProvisioningObjectSummary); },
+    });
+    assert.equal(parallel.workers, 2);
+    assert.deepEqual(onWorkers.map((s) => code(s)).sort(), dns.map((dn) => code(pass.summaries.get(dn)!)).sort());
+    assert.ok(onWorkers.some((s) => s.targetIdentity.id === 'deleted-wes' && s.targetIdentity.details.match === 'restore'));
   });
 });
 
