@@ -24,6 +24,8 @@ export interface TenantIndex {
   contacts: EntraObject[] | undefined;
   /** Soft-deleted users (restored when an object with their anchor is exported); undefined: not read. */
   deletedUsers?: EntraObject[];
+  /** Why Graph refused to list them (a 403); otherwise an unread list means each object looks its own up. */
+  deletedUsersUnreadable?: string;
 }
 
 /** The tenant read kept between batches: per kind, the objects and the delta link after them. */
@@ -85,14 +87,19 @@ export async function readTenantIndex(entra: EntraTarget, previous?: TenantSnaps
   } catch (err) {
     if (!(err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code)) throw err;
   }
-  // Soft-deleted users are few and not change-tracked here: listed each time (one request for up to 999).
+  // Soft-deleted users are few and not change-tracked here: listed each time (one request for up to
+  // 999). A list that fails otherwise than by a refusal leaves each object to look its own up.
   let deletedUsers: EntraObject[] | undefined;
+  let deletedUsersUnreadable: string | undefined;
   try {
     deletedUsers = entra.listDeletedUsers ? await entra.listDeletedUsers() : undefined;
   } catch (err) {
-    if (!(err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code)) throw err;
+    if (err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code) deletedUsersUnreadable = `${err.code}: ${err.reason}`;
   }
-  return { index: { users, groups, contacts, ...(deletedUsers ? { deletedUsers } : {}) }, ...(snapshot ? { snapshot } : {}), how, changed, removed, restarted };
+  return {
+    index: { users, groups, contacts, ...(deletedUsers ? { deletedUsers } : {}), ...(deletedUsersUnreadable ? { deletedUsersUnreadable } : {}) },
+    ...(snapshot ? { snapshot } : {}), how, changed, removed, restarted,
+  };
 }
 
 /**
@@ -120,23 +127,27 @@ export interface PackedTenantIndex {
   contacts: PackedObjects | undefined;
   /** undefined: soft-deleted users were not read. */
   deletedUsers?: PackedObjects;
+  deletedUsersUnreadable?: string;
 }
 
 export function packTenantIndex(index: TenantIndex): PackedTenantIndex {
   return {
     users: packObjects(index.users), groups: packObjects(index.groups), contacts: index.contacts ? packObjects(index.contacts) : undefined,
     ...(index.deletedUsers ? { deletedUsers: packObjects(index.deletedUsers) } : {}),
+    ...(index.deletedUsersUnreadable ? { deletedUsersUnreadable: index.deletedUsersUnreadable } : {}),
   };
 }
 
-const DELETED_NOT_READ = 'the batch\'s tenant read could not list deleted items (grant User.Read.All)';
+/** How the deleted users are answered: from a list, not at all (refused), or by each object's own lookup. */
+type DeletedUsersRead = { lookup: PackedLookup } | { unreadableReason: string } | { perObject: true };
 
 export class BatchTenant implements EntraTarget {
   private connected: Promise<TenantInfo> | undefined;
   private lookups: Record<EntraObjectKind, PackedLookup | undefined> | undefined;
   private contactsReadable = true;
   private deletedUsers: PackedLookup | undefined;
-  private deletedRead: Promise<{ lookup: PackedLookup } | { unreadableReason: string }> | undefined;
+  private deletedUsersUnreadable: string | undefined;
+  private deletedRead: Promise<DeletedUsersRead> | undefined;
   private localAnswers = 0;
 
   constructor(private readonly inner: EntraTarget, index?: TenantIndex | PackedTenantIndex) {
@@ -145,6 +156,7 @@ export class BatchTenant implements EntraTarget {
       this.lookups = { user: new PackedLookup(packed.users), group: new PackedLookup(packed.groups), contact: packed.contacts ? new PackedLookup(packed.contacts) : undefined };
       this.contactsReadable = packed.contacts !== undefined;
       if (packed.deletedUsers) this.deletedUsers = new PackedLookup(packed.deletedUsers);
+      this.deletedUsersUnreadable = packed.deletedUsersUnreadable;
     }
   }
 
@@ -188,30 +200,30 @@ export class BatchTenant implements EntraTarget {
    * From the deleted users the tenant read listed; without a tenant read (an export, a small
    * batch) they are listed once for the whole batch on first use (one request for up to 999,
    * where a lookup per new object would cost one each). The batch restores nobody, so the list
-   * stays true while it runs.
+   * stays true while it runs. A list Graph refuses (403) is said once per object; one that fails
+   * otherwise (throttled, a faulty answer) is not asked again: each object looks its own up.
    */
   async findDeletedUser(immutableId: string): Promise<DeletedUserLookup> {
-    if (!this.deletedRead) {
-      const read = this.readDeletedUsers();
-      this.deletedRead = read;
-      // A passing fault (throttling) is that object's; the next one lists again.
-      read.catch(() => { if (this.deletedRead === read) this.deletedRead = undefined; });
-    }
+    this.deletedRead ??= this.readDeletedUsers();
     const read = await this.deletedRead;
+    if ('lookup' in read) {
+      this.localAnswers++;
+      return { user: read.lookup.first('immutableId', immutableId) };
+    }
     if ('unreadableReason' in read) return read;
-    this.localAnswers++;
-    return { user: read.lookup.first('immutableId', immutableId) };
+    return this.inner.findDeletedUser ? this.inner.findDeletedUser(immutableId) : { unreadableReason: 'the Microsoft Entra target cannot read deleted items' };
   }
 
-  private async readDeletedUsers(): Promise<{ lookup: PackedLookup } | { unreadableReason: string }> {
+  private async readDeletedUsers(): Promise<DeletedUsersRead> {
     if (this.deletedUsers) return { lookup: this.deletedUsers };
-    if (this.lookups) return { unreadableReason: DELETED_NOT_READ };
-    if (!this.inner.listDeletedUsers) return { unreadableReason: 'the Microsoft Entra target cannot read deleted items' };
+    if (this.deletedUsersUnreadable) return { unreadableReason: this.deletedUsersUnreadable };
+    // A tenant read that did not list them, or a tenant that cannot list (a worker's): per object.
+    if (this.lookups || !this.inner.listDeletedUsers) return { perObject: true };
     try {
       return { lookup: new PackedLookup(packObjects(await this.inner.listDeletedUsers())) };
     } catch (err) {
-      if (!(err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code)) throw err;
-      return { unreadableReason: `${err.code}: ${err.reason}` };
+      if (err instanceof SyncError && err.code === entraErrors.AuthorizationDenied.code) return { unreadableReason: `${err.code}: ${err.reason}` };
+      return { perObject: true };
     }
   }
 

@@ -216,6 +216,20 @@ describe('a soft-deleted user holding the source anchor is restored, not created
     assert.equal(world.emulator.requestLog().slice(from).filter((r) => r.path.includes('/directory/deletedItems/')).length, 1);
     for (const dn of dns) assert.equal(code(perObject.summaries.get(dn)!), code(pass.summaries.get(dn)!), dn);
 
+    // A list of deleted users that fails otherwise than by a refusal (here an answer Graph would
+    // not give) is not asked again for every object: each object looks its own up instead.
+    world.emulator.faults({ kind: 'body', path: 'deletedDateTime&$top=999', count: -1, body: { value: 'not a list' } });
+    try {
+      const mark = world.emulator.requestLog().length;
+      const fallback = await world.session.runBatch(prepared, { stagingMode: true, bulkReadThreshold: 10_000, keepSummaries: true, workers: 1 });
+      const asked = world.emulator.requestLog().slice(mark).filter((r) => r.path.includes('/directory/deletedItems/'));
+      assert.equal(asked.filter((r) => r.path.includes('$top=999')).length, 1, 'the list was asked once');
+      assert.ok(asked.some((r) => r.path.includes('$filter=')), 'then each object looked its own up');
+      for (const dn of dns) assert.equal(code(fallback.summaries.get(dn)!), code(pass.summaries.get(dn)!), dn);
+    } finally {
+      world.emulator.clearFaults();
+    }
+
     // On worker threads, which answer from the packed tenant read (the deleted users with it).
     const onWorkers: ProvisioningObjectSummary[] = [];
     const parallel = await world.session.runBatch(prepared, {
