@@ -423,7 +423,9 @@ function restoredByEntraId(facts: SyncFacts, rows: AttributeRow[], notExportable
       return modifiedProperty(facts, imported, r, refused && informational(refused.kind) ? refused : pending);
     });
   const changes = facts.modified.filter((m) => !m.informational).map((m) => `${m.displayName}: ${quote(m.oldValue)} -> ${quote(m.newValue)}`);
-  const purgeAt = deletedDateTime && !Number.isNaN(Date.parse(deletedDateTime)) ? new Date(Date.parse(deletedDateTime) + SOFT_DELETE_DAYS * 86_400_000).toISOString().slice(0, 10) : undefined;
+  // A date from Graph's answer: one past what a Date holds (a hostile answer) gives no purge date, never a throw.
+  const purge = deletedDateTime ? new Date(Date.parse(deletedDateTime) + SOFT_DELETE_DAYS * 86_400_000) : undefined;
+  const purgeAt = purge && !Number.isNaN(purge.getTime()) ? purge.toISOString().slice(0, 10) : undefined;
   const powerShell = `Invoke-ADSyncSingleObjectSync -DistinguishedName "${powerShellDoubleQuoted(facts.dn.toString())}"`;
   details.RestoresDeletedUser = target.id;
   details.PowerShell = powerShell;

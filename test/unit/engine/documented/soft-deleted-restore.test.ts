@@ -193,6 +193,17 @@ describe('a soft-deleted user holding the source anchor is restored, not created
     }
   });
 
+  test('a deletedDateTime no date can hold (a hostile answer) gives no purge date and no crash', async () => {
+    world.emulator.seed({ deletedUsers: [{ id: 'deleted-rita', userPrincipalName: 'rita.restored@contoso.com', displayName: 'Rita', mailNickname: 'rita.restored', accountEnabled: true, onPremisesImmutableId: anchors.get('Rita Restored'), deletedDateTime: '+275760-09-13T00:00:00.000Z' }] });
+    try {
+      const s = await sync('Rita Restored', true);
+      assert.equal(code(s), 'SoftDeletedUserRestored', JSON.stringify(s.provisioningStatusInfo));
+      assert.match(s.provisioningStatusInfo.errorInformation?.recommendedAction ?? '', /keeps deleted users for 30 days; after that/);
+    } finally {
+      world.emulator.seed({ deletedUsers: [{ id: 'deleted-rita', userPrincipalName: 'rita.restored@contoso.com', displayName: 'Rita Restored', mailNickname: 'rita.restored', accountEnabled: true, onPremisesImmutableId: anchors.get('Rita Restored'), onPremisesSyncEnabled: false, jobTitle: 'Intern', deletedDateTime: deletedAt }] });
+    }
+  });
+
   test('a batch with the tenant read once reaches the same verdicts; the deleted users are one more request of that read', async () => {
     const dns = ['Wes Batch', 'Vic Other Anchor', 'Rita Restored'].map((n) => `CN=${n},${ou}`);
     const prepared = await world.session.prepareBatch({ kind: 'search', base: Dn.parse(ou), scope: 'one', ldapFilter: '(|(cn=Wes Batch)(cn=Vic Other Anchor)(cn=Rita Restored))' });
