@@ -223,6 +223,13 @@ export function compareRuns(dn: string, current: ProvisioningObjectSummary, prop
         : 'Newly in sync scope: Entra Connect creates it in Microsoft Entra ID.',
     };
   }
+  if (a.scope === 'in' && b.scope === 'out' && current.targetIdentity.details.match === 'restore') {
+    const cloud = cloudObjectOf(current);
+    return {
+      ...base, outcome: 'no-longer-created', ...(cloud ? { cloudObject: cloud } : {}),
+      explanation: `Leaves sync scope (${why(b)}): the soft-deleted user ${cloud?.userPrincipalName || cloud?.id || ''} holding its source anchor is not restored; it stays deleted, and Microsoft Entra ID deletes it for good 30 days after its deletion.`,
+    };
+  }
   if (a.scope === 'in' && b.scope === 'out') {
     const state = cloudStateOf(current);
     const cloud = state === 'joined' || state === 'candidate' ? cloudObjectOf(current) : undefined;

@@ -140,6 +140,10 @@ test('a user newly in scope whose anchor a soft-deleted user holds is restored (
   assert.equal(entry.outcome, 'join', entry.explanation);
   assert.equal(entry.cloudObject?.id, 'deleted-1');
   assert.match(entry.explanation, /soft-deleted user \(pat@contoso\.com\) holds its source anchor, so Microsoft Entra ID restores that user/);
+  // Leaving scope instead: the deleted user is not restored, and nothing is deleted.
+  const leaves = compareRuns('CN=x', restore, outOfScope());
+  assert.equal(leaves.outcome, 'no-longer-created', leaves.explanation);
+  assert.match(leaves.explanation, /soft-deleted user pat@contoso\.com holding its source anchor is not restored; it stays deleted/);
   // Created anew without one.
   const created = structuredClone(staged());
   created.targetIdentity = { ...created.targetIdentity, id: '', identityType: 'user', details: { ...created.targetIdentity.details, match: 'none' } };
