@@ -1,7 +1,7 @@
 // The README's first command (`npm run demo`): the main job on the built-in demo, with
 // nothing else installed. Starts the Graph emulator seeded with a small tenant, reads a
 // bundled LDIF snapshot of a small Contoso directory as the AD source, syncs a few chosen
-// objects (create, update, soft match, conflict, filtered), prints each result and where
+// objects (create, update, soft match, conflict, restore, filtered), prints each result and where
 // its report is, and stops the emulator.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +22,7 @@ const objects: { dn: string; expect: string }[] = [
   { dn: `CN=Carol Diaz,OU=Engineering,OU=Contoso,${base}`, expect: 'update: hard match on sourceAnchor, department changed' },
   { dn: `CN=Soft Match,OU=Engineering,OU=Contoso,${base}`, expect: 'soft match on userPrincipalName to a cloud-only user' },
   { dn: `CN=Dup User,OU=Sales,OU=Contoso,${base}`, expect: 'duplicate address: quarantined by duplicate attribute resiliency, the user still created' },
+  { dn: `CN=Mia Rossi,OU=Engineering,OU=Contoso,${base}`, expect: 'restore: a soft-deleted cloud user holds her source anchor (she came back from the AD Recycle Bin), so Microsoft Entra ID restores it' },
   { dn: `CN=Excluded Person,OU=Excluded,OU=Contoso,${base}`, expect: 'filtered: its OU is excluded' },
   { dn: `CN=Dave Kim,OU=Engineering,OU=Contoso,${base}`, expect: 'filtered: adminDescription starts with User_' },
 ];
@@ -36,12 +37,17 @@ async function main(): Promise<void> {
     objectTypes: ['user', 'inetOrgPerson', 'group', 'contact'],
     groupFilteringGroupDn: null,
   };
-  // Carol exists in the tenant already, synced earlier with her old department.
+  // Carol exists in the tenant already, synced earlier with her old department; Mia was synced
+  // and deleted (she sits in the tenant's deleted items).
   const snapshot = createDirectorySource(connector, undefined);
-  const carol = await snapshot.readObject(Dn.parse(objects[1]!.dn));
+  const anchorOf = async (dn: string) => {
+    const read = await snapshot.readObject(Dn.parse(dn));
+    if (read.status !== 'found') throw new Error(`The demo snapshot lacks ${dn}`);
+    return computeSourceAnchor(read.object.attributes, 'mS-DS-ConsistencyGuid');
+  };
+  const carolAnchor = await anchorOf(objects[1]!.dn);
+  const miaAnchor = await anchorOf(objects.find((o) => o.dn.startsWith('CN=Mia Rossi,'))!.dn);
   await snapshot.close();
-  if (carol.status !== 'found') throw new Error(`The demo snapshot lacks ${objects[1]!.dn}`);
-  const carolAnchor = computeSourceAnchor(carol.object.attributes, 'mS-DS-ConsistencyGuid');
 
   const emulator = await startEmulator({
     seed: {
@@ -54,6 +60,12 @@ async function main(): Promise<void> {
         {
           displayName: 'Other User', userPrincipalName: 'other.user@contoso.com', mailNickname: 'other.user', accountEnabled: true,
           mail: 'other.user@contoso.com', proxyAddresses: ['SMTP:other.user@contoso.com', 'smtp:dup.user@contoso.com'], onPremisesImmutableId: 'b3RoZXItZm9yZXN0LWFuY2hvcg==',
+        },
+      ],
+      deletedUsers: [
+        {
+          displayName: 'Mia Rossi', userPrincipalName: 'mia.rossi@contoso.com', mailNickname: 'mia.rossi', accountEnabled: true,
+          department: 'Research', onPremisesImmutableId: miaAnchor, onPremisesSyncEnabled: true, deletedDateTime: new Date(Date.now() - 3 * 86_400_000).toISOString(),
         },
       ],
     },

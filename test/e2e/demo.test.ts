@@ -12,17 +12,19 @@ import { launchChromium } from '../report/chromium';
 
 const root = path.resolve(__dirname, '../..');
 
-test('npm run demo: create, update, soft match, conflict and filtered objects, each with a report', async () => {
+test('npm run demo: create, update, soft match, conflict, restore and filtered objects, each with a report', async () => {
   const run = spawnSync('npm', ['run', '--silent', 'demo'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   assert.equal(run.status, 0, run.stderr);
   const blocks = run.stdout.split('\n\n').filter((b) => b.startsWith('CN='));
-  assert.equal(blocks.length, 6, run.stdout);
+  assert.equal(blocks.length, 7, run.stdout);
   const result = (name: string) => blocks.find((b) => b.startsWith(`CN=${name},`))?.match(/result: +(.+)/)?.[1] ?? '';
   assert.match(result('Alice Wu'), /^(success|warning) \(create\)/);
   assert.match(result('Carol Diaz'), /^(success|warning) \(update\)/);
   assert.match(result('Soft Match'), /^(success|warning) \(update\)/);
   // Duplicate attribute resiliency: the address is quarantined, the user still created.
   assert.match(result('Dup User'), /^warning \(create\) DuplicateAttributeQuarantined/);
+  // A soft-deleted user holds her anchor: Microsoft Entra ID restores it; nothing is written here.
+  assert.match(result('Mia Rossi'), /^warning \(other\) SoftDeletedUserRestored: .*restores that user \(the same object id\)/);
   assert.match(result('Excluded Person'), /^skipped .*ContainerExcluded/);
   assert.match(result('Dave Kim'), /^skipped .*NotProjectedToMetaverse/);
   const browser = await launchChromium();
