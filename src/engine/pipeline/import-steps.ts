@@ -374,6 +374,12 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
       break;
     default:
       facts.match = 'none';
+      if (decision.adminRoleConflict) {
+        const c = decision.adminRoleConflict;
+        facts.adminRoleConflict = c;
+        details.Candidate = describeObject(c.candidate);
+        details.Match = `Not matched: the cloud user ${c.candidate.id} holds ${c.attribute} = ${c.value} but also the directory role(s) ${c.roles.join(', ')}, and Microsoft Entra ID does not soft-match an admin; it provisions this object as a new user, the shared value quarantined (Existing Admin Role Conflict).`;
+      }
   }
   if (target) {
     details.Candidate = describeObject(target);

@@ -46,8 +46,17 @@ export interface Quarantine {
   placeholder?: string;
 }
 
+/** A soft-match candidate refused for its admin roles: the object is provisioned anew beside it. */
+export interface AdminRoleConflict {
+  candidate: EntraObject;
+  attribute: 'userPrincipalName' | 'proxyAddresses';
+  value: string;
+  roles: string[];
+}
+
 export type MatchDecision =
-  | { kind: 'none' }
+  /** Not matched: Microsoft Entra ID creates the object (`adminRoleConflict`: beside the admin it would have matched). */
+  | { kind: 'none'; adminRoleConflict?: AdminRoleConflict }
   | { kind: 'hard'; target: EntraObject; via: 'onPremisesImmutableId' | 'cloudAnchor' | 'onPremisesSecurityIdentifier' | 'syncedContactAddress' }
   | { kind: 'soft'; target: EntraObject; via: 'userPrincipalName' | 'proxyAddresses' }
   /** A soft-deleted user holds the anchor: Microsoft Entra ID restores it instead of creating a user. */
@@ -157,6 +166,7 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
     ...byUpn.map((object) => ({ object, via: 'userPrincipalName' as const })),
     ...byPrimary.map((object) => ({ object, via: 'proxyAddresses' as const })),
   ];
+  let adminRoleConflict: AdminRoleConflict | undefined;
   for (const { object, via } of candidates) {
     const value = via === 'userPrincipalName' ? identity.userPrincipalName! : identity.primarySmtp!;
     const cloudManaged = !isSynced(object);
@@ -175,10 +185,13 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
     if (kind === 'user') {
       const roles = await adminRolesOf(object);
       if (roles.length > 0) {
-        return {
-          kind: 'conflict', candidate: object,
-          error: new SyncError(entraErrors.ExistingAdminRoleConflict, { id: object.id, attribute: via, value, roles: roles.join(', ') }),
-        };
+        // "Microsoft Entra Connect isn't allowed to soft match a user object from on-premises AD
+        // with a user object in Microsoft Entra ID that has an administrative role assigned to
+        // it"; the fix is to "Hard delete the quarantined object in the cloud" and sync again
+        // (tshoot-connect-sync-errors): the object is provisioned anew, the value it shares with
+        // the admin quarantined (a duplicate, below). Another candidate may still match.
+        adminRoleConflict ??= { candidate: object, attribute: via, value, roles };
+        continue;
       }
     }
     return { kind: 'soft', target: object, via };
@@ -196,7 +209,7 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
       };
     }
   }
-  return { kind: 'none' };
+  return adminRoleConflict ? { kind: 'none', adminRoleConflict } : { kind: 'none' };
 }
 
 /**

@@ -332,10 +332,14 @@ describe('documented behaviour, objects in none of the fixtures', () => {
     assert.equal(step(s, 8).details.ObjectId, hardId);
   });
 
-  test('a soft match to a user holding an admin role is refused (SOS 138: Existing Admin Role Conflict)', async () => {
+  test('a soft match to a user holding an admin role is refused (SOS 138: Existing Admin Role Conflict): the object is created beside it, the shared value quarantined', async () => {
     const s = await sync(userDn(adminSoft));
     assert.equal(code(s), 'ExistingAdminRoleConflict', info(s));
-    assert.equal(s.provisioningStatusInfo.status, 'failure');
+    assert.equal(s.provisioningStatusInfo.status, 'warning');
+    assert.equal(s.plannedProvisioningAction, 'create', info(s));
+    assert.notEqual(s.targetIdentity.details.match, 'soft');
+    assert.match(s.provisioningStatusInfo.errorInformation?.reason ?? '', /provisions this object as a new user instead, the value it shares quarantined: /);
+    assert.match(s.provisioningStatusInfo.errorInformation?.recommendedAction ?? '', /hard-delete the quarantined user/);
   });
 
   test('a soft match to another object type is ObjectTypeMismatch (SOS 133)', async () => {
