@@ -166,22 +166,19 @@ describe('soft match', () => {
 
   // tshoot-connect-sync-errors, Existing Admin Role Conflict: "Microsoft Entra Connect isn't allowed
   // to soft match a user object from on-premises AD with a user object in Microsoft Entra ID that
-  // has an administrative role assigned to it"; the fix: "Hard delete the quarantined object in the
-  // cloud", then sync: the object was provisioned beside the admin, its UPN quarantined.
-  test('a cloud user holding an admin role is never soft-matched: Existing Admin Role Conflict; the object is created beside it, its UPN quarantined', async () => {
+  // has an administrative role assigned to it"; how-to-connect-install-existing-tenant: "If there
+  // was a failed user sync attempt, hard delete the Quarantined object in the cloud."
+  test('a cloud user holding an admin role is never soft-matched: Existing Admin Role Conflict, no write; the result names the quarantined object a sync attempt leaves', async () => {
     const { exported, staged, world } = await stagedAndExported(alice, () => ({
       users: [cloudAlice()],
       roleAssignments: [{ principalId: 'cloud-alice', roleName: 'Global Administrator' }],
     }));
-    assert.deepEqual([status(exported), code(exported)], ['warning', 'ExistingAdminRoleConflict']);
+    assert.deepEqual([status(exported), code(exported)], ['failure', 'ExistingAdminRoleConflict']);
     assert.match(exported.provisioningStatusInfo.errorInformation!.reason, /Global Administrator/);
-    assert.match(exported.provisioningStatusInfo.errorInformation!.recommendedAction ?? '', /hard-delete the quarantined user/);
-    assert.equal(exported.provisioningAction, 'create');
-    assert.notEqual(exported.targetIdentity.id, 'cloud-alice');
-    const created = users(world).find((u) => u.id === exported.targetIdentity.id);
-    assert.match(String(created?.userPrincipalName), /^alice\.wu\d{4}@contoso\.onmicrosoft\.com$/, 'the new user holds the placeholder, not the admin\'s UPN');
-    assert.equal(users(world).find((u) => u.id === 'cloud-alice')?.onPremisesImmutableId, undefined, 'the admin is untouched');
-    assert.deepEqual([status(staged), code(staged), staged.plannedProvisioningAction], ['warning', 'ExistingAdminRoleConflict', 'create']);
+    assert.match(exported.provisioningStatusInfo.errorInformation!.reason, /a quarantined user beside the admin, the value it shares quarantined \(userPrincipalName alice\.wu@contoso\.com is held by user Alice \(cloud\) \(cloud-alice\); the object gets the placeholder alice\.wu\d{4}@contoso\.onmicrosoft\.com\)/);
+    assert.match(exported.provisioningStatusInfo.errorInformation!.recommendedAction ?? '', /if a sync attempt already created the quarantined user, hard-delete it/);
+    assert.equal(world.emulator.writes().length, 0);
+    assert.equal(code(staged), 'ExistingAdminRoleConflict');
   });
 
   test('a value held by a cloud object of another type is ObjectTypeMismatch', async () => {

@@ -9,7 +9,7 @@ import type { RuleSet } from '../rules';
 import type { ObjectState, StateLock, StateStore } from '../spaces/state-store';
 import type { SyncError } from '../errors';
 import type { ModifiedProperty, SyncEvent, TenantProvisioningError } from '../summary/types';
-import type { AdminRoleConflict, ExportIdentity, Quarantine } from './matching';
+import type { ExportIdentity, Quarantine } from './matching';
 import type { Clock } from './clock';
 
 export interface SyncDependencies {
@@ -67,8 +67,6 @@ export interface SyncFacts {
   alreadySynced?: boolean;
   /** A conflict Microsoft Entra ID would report at export (step 10 reports it; nothing is written). */
   predictedExportError?: SyncError;
-  /** A soft match refused for the candidate's admin roles: the object is created beside it (Existing Admin Role Conflict). */
-  adminRoleConflict?: AdminRoleConflict;
   /** Values another object holds, quarantined by duplicate attribute resiliency. */
   quarantine?: Quarantine[];
   /** The tenant's own record of provisioning errors on the matched object. */

@@ -1,7 +1,7 @@
 // Step 10: export the pending changes through the EntraTarget port - create or update, then
 // membership - and list every attribute Microsoft Graph cannot write. Staging mode writes
 // nothing. A re-run with nothing changed exports nothing and says so (RedundantExport).
-import { entraErrors, SyncError, syncErrors } from '../errors';
+import { SyncError, syncErrors } from '../errors';
 import type { AttributeValue } from '../model/attributes';
 import { attributeLookup, getValues } from '../model/attributes';
 import type { EntraObjectKind, ExportPlan } from '../ports/entra-target';
@@ -10,7 +10,7 @@ import { valuesText } from '../spaces/value-text';
 import type { AttributeRow, ConflictingObject, ModifiedProperty, NotAppliedKind, NotExportableKind } from '../summary/types';
 import type { SyncDependencies, SyncFacts } from './context';
 import { firstSyncMailNickname } from './entra-data-rules';
-import { describeQuarantine, type AdminRoleConflict } from './matching';
+import { describeQuarantine } from './matching';
 import { MEMBER_RESOLUTION_LIMIT, membershipNotComplete, planMembership } from './group-membership';
 import { cloudMemberText, compareSyncedMembership, membershipChangeText, membershipGaps, reportSyncedMembership } from './synced-membership';
 import { asSyncError, type StepOutcome } from './step-runner';
@@ -173,7 +173,7 @@ export async function exportStep(deps: SyncDependencies, facts: SyncFacts, stagi
     details.Result = `${stagingMode ? 'Staging mode: nothing was exported. ' : 'Nothing was exported: '}Microsoft Graph v1.0 cannot write this object.`;
     return finish({ status: 'failure', details, error: new SyncError({ ...syncErrors.ObjectNotExportableThroughGraph, documentationUrl: why.documentationUrl }, why) });
   }
-  const quarantined = facts.adminRoleConflict ? adminRoleWarning(facts, facts.adminRoleConflict, graphKind ?? 'user') : facts.quarantine?.length ? quarantineWarning(facts, graphKind ?? 'user') : undefined;
+  const quarantined = facts.quarantine?.length ? quarantineWarning(facts, graphKind ?? 'user') : undefined;
   if (stagingMode) {
     details.SkipReason = 'StagingMode';
     details.Result = `Staging mode: nothing was exported. ${facts.modified.length} attribute change(s) would be exported (${facts.provisioningAction}).`;
@@ -478,14 +478,6 @@ function quarantineWarning(facts: SyncFacts, kind: EntraObjectKind): SyncError {
     quarantined: list.map(describeQuarantine).join('; '),
     valueCountSuffix: list.length > 1 ? `s (${list.length})` : '',
     conflictingObjects: list.map((q) => `${q.holder.kind === 'user' ? 'User' : q.holder.kind === 'group' ? 'Group' : 'Contact'}_${q.holder.id}`).join(', '),
-  });
-}
-
-/** The object is created beside the admin it would have soft-matched: Existing Admin Role Conflict, its shared value quarantined. */
-function adminRoleWarning(facts: SyncFacts, conflict: AdminRoleConflict, kind: EntraObjectKind): SyncError {
-  return new SyncError(entraErrors.ExistingAdminRoleConflict, {
-    id: conflict.candidate.id, attribute: conflict.attribute, value: conflict.value, roles: conflict.roles.join(', '), kind,
-    quarantined: (facts.quarantine ?? []).map(describeQuarantine).join('; ') || 'none',
   });
 }
 

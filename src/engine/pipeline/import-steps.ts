@@ -1,6 +1,6 @@
 // Steps 7 and 8: import the object from AD into the AD connector space, and its counterpart
 // from Microsoft Entra ID into the Entra connector space (hard match, then soft match).
-import { directoryErrors, isSyncError, rulesErrors, SyncError, syncErrors } from '../errors';
+import { directoryErrors, entraErrors, isSyncError, rulesErrors, SyncError, syncErrors } from '../errors';
 import type { Attributes } from '../model/attributes';
 import { getFirst, getValues, lowerCaseName } from '../model/attributes';
 import { bytesToBase64, guidBytesToString, sidBytesToString } from '../model/ad-codecs';
@@ -376,9 +376,8 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
       facts.match = 'none';
       if (decision.adminRoleConflict) {
         const c = decision.adminRoleConflict;
-        facts.adminRoleConflict = c;
         details.Candidate = describeObject(c.candidate);
-        details.Match = `Not matched: the cloud user ${c.candidate.id} holds ${c.attribute} = ${c.value} but also the directory role(s) ${c.roles.join(', ')}, and Microsoft Entra ID does not soft-match an admin; it provisions this object as a new user, the shared value quarantined (Existing Admin Role Conflict).`;
+        details.Match = `Not matched: the cloud user ${c.candidate.id} holds ${c.attribute} = ${c.value} but also the directory role(s) ${c.roles.join(', ')}, and Microsoft Entra ID does not soft-match an admin (Existing Admin Role Conflict, step 10).`;
       }
   }
   if (target) {
@@ -392,6 +391,13 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
   const initialDomain = facts.tenant?.domains.find((d) => d.isInitial)?.name;
   const duplicates = duplicateValues({ kind: graphKind, identity, holders, sourceAnchor: facts.sourceAnchor, ...(target ? { self: target } : {}), ...(initialDomain ? { initialDomain } : {}) });
   facts.quarantine = duplicates.quarantined;
+  if (decision.kind === 'none' && decision.adminRoleConflict && !facts.predictedExportError) {
+    const c = decision.adminRoleConflict;
+    facts.predictedExportError = new SyncError(entraErrors.ExistingAdminRoleConflict, {
+      id: c.candidate.id, attribute: c.attribute, value: c.value, roles: c.roles.join(', '), kind: graphKind,
+      quarantined: duplicates.quarantined.map(describeQuarantine).join('; ') || 'none',
+    });
+  }
   if (duplicates.error && !facts.predictedExportError) facts.predictedExportError = duplicates.error;
   if (duplicates.quarantined.length) details.DuplicateValues = duplicates.quarantined.map(describeQuarantine).join('; ');
   facts.target = target ?? undefined;

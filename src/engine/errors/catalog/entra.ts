@@ -132,9 +132,9 @@ export const entraErrors = {
   ExistingAdminRoleConflict: {
     code: 'ExistingAdminRoleConflict',
     reason:
-      'The object would soft-match the cloud user {id} by {attribute} = {value}, but that user holds the directory role(s) {roles}: Microsoft Entra ID does not match on-premises users to cloud users with an admin role. It provisions this object as a new {kind} instead, the value it shares quarantined: {quarantined}.',
+      'The object would soft-match the cloud user {id} by {attribute} = {value}, but that user holds the directory role(s) {roles}: Microsoft Entra ID does not match on-premises users to cloud users with an admin role. The sync attempt fails with this error, and what Microsoft Entra ID keeps of it is a quarantined {kind} beside the admin, the value it shares quarantined ({quarantined}). Single Object Sync does not create that quarantined {kind}.',
     recommendedAction:
-      'To have the on-premises user take over the cloud user {id}: remove that user from all admin roles, hard-delete the quarantined {kind} this export creates (delete it, then delete it from deleted items), sync again so the soft match happens, then assign the roles again. Or give the on-premises user another {attribute}.',
+      'To have the on-premises user take over the cloud user {id}: remove that user from all admin roles; if a sync attempt already created the quarantined {kind}, hard-delete it (delete it, then delete it from deleted items); sync again so the soft match happens, then assign the roles again. Or give the on-premises user another {attribute}.',
     documentationUrl: `${exportErrors}#existing-admin-role-conflict`,
     category: 'nonServiceFailure',
     remedy: 'none',

@@ -66,14 +66,14 @@ test('soft match takes a cloud-managed user without an anchor (UPN or primary SM
   assert.equal((await decideMatch(input({ holders: [byUpn, byMail], features: { ...defaults, blockSoftMatchEnabled: true } }), noRoles)).kind, 'none');
 });
 
-test('"Existing Admin Role Conflict": soft match is blocked for a user holding an admin role (the object is provisioned beside it, the shared UPN quarantined: "Hard delete the quarantined object in the cloud"); hard match to it is not', async () => {
+test('"Existing Admin Role Conflict": soft match is blocked for a user holding an admin role (its shared UPN is what a sync attempt quarantines: "hard delete the Quarantined object"); another candidate may still match; hard match to it is not blocked', async () => {
   const admin = cloudUser('a1', { userPrincipalName: 'pat.lee@contoso.com' });
   const roles = async (o: EntraObject) => (o.id === 'a1' ? ['Global Administrator'] : []);
   const soft = await decideMatch(input({ holders: [admin] }), roles);
   assert.equal(soft.kind, 'none');
   assert.deepEqual(soft.kind === 'none' && soft.adminRoleConflict && [soft.adminRoleConflict.candidate.id, soft.adminRoleConflict.attribute, soft.adminRoleConflict.roles], ['a1', 'userPrincipalName', ['Global Administrator']]);
   const { quarantined } = duplicateValues({ kind: 'user', identity, holders: [admin], initialDomain: 'contoso.onmicrosoft.com', sourceAnchor: anchor });
-  assert.deepEqual(quarantined.map((q) => [q.attribute, q.holder.id]), [['userPrincipalName', 'a1']], 'the UPN the admin holds is quarantined on the new object');
+  assert.deepEqual(quarantined.map((q) => [q.attribute, q.holder.id]), [['userPrincipalName', 'a1']], 'the UPN the admin holds is the quarantined value');
   // Another candidate without a role is still soft-matched.
   const other = cloudUser('m1', { userPrincipalName: 'p.lee@contoso.com', proxyAddresses: ['SMTP:pat.lee@contoso.com'] });
   const matched = await decideMatch(input({ holders: [admin, other] }), roles);
