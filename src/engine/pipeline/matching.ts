@@ -46,7 +46,7 @@ export interface Quarantine {
   placeholder?: string;
 }
 
-/** A soft-match candidate refused for its admin roles: the object is provisioned anew beside it. */
+/** A soft-match candidate refused for its admin roles (Existing Admin Role Conflict). */
 export interface AdminRoleConflict {
   candidate: EntraObject;
   attribute: 'userPrincipalName' | 'proxyAddresses';
@@ -55,7 +55,7 @@ export interface AdminRoleConflict {
 }
 
 export type MatchDecision =
-  /** Not matched: Microsoft Entra ID creates the object (`adminRoleConflict`: beside the admin it would have matched). */
+  /** Not matched: Microsoft Entra ID creates the object, unless `adminRoleConflict` (a soft match refused for the candidate's admin roles). */
   | { kind: 'none'; adminRoleConflict?: AdminRoleConflict }
   | { kind: 'hard'; target: EntraObject; via: 'onPremisesImmutableId' | 'cloudAnchor' | 'onPremisesSecurityIdentifier' | 'syncedContactAddress' }
   | { kind: 'soft'; target: EntraObject; via: 'userPrincipalName' | 'proxyAddresses' }
@@ -166,7 +166,6 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
     ...byUpn.map((object) => ({ object, via: 'userPrincipalName' as const })),
     ...byPrimary.map((object) => ({ object, via: 'proxyAddresses' as const })),
   ];
-  let adminRoleConflict: AdminRoleConflict | undefined;
   for (const { object, via } of candidates) {
     const value = via === 'userPrincipalName' ? identity.userPrincipalName! : identity.primarySmtp!;
     const cloudManaged = !isSynced(object);
@@ -187,11 +186,9 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
       if (roles.length > 0) {
         // "Microsoft Entra Connect isn't allowed to soft match a user object from on-premises AD
         // with a user object in Microsoft Entra ID that has an administrative role assigned to
-        // it"; the fix is to "Hard delete the quarantined object in the cloud" and sync again
-        // (tshoot-connect-sync-errors): the object is provisioned anew, the value it shares with
-        // the admin quarantined (a duplicate, below). Another candidate may still match.
-        adminRoleConflict ??= { candidate: object, attribute: via, value, roles };
-        continue;
+        // it" (tshoot-connect-sync-errors): no match, and the attempt fails; what stays of it is
+        // "the Quarantined object" the fix deletes, the shared value quarantined (a duplicate).
+        return { kind: 'none', adminRoleConflict: { candidate: object, attribute: via, value, roles } };
       }
     }
     return { kind: 'soft', target: object, via };
@@ -209,7 +206,7 @@ export async function decideMatch(input: MatchInput, adminRolesOf: (candidate: E
       };
     }
   }
-  return adminRoleConflict ? { kind: 'none', adminRoleConflict } : { kind: 'none' };
+  return { kind: 'none' };
 }
 
 /**
