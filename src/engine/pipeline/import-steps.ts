@@ -395,7 +395,7 @@ export async function importFromEntraStep(deps: SyncDependencies, facts: SyncFac
     const c = decision.adminRoleConflict;
     facts.predictedExportError = new SyncError(entraErrors.ExistingAdminRoleConflict, {
       id: c.candidate.id, attribute: c.attribute, value: c.value, roles: c.roles.join(', '), kind: graphKind,
-      quarantined: duplicates.quarantined.map(describeQuarantine).join('; ') || 'none',
+      quarantined: duplicates.quarantined.map(describeQuarantine).join('; ') || `${c.attribute} ${c.value}`,
     });
   }
   if (duplicates.error && !facts.predictedExportError) facts.predictedExportError = duplicates.error;
